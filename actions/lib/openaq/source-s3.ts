@@ -1,0 +1,116 @@
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { FreshetError, SourceError } from '../errors.ts';
+import { DEFAULT_RETRY, type RetryPolicy, withRetry } from '../util/retry.ts';
+import { parseObjectName } from './object-name.ts';
+import { layoutSource, type Source } from './source.ts';
+
+/** How to reach the bucket. */
+export interface S3SourceOptions {
+  region?: string;
+  /** An S3-compatible endpoint (path-style), e.g. a mirror or a local server. */
+  endpoint?: string;
+  /** Unsigned requests, for public buckets; otherwise the usual AWS credential chain. */
+  anonymous?: boolean;
+  /** Per-request timeout (default 30 s); a hung request is retried. */
+  requestTimeoutMs?: number;
+  retry?: RetryPolicy;
+  onRetry?: (message: string) => void;
+}
+
+/**
+ * The real-time layout in an S3 bucket, given as `s3://bucket/prefix/`. Listing follows
+ * pagination; throttling, 5xx answers, timeouts and broken downloads are retried with backoff (the
+ * SDK's own retries, then ours around whole downloads, since a body can break after its headers).
+ *
+ * @example
+ * const source = s3Source('s3://openaq-fetches/realtime-gzipped/', { region: 'us-east-1', anonymous: true });
+ */
+export function s3Source(url: string, options: S3SourceOptions = {}): Source {
+  const parsed = parseS3Url(url);
+  const client = new S3Client({
+    region: options.region ?? 'us-east-1',
+    ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
+    ...(options.anonymous
+      ? {
+          credentials: { accessKeyId: '', secretAccessKey: '' },
+          signer: { sign: async (request) => request },
+        }
+      : {}),
+    maxAttempts: 4,
+    requestHandler: {
+      connectionTimeout: 5_000,
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+    },
+  });
+  const policy = options.retry ?? DEFAULT_RETRY;
+  const retry = <T>(what: string, work: () => Promise<T>) =>
+    withRetry(work, policy, isTransient, (error, attempt, delayMs) =>
+      options.onRetry?.(`${what}: ${describe(error)} (attempt ${attempt}, retrying in ${delayMs} ms)`),
+    );
+  return layoutSource(
+    {
+      url,
+      async listFolder(folder) {
+        const prefix = `${parsed.prefix}${folder}/`;
+        const names: string[] = [];
+        let token: string | undefined;
+        try {
+          do {
+            const page = await retry(`listing s3://${parsed.bucket}/${prefix}`, () =>
+              client.send(
+                new ListObjectsV2Command({
+                  Bucket: parsed.bucket,
+                  Prefix: prefix,
+                  ContinuationToken: token,
+                }),
+              ),
+            );
+            for (const item of page.Contents ?? []) {
+              if (item.Key) names.push(item.Key.slice(prefix.length));
+            }
+            token = page.IsTruncated ? page.NextContinuationToken : undefined;
+          } while (token);
+        } catch (error) {
+          throw new SourceError(`cannot list s3://${parsed.bucket}/${prefix}`, { cause: error });
+        }
+        return names.filter((name) => !name.includes('/'));
+      },
+      async readObject(key) {
+        const fullKey = `${parsed.prefix}${key}`;
+        try {
+          return await retry(`reading s3://${parsed.bucket}/${fullKey}`, async () => {
+            const response = await client.send(
+              new GetObjectCommand({ Bucket: parsed.bucket, Key: fullKey }),
+            );
+            if (!response.Body) throw new SourceError(`s3://${parsed.bucket}/${fullKey} has no body`);
+            return await response.Body.transformToByteArray();
+          });
+        } catch (error) {
+          throw new SourceError(`cannot read s3://${parsed.bucket}/${fullKey}`, { cause: error });
+        }
+      },
+    },
+    parseObjectName,
+  );
+}
+
+/** `s3://bucket/prefix/` → bucket and prefix (with a trailing slash, or empty). */
+export function parseS3Url(url: string): { bucket: string; prefix: string } {
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
+  if (!match?.[1]) throw new FreshetError(`not an S3 URL: ${url} (expected s3://bucket/prefix/)`);
+  const rest = match[2] ?? '';
+  return { bucket: match[1], prefix: rest === '' || rest.endsWith('/') ? rest : `${rest}/` };
+}
+
+/** Worth another try: network trouble, timeouts, throttling, 5xx, a body that broke off. */
+function isTransient(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const meta = (error as { $metadata?: { httpStatusCode?: number } }).$metadata;
+  const status = meta?.httpStatusCode;
+  if (status !== undefined) return status >= 500 || status === 429 || status === 408;
+  return !(error instanceof FreshetError) || error instanceof SourceError;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,111 @@
+/** A span of time `[start, end)` in epoch ms (the openaq module depends on nothing else of lib). */
+export interface TimeSpan {
+  start: number;
+  end: number;
+}
+
+/** An object of the real-time layout, selected by its fetch time. */
+export interface SourceObject {
+  /** The full key (S3) or path relative to the source root (folder), e.g. `2018-06-07/1528329600.ndjson.gz`. */
+  key: string;
+  /** Fetch time from the name's leading number, epoch ms. */
+  fetchedAt: number;
+}
+
+/** What one listing of an interval found. */
+export interface SourceListing {
+  /** Objects whose fetch time lies in the interval, by fetch time then key. */
+  objects: SourceObject[];
+  /** Names in the listed folders that are not fetch objects (counted, never an error). */
+  skipped: string[];
+}
+
+/**
+ * Where fetches come from: an S3 bucket or a folder with the real-time layout
+ * (`<root>/YYYY-MM-DD/<unix>[_suffix].ndjson[.gz]`).
+ */
+export interface Source {
+  /** The URL it was made from, for logs and `ops.ingest_runs`. */
+  readonly url: string;
+  /** The objects of an interval; lists only the date folders the interval touches. */
+  list(span: TimeSpan): Promise<SourceListing>;
+  /** The object's bytes, whole (downloads are retried; parsing streams from memory). */
+  read(object: SourceObject): Promise<Uint8Array>;
+}
+
+/** `YYYY-MM-DD` of every UTC date that `[start, end)` touches. */
+export function dateFoldersOf(span: TimeSpan): string[] {
+  const day = 86_400_000;
+  const folders: string[] = [];
+  if (span.end <= span.start) return folders;
+  for (let t = Math.floor(span.start / day) * day; t < span.end; t += day) {
+    folders.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return folders;
+}
+
+/** The two things a storage must do for the real-time layout. */
+export interface LayoutStorage {
+  url: string;
+  /** Base names of the entries of one date folder (`YYYY-MM-DD`), in any order. */
+  listFolder(folder: string): Promise<string[]>;
+  /** Reads `folder/name` whole. */
+  readObject(key: string): Promise<Uint8Array>;
+}
+
+/**
+ * A Source over any storage with the real-time layout. Each date folder is listed once per Source
+ * (a run that ingests a day of intervals lists that day once), and its non-fetch names are reported
+ * as skipped with the first interval that touches the folder.
+ */
+export function layoutSource(
+  storage: LayoutStorage,
+  parseName: (name: string) => { fetchedAt: number } | null,
+): Source {
+  const folders = new Map<string, Promise<{ objects: SourceObject[]; skipped: string[] }>>();
+  const reported = new Set<string>();
+  const folderListing = (folder: string) => {
+    let listing = folders.get(folder);
+    if (!listing) {
+      listing = storage.listFolder(folder).then((names) => {
+        const objects: SourceObject[] = [];
+        const skipped: string[] = [];
+        for (const name of names) {
+          const parsed = parseName(name);
+          if (parsed) objects.push({ key: `${folder}/${name}`, fetchedAt: parsed.fetchedAt });
+          else skipped.push(`${folder}/${name}`);
+        }
+        return { objects, skipped };
+      });
+      listing.catch(() => folders.delete(folder));
+      folders.set(folder, listing);
+    }
+    return listing;
+  };
+  return {
+    url: storage.url,
+    async list(span) {
+      const objects: SourceObject[] = [];
+      const skipped: string[] = [];
+      for (const folder of dateFoldersOf(span)) {
+        const listing = await folderListing(folder);
+        for (const object of listing.objects) {
+          if (object.fetchedAt >= span.start && object.fetchedAt < span.end) objects.push(object);
+        }
+        if (!reported.has(folder)) {
+          reported.add(folder);
+          skipped.push(...listing.skipped);
+        }
+      }
+      objects.sort(compareObjects);
+      return { objects, skipped };
+    },
+    read: (object) => storage.readObject(object.key),
+  };
+}
+
+/** Fetch-time order, then key (byte order): the precedence of DESIGN.md's duplicates rule. */
+export function compareObjects(a: SourceObject, b: SourceObject): number {
+  if (a.fetchedAt !== b.fetchedAt) return a.fetchedAt - b.fetchedAt;
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}

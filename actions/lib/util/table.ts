@@ -1,0 +1,25 @@
+/**
+ * A plain-text table with right-aligned numbers, for terminals and logs.
+ *
+ * @example
+ * formatTable(['day', 'rows'], [['2014-01-01', 12]]);
+ * // day         rows
+ * // 2014-01-01    12
+ */
+export function formatTable(
+  headers: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+  minWidth = 0,
+): string {
+  const cells = [headers.map(String), ...rows.map((r) => r.map(String))];
+  const widths = headers.map((_, i) => Math.max(minWidth, ...cells.map((r) => (r[i] ?? '').length)));
+  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
+  return cells
+    .map((r) =>
+      r
+        .map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
