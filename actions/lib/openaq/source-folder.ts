@@ -1,25 +1,38 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SourceError } from '../errors.ts';
+import { fileURLToPath } from 'node:url';
+import { SourceError, UsageError } from '../errors.ts';
 import { parseObjectName } from './object-name.ts';
 import { layoutSource, type Source } from './source.ts';
 
 /**
  * A folder with the real-time layout, for mirrors and tests:
  * `file:///data/realtime-gzipped` holds `2018-06-07/1528329600.ndjson.gz`, …
- * A date folder that does not exist is an empty one (no fetch that day).
+ * A date folder that does not exist is an empty one (no fetch that day); a root that does not
+ * exist is a SourceError.
+ *
+ * @throws UsageError when `url` names no local folder (`file://host/…`, `https://…`).
  */
 export function folderSource(url: string): Source {
-  const root = new URL(url).pathname;
+  const root = folderOf(url);
   return layoutSource(
     {
       url,
       async listFolder(folder) {
         try {
           const entries = await readdir(join(root, folder), { withFileTypes: true });
-          return entries.filter((e) => e.isFile()).map((e) => e.name);
+          // Symbolic links count as files: a mirror may be a tree of links to another copy.
+          return entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name);
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+            // No folder for a date is a day without fetches; no root at all is a wrong URL (a
+            // typo would otherwise ingest nothing, successfully, forever).
+            if (await isFolder(root)) return [];
+            throw new SourceError(
+              `cannot list ${join(root, folder)}: the source folder ${root} does not exist`,
+              { cause: error },
+            );
+          }
           throw new SourceError(`cannot list ${join(root, folder)}`, { cause: error });
         }
       },
@@ -33,4 +46,24 @@ export function folderSource(url: string): Source {
     },
     parseObjectName,
   );
+}
+
+/** The local path a `file:` URL names (percent-decoded: `file:///data/my%20mirror` is `/data/my mirror`). */
+function folderOf(url: string): string {
+  try {
+    return fileURLToPath(url);
+  } catch (error) {
+    throw new UsageError(
+      `${url} is not a local folder URL: give file:///path/to/realtime-gzipped`,
+      { cause: error },
+    );
+  }
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -1,5 +1,5 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { FreshetError, SourceError } from '../errors.ts';
+import { FreshetError, SourceError, UsageError } from '../errors.ts';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from '../util/retry.ts';
 import { parseObjectName } from './object-name.ts';
 import { layoutSource, type Source } from './source.ts';
@@ -11,7 +11,7 @@ export interface S3SourceOptions {
   endpoint?: string;
   /** Unsigned requests, for public buckets; otherwise the usual AWS credential chain. */
   anonymous?: boolean;
-  /** Per-request timeout (default 30 s); a hung request is retried. */
+  /** How long a request may go without a byte (default 30 s); a hung request is retried. */
   requestTimeoutMs?: number;
   retry?: RetryPolicy;
   onRetry?: (message: string) => void;
@@ -39,13 +39,18 @@ export function s3Source(url: string, options: S3SourceOptions = {}): Source {
     maxAttempts: 4,
     requestHandler: {
       connectionTimeout: 5_000,
-      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      // An idle timeout: it ends a request that hangs before its answer and a body that stalls
+      // midway. (The handler's `requestTimeout` only logs a warning unless told to throw, and stops
+      // watching once the headers arrive.)
+      socketTimeout: options.requestTimeoutMs ?? 30_000,
     },
   });
   const policy = options.retry ?? DEFAULT_RETRY;
   const retry = <T>(what: string, work: () => Promise<T>) =>
     withRetry(work, policy, isTransient, (error, attempt, delayMs) =>
-      options.onRetry?.(`${what}: ${describe(error)} (attempt ${attempt}, retrying in ${delayMs} ms)`),
+      options.onRetry?.(
+        `${what}: ${describe(error)} (attempt ${attempt}, retrying in ${delayMs} ms)`,
+      ),
     );
   return layoutSource(
     {
@@ -82,7 +87,8 @@ export function s3Source(url: string, options: S3SourceOptions = {}): Source {
             const response = await client.send(
               new GetObjectCommand({ Bucket: parsed.bucket, Key: fullKey }),
             );
-            if (!response.Body) throw new SourceError(`s3://${parsed.bucket}/${fullKey} has no body`);
+            if (!response.Body)
+              throw new SourceError(`s3://${parsed.bucket}/${fullKey} has no body`);
             return await response.Body.transformToByteArray();
           });
         } catch (error) {
@@ -94,10 +100,14 @@ export function s3Source(url: string, options: S3SourceOptions = {}): Source {
   );
 }
 
-/** `s3://bucket/prefix/` → bucket and prefix (with a trailing slash, or empty). */
+/**
+ * `s3://bucket/prefix/` → bucket and prefix (with a trailing slash, or empty).
+ *
+ * @throws UsageError when `url` is not of that form (it comes from `--source`).
+ */
 export function parseS3Url(url: string): { bucket: string; prefix: string } {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
-  if (!match?.[1]) throw new FreshetError(`not an S3 URL: ${url} (expected s3://bucket/prefix/)`);
+  if (!match?.[1]) throw new UsageError(`not an S3 URL: ${url} (expected s3://bucket/prefix/)`);
   const rest = match[2] ?? '';
   return { bucket: match[1], prefix: rest === '' || rest.endsWith('/') ? rest : `${rest}/` };
 }

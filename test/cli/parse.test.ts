@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommandLine } from '../../actions/cli/parse.ts';
+import { UsageError } from '../../actions/lib/errors.ts';
+
+const env = { now: Date.parse('2026-11-24T12:00:00Z') };
+const problemsOf = (argv: string[], e: Parameters<typeof parseCommandLine>[1] = env): string[] => {
+  try {
+    parseCommandLine(argv, e);
+  } catch (error) {
+    if (error instanceof UsageError) return [...error.problems];
+    throw error;
+  }
+  throw new Error('expected a usage error');
+};
+
+describe('freshet ingest flags', () => {
+  it('parses a range with the default source and the environment database', () => {
+    const command = parseCommandLine(
+      ['ingest', '--start', '2014-01-01T00:00Z', '--end', '2014-01-01T01:00:00Z', '--json'],
+      { ...env, DATABASE_URL: 'postgres://db/x' },
+    );
+    expect(command).toEqual({
+      name: 'ingest',
+      source: 's3://openaq-fetches/realtime-gzipped/',
+      start: Date.parse('2014-01-01T00:00:00Z'),
+      end: Date.parse('2014-01-01T01:00:00Z'),
+      databaseUrl: 'postgres://db/x',
+      anonymous: false,
+      concurrency: 3,
+      json: true,
+    });
+  });
+
+  it('prefers --database-url and passes the S3 settings', () => {
+    const command = parseCommandLine(
+      [
+        'ingest',
+        '--start',
+        '2014-01-01',
+        '--end',
+        '2014-01-02',
+        '--source',
+        's3://b/p/',
+        '--region',
+        'eu-west-1',
+        '--endpoint',
+        'http://127.0.0.1:9000',
+        '--anonymous',
+        '--database-url',
+        'postgres://flag/y',
+      ],
+      { ...env, DATABASE_URL: 'postgres://env/x' },
+    );
+    expect(command).toMatchObject({
+      source: 's3://b/p/',
+      region: 'eu-west-1',
+      endpoint: 'http://127.0.0.1:9000',
+      anonymous: true,
+      databaseUrl: 'postgres://flag/y',
+    });
+  });
+
+  it('collects every problem at once, naming the fix', () => {
+    const problems = problemsOf([
+      'ingest',
+      '--start',
+      '2014-01-01T00:05Z',
+      '--source',
+      'http://x',
+      '--concurrency',
+      '0',
+    ]);
+    expect(problems.join('\n')).toMatch(
+      /--start .* not aligned to 10 minutes: use 2014-01-01T00:00:00Z or 2014-01-01T00:10:00Z/,
+    );
+    expect(problems).toContain('--end is required');
+    expect(problems.join('\n')).toMatch(
+      /--source http:\/\/x must be s3:\/\/bucket\/prefix\/ or file:\/\/\/path/,
+    );
+    expect(problems.join('\n')).toMatch(/--concurrency 0 must be a whole number from 1 to 16/);
+  });
+
+  it('rejects an empty or reversed range and unknown flags', () => {
+    expect(problemsOf(['ingest', '--start', '2014-01-02', '--end', '2014-01-01'])).toEqual([
+      '--end 2014-01-01 must be after --start 2014-01-02',
+    ]);
+    expect(problemsOf(['ingest', '--strat', 'x'])[0]).toMatch(/Unknown option '--strat'/);
+  });
+});
+
+describe('freshet plan flags', () => {
+  it('defaults to a scheduled catch-up from FRESHET_START in 1h chunks', () => {
+    expect(parseCommandLine(['plan'], { ...env, FRESHET_START: '2016-01-01T00:00:00Z' })).toEqual({
+      name: 'plan',
+      since: Date.parse('2016-01-01T00:00:00Z'),
+      chunkMs: 3_600_000,
+      reprocess: 'missing',
+      maxChunks: 256,
+      settleMs: 1_800_000,
+      now: env.now,
+    });
+  });
+
+  it('takes a backfill with its reprocess mode and checks every flag', () => {
+    expect(
+      parseCommandLine(
+        [
+          'plan',
+          '--since',
+          '2016-01-01',
+          '--until',
+          '2016-01-02',
+          '--chunk',
+          '1d',
+          '--reprocess',
+          'outdated',
+          '--max-chunks',
+          '10',
+        ],
+        env,
+      ),
+    ).toMatchObject({
+      until: Date.parse('2016-01-02T00:00:00Z'),
+      chunkMs: 86_400_000,
+      reprocess: 'outdated',
+      maxChunks: 10,
+    });
+    const problems = problemsOf([
+      'plan',
+      '--chunk',
+      '7m',
+      '--reprocess',
+      'some',
+      '--max-chunks',
+      '300',
+    ]);
+    expect(problems.join('\n')).toMatch(/--since is required \(or set FRESHET_START\)/);
+    expect(problems.join('\n')).toMatch(/7m/);
+    expect(problems.join('\n')).toMatch(/some/);
+    expect(problems.join('\n')).toMatch(/--max-chunks 300 must be a whole number from 1 to 256/);
+  });
+});
+
+describe('other commands', () => {
+  it('knows help, status, db migrate, generate-fetches and demo', () => {
+    expect(parseCommandLine([], env)).toEqual({ name: 'help' });
+    expect(parseCommandLine(['ingest', '--help'], env)).toEqual({ name: 'help', topic: 'ingest' });
+    expect(parseCommandLine(['status', '--json'], env)).toEqual({ name: 'status', json: true });
+    expect(parseCommandLine(['db', 'migrate'], env)).toEqual({ name: 'migrate' });
+    expect(
+      parseCommandLine(
+        ['generate-fetches', '--out', 'x', '--start', '2014-01-01', '--days', '2', '--seed', '9'],
+        env,
+      ),
+    ).toEqual({
+      name: 'generate-fetches',
+      out: 'x',
+      start: Date.parse('2014-01-01T00:00:00Z'),
+      days: 2,
+      stations: 50,
+      seed: 9,
+    });
+    expect(parseCommandLine(['demo'], env)).toEqual({ name: 'demo', days: 10, stations: 50 });
+    expect(problemsOf(['frobnicate'])[0]).toMatch(/unknown command `frobnicate`/);
+  });
+});

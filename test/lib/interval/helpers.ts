@@ -1,0 +1,44 @@
+// Shared by the interval tests: readable instants, attempts and error capture.
+import { UsageError } from '../../../actions/lib/errors.ts';
+import { parseInstant } from '../../../actions/lib/interval/instant.ts';
+import type { IntervalAttempt } from '../../../actions/lib/interval/types.ts';
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+/** Epoch ms of an ISO instant, e.g. `at('2014-01-01T00:10Z')`. */
+export function at(text: string): number {
+  return parseInstant(text, 'test');
+}
+
+/** The UsageError `run` throws; fails the test when it throws nothing or something else. */
+export function usageError(run: () => unknown): UsageError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof UsageError) return error;
+    throw error;
+  }
+  throw new Error('expected a UsageError, but nothing was thrown');
+}
+
+/**
+ * One attempt of the interval starting at `intervalStart`: by default it succeeded with 3 objects
+ * under rules version 1, started a minute after the interval ended, with a two-hour lease.
+ */
+export function attempt(
+  intervalStart: number,
+  overrides: Partial<Omit<IntervalAttempt, 'intervalStart'>> = {},
+): IntervalAttempt {
+  const startedAt = overrides.startedAt ?? intervalStart + 11 * MINUTE;
+  return {
+    intervalStart,
+    status: 'succeeded',
+    startedAt,
+    leaseUntil: startedAt + 2 * HOUR,
+    objects: 3,
+    rulesVersion: 1,
+    ...overrides,
+  };
+}
