@@ -27,8 +27,8 @@ import { localTimeText, naturalValue, roundTo, utcTimeText } from './synthetic-v
  * AirNow, 24 quarter-hours for Israel, …). Averaged over the source mix this is
  * {@link MEAN_RECORDS_PER_STATION_PER_FETCH} ≈ 30.5 records per station per fetch, so one day
  * (144 fetches) holds ≈ 4,400 × stations records: the 50-station demo ≈ 1,500 records per fetch
- * (2.2 million over its 10 days); ≈ 230 stations ≈ 1,000,000 records a day. {@link estimateRecords} sums the exact expectation of
- * a spec's own catalogue.
+ * (2.2 million over its 10 days); ≈ 230 stations ≈ 1,000,000 records a day.
+ * {@link estimateRecords} sums the exact expectation of a spec's own catalogue.
  */
 
 /** What to generate. */
@@ -225,7 +225,7 @@ function measurementLine(
         // u / REVISION_RATE is again uniform in [0, 1): it places the revision in the window.
         const step = 1 + Math.floor((u / REVISION_RATE) * (series.windowSlots - 1));
         const revisedAt = (slot + 1 + step) * series.slotMs + series.offsetMs + station.lagMs;
-        if (fetchAt >= revisedAt && fetchAt < revisedAt + series.slotMs) {
+        if (fetchAt >= revisedAt) {
           const change = (random() < 0.5 ? -1 : 1) * (0.03 + 0.1 * random());
           reported = nudge(value, roundTo(value * (1 + change), series.decimals), series.decimals);
         }

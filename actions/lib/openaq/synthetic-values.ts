@@ -86,7 +86,7 @@ export function naturalValue(
   switch (series.parameter) {
     case 'o3': {
       const summer = summerness(lat, time);
-      const diurnal = Math.cos((2 * Math.PI * (hour - 3)) / 24);
+      const diurnal = Math.cos((2 * Math.PI * (hour - 15)) / 24);
       const value =
         model.o3Base +
         8 * summer +
