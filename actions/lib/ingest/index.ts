@@ -44,8 +44,8 @@ export async function ingest(options: IngestOptions, context: RunContext): Promi
     anonymous: options.anonymous ?? false,
     onRetry: (message) => context.logger.warn(message),
   });
-  const concurrency = options.concurrency ?? 3;
-  return withDatabase(options.databaseUrl, context, concurrency + 1, (db) =>
+  const concurrency = options.concurrency ?? 4;
+  return withDatabase(options.databaseUrl, context, 3, (db) =>
     ingestRange(source, db.pool, options, {
       concurrency,
       rulesVersion: RULES_VERSION,

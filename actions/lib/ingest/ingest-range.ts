@@ -4,22 +4,29 @@ import { formatInstant } from '../interval/instant.ts';
 import { intervalsOf } from '../interval/range.ts';
 import type { Interval } from '../interval/types.ts';
 import type { Source, SourceObject } from '../openaq/source.ts';
-import { type LoadCounts, loadObject } from '../toar/load.ts';
+import { type LoadCounts, loadObjects, type ObjectBatch } from '../toar/load.ts';
 import type { Logger } from '../util/logger.ts';
+import { orderedMap } from '../util/ordered-map.ts';
 import { parseObject } from './parse-object.ts';
-import type { IngestReport, ObjectFailure } from './types.ts';
+import type { IngestReport } from './types.ts';
 
 /** Settings of one ingest run. */
 export interface RangeOptions {
-  /** Objects in flight at once: while one waits for PostgreSQL, the next is parsed. */
+  /** Objects read and parsed ahead of the loader at once. */
   concurrency: number;
   rulesVersion: number;
   /** A `running` attempt older than this counts as failed for the planner. */
   leaseMs: number;
+  /** Objects are loaded in groups of about this many lines (one transaction each). */
+  groupLines?: number;
   runUrl?: string;
   logger: Logger;
   onProgress?: (progress: { done: number; total: number; label: string }) => void;
 }
+
+/** Lines per load group: large enough that repeated measurements collapse before they are written. */
+export const DEFAULT_GROUP_LINES = 150_000;
+const MAX_GROUP_OBJECTS = 1_000;
 
 /** Counters of one interval, as `ops.ingest_runs` stores them. */
 interface IntervalTally {
@@ -31,10 +38,7 @@ interface IntervalTally {
   lines: number;
   accepted: number;
   rejected: Record<string, number>;
-  stationsCreated: number;
-  seriesCreated: number;
-  rowsInserted: number;
-  rowsUpdated: number;
+  counts: LoadCounts;
   listMs: number;
   loadStartedAt: number;
   errors: string[];
@@ -47,11 +51,25 @@ interface Task {
   object: SourceObject;
 }
 
+type Parsed = { tally: IntervalTally; object: SourceObject } & (
+  | { batch: ObjectBatch; error?: undefined }
+  | { batch?: undefined; error: unknown }
+);
+
 /**
  * Ingests every 10-minute interval of `range` from `source` into the database behind `pool`, each
- * interval recorded as its own attempt in `ops.ingest_runs`. Objects are loaded `concurrency` at a
- * time across interval boundaries (parse in this process while PostgreSQL loads the previous
- * object). A failed object is reported and its interval recorded as failed; the others still load.
+ * interval recorded as its own attempt in `ops.ingest_runs`.
+ *
+ * A pipeline: intervals are listed in order; objects are read and parsed `concurrency` at a time
+ * (in this process) while PostgreSQL loads the previous group (in its own). Objects are loaded in
+ * groups of about `groupLines` lines, in fetch order, one transaction per group, so that
+ * measurements repeated by consecutive fetches are written once per group. A failed object (it
+ * could not be read, or its gzip is broken) is reported and its interval recorded as failed; the
+ * others still load. When a group fails on its data, its objects are retried one by one, so that
+ * one bad object cannot hold back the rest.
+ *
+ * Group-level counts (stations, series, rows) are recorded with the interval of the group's last
+ * object; the report's totals are exact.
  */
 export async function ingestRange(
   source: Source,
@@ -93,6 +111,19 @@ export async function ingestRange(
     });
   };
 
+  const fail = (tally: IntervalTally, key: string, error: unknown) => {
+    const message = describeError(error);
+    options.logger.error(`${key}: ${message}`);
+    tally.failed++;
+    tally.errors.push(`${key}: ${message}`);
+    report.failures.push({ key, interval: formatInstant(tally.interval.start), error: message });
+  };
+
+  const objectDone = async (tally: IntervalTally) => {
+    tally.remaining--;
+    if (tally.remaining === 0) await finish(tally);
+  };
+
   async function* tasks(): AsyncGenerator<Task> {
     for (const interval of intervals) {
       const attemptId = await recordStart(pool, interval, source.url, options);
@@ -106,10 +137,7 @@ export async function ingestRange(
         lines: 0,
         accepted: 0,
         rejected: {},
-        stationsCreated: 0,
-        seriesCreated: 0,
-        rowsInserted: 0,
-        rowsUpdated: 0,
+        counts: { stationsCreated: 0, seriesCreated: 0, rowsInserted: 0, rowsUpdated: 0 },
         listMs: 0,
         loadStartedAt: 0,
         errors: [],
@@ -122,13 +150,7 @@ export async function ingestRange(
         tally.skipped = listing.skipped.length;
         for (const name of listing.skipped) options.logger.info(`skipped ${name}: not a fetch object`);
       } catch (error) {
-        tally.failed++;
-        tally.errors.push(describeError(error));
-        report.failures.push({
-          key: '(listing)',
-          interval: formatInstant(interval.start),
-          error: describeError(error),
-        });
+        fail(tally, '(listing)', error);
       }
       tally.listMs = Math.round(performance.now() - listStarted);
       tally.loadStartedAt = performance.now();
@@ -139,71 +161,99 @@ export async function ingestRange(
     }
   }
 
-  const work = async (task: Task) => {
-    const { tally, object } = task;
+  const readAndParse = async ({ tally, object }: Task): Promise<Parsed> => {
     try {
       const bytes = await source.read(object);
-      const parsed = await parseObject(bytes, object, tally.interval.start);
-      const client = await pool.connect();
-      // A connection that dies while checked out emits 'error' on the client (the pool listens only
-      // to idle ones): the query in flight fails and is reported; the process must not crash.
-      const onLost = (error: Error) => options.logger.warn(`database connection lost: ${error.message}`);
-      client.on('error', onLost);
-      let counts: LoadCounts;
-      try {
-        counts = await loadObject(client, parsed.batch, {
-          onRetry: (message) => options.logger.warn(message),
-        });
-        client.off('error', onLost);
-        client.release();
-      } catch (error) {
-        // The connection may be broken: let the pool drop it (the listener stays for its last words).
-        client.release(error instanceof Error ? error : true);
-        throw error;
-      }
-      tally.lines += parsed.batch.lines;
-      tally.accepted += parsed.batch.accepted;
-      for (const [reason, n] of Object.entries(parsed.rejected)) {
-        tally.rejected[reason] = (tally.rejected[reason] ?? 0) + n;
-      }
-      tally.stationsCreated += counts.stationsCreated;
-      tally.seriesCreated += counts.seriesCreated;
-      tally.rowsInserted += counts.rowsInserted;
-      tally.rowsUpdated += counts.rowsUpdated;
+      return { tally, object, batch: await parseObject(bytes, object, tally.interval.start) };
     } catch (error) {
-      const failure: ObjectFailure = {
-        key: object.key,
-        interval: formatInstant(tally.interval.start),
-        error: describeError(error),
-      };
-      options.logger.error(`${failure.key}: ${failure.error}`);
-      tally.failed++;
-      tally.errors.push(`${failure.key}: ${failure.error}`);
-      report.failures.push(failure);
+      return { tally, object, error };
     }
-    tally.remaining--;
-    if (tally.remaining === 0) await finish(tally);
   };
 
-  await runPool(tasks(), Math.max(1, options.concurrency), work);
+  const loadGroup = async (group: readonly (Parsed & { batch: ObjectBatch })[]) => {
+    try {
+      const counts = await loadWithConnection(
+        pool,
+        group.map((g) => g.batch),
+        options.logger,
+      );
+      const last = group.at(-1)!.tally.counts;
+      last.stationsCreated += counts.stationsCreated;
+      last.seriesCreated += counts.seriesCreated;
+      last.rowsInserted += counts.rowsInserted;
+      last.rowsUpdated += counts.rowsUpdated;
+      for (const { tally, batch } of group) {
+        tally.lines += batch.lines;
+        tally.accepted += batch.accepted;
+        for (const [reason, n] of Object.entries(batch.rejectedByReason)) {
+          tally.rejected[reason] = (tally.rejected[reason] ?? 0) + n;
+        }
+      }
+    } catch (error) {
+      if (group.length > 1 && isDataError(error)) {
+        options.logger.warn(
+          `a group of ${group.length} objects was refused (${describeError(error)}); loading them one by one`,
+        );
+        for (const item of group) await loadGroup([item]);
+        return;
+      }
+      for (const item of group) fail(item.tally, item.object.key, error);
+    }
+    for (const item of group) await objectDone(item.tally);
+  };
+
+  const groupLines = options.groupLines ?? DEFAULT_GROUP_LINES;
+  let group: (Parsed & { batch: ObjectBatch })[] = [];
+  let groupSize = 0;
+  let loading: Promise<void> = Promise.resolve();
+  for await (const parsed of orderedMap(tasks(), Math.max(1, options.concurrency), readAndParse)) {
+    if (parsed.batch === undefined) {
+      fail(parsed.tally, parsed.object.key, parsed.error);
+      await objectDone(parsed.tally);
+      continue;
+    }
+    group.push(parsed);
+    groupSize += parsed.batch.lines;
+    if (groupSize >= groupLines || group.length >= MAX_GROUP_OBJECTS) {
+      await loading;
+      loading = loadGroup(group);
+      group = [];
+      groupSize = 0;
+    }
+  }
+  await loading;
+  if (group.length > 0) await loadGroup(group);
   report.seconds = Math.round((performance.now() - started) / 10) / 100;
   return report;
 }
 
-/** Runs `work` over `items` with at most `limit` in flight; `work` must not throw. */
-async function runPool<T>(
-  items: AsyncIterator<T>,
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  const worker = async () => {
-    for (;;) {
-      const next = await items.next();
-      if (next.done) return;
-      await work(next.value);
-    }
-  };
-  await Promise.all(Array.from({ length: limit }, worker));
+/** Loads on a connection of its own; a connection that dies is dropped, never crashes the process. */
+async function loadWithConnection(
+  pool: pg.Pool,
+  batches: readonly ObjectBatch[],
+  logger: Logger,
+): Promise<LoadCounts> {
+  const client = await pool.connect();
+  // A connection that dies while checked out emits 'error' on the client (the pool listens only
+  // to idle ones): the query in flight fails and is reported; the process must not crash.
+  const onLost = (error: Error) => logger.warn(`database connection lost: ${error.message}`);
+  client.on('error', onLost);
+  try {
+    const counts = await loadObjects(client, batches, { onRetry: (m) => logger.warn(m) });
+    client.off('error', onLost);
+    client.release();
+    return counts;
+  } catch (error) {
+    // The connection may be broken: let the pool drop it (the listener stays for its last words).
+    client.release(error instanceof Error ? error : true);
+    throw error;
+  }
+}
+
+/** PostgreSQL refused the data itself (SQLSTATE classes 22 and 23), not the connection. */
+function isDataError(error: unknown): boolean {
+  const code = (error instanceof Error ? (error.cause as { code?: unknown }) : undefined)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
 
 function addTally(report: IngestReport, tally: IntervalTally): void {
@@ -215,10 +265,10 @@ function addTally(report: IngestReport, tally: IntervalTally): void {
   for (const [reason, n] of Object.entries(tally.rejected)) {
     report.rejected[reason] = (report.rejected[reason] ?? 0) + n;
   }
-  report.stations_created += tally.stationsCreated;
-  report.series_created += tally.seriesCreated;
-  report.rows_inserted += tally.rowsInserted;
-  report.rows_updated += tally.rowsUpdated;
+  report.stations_created += tally.counts.stationsCreated;
+  report.series_created += tally.counts.seriesCreated;
+  report.rows_inserted += tally.counts.rowsInserted;
+  report.rows_updated += tally.counts.rowsUpdated;
 }
 
 async function recordStart(
@@ -244,6 +294,7 @@ async function recordStart(
   return Number(rows[0]!.id);
 }
 
+/** Records the outcome with a synchronous commit, which also makes the (asynchronous) loads durable. */
 async function recordFinish(pool: pg.Pool, tally: IntervalTally): Promise<void> {
   const rejected = Object.values(tally.rejected).reduce((a, b) => a + b, 0);
   await pool.query(
@@ -263,10 +314,10 @@ async function recordFinish(pool: pg.Pool, tally: IntervalTally): Promise<void> 
       tally.accepted,
       rejected,
       JSON.stringify(tally.rejected),
-      tally.stationsCreated,
-      tally.seriesCreated,
-      tally.rowsInserted,
-      tally.rowsUpdated,
+      tally.counts.stationsCreated,
+      tally.counts.seriesCreated,
+      tally.counts.rowsInserted,
+      tally.counts.rowsUpdated,
       tally.listMs,
       Math.round(performance.now() - tally.loadStartedAt),
       tally.errors.length > 0 ? tally.errors.join('\n').slice(0, 8000) : null,

@@ -1,12 +1,7 @@
 import { isBlank, openObjectStream, splitLines } from '../openaq/lines.ts';
 import { evaluateLine } from '../openaq/rules.ts';
-import { ObjectBatch } from '../toar/load.ts';
+import { ObjectBatch } from '../toar/object-batch.ts';
 
-/** An object's lines, parsed and judged, ready to load; `rejected` counts lines by reason. */
-export interface ParsedObject {
-  batch: ObjectBatch;
-  rejected: Record<string, number>;
-}
 
 async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
   yield bytes;
@@ -20,9 +15,8 @@ export async function parseObject(
   bytes: Uint8Array,
   object: { key: string; fetchedAt: number },
   intervalStart: number,
-): Promise<ParsedObject> {
+): Promise<ObjectBatch> {
   const batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
-  const rejected: Record<string, number> = {};
   for await (const lines of splitLines(openObjectStream(once(bytes), object.key))) {
     for (const line of lines) {
       if (isBlank(line.text)) continue;
@@ -45,7 +39,6 @@ export async function parseObject(
           line: line.number,
         });
       } else {
-        rejected[outcome.reason] = (rejected[outcome.reason] ?? 0) + 1;
         batch.addRejection({
           line: line.number,
           reason: outcome.reason,
@@ -55,5 +48,5 @@ export async function parseObject(
       }
     }
   }
-  return { batch, rejected };
+  return batch;
 }

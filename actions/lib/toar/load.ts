@@ -1,86 +1,11 @@
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DatabaseError } from '../errors.ts';
-import { copyText, truncateText } from './copy-text.ts';
+import { groupTexts, type ObjectBatch } from './object-batch.ts';
 
-/** Raw text kept per rejected line (DESIGN.md: up to 4 KB). */
-export const MAX_RAW_LENGTH = 4096;
+export { type DataRecord, ObjectBatch, type Rejection } from './object-batch.ts';
 
-/** One accepted record, in TOAR terms (the ingest glue converts OpenAQ measurements to this). */
-export interface DataRecord {
-  /** Canonical 4-decimal key text, e.g. "34.8378". */
-  latKey: string;
-  lngKey: string;
-  lat: number;
-  lng: number;
-  location: string;
-  city: string;
-  country: string;
-  /** A `toar.variables.name`. */
-  variable: string;
-  averagingMinutes: number;
-  /** Epoch ms. */
-  time: number;
-  value: number;
-  flags: number;
-  /** 1-based line in the object. */
-  line: number;
-}
-
-/** One rejected line. */
-export interface Rejection {
-  line: number;
-  reason: string;
-  message: string;
-  raw: string;
-}
-
-/**
- * Collects an object's rows as COPY text while it is parsed, so that loading is two COPYs and a
- * few set-based statements. Pure: no I/O.
- */
-export class ObjectBatch {
-  readonly key: string;
-  readonly fetchedAt: number;
-  readonly intervalStart: number;
-  lines = 0;
-  accepted = 0;
-  rejected = 0;
-  #rows: string[] = [];
-  #rejections: string[] = [];
-
-  constructor(key: string, fetchedAt: number, intervalStart: number) {
-    this.key = key;
-    this.fetchedAt = fetchedAt;
-    this.intervalStart = intervalStart;
-  }
-
-  addRecord(r: DataRecord): void {
-    this.lines++;
-    this.accepted++;
-    this.#rows.push(
-      `${r.latKey}\t${r.lngKey}\t${r.lat}\t${r.lng}\t${copyText(r.location)}\t${copyText(r.city)}\t${copyText(r.country)}\t${r.variable}\t${r.averagingMinutes}\t${new Date(r.time).toISOString()}\t${r.value}\t${r.flags}\t${r.line}\n`,
-    );
-  }
-
-  addRejection(r: Rejection): void {
-    this.lines++;
-    this.rejected++;
-    this.#rejections.push(
-      `${r.line}\t${copyText(r.reason)}\t${copyText(r.message)}\t${copyText(truncateText(r.raw, MAX_RAW_LENGTH))}\n`,
-    );
-  }
-
-  get rowsText(): string {
-    return this.#rows.join('');
-  }
-
-  get rejectionsText(): string {
-    return this.#rejections.join('');
-  }
-}
-
-/** What loading one object changed. */
+/** What loading a group of objects changed. */
 export interface LoadCounts {
   stationsCreated: number;
   seriesCreated: number;
@@ -90,20 +15,52 @@ export interface LoadCounts {
 
 const prepared = new WeakSet<pg.ClientBase>();
 
-/** Session-local staging tables, emptied at every commit. */
+/**
+ * Session-local staging tables, emptied at every commit. `ord` is an object's position in its
+ * group, which is also its precedence (groups are ordered by fetch time, then key); `g` numbers the
+ * group's stations, so that each staged row carries two small integers instead of coordinates.
+ */
 async function prepareSession(client: pg.ClientBase): Promise<void> {
   if (prepared.has(client)) return;
   await client.query(`
-    CREATE TEMP TABLE IF NOT EXISTS stage_data (
-      lat_key numeric(9, 4), lng_key numeric(9, 4), lat double precision, lng double precision,
-      location text COLLATE "C", city text, country text, variable text, minutes integer,
-      datetime timestamptz, value double precision, flags smallint, line integer
+    CREATE TEMP TABLE IF NOT EXISTS stage_objects (
+      ord smallint, object_id integer, key text COLLATE "C", fetched_at timestamptz,
+      interval_start timestamptz
     ) ON COMMIT DELETE ROWS;
+    CREATE TEMP TABLE IF NOT EXISTS stage_keys (
+      g integer, lat_key numeric(9, 4), lng_key numeric(9, 4)
+    ) ON COMMIT DELETE ROWS;
+    CREATE TEMP TABLE IF NOT EXISTS stage_data (
+      ord smallint, g integer, variable_id smallint, minutes integer, at_ms bigint,
+      value double precision, flags smallint, line integer
+    ) ON COMMIT DELETE ROWS;
+    CREATE TEMP TABLE IF NOT EXISTS stage_stations (
+      ord smallint, g integer, line integer, lat double precision, lng double precision,
+      location text, city text, country text
+    ) ON COMMIT DELETE ROWS;
+    CREATE TEMP TABLE IF NOT EXISTS stage_codes (g integer, location text COLLATE "C")
+      ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_rejects (
-      line integer, reason text, message text, raw text
+      ord smallint, line integer, reason text, message text, raw text
     ) ON COMMIT DELETE ROWS;`);
   prepared.add(client);
 }
+
+const STAGE_OBJECTS = `
+WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::integer[], $4::integer[], $5::integer[],
+                       $6::timestamptz[])
+    WITH ORDINALITY AS i (key, fetched_at, lines, accepted, rejected, interval_start, n)
+), upserted AS (
+  INSERT INTO ops.source_objects (key, fetched_at, lines, accepted, rejected)
+  SELECT key, fetched_at, lines, accepted, rejected FROM input ORDER BY key COLLATE "C"
+  ON CONFLICT (key) DO UPDATE SET loaded_at = now(), fetched_at = excluded.fetched_at,
+    lines = excluded.lines, accepted = excluded.accepted, rejected = excluded.rejected
+  RETURNING id, key
+)
+INSERT INTO stage_objects (ord, object_id, key, fetched_at, interval_start)
+SELECT i.n - 1, u.id, i.key, i.fetched_at, i.interval_start
+FROM input i JOIN upserted u ON u.key = i.key COLLATE "C"`;
 
 // Which record names a station: the earliest by (fetch time, object key, line).
 const EARLIER = `(excluded.name_source_fetched_at, excluded.name_source_key, excluded.name_source_line)
@@ -111,22 +68,23 @@ const EARLIER = `(excluded.name_source_fetched_at, excluded.name_source_key, exc
 
 const UPSERT_STATIONS = `
 WITH first AS (
-  SELECT DISTINCT ON (lat_key, lng_key) lat_key, lng_key, lat, lng, location, city, country, line
-  FROM stage_data ORDER BY lat_key, lng_key, line
+  SELECT DISTINCT ON (s.g) s.*, o.fetched_at, o.key
+  FROM stage_stations s JOIN stage_objects o ON o.ord = s.ord
+  ORDER BY s.g, s.ord, s.line
 ), codes AS (
-  SELECT lat_key, lng_key, array_agg(location ORDER BY location) AS codes
-  FROM (SELECT DISTINCT lat_key, lng_key, location FROM stage_data WHERE location <> '') d
-  GROUP BY lat_key, lng_key
+  SELECT g, array_agg(location ORDER BY location) AS codes
+  FROM (SELECT DISTINCT g, location FROM stage_codes) d
+  GROUP BY g
 )
 INSERT INTO toar.stationmeta_core AS s
   (codes, name, lat, lng, lat_key, lng_key, country, city,
    name_source_fetched_at, name_source_key, name_source_line)
 SELECT coalesce(c.codes, '{}'),
-       CASE WHEN f.location = '' THEN trim_scale(f.lat_key)::text || ',' || trim_scale(f.lng_key)::text
+       CASE WHEN f.location = '' THEN trim_scale(k.lat_key)::text || ',' || trim_scale(k.lng_key)::text
             ELSE f.location END,
-       f.lat, f.lng, f.lat_key, f.lng_key, f.country, f.city, $1, $2, f.line
-FROM first f LEFT JOIN codes c USING (lat_key, lng_key)
-ORDER BY f.lat_key, f.lng_key
+       f.lat, f.lng, k.lat_key, k.lng_key, f.country, f.city, f.fetched_at, f.key, f.line
+FROM first f JOIN stage_keys k ON k.g = f.g LEFT JOIN codes c ON c.g = f.g
+ORDER BY k.lat_key, k.lng_key
 ON CONFLICT (lat_key, lng_key) DO UPDATE SET
   codes = ARRAY(SELECT u FROM (SELECT DISTINCT unnest(s.codes || excluded.codes) COLLATE "C" AS u) x ORDER BY u),
   name = CASE WHEN ${EARLIER} THEN excluded.name ELSE s.name END,
@@ -140,41 +98,53 @@ ON CONFLICT (lat_key, lng_key) DO UPDATE SET
 WHERE NOT (excluded.codes <@ s.codes) OR ${EARLIER}
 RETURNING (xmax = 0) AS inserted`;
 
+// The group's series: (station number, variable, averaging) → toar.timeseries id, creating the new.
 const INSERT_SERIES = `
 INSERT INTO toar.timeseries (station_id, variable_id, averaging_minutes, label)
-SELECT st.id, v.id, k.minutes, v.name || ' ' || k.minutes || ' min'
-FROM (SELECT DISTINCT lat_key, lng_key, variable, minutes FROM stage_data) k
-JOIN toar.stationmeta_core st USING (lat_key, lng_key)
-JOIN toar.variables v ON v.name = k.variable
+SELECT st.id, v.id, d.minutes, v.name || ' ' || d.minutes || ' min'
+FROM (SELECT DISTINCT g, variable_id, minutes FROM stage_data) d
+JOIN stage_keys k ON k.g = d.g
+JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
+JOIN toar.variables v ON v.id = d.variable_id
 ORDER BY 1, 2, 3
 ON CONFLICT (station_id, variable_id, averaging_minutes) DO NOTHING
 RETURNING id`;
 
-// A stored row is replaced only by a record that wins by fetch time, then object key ($2).
-const WINS = `(excluded.fetched_at > d.fetched_at OR (excluded.fetched_at = d.fetched_at
-  AND excluded.object_id <> d.object_id
-  AND $2::text COLLATE "C" > (SELECT o.key FROM ops.source_objects o WHERE o.id = d.object_id)))`;
+const KEY_OF = (objectId: string) =>
+  `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
 
 const UPSERT_DATA = `
-WITH winners AS (
-  SELECT DISTINCT ON (ts.id, s.datetime) ts.id AS timeseries_id, s.datetime, s.value, s.flags
+WITH series AS (
+  SELECT k.g, ts.variable_id, ts.averaging_minutes, ts.id
+  FROM stage_keys k
+  JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
+  JOIN toar.timeseries ts ON ts.station_id = st.id
+), latest AS (
+  SELECT DISTINCT ON (se.id, s.at_ms) se.id AS timeseries_id, s.at_ms, s.value, s.flags, s.ord
   FROM stage_data s
-  JOIN toar.stationmeta_core st USING (lat_key, lng_key)
-  JOIN toar.variables v ON v.name = s.variable
-  JOIN toar.timeseries ts ON ts.station_id = st.id AND ts.variable_id = v.id AND ts.averaging_minutes = s.minutes
-  ORDER BY ts.id, s.datetime, s.line DESC
+  JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
+  ORDER BY se.id, s.at_ms, s.ord DESC, s.line DESC
+), winners AS (
+  -- Joined after DISTINCT ON: once per row written, not once per line staged.
+  SELECT l.timeseries_id, timestamptz 'epoch' + l.at_ms * interval '1 millisecond' AS datetime,
+         l.value, l.flags, o.fetched_at, o.object_id, o.key
+  FROM latest l JOIN stage_objects o ON o.ord = l.ord
 ), changed AS (
   SELECT count(*) AS n FROM winners w
-  JOIN toar.data d USING (timeseries_id, datetime)
-  CROSS JOIN (SELECT $3::timestamptz AS fetched_at, $1::integer AS object_id) excluded
-  WHERE ${WINS} AND (d.value <> w.value OR d.flags <> w.flags)
+  JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
+  WHERE (w.fetched_at > d.fetched_at OR (w.fetched_at = d.fetched_at AND w.object_id <> d.object_id
+         AND w.key > ${KEY_OF('d.object_id')}))
+    AND (d.value <> w.value OR d.flags <> w.flags)
 ), upserted AS (
   INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
-  SELECT timeseries_id, datetime, value, flags, $3, $1 FROM winners ORDER BY timeseries_id, datetime
+  SELECT timeseries_id, datetime, value, flags, fetched_at, object_id
+  FROM winners ORDER BY timeseries_id, datetime
   ON CONFLICT (timeseries_id, datetime) DO UPDATE SET
     value = excluded.value, flags = excluded.flags,
     fetched_at = excluded.fetched_at, object_id = excluded.object_id
-  WHERE ${WINS}
+  WHERE excluded.fetched_at > d.fetched_at OR (excluded.fetched_at = d.fetched_at
+    AND excluded.object_id <> d.object_id
+    AND ${KEY_OF('excluded.object_id')} > ${KEY_OF('d.object_id')})
   RETURNING (xmax = 0) AS inserted
 )
 SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
@@ -182,7 +152,9 @@ SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
 
 const UPSERT_REJECTIONS = `
 INSERT INTO ops.rejected_records AS r (object_key, line, interval_start, reason, message, raw)
-SELECT $1, line, $2, reason, message, raw FROM stage_rejects ORDER BY line
+SELECT o.key, s.line, o.interval_start, s.reason, s.message, s.raw
+FROM stage_rejects s JOIN stage_objects o ON o.ord = s.ord
+ORDER BY o.key, s.line
 ON CONFLICT (object_key, line) DO UPDATE SET
   interval_start = excluded.interval_start, reason = excluded.reason,
   message = excluded.message, raw = excluded.raw, rejected_at = now()
@@ -190,67 +162,90 @@ WHERE (r.reason, r.message, r.raw) IS DISTINCT FROM (excluded.reason, excluded.m
 
 // Lines rejected by an earlier load under other rules and accepted now are no longer rejections.
 const DELETE_STALE_REJECTIONS = `
-DELETE FROM ops.rejected_records r
-WHERE r.object_key = $1 AND NOT EXISTS (SELECT 1 FROM stage_rejects s WHERE s.line = r.line)`;
+DELETE FROM ops.rejected_records r USING stage_objects o
+WHERE r.object_key = o.key
+  AND NOT EXISTS (SELECT 1 FROM stage_rejects s WHERE s.ord = o.ord AND s.line = r.line)`;
 
 const RETRYABLE = new Set(['40P01', '40001']);
 
 /**
- * Loads one object in one transaction: entirely or not at all. Rows are COPYed into session
- * staging tables, then stations, series, data and rejections are upserted set-based, touching rows
- * in key order; a deadlock or serialization failure rolls back and retries the object.
+ * Loads objects (in precedence order: fetch time, then key) in one transaction: all of them or
+ * none. Rows are COPYed into session staging tables; then stations, series, data and rejections
+ * are upserted set-based, in key order. Within the group, a measurement repeated by several
+ * objects is resolved before it touches `toar.data` (the latest wins), so a row is written once per
+ * group rather than once per fetch that repeats it. A deadlock or serialization failure rolls back
+ * and retries the group.
+ *
+ * Commits are asynchronous (`synchronous_commit = off`): the caller records the outcome in
+ * `ops.ingest_runs` with a synchronous commit afterwards, which makes this one durable too.
  */
-export async function loadObject(
+export async function loadObjects(
   client: pg.ClientBase,
-  batch: ObjectBatch,
+  batches: readonly ObjectBatch[],
   options: { attempts?: number; onRetry?: (message: string) => void } = {},
 ): Promise<LoadCounts> {
   const attempts = options.attempts ?? 5;
+  const texts = groupTexts(batches);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await loadOnce(client, batch);
+      return await loadOnce(client, batches, texts);
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code && RETRYABLE.has(code) && attempt < attempts) {
-        options.onRetry?.(`${batch.key}: ${(error as Error).message}; retrying (attempt ${attempt})`);
+        options.onRetry?.(`${describeGroup(batches)}: ${(error as Error).message}; retrying (attempt ${attempt})`);
         await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 50));
         continue;
       }
-      throw new DatabaseError(`loading ${batch.key} failed; nothing of it was stored`, {
+      throw new DatabaseError(`loading ${describeGroup(batches)} failed; nothing of it was stored`, {
         cause: error,
       });
     }
   }
 }
 
-async function loadOnce(client: pg.ClientBase, batch: ObjectBatch): Promise<LoadCounts> {
+function describeGroup(batches: readonly ObjectBatch[]): string {
+  if (batches.length === 1) return batches[0]!.key;
+  return `${batches.length} objects (${batches[0]!.key} … ${batches.at(-1)!.key})`;
+}
+
+async function loadOnce(
+  client: pg.ClientBase,
+  batches: readonly ObjectBatch[],
+  texts: ReturnType<typeof groupTexts>,
+): Promise<LoadCounts> {
   await prepareSession(client);
-  const fetchedAt = new Date(batch.fetchedAt);
   await client.query('BEGIN');
   try {
-    const object = await client.query<{ id: number }>(
-      `INSERT INTO ops.source_objects (key, fetched_at, lines, accepted, rejected)
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (key) DO UPDATE SET loaded_at = now(), fetched_at = excluded.fetched_at,
-         lines = excluded.lines, accepted = excluded.accepted, rejected = excluded.rejected
-       RETURNING id`,
-      [batch.key, fetchedAt, batch.lines, batch.accepted, batch.rejected],
-    );
-    const objectId = object.rows[0]!.id;
-    await copyInto(client, 'COPY stage_data FROM STDIN', batch.rowsText);
-    await copyInto(client, 'COPY stage_rejects FROM STDIN', batch.rejectionsText);
+    // Sorting a group's rows (DISTINCT ON) stays in memory with a larger work_mem.
+    await client.query("SET LOCAL synchronous_commit = off; SET LOCAL work_mem = '64MB'");
+    await client.query({
+      name: 'freshet-stage-objects',
+      text: STAGE_OBJECTS,
+      values: [
+        batches.map((b) => b.key),
+        batches.map((b) => new Date(b.fetchedAt)),
+        batches.map((b) => b.lines),
+        batches.map((b) => b.accepted),
+        batches.map((b) => b.rejected),
+        batches.map((b) => new Date(b.intervalStart)),
+      ],
+    });
+    await copyInto(client, 'COPY stage_keys FROM STDIN', texts.keys);
+    await copyInto(client, 'COPY stage_data FROM STDIN', texts.data);
+    await copyInto(client, 'COPY stage_stations FROM STDIN', texts.stations);
+    await copyInto(client, 'COPY stage_codes FROM STDIN', texts.codes);
+    await copyInto(client, 'COPY stage_rejects FROM STDIN', texts.rejections);
     let counts: LoadCounts = { stationsCreated: 0, seriesCreated: 0, rowsInserted: 0, rowsUpdated: 0 };
-    if (batch.accepted > 0) {
-      const stations = await client.query<{ inserted: boolean }>(UPSERT_STATIONS, [
-        fetchedAt,
-        batch.key,
-      ]);
-      const series = await client.query(INSERT_SERIES);
-      const data = await client.query<{ inserted: number; changed: number }>(UPSERT_DATA, [
-        objectId,
-        batch.key,
-        fetchedAt,
-      ]);
+    if (texts.data !== '') {
+      const stations = await client.query<{ inserted: boolean }>({
+        name: 'freshet-upsert-stations',
+        text: UPSERT_STATIONS,
+      });
+      const series = await client.query({ name: 'freshet-insert-series', text: INSERT_SERIES });
+      const data = await client.query<{ inserted: number; changed: number }>({
+        name: 'freshet-upsert-data',
+        text: UPSERT_DATA,
+      });
       counts = {
         stationsCreated: stations.rows.filter((r) => r.inserted).length,
         seriesCreated: series.rowCount ?? 0,
@@ -258,8 +253,8 @@ async function loadOnce(client: pg.ClientBase, batch: ObjectBatch): Promise<Load
         rowsUpdated: data.rows[0]!.changed,
       };
     }
-    await client.query(UPSERT_REJECTIONS, [batch.key, new Date(batch.intervalStart)]);
-    await client.query(DELETE_STALE_REJECTIONS, [batch.key]);
+    await client.query({ name: 'freshet-upsert-rejections', text: UPSERT_REJECTIONS });
+    await client.query({ name: 'freshet-delete-stale-rejections', text: DELETE_STALE_REJECTIONS });
     await client.query('COMMIT');
     return counts;
   } catch (error) {

@@ -1,4 +1,5 @@
 import toarSchema from './001-toar-schema.ts';
+import trainingRuns from './002-training-runs.ts';
 
 /** A numbered schema change, applied once, in order. */
 export interface Migration {
@@ -13,4 +14,5 @@ export interface Migration {
  */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'toar-schema', sql: toarSchema },
+  { version: 2, name: 'training-runs', sql: trainingRuns },
 ];

@@ -1,0 +1,20 @@
+/**
+ * Maps `items` through `work` with up to `limit` calls in flight, yielding results in input order
+ * (so a slow item holds back the ones after it, and nothing runs more than `limit` ahead of the
+ * consumer). `work` should not throw: turn failures into values.
+ *
+ * @example
+ * for await (const parsed of orderedMap(objects, 4, (o) => readAndParse(o))) load(parsed);
+ */
+export async function* orderedMap<T, R>(
+  items: AsyncIterable<T> | Iterable<T>,
+  limit: number,
+  work: (item: T) => Promise<R>,
+): AsyncGenerator<R> {
+  const pending: Promise<R>[] = [];
+  for await (const item of items) {
+    pending.push(work(item));
+    if (pending.length >= limit) yield await pending.shift()!;
+  }
+  while (pending.length > 0) yield await pending.shift()!;
+}
