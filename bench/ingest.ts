@@ -20,6 +20,8 @@ import { startS3Server } from '../test/support/s3-server.ts';
 const TARGET_RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const DAY = Date.parse('2019-07-01T00:00:00Z');
 const HOUR = 3_600_000;
+/** The source object key the benchmark's filler rows point at. */
+const BENCH_STATION_KEY = 'bench';
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
 const work = await mkdtemp(join(tmpdir(), 'freshet-bench-'));
@@ -28,20 +30,35 @@ const db = await startEmbeddedDatabase({ stateDir: join(work, 'state'), logger: 
 try {
   // Pick the station count whose estimate reaches the target.
   let stations = 100;
-  while (estimateRecords({ start: DAY, days: 1, stations, seed: 7 }) < TARGET_RECORDS) stations += 25;
-  log(`generating one day with ${stations} stations (≈${estimateRecords({ start: DAY, days: 1, stations, seed: 7 })} records)…`);
-  const generated = await generateFetches({ outDir: join(work, 'fetches'), start: DAY, days: 1, stations, seed: 7 });
+  while (estimateRecords({ start: DAY, days: 1, stations, seed: 7 }) < TARGET_RECORDS)
+    stations += 25;
+  log(
+    `generating one day with ${stations} stations (≈${estimateRecords({ start: DAY, days: 1, stations, seed: 7 })} records)…`,
+  );
+  const generated = await generateFetches({
+    outDir: join(work, 'fetches'),
+    start: DAY,
+    days: 1,
+    stations,
+    seed: 7,
+  });
   await s3.createBucket('openaq-fetches');
   await s3.putFolder('openaq-fetches', 'realtime-gzipped/', generated.dir);
 
   // (a) parse only, from memory.
   const folder = join(generated.dir, '2019-07-01');
   const names = (await readdir(folder)).sort();
-  const files = await Promise.all(names.map(async (n) => ({ n, bytes: await readFile(join(folder, n)) })));
-  let parseStart = performance.now();
+  const files = await Promise.all(
+    names.map(async (n) => ({ n, bytes: await readFile(join(folder, n)) })),
+  );
+  const parseStart = performance.now();
   let lines = 0;
   for (const { n, bytes } of files) {
-    const parsed = await parseObject(bytes, { key: `2019-07-01/${n}`, fetchedAt: Number.parseInt(n, 10) * 1000 }, DAY);
+    const parsed = await parseObject(
+      bytes,
+      { key: `2019-07-01/${n}`, fetchedAt: Number.parseInt(n, 10) * 1000 },
+      DAY,
+    );
     lines += parsed.lines;
   }
   const parseSeconds = (performance.now() - parseStart) / 1000;
@@ -62,14 +79,15 @@ try {
     },
     { logger: stderrLogger },
   );
-  if (report.objects_failed > 0) throw new Error(`ingest failed: ${JSON.stringify(report.failures)}`);
+  if (report.objects_failed > 0)
+    throw new Error(`ingest failed: ${JSON.stringify(report.failures)}`);
   const ingestRate = report.lines / report.seconds;
   log(`ingest: ${report.lines} records in ${report.seconds} s`);
 
   // (c) one station's year of hourly rows, at 1M and at 10M rows in toar.data.
-  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
-  pool.on('error', (error) => log(`database connection lost: ${error.message}`));
-  const client = await pool.connect();
+  const client = new pg.Client({ connectionString: db.url });
+  client.on('error', (error) => log(`database connection lost: ${error.message}`));
+  await client.connect();
   await migrate(client, silentLogger);
   const selectAt = async (totalRows: number) => {
     await growTo(client, totalRows);
@@ -77,8 +95,7 @@ try {
   };
   const select1m = await selectAt(1_000_000);
   const select10m = await selectAt(10_000_000);
-  client.release();
-  await pool.end();
+  await client.end();
 
   const result = {
     parse_records_per_s: Math.round(parseRate),
@@ -105,6 +122,9 @@ try {
     ),
   );
   console.log(JSON.stringify(result));
+} catch (error) {
+  log(`bench failed: ${error instanceof Error ? error.stack : String(error)}`);
+  process.exitCode = 1;
 } finally {
   await db.stop();
   await s3.stop();
@@ -116,13 +136,11 @@ function round(x: number, digits: number): number {
   return Math.round(x * f) / f;
 }
 
-const BENCH_STATION_KEY = 'bench';
-
 /**
  * Fills toar.data with synthetic series (a year of hourly rows each, set-based) until it holds
  * `total` rows. The measured series is the first of them, so it is the same at 1M and 10M.
  */
-async function growTo(client: pg.PoolClient, total: number): Promise<void> {
+async function growTo(client: pg.Client, total: number): Promise<void> {
   const have = Number((await client.query('SELECT count(*) AS n FROM toar.data')).rows[0].n);
   const perSeries = 8760;
   const needed = Math.ceil(Math.max(0, total - have) / perSeries);
@@ -132,7 +150,11 @@ async function growTo(client: pg.PoolClient, total: number): Promise<void> {
     [BENCH_STATION_KEY],
   );
   const existing = Number(
-    (await client.query(`SELECT count(*) AS n FROM toar.stationmeta_core WHERE name LIKE 'bench %'`)).rows[0].n,
+    (
+      await client.query(
+        `SELECT count(*) AS n FROM toar.stationmeta_core WHERE name LIKE 'bench %'`,
+      )
+    ).rows[0].n,
   );
   for (let done = 0; done < needed; done += 100) {
     const batch = Math.min(100, needed - done);
@@ -156,7 +178,7 @@ async function growTo(client: pg.PoolClient, total: number): Promise<void> {
 }
 
 /** Median of 15 runs of the training selection's query shape for the first bench station. */
-async function timeSelect(client: pg.PoolClient): Promise<number> {
+async function timeSelect(client: pg.Client): Promise<number> {
   const { rows } = await client.query(
     `SELECT t.id FROM toar.timeseries t JOIN toar.stationmeta_core s ON s.id = t.station_id
      WHERE s.name = 'bench 1'`,

@@ -148,7 +148,8 @@ export async function ingestRange(
         const listing = await source.list(interval);
         objects = listing.objects;
         tally.skipped = listing.skipped.length;
-        for (const name of listing.skipped) options.logger.info(`skipped ${name}: not a fetch object`);
+        for (const name of listing.skipped)
+          options.logger.info(`skipped ${name}: not a fetch object`);
       } catch (error) {
         fail(tally, '(listing)', error);
       }

@@ -2,7 +2,6 @@ import { isBlank, openObjectStream, splitLines } from '../openaq/lines.ts';
 import { evaluateLine } from '../openaq/rules.ts';
 import { ObjectBatch } from '../toar/object-batch.ts';
 
-
 async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
   yield bytes;
 }

@@ -26,7 +26,10 @@ export async function openDatabase(options: {
   if (!url) {
     // Loaded only when needed: the actions always have a DATABASE_URL and do not bundle the binaries.
     const { startEmbeddedDatabase } = await import('./embedded.ts');
-    const embedded = await startEmbeddedDatabase({ stateDir: options.stateDir, logger: options.logger });
+    const embedded = await startEmbeddedDatabase({
+      stateDir: options.stateDir,
+      logger: options.logger,
+    });
     url = embedded.url;
     stopEmbedded = embedded.stop;
     description = `embedded PostgreSQL (${embedded.dataDir})`;

@@ -66,7 +66,9 @@ export async function startEmbeddedDatabase(options: {
     persistent: true,
     createPostgresUser: isRoot,
     postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
-    onLog: () => {},
+    onLog: (m: string) => {
+      if (process.env.FRESHET_DEBUG_PG) process.stderr.write(`[pg] ${m}`);
+    },
     onError: (error: unknown) => options.logger.warn(`embedded PostgreSQL: ${String(error)}`),
   });
   try {
@@ -82,7 +84,10 @@ export async function startEmbeddedDatabase(options: {
       { cause: error },
     );
   }
-  await writeFile(recordFile, `${JSON.stringify({ dataDir, port } satisfies ClusterRecord, null, 2)}\n`);
+  await writeFile(
+    recordFile,
+    `${JSON.stringify({ dataDir, port } satisfies ClusterRecord, null, 2)}\n`,
+  );
   return {
     url: urlFor(port),
     dataDir,

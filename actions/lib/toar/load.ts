@@ -19,6 +19,7 @@ const prepared = new WeakSet<pg.ClientBase>();
  * Session-local staging tables, emptied at every commit. `ord` is an object's position in its
  * group, which is also its precedence (groups are ordered by fetch time, then key); `g` numbers the
  * group's stations, so that each staged row carries two small integers instead of coordinates.
+ * stage_data holds one row per measurement: the group's latest record of it.
  */
 async function prepareSession(client: pg.ClientBase): Promise<void> {
   if (prepared.has(client)) return;
@@ -32,7 +33,7 @@ async function prepareSession(client: pg.ClientBase): Promise<void> {
     ) ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_data (
       ord smallint, g integer, variable_id smallint, minutes integer, at_ms bigint,
-      value double precision, flags smallint, line integer
+      value double precision, flags smallint
     ) ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_stations (
       ord smallint, g integer, line integer, lat double precision, lng double precision,
@@ -119,16 +120,13 @@ WITH series AS (
   FROM stage_keys k
   JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
   JOIN toar.timeseries ts ON ts.station_id = st.id
-), latest AS (
-  SELECT DISTINCT ON (se.id, s.at_ms) se.id AS timeseries_id, s.at_ms, s.value, s.flags, s.ord
+), winners AS (
+  -- stage_data already holds only the latest record of each measurement (see groupTexts).
+  SELECT se.id AS timeseries_id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond' AS datetime,
+         s.value, s.flags, o.fetched_at, o.object_id, o.key
   FROM stage_data s
   JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
-  ORDER BY se.id, s.at_ms, s.ord DESC, s.line DESC
-), winners AS (
-  -- Joined after DISTINCT ON: once per row written, not once per line staged.
-  SELECT l.timeseries_id, timestamptz 'epoch' + l.at_ms * interval '1 millisecond' AS datetime,
-         l.value, l.flags, o.fetched_at, o.object_id, o.key
-  FROM latest l JOIN stage_objects o ON o.ord = l.ord
+  JOIN stage_objects o ON o.ord = s.ord
 ), changed AS (
   SELECT count(*) AS n FROM winners w
   JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
@@ -172,8 +170,8 @@ const RETRYABLE = new Set(['40P01', '40001']);
  * Loads objects (in precedence order: fetch time, then key) in one transaction: all of them or
  * none. Rows are COPYed into session staging tables; then stations, series, data and rejections
  * are upserted set-based, in key order. Within the group, a measurement repeated by several
- * objects is resolved before it touches `toar.data` (the latest wins), so a row is written once per
- * group rather than once per fetch that repeats it. A deadlock or serialization failure rolls back
+ * objects is resolved before it is staged (the latest wins), so a row is written once per group
+ * rather than once per fetch that repeats it. A deadlock or serialization failure rolls back
  * and retries the group.
  *
  * Commits are asynchronous (`synchronous_commit = off`): the caller records the outcome in
@@ -192,13 +190,18 @@ export async function loadObjects(
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code && RETRYABLE.has(code) && attempt < attempts) {
-        options.onRetry?.(`${describeGroup(batches)}: ${(error as Error).message}; retrying (attempt ${attempt})`);
+        options.onRetry?.(
+          `${describeGroup(batches)}: ${(error as Error).message}; retrying (attempt ${attempt})`,
+        );
         await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 50));
         continue;
       }
-      throw new DatabaseError(`loading ${describeGroup(batches)} failed; nothing of it was stored`, {
-        cause: error,
-      });
+      throw new DatabaseError(
+        `loading ${describeGroup(batches)} failed; nothing of it was stored`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 }
@@ -235,7 +238,12 @@ async function loadOnce(
     await copyInto(client, 'COPY stage_stations FROM STDIN', texts.stations);
     await copyInto(client, 'COPY stage_codes FROM STDIN', texts.codes);
     await copyInto(client, 'COPY stage_rejects FROM STDIN', texts.rejections);
-    let counts: LoadCounts = { stationsCreated: 0, seriesCreated: 0, rowsInserted: 0, rowsUpdated: 0 };
+    let counts: LoadCounts = {
+      stationsCreated: 0,
+      seriesCreated: 0,
+      rowsInserted: 0,
+      rowsUpdated: 0,
+    };
     if (texts.data !== '') {
       const stations = await client.query<{ inserted: boolean }>({
         name: 'freshet-upsert-stations',

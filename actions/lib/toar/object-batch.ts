@@ -51,6 +51,9 @@ export interface StationSighting {
  * One object's rows as COPY text, collected while it is parsed: data rows (each with the index of
  * its station among the object's stations; objects are grouped and renumbered for loading), the
  * first sighting of each station, and rejected lines. Pure: no I/O.
+ *
+ * A data row is kept as its measurement key (`variable_id, minutes, epoch ms`) and its payload
+ * (`value, flags`), so that a group can keep only the latest record of each measurement.
  */
 export class ObjectBatch {
   readonly key: string;
@@ -60,8 +63,10 @@ export class ObjectBatch {
   accepted = 0;
   rejected = 0;
   readonly rejectedByReason: Record<string, number> = {};
-  /** Data rows without their station: `variable_id, minutes, epoch ms, value, flags, line`. */
-  readonly rows: string[] = [];
+  /** Per data row, in line order: `variable_id, minutes, epoch ms` (its station aside). */
+  readonly rowKeys: string[] = [];
+  /** Per data row: `value, flags`. */
+  readonly rowValues: string[] = [];
   /** The station (index into `stations`) of each row. */
   readonly rowStations: number[] = [];
   readonly rejections: string[] = [];
@@ -100,7 +105,8 @@ export class ObjectBatch {
     }
     if (r.location !== '') this.stations[index]!.locations.add(r.location);
     this.rowStations.push(index);
-    this.rows.push(`${variableId}\t${r.averagingMinutes}\t${r.time}\t${r.value}\t${r.flags}\t${r.line}\n`);
+    this.rowKeys.push(`${variableId}\t${r.averagingMinutes}\t${r.time}`);
+    this.rowValues.push(`${r.value}\t${r.flags}`);
   }
 
   addRejection(r: Rejection): void {
@@ -117,7 +123,7 @@ export class ObjectBatch {
 export interface GroupTexts {
   /** `g, lat_key, lng_key`: each station of the group once, numbered. */
   keys: string;
-  /** `ord, g, variable_id, minutes, epoch ms, value, flags, line`. */
+  /** `ord, g, variable_id, minutes, epoch ms, value, flags`: the latest record of each measurement. */
   data: string;
   /** `ord, g, line, lat, lng, location, city, country`: each object's first record per station. */
   stations: string;
@@ -130,11 +136,14 @@ export interface GroupTexts {
 /**
  * Joins objects (already in precedence order: fetch time, then key) into the staging tables'
  * COPY texts: `ord` is an object's position in the group, `g` a station's number in the group.
+ * A measurement repeated by several objects (each fetch repeats hours of them) or lines is staged
+ * once, from its latest record by (object, line): DESIGN.md's duplicate rule, applied before the
+ * database sees the rows.
  */
 export function groupTexts(batches: readonly ObjectBatch[]): GroupTexts {
   const groupIndex = new Map<string, number>();
   const keys: string[] = [];
-  const data: string[] = [];
+  const latest = new Map<string, string>();
   const stations: string[] = [];
   const codes: string[] = [];
   const rejections: string[] = [];
@@ -151,16 +160,19 @@ export function groupTexts(batches: readonly ObjectBatch[]): GroupTexts {
         `${ord}\t${g}\t${s.line}\t${s.lat}\t${s.lng}\t${copyText(s.location)}\t${copyText(s.city)}\t${copyText(s.country)}\n`,
       );
       for (const location of s.locations) codes.push(`${g}\t${copyText(location)}\n`);
-      return `${ord}\t${g}\t`;
+      return g;
     });
-    batch.rows.forEach((row, i) => {
-      data.push(local[batch.rowStations[i]!]! + row);
-    });
+    const { rowKeys, rowValues, rowStations } = batch;
+    for (let i = 0; i < rowKeys.length; i++) {
+      const key = `${local[rowStations[i]!]}\t${rowKeys[i]}`;
+      // Later objects and later lines overwrite: the latest record wins.
+      latest.set(key, `${ord}\t${key}\t${rowValues[i]}\n`);
+    }
     for (const row of batch.rejections) rejections.push(`${ord}\t${row}`);
   });
   return {
     keys: keys.join(''),
-    data: data.join(''),
+    data: [...latest.values()].join(''),
     stations: stations.join(''),
     codes: codes.join(''),
     rejections: rejections.join(''),

@@ -22,7 +22,13 @@ describe('migrate', () => {
       expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
       const variables = await clients[0]!.query('SELECT name FROM toar.variables ORDER BY id');
       expect(variables.rows.map((r) => r.name)).toEqual([
-        'o3', 'no2', 'so2', 'co', 'pm2p5', 'pm10', 'bc',
+        'o3',
+        'no2',
+        'so2',
+        'co',
+        'pm2p5',
+        'pm10',
+        'bc',
       ]);
     } finally {
       await Promise.all(clients.map((c) => c.end()));
@@ -35,9 +41,15 @@ describe('migrate', () => {
     try {
       const broken = [
         ...MIGRATIONS,
-        { version: 999, name: 'broken', sql: 'CREATE TABLE ops.half (x int); SELECT nonsense FROM nowhere' },
+        {
+          version: 999,
+          name: 'broken',
+          sql: 'CREATE TABLE ops.half (x int); SELECT nonsense FROM nowhere',
+        },
       ];
-      await expect(migrate(client, silentLogger, broken)).rejects.toThrow(/migration 999 \(broken\)/);
+      await expect(migrate(client, silentLogger, broken)).rejects.toThrow(
+        /migration 999 \(broken\)/,
+      );
       const half = await client.query("SELECT to_regclass('ops.half') AS t");
       expect(half.rows[0].t).toBeNull();
     } finally {

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type DataRecord,
+  groupTexts,
+  ObjectBatch,
+} from '../../../actions/lib/toar/object-batch.ts';
+
+const record = (over: Partial<DataRecord>): DataRecord => ({
+  latKey: '10.5',
+  lngKey: '-3',
+  lat: 10.50001,
+  lng: -3,
+  location: 'Here',
+  city: 'Town',
+  country: 'XX',
+  variable: 'o3',
+  averagingMinutes: 60,
+  time: Date.UTC(2018, 5, 7),
+  value: 30,
+  flags: 0,
+  line: 1,
+  ...over,
+});
+
+const rowsOf = (text: string) =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split('\t'));
+
+describe('groupTexts', () => {
+  it('stages each measurement once, from its latest record by object and line', () => {
+    const first = new ObjectBatch('2018-06-07/1.ndjson', 1000, 0);
+    first.addRecord(record({ value: 1, line: 1 }));
+    first.addRecord(record({ value: 2, line: 5 })); // the same measurement again, later in the object
+    first.addRecord(record({ value: 9, line: 6, time: Date.UTC(2018, 5, 7, 1) }));
+    const second = new ObjectBatch('2018-06-07/2.ndjson', 2000, 0);
+    second.addRecord(record({ value: 3, line: 1, location: 'Also here' }));
+    second.addRecord(record({ value: 4, line: 2, variable: 'no2' }));
+
+    const texts = groupTexts([first, second]);
+    // ord, g, variable_id, minutes, epoch ms, value, flags
+    expect(rowsOf(texts.data).sort()).toEqual(
+      [
+        ['0', '0', '1', '60', String(Date.UTC(2018, 5, 7, 1)), '9', '0'],
+        ['1', '0', '1', '60', String(Date.UTC(2018, 5, 7)), '3', '0'],
+        ['1', '0', '2', '60', String(Date.UTC(2018, 5, 7)), '4', '0'],
+      ].sort(),
+    );
+    expect(rowsOf(texts.keys)).toEqual([['0', '10.5', '-3']]);
+    // Each object's first sighting of the station, for the name precedence.
+    expect(rowsOf(texts.stations)).toEqual([
+      ['0', '0', '1', '10.50001', '-3', 'Here', 'Town', 'XX'],
+      ['1', '0', '1', '10.50001', '-3', 'Also here', 'Town', 'XX'],
+    ]);
+    // Every location name per object; the database keeps the distinct ones.
+    expect(rowsOf(texts.codes)).toEqual([
+      ['0', 'Here'],
+      ['0', 'Also here'],
+      ['0', 'Here'],
+    ]);
+  });
+
+  it('numbers stations across the group and keeps rejections per object', () => {
+    const a = new ObjectBatch('a', 1, 0);
+    a.addRecord(record({ latKey: '1', lngKey: '2' }));
+    a.addRejection({ line: 2, reason: 'bad-json', message: 'not JSON', raw: 'x\ty\\z' });
+    const b = new ObjectBatch('b', 2, 0);
+    b.addRecord(record({ latKey: '3', lngKey: '4' }));
+    b.addRecord(record({ latKey: '1', lngKey: '2', line: 2 }));
+    const texts = groupTexts([a, b]);
+    expect(rowsOf(texts.keys)).toEqual([
+      ['0', '1', '2'],
+      ['1', '3', '4'],
+    ]);
+    expect(texts.rejections).toBe('0\t2\tbad-json\tnot JSON\tx\\ty\\\\z\n');
+    expect(a.rejectedByReason).toEqual({ 'bad-json': 1 });
+    expect([a.lines, a.accepted, a.rejected]).toEqual([2, 1, 1]);
+  });
+
+  it('refuses a variable the TOAR schema does not have', () => {
+    expect(() => new ObjectBatch('k', 1, 0).addRecord(record({ variable: 'pm1' }))).toThrow(
+      /k line 1: no TOAR variable pm1/,
+    );
+  });
+});
