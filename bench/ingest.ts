@@ -13,6 +13,7 @@ import { parseObject } from '../actions/lib/ingest/parse-object.ts';
 import { estimateRecords, generateFetches } from '../actions/lib/openaq/synthetic.ts';
 import { startEmbeddedDatabase } from '../actions/lib/toar/embedded.ts';
 import { migrate } from '../actions/lib/toar/migrate.ts';
+import { readHourlyMeans } from '../actions/lib/training/selection.ts';
 import { silentLogger, stderrLogger } from '../actions/lib/util/logger.ts';
 import { formatTable } from '../actions/lib/util/table.ts';
 import { startS3Server } from '../test/support/s3-server.ts';
@@ -177,25 +178,19 @@ async function growTo(client: pg.Client, total: number): Promise<void> {
   await client.query('VACUUM ANALYZE toar.data');
 }
 
-/** Median of 15 runs of the training selection's query shape for the first bench station. */
+/** Median of 15 runs of the training selection (`readHourlyMeans`) for the first bench station. */
 async function timeSelect(client: pg.Client): Promise<number> {
   const { rows } = await client.query(
     `SELECT t.id FROM toar.timeseries t JOIN toar.stationmeta_core s ON s.id = t.station_id
      WHERE s.name = 'bench 1'`,
   );
-  const id = rows[0].id;
+  const id = Number(rows[0].id);
   const times: number[] = [];
   for (let i = 0; i < 15; i++) {
     const started = performance.now();
-    const result = await client.query(
-      `SELECT date_trunc('hour', datetime) AS hour, avg(value) AS value, count(*) AS n
-       FROM toar.data WHERE timeseries_id = $1 AND flags = 0
-         AND datetime >= '2019-01-01Z' AND datetime < '2020-01-01Z'
-       GROUP BY 1 ORDER BY 1`,
-      [id],
-    );
+    const hours = await readHourlyMeans(client, [id], Date.UTC(2019, 0, 1), Date.UTC(2020, 0, 1));
     times.push(performance.now() - started);
-    if (result.rowCount !== 8760) throw new Error(`expected 8760 hours, got ${result.rowCount}`);
+    if (hours.length !== 8760) throw new Error(`expected 8760 hours, got ${hours.length}`);
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)]!;

@@ -11,9 +11,12 @@ Commands:
   db migrate        apply pending database migrations (ingest and plan also do it)
   generate-fetches  write realistic synthetic OpenAQ fetch files (for demos and benchmarks)
   demo              what \`npm start\` runs: generate 10 days and ingest them, day by day
+  train             run a training project on selected data and record the run
+  runs              list recorded training runs (filter them), or compare two
 
 Database: --database-url URL, else $DATABASE_URL, else an embedded PostgreSQL whose data lives in
-.freshet/ of the working directory (started for the command, stopped when it ends).
+.freshet/ of the working directory (started for the command, stopped when it ends; set
+FRESHET_POSTGRES_LOG=1 to see its server log).
 
 Run \`freshet <command> --help\` for a command's flags.`;
 
@@ -67,6 +70,47 @@ concurrently).`,
 Writes synthetic fetch files in the real layout, DIR/realtime-gzipped/YYYY-MM-DD/<unix>.ndjson.gz,
 one object per 10 minutes: hourly values with diurnal and seasonal cycles, several pollutants and
 units, and the real feed's edge cases at realistic rates. Deterministic per seed.`,
+  train: `Usage: freshet train --project PATH|owner/repo/path@SHA [flags]
+
+Runs a training project (a folder with freshet-project.yml, or another repository's folder at a
+pinned 40-hex commit) once: installs its dependencies, selects one station's hourly series into a
+training table (and the feature table when the project declares features), runs the entry point's
+command with DATABASE_URL, FRESHET_TRAINING_TABLE, FRESHET_FEATURES_TABLE and FRESHET_OUTPUT_DIR,
+checks params.json, metrics.json and model.json, copies every artifact to .freshet/runs/<run id>/
+and records the run in ops.training_runs. Another repository's code reads the database through a
+read-only role made for the run (the database user needs CREATEROLE, else the run is refused).
+
+  --project REF       a folder, or owner/repo/path@<40-hex commit sha> (fetched from GitHub)
+  --entry-point NAME  the entry point to run (default main)
+  -P, --param K=V     a parameter's value (repeat for more); typed as the project declares it
+  --station STATION   a station id, or LAT,LNG (default: the project's data.station)
+  --variable NAME     the variable, e.g. o3 (default: data.variable)
+  --window DURATION   ISO 8601, ending at the newest data, e.g. P365D (default: data.window)
+  --from ISO --to ISO the window as a range of whole hours instead, [from, to)
+  -T, --tag K=V       a tag recorded with the run (repeat for more), e.g. -T trigger=push
+  --keep-table        keep the training and feature tables (default: dropped after the run)
+  --timeout D         stop the command after D: 30m, 2h… (default 30m)
+  --database-url URL  the database (default $DATABASE_URL, else the embedded one)
+  --json              print {"run_id","status","rows","metrics","artifacts","seconds"} as the
+                      last line of stdout (and "error" when the run failed)
+
+Exit status: 0 when the run succeeded, 1 when it failed (recorded as failed, with the reason),
+2 for a usage error (nothing ran, nothing was recorded).`,
+  runs: `Usage: freshet runs [--experiment NAME] [--filter EXPR] [--limit N] [--json]
+       freshet runs compare RUN_A RUN_B [--json]
+
+Lists recorded training runs, newest first: id, experiment, status, start (UTC), duration,
+station, rows, the main metrics and tags. \`compare\` shows two runs side by side: run, parameters,
+metrics with their difference (B − A), data and environment. A run id may be shortened to a
+unique prefix of at least 4 digits.
+
+  --experiment NAME   only runs of this project
+  --filter EXPR       conditions joined by "and": metric<op>number with < <= > >= = != (rmse<5,
+                      metrics.r2>=0.8), tag.name=value, param.name=value (= or !=, values may be
+                      quoted), status=failed; e.g. --filter "rmse<5 and tag.trigger=push"
+  --limit N           at most N runs (default 50)
+  --database-url URL  the database (default $DATABASE_URL, else the embedded one)
+  --json              one JSON array of runs (or the comparison as JSON)`,
   demo: `Usage: freshet demo [--days 10] [--stations 50] [--database-url URL]
 
 Generates --days days of fetches from 2014-01-01 into a temporary folder and ingests them day by

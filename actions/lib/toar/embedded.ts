@@ -67,7 +67,8 @@ export async function startEmbeddedDatabase(options: {
     createPostgresUser: isRoot,
     postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
     onLog: (m: string) => {
-      if (process.env.FRESHET_DEBUG_PG) process.stderr.write(`[pg] ${m}`);
+      // The server's own log, for diagnosing the embedded database (FRESHET_POSTGRES_LOG=1).
+      if (process.env.FRESHET_POSTGRES_LOG) process.stderr.write(`[postgres] ${m}`);
     },
     onError: (error: unknown) => options.logger.warn(`embedded PostgreSQL: ${String(error)}`),
   });
