@@ -1,22 +1,25 @@
-// The `freshet` command: flags in, one library call, output out. Only this file exits.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 import { helpText } from './cli/help.ts';
 import { type Command, parseCommandLine } from './cli/parse.ts';
 import { progressReporter } from './cli/progress.ts';
+import { DEMO_MIN_HOURS, runDemo } from './lib/demo/demo.ts';
 import { describeError, UsageError } from './lib/errors.ts';
 import { ingest, plan, withDatabase } from './lib/ingest/index.ts';
 import { readStatus } from './lib/ingest/status.ts';
 import type { IngestReport } from './lib/ingest/types.ts';
-import { formatInstant } from './lib/interval/instant.ts';
-import { generateFetches } from './lib/openaq/synthetic.ts';
 import { migrate } from './lib/toar/migrate.ts';
+import { runTraining } from './lib/training/runner.ts';
+import { compareRuns, listRuns, readRunPair } from './lib/training/runs.ts';
+import {
+  formatRunComparison,
+  formatRunsTable,
+  formatTrainingResult,
+  runToJson,
+  trainingResultJson,
+} from './lib/training/runs-format.ts';
 import { stderrLogger } from './lib/util/logger.ts';
 import { formatTable } from './lib/util/table.ts';
 
-const DAY_MS = 86_400_000;
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const context = { logger: stderrLogger, stateDir: resolve('.freshet') };
 
@@ -75,7 +78,9 @@ async function execute(command: Command): Promise<number> {
       return 0;
     }
     case 'status': {
-      const status = await withDatabase(command.databaseUrl, context, 1, (db) => readStatus(db.pool));
+      const status = await withDatabase(command.databaseUrl, context, 1, (db) =>
+        readStatus(db.pool),
+      );
       if (command.json) {
         out(JSON.stringify(status));
         return 0;
@@ -88,7 +93,9 @@ async function execute(command: Command): Promise<number> {
       );
       out(`\nlast successful interval: ${status.last_success ?? 'none'}`);
       const rejected = Object.entries(status.rejected);
-      out(`\n${rejected.length ? formatTable(['rejected because', 'lines'], rejected) : 'no rejected lines'}`);
+      out(
+        `\n${rejected.length ? formatTable(['rejected because', 'lines'], rejected) : 'no rejected lines'}`,
+      );
       out(
         `\n${formatTable(
           ['variable', 'stations', 'series'],
@@ -110,6 +117,7 @@ async function execute(command: Command): Promise<number> {
       return 0;
     }
     case 'generate-fetches': {
+      const { generateFetches } = await import('./lib/openaq/synthetic.ts');
       const result = await generateFetches({
         outDir: resolve(command.out),
         start: command.start,
@@ -117,62 +125,134 @@ async function execute(command: Command): Promise<number> {
         stations: command.stations,
         seed: command.seed,
       });
-      out(`wrote ${result.objects} objects, ${result.records} records, ${result.bytes} bytes under ${result.dir}`);
+      out(
+        `wrote ${result.objects} objects, ${result.records} records, ${result.bytes} bytes under ${result.dir}`,
+      );
       return 0;
     }
     case 'demo':
       return demo(command);
+    case 'train':
+      return train(command);
+    case 'runs': {
+      const runs = await withDatabase(command.databaseUrl, context, 1, (db) =>
+        listRuns(db.pool, command),
+      );
+      out(command.json ? JSON.stringify(runs.map(runToJson)) : formatRunsTable(runs));
+      return 0;
+    }
+    case 'runs-compare': {
+      const [a, b] = await withDatabase(command.databaseUrl, context, 1, (db) =>
+        readRunPair(db.pool, command.a, command.b),
+      );
+      const comparison = compareRuns(a, b);
+      out(
+        command.json
+          ? JSON.stringify({ ...comparison, a: runToJson(a), b: runToJson(b) })
+          : formatRunComparison(comparison),
+      );
+      return 0;
+    }
+  }
+}
+
+async function train(command: Extract<Command, { name: 'train' }>): Promise<number> {
+  // Ctrl-C stops the project's command (its whole process group) and records the run as failed.
+  const controller = new AbortController();
+  const cancel = () => controller.abort();
+  process.once('SIGINT', cancel);
+  process.once('SIGTERM', cancel);
+  try {
+    const result = await runTraining(
+      {
+        project: command.project,
+        entryPoint: command.entryPoint,
+        parameters: command.parameters,
+        tags: command.tags,
+        selection: command.selection,
+        selectionLabels: {
+          station: '--station',
+          variable: '--variable',
+          window: '--window',
+          from: '--from',
+          to: '--to',
+        },
+        keepTable: command.keepTable,
+        timeoutMs: command.timeoutMs,
+        databaseUrl: command.databaseUrl,
+      },
+      { ...context, signal: controller.signal },
+    );
+    out(command.json ? trainingResultJson(result) : formatTrainingResult(result));
+    return result.status === 'succeeded' ? 0 : 1;
+  } finally {
+    process.off('SIGINT', cancel);
+    process.off('SIGTERM', cancel);
   }
 }
 
 async function demo(command: Extract<Command, { name: 'demo' }>): Promise<number> {
-  const start = Date.UTC(2014, 0, 1);
-  const dir = await mkdtemp(join(tmpdir(), 'freshet-demo-'));
-  try {
-    stderrLogger.info(`generating ${command.days} days of fetches from 2014-01-01 in ${dir}`);
-    const generated = await generateFetches({
-      outDir: dir,
-      start,
+  const headers = [
+    'day',
+    'objects',
+    'records',
+    'accepted',
+    'rejected',
+    'ingest s',
+    'train s',
+    'rmse',
+    'skill',
+  ];
+  // Rows are printed as each day finishes, so columns get a fixed width.
+  const line = (row: (string | number)[], index: number) =>
+    formatTable(headers, [row], 10).split('\n')[index] ?? '';
+  out(line(['2014-01-01', 0, 0, 0, 0, 0, 0, 0, 0], 0));
+  let station = '';
+  const notes: string[] = [];
+  const ok = await runDemo(
+    {
       days: command.days,
       stations: command.stations,
-      seed: 1,
-    });
-    const source = pathToFileURL(generated.dir).toString();
-    let failed = 0;
-    const headers = ['day', 'objects', 'records', 'accepted', 'rejected', 'rows new', 'seconds'];
-    // Rows are printed as each day finishes, so columns get a fixed width.
-    const line = (row: (string | number)[], index: number) =>
-      formatTable(headers, [row], 10).split('\n')[index] ?? '';
-    out(line(['2014-01-01', 0, 0, 0, 0, 0, 0], 0));
-    for (let day = 0; day < command.days; day++) {
-      const dayStart = start + day * DAY_MS;
-      const report = await ingest(
-        {
-          source,
-          start: dayStart,
-          end: dayStart + DAY_MS,
-          ...(command.databaseUrl ? { databaseUrl: command.databaseUrl } : {}),
-        },
-        context,
-      );
-      failed += report.objects_failed;
-      const rejected = Object.values(report.rejected).reduce((a, b) => a + b, 0);
-      const row = [
-        formatInstant(dayStart).slice(0, 10),
-        report.objects,
-        report.lines,
-        report.accepted,
-        rejected,
-        report.rows_inserted,
-        report.seconds,
-      ];
-      out(line(row, 1));
-    }
-    out(`\nThe database is in .freshet/ (see \`npx freshet status\`).`);
-    return failed > 0 ? 1 : 0;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+      start: Date.UTC(2014, 0, 1),
+      stateDir: context.stateDir,
+      ...(command.databaseUrl ? { databaseUrl: command.databaseUrl } : {}),
+    },
+    {
+      // The training project's own output would drown the table: only warnings and errors show.
+      logger: { ...stderrLogger, info: () => {} },
+      onDay: (day) => {
+        const t = day.training;
+        if (t) station = t.station;
+        if (t?.status === 'failed')
+          notes.push(`${day.day}: training failed: ${t.error ?? 'see freshet runs'}`);
+        const trained = t?.status === 'succeeded' || t?.status === 'failed';
+        out(
+          line(
+            [
+              day.day,
+              day.objects,
+              day.records,
+              day.accepted,
+              day.rejected,
+              day.ingestSeconds,
+              trained ? (t.seconds ?? 0) : `(${t?.hours ?? 0} h)`,
+              t?.rmse !== undefined ? Number(t.rmse.toFixed(3)) : '-',
+              t?.skill !== undefined ? Number(t.skill.toFixed(3)) : '-',
+            ],
+            1,
+          ),
+        );
+      },
+    },
+  );
+  out('');
+  if (station)
+    out(
+      `Trained ozone-forest for station ${station} once it had ${DEMO_MIN_HOURS / 24} days of hourly ozone ("(N h)": hours so far).`,
+    );
+  for (const note of notes) out(note);
+  out('The database is in .freshet/: see `npx freshet status` and `npx freshet runs`.');
+  return ok ? 0 : 1;
 }
 
 function describeReport(r: IngestReport): string {

@@ -4,9 +4,10 @@ import type { Progress } from '../lib/ingest/index.ts';
  * Progress for multi-interval work: a redrawn bar on a terminal, a plain line every 10% (and at the
  * end) otherwise, both on stderr so that stdout stays for results.
  */
-export function progressReporter(
-  stream: NodeJS.WriteStream = process.stderr,
-): { update: (p: Progress) => void; end: () => void } {
+export function progressReporter(stream: NodeJS.WriteStream = process.stderr): {
+  update: (p: Progress) => void;
+  end: () => void;
+} {
   const started = performance.now();
   let lastDecile = -1;
   let drawn = false;

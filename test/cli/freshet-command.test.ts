@@ -30,10 +30,23 @@ function freshet(args: string[], cwd: string, env: Record<string, string> = {}) 
 
 describe('the freshet command', () => {
   let cwd: string;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let source: string;
   beforeAll(async () => {
     cwd = await mkdtemp(join(tmpdir(), 'freshet-cwd-'));
+    db = await createTestDatabase('cli');
+    if (hasSharedData) {
+      const root = join(cwd, 'mirror');
+      await placeObject(
+        root,
+        Date.parse('2018-06-07T00:00:00Z'),
+        await sampleText('2018-06-07.ndjson'),
+      );
+      source = pathToFileURL(root).toString();
+    }
   });
   afterAll(async () => {
+    await db.drop();
     await rm(cwd, { recursive: true, force: true });
   });
 
@@ -57,20 +70,6 @@ describe('the freshet command', () => {
   });
 
   describe.skipIf(!hasSharedData)('with data', () => {
-    let db: Awaited<ReturnType<typeof createTestDatabase>>;
-    let source: string;
-    beforeAll(async () => {
-      db = await createTestDatabase('cli');
-      const root = join(cwd, 'mirror');
-      await placeObject(
-        root,
-        Date.parse('2018-06-07T00:00:00Z'),
-        await sampleText('2018-06-07.ndjson'),
-      );
-      source = pathToFileURL(root).toString();
-    });
-    afterAll(async () => db.drop());
-
     it('ingests with --json printing the counts on the last line, then reports status', async () => {
       const result = await freshet(
         [

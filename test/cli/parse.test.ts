@@ -164,3 +164,154 @@ describe('other commands', () => {
     expect(problemsOf(['frobnicate'])[0]).toMatch(/unknown command `frobnicate`/);
   });
 });
+
+describe('freshet train flags', () => {
+  it('takes a project with parameters, tags and a selection, passed on as text', () => {
+    expect(
+      parseCommandLine(
+        [
+          'train',
+          '--project',
+          'training/ozone-forest',
+          '--entry-point',
+          'evaluate',
+          '-P',
+          'n_trees=50',
+          '--param',
+          'label=a=b',
+          '-T',
+          'trigger=push',
+          '--station',
+          '34.8378,-118.1234',
+          '--variable',
+          'o3',
+          '--from',
+          '2014-01-01T00:00Z',
+          '--to',
+          '2014-01-08T00:00Z',
+          '--keep-table',
+          '--timeout',
+          '2h',
+          '--json',
+        ],
+        { ...env, DATABASE_URL: 'postgres://env/x' },
+      ),
+    ).toEqual({
+      name: 'train',
+      project: 'training/ozone-forest',
+      entryPoint: 'evaluate',
+      parameters: { n_trees: '50', label: 'a=b' },
+      tags: { trigger: 'push' },
+      selection: {
+        station: '34.8378,-118.1234',
+        variable: 'o3',
+        from: '2014-01-01T00:00Z',
+        to: '2014-01-08T00:00Z',
+      },
+      keepTable: true,
+      timeoutMs: 7_200_000,
+      json: true,
+      databaseUrl: 'postgres://env/x',
+    });
+  });
+
+  it('leaves everything but the project to the project file', () => {
+    expect(
+      parseCommandLine(['train', '--project', `acme/models/ozone@${'a'.repeat(40)}`], env),
+    ).toEqual({
+      name: 'train',
+      project: `acme/models/ozone@${'a'.repeat(40)}`,
+      parameters: {},
+      tags: {},
+      selection: {},
+      keepTable: false,
+      json: false,
+    });
+  });
+
+  it('collects every problem: no project, malformed or repeated -P, bad tags, a bad timeout', () => {
+    expect(
+      problemsOf([
+        'train',
+        '-P',
+        'n_trees',
+        '-P',
+        'depth=3',
+        '-P',
+        'depth=4',
+        '-T',
+        'bad tag=x',
+        '--timeout',
+        '7m',
+      ]),
+    ).toEqual([
+      '--project is required',
+      '-P n_trees must be parameter=value, e.g. -P n_trees=50',
+      '-P gives parameter depth twice: give it once',
+      '-T: tag name "bad tag" is not usable: use letters, digits and _ . - / : (at most 100)',
+      '--timeout 7m is not a multiple of 10 minutes: use 10m',
+    ]);
+    expect(problemsOf(['train', '--project', 'x', '--epochs', '3'])[0]).toMatch(
+      /Unknown option '--epochs'.*freshet train --help/,
+    );
+  });
+});
+
+describe('freshet runs flags', () => {
+  it('lists with an experiment, a filter and a limit', () => {
+    expect(
+      parseCommandLine(
+        [
+          'runs',
+          '--experiment',
+          'ozone-forest',
+          '--filter',
+          'rmse<5 and tag.trigger=push',
+          '--limit',
+          '5',
+          '--json',
+        ],
+        env,
+      ),
+    ).toEqual({
+      name: 'runs',
+      experiment: 'ozone-forest',
+      filter: {
+        clauses: [
+          { kind: 'metric', name: 'rmse', op: '<', value: 5 },
+          { kind: 'tag', name: 'trigger', op: '=', value: 'push' },
+        ],
+      },
+      limit: 5,
+      json: true,
+    });
+    expect(parseCommandLine(['runs'], env)).toEqual({ name: 'runs', limit: 50, json: false });
+  });
+
+  it('makes a filter that cannot be read a usage error', () => {
+    expect(problemsOf(['runs', '--filter', 'rmse<<5', '--limit', '0'])).toEqual([
+      'filter clause "rmse<<5" compares metric rmse with "<5", which is not a number',
+      '--limit 0 must be a whole number from 1 to 10000',
+    ]);
+  });
+
+  it('compares exactly two runs', () => {
+    expect(parseCommandLine(['runs', 'compare', '3f2a', '7b04d2aa', '--json'], env)).toEqual({
+      name: 'runs-compare',
+      a: '3f2a',
+      b: '7b04d2aa',
+      json: true,
+    });
+    expect(problemsOf(['runs', 'compare', '3f2a'])[0]).toMatch(
+      /^`freshet runs compare` takes two run ids \(or prefixes of at least 4 digits\), got 1/,
+    );
+  });
+
+  it('has help for both commands', () => {
+    expect(parseCommandLine(['train', '--help'], env)).toEqual({ name: 'help', topic: 'train' });
+    expect(parseCommandLine(['runs', 'compare', '-h'], env)).toEqual({
+      name: 'help',
+      topic: 'runs',
+    });
+  });
+});

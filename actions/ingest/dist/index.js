@@ -68101,6 +68101,7 @@ async function openDatabase(options) {
   }
   return {
     pool,
+    url,
     description,
     close: async () => {
       await pool.end();

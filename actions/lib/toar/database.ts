@@ -5,6 +5,8 @@ import { migrate } from './migrate.ts';
 /** A connection pool to the TOAR database, migrated, with its own way to close. */
 export interface Database {
   pool: pg.Pool;
+  /** The connection URL (it holds the password: never log it; see `description`). */
+  url: string;
   /** Where it is (for messages; never logged with its password). */
   description: string;
   close(): Promise<void>;
@@ -51,6 +53,7 @@ export async function openDatabase(options: {
   }
   return {
     pool,
+    url,
     description,
     close: async () => {
       await pool.end();

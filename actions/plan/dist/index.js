@@ -28601,6 +28601,7 @@ async function openDatabase(options) {
   }
   return {
     pool,
+    url,
     description,
     close: async () => {
       await pool.end();
