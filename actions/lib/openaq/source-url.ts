@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.ts';
+import type { Source } from './source.ts';
 import { folderSource } from './source-folder.ts';
 import { type S3SourceOptions, s3Source } from './source-s3.ts';
-import type { Source } from './source.ts';
 
 /** OpenAQ's historical real-time bucket (reported private since 2024; any mirror with its layout works). */
 export const DEFAULT_SOURCE = 's3://openaq-fetches/realtime-gzipped/';

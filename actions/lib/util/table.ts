@@ -12,8 +12,12 @@ export function formatTable(
   minWidth = 0,
 ): string {
   const cells = [headers.map(String), ...rows.map((r) => r.map(String))];
-  const widths = headers.map((_, i) => Math.max(minWidth, ...cells.map((r) => (r[i] ?? '').length)));
-  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
+  const widths = headers.map((_, i) =>
+    Math.max(minWidth, ...cells.map((r) => (r[i] ?? '').length)),
+  );
+  const numeric = headers.map(
+    (_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'),
+  );
   return cells
     .map((r) =>
       r

@@ -141,8 +141,16 @@ describe('evaluateLine', () => {
         { date: { utc: '0000-12-31T00:00:00Z' } },
         'date.utc "0000-12-31T00:00:00Z" is outside the years 0001–9999 in UTC',
       ],
-      ['a year 1 reaching back into year 0', { date: { utc: '0001-01-01T00:00:00+01:00' } }, undefined],
-      ['a year 9999 reaching into year 10000', { date: { utc: '9999-12-31T23:00:00-02:00' } }, undefined],
+      [
+        'a year 1 reaching back into year 0',
+        { date: { utc: '0001-01-01T00:00:00+01:00' } },
+        undefined,
+      ],
+      [
+        'a year 9999 reaching into year 10000',
+        { date: { utc: '9999-12-31T23:00:00-02:00' } },
+        undefined,
+      ],
       [
         'what Date.parse reads anyway',
         { date: { utc: 'Thu, 07 Jun 2018 00:00:00 GMT' } },
