@@ -1,7 +1,7 @@
 // The command line's grammar: argv → one validated, typed command. Pure (the environment is a
 // parameter), so that tests exercise it directly.
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
-import { UsageError } from '../lib/errors.ts';
+import { collectProblems, UsageError } from '../lib/errors.ts';
 import { parseDuration } from '../lib/interval/duration.ts';
 import { parseAlignedInstant, parseInstant } from '../lib/interval/instant.ts';
 import { MAX_CHUNKS_LIMIT } from '../lib/interval/planner.ts';
@@ -138,15 +138,7 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
   }
   if (rest.includes('--help') || rest.includes('-h')) return { name: 'help', topic: first };
   const problems: string[] = [];
-  const attempt = <T>(parse: () => T): T | undefined => {
-    try {
-      return parse();
-    } catch (error) {
-      if (error instanceof UsageError) problems.push(...error.problems);
-      else throw error;
-      return undefined;
-    }
-  };
+  const attempt = <T>(parse: () => T): T | undefined => collectProblems(problems, parse);
   const parsed = (
     options: ParseArgsOptionsConfig,
     args: readonly string[],

@@ -45,3 +45,22 @@ export function describeError(error: unknown): string {
   }
   return parts.filter((p, i) => p && parts.indexOf(p) === i).join(': ');
 }
+
+/**
+ * Runs `parse`; when it throws a UsageError, adds its problems to `problems` and returns undefined
+ * instead, so that a checker can report every problem at once. Other errors pass through.
+ *
+ * @example
+ * const problems: string[] = [];
+ * const start = collectProblems(problems, () => parseAlignedInstant(text, '--start'));
+ * if (problems.length > 0) throw new UsageError(problems);
+ */
+export function collectProblems<T>(problems: string[], parse: () => T): T | undefined {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    problems.push(...error.problems);
+    return undefined;
+  }
+}

@@ -64,18 +64,8 @@ export async function plan(options: PlanOptions, context: RunContext): Promise<P
   }
   return withDatabase(options.databaseUrl, context, 1, async (db) => {
     const attempts = await readAttempts(db.pool, options.since, options.until ?? options.now);
-    return toMatrix(
-      planChunks(attempts, {
-        now: options.now,
-        since: options.since,
-        ...(options.until !== undefined ? { until: options.until } : {}),
-        chunkMs: options.chunkMs,
-        reprocess: options.reprocess,
-        maxChunks: options.maxChunks,
-        settleMs: options.settleMs,
-        rulesVersion: RULES_VERSION,
-      }),
-    );
+    const { databaseUrl: _databaseUrl, ...planner } = options;
+    return toMatrix(planChunks(attempts, { ...planner, rulesVersion: RULES_VERSION }));
   });
 }
 

@@ -1,4 +1,5 @@
-import type { Interval, ReprocessMode } from '../interval/types.ts';
+import type { PlannerOptions } from '../interval/planner.ts';
+import type { Interval } from '../interval/types.ts';
 
 /** Where to read fetches from and how. */
 export interface SourceOptions {
@@ -49,22 +50,13 @@ export interface IngestReport {
   failures: ObjectFailure[];
 }
 
-/** `freshet plan` / the plan action. */
-export interface PlanOptions {
+/**
+ * `freshet plan` / the plan action: the planner's options (see {@link PlannerOptions}) but the rules
+ * version, which is the running code's, and the database that holds `ops.ingest_runs`.
+ */
+export type PlanOptions = Omit<PlannerOptions, 'rulesVersion' | 'emptyRetryMs'> & {
   databaseUrl?: string;
-  /** Start of the catch-up (FRESHET_START) or of a backfill, epoch ms aligned. */
-  since: number;
-  /** End of a backfill (exclusive); omitted for scheduled runs. */
-  until?: number;
-  /** Chunk length in ms (multiple of 10 minutes). */
-  chunkMs: number;
-  reprocess: ReprocessMode;
-  maxChunks: number;
-  /** Settle delay in ms (default 30 minutes). */
-  settleMs: number;
-  /** The clock (epoch ms); tests and backfills pass it explicitly. */
-  now: number;
-}
+};
 
 /** The matrix the workflow fans out over. */
 export interface PlanMatrix {

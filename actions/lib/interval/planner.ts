@@ -1,5 +1,5 @@
 // The planner: which chunks of 10-minute intervals are due, given every attempt so far.
-import { UsageError } from '../errors.ts';
+import { collectProblems, UsageError } from '../errors.ts';
 import { alignDown, isAligned } from './align.ts';
 import { type AttemptSummary, summarizeRange } from './attempts.ts';
 import { DAY_MS, MINUTE_MS } from './duration.ts';
@@ -56,12 +56,7 @@ export function validatePlannerOptions(options: PlannerOptions): void {
       );
     }
   }
-  try {
-    assertChunkLength(options.chunkMs);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    problems.push(...error.problems);
-  }
+  collectProblems(problems, () => assertChunkLength(options.chunkMs));
   if (!isReprocessMode(options.reprocess)) {
     problems.push(
       `reprocess ${JSON.stringify(options.reprocess)} is not one of ${REPROCESS_MODES.join(', ')}`,

@@ -1,6 +1,6 @@
 // Entry-point parameters: typed definitions from the project file, typed values from text
 // (workflow inputs, `--param k=v`), and their text again for the command. Pure.
-import { UsageError } from '../errors.ts';
+import { collectProblems, UsageError } from '../errors.ts';
 import { isRecord, showValue, unknownKeyProblems } from './validation.ts';
 
 export const PARAMETER_TYPES = ['int', 'float', 'string', 'bool'] as const;
@@ -186,15 +186,10 @@ export function resolveParameters(
   const values: [string, ParameterValue][] = [];
   for (const [name, definition] of Object.entries(entry.parameters)) {
     if (Object.hasOwn(given, name)) {
-      try {
-        values.push([
-          name,
-          parseParameterValue(definition.type, given[name]!, `parameter ${name}`),
-        ]);
-      } catch (error) {
-        if (!(error instanceof UsageError)) throw error;
-        problems.push(...error.problems);
-      }
+      const value = collectProblems(problems, () =>
+        parseParameterValue(definition.type, given[name]!, `parameter ${name}`),
+      );
+      if (value !== undefined) values.push([name, value]);
     } else if (definition.default !== undefined) {
       values.push([name, definition.default]);
     } else {

@@ -1,7 +1,7 @@
 // Training projects: `freshet-project.yml` (modelled on MLflow's MLproject) parsed and checked once,
 // every problem together; entry points, their parameters and commands. Pure: load-project.ts reads.
 import { parseDocument } from 'yaml';
-import { UsageError } from '../errors.ts';
+import { collectProblems, UsageError } from '../errors.ts';
 import { type CommandTemplate, fillTemplate, parseCommandTemplate } from './command-template.ts';
 import { type FeatureSpec, featureSpecProblems, parseFeatureSpec } from './feature-spec.ts';
 import {
@@ -62,15 +62,7 @@ const ENTRY_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 /** Problems collected while checking, each with the path of the setting it is about. */
 type Problems = string[];
 
-function attempt<T>(problems: Problems, parse: () => T): T | undefined {
-  try {
-    return parse();
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    problems.push(...error.problems);
-    return undefined;
-  }
-}
+const attempt = collectProblems;
 
 function checkEntryPoint(name: string, value: unknown, problems: Problems): EntryPoint | undefined {
   const label = `entry_points.${name}`;

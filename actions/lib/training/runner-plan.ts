@@ -1,7 +1,7 @@
 // What a run will do, checked before it is recorded: the project read, every input checked
 // against it (all problems together), the station, series and window known to exist.
 import type pg from 'pg';
-import { UsageError } from '../errors.ts';
+import { collectProblems, UsageError } from '../errors.ts';
 import { loadProject } from './load-project.ts';
 import { type ParameterValue, resolveParameters } from './parameters.ts';
 import { type EntryPoint, getEntryPoint, renderCommand, type TrainingProject } from './project.ts';
@@ -35,16 +35,7 @@ export interface RunPlan {
   readonly readOnly: boolean;
 }
 
-/** Runs `parse`, adding its UsageError's problems to `problems` instead of throwing. */
-function collect<T>(problems: string[], parse: () => T): T | undefined {
-  try {
-    return parse();
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    problems.push(...error.problems);
-    return undefined;
-  }
-}
+const collect = collectProblems;
 
 /**
  * Reads the project and checks everything given against it — entry point, parameters, selection,

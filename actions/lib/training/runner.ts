@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import type pg from 'pg';
 import { describeError, FreshetError } from '../errors.ts';
 import { formatDuration } from '../interval/duration.ts';
+import { openDatabase } from '../toar/database.ts';
 import type { Logger } from '../util/logger.ts';
 import { type ArtifactRecord, copyArtifacts, listArtifacts } from './artifacts.ts';
 import { childEnvironment } from './child-environment.ts';
@@ -36,7 +37,6 @@ import type { TrainingContext, TrainingRunOptions, TrainingRunResult } from './r
 import { planRun, preflight, type RunPlan } from './runner-plan.ts';
 import { dropTables, type SelectedStation, selectTrainingData } from './selection.ts';
 import { trainingTableNames } from './table-name.ts';
-import { openTrainingDatabase } from './training-database.ts';
 
 export type { TrainingContext, TrainingRunOptions, TrainingRunResult } from './runner-options.ts';
 
@@ -89,10 +89,11 @@ export async function runTraining(
       env,
     });
     const plan = await planRun(options, source);
-    const db = await openTrainingDatabase({
-      databaseUrl: options.databaseUrl,
+    const db = await openDatabase({
+      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
       stateDir,
       logger,
+      maxConnections: 3,
     });
     try {
       const client = await db.pool.connect();

@@ -1,6 +1,6 @@
 // What to select for training — station, variable, window — from a project's `data` defaults and
 // whatever a person or a workflow gave. Pure: parsing and checking only; selection.ts queries.
-import { UsageError } from '../errors.ts';
+import { collectProblems, UsageError } from '../errors.ts';
 import { parseIsoDuration } from '../interval/duration.ts';
 import { parseInstant } from '../interval/instant.ts';
 import { formatHour, HOUR_MS, isWholeHour } from './hours.ts';
@@ -140,15 +140,7 @@ export function resolveSelectionRequest(
 ): SelectionRequest {
   const name = (key: keyof SelectionOverrides) => labels[key] ?? key;
   const problems: string[] = [];
-  const attempt = <T>(parse: () => T): T | undefined => {
-    try {
-      return parse();
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      problems.push(...error.problems);
-      return undefined;
-    }
-  };
+  const attempt = <T>(parse: () => T): T | undefined => collectProblems(problems, parse);
 
   let variable = defaults?.variable;
   if (given.variable !== undefined) {

@@ -19178,6 +19178,15 @@ function describeError(error2) {
   }
   return parts.filter((p, i) => p && parts.indexOf(p) === i).join(": ");
 }
+function collectProblems(problems, parse) {
+  try {
+    return parse();
+  } catch (error2) {
+    if (!(error2 instanceof UsageError)) throw error2;
+    problems.push(...error2.problems);
+    return void 0;
+  }
+}
 var FreshetError, UsageError, DatabaseError;
 var init_errors = __esm({
   "actions/lib/errors.ts"() {
@@ -28204,12 +28213,7 @@ function validatePlannerOptions(options) {
       );
     }
   }
-  try {
-    assertChunkLength(options.chunkMs);
-  } catch (error2) {
-    if (!(error2 instanceof UsageError)) throw error2;
-    problems.push(...error2.problems);
-  }
+  collectProblems(problems, () => assertChunkLength(options.chunkMs));
   if (!isReprocessMode(options.reprocess)) {
     problems.push(
       `reprocess ${JSON.stringify(options.reprocess)} is not one of ${REPROCESS_MODES.join(", ")}`
@@ -28713,18 +28717,8 @@ async function plan(options, context) {
   }
   return withDatabase(options.databaseUrl, context, 1, async (db) => {
     const attempts = await readAttempts(db.pool, options.since, options.until ?? options.now);
-    return toMatrix(
-      planChunks(attempts, {
-        now: options.now,
-        since: options.since,
-        ...options.until !== void 0 ? { until: options.until } : {},
-        chunkMs: options.chunkMs,
-        reprocess: options.reprocess,
-        maxChunks: options.maxChunks,
-        settleMs: options.settleMs,
-        rulesVersion: RULES_VERSION
-      })
-    );
+    const { databaseUrl: _databaseUrl, ...planner } = options;
+    return toMatrix(planChunks(attempts, { ...planner, rulesVersion: RULES_VERSION }));
   });
 }
 async function readAttempts(pool, from, to) {
