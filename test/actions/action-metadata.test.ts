@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ingestOutputs } from '../../actions/ingest/main.ts';
+import { TRAIN_OUTPUTS } from '../../actions/train/main.ts';
 import { ACTIONS } from '../../scripts/build-actions.ts';
 
 interface ActionMetadata {
@@ -44,6 +45,7 @@ const WRITTEN_OUTPUTS: Record<string, string[]> = {
     }),
   ).sort(),
   report: ['action', 'issue-number', 'url'],
+  train: [...TRAIN_OUTPUTS].sort(),
 };
 
 describe('the bundler lists every action', () => {

