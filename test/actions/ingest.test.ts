@@ -11,11 +11,11 @@ import {
   parseIngestInputs,
   run,
 } from '../../actions/ingest/main.ts';
-import { UsageError } from '../../actions/lib/errors.ts';
 import type { IngestReport } from '../../actions/lib/ingest/types.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { placeObject, sampleText } from '../support/sample-layout.ts';
 import { hasSharedData } from '../support/shared-data.ts';
+import { usageProblems } from '../support/usage-problems.ts';
 import { ActionEnvironment } from './action-environment.ts';
 
 const T0 = Date.UTC(2018, 5, 7);
@@ -32,15 +32,7 @@ function read(values: Record<string, string>) {
   return (name: string) => values[name] ?? '';
 }
 
-function problemsOf(fn: () => unknown): readonly string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof UsageError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a UsageError');
-}
+const problemsOf = usageProblems;
 
 describe('parseIngestInputs', () => {
   it("reads a matrix entry with OpenAQ's defaults, and records the run's address", () => {

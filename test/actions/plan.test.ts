@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { UsageError } from '../../actions/lib/errors.ts';
 import { PLAN_INPUT_DEFAULTS, parsePlanInputs, run } from '../../actions/plan/main.ts';
 import { createTestDatabase } from '../support/database.ts';
+import { usageProblems } from '../support/usage-problems.ts';
 import { ActionEnvironment } from './action-environment.ts';
 
 const T0 = Date.UTC(2018, 5, 7);
@@ -15,15 +15,7 @@ function read(values: Record<string, string>) {
   return (name: string) => values[name] ?? '';
 }
 
-function problemsOf(fn: () => unknown): readonly string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof UsageError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a UsageError');
-}
+const problemsOf = usageProblems;
 
 describe('parsePlanInputs', () => {
   it('reads a scheduled run: since, the defaults, and the clock it is given', () => {

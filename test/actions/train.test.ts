@@ -12,7 +12,6 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { UsageError } from '../../actions/lib/errors.ts';
 import { migrate } from '../../actions/lib/toar/migrate.ts';
 import { readRuns } from '../../actions/lib/training/run-record.ts';
 import type { TrainingRunResult } from '../../actions/lib/training/runner-options.ts';
@@ -30,6 +29,7 @@ import { bundlePath } from '../../scripts/build-actions.ts';
 import { MODEL_JSON } from '../lib/training/runner-project.ts';
 import { insertData, insertSeries, insertStation } from '../lib/training/toar-fixture.ts';
 import { createTestDatabase } from '../support/database.ts';
+import { usageProblems } from '../support/usage-problems.ts';
 import {
   ActionEnvironment,
   inputVariable,
@@ -50,15 +50,7 @@ function read(values: Record<string, string>) {
   return (name: string) => values[name] ?? '';
 }
 
-function problemsOf(fn: () => unknown): readonly string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof UsageError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a UsageError');
-}
+const problemsOf = usageProblems;
 
 describe('parseKeyValues', () => {
   it('reads one key=value per line, keeping spaces inside a value', () => {

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../actions/cli/parse.ts';
-import { UsageError } from '../../actions/lib/errors.ts';
+import { usageProblems } from '../support/usage-problems.ts';
 
 const env = { now: Date.parse('2026-11-24T12:00:00Z') };
-const problemsOf = (argv: string[], e: Parameters<typeof parseCommandLine>[1] = env): string[] => {
-  try {
-    parseCommandLine(argv, e);
-  } catch (error) {
-    if (error instanceof UsageError) return [...error.problems];
-    throw error;
-  }
-  throw new Error('expected a usage error');
-};
+const problemsOf = (argv: string[], e: Parameters<typeof parseCommandLine>[1] = env) =>
+  usageProblems(() => parseCommandLine(argv, e));
 
 describe('freshet ingest flags', () => {
   it('parses a range with the default source and the environment database', () => {

@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../actions/lib/errors.ts';
 import { ActionInputs } from '../../../actions/lib/github/action-inputs.ts';
 import { parseDuration } from '../../../actions/lib/interval/duration.ts';
+import { usageProblems } from '../../support/usage-problems.ts';
 
 function inputs(values: Record<string, string>): ActionInputs {
   return new ActionInputs((name) => values[name] ?? '');
 }
 
-function problemsOf(fn: () => void): readonly string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof UsageError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problemsOf = usageProblems;
 
 describe('ActionInputs', () => {
   it('treats an empty or blank input as not set, and trims the rest', () => {

@@ -46,6 +46,7 @@ import {
 } from '../../../actions/lib/openaq/synthetic.ts';
 import { type Measurement, REJECT_REASONS } from '../../../actions/lib/openaq/types.ts';
 import { hasSharedData, sharedFile } from '../../support/shared-data.ts';
+import { usageProblems } from '../../support/usage-problems.ts';
 
 const HOUR_MS = 3_600_000;
 const START = Date.UTC(2014, 0, 1);
@@ -77,15 +78,7 @@ function share(count: number, total: number): number {
   return count / total;
 }
 
-function problemsOf(fn: () => void): readonly string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof UsageError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problemsOf = usageProblems;
 
 describe('fetch times and object keys', () => {
   it('makes one fetch per 10-minute interval, a whole second 0–299 s into it', () => {
