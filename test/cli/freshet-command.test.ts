@@ -1,32 +1,13 @@
-// The installed `freshet` command, run as a user runs it: node_modules/.bin/freshet, from another
-// directory, with the system's Node 20 first on the PATH.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../support/database.ts';
+import { FRESHET, freshet } from '../support/freshet-command.ts';
 import { placeObject, sampleText } from '../support/sample-layout.ts';
 import { hasSharedData } from '../support/shared-data.ts';
-
-const FRESHET = fileURLToPath(new URL('../../node_modules/.bin/freshet', import.meta.url));
-const PATH = `/usr/bin:/usr/local/bin:/bin:${process.env.PATH ?? ''}`;
-
-function freshet(args: string[], cwd: string, env: Record<string, string> = {}) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      FRESHET,
-      args,
-      { cwd, env: { PATH, HOME: cwd, ...env }, timeout: 120_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 describe('the freshet command', () => {
   let cwd: string;

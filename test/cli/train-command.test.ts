@@ -1,11 +1,7 @@
-// `freshet train` and `freshet runs` as a user runs them: node_modules/.bin/freshet, from another
-// directory, with a local training project and a real database.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../actions/lib/toar/migrate.ts';
@@ -18,23 +14,7 @@ import {
   insertStation,
 } from '../lib/training/toar-fixture.ts';
 import { createTestDatabase } from '../support/database.ts';
-
-const FRESHET = fileURLToPath(new URL('../../node_modules/.bin/freshet', import.meta.url));
-const PATH = `/usr/bin:/usr/local/bin:/bin:${process.env.PATH ?? ''}`;
-
-function freshet(args: string[], cwd: string, env: Record<string, string> = {}) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      FRESHET,
-      args,
-      { cwd, env: { PATH, HOME: cwd, ...env }, timeout: 120_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+import { freshet } from '../support/freshet-command.ts';
 
 const lastLine = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!);
 
