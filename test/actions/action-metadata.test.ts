@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ingestOutputs } from '../../actions/ingest/main.ts';
+import { emptyIngestReport } from '../../actions/lib/ingest/ingest-range.ts';
 import { TRAIN_OUTPUTS } from '../../actions/train/main.ts';
 import { ACTIONS } from '../../scripts/build-actions.ts';
 
@@ -27,23 +28,7 @@ function metadata(action: string): ActionMetadata {
 /** The outputs each action's run() writes (the action tests check the values). */
 const WRITTEN_OUTPUTS: Record<string, string[]> = {
   plan: ['count', 'matrix'],
-  ingest: Object.keys(
-    ingestOutputs({
-      intervals: 0,
-      objects: 0,
-      objects_skipped: 0,
-      objects_failed: 0,
-      lines: 0,
-      accepted: 0,
-      rejected: {},
-      stations_created: 0,
-      series_created: 0,
-      rows_inserted: 0,
-      rows_updated: 0,
-      seconds: 0,
-      failures: [],
-    }),
-  ).sort(),
+  ingest: Object.keys(ingestOutputs(emptyIngestReport())).sort(),
   report: ['action', 'issue-number', 'url'],
   train: [...TRAIN_OUTPUTS].sort(),
 };

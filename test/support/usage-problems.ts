@@ -15,3 +15,14 @@ export function usageProblems(fn: () => unknown): readonly string[] {
   }
   return [];
 }
+
+/** The UsageError `run` throws; fails the test when it throws nothing or something else. */
+export function usageError(run: () => unknown): UsageError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof UsageError) return error;
+    throw error;
+  }
+  throw new Error('expected a UsageError, but nothing was thrown');
+}

@@ -68724,21 +68724,7 @@ var MAX_GROUP_OBJECTS = 1e3;
 async function ingestRange(source, pool, range2, options) {
   const started = performance.now();
   const intervals = intervalsOf(range2);
-  const report = {
-    intervals: intervals.length,
-    objects: 0,
-    objects_skipped: 0,
-    objects_failed: 0,
-    lines: 0,
-    accepted: 0,
-    rejected: {},
-    stations_created: 0,
-    series_created: 0,
-    rows_inserted: 0,
-    rows_updated: 0,
-    seconds: 0,
-    failures: []
-  };
+  const report = emptyIngestReport(intervals.length);
   let finished = 0;
   const finish = async (tally) => {
     addTally(report, tally);
@@ -68864,6 +68850,23 @@ async function ingestRange(source, pool, range2, options) {
   if (group5.length > 0) await loadGroup(group5);
   report.seconds = Math.round((performance.now() - started) / 10) / 100;
   return report;
+}
+function emptyIngestReport(intervals = 0) {
+  return {
+    intervals,
+    objects: 0,
+    objects_skipped: 0,
+    objects_failed: 0,
+    lines: 0,
+    accepted: 0,
+    rejected: {},
+    stations_created: 0,
+    series_created: 0,
+    rows_inserted: 0,
+    rows_updated: 0,
+    seconds: 0,
+    failures: []
+  };
 }
 async function loadWithConnection(pool, batches, logger2) {
   const client = await pool.connect();

@@ -79,21 +79,7 @@ export async function ingestRange(
 ): Promise<IngestReport> {
   const started = performance.now();
   const intervals = intervalsOf(range);
-  const report: IngestReport = {
-    intervals: intervals.length,
-    objects: 0,
-    objects_skipped: 0,
-    objects_failed: 0,
-    lines: 0,
-    accepted: 0,
-    rejected: {},
-    stations_created: 0,
-    series_created: 0,
-    rows_inserted: 0,
-    rows_updated: 0,
-    seconds: 0,
-    failures: [],
-  };
+  const report = emptyIngestReport(intervals.length);
   let finished = 0;
 
   const finish = async (tally: IntervalTally) => {
@@ -226,6 +212,25 @@ export async function ingestRange(
   if (group.length > 0) await loadGroup(group);
   report.seconds = Math.round((performance.now() - started) / 10) / 100;
   return report;
+}
+
+/** A report with nothing counted yet. */
+export function emptyIngestReport(intervals = 0): IngestReport {
+  return {
+    intervals,
+    objects: 0,
+    objects_skipped: 0,
+    objects_failed: 0,
+    lines: 0,
+    accepted: 0,
+    rejected: {},
+    stations_created: 0,
+    series_created: 0,
+    rows_inserted: 0,
+    rows_updated: 0,
+    seconds: 0,
+    failures: [],
+  };
 }
 
 /** Loads on a connection of its own; a connection that dies is dropped, never crashes the process. */

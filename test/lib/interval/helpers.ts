@@ -1,5 +1,3 @@
-// Shared by the interval tests: readable instants, attempts and error capture.
-import { UsageError } from '../../../actions/lib/errors.ts';
 import { parseInstant } from '../../../actions/lib/interval/instant.ts';
 import type { IntervalAttempt } from '../../../actions/lib/interval/types.ts';
 
@@ -12,16 +10,7 @@ export function at(text: string): number {
   return parseInstant(text, 'test');
 }
 
-/** The UsageError `run` throws; fails the test when it throws nothing or something else. */
-export function usageError(run: () => unknown): UsageError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof UsageError) return error;
-    throw error;
-  }
-  throw new Error('expected a UsageError, but nothing was thrown');
-}
+export { usageError } from '../../support/usage-problems.ts';
 
 /**
  * One attempt of the interval starting at `intervalStart`: by default it succeeded with 3 objects

@@ -10,16 +10,7 @@ export function at(text: string): number {
   return ms;
 }
 
-/** The UsageError `run` throws; fails the test when it throws nothing or something else. */
-export function usageError(run: () => unknown): UsageError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof UsageError) return error;
-    throw error;
-  }
-  throw new Error('expected a UsageError, but nothing was thrown');
-}
+export { usageError } from '../../support/usage-problems.ts';
 
 /** The UsageError a promise rejects with. */
 export async function rejectsWithUsageError(promise: Promise<unknown>): Promise<UsageError> {
