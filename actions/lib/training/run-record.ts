@@ -80,7 +80,10 @@ export type RunStart = Pick<
   | 'stationName'
   | 'stationKey'
   | 'startedAt'
->;
+> & {
+  /** When a run still `running` counts as abandoned (epoch ms): see {@link expireAbandonedRuns}. */
+  readonly deadlineAt: number;
+};
 
 /** What is known when a run ends (whatever it got to before failing). */
 export type RunFinish = Pick<TrainingRunRecord, 'finishedAt'> & {
@@ -111,8 +114,9 @@ export async function insertRun(db: Queryable, run: RunStart): Promise<void> {
   try {
     await db.query(
       `INSERT INTO ops.training_runs (id, experiment, status, tags, project_ref, project_commit,
-         entry_point, command, parameters, variable, station_id, station_name, station_key, started_at)
-       VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+         entry_point, command, parameters, variable, station_id, station_name, station_key, started_at,
+         deadline_at)
+       VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       [
         run.id,
         run.experiment,
@@ -127,6 +131,7 @@ export async function insertRun(db: Queryable, run: RunStart): Promise<void> {
         run.stationName,
         run.stationKey,
         instant(run.startedAt),
+        instant(run.deadlineAt),
       ],
     );
   } catch (error) {
@@ -206,11 +211,40 @@ function toRecord(row: Row): TrainingRunRecord {
   };
 }
 
-/** The runs, newest first, of one experiment or of all. */
+/** Why an abandoned run failed. */
+export const ABANDONED =
+  'abandoned: the runner stopped (killed, or its machine went away) before the run finished';
+
+/**
+ * Marks every run still `running` past its deadline as failed ({@link ABANDONED}), finished at its
+ * deadline, as ingest treats an expired lease. Readers call it first, so that a dead runner's run
+ * does not stay `running` for ever. Returns the ids it marked.
+ */
+export async function expireAbandonedRuns(
+  db: Queryable,
+  now: number = Date.now(),
+): Promise<string[]> {
+  try {
+    const { rows } = await db.query(
+      `UPDATE ops.training_runs
+       SET status = 'failed', error = $2, finished_at = deadline_at,
+           duration_ms = (extract(epoch FROM deadline_at - started_at) * 1000)::bigint
+       WHERE status = 'running' AND deadline_at < $1
+       RETURNING id`,
+      [new Date(now), ABANDONED],
+    );
+    return rows.map((r) => (r as { id: string }).id);
+  } catch (error) {
+    throw new DatabaseError('marking abandoned training runs failed', { cause: error });
+  }
+}
+
+/** The runs, newest first, of one experiment or of all (abandoned ones marked failed first). */
 export async function readRuns(
   db: Queryable,
   options: { experiment?: string } = {},
 ): Promise<TrainingRunRecord[]> {
+  await expireAbandonedRuns(db);
   try {
     const { rows } = await db.query(
       `SELECT ${COLUMNS} FROM ops.training_runs
@@ -236,6 +270,7 @@ export async function findRun(db: Queryable, idOrPrefix: string): Promise<Traini
       `${JSON.stringify(idOrPrefix)} is not a run id: give its 32 hex digits or a prefix of at least 4`,
     );
   }
+  await expireAbandonedRuns(db);
   let rows: Row[];
   try {
     ({ rows } = await db.query(

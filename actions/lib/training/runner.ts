@@ -188,6 +188,8 @@ async function execute(
     stationName: station.name,
     stationKey: `${station.latKey},${station.lngKey}`,
     startedAt,
+    // The command's timeout, and an hour for selecting data before it and copying artifacts after.
+    deadlineAt: startedAt + plan.timeoutMs + 3_600_000,
   });
   logger.info(
     `run ${runId}: ${project.name} (${source.ref}${source.commit ? ` at ${source.commit.slice(0, 12)}` : ''}), entry point ${plan.entry.name}`,

@@ -28525,10 +28525,20 @@ CREATE INDEX training_runs_started ON ops.training_runs (started_at DESC);
 `
 );
 
+// actions/lib/toar/migrations/003-training-run-deadline.ts
+var training_run_deadline_default = (
+  /* sql */
+  `
+ALTER TABLE ops.training_runs ADD COLUMN deadline_at timestamptz;
+CREATE INDEX training_runs_running ON ops.training_runs (deadline_at) WHERE status = 'running';
+`
+);
+
 // actions/lib/toar/migrations/index.ts
 var MIGRATIONS = [
   { version: 1, name: "toar-schema", sql: toar_schema_default },
-  { version: 2, name: "training-runs", sql: training_runs_default }
+  { version: 2, name: "training-runs", sql: training_runs_default },
+  { version: 3, name: "training-run-deadline", sql: training_run_deadline_default }
 ];
 
 // actions/lib/toar/migrate.ts

@@ -35423,8 +35423,9 @@ async function insertRun(db, run2) {
   try {
     await db.query(
       `INSERT INTO ops.training_runs (id, experiment, status, tags, project_ref, project_commit,
-         entry_point, command, parameters, variable, station_id, station_name, station_key, started_at)
-       VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+         entry_point, command, parameters, variable, station_id, station_name, station_key, started_at,
+         deadline_at)
+       VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       [
         run2.id,
         run2.experiment,
@@ -35438,7 +35439,8 @@ async function insertRun(db, run2) {
         run2.stationId,
         run2.stationName,
         run2.stationKey,
-        instant(run2.startedAt)
+        instant(run2.startedAt),
+        instant(run2.deadlineAt)
       ]
     );
   } catch (error2) {
@@ -35682,10 +35684,20 @@ CREATE INDEX training_runs_started ON ops.training_runs (started_at DESC);
 `
 );
 
+// actions/lib/toar/migrations/003-training-run-deadline.ts
+var training_run_deadline_default = (
+  /* sql */
+  `
+ALTER TABLE ops.training_runs ADD COLUMN deadline_at timestamptz;
+CREATE INDEX training_runs_running ON ops.training_runs (deadline_at) WHERE status = 'running';
+`
+);
+
 // actions/lib/toar/migrations/index.ts
 var MIGRATIONS = [
   { version: 1, name: "toar-schema", sql: toar_schema_default },
-  { version: 2, name: "training-runs", sql: training_runs_default }
+  { version: 2, name: "training-runs", sql: training_runs_default },
+  { version: 3, name: "training-run-deadline", sql: training_run_deadline_default }
 ];
 
 // actions/lib/toar/migrate.ts
@@ -38451,7 +38463,9 @@ async function execute(plan, station, run2) {
     stationId: station.id,
     stationName: station.name,
     stationKey: `${station.latKey},${station.lngKey}`,
-    startedAt
+    startedAt,
+    // The command's timeout, and an hour for selecting data before it and copying artifacts after.
+    deadlineAt: startedAt + plan.timeoutMs + 36e5
   });
   logger.info(
     `run ${runId}: ${project.name} (${source.ref}${source.commit ? ` at ${source.commit.slice(0, 12)}` : ""}), entry point ${plan.entry.name}`

@@ -4,6 +4,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../actions/lib/toar/migrate.ts';
 import {
+  ABANDONED,
+  expireAbandonedRuns,
   findRun,
   finishRun,
   insertRun,
@@ -69,9 +71,13 @@ describe('parseRunFilter', () => {
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 24, 12);
 
+/** Far beyond any test run: these runs never count as abandoned. */
+const NO_DEADLINE = Date.UTC(9000, 0, 1);
+
 function start(id: string, overrides: Partial<RunStart> = {}): RunStart {
   return {
     id,
+    deadlineAt: NO_DEADLINE,
     experiment: 'ozone-forest',
     tags: {},
     projectRef: 'training/ozone-forest',
@@ -232,6 +238,30 @@ describe('recorded runs', () => {
     expect(text).toMatch(/^rmse\s+4\.25\s+3\.875\s+-0\.375$/m);
     expect(text).toMatch(/^n_trees\s+50\s+100\s+≠$/m);
     expect(text).toMatch(/^python package numpy\s+1\.26\.4\s+2\.0\.0\s+≠$/m);
+  });
+
+  it('marks a run still running past its deadline as failed (abandoned), and leaves live ones', async () => {
+    const dead = 'eeee5555eeee5555eeee5555eeee5555';
+    const live = 'ffff6666ffff6666ffff6666ffff6666';
+    const past = Date.UTC(2020, 0, 1);
+    await insertRun(
+      client,
+      start(dead, { experiment: 'abandoned', startedAt: past - HOUR, deadlineAt: past }),
+    );
+    await insertRun(client, start(live, { experiment: 'abandoned', startedAt: past }));
+    // Before the deadline nothing changes; the readers mark it once the deadline has passed.
+    expect(await expireAbandonedRuns(client, past - 1)).toEqual([]);
+    const [liveRun, deadRun] = await readRuns(client, { experiment: 'abandoned' });
+    expect(liveRun).toMatchObject({ id: live, status: 'running', error: null });
+    expect(deadRun).toMatchObject({
+      id: dead,
+      status: 'failed',
+      error: ABANDONED,
+      finishedAt: past,
+      durationMs: HOUR,
+    });
+    expect(await expireAbandonedRuns(client)).toEqual([]);
+    await client.query(`DELETE FROM ops.training_runs WHERE experiment = 'abandoned'`);
   });
 
   it('prints the run table with the main metrics and tags', () => {

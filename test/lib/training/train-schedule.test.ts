@@ -136,6 +136,7 @@ describe('the schedule against ops.training_runs', () => {
 
   const start = (id: string, experiment: string, startedAt: number): RunStart => ({
     id,
+    deadlineAt: Date.UTC(9000, 0, 1),
     experiment,
     tags: {},
     projectRef: `training/${experiment}`,

@@ -1,5 +1,6 @@
 import toarSchema from './001-toar-schema.ts';
 import trainingRuns from './002-training-runs.ts';
+import trainingRunDeadline from './003-training-run-deadline.ts';
 
 /** A numbered schema change, applied once, in order. */
 export interface Migration {
@@ -15,4 +16,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'toar-schema', sql: toarSchema },
   { version: 2, name: 'training-runs', sql: trainingRuns },
+  { version: 3, name: 'training-run-deadline', sql: trainingRunDeadline },
 ];
