@@ -350,13 +350,17 @@ describe('train.yml', () => {
 describe('ci.yml', () => {
   const wf = workflow('ci.yml');
 
-  it('runs npm ci and npm test on Node 24 for pushes and pull requests', () => {
+  it('runs npm ci, the Debian packages the Python tests use, and npm test on Node 24', () => {
     expect(Object.keys(wf.on ?? {})).toEqual(['push', 'pull_request']);
     const test = wf.jobs.test?.steps ?? [];
     expect(test.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with).toMatchObject({
       'node-version': 24,
     });
-    expect(test.map((s) => s.run).filter(Boolean)).toEqual(['npm ci', 'npm test']);
+    expect(test.map((s) => s.run).filter(Boolean)).toEqual([
+      'npm ci',
+      'sudo apt-get update -qq && sudo apt-get install -y -qq python3-sklearn python3-psycopg2',
+      'npm test',
+    ]);
   });
 
   it('runs each committed action bundle the way ingest.yml does', () => {
