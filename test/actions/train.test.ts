@@ -1,7 +1,7 @@
 // The train action: its inputs, its outputs, the projects script train.yml's matrix comes from, and
 // run() end to end — a tiny forecasting project in a temporary folder, a real PostgreSQL, the
 // runner's environment faked by real INPUT_* variables and GITHUB_OUTPUT/GITHUB_STEP_SUMMARY files.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -29,6 +29,7 @@ import { bundlePath } from '../../scripts/build-actions.ts';
 import { MODEL_JSON } from '../lib/training/runner-project.ts';
 import { insertData, insertSeries, insertStation } from '../lib/training/toar-fixture.ts';
 import { createTestDatabase } from '../support/database.ts';
+import { git as gitIn } from '../support/git.ts';
 import { usageProblems } from '../support/usage-problems.ts';
 import {
   ActionEnvironment,
@@ -250,18 +251,7 @@ describe('actions/train/projects.ts', () => {
   let root: string;
   let first: string;
   let second: string;
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: root,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 't',
-        GIT_AUTHOR_EMAIL: 't@example.com',
-        GIT_COMMITTER_NAME: 't',
-        GIT_COMMITTER_EMAIL: 't@example.com',
-      },
-    }).trim();
+  const git = (...args: string[]) => gitIn(root, ...args);
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'freshet-projects-'));

@@ -1,6 +1,3 @@
-// Which projects a run of train.yml trains: the pure choice per event, and the reads of a real git
-// checkout (a temporary repository with two projects).
-import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +12,7 @@ import {
   projectsToTrain,
 } from '../../../actions/lib/training/changed-projects.ts';
 import { PROJECT_FILE } from '../../../actions/lib/training/project.ts';
+import { git as gitIn } from '../../support/git.ts';
 import { usageError } from './helpers.ts';
 
 const FOLDERS = ['training/ozone-forest', 'training/ozone-sklearn'];
@@ -101,18 +99,7 @@ describe('a git checkout', () => {
   let root: string;
   let first: string;
   let second: string;
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: root,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 't',
-        GIT_AUTHOR_EMAIL: 't@example.com',
-        GIT_COMMITTER_NAME: 't',
-        GIT_COMMITTER_EMAIL: 't@example.com',
-      },
-    }).trim();
+  const git = (...args: string[]) => gitIn(root, ...args);
   const put = async (path: string, text: string) => {
     await mkdir(join(root, path, '..'), { recursive: true });
     await writeFile(join(root, path), text);

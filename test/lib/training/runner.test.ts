@@ -16,6 +16,7 @@ import { runTraining } from '../../../actions/lib/training/runner.ts';
 import type { TrainingRunOptions } from '../../../actions/lib/training/runner-options.ts';
 import { silentLogger } from '../../../actions/lib/util/logger.ts';
 import { createTestDatabase } from '../../support/database.ts';
+import { git } from '../../support/git.ts';
 import { rejectsWithUsageError } from './helpers.ts';
 import { MODEL_JSON, projectFile, recordingLogger, writeProject } from './runner-project.ts';
 import { type DataRow, insertData, insertSeries, insertStation } from './toar-fixture.ts';
@@ -361,19 +362,6 @@ describe("runTraining with another repository's project", () => {
   let remotes: string;
   let first: string;
   let second: string;
-  const git = (cwd: string, ...args: string[]) =>
-    execFileSync('git', args, {
-      cwd,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 'Test',
-        GIT_AUTHOR_EMAIL: 'test@example.org',
-        GIT_COMMITTER_NAME: 'Test',
-        GIT_COMMITTER_EMAIL: 'test@example.org',
-      },
-    }).trim();
-
   beforeAll(async () => {
     // acme/models on a "remote" (a bare repository), with the project at projects/tiny in two
     // versions: the first named tiny-v1, the second tiny-v2.
