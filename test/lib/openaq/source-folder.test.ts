@@ -1,5 +1,5 @@
 // The folder source over a temporary folder with the real-time layout.
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,7 +7,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SourceError, UsageError } from '../../../actions/lib/errors.ts';
 import type { SourceObject, TimeSpan } from '../../../actions/lib/openaq/source.ts';
 import { folderSource } from '../../../actions/lib/openaq/source-folder.ts';
-import { hasSharedData, sharedFile } from '../../support/shared-data.ts';
+import {
+  expectSelectionLikeTheListing,
+  LISTING_PREFIX,
+  realListingKeys,
+} from '../../support/real-listing.ts';
+import { hasSharedData } from '../../support/shared-data.ts';
 
 /** 2018-06-07T00:00:00Z in Unix seconds (a real fetch time of the bucket). */
 const T0 = 1528329600;
@@ -190,47 +195,14 @@ describe.skipIf(!hasSharedData)(
   'folderSource over the keys of test-realtime-2017-09-28.csv',
   () => {
     it('selects what an independent reading of the names selects', async () => {
-      const csv = await readFile(sharedFile('listings/test-realtime-2017-09-28.csv'), 'utf8');
-      const keys = csv
-        .split('\n')
-        .filter((line) => line.trim() !== '')
-        .map((line) => line.slice(0, line.indexOf(',')));
+      const keys = await realListingKeys();
       expect(keys).toHaveLength(91);
       // The bucket's `test-realtime/` prefix becomes the folder's root.
-      await place(Object.fromEntries(keys.map((key) => [key.slice('test-realtime/'.length), ''])));
-      const source = folderSource(url);
-
-      // Independently: the number before `.ndjson` is the fetch second; its date is the folder.
-      const expected = (from: number, to: number) =>
-        keys
-          .map((key) => {
-            const match = /^test-realtime\/(\d{4}-\d{2}-\d{2})\/(\d+)\.ndjson$/.exec(key);
-            if (!match) throw new Error(`unexpected key in the listing: ${key}`);
-            const fetchedAt = Number(match[2]) * 1000;
-            expect(new Date(fetchedAt).toISOString().slice(0, 10)).toBe(match[1]);
-            return { key: key.slice('test-realtime/'.length), fetchedAt };
-          })
-          .filter((o) => o.fetchedAt >= from && o.fetchedAt < to)
-          .sort((a, b) => a.fetchedAt - b.fetchedAt);
-
-      const afternoon = {
+      await place(Object.fromEntries(keys.map((key) => [key.slice(LISTING_PREFIX.length), ''])));
+      await expectSelectionLikeTheListing(folderSource(url), keys, {
         start: Date.parse('2017-09-28T12:00:00Z'),
         end: Date.parse('2017-09-28T15:00:00Z'),
-      };
-      const listing = await source.list(afternoon);
-      expect(listing.objects).toEqual(expected(afternoon.start, afternoon.end));
-      expect(listing.objects.length).toBeGreaterThan(10);
-      expect(listing.skipped).toEqual([]);
-
-      const day = Date.parse('2017-09-28T00:00:00Z');
-      const seen: SourceObject[] = [];
-      for (let start = day; start < day + 86_400_000; start += 600_000) {
-        const tenMinutes = await source.list({ start, end: start + 600_000 });
-        expect(tenMinutes.objects).toEqual(expected(start, start + 600_000));
-        seen.push(...tenMinutes.objects);
-      }
-      expect(seen).toEqual(expected(day, day + 86_400_000));
-      expect(seen).toHaveLength(91);
+      });
     });
   },
 );

@@ -1,6 +1,3 @@
-// The S3 source against a real S3 API server (s3rver on 127.0.0.1), reached directly or through a
-// fault-injecting proxy whose request log shows what the source asked for.
-import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SourceError, UsageError } from '../../../actions/lib/errors.ts';
 import type { SourceObject, TimeSpan } from '../../../actions/lib/openaq/source.ts';
@@ -11,8 +8,13 @@ import {
 } from '../../../actions/lib/openaq/source-s3.ts';
 import type { RetryPolicy } from '../../../actions/lib/util/retry.ts';
 import { type FaultPlan, type FaultProxy, startFaultProxy } from '../../support/fault-proxy.ts';
+import {
+  expectSelectionLikeTheListing,
+  LISTING_PREFIX,
+  realListingKeys,
+} from '../../support/real-listing.ts';
 import { type S3TestServer, startS3Server } from '../../support/s3-server.ts';
-import { hasSharedData, sharedFile } from '../../support/shared-data.ts';
+import { hasSharedData } from '../../support/shared-data.ts';
 
 /** 2018-06-07T00:00:00Z in Unix seconds (a real fetch time of the bucket). */
 const T0 = 1528329600;
@@ -198,11 +200,7 @@ describe('s3Source: selection', () => {
 // A real listing of the bucket (see ../shared/data/openaq/README.md).
 describe.skipIf(!hasSharedData)('s3Source over the keys of test-realtime-2017-09-28.csv', () => {
   it('selects what an independent reading of the names selects', async () => {
-    const csv = await readFile(sharedFile('listings/test-realtime-2017-09-28.csv'), 'utf8');
-    const keys = csv
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => line.slice(0, line.indexOf(',')));
+    const keys = await realListingKeys();
     expect(keys).toHaveLength(91);
     const bucket = `openaq-fetches-${++bucketCount}`;
     await s3.createBucket(bucket);
@@ -210,40 +208,12 @@ describe.skipIf(!hasSharedData)('s3Source over the keys of test-realtime-2017-09
       bucket,
       keys.map((key) => [key, ''] as const),
     );
-    const source = s3Source(`s3://${bucket}/test-realtime/`, { endpoint: s3.endpoint });
-
-    // Independently: the number before `.ndjson` is the fetch second; its date is the folder.
-    const expected = (from: number, to: number) =>
-      keys
-        .map((key) => {
-          const match = /^test-realtime\/(\d{4}-\d{2}-\d{2})\/(\d+)\.ndjson$/.exec(key);
-          if (!match) throw new Error(`unexpected key in the listing: ${key}`);
-          const fetchedAt = Number(match[2]) * 1000;
-          expect(new Date(fetchedAt).toISOString().slice(0, 10)).toBe(match[1]);
-          return { key: key.slice('test-realtime/'.length), fetchedAt };
-        })
-        .filter((o) => o.fetchedAt >= from && o.fetchedAt < to)
-        .sort((a, b) => a.fetchedAt - b.fetchedAt);
-
-    // 06:00–09:00 UTC, and every 10-minute interval of the day (each key in exactly one).
-    const morning = {
+    const source = s3Source(`s3://${bucket}/${LISTING_PREFIX}`, { endpoint: s3.endpoint });
+    // 06:00–09:00 UTC, and every 10-minute interval of the day.
+    await expectSelectionLikeTheListing(source, keys, {
       start: Date.parse('2017-09-28T06:00:00Z'),
       end: Date.parse('2017-09-28T09:00:00Z'),
-    };
-    const listing = await source.list(morning);
-    expect(listing.objects).toEqual(expected(morning.start, morning.end));
-    expect(listing.objects.length).toBeGreaterThan(10);
-    expect(listing.skipped).toEqual([]);
-
-    const day = Date.parse('2017-09-28T00:00:00Z');
-    const seen: SourceObject[] = [];
-    for (let start = day; start < day + 86_400_000; start += 600_000) {
-      const tenMinutes = await source.list({ start, end: start + 600_000 });
-      expect(tenMinutes.objects).toEqual(expected(start, start + 600_000));
-      seen.push(...tenMinutes.objects);
-    }
-    expect(seen).toEqual(expected(day, day + 86_400_000));
-    expect(seen).toHaveLength(91);
+    });
   });
 });
 
