@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import {
+  collectProblems,
   DatabaseError,
   describeError,
   FreshetError,
@@ -37,15 +38,7 @@ const PROJECT_FOLDER = dirname(fileURLToPath(import.meta.url));
 /** The flags and the environment, every problem of both together. */
 function readInputs(argv: readonly string[]): { options: OzoneForestOptions; env: RunEnvironment } {
   const problems: string[] = [];
-  const attempt = <T>(read: () => T): T | undefined => {
-    try {
-      return read();
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      problems.push(...error.problems);
-      return undefined;
-    }
-  };
+  const attempt = <T>(read: () => T): T | undefined => collectProblems(problems, read);
   const options = attempt(() => parseOzoneForestArgs(argv));
   const env = attempt(() => readRunEnvironment(process.env));
   if (!options || !env) throw new UsageError(problems);
