@@ -264,7 +264,10 @@ function describeReport(r: IngestReport): string {
     `accepted ${r.accepted}, rejected ${r.lines - r.accepted}${rejected ? ` (${rejected})` : ''}`,
     `stations created ${r.stations_created}, series created ${r.series_created}, rows inserted ${r.rows_inserted}, rows updated ${r.rows_updated}`,
   ];
-  for (const f of r.failures) lines.push(`failed: ${f.key} (interval ${f.interval}): ${f.error}`);
+  for (const f of r.failures) {
+    const what = f.error.includes(f.key) ? f.error : `${f.key}: ${f.error}`;
+    lines.push(`failed (interval ${f.interval}): ${what}`);
+  }
   return lines.join('\n');
 }
 

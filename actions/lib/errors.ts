@@ -43,7 +43,10 @@ export function describeError(error: unknown): string {
       current = undefined;
     }
   }
-  return parts.filter((p, i) => p && parts.indexOf(p) === i).join(': ');
+  // A wrapper often quotes its cause's message: a part already said by an earlier one is left out.
+  return parts
+    .filter((p, i) => p && !parts.slice(0, i).some((earlier) => earlier.includes(p)))
+    .join(': ');
 }
 
 /**

@@ -19177,7 +19177,7 @@ function describeError(error3) {
       current = void 0;
     }
   }
-  return parts.filter((p3, i5) => p3 && parts.indexOf(p3) === i5).join(": ");
+  return parts.filter((p3, i5) => p3 && !parts.slice(0, i5).some((earlier) => earlier.includes(p3))).join(": ");
 }
 var FreshetError, UsageError, SourceError, DatabaseError;
 var init_errors = __esm({
@@ -68752,9 +68752,10 @@ async function ingestRange(source, pool, range2, options) {
   };
   const fail = (tally, key, error3) => {
     const message = describeError(error3);
-    options.logger.error(`${key}: ${message}`);
+    const line = message.includes(key) ? message : `${key}: ${message}`;
+    options.logger.error(line);
     tally.failed++;
-    tally.errors.push(`${key}: ${message}`);
+    tally.errors.push(line);
     report.failures.push({ key, interval: formatInstant(tally.interval.start), error: message });
   };
   const objectDone = async (tally) => {

@@ -99,9 +99,11 @@ export async function ingestRange(
 
   const fail = (tally: IntervalTally, key: string, error: unknown) => {
     const message = describeError(error);
-    options.logger.error(`${key}: ${message}`);
+    // Source errors name their object already.
+    const line = message.includes(key) ? message : `${key}: ${message}`;
+    options.logger.error(line);
     tally.failed++;
-    tally.errors.push(`${key}: ${message}`);
+    tally.errors.push(line);
     report.failures.push({ key, interval: formatInstant(tally.interval.start), error: message });
   };
 

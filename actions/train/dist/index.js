@@ -19176,7 +19176,7 @@ function describeError(error2) {
       current = void 0;
     }
   }
-  return parts.filter((p, i) => p && parts.indexOf(p) === i).join(": ");
+  return parts.filter((p, i) => p && !parts.slice(0, i).some((earlier) => earlier.includes(p))).join(": ");
 }
 function collectProblems(problems, parse) {
   try {
