@@ -4,7 +4,6 @@ import { type Command, parseCommandLine } from './cli/parse.ts';
 import { progressReporter } from './cli/progress.ts';
 import { DEMO_MIN_HOURS, runDemo } from './lib/demo/demo.ts';
 import { describeError, UsageError } from './lib/errors.ts';
-import { ingest, plan, withDatabase } from './lib/ingest/index.ts';
 import { readStatus } from './lib/ingest/status.ts';
 import type { IngestReport } from './lib/ingest/types.ts';
 import { migrate } from './lib/toar/migrate.ts';
@@ -19,6 +18,7 @@ import {
 } from './lib/training/runs-format.ts';
 import { stderrLogger } from './lib/util/logger.ts';
 import { formatTable } from './lib/util/table.ts';
+import { ingestWith, planWith, usingDatabase } from './wiring.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const context = { logger: stderrLogger, stateDir: resolve('.freshet') };
@@ -50,7 +50,7 @@ async function execute(command: Command): Promise<number> {
       return 0;
     case 'ingest': {
       const progress = progressReporter();
-      const report = await ingest(
+      const report = await ingestWith(
         {
           source: command.source,
           start: command.start,
@@ -73,14 +73,13 @@ async function execute(command: Command): Promise<number> {
       return report.objects_failed > 0 ? 1 : 0;
     }
     case 'plan': {
-      const matrix = await plan(command, context);
+      const { name: _name, ...settings } = command;
+      const matrix = await planWith(settings, context);
       out(JSON.stringify(matrix));
       return 0;
     }
     case 'status': {
-      const status = await withDatabase(command.databaseUrl, context, 1, (db) =>
-        readStatus(db.pool),
-      );
+      const status = await usingDatabase(command, context, (db) => readStatus(db.pool));
       if (command.json) {
         out(JSON.stringify(status));
         return 0;
@@ -105,7 +104,7 @@ async function execute(command: Command): Promise<number> {
       return 0;
     }
     case 'migrate': {
-      await withDatabase(command.databaseUrl, context, 1, async (db) => {
+      await usingDatabase(command, context, async (db) => {
         const client = await db.pool.connect();
         try {
           const applied = await migrate(client, stderrLogger);
@@ -135,14 +134,12 @@ async function execute(command: Command): Promise<number> {
     case 'train':
       return train(command);
     case 'runs': {
-      const runs = await withDatabase(command.databaseUrl, context, 1, (db) =>
-        listRuns(db.pool, command),
-      );
+      const runs = await usingDatabase(command, context, (db) => listRuns(db.pool, command));
       out(command.json ? JSON.stringify(runs.map(runToJson)) : formatRunsTable(runs));
       return 0;
     }
     case 'runs-compare': {
-      const [a, b] = await withDatabase(command.databaseUrl, context, 1, (db) =>
+      const [a, b] = await usingDatabase(command, context, (db) =>
         readRunPair(db.pool, command.a, command.b),
       );
       const comparison = compareRuns(a, b);

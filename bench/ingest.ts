@@ -8,7 +8,6 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { ingest } from '../actions/lib/ingest/index.ts';
 import { parseObject } from '../actions/lib/ingest/parse-object.ts';
 import { estimateRecords, generateFetches } from '../actions/lib/openaq/synthetic.ts';
 import { startEmbeddedDatabase } from '../actions/lib/toar/embedded.ts';
@@ -16,6 +15,7 @@ import { migrate } from '../actions/lib/toar/migrate.ts';
 import { readHourlyMeans } from '../actions/lib/training/selection.ts';
 import { silentLogger, stderrLogger } from '../actions/lib/util/logger.ts';
 import { formatTable } from '../actions/lib/util/table.ts';
+import { ingestWith } from '../actions/wiring.ts';
 import { startS3Server } from '../test/support/s3-server.ts';
 
 const TARGET_RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
@@ -68,7 +68,7 @@ try {
 
   // (b) end to end, S3 → PostgreSQL.
   log('ingesting from s3rver into PostgreSQL…');
-  const report = await ingest(
+  const report = await ingestWith(
     {
       source: 's3://openaq-fetches/realtime-gzipped/',
       endpoint: s3.endpoint,

@@ -1,4 +1,4 @@
-// The ingest action: inputs → IngestOptions → ingest() → outputs, annotations and the job summary.
+// The ingest action: inputs → IngestSettings → ingest() → outputs, annotations and the job summary.
 // It translates; the library decides.
 import * as core from '@actions/core';
 import { FreshetError } from '../lib/errors.ts';
@@ -13,10 +13,10 @@ import {
 } from '../lib/github/ingest-summary.ts';
 import { databaseUrlSecrets } from '../lib/github/secrets.ts';
 import { type RunnerEnv, workflowRunUrl } from '../lib/github/workflow-run.ts';
-import { ingest } from '../lib/ingest/index.ts';
-import type { IngestOptions, IngestReport } from '../lib/ingest/types.ts';
+import type { IngestReport, IngestSettings } from '../lib/ingest/types.ts';
 import { parseAlignedInstant } from '../lib/interval/instant.ts';
 import { describeInterval } from '../lib/interval/range.ts';
+import { ingestWith } from '../wiring.ts';
 
 /** What an empty input means; action.yml documents the same defaults (a test keeps them equal). */
 export const INGEST_INPUT_DEFAULTS = {
@@ -31,13 +31,13 @@ export const INGEST_INPUT_DEFAULTS = {
 export const MAX_CONCURRENCY = 32;
 
 /**
- * Reads the ingest action's inputs into IngestOptions, collecting every problem.
+ * Reads the ingest action's inputs into IngestSettings, collecting every problem.
  *
  * @param env the runner's variables, for the run's URL (recorded in ops.ingest_runs)
  * @throws UsageError listing every problem
  * @example parseIngestInputs((name) => core.getInput(name), process.env)
  */
-export function parseIngestInputs(read: ReadInput, env: RunnerEnv): IngestOptions {
+export function parseIngestInputs(read: ReadInput, env: RunnerEnv): IngestSettings {
   const inputs = new ActionInputs(read);
   const start = inputs.parse('start', '', parseAlignedInstant);
   const end = inputs.parse('end', '', parseAlignedInstant);
@@ -99,7 +99,7 @@ export async function run(): Promise<void> {
     const options = parseIngestInputs((name) => core.getInput(name), process.env);
     const range = { start: options.start, end: options.end };
     core.info(`Ingesting ${describeInterval(range)} from ${options.source}`);
-    const report = await ingest(options, {
+    const report = await ingestWith(options, {
       logger: actionsLogger(core),
       onProgress: (p) => core.info(`[${p.done}/${p.total}] ${p.label}`),
     });

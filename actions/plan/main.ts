@@ -1,4 +1,4 @@
-// The plan action: inputs → PlanOptions → plan() → the matrix output. It translates; the library decides.
+// The plan action: inputs → PlanSettings → plan() → the matrix output. It translates; the library decides.
 import * as core from '@actions/core';
 import { ActionInputs, type ReadInput } from '../lib/github/action-inputs.ts';
 import { actionsLogger } from '../lib/github/actions-logger.ts';
@@ -6,12 +6,12 @@ import { readDatabaseUrl } from '../lib/github/database-url.ts';
 import { failureMessage } from '../lib/github/failure-message.ts';
 import { planIsCapped, renderPlanSummary } from '../lib/github/plan-summary.ts';
 import { databaseUrlSecrets } from '../lib/github/secrets.ts';
-import { plan } from '../lib/ingest/index.ts';
-import type { PlanOptions } from '../lib/ingest/types.ts';
+import type { PlanSettings } from '../lib/ingest/types.ts';
 import { parseDuration } from '../lib/interval/duration.ts';
 import { parseAlignedInstant } from '../lib/interval/instant.ts';
 import { MAX_CHUNKS_LIMIT } from '../lib/interval/planner.ts';
 import { parseReprocessMode } from '../lib/interval/reprocess.ts';
+import { planWith } from '../wiring.ts';
 
 /** What an empty input means; action.yml documents the same defaults (a test keeps them equal). */
 export const PLAN_INPUT_DEFAULTS = {
@@ -22,13 +22,13 @@ export const PLAN_INPUT_DEFAULTS = {
 } as const;
 
 /**
- * Reads the plan action's inputs into PlanOptions, collecting every problem.
+ * Reads the plan action's inputs into PlanSettings, collecting every problem.
  *
  * @param now the clock (epoch ms), the one place a plan reads it
  * @throws UsageError listing every problem
  * @example parsePlanInputs((name) => core.getInput(name), Date.now())
  */
-export function parsePlanInputs(read: ReadInput, now: number): PlanOptions {
+export function parsePlanInputs(read: ReadInput, now: number): PlanSettings {
   const inputs = new ActionInputs(read);
   const since = inputs.parse('since', '', parseAlignedInstant);
   const until = inputs.optional('until', parseAlignedInstant);
@@ -65,7 +65,7 @@ export async function run(): Promise<void> {
   try {
     for (const secret of databaseUrlSecrets(core.getInput('database-url'))) core.setSecret(secret);
     const options = parsePlanInputs((name) => core.getInput(name), Date.now());
-    const matrix = await plan(options, { logger: actionsLogger(core) });
+    const matrix = await planWith(options, { logger: actionsLogger(core) });
     core.setOutput('matrix', JSON.stringify(matrix));
     core.setOutput('count', String(matrix.include.length));
     core.info(`${matrix.include.length} chunks due`);

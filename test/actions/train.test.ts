@@ -19,11 +19,9 @@ import { silentLogger } from '../../actions/lib/util/logger.ts';
 import {
   parseKeyValues,
   parseTrainInputs,
-  run,
   TRAIN_INPUT_DEFAULTS,
-  TRAIN_OUTPUTS,
-  trainOutputs,
-} from '../../actions/train/main.ts';
+} from '../../actions/train/inputs.ts';
+import { run, TRAIN_OUTPUTS, trainOutputs } from '../../actions/train/main.ts';
 import { trainProjects } from '../../actions/train/projects.ts';
 import { bundlePath } from '../../scripts/build-actions.ts';
 import { MODEL_JSON } from '../lib/training/runner-project.ts';

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingest, plan } from '../../actions/lib/ingest/index.ts';
 import { silentLogger } from '../../actions/lib/util/logger.ts';
+import { ingestWith, planWith } from '../../actions/wiring.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { naturalContentOf } from '../support/natural-content.ts';
 import { placeObject, sampleText } from '../support/sample-layout.ts';
@@ -59,17 +59,17 @@ describe.skipIf(!hasSharedData)('ingest under faults', () => {
 
   it('loads two overlapping ranges at once with no duplicates and no deadlock failure', async () => {
     const serial = await freshDatabase();
-    await ingest(
+    await ingestWith(
       { source, start: T, end: T + 3 * MIN10, databaseUrl: serial },
       { logger: silentLogger },
     );
     const together = await freshDatabase();
     const [a, b] = await Promise.all([
-      ingest(
+      ingestWith(
         { source, start: T, end: T + 2 * MIN10, databaseUrl: together },
         { logger: silentLogger },
       ),
-      ingest(
+      ingestWith(
         { source, start: T + MIN10, end: T + 3 * MIN10, databaseUrl: together },
         { logger: silentLogger },
       ),
@@ -83,7 +83,7 @@ describe.skipIf(!hasSharedData)('ingest under faults', () => {
   it('keeps nothing of an object whose connection dies mid-load, records the failure, and a rerun completes', async () => {
     const url = await freshDatabase();
     const reference = await freshDatabase();
-    await ingest(
+    await ingestWith(
       { source, start: T, end: T + MIN10, databaseUrl: reference },
       { logger: silentLogger },
     );
@@ -93,7 +93,7 @@ describe.skipIf(!hasSharedData)('ingest under faults', () => {
     await admin.connect();
     try {
       await admin.query(`SELECT 1`);
-      const warm = await ingest(
+      const warm = await ingestWith(
         { source, start: T + 2 * MIN10, end: T + 3 * MIN10, databaseUrl: url },
         { logger: silentLogger },
       );
@@ -103,7 +103,7 @@ describe.skipIf(!hasSharedData)('ingest under faults', () => {
       await locker.connect();
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE toar.data IN SHARE MODE');
-      const running = ingest(
+      const running = ingestWith(
         { source, start: T, end: T + MIN10, databaseUrl: url, concurrency: 1 },
         { logger: silentLogger },
       );
@@ -146,7 +146,7 @@ describe.skipIf(!hasSharedData)('ingest under faults', () => {
       expect(attempts.map((r) => r.status)).toEqual(['failed']);
       expect(attempts[0]!.error).toContain('2018-06-07/');
       // The planner retries it…
-      const due = await plan(
+      const due = await planWith(
         {
           databaseUrl: url,
           since: T,
@@ -167,12 +167,12 @@ describe.skipIf(!hasSharedData)('ingest under faults', () => {
       await admin.end();
     }
     // …and the rerun completes, with the same tables as a run that never failed.
-    const rerun = await ingest(
+    const rerun = await ingestWith(
       { source, start: T, end: T + MIN10, databaseUrl: url },
       { logger: silentLogger },
     );
     expect(rerun.objects_failed).toBe(0);
-    await ingest(
+    await ingestWith(
       { source, start: T + 2 * MIN10, end: T + 3 * MIN10, databaseUrl: reference },
       { logger: silentLogger },
     );
@@ -194,7 +194,7 @@ describe.skipIf(!hasSharedData)('ingest under faults', () => {
       await writeFile(join(dir, corrupt.key), broken);
 
       const url = await freshDatabase();
-      const report = await ingest(
+      const report = await ingestWith(
         { source: pathToFileURL(dir).toString(), start: T, end: T + MIN10, databaseUrl: url },
         { logger: silentLogger },
       );
@@ -210,7 +210,7 @@ describe.skipIf(!hasSharedData)('ingest under faults', () => {
       } finally {
         await client.end();
       }
-      const due = await plan(
+      const due = await planWith(
         {
           databaseUrl: url,
           since: T,

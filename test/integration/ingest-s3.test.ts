@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingest } from '../../actions/lib/ingest/index.ts';
 import { ingestRange } from '../../actions/lib/ingest/ingest-range.ts';
 import { RULES_VERSION } from '../../actions/lib/openaq/rules.ts';
 import { s3Source } from '../../actions/lib/openaq/source-s3.ts';
 import { migrate } from '../../actions/lib/toar/migrate.ts';
 import { silentLogger } from '../../actions/lib/util/logger.ts';
+import { ingestWith } from '../../actions/wiring.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { startFaultProxy } from '../support/fault-proxy.ts';
 import { naturalContentOf } from '../support/natural-content.ts';
@@ -55,7 +55,7 @@ describe.skipIf(!hasSharedData)('ingesting the real samples from an S3 API serve
     await s3.putFolder(BUCKET, PREFIX, folder);
     // The reference: the same objects from the folder source.
     const url = await freshDatabase();
-    const report = await ingest(
+    const report = await ingestWith(
       { source: pathToFileURL(folder).toString(), ...RANGE, databaseUrl: url },
       { logger: silentLogger },
     );
@@ -71,7 +71,7 @@ describe.skipIf(!hasSharedData)('ingesting the real samples from an S3 API serve
 
   it('stores exactly what the rules say, as the folder source does', async () => {
     const url = await freshDatabase();
-    const report = await ingest(
+    const report = await ingestWith(
       {
         source: `s3://${BUCKET}/${PREFIX}`,
         endpoint: s3.endpoint,

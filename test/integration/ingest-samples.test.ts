@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingest } from '../../actions/lib/ingest/index.ts';
 import type { IngestReport } from '../../actions/lib/ingest/types.ts';
 import { silentLogger } from '../../actions/lib/util/logger.ts';
+import { ingestWith } from '../../actions/wiring.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { naturalContent, naturalContentOf } from '../support/natural-content.ts';
 import { referenceCounts } from '../support/reference-rules.ts';
@@ -53,7 +53,7 @@ describe.skipIf(!hasSharedData)('ingesting the real samples from a folder', () =
   }
 
   const run = (databaseUrl: string, start: number, end: number): Promise<IngestReport> =>
-    ingest({ source, start, end, databaseUrl }, { logger: silentLogger });
+    ingestWith({ source, start, end, databaseUrl }, { logger: silentLogger });
 
   it('accounts for every line and stores exactly what the rules say', async () => {
     const url = await freshDatabase();
@@ -163,7 +163,7 @@ describe.skipIf(!hasSharedData)('ingesting the real samples from a folder', () =
       );
       await placeObject(dir, T2018, lines.join('\n'));
       const url = await freshDatabase();
-      const report = await ingest(
+      const report = await ingestWith(
         {
           source: pathToFileURL(dir).toString(),
           start: T2018,

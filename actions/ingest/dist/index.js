@@ -19205,6 +19205,860 @@ var init_errors = __esm({
   }
 });
 
+// node_modules/pg-copy-streams/obuf.js
+var require_obuf = __commonJS({
+  "node_modules/pg-copy-streams/obuf.js"(exports, module) {
+    var Buffer2 = __require("buffer").Buffer;
+    function OffsetBuffer() {
+      this.offset = 0;
+      this.size = 0;
+      this.buffers = [];
+    }
+    module.exports = OffsetBuffer;
+    OffsetBuffer.prototype.isEmpty = function isEmpty() {
+      return this.size === 0;
+    };
+    OffsetBuffer.prototype.clone = function clone(size) {
+      const r5 = new OffsetBuffer();
+      r5.offset = this.offset;
+      r5.size = size;
+      r5.buffers = this.buffers.slice();
+      return r5;
+    };
+    OffsetBuffer.prototype.toChunks = function toChunks() {
+      if (this.size === 0) return [];
+      if (this.offset !== 0) {
+        this.buffers[0] = this.buffers[0].slice(this.offset);
+        this.offset = 0;
+      }
+      const chunks = [];
+      let off = 0;
+      let i5;
+      for (i5 = 0; off <= this.size && i5 < this.buffers.length; i5++) {
+        let buf = this.buffers[i5];
+        off += buf.length;
+        if (off > this.size) {
+          buf = buf.slice(0, buf.length - (off - this.size));
+          this.buffers[i5] = buf;
+        }
+        chunks.push(buf);
+      }
+      if (i5 < this.buffers.length) this.buffers.length = i5;
+      return chunks;
+    };
+    OffsetBuffer.prototype.toString = function toString(enc) {
+      return this.toChunks().map(function(c5) {
+        return c5.toString(enc);
+      }).join("");
+    };
+    OffsetBuffer.prototype.use = function use(buf, off, n3) {
+      this.buffers = [buf];
+      this.offset = off;
+      this.size = n3;
+    };
+    OffsetBuffer.prototype.push = function push(data) {
+      if (data.length === 0) return;
+      this.size += data.length;
+      this.buffers.push(data);
+    };
+    OffsetBuffer.prototype.has = function has(n3) {
+      return this.size >= n3;
+    };
+    OffsetBuffer.prototype.skip = function skip(n3) {
+      if (this.size === 0) return;
+      this.size -= n3;
+      if (this.offset + n3 < this.buffers[0].length) {
+        this.offset += n3;
+        return;
+      }
+      let left = n3 - (this.buffers[0].length - this.offset);
+      this.offset = 0;
+      let shift;
+      for (shift = 1; left > 0 && shift < this.buffers.length; shift++) {
+        const buf = this.buffers[shift];
+        if (buf.length > left) {
+          this.offset = left;
+          break;
+        }
+        left -= buf.length;
+      }
+      this.buffers = this.buffers.slice(shift);
+    };
+    OffsetBuffer.prototype.copy = function copy(target, targetOff, off, n3) {
+      if (this.size === 0) return;
+      if (off !== 0) throw new Error("Unsupported offset in .copy()");
+      let toff = targetOff;
+      const first = this.buffers[0];
+      const toCopy = Math.min(n3, first.length - this.offset);
+      first.copy(target, toff, this.offset, this.offset + toCopy);
+      toff += toCopy;
+      let left = n3 - toCopy;
+      for (let i5 = 1; left > 0 && i5 < this.buffers.length; i5++) {
+        const buf = this.buffers[i5];
+        const toCopy2 = Math.min(left, buf.length);
+        buf.copy(target, toff, 0, toCopy2);
+        toff += toCopy2;
+        left -= toCopy2;
+      }
+    };
+    OffsetBuffer.prototype.take = function take2(n3) {
+      if (n3 === 0) return Buffer2.alloc(0);
+      this.size -= n3;
+      const first = this.buffers[0].length - this.offset;
+      if (first === n3) {
+        let r5 = this.buffers.shift();
+        if (this.offset !== 0) {
+          r5 = r5.slice(this.offset);
+          this.offset = 0;
+        }
+        return r5;
+      } else if (first > n3) {
+        const r5 = this.buffers[0].slice(this.offset, this.offset + n3);
+        this.offset += n3;
+        return r5;
+      }
+      const out = Buffer2.alloc(n3);
+      let toOff = 0;
+      let startOff = this.offset;
+      let i5;
+      for (i5 = 0; toOff !== n3 && i5 < this.buffers.length; i5++) {
+        const buf = this.buffers[i5];
+        const toCopy = Math.min(buf.length - startOff, n3 - toOff);
+        buf.copy(out, toOff, startOff, startOff + toCopy);
+        if (startOff + toCopy < buf.length) {
+          this.offset = startOff + toCopy;
+          break;
+        } else {
+          toOff += toCopy;
+          startOff = 0;
+        }
+      }
+      this.buffers = this.buffers.slice(i5);
+      if (this.buffers.length === 0) this.offset = 0;
+      return out;
+    };
+    OffsetBuffer.prototype.peekUInt8 = function peekUInt8() {
+      return this.buffers[0][this.offset];
+    };
+    OffsetBuffer.prototype.readUInt8 = function readUInt8() {
+      this.size -= 1;
+      const first = this.buffers[0];
+      const r5 = first[this.offset];
+      if (++this.offset === first.length) {
+        this.offset = 0;
+        this.buffers.shift();
+      }
+      return r5;
+    };
+    OffsetBuffer.prototype.readUInt16LE = function readUInt16LE() {
+      const first = this.buffers[0];
+      this.size -= 2;
+      let r5;
+      let shift;
+      if (first.length - this.offset >= 2) {
+        r5 = first.readUInt16LE(this.offset);
+        shift = 0;
+        this.offset += 2;
+      } else {
+        r5 = first[this.offset] | this.buffers[1][0] << 8;
+        shift = 1;
+        this.offset = 1;
+      }
+      if (this.offset === this.buffers[shift].length) {
+        this.offset = 0;
+        shift++;
+      }
+      if (shift !== 0) this.buffers = this.buffers.slice(shift);
+      return r5;
+    };
+    OffsetBuffer.prototype.readUInt24LE = function readUInt24LE() {
+      const first = this.buffers[0];
+      let r5;
+      let shift;
+      const firstHas = first.length - this.offset;
+      if (firstHas >= 3) {
+        r5 = first.readUInt16LE(this.offset) | first[this.offset + 2] << 16;
+        shift = 0;
+        this.offset += 3;
+      } else if (firstHas >= 2) {
+        r5 = first.readUInt16LE(this.offset) | this.buffers[1][0] << 16;
+        shift = 1;
+        this.offset = 1;
+      } else {
+        r5 = first[this.offset];
+        this.offset = 0;
+        this.buffers.shift();
+        this.size -= 1;
+        r5 |= this.readUInt16LE() << 8;
+        return r5;
+      }
+      this.size -= 3;
+      if (this.offset === this.buffers[shift].length) {
+        this.offset = 0;
+        shift++;
+      }
+      if (shift !== 0) this.buffers = this.buffers.slice(shift);
+      return r5;
+    };
+    OffsetBuffer.prototype.readUInt32LE = function readUInt32LE() {
+      const first = this.buffers[0];
+      let r5;
+      let shift;
+      const firstHas = first.length - this.offset;
+      if (firstHas >= 4) {
+        r5 = first.readUInt32LE(this.offset);
+        shift = 0;
+        this.offset += 4;
+      } else if (firstHas >= 3) {
+        r5 = (first.readUInt16LE(this.offset) | first[this.offset + 2] << 16) + this.buffers[1][0] * 16777216;
+        shift = 1;
+        this.offset = 1;
+      } else if (firstHas >= 2) {
+        r5 = first.readUInt16LE(this.offset);
+        this.offset = 0;
+        this.buffers.shift();
+        this.size -= 2;
+        r5 += this.readUInt16LE() * 65536;
+        return r5;
+      } else {
+        r5 = first[this.offset];
+        this.offset = 0;
+        this.buffers.shift();
+        this.size -= 1;
+        r5 += this.readUInt24LE() * 256;
+        return r5;
+      }
+      this.size -= 4;
+      if (this.offset === this.buffers[shift].length) {
+        this.offset = 0;
+        shift++;
+      }
+      if (shift !== 0) this.buffers = this.buffers.slice(shift);
+      return r5;
+    };
+    OffsetBuffer.prototype.readUInt16BE = function readUInt16BE() {
+      const r5 = this.readUInt16LE();
+      return (r5 & 255) << 8 | r5 >> 8;
+    };
+    OffsetBuffer.prototype.readUInt24BE = function readUInt24BE() {
+      const r5 = this.readUInt24LE();
+      return (r5 & 255) << 16 | (r5 >> 8 & 255) << 8 | r5 >> 16;
+    };
+    OffsetBuffer.prototype.readUInt32BE = function readUInt32BE() {
+      const r5 = this.readUInt32LE();
+      return ((r5 & 255) << 24 | (r5 >>> 8 & 255) << 16 | (r5 >>> 16 & 255) << 8 | r5 >>> 24) >>> 0;
+    };
+    function signedInt8(num) {
+      if (num >= 128) return -(255 ^ num) - 1;
+      else return num;
+    }
+    OffsetBuffer.prototype.peekInt8 = function peekInt8() {
+      return signedInt8(this.peekUInt8());
+    };
+    OffsetBuffer.prototype.readInt8 = function readInt8() {
+      return signedInt8(this.readUInt8());
+    };
+    function signedInt16(num) {
+      if (num >= 32768) return -(65535 ^ num) - 1;
+      else return num;
+    }
+    OffsetBuffer.prototype.readInt16BE = function readInt16BE() {
+      return signedInt16(this.readUInt16BE());
+    };
+    OffsetBuffer.prototype.readInt16LE = function readInt16LE() {
+      return signedInt16(this.readUInt16LE());
+    };
+    function signedInt24(num) {
+      if (num >= 8388608) return -(16777215 ^ num) - 1;
+      else return num;
+    }
+    OffsetBuffer.prototype.readInt24BE = function readInt24BE() {
+      return signedInt24(this.readUInt24BE());
+    };
+    OffsetBuffer.prototype.readInt24LE = function readInt24LE() {
+      return signedInt24(this.readUInt24LE());
+    };
+    function signedInt32(num) {
+      if (num >= 2147483648) return -(4294967295 ^ num) - 1;
+      else return num;
+    }
+    OffsetBuffer.prototype.readInt32BE = function readInt32BE() {
+      return signedInt32(this.readUInt32BE());
+    };
+    OffsetBuffer.prototype.readInt32LE = function readInt32LE() {
+      return signedInt32(this.readUInt32LE());
+    };
+  }
+});
+
+// node_modules/pg-copy-streams/message-formats.js
+var require_message_formats = __commonJS({
+  "node_modules/pg-copy-streams/message-formats.js"(exports, module) {
+    module.exports = {
+      ErrorResponse: 69,
+      // E
+      CopyInResponse: 71,
+      // G
+      CopyOutResponse: 72,
+      // H
+      CopyBothResponse: 87,
+      // W
+      CopyDone: 99,
+      // c
+      CopyData: 100,
+      // d
+      CopyFail: 102,
+      // f
+      CommandComplete: 67,
+      // C
+      ReadyForQuery: 90,
+      // Z
+      // It is possible for NoticeResponse and ParameterStatus messages to be interspersed between CopyData messages;
+      // frontends must handle these cases, and should be prepared for other asynchronous message types as well
+      // (see Section 50.2.6).
+      // Otherwise, any message type other than CopyData or CopyDone may be treated as terminating copy-out mode.
+      NotificationResponse: 65,
+      // A
+      NoticeResponse: 78,
+      // N
+      ParameterStatus: 83
+      // S
+    };
+  }
+});
+
+// node_modules/pg-copy-streams/copy-to.js
+var require_copy_to = __commonJS({
+  "node_modules/pg-copy-streams/copy-to.js"(exports, module) {
+    "use strict";
+    module.exports = function(txt, options) {
+      return new CopyStreamQuery(txt, options);
+    };
+    var { Readable: Readable8 } = __require("stream");
+    var assert = __require("assert");
+    var BufferList = require_obuf();
+    var code = require_message_formats();
+    var PG_CODE = 0;
+    var PG_LENGTH = 1;
+    var PG_MESSAGE = 2;
+    var CopyStreamQuery = class extends Readable8 {
+      constructor(text, options) {
+        super(options);
+        this.text = text;
+        this.rowCount = 0;
+        this._state = PG_CODE;
+        this._buffer = new BufferList();
+        this._unreadMessageContentLength = 0;
+        this._copyDataChunks = new BufferList();
+        this._pgDataHandler = null;
+        this._drained = false;
+        this._forwarding = false;
+        this._onReadableEvent = this._onReadable.bind(this);
+      }
+      submit(connection) {
+        this.connection = connection;
+        this._attach();
+        connection.query(this.text);
+      }
+      _attach() {
+        const connectionStream = this.connection.stream;
+        const pgDataListeners = connectionStream.listeners("data");
+        assert(pgDataListeners.length == 1);
+        this._pgDataHandler = pgDataListeners.pop();
+        connectionStream.removeListener("data", this._pgDataHandler);
+        connectionStream.pause();
+        this._forward();
+        connectionStream.on("readable", this._onReadableEvent);
+      }
+      _detach() {
+        const connectionStream = this.connection.stream;
+        const unreadBuffer = this._buffer.take(this._buffer.size);
+        connectionStream.removeListener("readable", this._onReadableEvent);
+        connectionStream.addListener("data", this._pgDataHandler);
+        this._pgDataHandler(unreadBuffer);
+        process.nextTick(function() {
+          connectionStream.resume();
+        });
+      }
+      _cleanup() {
+        this._buffer = null;
+        this._copyDataChunks = null;
+        this._pgDataHandler = null;
+        this._onReadableEvent = null;
+      }
+      _onReadable() {
+        this._forward();
+      }
+      _read() {
+        this._drained = true;
+        this._forward();
+      }
+      _forward() {
+        if (this._forwarding || !this._drained || !this.connection) return;
+        this._forwarding = true;
+        const connectionStream = this.connection.stream;
+        let chunk;
+        while (this._drained && (chunk = connectionStream.read()) !== null) {
+          this._drained = this._parse(chunk);
+        }
+        this._forwarding = false;
+      }
+      _parse(chunk) {
+        let done = false;
+        let drained = true;
+        this._buffer.push(chunk);
+        while (!done && this._buffer.size > 0) {
+          if (PG_CODE === this._state) {
+            if (!this._buffer.has(1)) break;
+            this._code = this._buffer.peekUInt8();
+            if (this._code === code.ErrorResponse) {
+              this._detach();
+              return;
+            }
+            this._buffer.readUInt8();
+            this._state = PG_LENGTH;
+          }
+          if (PG_LENGTH === this._state) {
+            if (!this._buffer.has(4)) break;
+            this._unreadMessageContentLength = this._buffer.readUInt32BE() - 4;
+            this._state = PG_MESSAGE;
+          }
+          if (PG_MESSAGE === this._state) {
+            if (this._unreadMessageContentLength > 0 && this._buffer.size > 0) {
+              const n3 = Math.min(this._buffer.size, this._unreadMessageContentLength);
+              const messageContentChunk = this._buffer.take(n3);
+              this._unreadMessageContentLength -= n3;
+              if (this._code === code.CopyData) {
+                this._copyDataChunks.push(messageContentChunk);
+              }
+            }
+            if (this._unreadMessageContentLength === 0) {
+              switch (this._code) {
+                case code.CopyOutResponse:
+                case code.CopyData:
+                // standard interspersed messages.
+                // see https://www.postgresql.org/docs/9.6/protocol-flow.html#PROTOCOL-COPY
+                case code.ParameterStatus:
+                case code.NoticeResponse:
+                case code.NotificationResponse:
+                  break;
+                case code.CopyDone:
+                default:
+                  done = true;
+                  break;
+              }
+              this._state = PG_CODE;
+            }
+          }
+        }
+        const len = this._copyDataChunks.size;
+        if (len > 0) {
+          drained = this.push(this._copyDataChunks.take(len));
+        }
+        if (done) {
+          this._detach();
+          this.push(null);
+          this._cleanup();
+        }
+        return drained;
+      }
+      handleError(err) {
+        this.emit("error", err);
+        this._cleanup();
+      }
+      handleCommandComplete(msg) {
+        const match = /COPY (\d+)/.exec((msg || {}).text);
+        if (match) {
+          this.rowCount = parseInt(match[1], 10);
+        }
+      }
+      handleReadyForQuery() {
+      }
+    };
+  }
+});
+
+// node_modules/pg-copy-streams/copy-from.js
+var require_copy_from = __commonJS({
+  "node_modules/pg-copy-streams/copy-from.js"(exports, module) {
+    "use strict";
+    module.exports = function(txt, options) {
+      return new CopyStreamQuery(txt, options);
+    };
+    var { Writable: Writable4 } = __require("stream");
+    var code = require_message_formats();
+    var CopyStreamQuery = class extends Writable4 {
+      constructor(text, options) {
+        super(options);
+        this.text = text;
+        this.rowCount = 0;
+        this._gotCopyInResponse = false;
+        this.chunks = [];
+        this.cb_CopyInResponse = null;
+        this.cb_ReadyForQuery = null;
+        this.cb_destroy = null;
+        this.cork();
+      }
+      submit(connection) {
+        this.connection = connection;
+        connection.query(this.text);
+      }
+      callback() {
+      }
+      _write(chunk, enc, cb) {
+        this.chunks.push({ chunk, encoding: enc });
+        if (this._gotCopyInResponse) {
+          return this.flush(cb);
+        }
+        this.cb_CopyInResponse = cb;
+      }
+      _writev(chunks, cb) {
+        if (this.chunks.length == 0) {
+          this.chunks = chunks;
+        } else {
+          const QUANTUM = 125e3;
+          for (let i5 = 0; i5 < chunks.length; i5 += QUANTUM) {
+            this.chunks.push(...chunks.slice(i5, Math.min(i5 + QUANTUM, chunks.length)));
+          }
+        }
+        if (this._gotCopyInResponse) {
+          return this.flush(cb);
+        }
+        this.cb_CopyInResponse = cb;
+      }
+      _destroy(err, cb) {
+        if (this.cb_ReadyForQuery) return cb(err);
+        this.cb_destroy = cb;
+        const msg = err ? err.message : "NODE-PG-COPY-STREAMS destroy() was called";
+        const self = this;
+        const done = function() {
+          self.connection.sendCopyFail(msg);
+        };
+        this.chunks = [];
+        if (this._gotCopyInResponse) {
+          return this.flush(done);
+        }
+        this.cb_CopyInResponse = done;
+      }
+      _final(cb) {
+        this.cb_ReadyForQuery = cb;
+        const self = this;
+        const done = function() {
+          const Int32Len = 4;
+          const finBuffer = Buffer.from([code.CopyDone, 0, 0, 0, Int32Len]);
+          self.connection.stream.write(finBuffer);
+        };
+        if (this._gotCopyInResponse) {
+          return this.flush(done);
+        }
+        this.cb_CopyInResponse = done;
+      }
+      flush(callback) {
+        let chunk;
+        let ok = true;
+        while (ok && (chunk = this.chunks.shift())) {
+          ok = this.flushChunk(chunk.chunk);
+        }
+        if (callback) {
+          if (ok) {
+            callback();
+          } else {
+            if (this.chunks.length) {
+              this.connection.stream.once("drain", this.flush.bind(this, callback));
+            } else {
+              this.connection.stream.once("drain", callback);
+            }
+          }
+        }
+      }
+      flushChunk(chunk) {
+        const Int32Len = 4;
+        const lenBuffer = Buffer.from([code.CopyData, 0, 0, 0, 0]);
+        lenBuffer.writeUInt32BE(chunk.length + Int32Len, 1);
+        this.connection.stream.write(lenBuffer);
+        return this.connection.stream.write(chunk);
+      }
+      handleError(e5) {
+        this.callback();
+        if (this.cb_destroy) {
+          const cb = this.cb_destroy;
+          this.cb_destroy = null;
+          cb(e5);
+        } else {
+          this.emit("error", e5);
+        }
+        this.connection = null;
+      }
+      handleCopyInResponse(connection) {
+        this._gotCopyInResponse = true;
+        if (!this.destroyed) {
+          this.uncork();
+        }
+        const cb = this.cb_CopyInResponse || function() {
+        };
+        this.cb_CopyInResponse = null;
+        this.flush(cb);
+      }
+      handleCommandComplete(msg) {
+        const match = /COPY (\d+)/.exec((msg || {}).text);
+        if (match) {
+          this.rowCount = parseInt(match[1], 10);
+        }
+      }
+      handleReadyForQuery() {
+        this.callback();
+        this.cb_ReadyForQuery();
+        this.connection = null;
+      }
+    };
+  }
+});
+
+// node_modules/pg-copy-streams/copy-both.js
+var require_copy_both = __commonJS({
+  "node_modules/pg-copy-streams/copy-both.js"(exports, module) {
+    "use strict";
+    module.exports = function(txt, options) {
+      return new CopyStreamQuery(txt, options);
+    };
+    var { Duplex } = __require("stream");
+    var assert = __require("assert");
+    var BufferList = require_obuf();
+    var code = require_message_formats();
+    var PG_CODE = 0;
+    var PG_LENGTH = 1;
+    var PG_MESSAGE = 2;
+    var CopyStreamQuery = class extends Duplex {
+      constructor(text, options) {
+        super(options);
+        this.text = text;
+        this._state = PG_CODE;
+        this._buffer = new BufferList();
+        this._unreadMessageContentLength = 0;
+        this._copyDataChunks = new BufferList();
+        this._pgDataHandler = null;
+        this._drained = false;
+        this._forwarding = false;
+        this._onReadableEvent = this._onReadable.bind(this);
+        this.alignOnCopyDataFrame = options ? options.alignOnCopyDataFrame === true : false;
+        this._gotCopyInResponse = false;
+        this.chunks = [];
+        this.cb = null;
+        this.cork();
+      }
+      submit(connection) {
+        this.connection = connection;
+        this._attach();
+        connection.query(this.text);
+      }
+      /* Readable implementation */
+      _attach() {
+        const connectionStream = this.connection.stream;
+        const pgDataListeners = connectionStream.listeners("data");
+        assert(pgDataListeners.length == 1);
+        this._pgDataHandler = pgDataListeners.pop();
+        connectionStream.removeListener("data", this._pgDataHandler);
+        connectionStream.pause();
+        this._forward();
+        connectionStream.on("readable", this._onReadableEvent);
+      }
+      _detach() {
+        const connectionStream = this.connection.stream;
+        const unreadBuffer = this._buffer.take(this._buffer.size);
+        connectionStream.removeListener("readable", this._onReadableEvent);
+        connectionStream.addListener("data", this._pgDataHandler);
+        this._pgDataHandler(unreadBuffer);
+        process.nextTick(function() {
+          connectionStream.resume();
+        });
+      }
+      _cleanup() {
+        this._buffer = null;
+        this._copyDataChunks = null;
+        this._pgDataHandler = null;
+        this._onReadableEvent = null;
+      }
+      _onReadable() {
+        this._forward();
+      }
+      _read() {
+        this._drained = true;
+        this._forward();
+      }
+      _forward() {
+        if (this._forwarding || !this._drained || !this.connection) return;
+        this._forwarding = true;
+        const connectionStream = this.connection.stream;
+        let chunk;
+        while (this._drained && (chunk = connectionStream.read()) !== null) {
+          this._drained = this._parse(chunk);
+        }
+        this._forwarding = false;
+      }
+      _parse(chunk) {
+        let done = false;
+        let drained = true;
+        this._buffer.push(chunk);
+        while (!done && this._buffer.size > 0) {
+          if (PG_CODE === this._state) {
+            if (!this._buffer.has(1)) break;
+            this._code = this._buffer.peekUInt8();
+            if (this._code === code.ErrorResponse) {
+              this._detach();
+              return;
+            }
+            this._buffer.readUInt8();
+            this._state = PG_LENGTH;
+          }
+          if (PG_LENGTH === this._state) {
+            if (!this._buffer.has(4)) break;
+            this._unreadMessageContentLength = this._buffer.readUInt32BE() - 4;
+            this._state = PG_MESSAGE;
+          }
+          if (PG_MESSAGE === this._state) {
+            if (this._unreadMessageContentLength > 0 && this._buffer.size > 0) {
+              const n3 = Math.min(this._buffer.size, this._unreadMessageContentLength);
+              const messageContentChunk = this._buffer.take(n3);
+              this._unreadMessageContentLength -= n3;
+              if (this._code === code.CopyData) {
+                this._copyDataChunks.push(messageContentChunk);
+              }
+            }
+            if (this._unreadMessageContentLength === 0) {
+              switch (this._code) {
+                case code.CopyBothResponse:
+                  this._startCopyIn();
+                  break;
+                case code.CopyData:
+                  if (this.alignOnCopyDataFrame) {
+                    drained = this._flushCopyData();
+                  }
+                  break;
+                // standard interspersed messages.
+                // see https://www.postgresql.org/docs/9.6/protocol-flow.html#PROTOCOL-COPY
+                case code.ParameterStatus:
+                case code.NoticeResponse:
+                case code.NotificationResponse:
+                  break;
+                case code.CopyDone:
+                default:
+                  done = true;
+                  break;
+              }
+              this._state = PG_CODE;
+            }
+          }
+        }
+        if (!this.alignOnCopyDataFrame) {
+          drained = this._flushCopyData();
+        }
+        if (done) {
+          this._detach();
+          this.push(null);
+          this._cleanup();
+        }
+        return drained;
+      }
+      _flushCopyData() {
+        let drained = true;
+        const len = this._copyDataChunks.size;
+        if (len > 0) {
+          drained = this.push(this._copyDataChunks.take(len));
+        }
+        return drained;
+      }
+      /* Writable implementation */
+      _write(chunk, enc, cb) {
+        this.chunks.push({ chunk, encoding: enc });
+        if (this._gotCopyInResponse) {
+          return this.flush(cb);
+        }
+        this.cb = cb;
+      }
+      _writev(chunks, cb) {
+        this.chunks.push(...chunks);
+        if (this._gotCopyInResponse) {
+          return this.flush(cb);
+        }
+        this.cb = cb;
+      }
+      _final(cb) {
+        this.flush();
+        const Int32Len = 4;
+        const finBuffer = Buffer.from([code.CopyDone, 0, 0, 0, Int32Len]);
+        this.connection.stream.write(finBuffer);
+        this.cb_flush = cb;
+      }
+      flush(callback) {
+        let chunk;
+        let ok = true;
+        while (ok && (chunk = this.chunks.shift())) {
+          ok = this.flushChunk(chunk.chunk);
+        }
+        if (callback) {
+          if (ok) {
+            callback();
+          } else {
+            if (this.chunks.length) {
+              this.connection.stream.once("drain", this.flush.bind(this, callback));
+            } else {
+              this.connection.stream.once("drain", callback);
+            }
+          }
+        }
+      }
+      flushChunk(chunk) {
+        const Int32Len = 4;
+        const lenBuffer = Buffer.from([code.CopyData, 0, 0, 0, 0]);
+        lenBuffer.writeUInt32BE(chunk.length + Int32Len, 1);
+        this.connection.stream.write(lenBuffer);
+        return this.connection.stream.write(chunk);
+      }
+      _startCopyIn() {
+        this._gotCopyInResponse = true;
+        this.uncork();
+        this.flush();
+        if (this.cb) {
+          const { cb } = this;
+          this.cb = null;
+          cb();
+        }
+      }
+      handleError(err) {
+        this.emit("error", err);
+        this._cleanup();
+      }
+      handleCopyData(chunk) {
+      }
+      handleCommandComplete() {
+      }
+      handleReadyForQuery() {
+        this.connection = null;
+        this.cb_flush();
+      }
+    };
+  }
+});
+
+// node_modules/pg-copy-streams/index.js
+var require_pg_copy_streams = __commonJS({
+  "node_modules/pg-copy-streams/index.js"(exports) {
+    "use strict";
+    var CopyToQueryStream = require_copy_to();
+    var CopyFromQueryStream = require_copy_from();
+    var CopyBothQueryStream = require_copy_both();
+    exports.to = function copyTo(txt, options) {
+      return new CopyToQueryStream(txt, options);
+    };
+    exports.from = function copyFrom2(txt, options) {
+      return new CopyFromQueryStream(txt, options);
+    };
+    exports.both = function copyBoth(txt, options) {
+      return new CopyBothQueryStream(txt, options);
+    };
+  }
+});
+
 // node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/constants.js
 var RequestChecksumCalculation, DEFAULT_REQUEST_CHECKSUM_CALCULATION, ResponseChecksumValidation, DEFAULT_RESPONSE_CHECKSUM_VALIDATION, ChecksumAlgorithm, ChecksumLocation, DEFAULT_CHECKSUM_ALGORITHM;
 var init_constants = __esm({
@@ -63704,860 +64558,6 @@ var init_embedded = __esm({
   }
 });
 
-// node_modules/pg-copy-streams/obuf.js
-var require_obuf = __commonJS({
-  "node_modules/pg-copy-streams/obuf.js"(exports, module) {
-    var Buffer2 = __require("buffer").Buffer;
-    function OffsetBuffer() {
-      this.offset = 0;
-      this.size = 0;
-      this.buffers = [];
-    }
-    module.exports = OffsetBuffer;
-    OffsetBuffer.prototype.isEmpty = function isEmpty() {
-      return this.size === 0;
-    };
-    OffsetBuffer.prototype.clone = function clone(size) {
-      const r5 = new OffsetBuffer();
-      r5.offset = this.offset;
-      r5.size = size;
-      r5.buffers = this.buffers.slice();
-      return r5;
-    };
-    OffsetBuffer.prototype.toChunks = function toChunks() {
-      if (this.size === 0) return [];
-      if (this.offset !== 0) {
-        this.buffers[0] = this.buffers[0].slice(this.offset);
-        this.offset = 0;
-      }
-      const chunks = [];
-      let off = 0;
-      let i5;
-      for (i5 = 0; off <= this.size && i5 < this.buffers.length; i5++) {
-        let buf = this.buffers[i5];
-        off += buf.length;
-        if (off > this.size) {
-          buf = buf.slice(0, buf.length - (off - this.size));
-          this.buffers[i5] = buf;
-        }
-        chunks.push(buf);
-      }
-      if (i5 < this.buffers.length) this.buffers.length = i5;
-      return chunks;
-    };
-    OffsetBuffer.prototype.toString = function toString(enc) {
-      return this.toChunks().map(function(c5) {
-        return c5.toString(enc);
-      }).join("");
-    };
-    OffsetBuffer.prototype.use = function use(buf, off, n3) {
-      this.buffers = [buf];
-      this.offset = off;
-      this.size = n3;
-    };
-    OffsetBuffer.prototype.push = function push(data) {
-      if (data.length === 0) return;
-      this.size += data.length;
-      this.buffers.push(data);
-    };
-    OffsetBuffer.prototype.has = function has(n3) {
-      return this.size >= n3;
-    };
-    OffsetBuffer.prototype.skip = function skip(n3) {
-      if (this.size === 0) return;
-      this.size -= n3;
-      if (this.offset + n3 < this.buffers[0].length) {
-        this.offset += n3;
-        return;
-      }
-      let left = n3 - (this.buffers[0].length - this.offset);
-      this.offset = 0;
-      let shift;
-      for (shift = 1; left > 0 && shift < this.buffers.length; shift++) {
-        const buf = this.buffers[shift];
-        if (buf.length > left) {
-          this.offset = left;
-          break;
-        }
-        left -= buf.length;
-      }
-      this.buffers = this.buffers.slice(shift);
-    };
-    OffsetBuffer.prototype.copy = function copy(target, targetOff, off, n3) {
-      if (this.size === 0) return;
-      if (off !== 0) throw new Error("Unsupported offset in .copy()");
-      let toff = targetOff;
-      const first = this.buffers[0];
-      const toCopy = Math.min(n3, first.length - this.offset);
-      first.copy(target, toff, this.offset, this.offset + toCopy);
-      toff += toCopy;
-      let left = n3 - toCopy;
-      for (let i5 = 1; left > 0 && i5 < this.buffers.length; i5++) {
-        const buf = this.buffers[i5];
-        const toCopy2 = Math.min(left, buf.length);
-        buf.copy(target, toff, 0, toCopy2);
-        toff += toCopy2;
-        left -= toCopy2;
-      }
-    };
-    OffsetBuffer.prototype.take = function take2(n3) {
-      if (n3 === 0) return Buffer2.alloc(0);
-      this.size -= n3;
-      const first = this.buffers[0].length - this.offset;
-      if (first === n3) {
-        let r5 = this.buffers.shift();
-        if (this.offset !== 0) {
-          r5 = r5.slice(this.offset);
-          this.offset = 0;
-        }
-        return r5;
-      } else if (first > n3) {
-        const r5 = this.buffers[0].slice(this.offset, this.offset + n3);
-        this.offset += n3;
-        return r5;
-      }
-      const out = Buffer2.alloc(n3);
-      let toOff = 0;
-      let startOff = this.offset;
-      let i5;
-      for (i5 = 0; toOff !== n3 && i5 < this.buffers.length; i5++) {
-        const buf = this.buffers[i5];
-        const toCopy = Math.min(buf.length - startOff, n3 - toOff);
-        buf.copy(out, toOff, startOff, startOff + toCopy);
-        if (startOff + toCopy < buf.length) {
-          this.offset = startOff + toCopy;
-          break;
-        } else {
-          toOff += toCopy;
-          startOff = 0;
-        }
-      }
-      this.buffers = this.buffers.slice(i5);
-      if (this.buffers.length === 0) this.offset = 0;
-      return out;
-    };
-    OffsetBuffer.prototype.peekUInt8 = function peekUInt8() {
-      return this.buffers[0][this.offset];
-    };
-    OffsetBuffer.prototype.readUInt8 = function readUInt8() {
-      this.size -= 1;
-      const first = this.buffers[0];
-      const r5 = first[this.offset];
-      if (++this.offset === first.length) {
-        this.offset = 0;
-        this.buffers.shift();
-      }
-      return r5;
-    };
-    OffsetBuffer.prototype.readUInt16LE = function readUInt16LE() {
-      const first = this.buffers[0];
-      this.size -= 2;
-      let r5;
-      let shift;
-      if (first.length - this.offset >= 2) {
-        r5 = first.readUInt16LE(this.offset);
-        shift = 0;
-        this.offset += 2;
-      } else {
-        r5 = first[this.offset] | this.buffers[1][0] << 8;
-        shift = 1;
-        this.offset = 1;
-      }
-      if (this.offset === this.buffers[shift].length) {
-        this.offset = 0;
-        shift++;
-      }
-      if (shift !== 0) this.buffers = this.buffers.slice(shift);
-      return r5;
-    };
-    OffsetBuffer.prototype.readUInt24LE = function readUInt24LE() {
-      const first = this.buffers[0];
-      let r5;
-      let shift;
-      const firstHas = first.length - this.offset;
-      if (firstHas >= 3) {
-        r5 = first.readUInt16LE(this.offset) | first[this.offset + 2] << 16;
-        shift = 0;
-        this.offset += 3;
-      } else if (firstHas >= 2) {
-        r5 = first.readUInt16LE(this.offset) | this.buffers[1][0] << 16;
-        shift = 1;
-        this.offset = 1;
-      } else {
-        r5 = first[this.offset];
-        this.offset = 0;
-        this.buffers.shift();
-        this.size -= 1;
-        r5 |= this.readUInt16LE() << 8;
-        return r5;
-      }
-      this.size -= 3;
-      if (this.offset === this.buffers[shift].length) {
-        this.offset = 0;
-        shift++;
-      }
-      if (shift !== 0) this.buffers = this.buffers.slice(shift);
-      return r5;
-    };
-    OffsetBuffer.prototype.readUInt32LE = function readUInt32LE() {
-      const first = this.buffers[0];
-      let r5;
-      let shift;
-      const firstHas = first.length - this.offset;
-      if (firstHas >= 4) {
-        r5 = first.readUInt32LE(this.offset);
-        shift = 0;
-        this.offset += 4;
-      } else if (firstHas >= 3) {
-        r5 = (first.readUInt16LE(this.offset) | first[this.offset + 2] << 16) + this.buffers[1][0] * 16777216;
-        shift = 1;
-        this.offset = 1;
-      } else if (firstHas >= 2) {
-        r5 = first.readUInt16LE(this.offset);
-        this.offset = 0;
-        this.buffers.shift();
-        this.size -= 2;
-        r5 += this.readUInt16LE() * 65536;
-        return r5;
-      } else {
-        r5 = first[this.offset];
-        this.offset = 0;
-        this.buffers.shift();
-        this.size -= 1;
-        r5 += this.readUInt24LE() * 256;
-        return r5;
-      }
-      this.size -= 4;
-      if (this.offset === this.buffers[shift].length) {
-        this.offset = 0;
-        shift++;
-      }
-      if (shift !== 0) this.buffers = this.buffers.slice(shift);
-      return r5;
-    };
-    OffsetBuffer.prototype.readUInt16BE = function readUInt16BE() {
-      const r5 = this.readUInt16LE();
-      return (r5 & 255) << 8 | r5 >> 8;
-    };
-    OffsetBuffer.prototype.readUInt24BE = function readUInt24BE() {
-      const r5 = this.readUInt24LE();
-      return (r5 & 255) << 16 | (r5 >> 8 & 255) << 8 | r5 >> 16;
-    };
-    OffsetBuffer.prototype.readUInt32BE = function readUInt32BE() {
-      const r5 = this.readUInt32LE();
-      return ((r5 & 255) << 24 | (r5 >>> 8 & 255) << 16 | (r5 >>> 16 & 255) << 8 | r5 >>> 24) >>> 0;
-    };
-    function signedInt8(num) {
-      if (num >= 128) return -(255 ^ num) - 1;
-      else return num;
-    }
-    OffsetBuffer.prototype.peekInt8 = function peekInt8() {
-      return signedInt8(this.peekUInt8());
-    };
-    OffsetBuffer.prototype.readInt8 = function readInt8() {
-      return signedInt8(this.readUInt8());
-    };
-    function signedInt16(num) {
-      if (num >= 32768) return -(65535 ^ num) - 1;
-      else return num;
-    }
-    OffsetBuffer.prototype.readInt16BE = function readInt16BE() {
-      return signedInt16(this.readUInt16BE());
-    };
-    OffsetBuffer.prototype.readInt16LE = function readInt16LE() {
-      return signedInt16(this.readUInt16LE());
-    };
-    function signedInt24(num) {
-      if (num >= 8388608) return -(16777215 ^ num) - 1;
-      else return num;
-    }
-    OffsetBuffer.prototype.readInt24BE = function readInt24BE() {
-      return signedInt24(this.readUInt24BE());
-    };
-    OffsetBuffer.prototype.readInt24LE = function readInt24LE() {
-      return signedInt24(this.readUInt24LE());
-    };
-    function signedInt32(num) {
-      if (num >= 2147483648) return -(4294967295 ^ num) - 1;
-      else return num;
-    }
-    OffsetBuffer.prototype.readInt32BE = function readInt32BE() {
-      return signedInt32(this.readUInt32BE());
-    };
-    OffsetBuffer.prototype.readInt32LE = function readInt32LE() {
-      return signedInt32(this.readUInt32LE());
-    };
-  }
-});
-
-// node_modules/pg-copy-streams/message-formats.js
-var require_message_formats = __commonJS({
-  "node_modules/pg-copy-streams/message-formats.js"(exports, module) {
-    module.exports = {
-      ErrorResponse: 69,
-      // E
-      CopyInResponse: 71,
-      // G
-      CopyOutResponse: 72,
-      // H
-      CopyBothResponse: 87,
-      // W
-      CopyDone: 99,
-      // c
-      CopyData: 100,
-      // d
-      CopyFail: 102,
-      // f
-      CommandComplete: 67,
-      // C
-      ReadyForQuery: 90,
-      // Z
-      // It is possible for NoticeResponse and ParameterStatus messages to be interspersed between CopyData messages;
-      // frontends must handle these cases, and should be prepared for other asynchronous message types as well
-      // (see Section 50.2.6).
-      // Otherwise, any message type other than CopyData or CopyDone may be treated as terminating copy-out mode.
-      NotificationResponse: 65,
-      // A
-      NoticeResponse: 78,
-      // N
-      ParameterStatus: 83
-      // S
-    };
-  }
-});
-
-// node_modules/pg-copy-streams/copy-to.js
-var require_copy_to = __commonJS({
-  "node_modules/pg-copy-streams/copy-to.js"(exports, module) {
-    "use strict";
-    module.exports = function(txt, options) {
-      return new CopyStreamQuery(txt, options);
-    };
-    var { Readable: Readable8 } = __require("stream");
-    var assert = __require("assert");
-    var BufferList = require_obuf();
-    var code = require_message_formats();
-    var PG_CODE = 0;
-    var PG_LENGTH = 1;
-    var PG_MESSAGE = 2;
-    var CopyStreamQuery = class extends Readable8 {
-      constructor(text, options) {
-        super(options);
-        this.text = text;
-        this.rowCount = 0;
-        this._state = PG_CODE;
-        this._buffer = new BufferList();
-        this._unreadMessageContentLength = 0;
-        this._copyDataChunks = new BufferList();
-        this._pgDataHandler = null;
-        this._drained = false;
-        this._forwarding = false;
-        this._onReadableEvent = this._onReadable.bind(this);
-      }
-      submit(connection) {
-        this.connection = connection;
-        this._attach();
-        connection.query(this.text);
-      }
-      _attach() {
-        const connectionStream = this.connection.stream;
-        const pgDataListeners = connectionStream.listeners("data");
-        assert(pgDataListeners.length == 1);
-        this._pgDataHandler = pgDataListeners.pop();
-        connectionStream.removeListener("data", this._pgDataHandler);
-        connectionStream.pause();
-        this._forward();
-        connectionStream.on("readable", this._onReadableEvent);
-      }
-      _detach() {
-        const connectionStream = this.connection.stream;
-        const unreadBuffer = this._buffer.take(this._buffer.size);
-        connectionStream.removeListener("readable", this._onReadableEvent);
-        connectionStream.addListener("data", this._pgDataHandler);
-        this._pgDataHandler(unreadBuffer);
-        process.nextTick(function() {
-          connectionStream.resume();
-        });
-      }
-      _cleanup() {
-        this._buffer = null;
-        this._copyDataChunks = null;
-        this._pgDataHandler = null;
-        this._onReadableEvent = null;
-      }
-      _onReadable() {
-        this._forward();
-      }
-      _read() {
-        this._drained = true;
-        this._forward();
-      }
-      _forward() {
-        if (this._forwarding || !this._drained || !this.connection) return;
-        this._forwarding = true;
-        const connectionStream = this.connection.stream;
-        let chunk;
-        while (this._drained && (chunk = connectionStream.read()) !== null) {
-          this._drained = this._parse(chunk);
-        }
-        this._forwarding = false;
-      }
-      _parse(chunk) {
-        let done = false;
-        let drained = true;
-        this._buffer.push(chunk);
-        while (!done && this._buffer.size > 0) {
-          if (PG_CODE === this._state) {
-            if (!this._buffer.has(1)) break;
-            this._code = this._buffer.peekUInt8();
-            if (this._code === code.ErrorResponse) {
-              this._detach();
-              return;
-            }
-            this._buffer.readUInt8();
-            this._state = PG_LENGTH;
-          }
-          if (PG_LENGTH === this._state) {
-            if (!this._buffer.has(4)) break;
-            this._unreadMessageContentLength = this._buffer.readUInt32BE() - 4;
-            this._state = PG_MESSAGE;
-          }
-          if (PG_MESSAGE === this._state) {
-            if (this._unreadMessageContentLength > 0 && this._buffer.size > 0) {
-              const n3 = Math.min(this._buffer.size, this._unreadMessageContentLength);
-              const messageContentChunk = this._buffer.take(n3);
-              this._unreadMessageContentLength -= n3;
-              if (this._code === code.CopyData) {
-                this._copyDataChunks.push(messageContentChunk);
-              }
-            }
-            if (this._unreadMessageContentLength === 0) {
-              switch (this._code) {
-                case code.CopyOutResponse:
-                case code.CopyData:
-                // standard interspersed messages.
-                // see https://www.postgresql.org/docs/9.6/protocol-flow.html#PROTOCOL-COPY
-                case code.ParameterStatus:
-                case code.NoticeResponse:
-                case code.NotificationResponse:
-                  break;
-                case code.CopyDone:
-                default:
-                  done = true;
-                  break;
-              }
-              this._state = PG_CODE;
-            }
-          }
-        }
-        const len = this._copyDataChunks.size;
-        if (len > 0) {
-          drained = this.push(this._copyDataChunks.take(len));
-        }
-        if (done) {
-          this._detach();
-          this.push(null);
-          this._cleanup();
-        }
-        return drained;
-      }
-      handleError(err) {
-        this.emit("error", err);
-        this._cleanup();
-      }
-      handleCommandComplete(msg) {
-        const match = /COPY (\d+)/.exec((msg || {}).text);
-        if (match) {
-          this.rowCount = parseInt(match[1], 10);
-        }
-      }
-      handleReadyForQuery() {
-      }
-    };
-  }
-});
-
-// node_modules/pg-copy-streams/copy-from.js
-var require_copy_from = __commonJS({
-  "node_modules/pg-copy-streams/copy-from.js"(exports, module) {
-    "use strict";
-    module.exports = function(txt, options) {
-      return new CopyStreamQuery(txt, options);
-    };
-    var { Writable: Writable4 } = __require("stream");
-    var code = require_message_formats();
-    var CopyStreamQuery = class extends Writable4 {
-      constructor(text, options) {
-        super(options);
-        this.text = text;
-        this.rowCount = 0;
-        this._gotCopyInResponse = false;
-        this.chunks = [];
-        this.cb_CopyInResponse = null;
-        this.cb_ReadyForQuery = null;
-        this.cb_destroy = null;
-        this.cork();
-      }
-      submit(connection) {
-        this.connection = connection;
-        connection.query(this.text);
-      }
-      callback() {
-      }
-      _write(chunk, enc, cb) {
-        this.chunks.push({ chunk, encoding: enc });
-        if (this._gotCopyInResponse) {
-          return this.flush(cb);
-        }
-        this.cb_CopyInResponse = cb;
-      }
-      _writev(chunks, cb) {
-        if (this.chunks.length == 0) {
-          this.chunks = chunks;
-        } else {
-          const QUANTUM = 125e3;
-          for (let i5 = 0; i5 < chunks.length; i5 += QUANTUM) {
-            this.chunks.push(...chunks.slice(i5, Math.min(i5 + QUANTUM, chunks.length)));
-          }
-        }
-        if (this._gotCopyInResponse) {
-          return this.flush(cb);
-        }
-        this.cb_CopyInResponse = cb;
-      }
-      _destroy(err, cb) {
-        if (this.cb_ReadyForQuery) return cb(err);
-        this.cb_destroy = cb;
-        const msg = err ? err.message : "NODE-PG-COPY-STREAMS destroy() was called";
-        const self = this;
-        const done = function() {
-          self.connection.sendCopyFail(msg);
-        };
-        this.chunks = [];
-        if (this._gotCopyInResponse) {
-          return this.flush(done);
-        }
-        this.cb_CopyInResponse = done;
-      }
-      _final(cb) {
-        this.cb_ReadyForQuery = cb;
-        const self = this;
-        const done = function() {
-          const Int32Len = 4;
-          const finBuffer = Buffer.from([code.CopyDone, 0, 0, 0, Int32Len]);
-          self.connection.stream.write(finBuffer);
-        };
-        if (this._gotCopyInResponse) {
-          return this.flush(done);
-        }
-        this.cb_CopyInResponse = done;
-      }
-      flush(callback) {
-        let chunk;
-        let ok = true;
-        while (ok && (chunk = this.chunks.shift())) {
-          ok = this.flushChunk(chunk.chunk);
-        }
-        if (callback) {
-          if (ok) {
-            callback();
-          } else {
-            if (this.chunks.length) {
-              this.connection.stream.once("drain", this.flush.bind(this, callback));
-            } else {
-              this.connection.stream.once("drain", callback);
-            }
-          }
-        }
-      }
-      flushChunk(chunk) {
-        const Int32Len = 4;
-        const lenBuffer = Buffer.from([code.CopyData, 0, 0, 0, 0]);
-        lenBuffer.writeUInt32BE(chunk.length + Int32Len, 1);
-        this.connection.stream.write(lenBuffer);
-        return this.connection.stream.write(chunk);
-      }
-      handleError(e5) {
-        this.callback();
-        if (this.cb_destroy) {
-          const cb = this.cb_destroy;
-          this.cb_destroy = null;
-          cb(e5);
-        } else {
-          this.emit("error", e5);
-        }
-        this.connection = null;
-      }
-      handleCopyInResponse(connection) {
-        this._gotCopyInResponse = true;
-        if (!this.destroyed) {
-          this.uncork();
-        }
-        const cb = this.cb_CopyInResponse || function() {
-        };
-        this.cb_CopyInResponse = null;
-        this.flush(cb);
-      }
-      handleCommandComplete(msg) {
-        const match = /COPY (\d+)/.exec((msg || {}).text);
-        if (match) {
-          this.rowCount = parseInt(match[1], 10);
-        }
-      }
-      handleReadyForQuery() {
-        this.callback();
-        this.cb_ReadyForQuery();
-        this.connection = null;
-      }
-    };
-  }
-});
-
-// node_modules/pg-copy-streams/copy-both.js
-var require_copy_both = __commonJS({
-  "node_modules/pg-copy-streams/copy-both.js"(exports, module) {
-    "use strict";
-    module.exports = function(txt, options) {
-      return new CopyStreamQuery(txt, options);
-    };
-    var { Duplex } = __require("stream");
-    var assert = __require("assert");
-    var BufferList = require_obuf();
-    var code = require_message_formats();
-    var PG_CODE = 0;
-    var PG_LENGTH = 1;
-    var PG_MESSAGE = 2;
-    var CopyStreamQuery = class extends Duplex {
-      constructor(text, options) {
-        super(options);
-        this.text = text;
-        this._state = PG_CODE;
-        this._buffer = new BufferList();
-        this._unreadMessageContentLength = 0;
-        this._copyDataChunks = new BufferList();
-        this._pgDataHandler = null;
-        this._drained = false;
-        this._forwarding = false;
-        this._onReadableEvent = this._onReadable.bind(this);
-        this.alignOnCopyDataFrame = options ? options.alignOnCopyDataFrame === true : false;
-        this._gotCopyInResponse = false;
-        this.chunks = [];
-        this.cb = null;
-        this.cork();
-      }
-      submit(connection) {
-        this.connection = connection;
-        this._attach();
-        connection.query(this.text);
-      }
-      /* Readable implementation */
-      _attach() {
-        const connectionStream = this.connection.stream;
-        const pgDataListeners = connectionStream.listeners("data");
-        assert(pgDataListeners.length == 1);
-        this._pgDataHandler = pgDataListeners.pop();
-        connectionStream.removeListener("data", this._pgDataHandler);
-        connectionStream.pause();
-        this._forward();
-        connectionStream.on("readable", this._onReadableEvent);
-      }
-      _detach() {
-        const connectionStream = this.connection.stream;
-        const unreadBuffer = this._buffer.take(this._buffer.size);
-        connectionStream.removeListener("readable", this._onReadableEvent);
-        connectionStream.addListener("data", this._pgDataHandler);
-        this._pgDataHandler(unreadBuffer);
-        process.nextTick(function() {
-          connectionStream.resume();
-        });
-      }
-      _cleanup() {
-        this._buffer = null;
-        this._copyDataChunks = null;
-        this._pgDataHandler = null;
-        this._onReadableEvent = null;
-      }
-      _onReadable() {
-        this._forward();
-      }
-      _read() {
-        this._drained = true;
-        this._forward();
-      }
-      _forward() {
-        if (this._forwarding || !this._drained || !this.connection) return;
-        this._forwarding = true;
-        const connectionStream = this.connection.stream;
-        let chunk;
-        while (this._drained && (chunk = connectionStream.read()) !== null) {
-          this._drained = this._parse(chunk);
-        }
-        this._forwarding = false;
-      }
-      _parse(chunk) {
-        let done = false;
-        let drained = true;
-        this._buffer.push(chunk);
-        while (!done && this._buffer.size > 0) {
-          if (PG_CODE === this._state) {
-            if (!this._buffer.has(1)) break;
-            this._code = this._buffer.peekUInt8();
-            if (this._code === code.ErrorResponse) {
-              this._detach();
-              return;
-            }
-            this._buffer.readUInt8();
-            this._state = PG_LENGTH;
-          }
-          if (PG_LENGTH === this._state) {
-            if (!this._buffer.has(4)) break;
-            this._unreadMessageContentLength = this._buffer.readUInt32BE() - 4;
-            this._state = PG_MESSAGE;
-          }
-          if (PG_MESSAGE === this._state) {
-            if (this._unreadMessageContentLength > 0 && this._buffer.size > 0) {
-              const n3 = Math.min(this._buffer.size, this._unreadMessageContentLength);
-              const messageContentChunk = this._buffer.take(n3);
-              this._unreadMessageContentLength -= n3;
-              if (this._code === code.CopyData) {
-                this._copyDataChunks.push(messageContentChunk);
-              }
-            }
-            if (this._unreadMessageContentLength === 0) {
-              switch (this._code) {
-                case code.CopyBothResponse:
-                  this._startCopyIn();
-                  break;
-                case code.CopyData:
-                  if (this.alignOnCopyDataFrame) {
-                    drained = this._flushCopyData();
-                  }
-                  break;
-                // standard interspersed messages.
-                // see https://www.postgresql.org/docs/9.6/protocol-flow.html#PROTOCOL-COPY
-                case code.ParameterStatus:
-                case code.NoticeResponse:
-                case code.NotificationResponse:
-                  break;
-                case code.CopyDone:
-                default:
-                  done = true;
-                  break;
-              }
-              this._state = PG_CODE;
-            }
-          }
-        }
-        if (!this.alignOnCopyDataFrame) {
-          drained = this._flushCopyData();
-        }
-        if (done) {
-          this._detach();
-          this.push(null);
-          this._cleanup();
-        }
-        return drained;
-      }
-      _flushCopyData() {
-        let drained = true;
-        const len = this._copyDataChunks.size;
-        if (len > 0) {
-          drained = this.push(this._copyDataChunks.take(len));
-        }
-        return drained;
-      }
-      /* Writable implementation */
-      _write(chunk, enc, cb) {
-        this.chunks.push({ chunk, encoding: enc });
-        if (this._gotCopyInResponse) {
-          return this.flush(cb);
-        }
-        this.cb = cb;
-      }
-      _writev(chunks, cb) {
-        this.chunks.push(...chunks);
-        if (this._gotCopyInResponse) {
-          return this.flush(cb);
-        }
-        this.cb = cb;
-      }
-      _final(cb) {
-        this.flush();
-        const Int32Len = 4;
-        const finBuffer = Buffer.from([code.CopyDone, 0, 0, 0, Int32Len]);
-        this.connection.stream.write(finBuffer);
-        this.cb_flush = cb;
-      }
-      flush(callback) {
-        let chunk;
-        let ok = true;
-        while (ok && (chunk = this.chunks.shift())) {
-          ok = this.flushChunk(chunk.chunk);
-        }
-        if (callback) {
-          if (ok) {
-            callback();
-          } else {
-            if (this.chunks.length) {
-              this.connection.stream.once("drain", this.flush.bind(this, callback));
-            } else {
-              this.connection.stream.once("drain", callback);
-            }
-          }
-        }
-      }
-      flushChunk(chunk) {
-        const Int32Len = 4;
-        const lenBuffer = Buffer.from([code.CopyData, 0, 0, 0, 0]);
-        lenBuffer.writeUInt32BE(chunk.length + Int32Len, 1);
-        this.connection.stream.write(lenBuffer);
-        return this.connection.stream.write(chunk);
-      }
-      _startCopyIn() {
-        this._gotCopyInResponse = true;
-        this.uncork();
-        this.flush();
-        if (this.cb) {
-          const { cb } = this;
-          this.cb = null;
-          cb();
-        }
-      }
-      handleError(err) {
-        this.emit("error", err);
-        this._cleanup();
-      }
-      handleCopyData(chunk) {
-      }
-      handleCommandComplete() {
-      }
-      handleReadyForQuery() {
-        this.connection = null;
-        this.cb_flush();
-      }
-    };
-  }
-});
-
-// node_modules/pg-copy-streams/index.js
-var require_pg_copy_streams = __commonJS({
-  "node_modules/pg-copy-streams/index.js"(exports) {
-    "use strict";
-    var CopyToQueryStream = require_copy_to();
-    var CopyFromQueryStream = require_copy_from();
-    var CopyBothQueryStream = require_copy_both();
-    exports.to = function copyTo(txt, options) {
-      return new CopyToQueryStream(txt, options);
-    };
-    exports.from = function copyFrom2(txt, options) {
-      return new CopyFromQueryStream(txt, options);
-    };
-    exports.both = function copyBoth(txt, options) {
-      return new CopyBothQueryStream(txt, options);
-    };
-  }
-});
-
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
 __export(core_exports, {
@@ -67590,545 +67590,6 @@ function evaluateLine(line) {
   };
 }
 
-// actions/lib/openaq/source-url.ts
-init_errors();
-
-// actions/lib/openaq/source-folder.ts
-init_errors();
-import { readdir as readdir2, readFile, stat as stat2 } from "node:fs/promises";
-import { join as join3 } from "node:path";
-import { fileURLToPath } from "node:url";
-
-// actions/lib/openaq/object-name.ts
-var FETCH_NAME = /^(\d+)(_[^/]*)?\.ndjson(\.gz)?$/;
-var MAX_EPOCH_MS = 864e13;
-function parseObjectName(key) {
-  const name = key.slice(key.lastIndexOf("/") + 1);
-  const match = FETCH_NAME.exec(name);
-  if (match === null) return null;
-  const fetchedAt = Number(match[1]) * 1e3;
-  if (!(fetchedAt <= MAX_EPOCH_MS)) return null;
-  return { fetchedAt, name };
-}
-
-// actions/lib/openaq/source.ts
-function dateFoldersOf(span) {
-  const day = 864e5;
-  const folders = [];
-  if (span.end <= span.start) return folders;
-  for (let t = Math.floor(span.start / day) * day; t < span.end; t += day) {
-    folders.push(new Date(t).toISOString().slice(0, 10));
-  }
-  return folders;
-}
-function layoutSource(storage, parseName) {
-  const folders = /* @__PURE__ */ new Map();
-  const reported = /* @__PURE__ */ new Set();
-  const folderListing = (folder) => {
-    let listing = folders.get(folder);
-    if (!listing) {
-      listing = storage.listFolder(folder).then((names) => {
-        const objects = [];
-        const skipped = [];
-        for (const name of names) {
-          const parsed = parseName(name);
-          if (parsed) objects.push({ key: `${folder}/${name}`, fetchedAt: parsed.fetchedAt });
-          else skipped.push(`${folder}/${name}`);
-        }
-        return { objects, skipped };
-      });
-      listing.catch(() => folders.delete(folder));
-      folders.set(folder, listing);
-    }
-    return listing;
-  };
-  return {
-    url: storage.url,
-    async list(span) {
-      const objects = [];
-      const skipped = [];
-      for (const folder of dateFoldersOf(span)) {
-        const listing = await folderListing(folder);
-        for (const object of listing.objects) {
-          if (object.fetchedAt >= span.start && object.fetchedAt < span.end) objects.push(object);
-        }
-        if (!reported.has(folder)) {
-          reported.add(folder);
-          skipped.push(...listing.skipped);
-        }
-      }
-      objects.sort(compareObjects);
-      return { objects, skipped };
-    },
-    read: (object) => storage.readObject(object.key)
-  };
-}
-function compareObjects(a5, b5) {
-  if (a5.fetchedAt !== b5.fetchedAt) return a5.fetchedAt - b5.fetchedAt;
-  return a5.key < b5.key ? -1 : a5.key > b5.key ? 1 : 0;
-}
-
-// actions/lib/openaq/source-folder.ts
-function folderSource(url) {
-  const root5 = folderOf(url);
-  return layoutSource(
-    {
-      url,
-      async listFolder(folder) {
-        try {
-          const entries = await readdir2(join3(root5, folder), { withFileTypes: true });
-          return entries.filter((e5) => e5.isFile() || e5.isSymbolicLink()).map((e5) => e5.name);
-        } catch (error3) {
-          if (error3.code === "ENOENT") {
-            if (await isFolder(root5)) return [];
-            throw new SourceError(
-              `cannot list ${join3(root5, folder)}: the source folder ${root5} does not exist`,
-              { cause: error3 }
-            );
-          }
-          throw new SourceError(`cannot list ${join3(root5, folder)}`, { cause: error3 });
-        }
-      },
-      async readObject(key) {
-        try {
-          return await readFile(join3(root5, key));
-        } catch (error3) {
-          throw new SourceError(`cannot read ${join3(root5, key)}`, { cause: error3 });
-        }
-      }
-    },
-    parseObjectName
-  );
-}
-function folderOf(url) {
-  try {
-    return fileURLToPath(url);
-  } catch (error3) {
-    throw new UsageError(
-      `${url} is not a local folder URL: give file:///path/to/realtime-gzipped`,
-      { cause: error3 }
-    );
-  }
-}
-async function isFolder(path6) {
-  try {
-    return (await stat2(path6)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-// actions/lib/openaq/source-s3.ts
-var import_client_s3 = __toESM(require_dist_cjs16(), 1);
-init_errors();
-
-// actions/lib/util/retry.ts
-var DEFAULT_RETRY = { attempts: 5, baseDelayMs: 200, maxDelayMs: 5e3 };
-async function withRetry(work, policy, isRetryable, onRetry) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work(attempt);
-    } catch (error3) {
-      if (attempt >= policy.attempts || !isRetryable(error3)) throw error3;
-      const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-      const delayMs = Math.round(ceiling / 2 + Math.random() * ceiling / 2);
-      onRetry?.(error3, attempt, delayMs);
-      await new Promise((resolve3) => setTimeout(resolve3, delayMs));
-    }
-  }
-}
-
-// actions/lib/openaq/source-s3.ts
-function s3Source(url, options = {}) {
-  const parsed = parseS3Url(url);
-  const client = new import_client_s3.S3Client({
-    region: options.region ?? "us-east-1",
-    ...options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {},
-    ...options.anonymous ? {
-      credentials: { accessKeyId: "", secretAccessKey: "" },
-      signer: { sign: async (request) => request }
-    } : {},
-    maxAttempts: 4,
-    requestHandler: {
-      connectionTimeout: 5e3,
-      // An idle timeout: it ends a request that hangs before its answer and a body that stalls
-      // midway. (The handler's `requestTimeout` only logs a warning unless told to throw, and stops
-      // watching once the headers arrive.)
-      socketTimeout: options.requestTimeoutMs ?? 3e4
-    }
-  });
-  const policy = options.retry ?? DEFAULT_RETRY;
-  const retry = (what, work) => withRetry(
-    work,
-    policy,
-    isTransient,
-    (error3, attempt, delayMs) => options.onRetry?.(
-      `${what}: ${describe146(error3)} (attempt ${attempt}, retrying in ${delayMs} ms)`
-    )
-  );
-  return layoutSource(
-    {
-      url,
-      async listFolder(folder) {
-        const prefix = `${parsed.prefix}${folder}/`;
-        const names = [];
-        let token;
-        try {
-          do {
-            const page = await retry(
-              `listing s3://${parsed.bucket}/${prefix}`,
-              () => client.send(
-                new import_client_s3.ListObjectsV2Command({
-                  Bucket: parsed.bucket,
-                  Prefix: prefix,
-                  ContinuationToken: token
-                })
-              )
-            );
-            for (const item of page.Contents ?? []) {
-              if (item.Key) names.push(item.Key.slice(prefix.length));
-            }
-            token = page.IsTruncated ? page.NextContinuationToken : void 0;
-          } while (token);
-        } catch (error3) {
-          throw new SourceError(`cannot list s3://${parsed.bucket}/${prefix}`, { cause: error3 });
-        }
-        return names.filter((name) => !name.includes("/"));
-      },
-      async readObject(key) {
-        const fullKey = `${parsed.prefix}${key}`;
-        try {
-          return await retry(`reading s3://${parsed.bucket}/${fullKey}`, async () => {
-            const response = await client.send(
-              new import_client_s3.GetObjectCommand({ Bucket: parsed.bucket, Key: fullKey })
-            );
-            if (!response.Body)
-              throw new SourceError(`s3://${parsed.bucket}/${fullKey} has no body`);
-            return await response.Body.transformToByteArray();
-          });
-        } catch (error3) {
-          throw new SourceError(`cannot read s3://${parsed.bucket}/${fullKey}`, { cause: error3 });
-        }
-      }
-    },
-    parseObjectName
-  );
-}
-function parseS3Url(url) {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
-  if (!match?.[1]) throw new UsageError(`not an S3 URL: ${url} (expected s3://bucket/prefix/)`);
-  const rest = match[2] ?? "";
-  return { bucket: match[1], prefix: rest === "" || rest.endsWith("/") ? rest : `${rest}/` };
-}
-function isTransient(error3) {
-  if (!(error3 instanceof Error)) return false;
-  const meta = error3.$metadata;
-  const status = meta?.httpStatusCode;
-  if (status !== void 0) return status >= 500 || status === 429 || status === 408;
-  return !(error3 instanceof FreshetError) || error3 instanceof SourceError;
-}
-function describe146(error3) {
-  return error3 instanceof Error ? `${error3.name}: ${error3.message}` : String(error3);
-}
-
-// actions/lib/openaq/source-url.ts
-function openSource(url, options = {}) {
-  if (url.startsWith("s3://")) return s3Source(url, options);
-  if (url.startsWith("file://")) return folderSource(url);
-  throw new UsageError(
-    `--source ${url} is not supported: give s3://bucket/prefix/ or file:///path/to/realtime-gzipped`
-  );
-}
-
-// node_modules/pg/esm/index.mjs
-var import_lib3 = __toESM(require_lib2(), 1);
-var Client2 = import_lib3.default.Client;
-var Pool = import_lib3.default.Pool;
-var Connection = import_lib3.default.Connection;
-var types = import_lib3.default.types;
-var Query = import_lib3.default.Query;
-var DatabaseError2 = import_lib3.default.DatabaseError;
-var escapeIdentifier = import_lib3.default.escapeIdentifier;
-var escapeLiteral = import_lib3.default.escapeLiteral;
-var Result = import_lib3.default.Result;
-var TypeOverrides = import_lib3.default.TypeOverrides;
-var defaults = import_lib3.default.defaults;
-var esm_default = import_lib3.default;
-
-// actions/lib/toar/migrate.ts
-init_errors();
-
-// actions/lib/toar/migrations/001-toar-schema.ts
-var toar_schema_default = (
-  /* sql */
-  `
-CREATE SCHEMA IF NOT EXISTS toar;
-
-CREATE TABLE toar.variables (
-  id          smallint PRIMARY KEY,
-  name        text NOT NULL UNIQUE,
-  longname    text NOT NULL,
-  units       text NOT NULL,
-  molar_mass  double precision
-);
-
-INSERT INTO toar.variables (id, name, longname, units, molar_mass) VALUES
-  (1, 'o3',    'ozone',                 'nmol mol-1', 48.00),
-  (2, 'no2',   'nitrogen dioxide',      'nmol mol-1', 46.01),
-  (3, 'so2',   'sulphur dioxide',       'nmol mol-1', 64.07),
-  (4, 'co',    'carbon monoxide',       'nmol mol-1', 28.01),
-  (5, 'pm2p5', 'particulate matter 2.5 micrometres', 'ug m-3', NULL),
-  (6, 'pm10',  'particulate matter 10 micrometres',  'ug m-3', NULL),
-  (7, 'bc',    'black carbon',          'ug m-3', NULL);
-
--- A station is its coordinates rounded to 4 decimals. Its name, coordinates, city and country come
--- from its earliest record (by fetch time, object key, line); name_source_* remember which record that
--- was, so that loading objects in any order converges on the same content.
-CREATE TABLE toar.stationmeta_core (
-  id                   bigserial PRIMARY KEY,
-  codes                text[] NOT NULL DEFAULT '{}',
-  name                 text NOT NULL,
-  lat                  double precision NOT NULL,
-  lng                  double precision NOT NULL,
-  lat_key              numeric(9, 4) NOT NULL,
-  lng_key              numeric(9, 4) NOT NULL,
-  country              text NOT NULL DEFAULT '',
-  city                 text NOT NULL DEFAULT '',
-  additional_metadata  jsonb NOT NULL DEFAULT '{}',
-  name_source_fetched_at timestamptz NOT NULL,
-  name_source_key      text COLLATE "C" NOT NULL,
-  name_source_line     integer NOT NULL,
-  UNIQUE (lat_key, lng_key)
-);
-
-CREATE TABLE toar.timeseries (
-  id                   bigserial PRIMARY KEY,
-  station_id           bigint NOT NULL REFERENCES toar.stationmeta_core (id),
-  variable_id          smallint NOT NULL REFERENCES toar.variables (id),
-  averaging_minutes    integer NOT NULL CHECK (averaging_minutes > 0),
-  label                text NOT NULL DEFAULT '',
-  data_origin          text NOT NULL DEFAULT 'OpenAQ',
-  additional_metadata  jsonb NOT NULL DEFAULT '{}',
-  UNIQUE (station_id, variable_id, averaging_minutes)
-);
-
-CREATE SCHEMA IF NOT EXISTS ops;
-
--- Every source object ever loaded: the key that toar.data rows point at (fetch-time precedence).
-CREATE TABLE ops.source_objects (
-  id          serial PRIMARY KEY,
-  key         text COLLATE "C" NOT NULL UNIQUE,
-  fetched_at  timestamptz NOT NULL,
-  loaded_at   timestamptz NOT NULL DEFAULT now(),
-  lines       integer NOT NULL DEFAULT 0,
-  accepted    integer NOT NULL DEFAULT 0,
-  rejected    integer NOT NULL DEFAULT 0
-);
-
--- One row per (series, hour or sub-hour): the PRIMARY KEY is also the index that selects one
--- series' window, whatever the size of the table. fillfactor leaves room for HOT updates, since every
--- newer fetch rewrites the rows it repeats.
-CREATE TABLE toar.data (
-  timeseries_id  bigint NOT NULL REFERENCES toar.timeseries (id),
-  datetime       timestamptz NOT NULL,
-  value          double precision NOT NULL,
-  flags          smallint NOT NULL DEFAULT 0,
-  fetched_at     timestamptz NOT NULL,
-  object_id      integer NOT NULL REFERENCES ops.source_objects (id),
-  PRIMARY KEY (timeseries_id, datetime)
-) WITH (fillfactor = 85);
-
-CREATE TABLE ops.ingest_runs (
-  id                 bigserial PRIMARY KEY,
-  interval_start     timestamptz NOT NULL,
-  interval_end       timestamptz NOT NULL,
-  status             text NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
-  started_at         timestamptz NOT NULL DEFAULT now(),
-  finished_at        timestamptz,
-  lease_until        timestamptz NOT NULL,
-  source             text NOT NULL,
-  rules_version      integer NOT NULL,
-  objects            integer NOT NULL DEFAULT 0,
-  objects_skipped    integer NOT NULL DEFAULT 0,
-  objects_failed     integer NOT NULL DEFAULT 0,
-  lines              integer NOT NULL DEFAULT 0,
-  accepted           integer NOT NULL DEFAULT 0,
-  rejected           integer NOT NULL DEFAULT 0,
-  rejected_by_reason jsonb NOT NULL DEFAULT '{}',
-  stations_created   integer NOT NULL DEFAULT 0,
-  series_created     integer NOT NULL DEFAULT 0,
-  rows_inserted      integer NOT NULL DEFAULT 0,
-  rows_updated       integer NOT NULL DEFAULT 0,
-  list_ms            integer,
-  load_ms            integer,
-  run_url            text,
-  error              text
-);
-CREATE INDEX ingest_runs_interval ON ops.ingest_runs (interval_start, started_at);
-
-CREATE TABLE ops.rejected_records (
-  object_key     text COLLATE "C" NOT NULL,
-  line           integer NOT NULL,
-  interval_start timestamptz NOT NULL,
-  reason         text NOT NULL,
-  message        text NOT NULL,
-  raw            text NOT NULL,
-  rejected_at    timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (object_key, line)
-);
-CREATE INDEX rejected_records_reason ON ops.rejected_records (reason);
-`
-);
-
-// actions/lib/toar/migrations/002-training-runs.ts
-var training_runs_default = (
-  /* sql */
-  `
-CREATE TABLE ops.training_runs (
-  -- 32 hex digits (a UUID's, as MLflow's run ids): unique across databases of one server, since a
-  -- run's read-only role (a cluster-wide name) is named after it.
-  id              text PRIMARY KEY CHECK (id ~ '^[0-9a-f]{32}$'),
-  experiment      text NOT NULL,
-  status          text NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
-  tags            jsonb NOT NULL DEFAULT '{}',
-  project_ref     text NOT NULL,
-  project_commit  text,
-  entry_point     text NOT NULL,
-  command         text NOT NULL,
-  -- The entry point's parameters as given to the command, and what the project logged (params.json).
-  parameters      jsonb NOT NULL DEFAULT '{}',
-  params          jsonb,
-  metrics         jsonb,
-  variable        text NOT NULL,
-  station_id      bigint,
-  station_name    text,
-  station_key     text,
-  data_from       timestamptz,
-  data_to         timestamptz,
-  rows            integer,
-  table_sha256    text,
-  -- The feature table, when the project declares features: its columns and row count.
-  features        jsonb,
-  environment     jsonb NOT NULL DEFAULT '{}',
-  artifacts       jsonb NOT NULL DEFAULT '[]',
-  error           text,
-  started_at      timestamptz NOT NULL,
-  finished_at     timestamptz,
-  duration_ms     bigint
-);
-CREATE INDEX training_runs_experiment ON ops.training_runs (experiment, started_at DESC);
-CREATE INDEX training_runs_started ON ops.training_runs (started_at DESC);
-`
-);
-
-// actions/lib/toar/migrations/003-training-run-deadline.ts
-var training_run_deadline_default = (
-  /* sql */
-  `
-ALTER TABLE ops.training_runs ADD COLUMN deadline_at timestamptz;
-CREATE INDEX training_runs_running ON ops.training_runs (deadline_at) WHERE status = 'running';
-`
-);
-
-// actions/lib/toar/migrations/index.ts
-var MIGRATIONS = [
-  { version: 1, name: "toar-schema", sql: toar_schema_default },
-  { version: 2, name: "training-runs", sql: training_runs_default },
-  { version: 3, name: "training-run-deadline", sql: training_run_deadline_default }
-];
-
-// actions/lib/toar/migrate.ts
-var MIGRATION_LOCK = 7164001;
-async function migrate(client, logger2, migrations = MIGRATIONS) {
-  await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
-  try {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ops;
-      CREATE TABLE IF NOT EXISTS ops.schema_migrations (
-        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const { rows } = await client.query(
-      "SELECT version FROM ops.schema_migrations"
-    );
-    const applied = new Set(rows.map((r5) => r5.version));
-    const done = [];
-    for (const migration of migrations) {
-      if (applied.has(migration.version)) continue;
-      try {
-        await client.query("BEGIN");
-        await client.query(migration.sql);
-        await client.query("INSERT INTO ops.schema_migrations (version, name) VALUES ($1, $2)", [
-          migration.version,
-          migration.name
-        ]);
-        await client.query("COMMIT");
-      } catch (error3) {
-        await client.query("ROLLBACK").catch(() => {
-        });
-        throw new DatabaseError(
-          `migration ${migration.version} (${migration.name}) failed; nothing of it was applied`,
-          { cause: error3 }
-        );
-      }
-      logger2.info(`applied migration ${migration.version} ${migration.name}`);
-      done.push(migration.version);
-    }
-    return done;
-  } finally {
-    await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {
-    });
-  }
-}
-
-// actions/lib/toar/database.ts
-async function openDatabase(options) {
-  let url = options.databaseUrl;
-  let stopEmbedded = async () => {
-  };
-  let description = url ? redact(url) : "";
-  if (!url) {
-    const { startEmbeddedDatabase: startEmbeddedDatabase2 } = await Promise.resolve().then(() => (init_embedded(), embedded_exports));
-    const embedded = await startEmbeddedDatabase2({
-      stateDir: options.stateDir,
-      logger: options.logger
-    });
-    url = embedded.url;
-    stopEmbedded = embedded.stop;
-    description = `embedded PostgreSQL (${embedded.dataDir})`;
-  }
-  const pool = new esm_default.Pool({ connectionString: url, max: options.maxConnections ?? 4 });
-  pool.on("error", (error3) => options.logger.warn(`database connection lost: ${error3.message}`));
-  try {
-    const client = await pool.connect();
-    try {
-      await migrate(client, options.logger);
-    } finally {
-      client.release();
-    }
-  } catch (error3) {
-    await pool.end().catch(() => {
-    });
-    await stopEmbedded();
-    throw error3;
-  }
-  return {
-    pool,
-    url,
-    description,
-    close: async () => {
-      await pool.end();
-      await stopEmbedded();
-    }
-  };
-}
-function redact(url) {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "(unparseable database URL)";
-  }
-}
-
 // actions/lib/ingest/ingest-range.ts
 init_errors();
 
@@ -68731,14 +68192,14 @@ async function parseObject(bytes, object, intervalStart) {
 // actions/lib/ingest/ingest-range.ts
 var DEFAULT_GROUP_LINES = 15e4;
 var MAX_GROUP_OBJECTS = 1e3;
-async function ingestRange(source, pool, range2, options) {
+async function ingestRange(source, db, range2, options) {
   const started = performance.now();
   const intervals = intervalsOf(range2);
   const report = emptyIngestReport(intervals.length);
   let finished = 0;
   const finish = async (tally) => {
     addTally(report, tally);
-    await recordFinish(pool, tally).catch((error3) => {
+    await recordFinish(db, tally).catch((error3) => {
       options.logger.error(
         `could not record the attempt of ${formatInstant(tally.interval.start)}: ${describeError(error3)}`
       );
@@ -68764,7 +68225,7 @@ async function ingestRange(source, pool, range2, options) {
   };
   async function* tasks() {
     for (const interval of intervals) {
-      const attemptId = await recordStart(pool, interval, source.url, options);
+      const attemptId = await recordStart(db, interval, source.url, options);
       const listStarted = performance.now();
       const tally = {
         interval,
@@ -68810,7 +68271,7 @@ async function ingestRange(source, pool, range2, options) {
   const loadGroup = async (group6) => {
     try {
       const counts = await loadWithConnection(
-        pool,
+        db,
         group6.map((g5) => g5.batch),
         options.logger
       );
@@ -68960,41 +68421,602 @@ async function recordFinish(pool, tally) {
 
 // actions/lib/ingest/index.ts
 var DEFAULT_LEASE_MS = 2 * 30 * 6e4;
+var DEFAULT_INGEST_CONCURRENCY = 3;
 async function ingest(options, context) {
   assertAlignedRange({ start: options.start, end: options.end });
-  const source = openSource(options.source, {
-    ...options.region ? { region: options.region } : {},
-    ...options.endpoint ? { endpoint: options.endpoint } : {},
-    anonymous: options.anonymous ?? false,
-    onRetry: (message) => context.logger.warn(message)
+  return ingestRange(context.source, context.db, options, {
+    concurrency: options.concurrency ?? DEFAULT_INGEST_CONCURRENCY,
+    rulesVersion: RULES_VERSION,
+    leaseMs: DEFAULT_LEASE_MS,
+    ...options.runUrl ? { runUrl: options.runUrl } : {},
+    logger: context.logger,
+    ...context.onProgress ? { onProgress: context.onProgress } : {}
   });
-  const concurrency = options.concurrency ?? 4;
-  return withDatabase(
-    options.databaseUrl,
-    context,
-    3,
-    (db) => ingestRange(source, db.pool, options, {
-      concurrency,
-      rulesVersion: RULES_VERSION,
-      leaseMs: DEFAULT_LEASE_MS,
-      ...options.runUrl ? { runUrl: options.runUrl } : {},
-      logger: context.logger,
-      ...context.onProgress ? { onProgress: context.onProgress } : {}
-    })
+}
+
+// actions/lib/openaq/source-url.ts
+init_errors();
+
+// actions/lib/openaq/source-folder.ts
+init_errors();
+import { readdir as readdir2, readFile, stat as stat2 } from "node:fs/promises";
+import { join as join3 } from "node:path";
+import { fileURLToPath } from "node:url";
+
+// actions/lib/openaq/object-name.ts
+var FETCH_NAME = /^(\d+)(_[^/]*)?\.ndjson(\.gz)?$/;
+var MAX_EPOCH_MS = 864e13;
+function parseObjectName(key) {
+  const name = key.slice(key.lastIndexOf("/") + 1);
+  const match = FETCH_NAME.exec(name);
+  if (match === null) return null;
+  const fetchedAt = Number(match[1]) * 1e3;
+  if (!(fetchedAt <= MAX_EPOCH_MS)) return null;
+  return { fetchedAt, name };
+}
+
+// actions/lib/openaq/source.ts
+function dateFoldersOf(span) {
+  const day = 864e5;
+  const folders = [];
+  if (span.end <= span.start) return folders;
+  for (let t = Math.floor(span.start / day) * day; t < span.end; t += day) {
+    folders.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return folders;
+}
+function layoutSource(storage, parseName) {
+  const folders = /* @__PURE__ */ new Map();
+  const reported = /* @__PURE__ */ new Set();
+  const folderListing = (folder) => {
+    let listing = folders.get(folder);
+    if (!listing) {
+      listing = storage.listFolder(folder).then((names) => {
+        const objects = [];
+        const skipped = [];
+        for (const name of names) {
+          const parsed = parseName(name);
+          if (parsed) objects.push({ key: `${folder}/${name}`, fetchedAt: parsed.fetchedAt });
+          else skipped.push(`${folder}/${name}`);
+        }
+        return { objects, skipped };
+      });
+      listing.catch(() => folders.delete(folder));
+      folders.set(folder, listing);
+    }
+    return listing;
+  };
+  return {
+    url: storage.url,
+    async list(span) {
+      const objects = [];
+      const skipped = [];
+      for (const folder of dateFoldersOf(span)) {
+        const listing = await folderListing(folder);
+        for (const object of listing.objects) {
+          if (object.fetchedAt >= span.start && object.fetchedAt < span.end) objects.push(object);
+        }
+        if (!reported.has(folder)) {
+          reported.add(folder);
+          skipped.push(...listing.skipped);
+        }
+      }
+      objects.sort(compareObjects);
+      return { objects, skipped };
+    },
+    read: (object) => storage.readObject(object.key)
+  };
+}
+function compareObjects(a5, b5) {
+  if (a5.fetchedAt !== b5.fetchedAt) return a5.fetchedAt - b5.fetchedAt;
+  return a5.key < b5.key ? -1 : a5.key > b5.key ? 1 : 0;
+}
+
+// actions/lib/openaq/source-folder.ts
+function folderSource(url) {
+  const root5 = folderOf(url);
+  return layoutSource(
+    {
+      url,
+      async listFolder(folder) {
+        try {
+          const entries = await readdir2(join3(root5, folder), { withFileTypes: true });
+          return entries.filter((e5) => e5.isFile() || e5.isSymbolicLink()).map((e5) => e5.name);
+        } catch (error3) {
+          if (error3.code === "ENOENT") {
+            if (await isFolder(root5)) return [];
+            throw new SourceError(
+              `cannot list ${join3(root5, folder)}: the source folder ${root5} does not exist`,
+              { cause: error3 }
+            );
+          }
+          throw new SourceError(`cannot list ${join3(root5, folder)}`, { cause: error3 });
+        }
+      },
+      async readObject(key) {
+        try {
+          return await readFile(join3(root5, key));
+        } catch (error3) {
+          throw new SourceError(`cannot read ${join3(root5, key)}`, { cause: error3 });
+        }
+      }
+    },
+    parseObjectName
   );
 }
-async function withDatabase(databaseUrl, context, maxConnections, work) {
-  const db = await openDatabase({
-    ...databaseUrl ? { databaseUrl } : {},
-    stateDir: context.stateDir ?? ".freshet",
-    logger: context.logger,
-    maxConnections
+function folderOf(url) {
+  try {
+    return fileURLToPath(url);
+  } catch (error3) {
+    throw new UsageError(
+      `${url} is not a local folder URL: give file:///path/to/realtime-gzipped`,
+      { cause: error3 }
+    );
+  }
+}
+async function isFolder(path6) {
+  try {
+    return (await stat2(path6)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+// actions/lib/openaq/source-s3.ts
+var import_client_s3 = __toESM(require_dist_cjs16(), 1);
+init_errors();
+
+// actions/lib/util/retry.ts
+var DEFAULT_RETRY = { attempts: 5, baseDelayMs: 200, maxDelayMs: 5e3 };
+async function withRetry(work, policy, isRetryable, onRetry) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work(attempt);
+    } catch (error3) {
+      if (attempt >= policy.attempts || !isRetryable(error3)) throw error3;
+      const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+      const delayMs = Math.round(ceiling / 2 + Math.random() * ceiling / 2);
+      onRetry?.(error3, attempt, delayMs);
+      await new Promise((resolve3) => setTimeout(resolve3, delayMs));
+    }
+  }
+}
+
+// actions/lib/openaq/source-s3.ts
+function s3Source(url, options = {}) {
+  const parsed = parseS3Url(url);
+  const client = new import_client_s3.S3Client({
+    region: options.region ?? "us-east-1",
+    ...options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {},
+    ...options.anonymous ? {
+      credentials: { accessKeyId: "", secretAccessKey: "" },
+      signer: { sign: async (request) => request }
+    } : {},
+    maxAttempts: 4,
+    requestHandler: {
+      connectionTimeout: 5e3,
+      // An idle timeout: it ends a request that hangs before its answer and a body that stalls
+      // midway. (The handler's `requestTimeout` only logs a warning unless told to throw, and stops
+      // watching once the headers arrive.)
+      socketTimeout: options.requestTimeoutMs ?? 3e4
+    }
   });
+  const policy = options.retry ?? DEFAULT_RETRY;
+  const retry = (what, work) => withRetry(
+    work,
+    policy,
+    isTransient,
+    (error3, attempt, delayMs) => options.onRetry?.(
+      `${what}: ${describe146(error3)} (attempt ${attempt}, retrying in ${delayMs} ms)`
+    )
+  );
+  return layoutSource(
+    {
+      url,
+      async listFolder(folder) {
+        const prefix = `${parsed.prefix}${folder}/`;
+        const names = [];
+        let token;
+        try {
+          do {
+            const page = await retry(
+              `listing s3://${parsed.bucket}/${prefix}`,
+              () => client.send(
+                new import_client_s3.ListObjectsV2Command({
+                  Bucket: parsed.bucket,
+                  Prefix: prefix,
+                  ContinuationToken: token
+                })
+              )
+            );
+            for (const item of page.Contents ?? []) {
+              if (item.Key) names.push(item.Key.slice(prefix.length));
+            }
+            token = page.IsTruncated ? page.NextContinuationToken : void 0;
+          } while (token);
+        } catch (error3) {
+          throw new SourceError(`cannot list s3://${parsed.bucket}/${prefix}`, { cause: error3 });
+        }
+        return names.filter((name) => !name.includes("/"));
+      },
+      async readObject(key) {
+        const fullKey = `${parsed.prefix}${key}`;
+        try {
+          return await retry(`reading s3://${parsed.bucket}/${fullKey}`, async () => {
+            const response = await client.send(
+              new import_client_s3.GetObjectCommand({ Bucket: parsed.bucket, Key: fullKey })
+            );
+            if (!response.Body)
+              throw new SourceError(`s3://${parsed.bucket}/${fullKey} has no body`);
+            return await response.Body.transformToByteArray();
+          });
+        } catch (error3) {
+          throw new SourceError(`cannot read s3://${parsed.bucket}/${fullKey}`, { cause: error3 });
+        }
+      }
+    },
+    parseObjectName
+  );
+}
+function parseS3Url(url) {
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
+  if (!match?.[1]) throw new UsageError(`not an S3 URL: ${url} (expected s3://bucket/prefix/)`);
+  const rest = match[2] ?? "";
+  return { bucket: match[1], prefix: rest === "" || rest.endsWith("/") ? rest : `${rest}/` };
+}
+function isTransient(error3) {
+  if (!(error3 instanceof Error)) return false;
+  const meta = error3.$metadata;
+  const status = meta?.httpStatusCode;
+  if (status !== void 0) return status >= 500 || status === 429 || status === 408;
+  return !(error3 instanceof FreshetError) || error3 instanceof SourceError;
+}
+function describe146(error3) {
+  return error3 instanceof Error ? `${error3.name}: ${error3.message}` : String(error3);
+}
+
+// actions/lib/openaq/source-url.ts
+function openSource(url, options = {}) {
+  if (url.startsWith("s3://")) return s3Source(url, options);
+  if (url.startsWith("file://")) return folderSource(url);
+  throw new UsageError(
+    `--source ${url} is not supported: give s3://bucket/prefix/ or file:///path/to/realtime-gzipped`
+  );
+}
+
+// actions/lib/state-dir.ts
+var DEFAULT_STATE_DIR = ".freshet";
+
+// node_modules/pg/esm/index.mjs
+var import_lib3 = __toESM(require_lib2(), 1);
+var Client2 = import_lib3.default.Client;
+var Pool = import_lib3.default.Pool;
+var Connection = import_lib3.default.Connection;
+var types = import_lib3.default.types;
+var Query = import_lib3.default.Query;
+var DatabaseError2 = import_lib3.default.DatabaseError;
+var escapeIdentifier = import_lib3.default.escapeIdentifier;
+var escapeLiteral = import_lib3.default.escapeLiteral;
+var Result = import_lib3.default.Result;
+var TypeOverrides = import_lib3.default.TypeOverrides;
+var defaults = import_lib3.default.defaults;
+var esm_default = import_lib3.default;
+
+// actions/lib/toar/migrate.ts
+init_errors();
+
+// actions/lib/toar/migrations/001-toar-schema.ts
+var toar_schema_default = (
+  /* sql */
+  `
+CREATE SCHEMA IF NOT EXISTS toar;
+
+CREATE TABLE toar.variables (
+  id          smallint PRIMARY KEY,
+  name        text NOT NULL UNIQUE,
+  longname    text NOT NULL,
+  units       text NOT NULL,
+  molar_mass  double precision
+);
+
+INSERT INTO toar.variables (id, name, longname, units, molar_mass) VALUES
+  (1, 'o3',    'ozone',                 'nmol mol-1', 48.00),
+  (2, 'no2',   'nitrogen dioxide',      'nmol mol-1', 46.01),
+  (3, 'so2',   'sulphur dioxide',       'nmol mol-1', 64.07),
+  (4, 'co',    'carbon monoxide',       'nmol mol-1', 28.01),
+  (5, 'pm2p5', 'particulate matter 2.5 micrometres', 'ug m-3', NULL),
+  (6, 'pm10',  'particulate matter 10 micrometres',  'ug m-3', NULL),
+  (7, 'bc',    'black carbon',          'ug m-3', NULL);
+
+-- A station is its coordinates rounded to 4 decimals. Its name, coordinates, city and country come
+-- from its earliest record (by fetch time, object key, line); name_source_* remember which record that
+-- was, so that loading objects in any order converges on the same content.
+CREATE TABLE toar.stationmeta_core (
+  id                   bigserial PRIMARY KEY,
+  codes                text[] NOT NULL DEFAULT '{}',
+  name                 text NOT NULL,
+  lat                  double precision NOT NULL,
+  lng                  double precision NOT NULL,
+  lat_key              numeric(9, 4) NOT NULL,
+  lng_key              numeric(9, 4) NOT NULL,
+  country              text NOT NULL DEFAULT '',
+  city                 text NOT NULL DEFAULT '',
+  additional_metadata  jsonb NOT NULL DEFAULT '{}',
+  name_source_fetched_at timestamptz NOT NULL,
+  name_source_key      text COLLATE "C" NOT NULL,
+  name_source_line     integer NOT NULL,
+  UNIQUE (lat_key, lng_key)
+);
+
+CREATE TABLE toar.timeseries (
+  id                   bigserial PRIMARY KEY,
+  station_id           bigint NOT NULL REFERENCES toar.stationmeta_core (id),
+  variable_id          smallint NOT NULL REFERENCES toar.variables (id),
+  averaging_minutes    integer NOT NULL CHECK (averaging_minutes > 0),
+  label                text NOT NULL DEFAULT '',
+  data_origin          text NOT NULL DEFAULT 'OpenAQ',
+  additional_metadata  jsonb NOT NULL DEFAULT '{}',
+  UNIQUE (station_id, variable_id, averaging_minutes)
+);
+
+CREATE SCHEMA IF NOT EXISTS ops;
+
+-- Every source object ever loaded: the key that toar.data rows point at (fetch-time precedence).
+CREATE TABLE ops.source_objects (
+  id          serial PRIMARY KEY,
+  key         text COLLATE "C" NOT NULL UNIQUE,
+  fetched_at  timestamptz NOT NULL,
+  loaded_at   timestamptz NOT NULL DEFAULT now(),
+  lines       integer NOT NULL DEFAULT 0,
+  accepted    integer NOT NULL DEFAULT 0,
+  rejected    integer NOT NULL DEFAULT 0
+);
+
+-- One row per (series, hour or sub-hour): the PRIMARY KEY is also the index that selects one
+-- series' window, whatever the size of the table. fillfactor leaves room for HOT updates, since every
+-- newer fetch rewrites the rows it repeats.
+CREATE TABLE toar.data (
+  timeseries_id  bigint NOT NULL REFERENCES toar.timeseries (id),
+  datetime       timestamptz NOT NULL,
+  value          double precision NOT NULL,
+  flags          smallint NOT NULL DEFAULT 0,
+  fetched_at     timestamptz NOT NULL,
+  object_id      integer NOT NULL REFERENCES ops.source_objects (id),
+  PRIMARY KEY (timeseries_id, datetime)
+) WITH (fillfactor = 85);
+
+CREATE TABLE ops.ingest_runs (
+  id                 bigserial PRIMARY KEY,
+  interval_start     timestamptz NOT NULL,
+  interval_end       timestamptz NOT NULL,
+  status             text NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+  started_at         timestamptz NOT NULL DEFAULT now(),
+  finished_at        timestamptz,
+  lease_until        timestamptz NOT NULL,
+  source             text NOT NULL,
+  rules_version      integer NOT NULL,
+  objects            integer NOT NULL DEFAULT 0,
+  objects_skipped    integer NOT NULL DEFAULT 0,
+  objects_failed     integer NOT NULL DEFAULT 0,
+  lines              integer NOT NULL DEFAULT 0,
+  accepted           integer NOT NULL DEFAULT 0,
+  rejected           integer NOT NULL DEFAULT 0,
+  rejected_by_reason jsonb NOT NULL DEFAULT '{}',
+  stations_created   integer NOT NULL DEFAULT 0,
+  series_created     integer NOT NULL DEFAULT 0,
+  rows_inserted      integer NOT NULL DEFAULT 0,
+  rows_updated       integer NOT NULL DEFAULT 0,
+  list_ms            integer,
+  load_ms            integer,
+  run_url            text,
+  error              text
+);
+CREATE INDEX ingest_runs_interval ON ops.ingest_runs (interval_start, started_at);
+
+CREATE TABLE ops.rejected_records (
+  object_key     text COLLATE "C" NOT NULL,
+  line           integer NOT NULL,
+  interval_start timestamptz NOT NULL,
+  reason         text NOT NULL,
+  message        text NOT NULL,
+  raw            text NOT NULL,
+  rejected_at    timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (object_key, line)
+);
+CREATE INDEX rejected_records_reason ON ops.rejected_records (reason);
+`
+);
+
+// actions/lib/toar/migrations/002-training-runs.ts
+var training_runs_default = (
+  /* sql */
+  `
+CREATE TABLE ops.training_runs (
+  -- 32 hex digits (a UUID's, as MLflow's run ids): unique across databases of one server, since a
+  -- run's read-only role (a cluster-wide name) is named after it.
+  id              text PRIMARY KEY CHECK (id ~ '^[0-9a-f]{32}$'),
+  experiment      text NOT NULL,
+  status          text NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+  tags            jsonb NOT NULL DEFAULT '{}',
+  project_ref     text NOT NULL,
+  project_commit  text,
+  entry_point     text NOT NULL,
+  command         text NOT NULL,
+  -- The entry point's parameters as given to the command, and what the project logged (params.json).
+  parameters      jsonb NOT NULL DEFAULT '{}',
+  params          jsonb,
+  metrics         jsonb,
+  variable        text NOT NULL,
+  station_id      bigint,
+  station_name    text,
+  station_key     text,
+  data_from       timestamptz,
+  data_to         timestamptz,
+  rows            integer,
+  table_sha256    text,
+  -- The feature table, when the project declares features: its columns and row count.
+  features        jsonb,
+  environment     jsonb NOT NULL DEFAULT '{}',
+  artifacts       jsonb NOT NULL DEFAULT '[]',
+  error           text,
+  started_at      timestamptz NOT NULL,
+  finished_at     timestamptz,
+  duration_ms     bigint
+);
+CREATE INDEX training_runs_experiment ON ops.training_runs (experiment, started_at DESC);
+CREATE INDEX training_runs_started ON ops.training_runs (started_at DESC);
+`
+);
+
+// actions/lib/toar/migrations/003-training-run-deadline.ts
+var training_run_deadline_default = (
+  /* sql */
+  `
+ALTER TABLE ops.training_runs ADD COLUMN deadline_at timestamptz;
+CREATE INDEX training_runs_running ON ops.training_runs (deadline_at) WHERE status = 'running';
+`
+);
+
+// actions/lib/toar/migrations/index.ts
+var MIGRATIONS = [
+  { version: 1, name: "toar-schema", sql: toar_schema_default },
+  { version: 2, name: "training-runs", sql: training_runs_default },
+  { version: 3, name: "training-run-deadline", sql: training_run_deadline_default }
+];
+
+// actions/lib/toar/migrate.ts
+var MIGRATION_LOCK = 7164001;
+async function migrate(client, logger2, migrations = MIGRATIONS) {
+  await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ops;
+      CREATE TABLE IF NOT EXISTS ops.schema_migrations (
+        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const { rows } = await client.query(
+      "SELECT version FROM ops.schema_migrations"
+    );
+    const applied = new Set(rows.map((r5) => r5.version));
+    const done = [];
+    for (const migration of migrations) {
+      if (applied.has(migration.version)) continue;
+      try {
+        await client.query("BEGIN");
+        await client.query(migration.sql);
+        await client.query("INSERT INTO ops.schema_migrations (version, name) VALUES ($1, $2)", [
+          migration.version,
+          migration.name
+        ]);
+        await client.query("COMMIT");
+      } catch (error3) {
+        await client.query("ROLLBACK").catch(() => {
+        });
+        throw new DatabaseError(
+          `migration ${migration.version} (${migration.name}) failed; nothing of it was applied`,
+          { cause: error3 }
+        );
+      }
+      logger2.info(`applied migration ${migration.version} ${migration.name}`);
+      done.push(migration.version);
+    }
+    return done;
+  } finally {
+    await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {
+    });
+  }
+}
+
+// actions/lib/toar/database.ts
+async function openDatabase(options) {
+  let url = options.databaseUrl;
+  let stopEmbedded = async () => {
+  };
+  let description = url ? redact(url) : "";
+  if (!url) {
+    const { startEmbeddedDatabase: startEmbeddedDatabase2 } = await Promise.resolve().then(() => (init_embedded(), embedded_exports));
+    const embedded = await startEmbeddedDatabase2({
+      stateDir: options.stateDir,
+      logger: options.logger
+    });
+    url = embedded.url;
+    stopEmbedded = embedded.stop;
+    description = `embedded PostgreSQL (${embedded.dataDir})`;
+  }
+  const pool = new esm_default.Pool({ connectionString: url, max: options.maxConnections ?? 4 });
+  pool.on("error", (error3) => options.logger.warn(`database connection lost: ${error3.message}`));
+  try {
+    const client = await pool.connect();
+    try {
+      await migrate(client, options.logger);
+    } finally {
+      client.release();
+    }
+  } catch (error3) {
+    await pool.end().catch(() => {
+    });
+    await stopEmbedded();
+    throw error3;
+  }
+  return {
+    pool,
+    url,
+    description,
+    close: async () => {
+      await pool.end();
+      await stopEmbedded();
+    }
+  };
+}
+function redact(url) {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparseable database URL)";
+  }
+}
+async function withDatabase(options, work) {
+  const db = await openDatabase(options);
   try {
     return await work(db);
   } finally {
     await db.close();
   }
+}
+
+// actions/wiring.ts
+function usingDatabase(settings, context, work, maxConnections = 1) {
+  return withDatabase(databaseOptions(settings, context, maxConnections), work);
+}
+function databaseOptions(settings, context, maxConnections) {
+  return {
+    ...settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : {},
+    stateDir: context.stateDir ?? DEFAULT_STATE_DIR,
+    logger: context.logger,
+    maxConnections
+  };
+}
+function sourceOf(settings, logger2) {
+  return openSource(settings.source, {
+    ...settings.region ? { region: settings.region } : {},
+    ...settings.endpoint ? { endpoint: settings.endpoint } : {},
+    anonymous: settings.anonymous ?? false,
+    onRetry: (message) => logger2.warn(message)
+  });
+}
+function ingestWith(settings, context) {
+  const source = sourceOf(settings, context.logger);
+  return usingDatabase(
+    settings,
+    context,
+    (db) => ingest(settings, {
+      source,
+      db: db.pool,
+      logger: context.logger,
+      ...context.onProgress ? { onProgress: context.onProgress } : {}
+    }),
+    3
+  );
 }
 
 // actions/ingest/main.ts
@@ -69063,7 +69085,7 @@ async function run() {
     const options = parseIngestInputs((name) => getInput(name), process.env);
     const range2 = { start: options.start, end: options.end };
     info(`Ingesting ${describeInterval(range2)} from ${options.source}`);
-    const report = await ingest(options, {
+    const report = await ingestWith(options, {
       logger: actionsLogger(core_exports),
       onProgress: (p3) => info(`[${p3.done}/${p3.total}] ${p3.label}`)
     });

@@ -1,12 +1,12 @@
-// The ingest glue's public face: what the command line and the actions call.
-import type pg from 'pg';
+// The ingest glue's public face: what the command line and the actions call. Everything it uses is
+// handed in (the source, the database, the logger); the shells wire them.
 import { UsageError } from '../errors.ts';
 import { planChunks, toMatrix } from '../interval/planner.ts';
 import { assertAlignedRange } from '../interval/range.ts';
 import type { IntervalAttempt } from '../interval/types.ts';
 import { RULES_VERSION } from '../openaq/rules.ts';
-import { openSource } from '../openaq/source-url.ts';
-import { type Database, openDatabase } from '../toar/database.ts';
+import type { Source } from '../openaq/source.ts';
+import type { DatabasePool } from '../toar/database.ts';
 import type { Logger } from '../util/logger.ts';
 import { ingestRange } from './ingest-range.ts';
 import type { IngestOptions, IngestReport, PlanMatrix, PlanOptions } from './types.ts';
@@ -19,63 +19,67 @@ export interface Progress {
   label: string;
 }
 
-export interface RunContext {
+/** The world an ingest works in. */
+export interface IngestContext {
+  /** Where the fetches come from. */
+  source: Source;
+  /** The TOAR database, migrated. */
+  db: DatabasePool;
   logger: Logger;
   onProgress?: (progress: Progress) => void;
-  /** Where the embedded database keeps its state when no URL is given (default `.freshet`). */
-  stateDir?: string;
+}
+
+/** The world a plan reads. */
+export interface PlanContext {
+  /** The database holding `ops.ingest_runs`, migrated. */
+  db: DatabasePool;
+  logger: Logger;
 }
 
 /** A `running` attempt is presumed dead after twice the ingest job's timeout (30 minutes). */
 export const DEFAULT_LEASE_MS = 2 * 30 * 60_000;
+
+/** Objects read and parsed ahead of the loader at once, unless told otherwise. */
+export const DEFAULT_INGEST_CONCURRENCY = 3;
 
 /**
  * Ingests every 10-minute interval of `[options.start, options.end)`. Never throws for a failed
  * object: failures are in the report (`objects_failed`, `failures`).
  *
  * @example
- * const report = await ingest({ source: 'file:///data/realtime-gzipped', start, end }, { logger });
+ * const report = await ingest({ start, end }, { source: openSource(url), db: database.pool, logger });
  */
-export async function ingest(options: IngestOptions, context: RunContext): Promise<IngestReport> {
+export async function ingest(
+  options: IngestOptions,
+  context: IngestContext,
+): Promise<IngestReport> {
   assertAlignedRange({ start: options.start, end: options.end });
-  const source = openSource(options.source, {
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    anonymous: options.anonymous ?? false,
-    onRetry: (message) => context.logger.warn(message),
+  return ingestRange(context.source, context.db, options, {
+    concurrency: options.concurrency ?? DEFAULT_INGEST_CONCURRENCY,
+    rulesVersion: RULES_VERSION,
+    leaseMs: DEFAULT_LEASE_MS,
+    ...(options.runUrl ? { runUrl: options.runUrl } : {}),
+    logger: context.logger,
+    ...(context.onProgress ? { onProgress: context.onProgress } : {}),
   });
-  const concurrency = options.concurrency ?? 4;
-  return withDatabase(options.databaseUrl, context, 3, (db) =>
-    ingestRange(source, db.pool, options, {
-      concurrency,
-      rulesVersion: RULES_VERSION,
-      leaseMs: DEFAULT_LEASE_MS,
-      ...(options.runUrl ? { runUrl: options.runUrl } : {}),
-      logger: context.logger,
-      ...(context.onProgress ? { onProgress: context.onProgress } : {}),
-    }),
-  );
 }
 
 /** Plans the chunks that are due, as the workflow's matrix. */
-export async function plan(options: PlanOptions, context: RunContext): Promise<PlanMatrix> {
+export async function plan(options: PlanOptions, context: PlanContext): Promise<PlanMatrix> {
   if (options.until !== undefined && options.until <= options.since) {
-    throw new UsageError('--until must be after --since');
+    throw new UsageError('until must be after since');
   }
-  return withDatabase(options.databaseUrl, context, 1, async (db) => {
-    const attempts = await readAttempts(db.pool, options.since, options.until ?? options.now);
-    const { databaseUrl: _databaseUrl, ...planner } = options;
-    return toMatrix(planChunks(attempts, { ...planner, rulesVersion: RULES_VERSION }));
-  });
+  const attempts = await readAttempts(context.db, options.since, options.until ?? options.now);
+  return toMatrix(planChunks(attempts, { ...options, rulesVersion: RULES_VERSION }));
 }
 
 /** Every attempt of the intervals starting in `[from, to)`. */
 export async function readAttempts(
-  pool: pg.Pool,
+  db: DatabasePool,
   from: number,
   to: number,
 ): Promise<IntervalAttempt[]> {
-  const { rows } = await pool.query<{
+  const { rows } = await db.query<{
     s: string;
     status: IntervalAttempt['status'];
     started: string;
@@ -97,24 +101,4 @@ export async function readAttempts(
     objects: r.objects,
     rulesVersion: r.rules_version,
   }));
-}
-
-/** Opens the database (the embedded one when no URL is given), runs `work`, closes it. */
-export async function withDatabase<T>(
-  databaseUrl: string | undefined,
-  context: RunContext,
-  maxConnections: number,
-  work: (db: Database) => Promise<T>,
-): Promise<T> {
-  const db = await openDatabase({
-    ...(databaseUrl ? { databaseUrl } : {}),
-    stateDir: context.stateDir ?? '.freshet',
-    logger: context.logger,
-    maxConnections,
-  });
-  try {
-    return await work(db);
-  } finally {
-    await db.close();
-  }
 }

@@ -1,9 +1,9 @@
-import type pg from 'pg';
 import { describeError } from '../errors.ts';
 import { formatInstant } from '../interval/instant.ts';
 import { intervalsOf } from '../interval/range.ts';
 import type { Interval } from '../interval/types.ts';
 import type { Source, SourceObject } from '../openaq/source.ts';
+import type { DatabasePool } from '../toar/database.ts';
 import { type LoadCounts, loadObjects, type ObjectBatch } from '../toar/load.ts';
 import type { Logger } from '../util/logger.ts';
 import { orderedMap } from '../util/ordered-map.ts';
@@ -57,7 +57,7 @@ type Parsed = { tally: IntervalTally; object: SourceObject } & (
 );
 
 /**
- * Ingests every 10-minute interval of `range` from `source` into the database behind `pool`, each
+ * Ingests every 10-minute interval of `range` from `source` into the database behind `db`, each
  * interval recorded as its own attempt in `ops.ingest_runs`.
  *
  * A pipeline: intervals are listed in order; objects are read and parsed `concurrency` at a time
@@ -73,7 +73,7 @@ type Parsed = { tally: IntervalTally; object: SourceObject } & (
  */
 export async function ingestRange(
   source: Source,
-  pool: pg.Pool,
+  db: DatabasePool,
   range: Interval,
   options: RangeOptions,
 ): Promise<IngestReport> {
@@ -84,7 +84,7 @@ export async function ingestRange(
 
   const finish = async (tally: IntervalTally) => {
     addTally(report, tally);
-    await recordFinish(pool, tally).catch((error) => {
+    await recordFinish(db, tally).catch((error) => {
       options.logger.error(
         `could not record the attempt of ${formatInstant(tally.interval.start)}: ${describeError(error)}`,
       );
@@ -114,7 +114,7 @@ export async function ingestRange(
 
   async function* tasks(): AsyncGenerator<Task> {
     for (const interval of intervals) {
-      const attemptId = await recordStart(pool, interval, source.url, options);
+      const attemptId = await recordStart(db, interval, source.url, options);
       const listStarted = performance.now();
       const tally: IntervalTally = {
         interval,
@@ -162,7 +162,7 @@ export async function ingestRange(
   const loadGroup = async (group: readonly (Parsed & { batch: ObjectBatch })[]) => {
     try {
       const counts = await loadWithConnection(
-        pool,
+        db,
         group.map((g) => g.batch),
         options.logger,
       );
@@ -237,7 +237,7 @@ export function emptyIngestReport(intervals = 0): IngestReport {
 
 /** Loads on a connection of its own; a connection that dies is dropped, never crashes the process. */
 async function loadWithConnection(
-  pool: pg.Pool,
+  pool: DatabasePool,
   batches: readonly ObjectBatch[],
   logger: Logger,
 ): Promise<LoadCounts> {
@@ -280,7 +280,7 @@ function addTally(report: IngestReport, tally: IntervalTally): void {
 }
 
 async function recordStart(
-  pool: pg.Pool,
+  pool: DatabasePool,
   interval: Interval,
   source: string,
   options: RangeOptions,
@@ -303,7 +303,7 @@ async function recordStart(
 }
 
 /** Records the outcome with a synchronous commit, which also makes the (asynchronous) loads durable. */
-async function recordFinish(pool: pg.Pool, tally: IntervalTally): Promise<void> {
+async function recordFinish(pool: DatabasePool, tally: IntervalTally): Promise<void> {
   const rejected = Object.values(tally.rejected).reduce((a, b) => a + b, 0);
   await pool.query(
     `UPDATE ops.ingest_runs SET

@@ -13,12 +13,10 @@ export interface SourceOptions {
 }
 
 /** `freshet ingest` / the ingest action: every 10-minute interval of `[start, end)`. */
-export interface IngestOptions extends SourceOptions {
+export interface IngestOptions {
   /** Aligned to 10 minutes, epoch ms. */
   start: number;
   end: number;
-  /** Omitted: the command line's embedded database. */
-  databaseUrl?: string;
   /** Recorded in `ops.ingest_runs` (the GitHub Actions run URL). */
   runUrl?: string;
   /** Objects loaded at once (default 3). */
@@ -52,11 +50,9 @@ export interface IngestReport {
 
 /**
  * `freshet plan` / the plan action: the planner's options (see {@link PlannerOptions}) but the rules
- * version, which is the running code's, and the database that holds `ops.ingest_runs`.
+ * version, which is the running code's.
  */
-export type PlanOptions = Omit<PlannerOptions, 'rulesVersion' | 'emptyRetryMs'> & {
-  databaseUrl?: string;
-};
+export type PlanOptions = Omit<PlannerOptions, 'rulesVersion' | 'emptyRetryMs'>;
 
 /** The matrix the workflow fans out over. */
 export interface PlanMatrix {
@@ -64,3 +60,15 @@ export interface PlanMatrix {
 }
 
 export type { Interval };
+
+/** What a shell reads for an ingest: where the fetches are, which database, and the run's options. */
+export interface IngestSettings extends IngestOptions, SourceOptions {
+  /** Omitted: the embedded database under the state folder. */
+  databaseUrl?: string;
+}
+
+/** What a shell reads for a plan: the planner's options and which database. */
+export type PlanSettings = PlanOptions & {
+  /** Omitted: the embedded database under the state folder. */
+  databaseUrl?: string;
+};

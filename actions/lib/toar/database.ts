@@ -2,6 +2,12 @@ import pg from 'pg';
 import type { Logger } from '../util/logger.ts';
 import { migrate } from './migrate.ts';
 
+/**
+ * What the library needs of the database: queries, and a connection of its own for a transaction or
+ * a COPY. A `pg.Pool` is one; tests may hand in anything shaped like it.
+ */
+export type DatabasePool = Pick<pg.Pool, 'query' | 'connect'>;
+
 /** A connection pool to the TOAR database, migrated, with its own way to close. */
 export interface Database {
   pool: pg.Pool;
@@ -70,5 +76,22 @@ export function redact(url: string): string {
     return parsed.toString();
   } catch {
     return '(unparseable database URL)';
+  }
+}
+
+/**
+ * Opens the database as {@link openDatabase} does, runs `work`, and closes it however `work` ends.
+ *
+ * @example await withDatabase({ databaseUrl, stateDir: '.freshet', logger }, (db) => readStatus(db.pool));
+ */
+export async function withDatabase<T>(
+  options: Parameters<typeof openDatabase>[0],
+  work: (db: Database) => Promise<T>,
+): Promise<T> {
+  const db = await openDatabase(options);
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
   }
 }

@@ -35119,92 +35119,6 @@ function getIDToken(aud) {
 // actions/train/main.ts
 init_errors();
 
-// actions/lib/github/action-inputs.ts
-init_errors();
-function inputLabel(name) {
-  return `input '${name}'`;
-}
-var ActionInputs = class {
-  #read;
-  #problems = [];
-  constructor(read) {
-    this.#read = read;
-  }
-  /** Every problem recorded so far. */
-  get problems() {
-    return this.#problems;
-  }
-  /** Records a problem found by the caller (one that relates several inputs, say). */
-  problem(message) {
-    this.#problems.push(message);
-  }
-  /** The input's text without surrounding space, or `fallback` when it is empty. */
-  text(name, fallback = "") {
-    const text = this.#read(name).trim();
-    return text === "" ? fallback : text;
-  }
-  /** The input's text; a problem saying `hint` when it is empty. */
-  required(name, hint) {
-    const text = this.text(name);
-    if (text === "") {
-      this.#problems.push(`${inputLabel(name)} is empty: ${hint}`);
-      return void 0;
-    }
-    return text;
-  }
-  /**
-   * Parses the input (or `fallback` when it is empty) with a library parser, recording its
-   * UsageError's problems. With an empty fallback, an empty input is a problem.
-   */
-  parse(name, fallback, parser) {
-    const text = this.text(name, fallback);
-    try {
-      return parser(text, inputLabel(name));
-    } catch (error2) {
-      if (!(error2 instanceof UsageError)) throw error2;
-      this.#problems.push(...error2.problems);
-      return void 0;
-    }
-  }
-  /** Like {@link ActionInputs.parse}, but an empty input is simply absent. */
-  optional(name, parser) {
-    return this.text(name) === "" ? void 0 : this.parse(name, "", parser);
-  }
-  /** A whole number from `min` to `max`, `fallback` when empty. */
-  integer(name, fallback, bounds) {
-    const text = this.text(name, String(fallback));
-    const value = /^[+]?\d+$/.test(text) ? Number(text) : Number.NaN;
-    if (!Number.isSafeInteger(value) || value < bounds.min || value > bounds.max) {
-      this.#problems.push(
-        `${inputLabel(name)} ${JSON.stringify(text)} is not a whole number from ${bounds.min} to ${bounds.max}` + (bounds.why ? ` (${bounds.why})` : "")
-      );
-      return void 0;
-    }
-    return value;
-  }
-  /**
-   * A boolean as YAML 1.2's core schema writes one (`true`, `True`, `TRUE`, `false`, …), the same
-   * set `core.getBooleanInput` accepts; `fallback` when empty.
-   */
-  boolean(name, fallback) {
-    const text = this.text(name);
-    if (text === "") return fallback;
-    if (["true", "True", "TRUE"].includes(text)) return true;
-    if (["false", "False", "FALSE"].includes(text)) return false;
-    this.#problems.push(
-      `${inputLabel(name)} ${JSON.stringify(text)} is not a boolean: use true or false`
-    );
-    return void 0;
-  }
-  /**
-   * Throws one UsageError listing every problem recorded; returns normally when there is none, after
-   * which every getter's value that had no problem is defined.
-   */
-  finish() {
-    if (this.#problems.length > 0) throw new UsageError(this.#problems);
-  }
-};
-
 // actions/lib/github/actions-logger.ts
 function actionsLogger(log) {
   return {
@@ -35212,21 +35126,6 @@ function actionsLogger(log) {
     warn: (message) => log.info(`warning: ${message}`),
     error: (message) => log.info(`error: ${message}`)
   };
-}
-
-// actions/lib/github/database-url.ts
-function readDatabaseUrl(inputs, name = "database-url") {
-  const url = inputs.required(
-    name,
-    `set the repository secret DATABASE_URL and pass ${name}: \${{ secrets.DATABASE_URL }}`
-  );
-  if (url !== void 0 && !/^postgres(?:ql)?:\/\/./i.test(url)) {
-    inputs.problem(
-      `${inputLabel(name)} is not a postgres:// or postgresql:// URL (its value is not shown: it is a secret)`
-    );
-    return void 0;
-  }
-  return url;
 }
 
 // actions/lib/github/failure-message.ts
@@ -36991,14 +36890,6 @@ function renderSkippedSummary(check, context) {
   ].join("\n\n").concat("\n");
 }
 
-// actions/lib/github/workflow-run.ts
-function workflowRunUrl(env) {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-  if (!server || !repository || !runId) return void 0;
-  const attempt2 = env.GITHUB_RUN_ATTEMPT ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : "";
-  return `${server.replace(/\/+$/, "")}/${repository}/actions/runs/${runId}${attempt2}`;
-}
-
 // actions/lib/training/run-predictions.ts
 init_errors();
 import { readFile as readFile3 } from "node:fs/promises";
@@ -38661,7 +38552,119 @@ async function install(plan, run2) {
   };
 }
 
-// actions/train/main.ts
+// actions/train/inputs.ts
+init_errors();
+
+// actions/lib/github/action-inputs.ts
+init_errors();
+function inputLabel(name) {
+  return `input '${name}'`;
+}
+var ActionInputs = class {
+  #read;
+  #problems = [];
+  constructor(read) {
+    this.#read = read;
+  }
+  /** Every problem recorded so far. */
+  get problems() {
+    return this.#problems;
+  }
+  /** Records a problem found by the caller (one that relates several inputs, say). */
+  problem(message) {
+    this.#problems.push(message);
+  }
+  /** The input's text without surrounding space, or `fallback` when it is empty. */
+  text(name, fallback = "") {
+    const text = this.#read(name).trim();
+    return text === "" ? fallback : text;
+  }
+  /** The input's text; a problem saying `hint` when it is empty. */
+  required(name, hint) {
+    const text = this.text(name);
+    if (text === "") {
+      this.#problems.push(`${inputLabel(name)} is empty: ${hint}`);
+      return void 0;
+    }
+    return text;
+  }
+  /**
+   * Parses the input (or `fallback` when it is empty) with a library parser, recording its
+   * UsageError's problems. With an empty fallback, an empty input is a problem.
+   */
+  parse(name, fallback, parser) {
+    const text = this.text(name, fallback);
+    try {
+      return parser(text, inputLabel(name));
+    } catch (error2) {
+      if (!(error2 instanceof UsageError)) throw error2;
+      this.#problems.push(...error2.problems);
+      return void 0;
+    }
+  }
+  /** Like {@link ActionInputs.parse}, but an empty input is simply absent. */
+  optional(name, parser) {
+    return this.text(name) === "" ? void 0 : this.parse(name, "", parser);
+  }
+  /** A whole number from `min` to `max`, `fallback` when empty. */
+  integer(name, fallback, bounds) {
+    const text = this.text(name, String(fallback));
+    const value = /^[+]?\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < bounds.min || value > bounds.max) {
+      this.#problems.push(
+        `${inputLabel(name)} ${JSON.stringify(text)} is not a whole number from ${bounds.min} to ${bounds.max}` + (bounds.why ? ` (${bounds.why})` : "")
+      );
+      return void 0;
+    }
+    return value;
+  }
+  /**
+   * A boolean as YAML 1.2's core schema writes one (`true`, `True`, `TRUE`, `false`, …), the same
+   * set `core.getBooleanInput` accepts; `fallback` when empty.
+   */
+  boolean(name, fallback) {
+    const text = this.text(name);
+    if (text === "") return fallback;
+    if (["true", "True", "TRUE"].includes(text)) return true;
+    if (["false", "False", "FALSE"].includes(text)) return false;
+    this.#problems.push(
+      `${inputLabel(name)} ${JSON.stringify(text)} is not a boolean: use true or false`
+    );
+    return void 0;
+  }
+  /**
+   * Throws one UsageError listing every problem recorded; returns normally when there is none, after
+   * which every getter's value that had no problem is defined.
+   */
+  finish() {
+    if (this.#problems.length > 0) throw new UsageError(this.#problems);
+  }
+};
+
+// actions/lib/github/database-url.ts
+function readDatabaseUrl(inputs, name = "database-url") {
+  const url = inputs.required(
+    name,
+    `set the repository secret DATABASE_URL and pass ${name}: \${{ secrets.DATABASE_URL }}`
+  );
+  if (url !== void 0 && !/^postgres(?:ql)?:\/\/./i.test(url)) {
+    inputs.problem(
+      `${inputLabel(name)} is not a postgres:// or postgresql:// URL (its value is not shown: it is a secret)`
+    );
+    return void 0;
+  }
+  return url;
+}
+
+// actions/lib/github/workflow-run.ts
+function workflowRunUrl(env) {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
+  if (!server || !repository || !runId) return void 0;
+  const attempt2 = env.GITHUB_RUN_ATTEMPT ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : "";
+  return `${server.replace(/\/+$/, "")}/${repository}/actions/runs/${runId}${attempt2}`;
+}
+
+// actions/train/inputs.ts
 var TRAIN_INPUT_DEFAULTS = {
   "entry-point": "main",
   timeout: formatDuration(DEFAULT_TRAINING_TIMEOUT_MS),
@@ -38757,6 +38760,8 @@ function parseTrainInputs(read, env) {
     stateDir
   };
 }
+
+// actions/train/main.ts
 function trainOutputs(outcome) {
   if (outcome.kind !== "ran") {
     return {

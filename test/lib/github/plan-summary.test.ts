@@ -5,7 +5,6 @@ import type { PlanOptions } from '../../../actions/lib/ingest/types.ts';
 const T0 = Date.UTC(2018, 5, 7);
 const HOUR = 3_600_000;
 const options: PlanOptions = {
-  databaseUrl: 'postgres://x',
   since: T0,
   chunkMs: HOUR,
   reprocess: 'missing',

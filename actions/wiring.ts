@@ -1,0 +1,90 @@
+// The shells' wiring (DESIGN.md, Layout): settings read from flags, action inputs or a benchmark's
+// constants become the objects the library takes — the source, the database (the embedded one when
+// no URL is given), the logger. The library opens nothing itself; the command line, each action,
+// bench/ and the tests come through here.
+
+import type { Progress } from './lib/ingest/index.ts';
+import { ingest, plan } from './lib/ingest/index.ts';
+import type { IngestReport, IngestSettings, PlanMatrix, PlanSettings } from './lib/ingest/types.ts';
+import type { Source } from './lib/openaq/source.ts';
+import { openSource } from './lib/openaq/source-url.ts';
+import { DEFAULT_STATE_DIR } from './lib/state-dir.ts';
+import { type Database, openDatabase, withDatabase } from './lib/toar/database.ts';
+import type { Logger } from './lib/util/logger.ts';
+
+/** What every shell has: where messages go and where the embedded database lives. */
+export interface ShellContext {
+  readonly logger: Logger;
+  /** The state folder (default `.freshet` of the working directory). */
+  readonly stateDir?: string;
+}
+
+/** The database the settings name, else the embedded one under the state folder; migrated. */
+export function connectDatabase(
+  settings: { readonly databaseUrl?: string | undefined },
+  context: ShellContext,
+  maxConnections = 1,
+): Promise<Database> {
+  return openDatabase(databaseOptions(settings, context, maxConnections));
+}
+
+/** Runs `work` with the database the settings name (see {@link connectDatabase}), then closes it. */
+export function usingDatabase<T>(
+  settings: { readonly databaseUrl?: string | undefined },
+  context: ShellContext,
+  work: (db: Database) => Promise<T>,
+  maxConnections = 1,
+): Promise<T> {
+  return withDatabase(databaseOptions(settings, context, maxConnections), work);
+}
+
+function databaseOptions(
+  settings: { readonly databaseUrl?: string | undefined },
+  context: ShellContext,
+  maxConnections: number,
+) {
+  return {
+    ...(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : {}),
+    stateDir: context.stateDir ?? DEFAULT_STATE_DIR,
+    logger: context.logger,
+    maxConnections,
+  };
+}
+
+/** The Source the settings name, its retries logged as warnings. */
+export function sourceOf(settings: IngestSettings, logger: Logger): Source {
+  return openSource(settings.source, {
+    ...(settings.region ? { region: settings.region } : {}),
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    anonymous: settings.anonymous ?? false,
+    onRetry: (message) => logger.warn(message),
+  });
+}
+
+/** Ingests as the settings say: their source into their database. */
+export function ingestWith(
+  settings: IngestSettings,
+  context: ShellContext & { readonly onProgress?: (progress: Progress) => void },
+): Promise<IngestReport> {
+  const source = sourceOf(settings, context.logger);
+  return usingDatabase(
+    settings,
+    context,
+    (db) =>
+      ingest(settings, {
+        source,
+        db: db.pool,
+        logger: context.logger,
+        ...(context.onProgress ? { onProgress: context.onProgress } : {}),
+      }),
+    3,
+  );
+}
+
+/** Plans as the settings say, from their database's `ops.ingest_runs`. */
+export function planWith(settings: PlanSettings, context: ShellContext): Promise<PlanMatrix> {
+  const { databaseUrl: _databaseUrl, ...options } = settings;
+  return usingDatabase(settings, context, (db) =>
+    plan(options, { db: db.pool, logger: context.logger }),
+  );
+}
