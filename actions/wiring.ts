@@ -17,6 +17,8 @@ export interface ShellContext {
   readonly logger: Logger;
   /** The state folder (default `.freshet` of the working directory). */
   readonly stateDir?: string;
+  /** Where the embedded PostgreSQL's own log goes (default: nowhere). */
+  readonly serverLog?: (message: string) => void;
 }
 
 /** The database the settings name, else the embedded one under the state folder; migrated. */
@@ -48,6 +50,7 @@ function databaseOptions(
     stateDir: context.stateDir ?? DEFAULT_STATE_DIR,
     logger: context.logger,
     maxConnections,
+    ...(context.serverLog ? { serverLog: context.serverLog } : {}),
   };
 }
 

@@ -64458,9 +64458,7 @@ async function startEmbeddedDatabase(options) {
     persistent: true,
     createPostgresUser: isRoot,
     postgresFlags: Object.entries(settings).flatMap(([k5, v]) => ["-c", `${k5}=${v}`]),
-    onLog: (m3) => {
-      if (process.env.FRESHET_POSTGRES_LOG) process.stderr.write(`[postgres] ${m3}`);
-    },
+    onLog: (m3) => options.serverLog?.(m3),
     onError: (error3) => options.logger.warn(`embedded PostgreSQL: ${String(error3)}`)
   });
   try {
@@ -68935,7 +68933,8 @@ async function openDatabase(options) {
     const { startEmbeddedDatabase: startEmbeddedDatabase2 } = await Promise.resolve().then(() => (init_embedded(), embedded_exports));
     const embedded = await startEmbeddedDatabase2({
       stateDir: options.stateDir,
-      logger: options.logger
+      logger: options.logger,
+      ...options.serverLog ? { serverLog: options.serverLog } : {}
     });
     url = embedded.url;
     stopEmbedded = embedded.stop;
@@ -68943,10 +68942,11 @@ async function openDatabase(options) {
   }
   const pool = new esm_default.Pool({ connectionString: url, max: options.maxConnections ?? 4 });
   pool.on("error", (error3) => options.logger.warn(`database connection lost: ${error3.message}`));
+  let applied;
   try {
     const client = await pool.connect();
     try {
-      await migrate(client, options.logger);
+      applied = await migrate(client, options.logger);
     } finally {
       client.release();
     }
@@ -68960,6 +68960,7 @@ async function openDatabase(options) {
     pool,
     url,
     description,
+    applied,
     close: async () => {
       await pool.end();
       await stopEmbedded();
@@ -68993,7 +68994,8 @@ function databaseOptions(settings, context, maxConnections) {
     ...settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : {},
     stateDir: context.stateDir ?? DEFAULT_STATE_DIR,
     logger: context.logger,
-    maxConnections
+    maxConnections,
+    ...context.serverLog ? { serverLog: context.serverLog } : {}
   };
 }
 function sourceOf(settings, logger2) {

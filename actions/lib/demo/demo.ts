@@ -4,22 +4,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type pg from 'pg';
-import { ingestRange } from '../ingest/ingest-range.ts';
-import { RULES_VERSION } from '../openaq/rules.ts';
+import { pathToFileURL } from 'node:url';
+import { ingest } from '../ingest/index.ts';
 import { folderSource } from '../openaq/source-folder.ts';
 import { generateFetches } from '../openaq/synthetic.ts';
-import { openDatabase } from '../toar/database.ts';
+import type { DatabasePool } from '../toar/database.ts';
 import { runTraining } from '../training/runner.ts';
 import type { Logger } from '../util/logger.ts';
 
 const DAY_MS = 86_400_000;
-
-/** The example project trained each day. */
-export const DEMO_PROJECT = fileURLToPath(
-  new URL('../../../training/ozone-forest', import.meta.url),
-);
 
 /** Hours of a station's ozone before the demo trains on it (lags of a day, then train and test rows). */
 export const DEMO_MIN_HOURS = 6 * 24;
@@ -28,8 +21,20 @@ export interface DemoOptions {
   days: number;
   stations: number;
   start: number;
-  databaseUrl?: string;
+  /** The training project trained each day (the shell passes the example, training/ozone-forest). */
+  project: string;
+  /** Where training runs keep their artifacts. */
   stateDir: string;
+}
+
+/** The world the demo works in: its database and where its messages and rows go. */
+export interface DemoContext {
+  /** The TOAR database, migrated. */
+  db: DatabasePool;
+  /** The same database's URL, handed to the training project's command. */
+  databaseUrl: string;
+  logger: Logger;
+  onDay: (day: DemoDay) => void;
 }
 
 /** One day of the demo, as its summary row shows it. */
@@ -56,18 +61,9 @@ export interface DemoDay {
  * Generates `days` of fetches into a temporary folder, then ingests and trains day by day, calling
  * `onDay` with each day's row as soon as it is done. Returns whether every day went through.
  */
-export async function runDemo(
-  options: DemoOptions,
-  context: { logger: Logger; onDay: (day: DemoDay) => void },
-): Promise<boolean> {
-  const { logger } = context;
+export async function runDemo(options: DemoOptions, context: DemoContext): Promise<boolean> {
+  const { logger, db } = context;
   const dir = await mkdtemp(join(tmpdir(), 'freshet-demo-'));
-  const db = await openDatabase({
-    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-    stateDir: options.stateDir,
-    logger,
-    maxConnections: 3,
-  });
   let ok = true;
   try {
     logger.info(`generating ${options.days} days of fetches in ${dir}`);
@@ -82,19 +78,12 @@ export async function runDemo(
     let station: string | undefined;
     for (let day = 0; day < options.days; day++) {
       const dayStart = options.start + day * DAY_MS;
-      const report = await ingestRange(
-        source,
-        db.pool,
-        { start: dayStart, end: dayStart + DAY_MS },
-        {
-          concurrency: 4,
-          rulesVersion: RULES_VERSION,
-          leaseMs: 60 * 60_000,
-          logger,
-        },
+      const report = await ingest(
+        { start: dayStart, end: dayStart + DAY_MS, concurrency: 4 },
+        { source, db, logger },
       );
       ok &&= report.objects_failed === 0;
-      station ??= await busiestOzoneStation(db.pool);
+      station ??= await busiestOzoneStation(db);
       const row: DemoDay = {
         day: new Date(dayStart).toISOString().slice(0, 10),
         objects: report.objects,
@@ -105,13 +94,13 @@ export async function runDemo(
       };
       if (station) {
         const until = dayStart + DAY_MS;
-        const hours = await ozoneHours(db.pool, station, until);
+        const hours = await ozoneHours(db, station, until);
         row.training = { station, hours, status: 'waiting' };
         if (hours >= DEMO_MIN_HOURS) {
           const result = await runTraining(
             {
-              project: DEMO_PROJECT,
-              databaseUrl: db.url,
+              project: options.project,
+              databaseUrl: context.databaseUrl,
               selection: {
                 station,
                 from: new Date(options.start - DAY_MS).toISOString(),
@@ -137,13 +126,12 @@ export async function runDemo(
     }
     return ok;
   } finally {
-    await db.close();
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 /** The station (as `LAT,LNG`) with the most hourly ozone rows: the one the demo trains on. */
-async function busiestOzoneStation(pool: pg.Pool): Promise<string | undefined> {
+async function busiestOzoneStation(pool: DatabasePool): Promise<string | undefined> {
   const { rows } = await pool.query<{ station: string }>(`
     SELECT trim_scale(s.lat_key)::text || ',' || trim_scale(s.lng_key)::text AS station
     FROM toar.timeseries t
@@ -157,7 +145,7 @@ async function busiestOzoneStation(pool: pg.Pool): Promise<string | undefined> {
 }
 
 /** Hours with unflagged ozone at `station` before `until`. */
-async function ozoneHours(pool: pg.Pool, station: string, until: number): Promise<number> {
+async function ozoneHours(pool: DatabasePool, station: string, until: number): Promise<number> {
   const [lat, lng] = station.split(',');
   const { rows } = await pool.query<{ n: number }>(
     `SELECT count(DISTINCT date_trunc('hour', d.datetime, 'UTC'))::integer AS n

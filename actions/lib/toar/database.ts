@@ -15,6 +15,8 @@ export interface Database {
   url: string;
   /** Where it is (for messages; never logged with its password). */
   description: string;
+  /** The migrations this opening applied (none when the schema was up to date). */
+  applied: number[];
   close(): Promise<void>;
 }
 
@@ -27,6 +29,8 @@ export async function openDatabase(options: {
   stateDir: string;
   logger: Logger;
   maxConnections?: number;
+  /** Where the embedded server's own log goes (default: nowhere). */
+  serverLog?: (message: string) => void;
 }): Promise<Database> {
   let url = options.databaseUrl;
   let stopEmbedded = async () => {};
@@ -37,6 +41,7 @@ export async function openDatabase(options: {
     const embedded = await startEmbeddedDatabase({
       stateDir: options.stateDir,
       logger: options.logger,
+      ...(options.serverLog ? { serverLog: options.serverLog } : {}),
     });
     url = embedded.url;
     stopEmbedded = embedded.stop;
@@ -45,10 +50,11 @@ export async function openDatabase(options: {
   const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 4 });
   // A server that goes away must not crash the process: the query in flight fails instead.
   pool.on('error', (error) => options.logger.warn(`database connection lost: ${error.message}`));
+  let applied: number[];
   try {
     const client = await pool.connect();
     try {
-      await migrate(client, options.logger);
+      applied = await migrate(client, options.logger);
     } finally {
       client.release();
     }
@@ -61,6 +67,7 @@ export async function openDatabase(options: {
     pool,
     url,
     description,
+    applied,
     close: async () => {
       await pool.end();
       await stopEmbedded();

@@ -41,6 +41,8 @@ export async function startEmbeddedDatabase(options: {
   logger: Logger;
   /** Extra server settings (`-c name=value`). */
   settings?: Record<string, string>;
+  /** Where the server's own log goes (default: nowhere); for diagnosing the embedded database. */
+  serverLog?: (message: string) => void;
 }): Promise<EmbeddedDatabase> {
   const stateDir = resolve(options.stateDir);
   await mkdir(stateDir, { recursive: true });
@@ -66,10 +68,7 @@ export async function startEmbeddedDatabase(options: {
     persistent: true,
     createPostgresUser: isRoot,
     postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
-    onLog: (m: string) => {
-      // The server's own log, for diagnosing the embedded database (FRESHET_POSTGRES_LOG=1).
-      if (process.env.FRESHET_POSTGRES_LOG) process.stderr.write(`[postgres] ${m}`);
-    },
+    onLog: (m: string) => options.serverLog?.(m),
     onError: (error: unknown) => options.logger.warn(`embedded PostgreSQL: ${String(error)}`),
   });
   try {

@@ -24559,9 +24559,7 @@ async function startEmbeddedDatabase(options) {
     persistent: true,
     createPostgresUser: isRoot,
     postgresFlags: Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`]),
-    onLog: (m) => {
-      if (process.env.FRESHET_POSTGRES_LOG) process.stderr.write(`[postgres] ${m}`);
-    },
+    onLog: (m) => options.serverLog?.(m),
     onError: (error2) => options.logger.warn(`embedded PostgreSQL: ${String(error2)}`)
   });
   try {
@@ -35650,7 +35648,8 @@ async function openDatabase(options) {
     const { startEmbeddedDatabase: startEmbeddedDatabase2 } = await Promise.resolve().then(() => (init_embedded(), embedded_exports));
     const embedded = await startEmbeddedDatabase2({
       stateDir: options.stateDir,
-      logger: options.logger
+      logger: options.logger,
+      ...options.serverLog ? { serverLog: options.serverLog } : {}
     });
     url = embedded.url;
     stopEmbedded = embedded.stop;
@@ -35658,10 +35657,11 @@ async function openDatabase(options) {
   }
   const pool = new esm_default.Pool({ connectionString: url, max: options.maxConnections ?? 4 });
   pool.on("error", (error2) => options.logger.warn(`database connection lost: ${error2.message}`));
+  let applied;
   try {
     const client = await pool.connect();
     try {
-      await migrate(client, options.logger);
+      applied = await migrate(client, options.logger);
     } finally {
       client.release();
     }
@@ -35675,6 +35675,7 @@ async function openDatabase(options) {
     pool,
     url,
     description,
+    applied,
     close: async () => {
       await pool.end();
       await stopEmbedded();

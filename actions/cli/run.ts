@@ -1,0 +1,234 @@
+// The `freshet` command: argv → one parsed command → one library call through the shells' wiring →
+// output. It translates; the library decides. Importable: tests call run() with their own shell.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type DemoDay, runDemo } from '../lib/demo/demo.ts';
+import { formatDemoDay, formatDemoHeader, formatDemoNotes } from '../lib/demo/demo-format.ts';
+import { describeError, UsageError } from '../lib/errors.ts';
+import { formatIngestReport, formatStatus, ingestCountsJson } from '../lib/ingest/report-format.ts';
+import { readStatus } from '../lib/ingest/status.ts';
+import { DEFAULT_STATE_DIR } from '../lib/state-dir.ts';
+import { runTraining } from '../lib/training/runner.ts';
+import { compareRuns, listRuns, readRunPair } from '../lib/training/runs.ts';
+import {
+  formatRunComparison,
+  formatRunsTable,
+  formatTrainingResult,
+  runToJson,
+  trainingResultJson,
+} from '../lib/training/runs-format.ts';
+import { type Logger, stderrLogger } from '../lib/util/logger.ts';
+import { abortOnSignals } from '../signals.ts';
+import { ingestWith, planWith, type ShellContext, usingDatabase } from '../wiring.ts';
+import { helpText } from './help.ts';
+import { type Command, parseCommandLine } from './parse.ts';
+import { progressReporter } from './progress.ts';
+
+/** The example project `freshet demo` (and so `npm start`) trains each day. */
+export const DEMO_PROJECT = fileURLToPath(new URL('../../training/ozone-forest', import.meta.url));
+
+/** Everything the command line reads from and writes to, so that tests can hand in their own. */
+export interface CliShell {
+  /** DATABASE_URL, FRESHET_START, FRESHET_SOURCE, FRESHET_POSTGRES_LOG. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The clock, epoch ms. */
+  readonly now: () => number;
+  /** A line of results (stdout). */
+  readonly out: (line: string) => void;
+  /** Messages (stderr). */
+  readonly logger: Logger;
+  /** Where progress is drawn (stderr). */
+  readonly progress: NodeJS.WriteStream;
+  /** The state folder: the embedded database, runs' artifacts. */
+  readonly stateDir: string;
+}
+
+/** The process's own shell: its environment and clock, stdout and stderr, `.freshet` of the working directory. */
+export function processShell(): CliShell {
+  return {
+    env: process.env,
+    now: Date.now,
+    out: (line) => process.stdout.write(`${line}\n`),
+    logger: stderrLogger,
+    progress: process.stderr,
+    stateDir: resolve(DEFAULT_STATE_DIR),
+  };
+}
+
+/**
+ * Runs one command; resolves to the process exit status: 0 success, 1 a failed object or training
+ * run, 2 a usage error (every problem listed).
+ *
+ * @example process.exitCode = await run(['status', '--json'], processShell());
+ */
+export async function run(
+  argv: readonly string[],
+  shell: CliShell = processShell(),
+): Promise<number> {
+  let command: Command;
+  try {
+    command = parseCommandLine(argv, { ...shell.env, now: shell.now() });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      for (const problem of error.problems) shell.logger.error(problem);
+      return 2;
+    }
+    throw error;
+  }
+  try {
+    return await execute(command, shell);
+  } catch (error) {
+    shell.logger.error(describeError(error));
+    return error instanceof UsageError ? 2 : 1;
+  }
+}
+
+function contextOf(shell: CliShell): ShellContext {
+  const serverLog = shell.env.FRESHET_POSTGRES_LOG
+    ? (message: string) => shell.progress.write(`[postgres] ${message}`)
+    : undefined;
+  return {
+    logger: shell.logger,
+    stateDir: shell.stateDir,
+    ...(serverLog ? { serverLog } : {}),
+  };
+}
+
+async function execute(command: Command, shell: CliShell): Promise<number> {
+  const { out } = shell;
+  const context = contextOf(shell);
+  switch (command.name) {
+    case 'help':
+      out(helpText(command.topic));
+      return 0;
+    case 'ingest': {
+      const progress = progressReporter(shell.progress);
+      const { name: _name, json, ...settings } = command;
+      const report = await ingestWith(settings, { ...context, onProgress: progress.update });
+      progress.end();
+      out(json ? ingestCountsJson(report) : formatIngestReport(report));
+      return report.objects_failed > 0 ? 1 : 0;
+    }
+    case 'plan': {
+      const { name: _name, ...settings } = command;
+      out(JSON.stringify(await planWith(settings, context)));
+      return 0;
+    }
+    case 'status': {
+      const status = await usingDatabase(command, context, (db) => readStatus(db.pool));
+      out(command.json ? JSON.stringify(status) : formatStatus(status));
+      return 0;
+    }
+    case 'migrate': {
+      const applied = await usingDatabase(command, context, async (db) => db.applied);
+      out(applied.length ? `applied ${applied.join(', ')}` : 'the schema is up to date');
+      return 0;
+    }
+    case 'generate-fetches': {
+      const { generateFetches } = await import('../lib/openaq/synthetic.ts');
+      const result = await generateFetches({
+        outDir: command.out,
+        start: command.start,
+        days: command.days,
+        stations: command.stations,
+        seed: command.seed,
+      });
+      out(
+        `wrote ${result.objects} objects, ${result.records} records, ${result.bytes} bytes under ${result.dir}`,
+      );
+      return 0;
+    }
+    case 'demo':
+      return demo(command, shell, context);
+    case 'train':
+      return train(command, shell, context);
+    case 'runs': {
+      const runs = await usingDatabase(command, context, (db) => listRuns(db.pool, command));
+      out(command.json ? JSON.stringify(runs.map(runToJson)) : formatRunsTable(runs));
+      return 0;
+    }
+    case 'runs-compare': {
+      const [a, b] = await usingDatabase(command, context, (db) =>
+        readRunPair(db.pool, command.a, command.b),
+      );
+      const comparison = compareRuns(a, b);
+      out(
+        command.json
+          ? JSON.stringify({ ...comparison, a: runToJson(a), b: runToJson(b) })
+          : formatRunComparison(comparison),
+      );
+      return 0;
+    }
+  }
+}
+
+async function train(
+  command: Extract<Command, { name: 'train' }>,
+  shell: CliShell,
+  context: ShellContext,
+): Promise<number> {
+  // Ctrl-C stops the project's command (its whole process group) and records the run as failed.
+  const result = await abortOnSignals((signal) =>
+    runTraining(
+      {
+        project: command.project,
+        ...(command.entryPoint ? { entryPoint: command.entryPoint } : {}),
+        parameters: command.parameters,
+        tags: command.tags,
+        selection: command.selection,
+        selectionLabels: {
+          station: '--station',
+          variable: '--variable',
+          window: '--window',
+          from: '--from',
+          to: '--to',
+        },
+        keepTable: command.keepTable,
+        ...(command.timeoutMs !== undefined ? { timeoutMs: command.timeoutMs } : {}),
+        ...(command.databaseUrl ? { databaseUrl: command.databaseUrl } : {}),
+      },
+      { logger: context.logger, stateDir: shell.stateDir, signal },
+    ),
+  );
+  shell.out(command.json ? trainingResultJson(result) : formatTrainingResult(result));
+  return result.status === 'succeeded' ? 0 : 1;
+}
+
+async function demo(
+  command: Extract<Command, { name: 'demo' }>,
+  shell: CliShell,
+  context: ShellContext,
+): Promise<number> {
+  shell.out(formatDemoHeader());
+  const days: DemoDay[] = [];
+  // The training project's own output would drown the table: only warnings and errors show.
+  const logger: Logger = { ...shell.logger, info: () => {} };
+  const ok = await usingDatabase(
+    command,
+    { ...context, logger },
+    (db) =>
+      runDemo(
+        {
+          days: command.days,
+          stations: command.stations,
+          start: Date.UTC(2014, 0, 1),
+          project: DEMO_PROJECT,
+          stateDir: shell.stateDir,
+        },
+        {
+          db: db.pool,
+          databaseUrl: db.url,
+          logger,
+          onDay: (day) => {
+            days.push(day);
+            shell.out(formatDemoDay(day));
+          },
+        },
+      ),
+    3,
+  );
+  shell.out('');
+  for (const note of formatDemoNotes(days)) shell.out(note);
+  shell.out('The database is in .freshet/: see `npx freshet status` and `npx freshet runs`.');
+  return ok ? 0 : 1;
+}
