@@ -3,14 +3,22 @@
 // (often the system's Node 20), the command line itself runs on the Node 24 pinned by the project
 // (the `node` dev dependency), which also runs our TypeScript sources directly. Plain JavaScript that
 // Node 20 understands, on purpose.
+//
+// When it has to start Node 24 as a child, this launcher stays out of the way: it forwards SIGINT,
+// SIGTERM and SIGHUP to the child, exits as the child did (a child killed by SIGTERM makes it exit
+// 143, as a shell reports it), and holds an IPC channel open to the child, whose end tells the child
+// that the launcher is gone (even after `kill -9`), so that the child stops too instead of running on
+// as an orphan.
 import { spawn } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
+import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(realpathSync(fileURLToPath(import.meta.url)));
 const cli = join(here, '..', 'cli.ts');
 const major = Number(process.versions.node.split('.')[0]);
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 if (major >= 24) {
   await import(cli);
@@ -27,12 +35,18 @@ if (major >= 24) {
     process.stderr.write('freshet needs Node 24: run `npm ci` in the project first.\n');
     process.exit(2);
   }
-  const child = spawn(pinned, [cli, ...process.argv.slice(2)], { stdio: 'inherit' });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.on(signal, () => child.kill(signal));
-  }
+  const child = spawn(pinned, [cli, ...process.argv.slice(2)], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+  });
+  const forward = (signal) => child.kill(signal);
+  for (const signal of FORWARDED) process.on(signal, forward);
+  child.on('error', (error) => {
+    process.stderr.write(`error: could not start ${pinned}: ${error.message}\n`);
+    process.exit(1);
+  });
   child.on('exit', (code, signal) => {
-    if (signal) process.kill(process.pid, signal);
-    else process.exit(code ?? 1);
+    for (const s of FORWARDED) process.off(s, forward);
+    // 128 + the signal's number is what a shell reports for a process killed by a signal.
+    process.exit(signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1));
   });
 }
