@@ -11,7 +11,6 @@ import { ingestWith, planWith } from '../../actions/wiring.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { naturalContentOf } from '../support/natural-content.ts';
 import { placeObject, sampleText } from '../support/sample-layout.ts';
-import { hasSharedData } from '../support/shared-data.ts';
 
 const T = Date.parse('2018-06-07T00:00:00Z');
 const MIN10 = 600_000;
@@ -32,7 +31,7 @@ function shifted(text: string, delta: number): string {
     .join('\n');
 }
 
-describe.skipIf(!hasSharedData)('ingest under faults', () => {
+describe('ingest under faults', () => {
   let root: string;
   let source: string;
   const databases: { drop: () => Promise<void> }[] = [];

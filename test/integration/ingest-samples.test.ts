@@ -13,13 +13,12 @@ import { createTestDatabase } from '../support/database.ts';
 import { naturalContent, naturalContentOf } from '../support/natural-content.ts';
 import { referenceCounts } from '../support/reference-rules.ts';
 import { type PlacedObject, placeObject, sampleText } from '../support/sample-layout.ts';
-import { hasSharedData } from '../support/shared-data.ts';
 
 const T2018 = Date.parse('2018-06-07T00:00:00Z');
 const T2014 = Date.parse('2014-03-30T00:00:00Z');
 const MIN10 = 600_000;
 
-describe.skipIf(!hasSharedData)('ingesting the real samples from a folder', () => {
+describe('ingesting the real samples from a folder', () => {
   let root: string;
   let source: string;
   let objects: PlacedObject[];

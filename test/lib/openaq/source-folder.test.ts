@@ -12,7 +12,6 @@ import {
   LISTING_PREFIX,
   realListingKeys,
 } from '../../support/real-listing.ts';
-import { hasSharedData } from '../../support/shared-data.ts';
 
 /** 2018-06-07T00:00:00Z in Unix seconds (a real fetch time of the bucket). */
 const T0 = 1528329600;
@@ -190,19 +189,16 @@ describe('folderSource', () => {
   });
 });
 
-// A real listing of the bucket (see ../shared/data/openaq/README.md).
-describe.skipIf(!hasSharedData)(
-  'folderSource over the keys of test-realtime-2017-09-28.csv',
-  () => {
-    it('selects what an independent reading of the names selects', async () => {
-      const keys = await realListingKeys();
-      expect(keys).toHaveLength(91);
-      // The bucket's `test-realtime/` prefix becomes the folder's root.
-      await place(Object.fromEntries(keys.map((key) => [key.slice(LISTING_PREFIX.length), ''])));
-      await expectSelectionLikeTheListing(folderSource(url), keys, {
-        start: Date.parse('2017-09-28T12:00:00Z'),
-        end: Date.parse('2017-09-28T15:00:00Z'),
-      });
+// A real listing of the bucket (see test/fixtures/openaq/README.md).
+describe('folderSource over the keys of test-realtime-2017-09-28.csv', () => {
+  it('selects what an independent reading of the names selects', async () => {
+    const keys = await realListingKeys();
+    expect(keys).toHaveLength(91);
+    // The bucket's `test-realtime/` prefix becomes the folder's root.
+    await place(Object.fromEntries(keys.map((key) => [key.slice(LISTING_PREFIX.length), ''])));
+    await expectSelectionLikeTheListing(folderSource(url), keys, {
+      start: Date.parse('2017-09-28T12:00:00Z'),
+      end: Date.parse('2017-09-28T15:00:00Z'),
     });
-  },
-);
+  });
+});

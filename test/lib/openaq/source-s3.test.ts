@@ -14,7 +14,6 @@ import {
   realListingKeys,
 } from '../../support/real-listing.ts';
 import { type S3TestServer, startS3Server } from '../../support/s3-server.ts';
-import { hasSharedData } from '../../support/shared-data.ts';
 
 /** 2018-06-07T00:00:00Z in Unix seconds (a real fetch time of the bucket). */
 const T0 = 1528329600;
@@ -197,8 +196,8 @@ describe('s3Source: selection', () => {
   });
 });
 
-// A real listing of the bucket (see ../shared/data/openaq/README.md).
-describe.skipIf(!hasSharedData)('s3Source over the keys of test-realtime-2017-09-28.csv', () => {
+// A real listing of the bucket (see test/fixtures/openaq/README.md).
+describe('s3Source over the keys of test-realtime-2017-09-28.csv', () => {
   it('selects what an independent reading of the names selects', async () => {
     const keys = await realListingKeys();
     expect(keys).toHaveLength(91);

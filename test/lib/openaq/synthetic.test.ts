@@ -45,7 +45,7 @@ import {
   validateSpec,
 } from '../../../actions/lib/openaq/synthetic.ts';
 import { type Measurement, REJECT_REASONS } from '../../../actions/lib/openaq/types.ts';
-import { hasSharedData, sharedFile } from '../../support/shared-data.ts';
+import { openaqSampleText } from '../../support/openaq-fixtures.ts';
 import { usageProblems } from '../../support/usage-problems.ts';
 
 const HOUR_MS = 3_600_000;
@@ -154,15 +154,15 @@ describe('determinism', () => {
   });
 });
 
-describe.skipIf(!hasSharedData)('records shaped like the real 2018-06-07 fetch', () => {
+describe('records shaped like the real 2018-06-07 fetch', () => {
   let sample: JsonRecord[];
   let schema: { required: string[]; properties: JsonRecord };
   let synthetic: JsonRecord[];
 
   beforeAll(async () => {
-    const text = await readFile(sharedFile('fetches/2018-06-07.ndjson'), 'utf8');
+    const text = openaqSampleText('fetches/2018-06-07.ndjson');
     sample = text.split('\n').map((line) => JSON.parse(line) as JsonRecord);
-    schema = JSON.parse(await readFile(sharedFile('measurement-schema.json'), 'utf8'));
+    schema = JSON.parse(openaqSampleText('measurement-schema.json'));
     const spec = { ...DEMO, stations: 400, seed: 21 };
     const [fetchAt] = fetchTimes(spec);
     synthetic = fetchLines(spec, fetchAt!)
