@@ -9,7 +9,7 @@ import type pg from 'pg';
 import { ingestRange } from '../ingest/ingest-range.ts';
 import { RULES_VERSION } from '../openaq/rules.ts';
 import { folderSource } from '../openaq/source-folder.ts';
-import { generateFetches } from '../openaq/synthetic.ts';
+import { generateFetches } from '../synthetic/index.ts';
 import { openDatabase } from '../toar/database.ts';
 import { runTraining } from '../training/runner.ts';
 import type { Logger } from '../util/logger.ts';

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../actions/lib/errors.ts';
 import { evaluateLine } from '../../../actions/lib/openaq/rules.ts';
 import { roundHalfAwayFromZero4 } from '../../../actions/lib/openaq/station-key.ts';
+import { type Measurement, REJECT_REASONS } from '../../../actions/lib/openaq/types.ts';
 import {
   ASCII_MICRO_STATION_SHARE,
   BAD_AVERAGING_STATION_SHARE,
@@ -43,8 +44,7 @@ import {
   UNSUPPORTED_PARAMETER_STATION_SHARE,
   UNSUPPORTED_UNIT_STATION_SHARE,
   validateSpec,
-} from '../../../actions/lib/openaq/synthetic.ts';
-import { type Measurement, REJECT_REASONS } from '../../../actions/lib/openaq/types.ts';
+} from '../../../actions/lib/synthetic/index.ts';
 import { openaqSampleText } from '../../support/openaq-fixtures.ts';
 import { usageProblems } from '../../support/usage-problems.ts';
 

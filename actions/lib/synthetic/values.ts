@@ -1,6 +1,6 @@
-import { gaussian, hashKey, mulberry32, type Random } from './synthetic-random.ts';
-import type { DaylightRule } from './synthetic-sources.ts';
-import type { StationModel, SyntheticSeries, SyntheticStation } from './synthetic-stations.ts';
+import { gaussian, hashKey, mulberry32, type Random } from './random.ts';
+import type { DaylightRule } from './sources.ts';
+import type { StationModel, SyntheticSeries, SyntheticStation } from './stations.ts';
 
 /**
  * What the synthetic stations measure: plausible concentrations in natural units (ppb for gases,

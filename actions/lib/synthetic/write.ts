@@ -11,7 +11,7 @@ import {
   objectLayout,
   type SyntheticSpec,
   validateSpec,
-} from './synthetic-fetch.ts';
+} from './fetch.ts';
 
 /**
  * The I/O edge of the synthetic fetches: writes every fetch of a spec as a gzipped object under

@@ -2,7 +2,7 @@
  * The sources the synthetic stations belong to, modelled on feeds that OpenAQ's real-time fetches
  * carried (see the 2018-06-07 sample): who reports, where, which parameters in which units and
  * averaging periods, how many decimals coordinates have, in what key order, how far back each
- * fetch repeats. Data only; synthetic-stations.ts draws stations from it.
+ * fetch repeats. Data only; stations.ts draws stations from it.
  */
 
 /** Parameters OpenAQ reported that the rules map to TOAR variables. */

@@ -1,4 +1,5 @@
-import { roundHalfAwayFromZero4 } from './station-key.ts';
+import { roundHalfAwayFromZero4 } from '../openaq/station-key.ts';
+import { MOLAR_MASS, MOLAR_VOLUME_LITRES } from '../openaq/units.ts';
 import {
   gaussian,
   hashKey,
@@ -7,7 +8,7 @@ import {
   pick,
   pickWeighted,
   type Random,
-} from './synthetic-random.ts';
+} from './random.ts';
 import {
   type Anchor,
   AVERAGING_JSON,
@@ -16,8 +17,7 @@ import {
   SOURCES,
   type SourceProfile,
   type SyntheticParameter,
-} from './synthetic-sources.ts';
-import { MOLAR_MASS, MOLAR_VOLUME_LITRES } from './units.ts';
+} from './sources.ts';
 
 /**
  * The station catalogue of a synthetic data set: who reports what, where, under which name.
