@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
 /** The folder of the vendored samples, `test/fixtures/openaq/`. */
-export const OPENAQ_FIXTURES_DIR = fileURLToPath(new URL('../fixtures/openaq/', import.meta.url));
+const OPENAQ_FIXTURES_DIR = fileURLToPath(new URL('../fixtures/openaq/', import.meta.url));
 
 const isGzipName = (name: string) => name.endsWith('.gz');
 
@@ -22,7 +22,7 @@ const isGzip = (bytes: Uint8Array) => bytes[0] === 0x1f && bytes[1] === 0x8b;
  * @example
  * openaqFixturePath('fetches/2018-06-07.ndjson') // '…/test/fixtures/openaq/fetches/2018-06-07.ndjson.gz'
  */
-export function openaqFixturePath(name: string): string {
+function openaqFixturePath(name: string): string {
   return `${OPENAQ_FIXTURES_DIR}${isGzipName(name) ? name : `${name}.gz`}`;
 }
 
@@ -34,7 +34,7 @@ export function openaqFixturePath(name: string): string {
  * @example
  * openaqSampleBytes('listings/test-realtime-2017-09-28.csv').toString('utf8').split('\n')
  */
-export function openaqSampleBytes(name: string): Buffer {
+function openaqSampleBytes(name: string): Buffer {
   const stored = readFileSync(openaqFixturePath(name));
   if (isGzipName(name)) return stored;
   if (!isGzip(stored)) {

@@ -20,11 +20,7 @@ export async function realListingKeys(): Promise<string[]> {
  * Independently of the code under test: the number before `.ndjson` is the fetch second, its UTC
  * date is the folder; the objects fetched in `[from, to)`, by fetch time.
  */
-export function expectedSelection(
-  keys: readonly string[],
-  from: number,
-  to: number,
-): SourceObject[] {
+function expectedSelection(keys: readonly string[], from: number, to: number): SourceObject[] {
   return keys
     .map((key) => {
       const match = /^test-realtime\/(\d{4}-\d{2}-\d{2})\/(\d+)\.ndjson$/.exec(key);

@@ -26,7 +26,7 @@ const VARIABLES: Record<string, string> = {
 const MOLAR: Record<string, number> = { o3: 48.0, no2: 46.01, so2: 64.07, co: 28.01 };
 
 /** Rounds half away from zero to 4 decimals on the number's shortest decimal text, with BigInt. */
-export function referenceKey(x: number): string {
+function referenceKey(x: number): string {
   let text = String(Math.abs(x));
   if (text.includes('e')) {
     const [mantissa, exp] = text.split('e') as [string, string];
@@ -74,7 +74,7 @@ function referenceDate(text: unknown): number | undefined {
   return probe.getTime() + ms - offset * 60_000;
 }
 
-export function referenceEvaluate(line: string): ReferenceOutcome {
+function referenceEvaluate(line: string): ReferenceOutcome {
   let record: unknown;
   try {
     record = JSON.parse(line);

@@ -19,7 +19,7 @@ export interface AttemptSummary {
 }
 
 /** A `running` attempt past its lease counts as failed: its job is gone (lease = twice the timeout). */
-export function isLive(attempt: IntervalAttempt, now: number): boolean {
+function isLive(attempt: IntervalAttempt, now: number): boolean {
   return attempt.status === 'running' && attempt.leaseUntil > now;
 }
 

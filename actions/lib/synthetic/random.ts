@@ -85,11 +85,6 @@ export function gaussian(random: Random): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
-/** A uniform integer in [0, n). */
-export function below(random: Random, n: number): number {
-  return Math.floor(random() * n);
-}
-
 /** One element of a non-empty list, uniformly. */
 export function pick<T>(random: Random, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)]!;

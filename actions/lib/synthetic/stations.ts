@@ -156,7 +156,7 @@ const MICRO = 'µg/m³';
 const MOLAR_MASSES: Readonly<Record<string, number>> = { ...MOLAR_MASS, no: 30.01, nox: 46.01 };
 
 /** Natural value (ppb for gases, µg/m³ for particles) → the value in `unit`. */
-export function unitFactor(parameter: SyntheticParameter, unit: string): number {
+function unitFactor(parameter: SyntheticParameter, unit: string): number {
   const molarMass = MOLAR_MASSES[parameter];
   const micro = unit === MICRO || unit === 'ug/m3' || unit === 'μg/m³';
   if (molarMass !== undefined) {
