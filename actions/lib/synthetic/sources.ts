@@ -84,7 +84,7 @@ export interface SourceProfile {
   /** JSON text of the `attribution` array. */
   attribution: string;
   anchors: readonly Anchor[];
-  parameters: readonly ParameterOffer[];
+  parameters: readonly [ParameterOffer, ...ParameterOffer[]];
   /** Length of one measurement: 60 (hourly) or 15 (quarter-hourly). */
   slotMinutes: 15 | 60;
   /** Each fetch repeats this many hours of every series (the latest ones available). */
