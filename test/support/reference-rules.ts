@@ -106,15 +106,10 @@ function referenceEvaluate(line: string): ReferenceOutcome {
   let unit = r.unit;
   if (unit === 'µg/m3' || unit === 'ug/m3' || unit === 'μg/m³') unit = 'µg/m³';
   let factor: number | undefined;
-  if (variable in MOLAR)
+  const molar = MOLAR[variable];
+  if (molar !== undefined)
     factor =
-      unit === 'ppm'
-        ? 1000
-        : unit === 'ppb'
-          ? 1
-          : unit === 'µg/m³'
-            ? 24.45 / MOLAR[variable]!
-            : undefined;
+      unit === 'ppm' ? 1000 : unit === 'ppb' ? 1 : unit === 'µg/m³' ? 24.45 / molar : undefined;
   else factor = unit === 'µg/m³' ? 1 : unit === 'mg/m³' ? 1000 : undefined;
   if (factor === undefined) return { ok: false, reason: 'unsupported-unit' };
   if (typeof r.value !== 'number' || !Number.isFinite(r.value))

