@@ -29,11 +29,18 @@ export function isCi(env: NodeJS.ProcessEnv): boolean {
 export function presentOrFailInCi(
   present: boolean,
   what: { readonly dependency: string; readonly install: string },
-  env: NodeJS.ProcessEnv = process.env,
+  context: {
+    readonly env?: NodeJS.ProcessEnv;
+    /** Where the note about a skipped suite goes (default: stderr). */
+    readonly note?: (line: string) => void;
+  } = {},
 ): boolean {
   if (present) return true;
   const message = `${what.dependency} is missing (${what.install})`;
-  if (isCi(env)) throw new Error(`${message}: CI runs every suite, none may skip`);
-  process.stderr.write(`note: ${message}: the suites that need it are skipped.\n`);
+  if (isCi(context.env ?? process.env)) {
+    throw new Error(`${message}: CI runs every suite, none may skip`);
+  }
+  const note = context.note ?? ((line: string) => process.stderr.write(`${line}\n`));
+  note(`note: ${message}: the suites that need it are skipped.`);
   return false;
 }
