@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { parseObject } from '../actions/lib/ingest/parse-object.ts';
-import { estimateRecords, generateFetches } from '../actions/lib/openaq/synthetic.ts';
+import { estimateRecords, generateFetches } from '../actions/lib/synthetic/index.ts';
 import { startEmbeddedDatabase } from '../actions/lib/toar/embedded.ts';
 import { migrate } from '../actions/lib/toar/migrate.ts';
 import { readHourlyMeans } from '../actions/lib/training/selection.ts';

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
 
 /** The repository root. */
-export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 /** Every action with a bundle: actions/<name>/main.ts, which exports `run()`. */
 export const ACTIONS = ['plan', 'ingest', 'report', 'train'] as const;
@@ -56,7 +56,7 @@ const actionEntries: Plugin = {
  * No source maps, no timestamps, paths relative to the root: the same sources give the same bytes,
  * which is what `--check` compares.
  */
-export function bundleOptions(outRoot: string): BuildOptions {
+function bundleOptions(outRoot: string): BuildOptions {
   return {
     absWorkingDir: ROOT,
     entryPoints: ACTIONS.map((action) => ({

@@ -125,7 +125,7 @@ async function execute(command: Command, shell: CliShell): Promise<number> {
       return 0;
     }
     case 'generate-fetches': {
-      const { generateFetches } = await import('../lib/openaq/synthetic.ts');
+      const { generateFetches } = await import('../lib/synthetic/index.ts');
       const result = await generateFetches({
         outDir: command.out,
         start: command.start,

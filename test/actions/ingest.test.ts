@@ -14,7 +14,6 @@ import {
 import type { IngestReport } from '../../actions/lib/ingest/types.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { placeObject, sampleText } from '../support/sample-layout.ts';
-import { hasSharedData } from '../support/shared-data.ts';
 import { usageProblems } from '../support/usage-problems.ts';
 import { ActionEnvironment } from './action-environment.ts';
 
@@ -169,7 +168,7 @@ describe('the ingest action', () => {
 });
 
 // The real library, database and sample: the end-to-end test of the action.
-describe.skipIf(!hasSharedData)('the ingest action on a real fetch', () => {
+describe('the ingest action on a real fetch', () => {
   let env: ActionEnvironment;
   let database: { url: string; drop: () => Promise<void> };
   let root: string;

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../support/database.ts';
 import { FRESHET, freshet } from '../support/freshet-command.ts';
 import { placeObject, sampleText } from '../support/sample-layout.ts';
-import { hasSharedData } from '../support/shared-data.ts';
 
 describe('the freshet command', () => {
   let cwd: string;
@@ -16,15 +15,13 @@ describe('the freshet command', () => {
   beforeAll(async () => {
     cwd = await mkdtemp(join(tmpdir(), 'freshet-cwd-'));
     db = await createTestDatabase('cli');
-    if (hasSharedData) {
-      const root = join(cwd, 'mirror');
-      await placeObject(
-        root,
-        Date.parse('2018-06-07T00:00:00Z'),
-        await sampleText('2018-06-07.ndjson'),
-      );
-      source = pathToFileURL(root).toString();
-    }
+    const root = join(cwd, 'mirror');
+    await placeObject(
+      root,
+      Date.parse('2018-06-07T00:00:00Z'),
+      await sampleText('2018-06-07.ndjson'),
+    );
+    source = pathToFileURL(root).toString();
   });
   afterAll(async () => {
     await db.drop();
@@ -50,7 +47,7 @@ describe('the freshet command', () => {
     expect(result.stderr).toMatch(/--end is required/);
   });
 
-  describe.skipIf(!hasSharedData)('with data', () => {
+  describe('with data', () => {
     it('ingests with --json printing the counts on the last line, then reports status', async () => {
       const result = await freshet(
         [

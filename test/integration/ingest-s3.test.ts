@@ -19,14 +19,13 @@ import { naturalContentOf } from '../support/natural-content.ts';
 import { referenceCounts } from '../support/reference-rules.ts';
 import { type S3TestServer, startS3Server } from '../support/s3-server.ts';
 import { type PlacedObject, placeObject, sampleText } from '../support/sample-layout.ts';
-import { hasSharedData } from '../support/shared-data.ts';
 
 const T = Date.parse('2018-06-07T00:00:00Z');
 const RANGE = { start: T, end: T + 30 * 60_000 };
 const BUCKET = 'openaq-fetches';
 const PREFIX = 'realtime-gzipped/';
 
-describe.skipIf(!hasSharedData)('ingesting the real samples from an S3 API server', () => {
+describe('ingesting the real samples from an S3 API server', () => {
   let s3: S3TestServer;
   let folder: string;
   let objects: PlacedObject[];

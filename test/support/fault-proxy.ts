@@ -248,7 +248,9 @@ function chooseFault(
     if (rule.method !== undefined && rule.method !== req.method) return;
     if (rule.listing !== undefined && rule.listing !== req.listing) return;
     if (rule.key !== undefined && (req.key === null || !rule.key.test(req.key))) return;
-    const occurrence = ++seen[index]!;
+    // seen counts the requests each rule matched, from 0.
+    const occurrence = (seen[index] ?? 0) + 1;
+    seen[index] = occurrence;
     if (chosen === null && selects(rule.nth, occurrence)) chosen = rule.fault;
   });
   return chosen;

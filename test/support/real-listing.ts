@@ -1,16 +1,15 @@
-// The real bucket listing in ../shared/data/openaq/listings/ (91 keys under `test-realtime/`), and
+// The real bucket listing vendored in test/fixtures/openaq/listings/ (91 keys under `test-realtime/`), and
 // an independent reading of which keys an interval selects, for the tests of every Source.
-import { readFile } from 'node:fs/promises';
 import { expect } from 'vitest';
 import type { Source, SourceObject } from '../../actions/lib/openaq/source.ts';
-import { sharedFile } from './shared-data.ts';
+import { openaqSampleText } from './openaq-fixtures.ts';
 
 /** The prefix of the listing's keys; a Source's root stands for it. */
 export const LISTING_PREFIX = 'test-realtime/';
 
 /** The keys of `listings/test-realtime-2017-09-28.csv` (first column). */
 export async function realListingKeys(): Promise<string[]> {
-  const csv = await readFile(sharedFile('listings/test-realtime-2017-09-28.csv'), 'utf8');
+  const csv = openaqSampleText('listings/test-realtime-2017-09-28.csv');
   return csv
     .split('\n')
     .filter((line) => line.trim() !== '')
@@ -21,11 +20,7 @@ export async function realListingKeys(): Promise<string[]> {
  * Independently of the code under test: the number before `.ndjson` is the fetch second, its UTC
  * date is the folder; the objects fetched in `[from, to)`, by fetch time.
  */
-export function expectedSelection(
-  keys: readonly string[],
-  from: number,
-  to: number,
-): SourceObject[] {
+function expectedSelection(keys: readonly string[], from: number, to: number): SourceObject[] {
   return keys
     .map((key) => {
       const match = /^test-realtime\/(\d{4}-\d{2}-\d{2})\/(\d+)\.ndjson$/.exec(key);

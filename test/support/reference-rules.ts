@@ -26,7 +26,7 @@ const VARIABLES: Record<string, string> = {
 const MOLAR: Record<string, number> = { o3: 48.0, no2: 46.01, so2: 64.07, co: 28.01 };
 
 /** Rounds half away from zero to 4 decimals on the number's shortest decimal text, with BigInt. */
-export function referenceKey(x: number): string {
+function referenceKey(x: number): string {
   let text = String(Math.abs(x));
   if (text.includes('e')) {
     const [mantissa, exp] = text.split('e') as [string, string];
@@ -74,7 +74,7 @@ function referenceDate(text: unknown): number | undefined {
   return probe.getTime() + ms - offset * 60_000;
 }
 
-export function referenceEvaluate(line: string): ReferenceOutcome {
+function referenceEvaluate(line: string): ReferenceOutcome {
   let record: unknown;
   try {
     record = JSON.parse(line);
@@ -106,15 +106,10 @@ export function referenceEvaluate(line: string): ReferenceOutcome {
   let unit = r.unit;
   if (unit === 'µg/m3' || unit === 'ug/m3' || unit === 'μg/m³') unit = 'µg/m³';
   let factor: number | undefined;
-  if (variable in MOLAR)
+  const molar = MOLAR[variable];
+  if (molar !== undefined)
     factor =
-      unit === 'ppm'
-        ? 1000
-        : unit === 'ppb'
-          ? 1
-          : unit === 'µg/m³'
-            ? 24.45 / MOLAR[variable]!
-            : undefined;
+      unit === 'ppm' ? 1000 : unit === 'ppb' ? 1 : unit === 'µg/m³' ? 24.45 / molar : undefined;
   else factor = unit === 'µg/m³' ? 1 : unit === 'mg/m³' ? 1000 : undefined;
   if (factor === undefined) return { ok: false, reason: 'unsupported-unit' };
   if (typeof r.value !== 'number' || !Number.isFinite(r.value))

@@ -55,7 +55,7 @@ export interface S3TestServer {
 }
 
 /** A client of an S3 API server on `endpoint` with the settings the local servers need. */
-export function localS3Client(endpoint: string): S3Client {
+function localS3Client(endpoint: string): S3Client {
   return new S3Client({
     endpoint,
     region: 'us-east-1',

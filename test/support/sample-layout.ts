@@ -1,7 +1,7 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { sharedFile } from './shared-data.ts';
+import { gzipSync } from 'node:zlib';
+import { openaqSampleText } from './openaq-fixtures.ts';
 
 /** A sample placed in the real-time layout under a fetch time the test chose. */
 export interface PlacedObject {
@@ -10,10 +10,14 @@ export interface PlacedObject {
   lines: string[];
 }
 
-/** The sample's text (gunzipped when it is gzip). */
+/**
+ * The text of the vendored fetch `test/fixtures/openaq/fetches/<name>` (gunzipped when it is gzip).
+ *
+ * @example
+ * await placeObject(root, fetchedAt, await sampleText('2018-06-07.ndjson'))
+ */
 export async function sampleText(name: string): Promise<string> {
-  const bytes = await readFile(sharedFile(`fetches/${name}`));
-  return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
+  return openaqSampleText(`fetches/${name}`);
 }
 
 /**

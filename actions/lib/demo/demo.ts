@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ingest } from '../ingest/index.ts';
 import { folderSource } from '../openaq/source-folder.ts';
-import { generateFetches } from '../openaq/synthetic.ts';
+import { generateFetches } from '../synthetic/index.ts';
 import type { DatabasePool } from '../toar/database.ts';
 import { runTraining } from '../training/runner.ts';
 import type { Logger } from '../util/logger.ts';

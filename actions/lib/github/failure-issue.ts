@@ -157,7 +157,7 @@ export interface FailureIssueResult {
  *
  * @throws GitHubApiError from the tracker
  */
-export async function applyFailureIssueAction(
+async function applyFailureIssueAction(
   tracker: IssueTracker,
   action: FailureIssueAction,
 ): Promise<FailureIssueResult> {

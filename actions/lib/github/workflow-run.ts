@@ -30,7 +30,8 @@ export interface RepositoryRef {
  * @returns undefined when the text is not of that form
  */
 export function parseRepository(text: string): RepositoryRef | undefined {
-  const match = /^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)\/([A-Za-z0-9._-]+)$/.exec(text.trim());
-  if (match === null || match[2] === '.' || match[2] === '..') return undefined;
-  return { owner: match[1]!, repo: match[2]! };
+  const [, owner, repo] =
+    /^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)\/([A-Za-z0-9._-]+)$/.exec(text.trim()) ?? [];
+  if (owner === undefined || repo === undefined || repo === '.' || repo === '..') return undefined;
+  return { owner, repo };
 }

@@ -19,7 +19,7 @@ export interface AttemptSummary {
 }
 
 /** A `running` attempt past its lease counts as failed: its job is gone (lease = twice the timeout). */
-export function isLive(attempt: IntervalAttempt, now: number): boolean {
+function isLive(attempt: IntervalAttempt, now: number): boolean {
   return attempt.status === 'running' && attempt.leaseUntil > now;
 }
 
@@ -109,25 +109,20 @@ export function summarizeRange(
   }
   if (first > last) return { at: () => undefined };
 
-  // Per slot: 1 + the index in `attempts` of the latest attempt and of the latest success (0: none),
-  // and whether some attempt is live. Ties on startedAt go to the later attempt in the input.
+  // Per slot: the latest attempt and the latest success (undefined: none), and whether some
+  // attempt is live. Ties on startedAt go to the later attempt in the input.
   const length = (last - first) / INTERVAL_MS + 1;
-  const latest = new Int32Array(length);
-  const latestSuccess = new Int32Array(length);
+  const latest = new Array<IntervalAttempt | undefined>(length).fill(undefined);
+  const latestSuccess = new Array<IntervalAttempt | undefined>(length).fill(undefined);
   const live = new Uint8Array(length);
-  for (let i = 0; i < attempts.length; i++) {
-    const attempt = attempts[i]!;
+  const isLater = (attempt: IntervalAttempt, than: IntervalAttempt | undefined) =>
+    than === undefined || attempt.startedAt >= than.startedAt;
+  for (const attempt of attempts) {
     if (!inRange(attempt.intervalStart)) continue;
     const slot = (attempt.intervalStart - first) / INTERVAL_MS;
-    const previous = latest[slot]!;
-    if (previous === 0 || attempt.startedAt >= attempts[previous - 1]!.startedAt) {
-      latest[slot] = i + 1;
-    }
-    if (attempt.status === 'succeeded') {
-      const success = latestSuccess[slot]!;
-      if (success === 0 || attempt.startedAt >= attempts[success - 1]!.startedAt) {
-        latestSuccess[slot] = i + 1;
-      }
+    if (isLater(attempt, latest[slot])) latest[slot] = attempt;
+    if (attempt.status === 'succeeded' && isLater(attempt, latestSuccess[slot])) {
+      latestSuccess[slot] = attempt;
     }
     if (isLive(attempt, now)) live[slot] = 1;
   }
@@ -136,13 +131,12 @@ export function summarizeRange(
     at(intervalStart) {
       if (intervalStart < first || intervalStart > last) return undefined;
       const slot = (intervalStart - first) / INTERVAL_MS;
-      const latestIndex = latest[slot];
-      if (!latestIndex) return undefined;
-      const successIndex = latestSuccess[slot]!;
+      const latestAttempt = latest[slot];
+      if (latestAttempt === undefined) return undefined;
       const summary: AttemptSummary = {
         state: 'failed',
-        latest: attempts[latestIndex - 1]!,
-        latestSuccess: successIndex === 0 ? undefined : attempts[successIndex - 1],
+        latest: latestAttempt,
+        latestSuccess: latestSuccess[slot],
         live: live[slot] === 1,
         latestFailed: false,
       };

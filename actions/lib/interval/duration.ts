@@ -2,12 +2,15 @@
 import { UsageError } from '../errors.ts';
 import { INTERVAL_MS } from './types.ts';
 
-export const SECOND_MS = 1_000;
+const SECOND_MS = 1_000;
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
-const UNIT_MS: Record<string, number> = { m: MINUTE_MS, h: HOUR_MS, d: DAY_MS };
+const UNIT_MS = { m: MINUTE_MS, h: HOUR_MS, d: DAY_MS } as const;
+
+const isUnit = (unit: string | undefined): unit is keyof typeof UNIT_MS =>
+  unit !== undefined && Object.hasOwn(UNIT_MS, unit);
 
 const SHORT_EXAMPLES = 'use a whole number of minutes, hours or days, e.g. 10m, 1h, 1d';
 
@@ -21,12 +24,12 @@ const SHORT_EXAMPLES = 'use a whole number of minutes, hours or days, e.g. 10m, 
  */
 export function parseDuration(text: string, label: string): number {
   const trimmed = text.trim();
-  const match = /^(\d+)([mhd])$/.exec(trimmed);
-  if (match === null) {
+  const [, count, unit] = /^(\d+)([mhd])$/.exec(trimmed) ?? [];
+  if (!isUnit(unit)) {
     const shownText = trimmed === '' ? JSON.stringify(text) : trimmed;
     throw new UsageError(`${label} ${shownText} is not a duration: ${SHORT_EXAMPLES}`);
   }
-  const ms = Number(match[1]) * UNIT_MS[match[2]!]!;
+  const ms = Number(count) * UNIT_MS[unit];
   if (!Number.isSafeInteger(ms)) {
     throw new UsageError(`${label} ${trimmed} is too long to be a duration: ${SHORT_EXAMPLES}`);
   }

@@ -34,7 +34,7 @@ export interface Source {
 }
 
 /** `YYYY-MM-DD` of every UTC date that `[start, end)` touches. */
-export function dateFoldersOf(span: TimeSpan): string[] {
+function dateFoldersOf(span: TimeSpan): string[] {
   const day = 86_400_000;
   const folders: string[] = [];
   if (span.end <= span.start) return folders;
@@ -105,7 +105,7 @@ export function layoutSource(
 }
 
 /** Fetch-time order, then key (byte order): the precedence of DESIGN.md's duplicates rule. */
-export function compareObjects(a: SourceObject, b: SourceObject): number {
+function compareObjects(a: SourceObject, b: SourceObject): number {
   if (a.fetchedAt !== b.fetchedAt) return a.fetchedAt - b.fetchedAt;
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }

@@ -21,7 +21,10 @@ export function formatTable(
   return cells
     .map((r) =>
       r
-        .map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+        // A cell beyond the headers has no column to align to: it is left as it is.
+        .map((cell, i) =>
+          numeric[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0),
+        )
         .join('  ')
         .trimEnd(),
     )

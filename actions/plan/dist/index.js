@@ -27914,15 +27914,16 @@ var MINUTE_MS = 6e4;
 var HOUR_MS = 36e5;
 var DAY_MS = 864e5;
 var UNIT_MS = { m: MINUTE_MS, h: HOUR_MS, d: DAY_MS };
+var isUnit = (unit) => unit !== void 0 && Object.hasOwn(UNIT_MS, unit);
 var SHORT_EXAMPLES = "use a whole number of minutes, hours or days, e.g. 10m, 1h, 1d";
 function parseDuration(text, label) {
   const trimmed = text.trim();
-  const match = /^(\d+)([mhd])$/.exec(trimmed);
-  if (match === null) {
+  const [, count, unit] = /^(\d+)([mhd])$/.exec(trimmed) ?? [];
+  if (!isUnit(unit)) {
     const shownText = trimmed === "" ? JSON.stringify(text) : trimmed;
     throw new UsageError(`${label} ${shownText} is not a duration: ${SHORT_EXAMPLES}`);
   }
-  const ms = Number(match[1]) * UNIT_MS[match[2]];
+  const ms = Number(count) * UNIT_MS[unit];
   if (!Number.isSafeInteger(ms)) {
     throw new UsageError(`${label} ${trimmed} is too long to be a duration: ${SHORT_EXAMPLES}`);
   }
@@ -28126,22 +28127,16 @@ function summarizeRange(attempts, range, now) {
   }
   if (first > last) return { at: () => void 0 };
   const length = (last - first) / INTERVAL_MS + 1;
-  const latest = new Int32Array(length);
-  const latestSuccess = new Int32Array(length);
+  const latest = new Array(length).fill(void 0);
+  const latestSuccess = new Array(length).fill(void 0);
   const live = new Uint8Array(length);
-  for (let i = 0; i < attempts.length; i++) {
-    const attempt = attempts[i];
+  const isLater = (attempt, than) => than === void 0 || attempt.startedAt >= than.startedAt;
+  for (const attempt of attempts) {
     if (!inRange(attempt.intervalStart)) continue;
     const slot = (attempt.intervalStart - first) / INTERVAL_MS;
-    const previous = latest[slot];
-    if (previous === 0 || attempt.startedAt >= attempts[previous - 1].startedAt) {
-      latest[slot] = i + 1;
-    }
-    if (attempt.status === "succeeded") {
-      const success = latestSuccess[slot];
-      if (success === 0 || attempt.startedAt >= attempts[success - 1].startedAt) {
-        latestSuccess[slot] = i + 1;
-      }
+    if (isLater(attempt, latest[slot])) latest[slot] = attempt;
+    if (attempt.status === "succeeded" && isLater(attempt, latestSuccess[slot])) {
+      latestSuccess[slot] = attempt;
     }
     if (isLive(attempt, now)) live[slot] = 1;
   }
@@ -28149,13 +28144,12 @@ function summarizeRange(attempts, range, now) {
     at(intervalStart) {
       if (intervalStart < first || intervalStart > last) return void 0;
       const slot = (intervalStart - first) / INTERVAL_MS;
-      const latestIndex = latest[slot];
-      if (!latestIndex) return void 0;
-      const successIndex = latestSuccess[slot];
+      const latestAttempt = latest[slot];
+      if (latestAttempt === void 0) return void 0;
       const summary2 = {
         state: "failed",
-        latest: attempts[latestIndex - 1],
-        latestSuccess: successIndex === 0 ? void 0 : attempts[successIndex - 1],
+        latest: latestAttempt,
+        latestSuccess: latestSuccess[slot],
         live: live[slot] === 1,
         latestFailed: false
       };

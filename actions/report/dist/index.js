@@ -20082,9 +20082,9 @@ function workflowRunUrl(env) {
   return `${server.replace(/\/+$/, "")}/${repository}/actions/runs/${runId}${attempt}`;
 }
 function parseRepository(text) {
-  const match = /^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)\/([A-Za-z0-9._-]+)$/.exec(text.trim());
-  if (match === null || match[2] === "." || match[2] === "..") return void 0;
-  return { owner: match[1], repo: match[2] };
+  const [, owner, repo] = /^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)\/([A-Za-z0-9._-]+)$/.exec(text.trim()) ?? [];
+  if (owner === void 0 || repo === void 0 || repo === "." || repo === "..") return void 0;
+  return { owner, repo };
 }
 
 // actions/report/main.ts

@@ -35166,15 +35166,16 @@ var MINUTE_MS = 6e4;
 var HOUR_MS = 36e5;
 var DAY_MS = 864e5;
 var UNIT_MS = { m: MINUTE_MS, h: HOUR_MS, d: DAY_MS };
+var isUnit = (unit) => unit !== void 0 && Object.hasOwn(UNIT_MS, unit);
 var SHORT_EXAMPLES = "use a whole number of minutes, hours or days, e.g. 10m, 1h, 1d";
 function parseDuration(text, label) {
   const trimmed = text.trim();
-  const match = /^(\d+)([mhd])$/.exec(trimmed);
-  if (match === null) {
+  const [, count, unit] = /^(\d+)([mhd])$/.exec(trimmed) ?? [];
+  if (!isUnit(unit)) {
     const shownText = trimmed === "" ? JSON.stringify(text) : trimmed;
     throw new UsageError(`${label} ${shownText} is not a duration: ${SHORT_EXAMPLES}`);
   }
-  const ms = Number(match[1]) * UNIT_MS[match[2]];
+  const ms = Number(count) * UNIT_MS[unit];
   if (!Number.isSafeInteger(ms)) {
     throw new UsageError(`${label} ${trimmed} is too long to be a duration: ${SHORT_EXAMPLES}`);
   }

@@ -162,7 +162,7 @@ describe('syncFailureIssue against GitHub', () => {
 
     expect(github.issues).toHaveLength(1);
     expect(github.issues[0]).toMatchObject({ state: 'closed', state_reason: 'completed' });
-    expect(github.issues[0]!.comments).toEqual([
+    expect(github.issues[0]?.comments).toEqual([
       expect.stringContaining('Failed again'),
       expect.stringContaining('Recovered'),
     ]);

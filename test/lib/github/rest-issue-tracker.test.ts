@@ -30,15 +30,15 @@ describe('every request', () => {
   it('authenticates with the token, asks for the pinned API version and names itself', async () => {
     await tracker.findOpenIssue('ingest-failure');
     const [request] = github.requests;
-    expect(request!.headers.authorization).toBe(`Bearer ${TOKEN}`);
-    expect(request!.headers['x-github-api-version']).toBe(GITHUB_API_VERSION);
-    expect(request!.headers.accept).toBe('application/vnd.github+json');
-    expect(request!.headers['user-agent']).toMatch(/\S/);
+    expect(request?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(request?.headers['x-github-api-version']).toBe(GITHUB_API_VERSION);
+    expect(request?.headers.accept).toBe('application/vnd.github+json');
+    expect(request?.headers['user-agent']).toMatch(/\S/);
   });
 
   it('keeps the path of GITHUB_API_URL (GitHub Enterprise Server serves the API under /api/v3)', async () => {
     await tracker.findOpenIssue('ingest-failure');
-    expect(github.requests[0]!.path).toBe('/api/v3/repos/octo-org/freshet/issues');
+    expect(github.requests[0]?.path).toBe('/api/v3/repos/octo-org/freshet/issues');
   });
 });
 
@@ -108,7 +108,7 @@ describe('create', () => {
       path: '/api/v3/repos/octo-org/freshet/issues',
       body: { title: 'Scheduled ingest is failing', body: 'details', labels: ['ingest-failure'] },
     });
-    expect(request!.headers['content-type']).toBe('application/json');
+    expect(request?.headers['content-type']).toBe('application/json');
     expect(issue).toMatchObject({ number: 1, state: 'open', labels: ['ingest-failure'] });
     expect(github.issues[0]).toMatchObject({
       title: 'Scheduled ingest is failing',

@@ -68,10 +68,10 @@ describe('summarizeAttempts', () => {
     const newer = attemptAt(3, { objects: 5, rulesVersion: 2 });
     const older = attemptAt(1, { objects: 0, rulesVersion: 1 });
     const failedBetween = attemptAt(2, { status: 'failed' });
-    const summary = summarizeAttempts([newer, failedBetween, older], NOW).get(START)!;
-    expect(summary.latestSuccess).toBe(newer);
-    expect(summary.latest).toBe(newer);
-    expect(summary.latestFailed).toBe(false);
+    const summary = summarizeAttempts([newer, failedBetween, older], NOW).get(START);
+    expect(summary?.latestSuccess).toBe(newer);
+    expect(summary?.latest).toBe(newer);
+    expect(summary?.latestFailed).toBe(false);
   });
 
   it('keeps intervals apart', () => {

@@ -6,6 +6,7 @@ import {
   parseAlignedInstant,
   parseInstant,
 } from '../../../actions/lib/interval/instant.ts';
+import { defined } from '../../support/defined.ts';
 import { usageError } from './helpers.ts';
 
 describe('parseInstant', () => {
@@ -123,7 +124,11 @@ describe('formatInstant', () => {
   it('is what the alignment error suggests, so suggestions parse back', () => {
     const error = usageError(() => parseAlignedInstant('2014-06-07T13:47Z', '--start'));
     expect(error).toBeInstanceOf(UsageError);
-    const suggestions = error.message.split(': use ')[1]!.split(' or ');
+    const suggested = defined(
+      error.message.split(': use ')[1],
+      `suggestions in "${error.message}"`,
+    );
+    const suggestions = suggested.split(' or ');
     expect(suggestions.map((s) => parseAlignedInstant(s, 'x'))).toEqual([
       Date.UTC(2014, 5, 7, 13, 40),
       Date.UTC(2014, 5, 7, 13, 50),

@@ -14,6 +14,7 @@ import type {
   IntervalAttempt,
   ReprocessMode,
 } from '../../../actions/lib/interval/types.ts';
+import { defined } from '../../support/defined.ts';
 import { at, attempt, DAY, HOUR, MINUTE, usageError } from './helpers.ts';
 
 const TEN = 10 * MINUTE;
@@ -302,7 +303,7 @@ describe('planChunks: backfill range', () => {
     const options = backfill(T0, clock('03:00'), clock('01:05'), { settleMs: 30 * MINUTE });
     const chunks = planChunks([], options);
     expect(chunks).toHaveLength(6);
-    expect(formatInstant(chunks.at(-1)!.end)).toBe('2014-01-01T01:00:00Z');
+    expect(formatInstant(defined(chunks.at(-1), 'a chunk').end)).toBe('2014-01-01T01:00:00Z');
   });
 
   it('plans every interval of the range in mode all, as chunksOf would, capped', () => {
@@ -342,10 +343,12 @@ describe('planChunks: backfill range', () => {
             .filter((s) => !done.has(s));
           const covered = missing.filter((s) => chunks.some((c) => c.start <= s && s < c.end));
           expect(covered).toEqual(missing);
-          for (const [i, c] of chunks.entries()) {
+          let previousEnd = Number.NEGATIVE_INFINITY;
+          for (const c of chunks) {
             expect(done.has(c.start) || done.has(c.end - TEN)).toBe(false);
             expect(alignDown(c.end - 1, chunkMs)).toBe(alignDown(c.start, chunkMs));
-            if (i > 0) expect(c.start).toBeGreaterThanOrEqual(chunks[i - 1]!.end);
+            expect(c.start).toBeGreaterThanOrEqual(previousEnd);
+            previousEnd = c.end;
           }
         },
       ),
@@ -382,7 +385,10 @@ describe('planChunks: ten years back', () => {
     expect(attempts.length).toBeGreaterThan(520_000);
     const chunks = planChunks(attempts, scheduled(now, { since, chunkMs: HOUR }));
     expect(chunks).toHaveLength(24);
-    expect(toMatrix([chunks[0]!, chunks.at(-1)!]).include).toEqual([
+    expect(
+      toMatrix([defined(chunks[0], 'the first chunk'), defined(chunks.at(-1), 'the last chunk')])
+        .include,
+    ).toEqual([
       { start: '2023-12-31T00:00:00Z', end: '2023-12-31T01:00:00Z' },
       { start: '2023-12-31T23:00:00Z', end: '2023-12-31T23:30:00Z' },
     ]);

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluateLine } from '../../../actions/lib/openaq/rules.ts';
 import type { LineOutcome, SourceLine } from '../../../actions/lib/openaq/types.ts';
 import { REJECT_REASONS, TOAR_VARIABLES } from '../../../actions/lib/openaq/types.ts';
-import { hasSharedData, sharedFile } from '../../support/shared-data.ts';
+import { openaqSampleText } from '../../support/openaq-fixtures.ts';
 
 const CANONICAL_KEY = /^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$/;
 
@@ -144,155 +143,150 @@ describe('evaluateLine on arbitrary input', () => {
   });
 });
 
-describe.skipIf(!hasSharedData)(
-  'evaluateLine on mutated real lines (fetches/2018-06-07.ndjson)',
-  () => {
-    const realLines = hasSharedData
-      ? readFileSync(sharedFile('fetches/2018-06-07.ndjson'), 'utf8')
-          .split('\n')
-          .filter((l) => l !== '')
-      : [];
-    const realLine = fc
-      .integer({ min: 0, max: Math.max(0, realLines.length - 1) })
-      .map((i) => realLines[i]!);
+describe('evaluateLine on mutated real lines (fetches/2018-06-07.ndjson)', () => {
+  const realLines = openaqSampleText('fetches/2018-06-07.ndjson')
+    .split('\n')
+    .filter((l) => l !== '');
+  const realLine = fc
+    .integer({ min: 0, max: Math.max(0, realLines.length - 1) })
+    .map((i) => realLines[i]!);
 
-    const PATHS = [
-      'date',
-      'date.utc',
-      'parameter',
-      'coordinates',
-      'coordinates.latitude',
-      'coordinates.longitude',
-      'unit',
-      'value',
-      'averagingPeriod',
-      'averagingPeriod.value',
-      'averagingPeriod.unit',
-      'location',
-      'city',
-      'country',
-    ] as const;
-    const replacement = fc.oneof(
-      fc.jsonValue(),
-      fc.constantFrom(
-        '2018-02-30T00:00:00Z',
-        '2018-06-07T00:00:00+05:30',
-        '2016-12-31T23:59:60Z',
-        'ug/m3',
-        'mg/m³',
-        'ppb',
-        'hours',
-        'days',
-        -999,
-        -1,
-        0,
-        90.00001,
-        180,
-        1e308,
-        34.83775,
-        '12.5',
-      ),
-    );
-    const mutation = fc.record({
-      path: fc.constantFrom(...PATHS),
-      remove: fc.boolean(),
-      value: replacement,
-    });
+  const PATHS = [
+    'date',
+    'date.utc',
+    'parameter',
+    'coordinates',
+    'coordinates.latitude',
+    'coordinates.longitude',
+    'unit',
+    'value',
+    'averagingPeriod',
+    'averagingPeriod.value',
+    'averagingPeriod.unit',
+    'location',
+    'city',
+    'country',
+  ] as const;
+  const replacement = fc.oneof(
+    fc.jsonValue(),
+    fc.constantFrom(
+      '2018-02-30T00:00:00Z',
+      '2018-06-07T00:00:00+05:30',
+      '2016-12-31T23:59:60Z',
+      'ug/m3',
+      'mg/m³',
+      'ppb',
+      'hours',
+      'days',
+      -999,
+      -1,
+      0,
+      90.00001,
+      180,
+      1e308,
+      34.83775,
+      '12.5',
+    ),
+  );
+  const mutation = fc.record({
+    path: fc.constantFrom(...PATHS),
+    remove: fc.boolean(),
+    value: replacement,
+  });
 
-    type Mutable = Record<string, unknown>;
-    function mutate(
-      text: string,
-      mutations: readonly { path: string; remove: boolean; value: unknown }[],
-    ): string {
-      const record = JSON.parse(text) as Mutable;
-      for (const { path, remove, value } of mutations) {
-        const [head, tail] = path.split('.') as [string, string | undefined];
-        let target: Mutable = record;
-        let field = head;
-        if (tail !== undefined) {
-          const parent = record[head];
-          if (typeof parent !== 'object' || parent === null || Array.isArray(parent))
-            record[head] = {};
-          target = record[head] as Mutable;
-          field = tail;
-        }
-        if (remove) delete target[field];
-        else target[field] = value;
+  type Mutable = Record<string, unknown>;
+  function mutate(
+    text: string,
+    mutations: readonly { path: string; remove: boolean; value: unknown }[],
+  ): string {
+    const record = JSON.parse(text) as Mutable;
+    for (const { path, remove, value } of mutations) {
+      const [head, tail] = path.split('.') as [string, string | undefined];
+      let target: Mutable = record;
+      let field = head;
+      if (tail !== undefined) {
+        const parent = record[head];
+        if (typeof parent !== 'object' || parent === null || Array.isArray(parent))
+          record[head] = {};
+        target = record[head] as Mutable;
+        field = tail;
       }
-      return JSON.stringify(record);
+      if (remove) delete target[field];
+      else target[field] = value;
     }
+    return JSON.stringify(record);
+  }
 
-    it('keeps its invariants when fields are removed or replaced', () => {
-      const tally: Tally = { accepted: 0, rejected: 0 };
-      fc.assert(
-        fc.property(
-          realLine,
-          fc.array(mutation, { minLength: 1, maxLength: 3 }),
-          (text, mutations) => {
-            checkOutcome({ number: 1, text: mutate(text, mutations), validUtf8: true }, tally);
-          },
-        ),
-        { numRuns: 3000 },
-      );
-      expect(tally.accepted).toBeGreaterThan(0);
-      expect(tally.rejected).toBeGreaterThan(0);
+  it('keeps its invariants when fields are removed or replaced', () => {
+    const tally: Tally = { accepted: 0, rejected: 0 };
+    fc.assert(
+      fc.property(
+        realLine,
+        fc.array(mutation, { minLength: 1, maxLength: 3 }),
+        (text, mutations) => {
+          checkOutcome({ number: 1, text: mutate(text, mutations), validUtf8: true }, tally);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    expect(tally.accepted).toBeGreaterThan(0);
+    expect(tally.rejected).toBeGreaterThan(0);
+  });
+
+  it('keeps its invariants when the text is edited character by character', () => {
+    const edit = fc.record({
+      at: fc.nat(),
+      remove: fc.integer({ min: 0, max: 3 }),
+      insert: fc.oneof(
+        fc.string({ maxLength: 3 }),
+        fc.constantFrom('"', '{', '}', ',', '-', '9', 'e9', 'null'),
+      ),
     });
+    const tally: Tally = { accepted: 0, rejected: 0 };
+    fc.assert(
+      fc.property(realLine, fc.array(edit, { minLength: 1, maxLength: 4 }), (text, edits) => {
+        let edited = text;
+        for (const { at, remove, insert } of edits) {
+          const i = at % (edited.length + 1);
+          edited = edited.slice(0, i) + insert + edited.slice(i + remove);
+        }
+        checkOutcome({ number: 1, text: edited, validUtf8: true }, tally);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(tally.accepted).toBeGreaterThan(0);
+    expect(tally.rejected).toBeGreaterThan(0);
+  });
 
-    it('keeps its invariants when the text is edited character by character', () => {
-      const edit = fc.record({
-        at: fc.nat(),
-        remove: fc.integer({ min: 0, max: 3 }),
-        insert: fc.oneof(
-          fc.string({ maxLength: 3 }),
-          fc.constantFrom('"', '{', '}', ',', '-', '9', 'e9', 'null'),
-        ),
-      });
-      const tally: Tally = { accepted: 0, rejected: 0 };
-      fc.assert(
-        fc.property(realLine, fc.array(edit, { minLength: 1, maxLength: 4 }), (text, edits) => {
-          let edited = text;
-          for (const { at, remove, insert } of edits) {
-            const i = at % (edited.length + 1);
-            edited = edited.slice(0, i) + insert + edited.slice(i + remove);
-          }
-          checkOutcome({ number: 1, text: edited, validUtf8: true }, tally);
+  it('keeps its invariants when bytes are flipped, and rejects every line that became invalid UTF-8', () => {
+    const encoder = new TextEncoder();
+    const fatal = new TextDecoder('utf-8', { fatal: true });
+    const lenient = new TextDecoder('utf-8');
+    const tally: Tally = { accepted: 0, rejected: 0 };
+    fc.assert(
+      fc.property(
+        realLine,
+        fc.array(fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }), {
+          minLength: 1,
+          maxLength: 3,
         }),
-        { numRuns: 3000 },
-      );
-      expect(tally.accepted).toBeGreaterThan(0);
-      expect(tally.rejected).toBeGreaterThan(0);
-    });
-
-    it('keeps its invariants when bytes are flipped, and rejects every line that became invalid UTF-8', () => {
-      const encoder = new TextEncoder();
-      const fatal = new TextDecoder('utf-8', { fatal: true });
-      const lenient = new TextDecoder('utf-8');
-      const tally: Tally = { accepted: 0, rejected: 0 };
-      fc.assert(
-        fc.property(
-          realLine,
-          fc.array(fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }), {
-            minLength: 1,
-            maxLength: 3,
-          }),
-          (text, flips) => {
-            const bytes = encoder.encode(text);
-            for (const { at, byte } of flips) bytes[at % bytes.length] = byte;
-            let line: SourceLine;
-            try {
-              line = { number: 1, text: fatal.decode(bytes), validUtf8: true };
-            } catch {
-              line = { number: 1, text: lenient.decode(bytes), validUtf8: false };
-            }
-            const outcome = checkOutcome(line, tally);
-            if (!line.validUtf8)
-              expect(outcome).toMatchObject({ kind: 'rejected', reason: 'bad-json' });
-          },
-        ),
-        { numRuns: 3000 },
-      );
-      expect(tally.accepted).toBeGreaterThan(0);
-      expect(tally.rejected).toBeGreaterThan(0);
-    });
-  },
-);
+        (text, flips) => {
+          const bytes = encoder.encode(text);
+          for (const { at, byte } of flips) bytes[at % bytes.length] = byte;
+          let line: SourceLine;
+          try {
+            line = { number: 1, text: fatal.decode(bytes), validUtf8: true };
+          } catch {
+            line = { number: 1, text: lenient.decode(bytes), validUtf8: false };
+          }
+          const outcome = checkOutcome(line, tally);
+          if (!line.validUtf8)
+            expect(outcome).toMatchObject({ kind: 'rejected', reason: 'bad-json' });
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    expect(tally.accepted).toBeGreaterThan(0);
+    expect(tally.rejected).toBeGreaterThan(0);
+  });
+});

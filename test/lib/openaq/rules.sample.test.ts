@@ -1,10 +1,8 @@
-import { createReadStream, readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { isBlank, openObjectStream, splitLines } from '../../../actions/lib/openaq/lines.ts';
 import { evaluateLine } from '../../../actions/lib/openaq/rules.ts';
 import type { Measurement } from '../../../actions/lib/openaq/types.ts';
-import { hasSharedData, sharedFile } from '../../support/shared-data.ts';
+import { openaqSampleStream, openaqSampleText } from '../../support/openaq-fixtures.ts';
 
 /** What the pipeline makes of a sample file read as a bucket object would be. */
 async function ingestFile(relative: string, key: string) {
@@ -12,7 +10,7 @@ async function ingestFile(relative: string, key: string) {
   const measurements: Measurement[] = [];
   const numbers: number[] = [];
   let lines = 0;
-  const body = createReadStream(sharedFile(relative), { highWaterMark: 4096 });
+  const body = openaqSampleStream(relative, 4096);
   for await (const batch of splitLines(openObjectStream(body, key))) {
     for (const line of batch) {
       if (isBlank(line.text)) continue;
@@ -45,10 +43,10 @@ function rawRecords(text: string): RawRecord[] {
 const hasNumericCoordinates = (r: RawRecord) =>
   typeof r.coordinates?.latitude === 'number' && typeof r.coordinates?.longitude === 'number';
 
-describe.skipIf(!hasSharedData)('the rules over real OpenAQ fetches', () => {
+describe('the rules over real OpenAQ fetches', () => {
   // The samples are placed under fetch-time names, as a bucket would hold them.
   it('fetches/2018-06-07.ndjson (as realtime/2018-06-07/1528329600.ndjson): 5,885 accepted, 1,559 without coordinates', async () => {
-    const text = readFileSync(sharedFile('fetches/2018-06-07.ndjson'), 'utf8');
+    const text = openaqSampleText('fetches/2018-06-07.ndjson');
     const records = rawRecords(text);
     const result = await ingestFile(
       'fetches/2018-06-07.ndjson',
@@ -107,9 +105,7 @@ describe.skipIf(!hasSharedData)('the rules over real OpenAQ fetches', () => {
   });
 
   it('fetches/2014-03-30.ndjson.gz (as realtime-gzipped/2014-03-30/1396224000.ndjson.gz): 64 pm2p5 records of 4 sites', async () => {
-    const records = rawRecords(
-      gunzipSync(readFileSync(sharedFile('fetches/2014-03-30.ndjson.gz'))).toString('utf8'),
-    );
+    const records = rawRecords(openaqSampleText('fetches/2014-03-30.ndjson.gz'));
     const result = await ingestFile(
       'fetches/2014-03-30.ndjson.gz',
       'realtime-gzipped/2014-03-30/1396224000.ndjson.gz',

@@ -7,12 +7,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SourceError, UsageError } from '../../../actions/lib/errors.ts';
 import type { SourceObject, TimeSpan } from '../../../actions/lib/openaq/source.ts';
 import { folderSource } from '../../../actions/lib/openaq/source-folder.ts';
+import { defined } from '../../support/defined.ts';
 import {
   expectSelectionLikeTheListing,
   LISTING_PREFIX,
   realListingKeys,
 } from '../../support/real-listing.ts';
-import { hasSharedData } from '../../support/shared-data.ts';
 
 /** 2018-06-07T00:00:00Z in Unix seconds (a real fetch time of the bucket). */
 const T0 = 1528329600;
@@ -151,7 +151,9 @@ describe('folderSource', () => {
     const source = folderSource(url);
     const { objects } = await source.list(INTERVAL);
     expect(keysOf(objects)).toEqual(['2018-06-07/1528330300.ndjson.gz']);
-    expect(new TextDecoder().decode(await source.read(objects[0]!))).toBe('linked fetch');
+    expect(new TextDecoder().decode(await source.read(defined(objects[0], 'the link')))).toBe(
+      'linked fetch',
+    );
   });
 
   it('reads a file whole, its bytes as stored', async () => {
@@ -159,8 +161,7 @@ describe('folderSource', () => {
     await place({ '2018-06-07/1528329600.ndjson.gz': gzipBytes });
     const source = folderSource(url);
     const [object] = (await source.list(span(T0, T0 + 600))).objects;
-    expect(object).toBeDefined();
-    expect(new Uint8Array(await source.read(object!))).toEqual(gzipBytes);
+    expect(new Uint8Array(await source.read(defined(object, 'the file')))).toEqual(gzipBytes);
   });
 
   it('fails with a SourceError naming the path of a file that vanished', async () => {
@@ -190,19 +191,16 @@ describe('folderSource', () => {
   });
 });
 
-// A real listing of the bucket (see ../shared/data/openaq/README.md).
-describe.skipIf(!hasSharedData)(
-  'folderSource over the keys of test-realtime-2017-09-28.csv',
-  () => {
-    it('selects what an independent reading of the names selects', async () => {
-      const keys = await realListingKeys();
-      expect(keys).toHaveLength(91);
-      // The bucket's `test-realtime/` prefix becomes the folder's root.
-      await place(Object.fromEntries(keys.map((key) => [key.slice(LISTING_PREFIX.length), ''])));
-      await expectSelectionLikeTheListing(folderSource(url), keys, {
-        start: Date.parse('2017-09-28T12:00:00Z'),
-        end: Date.parse('2017-09-28T15:00:00Z'),
-      });
+// A real listing of the bucket (see test/fixtures/openaq/README.md).
+describe('folderSource over the keys of test-realtime-2017-09-28.csv', () => {
+  it('selects what an independent reading of the names selects', async () => {
+    const keys = await realListingKeys();
+    expect(keys).toHaveLength(91);
+    // The bucket's `test-realtime/` prefix becomes the folder's root.
+    await place(Object.fromEntries(keys.map((key) => [key.slice(LISTING_PREFIX.length), ''])));
+    await expectSelectionLikeTheListing(folderSource(url), keys, {
+      start: Date.parse('2017-09-28T12:00:00Z'),
+      end: Date.parse('2017-09-28T15:00:00Z'),
     });
-  },
-);
+  });
+});

@@ -7,6 +7,7 @@ import {
   s3Source,
 } from '../../../actions/lib/openaq/source-s3.ts';
 import type { RetryPolicy } from '../../../actions/lib/util/retry.ts';
+import { defined } from '../../support/defined.ts';
 import { type FaultPlan, type FaultProxy, startFaultProxy } from '../../support/fault-proxy.ts';
 import {
   expectSelectionLikeTheListing,
@@ -14,7 +15,6 @@ import {
   realListingKeys,
 } from '../../support/real-listing.ts';
 import { type S3TestServer, startS3Server } from '../../support/s3-server.ts';
-import { hasSharedData } from '../../support/shared-data.ts';
 
 /** 2018-06-07T00:00:00Z in Unix seconds (a real fetch time of the bucket). */
 const T0 = 1528329600;
@@ -197,8 +197,8 @@ describe('s3Source: selection', () => {
   });
 });
 
-// A real listing of the bucket (see ../shared/data/openaq/README.md).
-describe.skipIf(!hasSharedData)('s3Source over the keys of test-realtime-2017-09-28.csv', () => {
+// A real listing of the bucket (see test/fixtures/openaq/README.md).
+describe('s3Source over the keys of test-realtime-2017-09-28.csv', () => {
   it('selects what an independent reading of the names selects', async () => {
     const keys = await realListingKeys();
     expect(keys).toHaveLength(91);
@@ -225,8 +225,7 @@ describe('s3Source: reading', () => {
     });
     const source = s3Source(`s3://${bucket}/${PREFIX}`, { endpoint: s3.endpoint });
     const [object] = (await source.list(span(T0, T0 + 600))).objects;
-    expect(object).toBeDefined();
-    expect(new Uint8Array(await source.read(object!))).toEqual(gzipBytes);
+    expect(new Uint8Array(await source.read(defined(object, 'the object')))).toEqual(gzipBytes);
   });
 
   it('sends unsigned requests when anonymous, and signed ones otherwise', async () => {
@@ -238,14 +237,14 @@ describe('s3Source: reading', () => {
     });
     const { objects } = await anonymous.list(INTERVAL);
     expect(objects).toHaveLength(5);
-    expect(new TextDecoder().decode(await anonymous.read(objects[0]!))).toBe(
-      'at the interval start',
-    );
+    expect(
+      new TextDecoder().decode(await anonymous.read(defined(objects[0], 'the first object'))),
+    ).toBe('at the interval start');
     expect(proxy.requests.length).toBe(2);
     expect(proxy.requests.every((r) => !r.signed)).toBe(true);
 
     const signed = s3Source(`s3://${bucket}/${PREFIX}`, { endpoint: proxy.endpoint });
-    await signed.read((await signed.list(INTERVAL)).objects[0]!);
+    await signed.read(defined((await signed.list(INTERVAL)).objects[0], 'the first object'));
     expect(proxy.requests.slice(2).map((r) => r.signed)).toEqual([true, true]);
   });
 

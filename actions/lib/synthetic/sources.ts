@@ -2,7 +2,7 @@
  * The sources the synthetic stations belong to, modelled on feeds that OpenAQ's real-time fetches
  * carried (see the 2018-06-07 sample): who reports, where, which parameters in which units and
  * averaging periods, how many decimals coordinates have, in what key order, how far back each
- * fetch repeats. Data only; synthetic-stations.ts draws stations from it.
+ * fetch repeats. Data only; stations.ts draws stations from it.
  */
 
 /** Parameters OpenAQ reported that the rules map to TOAR variables. */
@@ -84,7 +84,7 @@ export interface SourceProfile {
   /** JSON text of the `attribution` array. */
   attribution: string;
   anchors: readonly Anchor[];
-  parameters: readonly ParameterOffer[];
+  parameters: readonly [ParameterOffer, ...ParameterOffer[]];
   /** Length of one measurement: 60 (hourly) or 15 (quarter-hourly). */
   slotMinutes: 15 | 60;
   /** Each fetch repeats this many hours of every series (the latest ones available). */

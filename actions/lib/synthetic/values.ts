@@ -1,6 +1,6 @@
-import { gaussian, hashKey, mulberry32, type Random } from './synthetic-random.ts';
-import type { DaylightRule } from './synthetic-sources.ts';
-import type { StationModel, SyntheticSeries, SyntheticStation } from './synthetic-stations.ts';
+import { gaussian, hashKey, mulberry32, type Random } from './random.ts';
+import type { DaylightRule } from './sources.ts';
+import type { StationModel, SyntheticSeries, SyntheticStation } from './stations.ts';
 
 /**
  * What the synthetic stations measure: plausible concentrations in natural units (ppb for gases,
@@ -21,14 +21,14 @@ const SOLSTICE_DAY = 171.5;
 const PURPOSE_WEATHER = 21;
 
 /** +1 at the local summer solstice, -1 at the winter one, scaled down towards the equator. */
-export function summerness(lat: number, time: number): number {
+function summerness(lat: number, time: number): number {
   const phase = (2 * Math.PI * (time / DAY_MS - SOLSTICE_DAY)) / YEAR_DAYS;
   const hemisphere = lat >= 0 ? 1 : -1;
   return hemisphere * Math.cos(phase) * Math.min(1, Math.abs(lat) / 35);
 }
 
 /** Local mean solar time in hours [0, 24) at a longitude. */
-export function solarHour(lng: number, time: number): number {
+function solarHour(lng: number, time: number): number {
   const hours = (time / HOUR_MS + lng / 15) % 24;
   return hours < 0 ? hours + 24 : hours;
 }
@@ -193,7 +193,7 @@ function daylightPeriod(
 }
 
 /** The station's offset from UTC at an instant, in minutes. */
-export function utcOffsetAt(rule: DaylightRule, utcOffset: number, time: number): number {
+function utcOffsetAt(rule: DaylightRule, utcOffset: number, time: number): number {
   if (rule === 'none') return utcOffset;
   const [start, end] = daylightPeriod(rule, utcOffset, yearOf(time));
   return time >= start && time < end ? utcOffset + 60 : utcOffset;
@@ -204,7 +204,7 @@ function twoDigits(n: number): string {
 }
 
 /** `+05:45`, `-04:00`. */
-export function offsetText(minutes: number): string {
+function offsetText(minutes: number): string {
   const sign = minutes < 0 ? '-' : '+';
   const abs = Math.abs(minutes);
   return `${sign}${twoDigits(Math.floor(abs / 60))}:${twoDigits(abs % 60)}`;

@@ -1,11 +1,7 @@
 import { UsageError } from '../errors.ts';
-import { hashKey, mulberry32, uniformAt } from './synthetic-random.ts';
-import {
-  type SyntheticSeries,
-  type SyntheticStation,
-  stationCatalogue,
-} from './synthetic-stations.ts';
-import { localTimeText, naturalValue, roundTo, utcTimeText } from './synthetic-values.ts';
+import { hashKey, mulberry32, uniformAt } from './random.ts';
+import { type SyntheticSeries, type SyntheticStation, stationCatalogue } from './stations.ts';
+import { localTimeText, naturalValue, roundTo, utcTimeText } from './values.ts';
 
 /**
  * Synthetic OpenAQ real-time fetches: which fetches a data set has, and the exact text of each.

@@ -85,26 +85,41 @@ export function gaussian(random: Random): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
-/** A uniform integer in [0, n). */
-export function below(random: Random, n: number): number {
-  return Math.floor(random() * n);
-}
-
-/** One element of a non-empty list, uniformly. */
+/**
+ * One element of a non-empty list, uniformly.
+ *
+ * @throws RangeError when the list is empty
+ * @example pick(mulberry32(1), ['o3', 'pm25']) // 'o3' or 'pm25'
+ */
 export function pick<T>(random: Random, items: readonly T[]): T {
+  if (items.length === 0) throw new RangeError('pick: the list is empty');
+  // random() is in [0, 1), so the index is in [0, length) of a non-empty list.
   return items[Math.floor(random() * items.length)]!;
 }
 
-/** Index of an item drawn with probability proportional to its weight. */
-export function pickWeighted(random: Random, weights: readonly number[]): number {
+/**
+ * An item of a non-empty list drawn with probability proportional to its weight (one draw).
+ *
+ * @throws RangeError when the list is empty
+ * @example pickWeighted(mulberry32(1), SOURCES, (s) => s.weight)
+ */
+export function pickWeighted<T>(
+  random: Random,
+  items: readonly T[],
+  weightOf: (item: T) => number,
+): T {
   let total = 0;
-  for (const w of weights) total += w;
+  for (const item of items) total += weightOf(item);
   let r = random() * total;
-  for (let i = 0; i < weights.length; i++) {
-    r -= weights[i]!;
-    if (r < 0) return i;
+  let last: T | undefined;
+  for (const item of items) {
+    r -= weightOf(item);
+    if (r < 0) return item;
+    last = item;
   }
-  return weights.length - 1;
+  // Rounding can leave r at 0 after the last weight: the last item takes it.
+  if (last === undefined) throw new RangeError('pickWeighted: the list is empty');
+  return last;
 }
 
 /** Fisher–Yates: the numbers 0 … n-1 in a random order. */
@@ -112,6 +127,7 @@ export function permutation(random: Random, n: number): number[] {
   const order = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
+    // 0 <= j <= i < n: both are indices of order.
     const t = order[i]!;
     order[i] = order[j]!;
     order[j] = t;

@@ -1,4 +1,5 @@
-import { roundHalfAwayFromZero4 } from './station-key.ts';
+import { roundHalfAwayFromZero4 } from '../openaq/station-key.ts';
+import { MOLAR_MASS, MOLAR_VOLUME_LITRES } from '../openaq/units.ts';
 import {
   gaussian,
   hashKey,
@@ -7,7 +8,7 @@ import {
   pick,
   pickWeighted,
   type Random,
-} from './synthetic-random.ts';
+} from './random.ts';
 import {
   type Anchor,
   AVERAGING_JSON,
@@ -16,8 +17,7 @@ import {
   SOURCES,
   type SourceProfile,
   type SyntheticParameter,
-} from './synthetic-sources.ts';
-import { MOLAR_MASS, MOLAR_VOLUME_LITRES } from './units.ts';
+} from './sources.ts';
 
 /**
  * The station catalogue of a synthetic data set: who reports what, where, under which name.
@@ -156,7 +156,7 @@ const MICRO = 'µg/m³';
 const MOLAR_MASSES: Readonly<Record<string, number>> = { ...MOLAR_MASS, no: 30.01, nox: 46.01 };
 
 /** Natural value (ppb for gases, µg/m³ for particles) → the value in `unit`. */
-export function unitFactor(parameter: SyntheticParameter, unit: string): number {
+function unitFactor(parameter: SyntheticParameter, unit: string): number {
   const molarMass = MOLAR_MASSES[parameter];
   const micro = unit === MICRO || unit === 'ug/m3' || unit === 'μg/m³';
   if (molarMass !== undefined) {
@@ -181,13 +181,7 @@ interface Site {
 /** Where station `index` would be on its own (twins borrow their partner's). */
 function siteOf(seed: number, index: number): Site {
   const random = mulberry32(hashKey(seed, PURPOSE_SITE, index));
-  const source =
-    SOURCES[
-      pickWeighted(
-        random,
-        SOURCES.map((s) => s.weight),
-      )
-    ]!;
+  const source = pickWeighted(random, SOURCES, (s) => s.weight);
   const anchor = pick(random, source.anchors);
   const [minDecimals, maxDecimals] = source.coordinateDecimals;
   const decimals = minDecimals + Math.floor(random() * (maxDecimals - minDecimals + 1));
@@ -212,7 +206,6 @@ function countFor(share: number, stations: number): number {
 /** Decides which stations get which quirk, without collisions between coordinate quirks. */
 function planStations(seed: number, stations: number): StationPlan {
   const coordinates: (CoordinatePlan | undefined)[] = new Array(stations).fill(undefined);
-  const features: StationFeature[][] = Array.from({ length: stations }, () => []);
   const order = permutation(mulberry32(hashKey(seed, PURPOSE_PLAN, 0)), stations);
 
   let twins = countFor(TWIN_STATION_SHARE, stations);
@@ -236,9 +229,9 @@ function planStations(seed: number, stations: number): StationPlan {
   };
   assign('no-coordinates', NO_COORDINATES_STATION_SHARE);
   assign('rounding-boundary', ROUNDING_BOUNDARY_STATION_SHARE);
-  coordinates.forEach((plan, i) => {
-    if (plan !== undefined) features[i]!.push(plan);
-  });
+  const features: StationFeature[][] = coordinates.map((plan) =>
+    plan === undefined ? [] : [plan],
+  );
 
   const hostileRank = new Map<number, number>();
   const independent: [StationFeature, number][] = [
@@ -268,7 +261,7 @@ function planStations(seed: number, stations: number): StationPlan {
       if (namesItself) named.add(i);
       if (spells) spelled.add(i);
       if (feature === 'hostile-name') hostileRank.set(i, hostileRank.size);
-      features[i]!.push(feature);
+      featuresOf({ features }, i).push(feature);
       left--;
     }
   });
@@ -339,7 +332,7 @@ function chooseSeries(
   features: readonly StationFeature[],
 ): SeriesDraft[] {
   const offers: ParameterOffer[] = site.source.parameters.filter((o) => random() < o.share);
-  if (offers.length === 0) offers.push(site.source.parameters[0]!);
+  if (offers.length === 0) offers.push(site.source.parameters[0]);
   const drafts: SeriesDraft[] = offers.map((offer) => {
     const averaging = offer.averaging ?? site.source.averaging;
     return {
@@ -381,9 +374,18 @@ function mod(a: number, n: number): number {
   return ((a % n) + n) % n;
 }
 
+/** The features planned for station `index`. */
+function featuresOf(plan: Pick<StationPlan, 'features'>, index: number): StationFeature[] {
+  const features = plan.features[index];
+  if (features === undefined) {
+    throw new RangeError(`station ${index} is not one of the ${plan.features.length} planned`);
+  }
+  return features;
+}
+
 function buildStation(seed: number, index: number, plan: StationPlan): SyntheticStation {
   const coordinatePlan = plan.coordinates[index];
-  const features = plan.features[index]!;
+  const features = featuresOf(plan, index);
   const random = mulberry32(hashKey(seed, PURPOSE_STATION, index));
   const twinOf = coordinatePlan === 'twin' ? index - 1 : undefined;
   const site = siteOf(seed, twinOf ?? index);
@@ -477,9 +479,10 @@ function buildStation(seed: number, index: number, plan: StationPlan): Synthetic
 
 /** A station's own name (twins derive theirs from it). */
 function buildStationName(seed: number, index: number, plan: StationPlan, site: Site): string {
-  const features = plan.features[index]!;
+  const features = featuresOf(plan, index);
   if (features.includes('empty-location')) return '';
   const rank = plan.hostileRank.get(index);
+  // The list is not empty, so rank % length is one of its indices.
   if (rank !== undefined) return HOSTILE_NAMES[rank % HOSTILE_NAMES.length]!;
   const random = mulberry32(hashKey(seed, PURPOSE_SITE, index, 1));
   return site.source.nameOf(pick(random, site.anchor.names ?? site.source.names), site.anchor);
@@ -504,7 +507,11 @@ export function stationCatalogue(seed: number, stations: number): readonly Synth
   const catalogue = Object.freeze(
     Array.from({ length: stations }, (_, i) => buildStation(seed, i, plan)),
   );
-  if (catalogues.size >= CATALOGUES_KEPT) catalogues.delete(catalogues.keys().next().value!);
+  if (catalogues.size >= CATALOGUES_KEPT) {
+    // Maps iterate in insertion order: the first key is the oldest catalogue.
+    const oldest = catalogues.keys().next();
+    if (!oldest.done) catalogues.delete(oldest.value);
+  }
   catalogues.set(key, catalogue);
   return catalogue;
 }

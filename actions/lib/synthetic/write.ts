@@ -11,7 +11,7 @@ import {
   objectLayout,
   type SyntheticSpec,
   validateSpec,
-} from './synthetic-fetch.ts';
+} from './fetch.ts';
 
 /**
  * The I/O edge of the synthetic fetches: writes every fetch of a spec as a gzipped object under
@@ -60,10 +60,10 @@ function objectBytes(seed: number, fetchAt: number, lines: readonly string[]): B
   for (const line of lines) capacity += line.length * 3;
   const bytes = Buffer.allocUnsafe(capacity);
   let at = 0;
-  for (let i = 0; i < lines.length; i++) {
+  for (const [i, line] of lines.entries()) {
     if (i > 0) bytes[at++] = NEWLINE;
     if (i === blankBefore) bytes[at++] = NEWLINE;
-    at += bytes.write(lines[i]!, at, 'utf8');
+    at += bytes.write(line, at, 'utf8');
   }
   if (finalNewline) bytes[at++] = NEWLINE;
   return bytes.subarray(0, at);

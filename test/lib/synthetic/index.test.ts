@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../actions/lib/errors.ts';
 import { evaluateLine } from '../../../actions/lib/openaq/rules.ts';
 import { roundHalfAwayFromZero4 } from '../../../actions/lib/openaq/station-key.ts';
+import { type Measurement, REJECT_REASONS } from '../../../actions/lib/openaq/types.ts';
 import {
   ASCII_MICRO_STATION_SHARE,
   BAD_AVERAGING_STATION_SHARE,
@@ -43,9 +44,9 @@ import {
   UNSUPPORTED_PARAMETER_STATION_SHARE,
   UNSUPPORTED_UNIT_STATION_SHARE,
   validateSpec,
-} from '../../../actions/lib/openaq/synthetic.ts';
-import { type Measurement, REJECT_REASONS } from '../../../actions/lib/openaq/types.ts';
-import { hasSharedData, sharedFile } from '../../support/shared-data.ts';
+} from '../../../actions/lib/synthetic/index.ts';
+import { defined } from '../../support/defined.ts';
+import { openaqSampleText } from '../../support/openaq-fixtures.ts';
 import { usageProblems } from '../../support/usage-problems.ts';
 
 const HOUR_MS = 3_600_000;
@@ -76,6 +77,17 @@ function measurementKey(line: string): string {
 
 function share(count: number, total: number): number {
   return count / total;
+}
+
+/** The data set's first fetch time. */
+function firstFetch(spec: SyntheticSpec): number {
+  const [fetchAt] = fetchTimes(spec);
+  return defined(fetchAt, `a fetch in ${JSON.stringify(spec)}`);
+}
+
+/** The fetch times of a data set, by index. */
+function fetchAtIndex(times: readonly number[], index: number): number {
+  return defined(times[index], `fetch ${index} of ${times.length}`);
 }
 
 const problemsOf = usageProblems;
@@ -112,10 +124,10 @@ describe('fetch times and object keys', () => {
       const match = /^realtime-gzipped\/(\d{4}-\d{2}-\d{2})\/((\d+)(_[^/]*)?\.ndjson(\.gz)?)$/.exec(
         objectKey(fetchAt),
       );
-      expect(match).not.toBeNull();
-      expect(match![1]).toBe(new Date(fetchAt).toISOString().slice(0, 10));
-      expect(Number(match![3]) * 1000).toBe(fetchAt);
-      folders.add(match![1]!);
+      const [, folder, , seconds] = defined(match, `a key in the layout: ${objectKey(fetchAt)}`);
+      expect(folder).toBe(new Date(fetchAt).toISOString().slice(0, 10));
+      expect(Number(seconds) * 1000).toBe(fetchAt);
+      folders.add(defined(folder, 'the date folder'));
     }
     expect([...folders]).toEqual(['2014-01-01', '2014-01-02']);
   });
@@ -135,7 +147,7 @@ describe('fetch times and object keys', () => {
 describe('determinism', () => {
   it('gives byte-identical objects for the same spec, and different ones for another seed', () => {
     const times = [...fetchTimes(DEMO)];
-    for (const fetchAt of [times[0]!, times[700]!, times[1439]!]) {
+    for (const fetchAt of [0, 700, 1439].map((i) => fetchAtIndex(times, i))) {
       const text = fetchObjectText(DEMO, fetchAt);
       expect(fetchObjectText({ ...DEMO }, fetchAt)).toBe(text);
       expect(fetchObjectText({ ...DEMO, seed: 2 }, fetchAt)).not.toBe(text);
@@ -145,36 +157,40 @@ describe('determinism', () => {
   it('computes a fetch the same whether or not earlier fetches were generated', () => {
     const spec = { ...DEMO, days: 1, seed: 11 };
     const times = [...fetchTimes(spec)];
-    const direct = fetchObjectText(spec, times[100]!);
+    const direct = fetchObjectText(spec, fetchAtIndex(times, 100));
     for (const fetchAt of times.slice(0, 100)) fetchLines(spec, fetchAt);
-    expect(fetchObjectText(spec, times[100]!)).toBe(direct);
+    expect(fetchObjectText(spec, fetchAtIndex(times, 100))).toBe(direct);
     // Other data sets in between (which evict memoised catalogues) change nothing either.
-    for (let seed = 1000; seed < 1010; seed++) fetchLines({ ...spec, seed }, times[100]!);
-    expect(fetchObjectText(spec, times[100]!)).toBe(direct);
+    for (let seed = 1000; seed < 1010; seed++)
+      fetchLines({ ...spec, seed }, fetchAtIndex(times, 100));
+    expect(fetchObjectText(spec, fetchAtIndex(times, 100))).toBe(direct);
   });
 });
 
-describe.skipIf(!hasSharedData)('records shaped like the real 2018-06-07 fetch', () => {
+describe('records shaped like the real 2018-06-07 fetch', () => {
   let sample: JsonRecord[];
   let schema: { required: string[]; properties: JsonRecord };
   let synthetic: JsonRecord[];
 
   beforeAll(async () => {
-    const text = await readFile(sharedFile('fetches/2018-06-07.ndjson'), 'utf8');
+    const text = openaqSampleText('fetches/2018-06-07.ndjson');
     sample = text.split('\n').map((line) => JSON.parse(line) as JsonRecord);
-    schema = JSON.parse(await readFile(sharedFile('measurement-schema.json'), 'utf8'));
+    schema = JSON.parse(openaqSampleText('measurement-schema.json'));
     const spec = { ...DEMO, stations: 400, seed: 21 };
-    const [fetchAt] = fetchTimes(spec);
-    synthetic = fetchLines(spec, fetchAt!)
+    synthetic = fetchLines(spec, firstFetch(spec))
       .map(parse)
       .filter((r) => r !== undefined);
   });
 
   it('uses the real keys in the real order', () => {
-    const fullOrder = sample.map((r) => Object.keys(r)).sort((a, b) => b.length - a.length)[0]!;
+    const fullOrder = defined(
+      sample.map((r) => Object.keys(r)).sort((a, b) => b.length - a.length)[0],
+      'a sample record',
+    );
     for (const record of synthetic) {
       const positions = Object.keys(record).map((key) => fullOrder.indexOf(key));
-      expect(positions.every((p, i) => p >= 0 && (i === 0 || p > positions[i - 1]!))).toBe(true);
+      // In the real order: every key is known, and each comes after the one before it.
+      expect(positions.every((p, i) => p >= 0 && p > (positions[i - 1] ?? -1))).toBe(true);
       for (const key of schema.required) expect(record).toHaveProperty(key);
       expect(Object.keys(record.date as JsonRecord)).toEqual(['utc', 'local']);
     }
@@ -183,8 +199,8 @@ describe.skipIf(!hasSharedData)('records shaped like the real 2018-06-07 fetch',
   it('writes dates, source types and countries as the schema says, for every accepted record', () => {
     const date = (schema.properties.date as { properties: Record<string, { pattern: string }> })
       .properties;
-    const utcPattern = new RegExp(`^${date.utc!.pattern}$`);
-    const localPattern = new RegExp(`^${date.local!.pattern}$`);
+    const utcPattern = new RegExp(`^${defined(date.utc, "the schema's date.utc").pattern}$`);
+    const localPattern = new RegExp(`^${defined(date.local, "the schema's date.local").pattern}$`);
     const sourceTypes = (schema.properties.sourceType as { enum: string[] }).enum;
     let checked = 0;
     for (const record of synthetic) {
@@ -193,8 +209,11 @@ describe.skipIf(!hasSharedData)('records shaped like the real 2018-06-07 fetch',
       expect(utc).toMatch(utcPattern);
       expect(local).toMatch(localPattern);
       // The local wall time is the UTC time shifted by the stated offset.
-      const offset = /([+-])(\d{2}):(\d{2})$/.exec(local)!;
-      const minutes = (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3]));
+      const [, sign, hours, mins] = defined(
+        /([+-])(\d{2}):(\d{2})$/.exec(local),
+        `an offset in ${local}`,
+      );
+      const minutes = (sign === '-' ? -1 : 1) * (Number(hours) * 60 + Number(mins));
       expect(Date.parse(`${local.slice(0, 19)}Z`) - minutes * 60_000).toBe(Date.parse(utc));
       expect(sourceTypes).toContain(record.sourceType);
       expect(record.country).toMatch(/^[A-Z]{2}$/);
@@ -252,8 +271,9 @@ describe('repetition and revision across fetches', () => {
   it('repeats most of the previous fetch verbatim (the duplicates ingest must resolve)', () => {
     for (let i = 1; i < byFetch.length; i += 7) {
       const previous = new Set(byFetch[i - 1]);
-      const repeated = byFetch[i]!.filter((line) => previous.has(line)).length;
-      expect(share(repeated, byFetch[i]!.length)).toBeGreaterThan(0.7);
+      const fetch = defined(byFetch[i], `fetch ${i}`);
+      const repeated = fetch.filter((line) => previous.has(line)).length;
+      expect(share(repeated, fetch.length)).toBeGreaterThan(0.7);
     }
   });
 
@@ -266,7 +286,7 @@ describe('repetition and revision across fetches', () => {
         const key = measurementKey(line);
         if (seen.has(key)) continue; // the same line twice in one fetch
         seen.add(key);
-        const value = /"value":([^,]*),/.exec(line)![1]!;
+        const value = defined(/"value":([^,]*),/.exec(line)?.[1], `a value in ${line}`);
         const list = values.get(key);
         if (list === undefined) values.set(key, [value]);
         else list.push(value);
@@ -335,7 +355,7 @@ describe('quirks at their documented rates', () => {
     let identical = 0;
     let differing = 0;
     for (const twin of withFeature('twin')) {
-      const partner = catalogue[twin.twinOf!]!;
+      const partner = defined(catalogue[defined(twin.twinOf, 'a twin partner')], 'the partner');
       expect(partner.features).toContain('twin-partner');
       expect(roundHalfAwayFromZero4(twin.lat)).toBe(roundHalfAwayFromZero4(partner.lat));
       expect(roundHalfAwayFromZero4(twin.lng)).toBe(roundHalfAwayFromZero4(partner.lng));
@@ -369,8 +389,7 @@ describe('quirks at their documented rates', () => {
       expect(demo.some((s) => s.twinOf !== undefined)).toBe(true);
       expect(demo.some((s) => s.features.includes('no-coordinates'))).toBe(true);
       // Control characters in names are escaped: a record never spans two lines.
-      const [fetchAt] = fetchTimes({ ...DEMO, seed });
-      const lines = fetchLines({ ...DEMO, seed }, fetchAt!);
+      const lines = fetchLines({ ...DEMO, seed }, firstFetch({ ...DEMO, seed }));
       expect(lines.some((line) => line.includes('Tab\\tand\\nnewline \\\\N'))).toBe(true);
       expect(lines.every((line) => !/[\n\r]/.test(line))).toBe(true);
     }
@@ -387,8 +406,7 @@ describe('quirks at their documented rates', () => {
 
   it('shows record-level quirks at their documented rates in one large fetch', () => {
     const spec = { start: START, days: 1, stations: 4000, seed: 13 };
-    const [fetchAt] = fetchTimes(spec);
-    const lines = fetchLines(spec, fetchAt!);
+    const lines = fetchLines(spec, firstFetch(spec));
     let malformed = 0;
     let duplicates = 0;
     let badDates = 0;
@@ -444,8 +462,7 @@ describe('quirks at their documented rates', () => {
     expect(blanks).toBeGreaterThan(3);
     expect(blanks).toBeLessThan(30);
     // Blank lines are not records: fetchLines has none.
-    const [first] = fetchTimes(spec);
-    expect(fetchLines(spec, first!).every((line) => line.length > 0)).toBe(true);
+    expect(fetchLines(spec, firstFetch(spec)).every((line) => line.length > 0)).toBe(true);
   });
 });
 
@@ -479,7 +496,7 @@ describe('the rules over a generated day', () => {
     }
     expect(new Set(reasons.keys())).toEqual(new Set(REJECT_REASONS));
     expect(share(acceptedCount, lines)).toBeGreaterThan(0.85);
-    expect(share(reasons.get('no-coordinates')!, lines)).toBeLessThan(0.08);
+    expect(share(reasons.get('no-coordinates') ?? 0, lines)).toBeLessThan(0.08);
     expect(share(negative, acceptedCount)).toBeGreaterThan(0.5 * NEGATIVE_VALUE_RATE);
     expect(share(negative, acceptedCount)).toBeLessThan(2 * NEGATIVE_VALUE_RATE);
   });
@@ -604,8 +621,9 @@ describe('generateFetches', () => {
     for (const [i, key] of keys.entries()) {
       const compressed = await readFile(join(out, key));
       bytes += (await stat(join(out, key))).size;
-      expect(gunzipSync(compressed).toString('utf8')).toBe(fetchObjectText(spec, times[i]!));
-      records += fetchLines(spec, times[i]!).length;
+      const fetchAt = fetchAtIndex(times, i);
+      expect(gunzipSync(compressed).toString('utf8')).toBe(fetchObjectText(spec, fetchAt));
+      records += fetchLines(spec, fetchAt).length;
     }
     expect(result).toEqual({ objects: 6, records, bytes, dir: join(out, 'realtime-gzipped') });
     expect(progress.map((p) => p.done)).toEqual([1, 2, 3, 4, 5, 6]);

@@ -1,11 +1,11 @@
 /**
  * Realistic synthetic OpenAQ real-time fetches, deterministic per seed: the public face of
- * synthetic-*.ts, for the demo, benchmarks and tests.
+ * the modules of synthetic/, for the demo, benchmarks and tests.
  *
- * - synthetic-fetch.ts: the pure core (spec, fetch times, object keys, each fetch's lines, volume);
- * - synthetic-stations.ts / synthetic-sources.ts: who reports what, where, with which quirks;
- * - synthetic-values.ts: what they measure (ozone's diurnal and seasonal cycles, …);
- * - synthetic-write.ts: the I/O edge, gzipped objects in the bucket's layout.
+ * - fetch.ts: the pure core (spec, fetch times, object keys, each fetch's lines, volume);
+ * - stations.ts / sources.ts: who reports what, where, with which quirks;
+ * - values.ts: what they measure (ozone's diurnal and seasonal cycles, …);
+ * - write.ts: the I/O edge, gzipped objects in the bucket's layout.
  *
  * Every quirk rate is a named constant exported here; each is documented where it is defined.
  *
@@ -45,7 +45,7 @@ export {
   type SyntheticSpec,
   stationsForRecords,
   validateSpec,
-} from './synthetic-fetch.ts';
+} from './fetch.ts';
 export {
   ASCII_MICRO_STATION_SHARE,
   BAD_AVERAGING_STATION_SHARE,
@@ -62,10 +62,10 @@ export {
   TWIN_STATION_SHARE,
   UNSUPPORTED_PARAMETER_STATION_SHARE,
   UNSUPPORTED_UNIT_STATION_SHARE,
-} from './synthetic-stations.ts';
+} from './stations.ts';
 export {
   type GenerateOptions,
   type GenerationProgress,
   type GenerationResult,
   generateFetches,
-} from './synthetic-write.ts';
+} from './write.ts';
