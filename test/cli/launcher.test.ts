@@ -75,11 +75,11 @@ describe('the launcher', () => {
       launcher.on('exit', (code) => resolve(code)),
     );
     const child = (async () => {
-      let pids: number[] = [];
-      await until(() => (pids = childrenOf(launcher.pid ?? 0)).length > 0, 20_000);
-      const [pid] = pids;
-      if (pid === undefined) throw new Error('the launcher started no child');
-      return pid;
+      const pid = launcher.pid ?? 0;
+      await until(() => childrenOf(pid).length > 0, 20_000);
+      const [first] = childrenOf(pid);
+      if (first === undefined) throw new Error('the launcher started no child');
+      return first;
     })();
     return { launcher, exited, child };
   }
