@@ -97,7 +97,7 @@ describe('parseIngestInputs', () => {
       expect.stringMatching(/^input 'database-url' is empty/),
       `input 'endpoint' "localhost:4568" is not an http:// or https:// URL`,
       `input 'anonymous' "maybe" is not a boolean: use true or false`,
-      `input 'concurrency' "0" is not a whole number from 1 to 32`,
+      `input 'concurrency' "0" is not a whole number from 1 to 16`,
     ]);
   });
 
