@@ -68,14 +68,14 @@ describe('freshet ingest flags', () => {
     );
     expect(problems).toContain('--end is required');
     expect(problems.join('\n')).toMatch(
-      /--source http:\/\/x must be s3:\/\/bucket\/prefix\/ or file:\/\/\/path/,
+      /--source "http:\/\/x" is neither s3:\/\/bucket\/prefix\/ nor file:\/\/\/path/,
     );
-    expect(problems.join('\n')).toMatch(/--concurrency 0 must be a whole number from 1 to 16/);
+    expect(problems.join('\n')).toMatch(/--concurrency "0" is not a whole number from 1 to 16/);
   });
 
   it('rejects an empty or reversed range and unknown flags', () => {
     expect(problemsOf(['ingest', '--start', '2014-01-02', '--end', '2014-01-01'])).toEqual([
-      '--end 2014-01-01 must be after --start 2014-01-02',
+      '--end 2014-01-01 is not after --start 2014-01-02: a chunk holds at least one interval',
     ]);
     expect(problemsOf(['ingest', '--strat', 'x'])[0]).toMatch(/Unknown option '--strat'/);
   });
@@ -130,7 +130,7 @@ describe('freshet plan flags', () => {
     expect(problems.join('\n')).toMatch(/--since is required \(or set FRESHET_START\)/);
     expect(problems.join('\n')).toMatch(/7m/);
     expect(problems.join('\n')).toMatch(/some/);
-    expect(problems.join('\n')).toMatch(/--max-chunks 300 must be a whole number from 1 to 256/);
+    expect(problems.join('\n')).toMatch(/--max-chunks "300" is not a whole number from 1 to 256/);
   });
 });
 
@@ -284,7 +284,7 @@ describe('freshet runs flags', () => {
   it('makes a filter that cannot be read a usage error', () => {
     expect(problemsOf(['runs', '--filter', 'rmse<<5', '--limit', '0'])).toEqual([
       'filter clause "rmse<<5" compares metric rmse with "<5", which is not a number',
-      '--limit 0 must be a whole number from 1 to 10000',
+      '--limit "0" is not a whole number from 1 to 10000',
     ]);
   });
 
