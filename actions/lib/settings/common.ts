@@ -22,8 +22,9 @@ export function parseDatabaseUrl(text: string, label: string): string {
 /** The TOAR database. The command line falls back to an embedded one; an action must be told. */
 export const DATABASE_URL: Setting<string> = {
   name: 'database-url',
-  help: 'the PostgreSQL database (without it and $DATABASE_URL: the embedded one under .freshet/)',
+  help: 'the PostgreSQL database',
   placeholder: 'URL',
+  otherwise: 'an embedded one whose data lives in .freshet/',
   parse: parseDatabaseUrl,
   cli: { flag: 'database-url', env: 'DATABASE_URL' },
   action: {

@@ -28,7 +28,7 @@ export const PLAN = {
   },
   until: {
     name: 'until',
-    help: 'end of a backfill (exclusive); without it, a scheduled catch-up',
+    help: 'end of a backfill (exclusive), aligned to 10 minutes; without it, a scheduled catch-up',
     placeholder: 'ISO',
     parse: parseAlignedInstant,
     cli: { flag: 'until' },
@@ -101,8 +101,9 @@ export const PLAN = {
   },
   now: {
     name: 'now',
-    help: 'the clock (default: now)',
+    help: 'the clock',
     placeholder: 'ISO',
+    otherwise: 'now',
     parse: parseInstant,
     cli: { flag: 'now' },
   },

@@ -48,7 +48,7 @@ export const REPORT = {
   },
   token: {
     name: 'token',
-    help: "a token allowed to write issues (default: the job's own)",
+    help: 'a token allowed to write issues',
     placeholder: 'TOKEN',
     parse: parseText,
     action: {

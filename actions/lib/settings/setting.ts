@@ -54,6 +54,11 @@ export interface Setting<T> {
   readonly placeholder?: string;
   /** The text that an absent flag or an empty input stands for; absent: no default. */
   readonly default?: string;
+  /**
+   * What leaving it out means when there is no default text, for help and docs: `the project's
+   * data.station`, `the embedded one under .freshet/`.
+   */
+  readonly otherwise?: string;
   /** Turns the text (given, or the default) into the value. */
   readonly parse: Parser<T>;
   /** The command line's flag; absent: the command line does not take it. */
@@ -131,4 +136,20 @@ export function inputDefaults(
     }
   }
   return defaults;
+}
+
+/**
+ * What the command line does without the flag, for help and docs: its environment variable, then
+ * its default; undefined for a switch, a required flag, or a flag whose absence means nothing.
+ *
+ * @example flagDefault(INGEST.source) // '$FRESHET_SOURCE, else s3://openaq-fetches/realtime-gzipped/'
+ */
+export function flagDefault(setting: AnySetting): string | undefined {
+  if (setting.cli === undefined || setting.placeholder === undefined) return undefined;
+  const choices = [
+    ...(setting.cli.env === undefined ? [] : [`$${setting.cli.env}`]),
+    ...(setting.default === undefined ? [] : [setting.default]),
+    ...(setting.otherwise === undefined ? [] : [setting.otherwise]),
+  ];
+  return choices.length === 0 ? undefined : choices.join(', else ');
 }

@@ -65,8 +65,9 @@ export const TRAIN = {
   },
   station: {
     name: 'station',
-    help: "a station id, or LAT,LNG (default: the project's data.station)",
+    help: 'a station id, or LAT,LNG (south and west are negative: -33.87,151.21)',
     placeholder: 'STATION',
+    otherwise: "the project's data.station",
     parse: parseText,
     cli: { flag: 'station' },
     action: {
@@ -78,8 +79,9 @@ export const TRAIN = {
   },
   variable: {
     name: 'variable',
-    help: 'the variable, e.g. o3 (default: data.variable)',
+    help: 'the variable, e.g. o3',
     placeholder: 'NAME',
+    otherwise: "the project's data.variable",
     parse: parseText,
     cli: { flag: 'variable' },
     action: {
@@ -89,8 +91,9 @@ export const TRAIN = {
   },
   window: {
     name: 'window',
-    help: 'ISO 8601, ending at the newest data, e.g. P365D (default: data.window)',
+    help: 'how much data, an ISO 8601 duration ending at the newest data (or at `to`), e.g. P365D',
     placeholder: 'DURATION',
+    otherwise: "the project's data.window",
     parse: parseText,
     cli: { flag: 'window' },
     action: {
@@ -102,7 +105,7 @@ export const TRAIN = {
   },
   from: {
     name: 'from',
-    help: 'with --to, the window as a range of whole hours instead, [from, to)',
+    help: 'start of the window as a range of whole hours [from, to), instead of a duration',
     placeholder: 'ISO',
     parse: parseText,
     cli: { flag: 'from' },
@@ -181,8 +184,9 @@ export const TRAIN = {
   },
   event: {
     name: 'event',
-    help: 'the event that started the run (default: GITHUB_EVENT_NAME)',
+    help: 'the event that started the run, deciding whether train-every applies',
     placeholder: 'EVENT',
+    otherwise: 'GITHUB_EVENT_NAME',
     parse: parseText,
     action: {
       input: 'event',
@@ -217,7 +221,7 @@ export const TRAIN = {
   },
   keepTable: {
     name: 'keep-table',
-    help: 'keep the training and feature tables (default: dropped after the run)',
+    help: 'keep the training and feature tables (else they are dropped after the run)',
     default: 'false',
     parse: parseBoolean,
     cli: { flag: 'keep-table' },
