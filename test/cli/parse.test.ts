@@ -308,3 +308,74 @@ describe('freshet runs flags', () => {
     });
   });
 });
+
+// parseArgs reads any argument starting with `-` as an option; a southern or western coordinate, a
+// negative number or a duration so written is a value all the same.
+describe('a value that starts with - and a digit', () => {
+  const PROJECT = ['--project', 'training/ozone-forest'];
+
+  it('is a station for --station, the bug of southern-hemisphere stations', () => {
+    for (const station of ['-33.87,151.21', '-33.87,-70.6']) {
+      expect(parseCommandLine(['train', ...PROJECT, '--station', station], env)).toMatchObject({
+        selection: { station },
+      });
+    }
+    expect(
+      parseCommandLine(['train', '--station', '-33.87,151.21', ...PROJECT, '--json'], env),
+    ).toMatchObject({ selection: { station: '-33.87,151.21' }, json: true });
+  });
+
+  it('is a window for --window, passed on as text for the runner to check', () => {
+    expect(parseCommandLine(['train', ...PROJECT, '--window', '-1D'], env)).toMatchObject({
+      selection: { window: '-1D' },
+    });
+  });
+
+  it.each([
+    [['ingest', '--start', '2014-01-01', '--end', '2014-01-02'], 'concurrency', '-1'],
+    [['plan', '--since', '2014-01-01'], 'max-chunks', '-5'],
+    [['generate-fetches', '--out', 'x', '--start', '2014-01-01', '--days', '1'], 'stations', '-1'],
+    [['generate-fetches', '--out', 'x', '--start', '2014-01-01', '--days', '1'], 'seed', '-1'],
+    [['generate-fetches', '--out', 'x', '--start', '2014-01-01'], 'days', '-1'],
+    [['demo'], 'days', '-1'],
+    [['demo'], 'stations', '-2'],
+    [['runs'], 'limit', '-1'],
+  ])('is a number for %s --%s, refused by its bounds', (argv, flag, value) => {
+    expect(problemsOf([...argv, `--${flag}`, value])).toEqual([
+      expect.stringMatching(new RegExp(`^--${flag} "${value}" is not a whole number from \\d+ to`)),
+    ]);
+  });
+
+  it.each([
+    [['plan', '--since', '2014-01-01'], 'chunk', '-1h'],
+    [['plan', '--since', '2014-01-01'], 'settle', '-30m'],
+    [['train', ...PROJECT], 'timeout', '-30m'],
+  ])('is a duration for %s --%s, refused as negative', (argv, flag, value) => {
+    expect(problemsOf([...argv, `--${flag}`, value])).toEqual([
+      `--${flag} ${value} is not a duration: use a whole number of minutes, hours or days, e.g. 10m, 1h, 1d`,
+    ]);
+  });
+
+  it('is a value for every flag that takes one, never a missing option argument', () => {
+    const flagsByCommand: Record<string, string[]> = {
+      ingest: ['start', 'end', 'source', 'database-url', 'region', 'endpoint', 'concurrency'],
+      plan: ['since', 'until', 'chunk', 'reprocess', 'max-chunks', 'settle', 'now'],
+      'generate-fetches': ['out', 'start', 'days', 'stations', 'seed'],
+      demo: ['days', 'stations'],
+      train: ['project', 'entry-point', 'station', 'variable', 'window', 'from', 'to', 'timeout'],
+      runs: ['experiment', 'filter', 'limit'],
+    };
+    for (const [command, flags] of Object.entries(flagsByCommand)) {
+      for (const flag of flags) {
+        const problems = problemsOf([command, `--${flag}`, '-1']).join('\n');
+        expect(problems, `${command} --${flag}`).not.toMatch(/option argument|Unknown option/);
+      }
+    }
+  });
+
+  it('is left alone after --, and is not joined to a switch', () => {
+    expect(problemsOf(['runs', '--json', '-1'])[0]).toMatch(/Unknown option '-1'/);
+    // After --, `--database-url -1` are two run ids, not a flag and its value.
+    expect(problemsOf(['runs', 'compare', 'a', '--', '--database-url', '-1'])[0]).toMatch(/got 3/);
+  });
+});
