@@ -331,27 +331,28 @@ describe('a value that starts with - and a digit', () => {
     });
   });
 
+  const GENERATE = ['--out', 'x', '--start', '2014-01-01'];
   it.each([
-    [['ingest', '--start', '2014-01-01', '--end', '2014-01-02'], 'concurrency', '-1'],
-    [['plan', '--since', '2014-01-01'], 'max-chunks', '-5'],
-    [['generate-fetches', '--out', 'x', '--start', '2014-01-01', '--days', '1'], 'stations', '-1'],
-    [['generate-fetches', '--out', 'x', '--start', '2014-01-01', '--days', '1'], 'seed', '-1'],
-    [['generate-fetches', '--out', 'x', '--start', '2014-01-01'], 'days', '-1'],
-    [['demo'], 'days', '-1'],
-    [['demo'], 'stations', '-2'],
-    [['runs'], 'limit', '-1'],
-  ])('is a number for %s --%s, refused by its bounds', (argv, flag, value) => {
-    expect(problemsOf([...argv, `--${flag}`, value])).toEqual([
+    ['ingest', 'concurrency', '-1', ['--start', '2014-01-01', '--end', '2014-01-02']],
+    ['plan', 'max-chunks', '-5', ['--since', '2014-01-01']],
+    ['generate-fetches', 'days', '-1', GENERATE],
+    ['generate-fetches', 'stations', '-1', [...GENERATE, '--days', '1']],
+    ['generate-fetches', 'seed', '-1', [...GENERATE, '--days', '1']],
+    ['demo', 'days', '-1', []],
+    ['demo', 'stations', '-2', []],
+    ['runs', 'limit', '-1', []],
+  ])('is a number for %s --%s %s, refused by its bounds', (command, flag, value, others) => {
+    expect(problemsOf([command, ...others, `--${flag}`, value])).toEqual([
       expect.stringMatching(new RegExp(`^--${flag} "${value}" is not a whole number from \\d+ to`)),
     ]);
   });
 
   it.each([
-    [['plan', '--since', '2014-01-01'], 'chunk', '-1h'],
-    [['plan', '--since', '2014-01-01'], 'settle', '-30m'],
-    [['train', ...PROJECT], 'timeout', '-30m'],
-  ])('is a duration for %s --%s, refused as negative', (argv, flag, value) => {
-    expect(problemsOf([...argv, `--${flag}`, value])).toEqual([
+    ['plan', 'chunk', '-1h', ['--since', '2014-01-01']],
+    ['plan', 'settle', '-30m', ['--since', '2014-01-01']],
+    ['train', 'timeout', '-30m', PROJECT],
+  ])('is a duration for %s --%s %s, refused as one', (command, flag, value, others) => {
+    expect(problemsOf([command, ...others, `--${flag}`, value])).toEqual([
       `--${flag} ${value} is not a duration: use a whole number of minutes, hours or days, e.g. 10m, 1h, 1d`,
     ]);
   });
