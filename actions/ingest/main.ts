@@ -57,8 +57,11 @@ export function parseIngestInputs(read: ReadInput, env: RunnerEnv): IngestSettin
   };
 }
 
+/** The action's outputs, in action.yml. */
+export type IngestOutput = 'objects' | 'accepted' | 'rejected' | 'failed' | 'json';
+
 /** The action's outputs, as strings (what `core.setOutput` writes). */
-export function ingestOutputs(report: IngestReport): Record<string, string> {
+export function ingestOutputs(report: IngestReport): Record<IngestOutput, string> {
   return {
     objects: String(report.objects),
     accepted: String(report.accepted),

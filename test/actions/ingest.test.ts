@@ -143,7 +143,7 @@ describe('ingestOutputs', () => {
     };
     const outputs = ingestOutputs(report);
     expect(outputs).toMatchObject({ objects: '2', accepted: '7', rejected: '3', failed: '1' });
-    expect(JSON.parse(outputs.json!)).toEqual(report);
+    expect(JSON.parse(outputs.json)).toEqual(report);
   });
 });
 
@@ -199,7 +199,7 @@ describe.skipIf(!hasSharedData)('the ingest action on a real fetch', () => {
     );
     expect(result.messages('error')).toEqual([]);
     expect(result.failed).toBe(false);
-    const report = JSON.parse(result.outputs.json!) as IngestReport;
+    const report = JSON.parse(result.outputs.json ?? '{}') as IngestReport;
     expect(result.outputs).toMatchObject({ objects: '1', failed: '0' });
     expect(Number(result.outputs.accepted) + Number(result.outputs.rejected)).toBe(7_444);
     expect(report.lines).toBe(7_444);
