@@ -38,7 +38,8 @@ const COMMAND_HELP: Record<string, CommandHelp> = {
     about: `Ingests every 10-minute interval of [start, end) (each recorded as its own attempt in
 ops.ingest_runs). Objects are selected by the fetch time in their names
 (<unix>[_suffix].ndjson[.gz] under YYYY-MM-DD/ folders). Every line is accepted or rejected with a
-reason (kept in ops.rejected_records); each object is loaded entirely or not at all.`,
+reason (kept in ops.rejected_records); each object is loaded entirely or not at all. The default
+source is OpenAQ's historical bucket, reported private since 2024: any mirror with its layout works.`,
     flagsOf: ['ingest'],
     after: `Exit status: 0 when every object was loaded (rejected lines included), 1 when any object failed
 (the JSON is still printed), 2 for a usage error.`,
@@ -111,7 +112,7 @@ const TEXT_COLUMN = 22;
  * One line per flag (wrapped), from the settings: the flag and its placeholder, what it is, and
  * what the command does without it.
  *
- * @example flagLines(PLAN)[2] // '  --chunk D           chunk length: 10m, 1h, 1d… (default 1h)'
+ * @example flagLines({ region: INGEST.region }) // ["  --region R          the S3 bucket's region (default us-east-1)"]
  */
 export function flagLines(settings: Readonly<Record<string, AnySetting>>): string[] {
   const lines: string[] = [];
@@ -121,13 +122,20 @@ export function flagLines(settings: Readonly<Record<string, AnySetting>>): strin
     const short = spec.short === undefined ? '' : `-${spec.short}, `;
     const value = setting.placeholder === undefined ? '' : ` ${setting.placeholder}`;
     const flag = `  ${short}--${spec.flag}${value}`;
-    const fallback = flagDefault(setting);
-    const text = `${setting.help}${fallback === undefined ? '' : ` (default ${fallback})`}`;
+    const text = withDefault(setting.help, flagDefault(setting));
     const first = flag.length < TEXT_COLUMN - 1 ? flag.padEnd(TEXT_COLUMN) : undefined;
     if (first === undefined) lines.push(flag);
     lines.push(...wrap(text, first ?? ' '.repeat(TEXT_COLUMN)));
   }
   return lines;
+}
+
+/** The help with what the command does without the flag, inside its last parenthesis if it has one. */
+function withDefault(help: string, fallback: string | undefined): string {
+  if (fallback === undefined) return help;
+  return help.endsWith(')')
+    ? `${help.slice(0, -1)}; default ${fallback})`
+    : `${help} (default ${fallback})`;
 }
 
 /** `text` wrapped at spaces to {@link WIDTH}, the first line after `lead`, the rest indented. */

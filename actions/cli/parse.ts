@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../lib/errors.ts';
 import type { ReprocessMode } from '../lib/interval/types.ts';
+import { DATABASE_URL } from '../lib/settings/common.ts';
 import { complete } from '../lib/settings/complete.ts';
 import { INGEST, INGEST_ORDER } from '../lib/settings/ingest.ts';
 import {
@@ -171,7 +172,7 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
     parsed(settings, args, false).flags;
   /** The database, when a flag or $DATABASE_URL names one (else the embedded one is used). */
   const database = (flags: FlagReader) => {
-    const databaseUrl = flags.given(INGEST.databaseUrl);
+    const databaseUrl = flags.given(DATABASE_URL);
     return databaseUrl === undefined ? {} : { databaseUrl };
   };
 

@@ -47,9 +47,7 @@ export const INGEST = {
   },
   source: {
     name: 'source',
-    help:
-      "s3://bucket/prefix/ or file:///path/to/realtime-gzipped; the default is OpenAQ's historical " +
-      'bucket, reported private since 2024: any mirror with its layout works',
+    help: 'where the fetches are: s3://bucket/prefix/ or file:///path/to/realtime-gzipped',
     placeholder: 'URL',
     default: DEFAULT_SOURCE,
     parse: parseSourceUrl,

@@ -87,7 +87,7 @@ export const PLAN = {
   },
   settle: {
     name: 'settle',
-    help: 'plan only intervals that ended at least this long ago (uploads lag)',
+    help: 'plan only intervals that ended at least this long ago, since uploads lag',
     placeholder: 'D',
     default: formatDuration(DEFAULT_SETTLE_MS),
     parse: parseDuration,

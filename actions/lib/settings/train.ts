@@ -32,8 +32,9 @@ export function parseProject(text: string, label: string): string {
 /**
  * The train settings, in action.yml's order. The selection (station, variable, window, from, to)
  * stays text: the runner checks it against the project's `data`, naming each by its label.
- * `parameters` and `tags` are `key=value` lists: repeated flags on the command line, lines in an
- * input (the shells read those lists).
+ * `parameters` and `tags` are `key=value` lists: repeated flags on the command line (read with
+ * FlagReader.list), lines in an input; their parser is the text as given until the one key=value
+ * parser (lib/util/key-values.ts) takes its place here.
  */
 export const TRAIN = {
   project: {

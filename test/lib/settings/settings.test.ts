@@ -156,7 +156,13 @@ describe('what is generated from the description', () => {
         expect(help, `${group.command} --${setting.cli.flag}`).toContain(`--${setting.cli.flag}`);
       }
     }
-    expect(helpText('plan')).toMatch(/--settle D {10}plan only .* \(default\s+30m\)/);
+    expect(helpText('plan')).toContain(
+      '  --settle D          plan only intervals that ended at least this long ago, since uploads lag\n' +
+        '                      (default 30m)',
+    );
+    expect(helpText('ingest')).toContain(
+      '  --concurrency N     objects read and parsed ahead of the loader at once (1 to 16; default 3)',
+    );
     expect(flagDefault(INGEST.source)).toBe(
       '$FRESHET_SOURCE, else s3://openaq-fetches/realtime-gzipped/',
     );
