@@ -113,7 +113,10 @@ export function actionYamlEntry(setting: AnySetting):
 
 /**
  * The text an empty action input stands for, or undefined when it has none (a required input is
- * then parsed from '', so that its parser says what is missing).
+ * then parsed from '', so that its parser says what is missing). An input with `whenEmpty` never
+ * falls back: its action.yml default is an expression only the runner evaluates.
+ *
+ * @example inputFallback(INGEST.anonymous) === 'true'
  */
 export function inputFallback(setting: AnySetting): string | undefined {
   return setting.action?.default ?? setting.default;
