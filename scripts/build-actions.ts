@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
 
 /** The repository root. */
-const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 /** Every action with a bundle: actions/<name>/main.ts, which exports `run()`. */
 export const ACTIONS = ['plan', 'ingest', 'report', 'train'] as const;

@@ -1,3 +1,6 @@
+import { commandSettings } from '../lib/settings/catalog.ts';
+import { type AnySetting, flagDefault } from '../lib/settings/setting.ts';
+
 // `freshet --help` and `freshet <command> --help`.
 
 const OVERVIEW = `freshet — OpenAQ air-quality data into a TOAR PostgreSQL database, interval by interval.
@@ -20,104 +23,152 @@ FRESHET_POSTGRES_LOG=1 to see its server log).
 
 Run \`freshet <command> --help\` for a command's flags.`;
 
-const COMMAND_HELP: Record<string, string> = {
-  ingest: `Usage: freshet ingest --start ISO --end ISO [--source URL] [flags]
+/** A command's help: usage, what it does, its flags (from its settings), then anything after. */
+interface CommandHelp {
+  readonly usage: string;
+  readonly about: string;
+  /** The commands (`runs`, `runs compare`) whose settings are listed as flags. */
+  readonly flagsOf?: readonly string[];
+  readonly after?: string;
+}
 
-Ingests every 10-minute interval of [start, end) (each recorded as its own attempt in
+const COMMAND_HELP: Record<string, CommandHelp> = {
+  ingest: {
+    usage: 'Usage: freshet ingest --start ISO --end ISO [--source URL] [flags]',
+    about: `Ingests every 10-minute interval of [start, end) (each recorded as its own attempt in
 ops.ingest_runs). Objects are selected by the fetch time in their names
 (<unix>[_suffix].ndjson[.gz] under YYYY-MM-DD/ folders). Every line is accepted or rejected with a
-reason (kept in ops.rejected_records); each object is loaded entirely or not at all.
-
-  --source URL        s3://bucket/prefix/ or file:///path/to/realtime-gzipped
-                      (default $FRESHET_SOURCE, else s3://openaq-fetches/realtime-gzipped/, OpenAQ's
-                      historical bucket, reported private since 2024: any mirror with its layout works)
-  --start ISO         first interval's start, aligned to 10 minutes (e.g. 2014-01-01T00:00Z)
-  --end ISO           end of the range (exclusive), aligned to 10 minutes
-  --region R          S3 region (default us-east-1)
-  --endpoint URL      S3-compatible endpoint (path-style), e.g. a mirror or a local server
-  --anonymous         unsigned S3 requests (public buckets); else the usual AWS credentials
-  --concurrency N     objects in flight at once (default 3)
-  --database-url URL  PostgreSQL to load into (default $DATABASE_URL, else the embedded one)
-  --json              print the counts as one JSON object on the last line of stdout
-
-Exit status: 0 when every object was loaded (rejected lines included), 1 when any object failed
+reason (kept in ops.rejected_records); each object is loaded entirely or not at all. The default
+source is OpenAQ's historical bucket, reported private since 2024: any mirror with its layout works.`,
+    flagsOf: ['ingest'],
+    after: `Exit status: 0 when every object was loaded (rejected lines included), 1 when any object failed
 (the JSON is still printed), 2 for a usage error.`,
-  plan: `Usage: freshet plan [--since ISO] [--until ISO] [flags]
-
-Prints the chunks that are due as {"include":[{"start":ISO,"end":ISO},…]} ({"include":[]} when
+  },
+  plan: {
+    usage: 'Usage: freshet plan [--since ISO] [--until ISO] [flags]',
+    about: `Prints the chunks that are due as {"include":[{"start":ISO,"end":ISO},…]} ({"include":[]} when
 nothing is due). Without --until (a scheduled run): every interval since --since that has no
 successful attempt and ended at least the settle delay ago (catch-up), plus empty intervals less
-than a day old. With --until (a backfill): exactly [since, until), as --reprocess says.
-
-  --since ISO         start of the catch-up or backfill (default $FRESHET_START)
-  --until ISO         end of a backfill (exclusive)
-  --chunk D           chunk length: 10m, 1h, 1d… (default 1h), chunks aligned to the epoch
-  --reprocess MODE    missing (default) | failed | outdated (older rules version) | all
-  --max-chunks N      at most N chunks (default and maximum 256)
-  --settle D          settle delay (default 30m: uploads lag)
-  --now ISO           the clock (default: now)
-  --database-url URL  where ops.ingest_runs lives`,
-  status: `Usage: freshet status [--json] [--database-url URL]
-
-Per day: intervals ingested, empty, failed, running and missing; the last successful interval;
+than a day old. With --until (a backfill): exactly [since, until), as --reprocess says.`,
+    flagsOf: ['plan'],
+  },
+  status: {
+    usage: 'Usage: freshet status [--json] [--database-url URL]',
+    about: `Per day: intervals ingested, empty, failed, running and missing; the last successful interval;
 rejected lines by reason; stations and series per variable.`,
-  db: `Usage: freshet db migrate [--database-url URL]
-
-Applies the numbered migrations not yet recorded in ops.schema_migrations (safe to run
+    flagsOf: ['status'],
+  },
+  db: {
+    usage: 'Usage: freshet db migrate [--database-url URL]',
+    about: `Applies the numbered migrations not yet recorded in ops.schema_migrations (safe to run
 concurrently).`,
-  'generate-fetches': `Usage: freshet generate-fetches --out DIR --start ISO --days N [--stations N] [--seed S]
-
-Writes synthetic fetch files in the real layout, DIR/realtime-gzipped/YYYY-MM-DD/<unix>.ndjson.gz,
+    flagsOf: ['db migrate'],
+  },
+  'generate-fetches': {
+    usage:
+      'Usage: freshet generate-fetches --out DIR --start ISO --days N [--stations N] [--seed S]',
+    about: `Writes synthetic fetch files in the real layout, DIR/realtime-gzipped/YYYY-MM-DD/<unix>.ndjson.gz,
 one object per 10 minutes: hourly values with diurnal and seasonal cycles, several pollutants and
 units, and the real feed's edge cases at realistic rates. Deterministic per seed.`,
-  train: `Usage: freshet train --project PATH|owner/repo/path@SHA [flags]
-
-Runs a training project (a folder with freshet-project.yml, or another repository's folder at a
+    flagsOf: ['generate-fetches'],
+  },
+  train: {
+    usage: 'Usage: freshet train --project PATH|owner/repo/path@SHA [flags]',
+    about: `Runs a training project (a folder with freshet-project.yml, or another repository's folder at a
 pinned 40-hex commit) once: installs its dependencies, selects one station's hourly series into a
 training table (and the feature table when the project declares features), runs the entry point's
 command with DATABASE_URL, FRESHET_TRAINING_TABLE, FRESHET_FEATURES_TABLE and FRESHET_OUTPUT_DIR,
 checks params.json, metrics.json and model.json, copies every artifact to .freshet/runs/<run id>/
 and records the run in ops.training_runs. Another repository's code reads the database through a
-read-only role made for the run (the database user needs CREATEROLE, else the run is refused).
-
-  --project REF       a folder, or owner/repo/path@<40-hex commit sha> (fetched from GitHub)
-  --entry-point NAME  the entry point to run (default main)
-  -P, --param K=V     a parameter's value (repeat for more); typed as the project declares it
-  --station STATION   a station id, or LAT,LNG (default: the project's data.station)
-  --variable NAME     the variable, e.g. o3 (default: data.variable)
-  --window DURATION   ISO 8601, ending at the newest data, e.g. P365D (default: data.window)
-  --from ISO --to ISO the window as a range of whole hours instead, [from, to)
-  -T, --tag K=V       a tag recorded with the run (repeat for more), e.g. -T trigger=push
-  --keep-table        keep the training and feature tables (default: dropped after the run)
-  --timeout D         stop the command after D: 30m, 2h… (default 30m)
-  --database-url URL  the database (default $DATABASE_URL, else the embedded one)
-  --json              print {"run_id","status","rows","metrics","artifacts","seconds"} as the
-                      last line of stdout (and "error" when the run failed)
-
-Exit status: 0 when the run succeeded, 1 when it failed (recorded as failed, with the reason),
+read-only role made for the run (the database user needs CREATEROLE, else the run is refused).`,
+    flagsOf: ['train'],
+    after: `Exit status: 0 when the run succeeded, 1 when it failed (recorded as failed, with the reason),
 2 for a usage error (nothing ran, nothing was recorded).`,
-  runs: `Usage: freshet runs [--experiment NAME] [--filter EXPR] [--limit N] [--json]
-       freshet runs compare RUN_A RUN_B [--json]
-
-Lists recorded training runs, newest first: id, experiment, status, start (UTC), duration,
+  },
+  runs: {
+    usage: `Usage: freshet runs [--experiment NAME] [--filter EXPR] [--limit N] [--json]
+       freshet runs compare RUN_A RUN_B [--json]`,
+    about: `Lists recorded training runs, newest first: id, experiment, status, start (UTC), duration,
 station, rows, the main metrics and tags. \`compare\` shows two runs side by side: run, parameters,
 metrics with their difference (B − A), data and environment. A run id may be shortened to a
-unique prefix of at least 4 digits.
-
-  --experiment NAME   only runs of this project
-  --filter EXPR       conditions joined by "and": metric<op>number with < <= > >= = != (rmse<5,
-                      metrics.r2>=0.8), tag.name=value, param.name=value (= or !=, values may be
-                      quoted), status=failed; e.g. --filter "rmse<5 and tag.trigger=push"
-  --limit N           at most N runs (default 50)
-  --database-url URL  the database (default $DATABASE_URL, else the embedded one)
-  --json              one JSON array of runs (or the comparison as JSON)`,
-  demo: `Usage: freshet demo [--days 10] [--stations 50] [--database-url URL]
-
-Generates --days days of fetches from 2014-01-01 into a temporary folder and ingests them day by
+unique prefix of at least 4 digits.`,
+    flagsOf: ['runs'],
+    after: '`compare` takes --json (the comparison as JSON) and --database-url.',
+  },
+  demo: {
+    usage: 'Usage: freshet demo [--days 10] [--stations 50] [--database-url URL]',
+    about: `Generates --days days of fetches from 2014-01-01 into a temporary folder and ingests them day by
 day into the database, printing one summary row per day (what \`npm start\` runs).`,
+    flagsOf: ['demo'],
+  },
 };
 
+/** Help lines are wrapped to this width, as the rest of the help is. */
+const WIDTH = 100;
+/** Where a flag's text starts: after `  --database-url URL  `. */
+const TEXT_COLUMN = 22;
+
+/**
+ * One line per flag (wrapped), from the settings: the flag and its placeholder, what it is, and
+ * what the command does without it.
+ *
+ * @example flagLines({ region: INGEST.region }) // ["  --region R          the S3 bucket's region (default us-east-1)"]
+ */
+export function flagLines(settings: Readonly<Record<string, AnySetting>>): string[] {
+  const lines: string[] = [];
+  for (const setting of Object.values(settings)) {
+    const spec = setting.cli;
+    if (spec === undefined) continue;
+    const short = spec.short === undefined ? '' : `-${spec.short}, `;
+    const value = setting.placeholder === undefined ? '' : ` ${setting.placeholder}`;
+    const flag = `  ${short}--${spec.flag}${value}`;
+    const text = withDefault(setting.help, flagDefault(setting));
+    const first = flag.length < TEXT_COLUMN - 1 ? flag.padEnd(TEXT_COLUMN) : undefined;
+    if (first === undefined) lines.push(flag);
+    lines.push(...wrap(text, first ?? ' '.repeat(TEXT_COLUMN)));
+  }
+  return lines;
+}
+
+/** The help with what the command does without the flag, inside its last parenthesis if it has one. */
+function withDefault(help: string, fallback: string | undefined): string {
+  if (fallback === undefined) return help;
+  return help.endsWith(')')
+    ? `${help.slice(0, -1)}; default ${fallback})`
+    : `${help} (default ${fallback})`;
+}
+
+/** `text` wrapped at spaces to {@link WIDTH}, the first line after `lead`, the rest indented. */
+function wrap(text: string, lead: string): string[] {
+  const lines: string[] = [];
+  let line = lead;
+  let empty = true;
+  for (const word of text.split(' ')) {
+    if (!empty && line.length + 1 + word.length > WIDTH) {
+      lines.push(line);
+      line = ' '.repeat(TEXT_COLUMN);
+      empty = true;
+    }
+    line += empty ? word : ` ${word}`;
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/**
+ * `freshet --help`, or a command's help with its flags listed from its settings.
+ *
+ * @example helpText('plan').startsWith('Usage: freshet plan')
+ */
 export function helpText(topic?: string): string {
-  if (topic && COMMAND_HELP[topic]) return COMMAND_HELP[topic];
-  return OVERVIEW;
+  const help = topic === undefined ? undefined : COMMAND_HELP[topic];
+  if (help === undefined) return OVERVIEW;
+  const flags = (help.flagsOf ?? []).flatMap((command) => {
+    const settings = commandSettings(command);
+    return settings === undefined ? [] : flagLines(settings);
+  });
+  return [help.usage, help.about, flags.join('\n'), help.after]
+    .filter((part) => part !== undefined && part !== '')
+    .join('\n\n');
 }

@@ -1,16 +1,32 @@
 // The command line's grammar: argv → one validated, typed command. Pure (the environment is a
-// parameter), so that tests exercise it directly.
-import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
-import { collectProblems, UsageError } from '../lib/errors.ts';
-import { parseDuration } from '../lib/interval/duration.ts';
-import { parseAlignedInstant, parseInstant } from '../lib/interval/instant.ts';
-import { MAX_CHUNKS_LIMIT } from '../lib/interval/planner.ts';
-import { parseReprocessMode } from '../lib/interval/reprocess.ts';
+// parameter), so that tests exercise it directly. What each flag is (its default, parser, bounds,
+// environment variable) is declared once in lib/settings/, which the actions read too.
+import { parseArgs } from 'node:util';
+import { UsageError } from '../lib/errors.ts';
 import type { ReprocessMode } from '../lib/interval/types.ts';
-import { DEFAULT_SOURCE } from '../lib/openaq/source-url.ts';
+import { DATABASE_URL } from '../lib/settings/common.ts';
+import { complete } from '../lib/settings/complete.ts';
+import { INGEST, INGEST_ORDER } from '../lib/settings/ingest.ts';
+import {
+  DEMO,
+  GENERATE_FETCHES,
+  MIGRATE,
+  RUNS,
+  RUNS_COMPARE,
+  STATUS,
+} from '../lib/settings/other-commands.ts';
+import { PLAN, PLAN_ORDER } from '../lib/settings/plan.ts';
+import { TRAIN } from '../lib/settings/train.ts';
 import { tagProblems } from '../lib/training/runner-options.ts';
-import { parseRunFilter, type RunFilter } from '../lib/training/runs.ts';
+import type { RunFilter } from '../lib/training/runs.ts';
 import type { SelectionOverrides } from '../lib/training/selection-request.ts';
+import {
+  type CommandSettings,
+  FlagReader,
+  type FlagValues,
+  flagOptions,
+  joinDashValues,
+} from './flags.ts';
 
 export type Command =
   | { name: 'help'; topic?: string }
@@ -114,15 +130,12 @@ export function keyValues(
 
 /** What the parser reads from the environment besides argv. */
 export interface CommandEnvironment {
+  readonly [variable: string]: string | number | undefined;
   DATABASE_URL?: string | undefined;
   FRESHET_START?: string | undefined;
   FRESHET_SOURCE?: string | undefined;
   now: number;
 }
-
-type Values = Record<string, string | boolean | undefined>;
-
-const DATABASE = { 'database-url': { type: 'string' } } as const;
 
 /**
  * Parses `freshet <command> [flags]`, collecting every problem before failing.
@@ -138,281 +151,163 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
   }
   if (rest.includes('--help') || rest.includes('-h')) return { name: 'help', topic: first };
   const problems: string[] = [];
-  const attempt = <T>(parse: () => T): T | undefined => collectProblems(problems, parse);
-  const parsed = (
-    options: ParseArgsOptionsConfig,
-    args: readonly string[],
-    positionals: boolean,
-  ) => {
+  const parsed = (settings: CommandSettings, args: readonly string[], positionals: boolean) => {
+    const options = flagOptions(settings);
     try {
-      return parseArgs({ args: [...args], options, strict: true, allowPositionals: positionals });
+      const result = parseArgs({
+        args: joinDashValues(args, options),
+        options,
+        strict: true,
+        allowPositionals: positionals,
+      });
+      return {
+        flags: new FlagReader(result.values as FlagValues, env, problems),
+        positionals: result.positionals,
+      };
     } catch (error) {
       throw new UsageError(`${(error as Error).message} (see \`freshet ${first} --help\`)`);
     }
   };
-  const flags = (options: ParseArgsOptionsConfig, args: readonly string[]) =>
-    parsed(options, args, false).values as Values;
-  const databaseUrl = (v: Values) => {
-    const url = (v['database-url'] as string | undefined) ?? env.DATABASE_URL;
-    return url ? { databaseUrl: url } : {};
-  };
-  const integer = (v: Values, flag: string, fallback: number, min: number, max: number) => {
-    const text = v[flag] as string | undefined;
-    if (text === undefined) return fallback;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      problems.push(`--${flag} ${text} must be a whole number from ${min} to ${max}`);
-      return fallback;
-    }
-    return n;
-  };
-  const required = (v: Values, flag: string): string | undefined => {
-    const text = v[flag] as string | undefined;
-    if (text === undefined) problems.push(`--${flag} is required`);
-    return text;
-  };
-  const done = <C extends Command>(command: C): C => {
-    if (problems.length > 0) throw new UsageError(problems);
-    return command;
+  const flagsOf = (settings: CommandSettings, args: readonly string[]) =>
+    parsed(settings, args, false).flags;
+  /** The database, when a flag or $DATABASE_URL names one (else the embedded one is used). */
+  const database = (flags: FlagReader) => {
+    const databaseUrl = flags.given(DATABASE_URL);
+    return databaseUrl === undefined ? {} : { databaseUrl };
   };
 
   switch (first) {
     case 'ingest': {
-      const v = flags(
-        {
-          ...DATABASE,
-          source: { type: 'string' },
-          start: { type: 'string' },
-          end: { type: 'string' },
-          region: { type: 'string' },
-          endpoint: { type: 'string' },
-          anonymous: { type: 'boolean' },
-          concurrency: { type: 'string' },
-          json: { type: 'boolean' },
-        },
-        rest,
-      );
-      const startText = required(v, 'start');
-      const endText = required(v, 'end');
-      const start =
-        startText === undefined ? 0 : attempt(() => parseAlignedInstant(startText, '--start'));
-      const end = endText === undefined ? 0 : attempt(() => parseAlignedInstant(endText, '--end'));
-      if (start !== undefined && end !== undefined && startText && endText && end <= start) {
-        problems.push(`--end ${endText} must be after --start ${startText}`);
-      }
-      const source = (v.source as string | undefined) ?? env.FRESHET_SOURCE ?? DEFAULT_SOURCE;
-      if (!/^(s3|file):\/\//.test(source)) {
-        problems.push(`--source ${source} must be s3://bucket/prefix/ or file:///path`);
-      }
-      return done({
+      const flags = flagsOf(INGEST, rest);
+      const values = {
+        start: flags.given(INGEST.start),
+        end: flags.given(INGEST.end),
+        source: flags.value(INGEST.source),
+        concurrency: flags.value(INGEST.concurrency),
+      };
+      const region = flags.given(INGEST.region);
+      const endpoint = flags.given(INGEST.endpoint);
+      const databaseUrl = database(flags);
+      flags.order(INGEST_ORDER);
+      return {
         name: 'ingest',
-        source,
-        start: start ?? 0,
-        end: end ?? 0,
-        ...databaseUrl(v),
-        ...(v.region ? { region: v.region as string } : {}),
-        ...(v.endpoint ? { endpoint: v.endpoint as string } : {}),
-        anonymous: v.anonymous === true,
-        concurrency: integer(v, 'concurrency', 3, 1, 16),
-        json: v.json === true,
-      });
+        ...complete(problems, values),
+        ...databaseUrl,
+        ...(region ? { region } : {}),
+        ...(endpoint ? { endpoint } : {}),
+        anonymous: flags.on(INGEST.anonymous),
+        json: flags.on(INGEST.json),
+      };
     }
     case 'plan': {
-      const v = flags(
-        {
-          ...DATABASE,
-          since: { type: 'string' },
-          until: { type: 'string' },
-          chunk: { type: 'string' },
-          reprocess: { type: 'string' },
-          'max-chunks': { type: 'string' },
-          settle: { type: 'string' },
-          now: { type: 'string' },
-        },
-        rest,
-      );
-      const sinceText = (v.since as string | undefined) ?? env.FRESHET_START;
-      if (sinceText === undefined) problems.push('--since is required (or set FRESHET_START)');
-      const since =
-        sinceText === undefined ? 0 : attempt(() => parseAlignedInstant(sinceText, '--since'));
-      const untilText = v.until as string | undefined;
-      const until =
-        untilText === undefined
-          ? undefined
-          : attempt(() => parseAlignedInstant(untilText, '--until'));
-      const chunkMs = attempt(() =>
-        parseDuration((v.chunk as string | undefined) ?? '1h', '--chunk'),
-      );
-      const settleMs = attempt(() =>
-        parseDuration((v.settle as string | undefined) ?? '30m', '--settle'),
-      );
-      const reprocess = attempt(() =>
-        parseReprocessMode((v.reprocess as string | undefined) ?? 'missing', '--reprocess'),
-      );
-      const nowText = v.now as string | undefined;
-      const now = nowText === undefined ? env.now : attempt(() => parseInstant(nowText, '--now'));
-      return done({
+      const flags = flagsOf(PLAN, rest);
+      const values = {
+        since: flags.given(PLAN.since),
+        chunkMs: flags.value(PLAN.chunk),
+        reprocess: flags.value(PLAN.reprocess),
+        maxChunks: flags.value(PLAN.maxChunks),
+        settleMs: flags.value(PLAN.settle),
+        now: flags.given(PLAN.now) ?? env.now,
+      };
+      const until = flags.given(PLAN.until);
+      const databaseUrl = database(flags);
+      flags.order(PLAN_ORDER);
+      const { since, ...others } = complete(problems, values);
+      return {
         name: 'plan',
-        since: since ?? 0,
+        since,
         ...(until !== undefined ? { until } : {}),
-        chunkMs: chunkMs ?? 0,
-        reprocess: reprocess ?? 'missing',
-        maxChunks: integer(v, 'max-chunks', MAX_CHUNKS_LIMIT, 1, MAX_CHUNKS_LIMIT),
-        settleMs: settleMs ?? 0,
-        now: now ?? env.now,
-        ...databaseUrl(v),
-      });
+        ...others,
+        ...databaseUrl,
+      };
     }
     case 'status': {
-      const v = flags({ ...DATABASE, json: { type: 'boolean' } }, rest);
-      return done({ name: 'status', json: v.json === true, ...databaseUrl(v) });
+      const flags = flagsOf(STATUS, rest);
+      const databaseUrl = database(flags);
+      complete(problems, {});
+      return { name: 'status', json: flags.on(STATUS.json), ...databaseUrl };
     }
     case 'db': {
       const [sub, ...more] = rest;
       if (sub !== 'migrate')
         throw new UsageError(`unknown command \`db ${sub ?? ''}\`: use \`freshet db migrate\``);
-      const v = flags({ ...DATABASE }, more);
-      return done({ name: 'migrate', ...databaseUrl(v) });
+      const databaseUrl = database(flagsOf(MIGRATE, more));
+      complete(problems, {});
+      return { name: 'migrate', ...databaseUrl };
     }
     case 'generate-fetches': {
-      const v = flags(
-        {
-          out: { type: 'string' },
-          start: { type: 'string' },
-          days: { type: 'string' },
-          stations: { type: 'string' },
-          seed: { type: 'string' },
-        },
-        rest,
-      );
-      const out = required(v, 'out');
-      const startText = required(v, 'start');
-      const start =
-        startText === undefined ? 0 : attempt(() => parseAlignedInstant(startText, '--start'));
-      if (v.days === undefined) problems.push('--days is required');
-      return done({
+      const flags = flagsOf(GENERATE_FETCHES, rest);
+      return {
         name: 'generate-fetches',
-        out: out ?? '',
-        start: start ?? 0,
-        days: integer(v, 'days', 1, 1, 3660),
-        stations: integer(v, 'stations', 50, 1, 100_000),
-        seed: integer(v, 'seed', 1, 0, 2 ** 31 - 1),
-      });
+        ...complete(problems, {
+          out: flags.given(GENERATE_FETCHES.out),
+          start: flags.given(GENERATE_FETCHES.start),
+          days: flags.given(GENERATE_FETCHES.days),
+          stations: flags.value(GENERATE_FETCHES.stations),
+          seed: flags.value(GENERATE_FETCHES.seed),
+        }),
+      };
     }
     case 'demo': {
-      const v = flags(
-        { ...DATABASE, days: { type: 'string' }, stations: { type: 'string' } },
-        rest,
-      );
-      return done({
-        name: 'demo',
-        days: integer(v, 'days', 10, 1, 366),
-        stations: integer(v, 'stations', 50, 1, 10_000),
-        ...databaseUrl(v),
-      });
+      const flags = flagsOf(DEMO, rest);
+      const values = { days: flags.value(DEMO.days), stations: flags.value(DEMO.stations) };
+      const databaseUrl = database(flags);
+      return { name: 'demo', ...complete(problems, values), ...databaseUrl };
     }
     case 'train': {
-      const result = parsed(
-        {
-          ...DATABASE,
-          project: { type: 'string' },
-          'entry-point': { type: 'string' },
-          station: { type: 'string' },
-          variable: { type: 'string' },
-          from: { type: 'string' },
-          to: { type: 'string' },
-          window: { type: 'string' },
-          param: { type: 'string', short: 'P', multiple: true },
-          tag: { type: 'string', short: 'T', multiple: true },
-          'keep-table': { type: 'boolean' },
-          timeout: { type: 'string' },
-          json: { type: 'boolean' },
-        },
-        rest,
-        false,
-      );
-      const v = result.values as Values;
-      const project = required(v, 'project');
-      const parameters = keyValues(
-        (result.values.param as string[] | undefined) ?? [],
-        '-P',
-        'parameter',
-        problems,
-      );
-      const tags = keyValues(
-        (result.values.tag as string[] | undefined) ?? [],
-        '-T',
-        'tag',
-        problems,
-      );
+      const flags = flagsOf(TRAIN, rest);
+      const project = flags.given(TRAIN.project);
+      const parameters = keyValues(flags.list(TRAIN.parameters), '-P', 'parameter', problems);
+      const tags = keyValues(flags.list(TRAIN.tags), '-T', 'tag', problems);
       problems.push(...tagProblems(tags).map((p) => `-T: ${p}`));
-      const timeoutText = v.timeout as string | undefined;
-      const timeoutMs =
-        timeoutText === undefined
-          ? undefined
-          : attempt(() => parseDuration(timeoutText, '--timeout'));
-      const text = (flag: string) => {
-        const value = v[flag] as string | undefined;
-        return value === undefined ? {} : { [flag]: value };
-      };
-      return done({
+      const timeoutMs = flags.given(TRAIN.timeout);
+      const entryPoint = flags.given(TRAIN.entryPoint);
+      const selection: SelectionOverrides = Object.fromEntries(
+        (['station', 'variable', 'window', 'from', 'to'] as const).flatMap((name) => {
+          const value = flags.given(TRAIN[name]);
+          return value === undefined ? [] : [[name, value]];
+        }),
+      );
+      const databaseUrl = database(flags);
+      return {
         name: 'train',
-        project: project ?? '',
-        ...(v['entry-point'] ? { entryPoint: v['entry-point'] as string } : {}),
+        ...complete(problems, { project }),
+        ...(entryPoint ? { entryPoint } : {}),
         parameters,
         tags,
-        selection: {
-          ...text('station'),
-          ...text('variable'),
-          ...text('window'),
-          ...text('from'),
-          ...text('to'),
-        },
-        keepTable: v['keep-table'] === true,
+        selection,
+        keepTable: flags.on(TRAIN.keepTable),
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-        json: v.json === true,
-        ...databaseUrl(v),
-      });
+        json: flags.on(TRAIN.json),
+        ...databaseUrl,
+      };
     }
     case 'runs': {
       if (rest[0] === 'compare') {
-        const result = parsed({ ...DATABASE, json: { type: 'boolean' } }, rest.slice(1), true);
-        const ids = result.positionals;
-        if (ids.length !== 2) {
+        const { flags, positionals } = parsed(RUNS_COMPARE, rest.slice(1), true);
+        const [a, b, ...more] = positionals;
+        if (a === undefined || b === undefined || more.length > 0) {
           throw new UsageError(
-            `\`freshet runs compare\` takes two run ids (or prefixes of at least 4 digits), got ${ids.length}: freshet runs compare 3f2a9c1e 7b04d2aa`,
+            `\`freshet runs compare\` takes two run ids (or prefixes of at least 4 digits), got ${positionals.length}: freshet runs compare 3f2a9c1e 7b04d2aa`,
           );
         }
-        const v = result.values as Values;
-        return done({
-          name: 'runs-compare',
-          a: ids[0]!,
-          b: ids[1]!,
-          json: v.json === true,
-          ...databaseUrl(v),
-        });
+        const databaseUrl = database(flags);
+        complete(problems, {});
+        return { name: 'runs-compare', a, b, json: flags.on(RUNS_COMPARE.json), ...databaseUrl };
       }
-      const v = flags(
-        {
-          ...DATABASE,
-          experiment: { type: 'string' },
-          filter: { type: 'string' },
-          limit: { type: 'string' },
-          json: { type: 'boolean' },
-        },
-        rest,
-      );
-      const filterText = v.filter as string | undefined;
-      const filter =
-        filterText === undefined ? undefined : attempt(() => parseRunFilter(filterText));
-      return done({
+      const flags = flagsOf(RUNS, rest);
+      const experiment = flags.given(RUNS.experiment);
+      const filter = flags.given(RUNS.filter);
+      const limit = flags.value(RUNS.limit);
+      const databaseUrl = database(flags);
+      return {
         name: 'runs',
-        ...(v.experiment ? { experiment: v.experiment as string } : {}),
+        ...(experiment ? { experiment } : {}),
         ...(filter ? { filter } : {}),
-        limit: integer(v, 'limit', 50, 1, 10_000),
-        json: v.json === true,
-        ...databaseUrl(v),
-      });
+        ...complete(problems, { limit }),
+        json: flags.on(RUNS.json),
+        ...databaseUrl,
+      };
     }
     default:
       throw new UsageError(

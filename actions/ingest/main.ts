@@ -4,7 +4,6 @@ import * as core from '@actions/core';
 import { FreshetError } from '../lib/errors.ts';
 import { ActionInputs, type ReadInput } from '../lib/github/action-inputs.ts';
 import { actionsLogger } from '../lib/github/actions-logger.ts';
-import { readDatabaseUrl } from '../lib/github/database-url.ts';
 import { failureMessage } from '../lib/github/failure-message.ts';
 import {
   ingestAnnotations,
@@ -14,21 +13,13 @@ import {
 import { databaseUrlSecrets } from '../lib/github/secrets.ts';
 import { type RunnerEnv, workflowRunUrl } from '../lib/github/workflow-run.ts';
 import type { IngestReport, IngestSettings } from '../lib/ingest/types.ts';
-import { parseAlignedInstant } from '../lib/interval/instant.ts';
 import { describeInterval } from '../lib/interval/range.ts';
+import { INGEST, INGEST_ORDER } from '../lib/settings/ingest.ts';
+import { inputDefaults } from '../lib/settings/setting.ts';
 import { ingestWith } from '../wiring.ts';
 
-/** What an empty input means; action.yml documents the same defaults (a test keeps them equal). */
-export const INGEST_INPUT_DEFAULTS = {
-  source: 's3://openaq-fetches/realtime-gzipped/',
-  region: 'us-east-1',
-  endpoint: '',
-  anonymous: 'true',
-  concurrency: '3',
-} as const;
-
-/** More parallel loads than this only adds lock contention on a small database. */
-export const MAX_CONCURRENCY = 32;
+/** What an empty input means, by input name (action.yml says the same: a test checks it). */
+export const INGEST_INPUT_DEFAULTS = inputDefaults(INGEST);
 
 /**
  * Reads the ingest action's inputs into IngestSettings, collecting every problem.
@@ -39,50 +30,38 @@ export const MAX_CONCURRENCY = 32;
  */
 export function parseIngestInputs(read: ReadInput, env: RunnerEnv): IngestSettings {
   const inputs = new ActionInputs(read);
-  const start = inputs.parse('start', '', parseAlignedInstant);
-  const end = inputs.parse('end', '', parseAlignedInstant);
-  const source = inputs.text('source', INGEST_INPUT_DEFAULTS.source);
-  if (!/^(?:s3|file):\/\/./.test(source)) {
-    inputs.problem(
-      `input 'source' ${JSON.stringify(source)} is neither s3://bucket/prefix/ nor file:///path/`,
-    );
-  }
-  const databaseUrl = readDatabaseUrl(inputs);
-  const region = inputs.text('region', INGEST_INPUT_DEFAULTS.region);
-  const endpoint = inputs.text('endpoint', INGEST_INPUT_DEFAULTS.endpoint);
-  if (endpoint !== '' && !/^https?:\/\/./.test(endpoint)) {
-    inputs.problem(
-      `input 'endpoint' ${JSON.stringify(endpoint)} is not an http:// or https:// URL`,
-    );
-  }
-  const anonymous = inputs.boolean('anonymous', INGEST_INPUT_DEFAULTS.anonymous === 'true');
-  const concurrency = inputs.integer('concurrency', Number(INGEST_INPUT_DEFAULTS.concurrency), {
-    min: 1,
-    max: MAX_CONCURRENCY,
-  });
-  if (start !== undefined && end !== undefined && end <= start) {
-    inputs.problem(
-      `input 'end' ${inputs.text('end')} is not after input 'start' ${inputs.text('start')}: a chunk holds at least one interval`,
-    );
-  }
-  inputs.finish();
-  const runUrl = workflowRunUrl(env);
-  // finish() returned: every required value above parsed.
-  return {
-    start: start!,
-    end: end!,
+  // Read in action.yml's order, so that the problems are listed in it.
+  const start = inputs.read(INGEST.start);
+  const end = inputs.read(INGEST.end);
+  const source = inputs.read(INGEST.source);
+  const databaseUrl = inputs.read(INGEST.databaseUrl);
+  const region = inputs.read(INGEST.region);
+  const endpoint = inputs.read(INGEST.endpoint);
+  const anonymous = inputs.read(INGEST.anonymous);
+  const concurrency = inputs.read(INGEST.concurrency);
+  inputs.order(INGEST_ORDER);
+  const settings = inputs.finish({
+    start,
+    end,
     source,
-    databaseUrl: databaseUrl!,
+    databaseUrl,
     region,
-    ...(endpoint === '' ? {} : { endpoint }),
-    anonymous: anonymous!,
-    concurrency: concurrency!,
+    anonymous,
+    concurrency,
+  });
+  const runUrl = workflowRunUrl(env);
+  return {
+    ...settings,
+    ...(endpoint === undefined ? {} : { endpoint }),
     ...(runUrl === undefined ? {} : { runUrl }),
   };
 }
 
+/** The action's outputs, in action.yml. */
+export type IngestOutput = 'objects' | 'accepted' | 'rejected' | 'failed' | 'json';
+
 /** The action's outputs, as strings (what `core.setOutput` writes). */
-export function ingestOutputs(report: IngestReport): Record<string, string> {
+export function ingestOutputs(report: IngestReport): Record<IngestOutput, string> {
   return {
     objects: String(report.objects),
     accepted: String(report.accepted),

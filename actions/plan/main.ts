@@ -2,24 +2,16 @@
 import * as core from '@actions/core';
 import { ActionInputs, type ReadInput } from '../lib/github/action-inputs.ts';
 import { actionsLogger } from '../lib/github/actions-logger.ts';
-import { readDatabaseUrl } from '../lib/github/database-url.ts';
 import { failureMessage } from '../lib/github/failure-message.ts';
 import { planIsCapped, renderPlanSummary } from '../lib/github/plan-summary.ts';
 import { databaseUrlSecrets } from '../lib/github/secrets.ts';
 import type { PlanSettings } from '../lib/ingest/types.ts';
-import { parseDuration } from '../lib/interval/duration.ts';
-import { parseAlignedInstant } from '../lib/interval/instant.ts';
-import { MAX_CHUNKS_LIMIT } from '../lib/interval/planner.ts';
-import { parseReprocessMode } from '../lib/interval/reprocess.ts';
+import { PLAN, PLAN_ORDER } from '../lib/settings/plan.ts';
+import { inputDefaults } from '../lib/settings/setting.ts';
 import { planWith } from '../wiring.ts';
 
-/** What an empty input means; action.yml documents the same defaults (a test keeps them equal). */
-export const PLAN_INPUT_DEFAULTS = {
-  chunk: '1h',
-  reprocess: 'missing',
-  'max-chunks': String(MAX_CHUNKS_LIMIT),
-  settle: '30m',
-} as const;
+/** What an empty input means, by input name (action.yml says the same: a test checks it). */
+export const PLAN_INPUT_DEFAULTS = inputDefaults(PLAN);
 
 /**
  * Reads the plan action's inputs into PlanSettings, collecting every problem.
@@ -30,34 +22,17 @@ export const PLAN_INPUT_DEFAULTS = {
  */
 export function parsePlanInputs(read: ReadInput, now: number): PlanSettings {
   const inputs = new ActionInputs(read);
-  const since = inputs.parse('since', '', parseAlignedInstant);
-  const until = inputs.optional('until', parseAlignedInstant);
-  const chunkMs = inputs.parse('chunk', PLAN_INPUT_DEFAULTS.chunk, parseDuration);
-  const reprocess = inputs.parse('reprocess', PLAN_INPUT_DEFAULTS.reprocess, parseReprocessMode);
-  const maxChunks = inputs.integer('max-chunks', Number(PLAN_INPUT_DEFAULTS['max-chunks']), {
-    min: 1,
-    max: MAX_CHUNKS_LIMIT,
-    why: `GitHub runs at most ${MAX_CHUNKS_LIMIT} jobs per matrix`,
-  });
-  const settleMs = inputs.parse('settle', PLAN_INPUT_DEFAULTS.settle, parseDuration);
-  const databaseUrl = readDatabaseUrl(inputs);
-  if (since !== undefined && until !== undefined && until <= since) {
-    inputs.problem(
-      `input 'until' ${inputs.text('until')} is not after input 'since' ${inputs.text('since')}: a backfill needs at least one interval`,
-    );
-  }
-  inputs.finish();
-  // finish() returned: every required value above parsed.
-  return {
-    databaseUrl: databaseUrl!,
-    since: since!,
-    ...(until === undefined ? {} : { until }),
-    chunkMs: chunkMs!,
-    reprocess: reprocess!,
-    maxChunks: maxChunks!,
-    settleMs: settleMs!,
-    now,
-  };
+  // Read in action.yml's order, so that the problems are listed in it.
+  const since = inputs.read(PLAN.since);
+  const until = inputs.read(PLAN.until);
+  const chunkMs = inputs.read(PLAN.chunk);
+  const reprocess = inputs.read(PLAN.reprocess);
+  const maxChunks = inputs.read(PLAN.maxChunks);
+  const settleMs = inputs.read(PLAN.settle);
+  const databaseUrl = inputs.read(PLAN.databaseUrl);
+  inputs.order(PLAN_ORDER);
+  const settings = inputs.finish({ databaseUrl, since, chunkMs, reprocess, maxChunks, settleMs });
+  return { ...settings, ...(until === undefined ? {} : { until }), now };
 }
 
 /** Runs the action; every failure ends in `core.setFailed`. Exported for tests. */

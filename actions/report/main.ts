@@ -2,13 +2,7 @@
 // It translates; the library decides (failure-issue.ts) and talks to GitHub (rest-issue-tracker.ts).
 import * as core from '@actions/core';
 import { ActionInputs, type ReadInput } from '../lib/github/action-inputs.ts';
-import {
-  FAILURE_LABEL,
-  parseNeeds,
-  type RunOutcome,
-  runOutcome,
-  syncFailureIssue,
-} from '../lib/github/failure-issue.ts';
+import { type RunOutcome, runOutcome, syncFailureIssue } from '../lib/github/failure-issue.ts';
 import { failureMessage } from '../lib/github/failure-message.ts';
 import { createRestIssueTracker } from '../lib/github/rest-issue-tracker.ts';
 import {
@@ -18,9 +12,11 @@ import {
   type RunnerEnv,
   workflowRunUrl,
 } from '../lib/github/workflow-run.ts';
+import { REPORT } from '../lib/settings/report.ts';
+import { inputDefaults } from '../lib/settings/setting.ts';
 
-/** What an empty input means; action.yml documents the same defaults (a test keeps them equal). */
-export const REPORT_INPUT_DEFAULTS = { label: FAILURE_LABEL } as const;
+/** What an empty input means, by input name (action.yml says the same: a test checks it). */
+export const REPORT_INPUT_DEFAULTS = inputDefaults(REPORT);
 
 /** The report action's options. */
 export interface ReportOptions {
@@ -39,25 +35,21 @@ export interface ReportOptions {
  */
 export function parseReportInputs(read: ReadInput, env: RunnerEnv): ReportOptions {
   const inputs = new ActionInputs(read);
-  const needs = inputs.parse('needs', '', parseNeeds);
-  const label = inputs.text('label', REPORT_INPUT_DEFAULTS.label);
-  if (label.includes(',')) {
-    // The issues API takes a comma-separated list of labels to filter by.
-    inputs.problem(`input 'label' ${JSON.stringify(label)} holds a comma: use a label without one`);
-  }
-  const token = inputs.required('token', `pass token: \${{ github.token }} (the default)`);
+  const needs = inputs.read(REPORT.needs);
+  const label = inputs.read(REPORT.label);
+  const token = inputs.read(REPORT.token);
   const repository = parseRepository(env.GITHUB_REPOSITORY ?? '');
   if (repository === undefined) {
     inputs.problem(
       `GITHUB_REPOSITORY ${JSON.stringify(env.GITHUB_REPOSITORY ?? '')} is not owner/repo: run this action in a workflow`,
     );
   }
-  inputs.finish();
+  const options = inputs.finish({ needs, label, token, repository });
   return {
-    outcome: runOutcome(needs!),
-    label,
-    token: token!,
-    repository: repository!,
+    outcome: runOutcome(options.needs),
+    label: options.label,
+    token: options.token,
+    repository: options.repository,
     apiUrl: env.GITHUB_API_URL || DEFAULT_GITHUB_API_URL,
     runUrl: workflowRunUrl(env),
   };

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ingestOutputs } from '../../actions/ingest/main.ts';
 import { emptyIngestReport } from '../../actions/lib/ingest/ingest-range.ts';
+import { actionSettings } from '../../actions/lib/settings/catalog.ts';
+import { actionYamlEntry } from '../../actions/lib/settings/setting.ts';
 import { TRAIN_OUTPUTS } from '../../actions/train/main.ts';
 import { ACTIONS } from '../../scripts/build-actions.ts';
 
@@ -23,6 +25,11 @@ const actionDirs = readdirSync('actions', { withFileTypes: true })
 
 function metadata(action: string): ActionMetadata {
   return parse(readFileSync(join('actions', action, 'action.yml'), 'utf8')) as ActionMetadata;
+}
+
+/** Text with its line breaks and runs of spaces as single spaces (YAML folds them so). */
+function oneLine(text: string | undefined): string | undefined {
+  return text?.replace(/\s+/g, ' ').trim();
 }
 
 /** The outputs each action's run() writes (the action tests check the values). */
@@ -58,6 +65,31 @@ describe.each(ACTIONS)('actions/%s/action.yml', (action) => {
       expect(input.description, name).toMatch(/\S{3}/);
       expect(typeof input.required, name).toBe('boolean');
       if (input.required) expect(input.default, name).toBeUndefined();
+    }
+  });
+
+  it('documents exactly the inputs its settings describe, with their description, default and requirement', () => {
+    const settings = Object.values(actionSettings(action) ?? {});
+    const described = Object.fromEntries(
+      settings.flatMap((setting) => {
+        const entry = actionYamlEntry(setting);
+        return setting.action === undefined || entry === undefined
+          ? []
+          : [[setting.action.input, entry] as const];
+      }),
+    );
+    const inputs = meta.inputs ?? {};
+    expect(Object.keys(inputs)).toEqual(Object.keys(described));
+    for (const [name, input] of Object.entries(inputs)) {
+      const entry = described[name];
+      expect(
+        {
+          description: oneLine(input.description),
+          required: input.required,
+          default: input.default,
+        },
+        `action.yml's input ${name} says what actions/lib/settings/ says (change both)`,
+      ).toEqual({ ...entry, description: oneLine(entry?.description) });
     }
   });
 

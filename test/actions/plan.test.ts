@@ -156,7 +156,7 @@ describe('the plan action', () => {
       expect(result.messages('error')).toEqual([]);
       expect(result.failed).toBe(false);
       expect(result.outputs.count).toBe('2');
-      expect(JSON.parse(result.outputs.matrix!)).toEqual({
+      expect(JSON.parse(result.outputs.matrix ?? '{}')).toEqual({
         include: [
           { start: '2018-06-07T00:00:00Z', end: '2018-06-07T01:00:00Z' },
           { start: '2018-06-07T01:00:00Z', end: '2018-06-07T02:00:00Z' },

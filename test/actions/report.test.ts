@@ -97,7 +97,7 @@ describe('the report action', () => {
       url: 'https://github.com/octo-org/freshet/issues/1',
     });
     expect(github.issues[0]).toMatchObject({ title: FAILURE_TITLE, labels: ['ingest-failure'] });
-    expect(github.issues[0]!.body).toContain(RUN_URL);
+    expect(github.issues[0]?.body).toContain(RUN_URL);
     expect(result.commands[0]).toEqual({ command: 'add-mask', properties: {}, message: TOKEN });
   });
 

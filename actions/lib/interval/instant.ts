@@ -22,7 +22,8 @@ function shown(text: string): string {
  * fraction of up to nine digits are optional. A time without a zone is refused rather than read
  * as local time, which would make the same flag mean different intervals on different machines.
  *
- * @param label the flag or input that gave the text, named in the error (e.g. `--start`)
+ * @param label the setting as the caller names it in messages: `--start` on the command line,
+ *   `input 'start'` in an action, `start` in the library
  * @throws UsageError when the text is not such an instant, or not a real calendar date and time
  * @example
  * parseInstant('2014-01-01', '--start') === Date.UTC(2014, 0, 1)

@@ -11,7 +11,9 @@ export function isReprocessMode(value: unknown): value is ReprocessMode {
 
 /**
  * Reads a reprocess mode from a flag or input (`missing`, `failed`, `outdated`, `all`).
- * @throws UsageError naming the flag and the valid choices
+ *
+ * @param label the setting as the caller names it in messages (`--reprocess`, `input 'reprocess'`)
+ * @throws UsageError naming the setting and the valid choices
  * @example parseReprocessMode('outdated', '--reprocess') === 'outdated'
  */
 export function parseReprocessMode(text: string, label: string): ReprocessMode {

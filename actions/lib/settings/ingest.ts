@@ -1,0 +1,120 @@
+// `freshet ingest` and the ingest action: what to ingest, from where, into which database.
+import { DEFAULT_INGEST_CONCURRENCY } from '../ingest/index.ts';
+import { parseAlignedInstant } from '../interval/instant.ts';
+import {
+  DEFAULT_S3_REGION,
+  DEFAULT_SOURCE,
+  parseEndpointUrl,
+  parseSourceUrl,
+} from '../openaq/source-url.ts';
+import { DATABASE_URL, jsonSwitch } from './common.ts';
+import { parseBoolean, parseText, wholeNumber } from './parsers.ts';
+import type { OrderRule, Setting } from './setting.ts';
+
+/**
+ * The most objects read and parsed ahead of the loader. Each one in flight holds its parsed records
+ * (a real fetch: about 56,000) until the single loader takes it, so more only costs memory: the
+ * loader, not reading, is the limit. The command line (16) and the action (32) used to differ.
+ */
+export const MAX_INGEST_CONCURRENCY = 16;
+
+/** The ingest settings, in action.yml's order. */
+export const INGEST = {
+  start: {
+    name: 'start',
+    help: "first interval's start, aligned to 10 minutes (e.g. 2014-01-01T00:00Z)",
+    placeholder: 'ISO',
+    parse: parseAlignedInstant,
+    cli: { flag: 'start', required: true },
+    action: {
+      input: 'start',
+      description:
+        "Start of the chunk, an ISO 8601 instant aligned to 10 minutes (the plan matrix's `start`).",
+      required: true,
+    },
+  },
+  end: {
+    name: 'end',
+    help: 'end of the range (exclusive), aligned to 10 minutes',
+    placeholder: 'ISO',
+    parse: parseAlignedInstant,
+    cli: { flag: 'end', required: true },
+    action: {
+      input: 'end',
+      description: "End of the chunk (exclusive), aligned to 10 minutes (the plan matrix's `end`).",
+      required: true,
+    },
+  },
+  source: {
+    name: 'source',
+    help: 'where the fetches are: s3://bucket/prefix/ or file:///path/to/realtime-gzipped',
+    placeholder: 'URL',
+    default: DEFAULT_SOURCE,
+    parse: parseSourceUrl,
+    cli: { flag: 'source', env: 'FRESHET_SOURCE' },
+    action: {
+      input: 'source',
+      description:
+        'Where the fetches are: s3://bucket/prefix/ (date folders YYYY-MM-DD below it) or ' +
+        "file:///path/. Defaults to OpenAQ's gzipped real-time fetches.",
+    },
+  },
+  databaseUrl: DATABASE_URL,
+  region: {
+    name: 'region',
+    help: "the S3 bucket's region",
+    placeholder: 'R',
+    default: DEFAULT_S3_REGION,
+    parse: parseText,
+    cli: { flag: 'region' },
+    action: { input: 'region', description: "The S3 bucket's region." },
+  },
+  endpoint: {
+    name: 'endpoint',
+    help: 'an S3-compatible endpoint (path-style requests), e.g. a mirror or a local server',
+    placeholder: 'URL',
+    parse: parseEndpointUrl,
+    cli: { flag: 'endpoint' },
+    action: {
+      input: 'endpoint',
+      description:
+        'An S3-compatible endpoint (path-style requests), e.g. http://127.0.0.1:4568. Empty for AWS.',
+    },
+  },
+  anonymous: {
+    name: 'anonymous',
+    help: 'unsigned S3 requests (public buckets); else the usual AWS credentials',
+    default: 'false',
+    parse: parseBoolean,
+    cli: { flag: 'anonymous' },
+    action: {
+      input: 'anonymous',
+      description:
+        'Send unsigned S3 requests (a public bucket); false to use the AWS credentials of the job.',
+      // A workflow has no AWS credentials unless it sets them up, and the default source is a
+      // public bucket; a person at a terminal usually has credentials, and a switch cannot be
+      // turned off.
+      default: 'true',
+    },
+  },
+  concurrency: {
+    name: 'concurrency',
+    help: `objects read and parsed ahead of the loader at once (1 to ${MAX_INGEST_CONCURRENCY})`,
+    placeholder: 'N',
+    default: String(DEFAULT_INGEST_CONCURRENCY),
+    parse: wholeNumber({ min: 1, max: MAX_INGEST_CONCURRENCY }),
+    cli: { flag: 'concurrency' },
+    action: {
+      input: 'concurrency',
+      description: `Objects read and parsed ahead of the loader at once (1 to ${MAX_INGEST_CONCURRENCY}).`,
+    },
+  },
+  json: jsonSwitch('print the counts as one JSON object on the last line of stdout'),
+} as const satisfies Record<string, Setting<unknown>>;
+
+/** A chunk ends after it starts. */
+export const INGEST_ORDER: OrderRule = {
+  later: INGEST.end,
+  earlier: INGEST.start,
+  why: 'a chunk holds at least one interval',
+};
