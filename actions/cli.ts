@@ -7,15 +7,15 @@ import { describeError, UsageError } from './lib/errors.ts';
 import { readStatus } from './lib/ingest/status.ts';
 import type { IngestReport } from './lib/ingest/types.ts';
 import { migrate } from './lib/toar/migrate.ts';
-import { runTraining } from './lib/training/runner.ts';
-import { compareRuns, listRuns, readRunPair } from './lib/training/runs.ts';
+import { runTraining } from './lib/training/run/runner.ts';
+import { compareRuns, listRuns, readRunPair } from './lib/training/run/runs.ts';
 import {
   formatRunComparison,
   formatRunsTable,
   formatTrainingResult,
   runToJson,
   trainingResultJson,
-} from './lib/training/runs-format.ts';
+} from './lib/training/run/runs-format.ts';
 import { stderrLogger } from './lib/util/logger.ts';
 import { formatTable } from './lib/util/table.ts';
 import { ingestWith, planWith, usingDatabase } from './wiring.ts';

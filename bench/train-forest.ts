@@ -22,7 +22,6 @@ import { parseArgs } from 'node:util';
 import { RandomForestRegression } from 'ml-random-forest';
 import {
   fitForest,
-  fromMlRandomForest,
   type ModelJsonTree,
   parseModelJson,
   predictBatch,
@@ -32,6 +31,7 @@ import {
 } from '../actions/lib/training/forest/index.ts';
 import { createRandom } from '../actions/lib/training/forest/random.ts';
 import { formatTable } from '../actions/lib/util/table.ts';
+import { fromMlRandomForest } from './ml-random-forest.ts';
 
 const { values: flags } = parseArgs({
   options: {

@@ -8,9 +8,9 @@ import { MAX_CHUNKS_LIMIT } from '../lib/interval/planner.ts';
 import { parseReprocessMode } from '../lib/interval/reprocess.ts';
 import type { ReprocessMode } from '../lib/interval/types.ts';
 import { DEFAULT_SOURCE } from '../lib/openaq/source-url.ts';
-import { tagProblems } from '../lib/training/runner-options.ts';
-import { parseRunFilter, type RunFilter } from '../lib/training/runs.ts';
-import type { SelectionOverrides } from '../lib/training/selection-request.ts';
+import type { SelectionOverrides } from '../lib/training/data/selection-request.ts';
+import { tagProblems } from '../lib/training/run/runner-options.ts';
+import { parseRunFilter, type RunFilter } from '../lib/training/run/runs.ts';
 
 export type Command =
   | { name: 'help'; topic?: string }

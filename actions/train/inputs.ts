@@ -3,18 +3,18 @@ import { ActionInputs, inputLabel, type ReadInput } from '../lib/github/action-i
 import { readDatabaseUrl } from '../lib/github/database-url.ts';
 import { type RunnerEnv, workflowRunUrl } from '../lib/github/workflow-run.ts';
 import { formatDuration, parseDuration } from '../lib/interval/duration.ts';
-import { parseProjectRef } from '../lib/training/project-ref.ts';
-import {
-  DEFAULT_TRAINING_TIMEOUT_MS,
-  type TrainingRunOptions,
-  tagProblems,
-} from '../lib/training/runner-options.ts';
 import {
   type OverrideLabels,
   resolveSelectionRequest,
   type SelectionOverrides,
-} from '../lib/training/selection-request.ts';
-import { DEFAULT_TRAIN_EVERY_MS } from '../lib/training/train-schedule.ts';
+} from '../lib/training/data/selection-request.ts';
+import { parseProjectRef } from '../lib/training/project/project-ref.ts';
+import {
+  DEFAULT_TRAINING_TIMEOUT_MS,
+  type TrainingRunOptions,
+  tagProblems,
+} from '../lib/training/run/runner-options.ts';
+import { DEFAULT_TRAIN_EVERY_MS } from '../lib/training/run/schedule.ts';
 
 /** What an empty input means; action.yml documents the same defaults (a test keeps them equal). */
 export const TRAIN_INPUT_DEFAULTS = {

@@ -6,10 +6,10 @@ import { actionsLogger } from '../lib/github/actions-logger.ts';
 import { failureMessage } from '../lib/github/failure-message.ts';
 import { databaseUrlSecrets } from '../lib/github/secrets.ts';
 import { renderSkippedSummary, renderTrainSummary } from '../lib/github/train-summary.ts';
-import { readRunPredictions } from '../lib/training/run-predictions.ts';
-import { runTraining } from '../lib/training/runner.ts';
-import type { TrainingRunResult } from '../lib/training/runner-options.ts';
-import { checkTrainingSchedule, describeTrainingDecision } from '../lib/training/train-schedule.ts';
+import { readRunPredictions } from '../lib/training/run/run-predictions.ts';
+import { runTraining } from '../lib/training/run/runner.ts';
+import type { TrainingRunResult } from '../lib/training/run/runner-options.ts';
+import { checkTrainingSchedule, describeTrainingDecision } from '../lib/training/run/schedule.ts';
 
 import { parseTrainInputs } from './inputs.ts';
 

@@ -12,7 +12,7 @@ import {
   gitChangedFiles,
   listProjectFolders,
   projectsToTrain,
-} from '../lib/training/changed-projects.ts';
+} from '../lib/training/project/changed-projects.ts';
 
 /** The variables {@link trainProjects} reads. */
 export type ProjectsEnv = Readonly<Record<string, string | undefined>>;

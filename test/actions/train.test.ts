@@ -13,8 +13,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { migrate } from '../../actions/lib/toar/migrate.ts';
-import { readRuns } from '../../actions/lib/training/run-record.ts';
-import type { TrainingRunResult } from '../../actions/lib/training/runner-options.ts';
+import { readRuns } from '../../actions/lib/training/run/run-record.ts';
+import type { TrainingRunResult } from '../../actions/lib/training/run/runner-options.ts';
 import { silentLogger } from '../../actions/lib/util/logger.ts';
 import {
   parseKeyValues,

@@ -5,11 +5,11 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { createRandom } from '../../actions/lib/training/forest/random.ts';
 import {
   selectTrainingData,
   type TrainingSelection,
-} from '../../actions/lib/training/selection.ts';
+} from '../../actions/lib/training/data/selection.ts';
+import { createRandom } from '../../actions/lib/training/forest/random.ts';
 import {
   type DataRow,
   insertData,

@@ -8,12 +8,15 @@ import { delimiter, dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../actions/lib/toar/migrate.ts';
-import { createFeatureTable, type FeatureTable } from '../../actions/lib/training/feature-table.ts';
-import { featureNames } from '../../actions/lib/training/features.ts';
+import {
+  createFeatureTable,
+  type FeatureTable,
+} from '../../actions/lib/training/data/feature-table.ts';
+import { featureNames } from '../../actions/lib/training/data/features.ts';
 import { parseModelJson, predictServing } from '../../actions/lib/training/forest/index.ts';
-import { loadProject } from '../../actions/lib/training/load-project.ts';
-import { resolveParameters } from '../../actions/lib/training/parameters.ts';
-import { getEntryPoint, renderCommand } from '../../actions/lib/training/project.ts';
+import { loadProject } from '../../actions/lib/training/project/load-project.ts';
+import { resolveParameters } from '../../actions/lib/training/project/parameters.ts';
+import { getEntryPoint, renderCommand } from '../../actions/lib/training/project/project.ts';
 import { silentLogger } from '../../actions/lib/util/logger.ts';
 import {
   chronologicalSplit,

@@ -1,13 +1,13 @@
 // The files a run leaves in FRESHET_OUTPUT_DIR, as values: train.ts writes them. Pure.
 
-import type { FeatureSpec } from '../../actions/lib/training/features.ts';
+import type { FeatureSpec } from '../../actions/lib/training/data/features.ts';
+import { formatHour, HOUR_MS } from '../../actions/lib/training/data/hours.ts';
 import {
   type JsonValue,
   parseModelJson,
   toModelJson,
   toOnnx,
 } from '../../actions/lib/training/forest/index.ts';
-import { formatHour, HOUR_MS } from '../../actions/lib/training/hours.ts';
 import type { OzoneForestResult } from './model.ts';
 import type { OzoneForestOptions } from './options.ts';
 

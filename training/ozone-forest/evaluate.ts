@@ -2,7 +2,7 @@
 // the usual regression scores, and persistence — "the next hour is like this one" — as the baseline
 // a forecast has to beat. Pure. ../ozone-sklearn/train.py computes the same numbers the same way.
 import { UsageError } from '../../actions/lib/errors.ts';
-import type { FeatureSpec } from '../../actions/lib/training/features.ts';
+import type { FeatureSpec } from '../../actions/lib/training/data/features.ts';
 
 /** Fewest training rows worth fitting a forest on: two days of hours. */
 export const MIN_TRAIN_ROWS = 48;

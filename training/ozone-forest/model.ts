@@ -1,7 +1,7 @@
 // The example's training step: feature rows → chronological split → forest → scores on the test
 // window. Pure: train.ts reads the table before and writes the artifacts after.
 
-import type { FeatureMatrix, FeatureSpec } from '../../actions/lib/training/features.ts';
+import type { FeatureMatrix, FeatureSpec } from '../../actions/lib/training/data/features.ts';
 import {
   type Forest,
   featureImportances,

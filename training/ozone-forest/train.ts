@@ -20,9 +20,9 @@ import {
   buildFeatures,
   type FeatureSpec,
   type HourlySeries,
-} from '../../actions/lib/training/features.ts';
-import { loadProject } from '../../actions/lib/training/load-project.ts';
-import { quoteTableName } from '../../actions/lib/training/table-name.ts';
+} from '../../actions/lib/training/data/features.ts';
+import { quoteTableName } from '../../actions/lib/training/data/table-name.ts';
+import { loadProject } from '../../actions/lib/training/project/load-project.ts';
 import { type Logger, stderrLogger } from '../../actions/lib/util/logger.ts';
 import { ozoneForestArtifacts } from './artifacts.ts';
 import { trainOzoneForest } from './model.ts';

@@ -11,7 +11,7 @@ import { RULES_VERSION } from '../openaq/rules.ts';
 import { folderSource } from '../openaq/source-folder.ts';
 import { generateFetches } from '../openaq/synthetic.ts';
 import { openDatabase } from '../toar/database.ts';
-import { runTraining } from '../training/runner.ts';
+import { runTraining } from '../training/run/runner.ts';
 import type { Logger } from '../util/logger.ts';
 
 const DAY_MS = 86_400_000;

@@ -4,11 +4,11 @@
 // hands these strings to @actions/core.
 import { formatDuration } from '../interval/duration.ts';
 import { formatInstant } from '../interval/instant.ts';
-import type { Prediction, RunPredictions } from '../training/run-predictions.ts';
-import type { TrainingRunResult } from '../training/runner-options.ts';
-import { parameterText } from '../training/runs.ts';
-import { formatMetric, formatSeconds } from '../training/runs-format.ts';
-import { describeTrainingDecision, type ScheduleCheck } from '../training/train-schedule.ts';
+import type { Prediction, RunPredictions } from '../training/run/run-predictions.ts';
+import type { TrainingRunResult } from '../training/run/runner-options.ts';
+import { parameterText } from '../training/run/runs.ts';
+import { formatMetric, formatSeconds } from '../training/run/runs-format.ts';
+import { describeTrainingDecision, type ScheduleCheck } from '../training/run/schedule.ts';
 import { formatCount, markdownTable } from './markdown.ts';
 
 /** At most this many points per line of the chart: more only blur into each other. */

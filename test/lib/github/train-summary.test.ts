@@ -8,8 +8,8 @@ import {
   renderSkippedSummary,
   renderTrainSummary,
 } from '../../../actions/lib/github/train-summary.ts';
-import type { Prediction } from '../../../actions/lib/training/run-predictions.ts';
-import type { TrainingRunResult } from '../../../actions/lib/training/runner-options.ts';
+import type { Prediction } from '../../../actions/lib/training/run/run-predictions.ts';
+import type { TrainingRunResult } from '../../../actions/lib/training/run/runner-options.ts';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2014, 0, 1);

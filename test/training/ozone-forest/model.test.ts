@@ -1,6 +1,6 @@
 // trainOzoneForest and the artifacts it leads to, on a month of generated hours (no database).
 import { describe, expect, it } from 'vitest';
-import { buildFeatures, type FeatureSpec } from '../../../actions/lib/training/features.ts';
+import { buildFeatures, type FeatureSpec } from '../../../actions/lib/training/data/features.ts';
 import { parseModelJson, predictBatch } from '../../../actions/lib/training/forest/index.ts';
 import {
   featureImportanceJson,

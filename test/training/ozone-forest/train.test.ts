@@ -9,12 +9,12 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../actions/lib/toar/migrate.ts';
-import { buildFeatures, featureNames } from '../../../actions/lib/training/features.ts';
+import { buildFeatures, featureNames } from '../../../actions/lib/training/data/features.ts';
+import type { TrainingSelection } from '../../../actions/lib/training/data/selection.ts';
 import { parseModelJson, predictBatch } from '../../../actions/lib/training/forest/index.ts';
-import { loadProject } from '../../../actions/lib/training/load-project.ts';
-import { resolveParameters } from '../../../actions/lib/training/parameters.ts';
-import { getEntryPoint, renderCommand } from '../../../actions/lib/training/project.ts';
-import type { TrainingSelection } from '../../../actions/lib/training/selection.ts';
+import { loadProject } from '../../../actions/lib/training/project/load-project.ts';
+import { resolveParameters } from '../../../actions/lib/training/project/parameters.ts';
+import { getEntryPoint, renderCommand } from '../../../actions/lib/training/project/project.ts';
 import { silentLogger } from '../../../actions/lib/util/logger.ts';
 import { createTestDatabase } from '../../support/database.ts';
 import {
