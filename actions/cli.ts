@@ -7,7 +7,6 @@ import { describeError, UsageError } from './lib/errors.ts';
 import { readStatus } from './lib/ingest/status.ts';
 import type { IngestReport } from './lib/ingest/types.ts';
 import { migrate } from './lib/toar/migrate.ts';
-import { runTraining } from './lib/training/run/runner.ts';
 import { compareRuns, listRuns, readRunPair } from './lib/training/run/runs.ts';
 import {
   formatRunComparison,
@@ -18,7 +17,7 @@ import {
 } from './lib/training/run/runs-format.ts';
 import { stderrLogger } from './lib/util/logger.ts';
 import { formatTable } from './lib/util/table.ts';
-import { ingestWith, planWith, usingDatabase } from './wiring.ts';
+import { ingestWith, planWith, trainWith, usingDatabase, whileInterruptible } from './wiring.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const context = { logger: stderrLogger, stateDir: resolve('.freshet') };
@@ -155,12 +154,8 @@ async function execute(command: Command): Promise<number> {
 
 async function train(command: Extract<Command, { name: 'train' }>): Promise<number> {
   // Ctrl-C stops the project's command (its whole process group) and records the run as failed.
-  const controller = new AbortController();
-  const cancel = () => controller.abort();
-  process.once('SIGINT', cancel);
-  process.once('SIGTERM', cancel);
-  try {
-    const result = await runTraining(
+  return whileInterruptible(async (signal) => {
+    const result = await trainWith(
       {
         project: command.project,
         entryPoint: command.entryPoint,
@@ -178,14 +173,11 @@ async function train(command: Extract<Command, { name: 'train' }>): Promise<numb
         timeoutMs: command.timeoutMs,
         databaseUrl: command.databaseUrl,
       },
-      { ...context, signal: controller.signal },
+      { ...context, env: process.env, signal },
     );
     out(command.json ? trainingResultJson(result) : formatTrainingResult(result));
     return result.status === 'succeeded' ? 0 : 1;
-  } finally {
-    process.off('SIGINT', cancel);
-    process.off('SIGTERM', cancel);
-  }
+  });
 }
 
 async function demo(command: Extract<Command, { name: 'demo' }>): Promise<number> {

@@ -28,7 +28,7 @@ export async function trainProjects(root: string, env: ProjectsEnv): Promise<str
   const projectFolders = await listProjectFolders(root);
   const changedFiles =
     event === 'push'
-      ? await gitChangedFiles(root, env.BEFORE ?? '', env.GITHUB_SHA || 'HEAD')
+      ? await gitChangedFiles(root, env.BEFORE ?? '', env.GITHUB_SHA || 'HEAD', env)
       : undefined;
   return projectsToTrain({
     event,

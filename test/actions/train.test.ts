@@ -16,11 +16,7 @@ import { migrate } from '../../actions/lib/toar/migrate.ts';
 import { readRuns } from '../../actions/lib/training/run/run-record.ts';
 import type { TrainingRunResult } from '../../actions/lib/training/run/runner-options.ts';
 import { silentLogger } from '../../actions/lib/util/logger.ts';
-import {
-  parseKeyValues,
-  parseTrainInputs,
-  TRAIN_INPUT_DEFAULTS,
-} from '../../actions/train/inputs.ts';
+import { parseTrainInputs, TRAIN_INPUT_DEFAULTS } from '../../actions/train/inputs.ts';
 import { run, TRAIN_OUTPUTS, trainOutputs } from '../../actions/train/main.ts';
 import { trainProjects } from '../../actions/train/projects.ts';
 import { bundlePath } from '../../scripts/build-actions.ts';
@@ -50,31 +46,6 @@ function read(values: Record<string, string>) {
 }
 
 const problemsOf = usageProblems;
-
-describe('parseKeyValues', () => {
-  it('reads one key=value per line, keeping spaces inside a value', () => {
-    expect(parseKeyValues('n_trees=50\n\n  label = my model \nexpr=a=b\n', 'x')).toEqual({
-      n_trees: '50',
-      label: 'my model',
-      expr: 'a=b',
-    });
-  });
-
-  it('reads a line of several key=value words as several (a dispatch form has one line)', () => {
-    expect(parseKeyValues('n_estimators=200 seed=1', 'x')).toEqual({
-      n_estimators: '200',
-      seed: '1',
-    });
-  });
-
-  it('names every malformed item and repeated key', () => {
-    expect(problemsOf(() => parseKeyValues('n_trees\n=3\nseed=1\nseed=2', "input 'p'"))).toEqual([
-      `input 'p' item "n_trees" is not key=value: write e.g. n_trees=50`,
-      `input 'p' item "=3" is not key=value: write e.g. n_trees=50`,
-      `input 'p' gives seed twice: give it once`,
-    ]);
-  });
-});
 
 describe('parseTrainInputs', () => {
   it('reads a project with defaults, tagging the run with its trigger and address', () => {

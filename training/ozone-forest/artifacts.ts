@@ -28,8 +28,10 @@ export function featureSpecJson(spec: FeatureSpec): JsonValue {
   };
 }
 
-/** The entry point's parameters as given, under the project file's names. */
-export function paramsJson(options: OzoneForestOptions): Record<string, number> {
+/** The entry point's parameters as trained with (`auto` resolved), under the project file's names. */
+export function paramsJson(
+  options: OzoneForestOptions & { readonly minSamplesLeaf: number },
+): Record<string, number> {
   return {
     n_estimators: options.nEstimators,
     min_samples_leaf: options.minSamplesLeaf,
@@ -86,7 +88,7 @@ export function ozoneForestArtifacts(
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   return new Map<string, string | Uint8Array>([
     ['metrics.json', json(result.metrics)],
-    ['params.json', json(paramsJson(options))],
+    ['params.json', json(paramsJson({ ...options, minSamplesLeaf: result.minSamplesLeaf }))],
     ['model.json', model],
     // From model.json as served, so that the ONNX file carries the signature's names too.
     ['model.onnx', toOnnx(parseModelJson(model))],

@@ -5,7 +5,11 @@ import { UsageError } from '../../actions/lib/errors.ts';
 /** The entry point's parameters, typed and checked (see freshet-project.yml). */
 export interface OzoneForestOptions {
   readonly nEstimators: number;
-  readonly minSamplesLeaf: number;
+  /**
+   * The fewest training rows a leaf holds; `auto` chooses it from the row count (see
+   * `chooseMinSamplesLeaf` in model.ts), so that model.json stays small on long windows.
+   */
+  readonly minSamplesLeaf: number | 'auto';
   /** A fraction of the features tried at each split, in (0, 1]. */
   readonly maxFeatures: number;
   /** The deepest level a node may sit at; 0 means unlimited. */
@@ -23,7 +27,10 @@ export interface RunEnvironment {
   readonly outputDir: string;
 }
 
-/** The defaults of freshet-project.yml, for a flag left out. */
+/**
+ * The values of a flag left out (when train.ts is run by hand). The project file gives every flag;
+ * its min_samples_leaf is `auto`.
+ */
 export const DEFAULT_OPTIONS: OzoneForestOptions = {
   nEstimators: 100,
   minSamplesLeaf: 5,
@@ -92,10 +99,17 @@ const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
  */
 export function parseOzoneForestArgs(argv: readonly string[]): OzoneForestOptions {
   const { values, problems } = readFlags(argv);
-  const options: { -readonly [K in keyof OzoneForestOptions]: number } = { ...DEFAULT_OPTIONS };
+  const options: { -readonly [K in keyof OzoneForestOptions]: OzoneForestOptions[K] } = {
+    ...DEFAULT_OPTIONS,
+  };
   for (const [flag, rule] of Object.entries(FLAGS)) {
     const text = values.get(flag);
     if (text === undefined) continue;
+    // The leaf size also takes `auto`: chosen once the rows are known.
+    if (rule.option === 'minSamplesLeaf' && text.trim() === 'auto') {
+      options.minSamplesLeaf = 'auto';
+      continue;
+    }
     const n = Number(text.trim());
     const valid =
       NUMBER.test(text.trim()) &&

@@ -111,7 +111,6 @@ export async function runDemo(
           const result = await runTraining(
             {
               project: DEMO_PROJECT,
-              databaseUrl: db.url,
               selection: {
                 station,
                 from: new Date(options.start - DAY_MS).toISOString(),
@@ -119,7 +118,14 @@ export async function runDemo(
               },
               tags: { trigger: 'demo', day: row.day },
             },
-            { logger, stateDir: options.stateDir },
+            {
+              db: db.pool,
+              databaseUrl: db.url,
+              logger,
+              stateDir: options.stateDir,
+              env: process.env,
+              now: Date.now,
+            },
           );
           ok &&= result.status === 'succeeded';
           row.training = {

@@ -4,9 +4,9 @@
 // hands these strings to @actions/core.
 import { formatDuration } from '../interval/duration.ts';
 import { formatInstant } from '../interval/instant.ts';
+import { parameterText } from '../training/project/parameters.ts';
 import type { Prediction, RunPredictions } from '../training/run/run-predictions.ts';
 import type { TrainingRunResult } from '../training/run/runner-options.ts';
-import { parameterText } from '../training/run/runs.ts';
 import { formatMetric, formatSeconds } from '../training/run/runs-format.ts';
 import { describeTrainingDecision, type ScheduleCheck } from '../training/run/schedule.ts';
 import { formatCount, markdownTable } from './markdown.ts';

@@ -138,7 +138,40 @@ export function resolveSelectionRequest(
   given: SelectionOverrides,
   labels: OverrideLabels = {},
 ): SelectionRequest {
+  const { problems, request } = readSelection({ known: true, defaults }, given, labels);
+  if (request === undefined) throw new UsageError(problems);
+  return request;
+}
+
+/**
+ * The problems of the overrides on their own, before any project is read: a malformed station,
+ * variable, window or bound, `from` without `to`, a window and a range together. What only the
+ * project can settle (a part neither given nor in its `data`) is not a problem here;
+ * {@link resolveSelectionRequest} checks that once the project is known. Pure.
+ *
+ * @example selectionOverrideProblems({ from: '2026-01-01T00:00:00Z' }, { from: "input 'from'", to: "input 'to'" })
+ * // ["input 'from' needs input 'to': the window is [from, to)"]
+ */
+export function selectionOverrideProblems(
+  given: SelectionOverrides,
+  labels: OverrideLabels = {},
+): string[] {
+  return readSelection({ known: false }, given, labels).problems;
+}
+
+/** The project's `data`, or — while the inputs are checked alone — the fact that it is not known yet. */
+type ProjectData =
+  | { readonly known: true; readonly defaults: DataDefaults | undefined }
+  | { readonly known: false };
+
+/** Reads the overrides over the project's defaults, collecting every problem; the request when none. */
+function readSelection(
+  project: ProjectData,
+  given: SelectionOverrides,
+  labels: OverrideLabels,
+): { readonly problems: string[]; readonly request?: SelectionRequest } {
   const name = (key: keyof SelectionOverrides) => labels[key] ?? key;
+  const defaults = project.known ? project.defaults : undefined;
   const problems: string[] = [];
   const attempt = <T>(parse: () => T): T | undefined => collectProblems(problems, parse);
 
@@ -147,26 +180,26 @@ export function resolveSelectionRequest(
     const problem = variableNameProblem(given.variable.trim(), name('variable'));
     if (problem === undefined) variable = given.variable.trim();
     else problems.push(problem);
-  } else if (variable === undefined) {
+  } else if (variable === undefined && project.known) {
     problems.push(`no variable to select: give ${name('variable')} (e.g. o3) or set data.variable`);
   }
 
   let station = defaults?.station;
   if (given.station !== undefined)
     station = attempt(() => parseStationRef(given.station, name('station')));
-  else if (station === undefined) {
+  else if (station === undefined && project.known) {
     problems.push(
       `no station to select: give ${name('station')} (an id or LAT,LNG) or set data.station`,
     );
   }
 
+  const { from: fromText, to: toText } = given;
   const from =
-    given.from === undefined ? undefined : attempt(() => parseHourBound(given.from!, name('from')));
-  const to =
-    given.to === undefined ? undefined : attempt(() => parseHourBound(given.to!, name('to')));
+    fromText === undefined ? undefined : attempt(() => parseHourBound(fromText, name('from')));
+  const to = toText === undefined ? undefined : attempt(() => parseHourBound(toText, name('to')));
   let window: TrainingWindow | undefined;
-  if (given.from !== undefined) {
-    if (given.to === undefined) {
+  if (fromText !== undefined) {
+    if (toText === undefined) {
       problems.push(`${name('from')} needs ${name('to')}: the window is [from, to)`);
     } else if (given.window !== undefined) {
       problems.push(`give either ${name('window')} or ${name('from')} and ${name('to')}, not both`);
@@ -182,18 +215,20 @@ export function resolveSelectionRequest(
     const text = given.window ?? defaults?.window;
     const label = given.window !== undefined ? name('window') : 'data.window';
     if (text === undefined) {
-      problems.push(
-        `no window to select: give ${name('window')} (e.g. P365D), or ${name('from')} and ${name('to')}, or set data.window`,
-      );
+      if (project.known) {
+        problems.push(
+          `no window to select: give ${name('window')} (e.g. P365D), or ${name('from')} and ${name('to')}, or set data.window`,
+        );
+      }
     } else {
       const durationMs = attempt(() => parseWindowDuration(text, label));
-      if (durationMs !== undefined && (given.to === undefined || to !== undefined)) {
+      if (durationMs !== undefined && (toText === undefined || to !== undefined)) {
         window = { kind: 'last', durationMs, ...(to !== undefined ? { to } : {}) };
       }
     }
   }
   if (problems.length > 0 || variable === undefined || station === undefined || !window) {
-    throw new UsageError(problems);
+    return { problems };
   }
-  return { variable, station, window };
+  return { problems, request: { variable, station, window } };
 }

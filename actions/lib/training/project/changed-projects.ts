@@ -123,13 +123,14 @@ export async function gitChangedFiles(
   root: string,
   before: string,
   after: string,
+  env: Readonly<NodeJS.ProcessEnv>,
 ): Promise<string[] | undefined> {
   if (before.trim() === '' || NO_COMMIT.test(before.trim())) return undefined;
   const known = await runTool(
     'git',
     ['cat-file', '-e', `${before.trim()}^{commit}`],
     'looking up the commit before the push',
-    { cwd: root, timeoutMs: 30_000 },
+    { cwd: root, env, timeoutMs: 30_000 },
   ).then(
     () => true,
     () => false,
@@ -139,7 +140,7 @@ export async function gitChangedFiles(
     'git',
     ['diff', '--name-only', '-z', '--no-renames', before.trim(), after.trim(), '--'],
     'listing the files the push changed',
-    { cwd: root, timeoutMs: 60_000 },
+    { cwd: root, env, timeoutMs: 60_000 },
   );
   return stdout.split('\0').filter((file) => file !== '');
 }

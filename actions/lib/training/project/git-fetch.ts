@@ -32,14 +32,14 @@ const GIT_ENV = { GIT_TERMINAL_PROMPT: '0' };
  * @throws SourceError when git cannot fetch the commit (unknown repository or commit, no network);
  *   UsageError when the commit has no such folder
  * @example
- * const folder = await fetchProject(ref, { checkoutDir: '/tmp/run/checkout', baseUrl: 'file:///srv/git/' });
+ * const folder = await fetchProject(ref, { checkoutDir: '/tmp/run/checkout', baseUrl: 'file:///srv/git/', env });
  */
 export async function fetchProject(
   ref: RemoteProjectRef,
-  options: { checkoutDir: string; baseUrl?: string; env?: NodeJS.ProcessEnv },
+  options: { checkoutDir: string; baseUrl?: string; env: Readonly<NodeJS.ProcessEnv> },
 ): Promise<string> {
   const url = remoteUrl(ref, options.baseUrl);
-  const env = { ...(options.env ?? process.env), ...GIT_ENV };
+  const env = { ...options.env, ...GIT_ENV };
   const dir = options.checkoutDir;
   const where = `${ref.owner}/${ref.repo} at ${ref.commit}`;
   try {
@@ -76,11 +76,14 @@ export async function fetchProject(
  * The commit checked out in the repository holding `folder`, or undefined when it is not in a git
  * repository (or git is missing): a local project's run records it when it can.
  */
-export async function localCommit(folder: string): Promise<string | undefined> {
+export async function localCommit(
+  folder: string,
+  env: Readonly<NodeJS.ProcessEnv>,
+): Promise<string | undefined> {
   try {
     const { stdout } = await runTool('git', ['rev-parse', 'HEAD'], 'reading the commit', {
       cwd: folder,
-      env: { ...process.env, ...GIT_ENV },
+      env: { ...env, ...GIT_ENV },
       timeoutMs: 10_000,
     });
     const commit = stdout.trim();

@@ -1,6 +1,7 @@
 // Entry-point parameters: typed definitions from the project file, typed values from text
 // (workflow inputs, `--param k=v`), and their text again for the command. Pure.
 import { collectProblems, UsageError } from '../../errors.ts';
+import type { JsonValue } from '../forest/model-format.ts';
 import { isRecord, showValue, unknownKeyProblems } from './validation.ts';
 
 export const PARAMETER_TYPES = ['int', 'float', 'string', 'bool'] as const;
@@ -141,6 +142,17 @@ export function parseParameterValue(
  */
 export function formatParameterValue(value: ParameterValue): string {
   return String(value);
+}
+
+/**
+ * A recorded parameter's value as text, as run filters and the job summary show it: strings as
+ * they are, anything else as JSON.
+ *
+ * @example parameterText(50) === '50'; parameterText({ a: 1 }) === '{"a":1}'
+ */
+export function parameterText(value: JsonValue | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /** Edit distance, to suggest the parameter someone meant. */

@@ -27,7 +27,11 @@ export interface ProjectSource {
  */
 export async function openProjectSource(
   ref: ProjectRef,
-  options: { scratch: string; remoteBaseUrl?: string | undefined; env: NodeJS.ProcessEnv },
+  options: {
+    scratch: string;
+    remoteBaseUrl?: string | undefined;
+    env: Readonly<NodeJS.ProcessEnv>;
+  },
 ): Promise<ProjectSource> {
   if (ref.kind === 'local') {
     const folder = resolve(ref.path);
@@ -40,7 +44,7 @@ export async function openProjectSource(
       folder,
       root: '/',
       ref: ref.path,
-      commit: (await localCommit(folder)) ?? null,
+      commit: (await localCommit(folder, options.env)) ?? null,
       trusted: true,
     };
   }

@@ -7,7 +7,8 @@ import { FreshetError } from '../../errors.ts';
 /** Where and how to run a tool. */
 export interface ToolOptions {
   readonly cwd?: string;
-  readonly env?: NodeJS.ProcessEnv;
+  /** The tool's whole environment: the shell hands it in (the library reads no `process.env`). */
+  readonly env: Readonly<NodeJS.ProcessEnv>;
   /** Killed after this long (default 10 minutes: `npm ci` and `pip install` can take a while). */
   readonly timeoutMs?: number;
 }
@@ -29,13 +30,13 @@ export function lastLines(text: string, count = 12): string {
  *
  * @param what what the tool does, for the error (e.g. `fetching acme/models at 0123abc`)
  * @throws FreshetError naming `what`, the status or signal, and the last lines of its stderr
- * @example const { stdout } = await runTool('git', ['rev-parse', 'HEAD'], 'reading the commit', { cwd });
+ * @example const { stdout } = await runTool('git', ['rev-parse', 'HEAD'], 'reading the commit', { cwd, env });
  */
 export function runTool(
   file: string,
   args: readonly string[],
   what: string,
-  options: ToolOptions = {},
+  options: ToolOptions,
 ): Promise<ToolOutput> {
   return new Promise((resolve, reject) => {
     execFile(
@@ -43,7 +44,7 @@ export function runTool(
       [...args],
       {
         cwd: options.cwd,
-        env: options.env ?? process.env,
+        env: options.env,
         timeout: options.timeoutMs ?? 600_000,
         killSignal: 'SIGKILL',
         maxBuffer: 64 * 1024 * 1024,

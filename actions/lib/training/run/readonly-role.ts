@@ -66,7 +66,8 @@ export async function assertCanCreateReadOnlyRole(
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /**
- * Creates the run's role: LOGIN with a random password valid until `validUntil`, read-only
+ * Creates the run's role: LOGIN with a random password valid for `validForMs` by the server's clock
+ * (which judges it, so the server's clock sets it, whatever the runner's), read-only
  * transactions by default, SELECT on `tables`, and USAGE on their schemas and CONNECT on the
  * database only when PUBLIC does not grant them already. One transaction: all or nothing.
  *
@@ -75,7 +76,7 @@ const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
  */
 export async function createReadOnlyRole(
   client: pg.ClientBase,
-  options: { runId: string; tables: readonly string[]; databaseUrl: string; validUntil: number },
+  options: { runId: string; tables: readonly string[]; databaseUrl: string; validForMs: number },
 ): Promise<ReadOnlyRole> {
   const name = readOnlyRoleName(options.runId);
   const role = quoteIdent(name);
@@ -86,10 +87,16 @@ export async function createReadOnlyRole(
   ];
   try {
     await client.query('BEGIN');
+    const { rows: clock } = await client.query<{ until: Date }>(
+      `SELECT now() + $1 * interval '1 millisecond' AS until`,
+      [options.validForMs],
+    );
+    const until = clock[0]?.until;
+    if (until === undefined) throw new Error('the server did not tell its time');
     await client.query(
       `CREATE ROLE ${role} LOGIN PASSWORD '${password}' NOSUPERUSER NOCREATEDB NOCREATEROLE
        NOREPLICATION NOBYPASSRLS NOINHERIT CONNECTION LIMIT 16
-       VALID UNTIL '${new Date(options.validUntil).toISOString()}'`,
+       VALID UNTIL '${until.toISOString()}'`,
     );
     // Not a boundary (a session may turn it off), but a write fails loudly even where PUBLIC may.
     await client.query(`ALTER ROLE ${role} SET default_transaction_read_only = on`);

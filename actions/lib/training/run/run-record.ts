@@ -219,19 +219,19 @@ export const ABANDONED =
  * Marks every run still `running` past its deadline as failed ({@link ABANDONED}), finished at its
  * deadline, as ingest treats an expired lease. Readers call it first, so that a dead runner's run
  * does not stay `running` for ever. Returns the ids it marked.
+ *
+ * @param now the moment past which a deadline counts as missed (epoch ms; default the server's clock)
+ * @example await expireAbandonedRuns(pool) // ['3f2a9c1e-…']
  */
-export async function expireAbandonedRuns(
-  db: Queryable,
-  now: number = Date.now(),
-): Promise<string[]> {
+export async function expireAbandonedRuns(db: Queryable, now?: number): Promise<string[]> {
   try {
     const { rows } = await db.query(
       `UPDATE ops.training_runs
        SET status = 'failed', error = $2, finished_at = deadline_at,
            duration_ms = (extract(epoch FROM deadline_at - started_at) * 1000)::bigint
-       WHERE status = 'running' AND deadline_at < $1
+       WHERE status = 'running' AND deadline_at < COALESCE($1::timestamptz, now())
        RETURNING id`,
-      [new Date(now), ABANDONED],
+      [now === undefined ? null : new Date(now), ABANDONED],
     );
     return rows.map((r) => (r as { id: string }).id);
   } catch (error) {

@@ -1,4 +1,5 @@
 // What runTraining takes and gives: the one entry the command line and the train action call.
+import type { DatabasePool } from '../../toar/database.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { OverrideLabels, SelectionOverrides } from '../data/selection-request.ts';
 import type { JsonValue } from '../forest/model-format.ts';
@@ -21,7 +22,6 @@ export const DEFAULT_TRAINING_TIMEOUT_MS = 30 * 60_000;
  *   parameters: { n_trees: '50' },                          // text, as from -P n_trees=50
  *   selection: { station: '12', window: 'P30D' },           // overrides the project's `data`
  *   tags: { trigger: 'push' },
- *   databaseUrl: process.env.DATABASE_URL,
  * };
  */
 export interface TrainingRunOptions {
@@ -39,29 +39,37 @@ export interface TrainingRunOptions {
   readonly selectionLabels?: OverrideLabels | undefined;
   /** Keep the training and feature tables after the run (default: dropped). */
   readonly keepTable?: boolean | undefined;
-  /** The database (default: the embedded one under the state directory). */
-  readonly databaseUrl?: string | undefined;
   /** How long the command may run (default 30 minutes); then its process group is killed. */
   readonly timeoutMs?: number | undefined;
   /** Give a local project the read-only database role too (another repository's always gets it). */
   readonly readOnlyDatabase?: boolean | undefined;
   /** Repositories are fetched from `<base><owner>/<repo>` (default `https://github.com/`; tests use `file://`). */
   readonly remoteBaseUrl?: string | undefined;
-  /** The index pip installs requirements.txt from, probed first (default `$PIP_INDEX_URL`, else PyPI). */
+  /** The index pip installs requirements.txt from, probed first (default the environment's `PIP_INDEX_URL`, else PyPI). */
   readonly packageIndexUrl?: string | undefined;
 }
 
-/** The runner's surroundings. */
+/**
+ * The runner's surroundings, handed in by the shell (actions/wiring.ts): the runner opens no
+ * database and reads no environment of its own.
+ */
 export interface TrainingContext {
+  /** The database the data is selected from and the run recorded in (migrated). */
+  readonly db: DatabasePool;
+  /**
+   * The same database as the project's command reaches it (its DATABASE_URL); another repository's
+   * code gets a read-only role's URL made from it instead. It holds a password: never logged.
+   */
+  readonly databaseUrl: string;
   readonly logger: Logger;
-  /** The state directory (default `.freshet` of the working directory): artifacts go to `runs/<run id>/`, virtual environments to `venvs/`, the embedded database lives there. */
-  readonly stateDir?: string;
-  /** The environment passed on to the project (default `process.env`; another repository's code sees only a safe part of it). */
-  readonly env?: NodeJS.ProcessEnv;
+  /** The state directory: artifacts go to `runs/<run id>/`, virtual environments to `venvs/`. */
+  readonly stateDir: string;
+  /** The environment passed on to git, installs and the project (another repository's code sees only a safe part of it). */
+  readonly env: Readonly<NodeJS.ProcessEnv>;
+  /** The clock, epoch ms. */
+  readonly now: () => number;
   /** Aborting stops the command; the run is recorded as failed (cancelled). */
-  readonly signal?: AbortSignal;
-  /** The clock (default `Date.now`). */
-  readonly now?: () => number;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** How a run ended, as recorded in ops.training_runs. */

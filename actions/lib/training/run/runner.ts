@@ -8,9 +8,9 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type pg from 'pg';
-import { describeError, FreshetError } from '../../errors.ts';
+import { DatabaseError, describeError, FreshetError } from '../../errors.ts';
 import { formatDuration } from '../../interval/duration.ts';
-import { openDatabase } from '../../toar/database.ts';
+import type { DatabasePool } from '../../toar/database.ts';
 import type { Logger } from '../../util/logger.ts';
 import { createFeatureTable } from '../data/feature-table.ts';
 import { dropTables, type SelectedStation, selectTrainingData } from '../data/selection.ts';
@@ -62,13 +62,16 @@ export function describeOutcome(outcome: CommandOutcome, timeoutMs: number): str
  * command, a timeout or invalid outputs give a `failed` result (and record) with the reason.
  * Artifacts are copied to `<stateDir>/runs/<run id>/`; the tables are dropped unless `keepTable`.
  *
+ * The database, its URL for the command, the environment, the clock and the state directory are
+ * handed in (see actions/wiring.ts, `trainWith`, which opens the database the settings name).
+ *
  * @throws UsageError when the reference, the project, a parameter, the selection or a tag is wrong,
  *   or another repository's code cannot get a read-only role; SourceError when the project cannot
  *   be fetched; DatabaseError when the database cannot be reached or the run not recorded
  * @example
  * const result = await runTraining(
- *   { project: 'training/ozone-forest', parameters: { n_trees: '50' }, databaseUrl },
- *   { logger: stderrLogger },
+ *   { project: 'training/ozone-forest', parameters: { n_trees: '50' } },
+ *   { db: pool, databaseUrl, logger, stateDir: '.freshet', env: process.env, now: Date.now },
  * );
  * result.status; result.metrics; result.artifactsDir
  */
@@ -76,10 +79,8 @@ export async function runTraining(
   options: TrainingRunOptions,
   context: TrainingContext,
 ): Promise<TrainingRunResult> {
-  const { logger } = context;
-  const now = context.now ?? Date.now;
-  const env = context.env ?? process.env;
-  const stateDir = resolve(context.stateDir ?? '.freshet');
+  const { logger, env, now } = context;
+  const stateDir = resolve(context.stateDir);
   const ref = parseProjectRef(options.project);
   const scratch = await mkdtemp(join(tmpdir(), 'freshet-run-'));
   try {
@@ -89,47 +90,48 @@ export async function runTraining(
       env,
     });
     const plan = await planRun(options, source);
-    const db = await openDatabase({
-      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-      stateDir,
-      logger,
-      maxConnections: 3,
-    });
+    const client = await connect(context.db);
     try {
-      const client = await db.pool.connect();
-      try {
-        if (plan.readOnly) await assertCanCreateReadOnlyRole(client, source.ref);
-        const station = await preflight(client, plan.request);
-        return await execute(plan, station, {
-          client,
-          pool: db.pool,
-          databaseUrl: db.url,
-          scratch,
-          stateDir,
-          env,
-          now,
-          logger,
-          options,
-          ...(context.signal ? { signal: context.signal } : {}),
-        });
-      } finally {
-        client.release();
-      }
+      if (plan.readOnly) await assertCanCreateReadOnlyRole(client, source.ref);
+      const station = await preflight(client, plan.request);
+      return await execute(plan, station, {
+        client,
+        pool: context.db,
+        databaseUrl: context.databaseUrl,
+        scratch,
+        stateDir,
+        env,
+        now,
+        logger,
+        options,
+        ...(context.signal ? { signal: context.signal } : {}),
+      });
     } finally {
-      await db.close();
+      client.release();
     }
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
 }
 
+/** A connection of the run's own (the selection and the role are made on one session). */
+async function connect(db: DatabasePool): Promise<pg.PoolClient> {
+  try {
+    return await db.connect();
+  } catch (error) {
+    throw new DatabaseError('connecting to the database for the training run failed', {
+      cause: error,
+    });
+  }
+}
+
 interface ExecuteContext {
   readonly client: pg.ClientBase;
-  readonly pool: pg.Pool;
+  readonly pool: DatabasePool;
   readonly databaseUrl: string;
   readonly scratch: string;
   readonly stateDir: string;
-  readonly env: NodeJS.ProcessEnv;
+  readonly env: Readonly<NodeJS.ProcessEnv>;
   readonly now: () => number;
   readonly logger: Logger;
   readonly options: TrainingRunOptions;
@@ -288,8 +290,7 @@ async function carryOut(
       tables: [tables.training, ...(project.features ? [tables.features] : [])],
       databaseUrl: run.databaseUrl,
       // An hour past the timeout: long enough for the run, short if the drop never happens.
-      // The server's clock judges it, so the real clock sets it (not a test's).
-      validUntil: Date.now() + plan.timeoutMs + 3_600_000,
+      validForMs: plan.timeoutMs + 3_600_000,
     });
     databaseUrl = progress.role.url;
     run.logger.info(

@@ -3,6 +3,7 @@
 // Parsing, matching and comparing are pure; listRuns and readRunPair read ops.training_runs.
 import { UsageError } from '../../errors.ts';
 import type { JsonValue } from '../forest/model-format.ts';
+import { parameterText } from '../project/parameters.ts';
 import { findRun, type Queryable, readRuns, type TrainingRunRecord } from './run-record.ts';
 
 /** How a metric is compared with a number. */
@@ -133,12 +134,6 @@ export function parseRunFilter(text: string): RunFilter {
   }
   if (problems.length > 0) throw new UsageError(problems);
   return { clauses };
-}
-
-/** A parameter's value as text (strings as they are, anything else as JSON). */
-export function parameterText(value: JsonValue | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /**

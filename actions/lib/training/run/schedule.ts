@@ -2,20 +2,11 @@
 // by new data (`workflow_run` after an ingest, or a `schedule`) trains at most once per
 // `train-every`, measured from the start of the experiment's latest successful run in
 // ops.training_runs — ingest completes 144 times a day, and a model a day is plenty. A failed run
-// does not count, so the next trigger tries again. decideTraining is pure; readLatestSucceededRun
-// and readExperimentName are its reads, and checkTrainingSchedule ties them together.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DatabaseError } from '../../errors.ts';
+// does not count, so the next trigger tries again. This module is the decision, pure (the job
+// summary renders it without pulling in a database or a file system); schedule-reads.ts reads its
+// facts and train-when-due.ts ties them to a run.
 import { formatDuration, HOUR_MS } from '../../interval/duration.ts';
 import { formatInstant } from '../../interval/instant.ts';
-import { openDatabase } from '../../toar/database.ts';
-import type { Logger } from '../../util/logger.ts';
-import { loadProject } from '../project/load-project.ts';
-import { parseProjectRef } from '../project/project-ref.ts';
-import { openProjectSource } from '../project/project-source.ts';
-import type { Queryable } from './run-record.ts';
 import { formatSeconds, SHORT_ID } from './runs-format.ts';
 
 /** The events whose runs are rate-limited: they fire on new data, not on a person's request. */
@@ -123,113 +114,8 @@ export function describeTrainingDecision(
   }
 }
 
-/**
- * The experiment's latest successful run, by start, or undefined when it has none.
- *
- * @throws DatabaseError when ops.training_runs cannot be read
- */
-export async function readLatestSucceededRun(
-  db: Queryable,
-  experiment: string,
-): Promise<LatestRun | undefined> {
-  try {
-    const { rows } = await db.query(
-      `SELECT id, started_at FROM ops.training_runs
-       WHERE experiment = $1 AND status = 'succeeded'
-       ORDER BY started_at DESC, id LIMIT 1`,
-      [experiment],
-    );
-    const row = rows[0] as { id: string; started_at: Date } | undefined;
-    return row === undefined ? undefined : { id: row.id, startedAt: row.started_at.getTime() };
-  } catch (error) {
-    throw new DatabaseError(
-      `reading the latest successful run of ${experiment} from ops.training_runs failed`,
-      { cause: error },
-    );
-  }
-}
-
-/**
- * The experiment a project records its runs under: the `name` in its freshet-project.yml. Another
- * repository's project is fetched at its pinned commit into a scratch folder to read it.
- *
- * @throws UsageError when the reference or the project file is wrong; SourceError when the project
- *   cannot be fetched
- */
-export async function readExperimentName(
-  project: string,
-  options: { readonly env: NodeJS.ProcessEnv; readonly remoteBaseUrl?: string | undefined },
-): Promise<string> {
-  const ref = parseProjectRef(project);
-  const scratch = await mkdtemp(join(tmpdir(), 'freshet-schedule-'));
-  try {
-    const source = await openProjectSource(ref, {
-      scratch,
-      env: options.env,
-      remoteBaseUrl: options.remoteBaseUrl,
-    });
-    return (await loadProject(source.folder)).name;
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-  }
-}
-
-/** What {@link checkTrainingSchedule} needs. */
-export interface ScheduleCheckOptions {
-  /** The project, as runTraining takes it. */
-  readonly project: string;
-  readonly trigger: string;
-  readonly everyMs: number;
-  readonly databaseUrl?: string | undefined;
-  readonly remoteBaseUrl?: string | undefined;
-}
-
 /** The decision, and the experiment it was made for (read only for rate-limited triggers). */
 export interface ScheduleCheck {
   readonly decision: TrainingDecision;
   readonly experiment: string | undefined;
-}
-
-/**
- * Decides whether a triggered run trains: at once for a push or dispatch (nothing is read), else
- * from the project's experiment name and its latest successful run.
- *
- * @throws as readExperimentName, and DatabaseError when the database cannot be read
- * @example
- * const { decision } = await checkTrainingSchedule(
- *   { project: 'training/ozone-forest', trigger: 'workflow_run', everyMs: DEFAULT_TRAIN_EVERY_MS, databaseUrl },
- *   { logger, now: Date.now() },
- * );
- * if (!decision.train) return;
- */
-export async function checkTrainingSchedule(
-  options: ScheduleCheckOptions,
-  context: {
-    readonly logger: Logger;
-    readonly now: number;
-    readonly env?: NodeJS.ProcessEnv;
-    /** For the embedded database, when no URL is given (default `.freshet`). */
-    readonly stateDir?: string;
-  },
-): Promise<ScheduleCheck> {
-  const facts = { trigger: options.trigger, everyMs: options.everyMs, now: context.now };
-  if (!isRateLimited(options.trigger)) {
-    return { decision: decideTraining({ ...facts, last: undefined }), experiment: undefined };
-  }
-  const experiment = await readExperimentName(options.project, {
-    env: context.env ?? process.env,
-    remoteBaseUrl: options.remoteBaseUrl,
-  });
-  const db = await openDatabase({
-    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-    stateDir: context.stateDir ?? '.freshet',
-    logger: context.logger,
-    maxConnections: 1,
-  });
-  try {
-    const last = await readLatestSucceededRun(db.pool, experiment);
-    return { decision: decideTraining({ ...facts, last }), experiment };
-  } finally {
-    await db.close();
-  }
 }

@@ -3,6 +3,7 @@ import {
   type DataDefaults,
   parseStationRef,
   resolveSelectionRequest,
+  selectionOverrideProblems,
 } from '../../../../actions/lib/training/data/selection-request.ts';
 import { at, HOUR, usageError } from '../helpers.ts';
 
@@ -98,5 +99,31 @@ describe('resolveSelectionRequest', () => {
     expect(usageError(() => resolveSelectionRequest(DEFAULTS, { window: 'PT90M' })).message).toBe(
       'window PT90M is not a whole number of hours: training data is hourly, use e.g. PT2H',
     );
+  });
+});
+
+describe('selectionOverrideProblems', () => {
+  const LABELS = { station: '--station', from: '--from', to: '--to', window: '--window' };
+
+  it('finds the overrides’ own problems, before any project is read', () => {
+    expect(
+      selectionOverrideProblems(
+        { station: 'Lancaster', from: '2014-01-01T00:30:00Z', window: 'PT90M', variable: 'o 3' },
+        LABELS,
+      ),
+    ).toEqual([
+      expect.stringMatching(/^variable must be a variable name .*got "o 3"$/),
+      expect.stringMatching(/^--station "Lancaster" is not a station/),
+      expect.stringMatching(/^--from 2014-01-01T00:30:00Z is not a whole hour/),
+      '--from needs --to: the window is [from, to)',
+    ]);
+  });
+
+  it('leaves what only the project settles to the project: nothing given is no problem', () => {
+    expect(selectionOverrideProblems({})).toEqual([]);
+    expect(selectionOverrideProblems({ station: '12', window: 'P30D' })).toEqual([]);
+    expect(selectionOverrideProblems({ window: 'PT90M' }, LABELS)).toEqual([
+      '--window PT90M is not a whole number of hours: training data is hourly, use e.g. PT2H',
+    ]);
   });
 });

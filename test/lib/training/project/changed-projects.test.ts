@@ -136,15 +136,15 @@ describe('a git checkout', () => {
   });
 
   it('lists the files changed between two commits', async () => {
-    expect(await gitChangedFiles(root, first, second)).toEqual([
+    expect(await gitChangedFiles(root, first, second, process.env)).toEqual([
       'training/README.md',
       'training/b/train.py',
     ]);
   });
 
   it('knows no changes before the first commit of a branch, or before an unknown commit', async () => {
-    expect(await gitChangedFiles(root, '0'.repeat(40), second)).toBeUndefined();
-    expect(await gitChangedFiles(root, '', second)).toBeUndefined();
-    expect(await gitChangedFiles(root, 'f'.repeat(40), second)).toBeUndefined();
+    expect(await gitChangedFiles(root, '0'.repeat(40), second, process.env)).toBeUndefined();
+    expect(await gitChangedFiles(root, '', second, process.env)).toBeUndefined();
+    expect(await gitChangedFiles(root, 'f'.repeat(40), second, process.env)).toBeUndefined();
   });
 });

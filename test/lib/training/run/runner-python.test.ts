@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../../actions/lib/toar/migrate.ts';
-import { runTraining } from '../../../../actions/lib/training/run/runner.ts';
 import { silentLogger } from '../../../../actions/lib/util/logger.ts';
+import { trainWith } from '../../../../actions/wiring.ts';
 import { createTestDatabase } from '../../../support/database.ts';
 import { MODEL_JSON, recordingLogger } from '../runner-project.ts';
 import { insertData, insertSeries, insertStation } from '../toar-fixture.ts';
@@ -83,9 +83,9 @@ describe('runTraining with a Python project', () => {
     const folder = await pythonProject('py-venv');
     const stateDir = join(work, 'state-venv');
     const logger = recordingLogger();
-    const result = await runTraining(
+    const result = await trainWith(
       { project: folder, databaseUrl: db.url, packageIndexUrl: indexUrl },
-      { logger, stateDir },
+      { logger, stateDir, env: process.env },
     );
     expect(result.error).toBeNull();
     expect(result.status).toBe('succeeded');
@@ -106,9 +106,9 @@ describe('runTraining with a Python project', () => {
     // The index goes away: the environment made earlier still serves.
     await new Promise((resolve) => index.close(resolve));
     const again = recordingLogger();
-    const second = await runTraining(
+    const second = await trainWith(
       { project: folder, databaseUrl: db.url, packageIndexUrl: indexUrl },
-      { logger: again, stateDir },
+      { logger: again, stateDir, env: process.env },
     );
     expect(second.status).toBe('succeeded');
     const seenAgain = JSON.parse(await readFile(join(second.artifactsDir, 'seen.json'), 'utf8'));
@@ -121,9 +121,9 @@ describe('runTraining with a Python project', () => {
     const logger = recordingLogger();
     // Port 9 (discard) refuses at once: offline, as far as pip could tell.
     const offline = 'http://127.0.0.1:9/simple/';
-    const result = await runTraining(
+    const result = await trainWith(
       { project: folder, databaseUrl: db.url, packageIndexUrl: offline },
-      { logger, stateDir: join(work, 'state-system') },
+      { logger, stateDir: join(work, 'state-system'), env: process.env },
     );
     expect(result.status).toBe('succeeded');
     expect(logger.lines).toContain(

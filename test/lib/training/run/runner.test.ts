@@ -12,9 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../../actions/lib/toar/migrate.ts';
 import { withCredentials } from '../../../../actions/lib/training/run/readonly-role.ts';
 import { readRuns } from '../../../../actions/lib/training/run/run-record.ts';
-import { runTraining } from '../../../../actions/lib/training/run/runner.ts';
 import type { TrainingRunOptions } from '../../../../actions/lib/training/run/runner-options.ts';
 import { silentLogger } from '../../../../actions/lib/util/logger.ts';
+import { trainWith } from '../../../../actions/wiring.ts';
 import { createTestDatabase } from '../../../support/database.ts';
 import { git } from '../../../support/git.ts';
 import { rejectsWithUsageError } from '../helpers.ts';
@@ -58,7 +58,7 @@ async function project(options: Parameters<typeof writeProject>[1] = {}): Promis
 }
 
 const run = (options: Partial<TrainingRunOptions> & { project: string }, logger = silentLogger) =>
-  runTraining({ databaseUrl: db.url, ...options }, { logger, stateDir });
+  trainWith({ databaseUrl: db.url, ...options }, { logger, stateDir, env: process.env });
 
 async function runnerTables(): Promise<string[]> {
   const { rows } = await client.query(
@@ -289,9 +289,9 @@ describe('runTraining with a local project', () => {
       info(message);
       if (message === 'tiny | sleeping') controller.abort();
     };
-    const result = await runTraining(
+    const result = await trainWith(
       { project: await project(), parameters: { mode: 'sleep' }, databaseUrl: db.url },
-      { logger, stateDir, signal: controller.signal },
+      { logger, stateDir, env: process.env, signal: controller.signal },
     );
     expect(result.status).toBe('failed');
     expect(result.error).toBe('the run was cancelled: the command was stopped');
@@ -384,7 +384,7 @@ describe("runTraining with another repository's project", () => {
   const remoteBaseUrl = () => pathToFileURL(`${remotes}/`).href;
 
   it('fetches the pinned commit, runs it with a read-only role that cannot write, then drops the role', async () => {
-    const result = await runTraining(
+    const result = await trainWith(
       {
         project: `acme/models/projects/tiny@${first}`,
         parameters: { mode: 'try-write' },
@@ -431,13 +431,13 @@ describe("runTraining with another repository's project", () => {
     try {
       const before = (await readRuns(client)).length;
       const error = await rejectsWithUsageError(
-        runTraining(
+        trainWith(
           {
             project: `acme/models/projects/tiny@${first}`,
             databaseUrl: withCredentials(db.url, user, 'limited'),
             remoteBaseUrl: remoteBaseUrl(),
           },
-          { logger: silentLogger, stateDir },
+          { logger: silentLogger, stateDir, env: process.env },
         ),
       );
       expect(error.message).toBe(
@@ -453,13 +453,13 @@ describe("runTraining with another repository's project", () => {
   it('says which commit it could not fetch', async () => {
     const missing = 'f'.repeat(40);
     await expect(
-      runTraining(
+      trainWith(
         {
           project: `acme/models/projects/tiny@${missing}`,
           databaseUrl: db.url,
           remoteBaseUrl: remoteBaseUrl(),
         },
-        { logger: silentLogger, stateDir },
+        { logger: silentLogger, stateDir, env: process.env },
       ),
     ).rejects.toThrow(
       `cannot fetch the training project acme/models at ${missing}: is the repository reachable and the commit pushed?`,

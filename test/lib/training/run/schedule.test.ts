@@ -12,14 +12,16 @@ import {
   type RunStart,
 } from '../../../../actions/lib/training/run/run-record.ts';
 import {
-  checkTrainingSchedule,
   DEFAULT_TRAIN_EVERY_MS,
   decideTraining,
   describeTrainingDecision,
   isRateLimited,
+} from '../../../../actions/lib/training/run/schedule.ts';
+import {
   readExperimentName,
   readLatestSucceededRun,
-} from '../../../../actions/lib/training/run/schedule.ts';
+} from '../../../../actions/lib/training/run/schedule-reads.ts';
+import { checkTrainingSchedule } from '../../../../actions/lib/training/run/train-when-due.ts';
 import { silentLogger } from '../../../../actions/lib/util/logger.ts';
 import { createTestDatabase } from '../../../support/database.ts';
 import { rejectsWithUsageError } from '../helpers.ts';
@@ -210,8 +212,8 @@ describe('the schedule against ops.training_runs', () => {
   it('skips a data-triggered run of a project whose experiment succeeded recently', async () => {
     const folder = await writeProject(join(work, 'ozone'), { name: 'ozone' });
     const check = await checkTrainingSchedule(
-      { project: folder, trigger: 'workflow_run', everyMs: DAY, databaseUrl: db.url },
-      { logger: silentLogger, now: NOW, stateDir: work },
+      { project: folder, trigger: 'workflow_run', everyMs: DAY },
+      { db: client, env: process.env, now: NOW },
     );
     expect(check).toEqual({
       experiment: 'ozone',
@@ -228,25 +230,26 @@ describe('the schedule against ops.training_runs', () => {
   it('trains a data-triggered run once train-every has passed', async () => {
     const folder = await writeProject(join(work, 'tiny'), { name: 'tiny' });
     const check = await checkTrainingSchedule(
-      { project: folder, trigger: 'schedule', everyMs: DAY, databaseUrl: db.url },
-      { logger: silentLogger, now: NOW, stateDir: work },
+      { project: folder, trigger: 'schedule', everyMs: DAY },
+      { db: client, env: process.env, now: NOW },
     );
     expect(check.decision).toMatchObject({ train: true, why: 'elapsed' });
   });
 
   it('decides a push without reading the project or the database', async () => {
-    const check = await checkTrainingSchedule(
-      {
-        project: join(work, 'not-even-there'),
-        trigger: 'push',
-        everyMs: DAY,
-        databaseUrl: 'postgres://nobody@127.0.0.1:1/none',
-      },
-      { logger: silentLogger, now: NOW },
-    );
-    expect(check).toEqual({
-      experiment: undefined,
-      decision: { train: true, why: 'requested', trigger: 'push' },
-    });
+    // A pool connects on its first query: one to a server that is not there fails any read.
+    const nowhere = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none' });
+    try {
+      const check = await checkTrainingSchedule(
+        { project: join(work, 'not-even-there'), trigger: 'push', everyMs: DAY },
+        { db: nowhere, env: process.env, now: NOW },
+      );
+      expect(check).toEqual({
+        experiment: undefined,
+        decision: { train: true, why: 'requested', trigger: 'push' },
+      });
+    } finally {
+      await nowhere.end();
+    }
   });
 });
