@@ -157,8 +157,8 @@ function convertTree(root: unknown, indexes: unknown, nFeatures: number, where: 
   };
 }
 
-const f32 = new Float32Array(1);
-const i32 = new Int32Array(f32.buffer);
+/** One float32 read as its bits and back. */
+const float32Bits = new DataView(new ArrayBuffer(4));
 
 /**
  * The largest float32 strictly below `v`: for a float32 `x`, `x < v` exactly when `x <= t`.
@@ -171,9 +171,9 @@ export function largestFloat32Below(v: number): number {
   if (rounded < v) return rounded;
   // Step one float32 down from `rounded` (>= v) through its bits.
   if (rounded === 0) return -1.401298464324817e-45;
-  f32[0] = rounded;
-  i32[0] += rounded > 0 ? -1 : 1;
-  return f32[0]!;
+  float32Bits.setFloat32(0, rounded);
+  float32Bits.setInt32(0, float32Bits.getInt32(0) + (rounded > 0 ? -1 : 1));
+  return float32Bits.getFloat32(0);
 }
 
 function jsonNumber(value: unknown): JsonValue {

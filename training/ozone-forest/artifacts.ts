@@ -61,9 +61,12 @@ export function featureImportanceJson(
   names: readonly string[],
   importances: ArrayLike<number>,
 ): { feature: string; importance: number }[] {
-  return names
-    .map((feature, j) => ({ feature, importance: importances[j]! }))
-    .sort((a, b) => b.importance - a.importance);
+  return (
+    names
+      // One importance per feature name (featureImportances sizes them by the signature).
+      .map((feature, j) => ({ feature, importance: importances[j]! }))
+      .sort((a, b) => b.importance - a.importance)
+  );
 }
 
 /**

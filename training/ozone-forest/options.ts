@@ -137,8 +137,11 @@ export function readRunEnvironment(
     trainingTable: 'FRESHET_TRAINING_TABLE',
     outputDir: 'FRESHET_OUTPUT_DIR',
   } as const;
+  const databaseUrl = env[names.databaseUrl];
+  const trainingTable = env[names.trainingTable]?.trim();
+  const outputDir = env[names.outputDir];
   const missing = Object.values(names).filter((name) => !env[name]?.trim());
-  if (missing.length > 0) {
+  if (missing.length > 0 || !databaseUrl || !trainingTable || !outputDir) {
     throw new UsageError(
       missing.map(
         (name) =>
@@ -147,9 +150,9 @@ export function readRunEnvironment(
     );
   }
   return {
-    databaseUrl: env[names.databaseUrl]!,
-    trainingTable: env[names.trainingTable]!.trim(),
-    outputDir: env[names.outputDir]!,
+    databaseUrl,
+    trainingTable,
+    outputDir,
   };
 }
 
@@ -162,14 +165,15 @@ function readFlags(argv: readonly string[]): { values: Map<string, string>; prob
   const problems: string[] = [];
   const known = Object.keys(FLAGS);
   for (let i = 0; i < argv.length; i++) {
-    const token = argv[i]!;
+    const token = argv[i]!; // i < argv.length
     if (!token.startsWith('--')) {
       problems.push(`unexpected argument ${JSON.stringify(token)}: give values as --flag value`);
       continue;
     }
     const equals = token.indexOf('=');
     const flag = token.slice(2, equals < 0 ? undefined : equals);
-    if (!known.includes(flag)) {
+    const rule = Object.hasOwn(FLAGS, flag) ? FLAGS[flag] : undefined;
+    if (rule === undefined) {
       problems.push(
         `unknown flag --${flag}: the flags are ${known.map((k) => `--${k}`).join(', ')}`,
       );
@@ -177,7 +181,7 @@ function readFlags(argv: readonly string[]): { values: Map<string, string>; prob
       continue;
     }
     const value = equals < 0 ? argv[++i] : token.slice(equals + 1);
-    if (value === undefined) problems.push(`--${flag} needs a value: ${FLAGS[flag]!.expected}`);
+    if (value === undefined) problems.push(`--${flag} needs a value: ${rule.expected}`);
     else values.set(flag, value);
   }
   return { values, problems };

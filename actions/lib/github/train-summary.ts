@@ -53,9 +53,9 @@ export function downsamplePredictions(
     const to = Math.floor(((j + 1) * rows.length) / maxPoints);
     let o = 0;
     let p = 0;
-    for (let i = from; i < to; i++) {
-      o += rows[i]!.observed;
-      p += rows[i]!.predicted;
+    for (const row of rows.slice(from, to)) {
+      o += row.observed;
+      p += row.predicted;
     }
     observed.push(o / (to - from));
     predicted.push(p / (to - from));
@@ -112,8 +112,8 @@ export function predictionChart(
   const decimals = chartDecimals([...series.observed, ...series.predicted]);
   const line = (values: readonly number[]) =>
     `    line [${values.map((v) => chartNumber(v, decimals)).join(', ')}]`;
-  const first = rows[0]!.time;
-  const last = rows[rows.length - 1]!.time;
+  const first = rows.at(0)?.time ?? '';
+  const last = rows.at(-1)?.time ?? '';
   return [
     '```mermaid',
     '---',

@@ -35450,10 +35450,11 @@ function resolveParameters(entry, given) {
   }
   const values = [];
   for (const [name, definition] of Object.entries(entry.parameters)) {
-    if (Object.hasOwn(given, name)) {
+    const text = Object.hasOwn(given, name) ? given[name] : void 0;
+    if (text !== void 0) {
       const value = collectProblems(
         problems,
-        () => parseParameterValue(definition.type, given[name], `parameter ${name}`)
+        () => parseParameterValue(definition.type, text, `parameter ${name}`)
       );
       if (value !== void 0) values.push([name, value]);
     } else if (definition.default !== void 0) {
@@ -35545,9 +35546,9 @@ function downsamplePredictions(rows, maxPoints = MAX_CHART_POINTS) {
     const to = Math.floor((j + 1) * rows.length / maxPoints);
     let o = 0;
     let p = 0;
-    for (let i = from; i < to; i++) {
-      o += rows[i].observed;
-      p += rows[i].predicted;
+    for (const row of rows.slice(from, to)) {
+      o += row.observed;
+      p += row.predicted;
     }
     observed.push(o / (to - from));
     predicted.push(p / (to - from));
@@ -35569,8 +35570,8 @@ function predictionChart(rows, labels, maxPoints = MAX_CHART_POINTS) {
   const series = downsamplePredictions(rows, maxPoints);
   const decimals = chartDecimals([...series.observed, ...series.predicted]);
   const line = (values) => `    line [${values.map((v) => chartNumber(v, decimals)).join(", ")}]`;
-  const first = rows[0].time;
-  const last = rows[rows.length - 1].time;
+  const first = rows.at(0)?.time ?? "";
+  const last = rows.at(-1)?.time ?? "";
   return [
     "```mermaid",
     "---",
@@ -35784,8 +35785,8 @@ function parsePredictionsCsv(text) {
   const [time, observed, predicted] = PREDICTION_COLUMNS.map((name) => header.indexOf(name));
   const rows = [];
   const problems = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
+  for (const [i, line] of lines.entries()) {
+    if (i === 0) continue;
     if (line.trim() === "") continue;
     const cells = line.split(",").map((cell) => cell.trim());
     const number = (column) => {
@@ -36536,8 +36537,7 @@ function planRows(spec, inputs) {
 function fillRow(plan2, issueTime, out, offset) {
   const targetTime = issueTime + plan2.horizonMs;
   const { columns, sources } = plan2;
-  for (let j = 0; j < columns.length; j++) {
-    const column = columns[j];
+  for (const [j, column] of columns.entries()) {
     if (column.kind === "lag") {
       const value = sources[j].get(issueTime - column.lag * HOUR_MS);
       if (value === void 0) return false;
@@ -36563,9 +36563,11 @@ function buildFeatures(spec, inputs) {
     names,
     skippedForGaps
   });
-  if (times.length === 0) return empty(0);
-  const first = times[0] + plan2.historyMs;
-  const last = times[times.length - 1] - plan2.horizonMs;
+  const firstTime = times[0];
+  const lastTime = times[times.length - 1];
+  if (firstTime === void 0 || lastTime === void 0) return empty(0);
+  const first = firstTime + plan2.historyMs;
+  const last = lastTime - plan2.horizonMs;
   if (last < first) return empty(0);
   const candidates = (last - first) / HOUR_MS + 1;
   const rowTimes = new Float64Array(candidates);
@@ -37850,7 +37852,9 @@ async function createReadOnlyRole(client, options) {
   const password = randomBytes(24).toString("hex");
   const tables = options.tables.map(quoteTableName);
   const schemas = [
-    ...new Set(options.tables.map((t) => t.includes(".") ? t.split(".")[0] : "public"))
+    ...new Set(
+      options.tables.map((t) => t.includes(".") ? t.slice(0, t.indexOf(".")) : "public")
+    )
   ];
   try {
     await client.query("BEGIN");
@@ -38099,7 +38103,7 @@ function parseCommandTemplate(command) {
   let text = "";
   let i = 0;
   while (i < command.length) {
-    const ch = command[i];
+    const ch = command.charAt(i);
     const next = command[i + 1];
     if (ch === "{" && next === "{" || ch === "}" && next === "}") {
       text += ch;
@@ -38117,7 +38121,7 @@ function parseCommandTemplate(command) {
       } else {
         if (text !== "") parts.push({ kind: "text", text });
         text = "";
-        const name = match[1];
+        const name = match[1] ?? "";
         parts.push({ kind: "parameter", name });
         if (!parameters.includes(name)) parameters.push(name);
         i += match[0].length;
@@ -38245,7 +38249,9 @@ function parseProject(text, source = PROJECT_FILE) {
   const fail = (problems2) => new UsageError(problems2.map((p) => `${source}: ${p}`));
   const doc = (0, import_yaml.parseDocument)(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
-    throw fail(doc.errors.map((e) => `YAML: ${e.message.split("\n")[0].replace(/:$/, "")}`));
+    throw fail(
+      doc.errors.map((e) => `YAML: ${(e.message.split("\n")[0] ?? "").replace(/:$/, "")}`)
+    );
   }
   const value = doc.toJS({ maxAliasCount: 100 });
   if (!isRecord(value)) {
@@ -38299,7 +38305,8 @@ function parseProject(text, source = PROJECT_FILE) {
   };
 }
 function getEntryPoint(project, name = DEFAULT_ENTRY_POINT) {
-  if (Object.hasOwn(project.entryPoints, name)) return project.entryPoints[name];
+  const entry = Object.hasOwn(project.entryPoints, name) ? project.entryPoints[name] : void 0;
+  if (entry !== void 0) return entry;
   throw new UsageError(
     `project ${project.name} has no entry point ${name}: use one of ${Object.keys(project.entryPoints).join(", ")}`
   );
@@ -38308,7 +38315,8 @@ function renderCommand(entry, params) {
   const texts = [];
   const missing = [];
   for (const name of entry.template.parameters) {
-    if (Object.hasOwn(params, name)) texts.push([name, formatParameterValue(params[name])]);
+    const value = Object.hasOwn(params, name) ? params[name] : void 0;
+    if (value !== void 0) texts.push([name, formatParameterValue(value)]);
     else missing.push(`the command of entry point ${entry.name} needs a value for {${name}}`);
   }
   if (missing.length > 0) throw new UsageError(missing);

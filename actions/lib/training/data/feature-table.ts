@@ -46,7 +46,7 @@ export function featureTableCopyText(matrix: FeatureMatrix): string {
   const lines: string[] = [];
   const { nFeatures, x, y, times } = matrix;
   for (let r = 0; r < matrix.nRows; r++) {
-    const cells = [formatHour(times[r]!)];
+    const cells = [formatHour(times[r]!)]; // a matrix has nRows times
     for (let j = 0; j < nFeatures; j++) cells.push(String(x[r * nFeatures + j]));
     cells.push(String(y[r]));
     lines.push(`${cells.join('\t')}\n`);

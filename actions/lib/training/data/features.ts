@@ -89,6 +89,7 @@ function indexSeries(series: HourlySeries, label: string, problems: string[]): H
   const found: string[] = [];
   let previous = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < times.length; i++) {
+    // i < times.length === values.length (checked above).
     const time = times[i]!;
     const value = values[i]!;
     if (!isWholeHour(time)) found.push(`${label}.times[${i}] ${time} is not a whole UTC hour`);
@@ -154,9 +155,9 @@ function planRows(spec: FeatureSpec, inputs: FeatureInputs): { plan: RowPlan; ta
 function fillRow(plan: RowPlan, issueTime: number, out: Float32Array, offset: number): boolean {
   const targetTime = issueTime + plan.horizonMs;
   const { columns, sources } = plan;
-  for (let j = 0; j < columns.length; j++) {
-    const column = columns[j]!;
+  for (const [j, column] of columns.entries()) {
     if (column.kind === 'lag') {
+      // planRows gives every lag column its series at the same index.
       const value = sources[j]!.get(issueTime - column.lag * HOUR_MS);
       if (value === undefined) return false;
       out[offset + j] = value;
@@ -196,9 +197,11 @@ export function buildFeatures(spec: FeatureSpec, inputs: FeatureInputs): Feature
     names,
     skippedForGaps,
   });
-  if (times.length === 0) return empty(0);
-  const first = times[0]! + plan.historyMs;
-  const last = times[times.length - 1]! - plan.horizonMs;
+  const firstTime = times[0];
+  const lastTime = times[times.length - 1];
+  if (firstTime === undefined || lastTime === undefined) return empty(0);
+  const first = firstTime + plan.historyMs;
+  const last = lastTime - plan.horizonMs;
   if (last < first) return empty(0);
   const candidates = (last - first) / HOUR_MS + 1;
   const rowTimes = new Float64Array(candidates);
@@ -247,6 +250,7 @@ export function buildFeatureRow(
   const missing = plan.columns.flatMap((column, j) => {
     if (column.kind !== 'lag') return [];
     const hour = issueTime - column.lag * HOUR_MS;
+    // planRows gives every lag column its series at the same index.
     return plan.sources[j]!.has(hour)
       ? []
       : [`no ${column.variable} observation for ${formatHour(hour)} (${column.name})`];

@@ -350,6 +350,7 @@ function checkNodes(tree: FlatTree, where: string, nFeatures: number, problems: 
     return problems.length - start < MAX_PROBLEMS;
   };
   for (let i = 0; i < n; i++) {
+    // The five arrays hold n nodes each (checked by the caller): i < n.
     const f = feature[i]!;
     const l = left[i]!;
     const r = right[i]!;

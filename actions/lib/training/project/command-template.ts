@@ -32,7 +32,7 @@ export function parseCommandTemplate(command: string): CommandTemplate {
   let text = '';
   let i = 0;
   while (i < command.length) {
-    const ch = command[i]!;
+    const ch = command.charAt(i);
     const next = command[i + 1];
     if ((ch === '{' && next === '{') || (ch === '}' && next === '}')) {
       text += ch;
@@ -51,7 +51,7 @@ export function parseCommandTemplate(command: string): CommandTemplate {
       } else {
         if (text !== '') parts.push({ kind: 'text', text });
         text = '';
-        const name = match[1]!;
+        const name = match[1] ?? ''; // PLACEHOLDER's one group always takes part
         parts.push({ kind: 'parameter', name });
         if (!parameters.includes(name)) parameters.push(name);
         i += match[0].length;

@@ -162,11 +162,12 @@ function distance(a: string, b: string): number {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      // previous has b.length + 1 entries and current j entries so far: j − 1 and j are inside.
       current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost));
     }
     previous = current;
   }
-  return previous[b.length]!;
+  return previous[b.length]!; // b.length + 1 entries
 }
 
 /**
@@ -197,9 +198,10 @@ export function resolveParameters(
   // Entries, then fromEntries: own properties whatever the names (even `constructor`).
   const values: [string, ParameterValue][] = [];
   for (const [name, definition] of Object.entries(entry.parameters)) {
-    if (Object.hasOwn(given, name)) {
+    const text = Object.hasOwn(given, name) ? given[name] : undefined;
+    if (text !== undefined) {
       const value = collectProblems(problems, () =>
-        parseParameterValue(definition.type, given[name]!, `parameter ${name}`),
+        parseParameterValue(definition.type, text, `parameter ${name}`),
       );
       if (value !== undefined) values.push([name, value]);
     } else if (definition.default !== undefined) {

@@ -173,7 +173,9 @@ export function parseProject(text: string, source: string = PROJECT_FILE): Train
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     // The first line says what and where; the rest is a code excerpt.
-    throw fail(doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]!.replace(/:$/, '')}`));
+    throw fail(
+      doc.errors.map((e) => `YAML: ${(e.message.split('\n')[0] ?? '').replace(/:$/, '')}`),
+    );
   }
   const value: unknown = doc.toJS({ maxAliasCount: 100 });
   if (!isRecord(value)) {
@@ -238,7 +240,8 @@ export function getEntryPoint(
   project: TrainingProject,
   name: string = DEFAULT_ENTRY_POINT,
 ): EntryPoint {
-  if (Object.hasOwn(project.entryPoints, name)) return project.entryPoints[name]!;
+  const entry = Object.hasOwn(project.entryPoints, name) ? project.entryPoints[name] : undefined;
+  if (entry !== undefined) return entry;
   throw new UsageError(
     `project ${project.name} has no entry point ${name}: use one of ${Object.keys(project.entryPoints).join(', ')}`,
   );
@@ -260,7 +263,8 @@ export function renderCommand(
   const texts: [string, string][] = [];
   const missing: string[] = [];
   for (const name of entry.template.parameters) {
-    if (Object.hasOwn(params, name)) texts.push([name, formatParameterValue(params[name]!)]);
+    const value = Object.hasOwn(params, name) ? params[name] : undefined;
+    if (value !== undefined) texts.push([name, formatParameterValue(value)]);
     else missing.push(`the command of entry point ${entry.name} needs a value for {${name}}`);
   }
   if (missing.length > 0) throw new UsageError(missing);

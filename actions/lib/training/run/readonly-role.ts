@@ -83,7 +83,9 @@ export async function createReadOnlyRole(
   const password = randomBytes(24).toString('hex');
   const tables = options.tables.map(quoteTableName);
   const schemas = [
-    ...new Set(options.tables.map((t) => (t.includes('.') ? t.split('.')[0]! : 'public'))),
+    ...new Set(
+      options.tables.map((t) => (t.includes('.') ? t.slice(0, t.indexOf('.')) : 'public')),
+    ),
   ];
   try {
     await client.query('BEGIN');

@@ -44,8 +44,8 @@ export function parsePredictionsCsv(text: string): Prediction[] {
   const [time, observed, predicted] = PREDICTION_COLUMNS.map((name) => header.indexOf(name));
   const rows: Prediction[] = [];
   const problems: string[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
+  for (const [i, line] of lines.entries()) {
+    if (i === 0) continue; // the header
     if (line.trim() === '') continue;
     const cells = line.split(',').map((cell) => cell.trim());
     const number = (column: number) => {

@@ -280,11 +280,12 @@ export async function findRun(db: Queryable, idOrPrefix: string): Promise<Traini
   } catch (error) {
     throw new DatabaseError('reading ops.training_runs failed', { cause: error });
   }
-  if (rows.length === 0) throw new UsageError(`no training run has id ${prefix}`);
+  const [row] = rows;
+  if (row === undefined) throw new UsageError(`no training run has id ${prefix}`);
   if (rows.length > 1) {
     throw new UsageError(
       `${prefix} is the start of several run ids (${rows.map((r) => r.id).join(', ')}…): give more digits`,
     );
   }
-  return toRecord(rows[0]!);
+  return toRecord(row);
 }

@@ -41,7 +41,7 @@ function splitClauses(text: string): string[] {
   let quote: string | undefined;
   let start = 0;
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
+    const ch = text.charAt(i);
     if (quote) {
       if (ch === quote) quote = undefined;
     } else if (ch === '"' || ch === "'") quote = ch;
@@ -101,9 +101,11 @@ export function parseRunFilter(text: string): RunFilter {
       problems.push(`filter clause ${JSON.stringify(part)} is not a condition: ${GRAMMAR}`);
       continue;
     }
-    const { kind, name } = readKey(match[1]!);
-    const op = (match[2] === '==' ? '=' : match[2]) as ComparisonOp;
-    const raw = match[3]!.trim();
+    // CLAUSE has three groups, none optional: a match holds all three.
+    const [, key = '', opText, rawText = ''] = match;
+    const { kind, name } = readKey(key);
+    const op = (opText === '==' ? '=' : opText) as ComparisonOp;
+    const raw = rawText.trim();
     if (name === '') {
       problems.push(`filter clause ${JSON.stringify(part)} names no ${kind}: ${GRAMMAR}`);
       continue;
