@@ -15,7 +15,7 @@ import { formatCount, markdownTable } from './markdown.ts';
 export const MAX_CHART_POINTS = 200;
 
 /** At most this many artifacts are listed (a job summary holds 1 MiB). */
-export const MAX_ARTIFACT_ROWS = 100;
+const MAX_ARTIFACT_ROWS = 100;
 
 /** The two series' colours, named in the caption (the chart has no legend). */
 const OBSERVED_COLOUR = '#1f77b4';

@@ -9,21 +9,21 @@ import {
 } from '../project/validation.ts';
 
 /** Calendar encodings, each giving a `_sin` and a `_cos` column of the target hour. */
-export const CALENDAR_ENCODINGS = ['hour', 'dayofweek', 'dayofyear'] as const;
+const CALENDAR_ENCODINGS = ['hour', 'dayofweek', 'dayofyear'] as const;
 export type CalendarEncoding = (typeof CALENDAR_ENCODINGS)[number];
 
 /** Column-name prefix of each calendar encoding (`hour_sin`, `dow_cos`, `doy_sin`). */
-export const CALENDAR_PREFIX: Readonly<Record<CalendarEncoding, string>> = {
+const CALENDAR_PREFIX: Readonly<Record<CalendarEncoding, string>> = {
   hour: 'hour',
   dayofweek: 'dow',
   dayofyear: 'doy',
 };
 
 /** The longest lag or horizon, in hours: a leap year. */
-export const MAX_FEATURE_HOURS = 8784;
+const MAX_FEATURE_HOURS = 8784;
 
 /** The only version this code understands; model.json files carry it. */
-export const FEATURE_SPEC_VERSION = 1;
+const FEATURE_SPEC_VERSION = 1;
 
 /** Lags of a variable other than the target, measured at the same station. */
 export interface OtherVariableFeatures {
@@ -246,9 +246,4 @@ export function featureNames(spec: FeatureSpec): string[] {
 export function maxLag(spec: FeatureSpec): number {
   const all = [...spec.lags, ...(spec.others ?? []).flatMap((o) => o.lags)];
   return all.length === 0 ? 0 : Math.max(...all);
-}
-
-/** Every variable a row reads observations of: the target first, then the others in order. */
-export function featureVariables(spec: FeatureSpec): string[] {
-  return [spec.target, ...(spec.others ?? []).map((o) => o.variable)];
 }

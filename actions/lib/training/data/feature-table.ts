@@ -30,7 +30,7 @@ export interface FeatureTable {
  * The feature table's definition: `datetime` (the issue time) as primary key, one `real` column
  * per feature (float32, as every model compares them), and `target` (the label, double precision).
  */
-export function featureTableDdl(table: string, names: readonly string[]): string {
+function featureTableDdl(table: string, names: readonly string[]): string {
   const columns = names.map((name) => `"${name}" real NOT NULL`);
   return `CREATE TABLE ${quoteTableName(table)} (
   datetime timestamptz PRIMARY KEY,
@@ -42,7 +42,7 @@ export function featureTableDdl(table: string, names: readonly string[]): string
  * The matrix as COPY text, one line per row. `String` of a float32 (held in a double) is exact, and
  * PostgreSQL's `real` input rounds it to that same float32; `String` of a double reads back exactly.
  */
-export function featureTableCopyText(matrix: FeatureMatrix): string {
+function featureTableCopyText(matrix: FeatureMatrix): string {
   const lines: string[] = [];
   const { nFeatures, x, y, times } = matrix;
   for (let r = 0; r < matrix.nRows; r++) {

@@ -9,7 +9,7 @@ import { UsageError } from '../../errors.ts';
 import { runTool } from './tool.ts';
 
 /** Where a repository keeps its training projects, one folder each. */
-export const PROJECTS_FOLDER = 'training';
+const PROJECTS_FOLDER = 'training';
 
 /**
  * The file that makes a folder a project: project.ts's PROJECT_FILE (a test keeps them equal),

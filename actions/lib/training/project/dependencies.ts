@@ -11,10 +11,10 @@ import type { Logger } from '../../util/logger.ts';
 import { runTool } from './tool.ts';
 
 /** Where pip looks unless told otherwise. */
-export const DEFAULT_PACKAGE_INDEX = 'https://pypi.org/simple/';
+const DEFAULT_PACKAGE_INDEX = 'https://pypi.org/simple/';
 
 /** How long a package index may take to answer before the system's packages are used instead. */
-export const INDEX_PROBE_TIMEOUT_MS = 3_000;
+const INDEX_PROBE_TIMEOUT_MS = 3_000;
 
 /** What the planner needs to know about a project's folder. */
 export interface ProjectFiles {
@@ -106,7 +106,7 @@ export async function inspectProjectFiles(
  * Whether a package index answers within `timeoutMs`: any HTTP response counts (pip will say
  * what is wrong with it); no answer means offline.
  */
-export async function packageIndexReachable(
+async function packageIndexReachable(
   url: string,
   timeoutMs: number = INDEX_PROBE_TIMEOUT_MS,
 ): Promise<boolean> {
@@ -151,7 +151,7 @@ const DEBIAN_PYTHON = '/usr/bin/python3';
  * one (a `python3` earlier on the PATH, such as a pyenv build, does not see the packages apt
  * installed), else `python3` from the PATH.
  */
-export function systemPython(exists: (path: string) => boolean = existsSync): string {
+function systemPython(exists: (path: string) => boolean = existsSync): string {
   return exists(DEBIAN_PYTHON) ? DEBIAN_PYTHON : 'python3';
 }
 

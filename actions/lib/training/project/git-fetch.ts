@@ -7,7 +7,7 @@ import type { ProjectRef } from './project-ref.ts';
 import { runTool } from './tool.ts';
 
 /** Where repositories live unless told otherwise: `<base><owner>/<repo>`. */
-export const DEFAULT_REMOTE_BASE = 'https://github.com/';
+const DEFAULT_REMOTE_BASE = 'https://github.com/';
 
 /** A remote project reference. */
 export type RemoteProjectRef = Extract<ProjectRef, { kind: 'remote' }>;

@@ -4,7 +4,7 @@ import { collectProblems, UsageError } from '../../errors.ts';
 import type { JsonValue } from '../forest/model-format.ts';
 import { isRecord, showValue, unknownKeyProblems } from './validation.ts';
 
-export const PARAMETER_TYPES = ['int', 'float', 'string', 'bool'] as const;
+const PARAMETER_TYPES = ['int', 'float', 'string', 'bool'] as const;
 export type ParameterType = (typeof PARAMETER_TYPES)[number];
 export type ParameterValue = number | string | boolean;
 

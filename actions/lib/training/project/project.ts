@@ -23,7 +23,7 @@ import { isRecord, showValue, unknownKeyProblems, variableNameProblem } from './
 export const PROJECT_FILE = 'freshet-project.yml';
 
 /** The entry point run when none is named. */
-export const DEFAULT_ENTRY_POINT = 'main';
+const DEFAULT_ENTRY_POINT = 'main';
 
 /** One way to run a project: its typed parameters and its command template. */
 export interface EntryPoint {

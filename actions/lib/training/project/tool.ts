@@ -20,7 +20,7 @@ export interface ToolOutput {
 }
 
 /** The last lines of a tool's output, for an error message. */
-export function lastLines(text: string, count = 12): string {
+function lastLines(text: string, count = 12): string {
   const lines = text.trimEnd().split('\n');
   return lines.slice(-count).join('\n');
 }

@@ -30,7 +30,7 @@ export function unknownKeyProblems(
 const VARIABLE_NAME = /^[a-z][a-z0-9]{0,31}$/;
 
 /** Whether `value` can name a TOAR variable (`o3`, `pm2p5`); whether one exists is the database's say. */
-export function isVariableName(value: unknown): value is string {
+function isVariableName(value: unknown): value is string {
   return typeof value === 'string' && VARIABLE_NAME.test(value);
 }
 

@@ -6,7 +6,7 @@ import { delimiter } from 'node:path';
  * a home, a temporary folder, a locale and a proxy, and nothing that could hold a credential (the
  * runner's own DATABASE_URL, PG* settings, cloud keys, tokens).
  */
-export const UNTRUSTED_PASSTHROUGH: readonly string[] = [
+const UNTRUSTED_PASSTHROUGH: readonly string[] = [
   'PATH',
   'HOME',
   'USER',

@@ -32,7 +32,7 @@ export interface RunEnvironment {
 }
 
 /** Hex sha256 of a file's bytes. */
-export async function fileSha256(path: string): Promise<string> {
+async function fileSha256(path: string): Promise<string> {
   return createHash('sha256')
     .update(await readFile(path))
     .digest('hex');

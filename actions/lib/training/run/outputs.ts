@@ -7,7 +7,7 @@ import { type JsonValue, parseModelJson, type ServingForest } from '../forest/mo
 import { isRecord, showValue } from '../project/validation.ts';
 
 /** The files every run must write, by role. */
-export const REQUIRED_OUTPUTS = {
+const REQUIRED_OUTPUTS = {
   params: 'params.json',
   metrics: 'metrics.json',
   model: 'model.json',
@@ -17,7 +17,7 @@ export const REQUIRED_OUTPUTS = {
  * Metric names a run filter can name (`rmse`, `val_rmse`, `mae.24h`): letters, digits and
  * `_ . - / :`, at most 100 characters.
  */
-export const METRIC_NAME = /^[A-Za-z0-9_.:/-]{1,100}$/;
+const METRIC_NAME = /^[A-Za-z0-9_.:/-]{1,100}$/;
 
 /** The outcome of a check: the value, or what is wrong with it. */
 export type Checked<T> = { ok: true; value: T } | { ok: false; problems: string[] };

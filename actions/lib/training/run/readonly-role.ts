@@ -38,7 +38,7 @@ export function withCredentials(databaseUrl: string, user: string, password: str
 }
 
 /** Whether the connected user may create roles (CREATEROLE, or a superuser), and its name. */
-export async function roleCreationRights(
+async function roleCreationRights(
   client: pg.ClientBase,
 ): Promise<{ user: string; allowed: boolean }> {
   const { rows } = await client.query(

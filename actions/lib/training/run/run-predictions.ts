@@ -9,7 +9,7 @@ import { UsageError } from '../../errors.ts';
 export const PREDICTIONS_FILE = 'predictions.csv';
 
 /** The columns it must have (others are ignored). */
-export const PREDICTION_COLUMNS = ['time', 'observed', 'predicted'] as const;
+const PREDICTION_COLUMNS = ['time', 'observed', 'predicted'] as const;
 
 /** One test row. */
 export interface Prediction {

@@ -5,7 +5,7 @@ import type { TrainingRunResult } from './runner-options.ts';
 import type { ComparedValue, RunComparison } from './runs.ts';
 
 /** Metric columns the run table shows at most. */
-export const MAX_METRIC_COLUMNS = 4;
+const MAX_METRIC_COLUMNS = 4;
 /** Characters of a run id the run table shows (any unique prefix of 4 or more finds a run). */
 export const SHORT_ID = 8;
 

@@ -142,7 +142,7 @@ export function parseRunFilter(text: string): RunFilter {
  * A run's parameters as one map: the entry point's, overlaid by what the project logged in
  * params.json (it knows what it actually used).
  */
-export function runParameters(run: TrainingRunRecord): Record<string, JsonValue> {
+function runParameters(run: TrainingRunRecord): Record<string, JsonValue> {
   return { ...run.parameters, ...(run.params ?? {}) };
 }
 

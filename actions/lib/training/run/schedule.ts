@@ -10,7 +10,7 @@ import { formatInstant } from '../../interval/instant.ts';
 import { formatSeconds, SHORT_ID } from './runs-format.ts';
 
 /** The events whose runs are rate-limited: they fire on new data, not on a person's request. */
-export const RATE_LIMITED_TRIGGERS: readonly string[] = ['workflow_run', 'schedule'];
+const RATE_LIMITED_TRIGGERS: readonly string[] = ['workflow_run', 'schedule'];
 
 /** How often a data-triggered run trains at most, unless told otherwise: once a day. */
 export const DEFAULT_TRAIN_EVERY_MS = 24 * HOUR_MS;
