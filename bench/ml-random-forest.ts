@@ -105,8 +105,8 @@ function convertTree(root: unknown, indexes: unknown, nFeatures: number, where: 
   // given to children as their parent is visited, so children always come after their parent.
   const stack: [unknown, number][] = [[root, 0]];
   let nextId = 1;
-  while (stack.length > 0) {
-    const [node, id] = stack.pop()!;
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [node, id] = top;
     if (!isRecord(node)) throw new UsageError(`${where} node ${id}: not a tree node`);
     // ml-cart's classify(): a node with both children splits, any other is a leaf.
     if (node.left && node.right) {
@@ -130,10 +130,12 @@ function convertTree(root: unknown, indexes: unknown, nFeatures: number, where: 
       }
       feature[id] = original;
       threshold[id] = largestFloat32Below(splitValue);
-      left[id] = nextId++;
-      right[id] = nextId++;
+      const leftId = nextId++;
+      const rightId = nextId++;
+      left[id] = leftId;
+      right[id] = rightId;
       value[id] = 0;
-      stack.push([node.right, right[id]!], [node.left, left[id]!]);
+      stack.push([node.right, rightId], [node.left, leftId]);
     } else {
       const distribution = node.distribution;
       if (typeof distribution !== 'number' || !Number.isFinite(distribution)) {

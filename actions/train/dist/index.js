@@ -35782,7 +35782,9 @@ function parsePredictionsCsv(text) {
       `${PREDICTIONS_FILE} has no column ${missing.join(", ")}: its first line must name ${PREDICTION_COLUMNS.join(",")}`
     );
   }
-  const [time, observed, predicted] = PREDICTION_COLUMNS.map((name) => header.indexOf(name));
+  const [time = -1, observed = -1, predicted = -1] = PREDICTION_COLUMNS.map(
+    (name) => header.indexOf(name)
+  );
   const rows = [];
   const problems = [];
   for (const [i, line] of lines.entries()) {
@@ -36511,8 +36513,8 @@ function indexSeries(series, label, problems) {
 function planRows(spec, inputs) {
   const checked = parseFeatureSpec(spec, "feature specification");
   const problems = [];
-  const indexes = /* @__PURE__ */ new Map();
-  indexes.set(checked.target, indexSeries(inputs.target, "target", problems));
+  const target = indexSeries(inputs.target, "target", problems);
+  const indexes = /* @__PURE__ */ new Map([[checked.target, target]]);
   for (const other of checked.others ?? []) {
     const others = inputs.others ?? {};
     const series = Object.hasOwn(others, other.variable) ? others[other.variable] : void 0;
@@ -36531,7 +36533,7 @@ function planRows(spec, inputs) {
       horizonMs: checked.horizon * HOUR_MS,
       historyMs: maxLag(checked) * HOUR_MS
     },
-    target: indexes.get(checked.target)
+    target
   };
 }
 function fillRow(plan2, issueTime, out, offset) {
@@ -37978,9 +37980,10 @@ function runCommand(options) {
     let cancelled = false;
     let killTimer;
     const stop = () => {
-      if (child2.pid === void 0) return;
-      killGroup(child2.pid, "SIGTERM");
-      killTimer = setTimeout(() => killGroup(child2.pid, "SIGKILL"), options.graceMs ?? 5e3);
+      const { pid } = child2;
+      if (pid === void 0) return;
+      killGroup(pid, "SIGTERM");
+      killTimer = setTimeout(() => killGroup(pid, "SIGKILL"), options.graceMs ?? 5e3);
     };
     const timer = setTimeout(() => {
       timedOut = true;

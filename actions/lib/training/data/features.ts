@@ -123,8 +123,8 @@ interface RowPlan {
 function planRows(spec: FeatureSpec, inputs: FeatureInputs): { plan: RowPlan; target: HourIndex } {
   const checked = parseFeatureSpec(spec, 'feature specification');
   const problems: string[] = [];
-  const indexes = new Map<string, HourIndex>();
-  indexes.set(checked.target, indexSeries(inputs.target, 'target', problems));
+  const target = indexSeries(inputs.target, 'target', problems);
+  const indexes = new Map<string, HourIndex>([[checked.target, target]]);
   for (const other of checked.others ?? []) {
     const others = inputs.others ?? {};
     const series = Object.hasOwn(others, other.variable) ? others[other.variable] : undefined;
@@ -143,7 +143,7 @@ function planRows(spec: FeatureSpec, inputs: FeatureInputs): { plan: RowPlan; ta
       horizonMs: checked.horizon * HOUR_MS,
       historyMs: maxLag(checked) * HOUR_MS,
     },
-    target: indexes.get(checked.target)!,
+    target,
   };
 }
 

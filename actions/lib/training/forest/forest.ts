@@ -40,6 +40,7 @@ export function fitForest(
     const random = createRandom(deriveSeed(resolved.seed, t));
     if (resolved.bootstrap) {
       weights.fill(0);
+      // nextInt(nRows) < nRows = weights.length.
       for (let i = 0; i < nRows; i++) weights[random.nextInt(nRows)]!++;
     } else {
       weights.fill(1);

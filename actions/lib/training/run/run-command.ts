@@ -91,9 +91,10 @@ export function runCommand(options: CommandOptions): Promise<CommandOutcome> {
     let cancelled = false;
     let killTimer: NodeJS.Timeout | undefined;
     const stop = () => {
-      if (child.pid === undefined) return;
-      killGroup(child.pid, 'SIGTERM');
-      killTimer = setTimeout(() => killGroup(child.pid!, 'SIGKILL'), options.graceMs ?? 5_000);
+      const { pid } = child;
+      if (pid === undefined) return;
+      killGroup(pid, 'SIGTERM');
+      killTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), options.graceMs ?? 5_000);
     };
     const timer = setTimeout(() => {
       timedOut = true;

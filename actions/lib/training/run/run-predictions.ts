@@ -41,7 +41,9 @@ export function parsePredictionsCsv(text: string): Prediction[] {
       `${PREDICTIONS_FILE} has no column ${missing.join(', ')}: its first line must name ${PREDICTION_COLUMNS.join(',')}`,
     );
   }
-  const [time, observed, predicted] = PREDICTION_COLUMNS.map((name) => header.indexOf(name));
+  const [time = -1, observed = -1, predicted = -1] = PREDICTION_COLUMNS.map((name) =>
+    header.indexOf(name),
+  );
   const rows: Prediction[] = [];
   const problems: string[] = [];
   for (const [i, line] of lines.entries()) {
@@ -53,9 +55,9 @@ export function parsePredictionsCsv(text: string): Prediction[] {
       return NUMBER.test(cell) ? Number(cell) : Number.NaN;
     };
     const row = {
-      time: cells[time!] ?? '',
-      observed: number(observed!),
-      predicted: number(predicted!),
+      time: cells[time] ?? '',
+      observed: number(observed),
+      predicted: number(predicted),
     };
     if (row.time === '' || !Number.isFinite(row.observed) || !Number.isFinite(row.predicted)) {
       problems.push(
