@@ -78,12 +78,11 @@ describe('largestFloat32Below', () => {
       const t = largestFloat32Below(v);
       expect(t).toBe(Math.fround(t));
       expect(t).toBeLessThan(v);
-      const next = new Float32Array(1);
-      next[0] = t;
-      const bits = new Int32Array(next.buffer);
-      bits[0]! += t >= 0 ? 1 : -1;
       if (t === 0 || Object.is(t, -0)) continue;
-      expect(next[0]!).toBeGreaterThanOrEqual(v); // the next float32 up is not below v
+      const bits = new DataView(new ArrayBuffer(4));
+      bits.setFloat32(0, t);
+      bits.setInt32(0, bits.getInt32(0) + (t >= 0 ? 1 : -1));
+      expect(bits.getFloat32(0)).toBeGreaterThanOrEqual(v); // the next float32 up is not below v
     }
   });
 });

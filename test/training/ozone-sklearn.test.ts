@@ -23,6 +23,7 @@ import {
   forecastMetrics,
   persistenceForecast,
 } from '../../training/ozone-forest/evaluate.ts';
+import { present } from '../lib/training/helpers.ts';
 import { createTestDatabase } from '../support/database.ts';
 import {
   HOUR,
@@ -82,7 +83,7 @@ describe.runIf(hasSystemSklearn)(
       await client.connect();
       await migrate(client, silentLogger);
       scratch = await mkdtemp(join(tmpdir(), 'freshet-ozone-sklearn-'));
-      const spec = (await loadProject(PROJECT)).features!;
+      const spec = present((await loadProject(PROJECT)).features, 'the features section');
       const year = await ozoneTrainingTable(client, {
         table: 'public.training_year',
         rows: ozoneRows(YEAR, 7, GAPS),
@@ -141,7 +142,7 @@ describe.runIf(hasSystemSklearn)(
 
       it('writes a model.json in our format, with the project’s spec and the table’s signature', async () => {
         const model = parseModelJson(await readFile(join(run.outputDir, 'model.json'), 'utf8'));
-        const spec = (await loadProject(PROJECT)).features!;
+        const spec = present((await loadProject(PROJECT)).features, 'the features section');
         expect(model.algorithm).toBe('sklearn-random-forest');
         expect(model.inputs).toEqual(featureNames(spec));
         expect(model.inputs).toEqual(features.names);
@@ -167,6 +168,7 @@ describe.runIf(hasSystemSklearn)(
         const { nTrain, nTest } = chronologicalSplit(matrix.nRows, 0.2);
         expect(csv.header).toBe('time,observed,predicted');
         expect(csv.times).toHaveLength(nTest);
+        // The CSV holds nTest rows (checked above); r < nTrain + nTest = nRows.
         for (let i = 0; i < nTest; i++) {
           const r = nTrain + i;
           expect(Date.parse(csv.times[i]!)).toBe(matrix.times[r]! + HOUR);
@@ -186,7 +188,7 @@ describe.runIf(hasSystemSklearn)(
         );
         const { matrix } = features;
         const split = chronologicalSplit(matrix.nRows, 0.2);
-        const spec = (await loadProject(PROJECT)).features!;
+        const spec = present((await loadProject(PROJECT)).features, 'the features section');
         const persistence = persistenceForecast(spec, matrix, split.nTrain, matrix.nRows);
         const expected = forecastMetrics(csv.observed, csv.predicted, persistence, split);
         expect(Object.keys(metrics).sort()).toEqual(Object.keys(expected).sort());

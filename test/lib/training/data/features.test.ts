@@ -197,9 +197,11 @@ describe('buildFeatureRow', () => {
         const m = buildFeatures(s, { target, others: { no2 } });
         const rows = new Map([...m.times].map((t, r) => [t, r]));
         const times = target.times as number[];
-        if (times.length === 0) return;
-        const first = times[0]! + 3 * HOUR;
-        const last = times[times.length - 1]! - horizon * HOUR;
+        const [oldest] = times;
+        const newest = times.at(-1);
+        if (oldest === undefined || newest === undefined) return;
+        const first = oldest + 3 * HOUR;
+        const last = newest - horizon * HOUR;
         let candidates = 0;
         for (let t = first; t <= last; t += HOUR) {
           candidates++;
@@ -222,7 +224,7 @@ describe('buildFeatureRow', () => {
           if (r === undefined) {
             expect(built === undefined || !hasLabel).toBe(true);
           } else {
-            expect([...built!]).toEqual(row(m, r));
+            expect(built && [...built]).toEqual(row(m, r));
           }
         }
         expect(m.skippedForGaps).toBe(candidates - m.nRows);

@@ -290,7 +290,7 @@ describe('selection cost', () => {
       nodes.push(node);
       for (const child of node.Plans ?? []) visit(child);
     };
-    visit(plan[0]!.Plan);
+    for (const { Plan } of plan) visit(Plan);
     return nodes;
   }
 

@@ -17,7 +17,7 @@ import { silentLogger } from '../../../../actions/lib/util/logger.ts';
 import { trainWith } from '../../../../actions/wiring.ts';
 import { createTestDatabase } from '../../../support/database.ts';
 import { git } from '../../../support/git.ts';
-import { rejectsWithUsageError } from '../helpers.ts';
+import { present, rejectsWithUsageError } from '../helpers.ts';
 import { MODEL_JSON, projectFile, recordingLogger, writeProject } from '../runner-project.ts';
 import { type DataRow, insertData, insertSeries, insertStation } from '../toar-fixture.ts';
 
@@ -68,7 +68,10 @@ async function runnerTables(): Promise<string[]> {
 }
 
 async function recordOf(runId: string) {
-  return (await readRuns(client)).find((r) => r.id === runId);
+  return present(
+    (await readRuns(client)).find((r) => r.id === runId),
+    `the record of ${runId}`,
+  );
 }
 
 describe('runTraining with a local project', () => {
@@ -114,7 +117,10 @@ describe('runTraining with a local project', () => {
       'plots/residuals.txt',
       'seen.json',
     ]);
-    const model = result.artifacts.find((a) => a.name === 'model.json')!;
+    const model = present(
+      result.artifacts.find((a) => a.name === 'model.json'),
+      'the model.json artifact',
+    );
     expect(model.size).toBe(Buffer.byteLength(MODEL_JSON));
     expect(model.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(readFileSync(join(result.artifactsDir, 'model.json'), 'utf8')).toBe(MODEL_JSON);
@@ -149,13 +155,13 @@ describe('runTraining with a local project', () => {
       error: null,
       artifacts: result.artifacts,
     });
-    expect(record!.command).toContain("--label 'it'\\''s $(not run)'");
-    expect(record!.environment).toEqual({
+    expect(record.command).toContain("--label 'it'\\''s $(not run)'");
+    expect(record.environment).toEqual({
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
     });
-    expect(record!.finishedAt).toBeGreaterThanOrEqual(record!.startedAt);
-    expect(record!.durationMs).toBe(record!.finishedAt! - record!.startedAt);
+    expect(record.finishedAt).toBeGreaterThanOrEqual(record.startedAt);
+    expect(record.durationMs).toBe(present(record.finishedAt, 'its finish') - record.startedAt);
   });
 
   it('materialises the feature table when the project declares features, and keeps both tables on request', async () => {
@@ -179,7 +185,7 @@ describe('runTraining with a local project', () => {
       `freshet_features_${result.runId}`,
       `freshet_training_${result.runId}`,
     ]);
-    expect((await recordOf(result.runId))!.features).toEqual(result.features);
+    expect((await recordOf(result.runId)).features).toEqual(result.features);
     await client.query(`DROP TABLE ${result.tables.training}, ${result.tables.features}`);
   });
 
@@ -231,7 +237,7 @@ describe('runTraining with a local project', () => {
       metrics: null,
       rows: HOURS,
     });
-    expect(record!.finishedAt).not.toBeNull();
+    expect(record.finishedAt).not.toBeNull();
     expect(await runnerTables()).toEqual([]);
   });
 
@@ -249,7 +255,7 @@ describe('runTraining with a local project', () => {
     // Gone, or a zombie waiting for init to reap it: either way no longer running.
     const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
     expect(stat === '' || / Z /.test(stat)).toBe(true);
-    expect((await recordOf(result.runId))!.status).toBe('failed');
+    expect((await recordOf(result.runId)).status).toBe('failed');
     expect(await runnerTables()).toEqual([]);
   });
 
@@ -259,7 +265,7 @@ describe('runTraining with a local project', () => {
     expect(result.error).toMatch(
       /^the project's outputs are not valid:\nmetrics\.json is not valid JSON: .*\(NaN and Infinity are not JSON: write finite numbers\)$/,
     );
-    expect((await recordOf(result.runId))!.error).toBe(result.error);
+    expect((await recordOf(result.runId)).error).toBe(result.error);
   });
 
   it('fails a run whose outputs are missing or invalid, listing every problem', async () => {
@@ -272,7 +278,7 @@ describe('runTraining with a local project', () => {
     );
     const result = await run({ project: folder });
     expect(result.status).toBe('failed');
-    const problems = result.error!.split('\n');
+    const problems = present(result.error, 'the error').split('\n');
     expect(problems[0]).toBe("the project's outputs are not valid:");
     expect(problems).toContain('params.json is missing: write it into $FRESHET_OUTPUT_DIR');
     expect(problems).toContain('metrics.json: metric rmse must be a finite number, got "low"');
@@ -295,7 +301,7 @@ describe('runTraining with a local project', () => {
     );
     expect(result.status).toBe('failed');
     expect(result.error).toBe('the run was cancelled: the command was stopped');
-    expect((await recordOf(result.runId))!.error).toBe(result.error);
+    expect((await recordOf(result.runId)).error).toBe(result.error);
   });
 
   it("runs npm ci for a project with its own lockfile, and records the workspace's lockfile otherwise", async () => {

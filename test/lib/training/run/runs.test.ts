@@ -29,7 +29,7 @@ import {
 } from '../../../../actions/lib/training/run/runs-format.ts';
 import { silentLogger } from '../../../../actions/lib/util/logger.ts';
 import { createTestDatabase } from '../../../support/database.ts';
-import { usageError } from '../helpers.ts';
+import { present, usageError } from '../helpers.ts';
 
 describe('parseRunFilter', () => {
   it('reads metric comparisons, tags, params and status joined by and', () => {
@@ -284,7 +284,12 @@ describe('recorded runs', () => {
   });
 
   it('gives each run as JSON for --json', () => {
-    const json = runToJson(runs.find((r) => r.id === A)!);
+    const json = runToJson(
+      present(
+        runs.find((r) => r.id === A),
+        'run A',
+      ),
+    );
     expect(json).toMatchObject({
       run_id: A,
       experiment: 'ozone-forest',
@@ -298,7 +303,10 @@ describe('recorded runs', () => {
   });
 
   it('matches a filter against one record without the database', () => {
-    const b = runs.find((r) => r.id === B)!;
+    const b = present(
+      runs.find((r) => r.id === B),
+      'run B',
+    );
     expect(matchesRunFilter(b, parseRunFilter('rmse<4 and tag.trigger=schedule'))).toBe(true);
     expect(matchesRunFilter(b, parseRunFilter('rmse<4 and tag.trigger=push'))).toBe(false);
   });
