@@ -21,7 +21,10 @@ import {
   readExperimentName,
   readLatestSucceededRun,
 } from '../../../../actions/lib/training/run/schedule-reads.ts';
-import { checkTrainingSchedule } from '../../../../actions/lib/training/run/train-when-due.ts';
+import {
+  checkTrainingSchedule,
+  trainWhenDue,
+} from '../../../../actions/lib/training/run/train-when-due.ts';
 import { silentLogger } from '../../../../actions/lib/util/logger.ts';
 import { createTestDatabase } from '../../../support/database.ts';
 import { rejectsWithUsageError } from '../helpers.ts';
@@ -234,6 +237,48 @@ describe('the schedule against ops.training_runs', () => {
       { db: client, env: process.env, now: NOW },
     );
     expect(check.decision).toMatchObject({ train: true, why: 'elapsed' });
+  });
+
+  it('trainWhenDue: skipped while recent, due when only checking, each decision logged', async () => {
+    const folder = await writeProject(join(work, 'ozone-due'), { name: 'ozone' });
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    const lines: string[] = [];
+    const logger = { ...silentLogger, info: (message: string) => lines.push(message) };
+    const context = {
+      db: pool,
+      databaseUrl: db.url,
+      logger,
+      stateDir: join(work, 'state'),
+      env: process.env,
+      now: () => NOW,
+    };
+    try {
+      const recent = await trainWhenDue(
+        { training: { project: folder }, trigger: 'workflow_run', everyMs: DAY },
+        context,
+      );
+      expect(recent).toMatchObject({
+        kind: 'skipped',
+        checkedAt: NOW,
+        check: { experiment: 'ozone' },
+      });
+      const asked = await trainWhenDue(
+        {
+          training: { project: folder },
+          trigger: 'workflow_dispatch',
+          everyMs: DAY,
+          checkOnly: true,
+        },
+        context,
+      );
+      expect(asked).toMatchObject({ kind: 'due', check: { decision: { why: 'requested' } } });
+      expect(lines).toEqual([
+        expect.stringMatching(/^Not training ozone: its last successful run, 3f2a9c1e,/),
+        `Training ${folder}: a workflow_dispatch run always trains.`,
+      ]);
+    } finally {
+      await pool.end();
+    }
   });
 
   it('decides a push without reading the project or the database', async () => {
