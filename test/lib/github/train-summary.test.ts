@@ -317,3 +317,26 @@ describe('redactSecrets', () => {
     );
   });
 });
+
+describe('train-summary.ts as a renderer', () => {
+  it('pulls in no database, file system or child process: only pure modules of the library', async () => {
+    const { build } = await import('esbuild');
+    const result = await build({
+      entryPoints: [
+        new URL('../../../actions/lib/github/train-summary.ts', import.meta.url).pathname,
+      ],
+      bundle: true,
+      platform: 'neutral',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.every((path) => path.startsWith('actions/lib/'))).toBe(true);
+    const imports = Object.values(result.metafile.inputs).flatMap((i) =>
+      i.imports.map((x) => x.path),
+    );
+    expect(imports.filter((path) => path.startsWith('node:') || path === 'pg')).toEqual([]);
+  });
+});
