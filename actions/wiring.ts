@@ -125,7 +125,11 @@ function trainingContext(db: Database, context: TrainShellContext): TrainingCont
   };
 }
 
-/** Runs a training project once, as the settings say, with the database they name. */
+/**
+ * Runs a training project once, as the settings say, with the database they name.
+ *
+ * @example await trainWith({ project: 'training/ozone-forest', databaseUrl }, { logger, env: process.env })
+ */
 export function trainWith(
   settings: WithDatabaseUrl<TrainingRunOptions>,
   context: TrainShellContext,
@@ -139,7 +143,15 @@ export function trainWith(
   );
 }
 
-/** A triggered run (the train action): trains when due, with the database the settings name. */
+/**
+ * A triggered run (the train action): trains when due, with the database the settings name.
+ *
+ * @example
+ * const outcome = await trainWhenDueWith(
+ *   { training: { project, databaseUrl }, trigger: 'workflow_run', everyMs: DEFAULT_TRAIN_EVERY_MS },
+ *   { logger, env: process.env },
+ * );
+ */
 export function trainWhenDueWith(
   settings: TriggeredTraining & { readonly training: WithDatabaseUrl<TrainingRunOptions> },
   context: TrainShellContext,
@@ -156,6 +168,8 @@ export function trainWhenDueWith(
 /**
  * Runs `work` with a signal that SIGINT or SIGTERM aborts (Ctrl-C, a cancelled job), so that a
  * project's command is stopped and its run recorded as failed rather than left `running`.
+ *
+ * @example await whileInterruptible((signal) => trainWith(settings, { logger, env, signal }))
  */
 export async function whileInterruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
