@@ -10,6 +10,17 @@ import type { Source } from './lib/openaq/source.ts';
 import { openSource } from './lib/openaq/source-url.ts';
 import { DEFAULT_STATE_DIR } from './lib/state-dir.ts';
 import { type Database, openDatabase, withDatabase } from './lib/toar/database.ts';
+import { runTraining } from './lib/training/run/runner.ts';
+import type {
+  TrainingContext,
+  TrainingRunOptions,
+  TrainingRunResult,
+} from './lib/training/run/runner-options.ts';
+import {
+  type TrainOutcome,
+  type TriggeredTraining,
+  trainWhenDue,
+} from './lib/training/run/train-when-due.ts';
 import type { Logger } from './lib/util/logger.ts';
 
 /** What every shell has: where messages go and where the embedded database lives. */
@@ -89,5 +100,70 @@ export function planWith(settings: PlanSettings, context: ShellContext): Promise
   const { databaseUrl: _databaseUrl, ...options } = settings;
   return usingDatabase(settings, context, (db) =>
     plan(options, { db: db.pool, logger: context.logger }),
+  );
+}
+
+/** What the training shells have besides the logger and the state folder. */
+export interface TrainShellContext extends ShellContext {
+  /** The environment handed on to git, installs and the project's command (the shell's own). */
+  readonly env: Readonly<NodeJS.ProcessEnv>;
+  /** Aborting stops the project's command; the run is recorded as failed. */
+  readonly signal?: AbortSignal | undefined;
+  /** The clock, epoch ms (default `Date.now`). */
+  readonly now?: () => number;
+}
+
+/** Where the settings name a database (none: the embedded one). */
+type WithDatabaseUrl<T> = T & { readonly databaseUrl?: string | undefined };
+
+function trainingContext(db: Database, context: TrainShellContext): TrainingContext {
+  return {
+    db: db.pool,
+    databaseUrl: db.url,
+    logger: context.logger,
+    stateDir: context.stateDir ?? DEFAULT_STATE_DIR,
+    env: context.env,
+    now: context.now ?? Date.now,
+    ...(context.signal ? { signal: context.signal } : {}),
+  };
+}
+
+/**
+ * Runs a training project once, as the settings say, with the database they name.
+ *
+ * @example await trainWith({ project: 'training/ozone-forest', databaseUrl }, { logger, env: process.env })
+ */
+export function trainWith(
+  settings: WithDatabaseUrl<TrainingRunOptions>,
+  context: TrainShellContext,
+): Promise<TrainingRunResult> {
+  const { databaseUrl: _databaseUrl, ...options } = settings;
+  return usingDatabase(
+    settings,
+    context,
+    (db) => runTraining(options, trainingContext(db, context)),
+    3,
+  );
+}
+
+/**
+ * A triggered run (the train action): trains when due, with the database the settings name.
+ *
+ * @example
+ * const outcome = await trainWhenDueWith(
+ *   { training: { project, databaseUrl }, trigger: 'workflow_run', everyMs: DEFAULT_TRAIN_EVERY_MS },
+ *   { logger, env: process.env },
+ * );
+ */
+export function trainWhenDueWith(
+  settings: TriggeredTraining & { readonly training: WithDatabaseUrl<TrainingRunOptions> },
+  context: TrainShellContext,
+): Promise<TrainOutcome> {
+  const { databaseUrl: _databaseUrl, ...training } = settings.training;
+  return usingDatabase(
+    settings.training,
+    context,
+    (db) => trainWhenDue({ ...settings, training }, trainingContext(db, context)),
+    3,
   );
 }

@@ -12,7 +12,7 @@ import { parseObject } from '../actions/lib/ingest/parse-object.ts';
 import { estimateRecords, generateFetches } from '../actions/lib/synthetic/index.ts';
 import { startEmbeddedDatabase } from '../actions/lib/toar/embedded.ts';
 import { migrate } from '../actions/lib/toar/migrate.ts';
-import { readHourlyMeans } from '../actions/lib/training/selection.ts';
+import { readHourlyMeans } from '../actions/lib/training/data/selection.ts';
 import { silentLogger, stderrLogger } from '../actions/lib/util/logger.ts';
 import { formatTable } from '../actions/lib/util/table.ts';
 import { ingestWith } from '../actions/wiring.ts';

@@ -22,7 +22,6 @@ import { parseArgs } from 'node:util';
 import { RandomForestRegression } from 'ml-random-forest';
 import {
   fitForest,
-  fromMlRandomForest,
   type ModelJsonTree,
   parseModelJson,
   predictBatch,
@@ -32,6 +31,7 @@ import {
 } from '../actions/lib/training/forest/index.ts';
 import { createRandom } from '../actions/lib/training/forest/random.ts';
 import { formatTable } from '../actions/lib/util/table.ts';
+import { fromMlRandomForest } from './ml-random-forest.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -108,6 +108,7 @@ function dataset(stations: number): Split {
       const part = r < cut ? split.train : split.test;
       const i = r < cut ? trainRow++ : testRow++;
       const row = part.x.subarray(i * N_FEATURES, (i + 1) * N_FEATURES);
+      // t = r + 24 and r < rowsPerStation: the 24 hours before t and t itself are in the series.
       for (let l = 1; l <= 24; l++) row[l - 1] = o3[t - l]!;
       const hour = (2 * Math.PI * (t % 24)) / 24;
       const day = (2 * Math.PI * Math.floor(t / 24)) / 365;
@@ -135,6 +136,7 @@ interface Result {
 
 function rmse(predicted: ArrayLike<number>, actual: ArrayLike<number>): number {
   let sum = 0;
+  // One prediction per actual value: i < actual.length bounds both.
   for (let i = 0; i < actual.length; i++) sum += (predicted[i]! - actual[i]!) ** 2;
   return Math.sqrt(sum / actual.length);
 }
@@ -145,6 +147,7 @@ function timeSingleRow(model: ServingForest, split: Split, calls: number): numbe
     ...split.test.x.subarray(i * N_FEATURES, (i + 1) * N_FEATURES),
   ]);
   let sink = 0;
+  // k % rows.length < rows.length.
   for (let k = 0; k < 2000; k++) sink += predictServing(model, rows[k % rows.length]!); // warm-up
   const start = performance.now();
   for (let k = 0; k < calls; k++) sink += predictServing(model, rows[k % rows.length]!);
@@ -257,6 +260,7 @@ function measureSklearn(python: string, split: Split, minSamplesLeaf: number): R
     });
     const ours = predictBatch(served, split.test.x, split.test.n);
     let maxDifference = 0;
+    // Both predict the same split.test.n rows.
     for (let i = 0; i < ours.length; i++) {
       maxDifference = Math.max(maxDifference, Math.abs(ours[i]! - predicted[i]!));
     }
@@ -299,7 +303,7 @@ function measureMlRandomForest(split: Split, minSamplesLeaf: number): Result[] {
   const predicted = rf.predict(testRows);
   const batchMicrosPerRow = ((performance.now() - batchStart) * 1000) / split.test.n;
   const rowStart = performance.now();
-  for (let i = 0; i < 200; i++) rf.predict([testRows[i]!]);
+  for (const row of testRows.slice(0, 200)) rf.predict([row]);
   const rowMicros = ((performance.now() - rowStart) * 1000) / 200;
   const scale = TREES / ML_TREES;
   const ownJson = JSON.stringify(rf.toJSON()).length;
@@ -349,6 +353,7 @@ for (const leaf of LEAF_SIZES) {
     `  min_samples_leaf ${leaf}: fit ${result.fitSeconds.toFixed(2)} s, RMSE ${result.rmse.toFixed(3)}, model.json ${(result.modelBytes / 1e6).toFixed(2)} MB`,
   );
 }
+// LEAF_SIZES starts with 1 (fully grown) and is not empty.
 const full = sweep[0]!;
 const chosen =
   sweep.find((r) => r.modelBytes <= MODEL_LIMIT_BYTES && r.rmse <= 1.02 * full.rmse) ??

@@ -17,9 +17,10 @@ import {
 } from '../lib/settings/other-commands.ts';
 import { PLAN, PLAN_ORDER } from '../lib/settings/plan.ts';
 import { TRAIN } from '../lib/settings/train.ts';
-import { tagProblems } from '../lib/training/runner-options.ts';
-import type { RunFilter } from '../lib/training/runs.ts';
-import type { SelectionOverrides } from '../lib/training/selection-request.ts';
+import type { SelectionOverrides } from '../lib/training/data/selection-request.ts';
+import { tagProblems } from '../lib/training/run/runner-options.ts';
+import type { RunFilter } from '../lib/training/run/runs.ts';
+import { parseKeyValueItems } from '../lib/util/key-values.ts';
 import {
   type CommandSettings,
   FlagReader,
@@ -102,30 +103,27 @@ export const COMMANDS = [
 ] as const;
 
 /**
- * Reads repeated `key=value` flags (`-P n_trees=50 -P depth=8`) into a map, collecting malformed
- * and repeated keys as problems.
+ * Reads repeated `key=value` flags (`-P n_trees=50 -P depth=8`) with the one key=value grammar
+ * (lib/util/key-values.ts), worded for the command line; values are taken as given.
  *
  * @example keyValues(['a=1', 'b=x=y'], '-P', 'parameter', problems) // { a: '1', b: 'x=y' }
  */
-export function keyValues(
+function keyValues(
   items: readonly string[],
   flag: string,
-  what: string,
+  what: 'parameter' | 'tag',
   problems: string[],
 ): Record<string, string> {
-  const entries: [string, string][] = [];
-  for (const item of items) {
-    const at = item.indexOf('=');
-    const key = at < 0 ? '' : item.slice(0, at).trim();
-    if (key === '') {
-      problems.push(
-        `${flag} ${item} must be ${what}=value, e.g. ${flag} ${what === 'tag' ? 'trigger=push' : 'n_trees=50'}`,
-      );
-    } else if (entries.some(([k]) => k === key)) {
-      problems.push(`${flag} gives ${what} ${key} twice: give it once`);
-    } else entries.push([key, item.slice(at + 1)]);
-  }
-  return Object.fromEntries(entries);
+  const example = what === 'tag' ? 'trigger=push' : 'n_trees=50';
+  return parseKeyValueItems(
+    items,
+    {
+      malformed: (item) => `${flag} ${item} must be ${what}=value, e.g. ${flag} ${example}`,
+      repeated: (key) => `${flag} gives ${what} ${key} twice: give it once`,
+    },
+    problems,
+    { trimValues: false },
+  );
 }
 
 /** What the parser reads from the environment besides argv. */

@@ -8,18 +8,17 @@ import { describeError, UsageError } from '../lib/errors.ts';
 import { formatIngestReport, formatStatus, ingestCountsJson } from '../lib/ingest/report-format.ts';
 import { readStatus } from '../lib/ingest/status.ts';
 import { DEFAULT_STATE_DIR } from '../lib/state-dir.ts';
-import { runTraining } from '../lib/training/runner.ts';
-import { compareRuns, listRuns, readRunPair } from '../lib/training/runs.ts';
+import { compareRuns, listRuns, readRunPair } from '../lib/training/run/runs.ts';
 import {
   formatRunComparison,
   formatRunsTable,
   formatTrainingResult,
   runToJson,
   trainingResultJson,
-} from '../lib/training/runs-format.ts';
+} from '../lib/training/run/runs-format.ts';
 import { type Logger, stderrLogger } from '../lib/util/logger.ts';
 import { abortOnSignals } from '../signals.ts';
-import { ingestWith, planWith, type ShellContext, usingDatabase } from '../wiring.ts';
+import { ingestWith, planWith, type ShellContext, trainWith, usingDatabase } from '../wiring.ts';
 import { helpText } from './help.ts';
 import { type Command, parseCommandLine } from './parse.ts';
 import { progressReporter } from './progress.ts';
@@ -169,7 +168,7 @@ async function train(
 ): Promise<number> {
   // Ctrl-C stops the project's command (its whole process group) and records the run as failed.
   const result = await abortOnSignals((signal) =>
-    runTraining(
+    trainWith(
       {
         project: command.project,
         ...(command.entryPoint ? { entryPoint: command.entryPoint } : {}),
@@ -187,7 +186,7 @@ async function train(
         ...(command.timeoutMs !== undefined ? { timeoutMs: command.timeoutMs } : {}),
         ...(command.databaseUrl ? { databaseUrl: command.databaseUrl } : {}),
       },
-      { logger: context.logger, stateDir: shell.stateDir, signal },
+      { ...context, env: shell.env, now: shell.now, signal },
     ),
   );
   shell.out(command.json ? trainingResultJson(result) : formatTrainingResult(result));
@@ -218,6 +217,8 @@ async function demo(
         {
           db: db.pool,
           databaseUrl: db.url,
+          env: shell.env,
+          now: shell.now,
           logger,
           onDay: (day) => {
             days.push(day);

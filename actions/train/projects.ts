@@ -12,7 +12,7 @@ import {
   gitChangedFiles,
   listProjectFolders,
   projectsToTrain,
-} from '../lib/training/changed-projects.ts';
+} from '../lib/training/project/changed-projects.ts';
 
 /** The variables {@link trainProjects} reads. */
 export type ProjectsEnv = Readonly<Record<string, string | undefined>>;
@@ -28,7 +28,7 @@ export async function trainProjects(root: string, env: ProjectsEnv): Promise<str
   const projectFolders = await listProjectFolders(root);
   const changedFiles =
     event === 'push'
-      ? await gitChangedFiles(root, env.BEFORE ?? '', env.GITHUB_SHA || 'HEAD')
+      ? await gitChangedFiles(root, env.BEFORE ?? '', env.GITHUB_SHA || 'HEAD', env)
       : undefined;
   return projectsToTrain({
     event,

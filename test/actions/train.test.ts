@@ -13,17 +13,14 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { migrate } from '../../actions/lib/toar/migrate.ts';
-import { readRuns } from '../../actions/lib/training/run-record.ts';
-import type { TrainingRunResult } from '../../actions/lib/training/runner-options.ts';
+import { readRuns } from '../../actions/lib/training/run/run-record.ts';
+import type { TrainingRunResult } from '../../actions/lib/training/run/runner-options.ts';
 import { silentLogger } from '../../actions/lib/util/logger.ts';
-import {
-  parseKeyValues,
-  parseTrainInputs,
-  TRAIN_INPUT_DEFAULTS,
-} from '../../actions/train/inputs.ts';
+import { parseTrainInputs, TRAIN_INPUT_DEFAULTS } from '../../actions/train/inputs.ts';
 import { run, TRAIN_OUTPUTS, trainOutputs } from '../../actions/train/main.ts';
 import { trainProjects } from '../../actions/train/projects.ts';
 import { bundlePath } from '../../scripts/build-actions.ts';
+import { present } from '../lib/training/helpers.ts';
 import { MODEL_JSON } from '../lib/training/runner-project.ts';
 import { insertData, insertSeries, insertStation } from '../lib/training/toar-fixture.ts';
 import { createTestDatabase } from '../support/database.ts';
@@ -50,31 +47,6 @@ function read(values: Record<string, string>) {
 }
 
 const problemsOf = usageProblems;
-
-describe('parseKeyValues', () => {
-  it('reads one key=value per line, keeping spaces inside a value', () => {
-    expect(parseKeyValues('n_trees=50\n\n  label = my model \nexpr=a=b\n', 'x')).toEqual({
-      n_trees: '50',
-      label: 'my model',
-      expr: 'a=b',
-    });
-  });
-
-  it('reads a line of several key=value words as several (a dispatch form has one line)', () => {
-    expect(parseKeyValues('n_estimators=200 seed=1', 'x')).toEqual({
-      n_estimators: '200',
-      seed: '1',
-    });
-  });
-
-  it('names every malformed item and repeated key', () => {
-    expect(problemsOf(() => parseKeyValues('n_trees\n=3\nseed=1\nseed=2', "input 'p'"))).toEqual([
-      `input 'p' item "n_trees" is not key=value: write e.g. n_trees=50`,
-      `input 'p' item "=3" is not key=value: write e.g. n_trees=50`,
-      `input 'p' gives seed twice: give it once`,
-    ]);
-  });
-});
 
 describe('parseTrainInputs', () => {
   it('reads a project with defaults, tagging the run with its trigger and address', () => {
@@ -421,16 +393,21 @@ describe('the train action', () => {
     expect(result.messages('error')).toEqual([]);
     expect(result.failed).toBe(false);
     const { outputs } = result;
+    const runId = outputs['run-id'] ?? '';
     expect(outputs['run-id']).toMatch(/^[0-9a-f]{32}$/);
     expect(outputs).toMatchObject({
       status: 'succeeded',
       skipped: 'false',
       rmse: '0.25',
       skill: '0.75',
-      'artifacts-dir': join(stateDir, 'runs', outputs['run-id']!),
+      'artifacts-dir': join(stateDir, 'runs', runId),
     });
-    expect(JSON.parse(outputs.metrics!)).toEqual({ rmse: 0.25, persistence_rmse: 1, skill: 0.75 });
-    expect(existsSync(join(outputs['artifacts-dir']!, 'predictions.csv'))).toBe(true);
+    expect(JSON.parse(outputs.metrics ?? '')).toEqual({
+      rmse: 0.25,
+      persistence_rmse: 1,
+      skill: 0.75,
+    });
+    expect(existsSync(join(outputs['artifacts-dir'] ?? '', 'predictions.csv'))).toBe(true);
     expect(result.stdout).toContain(`Training ${project}: a push run always trains.`);
 
     const [recorded] = await runs();
@@ -463,6 +440,7 @@ describe('the train action', () => {
 
   it('skips a run after an ingest while the experiment trained recently, saying why', async () => {
     const before = await runs();
+    const latest = present(before[0], 'the run the push trained');
     const result = await env.run(run, inputs(), { GITHUB_EVENT_NAME: 'workflow_run' });
     expect(result.failed).toBe(false);
     expect(result.outputs).toEqual({
@@ -476,7 +454,7 @@ describe('the train action', () => {
     });
     expect(result.summary).toMatch(/^## Training forecast skipped\n/);
     expect(result.summary).toContain(
-      `Not training forecast: its last successful run, ${before[0]!.id.slice(0, 8)}, started ${new Date(before[0]!.startedAt).toISOString().replace(/\.\d+Z$/, '')}`,
+      `Not training forecast: its last successful run, ${latest.id.slice(0, 8)}, started ${new Date(latest.startedAt).toISOString().replace(/\.\d+Z$/, '')}`,
     );
     expect(result.summary).toContain('less than train-every (1d) ago');
     expect(await runs()).toHaveLength(before.length);

@@ -16,7 +16,7 @@ import {
 import { createTestDatabase } from '../support/database.ts';
 import { freshet } from '../support/freshet-command.ts';
 
-const lastLine = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!);
+const lastLine = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1) ?? '');
 
 describe('freshet train and freshet runs', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;

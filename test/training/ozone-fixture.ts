@@ -5,11 +5,11 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { createRandom } from '../../actions/lib/training/forest/random.ts';
 import {
   selectTrainingData,
   type TrainingSelection,
-} from '../../actions/lib/training/selection.ts';
+} from '../../actions/lib/training/data/selection.ts';
+import { createRandom } from '../../actions/lib/training/forest/random.ts';
 import {
   type DataRow,
   insertData,
@@ -55,7 +55,9 @@ export async function ozoneTrainingTable(
 ): Promise<TrainingSelection> {
   const station = await insertStation(client, options.lat, options.lng);
   await insertData(client, await insertSeries(client, station, 'o3', 60), options.rows);
-  const last = Date.parse(options.rows[options.rows.length - 1]![0]);
+  const newest = options.rows.at(-1);
+  if (newest === undefined) throw new Error('ozoneTrainingTable needs at least one row');
+  const last = Date.parse(newest[0]);
   return selectTrainingData(
     client,
     {
@@ -80,11 +82,11 @@ export function readPredictionsCsv(text: string): {
   observed: number[];
   predicted: number[];
 } {
-  const [header, ...lines] = text.trimEnd().split('\n');
+  const [header = '', ...lines] = text.trimEnd().split('\n');
   const cells = lines.map((line) => line.split(','));
   return {
-    header: header!,
-    times: cells.map((c) => c[0]!),
+    header,
+    times: cells.map((c) => c[0] ?? ''),
     observed: cells.map((c) => Number(c[1])),
     predicted: cells.map((c) => Number(c[2])),
   };

@@ -8,18 +8,22 @@ import { delimiter, dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../actions/lib/toar/migrate.ts';
-import { createFeatureTable, type FeatureTable } from '../../actions/lib/training/feature-table.ts';
-import { featureNames } from '../../actions/lib/training/features.ts';
+import {
+  createFeatureTable,
+  type FeatureTable,
+} from '../../actions/lib/training/data/feature-table.ts';
+import { featureNames } from '../../actions/lib/training/data/features.ts';
 import { parseModelJson, predictServing } from '../../actions/lib/training/forest/index.ts';
-import { loadProject } from '../../actions/lib/training/load-project.ts';
-import { resolveParameters } from '../../actions/lib/training/parameters.ts';
-import { getEntryPoint, renderCommand } from '../../actions/lib/training/project.ts';
+import { loadProject } from '../../actions/lib/training/project/load-project.ts';
+import { resolveParameters } from '../../actions/lib/training/project/parameters.ts';
+import { getEntryPoint, renderCommand } from '../../actions/lib/training/project/project.ts';
 import { silentLogger } from '../../actions/lib/util/logger.ts';
 import {
   chronologicalSplit,
   forecastMetrics,
   persistenceForecast,
 } from '../../training/ozone-forest/evaluate.ts';
+import { present } from '../lib/training/helpers.ts';
 import { presentOrFailInCi } from '../support/ci-requirement.ts';
 import { createTestDatabase } from '../support/database.ts';
 import {
@@ -85,7 +89,7 @@ describe.runIf(sklearnRuns)(
       await client.connect();
       await migrate(client, silentLogger);
       scratch = await mkdtemp(join(tmpdir(), 'freshet-ozone-sklearn-'));
-      const spec = (await loadProject(PROJECT)).features!;
+      const spec = present((await loadProject(PROJECT)).features, 'the features section');
       const year = await ozoneTrainingTable(client, {
         table: 'public.training_year',
         rows: ozoneRows(YEAR, 7, GAPS),
@@ -144,7 +148,7 @@ describe.runIf(sklearnRuns)(
 
       it('writes a model.json in our format, with the project’s spec and the table’s signature', async () => {
         const model = parseModelJson(await readFile(join(run.outputDir, 'model.json'), 'utf8'));
-        const spec = (await loadProject(PROJECT)).features!;
+        const spec = present((await loadProject(PROJECT)).features, 'the features section');
         expect(model.algorithm).toBe('sklearn-random-forest');
         expect(model.inputs).toEqual(featureNames(spec));
         expect(model.inputs).toEqual(features.names);
@@ -170,6 +174,7 @@ describe.runIf(sklearnRuns)(
         const { nTrain, nTest } = chronologicalSplit(matrix.nRows, 0.2);
         expect(csv.header).toBe('time,observed,predicted');
         expect(csv.times).toHaveLength(nTest);
+        // The CSV holds nTest rows (checked above); r < nTrain + nTest = nRows.
         for (let i = 0; i < nTest; i++) {
           const r = nTrain + i;
           expect(Date.parse(csv.times[i]!)).toBe(matrix.times[r]! + HOUR);
@@ -189,7 +194,7 @@ describe.runIf(sklearnRuns)(
         );
         const { matrix } = features;
         const split = chronologicalSplit(matrix.nRows, 0.2);
-        const spec = (await loadProject(PROJECT)).features!;
+        const spec = present((await loadProject(PROJECT)).features, 'the features section');
         const persistence = persistenceForecast(spec, matrix, split.nTrain, matrix.nRows);
         const expected = forecastMetrics(csv.observed, csv.predicted, persistence, split);
         expect(Object.keys(metrics).sort()).toEqual(Object.keys(expected).sort());

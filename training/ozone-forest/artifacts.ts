@@ -1,13 +1,13 @@
 // The files a run leaves in FRESHET_OUTPUT_DIR, as values: train.ts writes them. Pure.
 
-import type { FeatureSpec } from '../../actions/lib/training/features.ts';
+import type { FeatureSpec } from '../../actions/lib/training/data/features.ts';
+import { formatHour, HOUR_MS } from '../../actions/lib/training/data/hours.ts';
 import {
   type JsonValue,
   parseModelJson,
   toModelJson,
   toOnnx,
 } from '../../actions/lib/training/forest/index.ts';
-import { formatHour, HOUR_MS } from '../../actions/lib/training/hours.ts';
 import type { OzoneForestResult } from './model.ts';
 import type { OzoneForestOptions } from './options.ts';
 
@@ -28,8 +28,10 @@ export function featureSpecJson(spec: FeatureSpec): JsonValue {
   };
 }
 
-/** The entry point's parameters as given, under the project file's names. */
-export function paramsJson(options: OzoneForestOptions): Record<string, number> {
+/** The entry point's parameters as trained with (`auto` resolved), under the project file's names. */
+export function paramsJson(
+  options: OzoneForestOptions & { readonly minSamplesLeaf: number },
+): Record<string, number> {
   return {
     n_estimators: options.nEstimators,
     min_samples_leaf: options.minSamplesLeaf,
@@ -59,9 +61,12 @@ export function featureImportanceJson(
   names: readonly string[],
   importances: ArrayLike<number>,
 ): { feature: string; importance: number }[] {
-  return names
-    .map((feature, j) => ({ feature, importance: importances[j]! }))
-    .sort((a, b) => b.importance - a.importance);
+  return (
+    names
+      // One importance per feature name (featureImportances sizes them by the signature).
+      .map((feature, j) => ({ feature, importance: importances[j]! }))
+      .sort((a, b) => b.importance - a.importance)
+  );
 }
 
 /**
@@ -86,7 +91,7 @@ export function ozoneForestArtifacts(
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   return new Map<string, string | Uint8Array>([
     ['metrics.json', json(result.metrics)],
-    ['params.json', json(paramsJson(options))],
+    ['params.json', json(paramsJson({ ...options, minSamplesLeaf: result.minSamplesLeaf }))],
     ['model.json', model],
     // From model.json as served, so that the ONNX file carries the signature's names too.
     ['model.onnx', toOnnx(parseModelJson(model))],

@@ -2,7 +2,7 @@
 // the usual regression scores, and persistence — "the next hour is like this one" — as the baseline
 // a forecast has to beat. Pure. ../ozone-sklearn/train.py computes the same numbers the same way.
 import { UsageError } from '../../actions/lib/errors.ts';
-import type { FeatureSpec } from '../../actions/lib/training/features.ts';
+import type { FeatureSpec } from '../../actions/lib/training/data/features.ts';
 
 /** Fewest training rows worth fitting a forest on: two days of hours. */
 export const MIN_TRAIN_ROWS = 48;
@@ -74,6 +74,7 @@ export function regressionScores(
       `scores need as many predictions as observations (at least one), got ${predicted.length} and ${n}`,
     );
   }
+  // Below, i < n = observed.length = predicted.length (checked above).
   let mean = 0;
   for (let i = 0; i < n; i++) mean += observed[i]!;
   mean /= n;
@@ -134,6 +135,7 @@ export function persistenceForecast(
 ): Float64Array {
   const column = persistenceColumn(spec, rows.names);
   const out = new Float64Array(to - from);
+  // x holds nRows × nFeatures values; r < to ≤ nRows and column < nFeatures.
   for (let r = from; r < to; r++) out[r - from] = rows.x[r * rows.nFeatures + column]!;
   return out;
 }

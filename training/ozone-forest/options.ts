@@ -5,7 +5,11 @@ import { UsageError } from '../../actions/lib/errors.ts';
 /** The entry point's parameters, typed and checked (see freshet-project.yml). */
 export interface OzoneForestOptions {
   readonly nEstimators: number;
-  readonly minSamplesLeaf: number;
+  /**
+   * The fewest training rows a leaf holds; `auto` chooses it from the row count (see
+   * `chooseMinSamplesLeaf` in model.ts), so that model.json stays small on long windows.
+   */
+  readonly minSamplesLeaf: number | 'auto';
   /** A fraction of the features tried at each split, in (0, 1]. */
   readonly maxFeatures: number;
   /** The deepest level a node may sit at; 0 means unlimited. */
@@ -23,7 +27,10 @@ export interface RunEnvironment {
   readonly outputDir: string;
 }
 
-/** The defaults of freshet-project.yml, for a flag left out. */
+/**
+ * The values of a flag left out (when train.ts is run by hand). The project file gives every flag;
+ * its min_samples_leaf is `auto`.
+ */
 export const DEFAULT_OPTIONS: OzoneForestOptions = {
   nEstimators: 100,
   minSamplesLeaf: 5,
@@ -92,10 +99,17 @@ const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
  */
 export function parseOzoneForestArgs(argv: readonly string[]): OzoneForestOptions {
   const { values, problems } = readFlags(argv);
-  const options: { -readonly [K in keyof OzoneForestOptions]: number } = { ...DEFAULT_OPTIONS };
+  const options: { -readonly [K in keyof OzoneForestOptions]: OzoneForestOptions[K] } = {
+    ...DEFAULT_OPTIONS,
+  };
   for (const [flag, rule] of Object.entries(FLAGS)) {
     const text = values.get(flag);
     if (text === undefined) continue;
+    // The leaf size also takes `auto`: chosen once the rows are known.
+    if (rule.option === 'minSamplesLeaf' && text.trim() === 'auto') {
+      options.minSamplesLeaf = 'auto';
+      continue;
+    }
     const n = Number(text.trim());
     const valid =
       NUMBER.test(text.trim()) &&
@@ -123,8 +137,11 @@ export function readRunEnvironment(
     trainingTable: 'FRESHET_TRAINING_TABLE',
     outputDir: 'FRESHET_OUTPUT_DIR',
   } as const;
+  const databaseUrl = env[names.databaseUrl];
+  const trainingTable = env[names.trainingTable]?.trim();
+  const outputDir = env[names.outputDir];
   const missing = Object.values(names).filter((name) => !env[name]?.trim());
-  if (missing.length > 0) {
+  if (missing.length > 0 || !databaseUrl || !trainingTable || !outputDir) {
     throw new UsageError(
       missing.map(
         (name) =>
@@ -133,9 +150,9 @@ export function readRunEnvironment(
     );
   }
   return {
-    databaseUrl: env[names.databaseUrl]!,
-    trainingTable: env[names.trainingTable]!.trim(),
-    outputDir: env[names.outputDir]!,
+    databaseUrl,
+    trainingTable,
+    outputDir,
   };
 }
 
@@ -148,14 +165,15 @@ function readFlags(argv: readonly string[]): { values: Map<string, string>; prob
   const problems: string[] = [];
   const known = Object.keys(FLAGS);
   for (let i = 0; i < argv.length; i++) {
-    const token = argv[i]!;
+    const token = argv[i]!; // i < argv.length
     if (!token.startsWith('--')) {
       problems.push(`unexpected argument ${JSON.stringify(token)}: give values as --flag value`);
       continue;
     }
     const equals = token.indexOf('=');
     const flag = token.slice(2, equals < 0 ? undefined : equals);
-    if (!known.includes(flag)) {
+    const rule = Object.hasOwn(FLAGS, flag) ? FLAGS[flag] : undefined;
+    if (rule === undefined) {
       problems.push(
         `unknown flag --${flag}: the flags are ${known.map((k) => `--${k}`).join(', ')}`,
       );
@@ -163,7 +181,7 @@ function readFlags(argv: readonly string[]): { values: Map<string, string>; prob
       continue;
     }
     const value = equals < 0 ? argv[++i] : token.slice(equals + 1);
-    if (value === undefined) problems.push(`--${flag} needs a value: ${FLAGS[flag]!.expected}`);
+    if (value === undefined) problems.push(`--${flag} needs a value: ${rule.expected}`);
     else values.set(flag, value);
   }
   return { values, problems };

@@ -3,7 +3,7 @@
 // FRESHET_OUTPUT_DIR. Run by `freshet train --project training/ozone-forest`, which sets the
 // environment; flags carry the entry point's parameters. Exit status 1 on any failure.
 //
-//   node train.ts [--n-estimators 100] [--min-samples-leaf 5] [--max-features 1.0]
+//   node train.ts [--n-estimators 100] [--min-samples-leaf auto|5] [--max-features 1.0]
 //                 [--max-depth 0] [--seed 0] [--test-fraction 0.2]
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -20,9 +20,9 @@ import {
   buildFeatures,
   type FeatureSpec,
   type HourlySeries,
-} from '../../actions/lib/training/features.ts';
-import { loadProject } from '../../actions/lib/training/load-project.ts';
-import { quoteTableName } from '../../actions/lib/training/table-name.ts';
+} from '../../actions/lib/training/data/features.ts';
+import { quoteTableName } from '../../actions/lib/training/data/table-name.ts';
+import { loadProject } from '../../actions/lib/training/project/load-project.ts';
 import { type Logger, stderrLogger } from '../../actions/lib/util/logger.ts';
 import { ozoneForestArtifacts } from './artifacts.ts';
 import { trainOzoneForest } from './model.ts';
@@ -99,7 +99,7 @@ async function main(argv: readonly string[], logger: Logger): Promise<void> {
   }
   const m = result.metrics;
   logger.info(
-    `${options.nEstimators} trees on ${m.rows_train} rows; on the newest ${m.rows_test}: RMSE ${m.rmse.toFixed(3)}, MAE ${m.mae.toFixed(3)}, R² ${m.r2.toFixed(3)}, persistence RMSE ${m.persistence_rmse.toFixed(3)}, skill ${m.skill?.toFixed(3) ?? 'n/a'}`,
+    `${options.nEstimators} trees (leaves of ${result.minSamplesLeaf}+ rows) on ${m.rows_train} rows; on the newest ${m.rows_test}: RMSE ${m.rmse.toFixed(3)}, MAE ${m.mae.toFixed(3)}, R² ${m.r2.toFixed(3)}, persistence RMSE ${m.persistence_rmse.toFixed(3)}, skill ${m.skill?.toFixed(3) ?? 'n/a'}`,
   );
 }
 

@@ -9,7 +9,7 @@ import { ingest } from '../ingest/index.ts';
 import { folderSource } from '../openaq/source-folder.ts';
 import { generateFetches } from '../synthetic/index.ts';
 import type { DatabasePool } from '../toar/database.ts';
-import { runTraining } from '../training/runner.ts';
+import { runTraining } from '../training/run/runner.ts';
 import type { Logger } from '../util/logger.ts';
 
 const DAY_MS = 86_400_000;
@@ -33,6 +33,10 @@ export interface DemoContext {
   db: DatabasePool;
   /** The same database's URL, handed to the training project's command. */
   databaseUrl: string;
+  /** The environment the training project's command inherits. */
+  env: NodeJS.ProcessEnv;
+  /** The clock, epoch ms. */
+  now: () => number;
   logger: Logger;
   onDay: (day: DemoDay) => void;
 }
@@ -100,7 +104,6 @@ export async function runDemo(options: DemoOptions, context: DemoContext): Promi
           const result = await runTraining(
             {
               project: options.project,
-              databaseUrl: context.databaseUrl,
               selection: {
                 station,
                 from: new Date(options.start - DAY_MS).toISOString(),
@@ -108,7 +111,14 @@ export async function runDemo(options: DemoOptions, context: DemoContext): Promi
               },
               tags: { trigger: 'demo', day: row.day },
             },
-            { logger, stateDir: options.stateDir },
+            {
+              db,
+              databaseUrl: context.databaseUrl,
+              logger,
+              stateDir: options.stateDir,
+              env: context.env,
+              now: context.now,
+            },
           );
           ok &&= result.status === 'succeeded';
           row.training = {

@@ -4,18 +4,18 @@
 // hands these strings to @actions/core.
 import { formatDuration } from '../interval/duration.ts';
 import { formatInstant } from '../interval/instant.ts';
-import type { Prediction, RunPredictions } from '../training/run-predictions.ts';
-import type { TrainingRunResult } from '../training/runner-options.ts';
-import { parameterText } from '../training/runs.ts';
-import { formatMetric, formatSeconds } from '../training/runs-format.ts';
-import { describeTrainingDecision, type ScheduleCheck } from '../training/train-schedule.ts';
+import { parameterText } from '../training/project/parameters.ts';
+import type { Prediction, RunPredictions } from '../training/run/run-predictions.ts';
+import type { TrainingRunResult } from '../training/run/runner-options.ts';
+import { formatMetric, formatSeconds } from '../training/run/runs-format.ts';
+import { describeTrainingDecision, type ScheduleCheck } from '../training/run/schedule.ts';
 import { formatCount, markdownTable } from './markdown.ts';
 
 /** At most this many points per line of the chart: more only blur into each other. */
 export const MAX_CHART_POINTS = 200;
 
 /** At most this many artifacts are listed (a job summary holds 1 MiB). */
-export const MAX_ARTIFACT_ROWS = 100;
+const MAX_ARTIFACT_ROWS = 100;
 
 /** The two series' colours, named in the caption (the chart has no legend). */
 const OBSERVED_COLOUR = '#1f77b4';
@@ -53,9 +53,9 @@ export function downsamplePredictions(
     const to = Math.floor(((j + 1) * rows.length) / maxPoints);
     let o = 0;
     let p = 0;
-    for (let i = from; i < to; i++) {
-      o += rows[i]!.observed;
-      p += rows[i]!.predicted;
+    for (const row of rows.slice(from, to)) {
+      o += row.observed;
+      p += row.predicted;
     }
     observed.push(o / (to - from));
     predicted.push(p / (to - from));
@@ -112,8 +112,8 @@ export function predictionChart(
   const decimals = chartDecimals([...series.observed, ...series.predicted]);
   const line = (values: readonly number[]) =>
     `    line [${values.map((v) => chartNumber(v, decimals)).join(', ')}]`;
-  const first = rows[0]!.time;
-  const last = rows[rows.length - 1]!.time;
+  const first = rows.at(0)?.time ?? '';
+  const last = rows.at(-1)?.time ?? '';
   return [
     '```mermaid',
     '---',

@@ -1,7 +1,7 @@
 // The settings of the commands only the command line has: status, db migrate, generate-fetches,
 // demo, runs and runs compare.
 import { parseAlignedInstant } from '../interval/instant.ts';
-import { parseRunFilter } from '../training/runs.ts';
+import { parseRunFilter } from '../training/run/runs.ts';
 import { DATABASE_URL, jsonSwitch } from './common.ts';
 import { parseText, wholeNumber } from './parsers.ts';
 import type { Setting } from './setting.ts';

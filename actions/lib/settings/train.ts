@@ -2,9 +2,10 @@
 import { UsageError } from '../errors.ts';
 import { formatDuration, parseDuration } from '../interval/duration.ts';
 import { DEFAULT_STATE_DIR } from '../state-dir.ts';
-import { parseProjectRef } from '../training/project-ref.ts';
-import { DEFAULT_TRAINING_TIMEOUT_MS } from '../training/runner-options.ts';
-import { DEFAULT_TRAIN_EVERY_MS } from '../training/train-schedule.ts';
+import { parseProjectRef } from '../training/project/project-ref.ts';
+import { DEFAULT_TRAINING_TIMEOUT_MS } from '../training/run/runner-options.ts';
+import { DEFAULT_TRAIN_EVERY_MS } from '../training/run/schedule.ts';
+import { parseKeyValueText } from '../util/key-values.ts';
 import { DATABASE_URL, jsonSwitch } from './common.ts';
 import { parseBoolean, parseText } from './parsers.ts';
 import type { Setting } from './setting.ts';
@@ -32,9 +33,8 @@ export function parseProject(text: string, label: string): string {
 /**
  * The train settings, in action.yml's order. The selection (station, variable, window, from, to)
  * stays text: the runner checks it against the project's `data`, naming each by its label.
- * `parameters` and `tags` are `key=value` lists: repeated flags on the command line (read with
- * FlagReader.list), lines in an input; their parser is the text as given until the one key=value
- * parser (lib/util/key-values.ts) takes its place here.
+ * `parameters` and `tags` are `key=value` lists (lib/util/key-values.ts): repeated flags on the
+ * command line (read with FlagReader.list), lines of one text in an input.
  */
 export const TRAIN = {
   project: {
@@ -132,7 +132,7 @@ export const TRAIN = {
     name: 'parameters',
     help: "a parameter's value (repeat for more); typed as the project declares it",
     placeholder: 'K=V',
-    parse: parseText,
+    parse: parseKeyValueText,
     cli: { flag: 'param', short: 'P', multiple: true },
     action: {
       input: 'parameters',
@@ -145,7 +145,7 @@ export const TRAIN = {
     name: 'tags',
     help: 'a tag recorded with the run (repeat for more), e.g. -T trigger=push',
     placeholder: 'K=V',
-    parse: parseText,
+    parse: parseKeyValueText,
     cli: { flag: 'tag', short: 'T', multiple: true },
     action: {
       input: 'tags',

@@ -2591,7 +2591,7 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect2({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
@@ -7724,7 +7724,7 @@ var require_client = __commonJS({
         strictContentLength,
         maxCachedSessions,
         maxRedirections,
-        connect: connect2,
+        connect: connect3,
         maxRequestsPerClient,
         localAddress,
         maxResponseSize,
@@ -7776,7 +7776,7 @@ var require_client = __commonJS({
         if (bodyTimeout != null && (!Number.isInteger(bodyTimeout) || bodyTimeout < 0)) {
           throw new InvalidArgumentError("bodyTimeout must be a positive integer or zero");
         }
-        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
+        if (connect3 != null && typeof connect3 !== "function" && typeof connect3 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
         if (maxRedirections != null && (!Number.isInteger(maxRedirections) || maxRedirections < 0)) {
@@ -7800,15 +7800,15 @@ var require_client = __commonJS({
         if (maxConcurrentStreams != null && (typeof maxConcurrentStreams !== "number" || maxConcurrentStreams < 1)) {
           throw new InvalidArgumentError("maxConcurrentStreams must be a positive integer, greater than 0");
         }
-        if (typeof connect2 !== "function") {
-          connect2 = buildConnector({
+        if (typeof connect3 !== "function") {
+          connect3 = buildConnector({
             ...tls,
             maxCachedSessions,
             allowH2,
             socketPath,
             timeout: connectTimeout,
             ...autoSelectFamily ? { autoSelectFamily, autoSelectFamilyAttemptTimeout } : void 0,
-            ...connect2
+            ...connect3
           });
         }
         if (interceptors?.Client && Array.isArray(interceptors.Client)) {
@@ -7823,7 +7823,7 @@ var require_client = __commonJS({
           this[kInterceptors] = [createRedirectInterceptor({ maxRedirections })];
         }
         this[kUrl] = util.parseOrigin(url);
-        this[kConnector] = connect2;
+        this[kConnector] = connect3;
         this[kPipelining] = pipelining != null ? pipelining : 1;
         this[kMaxHeadersSize] = maxHeaderSize || http2.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
@@ -7877,7 +7877,7 @@ var require_client = __commonJS({
       }
       /* istanbul ignore: only used for test */
       [kConnect](cb) {
-        connect(this);
+        connect2(this);
         this.once("connect", cb);
       }
       [kDispatch](opts, handler) {
@@ -7941,7 +7941,7 @@ var require_client = __commonJS({
         assert(client[kSize] === 0);
       }
     }
-    async function connect(client) {
+    async function connect2(client) {
       assert(!client[kConnecting]);
       assert(!client[kHTTPContext]);
       let { host, hostname, protocol, port } = client[kUrl];
@@ -8112,7 +8112,7 @@ var require_client = __commonJS({
           return;
         }
         if (!client[kHTTPContext]) {
-          connect(client);
+          connect2(client);
           return;
         }
         if (client[kHTTPContext].destroyed) {
@@ -8404,7 +8404,7 @@ var require_pool = __commonJS({
       constructor(origin, {
         connections,
         factory = defaultFactory,
-        connect,
+        connect: connect2,
         connectTimeout,
         tls,
         maxCachedSessions,
@@ -8420,25 +8420,25 @@ var require_pool = __commonJS({
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
-        if (connect != null && typeof connect !== "function" && typeof connect !== "object") {
+        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
-        if (typeof connect !== "function") {
-          connect = buildConnector({
+        if (typeof connect2 !== "function") {
+          connect2 = buildConnector({
             ...tls,
             maxCachedSessions,
             allowH2,
             socketPath,
             timeout: connectTimeout,
             ...autoSelectFamily ? { autoSelectFamily, autoSelectFamilyAttemptTimeout } : void 0,
-            ...connect
+            ...connect2
           });
         }
         super(options);
         this[kInterceptors] = options.interceptors?.Pool && Array.isArray(options.interceptors.Pool) ? options.interceptors.Pool : [];
         this[kConnections] = connections || null;
         this[kUrl] = util.parseOrigin(origin);
-        this[kOptions] = { ...util.deepClone(options), connect, allowH2 };
+        this[kOptions] = { ...util.deepClone(options), connect: connect2, allowH2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kFactory] = factory;
         this.on("connectionError", (origin2, targets, error2) => {
@@ -8633,25 +8633,25 @@ var require_agent = __commonJS({
       return opts && opts.connections === 1 ? new Client2(origin, opts) : new Pool2(origin, opts);
     }
     var Agent3 = class extends DispatcherBase {
-      constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls, ...options } = {}) {
+      constructor({ factory = defaultFactory, maxRedirections = 0, connect: connect2, tls, ...options } = {}) {
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
-        if (connect != null && typeof connect !== "function" && typeof connect !== "object") {
+        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
         if (!Number.isInteger(maxRedirections) || maxRedirections < 0) {
           throw new InvalidArgumentError("maxRedirections must be a positive number");
         }
         super(options);
-        if (connect && typeof connect !== "function") {
-          connect = { ...connect };
+        if (connect2 && typeof connect2 !== "function") {
+          connect2 = { ...connect2 };
         }
         if (tls && typeof tls !== "function") {
           tls = { ...tls };
         }
         this[kInterceptors] = options.interceptors?.Agent && Array.isArray(options.interceptors.Agent) ? options.interceptors.Agent : [createRedirectInterceptor({ maxRedirections })];
-        this[kOptions] = { ...util.deepClone(options), connect, tls };
+        this[kOptions] = { ...util.deepClone(options), connect: connect2, tls };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kMaxRedirections] = maxRedirections;
         this[kFactory] = factory;
@@ -8746,16 +8746,16 @@ var require_proxy_agent = __commonJS({
     }
     var Http1ProxyWrapper = class extends DispatcherBase {
       #client;
-      constructor(proxyUrl, { headers = {}, connect, factory }) {
+      constructor(proxyUrl, { headers = {}, connect: connect2, factory }) {
         super();
         if (!proxyUrl) {
           throw new InvalidArgumentError("Proxy URL is mandatory");
         }
         this[kProxyHeaders] = headers;
         if (factory) {
-          this.#client = factory(proxyUrl, { connect });
+          this.#client = factory(proxyUrl, { connect: connect2 });
         } else {
-          this.#client = new Client2(proxyUrl, { connect });
+          this.#client = new Client2(proxyUrl, { connect: connect2 });
         }
       }
       [kDispatch](opts, handler) {
@@ -8817,7 +8817,7 @@ var require_proxy_agent = __commonJS({
         } else if (username && password) {
           this[kProxyHeaders]["proxy-authorization"] = `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password)}`).toString("base64")}`;
         }
-        const connect = buildConnector({ ...opts.proxyTls });
+        const connect2 = buildConnector({ ...opts.proxyTls });
         this[kConnectEndpoint] = buildConnector({ ...opts.requestTls });
         const agentFactory = opts.factory || defaultAgentFactory;
         const factory = (origin2, options) => {
@@ -8825,13 +8825,13 @@ var require_proxy_agent = __commonJS({
           if (!this[kTunnelProxy] && protocol2 === "http:" && this[kProxy].protocol === "http:") {
             return new Http1ProxyWrapper(this[kProxy].uri, {
               headers: this[kProxyHeaders],
-              connect,
+              connect: connect2,
               factory: agentFactory
             });
           }
           return agentFactory(origin2, options);
         };
-        this[kClient] = clientFactory(url, { connect });
+        this[kClient] = clientFactory(url, { connect: connect2 });
         this[kAgent] = new Agent3({
           ...opts,
           factory,
@@ -10577,10 +10577,10 @@ var require_api_connect = __commonJS({
         }
       }
     };
-    function connect(opts, callback) {
+    function connect2(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve6, reject) => {
-          connect.call(this, opts, (err, data) => {
+          connect2.call(this, opts, (err, data) => {
             return err ? reject(err) : resolve6(data);
           });
         });
@@ -10596,7 +10596,7 @@ var require_api_connect = __commonJS({
         queueMicrotask(() => callback(err, { opaque }));
       }
     }
-    module.exports = connect;
+    module.exports = connect2;
   }
 });
 
@@ -19213,6 +19213,860 @@ var init_errors = __esm({
   }
 });
 
+// node_modules/pg-copy-streams/obuf.js
+var require_obuf = __commonJS({
+  "node_modules/pg-copy-streams/obuf.js"(exports, module) {
+    var Buffer2 = __require("buffer").Buffer;
+    function OffsetBuffer() {
+      this.offset = 0;
+      this.size = 0;
+      this.buffers = [];
+    }
+    module.exports = OffsetBuffer;
+    OffsetBuffer.prototype.isEmpty = function isEmpty() {
+      return this.size === 0;
+    };
+    OffsetBuffer.prototype.clone = function clone(size) {
+      const r = new OffsetBuffer();
+      r.offset = this.offset;
+      r.size = size;
+      r.buffers = this.buffers.slice();
+      return r;
+    };
+    OffsetBuffer.prototype.toChunks = function toChunks() {
+      if (this.size === 0) return [];
+      if (this.offset !== 0) {
+        this.buffers[0] = this.buffers[0].slice(this.offset);
+        this.offset = 0;
+      }
+      const chunks = [];
+      let off = 0;
+      let i;
+      for (i = 0; off <= this.size && i < this.buffers.length; i++) {
+        let buf = this.buffers[i];
+        off += buf.length;
+        if (off > this.size) {
+          buf = buf.slice(0, buf.length - (off - this.size));
+          this.buffers[i] = buf;
+        }
+        chunks.push(buf);
+      }
+      if (i < this.buffers.length) this.buffers.length = i;
+      return chunks;
+    };
+    OffsetBuffer.prototype.toString = function toString(enc) {
+      return this.toChunks().map(function(c) {
+        return c.toString(enc);
+      }).join("");
+    };
+    OffsetBuffer.prototype.use = function use(buf, off, n) {
+      this.buffers = [buf];
+      this.offset = off;
+      this.size = n;
+    };
+    OffsetBuffer.prototype.push = function push(data) {
+      if (data.length === 0) return;
+      this.size += data.length;
+      this.buffers.push(data);
+    };
+    OffsetBuffer.prototype.has = function has(n) {
+      return this.size >= n;
+    };
+    OffsetBuffer.prototype.skip = function skip(n) {
+      if (this.size === 0) return;
+      this.size -= n;
+      if (this.offset + n < this.buffers[0].length) {
+        this.offset += n;
+        return;
+      }
+      let left = n - (this.buffers[0].length - this.offset);
+      this.offset = 0;
+      let shift;
+      for (shift = 1; left > 0 && shift < this.buffers.length; shift++) {
+        const buf = this.buffers[shift];
+        if (buf.length > left) {
+          this.offset = left;
+          break;
+        }
+        left -= buf.length;
+      }
+      this.buffers = this.buffers.slice(shift);
+    };
+    OffsetBuffer.prototype.copy = function copy(target, targetOff, off, n) {
+      if (this.size === 0) return;
+      if (off !== 0) throw new Error("Unsupported offset in .copy()");
+      let toff = targetOff;
+      const first = this.buffers[0];
+      const toCopy = Math.min(n, first.length - this.offset);
+      first.copy(target, toff, this.offset, this.offset + toCopy);
+      toff += toCopy;
+      let left = n - toCopy;
+      for (let i = 1; left > 0 && i < this.buffers.length; i++) {
+        const buf = this.buffers[i];
+        const toCopy2 = Math.min(left, buf.length);
+        buf.copy(target, toff, 0, toCopy2);
+        toff += toCopy2;
+        left -= toCopy2;
+      }
+    };
+    OffsetBuffer.prototype.take = function take(n) {
+      if (n === 0) return Buffer2.alloc(0);
+      this.size -= n;
+      const first = this.buffers[0].length - this.offset;
+      if (first === n) {
+        let r = this.buffers.shift();
+        if (this.offset !== 0) {
+          r = r.slice(this.offset);
+          this.offset = 0;
+        }
+        return r;
+      } else if (first > n) {
+        const r = this.buffers[0].slice(this.offset, this.offset + n);
+        this.offset += n;
+        return r;
+      }
+      const out = Buffer2.alloc(n);
+      let toOff = 0;
+      let startOff = this.offset;
+      let i;
+      for (i = 0; toOff !== n && i < this.buffers.length; i++) {
+        const buf = this.buffers[i];
+        const toCopy = Math.min(buf.length - startOff, n - toOff);
+        buf.copy(out, toOff, startOff, startOff + toCopy);
+        if (startOff + toCopy < buf.length) {
+          this.offset = startOff + toCopy;
+          break;
+        } else {
+          toOff += toCopy;
+          startOff = 0;
+        }
+      }
+      this.buffers = this.buffers.slice(i);
+      if (this.buffers.length === 0) this.offset = 0;
+      return out;
+    };
+    OffsetBuffer.prototype.peekUInt8 = function peekUInt8() {
+      return this.buffers[0][this.offset];
+    };
+    OffsetBuffer.prototype.readUInt8 = function readUInt8() {
+      this.size -= 1;
+      const first = this.buffers[0];
+      const r = first[this.offset];
+      if (++this.offset === first.length) {
+        this.offset = 0;
+        this.buffers.shift();
+      }
+      return r;
+    };
+    OffsetBuffer.prototype.readUInt16LE = function readUInt16LE() {
+      const first = this.buffers[0];
+      this.size -= 2;
+      let r;
+      let shift;
+      if (first.length - this.offset >= 2) {
+        r = first.readUInt16LE(this.offset);
+        shift = 0;
+        this.offset += 2;
+      } else {
+        r = first[this.offset] | this.buffers[1][0] << 8;
+        shift = 1;
+        this.offset = 1;
+      }
+      if (this.offset === this.buffers[shift].length) {
+        this.offset = 0;
+        shift++;
+      }
+      if (shift !== 0) this.buffers = this.buffers.slice(shift);
+      return r;
+    };
+    OffsetBuffer.prototype.readUInt24LE = function readUInt24LE() {
+      const first = this.buffers[0];
+      let r;
+      let shift;
+      const firstHas = first.length - this.offset;
+      if (firstHas >= 3) {
+        r = first.readUInt16LE(this.offset) | first[this.offset + 2] << 16;
+        shift = 0;
+        this.offset += 3;
+      } else if (firstHas >= 2) {
+        r = first.readUInt16LE(this.offset) | this.buffers[1][0] << 16;
+        shift = 1;
+        this.offset = 1;
+      } else {
+        r = first[this.offset];
+        this.offset = 0;
+        this.buffers.shift();
+        this.size -= 1;
+        r |= this.readUInt16LE() << 8;
+        return r;
+      }
+      this.size -= 3;
+      if (this.offset === this.buffers[shift].length) {
+        this.offset = 0;
+        shift++;
+      }
+      if (shift !== 0) this.buffers = this.buffers.slice(shift);
+      return r;
+    };
+    OffsetBuffer.prototype.readUInt32LE = function readUInt32LE() {
+      const first = this.buffers[0];
+      let r;
+      let shift;
+      const firstHas = first.length - this.offset;
+      if (firstHas >= 4) {
+        r = first.readUInt32LE(this.offset);
+        shift = 0;
+        this.offset += 4;
+      } else if (firstHas >= 3) {
+        r = (first.readUInt16LE(this.offset) | first[this.offset + 2] << 16) + this.buffers[1][0] * 16777216;
+        shift = 1;
+        this.offset = 1;
+      } else if (firstHas >= 2) {
+        r = first.readUInt16LE(this.offset);
+        this.offset = 0;
+        this.buffers.shift();
+        this.size -= 2;
+        r += this.readUInt16LE() * 65536;
+        return r;
+      } else {
+        r = first[this.offset];
+        this.offset = 0;
+        this.buffers.shift();
+        this.size -= 1;
+        r += this.readUInt24LE() * 256;
+        return r;
+      }
+      this.size -= 4;
+      if (this.offset === this.buffers[shift].length) {
+        this.offset = 0;
+        shift++;
+      }
+      if (shift !== 0) this.buffers = this.buffers.slice(shift);
+      return r;
+    };
+    OffsetBuffer.prototype.readUInt16BE = function readUInt16BE() {
+      const r = this.readUInt16LE();
+      return (r & 255) << 8 | r >> 8;
+    };
+    OffsetBuffer.prototype.readUInt24BE = function readUInt24BE() {
+      const r = this.readUInt24LE();
+      return (r & 255) << 16 | (r >> 8 & 255) << 8 | r >> 16;
+    };
+    OffsetBuffer.prototype.readUInt32BE = function readUInt32BE() {
+      const r = this.readUInt32LE();
+      return ((r & 255) << 24 | (r >>> 8 & 255) << 16 | (r >>> 16 & 255) << 8 | r >>> 24) >>> 0;
+    };
+    function signedInt8(num) {
+      if (num >= 128) return -(255 ^ num) - 1;
+      else return num;
+    }
+    OffsetBuffer.prototype.peekInt8 = function peekInt8() {
+      return signedInt8(this.peekUInt8());
+    };
+    OffsetBuffer.prototype.readInt8 = function readInt8() {
+      return signedInt8(this.readUInt8());
+    };
+    function signedInt16(num) {
+      if (num >= 32768) return -(65535 ^ num) - 1;
+      else return num;
+    }
+    OffsetBuffer.prototype.readInt16BE = function readInt16BE() {
+      return signedInt16(this.readUInt16BE());
+    };
+    OffsetBuffer.prototype.readInt16LE = function readInt16LE() {
+      return signedInt16(this.readUInt16LE());
+    };
+    function signedInt24(num) {
+      if (num >= 8388608) return -(16777215 ^ num) - 1;
+      else return num;
+    }
+    OffsetBuffer.prototype.readInt24BE = function readInt24BE() {
+      return signedInt24(this.readUInt24BE());
+    };
+    OffsetBuffer.prototype.readInt24LE = function readInt24LE() {
+      return signedInt24(this.readUInt24LE());
+    };
+    function signedInt32(num) {
+      if (num >= 2147483648) return -(4294967295 ^ num) - 1;
+      else return num;
+    }
+    OffsetBuffer.prototype.readInt32BE = function readInt32BE() {
+      return signedInt32(this.readUInt32BE());
+    };
+    OffsetBuffer.prototype.readInt32LE = function readInt32LE() {
+      return signedInt32(this.readUInt32LE());
+    };
+  }
+});
+
+// node_modules/pg-copy-streams/message-formats.js
+var require_message_formats = __commonJS({
+  "node_modules/pg-copy-streams/message-formats.js"(exports, module) {
+    module.exports = {
+      ErrorResponse: 69,
+      // E
+      CopyInResponse: 71,
+      // G
+      CopyOutResponse: 72,
+      // H
+      CopyBothResponse: 87,
+      // W
+      CopyDone: 99,
+      // c
+      CopyData: 100,
+      // d
+      CopyFail: 102,
+      // f
+      CommandComplete: 67,
+      // C
+      ReadyForQuery: 90,
+      // Z
+      // It is possible for NoticeResponse and ParameterStatus messages to be interspersed between CopyData messages;
+      // frontends must handle these cases, and should be prepared for other asynchronous message types as well
+      // (see Section 50.2.6).
+      // Otherwise, any message type other than CopyData or CopyDone may be treated as terminating copy-out mode.
+      NotificationResponse: 65,
+      // A
+      NoticeResponse: 78,
+      // N
+      ParameterStatus: 83
+      // S
+    };
+  }
+});
+
+// node_modules/pg-copy-streams/copy-to.js
+var require_copy_to = __commonJS({
+  "node_modules/pg-copy-streams/copy-to.js"(exports, module) {
+    "use strict";
+    module.exports = function(txt, options) {
+      return new CopyStreamQuery(txt, options);
+    };
+    var { Readable } = __require("stream");
+    var assert = __require("assert");
+    var BufferList = require_obuf();
+    var code = require_message_formats();
+    var PG_CODE = 0;
+    var PG_LENGTH = 1;
+    var PG_MESSAGE = 2;
+    var CopyStreamQuery = class extends Readable {
+      constructor(text, options) {
+        super(options);
+        this.text = text;
+        this.rowCount = 0;
+        this._state = PG_CODE;
+        this._buffer = new BufferList();
+        this._unreadMessageContentLength = 0;
+        this._copyDataChunks = new BufferList();
+        this._pgDataHandler = null;
+        this._drained = false;
+        this._forwarding = false;
+        this._onReadableEvent = this._onReadable.bind(this);
+      }
+      submit(connection) {
+        this.connection = connection;
+        this._attach();
+        connection.query(this.text);
+      }
+      _attach() {
+        const connectionStream = this.connection.stream;
+        const pgDataListeners = connectionStream.listeners("data");
+        assert(pgDataListeners.length == 1);
+        this._pgDataHandler = pgDataListeners.pop();
+        connectionStream.removeListener("data", this._pgDataHandler);
+        connectionStream.pause();
+        this._forward();
+        connectionStream.on("readable", this._onReadableEvent);
+      }
+      _detach() {
+        const connectionStream = this.connection.stream;
+        const unreadBuffer = this._buffer.take(this._buffer.size);
+        connectionStream.removeListener("readable", this._onReadableEvent);
+        connectionStream.addListener("data", this._pgDataHandler);
+        this._pgDataHandler(unreadBuffer);
+        process.nextTick(function() {
+          connectionStream.resume();
+        });
+      }
+      _cleanup() {
+        this._buffer = null;
+        this._copyDataChunks = null;
+        this._pgDataHandler = null;
+        this._onReadableEvent = null;
+      }
+      _onReadable() {
+        this._forward();
+      }
+      _read() {
+        this._drained = true;
+        this._forward();
+      }
+      _forward() {
+        if (this._forwarding || !this._drained || !this.connection) return;
+        this._forwarding = true;
+        const connectionStream = this.connection.stream;
+        let chunk;
+        while (this._drained && (chunk = connectionStream.read()) !== null) {
+          this._drained = this._parse(chunk);
+        }
+        this._forwarding = false;
+      }
+      _parse(chunk) {
+        let done = false;
+        let drained = true;
+        this._buffer.push(chunk);
+        while (!done && this._buffer.size > 0) {
+          if (PG_CODE === this._state) {
+            if (!this._buffer.has(1)) break;
+            this._code = this._buffer.peekUInt8();
+            if (this._code === code.ErrorResponse) {
+              this._detach();
+              return;
+            }
+            this._buffer.readUInt8();
+            this._state = PG_LENGTH;
+          }
+          if (PG_LENGTH === this._state) {
+            if (!this._buffer.has(4)) break;
+            this._unreadMessageContentLength = this._buffer.readUInt32BE() - 4;
+            this._state = PG_MESSAGE;
+          }
+          if (PG_MESSAGE === this._state) {
+            if (this._unreadMessageContentLength > 0 && this._buffer.size > 0) {
+              const n = Math.min(this._buffer.size, this._unreadMessageContentLength);
+              const messageContentChunk = this._buffer.take(n);
+              this._unreadMessageContentLength -= n;
+              if (this._code === code.CopyData) {
+                this._copyDataChunks.push(messageContentChunk);
+              }
+            }
+            if (this._unreadMessageContentLength === 0) {
+              switch (this._code) {
+                case code.CopyOutResponse:
+                case code.CopyData:
+                // standard interspersed messages.
+                // see https://www.postgresql.org/docs/9.6/protocol-flow.html#PROTOCOL-COPY
+                case code.ParameterStatus:
+                case code.NoticeResponse:
+                case code.NotificationResponse:
+                  break;
+                case code.CopyDone:
+                default:
+                  done = true;
+                  break;
+              }
+              this._state = PG_CODE;
+            }
+          }
+        }
+        const len = this._copyDataChunks.size;
+        if (len > 0) {
+          drained = this.push(this._copyDataChunks.take(len));
+        }
+        if (done) {
+          this._detach();
+          this.push(null);
+          this._cleanup();
+        }
+        return drained;
+      }
+      handleError(err) {
+        this.emit("error", err);
+        this._cleanup();
+      }
+      handleCommandComplete(msg) {
+        const match = /COPY (\d+)/.exec((msg || {}).text);
+        if (match) {
+          this.rowCount = parseInt(match[1], 10);
+        }
+      }
+      handleReadyForQuery() {
+      }
+    };
+  }
+});
+
+// node_modules/pg-copy-streams/copy-from.js
+var require_copy_from = __commonJS({
+  "node_modules/pg-copy-streams/copy-from.js"(exports, module) {
+    "use strict";
+    module.exports = function(txt, options) {
+      return new CopyStreamQuery(txt, options);
+    };
+    var { Writable } = __require("stream");
+    var code = require_message_formats();
+    var CopyStreamQuery = class extends Writable {
+      constructor(text, options) {
+        super(options);
+        this.text = text;
+        this.rowCount = 0;
+        this._gotCopyInResponse = false;
+        this.chunks = [];
+        this.cb_CopyInResponse = null;
+        this.cb_ReadyForQuery = null;
+        this.cb_destroy = null;
+        this.cork();
+      }
+      submit(connection) {
+        this.connection = connection;
+        connection.query(this.text);
+      }
+      callback() {
+      }
+      _write(chunk, enc, cb) {
+        this.chunks.push({ chunk, encoding: enc });
+        if (this._gotCopyInResponse) {
+          return this.flush(cb);
+        }
+        this.cb_CopyInResponse = cb;
+      }
+      _writev(chunks, cb) {
+        if (this.chunks.length == 0) {
+          this.chunks = chunks;
+        } else {
+          const QUANTUM = 125e3;
+          for (let i = 0; i < chunks.length; i += QUANTUM) {
+            this.chunks.push(...chunks.slice(i, Math.min(i + QUANTUM, chunks.length)));
+          }
+        }
+        if (this._gotCopyInResponse) {
+          return this.flush(cb);
+        }
+        this.cb_CopyInResponse = cb;
+      }
+      _destroy(err, cb) {
+        if (this.cb_ReadyForQuery) return cb(err);
+        this.cb_destroy = cb;
+        const msg = err ? err.message : "NODE-PG-COPY-STREAMS destroy() was called";
+        const self = this;
+        const done = function() {
+          self.connection.sendCopyFail(msg);
+        };
+        this.chunks = [];
+        if (this._gotCopyInResponse) {
+          return this.flush(done);
+        }
+        this.cb_CopyInResponse = done;
+      }
+      _final(cb) {
+        this.cb_ReadyForQuery = cb;
+        const self = this;
+        const done = function() {
+          const Int32Len = 4;
+          const finBuffer = Buffer.from([code.CopyDone, 0, 0, 0, Int32Len]);
+          self.connection.stream.write(finBuffer);
+        };
+        if (this._gotCopyInResponse) {
+          return this.flush(done);
+        }
+        this.cb_CopyInResponse = done;
+      }
+      flush(callback) {
+        let chunk;
+        let ok = true;
+        while (ok && (chunk = this.chunks.shift())) {
+          ok = this.flushChunk(chunk.chunk);
+        }
+        if (callback) {
+          if (ok) {
+            callback();
+          } else {
+            if (this.chunks.length) {
+              this.connection.stream.once("drain", this.flush.bind(this, callback));
+            } else {
+              this.connection.stream.once("drain", callback);
+            }
+          }
+        }
+      }
+      flushChunk(chunk) {
+        const Int32Len = 4;
+        const lenBuffer = Buffer.from([code.CopyData, 0, 0, 0, 0]);
+        lenBuffer.writeUInt32BE(chunk.length + Int32Len, 1);
+        this.connection.stream.write(lenBuffer);
+        return this.connection.stream.write(chunk);
+      }
+      handleError(e) {
+        this.callback();
+        if (this.cb_destroy) {
+          const cb = this.cb_destroy;
+          this.cb_destroy = null;
+          cb(e);
+        } else {
+          this.emit("error", e);
+        }
+        this.connection = null;
+      }
+      handleCopyInResponse(connection) {
+        this._gotCopyInResponse = true;
+        if (!this.destroyed) {
+          this.uncork();
+        }
+        const cb = this.cb_CopyInResponse || function() {
+        };
+        this.cb_CopyInResponse = null;
+        this.flush(cb);
+      }
+      handleCommandComplete(msg) {
+        const match = /COPY (\d+)/.exec((msg || {}).text);
+        if (match) {
+          this.rowCount = parseInt(match[1], 10);
+        }
+      }
+      handleReadyForQuery() {
+        this.callback();
+        this.cb_ReadyForQuery();
+        this.connection = null;
+      }
+    };
+  }
+});
+
+// node_modules/pg-copy-streams/copy-both.js
+var require_copy_both = __commonJS({
+  "node_modules/pg-copy-streams/copy-both.js"(exports, module) {
+    "use strict";
+    module.exports = function(txt, options) {
+      return new CopyStreamQuery(txt, options);
+    };
+    var { Duplex } = __require("stream");
+    var assert = __require("assert");
+    var BufferList = require_obuf();
+    var code = require_message_formats();
+    var PG_CODE = 0;
+    var PG_LENGTH = 1;
+    var PG_MESSAGE = 2;
+    var CopyStreamQuery = class extends Duplex {
+      constructor(text, options) {
+        super(options);
+        this.text = text;
+        this._state = PG_CODE;
+        this._buffer = new BufferList();
+        this._unreadMessageContentLength = 0;
+        this._copyDataChunks = new BufferList();
+        this._pgDataHandler = null;
+        this._drained = false;
+        this._forwarding = false;
+        this._onReadableEvent = this._onReadable.bind(this);
+        this.alignOnCopyDataFrame = options ? options.alignOnCopyDataFrame === true : false;
+        this._gotCopyInResponse = false;
+        this.chunks = [];
+        this.cb = null;
+        this.cork();
+      }
+      submit(connection) {
+        this.connection = connection;
+        this._attach();
+        connection.query(this.text);
+      }
+      /* Readable implementation */
+      _attach() {
+        const connectionStream = this.connection.stream;
+        const pgDataListeners = connectionStream.listeners("data");
+        assert(pgDataListeners.length == 1);
+        this._pgDataHandler = pgDataListeners.pop();
+        connectionStream.removeListener("data", this._pgDataHandler);
+        connectionStream.pause();
+        this._forward();
+        connectionStream.on("readable", this._onReadableEvent);
+      }
+      _detach() {
+        const connectionStream = this.connection.stream;
+        const unreadBuffer = this._buffer.take(this._buffer.size);
+        connectionStream.removeListener("readable", this._onReadableEvent);
+        connectionStream.addListener("data", this._pgDataHandler);
+        this._pgDataHandler(unreadBuffer);
+        process.nextTick(function() {
+          connectionStream.resume();
+        });
+      }
+      _cleanup() {
+        this._buffer = null;
+        this._copyDataChunks = null;
+        this._pgDataHandler = null;
+        this._onReadableEvent = null;
+      }
+      _onReadable() {
+        this._forward();
+      }
+      _read() {
+        this._drained = true;
+        this._forward();
+      }
+      _forward() {
+        if (this._forwarding || !this._drained || !this.connection) return;
+        this._forwarding = true;
+        const connectionStream = this.connection.stream;
+        let chunk;
+        while (this._drained && (chunk = connectionStream.read()) !== null) {
+          this._drained = this._parse(chunk);
+        }
+        this._forwarding = false;
+      }
+      _parse(chunk) {
+        let done = false;
+        let drained = true;
+        this._buffer.push(chunk);
+        while (!done && this._buffer.size > 0) {
+          if (PG_CODE === this._state) {
+            if (!this._buffer.has(1)) break;
+            this._code = this._buffer.peekUInt8();
+            if (this._code === code.ErrorResponse) {
+              this._detach();
+              return;
+            }
+            this._buffer.readUInt8();
+            this._state = PG_LENGTH;
+          }
+          if (PG_LENGTH === this._state) {
+            if (!this._buffer.has(4)) break;
+            this._unreadMessageContentLength = this._buffer.readUInt32BE() - 4;
+            this._state = PG_MESSAGE;
+          }
+          if (PG_MESSAGE === this._state) {
+            if (this._unreadMessageContentLength > 0 && this._buffer.size > 0) {
+              const n = Math.min(this._buffer.size, this._unreadMessageContentLength);
+              const messageContentChunk = this._buffer.take(n);
+              this._unreadMessageContentLength -= n;
+              if (this._code === code.CopyData) {
+                this._copyDataChunks.push(messageContentChunk);
+              }
+            }
+            if (this._unreadMessageContentLength === 0) {
+              switch (this._code) {
+                case code.CopyBothResponse:
+                  this._startCopyIn();
+                  break;
+                case code.CopyData:
+                  if (this.alignOnCopyDataFrame) {
+                    drained = this._flushCopyData();
+                  }
+                  break;
+                // standard interspersed messages.
+                // see https://www.postgresql.org/docs/9.6/protocol-flow.html#PROTOCOL-COPY
+                case code.ParameterStatus:
+                case code.NoticeResponse:
+                case code.NotificationResponse:
+                  break;
+                case code.CopyDone:
+                default:
+                  done = true;
+                  break;
+              }
+              this._state = PG_CODE;
+            }
+          }
+        }
+        if (!this.alignOnCopyDataFrame) {
+          drained = this._flushCopyData();
+        }
+        if (done) {
+          this._detach();
+          this.push(null);
+          this._cleanup();
+        }
+        return drained;
+      }
+      _flushCopyData() {
+        let drained = true;
+        const len = this._copyDataChunks.size;
+        if (len > 0) {
+          drained = this.push(this._copyDataChunks.take(len));
+        }
+        return drained;
+      }
+      /* Writable implementation */
+      _write(chunk, enc, cb) {
+        this.chunks.push({ chunk, encoding: enc });
+        if (this._gotCopyInResponse) {
+          return this.flush(cb);
+        }
+        this.cb = cb;
+      }
+      _writev(chunks, cb) {
+        this.chunks.push(...chunks);
+        if (this._gotCopyInResponse) {
+          return this.flush(cb);
+        }
+        this.cb = cb;
+      }
+      _final(cb) {
+        this.flush();
+        const Int32Len = 4;
+        const finBuffer = Buffer.from([code.CopyDone, 0, 0, 0, Int32Len]);
+        this.connection.stream.write(finBuffer);
+        this.cb_flush = cb;
+      }
+      flush(callback) {
+        let chunk;
+        let ok = true;
+        while (ok && (chunk = this.chunks.shift())) {
+          ok = this.flushChunk(chunk.chunk);
+        }
+        if (callback) {
+          if (ok) {
+            callback();
+          } else {
+            if (this.chunks.length) {
+              this.connection.stream.once("drain", this.flush.bind(this, callback));
+            } else {
+              this.connection.stream.once("drain", callback);
+            }
+          }
+        }
+      }
+      flushChunk(chunk) {
+        const Int32Len = 4;
+        const lenBuffer = Buffer.from([code.CopyData, 0, 0, 0, 0]);
+        lenBuffer.writeUInt32BE(chunk.length + Int32Len, 1);
+        this.connection.stream.write(lenBuffer);
+        return this.connection.stream.write(chunk);
+      }
+      _startCopyIn() {
+        this._gotCopyInResponse = true;
+        this.uncork();
+        this.flush();
+        if (this.cb) {
+          const { cb } = this;
+          this.cb = null;
+          cb();
+        }
+      }
+      handleError(err) {
+        this.emit("error", err);
+        this._cleanup();
+      }
+      handleCopyData(chunk) {
+      }
+      handleCommandComplete() {
+      }
+      handleReadyForQuery() {
+        this.connection = null;
+        this.cb_flush();
+      }
+    };
+  }
+});
+
+// node_modules/pg-copy-streams/index.js
+var require_pg_copy_streams = __commonJS({
+  "node_modules/pg-copy-streams/index.js"(exports) {
+    "use strict";
+    var CopyToQueryStream = require_copy_to();
+    var CopyFromQueryStream = require_copy_from();
+    var CopyBothQueryStream = require_copy_both();
+    exports.to = function copyTo(txt, options) {
+      return new CopyToQueryStream(txt, options);
+    };
+    exports.from = function copyFrom3(txt, options) {
+      return new CopyFromQueryStream(txt, options);
+    };
+    exports.both = function copyBoth(txt, options) {
+      return new CopyBothQueryStream(txt, options);
+    };
+  }
+});
+
 // node_modules/postgres-array/index.js
 var require_postgres_array = __commonJS({
   "node_modules/postgres-array/index.js"(exports) {
@@ -20005,7 +20859,7 @@ var require_binaryParsers = __commonJS({
       };
       return parse(dims, elementType);
     };
-    var parseText = function(value) {
+    var parseText2 = function(value) {
       return value.toString("utf8");
     };
     var parseBool = function(value) {
@@ -20028,7 +20882,7 @@ var require_binaryParsers = __commonJS({
       register(1016, parseArray);
       register(1008, parseArray);
       register(1009, parseArray);
-      register(25, parseText);
+      register(25, parseText2);
     };
     module.exports = {
       init
@@ -24532,13 +25386,13 @@ __export(embedded_exports, {
 });
 import { createHash } from "node:crypto";
 import { existsSync as existsSync2, statSync } from "node:fs";
-import { mkdir as mkdir2, readFile, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir2, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
 import { createServer } from "node:net";
-import { dirname as dirname3, join as join3, resolve as resolve2 } from "node:path";
+import { dirname as dirname3, join as join4, resolve as resolve2 } from "node:path";
 async function startEmbeddedDatabase(options) {
   const stateDir = resolve2(options.stateDir);
   await mkdir2(stateDir, { recursive: true });
-  const recordFile = join3(stateDir, "postgres.json");
+  const recordFile = join4(stateDir, "postgres.json");
   const record = await readRecord(recordFile);
   const dataDir = record?.dataDir ?? chooseDataDir(stateDir);
   const running = await runningPort(dataDir);
@@ -24563,7 +25417,7 @@ async function startEmbeddedDatabase(options) {
     onError: (error2) => options.logger.warn(`embedded PostgreSQL: ${String(error2)}`)
   });
   try {
-    if (!existsSync2(join3(dataDir, "PG_VERSION"))) {
+    if (!existsSync2(join4(dataDir, "PG_VERSION"))) {
       options.logger.info(`initialising the embedded PostgreSQL in ${dataDir}`);
       await mkdir2(dirname3(dataDir), { recursive: true });
       await server.initialise();
@@ -24593,7 +25447,7 @@ function urlFor(port) {
 }
 async function readRecord(file) {
   try {
-    const parsed = JSON.parse(await readFile(file, "utf8"));
+    const parsed = JSON.parse(await readFile2(file, "utf8"));
     if (parsed && typeof parsed === "object" && "dataDir" in parsed) {
       const dataDir = parsed.dataDir;
       if (typeof dataDir === "string") return { dataDir };
@@ -24603,10 +25457,10 @@ async function readRecord(file) {
   return void 0;
 }
 function chooseDataDir(stateDir) {
-  const preferred = join3(stateDir, "postgres");
+  const preferred = join4(stateDir, "postgres");
   if (process.getuid?.() !== 0 || othersCanTraverse(stateDir)) return preferred;
   const tag = createHash("sha256").update(stateDir).digest("hex").slice(0, 12);
-  return join3("/var/tmp", `freshet-postgres-${tag}`);
+  return join4("/var/tmp", `freshet-postgres-${tag}`);
 }
 function othersCanTraverse(dir) {
   for (let current = dir; ; current = dirname3(current)) {
@@ -24621,7 +25475,7 @@ function othersCanTraverse(dir) {
 async function runningPort(dataDir) {
   let text;
   try {
-    text = await readFile(join3(dataDir, "postmaster.pid"), "utf8");
+    text = await readFile2(join4(dataDir, "postmaster.pid"), "utf8");
   } catch {
     return void 0;
   }
@@ -29081,7 +29935,7 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const lines = scalar.source ? splitLines2(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -29239,7 +30093,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       return { mode, indent, chomp, comment, length };
     }
-    function splitLines(source) {
+    function splitLines2(source) {
       const split = source.split(/\n( *)/);
       const first = split[0];
       const m = first.match(/^( *)/);
@@ -31995,860 +32849,6 @@ var require_dist2 = __commonJS({
   }
 });
 
-// node_modules/pg-copy-streams/obuf.js
-var require_obuf = __commonJS({
-  "node_modules/pg-copy-streams/obuf.js"(exports, module) {
-    var Buffer2 = __require("buffer").Buffer;
-    function OffsetBuffer() {
-      this.offset = 0;
-      this.size = 0;
-      this.buffers = [];
-    }
-    module.exports = OffsetBuffer;
-    OffsetBuffer.prototype.isEmpty = function isEmpty() {
-      return this.size === 0;
-    };
-    OffsetBuffer.prototype.clone = function clone(size) {
-      const r = new OffsetBuffer();
-      r.offset = this.offset;
-      r.size = size;
-      r.buffers = this.buffers.slice();
-      return r;
-    };
-    OffsetBuffer.prototype.toChunks = function toChunks() {
-      if (this.size === 0) return [];
-      if (this.offset !== 0) {
-        this.buffers[0] = this.buffers[0].slice(this.offset);
-        this.offset = 0;
-      }
-      const chunks = [];
-      let off = 0;
-      let i;
-      for (i = 0; off <= this.size && i < this.buffers.length; i++) {
-        let buf = this.buffers[i];
-        off += buf.length;
-        if (off > this.size) {
-          buf = buf.slice(0, buf.length - (off - this.size));
-          this.buffers[i] = buf;
-        }
-        chunks.push(buf);
-      }
-      if (i < this.buffers.length) this.buffers.length = i;
-      return chunks;
-    };
-    OffsetBuffer.prototype.toString = function toString(enc) {
-      return this.toChunks().map(function(c) {
-        return c.toString(enc);
-      }).join("");
-    };
-    OffsetBuffer.prototype.use = function use(buf, off, n) {
-      this.buffers = [buf];
-      this.offset = off;
-      this.size = n;
-    };
-    OffsetBuffer.prototype.push = function push(data) {
-      if (data.length === 0) return;
-      this.size += data.length;
-      this.buffers.push(data);
-    };
-    OffsetBuffer.prototype.has = function has(n) {
-      return this.size >= n;
-    };
-    OffsetBuffer.prototype.skip = function skip(n) {
-      if (this.size === 0) return;
-      this.size -= n;
-      if (this.offset + n < this.buffers[0].length) {
-        this.offset += n;
-        return;
-      }
-      let left = n - (this.buffers[0].length - this.offset);
-      this.offset = 0;
-      let shift;
-      for (shift = 1; left > 0 && shift < this.buffers.length; shift++) {
-        const buf = this.buffers[shift];
-        if (buf.length > left) {
-          this.offset = left;
-          break;
-        }
-        left -= buf.length;
-      }
-      this.buffers = this.buffers.slice(shift);
-    };
-    OffsetBuffer.prototype.copy = function copy(target, targetOff, off, n) {
-      if (this.size === 0) return;
-      if (off !== 0) throw new Error("Unsupported offset in .copy()");
-      let toff = targetOff;
-      const first = this.buffers[0];
-      const toCopy = Math.min(n, first.length - this.offset);
-      first.copy(target, toff, this.offset, this.offset + toCopy);
-      toff += toCopy;
-      let left = n - toCopy;
-      for (let i = 1; left > 0 && i < this.buffers.length; i++) {
-        const buf = this.buffers[i];
-        const toCopy2 = Math.min(left, buf.length);
-        buf.copy(target, toff, 0, toCopy2);
-        toff += toCopy2;
-        left -= toCopy2;
-      }
-    };
-    OffsetBuffer.prototype.take = function take(n) {
-      if (n === 0) return Buffer2.alloc(0);
-      this.size -= n;
-      const first = this.buffers[0].length - this.offset;
-      if (first === n) {
-        let r = this.buffers.shift();
-        if (this.offset !== 0) {
-          r = r.slice(this.offset);
-          this.offset = 0;
-        }
-        return r;
-      } else if (first > n) {
-        const r = this.buffers[0].slice(this.offset, this.offset + n);
-        this.offset += n;
-        return r;
-      }
-      const out = Buffer2.alloc(n);
-      let toOff = 0;
-      let startOff = this.offset;
-      let i;
-      for (i = 0; toOff !== n && i < this.buffers.length; i++) {
-        const buf = this.buffers[i];
-        const toCopy = Math.min(buf.length - startOff, n - toOff);
-        buf.copy(out, toOff, startOff, startOff + toCopy);
-        if (startOff + toCopy < buf.length) {
-          this.offset = startOff + toCopy;
-          break;
-        } else {
-          toOff += toCopy;
-          startOff = 0;
-        }
-      }
-      this.buffers = this.buffers.slice(i);
-      if (this.buffers.length === 0) this.offset = 0;
-      return out;
-    };
-    OffsetBuffer.prototype.peekUInt8 = function peekUInt8() {
-      return this.buffers[0][this.offset];
-    };
-    OffsetBuffer.prototype.readUInt8 = function readUInt8() {
-      this.size -= 1;
-      const first = this.buffers[0];
-      const r = first[this.offset];
-      if (++this.offset === first.length) {
-        this.offset = 0;
-        this.buffers.shift();
-      }
-      return r;
-    };
-    OffsetBuffer.prototype.readUInt16LE = function readUInt16LE() {
-      const first = this.buffers[0];
-      this.size -= 2;
-      let r;
-      let shift;
-      if (first.length - this.offset >= 2) {
-        r = first.readUInt16LE(this.offset);
-        shift = 0;
-        this.offset += 2;
-      } else {
-        r = first[this.offset] | this.buffers[1][0] << 8;
-        shift = 1;
-        this.offset = 1;
-      }
-      if (this.offset === this.buffers[shift].length) {
-        this.offset = 0;
-        shift++;
-      }
-      if (shift !== 0) this.buffers = this.buffers.slice(shift);
-      return r;
-    };
-    OffsetBuffer.prototype.readUInt24LE = function readUInt24LE() {
-      const first = this.buffers[0];
-      let r;
-      let shift;
-      const firstHas = first.length - this.offset;
-      if (firstHas >= 3) {
-        r = first.readUInt16LE(this.offset) | first[this.offset + 2] << 16;
-        shift = 0;
-        this.offset += 3;
-      } else if (firstHas >= 2) {
-        r = first.readUInt16LE(this.offset) | this.buffers[1][0] << 16;
-        shift = 1;
-        this.offset = 1;
-      } else {
-        r = first[this.offset];
-        this.offset = 0;
-        this.buffers.shift();
-        this.size -= 1;
-        r |= this.readUInt16LE() << 8;
-        return r;
-      }
-      this.size -= 3;
-      if (this.offset === this.buffers[shift].length) {
-        this.offset = 0;
-        shift++;
-      }
-      if (shift !== 0) this.buffers = this.buffers.slice(shift);
-      return r;
-    };
-    OffsetBuffer.prototype.readUInt32LE = function readUInt32LE() {
-      const first = this.buffers[0];
-      let r;
-      let shift;
-      const firstHas = first.length - this.offset;
-      if (firstHas >= 4) {
-        r = first.readUInt32LE(this.offset);
-        shift = 0;
-        this.offset += 4;
-      } else if (firstHas >= 3) {
-        r = (first.readUInt16LE(this.offset) | first[this.offset + 2] << 16) + this.buffers[1][0] * 16777216;
-        shift = 1;
-        this.offset = 1;
-      } else if (firstHas >= 2) {
-        r = first.readUInt16LE(this.offset);
-        this.offset = 0;
-        this.buffers.shift();
-        this.size -= 2;
-        r += this.readUInt16LE() * 65536;
-        return r;
-      } else {
-        r = first[this.offset];
-        this.offset = 0;
-        this.buffers.shift();
-        this.size -= 1;
-        r += this.readUInt24LE() * 256;
-        return r;
-      }
-      this.size -= 4;
-      if (this.offset === this.buffers[shift].length) {
-        this.offset = 0;
-        shift++;
-      }
-      if (shift !== 0) this.buffers = this.buffers.slice(shift);
-      return r;
-    };
-    OffsetBuffer.prototype.readUInt16BE = function readUInt16BE() {
-      const r = this.readUInt16LE();
-      return (r & 255) << 8 | r >> 8;
-    };
-    OffsetBuffer.prototype.readUInt24BE = function readUInt24BE() {
-      const r = this.readUInt24LE();
-      return (r & 255) << 16 | (r >> 8 & 255) << 8 | r >> 16;
-    };
-    OffsetBuffer.prototype.readUInt32BE = function readUInt32BE() {
-      const r = this.readUInt32LE();
-      return ((r & 255) << 24 | (r >>> 8 & 255) << 16 | (r >>> 16 & 255) << 8 | r >>> 24) >>> 0;
-    };
-    function signedInt8(num) {
-      if (num >= 128) return -(255 ^ num) - 1;
-      else return num;
-    }
-    OffsetBuffer.prototype.peekInt8 = function peekInt8() {
-      return signedInt8(this.peekUInt8());
-    };
-    OffsetBuffer.prototype.readInt8 = function readInt8() {
-      return signedInt8(this.readUInt8());
-    };
-    function signedInt16(num) {
-      if (num >= 32768) return -(65535 ^ num) - 1;
-      else return num;
-    }
-    OffsetBuffer.prototype.readInt16BE = function readInt16BE() {
-      return signedInt16(this.readUInt16BE());
-    };
-    OffsetBuffer.prototype.readInt16LE = function readInt16LE() {
-      return signedInt16(this.readUInt16LE());
-    };
-    function signedInt24(num) {
-      if (num >= 8388608) return -(16777215 ^ num) - 1;
-      else return num;
-    }
-    OffsetBuffer.prototype.readInt24BE = function readInt24BE() {
-      return signedInt24(this.readUInt24BE());
-    };
-    OffsetBuffer.prototype.readInt24LE = function readInt24LE() {
-      return signedInt24(this.readUInt24LE());
-    };
-    function signedInt32(num) {
-      if (num >= 2147483648) return -(4294967295 ^ num) - 1;
-      else return num;
-    }
-    OffsetBuffer.prototype.readInt32BE = function readInt32BE() {
-      return signedInt32(this.readUInt32BE());
-    };
-    OffsetBuffer.prototype.readInt32LE = function readInt32LE() {
-      return signedInt32(this.readUInt32LE());
-    };
-  }
-});
-
-// node_modules/pg-copy-streams/message-formats.js
-var require_message_formats = __commonJS({
-  "node_modules/pg-copy-streams/message-formats.js"(exports, module) {
-    module.exports = {
-      ErrorResponse: 69,
-      // E
-      CopyInResponse: 71,
-      // G
-      CopyOutResponse: 72,
-      // H
-      CopyBothResponse: 87,
-      // W
-      CopyDone: 99,
-      // c
-      CopyData: 100,
-      // d
-      CopyFail: 102,
-      // f
-      CommandComplete: 67,
-      // C
-      ReadyForQuery: 90,
-      // Z
-      // It is possible for NoticeResponse and ParameterStatus messages to be interspersed between CopyData messages;
-      // frontends must handle these cases, and should be prepared for other asynchronous message types as well
-      // (see Section 50.2.6).
-      // Otherwise, any message type other than CopyData or CopyDone may be treated as terminating copy-out mode.
-      NotificationResponse: 65,
-      // A
-      NoticeResponse: 78,
-      // N
-      ParameterStatus: 83
-      // S
-    };
-  }
-});
-
-// node_modules/pg-copy-streams/copy-to.js
-var require_copy_to = __commonJS({
-  "node_modules/pg-copy-streams/copy-to.js"(exports, module) {
-    "use strict";
-    module.exports = function(txt, options) {
-      return new CopyStreamQuery(txt, options);
-    };
-    var { Readable } = __require("stream");
-    var assert = __require("assert");
-    var BufferList = require_obuf();
-    var code = require_message_formats();
-    var PG_CODE = 0;
-    var PG_LENGTH = 1;
-    var PG_MESSAGE = 2;
-    var CopyStreamQuery = class extends Readable {
-      constructor(text, options) {
-        super(options);
-        this.text = text;
-        this.rowCount = 0;
-        this._state = PG_CODE;
-        this._buffer = new BufferList();
-        this._unreadMessageContentLength = 0;
-        this._copyDataChunks = new BufferList();
-        this._pgDataHandler = null;
-        this._drained = false;
-        this._forwarding = false;
-        this._onReadableEvent = this._onReadable.bind(this);
-      }
-      submit(connection) {
-        this.connection = connection;
-        this._attach();
-        connection.query(this.text);
-      }
-      _attach() {
-        const connectionStream = this.connection.stream;
-        const pgDataListeners = connectionStream.listeners("data");
-        assert(pgDataListeners.length == 1);
-        this._pgDataHandler = pgDataListeners.pop();
-        connectionStream.removeListener("data", this._pgDataHandler);
-        connectionStream.pause();
-        this._forward();
-        connectionStream.on("readable", this._onReadableEvent);
-      }
-      _detach() {
-        const connectionStream = this.connection.stream;
-        const unreadBuffer = this._buffer.take(this._buffer.size);
-        connectionStream.removeListener("readable", this._onReadableEvent);
-        connectionStream.addListener("data", this._pgDataHandler);
-        this._pgDataHandler(unreadBuffer);
-        process.nextTick(function() {
-          connectionStream.resume();
-        });
-      }
-      _cleanup() {
-        this._buffer = null;
-        this._copyDataChunks = null;
-        this._pgDataHandler = null;
-        this._onReadableEvent = null;
-      }
-      _onReadable() {
-        this._forward();
-      }
-      _read() {
-        this._drained = true;
-        this._forward();
-      }
-      _forward() {
-        if (this._forwarding || !this._drained || !this.connection) return;
-        this._forwarding = true;
-        const connectionStream = this.connection.stream;
-        let chunk;
-        while (this._drained && (chunk = connectionStream.read()) !== null) {
-          this._drained = this._parse(chunk);
-        }
-        this._forwarding = false;
-      }
-      _parse(chunk) {
-        let done = false;
-        let drained = true;
-        this._buffer.push(chunk);
-        while (!done && this._buffer.size > 0) {
-          if (PG_CODE === this._state) {
-            if (!this._buffer.has(1)) break;
-            this._code = this._buffer.peekUInt8();
-            if (this._code === code.ErrorResponse) {
-              this._detach();
-              return;
-            }
-            this._buffer.readUInt8();
-            this._state = PG_LENGTH;
-          }
-          if (PG_LENGTH === this._state) {
-            if (!this._buffer.has(4)) break;
-            this._unreadMessageContentLength = this._buffer.readUInt32BE() - 4;
-            this._state = PG_MESSAGE;
-          }
-          if (PG_MESSAGE === this._state) {
-            if (this._unreadMessageContentLength > 0 && this._buffer.size > 0) {
-              const n = Math.min(this._buffer.size, this._unreadMessageContentLength);
-              const messageContentChunk = this._buffer.take(n);
-              this._unreadMessageContentLength -= n;
-              if (this._code === code.CopyData) {
-                this._copyDataChunks.push(messageContentChunk);
-              }
-            }
-            if (this._unreadMessageContentLength === 0) {
-              switch (this._code) {
-                case code.CopyOutResponse:
-                case code.CopyData:
-                // standard interspersed messages.
-                // see https://www.postgresql.org/docs/9.6/protocol-flow.html#PROTOCOL-COPY
-                case code.ParameterStatus:
-                case code.NoticeResponse:
-                case code.NotificationResponse:
-                  break;
-                case code.CopyDone:
-                default:
-                  done = true;
-                  break;
-              }
-              this._state = PG_CODE;
-            }
-          }
-        }
-        const len = this._copyDataChunks.size;
-        if (len > 0) {
-          drained = this.push(this._copyDataChunks.take(len));
-        }
-        if (done) {
-          this._detach();
-          this.push(null);
-          this._cleanup();
-        }
-        return drained;
-      }
-      handleError(err) {
-        this.emit("error", err);
-        this._cleanup();
-      }
-      handleCommandComplete(msg) {
-        const match = /COPY (\d+)/.exec((msg || {}).text);
-        if (match) {
-          this.rowCount = parseInt(match[1], 10);
-        }
-      }
-      handleReadyForQuery() {
-      }
-    };
-  }
-});
-
-// node_modules/pg-copy-streams/copy-from.js
-var require_copy_from = __commonJS({
-  "node_modules/pg-copy-streams/copy-from.js"(exports, module) {
-    "use strict";
-    module.exports = function(txt, options) {
-      return new CopyStreamQuery(txt, options);
-    };
-    var { Writable } = __require("stream");
-    var code = require_message_formats();
-    var CopyStreamQuery = class extends Writable {
-      constructor(text, options) {
-        super(options);
-        this.text = text;
-        this.rowCount = 0;
-        this._gotCopyInResponse = false;
-        this.chunks = [];
-        this.cb_CopyInResponse = null;
-        this.cb_ReadyForQuery = null;
-        this.cb_destroy = null;
-        this.cork();
-      }
-      submit(connection) {
-        this.connection = connection;
-        connection.query(this.text);
-      }
-      callback() {
-      }
-      _write(chunk, enc, cb) {
-        this.chunks.push({ chunk, encoding: enc });
-        if (this._gotCopyInResponse) {
-          return this.flush(cb);
-        }
-        this.cb_CopyInResponse = cb;
-      }
-      _writev(chunks, cb) {
-        if (this.chunks.length == 0) {
-          this.chunks = chunks;
-        } else {
-          const QUANTUM = 125e3;
-          for (let i = 0; i < chunks.length; i += QUANTUM) {
-            this.chunks.push(...chunks.slice(i, Math.min(i + QUANTUM, chunks.length)));
-          }
-        }
-        if (this._gotCopyInResponse) {
-          return this.flush(cb);
-        }
-        this.cb_CopyInResponse = cb;
-      }
-      _destroy(err, cb) {
-        if (this.cb_ReadyForQuery) return cb(err);
-        this.cb_destroy = cb;
-        const msg = err ? err.message : "NODE-PG-COPY-STREAMS destroy() was called";
-        const self = this;
-        const done = function() {
-          self.connection.sendCopyFail(msg);
-        };
-        this.chunks = [];
-        if (this._gotCopyInResponse) {
-          return this.flush(done);
-        }
-        this.cb_CopyInResponse = done;
-      }
-      _final(cb) {
-        this.cb_ReadyForQuery = cb;
-        const self = this;
-        const done = function() {
-          const Int32Len = 4;
-          const finBuffer = Buffer.from([code.CopyDone, 0, 0, 0, Int32Len]);
-          self.connection.stream.write(finBuffer);
-        };
-        if (this._gotCopyInResponse) {
-          return this.flush(done);
-        }
-        this.cb_CopyInResponse = done;
-      }
-      flush(callback) {
-        let chunk;
-        let ok = true;
-        while (ok && (chunk = this.chunks.shift())) {
-          ok = this.flushChunk(chunk.chunk);
-        }
-        if (callback) {
-          if (ok) {
-            callback();
-          } else {
-            if (this.chunks.length) {
-              this.connection.stream.once("drain", this.flush.bind(this, callback));
-            } else {
-              this.connection.stream.once("drain", callback);
-            }
-          }
-        }
-      }
-      flushChunk(chunk) {
-        const Int32Len = 4;
-        const lenBuffer = Buffer.from([code.CopyData, 0, 0, 0, 0]);
-        lenBuffer.writeUInt32BE(chunk.length + Int32Len, 1);
-        this.connection.stream.write(lenBuffer);
-        return this.connection.stream.write(chunk);
-      }
-      handleError(e) {
-        this.callback();
-        if (this.cb_destroy) {
-          const cb = this.cb_destroy;
-          this.cb_destroy = null;
-          cb(e);
-        } else {
-          this.emit("error", e);
-        }
-        this.connection = null;
-      }
-      handleCopyInResponse(connection) {
-        this._gotCopyInResponse = true;
-        if (!this.destroyed) {
-          this.uncork();
-        }
-        const cb = this.cb_CopyInResponse || function() {
-        };
-        this.cb_CopyInResponse = null;
-        this.flush(cb);
-      }
-      handleCommandComplete(msg) {
-        const match = /COPY (\d+)/.exec((msg || {}).text);
-        if (match) {
-          this.rowCount = parseInt(match[1], 10);
-        }
-      }
-      handleReadyForQuery() {
-        this.callback();
-        this.cb_ReadyForQuery();
-        this.connection = null;
-      }
-    };
-  }
-});
-
-// node_modules/pg-copy-streams/copy-both.js
-var require_copy_both = __commonJS({
-  "node_modules/pg-copy-streams/copy-both.js"(exports, module) {
-    "use strict";
-    module.exports = function(txt, options) {
-      return new CopyStreamQuery(txt, options);
-    };
-    var { Duplex } = __require("stream");
-    var assert = __require("assert");
-    var BufferList = require_obuf();
-    var code = require_message_formats();
-    var PG_CODE = 0;
-    var PG_LENGTH = 1;
-    var PG_MESSAGE = 2;
-    var CopyStreamQuery = class extends Duplex {
-      constructor(text, options) {
-        super(options);
-        this.text = text;
-        this._state = PG_CODE;
-        this._buffer = new BufferList();
-        this._unreadMessageContentLength = 0;
-        this._copyDataChunks = new BufferList();
-        this._pgDataHandler = null;
-        this._drained = false;
-        this._forwarding = false;
-        this._onReadableEvent = this._onReadable.bind(this);
-        this.alignOnCopyDataFrame = options ? options.alignOnCopyDataFrame === true : false;
-        this._gotCopyInResponse = false;
-        this.chunks = [];
-        this.cb = null;
-        this.cork();
-      }
-      submit(connection) {
-        this.connection = connection;
-        this._attach();
-        connection.query(this.text);
-      }
-      /* Readable implementation */
-      _attach() {
-        const connectionStream = this.connection.stream;
-        const pgDataListeners = connectionStream.listeners("data");
-        assert(pgDataListeners.length == 1);
-        this._pgDataHandler = pgDataListeners.pop();
-        connectionStream.removeListener("data", this._pgDataHandler);
-        connectionStream.pause();
-        this._forward();
-        connectionStream.on("readable", this._onReadableEvent);
-      }
-      _detach() {
-        const connectionStream = this.connection.stream;
-        const unreadBuffer = this._buffer.take(this._buffer.size);
-        connectionStream.removeListener("readable", this._onReadableEvent);
-        connectionStream.addListener("data", this._pgDataHandler);
-        this._pgDataHandler(unreadBuffer);
-        process.nextTick(function() {
-          connectionStream.resume();
-        });
-      }
-      _cleanup() {
-        this._buffer = null;
-        this._copyDataChunks = null;
-        this._pgDataHandler = null;
-        this._onReadableEvent = null;
-      }
-      _onReadable() {
-        this._forward();
-      }
-      _read() {
-        this._drained = true;
-        this._forward();
-      }
-      _forward() {
-        if (this._forwarding || !this._drained || !this.connection) return;
-        this._forwarding = true;
-        const connectionStream = this.connection.stream;
-        let chunk;
-        while (this._drained && (chunk = connectionStream.read()) !== null) {
-          this._drained = this._parse(chunk);
-        }
-        this._forwarding = false;
-      }
-      _parse(chunk) {
-        let done = false;
-        let drained = true;
-        this._buffer.push(chunk);
-        while (!done && this._buffer.size > 0) {
-          if (PG_CODE === this._state) {
-            if (!this._buffer.has(1)) break;
-            this._code = this._buffer.peekUInt8();
-            if (this._code === code.ErrorResponse) {
-              this._detach();
-              return;
-            }
-            this._buffer.readUInt8();
-            this._state = PG_LENGTH;
-          }
-          if (PG_LENGTH === this._state) {
-            if (!this._buffer.has(4)) break;
-            this._unreadMessageContentLength = this._buffer.readUInt32BE() - 4;
-            this._state = PG_MESSAGE;
-          }
-          if (PG_MESSAGE === this._state) {
-            if (this._unreadMessageContentLength > 0 && this._buffer.size > 0) {
-              const n = Math.min(this._buffer.size, this._unreadMessageContentLength);
-              const messageContentChunk = this._buffer.take(n);
-              this._unreadMessageContentLength -= n;
-              if (this._code === code.CopyData) {
-                this._copyDataChunks.push(messageContentChunk);
-              }
-            }
-            if (this._unreadMessageContentLength === 0) {
-              switch (this._code) {
-                case code.CopyBothResponse:
-                  this._startCopyIn();
-                  break;
-                case code.CopyData:
-                  if (this.alignOnCopyDataFrame) {
-                    drained = this._flushCopyData();
-                  }
-                  break;
-                // standard interspersed messages.
-                // see https://www.postgresql.org/docs/9.6/protocol-flow.html#PROTOCOL-COPY
-                case code.ParameterStatus:
-                case code.NoticeResponse:
-                case code.NotificationResponse:
-                  break;
-                case code.CopyDone:
-                default:
-                  done = true;
-                  break;
-              }
-              this._state = PG_CODE;
-            }
-          }
-        }
-        if (!this.alignOnCopyDataFrame) {
-          drained = this._flushCopyData();
-        }
-        if (done) {
-          this._detach();
-          this.push(null);
-          this._cleanup();
-        }
-        return drained;
-      }
-      _flushCopyData() {
-        let drained = true;
-        const len = this._copyDataChunks.size;
-        if (len > 0) {
-          drained = this.push(this._copyDataChunks.take(len));
-        }
-        return drained;
-      }
-      /* Writable implementation */
-      _write(chunk, enc, cb) {
-        this.chunks.push({ chunk, encoding: enc });
-        if (this._gotCopyInResponse) {
-          return this.flush(cb);
-        }
-        this.cb = cb;
-      }
-      _writev(chunks, cb) {
-        this.chunks.push(...chunks);
-        if (this._gotCopyInResponse) {
-          return this.flush(cb);
-        }
-        this.cb = cb;
-      }
-      _final(cb) {
-        this.flush();
-        const Int32Len = 4;
-        const finBuffer = Buffer.from([code.CopyDone, 0, 0, 0, Int32Len]);
-        this.connection.stream.write(finBuffer);
-        this.cb_flush = cb;
-      }
-      flush(callback) {
-        let chunk;
-        let ok = true;
-        while (ok && (chunk = this.chunks.shift())) {
-          ok = this.flushChunk(chunk.chunk);
-        }
-        if (callback) {
-          if (ok) {
-            callback();
-          } else {
-            if (this.chunks.length) {
-              this.connection.stream.once("drain", this.flush.bind(this, callback));
-            } else {
-              this.connection.stream.once("drain", callback);
-            }
-          }
-        }
-      }
-      flushChunk(chunk) {
-        const Int32Len = 4;
-        const lenBuffer = Buffer.from([code.CopyData, 0, 0, 0, 0]);
-        lenBuffer.writeUInt32BE(chunk.length + Int32Len, 1);
-        this.connection.stream.write(lenBuffer);
-        return this.connection.stream.write(chunk);
-      }
-      _startCopyIn() {
-        this._gotCopyInResponse = true;
-        this.uncork();
-        this.flush();
-        if (this.cb) {
-          const { cb } = this;
-          this.cb = null;
-          cb();
-        }
-      }
-      handleError(err) {
-        this.emit("error", err);
-        this._cleanup();
-      }
-      handleCopyData(chunk) {
-      }
-      handleCommandComplete() {
-      }
-      handleReadyForQuery() {
-        this.connection = null;
-        this.cb_flush();
-      }
-    };
-  }
-});
-
-// node_modules/pg-copy-streams/index.js
-var require_pg_copy_streams = __commonJS({
-  "node_modules/pg-copy-streams/index.js"(exports) {
-    "use strict";
-    var CopyToQueryStream = require_copy_to();
-    var CopyFromQueryStream = require_copy_from();
-    var CopyBothQueryStream = require_copy_both();
-    exports.to = function copyTo(txt, options) {
-      return new CopyToQueryStream(txt, options);
-    };
-    exports.from = function copyFrom2(txt, options) {
-      return new CopyFromQueryStream(txt, options);
-    };
-    exports.both = function copyBoth(txt, options) {
-      return new CopyBothQueryStream(txt, options);
-    };
-  }
-});
-
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
 __export(core_exports, {
@@ -35314,82 +35314,169 @@ function formatInstant(ms) {
   return date.toISOString().replace(".000Z", "Z");
 }
 
-// actions/lib/training/runs.ts
+// actions/lib/training/project/parameters.ts
 init_errors();
 
-// actions/lib/training/run-record.ts
-init_errors();
-import { randomUUID as randomUUID2 } from "node:crypto";
-function newRunId() {
-  return randomUUID2().replaceAll("-", "");
+// actions/lib/training/project/validation.ts
+function showValue(value) {
+  if (value === void 0) return "nothing";
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  const json2 = JSON.stringify(value);
+  if (json2 === void 0) return String(value);
+  return json2.length > 60 ? `${json2.slice(0, 57)}...` : json2;
 }
-var instant = (ms) => ms === null || ms === void 0 ? null : new Date(ms);
-var json = (value) => value === void 0 || value === null ? null : JSON.stringify(value);
-async function insertRun(db, run2) {
-  try {
-    await db.query(
-      `INSERT INTO ops.training_runs (id, experiment, status, tags, project_ref, project_commit,
-         entry_point, command, parameters, variable, station_id, station_name, station_key, started_at,
-         deadline_at)
-       VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-      [
-        run2.id,
-        run2.experiment,
-        json(run2.tags),
-        run2.projectRef,
-        run2.projectCommit,
-        run2.entryPoint,
-        run2.command,
-        json(run2.parameters),
-        run2.variable,
-        run2.stationId,
-        run2.stationName,
-        run2.stationKey,
-        instant(run2.startedAt),
-        instant(run2.deadlineAt)
-      ]
-    );
-  } catch (error2) {
-    throw new DatabaseError(`recording training run ${run2.id} failed`, { cause: error2 });
-  }
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-async function finishRun(db, id, finish) {
-  try {
-    await db.query(
-      `UPDATE ops.training_runs SET status = $2, params = $3, metrics = $4, data_from = $5,
-         data_to = $6, rows = $7, table_sha256 = $8, features = $9,
-         environment = coalesce($10::jsonb, environment), artifacts = coalesce($11::jsonb, artifacts),
-         error = $12, finished_at = $13::timestamptz,
-         duration_ms = round(extract(epoch FROM $13::timestamptz - started_at) * 1000)
-       WHERE id = $1`,
-      [
-        id,
-        finish.status,
-        json(finish.params),
-        json(finish.metrics),
-        instant(finish.from),
-        instant(finish.to),
-        finish.rows ?? null,
-        finish.tableSha256 ?? null,
-        json(finish.features),
-        json(finish.environment),
-        json(finish.artifacts),
-        finish.error ?? null,
-        instant(finish.finishedAt)
-      ]
-    );
-  } catch (error2) {
-    throw new DatabaseError(`recording the end of training run ${id} failed`, { cause: error2 });
-  }
+function unknownKeyProblems(value, allowed, label, what) {
+  return Object.keys(value).filter((key) => !allowed.includes(key)).map((key) => `${label}.${key} is not ${what}: use ${allowed.join(", ")}`);
+}
+var VARIABLE_NAME = /^[a-z][a-z0-9]{0,31}$/;
+function isVariableName(value) {
+  return typeof value === "string" && VARIABLE_NAME.test(value);
+}
+function variableNameProblem(value, label) {
+  if (isVariableName(value)) return void 0;
+  return `${label} must be a variable name such as o3 or pm2p5 (lower-case letters and digits), got ${showValue(value)}`;
 }
 
-// actions/lib/training/runs.ts
+// actions/lib/training/project/parameters.ts
+var PARAMETER_TYPES = ["int", "float", "string", "bool"];
+var PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var INTEGER = /^[+-]?\d+$/;
+var FLOAT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+var EXAMPLE = {
+  int: "a whole number such as 100",
+  float: "a number such as 0.5",
+  string: "a string",
+  bool: "true or false"
+};
+var DEFINITION_KEYS = ["type", "default"];
+function fitsType(type, value) {
+  switch (type) {
+    case "int":
+      return typeof value === "number" && Number.isSafeInteger(value);
+    case "float":
+      return typeof value === "number" && Number.isFinite(value);
+    case "string":
+      return typeof value === "string" && !value.includes("\0");
+    case "bool":
+      return typeof value === "boolean";
+  }
+}
+function parseParameterDefinition(value, label) {
+  const typeProblem = (type2) => `${label}.type must be one of ${PARAMETER_TYPES.join(", ")}, got ${showValue(type2)}`;
+  if (typeof value === "string") {
+    if (PARAMETER_TYPES.includes(value)) {
+      return { definition: { type: value }, problems: [] };
+    }
+    return { problems: [typeProblem(value)] };
+  }
+  if (!isRecord(value)) {
+    return {
+      problems: [
+        `${label} must be a mapping such as { type: int, default: 100 } or a type alone, got ${showValue(value)}`
+      ]
+    };
+  }
+  const problems = unknownKeyProblems(value, DEFINITION_KEYS, label, "a parameter setting");
+  const type = value.type;
+  if (!PARAMETER_TYPES.includes(type)) {
+    problems.push(typeProblem(type));
+    return { problems };
+  }
+  const typed = type;
+  if (value.default !== void 0 && value.default !== null && !fitsType(typed, value.default)) {
+    const hint = typed === "string" && typeof value.default !== "string" ? ` (quote it: "${String(value.default)}")` : "";
+    problems.push(
+      `${label}.default must be ${EXAMPLE[typed]} (type ${typed}), got ${showValue(value.default)}${hint}`
+    );
+  }
+  if (problems.length > 0) return { problems };
+  const hasDefault = value.default !== void 0 && value.default !== null;
+  return {
+    definition: {
+      type: typed,
+      ...hasDefault ? { default: value.default } : {}
+    },
+    problems
+  };
+}
+function parseParameterValue(type, text, label) {
+  const trimmed = text.trim();
+  const wrong = () => new UsageError(`${label} must be ${EXAMPLE[type]} (type ${type}), got ${showValue(text)}`);
+  switch (type) {
+    case "int": {
+      const n = Number(trimmed);
+      if (!INTEGER.test(trimmed) || !Number.isSafeInteger(n)) throw wrong();
+      return n;
+    }
+    case "float": {
+      const n = Number(trimmed);
+      if (!FLOAT.test(trimmed) || !Number.isFinite(n)) throw wrong();
+      return n;
+    }
+    case "bool": {
+      const lower = trimmed.toLowerCase();
+      if (lower !== "true" && lower !== "false") throw wrong();
+      return lower === "true";
+    }
+    case "string":
+      if (text.includes("\0")) throw new UsageError(`${label} contains a NUL character`);
+      return text;
+  }
+}
+function formatParameterValue(value) {
+  return String(value);
+}
 function parameterText(value) {
   if (value === void 0) return void 0;
   return typeof value === "string" ? value : JSON.stringify(value);
 }
+function distance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+function resolveParameters(entry, given) {
+  const known = Object.keys(entry.parameters);
+  const problems = [];
+  for (const name of Object.keys(given)) {
+    if (Object.hasOwn(entry.parameters, name)) continue;
+    const nearest = known.map((k) => ({ k, d: distance(name.toLowerCase(), k.toLowerCase()) })).filter(({ d }) => d <= 2).sort((a, b) => a.d - b.d)[0];
+    const guess = nearest ? ` (did you mean ${nearest.k}?)` : "";
+    const list = known.length === 0 ? "it takes none" : `its parameters are ${known.join(", ")}`;
+    problems.push(`entry point ${entry.name} has no parameter ${name}${guess}: ${list}`);
+  }
+  const values = [];
+  for (const [name, definition] of Object.entries(entry.parameters)) {
+    const text = Object.hasOwn(given, name) ? given[name] : void 0;
+    if (text !== void 0) {
+      const value = collectProblems(
+        problems,
+        () => parseParameterValue(definition.type, text, `parameter ${name}`)
+      );
+      if (value !== void 0) values.push([name, value]);
+    } else if (definition.default !== void 0) {
+      values.push([name, definition.default]);
+    } else {
+      problems.push(
+        `parameter ${name} (${definition.type}) of entry point ${entry.name} has no default: give a value`
+      );
+    }
+  }
+  if (problems.length > 0) throw new UsageError(problems);
+  return Object.fromEntries(values);
+}
 
-// actions/lib/training/runs-format.ts
+// actions/lib/training/run/runs-format.ts
 var SHORT_ID = 8;
 function formatSeconds(ms) {
   const seconds = ms / 1e3;
@@ -35403,11 +35490,532 @@ function formatMetric(value) {
   return String(Number(value.toPrecision(4)));
 }
 
-// actions/lib/training/train-schedule.ts
+// actions/lib/training/run/schedule.ts
+var RATE_LIMITED_TRIGGERS = ["workflow_run", "schedule"];
+var DEFAULT_TRAIN_EVERY_MS = 24 * HOUR_MS;
+function isRateLimited(trigger) {
+  return RATE_LIMITED_TRIGGERS.includes(trigger);
+}
+function decideTraining(facts) {
+  const { trigger, everyMs, now, last } = facts;
+  if (!isRateLimited(trigger)) return { train: true, why: "requested", trigger };
+  if (last === void 0) return { train: true, why: "first", trigger };
+  const nextAt = last.startedAt + everyMs;
+  if (now < nextAt) return { train: false, why: "recent", trigger, last, nextAt };
+  return { train: true, why: "elapsed", trigger, last };
+}
+function describeTrainingDecision(decision, context) {
+  const name = context.experiment ?? "the project";
+  const every = `train-every (${formatDuration(context.everyMs)})`;
+  const lastRun = (last) => `its last successful run, ${last.id.slice(0, SHORT_ID)}, started ${formatInstant(last.startedAt)} (${formatSeconds(Math.max(0, context.now - last.startedAt))} ago)`;
+  switch (decision.why) {
+    case "requested":
+      return `Training ${name}: a ${decision.trigger || "manual"} run always trains.`;
+    case "first":
+      return `Training ${name}: it has no successful run yet.`;
+    case "elapsed":
+      return `Training ${name}: ${lastRun(decision.last)}, at least ${every} ago.`;
+    case "recent":
+      return `Not training ${name}: ${lastRun(decision.last)}, less than ${every} ago. Training is due again from ${formatInstant(decision.nextAt)}; a push to the project or a manual run trains at once.`;
+  }
+}
+
+// actions/lib/github/markdown.ts
+function escapeCell(text) {
+  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\s*[\r\n]+\s*/g, " ").trim();
+}
+function markdownTable(columns, rows) {
+  const line = (cells) => `| ${cells.map(escapeCell).join(" | ")} |`;
+  const rule = `| ${columns.map((c) => c.align === "right" ? "---:" : ":---").join(" | ")} |`;
+  return [line(columns.map((c) => c.header)), rule, ...rows.map(line)].join("\n");
+}
+function formatCount(value) {
+  return value.toLocaleString("en-US");
+}
+
+// actions/lib/github/train-summary.ts
+var MAX_CHART_POINTS = 200;
+var MAX_ARTIFACT_ROWS = 100;
+var OBSERVED_COLOUR = "#1f77b4";
+var PREDICTED_COLOUR = "#ff7f0e";
+function downsamplePredictions(rows, maxPoints = MAX_CHART_POINTS) {
+  if (rows.length <= maxPoints) {
+    return {
+      observed: rows.map((r) => r.observed),
+      predicted: rows.map((r) => r.predicted),
+      rowsPerPoint: 1
+    };
+  }
+  const observed = [];
+  const predicted = [];
+  for (let j = 0; j < maxPoints; j++) {
+    const from = Math.floor(j * rows.length / maxPoints);
+    const to = Math.floor((j + 1) * rows.length / maxPoints);
+    let o = 0;
+    let p = 0;
+    for (const row of rows.slice(from, to)) {
+      o += row.observed;
+      p += row.predicted;
+    }
+    observed.push(o / (to - from));
+    predicted.push(p / (to - from));
+  }
+  return { observed, predicted, rowsPerPoint: Math.ceil(rows.length / maxPoints) };
+}
+function chartDecimals(values) {
+  const largest = values.reduce((max, v) => Math.max(max, Math.abs(v)), 0);
+  if (largest === 0) return 0;
+  return Math.min(6, Math.max(0, 3 - Math.floor(Math.log10(largest))));
+}
+function chartNumber(value, decimals) {
+  return String(Number(value.toFixed(decimals)) + 0);
+}
+function mermaidText(text) {
+  return text.replace(/"/g, "'").replace(/`/g, "").replace(/\s+/g, " ").trim();
+}
+function predictionChart(rows, labels, maxPoints = MAX_CHART_POINTS) {
+  const series = downsamplePredictions(rows, maxPoints);
+  const decimals = chartDecimals([...series.observed, ...series.predicted]);
+  const line = (values) => `    line [${values.map((v) => chartNumber(v, decimals)).join(", ")}]`;
+  const first = rows.at(0)?.time ?? "";
+  const last = rows.at(-1)?.time ?? "";
+  return [
+    "```mermaid",
+    "---",
+    "config:",
+    "  themeVariables:",
+    "    xyChart:",
+    `      plotColorPalette: "${OBSERVED_COLOUR}, ${PREDICTED_COLOUR}"`,
+    "---",
+    "xychart-beta",
+    `    title "${mermaidText(labels.title)}"`,
+    `    x-axis "${mermaidText(`test hours, ${first} to ${last}`)}" 1 --> ${rows.length}`,
+    `    y-axis "${mermaidText(labels.variable)}"`,
+    line(series.observed),
+    line(series.predicted),
+    "```"
+  ].join("\n");
+}
+function redactSecrets(text, secrets = []) {
+  return [...secrets].filter((s) => s !== "").sort((a, b) => b.length - a.length).reduce((out, secret) => out.split(secret).join("***"), text);
+}
+function stationText(result) {
+  const { id, name, key } = result.station;
+  return `${id} ${name} (${key})`;
+}
+function codeBlock(text) {
+  return ["```text", text.replace(/`{3,}/g, (m) => m.split("").join("​")), "```"].join("\n");
+}
+function parametersSection(result) {
+  const all = { ...result.parameters, ...result.params ?? {} };
+  const names = Object.keys(all);
+  if (names.length === 0) return "The run has no parameters.";
+  return markdownTable(
+    [{ header: "parameter" }, { header: "value" }],
+    names.map((name) => [name, parameterText(all[name]) ?? ""])
+  );
+}
+function metricsSection(result) {
+  const metrics = Object.entries(result.metrics ?? {});
+  if (metrics.length === 0) {
+    return result.status === "failed" ? "The run failed before its metrics were read." : "The run reported no metrics.";
+  }
+  return markdownTable(
+    [{ header: "metric" }, { header: "value", align: "right" }],
+    metrics.map(([name, value]) => [name, formatMetric(value)])
+  );
+}
+function persistenceComparison(metrics) {
+  const rmse = metrics?.rmse;
+  const baseline = metrics?.persistence_rmse;
+  if (rmse === void 0 || baseline === void 0) {
+    return "The run reported no `rmse` and `persistence_rmse` metrics, so it cannot be compared with the persistence baseline.";
+  }
+  const skill = metrics?.skill ?? (baseline > 0 ? 1 - rmse / baseline : void 0);
+  let sentence;
+  if (baseline === 0) {
+    sentence = "Persistence is exact on this test window (the observations do not change), so skill means nothing here.";
+  } else {
+    const change = Math.abs(1 - rmse / baseline) * 100;
+    const percent = `${change.toFixed(1)} %`;
+    sentence = rmse < baseline ? `The model beats persistence: its RMSE is ${percent} lower than the baseline's.` : rmse > baseline ? `The model does worse than persistence: its RMSE is ${percent} higher than the baseline's.` : "The model is exactly as good as persistence.";
+  }
+  const table = markdownTable(
+    [{ header: "forecast" }, { header: "RMSE", align: "right" }],
+    [
+      ["model", formatMetric(rmse)],
+      ["persistence (the next hour is like this one)", formatMetric(baseline)]
+    ]
+  );
+  const skillLine = skill === void 0 ? "" : `
+
+Skill (1 − rmse / persistence_rmse): **${formatMetric(skill)}**`;
+  return `${sentence}
+
+${table}${skillLine}`;
+}
+function chartSection(result, predictions) {
+  if (predictions.kind === "missing") {
+    return "The run wrote no predictions.csv (time,observed,predicted), so there is nothing to chart.";
+  }
+  if (predictions.kind === "invalid") {
+    return `predictions.csv cannot be charted:
+
+${predictions.problems.map((p) => `- ${p}`).join("\n")}`;
+  }
+  const rows = predictions.rows;
+  if (rows.length < 2) {
+    return `predictions.csv holds ${rows.length} row${rows.length === 1 ? "" : "s"}: too few to chart.`;
+  }
+  const series = downsamplePredictions(rows);
+  const chart = predictionChart(rows, {
+    title: `${result.variable} at station ${result.station.id} ${result.station.name}: observed and predicted`,
+    variable: result.variable
+  });
+  const points = series.rowsPerPoint === 1 ? `one point per test row (${formatCount(rows.length)})` : `${formatCount(series.observed.length)} points, each the mean of up to ${series.rowsPerPoint} consecutive test rows (${formatCount(rows.length)} in all)`;
+  return `${chart}
+
+Observed in blue, predicted in orange: ${points}.`;
+}
+function dataSection(result) {
+  const window = result.from === null || result.to === null ? "not selected" : `[${formatInstant(result.from)}, ${formatInstant(result.to)})`;
+  const rows = [
+    ["station", stationText(result)],
+    ["variable", result.variable],
+    ["window", window],
+    ["rows (hours)", result.rows === null ? "" : formatCount(result.rows)],
+    ["table sha256", result.tableSha256 ?? ""]
+  ];
+  if (result.features) {
+    const { rows: n, names, skippedForGaps } = result.features;
+    rows.push([
+      "features",
+      `${formatCount(n)} rows × ${names.length} columns (${formatCount(skippedForGaps)} hours skipped for gaps)`
+    ]);
+  }
+  return markdownTable([{ header: "data" }, { header: "value" }], rows);
+}
+function environmentSection(result) {
+  const env = result.environment;
+  if (env === null) return "Not recorded: the run failed before its environment was described.";
+  const rows = [
+    ["node", env.node],
+    ["platform", env.platform]
+  ];
+  if (env.lockfile) {
+    rows.push([`lockfile ${env.lockfile.path} (${env.lockfile.install})`, env.lockfile.sha256]);
+  }
+  if (env.python) {
+    rows.push(["python", `${env.python.version} (${env.python.source})`]);
+    if (env.python.requirementsSha256) {
+      rows.push(["requirements.txt sha256", env.python.requirementsSha256]);
+    }
+    rows.push([
+      "python packages",
+      `${formatCount(Object.keys(env.python.packages).length)} (listed in the run's record)`
+    ]);
+  }
+  return markdownTable([{ header: "environment" }, { header: "value" }], rows);
+}
+function artifactsSection(result) {
+  if (result.artifacts.length === 0) return "The run left no artifacts.";
+  const shown2 = result.artifacts.slice(0, MAX_ARTIFACT_ROWS);
+  const table = markdownTable(
+    [{ header: "artifact" }, { header: "bytes", align: "right" }, { header: "sha256" }],
+    shown2.map((a) => [a.name, formatCount(a.size), a.sha256])
+  );
+  const more = result.artifacts.length - shown2.length;
+  return `In \`${result.artifactsDir}\`, uploaded with the workflow run.
+
+${table}` + (more > 0 ? `
+
+${formatCount(more)} more artifacts are not listed.` : "");
+}
+function renderTrainSummary(result, context) {
+  const commit = result.projectCommit ? ` at \`${result.projectCommit.slice(0, 12)}\`` : "";
+  const trigger = context.trigger ? `a ${context.trigger} event` : "hand";
+  const sections = [
+    `## Training ${result.experiment} ${result.status}`,
+    `Run \`${result.runId}\` of \`${result.projectRef}\`${commit}, entry point \`${result.entryPoint}\`, started by ${trigger}, took ${formatSeconds(result.seconds * 1e3)}.`
+  ];
+  if (result.error !== null) sections.push("### Why it failed", codeBlock(result.error));
+  sections.push(
+    "### Parameters",
+    parametersSection(result),
+    "### Metrics",
+    metricsSection(result),
+    "### Compared with persistence",
+    persistenceComparison(result.metrics),
+    "### Observed and predicted",
+    chartSection(result, context.predictions),
+    "### Data",
+    dataSection(result),
+    "### Environment",
+    environmentSection(result),
+    "### Artifacts",
+    artifactsSection(result)
+  );
+  return redactSecrets(`${sections.join("\n\n")}
+`, context.secrets);
+}
+function renderSkippedSummary(check, context) {
+  const name = check.experiment ?? context.project;
+  const sentence = describeTrainingDecision(check.decision, {
+    experiment: check.experiment,
+    everyMs: context.everyMs,
+    now: context.now
+  });
+  return [
+    `## Training ${name} skipped`,
+    `Project \`${context.project}\`, started by a ${check.decision.trigger} event, which trains at most once per ${formatDuration(context.everyMs)}.`,
+    sentence
+  ].join("\n\n").concat("\n");
+}
+
+// actions/lib/training/run/run-predictions.ts
 init_errors();
-import { mkdtemp, rm as rm2 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join7 } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join as join3 } from "node:path";
+var PREDICTIONS_FILE = "predictions.csv";
+var PREDICTION_COLUMNS = ["time", "observed", "predicted"];
+var MAX_LISTED = 5;
+var NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+function parsePredictionsCsv(text) {
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  const header = (lines[0] ?? "").split(",").map((name) => name.trim());
+  const missing = PREDICTION_COLUMNS.filter((name) => !header.includes(name));
+  if (missing.length > 0) {
+    throw new UsageError(
+      `${PREDICTIONS_FILE} has no column ${missing.join(", ")}: its first line must name ${PREDICTION_COLUMNS.join(",")}`
+    );
+  }
+  const [time = -1, observed = -1, predicted = -1] = PREDICTION_COLUMNS.map(
+    (name) => header.indexOf(name)
+  );
+  const rows = [];
+  const problems = [];
+  for (const [i, line] of lines.entries()) {
+    if (i === 0) continue;
+    if (line.trim() === "") continue;
+    const cells = line.split(",").map((cell) => cell.trim());
+    const number = (column) => {
+      const cell = cells[column] ?? "";
+      return NUMBER.test(cell) ? Number(cell) : Number.NaN;
+    };
+    const row = {
+      time: cells[time] ?? "",
+      observed: number(observed),
+      predicted: number(predicted)
+    };
+    if (row.time === "" || !Number.isFinite(row.observed) || !Number.isFinite(row.predicted)) {
+      problems.push(
+        `${PREDICTIONS_FILE} line ${i + 1} ${JSON.stringify(line.slice(0, 80))} needs a time and two finite numbers`
+      );
+    } else rows.push(row);
+  }
+  if (problems.length > 0) {
+    const more = problems.length - MAX_LISTED;
+    throw new UsageError([
+      ...problems.slice(0, MAX_LISTED),
+      ...more > 0 ? [`${PREDICTIONS_FILE}: ${more} more bad lines`] : []
+    ]);
+  }
+  return rows;
+}
+async function readRunPredictions(artifactsDir) {
+  let text;
+  try {
+    text = await readFile(join3(artifactsDir, PREDICTIONS_FILE), "utf8");
+  } catch (error2) {
+    const code = error2.code;
+    if (code === "ENOENT" || code === "ENOTDIR") return { kind: "missing" };
+    return {
+      kind: "invalid",
+      problems: [`${PREDICTIONS_FILE} cannot be read: ${error2.message}`]
+    };
+  }
+  try {
+    return { kind: "read", rows: parsePredictionsCsv(text) };
+  } catch (error2) {
+    if (!(error2 instanceof UsageError)) throw error2;
+    return { kind: "invalid", problems: error2.problems };
+  }
+}
+
+// actions/signals.ts
+async function abortOnSignals(work, target = process) {
+  const controller = new AbortController();
+  const cancel = () => controller.abort();
+  target.once("SIGINT", cancel);
+  target.once("SIGTERM", cancel);
+  try {
+    return await work(controller.signal);
+  } finally {
+    target.off("SIGINT", cancel);
+    target.off("SIGTERM", cancel);
+  }
+}
+
+// actions/lib/ingest/index.ts
+init_errors();
+
+// actions/lib/interval/planner.ts
+init_errors();
+
+// actions/lib/interval/range.ts
+init_errors();
+
+// actions/lib/interval/reprocess.ts
+init_errors();
+
+// actions/lib/interval/planner.ts
+var DEFAULT_SETTLE_MS = 30 * MINUTE_MS;
+
+// actions/lib/openaq/units.ts
+var MICROGRAMS_PER_CUBIC_METRE = "µg/m³";
+var MICROGRAMS_PER_CUBIC_METRE_SPELLINGS = [
+  "µg/m³",
+  "µg/m3",
+  "ug/m3",
+  "μg/m³"
+];
+var MOLAR_VOLUME_LITRES = 24.45;
+var MOLAR_MASS = {
+  o3: 48,
+  no2: 46.01,
+  so2: 64.07,
+  co: 28.01
+};
+function conversions(entries) {
+  const map = /* @__PURE__ */ new Map();
+  for (const [unit, multiply, divide] of entries) {
+    const spellings = unit === MICROGRAMS_PER_CUBIC_METRE ? MICROGRAMS_PER_CUBIC_METRE_SPELLINGS : [unit];
+    const conversion = { unit, multiply, divide };
+    for (const spelling of spellings) map.set(spelling, conversion);
+  }
+  return map;
+}
+function gas(molarMass) {
+  return conversions([
+    ["ppm", 1e3, 1],
+    ["ppb", 1, 1],
+    [MICROGRAMS_PER_CUBIC_METRE, MOLAR_VOLUME_LITRES, molarMass]
+  ]);
+}
+var PARTICLES = conversions([
+  [MICROGRAMS_PER_CUBIC_METRE, 1, 1],
+  ["mg/m³", 1e3, 1]
+]);
+var CONVERSIONS = {
+  o3: gas(MOLAR_MASS.o3),
+  no2: gas(MOLAR_MASS.no2),
+  so2: gas(MOLAR_MASS.so2),
+  co: gas(MOLAR_MASS.co),
+  pm2p5: PARTICLES,
+  pm10: PARTICLES,
+  bc: PARTICLES
+};
+
+// actions/lib/ingest/ingest-range.ts
+init_errors();
+
+// actions/lib/toar/load.ts
+var import_pg_copy_streams = __toESM(require_pg_copy_streams(), 1);
+init_errors();
+
+// actions/lib/toar/object-batch.ts
+init_errors();
+
+// actions/lib/toar/load.ts
+var EARLIER = `(excluded.name_source_fetched_at, excluded.name_source_key, excluded.name_source_line)
+  < (s.name_source_fetched_at, s.name_source_key, s.name_source_line)`;
+var UPSERT_STATIONS = `
+WITH first AS (
+  SELECT DISTINCT ON (s.g) s.*, o.fetched_at, o.key
+  FROM stage_stations s JOIN stage_objects o ON o.ord = s.ord
+  ORDER BY s.g, s.ord, s.line
+), codes AS (
+  SELECT g, array_agg(location ORDER BY location) AS codes
+  FROM (SELECT DISTINCT g, location FROM stage_codes) d
+  GROUP BY g
+)
+INSERT INTO toar.stationmeta_core AS s
+  (codes, name, lat, lng, lat_key, lng_key, country, city,
+   name_source_fetched_at, name_source_key, name_source_line)
+SELECT coalesce(c.codes, '{}'),
+       CASE WHEN f.location = '' THEN trim_scale(k.lat_key)::text || ',' || trim_scale(k.lng_key)::text
+            ELSE f.location END,
+       f.lat, f.lng, k.lat_key, k.lng_key, f.country, f.city, f.fetched_at, f.key, f.line
+FROM first f JOIN stage_keys k ON k.g = f.g LEFT JOIN codes c ON c.g = f.g
+ORDER BY k.lat_key, k.lng_key
+ON CONFLICT (lat_key, lng_key) DO UPDATE SET
+  codes = ARRAY(SELECT u FROM (SELECT DISTINCT unnest(s.codes || excluded.codes) COLLATE "C" AS u) x ORDER BY u),
+  name = CASE WHEN ${EARLIER} THEN excluded.name ELSE s.name END,
+  lat = CASE WHEN ${EARLIER} THEN excluded.lat ELSE s.lat END,
+  lng = CASE WHEN ${EARLIER} THEN excluded.lng ELSE s.lng END,
+  country = CASE WHEN ${EARLIER} THEN excluded.country ELSE s.country END,
+  city = CASE WHEN ${EARLIER} THEN excluded.city ELSE s.city END,
+  name_source_fetched_at = CASE WHEN ${EARLIER} THEN excluded.name_source_fetched_at ELSE s.name_source_fetched_at END,
+  name_source_key = CASE WHEN ${EARLIER} THEN excluded.name_source_key ELSE s.name_source_key END,
+  name_source_line = CASE WHEN ${EARLIER} THEN excluded.name_source_line ELSE s.name_source_line END
+WHERE NOT (excluded.codes <@ s.codes) OR ${EARLIER}
+RETURNING (xmax = 0) AS inserted`;
+var KEY_OF = (objectId) => `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
+var UPSERT_DATA = `
+WITH series AS (
+  SELECT k.g, ts.variable_id, ts.averaging_minutes, ts.id
+  FROM stage_keys k
+  JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
+  JOIN toar.timeseries ts ON ts.station_id = st.id
+), winners AS (
+  -- stage_data already holds only the latest record of each measurement (see groupTexts).
+  SELECT se.id AS timeseries_id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond' AS datetime,
+         s.value, s.flags, o.fetched_at, o.object_id, o.key
+  FROM stage_data s
+  JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
+  JOIN stage_objects o ON o.ord = s.ord
+), changed AS (
+  SELECT count(*) AS n FROM winners w
+  JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
+  WHERE (w.fetched_at > d.fetched_at OR (w.fetched_at = d.fetched_at AND w.object_id <> d.object_id
+         AND w.key > ${KEY_OF("d.object_id")}))
+    AND (d.value <> w.value OR d.flags <> w.flags)
+), upserted AS (
+  INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
+  SELECT timeseries_id, datetime, value, flags, fetched_at, object_id
+  FROM winners ORDER BY timeseries_id, datetime
+  ON CONFLICT (timeseries_id, datetime) DO UPDATE SET
+    value = excluded.value, flags = excluded.flags,
+    fetched_at = excluded.fetched_at, object_id = excluded.object_id
+  WHERE excluded.fetched_at > d.fetched_at OR (excluded.fetched_at = d.fetched_at
+    AND excluded.object_id <> d.object_id
+    AND ${KEY_OF("excluded.object_id")} > ${KEY_OF("d.object_id")})
+  RETURNING (xmax = 0) AS inserted
+)
+SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
+       (SELECT n FROM changed)::integer AS changed`;
+
+// actions/lib/openaq/object-stream.ts
+init_errors();
+
+// actions/lib/openaq/lines.ts
+var strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+var lenientDecoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
+
+// actions/lib/ingest/index.ts
+var DEFAULT_LEASE_MS = 2 * 30 * 6e4;
+
+// actions/lib/openaq/source-url.ts
+init_errors();
+
+// actions/lib/openaq/source-folder.ts
+init_errors();
+
+// actions/lib/openaq/source-s3.ts
+init_errors();
+
+// actions/lib/state-dir.ts
+var DEFAULT_STATE_DIR = ".freshet";
 
 // node_modules/pg/esm/index.mjs
 var import_lib = __toESM(require_lib2(), 1);
@@ -35700,94 +36308,30 @@ function redact(url) {
     return "(unparseable database URL)";
   }
 }
-
-// actions/lib/training/load-project.ts
-init_errors();
-import { readFile as readFile2 } from "node:fs/promises";
-import { join as join4 } from "node:path";
-
-// actions/lib/training/project.ts
-var import_yaml = __toESM(require_dist2(), 1);
-init_errors();
-
-// actions/lib/training/command-template.ts
-var PLACEHOLDER = /^\{([A-Za-z_][A-Za-z0-9_]*)\}/;
-function parseCommandTemplate(command) {
-  const parts = [];
-  const parameters = [];
-  let text = "";
-  let i = 0;
-  while (i < command.length) {
-    const ch = command[i];
-    const next = command[i + 1];
-    if (ch === "{" && next === "{" || ch === "}" && next === "}") {
-      text += ch;
-      i += 2;
-    } else if (ch === "$" && next === "{") {
-      const close = command.indexOf("}", i + 2);
-      const end = close < 0 ? command.length : close + 1;
-      text += command.slice(i, end);
-      i = end;
-    } else if (ch === "{") {
-      const match = PLACEHOLDER.exec(command.slice(i));
-      if (match === null) {
-        text += ch;
-        i++;
-      } else {
-        if (text !== "") parts.push({ kind: "text", text });
-        text = "";
-        const name = match[1];
-        parts.push({ kind: "parameter", name });
-        if (!parameters.includes(name)) parameters.push(name);
-        i += match[0].length;
-      }
-    } else {
-      text += ch;
-      i++;
-    }
+async function withDatabase(options, work) {
+  const db = await openDatabase(options);
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
   }
-  if (text !== "") parts.push({ kind: "text", text });
-  return { parts, parameters };
-}
-function shellQuote(value) {
-  return `'${value.replaceAll("'", "'\\''")}'`;
-}
-function fillTemplate(template, values) {
-  return template.parts.map((part) => {
-    if (part.kind === "text") return part.text;
-    const value = Object.hasOwn(values, part.name) ? values[part.name] : void 0;
-    if (value === void 0) throw new Error(`no value for placeholder {${part.name}}`);
-    return shellQuote(value);
-  }).join("");
 }
 
-// actions/lib/training/feature-spec.ts
+// actions/lib/training/run/runner.ts
+init_errors();
+import { mkdir as mkdir5, mkdtemp, rm as rm3 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname as dirname6, join as join11, resolve as resolve5 } from "node:path";
+
+// actions/lib/training/data/feature-table.ts
+var import_pg_copy_streams2 = __toESM(require_pg_copy_streams(), 1);
 init_errors();
 
-// actions/lib/training/validation.ts
-function showValue(value) {
-  if (value === void 0) return "nothing";
-  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
-  const json2 = JSON.stringify(value);
-  if (json2 === void 0) return String(value);
-  return json2.length > 60 ? `${json2.slice(0, 57)}...` : json2;
-}
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function unknownKeyProblems(value, allowed, label, what) {
-  return Object.keys(value).filter((key) => !allowed.includes(key)).map((key) => `${label}.${key} is not ${what}: use ${allowed.join(", ")}`);
-}
-var VARIABLE_NAME = /^[a-z][a-z0-9]{0,31}$/;
-function isVariableName(value) {
-  return typeof value === "string" && VARIABLE_NAME.test(value);
-}
-function variableNameProblem(value, label) {
-  if (isVariableName(value)) return void 0;
-  return `${label} must be a variable name such as o3 or pm2p5 (lower-case letters and digits), got ${showValue(value)}`;
-}
+// actions/lib/training/data/features.ts
+init_errors();
 
-// actions/lib/training/feature-spec.ts
+// actions/lib/training/data/feature-spec.ts
+init_errors();
 var CALENDAR_ENCODINGS = ["hour", "dayofweek", "dayofyear"];
 var CALENDAR_PREFIX = {
   hour: "hour",
@@ -35934,142 +36478,7 @@ function maxLag(spec) {
   return all.length === 0 ? 0 : Math.max(...all);
 }
 
-// actions/lib/training/parameters.ts
-init_errors();
-var PARAMETER_TYPES = ["int", "float", "string", "bool"];
-var PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var INTEGER = /^[+-]?\d+$/;
-var FLOAT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-var EXAMPLE = {
-  int: "a whole number such as 100",
-  float: "a number such as 0.5",
-  string: "a string",
-  bool: "true or false"
-};
-var DEFINITION_KEYS = ["type", "default"];
-function fitsType(type, value) {
-  switch (type) {
-    case "int":
-      return typeof value === "number" && Number.isSafeInteger(value);
-    case "float":
-      return typeof value === "number" && Number.isFinite(value);
-    case "string":
-      return typeof value === "string" && !value.includes("\0");
-    case "bool":
-      return typeof value === "boolean";
-  }
-}
-function parseParameterDefinition(value, label) {
-  const typeProblem = (type2) => `${label}.type must be one of ${PARAMETER_TYPES.join(", ")}, got ${showValue(type2)}`;
-  if (typeof value === "string") {
-    if (PARAMETER_TYPES.includes(value)) {
-      return { definition: { type: value }, problems: [] };
-    }
-    return { problems: [typeProblem(value)] };
-  }
-  if (!isRecord(value)) {
-    return {
-      problems: [
-        `${label} must be a mapping such as { type: int, default: 100 } or a type alone, got ${showValue(value)}`
-      ]
-    };
-  }
-  const problems = unknownKeyProblems(value, DEFINITION_KEYS, label, "a parameter setting");
-  const type = value.type;
-  if (!PARAMETER_TYPES.includes(type)) {
-    problems.push(typeProblem(type));
-    return { problems };
-  }
-  const typed = type;
-  if (value.default !== void 0 && value.default !== null && !fitsType(typed, value.default)) {
-    const hint = typed === "string" && typeof value.default !== "string" ? ` (quote it: "${String(value.default)}")` : "";
-    problems.push(
-      `${label}.default must be ${EXAMPLE[typed]} (type ${typed}), got ${showValue(value.default)}${hint}`
-    );
-  }
-  if (problems.length > 0) return { problems };
-  const hasDefault = value.default !== void 0 && value.default !== null;
-  return {
-    definition: {
-      type: typed,
-      ...hasDefault ? { default: value.default } : {}
-    },
-    problems
-  };
-}
-function parseParameterValue(type, text, label) {
-  const trimmed = text.trim();
-  const wrong = () => new UsageError(`${label} must be ${EXAMPLE[type]} (type ${type}), got ${showValue(text)}`);
-  switch (type) {
-    case "int": {
-      const n = Number(trimmed);
-      if (!INTEGER.test(trimmed) || !Number.isSafeInteger(n)) throw wrong();
-      return n;
-    }
-    case "float": {
-      const n = Number(trimmed);
-      if (!FLOAT.test(trimmed) || !Number.isFinite(n)) throw wrong();
-      return n;
-    }
-    case "bool": {
-      const lower = trimmed.toLowerCase();
-      if (lower !== "true" && lower !== "false") throw wrong();
-      return lower === "true";
-    }
-    case "string":
-      if (text.includes("\0")) throw new UsageError(`${label} contains a NUL character`);
-      return text;
-  }
-}
-function formatParameterValue(value) {
-  return String(value);
-}
-function distance(a, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost));
-    }
-    previous = current;
-  }
-  return previous[b.length];
-}
-function resolveParameters(entry, given) {
-  const known = Object.keys(entry.parameters);
-  const problems = [];
-  for (const name of Object.keys(given)) {
-    if (Object.hasOwn(entry.parameters, name)) continue;
-    const nearest = known.map((k) => ({ k, d: distance(name.toLowerCase(), k.toLowerCase()) })).filter(({ d }) => d <= 2).sort((a, b) => a.d - b.d)[0];
-    const guess = nearest ? ` (did you mean ${nearest.k}?)` : "";
-    const list = known.length === 0 ? "it takes none" : `its parameters are ${known.join(", ")}`;
-    problems.push(`entry point ${entry.name} has no parameter ${name}${guess}: ${list}`);
-  }
-  const values = [];
-  for (const [name, definition] of Object.entries(entry.parameters)) {
-    if (Object.hasOwn(given, name)) {
-      const value = collectProblems(
-        problems,
-        () => parseParameterValue(definition.type, given[name], `parameter ${name}`)
-      );
-      if (value !== void 0) values.push([name, value]);
-    } else if (definition.default !== void 0) {
-      values.push([name, definition.default]);
-    } else {
-      problems.push(
-        `parameter ${name} (${definition.type}) of entry point ${entry.name} has no default: give a value`
-      );
-    }
-  }
-  if (problems.length > 0) throw new UsageError(problems);
-  return Object.fromEntries(values);
-}
-
-// actions/lib/training/selection-request.ts
-init_errors();
-
-// actions/lib/training/hours.ts
+// actions/lib/training/data/hours.ts
 function isWholeHour(ms) {
   return Number.isSafeInteger(ms) && ms % HOUR_MS === 0;
 }
@@ -36078,1211 +36487,7 @@ function formatHour(ms) {
   return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
 }
 
-// actions/lib/training/selection-request.ts
-var STATION_HELP = "use a station id such as 12, or LAT,LNG such as 34.8378,-118.1234";
-var DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
-function parseStationRef(value, label) {
-  if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) {
-    return { kind: "id", id: value };
-  }
-  if (typeof value !== "string") {
-    throw new UsageError(`${label} ${showValue(value)} is not a station: ${STATION_HELP}`);
-  }
-  const text = value.trim();
-  if (/^\d+$/.test(text)) {
-    const id = Number(text);
-    if (Number.isSafeInteger(id) && id > 0) return { kind: "id", id };
-  }
-  const parts = text.split(",").map((p) => p.trim());
-  if (parts.length !== 2 || !parts.every((p) => DECIMAL.test(p))) {
-    throw new UsageError(`${label} ${showValue(value)} is not a station: ${STATION_HELP}`);
-  }
-  const lat = Number(parts[0]);
-  const lng = Number(parts[1]);
-  const problems = [];
-  if (Math.abs(lat) > 90) problems.push(`${label} latitude ${parts[0]} is outside -90..90`);
-  if (Math.abs(lng) > 180) problems.push(`${label} longitude ${parts[1]} is outside -180..180`);
-  if (problems.length > 0) throw new UsageError(problems);
-  return { kind: "coordinates", lat, lng };
-}
-function formatStationRef(ref) {
-  return ref.kind === "id" ? String(ref.id) : `${ref.lat},${ref.lng}`;
-}
-function parseWindowDuration(text, label) {
-  const ms = parseIsoDuration(text, label);
-  if (ms % HOUR_MS !== 0) {
-    throw new UsageError(
-      `${label} ${text.trim()} is not a whole number of hours: training data is hourly, use e.g. PT${Math.max(1, Math.round(ms / HOUR_MS))}H`
-    );
-  }
-  return ms;
-}
-function parseHourBound(text, label) {
-  const ms = parseInstant(text, label);
-  if (!isWholeHour(ms)) {
-    const before = Math.floor(ms / HOUR_MS) * HOUR_MS;
-    throw new UsageError(
-      `${label} ${text.trim()} is not a whole hour: training data is hourly, use ${formatHour(before)} or ${formatHour(before + HOUR_MS)}`
-    );
-  }
-  return ms;
-}
-function resolveSelectionRequest(defaults2, given, labels = {}) {
-  const name = (key) => labels[key] ?? key;
-  const problems = [];
-  const attempt2 = (parse) => collectProblems(problems, parse);
-  let variable = defaults2?.variable;
-  if (given.variable !== void 0) {
-    const problem = variableNameProblem(given.variable.trim(), name("variable"));
-    if (problem === void 0) variable = given.variable.trim();
-    else problems.push(problem);
-  } else if (variable === void 0) {
-    problems.push(`no variable to select: give ${name("variable")} (e.g. o3) or set data.variable`);
-  }
-  let station = defaults2?.station;
-  if (given.station !== void 0)
-    station = attempt2(() => parseStationRef(given.station, name("station")));
-  else if (station === void 0) {
-    problems.push(
-      `no station to select: give ${name("station")} (an id or LAT,LNG) or set data.station`
-    );
-  }
-  const from = given.from === void 0 ? void 0 : attempt2(() => parseHourBound(given.from, name("from")));
-  const to = given.to === void 0 ? void 0 : attempt2(() => parseHourBound(given.to, name("to")));
-  let window;
-  if (given.from !== void 0) {
-    if (given.to === void 0) {
-      problems.push(`${name("from")} needs ${name("to")}: the window is [from, to)`);
-    } else if (given.window !== void 0) {
-      problems.push(`give either ${name("window")} or ${name("from")} and ${name("to")}, not both`);
-    } else if (from !== void 0 && to !== void 0) {
-      if (from < to) window = { kind: "range", from, to };
-      else {
-        problems.push(
-          `${name("from")} ${formatHour(from)} is not before ${name("to")} ${formatHour(to)}: the window is [from, to)`
-        );
-      }
-    }
-  } else {
-    const text = given.window ?? defaults2?.window;
-    const label = given.window !== void 0 ? name("window") : "data.window";
-    if (text === void 0) {
-      problems.push(
-        `no window to select: give ${name("window")} (e.g. P365D), or ${name("from")} and ${name("to")}, or set data.window`
-      );
-    } else {
-      const durationMs = attempt2(() => parseWindowDuration(text, label));
-      if (durationMs !== void 0 && (given.to === void 0 || to !== void 0)) {
-        window = { kind: "last", durationMs, ...to !== void 0 ? { to } : {} };
-      }
-    }
-  }
-  if (problems.length > 0 || variable === void 0 || station === void 0 || !window) {
-    throw new UsageError(problems);
-  }
-  return { variable, station, window };
-}
-
-// actions/lib/training/project.ts
-var PROJECT_FILE = "freshet-project.yml";
-var DEFAULT_ENTRY_POINT = "main";
-var TOP_KEYS = ["name", "entry_points", "data", "features"];
-var ENTRY_KEYS = ["parameters", "command"];
-var DATA_KEYS = ["variable", "station", "window"];
-var MLFLOW_HINTS = {
-  conda_env: "install dependencies in the command or the workflow instead",
-  python_env: "install dependencies in the command or the workflow instead",
-  docker_env: "run the container from the command instead"
-};
-var PROJECT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-var ENTRY_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
-var attempt = collectProblems;
-function checkEntryPoint(name, value, problems) {
-  const label = `entry_points.${name}`;
-  if (!ENTRY_NAME.test(name)) {
-    problems.push(
-      `${label}: an entry point name uses letters, digits, _, . and - (e.g. main, evaluate)`
-    );
-  }
-  if (!isRecord(value)) {
-    problems.push(
-      `${label} must be a mapping with command and parameters, got ${showValue(value)}`
-    );
-    return void 0;
-  }
-  problems.push(...unknownKeyProblems(value, ENTRY_KEYS, label, "an entry point setting"));
-  const parameters = [];
-  const given = value.parameters ?? {};
-  if (!isRecord(given)) {
-    problems.push(
-      `${label}.parameters must be a mapping of name to { type, default }, got ${showValue(given)}`
-    );
-  } else {
-    for (const [parameter, definition] of Object.entries(given)) {
-      const at = `${label}.parameters.${parameter}`;
-      if (!PARAMETER_NAME.test(parameter) || parameter === "__proto__") {
-        problems.push(
-          `${at}: a parameter name uses letters, digits and _ and does not start with a digit (it is a {placeholder})`
-        );
-      }
-      const checked = parseParameterDefinition(definition, at);
-      problems.push(...checked.problems);
-      if (checked.definition) parameters.push([parameter, checked.definition]);
-    }
-  }
-  const command = value.command;
-  if (typeof command !== "string" || command.trim() === "") {
-    problems.push(
-      `${label}.command must be the shell command to run, e.g. "python train.py --trees {n_trees}", got ${showValue(command)}`
-    );
-    return void 0;
-  }
-  const template = parseCommandTemplate(command);
-  const known = isRecord(given) ? Object.keys(given) : [];
-  for (const placeholder of template.parameters) {
-    if (known.includes(placeholder)) continue;
-    const fix = known.length === 0 ? "declare it under parameters" : `declare it, or use one of ${known.map((k) => `{${k}}`).join(", ")}`;
-    problems.push(
-      `${label}.command uses {${placeholder}}, which is not a parameter: ${fix} (write {{ and }} for literal braces)`
-    );
-  }
-  return { name, parameters: Object.fromEntries(parameters), command, template };
-}
-function checkData(value, problems) {
-  if (!isRecord(value)) {
-    problems.push(
-      `data must be a mapping with variable, station and window, got ${showValue(value)}`
-    );
-    return void 0;
-  }
-  problems.push(...unknownKeyProblems(value, DATA_KEYS, "data", "a data setting"));
-  let variable;
-  if (value.variable !== void 0) {
-    const problem = variableNameProblem(value.variable, "data.variable");
-    if (problem === void 0) variable = value.variable;
-    else problems.push(problem);
-  }
-  let station;
-  if (value.station !== void 0) {
-    station = attempt(problems, () => parseStationRef(value.station, "data.station"));
-  }
-  let window;
-  if (value.window !== void 0) {
-    if (typeof value.window !== "string") {
-      problems.push(
-        `data.window must be an ISO 8601 duration such as P365D, got ${showValue(value.window)}`
-      );
-    } else if (attempt(problems, () => parseWindowDuration(value.window, "data.window"))) {
-      window = value.window.trim();
-    }
-  }
-  return {
-    ...variable !== void 0 ? { variable } : {},
-    ...station !== void 0 ? { station } : {},
-    ...window !== void 0 ? { window } : {}
-  };
-}
-function parseProject(text, source = PROJECT_FILE) {
-  const fail = (problems2) => new UsageError(problems2.map((p) => `${source}: ${p}`));
-  const doc = (0, import_yaml.parseDocument)(text, { uniqueKeys: true, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw fail(doc.errors.map((e) => `YAML: ${e.message.split("\n")[0].replace(/:$/, "")}`));
-  }
-  const value = doc.toJS({ maxAliasCount: 100 });
-  if (!isRecord(value)) {
-    throw fail([
-      `the file must be a mapping with name and entry_points (and optionally data, features), got ${showValue(value)}`
-    ]);
-  }
-  const problems = [];
-  for (const key of Object.keys(value)) {
-    if (TOP_KEYS.includes(key)) continue;
-    const hint = MLFLOW_HINTS[key];
-    problems.push(
-      hint ? `${key} is not supported: ${hint}` : `${key} is not a project setting: use ${TOP_KEYS.join(", ")}`
-    );
-  }
-  const name = value.name;
-  if (typeof name !== "string" || !PROJECT_NAME.test(name)) {
-    problems.push(
-      `name must be the experiment name: letters, digits, ., _ and -, at most 64 characters, starting with a letter or digit (e.g. ozone-forest), got ${showValue(name)}`
-    );
-  }
-  const entryPoints = [];
-  if (!isRecord(value.entry_points) || Object.keys(value.entry_points).length === 0) {
-    problems.push(
-      `entry_points must map at least one name (usually ${DEFAULT_ENTRY_POINT}) to { command, parameters }, got ${showValue(value.entry_points)}`
-    );
-  } else {
-    for (const [entryName, entry] of Object.entries(value.entry_points)) {
-      const checked = checkEntryPoint(entryName, entry, problems);
-      if (checked) entryPoints.push([entryName, checked]);
-    }
-  }
-  const data = value.data === void 0 ? void 0 : checkData(value.data, problems);
-  let features;
-  if (value.features !== void 0) {
-    const featureProblems = featureSpecProblems(value.features, "features");
-    problems.push(...featureProblems);
-    if (featureProblems.length === 0) features = parseFeatureSpec(value.features, "features");
-  }
-  if (features && data?.variable !== void 0 && features.target !== data.variable) {
-    problems.push(
-      `features.target ${features.target} is not data.variable ${data.variable}: the training table holds data.variable, so make them the same`
-    );
-  }
-  if (problems.length > 0) throw fail(problems);
-  return {
-    name,
-    entryPoints: Object.fromEntries(entryPoints),
-    ...data !== void 0 ? { data } : {},
-    ...features !== void 0 ? { features } : {}
-  };
-}
-function getEntryPoint(project, name = DEFAULT_ENTRY_POINT) {
-  if (Object.hasOwn(project.entryPoints, name)) return project.entryPoints[name];
-  throw new UsageError(
-    `project ${project.name} has no entry point ${name}: use one of ${Object.keys(project.entryPoints).join(", ")}`
-  );
-}
-function renderCommand(entry, params) {
-  const texts = [];
-  const missing = [];
-  for (const name of entry.template.parameters) {
-    if (Object.hasOwn(params, name)) texts.push([name, formatParameterValue(params[name])]);
-    else missing.push(`the command of entry point ${entry.name} needs a value for {${name}}`);
-  }
-  if (missing.length > 0) throw new UsageError(missing);
-  return fillTemplate(entry.template, Object.fromEntries(texts));
-}
-
-// actions/lib/training/load-project.ts
-async function loadProject(folder) {
-  const path6 = join4(folder, PROJECT_FILE);
-  let text;
-  try {
-    text = await readFile2(path6, "utf8");
-  } catch (error2) {
-    const code = error2.code;
-    if (code === "ENOENT" || code === "ENOTDIR") {
-      throw new UsageError(`${folder} is not a training project: it has no ${PROJECT_FILE}`, {
-        cause: error2
-      });
-    }
-    throw new SourceError(`cannot read ${path6}`, { cause: error2 });
-  }
-  return parseProject(text, path6);
-}
-
-// actions/lib/training/project-ref.ts
-init_errors();
-var REMOTE_FORM = "owner/repo/path@<40-hex commit sha>";
-var OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
-var REPO = /^[A-Za-z0-9._-]{1,100}$/;
-var SHA = /^[0-9a-fA-F]{40}$/;
-var SEGMENT = /^[^\\:*?"<>|\s]+$/;
-function parseProjectRef(text) {
-  const ref = text.trim();
-  const shown2 = JSON.stringify(text);
-  if (ref === "")
-    throw new UsageError(`the project reference is empty: give a folder or ${REMOTE_FORM}`);
-  if (/[\u0000-\u001f]/.test(ref)) {
-    throw new UsageError(`the project reference ${shown2} contains control characters`);
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || ref.startsWith("git@")) {
-    throw new UsageError(
-      `the project reference ${shown2} is a URL: write ${REMOTE_FORM}, e.g. acme/models/ozone@0123456789abcdef0123456789abcdef01234567`
-    );
-  }
-  const local = ref === "." || ref.startsWith("/") || ref.startsWith("./") || ref.startsWith("../");
-  if (local || !ref.includes("@")) return { kind: "local", path: ref };
-  const at = ref.lastIndexOf("@");
-  const where = ref.slice(0, at);
-  const commit = ref.slice(at + 1);
-  const problems = [];
-  if (!SHA.test(commit)) {
-    problems.push(
-      `the project reference ${shown2} is not pinned to a commit: after @ give the full 40-hex commit sha, not ${JSON.stringify(commit)} (a branch, tag or short sha can change)`
-    );
-  }
-  const [owner = "", repo = "", ...segments] = where.split("/");
-  if (!OWNER.test(owner) || !REPO.test(repo) || repo === "." || repo === "..") {
-    problems.push(
-      `the project reference ${shown2} does not start with owner/repo: write ${REMOTE_FORM}`
-    );
-  }
-  if (where.includes("@") || segments.some((s) => s === "" || s === "." || s === ".." || !SEGMENT.test(s))) {
-    problems.push(
-      `the project reference ${shown2} has an unusable path: use folder names separated by single /, without . or ..`
-    );
-  }
-  if (problems.length > 0) throw new UsageError(problems);
-  return { kind: "remote", owner, repo, path: segments.join("/"), commit: commit.toLowerCase() };
-}
-function formatProjectRef(ref) {
-  if (ref.kind === "local") return ref.path;
-  return `${ref.owner}/${ref.repo}${ref.path === "" ? "" : `/${ref.path}`}@${ref.commit}`;
-}
-
-// actions/lib/training/project-source.ts
-init_errors();
-import { stat as stat3 } from "node:fs/promises";
-import { join as join6, resolve as resolve3 } from "node:path";
-
-// actions/lib/training/git-fetch.ts
-init_errors();
-import { stat as stat2 } from "node:fs/promises";
-import { join as join5 } from "node:path";
-
-// actions/lib/training/tool.ts
-init_errors();
-import { execFile } from "node:child_process";
-function lastLines(text, count = 12) {
-  const lines = text.trimEnd().split("\n");
-  return lines.slice(-count).join("\n");
-}
-function runTool(file, args, what, options = {}) {
-  return new Promise((resolve6, reject) => {
-    execFile(
-      file,
-      [...args],
-      {
-        cwd: options.cwd,
-        env: options.env ?? process.env,
-        timeout: options.timeoutMs ?? 6e5,
-        killSignal: "SIGKILL",
-        maxBuffer: 64 * 1024 * 1024,
-        encoding: "utf8"
-      },
-      (error2, stdout, stderr) => {
-        if (!error2) {
-          resolve6({ stdout, stderr });
-          return;
-        }
-        const failure = error2;
-        let how;
-        if (failure.code === "ENOENT") how = `${file} is not installed (not found on PATH)`;
-        else if (failure.killed)
-          how = `${file} was stopped after ${options.timeoutMs ?? 6e5} ms`;
-        else if (typeof failure.code === "number")
-          how = `${file} exited with status ${failure.code}`;
-        else how = `${file} failed (${failure.signal ?? failure.message})`;
-        const output = lastLines(stderr || stdout);
-        reject(
-          new FreshetError(`${what} failed: ${how}${output ? `:
-${output}` : ""}`, {
-            cause: error2
-          })
-        );
-      }
-    );
-  });
-}
-
-// actions/lib/training/git-fetch.ts
-var DEFAULT_REMOTE_BASE = "https://github.com/";
-function remoteUrl(ref, base = DEFAULT_REMOTE_BASE) {
-  return `${base.endsWith("/") ? base : `${base}/`}${ref.owner}/${ref.repo}`;
-}
-var GIT_ENV = { GIT_TERMINAL_PROMPT: "0" };
-async function fetchProject(ref, options) {
-  const url = remoteUrl(ref, options.baseUrl);
-  const env = { ...options.env ?? process.env, ...GIT_ENV };
-  const dir = options.checkoutDir;
-  const where = `${ref.owner}/${ref.repo} at ${ref.commit}`;
-  try {
-    await runTool("git", ["init", "--quiet", dir], `preparing a checkout of ${where}`, { env });
-    await runTool(
-      "git",
-      ["fetch", "--quiet", "--depth", "1", url, ref.commit],
-      `fetching ${where} from ${url}`,
-      { cwd: dir, env, timeoutMs: 3e5 }
-    );
-    await runTool(
-      "git",
-      ["-c", "advice.detachedHead=false", "checkout", "--quiet", ref.commit],
-      `checking out ${where}`,
-      { cwd: dir, env }
-    );
-  } catch (error2) {
-    throw new SourceError(
-      `cannot fetch the training project ${where}: is the repository reachable and the commit pushed?`,
-      { cause: error2 }
-    );
-  }
-  const folder = ref.path === "" ? dir : join5(dir, ...ref.path.split("/"));
-  const found = await stat2(folder).catch(() => void 0);
-  if (!found?.isDirectory()) {
-    throw new UsageError(
-      `${ref.owner}/${ref.repo} at ${ref.commit} has no folder ${ref.path}: check the path of the project reference`
-    );
-  }
-  return folder;
-}
-async function localCommit(folder) {
-  try {
-    const { stdout } = await runTool("git", ["rev-parse", "HEAD"], "reading the commit", {
-      cwd: folder,
-      env: { ...process.env, ...GIT_ENV },
-      timeoutMs: 1e4
-    });
-    const commit = stdout.trim();
-    return /^[0-9a-f]{40}$/.test(commit) ? commit : void 0;
-  } catch {
-    return void 0;
-  }
-}
-
-// actions/lib/training/project-source.ts
-async function openProjectSource(ref, options) {
-  if (ref.kind === "local") {
-    const folder2 = resolve3(ref.path);
-    const found = await stat3(folder2).catch(() => void 0);
-    if (!found?.isDirectory()) {
-      const where = folder2 === ref.path ? "" : ` (looked at ${folder2})`;
-      throw new UsageError(`the project folder ${ref.path} does not exist${where}`);
-    }
-    return {
-      folder: folder2,
-      root: "/",
-      ref: ref.path,
-      commit: await localCommit(folder2) ?? null,
-      trusted: true
-    };
-  }
-  const checkoutDir = join6(options.scratch, "checkout");
-  const folder = await fetchProject(ref, {
-    checkoutDir,
-    env: options.env,
-    ...options.remoteBaseUrl !== void 0 ? { baseUrl: options.remoteBaseUrl } : {}
-  });
-  return {
-    folder,
-    root: checkoutDir,
-    ref: formatProjectRef(ref),
-    commit: ref.commit,
-    trusted: false
-  };
-}
-
-// actions/lib/training/train-schedule.ts
-var RATE_LIMITED_TRIGGERS = ["workflow_run", "schedule"];
-var DEFAULT_TRAIN_EVERY_MS = 24 * HOUR_MS;
-function isRateLimited(trigger) {
-  return RATE_LIMITED_TRIGGERS.includes(trigger);
-}
-function decideTraining(facts) {
-  const { trigger, everyMs, now, last } = facts;
-  if (!isRateLimited(trigger)) return { train: true, why: "requested", trigger };
-  if (last === void 0) return { train: true, why: "first", trigger };
-  const nextAt = last.startedAt + everyMs;
-  if (now < nextAt) return { train: false, why: "recent", trigger, last, nextAt };
-  return { train: true, why: "elapsed", trigger, last };
-}
-function describeTrainingDecision(decision, context) {
-  const name = context.experiment ?? "the project";
-  const every = `train-every (${formatDuration(context.everyMs)})`;
-  const lastRun = (last) => `its last successful run, ${last.id.slice(0, SHORT_ID)}, started ${formatInstant(last.startedAt)} (${formatSeconds(Math.max(0, context.now - last.startedAt))} ago)`;
-  switch (decision.why) {
-    case "requested":
-      return `Training ${name}: a ${decision.trigger || "manual"} run always trains.`;
-    case "first":
-      return `Training ${name}: it has no successful run yet.`;
-    case "elapsed":
-      return `Training ${name}: ${lastRun(decision.last)}, at least ${every} ago.`;
-    case "recent":
-      return `Not training ${name}: ${lastRun(decision.last)}, less than ${every} ago. Training is due again from ${formatInstant(decision.nextAt)}; a push to the project or a manual run trains at once.`;
-  }
-}
-async function readLatestSucceededRun(db, experiment) {
-  try {
-    const { rows } = await db.query(
-      `SELECT id, started_at FROM ops.training_runs
-       WHERE experiment = $1 AND status = 'succeeded'
-       ORDER BY started_at DESC, id LIMIT 1`,
-      [experiment]
-    );
-    const row = rows[0];
-    return row === void 0 ? void 0 : { id: row.id, startedAt: row.started_at.getTime() };
-  } catch (error2) {
-    throw new DatabaseError(
-      `reading the latest successful run of ${experiment} from ops.training_runs failed`,
-      { cause: error2 }
-    );
-  }
-}
-async function readExperimentName(project, options) {
-  const ref = parseProjectRef(project);
-  const scratch = await mkdtemp(join7(tmpdir(), "freshet-schedule-"));
-  try {
-    const source = await openProjectSource(ref, {
-      scratch,
-      env: options.env,
-      remoteBaseUrl: options.remoteBaseUrl
-    });
-    return (await loadProject(source.folder)).name;
-  } finally {
-    await rm2(scratch, { recursive: true, force: true });
-  }
-}
-async function checkTrainingSchedule(options, context) {
-  const facts = { trigger: options.trigger, everyMs: options.everyMs, now: context.now };
-  if (!isRateLimited(options.trigger)) {
-    return { decision: decideTraining({ ...facts, last: void 0 }), experiment: void 0 };
-  }
-  const experiment = await readExperimentName(options.project, {
-    env: context.env ?? process.env,
-    remoteBaseUrl: options.remoteBaseUrl
-  });
-  const db = await openDatabase({
-    ...options.databaseUrl ? { databaseUrl: options.databaseUrl } : {},
-    stateDir: context.stateDir ?? ".freshet",
-    logger: context.logger,
-    maxConnections: 1
-  });
-  try {
-    const last = await readLatestSucceededRun(db.pool, experiment);
-    return { decision: decideTraining({ ...facts, last }), experiment };
-  } finally {
-    await db.close();
-  }
-}
-
-// actions/lib/github/markdown.ts
-function escapeCell(text) {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\s*[\r\n]+\s*/g, " ").trim();
-}
-function markdownTable(columns, rows) {
-  const line = (cells) => `| ${cells.map(escapeCell).join(" | ")} |`;
-  const rule = `| ${columns.map((c) => c.align === "right" ? "---:" : ":---").join(" | ")} |`;
-  return [line(columns.map((c) => c.header)), rule, ...rows.map(line)].join("\n");
-}
-function formatCount(value) {
-  return value.toLocaleString("en-US");
-}
-
-// actions/lib/github/train-summary.ts
-var MAX_CHART_POINTS = 200;
-var MAX_ARTIFACT_ROWS = 100;
-var OBSERVED_COLOUR = "#1f77b4";
-var PREDICTED_COLOUR = "#ff7f0e";
-function downsamplePredictions(rows, maxPoints = MAX_CHART_POINTS) {
-  if (rows.length <= maxPoints) {
-    return {
-      observed: rows.map((r) => r.observed),
-      predicted: rows.map((r) => r.predicted),
-      rowsPerPoint: 1
-    };
-  }
-  const observed = [];
-  const predicted = [];
-  for (let j = 0; j < maxPoints; j++) {
-    const from = Math.floor(j * rows.length / maxPoints);
-    const to = Math.floor((j + 1) * rows.length / maxPoints);
-    let o = 0;
-    let p = 0;
-    for (let i = from; i < to; i++) {
-      o += rows[i].observed;
-      p += rows[i].predicted;
-    }
-    observed.push(o / (to - from));
-    predicted.push(p / (to - from));
-  }
-  return { observed, predicted, rowsPerPoint: Math.ceil(rows.length / maxPoints) };
-}
-function chartDecimals(values) {
-  const largest = values.reduce((max, v) => Math.max(max, Math.abs(v)), 0);
-  if (largest === 0) return 0;
-  return Math.min(6, Math.max(0, 3 - Math.floor(Math.log10(largest))));
-}
-function chartNumber(value, decimals) {
-  return String(Number(value.toFixed(decimals)) + 0);
-}
-function mermaidText(text) {
-  return text.replace(/"/g, "'").replace(/`/g, "").replace(/\s+/g, " ").trim();
-}
-function predictionChart(rows, labels, maxPoints = MAX_CHART_POINTS) {
-  const series = downsamplePredictions(rows, maxPoints);
-  const decimals = chartDecimals([...series.observed, ...series.predicted]);
-  const line = (values) => `    line [${values.map((v) => chartNumber(v, decimals)).join(", ")}]`;
-  const first = rows[0].time;
-  const last = rows[rows.length - 1].time;
-  return [
-    "```mermaid",
-    "---",
-    "config:",
-    "  themeVariables:",
-    "    xyChart:",
-    `      plotColorPalette: "${OBSERVED_COLOUR}, ${PREDICTED_COLOUR}"`,
-    "---",
-    "xychart-beta",
-    `    title "${mermaidText(labels.title)}"`,
-    `    x-axis "${mermaidText(`test hours, ${first} to ${last}`)}" 1 --> ${rows.length}`,
-    `    y-axis "${mermaidText(labels.variable)}"`,
-    line(series.observed),
-    line(series.predicted),
-    "```"
-  ].join("\n");
-}
-function redactSecrets(text, secrets = []) {
-  return [...secrets].filter((s) => s !== "").sort((a, b) => b.length - a.length).reduce((out, secret) => out.split(secret).join("***"), text);
-}
-function stationText(result) {
-  const { id, name, key } = result.station;
-  return `${id} ${name} (${key})`;
-}
-function codeBlock(text) {
-  return ["```text", text.replace(/`{3,}/g, (m) => m.split("").join("​")), "```"].join("\n");
-}
-function parametersSection(result) {
-  const all = { ...result.parameters, ...result.params ?? {} };
-  const names = Object.keys(all);
-  if (names.length === 0) return "The run has no parameters.";
-  return markdownTable(
-    [{ header: "parameter" }, { header: "value" }],
-    names.map((name) => [name, parameterText(all[name]) ?? ""])
-  );
-}
-function metricsSection(result) {
-  const metrics = Object.entries(result.metrics ?? {});
-  if (metrics.length === 0) {
-    return result.status === "failed" ? "The run failed before its metrics were read." : "The run reported no metrics.";
-  }
-  return markdownTable(
-    [{ header: "metric" }, { header: "value", align: "right" }],
-    metrics.map(([name, value]) => [name, formatMetric(value)])
-  );
-}
-function persistenceComparison(metrics) {
-  const rmse = metrics?.rmse;
-  const baseline = metrics?.persistence_rmse;
-  if (rmse === void 0 || baseline === void 0) {
-    return "The run reported no `rmse` and `persistence_rmse` metrics, so it cannot be compared with the persistence baseline.";
-  }
-  const skill = metrics?.skill ?? (baseline > 0 ? 1 - rmse / baseline : void 0);
-  let sentence;
-  if (baseline === 0) {
-    sentence = "Persistence is exact on this test window (the observations do not change), so skill means nothing here.";
-  } else {
-    const change = Math.abs(1 - rmse / baseline) * 100;
-    const percent = `${change.toFixed(1)} %`;
-    sentence = rmse < baseline ? `The model beats persistence: its RMSE is ${percent} lower than the baseline's.` : rmse > baseline ? `The model does worse than persistence: its RMSE is ${percent} higher than the baseline's.` : "The model is exactly as good as persistence.";
-  }
-  const table = markdownTable(
-    [{ header: "forecast" }, { header: "RMSE", align: "right" }],
-    [
-      ["model", formatMetric(rmse)],
-      ["persistence (the next hour is like this one)", formatMetric(baseline)]
-    ]
-  );
-  const skillLine = skill === void 0 ? "" : `
-
-Skill (1 − rmse / persistence_rmse): **${formatMetric(skill)}**`;
-  return `${sentence}
-
-${table}${skillLine}`;
-}
-function chartSection(result, predictions) {
-  if (predictions.kind === "missing") {
-    return "The run wrote no predictions.csv (time,observed,predicted), so there is nothing to chart.";
-  }
-  if (predictions.kind === "invalid") {
-    return `predictions.csv cannot be charted:
-
-${predictions.problems.map((p) => `- ${p}`).join("\n")}`;
-  }
-  const rows = predictions.rows;
-  if (rows.length < 2) {
-    return `predictions.csv holds ${rows.length} row${rows.length === 1 ? "" : "s"}: too few to chart.`;
-  }
-  const series = downsamplePredictions(rows);
-  const chart = predictionChart(rows, {
-    title: `${result.variable} at station ${result.station.id} ${result.station.name}: observed and predicted`,
-    variable: result.variable
-  });
-  const points = series.rowsPerPoint === 1 ? `one point per test row (${formatCount(rows.length)})` : `${formatCount(series.observed.length)} points, each the mean of up to ${series.rowsPerPoint} consecutive test rows (${formatCount(rows.length)} in all)`;
-  return `${chart}
-
-Observed in blue, predicted in orange: ${points}.`;
-}
-function dataSection(result) {
-  const window = result.from === null || result.to === null ? "not selected" : `[${formatInstant(result.from)}, ${formatInstant(result.to)})`;
-  const rows = [
-    ["station", stationText(result)],
-    ["variable", result.variable],
-    ["window", window],
-    ["rows (hours)", result.rows === null ? "" : formatCount(result.rows)],
-    ["table sha256", result.tableSha256 ?? ""]
-  ];
-  if (result.features) {
-    const { rows: n, names, skippedForGaps } = result.features;
-    rows.push([
-      "features",
-      `${formatCount(n)} rows × ${names.length} columns (${formatCount(skippedForGaps)} hours skipped for gaps)`
-    ]);
-  }
-  return markdownTable([{ header: "data" }, { header: "value" }], rows);
-}
-function environmentSection(result) {
-  const env = result.environment;
-  if (env === null) return "Not recorded: the run failed before its environment was described.";
-  const rows = [
-    ["node", env.node],
-    ["platform", env.platform]
-  ];
-  if (env.lockfile) {
-    rows.push([`lockfile ${env.lockfile.path} (${env.lockfile.install})`, env.lockfile.sha256]);
-  }
-  if (env.python) {
-    rows.push(["python", `${env.python.version} (${env.python.source})`]);
-    if (env.python.requirementsSha256) {
-      rows.push(["requirements.txt sha256", env.python.requirementsSha256]);
-    }
-    rows.push([
-      "python packages",
-      `${formatCount(Object.keys(env.python.packages).length)} (listed in the run's record)`
-    ]);
-  }
-  return markdownTable([{ header: "environment" }, { header: "value" }], rows);
-}
-function artifactsSection(result) {
-  if (result.artifacts.length === 0) return "The run left no artifacts.";
-  const shown2 = result.artifacts.slice(0, MAX_ARTIFACT_ROWS);
-  const table = markdownTable(
-    [{ header: "artifact" }, { header: "bytes", align: "right" }, { header: "sha256" }],
-    shown2.map((a) => [a.name, formatCount(a.size), a.sha256])
-  );
-  const more = result.artifacts.length - shown2.length;
-  return `In \`${result.artifactsDir}\`, uploaded with the workflow run.
-
-${table}` + (more > 0 ? `
-
-${formatCount(more)} more artifacts are not listed.` : "");
-}
-function renderTrainSummary(result, context) {
-  const commit = result.projectCommit ? ` at \`${result.projectCommit.slice(0, 12)}\`` : "";
-  const trigger = context.trigger ? `a ${context.trigger} event` : "hand";
-  const sections = [
-    `## Training ${result.experiment} ${result.status}`,
-    `Run \`${result.runId}\` of \`${result.projectRef}\`${commit}, entry point \`${result.entryPoint}\`, started by ${trigger}, took ${formatSeconds(result.seconds * 1e3)}.`
-  ];
-  if (result.error !== null) sections.push("### Why it failed", codeBlock(result.error));
-  sections.push(
-    "### Parameters",
-    parametersSection(result),
-    "### Metrics",
-    metricsSection(result),
-    "### Compared with persistence",
-    persistenceComparison(result.metrics),
-    "### Observed and predicted",
-    chartSection(result, context.predictions),
-    "### Data",
-    dataSection(result),
-    "### Environment",
-    environmentSection(result),
-    "### Artifacts",
-    artifactsSection(result)
-  );
-  return redactSecrets(`${sections.join("\n\n")}
-`, context.secrets);
-}
-function renderSkippedSummary(check, context) {
-  const name = check.experiment ?? context.project;
-  const sentence = describeTrainingDecision(check.decision, {
-    experiment: check.experiment,
-    everyMs: context.everyMs,
-    now: context.now
-  });
-  return [
-    `## Training ${name} skipped`,
-    `Project \`${context.project}\`, started by a ${check.decision.trigger} event, which trains at most once per ${formatDuration(context.everyMs)}.`,
-    sentence
-  ].join("\n\n").concat("\n");
-}
-
-// actions/lib/training/run-predictions.ts
-init_errors();
-import { readFile as readFile3 } from "node:fs/promises";
-import { join as join8 } from "node:path";
-var PREDICTIONS_FILE = "predictions.csv";
-var PREDICTION_COLUMNS = ["time", "observed", "predicted"];
-var MAX_LISTED = 5;
-var NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-function parsePredictionsCsv(text) {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  const header = (lines[0] ?? "").split(",").map((name) => name.trim());
-  const missing = PREDICTION_COLUMNS.filter((name) => !header.includes(name));
-  if (missing.length > 0) {
-    throw new UsageError(
-      `${PREDICTIONS_FILE} has no column ${missing.join(", ")}: its first line must name ${PREDICTION_COLUMNS.join(",")}`
-    );
-  }
-  const [time, observed, predicted] = PREDICTION_COLUMNS.map((name) => header.indexOf(name));
-  const rows = [];
-  const problems = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.trim() === "") continue;
-    const cells = line.split(",").map((cell) => cell.trim());
-    const number = (column) => {
-      const cell = cells[column] ?? "";
-      return NUMBER.test(cell) ? Number(cell) : Number.NaN;
-    };
-    const row = {
-      time: cells[time] ?? "",
-      observed: number(observed),
-      predicted: number(predicted)
-    };
-    if (row.time === "" || !Number.isFinite(row.observed) || !Number.isFinite(row.predicted)) {
-      problems.push(
-        `${PREDICTIONS_FILE} line ${i + 1} ${JSON.stringify(line.slice(0, 80))} needs a time and two finite numbers`
-      );
-    } else rows.push(row);
-  }
-  if (problems.length > 0) {
-    const more = problems.length - MAX_LISTED;
-    throw new UsageError([
-      ...problems.slice(0, MAX_LISTED),
-      ...more > 0 ? [`${PREDICTIONS_FILE}: ${more} more bad lines`] : []
-    ]);
-  }
-  return rows;
-}
-async function readRunPredictions(artifactsDir) {
-  let text;
-  try {
-    text = await readFile3(join8(artifactsDir, PREDICTIONS_FILE), "utf8");
-  } catch (error2) {
-    const code = error2.code;
-    if (code === "ENOENT" || code === "ENOTDIR") return { kind: "missing" };
-    return {
-      kind: "invalid",
-      problems: [`${PREDICTIONS_FILE} cannot be read: ${error2.message}`]
-    };
-  }
-  try {
-    return { kind: "read", rows: parsePredictionsCsv(text) };
-  } catch (error2) {
-    if (!(error2 instanceof UsageError)) throw error2;
-    return { kind: "invalid", problems: error2.problems };
-  }
-}
-
-// actions/lib/training/runner.ts
-init_errors();
-import { mkdir as mkdir5, mkdtemp as mkdtemp2, rm as rm4 } from "node:fs/promises";
-import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname6, join as join12, resolve as resolve5 } from "node:path";
-
-// actions/lib/training/artifacts.ts
-import { createHash as createHash2 } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { copyFile as copyFile2, lstat as lstat2, mkdir as mkdir3, readdir as readdir2 } from "node:fs/promises";
-import { dirname as dirname4, join as join9, relative as relative2, sep as sep3 } from "node:path";
-async function sha256OfFile(path6) {
-  const hash = createHash2("sha256");
-  for await (const chunk of createReadStream(path6)) hash.update(chunk);
-  return hash.digest("hex");
-}
-async function listArtifacts(dir, logger) {
-  const found = [];
-  const walk = async (folder) => {
-    const entries = await readdir2(folder, { withFileTypes: true });
-    for (const entry of entries) {
-      const path6 = join9(folder, entry.name);
-      const name = relative2(dir, path6).split(sep3).join("/");
-      if (entry.isDirectory()) await walk(path6);
-      else if (entry.isFile()) {
-        const { size } = await lstat2(path6);
-        found.push({ name, size, sha256: await sha256OfFile(path6) });
-      } else logger.warn(`artifact ${name} is not a regular file: left out`);
-    }
-  };
-  await walk(dir);
-  return found.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-}
-async function copyArtifacts(dir, artifacts, destination) {
-  for (const artifact of artifacts) {
-    const target = join9(destination, ...artifact.name.split("/"));
-    await mkdir3(dirname4(target), { recursive: true });
-    await copyFile2(join9(dir, ...artifact.name.split("/")), target);
-  }
-}
-
-// actions/lib/training/child-environment.ts
-import { delimiter as delimiter3 } from "node:path";
-var UNTRUSTED_PASSTHROUGH = [
-  "PATH",
-  "HOME",
-  "USER",
-  "LOGNAME",
-  "SHELL",
-  "TERM",
-  "LANG",
-  "LC_ALL",
-  "LC_CTYPE",
-  "TZ",
-  "TMPDIR",
-  "CI",
-  "HTTP_PROXY",
-  "HTTPS_PROXY",
-  "NO_PROXY",
-  "http_proxy",
-  "https_proxy",
-  "no_proxy",
-  "PIP_INDEX_URL",
-  "PIP_EXTRA_INDEX_URL",
-  "npm_config_registry"
-];
-function childEnvironment(options) {
-  const env = {};
-  for (const [name, value] of Object.entries(options.base)) {
-    if (value === void 0) continue;
-    if (options.trusted || UNTRUSTED_PASSTHROUGH.includes(name)) env[name] = value;
-  }
-  const path6 = [...options.pathFirst ?? [], ...env.PATH ? [env.PATH] : []];
-  if (path6.length > 0) env.PATH = path6.join(delimiter3);
-  return { ...env, ...options.set };
-}
-
-// actions/lib/training/dependencies.ts
-import { createHash as createHash3 } from "node:crypto";
-import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir4, readFile as readFile4, rm as rm3, symlink as symlink2, writeFile as writeFile3 } from "node:fs/promises";
-import { dirname as dirname5, join as join10, relative as relative3, resolve as resolve4 } from "node:path";
-var DEFAULT_PACKAGE_INDEX = "https://pypi.org/simple/";
-var INDEX_PROBE_TIMEOUT_MS = 3e3;
-function planDependencies(folder, files) {
-  const steps = [];
-  if (files.hasPackageLock) {
-    steps.push({ kind: "npm-ci", dir: folder, lockfile: join10(folder, "package-lock.json") });
-  } else if (files.hasPackageJson && files.workspaceLock !== void 0) {
-    steps.push(
-      files.remote ? { kind: "npm-ci", dir: dirname5(files.workspaceLock), lockfile: files.workspaceLock } : { kind: "workspace", lockfile: files.workspaceLock }
-    );
-  }
-  if (files.hasRequirements) {
-    steps.push({ kind: "python-requirements", requirements: join10(folder, "requirements.txt") });
-  } else if (files.commandUsesPython) {
-    steps.push({ kind: "python-system" });
-  }
-  return steps;
-}
-function usesPython(command) {
-  return /(^|[\s/;&|(])python[0-9.]*(\s|$)/.test(command);
-}
-async function inspectProjectFiles(folder, options) {
-  const root = resolve4(options.root ?? "/");
-  let workspaceLock;
-  for (let dir = dirname5(resolve4(folder)); ; dir = dirname5(dir)) {
-    if (relative3(root, dir).startsWith("..")) break;
-    const candidate = join10(dir, "package-lock.json");
-    if (existsSync3(candidate)) {
-      workspaceLock = candidate;
-      break;
-    }
-    if (dir === root || dirname5(dir) === dir) break;
-  }
-  return {
-    hasPackageJson: existsSync3(join10(folder, "package.json")),
-    hasPackageLock: existsSync3(join10(folder, "package-lock.json")),
-    hasRequirements: existsSync3(join10(folder, "requirements.txt")),
-    ...workspaceLock !== void 0 ? { workspaceLock } : {},
-    remote: options.remote,
-    commandUsesPython: usesPython(options.command)
-  };
-}
-async function packageIndexReachable(url, timeoutMs = INDEX_PROBE_TIMEOUT_MS) {
-  try {
-    const response = await fetch(url, { method: "HEAD", signal: AbortSignal.timeout(timeoutMs) });
-    await response.body?.cancel();
-    return response.status < 500;
-  } catch {
-    return false;
-  }
-}
-var VENV_COMPLETE = ".freshet-complete";
-var DEBIAN_PYTHON = "/usr/bin/python3";
-function systemPython(exists2 = existsSync3) {
-  return exists2(DEBIAN_PYTHON) ? DEBIAN_PYTHON : "python3";
-}
-async function systemPythonShim(options) {
-  const python = systemPython();
-  if (python === "python3") return [];
-  const dir = resolve4(options.stateDir, "python-shim");
-  await mkdir4(dir, { recursive: true });
-  for (const name of ["python3", "python"]) {
-    await rm3(join10(dir, name), { force: true });
-    await symlink2(python, join10(dir, name));
-  }
-  return [dir];
-}
-async function venvFolder(requirements, index, options) {
-  const { stdout } = await runTool(systemPython(), ["--version"], "finding Python", {
-    env: options.env
-  });
-  const text = await readFile4(requirements, "utf8");
-  const key = createHash3("sha256").update(`${stdout.trim()}
-${index}
-${text}`).digest("hex").slice(0, 16);
-  return resolve4(options.stateDir, "venvs", key);
-}
-async function makeVenv(venv, requirements, index, options) {
-  options.logger.info(`installing ${requirements} into a virtual environment at ${venv}`);
-  await rm3(venv, { recursive: true, force: true });
-  await runTool(
-    systemPython(),
-    ["-m", "venv", "--system-site-packages", venv],
-    "making a virtual environment",
-    { env: options.env }
-  );
-  await runTool(
-    join10(venv, "bin", "python"),
-    [
-      "-m",
-      "pip",
-      "install",
-      "--quiet",
-      "--no-input",
-      "--disable-pip-version-check",
-      "--index-url",
-      index,
-      "-r",
-      requirements
-    ],
-    `installing ${requirements}`,
-    { env: { ...options.env, VIRTUAL_ENV: venv } }
-  );
-  await writeFile3(join10(venv, VENV_COMPLETE), `${(/* @__PURE__ */ new Date()).toISOString()}
-`);
-}
-async function requirementsVenv(requirements, options) {
-  const index = options.packageIndex ?? DEFAULT_PACKAGE_INDEX;
-  const venv = await venvFolder(requirements, index, options);
-  if (existsSync3(join10(venv, VENV_COMPLETE))) {
-    options.logger.info(`using the virtual environment ${venv}`);
-    return venv;
-  }
-  if (!await packageIndexReachable(index)) {
-    options.logger.warn(
-      `no package index answered at ${index}: ${requirements} is not installed, the system's Python packages serve`
-    );
-    return void 0;
-  }
-  await makeVenv(venv, requirements, index, options);
-  return venv;
-}
-async function installDependencies(steps, options) {
-  let result = { pathFirst: [], env: {} };
-  for (const step of steps) {
-    switch (step.kind) {
-      case "npm-ci":
-        options.logger.info(`installing the packages of ${step.lockfile} (npm ci)`);
-        await runTool(
-          "npm",
-          ["ci", "--no-audit", "--no-fund", "--loglevel=error"],
-          `npm ci in ${step.dir}`,
-          { cwd: step.dir, env: options.env }
-        );
-        result = { ...result, node: { install: "npm-ci", lockfile: step.lockfile } };
-        break;
-      case "workspace":
-        result = { ...result, node: { install: "workspace", lockfile: step.lockfile } };
-        break;
-      case "python-requirements": {
-        const venv = await requirementsVenv(step.requirements, options);
-        if (venv !== void 0) {
-          result = {
-            ...result,
-            pathFirst: [join10(venv, "bin"), ...result.pathFirst],
-            env: { ...result.env, VIRTUAL_ENV: venv },
-            python: { source: "venv", executable: join10(venv, "bin", "python") }
-          };
-        } else {
-          result = {
-            ...result,
-            pathFirst: [...await systemPythonShim(options), ...result.pathFirst],
-            python: { source: "system", executable: systemPython() }
-          };
-        }
-        break;
-      }
-      case "python-system":
-        result = {
-          ...result,
-          pathFirst: [...await systemPythonShim(options), ...result.pathFirst],
-          python: { source: "system", executable: systemPython() }
-        };
-        break;
-    }
-  }
-  return result;
-}
-
-// actions/lib/training/environment.ts
-import { createHash as createHash4 } from "node:crypto";
-import { readFile as readFile5 } from "node:fs/promises";
-import { relative as relative4 } from "node:path";
-async function fileSha256(path6) {
-  return createHash4("sha256").update(await readFile5(path6)).digest("hex");
-}
-var PYTHON_REPORT = `
-import json, platform, importlib.metadata as m
-packages = {}
-for d in m.distributions():
-    name = d.metadata['Name']
-    if name and name not in packages:
-        packages[name] = d.version
-print(json.dumps({'version': platform.python_version(), 'packages': dict(sorted(packages.items(), key=lambda kv: kv[0].lower()))}))
-`;
-async function describeEnvironment(folder, installed, options) {
-  let lockfile;
-  if (installed.node) {
-    try {
-      lockfile = {
-        path: relative4(folder, installed.node.lockfile),
-        sha256: await fileSha256(installed.node.lockfile),
-        install: installed.node.install
-      };
-    } catch (error2) {
-      options.logger.warn(`cannot read ${installed.node.lockfile}: ${error2.message}`);
-    }
-  }
-  let python;
-  if (installed.python) {
-    try {
-      const { stdout } = await runTool(
-        installed.python.executable,
-        ["-c", PYTHON_REPORT],
-        "listing the Python packages",
-        { env: options.env, cwd: folder, timeoutMs: 6e4 }
-      );
-      const report = JSON.parse(stdout);
-      const requirementsSha256 = options.requirements !== void 0 ? await fileSha256(options.requirements) : void 0;
-      python = {
-        version: report.version,
-        source: installed.python.source,
-        ...requirementsSha256 !== void 0 ? { requirementsSha256 } : {},
-        packages: report.packages
-      };
-    } catch (error2) {
-      options.logger.warn(`cannot describe the Python environment: ${error2.message}`);
-    }
-  }
-  return {
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-    ...lockfile !== void 0 ? { lockfile } : {},
-    ...python !== void 0 ? { python } : {}
-  };
-}
-
-// actions/lib/training/feature-table.ts
-var import_pg_copy_streams = __toESM(require_pg_copy_streams(), 1);
-init_errors();
-
-// actions/lib/training/features.ts
-init_errors();
+// actions/lib/training/data/features.ts
 var TWO_PI = 2 * Math.PI;
 var DAY_MS2 = 24 * HOUR_MS;
 function calendarAngle(encoding, ms) {
@@ -37332,8 +36537,8 @@ function indexSeries(series, label, problems) {
 function planRows(spec, inputs) {
   const checked = parseFeatureSpec(spec, "feature specification");
   const problems = [];
-  const indexes = /* @__PURE__ */ new Map();
-  indexes.set(checked.target, indexSeries(inputs.target, "target", problems));
+  const target = indexSeries(inputs.target, "target", problems);
+  const indexes = /* @__PURE__ */ new Map([[checked.target, target]]);
   for (const other of checked.others ?? []) {
     const others = inputs.others ?? {};
     const series = Object.hasOwn(others, other.variable) ? others[other.variable] : void 0;
@@ -37352,14 +36557,13 @@ function planRows(spec, inputs) {
       horizonMs: checked.horizon * HOUR_MS,
       historyMs: maxLag(checked) * HOUR_MS
     },
-    target: indexes.get(checked.target)
+    target
   };
 }
-function fillRow(plan, issueTime, out, offset) {
-  const targetTime = issueTime + plan.horizonMs;
-  const { columns, sources } = plan;
-  for (let j = 0; j < columns.length; j++) {
-    const column = columns[j];
+function fillRow(plan2, issueTime, out, offset) {
+  const targetTime = issueTime + plan2.horizonMs;
+  const { columns, sources } = plan2;
+  for (const [j, column] of columns.entries()) {
     if (column.kind === "lag") {
       const value = sources[j].get(issueTime - column.lag * HOUR_MS);
       if (value === void 0) return false;
@@ -37372,9 +36576,9 @@ function fillRow(plan, issueTime, out, offset) {
   return true;
 }
 function buildFeatures(spec, inputs) {
-  const { plan, target } = planRows(spec, inputs);
-  const nFeatures = plan.columns.length;
-  const names = plan.columns.map((c) => c.name);
+  const { plan: plan2, target } = planRows(spec, inputs);
+  const nFeatures = plan2.columns.length;
+  const names = plan2.columns.map((c) => c.name);
   const times = inputs.target.times;
   const empty = (skippedForGaps) => ({
     times: new Float64Array(0),
@@ -37385,9 +36589,11 @@ function buildFeatures(spec, inputs) {
     names,
     skippedForGaps
   });
-  if (times.length === 0) return empty(0);
-  const first = times[0] + plan.historyMs;
-  const last = times[times.length - 1] - plan.horizonMs;
+  const firstTime = times[0];
+  const lastTime = times[times.length - 1];
+  if (firstTime === void 0 || lastTime === void 0) return empty(0);
+  const first = firstTime + plan2.historyMs;
+  const last = lastTime - plan2.horizonMs;
   if (last < first) return empty(0);
   const candidates = (last - first) / HOUR_MS + 1;
   const rowTimes = new Float64Array(candidates);
@@ -37395,8 +36601,8 @@ function buildFeatures(spec, inputs) {
   const y = new Float64Array(candidates);
   let nRows = 0;
   for (let t = first; t <= last; t += HOUR_MS) {
-    const label = target.get(t + plan.horizonMs);
-    if (label === void 0 || !fillRow(plan, t, x, nRows * nFeatures)) continue;
+    const label = target.get(t + plan2.horizonMs);
+    if (label === void 0 || !fillRow(plan2, t, x, nRows * nFeatures)) continue;
     rowTimes[nRows] = t;
     y[nRows] = label;
     nRows++;
@@ -37412,22 +36618,140 @@ function buildFeatures(spec, inputs) {
   };
 }
 
-// actions/lib/training/selection.ts
+// actions/lib/training/data/selection.ts
 init_errors();
 
-// actions/lib/training/table-digest.ts
-import { createHash as createHash5 } from "node:crypto";
+// actions/lib/training/data/selection-request.ts
+init_errors();
+var STATION_HELP = "use a station id such as 12, or LAT,LNG such as 34.8378,-118.1234";
+var DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+function parseStationRef(value, label) {
+  if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) {
+    return { kind: "id", id: value };
+  }
+  if (typeof value !== "string") {
+    throw new UsageError(`${label} ${showValue(value)} is not a station: ${STATION_HELP}`);
+  }
+  const text = value.trim();
+  if (/^\d+$/.test(text)) {
+    const id = Number(text);
+    if (Number.isSafeInteger(id) && id > 0) return { kind: "id", id };
+  }
+  const parts = text.split(",").map((p) => p.trim());
+  if (parts.length !== 2 || !parts.every((p) => DECIMAL.test(p))) {
+    throw new UsageError(`${label} ${showValue(value)} is not a station: ${STATION_HELP}`);
+  }
+  const lat = Number(parts[0]);
+  const lng = Number(parts[1]);
+  const problems = [];
+  if (Math.abs(lat) > 90) problems.push(`${label} latitude ${parts[0]} is outside -90..90`);
+  if (Math.abs(lng) > 180) problems.push(`${label} longitude ${parts[1]} is outside -180..180`);
+  if (problems.length > 0) throw new UsageError(problems);
+  return { kind: "coordinates", lat, lng };
+}
+function formatStationRef(ref) {
+  return ref.kind === "id" ? String(ref.id) : `${ref.lat},${ref.lng}`;
+}
+function parseWindowDuration(text, label) {
+  const ms = parseIsoDuration(text, label);
+  if (ms % HOUR_MS !== 0) {
+    throw new UsageError(
+      `${label} ${text.trim()} is not a whole number of hours: training data is hourly, use e.g. PT${Math.max(1, Math.round(ms / HOUR_MS))}H`
+    );
+  }
+  return ms;
+}
+function parseHourBound(text, label) {
+  const ms = parseInstant(text, label);
+  if (!isWholeHour(ms)) {
+    const before = Math.floor(ms / HOUR_MS) * HOUR_MS;
+    throw new UsageError(
+      `${label} ${text.trim()} is not a whole hour: training data is hourly, use ${formatHour(before)} or ${formatHour(before + HOUR_MS)}`
+    );
+  }
+  return ms;
+}
+function resolveSelectionRequest(defaults2, given, labels = {}) {
+  const { problems, request } = readSelection({ known: true, defaults: defaults2 }, given, labels);
+  if (request === void 0) throw new UsageError(problems);
+  return request;
+}
+function selectionOverrideProblems(given, labels = {}) {
+  return readSelection({ known: false }, given, labels).problems;
+}
+function readSelection(project, given, labels) {
+  const name = (key) => labels[key] ?? key;
+  const defaults2 = project.known ? project.defaults : void 0;
+  const problems = [];
+  const attempt2 = (parse) => collectProblems(problems, parse);
+  let variable = defaults2?.variable;
+  if (given.variable !== void 0) {
+    const problem = variableNameProblem(given.variable.trim(), name("variable"));
+    if (problem === void 0) variable = given.variable.trim();
+    else problems.push(problem);
+  } else if (variable === void 0 && project.known) {
+    problems.push(`no variable to select: give ${name("variable")} (e.g. o3) or set data.variable`);
+  }
+  let station = defaults2?.station;
+  if (given.station !== void 0)
+    station = attempt2(() => parseStationRef(given.station, name("station")));
+  else if (station === void 0 && project.known) {
+    problems.push(
+      `no station to select: give ${name("station")} (an id or LAT,LNG) or set data.station`
+    );
+  }
+  const { from: fromText, to: toText } = given;
+  const from = fromText === void 0 ? void 0 : attempt2(() => parseHourBound(fromText, name("from")));
+  const to = toText === void 0 ? void 0 : attempt2(() => parseHourBound(toText, name("to")));
+  let window;
+  if (fromText !== void 0) {
+    if (toText === void 0) {
+      problems.push(`${name("from")} needs ${name("to")}: the window is [from, to)`);
+    } else if (given.window !== void 0) {
+      problems.push(`give either ${name("window")} or ${name("from")} and ${name("to")}, not both`);
+    } else if (from !== void 0 && to !== void 0) {
+      if (from < to) window = { kind: "range", from, to };
+      else {
+        problems.push(
+          `${name("from")} ${formatHour(from)} is not before ${name("to")} ${formatHour(to)}: the window is [from, to)`
+        );
+      }
+    }
+  } else {
+    const text = given.window ?? defaults2?.window;
+    const label = given.window !== void 0 ? name("window") : "data.window";
+    if (text === void 0) {
+      if (project.known) {
+        problems.push(
+          `no window to select: give ${name("window")} (e.g. P365D), or ${name("from")} and ${name("to")}, or set data.window`
+        );
+      }
+    } else {
+      const durationMs = attempt2(() => parseWindowDuration(text, label));
+      if (durationMs !== void 0 && (toText === void 0 || to !== void 0)) {
+        window = { kind: "last", durationMs, ...to !== void 0 ? { to } : {} };
+      }
+    }
+  }
+  if (problems.length > 0 || variable === void 0 || station === void 0 || !window) {
+    return { problems };
+  }
+  return { problems, request: { variable, station, window } };
+}
+
+// actions/lib/training/data/table-digest.ts
+import { createHash as createHash2 } from "node:crypto";
 function digestLine(row) {
   return `${formatHour(row.datetime)},${String(row.value)},${row.n}
 `;
 }
 function trainingRowsSha256(rows) {
-  const hash = createHash5("sha256");
+  const hash = createHash2("sha256");
   for (const row of rows) hash.update(digestLine(row));
   return hash.digest("hex");
 }
 
-// actions/lib/training/table-name.ts
+// actions/lib/training/data/table-name.ts
 init_errors();
 var PART = "[a-z_][a-z0-9_]{0,62}";
 var TABLE_NAME = new RegExp(`^(?:${PART}\\.)?${PART}$`);
@@ -37446,7 +36770,7 @@ function trainingTableNames(runKey) {
   return { training: `public.freshet_training_${key}`, features: `public.freshet_features_${key}` };
 }
 
-// actions/lib/training/selection.ts
+// actions/lib/training/data/selection.ts
 var MAX_AVERAGING_MINUTES = 60;
 var HOURLY_MEANS_SQL = `
 SELECT date_trunc('hour', d.datetime, 'UTC') AS datetime,
@@ -37593,7 +36917,7 @@ async function dropTables(client, tables) {
   }
 }
 
-// actions/lib/training/feature-table.ts
+// actions/lib/training/data/feature-table.ts
 function featureTableDdl(table, names) {
   const columns = names.map((name) => `"${name}" real NOT NULL`);
   return `CREATE TABLE ${quoteTableName(table)} (
@@ -37614,7 +36938,7 @@ function featureTableCopyText(matrix) {
   return lines.join("");
 }
 async function copyInto(client, table, text) {
-  const stream = client.query((0, import_pg_copy_streams.from)(`COPY ${quoteTableName(table)} FROM STDIN`));
+  const stream = client.query((0, import_pg_copy_streams2.from)(`COPY ${quoteTableName(table)} FROM STDIN`));
   await new Promise((resolve6, reject) => {
     stream.on("error", reject);
     stream.on("finish", resolve6);
@@ -37664,10 +36988,504 @@ async function createFeatureTable(client, options) {
   }
 }
 
-// actions/lib/training/outputs.ts
+// actions/lib/training/project/dependencies.ts
+import { createHash as createHash3 } from "node:crypto";
+import { existsSync as existsSync3 } from "node:fs";
+import { mkdir as mkdir3, readFile as readFile3, rm as rm2, symlink as symlink2, writeFile as writeFile3 } from "node:fs/promises";
+import { dirname as dirname4, join as join5, relative as relative2, resolve as resolve3 } from "node:path";
+
+// actions/lib/training/project/tool.ts
 init_errors();
-import { readFile as readFile6 } from "node:fs/promises";
-import { join as join11 } from "node:path";
+import { execFile } from "node:child_process";
+function lastLines(text, count = 12) {
+  const lines = text.trimEnd().split("\n");
+  return lines.slice(-count).join("\n");
+}
+function runTool(file, args, what, options) {
+  return new Promise((resolve6, reject) => {
+    execFile(
+      file,
+      [...args],
+      {
+        cwd: options.cwd,
+        env: options.env,
+        timeout: options.timeoutMs ?? 6e5,
+        killSignal: "SIGKILL",
+        maxBuffer: 64 * 1024 * 1024,
+        encoding: "utf8"
+      },
+      (error2, stdout, stderr) => {
+        if (!error2) {
+          resolve6({ stdout, stderr });
+          return;
+        }
+        const failure = error2;
+        let how;
+        if (failure.code === "ENOENT") how = `${file} is not installed (not found on PATH)`;
+        else if (failure.killed)
+          how = `${file} was stopped after ${options.timeoutMs ?? 6e5} ms`;
+        else if (typeof failure.code === "number")
+          how = `${file} exited with status ${failure.code}`;
+        else how = `${file} failed (${failure.signal ?? failure.message})`;
+        const output = lastLines(stderr || stdout);
+        reject(
+          new FreshetError(`${what} failed: ${how}${output ? `:
+${output}` : ""}`, {
+            cause: error2
+          })
+        );
+      }
+    );
+  });
+}
+
+// actions/lib/training/project/dependencies.ts
+var DEFAULT_PACKAGE_INDEX = "https://pypi.org/simple/";
+var INDEX_PROBE_TIMEOUT_MS = 3e3;
+function planDependencies(folder, files) {
+  const steps = [];
+  if (files.hasPackageLock) {
+    steps.push({ kind: "npm-ci", dir: folder, lockfile: join5(folder, "package-lock.json") });
+  } else if (files.hasPackageJson && files.workspaceLock !== void 0) {
+    steps.push(
+      files.remote ? { kind: "npm-ci", dir: dirname4(files.workspaceLock), lockfile: files.workspaceLock } : { kind: "workspace", lockfile: files.workspaceLock }
+    );
+  }
+  if (files.hasRequirements) {
+    steps.push({ kind: "python-requirements", requirements: join5(folder, "requirements.txt") });
+  } else if (files.commandUsesPython) {
+    steps.push({ kind: "python-system" });
+  }
+  return steps;
+}
+function usesPython(command) {
+  return /(^|[\s/;&|(])python[0-9.]*(\s|$)/.test(command);
+}
+async function inspectProjectFiles(folder, options) {
+  const root = resolve3(options.root ?? "/");
+  let workspaceLock;
+  for (let dir = dirname4(resolve3(folder)); ; dir = dirname4(dir)) {
+    if (relative2(root, dir).startsWith("..")) break;
+    const candidate = join5(dir, "package-lock.json");
+    if (existsSync3(candidate)) {
+      workspaceLock = candidate;
+      break;
+    }
+    if (dir === root || dirname4(dir) === dir) break;
+  }
+  return {
+    hasPackageJson: existsSync3(join5(folder, "package.json")),
+    hasPackageLock: existsSync3(join5(folder, "package-lock.json")),
+    hasRequirements: existsSync3(join5(folder, "requirements.txt")),
+    ...workspaceLock !== void 0 ? { workspaceLock } : {},
+    remote: options.remote,
+    commandUsesPython: usesPython(options.command)
+  };
+}
+async function packageIndexReachable(url, timeoutMs = INDEX_PROBE_TIMEOUT_MS) {
+  try {
+    const response = await fetch(url, { method: "HEAD", signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+    return response.status < 500;
+  } catch {
+    return false;
+  }
+}
+var VENV_COMPLETE = ".freshet-complete";
+var DEBIAN_PYTHON = "/usr/bin/python3";
+function systemPython(exists2 = existsSync3) {
+  return exists2(DEBIAN_PYTHON) ? DEBIAN_PYTHON : "python3";
+}
+async function systemPythonShim(options) {
+  const python = systemPython();
+  if (python === "python3") return [];
+  const dir = resolve3(options.stateDir, "python-shim");
+  await mkdir3(dir, { recursive: true });
+  for (const name of ["python3", "python"]) {
+    await rm2(join5(dir, name), { force: true });
+    await symlink2(python, join5(dir, name));
+  }
+  return [dir];
+}
+async function venvFolder(requirements, index, options) {
+  const { stdout } = await runTool(systemPython(), ["--version"], "finding Python", {
+    env: options.env
+  });
+  const text = await readFile3(requirements, "utf8");
+  const key = createHash3("sha256").update(`${stdout.trim()}
+${index}
+${text}`).digest("hex").slice(0, 16);
+  return resolve3(options.stateDir, "venvs", key);
+}
+async function makeVenv(venv, requirements, index, options) {
+  options.logger.info(`installing ${requirements} into a virtual environment at ${venv}`);
+  await rm2(venv, { recursive: true, force: true });
+  await runTool(
+    systemPython(),
+    ["-m", "venv", "--system-site-packages", venv],
+    "making a virtual environment",
+    { env: options.env }
+  );
+  await runTool(
+    join5(venv, "bin", "python"),
+    [
+      "-m",
+      "pip",
+      "install",
+      "--quiet",
+      "--no-input",
+      "--disable-pip-version-check",
+      "--index-url",
+      index,
+      "-r",
+      requirements
+    ],
+    `installing ${requirements}`,
+    { env: { ...options.env, VIRTUAL_ENV: venv } }
+  );
+  await writeFile3(join5(venv, VENV_COMPLETE), `${(/* @__PURE__ */ new Date()).toISOString()}
+`);
+}
+async function requirementsVenv(requirements, options) {
+  const index = options.packageIndex ?? DEFAULT_PACKAGE_INDEX;
+  const venv = await venvFolder(requirements, index, options);
+  if (existsSync3(join5(venv, VENV_COMPLETE))) {
+    options.logger.info(`using the virtual environment ${venv}`);
+    return venv;
+  }
+  if (!await packageIndexReachable(index)) {
+    options.logger.warn(
+      `no package index answered at ${index}: ${requirements} is not installed, the system's Python packages serve`
+    );
+    return void 0;
+  }
+  await makeVenv(venv, requirements, index, options);
+  return venv;
+}
+async function installDependencies(steps, options) {
+  let result = { pathFirst: [], env: {} };
+  for (const step of steps) {
+    switch (step.kind) {
+      case "npm-ci":
+        options.logger.info(`installing the packages of ${step.lockfile} (npm ci)`);
+        await runTool(
+          "npm",
+          ["ci", "--no-audit", "--no-fund", "--loglevel=error"],
+          `npm ci in ${step.dir}`,
+          { cwd: step.dir, env: options.env }
+        );
+        result = { ...result, node: { install: "npm-ci", lockfile: step.lockfile } };
+        break;
+      case "workspace":
+        result = { ...result, node: { install: "workspace", lockfile: step.lockfile } };
+        break;
+      case "python-requirements": {
+        const venv = await requirementsVenv(step.requirements, options);
+        if (venv !== void 0) {
+          result = {
+            ...result,
+            pathFirst: [join5(venv, "bin"), ...result.pathFirst],
+            env: { ...result.env, VIRTUAL_ENV: venv },
+            python: { source: "venv", executable: join5(venv, "bin", "python") }
+          };
+        } else {
+          result = {
+            ...result,
+            pathFirst: [...await systemPythonShim(options), ...result.pathFirst],
+            python: { source: "system", executable: systemPython() }
+          };
+        }
+        break;
+      }
+      case "python-system":
+        result = {
+          ...result,
+          pathFirst: [...await systemPythonShim(options), ...result.pathFirst],
+          python: { source: "system", executable: systemPython() }
+        };
+        break;
+    }
+  }
+  return result;
+}
+
+// actions/lib/training/project/project-ref.ts
+init_errors();
+var REMOTE_FORM = "owner/repo/path@<40-hex commit sha>";
+var OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+var REPO = /^[A-Za-z0-9._-]{1,100}$/;
+var SHA = /^[0-9a-fA-F]{40}$/;
+var SEGMENT = /^[^\\:*?"<>|\s]+$/;
+function parseProjectRef(text) {
+  const ref = text.trim();
+  const shown2 = JSON.stringify(text);
+  if (ref === "")
+    throw new UsageError(`the project reference is empty: give a folder or ${REMOTE_FORM}`);
+  if (/[\u0000-\u001f]/.test(ref)) {
+    throw new UsageError(`the project reference ${shown2} contains control characters`);
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || ref.startsWith("git@")) {
+    throw new UsageError(
+      `the project reference ${shown2} is a URL: write ${REMOTE_FORM}, e.g. acme/models/ozone@0123456789abcdef0123456789abcdef01234567`
+    );
+  }
+  const local = ref === "." || ref.startsWith("/") || ref.startsWith("./") || ref.startsWith("../");
+  if (local || !ref.includes("@")) return { kind: "local", path: ref };
+  const at = ref.lastIndexOf("@");
+  const where = ref.slice(0, at);
+  const commit = ref.slice(at + 1);
+  const problems = [];
+  if (!SHA.test(commit)) {
+    problems.push(
+      `the project reference ${shown2} is not pinned to a commit: after @ give the full 40-hex commit sha, not ${JSON.stringify(commit)} (a branch, tag or short sha can change)`
+    );
+  }
+  const [owner = "", repo = "", ...segments] = where.split("/");
+  if (!OWNER.test(owner) || !REPO.test(repo) || repo === "." || repo === "..") {
+    problems.push(
+      `the project reference ${shown2} does not start with owner/repo: write ${REMOTE_FORM}`
+    );
+  }
+  if (where.includes("@") || segments.some((s) => s === "" || s === "." || s === ".." || !SEGMENT.test(s))) {
+    problems.push(
+      `the project reference ${shown2} has an unusable path: use folder names separated by single /, without . or ..`
+    );
+  }
+  if (problems.length > 0) throw new UsageError(problems);
+  return { kind: "remote", owner, repo, path: segments.join("/"), commit: commit.toLowerCase() };
+}
+function formatProjectRef(ref) {
+  if (ref.kind === "local") return ref.path;
+  return `${ref.owner}/${ref.repo}${ref.path === "" ? "" : `/${ref.path}`}@${ref.commit}`;
+}
+
+// actions/lib/training/project/project-source.ts
+init_errors();
+import { stat as stat3 } from "node:fs/promises";
+import { join as join7, resolve as resolve4 } from "node:path";
+
+// actions/lib/training/project/git-fetch.ts
+init_errors();
+import { stat as stat2 } from "node:fs/promises";
+import { join as join6 } from "node:path";
+var DEFAULT_REMOTE_BASE = "https://github.com/";
+function remoteUrl(ref, base = DEFAULT_REMOTE_BASE) {
+  return `${base.endsWith("/") ? base : `${base}/`}${ref.owner}/${ref.repo}`;
+}
+var GIT_ENV = { GIT_TERMINAL_PROMPT: "0" };
+async function fetchProject(ref, options) {
+  const url = remoteUrl(ref, options.baseUrl);
+  const env = { ...options.env, ...GIT_ENV };
+  const dir = options.checkoutDir;
+  const where = `${ref.owner}/${ref.repo} at ${ref.commit}`;
+  try {
+    await runTool("git", ["init", "--quiet", dir], `preparing a checkout of ${where}`, { env });
+    await runTool(
+      "git",
+      ["fetch", "--quiet", "--depth", "1", url, ref.commit],
+      `fetching ${where} from ${url}`,
+      { cwd: dir, env, timeoutMs: 3e5 }
+    );
+    await runTool(
+      "git",
+      ["-c", "advice.detachedHead=false", "checkout", "--quiet", ref.commit],
+      `checking out ${where}`,
+      { cwd: dir, env }
+    );
+  } catch (error2) {
+    throw new SourceError(
+      `cannot fetch the training project ${where}: is the repository reachable and the commit pushed?`,
+      { cause: error2 }
+    );
+  }
+  const folder = ref.path === "" ? dir : join6(dir, ...ref.path.split("/"));
+  const found = await stat2(folder).catch(() => void 0);
+  if (!found?.isDirectory()) {
+    throw new UsageError(
+      `${ref.owner}/${ref.repo} at ${ref.commit} has no folder ${ref.path}: check the path of the project reference`
+    );
+  }
+  return folder;
+}
+async function localCommit(folder, env) {
+  try {
+    const { stdout } = await runTool("git", ["rev-parse", "HEAD"], "reading the commit", {
+      cwd: folder,
+      env: { ...env, ...GIT_ENV },
+      timeoutMs: 1e4
+    });
+    const commit = stdout.trim();
+    return /^[0-9a-f]{40}$/.test(commit) ? commit : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// actions/lib/training/project/project-source.ts
+async function openProjectSource(ref, options) {
+  if (ref.kind === "local") {
+    const folder2 = resolve4(ref.path);
+    const found = await stat3(folder2).catch(() => void 0);
+    if (!found?.isDirectory()) {
+      const where = folder2 === ref.path ? "" : ` (looked at ${folder2})`;
+      throw new UsageError(`the project folder ${ref.path} does not exist${where}`);
+    }
+    return {
+      folder: folder2,
+      root: "/",
+      ref: ref.path,
+      commit: await localCommit(folder2, options.env) ?? null,
+      trusted: true
+    };
+  }
+  const checkoutDir = join7(options.scratch, "checkout");
+  const folder = await fetchProject(ref, {
+    checkoutDir,
+    env: options.env,
+    ...options.remoteBaseUrl !== void 0 ? { baseUrl: options.remoteBaseUrl } : {}
+  });
+  return {
+    folder,
+    root: checkoutDir,
+    ref: formatProjectRef(ref),
+    commit: ref.commit,
+    trusted: false
+  };
+}
+
+// actions/lib/training/run/artifacts.ts
+import { createHash as createHash4 } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { copyFile as copyFile2, lstat as lstat2, mkdir as mkdir4, readdir as readdir2 } from "node:fs/promises";
+import { dirname as dirname5, join as join8, relative as relative3, sep as sep3 } from "node:path";
+async function sha256OfFile(path6) {
+  const hash = createHash4("sha256");
+  for await (const chunk of createReadStream(path6)) hash.update(chunk);
+  return hash.digest("hex");
+}
+async function listArtifacts(dir, logger) {
+  const found = [];
+  const walk = async (folder) => {
+    const entries = await readdir2(folder, { withFileTypes: true });
+    for (const entry of entries) {
+      const path6 = join8(folder, entry.name);
+      const name = relative3(dir, path6).split(sep3).join("/");
+      if (entry.isDirectory()) await walk(path6);
+      else if (entry.isFile()) {
+        const { size } = await lstat2(path6);
+        found.push({ name, size, sha256: await sha256OfFile(path6) });
+      } else logger.warn(`artifact ${name} is not a regular file: left out`);
+    }
+  };
+  await walk(dir);
+  return found.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+async function copyArtifacts(dir, artifacts, destination) {
+  for (const artifact of artifacts) {
+    const target = join8(destination, ...artifact.name.split("/"));
+    await mkdir4(dirname5(target), { recursive: true });
+    await copyFile2(join8(dir, ...artifact.name.split("/")), target);
+  }
+}
+
+// actions/lib/training/run/child-environment.ts
+import { delimiter as delimiter3 } from "node:path";
+var UNTRUSTED_PASSTHROUGH = [
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "TERM",
+  "LANG",
+  "LC_ALL",
+  "LC_CTYPE",
+  "TZ",
+  "TMPDIR",
+  "CI",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "PIP_INDEX_URL",
+  "PIP_EXTRA_INDEX_URL",
+  "npm_config_registry"
+];
+function childEnvironment(options) {
+  const env = {};
+  for (const [name, value] of Object.entries(options.base)) {
+    if (value === void 0) continue;
+    if (options.trusted || UNTRUSTED_PASSTHROUGH.includes(name)) env[name] = value;
+  }
+  const path6 = [...options.pathFirst ?? [], ...env.PATH ? [env.PATH] : []];
+  if (path6.length > 0) env.PATH = path6.join(delimiter3);
+  return { ...env, ...options.set };
+}
+
+// actions/lib/training/run/environment.ts
+import { createHash as createHash5 } from "node:crypto";
+import { readFile as readFile4 } from "node:fs/promises";
+import { relative as relative4 } from "node:path";
+async function fileSha256(path6) {
+  return createHash5("sha256").update(await readFile4(path6)).digest("hex");
+}
+var PYTHON_REPORT = `
+import json, platform, importlib.metadata as m
+packages = {}
+for d in m.distributions():
+    name = d.metadata['Name']
+    if name and name not in packages:
+        packages[name] = d.version
+print(json.dumps({'version': platform.python_version(), 'packages': dict(sorted(packages.items(), key=lambda kv: kv[0].lower()))}))
+`;
+async function describeEnvironment(folder, installed, options) {
+  let lockfile;
+  if (installed.node) {
+    try {
+      lockfile = {
+        path: relative4(folder, installed.node.lockfile),
+        sha256: await fileSha256(installed.node.lockfile),
+        install: installed.node.install
+      };
+    } catch (error2) {
+      options.logger.warn(`cannot read ${installed.node.lockfile}: ${error2.message}`);
+    }
+  }
+  let python;
+  if (installed.python) {
+    try {
+      const { stdout } = await runTool(
+        installed.python.executable,
+        ["-c", PYTHON_REPORT],
+        "listing the Python packages",
+        { env: options.env, cwd: folder, timeoutMs: 6e4 }
+      );
+      const report = JSON.parse(stdout);
+      const requirementsSha256 = options.requirements !== void 0 ? await fileSha256(options.requirements) : void 0;
+      python = {
+        version: report.version,
+        source: installed.python.source,
+        ...requirementsSha256 !== void 0 ? { requirementsSha256 } : {},
+        packages: report.packages
+      };
+    } catch (error2) {
+      options.logger.warn(`cannot describe the Python environment: ${error2.message}`);
+    }
+  }
+  return {
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    ...lockfile !== void 0 ? { lockfile } : {},
+    ...python !== void 0 ? { python } : {}
+  };
+}
+
+// actions/lib/training/run/outputs.ts
+init_errors();
+import { readFile as readFile5 } from "node:fs/promises";
+import { join as join9 } from "node:path";
 
 // actions/lib/training/forest/model-format.ts
 init_errors();
@@ -37932,7 +37750,7 @@ function describe(value) {
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
-// actions/lib/training/outputs.ts
+// actions/lib/training/run/outputs.ts
 var REQUIRED_OUTPUTS = {
   params: "params.json",
   metrics: "metrics.json",
@@ -38004,7 +37822,7 @@ async function readRunOutputs(dir) {
   const read = async (file, check) => {
     let text;
     try {
-      text = await readFile6(join11(dir, file), "utf8");
+      text = await readFile5(join9(dir, file), "utf8");
     } catch (error2) {
       if (error2.code !== "ENOENT") throw error2;
       problems.push(`${file} is missing: write it into $FRESHET_OUTPUT_DIR`);
@@ -38025,7 +37843,7 @@ ${problems.join("\n")}`);
   return { params, metrics, model };
 }
 
-// actions/lib/training/readonly-role.ts
+// actions/lib/training/run/readonly-role.ts
 init_errors();
 import { randomBytes } from "node:crypto";
 function readOnlyRoleName(runId) {
@@ -38060,14 +37878,22 @@ async function createReadOnlyRole(client, options) {
   const password = randomBytes(24).toString("hex");
   const tables = options.tables.map(quoteTableName);
   const schemas = [
-    ...new Set(options.tables.map((t) => t.includes(".") ? t.split(".")[0] : "public"))
+    ...new Set(
+      options.tables.map((t) => t.includes(".") ? t.slice(0, t.indexOf(".")) : "public")
+    )
   ];
   try {
     await client.query("BEGIN");
+    const { rows: clock } = await client.query(
+      `SELECT now() + $1 * interval '1 millisecond' AS until`,
+      [options.validForMs]
+    );
+    const until = clock[0]?.until;
+    if (until === void 0) throw new Error("the server did not tell its time");
     await client.query(
       `CREATE ROLE ${role} LOGIN PASSWORD '${password}' NOSUPERUSER NOCREATEDB NOCREATEROLE
        NOREPLICATION NOBYPASSRLS NOINHERIT CONNECTION LIMIT 16
-       VALID UNTIL '${new Date(options.validUntil).toISOString()}'`
+       VALID UNTIL '${until.toISOString()}'`
     );
     await client.query(`ALTER ROLE ${role} SET default_transaction_read_only = on`);
     await client.query(`GRANT SELECT ON TABLE ${tables.join(", ")} TO ${role}`);
@@ -38133,7 +37959,7 @@ async function dropReadOnlyRole(client, role, tables, logger) {
   }
 }
 
-// actions/lib/training/run-command.ts
+// actions/lib/training/run/run-command.ts
 init_errors();
 import { spawn as spawn2 } from "node:child_process";
 var TAIL_LINES = 20;
@@ -38178,9 +38004,10 @@ function runCommand(options) {
     let cancelled = false;
     let killTimer;
     const stop = () => {
-      if (child2.pid === void 0) return;
-      killGroup(child2.pid, "SIGTERM");
-      killTimer = setTimeout(() => killGroup(child2.pid, "SIGKILL"), options.graceMs ?? 5e3);
+      const { pid } = child2;
+      if (pid === void 0) return;
+      killGroup(pid, "SIGTERM");
+      killTimer = setTimeout(() => killGroup(pid, "SIGKILL"), options.graceMs ?? 5e3);
     };
     const timer = setTimeout(() => {
       timedOut = true;
@@ -38217,10 +38044,331 @@ function runCommand(options) {
   });
 }
 
-// actions/lib/training/runner-plan.ts
+// actions/lib/training/run/run-record.ts
+init_errors();
+import { randomUUID as randomUUID2 } from "node:crypto";
+function newRunId() {
+  return randomUUID2().replaceAll("-", "");
+}
+var instant = (ms) => ms === null || ms === void 0 ? null : new Date(ms);
+var json = (value) => value === void 0 || value === null ? null : JSON.stringify(value);
+async function insertRun(db, run2) {
+  try {
+    await db.query(
+      `INSERT INTO ops.training_runs (id, experiment, status, tags, project_ref, project_commit,
+         entry_point, command, parameters, variable, station_id, station_name, station_key, started_at,
+         deadline_at)
+       VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      [
+        run2.id,
+        run2.experiment,
+        json(run2.tags),
+        run2.projectRef,
+        run2.projectCommit,
+        run2.entryPoint,
+        run2.command,
+        json(run2.parameters),
+        run2.variable,
+        run2.stationId,
+        run2.stationName,
+        run2.stationKey,
+        instant(run2.startedAt),
+        instant(run2.deadlineAt)
+      ]
+    );
+  } catch (error2) {
+    throw new DatabaseError(`recording training run ${run2.id} failed`, { cause: error2 });
+  }
+}
+async function finishRun(db, id, finish) {
+  try {
+    await db.query(
+      `UPDATE ops.training_runs SET status = $2, params = $3, metrics = $4, data_from = $5,
+         data_to = $6, rows = $7, table_sha256 = $8, features = $9,
+         environment = coalesce($10::jsonb, environment), artifacts = coalesce($11::jsonb, artifacts),
+         error = $12, finished_at = $13::timestamptz,
+         duration_ms = round(extract(epoch FROM $13::timestamptz - started_at) * 1000)
+       WHERE id = $1`,
+      [
+        id,
+        finish.status,
+        json(finish.params),
+        json(finish.metrics),
+        instant(finish.from),
+        instant(finish.to),
+        finish.rows ?? null,
+        finish.tableSha256 ?? null,
+        json(finish.features),
+        json(finish.environment),
+        json(finish.artifacts),
+        finish.error ?? null,
+        instant(finish.finishedAt)
+      ]
+    );
+  } catch (error2) {
+    throw new DatabaseError(`recording the end of training run ${id} failed`, { cause: error2 });
+  }
+}
+
+// actions/lib/training/run/runner-plan.ts
 init_errors();
 
-// actions/lib/training/runner-options.ts
+// actions/lib/training/project/load-project.ts
+init_errors();
+import { readFile as readFile6 } from "node:fs/promises";
+import { join as join10 } from "node:path";
+
+// actions/lib/training/project/project.ts
+var import_yaml = __toESM(require_dist2(), 1);
+init_errors();
+
+// actions/lib/training/project/command-template.ts
+var PLACEHOLDER = /^\{([A-Za-z_][A-Za-z0-9_]*)\}/;
+function parseCommandTemplate(command) {
+  const parts = [];
+  const parameters = [];
+  let text = "";
+  let i = 0;
+  while (i < command.length) {
+    const ch = command.charAt(i);
+    const next = command[i + 1];
+    if (ch === "{" && next === "{" || ch === "}" && next === "}") {
+      text += ch;
+      i += 2;
+    } else if (ch === "$" && next === "{") {
+      const close = command.indexOf("}", i + 2);
+      const end = close < 0 ? command.length : close + 1;
+      text += command.slice(i, end);
+      i = end;
+    } else if (ch === "{") {
+      const match = PLACEHOLDER.exec(command.slice(i));
+      if (match === null) {
+        text += ch;
+        i++;
+      } else {
+        if (text !== "") parts.push({ kind: "text", text });
+        text = "";
+        const name = match[1] ?? "";
+        parts.push({ kind: "parameter", name });
+        if (!parameters.includes(name)) parameters.push(name);
+        i += match[0].length;
+      }
+    } else {
+      text += ch;
+      i++;
+    }
+  }
+  if (text !== "") parts.push({ kind: "text", text });
+  return { parts, parameters };
+}
+function shellQuote(value) {
+  return `'${value.replaceAll("'", "'\\''")}'`;
+}
+function fillTemplate(template, values) {
+  return template.parts.map((part) => {
+    if (part.kind === "text") return part.text;
+    const value = Object.hasOwn(values, part.name) ? values[part.name] : void 0;
+    if (value === void 0) throw new Error(`no value for placeholder {${part.name}}`);
+    return shellQuote(value);
+  }).join("");
+}
+
+// actions/lib/training/project/project.ts
+var PROJECT_FILE = "freshet-project.yml";
+var DEFAULT_ENTRY_POINT = "main";
+var TOP_KEYS = ["name", "entry_points", "data", "features"];
+var ENTRY_KEYS = ["parameters", "command"];
+var DATA_KEYS = ["variable", "station", "window"];
+var MLFLOW_HINTS = {
+  conda_env: "install dependencies in the command or the workflow instead",
+  python_env: "install dependencies in the command or the workflow instead",
+  docker_env: "run the container from the command instead"
+};
+var PROJECT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+var ENTRY_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
+var attempt = collectProblems;
+function checkEntryPoint(name, value, problems) {
+  const label = `entry_points.${name}`;
+  if (!ENTRY_NAME.test(name)) {
+    problems.push(
+      `${label}: an entry point name uses letters, digits, _, . and - (e.g. main, evaluate)`
+    );
+  }
+  if (!isRecord(value)) {
+    problems.push(
+      `${label} must be a mapping with command and parameters, got ${showValue(value)}`
+    );
+    return void 0;
+  }
+  problems.push(...unknownKeyProblems(value, ENTRY_KEYS, label, "an entry point setting"));
+  const parameters = [];
+  const given = value.parameters ?? {};
+  if (!isRecord(given)) {
+    problems.push(
+      `${label}.parameters must be a mapping of name to { type, default }, got ${showValue(given)}`
+    );
+  } else {
+    for (const [parameter, definition] of Object.entries(given)) {
+      const at = `${label}.parameters.${parameter}`;
+      if (!PARAMETER_NAME.test(parameter) || parameter === "__proto__") {
+        problems.push(
+          `${at}: a parameter name uses letters, digits and _ and does not start with a digit (it is a {placeholder})`
+        );
+      }
+      const checked = parseParameterDefinition(definition, at);
+      problems.push(...checked.problems);
+      if (checked.definition) parameters.push([parameter, checked.definition]);
+    }
+  }
+  const command = value.command;
+  if (typeof command !== "string" || command.trim() === "") {
+    problems.push(
+      `${label}.command must be the shell command to run, e.g. "python train.py --trees {n_trees}", got ${showValue(command)}`
+    );
+    return void 0;
+  }
+  const template = parseCommandTemplate(command);
+  const known = isRecord(given) ? Object.keys(given) : [];
+  for (const placeholder of template.parameters) {
+    if (known.includes(placeholder)) continue;
+    const fix = known.length === 0 ? "declare it under parameters" : `declare it, or use one of ${known.map((k) => `{${k}}`).join(", ")}`;
+    problems.push(
+      `${label}.command uses {${placeholder}}, which is not a parameter: ${fix} (write {{ and }} for literal braces)`
+    );
+  }
+  return { name, parameters: Object.fromEntries(parameters), command, template };
+}
+function checkData(value, problems) {
+  if (!isRecord(value)) {
+    problems.push(
+      `data must be a mapping with variable, station and window, got ${showValue(value)}`
+    );
+    return void 0;
+  }
+  problems.push(...unknownKeyProblems(value, DATA_KEYS, "data", "a data setting"));
+  let variable;
+  if (value.variable !== void 0) {
+    const problem = variableNameProblem(value.variable, "data.variable");
+    if (problem === void 0) variable = value.variable;
+    else problems.push(problem);
+  }
+  let station;
+  if (value.station !== void 0) {
+    station = attempt(problems, () => parseStationRef(value.station, "data.station"));
+  }
+  let window;
+  if (value.window !== void 0) {
+    if (typeof value.window !== "string") {
+      problems.push(
+        `data.window must be an ISO 8601 duration such as P365D, got ${showValue(value.window)}`
+      );
+    } else if (attempt(problems, () => parseWindowDuration(value.window, "data.window"))) {
+      window = value.window.trim();
+    }
+  }
+  return {
+    ...variable !== void 0 ? { variable } : {},
+    ...station !== void 0 ? { station } : {},
+    ...window !== void 0 ? { window } : {}
+  };
+}
+function parseProject(text, source = PROJECT_FILE) {
+  const fail = (problems2) => new UsageError(problems2.map((p) => `${source}: ${p}`));
+  const doc = (0, import_yaml.parseDocument)(text, { uniqueKeys: true, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw fail(
+      doc.errors.map((e) => `YAML: ${(e.message.split("\n")[0] ?? "").replace(/:$/, "")}`)
+    );
+  }
+  const value = doc.toJS({ maxAliasCount: 100 });
+  if (!isRecord(value)) {
+    throw fail([
+      `the file must be a mapping with name and entry_points (and optionally data, features), got ${showValue(value)}`
+    ]);
+  }
+  const problems = [];
+  for (const key of Object.keys(value)) {
+    if (TOP_KEYS.includes(key)) continue;
+    const hint = MLFLOW_HINTS[key];
+    problems.push(
+      hint ? `${key} is not supported: ${hint}` : `${key} is not a project setting: use ${TOP_KEYS.join(", ")}`
+    );
+  }
+  const name = value.name;
+  if (typeof name !== "string" || !PROJECT_NAME.test(name)) {
+    problems.push(
+      `name must be the experiment name: letters, digits, ., _ and -, at most 64 characters, starting with a letter or digit (e.g. ozone-forest), got ${showValue(name)}`
+    );
+  }
+  const entryPoints = [];
+  if (!isRecord(value.entry_points) || Object.keys(value.entry_points).length === 0) {
+    problems.push(
+      `entry_points must map at least one name (usually ${DEFAULT_ENTRY_POINT}) to { command, parameters }, got ${showValue(value.entry_points)}`
+    );
+  } else {
+    for (const [entryName, entry] of Object.entries(value.entry_points)) {
+      const checked = checkEntryPoint(entryName, entry, problems);
+      if (checked) entryPoints.push([entryName, checked]);
+    }
+  }
+  const data = value.data === void 0 ? void 0 : checkData(value.data, problems);
+  let features;
+  if (value.features !== void 0) {
+    const featureProblems = featureSpecProblems(value.features, "features");
+    problems.push(...featureProblems);
+    if (featureProblems.length === 0) features = parseFeatureSpec(value.features, "features");
+  }
+  if (features && data?.variable !== void 0 && features.target !== data.variable) {
+    problems.push(
+      `features.target ${features.target} is not data.variable ${data.variable}: the training table holds data.variable, so make them the same`
+    );
+  }
+  if (problems.length > 0) throw fail(problems);
+  return {
+    name,
+    entryPoints: Object.fromEntries(entryPoints),
+    ...data !== void 0 ? { data } : {},
+    ...features !== void 0 ? { features } : {}
+  };
+}
+function getEntryPoint(project, name = DEFAULT_ENTRY_POINT) {
+  const entry = Object.hasOwn(project.entryPoints, name) ? project.entryPoints[name] : void 0;
+  if (entry !== void 0) return entry;
+  throw new UsageError(
+    `project ${project.name} has no entry point ${name}: use one of ${Object.keys(project.entryPoints).join(", ")}`
+  );
+}
+function renderCommand(entry, params) {
+  const texts = [];
+  const missing = [];
+  for (const name of entry.template.parameters) {
+    const value = Object.hasOwn(params, name) ? params[name] : void 0;
+    if (value !== void 0) texts.push([name, formatParameterValue(value)]);
+    else missing.push(`the command of entry point ${entry.name} needs a value for {${name}}`);
+  }
+  if (missing.length > 0) throw new UsageError(missing);
+  return fillTemplate(entry.template, Object.fromEntries(texts));
+}
+
+// actions/lib/training/project/load-project.ts
+async function loadProject(folder) {
+  const path6 = join10(folder, PROJECT_FILE);
+  let text;
+  try {
+    text = await readFile6(path6, "utf8");
+  } catch (error2) {
+    const code = error2.code;
+    if (code === "ENOENT" || code === "ENOTDIR") {
+      throw new UsageError(`${folder} is not a training project: it has no ${PROJECT_FILE}`, {
+        cause: error2
+      });
+    }
+    throw new SourceError(`cannot read ${path6}`, { cause: error2 });
+  }
+  return parseProject(text, path6);
+}
+
+// actions/lib/training/run/runner-options.ts
 var DEFAULT_TRAINING_TIMEOUT_MS = 30 * 6e4;
 var TAG_NAME = /^[A-Za-z0-9_.:/-]{1,100}$/;
 var MAX_TAG_VALUE = 1e3;
@@ -38245,7 +38393,7 @@ function timeoutProblem(timeoutMs) {
   return `the timeout must be a positive whole number of milliseconds, got ${showValue(timeoutMs)}`;
 }
 
-// actions/lib/training/runner-plan.ts
+// actions/lib/training/run/runner-plan.ts
 var collect = collectProblems;
 async function planRun(options, source) {
   const project = await loadProject(source.folder);
@@ -38280,7 +38428,7 @@ async function preflight(client, request) {
   return station;
 }
 
-// actions/lib/training/runner.ts
+// actions/lib/training/run/runner.ts
 function describeOutcome(outcome, timeoutMs) {
   const last = outcome.tail.length > 0 ? `; its last lines:
 ${outcome.tail.slice(-10).join("\n")}` : "";
@@ -38293,88 +38441,85 @@ ${outcome.tail.slice(-10).join("\n")}` : "";
   return void 0;
 }
 async function runTraining(options, context) {
-  const { logger } = context;
-  const now = context.now ?? Date.now;
-  const env = context.env ?? process.env;
-  const stateDir = resolve5(context.stateDir ?? ".freshet");
+  const { logger, env, now } = context;
+  const stateDir = resolve5(context.stateDir);
   const ref = parseProjectRef(options.project);
-  const scratch = await mkdtemp2(join12(tmpdir2(), "freshet-run-"));
+  const scratch = await mkdtemp(join11(tmpdir(), "freshet-run-"));
   try {
     const source = await openProjectSource(ref, {
       scratch,
       remoteBaseUrl: options.remoteBaseUrl,
       env
     });
-    const plan = await planRun(options, source);
-    const db = await openDatabase({
-      ...options.databaseUrl ? { databaseUrl: options.databaseUrl } : {},
-      stateDir,
-      logger,
-      maxConnections: 3
-    });
+    const plan2 = await planRun(options, source);
+    const client = await connect(context.db);
     try {
-      const client = await db.pool.connect();
-      try {
-        if (plan.readOnly) await assertCanCreateReadOnlyRole(client, source.ref);
-        const station = await preflight(client, plan.request);
-        return await execute(plan, station, {
-          client,
-          pool: db.pool,
-          databaseUrl: db.url,
-          scratch,
-          stateDir,
-          env,
-          now,
-          logger,
-          options,
-          ...context.signal ? { signal: context.signal } : {}
-        });
-      } finally {
-        client.release();
-      }
+      if (plan2.readOnly) await assertCanCreateReadOnlyRole(client, source.ref);
+      const station = await preflight(client, plan2.request);
+      return await execute(plan2, station, {
+        client,
+        pool: context.db,
+        databaseUrl: context.databaseUrl,
+        scratch,
+        stateDir,
+        env,
+        now,
+        logger,
+        options,
+        ...context.signal ? { signal: context.signal } : {}
+      });
     } finally {
-      await db.close();
+      client.release();
     }
   } finally {
-    await rm4(scratch, { recursive: true, force: true });
+    await rm3(scratch, { recursive: true, force: true });
+  }
+}
+async function connect(db) {
+  try {
+    return await db.connect();
+  } catch (error2) {
+    throw new DatabaseError("connecting to the database for the training run failed", {
+      cause: error2
+    });
   }
 }
 var SELF_DESCRIBING = /* @__PURE__ */ new Set(["running the command", "checking the outputs"]);
-async function execute(plan, station, run2) {
+async function execute(plan2, station, run2) {
   const { client, logger } = run2;
-  const { source, project } = plan;
+  const { source, project } = plan2;
   const runId = newRunId();
   const slots = {
     runId,
     tables: trainingTableNames(runId),
-    outputDir: join12(run2.scratch, "output"),
-    artifactsDir: join12(run2.stateDir, "runs", runId)
+    outputDir: join11(run2.scratch, "output"),
+    artifactsDir: join11(run2.stateDir, "runs", runId)
   };
   const startedAt = run2.now();
   await insertRun(run2.pool, {
     id: runId,
     experiment: project.name,
-    tags: plan.tags,
+    tags: plan2.tags,
     projectRef: source.ref,
     projectCommit: source.commit,
-    entryPoint: plan.entry.name,
-    command: plan.command,
-    parameters: plan.parameters,
-    variable: plan.request.variable,
+    entryPoint: plan2.entry.name,
+    command: plan2.command,
+    parameters: plan2.parameters,
+    variable: plan2.request.variable,
     stationId: station.id,
     stationName: station.name,
     stationKey: `${station.latKey},${station.lngKey}`,
     startedAt,
     // The command's timeout, and an hour for selecting data before it and copying artifacts after.
-    deadlineAt: startedAt + plan.timeoutMs + 36e5
+    deadlineAt: startedAt + plan2.timeoutMs + 36e5
   });
   logger.info(
-    `run ${runId}: ${project.name} (${source.ref}${source.commit ? ` at ${source.commit.slice(0, 12)}` : ""}), entry point ${plan.entry.name}`
+    `run ${runId}: ${project.name} (${source.ref}${source.commit ? ` at ${source.commit.slice(0, 12)}` : ""}), entry point ${plan2.entry.name}`
   );
   const progress = { stage: "starting", finish: {}, environment: null, artifacts: [] };
   let error2 = null;
   try {
-    await carryOut(plan, station, run2, slots, progress);
+    await carryOut(plan2, station, run2, slots, progress);
   } catch (caught) {
     const message = describeError(caught);
     error2 = SELF_DESCRIBING.has(progress.stage) ? message : `${progress.stage} failed: ${message}`;
@@ -38412,12 +38557,12 @@ async function execute(plan, station, run2) {
     experiment: project.name,
     projectRef: source.ref,
     projectCommit: source.commit,
-    entryPoint: plan.entry.name,
-    command: plan.command,
-    parameters: plan.parameters,
+    entryPoint: plan2.entry.name,
+    command: plan2.command,
+    parameters: plan2.parameters,
     params: finish.params ?? null,
     metrics: finish.metrics ?? null,
-    variable: plan.request.variable,
+    variable: plan2.request.variable,
     station: { id: station.id, name: station.name, key: `${station.latKey},${station.lngKey}` },
     from: finish.from ?? null,
     to: finish.to ?? null,
@@ -38438,23 +38583,22 @@ async function execute(plan, station, run2) {
     seconds
   };
 }
-async function carryOut(plan, station, run2, slots, progress) {
-  const { source, project } = plan;
+async function carryOut(plan2, station, run2, slots, progress) {
+  const { source, project } = plan2;
   const { tables } = slots;
   await mkdir5(slots.outputDir, { recursive: true });
   progress.stage = "installing the dependencies";
-  const installed = await install(plan, run2);
-  await prepareData(plan, station, run2, slots, progress);
+  const installed = await install(plan2, run2);
+  await prepareData(plan2, station, run2, slots, progress);
   let databaseUrl = run2.databaseUrl;
-  if (plan.readOnly) {
+  if (plan2.readOnly) {
     progress.stage = "creating the read-only role";
     progress.role = await createReadOnlyRole(run2.client, {
       runId: slots.runId,
       tables: [tables.training, ...project.features ? [tables.features] : []],
       databaseUrl: run2.databaseUrl,
       // An hour past the timeout: long enough for the run, short if the drop never happens.
-      // The server's clock judges it, so the real clock sets it (not a test's).
-      validUntil: Date.now() + plan.timeoutMs + 36e5
+      validForMs: plan2.timeoutMs + 36e5
     });
     databaseUrl = progress.role.url;
     run2.logger.info(
@@ -38480,17 +38624,17 @@ async function carryOut(plan, station, run2, slots, progress) {
     ...installed.python && installed.requirements ? { requirements: installed.requirements } : {}
   });
   progress.stage = "running the command";
-  run2.logger.info(`running: ${plan.command}`);
+  run2.logger.info(`running: ${plan2.command}`);
   const outcome = await runCommand({
-    command: plan.command,
+    command: plan2.command,
     cwd: source.folder,
     env: commandEnv,
-    timeoutMs: plan.timeoutMs,
+    timeoutMs: plan2.timeoutMs,
     logger: run2.logger,
     prefix: `${project.name} | `,
     ...run2.signal ? { signal: run2.signal } : {}
   });
-  const failure = describeOutcome(outcome, plan.timeoutMs);
+  const failure = describeOutcome(outcome, plan2.timeoutMs);
   progress.stage = "keeping the artifacts";
   progress.artifacts = await listArtifacts(slots.outputDir, run2.logger);
   await copyArtifacts(slots.outputDir, progress.artifacts, slots.artifactsDir);
@@ -38502,10 +38646,10 @@ async function carryOut(plan, station, run2, slots, progress) {
   const outputs = await readRunOutputs(slots.outputDir);
   progress.finish = { ...progress.finish, params: outputs.params, metrics: outputs.metrics };
 }
-async function prepareData(plan, station, run2, slots, progress) {
+async function prepareData(plan2, station, run2, slots, progress) {
   const { tables } = slots;
   progress.stage = "selecting the training data";
-  const selection = await selectTrainingData(run2.client, plan.request, { table: tables.training });
+  const selection = await selectTrainingData(run2.client, plan2.request, { table: tables.training });
   progress.finish = {
     from: selection.from,
     to: selection.to,
@@ -38515,12 +38659,12 @@ async function prepareData(plan, station, run2, slots, progress) {
   run2.logger.info(
     `selected ${selection.rows} hours of ${selection.variable} at station ${station.id} (${station.name}) from ${new Date(selection.from).toISOString()} to ${new Date(selection.to).toISOString()} into ${tables.training}`
   );
-  if (!plan.project.features) return;
+  if (!plan2.project.features) return;
   progress.stage = "building the feature table";
   progress.featuresTable = tables.features;
   const features = await createFeatureTable(run2.client, {
     table: tables.features,
-    spec: plan.project.features,
+    spec: plan2.project.features,
     selection
   });
   progress.finish = {
@@ -38535,12 +38679,12 @@ async function prepareData(plan, station, run2, slots, progress) {
     `built ${features.rows} feature rows of ${features.names.length} columns into ${tables.features}`
   );
 }
-async function install(plan, run2) {
-  const { source } = plan;
+async function install(plan2, run2) {
+  const { source } = plan2;
   const files = await inspectProjectFiles(source.folder, {
     root: source.root,
     remote: !source.trusted,
-    command: plan.command
+    command: plan2.command
   });
   const steps = planDependencies(source.folder, files);
   const env = childEnvironment({
@@ -38562,8 +38706,114 @@ async function install(plan, run2) {
   };
 }
 
-// actions/train/inputs.ts
+// actions/lib/training/run/schedule-reads.ts
 init_errors();
+import { mkdtemp as mkdtemp2, rm as rm4 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join12 } from "node:path";
+async function readLatestSucceededRun(db, experiment) {
+  try {
+    const { rows } = await db.query(
+      `SELECT id, started_at FROM ops.training_runs
+       WHERE experiment = $1 AND status = 'succeeded'
+       ORDER BY started_at DESC, id LIMIT 1`,
+      [experiment]
+    );
+    const row = rows[0];
+    return row === void 0 ? void 0 : { id: row.id, startedAt: row.started_at.getTime() };
+  } catch (error2) {
+    throw new DatabaseError(
+      `reading the latest successful run of ${experiment} from ops.training_runs failed`,
+      { cause: error2 }
+    );
+  }
+}
+async function readExperimentName(project, options) {
+  const ref = parseProjectRef(project);
+  const scratch = await mkdtemp2(join12(tmpdir2(), "freshet-schedule-"));
+  try {
+    const source = await openProjectSource(ref, {
+      scratch,
+      env: options.env,
+      remoteBaseUrl: options.remoteBaseUrl
+    });
+    return (await loadProject(source.folder)).name;
+  } finally {
+    await rm4(scratch, { recursive: true, force: true });
+  }
+}
+
+// actions/lib/training/run/train-when-due.ts
+async function checkTrainingSchedule(options, context) {
+  const facts = { trigger: options.trigger, everyMs: options.everyMs, now: context.now };
+  if (!isRateLimited(options.trigger)) {
+    return { decision: decideTraining({ ...facts, last: void 0 }), experiment: void 0 };
+  }
+  const experiment = await readExperimentName(options.project, {
+    env: context.env,
+    remoteBaseUrl: options.remoteBaseUrl
+  });
+  const last = await readLatestSucceededRun(context.db, experiment);
+  return { decision: decideTraining({ ...facts, last }), experiment };
+}
+async function trainWhenDue(request, context) {
+  const { training, trigger, everyMs } = request;
+  const checkedAt = context.now();
+  const check = await checkTrainingSchedule(
+    {
+      project: training.project,
+      trigger,
+      everyMs,
+      remoteBaseUrl: training.remoteBaseUrl
+    },
+    { db: context.db, env: context.env, now: checkedAt }
+  );
+  context.logger.info(
+    describeTrainingDecision(check.decision, {
+      // A push or dispatch does not read the project here: the runner names its experiment.
+      experiment: check.experiment ?? training.project,
+      everyMs,
+      now: checkedAt
+    })
+  );
+  if (!check.decision.train) return { kind: "skipped", check, checkedAt };
+  if (request.checkOnly) return { kind: "due", check, checkedAt };
+  return { kind: "ran", check, checkedAt, result: await runTraining(training, context) };
+}
+
+// actions/wiring.ts
+function usingDatabase(settings, context, work, maxConnections = 1) {
+  return withDatabase(databaseOptions(settings, context, maxConnections), work);
+}
+function databaseOptions(settings, context, maxConnections) {
+  return {
+    ...settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : {},
+    stateDir: context.stateDir ?? DEFAULT_STATE_DIR,
+    logger: context.logger,
+    maxConnections,
+    ...context.serverLog ? { serverLog: context.serverLog } : {}
+  };
+}
+function trainingContext(db, context) {
+  return {
+    db: db.pool,
+    databaseUrl: db.url,
+    logger: context.logger,
+    stateDir: context.stateDir ?? DEFAULT_STATE_DIR,
+    env: context.env,
+    now: context.now ?? Date.now,
+    ...context.signal ? { signal: context.signal } : {}
+  };
+}
+function trainWhenDueWith(settings, context) {
+  const { databaseUrl: _databaseUrl, ...training } = settings.training;
+  return usingDatabase(
+    settings.training,
+    context,
+    (db) => trainWhenDue({ ...settings, training }, trainingContext(db, context)),
+    3
+  );
+}
 
 // actions/lib/github/action-inputs.ts
 init_errors();
@@ -38587,6 +38837,9 @@ function orderProblem(rule, later, earlier) {
 
 // actions/lib/settings/parsers.ts
 init_errors();
+function parseText(text) {
+  return text;
+}
 function parseBoolean(text, label) {
   if (["true", "True", "TRUE"].includes(text)) return true;
   if (["false", "False", "FALSE"].includes(text)) return false;
@@ -38608,8 +38861,28 @@ function wholeNumber(bounds) {
 function inputLabel(name) {
   return `input '${name}'`;
 }
+function actionYamlEntry(setting) {
+  const spec = setting.action;
+  if (spec === void 0) return void 0;
+  const required = spec.required === true;
+  return {
+    description: spec.description,
+    required,
+    default: required ? void 0 : spec.default ?? setting.default ?? ""
+  };
+}
 function inputFallback(setting) {
   return setting.action?.default ?? setting.default;
+}
+function inputDefaults(settings) {
+  const defaults2 = {};
+  for (const setting of Object.values(settings)) {
+    const entry = actionYamlEntry(setting);
+    if (setting.action !== void 0 && entry?.default !== void 0) {
+      defaults2[setting.action.input] = entry.default;
+    }
+  }
+  return defaults2;
 }
 
 // actions/lib/github/action-inputs.ts
@@ -38710,6 +38983,57 @@ var ActionInputs = class {
   }
 };
 
+// actions/lib/github/workflow-run.ts
+function workflowRunUrl(env) {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
+  if (!server || !repository || !runId) return void 0;
+  const attempt2 = env.GITHUB_RUN_ATTEMPT ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : "";
+  return `${server.replace(/\/+$/, "")}/${repository}/actions/runs/${runId}${attempt2}`;
+}
+
+// actions/lib/settings/train.ts
+init_errors();
+
+// actions/lib/util/key-values.ts
+init_errors();
+function keyValueWording(label, example = "n_trees=50") {
+  return {
+    malformed: (item) => `${label} item ${JSON.stringify(item)} is not key=value: write e.g. ${example}`,
+    repeated: (key) => `${label} gives ${key} twice: give it once`
+  };
+}
+function parseKeyValueItems(items, wording, problems, options = {}) {
+  const trim = options.trimValues ?? true;
+  const values = {};
+  for (const item of items) {
+    const at = item.indexOf("=");
+    const key = at < 0 ? "" : item.slice(0, at).trim();
+    if (key === "") problems.push(wording.malformed(item));
+    else if (Object.hasOwn(values, key)) problems.push(wording.repeated(key));
+    else {
+      const value = item.slice(at + 1);
+      values[key] = trim ? value.trim() : value;
+    }
+  }
+  return values;
+}
+function splitKeyValueText(text) {
+  const items = [];
+  for (const line of text.split(/\r?\n/).map((l) => l.trim())) {
+    if (line === "") continue;
+    const words = line.split(/\s+/);
+    if (words.length > 1 && words.every((w) => /^[^=]+=/.test(w))) items.push(...words);
+    else items.push(line);
+  }
+  return items;
+}
+function parseKeyValueText(text, label) {
+  const problems = [];
+  const values = parseKeyValueItems(splitKeyValueText(text), keyValueWording(label), problems);
+  if (problems.length > 0) throw new UsageError(problems);
+  return values;
+}
+
 // actions/lib/settings/common.ts
 init_errors();
 function parseDatabaseUrl(text, label) {
@@ -38734,28 +39058,199 @@ var DATABASE_URL = {
     whenEmpty: `set the repository secret DATABASE_URL and pass database-url: \${{ secrets.DATABASE_URL }}`
   }
 };
-
-// actions/lib/github/database-url.ts
-function readDatabaseUrl(inputs) {
-  return inputs.read(DATABASE_URL);
+function jsonSwitch(help) {
+  return { name: "json", help, default: "false", parse: parseBoolean, cli: { flag: "json" } };
 }
 
-// actions/lib/github/workflow-run.ts
-function workflowRunUrl(env) {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-  if (!server || !repository || !runId) return void 0;
-  const attempt2 = env.GITHUB_RUN_ATTEMPT ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : "";
-  return `${server.replace(/\/+$/, "")}/${repository}/actions/runs/${runId}${attempt2}`;
+// actions/lib/settings/train.ts
+function parseProject2(text, label) {
+  try {
+    parseProjectRef(text);
+  } catch (error2) {
+    if (!(error2 instanceof UsageError)) throw error2;
+    throw new UsageError(
+      error2.problems.map((p) => `${label}: ${p}`),
+      { cause: error2 }
+    );
+  }
+  return text;
 }
+var TRAIN = {
+  project: {
+    name: "project",
+    help: "a folder, or owner/repo/path@<40-hex commit sha> (fetched from GitHub)",
+    placeholder: "REF",
+    parse: parseProject2,
+    cli: { flag: "project", required: true },
+    action: {
+      input: "project",
+      description: "The training project: a folder of this repository holding freshet-project.yml (training/ozone-forest), or another repository's, owner/repo/path@<40-hex commit sha> (its code reads the database through a read-only role).",
+      required: true
+    }
+  },
+  entryPoint: {
+    name: "entry-point",
+    help: "the entry point to run",
+    placeholder: "NAME",
+    default: "main",
+    parse: parseText,
+    cli: { flag: "entry-point" },
+    action: {
+      input: "entry-point",
+      description: "The entry point of freshet-project.yml to run."
+    }
+  },
+  station: {
+    name: "station",
+    help: "a station id, or LAT,LNG (south and west are negative: -33.87,151.21)",
+    placeholder: "STATION",
+    otherwise: "the project's data.station",
+    parse: parseText,
+    cli: { flag: "station" },
+    action: {
+      input: "station",
+      description: "The station to train on, an id (12) or LAT,LNG (34.8378,-118.1234). Empty: the project's data.station."
+    }
+  },
+  variable: {
+    name: "variable",
+    help: "the variable, e.g. o3",
+    placeholder: "NAME",
+    otherwise: "the project's data.variable",
+    parse: parseText,
+    cli: { flag: "variable" },
+    action: {
+      input: "variable",
+      description: "The variable to select (o3, pm2p5, …). Empty for the project's data.variable."
+    }
+  },
+  window: {
+    name: "window",
+    help: "how much data, an ISO 8601 duration ending at the newest data (or at `to`), e.g. P365D",
+    placeholder: "DURATION",
+    otherwise: "the project's data.window",
+    parse: parseText,
+    cli: { flag: "window" },
+    action: {
+      input: "window",
+      description: "How much data, an ISO 8601 duration of whole hours ending at the newest data (P365D, PT72H). Empty: the project's data.window. Not with from and to."
+    }
+  },
+  from: {
+    name: "from",
+    help: "start of the window as a range of whole hours [from, to), instead of a duration",
+    placeholder: "ISO",
+    parse: parseText,
+    cli: { flag: "from" },
+    action: {
+      input: "from",
+      description: "Start of an exact window, a whole UTC hour (2014-01-01T00:00:00Z); needs `to`."
+    }
+  },
+  to: {
+    name: "to",
+    help: "end of the window (exclusive), a whole hour",
+    placeholder: "ISO",
+    parse: parseText,
+    cli: { flag: "to" },
+    action: {
+      input: "to",
+      description: "End of the window (exclusive), a whole UTC hour: with `from`, exactly [from, to); with a window, where that duration ends."
+    }
+  },
+  parameters: {
+    name: "parameters",
+    help: "a parameter's value (repeat for more); typed as the project declares it",
+    placeholder: "K=V",
+    parse: parseKeyValueText,
+    cli: { flag: "param", short: "P", multiple: true },
+    action: {
+      input: "parameters",
+      description: "The entry point's parameters, key=value, one per line (or several on one line separated by spaces); the others take their defaults."
+    }
+  },
+  tags: {
+    name: "tags",
+    help: "a tag recorded with the run (repeat for more), e.g. -T trigger=push",
+    placeholder: "K=V",
+    parse: parseKeyValueText,
+    cli: { flag: "tag", short: "T", multiple: true },
+    action: {
+      input: "tags",
+      description: "Labels recorded with the run, key=value, one per line. trigger (the event) and run_url (this workflow run) are added unless given."
+    }
+  },
+  databaseUrl: DATABASE_URL,
+  timeout: {
+    name: "timeout",
+    help: "stop the project's command after this long (a multiple of 10 minutes: 30m, 2h)",
+    placeholder: "D",
+    default: formatDuration(DEFAULT_TRAINING_TIMEOUT_MS),
+    parse: parseDuration,
+    cli: { flag: "timeout" },
+    action: {
+      input: "timeout",
+      description: "How long the project's command may run (a multiple of 10 minutes: 30m, 2h); then its whole process group is stopped and the run recorded as failed."
+    }
+  },
+  trainEvery: {
+    name: "train-every",
+    help: "after new data, train only when the latest successful run is at least this old",
+    placeholder: "D",
+    default: formatDuration(DEFAULT_TRAIN_EVERY_MS),
+    parse: parseDuration,
+    action: {
+      input: "train-every",
+      description: "For runs triggered by new data (workflow_run, schedule): train only when the experiment's latest successful run started at least this long ago (10m, 6h, 1d). A push or a manual run always trains."
+    }
+  },
+  event: {
+    name: "event",
+    help: "the event that started the run, deciding whether train-every applies",
+    placeholder: "EVENT",
+    otherwise: "GITHUB_EVENT_NAME",
+    parse: parseText,
+    action: {
+      input: "event",
+      description: "The event that started the run, deciding whether train-every applies. Empty for GITHUB_EVENT_NAME."
+    }
+  },
+  checkOnly: {
+    name: "check-only",
+    help: "only decide whether training is due, without training",
+    default: "false",
+    parse: parseBoolean,
+    action: {
+      input: "check-only",
+      description: "Only decide whether training is due (outputs skipped and status), without training: a workflow can then skip installing dependencies when nothing is due."
+    }
+  },
+  stateDir: {
+    name: "state-dir",
+    help: "where runs keep their artifacts and Python environments",
+    placeholder: "DIR",
+    default: DEFAULT_STATE_DIR,
+    parse: parseText,
+    action: {
+      input: "state-dir",
+      description: "Where runs keep their artifacts (<state-dir>/runs/<run id>/) and Python environments."
+    }
+  },
+  keepTable: {
+    name: "keep-table",
+    help: "keep the training and feature tables (else they are dropped after the run)",
+    default: "false",
+    parse: parseBoolean,
+    cli: { flag: "keep-table" }
+  },
+  json: jsonSwitch(
+    'print {"run_id","status","rows","metrics","artifacts","seconds"} as the last line of stdout (and "error" when the run failed)'
+  )
+};
 
 // actions/train/inputs.ts
-var TRAIN_INPUT_DEFAULTS = {
-  "entry-point": "main",
-  timeout: formatDuration(DEFAULT_TRAINING_TIMEOUT_MS),
-  "train-every": formatDuration(DEFAULT_TRAIN_EVERY_MS),
-  "check-only": "false",
-  "state-dir": ".freshet"
-};
+var TRAIN_INPUT_DEFAULTS = inputDefaults(TRAIN);
+var SELECTION = ["station", "variable", "window", "from", "to"];
 var SELECTION_LABELS = {
   station: inputLabel("station"),
   variable: inputLabel("variable"),
@@ -38763,70 +39258,39 @@ var SELECTION_LABELS = {
   from: inputLabel("from"),
   to: inputLabel("to")
 };
-var PLACEHOLDER_DATA = { variable: "o3", station: { kind: "id", id: 1 }, window: "P1D" };
-function parseKeyValues(text, label) {
-  const items = [];
-  for (const line of text.split(/\r?\n/).map((l) => l.trim())) {
-    if (line === "") continue;
-    const words = line.split(/\s+/);
-    if (words.length > 1 && words.every((w) => /^[^=]+=/.test(w))) items.push(...words);
-    else items.push(line);
-  }
-  const values = {};
-  const problems = [];
-  for (const item of items) {
-    const at = item.indexOf("=");
-    const key = at < 0 ? "" : item.slice(0, at).trim();
-    if (key === "") {
-      problems.push(
-        `${label} item ${JSON.stringify(item)} is not key=value: write e.g. n_trees=50`
-      );
-    } else if (Object.hasOwn(values, key)) {
-      problems.push(`${label} gives ${key} twice: give it once`);
-    } else values[key] = item.slice(at + 1).trim();
-  }
-  if (problems.length > 0) throw new UsageError(problems);
-  return values;
-}
 function parseTrainInputs(read, env) {
   const inputs = new ActionInputs(read);
-  const project = inputs.parse("project", "", (text, label) => {
-    try {
-      parseProjectRef(text);
-    } catch (error2) {
-      if (!(error2 instanceof UsageError)) throw error2;
-      throw new UsageError(
-        error2.problems.map((p) => `${label}: ${p}`),
-        { cause: error2 }
-      );
-    }
-    return text;
-  });
-  const entryPoint = inputs.text("entry-point", TRAIN_INPUT_DEFAULTS["entry-point"]);
-  const parameters = inputs.parse("parameters", "", parseKeyValues);
-  const givenTags = inputs.parse("tags", "", parseKeyValues);
-  for (const p of tagProblems(givenTags ?? {})) inputs.problem(`${inputLabel("tags")}: ${p}`);
+  const project = inputs.read(TRAIN.project);
+  const entryPoint = inputs.read(TRAIN.entryPoint);
   const selection = Object.fromEntries(
-    ["station", "variable", "window", "from", "to"].map((name) => [name, inputs.text(name)]).filter(([, value]) => value !== "")
+    SELECTION.map((name) => [name, inputs.read(TRAIN[name])]).filter(
+      ([, value]) => value !== void 0 && value !== ""
+    )
   );
-  try {
-    resolveSelectionRequest(PLACEHOLDER_DATA, selection, SELECTION_LABELS);
-  } catch (error2) {
-    if (!(error2 instanceof UsageError)) throw error2;
-    for (const p of error2.problems) inputs.problem(p);
-  }
-  const databaseUrl = readDatabaseUrl(inputs);
-  const timeoutMs = inputs.parse("timeout", TRAIN_INPUT_DEFAULTS.timeout, parseDuration);
-  const everyMs = inputs.parse("train-every", TRAIN_INPUT_DEFAULTS["train-every"], parseDuration);
-  const checkOnly = inputs.boolean("check-only", false);
-  const stateDir = inputs.text("state-dir", TRAIN_INPUT_DEFAULTS["state-dir"]);
-  const trigger = inputs.text("event", env.GITHUB_EVENT_NAME ?? "");
-  inputs.finish();
+  const parameters = inputs.read(TRAIN.parameters) ?? {};
+  const givenTags = inputs.read(TRAIN.tags) ?? {};
+  for (const p of tagProblems(givenTags)) inputs.problem(`${inputLabel("tags")}: ${p}`);
+  for (const p of selectionOverrideProblems(selection, SELECTION_LABELS)) inputs.problem(p);
+  const databaseUrl = inputs.read(TRAIN.databaseUrl);
+  const timeoutMs = inputs.read(TRAIN.timeout);
+  const everyMs = inputs.read(TRAIN.trainEvery);
+  const trigger = inputs.read(TRAIN.event) ?? env.GITHUB_EVENT_NAME ?? "";
+  const checkOnly = inputs.read(TRAIN.checkOnly);
+  const stateDir = inputs.read(TRAIN.stateDir);
+  const settings = inputs.finish({
+    project,
+    entryPoint,
+    databaseUrl,
+    timeoutMs,
+    everyMs,
+    checkOnly,
+    stateDir
+  });
   const runUrl = workflowRunUrl(env);
   return {
     training: {
-      project,
-      entryPoint,
+      project: settings.project,
+      entryPoint: settings.entryPoint,
       parameters,
       tags: {
         ...trigger === "" ? {} : { trigger },
@@ -38835,17 +39299,17 @@ function parseTrainInputs(read, env) {
       },
       selection,
       selectionLabels: SELECTION_LABELS,
-      databaseUrl,
-      timeoutMs
+      databaseUrl: settings.databaseUrl,
+      timeoutMs: settings.timeoutMs
     },
     trigger,
-    everyMs,
-    checkOnly,
-    stateDir
+    everyMs: settings.everyMs,
+    checkOnly: settings.checkOnly,
+    stateDir: settings.stateDir
   };
 }
 
-// actions/train/main.ts
+// actions/train/outputs.ts
 function trainOutputs(outcome) {
   if (outcome.kind !== "ran") {
     return {
@@ -38873,65 +39337,48 @@ function trainOutputs(outcome) {
     "artifacts-dir": result.artifactsDir
   };
 }
-function setOutputs(outcome) {
-  for (const [name, value] of Object.entries(trainOutputs(outcome))) setOutput(name, value);
+
+// actions/train/main.ts
+async function summaryOf(outcome, options, secrets) {
+  if (outcome.kind === "skipped") {
+    const { project } = options.training;
+    return renderSkippedSummary(outcome.check, {
+      project,
+      everyMs: options.everyMs,
+      now: outcome.checkedAt
+    });
+  }
+  if (outcome.kind !== "ran") return void 0;
+  const predictions = await readRunPredictions(outcome.result.artifactsDir);
+  if (predictions.kind === "invalid") {
+    warning(predictions.problems.join("\n"), { title: "predictions.csv not charted" });
+  }
+  return renderTrainSummary(outcome.result, { trigger: options.trigger, predictions, secrets });
 }
 async function run() {
-  const controller = new AbortController();
-  const cancel = () => controller.abort();
-  process.once("SIGINT", cancel);
-  process.once("SIGTERM", cancel);
   try {
     const secrets = databaseUrlSecrets(getInput("database-url"));
     for (const secret of secrets) setSecret(secret);
     const options = parseTrainInputs((name) => getInput(name), process.env);
-    const logger = actionsLogger(core_exports);
-    const now = Date.now();
-    const { project, databaseUrl } = options.training;
-    const check = await checkTrainingSchedule(
-      { project, trigger: options.trigger, everyMs: options.everyMs, databaseUrl },
-      { logger, now, stateDir: options.stateDir }
-    );
-    info(
-      describeTrainingDecision(check.decision, {
-        // A push or dispatch does not read the project here: the runner names its experiment.
-        experiment: check.experiment ?? project,
-        everyMs: options.everyMs,
-        now
+    const outcome = await abortOnSignals(
+      (signal) => trainWhenDueWith(options, {
+        logger: actionsLogger(core_exports),
+        stateDir: options.stateDir,
+        env: process.env,
+        signal
       })
     );
-    if (!check.decision.train) {
-      setOutputs({ kind: "skipped" });
-      if (process.env.GITHUB_STEP_SUMMARY) {
-        await summary.addRaw(renderSkippedSummary(check, { project, everyMs: options.everyMs, now })).write();
-      }
-      return;
+    for (const [name, value] of Object.entries(trainOutputs(outcome))) setOutput(name, value);
+    const summary2 = await summaryOf(outcome, options, secrets);
+    if (summary2 !== void 0 && process.env.GITHUB_STEP_SUMMARY) {
+      await summary.addRaw(summary2).write();
     }
-    if (options.checkOnly) {
-      setOutputs({ kind: "due" });
-      return;
-    }
-    const result = await runTraining(options.training, {
-      logger,
-      stateDir: options.stateDir,
-      signal: controller.signal
-    });
-    const predictions = await readRunPredictions(result.artifactsDir);
-    setOutputs({ kind: "ran", result });
-    if (predictions.kind === "invalid") {
-      warning(predictions.problems.join("\n"), { title: "predictions.csv not charted" });
-    }
-    if (process.env.GITHUB_STEP_SUMMARY) {
-      await summary.addRaw(renderTrainSummary(result, { trigger: options.trigger, predictions, secrets })).write();
-    }
-    if (result.status === "failed") {
-      throw new FreshetError(`training run ${result.runId} failed: ${result.error}`);
+    if (outcome.kind === "ran" && outcome.result.status === "failed") {
+      const { runId, error: error2 } = outcome.result;
+      throw new FreshetError(`training run ${runId} failed: ${error2}`);
     }
   } catch (error2) {
     setFailed(failureMessage(error2));
-  } finally {
-    process.off("SIGINT", cancel);
-    process.off("SIGTERM", cancel);
   }
 }
 

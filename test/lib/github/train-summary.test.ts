@@ -8,8 +8,8 @@ import {
   renderSkippedSummary,
   renderTrainSummary,
 } from '../../../actions/lib/github/train-summary.ts';
-import type { Prediction } from '../../../actions/lib/training/run-predictions.ts';
-import type { TrainingRunResult } from '../../../actions/lib/training/runner-options.ts';
+import type { Prediction } from '../../../actions/lib/training/run/run-predictions.ts';
+import type { TrainingRunResult } from '../../../actions/lib/training/run/runner-options.ts';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2014, 0, 1);
@@ -315,5 +315,28 @@ describe('redactSecrets', () => {
     expect(redactSecrets('a postgres://u:pw@h b pw', ['pw', 'postgres://u:pw@h', ''])).toBe(
       'a *** b ***',
     );
+  });
+});
+
+describe('train-summary.ts as a renderer', () => {
+  it('pulls in no database, file system or child process: only pure modules of the library', async () => {
+    const { build } = await import('esbuild');
+    const result = await build({
+      entryPoints: [
+        new URL('../../../actions/lib/github/train-summary.ts', import.meta.url).pathname,
+      ],
+      bundle: true,
+      platform: 'neutral',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.every((path) => path.startsWith('actions/lib/'))).toBe(true);
+    const imports = Object.values(result.metafile.inputs).flatMap((i) =>
+      i.imports.map((x) => x.path),
+    );
+    expect(imports.filter((path) => path.startsWith('node:') || path === 'pg')).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FeatureSpec } from '../../../actions/lib/training/features.ts';
+import type { FeatureSpec } from '../../../actions/lib/training/data/features.ts';
 import {
   chronologicalSplit,
   forecastMetrics,

@@ -1,16 +1,23 @@
 // trainOzoneForest and the artifacts it leads to, on a month of generated hours (no database).
 import { describe, expect, it } from 'vitest';
-import { buildFeatures, type FeatureSpec } from '../../../actions/lib/training/features.ts';
-import { parseModelJson, predictBatch } from '../../../actions/lib/training/forest/index.ts';
+import { buildFeatures, type FeatureSpec } from '../../../actions/lib/training/data/features.ts';
+import {
+  parseModelJson,
+  predictBatch,
+  toModelJson,
+} from '../../../actions/lib/training/forest/index.ts';
+import { loadProject } from '../../../actions/lib/training/project/load-project.ts';
 import {
   featureImportanceJson,
+  featureSpecJson,
   ozoneForestArtifacts,
+  paramsJson,
   predictionsCsv,
 } from '../../../training/ozone-forest/artifacts.ts';
-import { trainOzoneForest } from '../../../training/ozone-forest/model.ts';
+import { chooseMinSamplesLeaf, trainOzoneForest } from '../../../training/ozone-forest/model.ts';
 import { DEFAULT_OPTIONS } from '../../../training/ozone-forest/options.ts';
-import { usageError } from '../../lib/training/helpers.ts';
-import { HOUR, ozoneRows } from '../ozone-fixture.ts';
+import { present, usageError } from '../../lib/training/helpers.ts';
+import { HOUR, ozoneRows, TRAINING_DIR } from '../ozone-fixture.ts';
 
 const SPEC: FeatureSpec = {
   version: 1,
@@ -108,8 +115,8 @@ describe('ozoneForestArtifacts', () => {
     const lines = predictionsCsv(result, SPEC.horizon).trimEnd().split('\n');
     expect(lines[0]).toBe('time,observed,predicted');
     expect(lines).toHaveLength(result.split.nTest + 1);
-    const [time, observed, predicted] = lines[1]!.split(',');
-    expect(Date.parse(time!)).toBe(result.testTimes[0]! + 2 * HOUR);
+    const [time = '', observed, predicted] = present(lines[1], 'a first row').split(',');
+    expect(Date.parse(time)).toBe(present(result.testTimes[0], 'a test time') + 2 * HOUR);
     expect(time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:00:00Z$/);
     expect(Number(observed)).toBe(result.observed[0]);
     expect(Number(predicted)).toBe(result.predicted[0]);
@@ -125,5 +132,52 @@ describe('ozoneForestArtifacts', () => {
     expect(ranked.map((r: { feature: string }) => r.feature).sort()).toEqual(
       [...matrix.names].sort(),
     );
+  });
+});
+
+describe('min_samples_leaf auto', () => {
+  const DAY_HOURS = 24;
+  /** The project's own features on `days` of generated hourly ozone, auto against fully grown. */
+  async function compare(days: number) {
+    const spec = present(
+      (await loadProject(`${TRAINING_DIR}/ozone-forest`)).features,
+      'the features section',
+    );
+    const matrix = buildFeatures(spec, { target: series(days * DAY_HOURS) });
+    const auto = { ...DEFAULT_OPTIONS, minSamplesLeaf: 'auto' as const };
+    const chosen = trainOzoneForest(matrix, spec, auto);
+    const grown = trainOzoneForest(matrix, spec, { ...DEFAULT_OPTIONS, minSamplesLeaf: 1 });
+    // model.json as ozoneForestArtifacts writes it (without the ONNX file, which takes as long).
+    const model = toModelJson(chosen.forest, {
+      inputs: matrix.names,
+      output: spec.target,
+      features: featureSpecJson(spec),
+    });
+    const params = paramsJson({ ...auto, minSamplesLeaf: chosen.minSamplesLeaf });
+    return { chosen, grown, bytes: Buffer.byteLength(model), params };
+  }
+
+  it('keeps 5 on a year (P365D): model.json <= 5 MB, RMSE within 2 % of the fully grown forest', async () => {
+    const { chosen, grown, bytes, params } = await compare(365);
+    expect(chosen.minSamplesLeaf).toBe(5);
+    expect(params.min_samples_leaf).toBe(5);
+    expect(bytes).toBeLessThanOrEqual(5_000_000);
+    expect(chosen.metrics.rmse).toBeLessThanOrEqual(1.02 * grown.metrics.rmse);
+  });
+
+  it('grows with the rows on five years (P5Y): model.json <= 5 MB, RMSE within 2 % of fully grown', async () => {
+    const { chosen, grown, bytes, params } = await compare(5 * 365 + 1);
+    expect(chosen.minSamplesLeaf).toBe(chooseMinSamplesLeaf(chosen.split.nTrain, 100));
+    expect(chosen.minSamplesLeaf).toBeGreaterThan(5);
+    expect(params.min_samples_leaf).toBe(chosen.minSamplesLeaf);
+    expect(bytes).toBeLessThanOrEqual(5_000_000);
+    expect(chosen.metrics.rmse).toBeLessThanOrEqual(1.02 * grown.metrics.rmse);
+  });
+
+  it('is 5 for small tables and scales with trees and rows', () => {
+    expect(chooseMinSamplesLeaf(500, 100)).toBe(5);
+    expect(chooseMinSamplesLeaf(6_988, 100)).toBe(5);
+    expect(chooseMinSamplesLeaf(35_039, 100)).toBe(26);
+    expect(chooseMinSamplesLeaf(35_039, 50)).toBe(13);
   });
 });

@@ -43,6 +43,8 @@ describe('parseOzoneForestArgs', () => {
       seed: 7,
       testFraction: 0.25,
     });
+    // The project file's min_samples_leaf: chosen from the rows when they are known.
+    expect(parseOzoneForestArgs(['--min-samples-leaf', 'auto']).minSamplesLeaf).toBe('auto');
     // A float parameter of 1.0 is rendered as JavaScript prints it: 1.
     expect(parseOzoneForestArgs(['--max-features', '1']).maxFeatures).toBe(1);
     expect(parseOzoneForestArgs(['--max-features=1e-1']).maxFeatures).toBe(0.1);

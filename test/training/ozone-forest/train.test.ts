@@ -9,13 +9,14 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../actions/lib/toar/migrate.ts';
-import { buildFeatures, featureNames } from '../../../actions/lib/training/features.ts';
+import { buildFeatures, featureNames } from '../../../actions/lib/training/data/features.ts';
+import type { TrainingSelection } from '../../../actions/lib/training/data/selection.ts';
 import { parseModelJson, predictBatch } from '../../../actions/lib/training/forest/index.ts';
-import { loadProject } from '../../../actions/lib/training/load-project.ts';
-import { resolveParameters } from '../../../actions/lib/training/parameters.ts';
-import { getEntryPoint, renderCommand } from '../../../actions/lib/training/project.ts';
-import type { TrainingSelection } from '../../../actions/lib/training/selection.ts';
+import { loadProject } from '../../../actions/lib/training/project/load-project.ts';
+import { resolveParameters } from '../../../actions/lib/training/project/parameters.ts';
+import { getEntryPoint, renderCommand } from '../../../actions/lib/training/project/project.ts';
 import { silentLogger } from '../../../actions/lib/util/logger.ts';
+import { present } from '../../lib/training/helpers.ts';
 import { createTestDatabase } from '../../support/database.ts';
 import {
   HOUR,
@@ -126,7 +127,7 @@ describe('training/ozone-forest on a year of hourly ozone', () => {
 
   it('splits chronologically and beats persistence on data with a diurnal cycle', async () => {
     const metrics = JSON.parse(await readFile(join(run.outputDir, 'metrics.json'), 'utf8'));
-    const spec = (await loadProject(PROJECT)).features!;
+    const spec = present((await loadProject(PROJECT)).features, 'the features section');
     const matrix = buildFeatures(spec, { target: year.series });
     expect(matrix.skippedForGaps).toBeGreaterThan(0);
     expect(metrics.rows_test).toBe(Math.ceil(matrix.nRows * 0.2));
@@ -143,7 +144,7 @@ describe('training/ozone-forest on a year of hourly ozone', () => {
     const path = join(run.outputDir, 'model.json');
     expect((await stat(path)).size).toBeLessThanOrEqual(5_000_000);
     const model = parseModelJson(await readFile(path, 'utf8'));
-    const spec = (await loadProject(PROJECT)).features!;
+    const spec = present((await loadProject(PROJECT)).features, 'the features section');
     expect(model.algorithm).toBe('random-forest');
     expect(model.inputs).toEqual(featureNames(spec));
     expect(model.output).toBe('o3');
@@ -155,12 +156,13 @@ describe('training/ozone-forest on a year of hourly ozone', () => {
   it('predicts the test window in predictions.csv: model.json exactly, ONNX within 1e-5', async () => {
     const csv = readPredictionsCsv(await readFile(join(run.outputDir, 'predictions.csv'), 'utf8'));
     expect(csv.header).toBe('time,observed,predicted');
-    const spec = (await loadProject(PROJECT)).features!;
+    const spec = present((await loadProject(PROJECT)).features, 'the features section');
     const matrix = buildFeatures(spec, { target: year.series });
     const nTest = csv.times.length;
     const first = matrix.nRows - nTest;
     const x = matrix.x.slice(first * matrix.nFeatures);
     // Each line is the hour predicted: the issue time + 1 h, and its observation.
+    // first + i < first + nTest = nRows: inside the matrix.
     csv.times.forEach((time, i) => {
       expect(Date.parse(time)).toBe(matrix.times[first + i]! + HOUR);
       expect(csv.observed[i]).toBe(matrix.y[first + i]);
@@ -175,8 +177,9 @@ describe('training/ozone-forest on a year of hourly ozone', () => {
     const result = await session.run({
       input: new Tensor('float32', x, [nTest, matrix.nFeatures]),
     });
-    const onnx = result.prediction!.data as Float32Array;
+    const onnx = present(result.prediction, 'the ONNX output').data as Float32Array;
     expect(onnx).toHaveLength(nTest);
+    // Both hold nTest values (checked just above and by the CSV's length).
     for (let i = 0; i < nTest; i++) {
       expect(Math.abs(onnx[i]! - csv.predicted[i]!)).toBeLessThanOrEqual(
         1e-5 * Math.max(1, Math.abs(csv.predicted[i]!)),
@@ -188,13 +191,13 @@ describe('training/ozone-forest on a year of hourly ozone', () => {
     const ranked: { feature: string; importance: number }[] = JSON.parse(
       await readFile(join(run.outputDir, 'feature_importance.json'), 'utf8'),
     );
-    const spec = (await loadProject(PROJECT)).features!;
+    const spec = present((await loadProject(PROJECT)).features, 'the features section');
     expect(ranked.map((r) => r.feature).sort()).toEqual(featureNames(spec).sort());
     const importances = ranked.map((r) => r.importance);
     expect(importances).toEqual([...importances].sort((a, b) => b - a));
     expect(importances.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
     // The newest observation carries most of the next hour.
-    expect(ranked[0]!.feature).toBe('o3_lag0');
+    expect(ranked[0]?.feature).toBe('o3_lag0');
   });
 });
 

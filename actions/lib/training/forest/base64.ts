@@ -28,6 +28,7 @@ export function encodeBase64(bytes: Uint8Array): string {
     const end = Math.min(bytes.length, start + chunk);
     let o = 0;
     let i = start;
+    // i + 2 < end ≤ bytes.length: the three bytes are there.
     for (; i + 2 < end; i += 3) {
       const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
       codes[o++] = ALPHABET.charCodeAt(n >>> 18);
@@ -36,7 +37,7 @@ export function encodeBase64(bytes: Uint8Array): string {
       codes[o++] = ALPHABET.charCodeAt(n & 63);
     }
     if (i < end) {
-      const n = (bytes[i]! << 16) | (i + 1 < end ? bytes[i + 1]! << 8 : 0);
+      const n = (bytes[i]! << 16) | (i + 1 < end ? bytes[i + 1]! << 8 : 0); // i < end, i + 1 < end
       codes[o++] = ALPHABET.charCodeAt(n >>> 18);
       codes[o++] = ALPHABET.charCodeAt((n >>> 12) & 63);
       codes[o++] = i + 1 < end ? ALPHABET.charCodeAt((n >>> 6) & 63) : 61;
@@ -77,7 +78,7 @@ export function decodeBase64(text: string): Uint8Array {
 
 function sextet(text: string, at: number): number {
   const code = text.charCodeAt(at);
-  const value = code < 128 ? DECODE[code]! : -1;
+  const value = code < 128 ? DECODE[code]! : -1; // DECODE covers the 128 ASCII codes
   if (value < 0) {
     throw new Error(`base64 has an invalid character ${JSON.stringify(text[at])} at ${at}`);
   }
@@ -118,6 +119,7 @@ export function decodeTypedArray<T extends NumericArray>(
 function swapBytes(bytes: Uint8Array, size: number): Uint8Array {
   const out = new Uint8Array(bytes.length);
   for (let i = 0; i < bytes.length; i += size) {
+    // Callers pass whole elements: bytes.length is a multiple of size, so i + size − 1 is inside.
     for (let k = 0; k < size; k++) out[i + k] = bytes[i + size - 1 - k]!;
   }
   return out;

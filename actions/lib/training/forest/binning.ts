@@ -45,6 +45,7 @@ export function binFeatures(
   const column = new Float32Array(nRows);
   let totalBins = 0;
   for (let f = 0; f < nFeatures; f++) {
+    // x holds nRows × nFeatures values (fitForest checks it), so i·nFeatures + f is inside.
     for (let i = 0; i < nRows; i++) column[i] = x[i * nFeatures + f]!;
     const edges = featureUpperEdges(column, maxBins);
     edgesPerFeature.push(edges);
@@ -54,7 +55,11 @@ export function binFeatures(
     assignBins(column, edges, bins, f * nRows);
   }
   const upperEdge = new Float32Array(totalBins);
-  for (let f = 0; f < nFeatures; f++) upperEdge.set(edgesPerFeature[f]!, binOffset[f]!);
+  let offset = 0;
+  for (const edges of edgesPerFeature) {
+    upperEdge.set(edges, offset);
+    offset += edges.length;
+  }
   return { nRows, nFeatures, bins, binCount, binOffset, totalBins, upperEdge };
 }
 
@@ -66,9 +71,9 @@ function featureUpperEdges(column: Float32Array, maxBins: number): Float32Array 
   const distinct = new Float32Array(n);
   const counts = new Int32Array(n);
   let d = 0;
-  for (let i = 0; i < n; i++) {
-    const v = sorted[i]!;
-    if (d > 0 && distinct[d - 1] === v) counts[d - 1]!++;
+  for (const v of sorted) {
+    // d − 1 < d ≤ the values seen so far < n: inside counts.
+    if (d > 0 && distinct[d - 1] === v) counts[d - 1] = counts[d - 1]! + 1;
     else {
       distinct[d] = v;
       counts[d] = 1;
@@ -83,7 +88,7 @@ function featureUpperEdges(column: Float32Array, maxBins: number): Float32Array 
   } else {
     let cumulative = 0;
     for (let j = 0; j < d; j++) {
-      cumulative += counts[j]!;
+      cumulative += counts[j]!; // j < d ≤ n = counts.length
       const bin = lastOfBin.length;
       if (j === d - 1 || (bin < maxBins - 1 && cumulative >= ((bin + 1) * n) / maxBins)) {
         lastOfBin.push(j);
@@ -92,6 +97,8 @@ function featureUpperEdges(column: Float32Array, maxBins: number): Float32Array 
   }
   const edges = new Float32Array(lastOfBin.length);
   for (let b = 0; b < lastOfBin.length - 1; b++) {
+    // b < lastOfBin.length − 1; a bin that is not the last ends before the last distinct value,
+    // so j + 1 < d.
     const j = lastOfBin[b]!;
     edges[b] = thresholdBetween(distinct[j]!, distinct[j + 1]!);
   }
@@ -112,13 +119,13 @@ export function thresholdBetween(high: number, low: number): number {
 /** Writes each value's bin (the first whose upper edge is >= the value) at `out[offset + i]`. */
 function assignBins(column: Float32Array, edges: Float32Array, out: Uint8Array, offset: number) {
   const last = edges.length - 1;
-  for (let i = 0; i < column.length; i++) {
-    const v = column[i]!;
+  for (const [i, v] of column.entries()) {
     let lo = 0;
     let hi = last;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (v <= edges[mid]!) hi = mid;
+      if (v <= edges[mid]!)
+        hi = mid; // lo ≤ mid < hi ≤ last
       else lo = mid + 1;
     }
     out[offset + i] = lo;

@@ -40,6 +40,7 @@ export function fitForest(
     const random = createRandom(deriveSeed(resolved.seed, t));
     if (resolved.bootstrap) {
       weights.fill(0);
+      // nextInt(nRows) < nRows = weights.length.
       for (let i = 0; i < nRows; i++) weights[random.nextInt(nRows)]!++;
     } else {
       weights.fill(1);
@@ -68,12 +69,12 @@ export function featureImportances(forest: Forest): Float64Array {
     let sum = 0;
     for (const d of decrease) sum += d;
     if (!(sum > 0)) continue;
-    for (let f = 0; f < decrease.length; f++) total[f] += decrease[f]! / sum;
+    // One entry per feature in both (the grower sizes `decrease` by nFeatures): f < total.length.
+    for (let f = 0; f < total.length; f++) total[f] = total[f]! + (decrease[f] ?? 0) / sum;
   }
   let sum = 0;
   for (const v of total) sum += v;
-  if (sum > 0) for (let f = 0; f < total.length; f++) total[f] /= sum;
-  return total;
+  return sum > 0 ? total.map((v) => v / sum) : total;
 }
 
 function checkTrainingData(x: Float32Array, nRows: number, nFeatures: number, y: Float64Array) {

@@ -61,6 +61,11 @@ export function createTreeGrower(
 ): TreeGrower {
   const { nRows: n, nFeatures, bins, binCount, binOffset, totalBins, upperEdge } = binned;
   const { featuresPerSplit, maxDepth, minSamplesLeaf } = settings;
+  // Indexing. Every typed array here is sized once, below or in `binned`, and every index into it is
+  // bounded by construction: a row `r` comes from `rows` (< n), a position `k` lies in a node's
+  // [start, end) within [0, n), a bin `bins[f·n + r]` is < binCount[f] so `binOffset[f] + bin` is
+  // < totalBins, a feature `f` is < nFeatures, a stack slot is < top ≤ n + 2, a node id is
+  // < nodeCount ≤ 2m − 1. Their reads therefore carry `!` (checks would cost the inner loops).
   // Distinct-row counts per bin are only needed to enforce minSamplesLeaf > 1.
   const trackCounts = minSamplesLeaf > 1;
   const stride = trackCounts ? 3 : 2;
@@ -95,10 +100,17 @@ export function createTreeGrower(
   let bestProxy = Number.NEGATIVE_INFINITY;
   let weights: Float64Array = new Float64Array(0);
 
+  /** Histogram `id`, as acquireHistogram handed it out. */
+  function histogram(id: number): Float64Array {
+    const h = histograms[id];
+    if (h === undefined) throw new Error(`grow-tree: no histogram ${id} (a bug)`);
+    return h;
+  }
+
   function acquireHistogram(): number {
     const free = freeHistograms.pop();
     if (free !== undefined) {
-      histograms[free]!.fill(0);
+      histogram(free).fill(0);
       return free;
     }
     histograms.push(new Float64Array(totalBins * stride));
@@ -107,7 +119,7 @@ export function createTreeGrower(
 
   function buildHistogram(start: number, end: number): number {
     const id = acquireHistogram();
-    const h = histograms[id]!;
+    const h = histogram(id);
     for (let f = 0; f < nFeatures; f++) {
       const column = f * n;
       const base = binOffset[f]!;
@@ -115,16 +127,16 @@ export function createTreeGrower(
         for (let k = start; k < end; k++) {
           const r = rows[k]!;
           const at = (base + bins[column + r]!) * 3;
-          h[at] += wy[r]!;
-          h[at + 1] += weights[r]!;
-          h[at + 2]++;
+          h[at] = h[at]! + wy[r]!;
+          h[at + 1] = h[at + 1]! + weights[r]!;
+          h[at + 2] = h[at + 2]! + 1;
         }
       } else {
         for (let k = start; k < end; k++) {
           const r = rows[k]!;
           const at = (base + bins[column + r]!) * 2;
-          h[at] += wy[r]!;
-          h[at + 1] += weights[r]!;
+          h[at] = h[at]! + wy[r]!;
+          h[at + 1] = h[at + 1]! + weights[r]!;
         }
       }
     }
@@ -132,9 +144,10 @@ export function createTreeGrower(
   }
 
   function subtractHistogram(into: number, minus: number): void {
-    const a = histograms[into]!;
-    const b = histograms[minus]!;
-    for (let i = 0; i < a.length; i++) a[i] -= b[i]!;
+    const a = histogram(into);
+    const b = histogram(minus);
+    // Both have totalBins · stride entries.
+    for (let i = 0; i < a.length; i++) a[i] = a[i]! - b[i]!;
   }
 
   /** Scans one feature's histogram; returns whether the feature varies within the node. */
@@ -185,6 +198,7 @@ export function createTreeGrower(
         keys[j + 1] = key;
       }
     } else {
+      // keyViews[m] exists for every m ≤ SMALL_NODE_ROWS, and only such nodes are sorted.
       keyViews[m]!.sort();
     }
     if (keys[0]! >>> 16 === keys[m - 1]! >>> 16) return false;
@@ -223,7 +237,7 @@ export function createTreeGrower(
     bestBin = -1;
     bestProxy = Number.NEGATIVE_INFINITY;
     const m = end - start;
-    const h = hist >= 0 ? histograms[hist]! : undefined;
+    const h = hist >= 0 ? histogram(hist) : undefined;
     let visited = 0;
     for (let drawn = 0; drawn < nFeatures && visited < featuresPerSplit; drawn++) {
       const j = drawn + random.nextInt(nFeatures - drawn);
@@ -309,7 +323,7 @@ export function createTreeGrower(
 
       const f = bestFeature;
       const splitBin = bestBin;
-      impurityDecrease[f] += bestProxy - (nodeS * nodeS) / nodeW;
+      impurityDecrease[f] = impurityDecrease[f]! + bestProxy - (nodeS * nodeS) / nodeW;
       // Stable partition: left rows stay in place in order, right rows go through the scratch.
       const column = f * n;
       let nl = 0;

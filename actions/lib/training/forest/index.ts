@@ -1,6 +1,5 @@
-// The forest's public face: training, prediction, model.json, conversion and ONNX export.
+// The forest's public face: training, prediction, model.json and ONNX export.
 export { featureImportances, fitForest } from './forest.ts';
-export { fromMlRandomForest, type MlRandomForestConversion } from './ml-random-forest.ts';
 export {
   type JsonValue,
   MODEL_FORMAT,

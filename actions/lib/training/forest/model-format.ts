@@ -99,7 +99,7 @@ export function toModelJson(forest: Forest | ServingForest, meta?: Partial<Model
   const inputs = meta?.inputs ?? serving?.inputs;
   const output = meta?.output ?? serving?.output;
   const problems: string[] = [];
-  if (!inputs || inputs.length !== forest.nFeatures) {
+  if (inputs === undefined || inputs.length !== forest.nFeatures) {
     problems.push(
       `signature inputs must name the forest's ${forest.nFeatures} features, got ${inputs ? inputs.length : 'none'}`,
     );
@@ -107,12 +107,14 @@ export function toModelJson(forest: Forest | ServingForest, meta?: Partial<Model
   if (typeof output !== 'string' || output === '') {
     problems.push('signature output must name the predicted variable (e.g. "o3")');
   }
-  if (problems.length > 0) throw new UsageError(problems.map((p) => `model.json: ${p}`));
+  if (problems.length > 0 || inputs === undefined || typeof output !== 'string') {
+    throw new UsageError(problems.map((p) => `model.json: ${p}`));
+  }
   const document: ModelJson = {
     format: MODEL_FORMAT,
     version: MODEL_FORMAT_VERSION,
     algorithm: meta?.algorithm ?? serving?.algorithm ?? 'random-forest',
-    signature: { inputs: [...inputs!], output: output! },
+    signature: { inputs: [...inputs], output },
     features: meta?.features ?? serving?.features ?? null,
     params: { ...(meta?.params ?? serving?.params ?? paramsOf(forest as Forest)) },
     n_features: forest.nFeatures,
@@ -350,6 +352,7 @@ function checkNodes(tree: FlatTree, where: string, nFeatures: number, problems: 
     return problems.length - start < MAX_PROBLEMS;
   };
   for (let i = 0; i < n; i++) {
+    // The five arrays hold n nodes each (checked by the caller): i < n.
     const f = feature[i]!;
     const l = left[i]!;
     const r = right[i]!;

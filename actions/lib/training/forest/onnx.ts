@@ -65,6 +65,7 @@ export function toOnnx(
   const targetNodeIds: number[] = [];
   const targetWeights: number[] = [];
   forest.trees.forEach((tree, t) => {
+    // A tree's five arrays hold one entry per node each: i < tree.feature.length bounds them all.
     for (let i = 0; i < tree.feature.length; i++) {
       const leaf = tree.feature[i]! < 0;
       treeIds.push(t);

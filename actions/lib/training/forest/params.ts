@@ -41,11 +41,13 @@ export function resolveForestParams(params: ForestParams, nFeatures: number): Re
   if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > 256) {
     problems.push(`maxBins must be an integer in 2..256, got ${maxBins}`);
   }
-  if (problems.length > 0) throw new UsageError(problems.map((p) => `forest: ${p}`));
+  if (problems.length > 0 || featuresPerSplit === undefined) {
+    throw new UsageError(problems.map((p) => `forest: ${p}`));
+  }
   return {
     nEstimators,
     maxFeatures,
-    featuresPerSplit: featuresPerSplit!,
+    featuresPerSplit,
     maxDepth,
     minSamplesLeaf,
     bootstrap,

@@ -16,10 +16,10 @@ export function predictRow(forest: TreeEnsemble, row: ArrayLike<number>): number
     throw new UsageError(`forest: a row must hold ${nFeatures} features, got ${row.length}`);
   }
   const features = roundedRow(nFeatures);
-  for (let f = 0; f < nFeatures; f++) features[f] = row[f]!;
+  for (let f = 0; f < nFeatures; f++) features[f] = row[f]!; // row.length === nFeatures (above)
   const trees = forest.trees;
   let sum = 0;
-  for (let t = 0; t < trees.length; t++) sum += leafValue(trees[t]!, features, 0);
+  for (const tree of trees) sum += leafValue(tree, features, 0);
   return sum / trees.length;
 }
 
@@ -40,15 +40,17 @@ export function predictBatch(forest: TreeEnsemble, x: Float32Array, nRows: numbe
   const out = new Float64Array(nRows);
   // Tree by tree, so that one tree's arrays stay in cache over all rows.
   for (const tree of forest.trees) {
-    for (let i = 0; i < nRows; i++) out[i] += leafValue(tree, x, i * nFeatures);
+    // out has nRows entries.
+    for (let i = 0; i < nRows; i++) out[i] = out[i]! + leafValue(tree, x, i * nFeatures);
   }
   const n = forest.trees.length;
-  for (let i = 0; i < nRows; i++) out[i] /= n;
-  return out;
+  return out.map((sum) => sum / n);
 }
 
 /** The value of the leaf a float32 row (starting at `offset` in `x`) falls into. */
 function leafValue(tree: FlatTree, x: Float32Array, offset: number): number {
+  // Trees come from fitForest or parseModelJson, which checks every node: child ids name nodes of
+  // the tree and feature indexes are < nFeatures, so the walk stays inside its arrays and the row.
   const { feature, threshold, left, right, value } = tree;
   let node = 0;
   let f = feature[0]!;

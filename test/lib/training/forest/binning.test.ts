@@ -21,6 +21,8 @@ describe('binFeatures', () => {
   });
 
   it('chooses edges such that x <= edge reproduces every binned split exactly', () => {
+    // Three features of nRows rows: f < 3 and i < nRows keep every index inside x, bins and
+    // binOffset, and a row's bin is one of its feature's, inside upperEdge.
     for (let f = 0; f < 3; f++) {
       const offset = binned.binOffset[f]!;
       for (let i = 0; i < nRows; i++) {
@@ -35,6 +37,7 @@ describe('binFeatures', () => {
 
   it('fills continuous bins about equally and keeps a heavy value in one bin', () => {
     const counts = new Int32Array(256);
+    // i < nRows; a bin is < 256 = counts.length.
     for (let i = 0; i < nRows; i++) counts[binned.bins[i]!]!++;
     expect(Math.min(...counts)).toBeGreaterThan(5);
     expect(Math.max(...counts)).toBeLessThan(40);
@@ -59,9 +62,10 @@ describe('thresholdBetween', () => {
 
   it('falls back to the lower value for adjacent float32 numbers', () => {
     const low = Math.fround(0.1);
-    const next = new Float32Array(
-      new Int32Array([new Int32Array(Float32Array.of(low).buffer)[0]! + 1]).buffer,
-    )[0]!;
+    const bits = new DataView(new ArrayBuffer(4));
+    bits.setFloat32(0, low);
+    bits.setInt32(0, bits.getInt32(0) + 1);
+    const next = bits.getFloat32(0);
     const t = thresholdBetween(low, next);
     expect(t).toBe(low);
     expect(low <= t && next > t).toBe(true);

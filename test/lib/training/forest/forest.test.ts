@@ -17,6 +17,9 @@ const names = (n: number) => Array.from({ length: n }, (_, f) => `x${f}`);
 const json = (forest: Forest) =>
   toModelJson(forest, { inputs: names(forest.nFeatures), output: 'y' });
 
+// A fitted tree's arrays hold one entry per node, and its child ids name nodes of the tree: the
+// indexes below stay inside them.
+
 /** Depth of every node (root 0). */
 function depths(tree: FlatTree): Int32Array {
   const depth = new Int32Array(tree.feature.length);
@@ -67,6 +70,7 @@ describe('fitForest', () => {
   it('ranks the informative features first and gives the noise features almost nothing', () => {
     const importances = featureImportances(fitOn(train, { nEstimators: 20, seed: 2 }));
     expect(importances.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    // Five features: importances 0 to 4 exist.
     expect(importances[0]).toBeGreaterThan(importances[1]!);
     for (const noise of [2, 3, 4]) {
       expect(importances[1]).toBeGreaterThan(importances[noise]!);
@@ -125,6 +129,7 @@ describe('fitForest', () => {
     const forest = fitOn(train, { nEstimators: 2, seed: 7 });
     for (const tree of forest.trees) {
       for (let i = 0; i < tree.feature.length; i++) {
+        // i < tree.feature.length, as the other arrays' lengths.
         if (tree.feature[i]! < 0) {
           expect([tree.left[i], tree.right[i]]).toEqual([-1, -1]);
         } else {

@@ -12,7 +12,11 @@ import {
   predictServing,
   toModelJson,
 } from '../../../../actions/lib/training/forest/index.ts';
+import { present } from '../helpers.ts';
 import { knownFunction, rowOf } from './synthetic.ts';
+
+/** Tree `t` of a document, which the test's forest has. */
+const treeOf = (doc: ModelJson, t: number) => present(doc.trees[t], `tree ${t}`);
 
 const data = knownFunction(400, 3, 0.1, 21);
 const forest = fitForest(data.x, data.nRows, data.nFeatures, data.y, {
@@ -37,9 +41,9 @@ function withArray(
   name: 'feature' | 'left' | 'right',
   edit: (array: Int32Array) => void,
 ): ModelJson {
-  const array = decodeTypedArray(doc.trees[t]![name], Int32Array);
+  const array = decodeTypedArray(treeOf(doc, t)[name], Int32Array);
   edit(array);
-  doc.trees[t]![name] = encodeTypedArray(array);
+  treeOf(doc, t)[name] = encodeTypedArray(array);
   return doc;
 }
 
@@ -77,7 +81,8 @@ describe('model.json', () => {
       expect(predictServing(model, rowOf(data, i))).toBe(predictRow(forest, rowOf(data, i)));
     }
     expect(toModelJson(model)).toBe(text);
-    expect(parseModelJson(document()).trees[0]!.value).toEqual(forest.trees[0]!.value);
+    expect(parseModelJson(document()).trees[0]?.value).toEqual(forest.trees[0]?.value);
+    expect(forest.trees[0]?.value).toBeDefined();
   });
 
   it('refuses to write a signature that does not fit the forest', () => {
@@ -112,8 +117,8 @@ describe('model.json', () => {
 
   it('rejects arrays that are not base64 or disagree in length, naming the tree', () => {
     const doc = document();
-    doc.trees[0]!.threshold = 'not base64!!';
-    doc.trees[2]!.value = encodeTypedArray(new Float64Array(1));
+    treeOf(doc, 0).threshold = 'not base64!!';
+    treeOf(doc, 2).value = encodeTypedArray(new Float64Array(1));
     const problems = problemsOf(doc);
     expect(problems).toMatch(
       /tree 0: threshold is not a base64 Float32Array: base64 has an invalid character/,
@@ -143,11 +148,13 @@ describe('model.json', () => {
   it('rejects shared and unreachable nodes', () => {
     // Node 0's right child also becomes its left child's right child.
     const doc = document();
-    const left = decodeTypedArray(doc.trees[0]!.left, Int32Array);
-    const right = decodeTypedArray(doc.trees[0]!.right, Int32Array);
-    const orphan = right[left[0]!]!;
-    right[left[0]!] = right[0]!;
-    doc.trees[0]!.right = encodeTypedArray(right);
+    const left = decodeTypedArray(treeOf(doc, 0).left, Int32Array);
+    const right = decodeTypedArray(treeOf(doc, 0).right, Int32Array);
+    // Node 0 splits in this forest: its children and theirs are nodes of the tree.
+    const child = left[0]!;
+    const orphan = right[child]!;
+    right[child] = right[0]!;
+    treeOf(doc, 0).right = encodeTypedArray(right);
     const problems = problemsOf(doc);
     expect(problems).toMatch(
       new RegExp(`tree 0 node ${right[0]}: has two parents, nodes 0 and ${left[0]}`),
@@ -171,12 +178,12 @@ describe('model.json', () => {
 
   it('rejects non-finite thresholds and values', () => {
     const doc = document();
-    const threshold = decodeTypedArray(doc.trees[0]!.threshold, Float32Array);
+    const threshold = decodeTypedArray(treeOf(doc, 0).threshold, Float32Array);
     threshold[0] = Number.NaN;
-    doc.trees[0]!.threshold = encodeTypedArray(threshold);
-    const value = decodeTypedArray(doc.trees[1]!.value, Float64Array);
+    treeOf(doc, 0).threshold = encodeTypedArray(threshold);
+    const value = decodeTypedArray(treeOf(doc, 1).value, Float64Array);
     value[value.length - 1] = Number.POSITIVE_INFINITY;
-    doc.trees[1]!.value = encodeTypedArray(value);
+    treeOf(doc, 1).value = encodeTypedArray(value);
     const problems = problemsOf(doc);
     expect(problems).toMatch(/tree 0 node 0: threshold NaN is not finite/);
     expect(problems).toMatch(

@@ -9,6 +9,7 @@ import {
   toOnnx,
 } from '../../../../actions/lib/training/forest/index.ts';
 import { createRandom } from '../../../../actions/lib/training/forest/random.ts';
+import { present } from '../helpers.ts';
 import { knownFunction } from './synthetic.ts';
 
 /** Runs the exported model in onnxruntime on a row-major float32 matrix. */
@@ -17,7 +18,7 @@ async function runOnnx(bytes: Uint8Array, x: Float32Array, nRows: number, nFeatu
   expect(session.inputNames).toEqual(['input']);
   expect(session.outputNames).toEqual(['prediction']);
   const result = await session.run({ input: new Tensor('float32', x, [nRows, nFeatures]) });
-  const output = result.prediction!;
+  const output = present(result.prediction, 'the output named prediction');
   expect(output.dims).toEqual([nRows, 1]);
   return output.data as Float32Array;
 }
@@ -27,8 +28,9 @@ function probeRows(forest: TreeEnsemble, nRows: number): Float32Array {
   const random = createRandom(99);
   const x = new Float32Array(nRows * forest.nFeatures);
   for (let i = 0; i < x.length; i++) x[i] = (random.nextUint32() / 2 ** 32) * 8 - 1;
-  const tree = forest.trees[0]!;
+  const tree = present(forest.trees[0], 'a first tree');
   for (let i = 0; i < nRows; i += 3) {
+    // A node of the tree; its feature (when it splits) is < nFeatures, and i < nRows.
     const node = random.nextInt(tree.feature.length);
     if (tree.feature[node]! >= 0)
       x[i * forest.nFeatures + tree.feature[node]!] = tree.threshold[node]!;
@@ -37,6 +39,7 @@ function probeRows(forest: TreeEnsemble, nRows: number): Float32Array {
 }
 
 function expectParity(onnx: Float32Array, ours: Float64Array) {
+  expect(onnx).toHaveLength(ours.length);
   for (let i = 0; i < ours.length; i++) {
     expect(Math.abs(onnx[i]! - ours[i]!)).toBeLessThanOrEqual(
       1e-5 * Math.max(1, Math.abs(ours[i]!)),
@@ -69,7 +72,7 @@ describe('toOnnx', () => {
 
   it('handles a forest of single-leaf trees and a shallow forest with minimum leaf sizes', async () => {
     const constant = fitForest(new Float32Array([1, 2, 3]), 3, 1, new Float64Array([4, 4, 4]));
-    expect(constant.trees[0]!.feature).toEqual(Int32Array.of(-1));
+    expect(constant.trees[0]?.feature).toEqual(Int32Array.of(-1));
     const x1 = Float32Array.of(0, 10);
     expectParity(await runOnnx(toOnnx(constant), x1, 2, 1), predictBatch(constant, x1, 2));
     const shallow = fitForest(data.x, data.nRows, 5, data.y, {

@@ -26,6 +26,7 @@ export function knownFunction(
     for (let f = 0; f < nFeatures; f++)
       x[i * nFeatures + f] = f === 1 ? 2 * Math.PI * uniform() : uniform();
     const gauss = Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+    // Just written: row i's first two features (knownFunction needs nFeatures ≥ 2).
     y[i] = 3 * x[i * nFeatures]! + Math.sin(x[i * nFeatures + 1]!) + noise * gauss;
   }
   return { x, y, nRows, nFeatures };
@@ -47,6 +48,7 @@ export function splitRows(data: Dataset, nRows: number): [Dataset, Dataset] {
 
 export function rmse(predicted: ArrayLike<number>, actual: ArrayLike<number>): number {
   let sum = 0;
+  // One prediction per actual value: i < actual.length bounds both.
   for (let i = 0; i < actual.length; i++) sum += (predicted[i]! - actual[i]!) ** 2;
   return Math.sqrt(sum / actual.length);
 }

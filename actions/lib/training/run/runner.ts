@@ -1,0 +1,419 @@
+// The training-project runner (DESIGN.md, Training projects): a project's folder or another
+// repository's pinned commit → dependencies installed → data selected into the training (and
+// feature) table → the command run with DATABASE_URL, FRESHET_TRAINING_TABLE,
+// FRESHET_FEATURES_TABLE and FRESHET_OUTPUT_DIR → outputs checked → artifacts kept → the run
+// recorded in ops.training_runs. Everything a person can get wrong is checked before the run is
+// recorded; everything after that ends in a recorded run, succeeded or failed.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type pg from 'pg';
+import { DatabaseError, describeError, FreshetError } from '../../errors.ts';
+import { formatDuration } from '../../interval/duration.ts';
+import type { DatabasePool } from '../../toar/database.ts';
+import type { Logger } from '../../util/logger.ts';
+import { createFeatureTable } from '../data/feature-table.ts';
+import { dropTables, type SelectedStation, selectTrainingData } from '../data/selection.ts';
+import { trainingTableNames } from '../data/table-name.ts';
+import {
+  type InstalledDependencies,
+  inspectProjectFiles,
+  installDependencies,
+  planDependencies,
+} from '../project/dependencies.ts';
+import { parseProjectRef } from '../project/project-ref.ts';
+import { openProjectSource } from '../project/project-source.ts';
+import { type ArtifactRecord, copyArtifacts, listArtifacts } from './artifacts.ts';
+import { childEnvironment } from './child-environment.ts';
+import { describeEnvironment, type RunEnvironment } from './environment.ts';
+import { readRunOutputs } from './outputs.ts';
+import {
+  assertCanCreateReadOnlyRole,
+  createReadOnlyRole,
+  dropReadOnlyRole,
+  type ReadOnlyRole,
+} from './readonly-role.ts';
+import { type CommandOutcome, runCommand } from './run-command.ts';
+import { finishRun, insertRun, newRunId, type RunFinish } from './run-record.ts';
+import type { TrainingContext, TrainingRunOptions, TrainingRunResult } from './runner-options.ts';
+import { planRun, preflight, type RunPlan } from './runner-plan.ts';
+
+export type { TrainingContext, TrainingRunOptions, TrainingRunResult } from './runner-options.ts';
+
+/** A command's end as a failure message, or undefined when it succeeded. */
+export function describeOutcome(outcome: CommandOutcome, timeoutMs: number): string | undefined {
+  const last =
+    outcome.tail.length > 0 ? `; its last lines:\n${outcome.tail.slice(-10).join('\n')}` : '';
+  if (outcome.cancelled) return 'the run was cancelled: the command was stopped';
+  if (outcome.timedOut) {
+    return `the command did not finish within ${formatDuration(timeoutMs)} and was stopped (its whole process group)${last}`;
+  }
+  if (outcome.signal !== null) return `the command was killed by ${outcome.signal}${last}`;
+  if (outcome.exitCode !== 0) return `the command exited with status ${outcome.exitCode}${last}`;
+  return undefined;
+}
+
+/**
+ * Runs a training project once and records the run in ops.training_runs.
+ *
+ * Before the run is recorded — and before anything of the project runs — the project is fetched
+ * (another repository's, at its pinned commit) and read, and every input is checked against it;
+ * problems there throw. After that the run always ends recorded: a failing install, selection or
+ * command, a timeout or invalid outputs give a `failed` result (and record) with the reason.
+ * Artifacts are copied to `<stateDir>/runs/<run id>/`; the tables are dropped unless `keepTable`.
+ *
+ * The database, its URL for the command, the environment, the clock and the state directory are
+ * handed in (see actions/wiring.ts, `trainWith`, which opens the database the settings name).
+ *
+ * @throws UsageError when the reference, the project, a parameter, the selection or a tag is wrong,
+ *   or another repository's code cannot get a read-only role; SourceError when the project cannot
+ *   be fetched; DatabaseError when the database cannot be reached or the run not recorded
+ * @example
+ * const result = await runTraining(
+ *   { project: 'training/ozone-forest', parameters: { n_trees: '50' } },
+ *   { db: pool, databaseUrl, logger, stateDir: '.freshet', env: process.env, now: Date.now },
+ * );
+ * result.status; result.metrics; result.artifactsDir
+ */
+export async function runTraining(
+  options: TrainingRunOptions,
+  context: TrainingContext,
+): Promise<TrainingRunResult> {
+  const { logger, env, now } = context;
+  const stateDir = resolve(context.stateDir);
+  const ref = parseProjectRef(options.project);
+  const scratch = await mkdtemp(join(tmpdir(), 'freshet-run-'));
+  try {
+    const source = await openProjectSource(ref, {
+      scratch,
+      remoteBaseUrl: options.remoteBaseUrl,
+      env,
+    });
+    const plan = await planRun(options, source);
+    const client = await connect(context.db);
+    try {
+      if (plan.readOnly) await assertCanCreateReadOnlyRole(client, source.ref);
+      const station = await preflight(client, plan.request);
+      return await execute(plan, station, {
+        client,
+        pool: context.db,
+        databaseUrl: context.databaseUrl,
+        scratch,
+        stateDir,
+        env,
+        now,
+        logger,
+        options,
+        ...(context.signal ? { signal: context.signal } : {}),
+      });
+    } finally {
+      client.release();
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** A connection of the run's own (the selection and the role are made on one session). */
+async function connect(db: DatabasePool): Promise<pg.PoolClient> {
+  try {
+    return await db.connect();
+  } catch (error) {
+    throw new DatabaseError('connecting to the database for the training run failed', {
+      cause: error,
+    });
+  }
+}
+
+interface ExecuteContext {
+  readonly client: pg.ClientBase;
+  readonly pool: DatabasePool;
+  readonly databaseUrl: string;
+  readonly scratch: string;
+  readonly stateDir: string;
+  readonly env: Readonly<NodeJS.ProcessEnv>;
+  readonly now: () => number;
+  readonly logger: Logger;
+  readonly options: TrainingRunOptions;
+  readonly signal?: AbortSignal;
+}
+
+/** What a run has learnt so far: recorded when it ends, however it ends. */
+interface Progress {
+  /** What it is doing, named in the error when that fails. */
+  stage: string;
+  finish: Omit<RunFinish, 'status' | 'finishedAt'>;
+  featuresTable?: string;
+  role?: ReadOnlyRole;
+  environment: RunEnvironment | null;
+  artifacts: ArtifactRecord[];
+}
+
+// Stages whose errors already say what happened (the command's end, the outputs' problems).
+const SELF_DESCRIBING = new Set(['running the command', 'checking the outputs']);
+
+/** One run's identity and folders. */
+interface RunSlots {
+  readonly runId: string;
+  readonly tables: { readonly training: string; readonly features: string };
+  readonly outputDir: string;
+  readonly artifactsDir: string;
+}
+
+/** Records the run, carries it out, cleans up, and records how it ended. */
+async function execute(
+  plan: RunPlan,
+  station: SelectedStation,
+  run: ExecuteContext,
+): Promise<TrainingRunResult> {
+  const { client, logger } = run;
+  const { source, project } = plan;
+  const runId = newRunId();
+  const slots: RunSlots = {
+    runId,
+    tables: trainingTableNames(runId),
+    outputDir: join(run.scratch, 'output'),
+    artifactsDir: join(run.stateDir, 'runs', runId),
+  };
+  const startedAt = run.now();
+  await insertRun(run.pool, {
+    id: runId,
+    experiment: project.name,
+    tags: plan.tags,
+    projectRef: source.ref,
+    projectCommit: source.commit,
+    entryPoint: plan.entry.name,
+    command: plan.command,
+    parameters: plan.parameters,
+    variable: plan.request.variable,
+    stationId: station.id,
+    stationName: station.name,
+    stationKey: `${station.latKey},${station.lngKey}`,
+    startedAt,
+    // The command's timeout, and an hour for selecting data before it and copying artifacts after.
+    deadlineAt: startedAt + plan.timeoutMs + 3_600_000,
+  });
+  logger.info(
+    `run ${runId}: ${project.name} (${source.ref}${source.commit ? ` at ${source.commit.slice(0, 12)}` : ''}), entry point ${plan.entry.name}`,
+  );
+  const progress: Progress = { stage: 'starting', finish: {}, environment: null, artifacts: [] };
+  let error: string | null = null;
+  try {
+    await carryOut(plan, station, run, slots, progress);
+  } catch (caught) {
+    const message = describeError(caught);
+    error = SELF_DESCRIBING.has(progress.stage) ? message : `${progress.stage} failed: ${message}`;
+    logger.error(`run ${runId} failed: ${error}`);
+  } finally {
+    const tables = [slots.tables.training, slots.tables.features];
+    if (progress.role) await dropReadOnlyRole(client, progress.role, tables, logger);
+    if (!run.options.keepTable) {
+      await dropTables(client, tables).catch((dropError) =>
+        logger.warn(`could not drop the run's tables: ${describeError(dropError)}`),
+      );
+    }
+  }
+  const status = error === null ? 'succeeded' : 'failed';
+  const finishedAt = run.now();
+  await finishRun(run.pool, runId, {
+    ...progress.finish,
+    status,
+    error,
+    finishedAt,
+    ...(progress.environment ? { environment: progress.environment } : {}),
+    artifacts: progress.artifacts,
+  });
+  const seconds = Math.round((finishedAt - startedAt) / 100) / 10;
+  if (status === 'succeeded') {
+    const metrics = Object.entries(progress.finish.metrics ?? {})
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    logger.info(
+      `run ${runId} succeeded in ${seconds} s${metrics ? `: ${metrics}` : ''}; artifacts in ${slots.artifactsDir}`,
+    );
+  }
+  const { finish } = progress;
+  return {
+    runId,
+    status,
+    experiment: project.name,
+    projectRef: source.ref,
+    projectCommit: source.commit,
+    entryPoint: plan.entry.name,
+    command: plan.command,
+    parameters: plan.parameters,
+    params: finish.params ?? null,
+    metrics: finish.metrics ?? null,
+    variable: plan.request.variable,
+    station: { id: station.id, name: station.name, key: `${station.latKey},${station.lngKey}` },
+    from: finish.from ?? null,
+    to: finish.to ?? null,
+    rows: finish.rows ?? null,
+    tableSha256: finish.tableSha256 ?? null,
+    features: finish.features ?? null,
+    tables: {
+      training: slots.tables.training,
+      ...(progress.featuresTable ? { features: progress.featuresTable } : {}),
+      kept: run.options.keepTable === true,
+    },
+    artifacts: progress.artifacts,
+    artifactsDir: slots.artifactsDir,
+    environment: progress.environment,
+    error,
+    startedAt,
+    finishedAt,
+    seconds,
+  };
+}
+
+/** The run itself, stage by stage; whatever it learns goes into `progress`. */
+async function carryOut(
+  plan: RunPlan,
+  station: SelectedStation,
+  run: ExecuteContext,
+  slots: RunSlots,
+  progress: Progress,
+): Promise<void> {
+  const { source, project } = plan;
+  const { tables } = slots;
+  await mkdir(slots.outputDir, { recursive: true });
+  progress.stage = 'installing the dependencies';
+  const installed = await install(plan, run);
+
+  await prepareData(plan, station, run, slots, progress);
+
+  let databaseUrl = run.databaseUrl;
+  if (plan.readOnly) {
+    progress.stage = 'creating the read-only role';
+    progress.role = await createReadOnlyRole(run.client, {
+      runId: slots.runId,
+      tables: [tables.training, ...(project.features ? [tables.features] : [])],
+      databaseUrl: run.databaseUrl,
+      // An hour past the timeout: long enough for the run, short if the drop never happens.
+      validForMs: plan.timeoutMs + 3_600_000,
+    });
+    databaseUrl = progress.role.url;
+    run.logger.info(
+      `the project reads the database as ${progress.role.name} (SELECT on its tables only)`,
+    );
+  }
+
+  const commandEnv = childEnvironment({
+    base: run.env,
+    trusted: source.trusted,
+    pathFirst: [...installed.pathFirst, dirname(process.execPath)],
+    set: {
+      ...installed.env,
+      DATABASE_URL: databaseUrl,
+      FRESHET_TRAINING_TABLE: tables.training,
+      ...(project.features ? { FRESHET_FEATURES_TABLE: tables.features } : {}),
+      FRESHET_OUTPUT_DIR: slots.outputDir,
+      FRESHET_RUN_ID: slots.runId,
+    },
+  });
+  progress.environment = await describeEnvironment(source.folder, installed, {
+    env: commandEnv,
+    logger: run.logger,
+    ...(installed.python && installed.requirements ? { requirements: installed.requirements } : {}),
+  });
+
+  progress.stage = 'running the command';
+  run.logger.info(`running: ${plan.command}`);
+  const outcome = await runCommand({
+    command: plan.command,
+    cwd: source.folder,
+    env: commandEnv,
+    timeoutMs: plan.timeoutMs,
+    logger: run.logger,
+    prefix: `${project.name} | `,
+    ...(run.signal ? { signal: run.signal } : {}),
+  });
+  const failure = describeOutcome(outcome, plan.timeoutMs);
+
+  // Kept even when the command failed: what it wrote helps to see why.
+  progress.stage = 'keeping the artifacts';
+  progress.artifacts = await listArtifacts(slots.outputDir, run.logger);
+  await copyArtifacts(slots.outputDir, progress.artifacts, slots.artifactsDir);
+  if (failure !== undefined) {
+    progress.stage = 'running the command';
+    throw new FreshetError(failure);
+  }
+
+  progress.stage = 'checking the outputs';
+  const outputs = await readRunOutputs(slots.outputDir);
+  progress.finish = { ...progress.finish, params: outputs.params, metrics: outputs.metrics };
+}
+
+/** Selects the training data, and builds the feature table when the project declares features. */
+async function prepareData(
+  plan: RunPlan,
+  station: SelectedStation,
+  run: ExecuteContext,
+  slots: RunSlots,
+  progress: Progress,
+): Promise<void> {
+  const { tables } = slots;
+  progress.stage = 'selecting the training data';
+  const selection = await selectTrainingData(run.client, plan.request, { table: tables.training });
+  progress.finish = {
+    from: selection.from,
+    to: selection.to,
+    rows: selection.rows,
+    tableSha256: selection.sha256,
+  };
+  run.logger.info(
+    `selected ${selection.rows} hours of ${selection.variable} at station ${station.id} (${station.name}) from ${new Date(selection.from).toISOString()} to ${new Date(selection.to).toISOString()} into ${tables.training}`,
+  );
+  if (!plan.project.features) return;
+  progress.stage = 'building the feature table';
+  progress.featuresTable = tables.features;
+  const features = await createFeatureTable(run.client, {
+    table: tables.features,
+    spec: plan.project.features,
+    selection,
+  });
+  progress.finish = {
+    ...progress.finish,
+    features: {
+      names: features.names,
+      rows: features.rows,
+      skippedForGaps: features.skippedForGaps,
+    },
+  };
+  run.logger.info(
+    `built ${features.rows} feature rows of ${features.names.length} columns into ${tables.features}`,
+  );
+}
+
+/** Plans and installs the project's dependencies with the environment its code will have. */
+async function install(
+  plan: RunPlan,
+  run: ExecuteContext,
+): Promise<InstalledDependencies & { requirements?: string }> {
+  const { source } = plan;
+  const files = await inspectProjectFiles(source.folder, {
+    root: source.root,
+    remote: !source.trusted,
+    command: plan.command,
+  });
+  const steps = planDependencies(source.folder, files);
+  const env = childEnvironment({
+    base: run.env,
+    trusted: source.trusted,
+    pathFirst: [dirname(process.execPath)],
+  });
+  const packageIndex = run.options.packageIndexUrl ?? run.env.PIP_INDEX_URL;
+  const installed = await installDependencies(steps, {
+    env,
+    stateDir: run.stateDir,
+    logger: run.logger,
+    ...(packageIndex ? { packageIndex } : {}),
+  });
+  const requirements = steps.find((s) => s.kind === 'python-requirements');
+  return {
+    ...installed,
+    ...(requirements?.kind === 'python-requirements'
+      ? { requirements: requirements.requirements }
+      : {}),
+  };
+}
