@@ -108,7 +108,8 @@ function dataset(stations: number): Split {
       const part = r < cut ? split.train : split.test;
       const i = r < cut ? trainRow++ : testRow++;
       const row = part.x.subarray(i * N_FEATURES, (i + 1) * N_FEATURES);
-      // t = r + 24 and r < rowsPerStation: the 24 hours before t and t itself are in the series.
+      // The series holds rowsPerStation + 24 hours and t = r + 24 with r < rowsPerStation: the 24
+      // hours before t and t itself are in it.
       for (let l = 1; l <= 24; l++) row[l - 1] = o3[t - l]!;
       const hour = (2 * Math.PI * (t % 24)) / 24;
       const day = (2 * Math.PI * Math.floor(t / 24)) / 365;

@@ -39,12 +39,14 @@ export function parseCommands(stdout: string): WorkflowCommand[] {
   for (const line of stdout.split(/\r?\n/)) {
     const match = /^::([a-z-]+)( [^:]*)?::(.*)$/.exec(line);
     if (match === null) continue;
+    // Groups 1 and 3 always take part in a match; group 2 is optional.
+    const [, command = '', pairs = '', message = ''] = match;
     const properties: Record<string, string> = {};
-    for (const pair of (match[2] ?? '').trim().split(',').filter(Boolean)) {
+    for (const pair of pairs.trim().split(',').filter(Boolean)) {
       const at = pair.indexOf('=');
       properties[pair.slice(0, at)] = unescapeProperty(pair.slice(at + 1));
     }
-    commands.push({ command: match[1]!, properties, message: unescapeData(match[3]!) });
+    commands.push({ command, properties, message: unescapeData(message) });
   }
   return commands;
 }
@@ -54,12 +56,14 @@ export function parseOutputFile(text: string): Record<string, string> {
   const outputs: Record<string, string> = {};
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
+    // i < lines.length, in both loops.
     const header = /^([^<]+)<<(.+)$/.exec(lines[i]!);
     if (header === null) continue;
-    const [, name, delimiter] = header;
+    // Both groups always take part in a match.
+    const [, name = '', delimiter] = header;
     const value: string[] = [];
     for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]!);
-    outputs[name!] = value.join('\n');
+    outputs[name] = value.join('\n');
   }
   return outputs;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../support/database.ts';
+import { defined } from '../support/defined.ts';
 import { FRESHET, freshet } from '../support/freshet-command.ts';
 import { placeObject, sampleText } from '../support/sample-layout.ts';
 
@@ -64,7 +65,9 @@ describe('the freshet command', () => {
         { DATABASE_URL: db.url },
       );
       expect(result.code).toBe(0);
-      const last = JSON.parse(result.stdout.trim().split('\n').at(-1)!);
+      const last = JSON.parse(
+        defined(result.stdout.trim().split('\n').at(-1), 'a last line of stdout'),
+      );
       expect(Object.keys(last)).toEqual([
         'intervals',
         'objects',
@@ -132,7 +135,9 @@ describe('the freshet command', () => {
         { DATABASE_URL: db.url },
       );
       expect(result.code).toBe(1);
-      expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!)).toMatchObject({
+      expect(
+        JSON.parse(defined(result.stdout.trim().split('\n').at(-1), 'a last line of stdout')),
+      ).toMatchObject({
         objects: 1,
         objects_failed: 1,
       });

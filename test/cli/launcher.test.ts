@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defined } from '../support/defined.ts';
 import { FRESHET } from '../support/freshet-command.ts';
 
 /** The system's Node 20, as on a user's machine. */
@@ -75,7 +76,7 @@ describe('the launcher', () => {
       launcher.on('exit', (code) => resolve(code)),
     );
     const child = (async () => {
-      const pid = launcher.pid ?? 0;
+      const pid = defined(launcher.pid, "the launcher's pid (did it start?)");
       await until(() => childrenOf(pid).length > 0, 20_000);
       const [first] = childrenOf(pid);
       if (first === undefined) throw new Error('the launcher started no child');

@@ -1,5 +1,6 @@
 // The files a run leaves in FRESHET_OUTPUT_DIR, as values: train.ts writes them. Pure.
 
+import { UsageError } from '../../actions/lib/errors.ts';
 import type { FeatureSpec } from '../../actions/lib/training/data/features.ts';
 import { formatHour, HOUR_MS } from '../../actions/lib/training/data/hours.ts';
 import {
@@ -56,14 +57,23 @@ export function predictionsCsv(result: OzoneForestResult, horizon: number): stri
   return `${lines.join('\n')}\n`;
 }
 
-/** Features by importance, most important first (ties in signature order). */
+/**
+ * Features by importance, most important first (ties in signature order).
+ *
+ * @throws UsageError when there is not one importance per name
+ */
 export function featureImportanceJson(
   names: readonly string[],
   importances: ArrayLike<number>,
 ): { feature: string; importance: number }[] {
+  if (importances.length !== names.length) {
+    throw new UsageError(
+      `feature importances: ${importances.length} importances for ${names.length} features`,
+    );
+  }
   return (
     names
-      // One importance per feature name (featureImportances sizes them by the signature).
+      // j < names.length = importances.length (checked above).
       .map((feature, j) => ({ feature, importance: importances[j]! }))
       .sort((a, b) => b.importance - a.importance)
   );

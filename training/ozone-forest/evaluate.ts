@@ -125,6 +125,7 @@ export function persistenceColumn(spec: FeatureSpec, names: readonly string[]): 
  * Persistence forecasts of rows `[from, to)`: each row's newest observation of the target (see
  * {@link persistenceColumn}), as stored in the row — a float32.
  *
+ * @throws UsageError when `[from, to)` is not a range of the rows, or as {@link persistenceColumn}
  * @example persistenceForecast(spec, matrix, split.nTrain, matrix.nRows) // Float64Array(nTest)
  */
 export function persistenceForecast(
@@ -133,9 +134,17 @@ export function persistenceForecast(
   from: number,
   to: number,
 ): Float64Array {
+  if (
+    !(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from <= to && to <= rows.nRows)
+  ) {
+    throw new UsageError(
+      `persistence: rows [${from}, ${to}) are not within the ${rows.nRows} rows`,
+    );
+  }
   const column = persistenceColumn(spec, rows.names);
   const out = new Float64Array(to - from);
-  // x holds nRows × nFeatures values; r < to ≤ nRows and column < nFeatures.
+  // x holds nRows × nFeatures values (a FeatureRows); r < to ≤ nRows (checked above) and column is
+  // one of the names, < nFeatures.
   for (let r = from; r < to; r++) out[r - from] = rows.x[r * rows.nFeatures + column]!;
   return out;
 }

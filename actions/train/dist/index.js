@@ -36538,6 +36538,11 @@ function indexSeries(series, label, problems) {
   }
   return index;
 }
+function lagSource(sources, j) {
+  const source = sources[j];
+  if (source === void 0) throw new Error(`features: lag column ${j} has no series (a bug)`);
+  return source;
+}
 function planRows(spec, inputs) {
   const checked = parseFeatureSpec(spec, "feature specification");
   const problems = [];
@@ -36569,7 +36574,7 @@ function fillRow(plan2, issueTime, out, offset) {
   const { columns, sources } = plan2;
   for (const [j, column] of columns.entries()) {
     if (column.kind === "lag") {
-      const value = sources[j].get(issueTime - column.lag * HOUR_MS);
+      const value = lagSource(sources, j).get(issueTime - column.lag * HOUR_MS);
       if (value === void 0) return false;
       out[offset + j] = value;
     } else {

@@ -4,6 +4,7 @@ import { migrate } from '../../../actions/lib/toar/migrate.ts';
 import { MIGRATIONS } from '../../../actions/lib/toar/migrations/index.ts';
 import { silentLogger } from '../../../actions/lib/util/logger.ts';
 import { createTestDatabase } from '../../support/database.ts';
+import { defined } from '../../support/defined.ts';
 
 describe('migrate', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -18,9 +19,10 @@ describe('migrate', () => {
     try {
       const applied = await Promise.all(clients.map((c) => migrate(c, silentLogger)));
       expect(applied.flat().sort()).toEqual(MIGRATIONS.map((m) => m.version));
-      const { rows } = await clients[0]!.query('SELECT version FROM ops.schema_migrations');
+      const first = defined(clients[0], 'a first client');
+      const { rows } = await first.query('SELECT version FROM ops.schema_migrations');
       expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
-      const variables = await clients[0]!.query('SELECT name FROM toar.variables ORDER BY id');
+      const variables = await first.query('SELECT name FROM toar.variables ORDER BY id');
       expect(variables.rows.map((r) => r.name)).toEqual([
         'o3',
         'no2',

@@ -95,6 +95,15 @@ describe('the persistence baseline', () => {
     ]);
   });
 
+  it('forecasts only a range of the rows', () => {
+    const rows = { x: new Float32Array(10), nRows: 2, nFeatures: 5, names };
+    expect(usageError(() => persistenceForecast(SPEC, rows, 1, 3)).message).toBe(
+      'persistence: rows [1, 3) are not within the 2 rows',
+    );
+    expect(() => persistenceForecast(SPEC, rows, 2, 1)).toThrow(/rows \[2, 1\) are not within/);
+    expect([...persistenceForecast(SPEC, rows, 2, 2)]).toEqual([]);
+  });
+
   it('needs a lag of the target', () => {
     expect(usageError(() => persistenceColumn({ ...SPEC, lags: [] }, names)).message).toBe(
       'the persistence baseline needs a lag of o3: add 0 to features.lags',

@@ -123,6 +123,9 @@ describe('ozoneForestArtifacts', () => {
   });
 
   it('ranks features by importance, ties in signature order', () => {
+    expect(() => featureImportanceJson(['a', 'b', 'c'], [0.2, 0.8])).toThrow(
+      'feature importances: 2 importances for 3 features',
+    );
     expect(featureImportanceJson(['a', 'b', 'c'], [0.2, 0.6, 0.2])).toEqual([
       { feature: 'b', importance: 0.6 },
       { feature: 'a', importance: 0.2 },

@@ -119,6 +119,13 @@ interface RowPlan {
   readonly historyMs: number;
 }
 
+/** The observations lag column `j` reads: planRows gives every lag column its series. */
+function lagSource(sources: RowPlan['sources'], j: number): HourIndex {
+  const source = sources[j];
+  if (source === undefined) throw new Error(`features: lag column ${j} has no series (a bug)`);
+  return source;
+}
+
 /** Checks the spec and the series once, then compiles where each column reads from. */
 function planRows(spec: FeatureSpec, inputs: FeatureInputs): { plan: RowPlan; target: HourIndex } {
   const checked = parseFeatureSpec(spec, 'feature specification');
@@ -157,8 +164,7 @@ function fillRow(plan: RowPlan, issueTime: number, out: Float32Array, offset: nu
   const { columns, sources } = plan;
   for (const [j, column] of columns.entries()) {
     if (column.kind === 'lag') {
-      // planRows gives every lag column its series at the same index.
-      const value = sources[j]!.get(issueTime - column.lag * HOUR_MS);
+      const value = lagSource(sources, j).get(issueTime - column.lag * HOUR_MS);
       if (value === undefined) return false;
       out[offset + j] = value;
     } else {
@@ -250,8 +256,7 @@ export function buildFeatureRow(
   const missing = plan.columns.flatMap((column, j) => {
     if (column.kind !== 'lag') return [];
     const hour = issueTime - column.lag * HOUR_MS;
-    // planRows gives every lag column its series at the same index.
-    return plan.sources[j]!.has(hour)
+    return lagSource(plan.sources, j).has(hour)
       ? []
       : [`no ${column.variable} observation for ${formatHour(hour)} (${column.name})`];
   });

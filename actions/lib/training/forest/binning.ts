@@ -3,6 +3,8 @@
  * that tree growth works on bytes and histograms instead of sorting values at every node.
  */
 
+import { UsageError } from '../../errors.ts';
+
 /** The training matrix as bin indices, with the float32 threshold that separates each bin from the next. */
 export interface BinnedFeatures {
   readonly nRows: number;
@@ -28,6 +30,8 @@ export interface BinnedFeatures {
  * per value (splits then are exactly those an exact splitter would consider); otherwise bins hold
  * about equal numbers of rows, a heavy value never being split across bins.
  *
+ * @throws UsageError when `x` does not hold `nRows × nFeatures` values or `maxBins` is not in
+ * 1..256 (a bin is a byte)
  * @example
  * const binned = binFeatures(x, nRows, nFeatures, 256);
  * binned.bins[f * nRows + i]; // bin of row i, feature f
@@ -38,6 +42,14 @@ export function binFeatures(
   nFeatures: number,
   maxBins: number,
 ): BinnedFeatures {
+  if (x.length !== nRows * nFeatures) {
+    throw new UsageError(
+      `binning: x holds ${x.length} values, expected nRows × nFeatures = ${nRows} × ${nFeatures}`,
+    );
+  }
+  if (!(Number.isInteger(maxBins) && maxBins >= 1 && maxBins <= 256)) {
+    throw new UsageError(`binning: maxBins must be an integer in 1..256, got ${maxBins}`);
+  }
   const bins = new Uint8Array(nRows * nFeatures);
   const binCount = new Int32Array(nFeatures);
   const binOffset = new Int32Array(nFeatures);
@@ -45,7 +57,7 @@ export function binFeatures(
   const column = new Float32Array(nRows);
   let totalBins = 0;
   for (let f = 0; f < nFeatures; f++) {
-    // x holds nRows × nFeatures values (fitForest checks it), so i·nFeatures + f is inside.
+    // x holds nRows × nFeatures values (checked above), so i·nFeatures + f is inside.
     for (let i = 0; i < nRows; i++) column[i] = x[i * nFeatures + f]!;
     const edges = featureUpperEdges(column, maxBins);
     edgesPerFeature.push(edges);

@@ -1,3 +1,4 @@
+import { UsageError } from '../../errors.ts';
 import type { BinnedFeatures } from './binning.ts';
 import type { Random } from './random.ts';
 import type { FlatTree } from './types.ts';
@@ -23,6 +24,8 @@ export interface TreeGrower {
   /**
    * Grows one tree. `weights[i]` is how often row `i` was drawn (0: out of the bag); the
    * criterion weighs rows by it, as scikit-learn weighs bootstrap counts.
+   *
+   * @throws UsageError when `weights` does not hold one value per row
    */
   grow(weights: Float64Array, random: Random): GrownTree;
 }
@@ -50,6 +53,7 @@ const PURE_NODE_TOLERANCE = 1e-14;
  * features, leaving at least `minSamplesLeaf` distinct rows on each side. Candidate thresholds are
  * the bin edges of `binned`.
  *
+ * @throws UsageError when `y` (here) or the weights (in `grow`) do not hold one value per row
  * @example
  * const grower = createTreeGrower(binned, y, { featuresPerSplit: 28, maxDepth: Infinity, minSamplesLeaf: 1 });
  * const { tree } = grower.grow(bootstrapCounts, createRandom(seed));
@@ -61,11 +65,23 @@ export function createTreeGrower(
 ): TreeGrower {
   const { nRows: n, nFeatures, bins, binCount, binOffset, totalBins, upperEdge } = binned;
   const { featuresPerSplit, maxDepth, minSamplesLeaf } = settings;
-  // Indexing. Every typed array here is sized once, below or in `binned`, and every index into it is
-  // bounded by construction: a row `r` comes from `rows` (< n), a position `k` lies in a node's
-  // [start, end) within [0, n), a bin `bins[f·n + r]` is < binCount[f] so `binOffset[f] + bin` is
-  // < totalBins, a feature `f` is < nFeatures, a stack slot is < top ≤ n + 2, a node id is
-  // < nodeCount ≤ 2m − 1. Their reads therefore carry `!` (checks would cost the inner loops).
+  // Indexing. Every typed array here is sized once, below or in `binned` (`bins` nFeatures·n,
+  // `binCount`/`binOffset` nFeatures, `upperEdge` totalBins), and `y` and the weights hold n values
+  // (checked here and in grow). Every index into them is bounded by construction:
+  //   - a row `r` comes from `rows` or counts up to n: r < n (rows, wy, wyy, weights, y);
+  //   - a position `k` lies in a node's [start, end) within [0, n) (rows);
+  //   - a feature `f` is < nFeatures (binCount, binOffset, permutation, impurityDecrease);
+  //   - a bin `bins[f·n + r]` is < binCount[f], so `binOffset[f] + bin` < totalBins, and a
+  //     histogram holds totalBins · stride values: `(binOffset[f] + bin) · stride + 2` is inside;
+  //   - a node without a histogram holds m ≤ SMALL_NODE_ROWS rows (see the children's histograms
+  //     in grow), so a sort key's position is < m ≤ keys.length (keys, keyViews);
+  //   - a stack slot is < top ≤ n + 2 (each split pops one node and pushes two; at most n leaves);
+  //   - a node id is < nodeCount ≤ 2m − 1 = the tree arrays' capacity.
+  // Their reads therefore carry `!`, each under the bound named here (checks would cost the inner
+  // loops).
+  if (y.length !== n) {
+    throw new UsageError(`grow-tree: y holds ${y.length} values, expected one per row (${n})`);
+  }
   // Distinct-row counts per bin are only needed to enforce minSamplesLeaf > 1.
   const trackCounts = minSamplesLeaf > 1;
   const stride = trackCounts ? 3 : 2;
@@ -117,6 +133,7 @@ export function createTreeGrower(
     return histograms.length - 1;
   }
 
+  // Rows of [start, end), features < nFeatures, bins inside the histogram: see Indexing above.
   function buildHistogram(start: number, end: number): number {
     const id = acquireHistogram();
     const h = histogram(id);
@@ -150,7 +167,10 @@ export function createTreeGrower(
     for (let i = 0; i < a.length; i++) a[i] = a[i]! - b[i]!;
   }
 
-  /** Scans one feature's histogram; returns whether the feature varies within the node. */
+  /**
+   * Scans one feature's histogram; returns whether the feature varies within the node. `b` <
+   * binCount[f]: `(binOffset[f] + b) · stride` is inside `h` (see Indexing above).
+   */
   function scanHistogram(h: Float64Array, f: number, m: number, W: number, S: number): boolean {
     const base = binOffset[f]!;
     const last = binCount[f]! - 1;
@@ -183,7 +203,11 @@ export function createTreeGrower(
     return varies;
   }
 
-  /** Finds one feature's best split by sorting the node's rows by bin; returns whether it varies. */
+  /**
+   * Finds one feature's best split by sorting the node's rows by bin; returns whether it varies.
+   * Only nodes without a histogram come here: m ≤ SMALL_NODE_ROWS = keys.length, and a key's low
+   * 16 bits are a position k < m inside the node's rows (see Indexing above).
+   */
   function scanSorted(f: number, start: number, m: number, W: number, S: number): boolean {
     const column = f * n;
     for (let k = 0; k < m; k++) keys[k] = (bins[column + rows[start + k]!]! << 16) | k;
@@ -205,6 +229,7 @@ export function createTreeGrower(
     let wl = 0;
     let sl = 0;
     const lastLeft = m - minSamplesLeaf;
+    // k < lastLeft ≤ m − 1: keys[k + 1] is one of the node's.
     for (let k = 0; k < lastLeft; k++) {
       const key = keys[k]!;
       const r = rows[start + (key & 0xffff)]!;
@@ -240,6 +265,7 @@ export function createTreeGrower(
     const h = hist >= 0 ? histogram(hist) : undefined;
     let visited = 0;
     for (let drawn = 0; drawn < nFeatures && visited < featuresPerSplit; drawn++) {
+      // drawn ≤ j < nFeatures: both are features.
       const j = drawn + random.nextInt(nFeatures - drawn);
       const f = permutation[j]!;
       permutation[j] = permutation[drawn]!;
@@ -251,6 +277,11 @@ export function createTreeGrower(
   }
 
   function grow(bootstrapWeights: Float64Array, random: Random): GrownTree {
+    if (bootstrapWeights.length !== n) {
+      throw new UsageError(
+        `grow-tree: ${bootstrapWeights.length} weights, expected one per row (${n})`,
+      );
+    }
     weights = bootstrapWeights;
     // A tree's draws depend on its own stream only, not on the order left by the previous tree.
     for (let f = 0; f < nFeatures; f++) permutation[f] = f;
@@ -291,7 +322,7 @@ export function createTreeGrower(
     top = 1;
 
     while (top > 0) {
-      top--;
+      top--; // 0 ≤ top < stack capacity; node ids, rows and features as in Indexing above.
       const id = stNode[top]!;
       const start = stStart[top]!;
       const end = stEnd[top]!;

@@ -52,6 +52,15 @@ describe('binFeatures', () => {
     expect(constant.binCount[0]).toBe(1);
     expect([...constant.bins]).toEqual([0, 0, 0]);
   });
+
+  it('needs nRows × nFeatures values and at most 256 bins (a bin is a byte)', () => {
+    expect(() => binFeatures(new Float32Array(5), 3, 2, 256)).toThrow(
+      'binning: x holds 5 values, expected nRows × nFeatures = 3 × 2',
+    );
+    expect(() => binFeatures(new Float32Array(6), 3, 2, 257)).toThrow(
+      'binning: maxBins must be an integer in 1..256, got 257',
+    );
+  });
 });
 
 describe('thresholdBetween', () => {

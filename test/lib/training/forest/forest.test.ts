@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../../actions/lib/errors.ts';
+import { binFeatures } from '../../../../actions/lib/training/forest/binning.ts';
+import { createTreeGrower } from '../../../../actions/lib/training/forest/grow-tree.ts';
 import {
   type FlatTree,
   type Forest,
@@ -9,6 +11,7 @@ import {
   predictRow,
   toModelJson,
 } from '../../../../actions/lib/training/forest/index.ts';
+import { createRandom } from '../../../../actions/lib/training/forest/random.ts';
 import { type Dataset, knownFunction, rmse, rowOf, splitRows } from './synthetic.ts';
 
 const fitOn = (data: Dataset, params: Parameters<typeof fitForest>[4] = {}) =>
@@ -215,5 +218,21 @@ describe('predictRow and predictBatch', () => {
   it('reject rows of the wrong width', () => {
     expect(() => predictRow(stump, [1, 2])).toThrow(/must hold 1 features, got 2/);
     expect(() => predictBatch(stump, new Float32Array(3), 2)).toThrow(UsageError);
+  });
+});
+
+describe('createTreeGrower', () => {
+  const binned = binFeatures(Float32Array.from([1, 2, 3, 4]), 4, 1, 256);
+  const settings = { featuresPerSplit: 1, maxDepth: Infinity, minSamplesLeaf: 1 };
+
+  it('needs one y and one weight per row', () => {
+    expect(() => createTreeGrower(binned, new Float64Array(3), settings)).toThrow(
+      'grow-tree: y holds 3 values, expected one per row (4)',
+    );
+    const grower = createTreeGrower(binned, Float64Array.from([1, 2, 3, 4]), settings);
+    expect(() => grower.grow(new Float64Array(5).fill(1), createRandom(1))).toThrow(
+      'grow-tree: 5 weights, expected one per row (4)',
+    );
+    expect(grower.grow(new Float64Array(4).fill(1), createRandom(1)).tree.value[0]).toBe(2.5);
   });
 });

@@ -150,10 +150,10 @@ describe('model.json', () => {
     const doc = document();
     const left = decodeTypedArray(treeOf(doc, 0).left, Int32Array);
     const right = decodeTypedArray(treeOf(doc, 0).right, Int32Array);
-    // Node 0 splits in this forest: its children and theirs are nodes of the tree.
-    const child = left[0]!;
-    const orphan = right[child]!;
-    right[child] = right[0]!;
+    // Node 0 splits in this forest, and so does its left child.
+    const child = present(left[0], "node 0's left child");
+    const orphan = present(right[child], `node ${child}'s right child`);
+    right[child] = present(right[0], "node 0's right child");
     treeOf(doc, 0).right = encodeTypedArray(right);
     const problems = problemsOf(doc);
     expect(problems).toMatch(
