@@ -19,8 +19,14 @@ export interface IngestOptions {
   end: number;
   /** Recorded in `ops.ingest_runs` (the GitHub Actions run URL). */
   runUrl?: string;
-  /** Objects loaded at once (default 3). */
+  /** Objects read and parsed ahead of the loader at once (default 3, at least `workers`). */
   concurrency?: number;
+  /**
+   * Threads that parse objects: 0 parses in the loader's thread (the single-threaded path), n ≥ 1
+   * on n worker threads while the loader's thread loads. Default: one per core
+   * (`os.availableParallelism()`). Results are the same whatever the number.
+   */
+  workers?: number;
 }
 
 /** One object that could not be loaded. */

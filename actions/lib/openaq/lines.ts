@@ -1,7 +1,5 @@
 import type { SourceLine } from './types.ts';
 
-export { openObjectStream } from './object-stream.ts';
-
 /**
  * Splitting an object's bytes into physical lines, as the rules need them: numbered from 1
  * (blank lines count), decoded as UTF-8, with a per-line verdict on whether the bytes were valid.
@@ -75,7 +73,7 @@ export function isBlank(text: string): boolean {
  * `validUtf8` is false.
  *
  * @example
- * for await (const batch of splitLines(openObjectStream(body, key))) {
+ * for await (const batch of splitLines(openObjectStream(body, key))) { // openObjectStream: object-stream.ts
  *   for (const line of batch) if (!isBlank(line.text)) handle(evaluateLine(line));
  * }
  */

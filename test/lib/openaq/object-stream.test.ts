@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../../actions/lib/errors.ts';
-import { openObjectStream } from '../../../actions/lib/openaq/lines.ts';
+import { openObjectStream } from '../../../actions/lib/openaq/object-stream.ts';
 
 const KEY = 'realtime-gzipped/2018-06-07/1528329600.ndjson.gz';
 const TEXT = `${Array.from({ length: 2000 }, (_, i) => `{"line":${i},"unit":"µg/m³"}`).join('\n')}\n`;

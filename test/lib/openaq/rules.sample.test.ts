@@ -1,7 +1,8 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { isBlank, openObjectStream, splitLines } from '../../../actions/lib/openaq/lines.ts';
+import { isBlank, splitLines } from '../../../actions/lib/openaq/lines.ts';
+import { openObjectStream } from '../../../actions/lib/openaq/object-stream.ts';
 import { evaluateLine } from '../../../actions/lib/openaq/rules.ts';
 import type { Measurement } from '../../../actions/lib/openaq/types.ts';
 import { hasSharedData, sharedFile } from '../../support/shared-data.ts';
