@@ -5,6 +5,7 @@ import { intervalsOf } from '../interval/range.ts';
 import type { Interval } from '../interval/types.ts';
 import type { Source, SourceObject } from '../openaq/source.ts';
 import type { DatabasePool } from '../toar/database.ts';
+import { groupTexts } from '../toar/object-batch.ts';
 import type { Logger } from '../util/logger.ts';
 import { orderedMap } from '../util/ordered-map.ts';
 import { groupObjects, type Parsed } from './group-objects.ts';
@@ -185,9 +186,10 @@ async function runPipeline(
       await objectDone(item.task.tally);
       continue;
     }
-    // One group loads while the next is read and parsed.
+    // One group loads while the next is read, parsed and staged as text.
+    const texts = groupTexts(item.items.map((i) => i.batch));
     await loading;
-    loading = loadGroup(db, item.items, options.logger).then((outcome) =>
+    loading = loadGroup(db, item.items, options.logger, texts).then((outcome) =>
       settle(item.items, outcome),
     );
   }

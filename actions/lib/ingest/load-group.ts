@@ -1,6 +1,7 @@
 import { describeError } from '../errors.ts';
 import type { DatabasePool } from '../toar/database.ts';
 import { type LoadCounts, loadObjects } from '../toar/load.ts';
+import type { GroupTexts, groupTexts, ObjectBatch } from '../toar/object-batch.ts';
 import type { Logger } from '../util/logger.ts';
 import type { ParsedBatch } from './group-objects.ts';
 
@@ -11,7 +12,8 @@ export interface GroupOutcome<T> {
 }
 
 /**
- * The loading step: loads a group in one transaction on a connection of its own. When PostgreSQL
+ * The loading step: loads a group in one transaction on a connection of its own (`texts`: its
+ * {@link groupTexts}, when made already). When PostgreSQL
  * refuses the group's data, its objects are loaded again one by one, so that one bad object cannot
  * hold back the rest; any other failure fails the whole group. Never throws.
  *
@@ -23,12 +25,14 @@ export async function loadGroup<T>(
   db: DatabasePool,
   items: readonly ParsedBatch<T>[],
   logger: Logger,
+  texts?: GroupTexts,
 ): Promise<GroupOutcome<T>> {
   try {
     const counts = await loadWithConnection(
       db,
       items.map((i) => i.batch),
       logger,
+      texts,
     );
     return { loaded: [{ items: [...items], counts }], failed: [] };
   } catch (error) {
@@ -51,8 +55,9 @@ export async function loadGroup<T>(
 /** Loads on a connection of its own; a connection that dies is dropped, never crashes the process. */
 async function loadWithConnection(
   pool: DatabasePool,
-  batches: Parameters<typeof loadObjects>[1],
+  batches: readonly ObjectBatch[],
   logger: Logger,
+  texts: GroupTexts | undefined,
 ): Promise<LoadCounts> {
   const client = await pool.connect();
   // A connection that dies while checked out emits 'error' on the client (the pool listens only
@@ -60,7 +65,10 @@ async function loadWithConnection(
   const onLost = (error: Error) => logger.warn(`database connection lost: ${error.message}`);
   client.on('error', onLost);
   try {
-    const counts = await loadObjects(client, batches, { onRetry: (m) => logger.warn(m) });
+    const counts = await loadObjects(client, batches, {
+      onRetry: (m) => logger.warn(m),
+      ...(texts ? { texts } : {}),
+    });
     client.off('error', onLost);
     client.release();
     return counts;

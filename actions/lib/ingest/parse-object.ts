@@ -1,5 +1,5 @@
 import { isBlank, splitLines } from '../openaq/lines.ts';
-import { openObjectStream } from '../openaq/object-stream.ts';
+import { objectBytes } from '../openaq/object-stream.ts';
 import { evaluateLine } from '../openaq/rules.ts';
 import { ObjectBatch } from '../toar/object-batch.ts';
 
@@ -21,7 +21,8 @@ export async function parseObject(
   intervalStart: number,
 ): Promise<ObjectBatch> {
   const batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
-  for await (const lines of splitLines(openObjectStream(once(bytes), object.key))) {
+  // The body is in memory already: gunzipped in one call, not streamed in small chunks.
+  for await (const lines of splitLines(once(objectBytes(bytes, object.key)))) {
     for (const line of lines) {
       if (isBlank(line.text)) continue;
       const outcome = evaluateLine(line);

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DatabaseError } from '../errors.ts';
-import { groupTexts, type ObjectBatch } from './object-batch.ts';
+import { type GroupTexts, groupTexts, type ObjectBatch } from './object-batch.ts';
 
 export { type DataRecord, ObjectBatch, type Rejection } from './object-batch.ts';
 
@@ -180,10 +180,15 @@ const RETRYABLE = new Set(['40P01', '40001']);
 export async function loadObjects(
   client: pg.ClientBase,
   batches: readonly ObjectBatch[],
-  options: { attempts?: number; onRetry?: (message: string) => void } = {},
+  options: {
+    attempts?: number;
+    onRetry?: (message: string) => void;
+    /** `groupTexts(batches)`, when the caller made them already (e.g. while the previous group loaded). */
+    texts?: GroupTexts;
+  } = {},
 ): Promise<LoadCounts> {
   const attempts = options.attempts ?? 5;
-  const texts = groupTexts(batches);
+  const texts = options.texts ?? groupTexts(batches);
   for (let attempt = 1; ; attempt++) {
     try {
       return await loadOnce(client, batches, texts);
@@ -214,7 +219,7 @@ function describeGroup(batches: readonly ObjectBatch[]): string {
 async function loadOnce(
   client: pg.ClientBase,
   batches: readonly ObjectBatch[],
-  texts: ReturnType<typeof groupTexts>,
+  texts: GroupTexts,
 ): Promise<LoadCounts> {
   await prepareSession(client);
   await client.query('BEGIN');
@@ -238,6 +243,9 @@ async function loadOnce(
     await copyInto(client, 'COPY stage_stations FROM STDIN', texts.stations);
     await copyInto(client, 'COPY stage_codes FROM STDIN', texts.codes);
     await copyInto(client, 'COPY stage_rejects FROM STDIN', texts.rejections);
+    // Statistics of what was just staged: without them the planner takes the temporary tables
+    // for nearly empty and joins them row by row with nested loops.
+    await client.query('ANALYZE stage_objects, stage_keys, stage_data');
     let counts: LoadCounts = {
       stationsCreated: 0,
       seriesCreated: 0,

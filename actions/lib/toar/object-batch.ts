@@ -267,14 +267,6 @@ export interface GroupTexts {
   rejections: string;
 }
 
-/** Where the latest record of one measurement is: its object's position and row. */
-interface RowRef {
-  ord: number;
-  row: number;
-  /** The station's number in the group. */
-  g: number;
-}
-
 /**
  * Joins objects (already in precedence order: fetch time, then key) into the staging tables'
  * COPY texts: `ord` is an object's position in the group, `g` a station's number in the group.
@@ -289,10 +281,13 @@ interface RowRef {
 export function groupTexts(batches: readonly ObjectBatch[]): GroupTexts {
   const groupIndex = new Map<string, number>();
   const keys: string[] = [];
-  // Per series of the group (station number, variable, minutes): measurement time → latest record.
-  // Keys are numbers, and the series map is found once per row by two small numeric lookups.
-  const seriesOf = new Map<number, Map<number, Map<number, RowRef>>>();
-  const series: Map<number, RowRef>[] = [];
+  // Per series of the group (station number, variable, minutes): measurement time → a slot, which
+  // holds the latest record of that measurement (its object's position and row). Slots are small
+  // integers in plain arrays: nothing is allocated per row but the map entry of a new measurement.
+  const seriesOf = new Map<number, Map<number, Map<number, number>>>();
+  const slotOrd: number[] = [];
+  const slotRow: number[] = [];
+  const slotG: number[] = [];
   const stations: string[] = [];
   const codes: string[] = [];
   const rejections: string[] = [];
@@ -312,25 +307,43 @@ export function groupTexts(batches: readonly ObjectBatch[]): GroupTexts {
       return g;
     });
     const { station, variable, minutes, time } = batch.columns;
+    let lastStationVariable = -1;
+    let lastMinutes = -1;
+    let byTime: Map<number, number> | undefined;
     for (let row = 0; row < batch.rows; row++) {
       const g = local[station[row] ?? -1];
       if (g === undefined) throw new RangeError(`${batch.key}: row ${row} has no station`);
       // 8 variable ids fit in 3 bits.
       const stationVariable = g * 8 + (variable[row] ?? 0);
-      let byMinutes = seriesOf.get(stationVariable);
-      if (byMinutes === undefined) {
-        byMinutes = new Map();
-        seriesOf.set(stationVariable, byMinutes);
-      }
       const m = minutes[row] ?? 0;
-      let byTime = byMinutes.get(m);
-      if (byTime === undefined) {
-        byTime = new Map();
-        byMinutes.set(m, byTime);
-        series.push(byTime);
+      // A fetch lists a series' records one after another: the last series found is tried first.
+      if (stationVariable !== lastStationVariable || m !== lastMinutes || byTime === undefined) {
+        let byMinutes = seriesOf.get(stationVariable);
+        if (byMinutes === undefined) {
+          byMinutes = new Map();
+          seriesOf.set(stationVariable, byMinutes);
+        }
+        byTime = byMinutes.get(m);
+        if (byTime === undefined) {
+          byTime = new Map();
+          byMinutes.set(m, byTime);
+        }
+        lastStationVariable = stationVariable;
+        lastMinutes = m;
       }
-      // Later objects and later lines overwrite: the latest record wins.
-      byTime.set(time[row] ?? 0, { ord, row, g });
+      const t = time[row] ?? 0;
+      let slot = byTime.get(t);
+      if (slot === undefined) {
+        slot = slotG.length;
+        byTime.set(t, slot);
+        slotG.push(g);
+        slotOrd.push(ord);
+        slotRow.push(row);
+      } else {
+        // Later objects and later lines overwrite: the latest record wins.
+        slotOrd[slot] = ord;
+        slotRow[slot] = row;
+      }
     }
     if (batch.rejections !== '') {
       // Every row ends with a newline (fields are COPY-escaped): prefix each with the object's ord.
@@ -339,14 +352,14 @@ export function groupTexts(batches: readonly ObjectBatch[]): GroupTexts {
     }
   });
   const data: string[] = [];
-  for (const byTime of series) {
-    for (const { ord, row, g } of byTime.values()) {
-      const c = batches[ord]?.columns;
-      if (c === undefined) throw new RangeError(`no object ${ord} in the group`);
-      data.push(
-        `${ord}\t${g}\t${c.variable[row]}\t${c.minutes[row]}\t${c.time[row]}\t${c.value[row]}\t${c.flags[row]}\n`,
-      );
-    }
+  for (let slot = 0; slot < slotG.length; slot++) {
+    const ord = slotOrd[slot] ?? -1;
+    const row = slotRow[slot] ?? -1;
+    const c = batches[ord]?.columns;
+    if (c === undefined) throw new RangeError(`no object ${ord} in the group`);
+    data.push(
+      `${ord}\t${slotG[slot]}\t${c.variable[row]}\t${c.minutes[row]}\t${c.time[row]}\t${c.value[row]}\t${c.flags[row]}\n`,
+    );
   }
   return {
     keys: keys.join(''),
