@@ -28287,6 +28287,9 @@ function toMatrix(chunks) {
 // actions/lib/ingest/index.ts
 init_errors();
 
+// actions/lib/openaq/station-key.ts
+var MAX_RECENT_KEYS = 1 << 16;
+
 // actions/lib/openaq/units.ts
 var MICROGRAMS_PER_CUBIC_METRE = "µg/m³";
 var MICROGRAMS_PER_CUBIC_METRE_SPELLINGS = [
@@ -28338,14 +28341,35 @@ var RULES_VERSION = 1;
 // actions/lib/ingest/ingest-range.ts
 init_errors();
 
-// actions/lib/toar/load.ts
-var import_pg_copy_streams = __toESM(require_pg_copy_streams(), 1);
-init_errors();
-
 // actions/lib/toar/object-batch.ts
 init_errors();
 
+// actions/lib/ingest/ingest-runs.ts
+init_errors();
+async function readAttempts(db, from, to) {
+  const { rows } = await db.query(
+    `SELECT extract(epoch FROM interval_start) * 1000 AS s, status,
+            extract(epoch FROM started_at) * 1000 AS started,
+            extract(epoch FROM lease_until) * 1000 AS lease, objects, rules_version
+     FROM ops.ingest_runs WHERE interval_start >= $1 AND interval_start < $2`,
+    [new Date(from), new Date(to)]
+  );
+  return rows.map((r) => ({
+    intervalStart: Number(r.s),
+    status: r.status,
+    startedAt: Number(r.started),
+    leaseUntil: Number(r.lease),
+    objects: r.objects,
+    rulesVersion: r.rules_version
+  }));
+}
+
+// actions/lib/ingest/load-group.ts
+init_errors();
+
 // actions/lib/toar/load.ts
+var import_pg_copy_streams = __toESM(require_pg_copy_streams(), 1);
+init_errors();
 var EARLIER = `(excluded.name_source_fetched_at, excluded.name_source_key, excluded.name_source_line)
   < (s.name_source_fetched_at, s.name_source_key, s.name_source_line)`;
 var UPSERT_STATIONS = `
@@ -28414,12 +28438,21 @@ WITH series AS (
 SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
        (SELECT n FROM changed)::integer AS changed`;
 
-// actions/lib/openaq/object-stream.ts
+// actions/lib/ingest/parse-pool.ts
 init_errors();
 
 // actions/lib/openaq/lines.ts
 var strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 var lenientDecoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
+
+// actions/lib/openaq/object-stream.ts
+init_errors();
+
+// actions/lib/ingest/parse-pool.ts
+var PARSE_WORKER_URL = new URL(
+  import.meta.url.endsWith(".ts") ? "./parse-worker.ts" : "./parse-worker.js",
+  import.meta.url
+);
 
 // actions/lib/ingest/index.ts
 var DEFAULT_LEASE_MS = 2 * 30 * 6e4;
@@ -28429,23 +28462,6 @@ async function plan(options, context) {
   }
   const attempts = await readAttempts(context.db, options.since, options.until ?? options.now);
   return toMatrix(planChunks(attempts, { ...options, rulesVersion: RULES_VERSION }));
-}
-async function readAttempts(db, from, to) {
-  const { rows } = await db.query(
-    `SELECT extract(epoch FROM interval_start) * 1000 AS s, status,
-            extract(epoch FROM started_at) * 1000 AS started,
-            extract(epoch FROM lease_until) * 1000 AS lease, objects, rules_version
-     FROM ops.ingest_runs WHERE interval_start >= $1 AND interval_start < $2`,
-    [new Date(from), new Date(to)]
-  );
-  return rows.map((r) => ({
-    intervalStart: Number(r.s),
-    status: r.status,
-    startedAt: Number(r.started),
-    leaseUntil: Number(r.lease),
-    objects: r.objects,
-    rulesVersion: r.rules_version
-  }));
 }
 
 // actions/lib/openaq/source-url.ts
