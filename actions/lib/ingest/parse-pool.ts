@@ -11,7 +11,10 @@ export interface ParseTarget {
 
 /** Turns an object's bytes into its batch: in this thread, or on worker threads. */
 export interface ObjectParser {
-  /** gunzip → lines → rules → batch (see {@link parseObject}); rejects as parseObject does. */
+  /**
+   * gunzip → lines → rules → batch (see {@link parseObject}); rejects as parseObject does. The
+   * parser may take `bytes` over (a worker parser transfers their buffer): do not use them after.
+   */
   parse(bytes: Uint8Array, object: ParseTarget, intervalStart: number): Promise<ObjectBatch>;
   /** Ends the workers (waiting for none of their jobs: those still pending are rejected). */
   close(): Promise<void>;
@@ -64,11 +67,21 @@ interface Slot {
   job: Job | undefined;
 }
 
-/** The bytes as a buffer of their own, which can be transferred without copying again. */
+/**
+ * The bytes in an ArrayBuffer of their own, which can be transferred: a view of part of a larger
+ * buffer (Node's small Buffers share a pool, which cannot be transferred) is copied first.
+ */
 function ownBuffer(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-    ? bytes
-    : bytes.slice();
+  if (
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength &&
+    bytes.buffer instanceof ArrayBuffer
+  ) {
+    return bytes;
+  }
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return copy;
 }
 
 /**
@@ -135,7 +148,19 @@ export function workerParser(workers: number, workerUrl: URL = PARSE_WORKER_URL)
       if (job === undefined) return;
       slot.job = job;
       const worker = slot.worker ?? start(slot);
-      worker.postMessage(job.request, [job.request.bytes.buffer as ArrayBuffer]);
+      try {
+        worker.postMessage(job.request, [job.request.bytes.buffer as ArrayBuffer]);
+      } catch (error) {
+        // Nothing was sent (e.g. a buffer that cannot be transferred): the object fails alone.
+        settle(slot, (failed) =>
+          failed.reject(
+            new SourceError(
+              `${failed.request.object.key}: could not be sent to a parse worker (${describeError(error)})`,
+              { cause: error },
+            ),
+          ),
+        );
+      }
     }
   };
 
