@@ -84,3 +84,40 @@ describe('groupTexts', () => {
     );
   });
 });
+
+describe('ObjectBatch messages', () => {
+  it('come back as the batch they were made of, columns and all', () => {
+    const batch = new ObjectBatch('2018-06-07/1.ndjson', 1000, 0);
+    for (let line = 1; line <= 3000; line++) {
+      batch.addRecord(
+        record({
+          line,
+          latKey: String(line % 7),
+          value: line / 3,
+          time: Date.UTC(2018, 5, 7) - line * 60_000,
+          location: line % 2 ? 'Odd' : 'Even',
+          flags: line % 2,
+        }),
+      );
+    }
+    batch.addRejection({ line: 3001, reason: 'bad-json', message: 'x', raw: 'y' });
+    const expected = groupTexts([batch]);
+    const { message, transfer } = batch.toMessage();
+    // Only the used rows travel: the columns are trimmed to them.
+    expect(transfer.map((b) => b.byteLength)).toEqual([
+      3000 * 4,
+      3000,
+      3000 * 8,
+      3000 * 8,
+      3000 * 8,
+      3000,
+    ]);
+    const copy = ObjectBatch.fromMessage(structuredClone(message, { transfer }));
+    expect(groupTexts([copy])).toEqual(expected);
+    expect([copy.lines, copy.accepted, copy.rejected, copy.rows]).toEqual([3001, 3000, 1, 3000]);
+    expect(copy.stations[0]?.locations).toEqual(['Odd', 'Even']);
+    // A record added afterwards finds its station among those that came with the message.
+    copy.addRecord(record({ latKey: '1', line: 3002 }));
+    expect(copy.stations).toHaveLength(7);
+  });
+});
