@@ -210,5 +210,7 @@ async function timeSelect(client: pg.Client): Promise<number> {
     if (hours.length !== 8760) throw new Error(`expected 8760 hours, got ${hours.length}`);
   }
   times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  const median = times[Math.floor(times.length / 2)];
+  if (median === undefined) throw new Error('no selection was timed');
+  return median;
 }

@@ -67285,7 +67285,7 @@ function parseRfc3339(text) {
   const month = twoDigits(text, 5);
   if (month < 1 || month > 12 || text.charCodeAt(7) !== HYPHEN) return Number.NaN;
   const day = twoDigits(text, 8);
-  const monthDays = month === 2 && isLeapYear(year2) ? 29 : DAYS_IN_MONTH[month];
+  const monthDays = month === 2 && isLeapYear(year2) ? 29 : DAYS_IN_MONTH[month] ?? 0;
   if (day < 1 || day > monthDays) return Number.NaN;
   const separator = text.charCodeAt(10);
   if (separator !== UPPER_T && separator !== LOWER_T) return Number.NaN;
@@ -67899,9 +67899,12 @@ async function* orderedMap(items, limit, work) {
   const pending = [];
   for await (const item of items) {
     pending.push(work(item));
-    if (pending.length >= limit) yield await pending.shift();
+    const oldest = pending.length >= limit ? pending.shift() : void 0;
+    if (oldest !== void 0) yield await oldest;
   }
-  while (pending.length > 0) yield await pending.shift();
+  for (let oldest = pending.shift(); oldest !== void 0; oldest = pending.shift()) {
+    yield await oldest;
+  }
 }
 
 // actions/lib/ingest/group-objects.ts
@@ -68166,8 +68169,11 @@ async function loadObjects(client, batches, options = {}) {
   }
 }
 function describeGroup(batches) {
-  if (batches.length === 1) return batches[0].key;
-  return `${batches.length} objects (${batches[0].key} … ${batches.at(-1).key})`;
+  const first = batches[0];
+  const last = batches.at(-1);
+  if (first === void 0 || last === void 0) return "no objects";
+  if (batches.length === 1) return first.key;
+  return `${batches.length} objects (${first.key} … ${last.key})`;
 }
 async function loadOnce(client, batches, texts) {
   await prepareSession(client);
@@ -68208,11 +68214,13 @@ async function loadOnce(client, batches, texts) {
         name: "freshet-upsert-data",
         text: UPSERT_DATA
       });
+      const [written] = data.rows;
+      if (written === void 0) throw new DatabaseError("the data upsert returned no counts");
       counts = {
         stationsCreated: stations.rows.filter((r5) => r5.inserted).length,
         seriesCreated: series.rowCount ?? 0,
-        rowsInserted: data.rows[0].inserted,
-        rowsUpdated: data.rows[0].changed
+        rowsInserted: written.inserted,
+        rowsUpdated: written.changed
       };
     }
     await client.query({ name: "freshet-upsert-rejections", text: UPSERT_REJECTIONS });
@@ -68304,7 +68312,8 @@ function withoutCarriageReturn(text) {
   return text.charCodeAt(text.length - 1) === CARRIAGE_RETURN ? text.slice(0, -1) : text;
 }
 function concat(pieces, length) {
-  if (pieces.length === 1) return pieces[0];
+  const [only] = pieces;
+  if (pieces.length === 1 && only !== void 0) return only;
   const joined = new Uint8Array(length);
   let at = 0;
   for (const piece of pieces) {
@@ -68441,7 +68450,12 @@ function threadParser() {
   };
 }
 function ownBuffer(bytes) {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
+    return bytes;
+  }
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return copy;
 }
 function workerParser(workers, workerUrl = PARSE_WORKER_URL) {
   const slots = Array.from({ length: Math.max(1, workers) }, () => ({
@@ -68491,7 +68505,19 @@ function workerParser(workers, workerUrl = PARSE_WORKER_URL) {
       if (job === void 0) return;
       slot.job = job;
       const worker = slot.worker ?? start(slot);
-      worker.postMessage(job.request, [job.request.bytes.buffer]);
+      try {
+        worker.postMessage(job.request, [job.request.bytes.buffer]);
+      } catch (error3) {
+        settle(
+          slot,
+          (failed) => failed.reject(
+            new SourceError(
+              `${failed.request.object.key}: could not be sent to a parse worker (${describeError(error3)})`,
+              { cause: error3 }
+            )
+          )
+        );
+      }
     }
   };
   return {

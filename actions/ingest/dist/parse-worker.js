@@ -47,7 +47,8 @@ function withoutCarriageReturn(text) {
   return text.charCodeAt(text.length - 1) === CARRIAGE_RETURN ? text.slice(0, -1) : text;
 }
 function concat(pieces, length) {
-  if (pieces.length === 1) return pieces[0];
+  const [only] = pieces;
+  if (pieces.length === 1 && only !== void 0) return only;
   const joined = new Uint8Array(length);
   let at = 0;
   for (const piece of pieces) {
@@ -187,7 +188,7 @@ function parseRfc3339(text) {
   const month = twoDigits(text, 5);
   if (month < 1 || month > 12 || text.charCodeAt(7) !== HYPHEN) return Number.NaN;
   const day = twoDigits(text, 8);
-  const monthDays = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month];
+  const monthDays = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month] ?? 0;
   if (day < 1 || day > monthDays) return Number.NaN;
   const separator = text.charCodeAt(10);
   if (separator !== UPPER_T && separator !== LOWER_T) return Number.NaN;

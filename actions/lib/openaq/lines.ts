@@ -35,7 +35,8 @@ function withoutCarriageReturn(text: string): string {
 }
 
 function concat(pieces: readonly Uint8Array[], length: number): Uint8Array {
-  if (pieces.length === 1) return pieces[0]!;
+  const [only] = pieces;
+  if (pieces.length === 1 && only !== undefined) return only;
   const joined = new Uint8Array(length);
   let at = 0;
   for (const piece of pieces) {

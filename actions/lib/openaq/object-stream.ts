@@ -79,8 +79,9 @@ export async function* openObjectStream(
     head.push(next.value);
     headLength += next.value.length;
   }
-  if (headLength === 0) return;
-  const first = head[0]!;
+  // Empty chunks are not kept: no first chunk means an empty body.
+  const first = head[0];
+  if (first === undefined) return;
   const second = first.length > 1 ? first[1] : head[1]?.[0];
   const bytes = ended ? replayEnded(head) : replay(head, iterator);
   if (first[0] === GZIP_MAGIC_0 && second === GZIP_MAGIC_1) yield* gunzip(bytes, key);

@@ -212,8 +212,11 @@ export async function loadObjects(
 }
 
 function describeGroup(batches: readonly ObjectBatch[]): string {
-  if (batches.length === 1) return batches[0]!.key;
-  return `${batches.length} objects (${batches[0]!.key} … ${batches.at(-1)!.key})`;
+  const first = batches[0];
+  const last = batches.at(-1);
+  if (first === undefined || last === undefined) return 'no objects';
+  if (batches.length === 1) return first.key;
+  return `${batches.length} objects (${first.key} … ${last.key})`;
 }
 
 async function loadOnce(
@@ -262,11 +265,13 @@ async function loadOnce(
         name: 'freshet-upsert-data',
         text: UPSERT_DATA,
       });
+      const [written] = data.rows;
+      if (written === undefined) throw new DatabaseError('the data upsert returned no counts');
       counts = {
         stationsCreated: stations.rows.filter((r) => r.inserted).length,
         seriesCreated: series.rowCount ?? 0,
-        rowsInserted: data.rows[0]!.inserted,
-        rowsUpdated: data.rows[0]!.changed,
+        rowsInserted: written.inserted,
+        rowsUpdated: written.changed,
       };
     }
     await client.query({ name: 'freshet-upsert-rejections', text: UPSERT_REJECTIONS });
