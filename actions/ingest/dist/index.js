@@ -68018,7 +68018,7 @@ async function prepareSession(client) {
   await client.query(`
     CREATE TEMP TABLE IF NOT EXISTS stage_objects (
       ord smallint, object_id integer, key text COLLATE "C", fetched_at timestamptz,
-      interval_start timestamptz
+      interval_start timestamptz, loaded_before boolean
     ) ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_keys (
       g integer, lat_key numeric(9, 4), lng_key numeric(9, 4)
@@ -68048,10 +68048,10 @@ WITH input AS (
   SELECT key, fetched_at, lines, accepted, rejected FROM input ORDER BY key COLLATE "C"
   ON CONFLICT (key) DO UPDATE SET loaded_at = now(), fetched_at = excluded.fetched_at,
     lines = excluded.lines, accepted = excluded.accepted, rejected = excluded.rejected
-  RETURNING id, key
+  RETURNING id, key, NOT (xmax = 0) AS loaded_before
 )
-INSERT INTO stage_objects (ord, object_id, key, fetched_at, interval_start)
-SELECT i.n - 1, u.id, i.key, i.fetched_at, i.interval_start
+INSERT INTO stage_objects (ord, object_id, key, fetched_at, interval_start, loaded_before)
+SELECT i.n - 1, u.id, i.key, i.fetched_at, i.interval_start, u.loaded_before
 FROM input i JOIN upserted u ON u.key = i.key COLLATE "C"`;
 var EARLIER = `(excluded.name_source_fetched_at, excluded.name_source_key, excluded.name_source_line)
   < (s.name_source_fetched_at, s.name_source_key, s.name_source_line)`;
@@ -68141,7 +68141,7 @@ ON CONFLICT (object_key, line) DO UPDATE SET
 WHERE (r.reason, r.message, r.raw) IS DISTINCT FROM (excluded.reason, excluded.message, excluded.raw)`;
 var DELETE_STALE_REJECTIONS = `
 DELETE FROM ops.rejected_records r USING stage_objects o
-WHERE r.object_key = o.key
+WHERE o.loaded_before AND r.object_key = o.key
   AND NOT EXISTS (SELECT 1 FROM stage_rejects s WHERE s.ord = o.ord AND s.line = r.line)`;
 var RETRYABLE = /* @__PURE__ */ new Set(["40P01", "40001"]);
 async function loadObjects(client, batches, options = {}) {

@@ -26,7 +26,7 @@ async function prepareSession(client: pg.ClientBase): Promise<void> {
   await client.query(`
     CREATE TEMP TABLE IF NOT EXISTS stage_objects (
       ord smallint, object_id integer, key text COLLATE "C", fetched_at timestamptz,
-      interval_start timestamptz
+      interval_start timestamptz, loaded_before boolean
     ) ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_keys (
       g integer, lat_key numeric(9, 4), lng_key numeric(9, 4)
@@ -57,10 +57,10 @@ WITH input AS (
   SELECT key, fetched_at, lines, accepted, rejected FROM input ORDER BY key COLLATE "C"
   ON CONFLICT (key) DO UPDATE SET loaded_at = now(), fetched_at = excluded.fetched_at,
     lines = excluded.lines, accepted = excluded.accepted, rejected = excluded.rejected
-  RETURNING id, key
+  RETURNING id, key, NOT (xmax = 0) AS loaded_before
 )
-INSERT INTO stage_objects (ord, object_id, key, fetched_at, interval_start)
-SELECT i.n - 1, u.id, i.key, i.fetched_at, i.interval_start
+INSERT INTO stage_objects (ord, object_id, key, fetched_at, interval_start, loaded_before)
+SELECT i.n - 1, u.id, i.key, i.fetched_at, i.interval_start, u.loaded_before
 FROM input i JOIN upserted u ON u.key = i.key COLLATE "C"`;
 
 // Which record names a station: the earliest by (fetch time, object key, line).
@@ -159,9 +159,11 @@ ON CONFLICT (object_key, line) DO UPDATE SET
 WHERE (r.reason, r.message, r.raw) IS DISTINCT FROM (excluded.reason, excluded.message, excluded.raw)`;
 
 // Lines rejected by an earlier load under other rules and accepted now are no longer rejections.
+// An object loaded for the first time has no earlier rejections (they commit with its
+// ops.source_objects row): only objects loaded before are looked at.
 const DELETE_STALE_REJECTIONS = `
 DELETE FROM ops.rejected_records r USING stage_objects o
-WHERE r.object_key = o.key
+WHERE o.loaded_before AND r.object_key = o.key
   AND NOT EXISTS (SELECT 1 FROM stage_rejects s WHERE s.ord = o.ord AND s.line = r.line)`;
 
 const RETRYABLE = new Set(['40P01', '40001']);

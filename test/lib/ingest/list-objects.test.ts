@@ -39,7 +39,7 @@ describe('listObjects', () => {
     });
     const second = await iterator.next();
     expect(second.value?.objects).toEqual([]);
-    expect((second.value?.error as Error).message).toBe('listing refused');
+    expect(second.value?.error).toEqual(new Error('listing refused'));
     const third = await iterator.next();
     expect(third.value?.objects).toHaveLength(1);
     expect(third.value?.error).toBeUndefined();
