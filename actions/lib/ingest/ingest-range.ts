@@ -1,6 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { describeError } from '../errors.ts';
-import { formatInstant } from '../interval/instant.ts';
 import { intervalsOf } from '../interval/range.ts';
 import type { Interval } from '../interval/types.ts';
 import type { Source, SourceObject } from '../openaq/source.ts';
@@ -9,18 +7,11 @@ import { groupTexts } from '../toar/object-batch.ts';
 import type { Logger } from '../util/logger.ts';
 import { orderedMap } from '../util/ordered-map.ts';
 import { groupObjects, type Parsed } from './group-objects.ts';
-import { recordFinish, recordStart } from './ingest-runs.ts';
 import { listObjects } from './list-objects.ts';
-import { type GroupOutcome, loadGroup } from './load-group.ts';
+import { loadGroup } from './load-group.ts';
 import { type ObjectParser, openParser } from './parse-pool.ts';
-import {
-  addTally,
-  countBatch,
-  countLoad,
-  emptyIngestReport,
-  type IntervalTally,
-  newTally,
-} from './tally.ts';
+import { RunLedger } from './run-ledger.ts';
+import type { IntervalTally } from './tally.ts';
 import type { IngestReport } from './types.ts';
 
 export { DEFAULT_GROUP_LINES } from './group-objects.ts';
@@ -58,7 +49,7 @@ interface Task {
  * A pipeline of named steps: list ({@link listObjects}) → read and parse (`concurrency` objects
  * ahead, parsed on `workers` threads, results in fetch order) → group ({@link groupObjects}, about
  * `groupLines` lines each) → load ({@link loadGroup}, one transaction per group, while the next
- * group is read and parsed) → record the attempt ({@link recordFinish}). Objects load in fetch
+ * group is read and parsed) → record the attempt ({@link RunLedger}). Objects load in fetch
  * order, so that measurements repeated by consecutive fetches are written once per group. A failed
  * object (it could not be read, its gzip is broken, its parse worker crashed) is reported and its
  * interval recorded as failed; the others still load. When a group fails on its data, its objects
@@ -96,60 +87,25 @@ async function runPipeline(
 ): Promise<IngestReport> {
   const started = performance.now();
   const intervals = intervalsOf(range);
-  const report = emptyIngestReport(intervals.length);
-  let finished = 0;
-
-  const finish = async (tally: IntervalTally) => {
-    addTally(report, tally);
-    await recordFinish(db, tally).catch((error) => {
-      options.logger.error(
-        `could not record the attempt of ${formatInstant(tally.interval.start)}: ${describeError(error)}`,
-      );
-    });
-    finished++;
-    options.onProgress?.({
-      done: finished,
-      total: intervals.length,
-      label: formatInstant(tally.interval.start),
-    });
-  };
-
-  const fail = (tally: IntervalTally, key: string, error: unknown) => {
-    const message = describeError(error);
-    // Source errors name their object already.
-    const line = message.includes(key) ? message : `${key}: ${message}`;
-    options.logger.error(line);
-    tally.failed++;
-    tally.errors.push(line);
-    report.failures.push({ key, interval: formatInstant(tally.interval.start), error: message });
-  };
-
-  const objectDone = async (tally: IntervalTally) => {
-    tally.remaining--;
-    if (tally.remaining === 0) await finish(tally);
-  };
-
-  // list: each interval's attempt starts before it is listed.
-  async function* tasks(): AsyncGenerator<Task> {
-    const attempt = {
+  const ledger = new RunLedger(
+    db,
+    intervals.length,
+    {
       source: source.url,
       rulesVersion: options.rulesVersion,
       leaseMs: options.leaseMs,
       ...(options.runUrl ? { runUrl: options.runUrl } : {}),
-    };
+    },
+    options.logger,
+    options.onProgress,
+  );
+
+  // list: each interval's attempt starts before it is listed.
+  async function* tasks(): AsyncGenerator<Task> {
     for (const interval of intervals) {
-      const attemptId = await recordStart(db, interval, attempt);
+      const attemptId = await ledger.start(interval);
       for await (const listed of listObjects(source, [interval])) {
-        const tally = newTally(listed.interval, attemptId);
-        if (listed.error !== undefined) fail(tally, '(listing)', listed.error);
-        tally.skipped = listed.skipped.length;
-        for (const name of listed.skipped)
-          options.logger.info(`skipped ${name}: not a fetch object`);
-        tally.listMs = listed.listMs;
-        tally.loadStartedAt = performance.now();
-        tally.objects = listed.objects.length;
-        tally.remaining = listed.objects.length;
-        if (listed.objects.length === 0) await finish(tally);
+        const tally = await ledger.open(listed, attemptId);
         for (const object of listed.objects) yield { tally, object };
       }
     }
@@ -165,35 +121,23 @@ async function runPipeline(
     }
   };
 
-  // record what a load came to, then finish the objects in their order.
-  const settle = async (items: readonly { task: Task }[], outcome: GroupOutcome<Task>) => {
-    for (const part of outcome.loaded) {
-      const last = part.items.at(-1);
-      if (last !== undefined) countLoad(last.task.tally, part.counts);
-      for (const { task, batch } of part.items) countBatch(task.tally, batch);
-    }
-    for (const { item, error } of outcome.failed)
-      fail(item.task.tally, item.task.object.key, error);
-    for (const { task } of items) await objectDone(task.tally);
-  };
-
   const ahead = Math.max(1, options.concurrency, workers);
   const parsed = orderedMap(tasks(), ahead, readAndParse);
   let loading: Promise<void> = Promise.resolve();
   for await (const item of groupObjects(parsed, { groupLines: options.groupLines })) {
     if (item.kind === 'failed') {
-      fail(item.task.tally, item.task.object.key, item.error);
-      await objectDone(item.task.tally);
+      ledger.fail(item.task.tally, item.task.object.key, item.error);
+      await ledger.objectDone(item.task.tally);
       continue;
     }
     // One group loads while the next is read, parsed and staged as text.
     const texts = groupTexts(item.items.map((i) => i.batch));
     await loading;
     loading = loadGroup(db, item.items, options.logger, texts).then((outcome) =>
-      settle(item.items, outcome),
+      ledger.loaded(item.items, outcome),
     );
   }
   await loading;
-  report.seconds = Math.round((performance.now() - started) / 10) / 100;
-  return report;
+  ledger.report.seconds = Math.round((performance.now() - started) / 10) / 100;
+  return ledger.report;
 }

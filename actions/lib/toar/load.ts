@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DatabaseError } from '../errors.ts';
-import { type GroupTexts, groupTexts, type ObjectBatch } from './object-batch.ts';
+import { type GroupTexts, groupTexts, type ObjectBatch, rejectionTexts } from './object-batch.ts';
 
 export { type DataRecord, ObjectBatch, type Rejection } from './object-batch.ts';
 
@@ -61,7 +61,8 @@ WITH input AS (
 )
 INSERT INTO stage_objects (ord, object_id, key, fetched_at, interval_start, loaded_before)
 SELECT i.n - 1, u.id, i.key, i.fetched_at, i.interval_start, u.loaded_before
-FROM input i JOIN upserted u ON u.key = i.key COLLATE "C"`;
+FROM input i JOIN upserted u ON u.key = i.key COLLATE "C"
+RETURNING ord, loaded_before`;
 
 // Which record names a station: the earliest by (fetch time, object key, line).
 const EARLIER = `(excluded.name_source_fetched_at, excluded.name_source_key, excluded.name_source_line)
@@ -166,6 +167,9 @@ DELETE FROM ops.rejected_records r USING stage_objects o
 WHERE o.loaded_before AND r.object_key = o.key
   AND NOT EXISTS (SELECT 1 FROM stage_rejects s WHERE s.ord = o.ord AND s.line = r.line)`;
 
+const COPY_REJECTIONS =
+  'COPY ops.rejected_records (object_key, interval_start, line, reason, message, raw) FROM STDIN';
+
 const RETRYABLE = new Set(['40P01', '40001']);
 
 /**
@@ -231,7 +235,7 @@ async function loadOnce(
   try {
     // Sorting a group's rows (DISTINCT ON) stays in memory with a larger work_mem.
     await client.query("SET LOCAL synchronous_commit = off; SET LOCAL work_mem = '64MB'");
-    await client.query({
+    const staged = await client.query<{ ord: number; loaded_before: boolean }>({
       name: 'freshet-stage-objects',
       text: STAGE_OBJECTS,
       values: [
@@ -247,7 +251,12 @@ async function loadOnce(
     await copyInto(client, 'COPY stage_data FROM STDIN', texts.data);
     await copyInto(client, 'COPY stage_stations FROM STDIN', texts.stations);
     await copyInto(client, 'COPY stage_codes FROM STDIN', texts.codes);
-    await copyInto(client, 'COPY stage_rejects FROM STDIN', texts.rejections);
+    const loadedBefore = new Set(staged.rows.filter((r) => r.loaded_before).map((r) => r.ord));
+    const rejections =
+      loadedBefore.size === batches.length
+        ? { staged: texts.rejections, direct: '' }
+        : rejectionTexts(batches, loadedBefore);
+    await copyInto(client, 'COPY stage_rejects FROM STDIN', rejections.staged);
     // Statistics of what was just staged: without them the planner takes the temporary tables
     // for nearly empty and joins them row by row with nested loops.
     await client.query('ANALYZE stage_objects, stage_keys, stage_data');
@@ -276,8 +285,16 @@ async function loadOnce(
         rowsUpdated: written.changed,
       };
     }
-    await client.query({ name: 'freshet-upsert-rejections', text: UPSERT_REJECTIONS });
-    await client.query({ name: 'freshet-delete-stale-rejections', text: DELETE_STALE_REJECTIONS });
+    // An object loaded for the first time has no rejections stored yet (they commit with its
+    // ops.source_objects row, which did not exist): its rejections are copied in as they are.
+    await copyInto(client, COPY_REJECTIONS, rejections.direct);
+    if (loadedBefore.size > 0) {
+      await client.query({ name: 'freshet-upsert-rejections', text: UPSERT_REJECTIONS });
+      await client.query({
+        name: 'freshet-delete-stale-rejections',
+        text: DELETE_STALE_REJECTIONS,
+      });
+    }
     await client.query('COMMIT');
     return counts;
   } catch (error) {

@@ -345,11 +345,8 @@ export function groupTexts(batches: readonly ObjectBatch[]): GroupTexts {
         slotRow[slot] = row;
       }
     }
-    if (batch.rejections !== '') {
-      // Every row ends with a newline (fields are COPY-escaped): prefix each with the object's ord.
-      const prefix = `${ord}\t`;
-      rejections.push(prefix, batch.rejections.slice(0, -1).replaceAll('\n', `\n${prefix}`), '\n');
-    }
+    // Every row ends with a newline (fields are COPY-escaped): each gets the object's ord.
+    rejections.push(prefixRows(batch.rejections, `${ord}\t`));
   });
   const data: string[] = [];
   for (let slot = 0; slot < slotG.length; slot++) {
@@ -368,4 +365,35 @@ export function groupTexts(batches: readonly ObjectBatch[]): GroupTexts {
     codes: codes.join(''),
     rejections: rejections.join(''),
   };
+}
+
+/** Every row of `text` (COPY rows, each ending in a newline) with `prefix` before it. */
+function prefixRows(text: string, prefix: string): string {
+  if (text === '') return '';
+  return `${prefix}${text.slice(0, -1).replaceAll('\n', `\n${prefix}`)}\n`;
+}
+
+/**
+ * The rejected lines of a group, split by where they go: `staged` (`ord, line, reason, message,
+ * raw`, for the staging table) holds those of the objects at the positions in `staged`, which are
+ * merged with what the database has; `direct` (`object_key, interval_start, line, reason, message,
+ * raw`, the columns of ops.rejected_records) holds the others, copied straight in.
+ *
+ * @example
+ * rejectionTexts([batch], new Set()).direct; // '2018-06-07/1.ndjson\t2018-06-07T00:00:00.000Z\t3\tbad-json\t…\n'
+ */
+export function rejectionTexts(
+  batches: readonly ObjectBatch[],
+  staged: ReadonlySet<number>,
+): { staged: string; direct: string } {
+  const toStage: string[] = [];
+  const direct: string[] = [];
+  batches.forEach((batch, ord) => {
+    if (staged.has(ord)) toStage.push(prefixRows(batch.rejections, `${ord}\t`));
+    else {
+      const prefix = `${copyText(batch.key)}\t${new Date(batch.intervalStart).toISOString()}\t`;
+      direct.push(prefixRows(batch.rejections, prefix));
+    }
+  });
+  return { staged: toStage.join(''), direct: direct.join('') };
 }

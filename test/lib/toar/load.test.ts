@@ -94,6 +94,39 @@ describe('loadObjects', () => {
     });
   });
 
+  it('keeps the rejections of the latest load of an object, whether it was loaded before or not', async () => {
+    const rejectionsOf = async (key: string) =>
+      (
+        await client.query(
+          'SELECT line, reason, message, raw FROM ops.rejected_records WHERE object_key = $1 ORDER BY line',
+          [key],
+        )
+      ).rows;
+    const reject = (b: ObjectBatch, line: number, message: string) =>
+      b.addRejection({ line, reason: 'bad-json', message, raw: `raw\t${line}` });
+    const first = batch('r/1', T + 100, [{ value: 1 }]);
+    reject(first, 2, 'two');
+    reject(first, 3, 'three');
+    await loadObjects(client, [first]);
+    expect(await rejectionsOf('r/1')).toEqual([
+      { line: 2, reason: 'bad-json', message: 'two', raw: 'raw\t2' },
+      { line: 3, reason: 'bad-json', message: 'three', raw: 'raw\t3' },
+    ]);
+    // Loaded again (other rules): line 2 is accepted now, line 3 rejected for another reason; a
+    // new object in the same group has its own.
+    const again = batch('r/1', T + 100, [{ value: 1 }, { value: 2, time: T + 60_000 }]);
+    reject(again, 3, 'three again');
+    const other = batch('r/2', T + 200, []);
+    reject(other, 1, 'one');
+    await loadObjects(client, [again, other]);
+    expect(await rejectionsOf('r/1')).toEqual([
+      { line: 3, reason: 'bad-json', message: 'three again', raw: 'raw\t3' },
+    ]);
+    expect(await rejectionsOf('r/2')).toEqual([
+      { line: 1, reason: 'bad-json', message: 'one', raw: 'raw\t1' },
+    ]);
+  });
+
   it('stores nothing of a group the database refuses, and says which objects it held', async () => {
     const before = await rows();
     const good = batch('b/1', T + 1_800_000, [{ value: 40 }]);

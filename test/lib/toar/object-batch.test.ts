@@ -3,6 +3,7 @@ import {
   type DataRecord,
   groupTexts,
   ObjectBatch,
+  rejectionTexts,
 } from '../../../actions/lib/toar/object-batch.ts';
 
 const record = (over: Partial<DataRecord>): DataRecord => ({
@@ -119,5 +120,26 @@ describe('ObjectBatch messages', () => {
     // A record added afterwards finds its station among those that came with the message.
     copy.addRecord(record({ latKey: '1', line: 3002 }));
     expect(copy.stations).toHaveLength(7);
+  });
+});
+
+describe('rejectionTexts', () => {
+  it('stages the rejections of the objects named, and gives the others as ops.rejected_records rows', () => {
+    const a = new ObjectBatch('a\tkey', 1, Date.UTC(2018, 5, 7));
+    a.addRejection({ line: 2, reason: 'bad-json', message: 'm', raw: 'x' });
+    a.addRejection({ line: 5, reason: 'bad-date', message: 'n', raw: 'y' });
+    const b = new ObjectBatch('b', 2, Date.UTC(2018, 5, 7, 0, 10));
+    b.addRejection({ line: 1, reason: 'bad-json', message: 'o', raw: 'z' });
+    const empty = new ObjectBatch('c', 3, 0);
+    expect(rejectionTexts([a, b, empty], new Set([1, 2]))).toEqual({
+      staged: '1\t1\tbad-json\to\tz\n',
+      direct:
+        'a\\tkey\t2018-06-07T00:00:00.000Z\t2\tbad-json\tm\tx\n' +
+        'a\\tkey\t2018-06-07T00:00:00.000Z\t5\tbad-date\tn\ty\n',
+    });
+    // Staging every object gives what groupTexts stages.
+    expect(rejectionTexts([a, b, empty], new Set([0, 1, 2])).staged).toBe(
+      groupTexts([a, b, empty]).rejections,
+    );
   });
 });
