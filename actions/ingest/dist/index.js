@@ -67602,7 +67602,6 @@ function evaluateLine(line) {
 }
 
 // actions/lib/ingest/ingest-range.ts
-init_errors();
 import { availableParallelism } from "node:os";
 
 // actions/lib/toar/object-batch.ts
@@ -67868,11 +67867,7 @@ function groupTexts(batches) {
         slotRow[slot] = row;
       }
     }
-    if (batch.rejections !== "") {
-      const prefix = `${ord}	`;
-      rejections.push(prefix, batch.rejections.slice(0, -1).replaceAll("\n", `
-${prefix}`), "\n");
-    }
+    rejections.push(prefixRows(batch.rejections, `${ord}	`));
   });
   const data = [];
   for (let slot = 0; slot < slotG.length; slot++) {
@@ -67892,6 +67887,24 @@ ${prefix}`), "\n");
     codes: codes.join(""),
     rejections: rejections.join("")
   };
+}
+function prefixRows(text, prefix) {
+  if (text === "") return "";
+  return `${prefix}${text.slice(0, -1).replaceAll("\n", `
+${prefix}`)}
+`;
+}
+function rejectionTexts(batches, staged) {
+  const toStage = [];
+  const direct = [];
+  batches.forEach((batch, ord) => {
+    if (staged.has(ord)) toStage.push(prefixRows(batch.rejections, `${ord}	`));
+    else {
+      const prefix = `${copyText(batch.key)}	${new Date(batch.intervalStart).toISOString()}	`;
+      direct.push(prefixRows(batch.rejections, prefix));
+    }
+  });
+  return { staged: toStage.join(""), direct: direct.join("") };
 }
 
 // actions/lib/util/ordered-map.ts
@@ -67929,57 +67942,6 @@ async function* groupObjects(parsed, options = {}) {
     }
   }
   if (items.length > 0) yield { kind: "group", items };
-}
-
-// actions/lib/ingest/ingest-runs.ts
-init_errors();
-async function recordStart(db, interval, attempt) {
-  const { rows } = await db.query(
-    `INSERT INTO ops.ingest_runs
-       (interval_start, interval_end, status, lease_until, source, rules_version, run_url)
-     VALUES ($1, $2, 'running', now() + $3 * interval '1 millisecond', $4, $5, $6)
-     RETURNING id`,
-    [
-      new Date(interval.start),
-      new Date(interval.end),
-      attempt.leaseMs,
-      attempt.source,
-      attempt.rulesVersion,
-      attempt.runUrl ?? null
-    ]
-  );
-  const id = rows[0]?.id;
-  if (id === void 0) throw new DatabaseError("recording the start of an attempt returned no id");
-  return Number(id);
-}
-async function recordFinish(db, tally) {
-  const rejected = Object.values(tally.rejected).reduce((a5, b5) => a5 + b5, 0);
-  await db.query(
-    `UPDATE ops.ingest_runs SET
-       status = $2, finished_at = now(), objects = $3, objects_skipped = $4, objects_failed = $5,
-       lines = $6, accepted = $7, rejected = $8, rejected_by_reason = $9, stations_created = $10,
-       series_created = $11, rows_inserted = $12, rows_updated = $13, list_ms = $14, load_ms = $15,
-       error = $16
-     WHERE id = $1`,
-    [
-      tally.attemptId,
-      tally.failed > 0 ? "failed" : "succeeded",
-      tally.objects,
-      tally.skipped,
-      tally.failed,
-      tally.lines,
-      tally.accepted,
-      rejected,
-      JSON.stringify(tally.rejected),
-      tally.counts.stationsCreated,
-      tally.counts.seriesCreated,
-      tally.counts.rowsInserted,
-      tally.counts.rowsUpdated,
-      tally.listMs,
-      Math.round(performance.now() - tally.loadStartedAt),
-      tally.errors.length > 0 ? tally.errors.join("\n").slice(0, 8e3) : null
-    ]
-  );
 }
 
 // actions/lib/ingest/list-objects.ts
@@ -68052,7 +68014,8 @@ WITH input AS (
 )
 INSERT INTO stage_objects (ord, object_id, key, fetched_at, interval_start, loaded_before)
 SELECT i.n - 1, u.id, i.key, i.fetched_at, i.interval_start, u.loaded_before
-FROM input i JOIN upserted u ON u.key = i.key COLLATE "C"`;
+FROM input i JOIN upserted u ON u.key = i.key COLLATE "C"
+RETURNING ord, loaded_before`;
 var EARLIER = `(excluded.name_source_fetched_at, excluded.name_source_key, excluded.name_source_line)
   < (s.name_source_fetched_at, s.name_source_key, s.name_source_line)`;
 var UPSERT_STATIONS = `
@@ -68143,6 +68106,7 @@ var DELETE_STALE_REJECTIONS = `
 DELETE FROM ops.rejected_records r USING stage_objects o
 WHERE o.loaded_before AND r.object_key = o.key
   AND NOT EXISTS (SELECT 1 FROM stage_rejects s WHERE s.ord = o.ord AND s.line = r.line)`;
+var COPY_REJECTIONS = "COPY ops.rejected_records (object_key, interval_start, line, reason, message, raw) FROM STDIN";
 var RETRYABLE = /* @__PURE__ */ new Set(["40P01", "40001"]);
 async function loadObjects(client, batches, options = {}) {
   const attempts = options.attempts ?? 5;
@@ -68180,7 +68144,7 @@ async function loadOnce(client, batches, texts) {
   await client.query("BEGIN");
   try {
     await client.query("SET LOCAL synchronous_commit = off; SET LOCAL work_mem = '64MB'");
-    await client.query({
+    const staged = await client.query({
       name: "freshet-stage-objects",
       text: STAGE_OBJECTS,
       values: [
@@ -68196,7 +68160,9 @@ async function loadOnce(client, batches, texts) {
     await copyInto(client, "COPY stage_data FROM STDIN", texts.data);
     await copyInto(client, "COPY stage_stations FROM STDIN", texts.stations);
     await copyInto(client, "COPY stage_codes FROM STDIN", texts.codes);
-    await copyInto(client, "COPY stage_rejects FROM STDIN", texts.rejections);
+    const loadedBefore = new Set(staged.rows.filter((r5) => r5.loaded_before).map((r5) => r5.ord));
+    const rejections = loadedBefore.size === batches.length ? { staged: texts.rejections, direct: "" } : rejectionTexts(batches, loadedBefore);
+    await copyInto(client, "COPY stage_rejects FROM STDIN", rejections.staged);
     await client.query("ANALYZE stage_objects, stage_keys, stage_data");
     let counts = {
       stationsCreated: 0,
@@ -68223,8 +68189,14 @@ async function loadOnce(client, batches, texts) {
         rowsUpdated: written.changed
       };
     }
-    await client.query({ name: "freshet-upsert-rejections", text: UPSERT_REJECTIONS });
-    await client.query({ name: "freshet-delete-stale-rejections", text: DELETE_STALE_REJECTIONS });
+    await copyInto(client, COPY_REJECTIONS, rejections.direct);
+    if (loadedBefore.size > 0) {
+      await client.query({ name: "freshet-upsert-rejections", text: UPSERT_REJECTIONS });
+      await client.query({
+        name: "freshet-delete-stale-rejections",
+        text: DELETE_STALE_REJECTIONS
+      });
+    }
     await client.query("COMMIT");
     return counts;
   } catch (error3) {
@@ -68548,6 +68520,60 @@ function openParser(workers) {
   return workers <= 0 ? threadParser() : workerParser(workers);
 }
 
+// actions/lib/ingest/run-ledger.ts
+init_errors();
+
+// actions/lib/ingest/ingest-runs.ts
+init_errors();
+async function recordStart(db, interval, attempt) {
+  const { rows } = await db.query(
+    `INSERT INTO ops.ingest_runs
+       (interval_start, interval_end, status, lease_until, source, rules_version, run_url)
+     VALUES ($1, $2, 'running', now() + $3 * interval '1 millisecond', $4, $5, $6)
+     RETURNING id`,
+    [
+      new Date(interval.start),
+      new Date(interval.end),
+      attempt.leaseMs,
+      attempt.source,
+      attempt.rulesVersion,
+      attempt.runUrl ?? null
+    ]
+  );
+  const id = rows[0]?.id;
+  if (id === void 0) throw new DatabaseError("recording the start of an attempt returned no id");
+  return Number(id);
+}
+async function recordFinish(db, tally) {
+  const rejected = Object.values(tally.rejected).reduce((a5, b5) => a5 + b5, 0);
+  await db.query(
+    `UPDATE ops.ingest_runs SET
+       status = $2, finished_at = now(), objects = $3, objects_skipped = $4, objects_failed = $5,
+       lines = $6, accepted = $7, rejected = $8, rejected_by_reason = $9, stations_created = $10,
+       series_created = $11, rows_inserted = $12, rows_updated = $13, list_ms = $14, load_ms = $15,
+       error = $16
+     WHERE id = $1`,
+    [
+      tally.attemptId,
+      tally.failed > 0 ? "failed" : "succeeded",
+      tally.objects,
+      tally.skipped,
+      tally.failed,
+      tally.lines,
+      tally.accepted,
+      rejected,
+      JSON.stringify(tally.rejected),
+      tally.counts.stationsCreated,
+      tally.counts.seriesCreated,
+      tally.counts.rowsInserted,
+      tally.counts.rowsUpdated,
+      tally.listMs,
+      Math.round(performance.now() - tally.loadStartedAt),
+      tally.errors.length > 0 ? tally.errors.join("\n").slice(0, 8e3) : null
+    ]
+  );
+}
+
 // actions/lib/ingest/tally.ts
 function newTally(interval, attemptId) {
   return {
@@ -68611,6 +68637,90 @@ function addTally(report, tally) {
   report.rows_updated += tally.counts.rowsUpdated;
 }
 
+// actions/lib/ingest/run-ledger.ts
+var RunLedger = class {
+  report;
+  #db;
+  #attempt;
+  #logger;
+  #onProgress;
+  #finished = 0;
+  constructor(db, intervals, attempt, logger2, onProgress) {
+    this.report = emptyIngestReport(intervals);
+    this.#db = db;
+    this.#attempt = attempt;
+    this.#logger = logger2;
+    this.#onProgress = onProgress;
+  }
+  /** Records that an interval's attempt starts (before it is listed); returns the attempt's id. */
+  start(interval) {
+    return recordStart(this.#db, interval, this.#attempt);
+  }
+  /**
+   * The counters of a listed interval; an interval without objects (or whose listing failed) is
+   * recorded at once.
+   */
+  async open(listed, attemptId) {
+    const tally = newTally(listed.interval, attemptId);
+    if (listed.error !== void 0) this.fail(tally, "(listing)", listed.error);
+    tally.skipped = listed.skipped.length;
+    for (const name of listed.skipped) this.#logger.info(`skipped ${name}: not a fetch object`);
+    tally.listMs = listed.listMs;
+    tally.loadStartedAt = performance.now();
+    tally.objects = listed.objects.length;
+    tally.remaining = listed.objects.length;
+    if (listed.objects.length === 0) await this.#finish(tally);
+    return tally;
+  }
+  /** Counts a failed object against its interval (logged, and listed in the report). */
+  fail(tally, key, error3) {
+    const message = describeError(error3);
+    const line = message.includes(key) ? message : `${key}: ${message}`;
+    this.#logger.error(line);
+    tally.failed++;
+    tally.errors.push(line);
+    this.report.failures.push({
+      key,
+      interval: formatInstant(tally.interval.start),
+      error: message
+    });
+  }
+  /**
+   * Counts what loading a group came to (group-level counts go to the interval of the part's last
+   * object), then marks its objects done, in their order.
+   */
+  async loaded(items, outcome) {
+    for (const part of outcome.loaded) {
+      const last = part.items.at(-1);
+      if (last !== void 0) countLoad(last.task.tally, part.counts);
+      for (const { task, batch } of part.items) countBatch(task.tally, batch);
+    }
+    for (const { item, error: error3 } of outcome.failed) {
+      this.fail(item.task.tally, item.task.object.key, error3);
+    }
+    for (const { task } of items) await this.objectDone(task.tally);
+  }
+  /** One object of the interval is done; the last one records the attempt. */
+  async objectDone(tally) {
+    tally.remaining--;
+    if (tally.remaining === 0) await this.#finish(tally);
+  }
+  async #finish(tally) {
+    addTally(this.report, tally);
+    await recordFinish(this.#db, tally).catch((error3) => {
+      this.#logger.error(
+        `could not record the attempt of ${formatInstant(tally.interval.start)}: ${describeError(error3)}`
+      );
+    });
+    this.#finished++;
+    this.#onProgress?.({
+      done: this.#finished,
+      total: this.report.intervals,
+      label: formatInstant(tally.interval.start)
+    });
+  }
+};
+
 // actions/lib/ingest/ingest-range.ts
 async function ingestRange(source, db, range2, options) {
   const workers = options.workers ?? availableParallelism();
@@ -68624,54 +68734,23 @@ async function ingestRange(source, db, range2, options) {
 async function runPipeline(source, db, range2, options, parser, workers) {
   const started = performance.now();
   const intervals = intervalsOf(range2);
-  const report = emptyIngestReport(intervals.length);
-  let finished = 0;
-  const finish = async (tally) => {
-    addTally(report, tally);
-    await recordFinish(db, tally).catch((error3) => {
-      options.logger.error(
-        `could not record the attempt of ${formatInstant(tally.interval.start)}: ${describeError(error3)}`
-      );
-    });
-    finished++;
-    options.onProgress?.({
-      done: finished,
-      total: intervals.length,
-      label: formatInstant(tally.interval.start)
-    });
-  };
-  const fail = (tally, key, error3) => {
-    const message = describeError(error3);
-    const line = message.includes(key) ? message : `${key}: ${message}`;
-    options.logger.error(line);
-    tally.failed++;
-    tally.errors.push(line);
-    report.failures.push({ key, interval: formatInstant(tally.interval.start), error: message });
-  };
-  const objectDone = async (tally) => {
-    tally.remaining--;
-    if (tally.remaining === 0) await finish(tally);
-  };
-  async function* tasks() {
-    const attempt = {
+  const ledger = new RunLedger(
+    db,
+    intervals.length,
+    {
       source: source.url,
       rulesVersion: options.rulesVersion,
       leaseMs: options.leaseMs,
       ...options.runUrl ? { runUrl: options.runUrl } : {}
-    };
+    },
+    options.logger,
+    options.onProgress
+  );
+  async function* tasks() {
     for (const interval of intervals) {
-      const attemptId = await recordStart(db, interval, attempt);
+      const attemptId = await ledger.start(interval);
       for await (const listed of listObjects(source, [interval])) {
-        const tally = newTally(listed.interval, attemptId);
-        if (listed.error !== void 0) fail(tally, "(listing)", listed.error);
-        tally.skipped = listed.skipped.length;
-        for (const name of listed.skipped)
-          options.logger.info(`skipped ${name}: not a fetch object`);
-        tally.listMs = listed.listMs;
-        tally.loadStartedAt = performance.now();
-        tally.objects = listed.objects.length;
-        tally.remaining = listed.objects.length;
-        if (listed.objects.length === 0) await finish(tally);
+        const tally = await ledger.open(listed, attemptId);
         for (const object of listed.objects) yield { tally, object };
       }
     }
@@ -68684,34 +68763,24 @@ async function runPipeline(source, db, range2, options, parser, workers) {
       return { task, error: error3 };
     }
   };
-  const settle = async (items, outcome) => {
-    for (const part of outcome.loaded) {
-      const last = part.items.at(-1);
-      if (last !== void 0) countLoad(last.task.tally, part.counts);
-      for (const { task, batch } of part.items) countBatch(task.tally, batch);
-    }
-    for (const { item, error: error3 } of outcome.failed)
-      fail(item.task.tally, item.task.object.key, error3);
-    for (const { task } of items) await objectDone(task.tally);
-  };
   const ahead = Math.max(1, options.concurrency, workers);
   const parsed = orderedMap(tasks(), ahead, readAndParse);
   let loading = Promise.resolve();
   for await (const item of groupObjects(parsed, { groupLines: options.groupLines })) {
     if (item.kind === "failed") {
-      fail(item.task.tally, item.task.object.key, item.error);
-      await objectDone(item.task.tally);
+      ledger.fail(item.task.tally, item.task.object.key, item.error);
+      await ledger.objectDone(item.task.tally);
       continue;
     }
     const texts = groupTexts(item.items.map((i5) => i5.batch));
     await loading;
     loading = loadGroup(db, item.items, options.logger, texts).then(
-      (outcome) => settle(item.items, outcome)
+      (outcome) => ledger.loaded(item.items, outcome)
     );
   }
   await loading;
-  report.seconds = Math.round((performance.now() - started) / 10) / 100;
-  return report;
+  ledger.report.seconds = Math.round((performance.now() - started) / 10) / 100;
+  return ledger.report;
 }
 
 // actions/lib/ingest/index.ts
@@ -68722,6 +68791,7 @@ async function ingest(options, context) {
   return ingestRange(context.source, context.db, options, {
     concurrency: options.concurrency ?? DEFAULT_INGEST_CONCURRENCY,
     ...options.workers !== void 0 ? { workers: options.workers } : {},
+    ...options.groupLines !== void 0 ? { groupLines: options.groupLines } : {},
     rulesVersion: RULES_VERSION,
     leaseMs: DEFAULT_LEASE_MS,
     ...options.runUrl ? { runUrl: options.runUrl } : {},

@@ -57,6 +57,7 @@ export async function ingest(
   return ingestRange(context.source, context.db, options, {
     concurrency: options.concurrency ?? DEFAULT_INGEST_CONCURRENCY,
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
+    ...(options.groupLines !== undefined ? { groupLines: options.groupLines } : {}),
     rulesVersion: RULES_VERSION,
     leaseMs: DEFAULT_LEASE_MS,
     ...(options.runUrl ? { runUrl: options.runUrl } : {}),

@@ -27,6 +27,11 @@ export interface IngestOptions {
    * (`os.availableParallelism()`). Results are the same whatever the number.
    */
   workers?: number;
+  /**
+   * Objects are loaded in groups of about this many lines, one transaction each (default 150,000):
+   * larger groups write a measurement repeated by consecutive fetches fewer times.
+   */
+  groupLines?: number;
 }
 
 /** One object that could not be loaded. */

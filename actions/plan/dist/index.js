@@ -28338,31 +28338,8 @@ var CONVERSIONS = {
 // actions/lib/openaq/rules.ts
 var RULES_VERSION = 1;
 
-// actions/lib/ingest/ingest-range.ts
-init_errors();
-
 // actions/lib/toar/object-batch.ts
 init_errors();
-
-// actions/lib/ingest/ingest-runs.ts
-init_errors();
-async function readAttempts(db, from, to) {
-  const { rows } = await db.query(
-    `SELECT extract(epoch FROM interval_start) * 1000 AS s, status,
-            extract(epoch FROM started_at) * 1000 AS started,
-            extract(epoch FROM lease_until) * 1000 AS lease, objects, rules_version
-     FROM ops.ingest_runs WHERE interval_start >= $1 AND interval_start < $2`,
-    [new Date(from), new Date(to)]
-  );
-  return rows.map((r) => ({
-    intervalStart: Number(r.s),
-    status: r.status,
-    startedAt: Number(r.started),
-    leaseUntil: Number(r.lease),
-    objects: r.objects,
-    rulesVersion: r.rules_version
-  }));
-}
 
 // actions/lib/ingest/load-group.ts
 init_errors();
@@ -28453,6 +28430,29 @@ var PARSE_WORKER_URL = new URL(
   import.meta.url.endsWith(".ts") ? "./parse-worker.ts" : "./parse-worker.js",
   import.meta.url
 );
+
+// actions/lib/ingest/run-ledger.ts
+init_errors();
+
+// actions/lib/ingest/ingest-runs.ts
+init_errors();
+async function readAttempts(db, from, to) {
+  const { rows } = await db.query(
+    `SELECT extract(epoch FROM interval_start) * 1000 AS s, status,
+            extract(epoch FROM started_at) * 1000 AS started,
+            extract(epoch FROM lease_until) * 1000 AS lease, objects, rules_version
+     FROM ops.ingest_runs WHERE interval_start >= $1 AND interval_start < $2`,
+    [new Date(from), new Date(to)]
+  );
+  return rows.map((r) => ({
+    intervalStart: Number(r.s),
+    status: r.status,
+    startedAt: Number(r.started),
+    leaseUntil: Number(r.lease),
+    objects: r.objects,
+    rulesVersion: r.rules_version
+  }));
+}
 
 // actions/lib/ingest/index.ts
 var DEFAULT_LEASE_MS = 2 * 30 * 6e4;
