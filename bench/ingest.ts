@@ -2,7 +2,11 @@
 // 1,000,000 records, serves them from s3rver on 127.0.0.1, and measures
 //   (a) parse-only throughput (gunzip + parse + rules, no database),
 //   (b) end-to-end ingest from the S3 server into PostgreSQL (embedded, a fresh cluster),
-//   (c) selecting one station's year of hourly rows while toar.data holds 1M rows, then 10M.
+//   (c) selecting one station's year of hourly rows while toar.data holds 1M rows, then 10M,
+//   (d) real data: 20 fetch objects of about 56k real records each, made from the real 2018-06-07
+//       fetch (each repeating most of the previous one, as real fetches do), ingested by a whole
+//       `freshet ingest` process on a fresh database, against gunzip + JSON.parse of the same files
+//       in one thread.
 // Prints a table, then one JSON object as the last line.
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +21,7 @@ import { silentLogger, stderrLogger } from '../actions/lib/util/logger.ts';
 import { formatTable } from '../actions/lib/util/table.ts';
 import { ingestWith } from '../actions/wiring.ts';
 import { startS3Server } from '../test/support/s3-server.ts';
+import { realCase } from './real-fetches.ts';
 
 const TARGET_RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const DAY = Date.parse('2019-07-01T00:00:00Z');
@@ -85,6 +90,9 @@ try {
   const ingestRate = report.lines / report.seconds;
   log(`ingest: ${report.lines} records in ${report.seconds} s`);
 
+  // (d) real data, through the whole command-line process.
+  const real = await realCase(work, db.url, log);
+
   // (c) one station's year of hourly rows, at 1M and at 10M rows in toar.data.
   const client = new pg.Client({ connectionString: db.url });
   client.on('error', (error) => log(`database connection lost: ${error.message}`));
@@ -105,6 +113,10 @@ try {
     select_ms_1m: round(select1m, 3),
     select_ms_10m: round(select10m, 3),
     select_growth: round(select10m / select1m, 3),
+    real_records: real.records,
+    real_parse_records_per_s: Math.round(real.parseRate),
+    real_ingest_records_per_s: Math.round(real.ingestRate),
+    real_ingest_to_parse_ratio: round(real.ingestRate / real.parseRate, 3),
   };
   console.log(
     formatTable(
@@ -119,6 +131,11 @@ try {
         ['select one station-year at 1M rows (ms)', result.select_ms_1m, ''],
         ['select one station-year at 10M rows (ms)', result.select_ms_10m, ''],
         ['select growth 10M/1M', result.select_growth, '≤ 1.5'],
+        ['real: records in 20 fetch objects', real.records, '≈1,120,000'],
+        ['real: stations', real.stations, ''],
+        ['real: gunzip + JSON.parse (records/s)', result.real_parse_records_per_s, ''],
+        ['real: `freshet ingest` process (records/s)', result.real_ingest_records_per_s, ''],
+        ['real: ingest / parse', result.real_ingest_to_parse_ratio, '≥ 0.5'],
       ],
     ),
   );
@@ -193,5 +210,7 @@ async function timeSelect(client: pg.Client): Promise<number> {
     if (hours.length !== 8760) throw new Error(`expected 8760 hours, got ${hours.length}`);
   }
   times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  const median = times[Math.floor(times.length / 2)];
+  if (median === undefined) throw new Error('no selection was timed');
+  return median;
 }

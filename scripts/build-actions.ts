@@ -21,6 +21,20 @@ export function bundlePath(action: string): string {
   return `actions/${action}/dist/index.js`;
 }
 
+/**
+ * Worker threads an action starts, each bundled into a file of its own next to the action's
+ * index.js (a worker is started from a file): the ingest action parses on `parse-worker.js`, which
+ * actions/lib/ingest/parse-pool.ts finds beside the bundle that imports it.
+ */
+export const WORKER_BUNDLES = [
+  { action: 'ingest', entry: 'actions/lib/ingest/parse-worker.ts', out: 'parse-worker' },
+] as const;
+
+/** Where a worker's bundle goes, relative to the output root. */
+export function workerBundlePath(worker: (typeof WORKER_BUNDLES)[number]): string {
+  return `actions/${worker.action}/dist/${worker.out}.js`;
+}
+
 const ENTRY_NAMESPACE = 'freshet-action';
 
 /**
@@ -59,10 +73,16 @@ const actionEntries: Plugin = {
 function bundleOptions(outRoot: string): BuildOptions {
   return {
     absWorkingDir: ROOT,
-    entryPoints: ACTIONS.map((action) => ({
-      in: `${ENTRY_NAMESPACE}:${action}`,
-      out: bundlePath(action).replace(/\.js$/, ''),
-    })),
+    entryPoints: [
+      ...ACTIONS.map((action) => ({
+        in: `${ENTRY_NAMESPACE}:${action}`,
+        out: bundlePath(action).replace(/\.js$/, ''),
+      })),
+      ...WORKER_BUNDLES.map((worker) => ({
+        in: worker.entry,
+        out: workerBundlePath(worker).replace(/\.js$/, ''),
+      })),
+    ],
     outdir: outRoot,
     bundle: true,
     platform: 'node',
@@ -92,7 +112,7 @@ function bundleOptions(outRoot: string): BuildOptions {
  */
 export async function buildActions(outRoot: string = ROOT): Promise<string[]> {
   await build(bundleOptions(outRoot));
-  return ACTIONS.map(bundlePath);
+  return [...ACTIONS.map(bundlePath), ...WORKER_BUNDLES.map(workerBundlePath)];
 }
 
 /** Every file under actions/<name>/dist/ of a root, relative to it, sorted. */

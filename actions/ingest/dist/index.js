@@ -6882,7 +6882,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline: pipeline2 } = __require("node:stream");
+    var { pipeline } = __require("node:stream");
     var util = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -7361,7 +7361,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe = pipeline2(
+      const pipe = pipeline(
         body,
         h2stream,
         (err) => {
@@ -10406,7 +10406,7 @@ var require_api_pipeline = __commonJS({
         util.destroy(ret, err);
       }
     };
-    function pipeline2(opts, handler) {
+    function pipeline(opts, handler) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -10415,7 +10415,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough2().destroy(err);
       }
     }
-    module.exports = pipeline2;
+    module.exports = pipeline;
   }
 });
 
@@ -13580,7 +13580,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable8, pipeline: pipeline2, finished } = __require("node:stream");
+    var { Readable: Readable8, pipeline, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14525,7 +14525,7 @@ var require_fetch = __commonJS({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline2(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -18726,7 +18726,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline: pipeline2 } = __require("node:stream");
+    var { pipeline } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -18886,7 +18886,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline2(
+          pipeline(
             response.body.stream,
             eventSourceStream,
             (error3) => {
@@ -74693,7 +74693,7 @@ function parseRfc3339(text) {
   const month = twoDigits(text, 5);
   if (month < 1 || month > 12 || text.charCodeAt(7) !== HYPHEN) return Number.NaN;
   const day = twoDigits(text, 8);
-  const monthDays = month === 2 && isLeapYear(year2) ? 29 : DAYS_IN_MONTH[month];
+  const monthDays = month === 2 && isLeapYear(year2) ? 29 : DAYS_IN_MONTH[month] ?? 0;
   if (day < 1 || day > monthDays) return Number.NaN;
   const separator = text.charCodeAt(10);
   if (separator !== UPPER_T && separator !== LOWER_T) return Number.NaN;
@@ -74782,6 +74782,17 @@ function roundHalfAwayFromZero4(x) {
   const bumped = incrementDigits(integer + kept);
   const split2 = bumped.length - DECIMALS;
   return canonical(negative, bumped.slice(0, split2), bumped.slice(split2));
+}
+var recentKeys = /* @__PURE__ */ new Map();
+var MAX_RECENT_KEYS = 1 << 16;
+function stationKey4(x) {
+  let key = recentKeys.get(x);
+  if (key === void 0) {
+    key = roundHalfAwayFromZero4(x);
+    if (recentKeys.size >= MAX_RECENT_KEYS) recentKeys.clear();
+    recentKeys.set(x, key);
+  }
+  return key;
 }
 
 // actions/lib/openaq/types.ts
@@ -74982,8 +74993,8 @@ function evaluateLine(line) {
     kind: "accepted",
     measurement: {
       variable,
-      latKey: roundHalfAwayFromZero4(lat),
-      lngKey: roundHalfAwayFromZero4(lng),
+      latKey: stationKey4(lat),
+      lngKey: stationKey4(lng),
       lat,
       lng,
       location: stringOrEmpty(record.location),
@@ -74999,11 +75010,7 @@ function evaluateLine(line) {
 }
 
 // actions/lib/ingest/ingest-range.ts
-init_errors();
-
-// actions/lib/toar/load.ts
-var import_pg_copy_streams = __toESM(require_pg_copy_streams(), 1);
-init_errors();
+import { availableParallelism } from "node:os";
 
 // actions/lib/toar/object-batch.ts
 init_errors();
@@ -75056,7 +75063,28 @@ var VARIABLE_IDS = {
 
 // actions/lib/toar/object-batch.ts
 var MAX_RAW_LENGTH = 4096;
-var ObjectBatch = class {
+var INITIAL_CAPACITY = 1024;
+function emptyColumns(capacity) {
+  return {
+    station: new Int32Array(capacity),
+    variable: new Uint8Array(capacity),
+    minutes: new Float64Array(capacity),
+    time: new Float64Array(capacity),
+    value: new Float64Array(capacity),
+    flags: new Uint8Array(capacity)
+  };
+}
+function resized(columns, rows, capacity) {
+  const next = emptyColumns(capacity);
+  next.station.set(columns.station.subarray(0, rows));
+  next.variable.set(columns.variable.subarray(0, rows));
+  next.minutes.set(columns.minutes.subarray(0, rows));
+  next.time.set(columns.time.subarray(0, rows));
+  next.value.set(columns.value.subarray(0, rows));
+  next.flags.set(columns.flags.subarray(0, rows));
+  return next;
+}
+var ObjectBatch = class _ObjectBatch {
   key;
   fetchedAt;
   intervalStart;
@@ -75064,33 +75092,44 @@ var ObjectBatch = class {
   accepted = 0;
   rejected = 0;
   rejectedByReason = {};
-  /** Per data row, in line order: `variable_id, minutes, epoch ms` (its station aside). */
-  rowKeys = [];
-  /** Per data row: `value, flags`. */
-  rowValues = [];
-  /** The station (index into `stations`) of each row. */
-  rowStations = [];
-  rejections = [];
+  /** Data rows in line order; the first {@link rows} entries of each column are used. */
+  columns;
+  rows = 0;
+  /** Each station's first sighting in the object, in the order first seen. */
   stations = [];
+  /** `line, reason, message, raw` COPY text of every rejected line. */
+  rejections = "";
+  /** lat key → lng key → index into `stations` (nested: no key text is built per record). */
   #stationIndex = /* @__PURE__ */ new Map();
   constructor(key, fetchedAt, intervalStart) {
     this.key = key;
     this.fetchedAt = fetchedAt;
     this.intervalStart = intervalStart;
+    this.columns = emptyColumns(INITIAL_CAPACITY);
   }
+  /** Adds an accepted record (see {@link addAccepted}). */
   addRecord(r5) {
+    this.addAccepted(r5, r5.line);
+  }
+  /** Adds an accepted record of line `line`, without copying `r` (the rules' measurement fits). */
+  addAccepted(r5, line) {
     const variableId = VARIABLE_IDS[r5.variable];
     if (variableId === void 0) {
-      throw new DatabaseError(`${this.key} line ${r5.line}: no TOAR variable ${r5.variable}`);
+      throw new DatabaseError(`${this.key} line ${line}: no TOAR variable ${r5.variable}`);
     }
     this.lines++;
     this.accepted++;
-    const stationKey = `${r5.latKey},${r5.lngKey}`;
-    let index = this.#stationIndex.get(stationKey);
+    let byLng = this.#stationIndex.get(r5.latKey);
+    if (byLng === void 0) {
+      byLng = /* @__PURE__ */ new Map();
+      this.#stationIndex.set(r5.latKey, byLng);
+    }
+    let index = byLng.get(r5.lngKey);
+    let sighting;
     if (index === void 0) {
       index = this.stations.length;
-      this.#stationIndex.set(stationKey, index);
-      this.stations.push({
+      byLng.set(r5.lngKey, index);
+      sighting = {
         latKey: r5.latKey,
         lngKey: r5.lngKey,
         lat: r5.lat,
@@ -75098,29 +75137,87 @@ var ObjectBatch = class {
         location: r5.location,
         city: r5.city,
         country: r5.country,
-        line: r5.line,
-        locations: /* @__PURE__ */ new Set()
-      });
+        line,
+        locations: []
+      };
+      this.stations.push(sighting);
+    } else {
+      sighting = this.stations[index];
     }
-    if (r5.location !== "") this.stations[index].locations.add(r5.location);
-    this.rowStations.push(index);
-    this.rowKeys.push(`${variableId}	${r5.averagingMinutes}	${r5.time}`);
-    this.rowValues.push(`${r5.value}	${r5.flags}`);
+    if (r5.location !== "" && sighting !== void 0 && !sighting.locations.includes(r5.location)) {
+      sighting.locations.push(r5.location);
+    }
+    if (this.rows === this.columns.time.length) {
+      this.columns = resized(this.columns, this.rows, this.rows * 2);
+    }
+    const row = this.rows++;
+    const columns = this.columns;
+    columns.station[row] = index;
+    columns.variable[row] = variableId;
+    columns.minutes[row] = r5.averagingMinutes;
+    columns.time[row] = r5.time;
+    columns.value[row] = r5.value;
+    columns.flags[row] = r5.flags;
   }
   addRejection(r5) {
     this.lines++;
     this.rejected++;
     this.rejectedByReason[r5.reason] = (this.rejectedByReason[r5.reason] ?? 0) + 1;
-    this.rejections.push(
-      `${r5.line}	${copyText(r5.reason)}	${copyText(r5.message)}	${copyText(truncateText(r5.raw, MAX_RAW_LENGTH))}
-`
-    );
+    this.rejections += `${r5.line}	${copyText(r5.reason)}	${copyText(r5.message)}	${copyText(truncateText(r5.raw, MAX_RAW_LENGTH))}
+`;
+  }
+  /**
+   * The batch as plain data and the buffers to transfer with it (`postMessage(message, transfer)`);
+   * the columns are trimmed to the rows, so the batch must not be used afterwards.
+   */
+  toMessage() {
+    const columns = resized(this.columns, this.rows, this.rows);
+    const message = {
+      key: this.key,
+      fetchedAt: this.fetchedAt,
+      intervalStart: this.intervalStart,
+      lines: this.lines,
+      accepted: this.accepted,
+      rejected: this.rejected,
+      rejectedByReason: this.rejectedByReason,
+      rows: this.rows,
+      columns,
+      stations: this.stations,
+      // Flattened: a rope of many pieces would be flattened by the copy anyway.
+      rejections: this.rejections
+    };
+    const transfer = Object.values(columns).map((c5) => c5.buffer);
+    return { message, transfer };
+  }
+  /** The batch {@link toMessage} described. */
+  static fromMessage(message) {
+    const batch = new _ObjectBatch(message.key, message.fetchedAt, message.intervalStart);
+    batch.lines = message.lines;
+    batch.accepted = message.accepted;
+    batch.rejected = message.rejected;
+    Object.assign(batch.rejectedByReason, message.rejectedByReason);
+    batch.columns = message.columns;
+    batch.rows = message.rows;
+    for (const station of message.stations) {
+      batch.stations.push(station);
+      let byLng = batch.#stationIndex.get(station.latKey);
+      if (byLng === void 0) {
+        byLng = /* @__PURE__ */ new Map();
+        batch.#stationIndex.set(station.latKey, byLng);
+      }
+      byLng.set(station.lngKey, batch.stations.length - 1);
+    }
+    batch.rejections = message.rejections;
+    return batch;
   }
 };
 function groupTexts(batches) {
   const groupIndex = /* @__PURE__ */ new Map();
   const keys = [];
-  const latest = /* @__PURE__ */ new Map();
+  const seriesOf = /* @__PURE__ */ new Map();
+  const slotOrd = [];
+  const slotRow = [];
+  const slotG = [];
   const stations = [];
   const codes = [];
   const rejections = [];
@@ -75142,31 +75239,156 @@ function groupTexts(batches) {
 `);
       return g5;
     });
-    const { rowKeys, rowValues, rowStations } = batch;
-    for (let i5 = 0; i5 < rowKeys.length; i5++) {
-      const key = `${local[rowStations[i5]]}	${rowKeys[i5]}`;
-      latest.set(key, `${ord}	${key}	${rowValues[i5]}
-`);
+    const { station, variable, minutes, time: time2 } = batch.columns;
+    let lastStationVariable = -1;
+    let lastMinutes = -1;
+    let byTime;
+    for (let row = 0; row < batch.rows; row++) {
+      const g5 = local[station[row] ?? -1];
+      if (g5 === void 0) throw new RangeError(`${batch.key}: row ${row} has no station`);
+      const stationVariable = g5 * 8 + (variable[row] ?? 0);
+      const m3 = minutes[row] ?? 0;
+      if (stationVariable !== lastStationVariable || m3 !== lastMinutes || byTime === void 0) {
+        let byMinutes = seriesOf.get(stationVariable);
+        if (byMinutes === void 0) {
+          byMinutes = /* @__PURE__ */ new Map();
+          seriesOf.set(stationVariable, byMinutes);
+        }
+        byTime = byMinutes.get(m3);
+        if (byTime === void 0) {
+          byTime = /* @__PURE__ */ new Map();
+          byMinutes.set(m3, byTime);
+        }
+        lastStationVariable = stationVariable;
+        lastMinutes = m3;
+      }
+      const t = time2[row] ?? 0;
+      let slot = byTime.get(t);
+      if (slot === void 0) {
+        slot = slotG.length;
+        byTime.set(t, slot);
+        slotG.push(g5);
+        slotOrd.push(ord);
+        slotRow.push(row);
+      } else {
+        slotOrd[slot] = ord;
+        slotRow[slot] = row;
+      }
     }
-    for (const row of batch.rejections) rejections.push(`${ord}	${row}`);
+    rejections.push(prefixRows(batch.rejections, `${ord}	`));
   });
+  const data = [];
+  for (let slot = 0; slot < slotG.length; slot++) {
+    const ord = slotOrd[slot] ?? -1;
+    const row = slotRow[slot] ?? -1;
+    const c5 = batches[ord]?.columns;
+    if (c5 === void 0) throw new RangeError(`no object ${ord} in the group`);
+    data.push(
+      `${ord}	${slotG[slot]}	${c5.variable[row]}	${c5.minutes[row]}	${c5.time[row]}	${c5.value[row]}	${c5.flags[row]}
+`
+    );
+  }
   return {
     keys: keys.join(""),
-    data: [...latest.values()].join(""),
+    data: data.join(""),
     stations: stations.join(""),
     codes: codes.join(""),
     rejections: rejections.join("")
   };
 }
+function prefixRows(text, prefix) {
+  if (text === "") return "";
+  return `${prefix}${text.slice(0, -1).replaceAll("\n", `
+${prefix}`)}
+`;
+}
+function rejectionTexts(batches, staged) {
+  const toStage = [];
+  const direct = [];
+  batches.forEach((batch, ord) => {
+    if (staged.has(ord)) toStage.push(prefixRows(batch.rejections, `${ord}	`));
+    else {
+      const prefix = `${copyText(batch.key)}	${new Date(batch.intervalStart).toISOString()}	`;
+      direct.push(prefixRows(batch.rejections, prefix));
+    }
+  });
+  return { staged: toStage.join(""), direct: direct.join("") };
+}
+
+// actions/lib/util/ordered-map.ts
+async function* orderedMap(items, limit, work) {
+  const pending = [];
+  for await (const item of items) {
+    pending.push(work(item));
+    const oldest = pending.length >= limit ? pending.shift() : void 0;
+    if (oldest !== void 0) yield await oldest;
+  }
+  for (let oldest = pending.shift(); oldest !== void 0; oldest = pending.shift()) {
+    yield await oldest;
+  }
+}
+
+// actions/lib/ingest/group-objects.ts
+var DEFAULT_GROUP_LINES = 15e4;
+var MAX_GROUP_OBJECTS = 1e3;
+async function* groupObjects(parsed, options = {}) {
+  const groupLines = options.groupLines ?? DEFAULT_GROUP_LINES;
+  const maxObjects = options.maxObjects ?? MAX_GROUP_OBJECTS;
+  let items = [];
+  let lines = 0;
+  for await (const item of parsed) {
+    if (item.batch === void 0) {
+      yield { kind: "failed", task: item.task, error: item.error };
+      continue;
+    }
+    items.push({ task: item.task, batch: item.batch });
+    lines += item.batch.lines;
+    if (lines >= groupLines || items.length >= maxObjects) {
+      yield { kind: "group", items };
+      items = [];
+      lines = 0;
+    }
+  }
+  if (items.length > 0) yield { kind: "group", items };
+}
+
+// actions/lib/ingest/list-objects.ts
+async function* listObjects(source, intervals) {
+  for (const interval of intervals) {
+    const started = performance.now();
+    try {
+      const listing = await source.list(interval);
+      yield {
+        interval,
+        objects: listing.objects,
+        skipped: listing.skipped,
+        listMs: Math.round(performance.now() - started)
+      };
+    } catch (error3) {
+      yield {
+        interval,
+        objects: [],
+        skipped: [],
+        error: error3,
+        listMs: Math.round(performance.now() - started)
+      };
+    }
+  }
+}
+
+// actions/lib/ingest/load-group.ts
+init_errors();
 
 // actions/lib/toar/load.ts
+var import_pg_copy_streams = __toESM(require_pg_copy_streams(), 1);
+init_errors();
 var prepared = /* @__PURE__ */ new WeakSet();
 async function prepareSession(client) {
   if (prepared.has(client)) return;
   await client.query(`
     CREATE TEMP TABLE IF NOT EXISTS stage_objects (
       ord smallint, object_id integer, key text COLLATE "C", fetched_at timestamptz,
-      interval_start timestamptz
+      interval_start timestamptz, loaded_before boolean
     ) ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_keys (
       g integer, lat_key numeric(9, 4), lng_key numeric(9, 4)
@@ -75196,11 +75418,12 @@ WITH input AS (
   SELECT key, fetched_at, lines, accepted, rejected FROM input ORDER BY key COLLATE "C"
   ON CONFLICT (key) DO UPDATE SET loaded_at = now(), fetched_at = excluded.fetched_at,
     lines = excluded.lines, accepted = excluded.accepted, rejected = excluded.rejected
-  RETURNING id, key
+  RETURNING id, key, NOT (xmax = 0) AS loaded_before
 )
-INSERT INTO stage_objects (ord, object_id, key, fetched_at, interval_start)
-SELECT i.n - 1, u.id, i.key, i.fetched_at, i.interval_start
-FROM input i JOIN upserted u ON u.key = i.key COLLATE "C"`;
+INSERT INTO stage_objects (ord, object_id, key, fetched_at, interval_start, loaded_before)
+SELECT i.n - 1, u.id, i.key, i.fetched_at, i.interval_start, u.loaded_before
+FROM input i JOIN upserted u ON u.key = i.key COLLATE "C"
+RETURNING ord, loaded_before`;
 var EARLIER = `(excluded.name_source_fetched_at, excluded.name_source_key, excluded.name_source_line)
   < (s.name_source_fetched_at, s.name_source_key, s.name_source_line)`;
 var UPSERT_STATIONS = `
@@ -75289,12 +75512,13 @@ ON CONFLICT (object_key, line) DO UPDATE SET
 WHERE (r.reason, r.message, r.raw) IS DISTINCT FROM (excluded.reason, excluded.message, excluded.raw)`;
 var DELETE_STALE_REJECTIONS = `
 DELETE FROM ops.rejected_records r USING stage_objects o
-WHERE r.object_key = o.key
+WHERE o.loaded_before AND r.object_key = o.key
   AND NOT EXISTS (SELECT 1 FROM stage_rejects s WHERE s.ord = o.ord AND s.line = r.line)`;
+var COPY_REJECTIONS = "COPY ops.rejected_records (object_key, interval_start, line, reason, message, raw) FROM STDIN";
 var RETRYABLE = /* @__PURE__ */ new Set(["40P01", "40001"]);
 async function loadObjects(client, batches, options = {}) {
   const attempts = options.attempts ?? 5;
-  const texts = groupTexts(batches);
+  const texts = options.texts ?? groupTexts(batches);
   for (let attempt = 1; ; attempt++) {
     try {
       return await loadOnce(client, batches, texts);
@@ -75317,15 +75541,18 @@ async function loadObjects(client, batches, options = {}) {
   }
 }
 function describeGroup(batches) {
-  if (batches.length === 1) return batches[0].key;
-  return `${batches.length} objects (${batches[0].key} … ${batches.at(-1).key})`;
+  const first = batches[0];
+  const last = batches.at(-1);
+  if (first === void 0 || last === void 0) return "no objects";
+  if (batches.length === 1) return first.key;
+  return `${batches.length} objects (${first.key} … ${last.key})`;
 }
 async function loadOnce(client, batches, texts) {
   await prepareSession(client);
   await client.query("BEGIN");
   try {
     await client.query("SET LOCAL synchronous_commit = off; SET LOCAL work_mem = '64MB'");
-    await client.query({
+    const staged = await client.query({
       name: "freshet-stage-objects",
       text: STAGE_OBJECTS,
       values: [
@@ -75341,7 +75568,10 @@ async function loadOnce(client, batches, texts) {
     await copyInto(client, "COPY stage_data FROM STDIN", texts.data);
     await copyInto(client, "COPY stage_stations FROM STDIN", texts.stations);
     await copyInto(client, "COPY stage_codes FROM STDIN", texts.codes);
-    await copyInto(client, "COPY stage_rejects FROM STDIN", texts.rejections);
+    const loadedBefore = new Set(staged.rows.filter((r5) => r5.loaded_before).map((r5) => r5.ord));
+    const rejections = loadedBefore.size === batches.length ? { staged: texts.rejections, direct: "" } : rejectionTexts(batches, loadedBefore);
+    await copyInto(client, "COPY stage_rejects FROM STDIN", rejections.staged);
+    await client.query("ANALYZE stage_objects, stage_keys, stage_data");
     let counts = {
       stationsCreated: 0,
       seriesCreated: 0,
@@ -75358,15 +75588,23 @@ async function loadOnce(client, batches, texts) {
         name: "freshet-upsert-data",
         text: UPSERT_DATA
       });
+      const [written] = data.rows;
+      if (written === void 0) throw new DatabaseError("the data upsert returned no counts");
       counts = {
         stationsCreated: stations.rows.filter((r5) => r5.inserted).length,
         seriesCreated: series.rowCount ?? 0,
-        rowsInserted: data.rows[0].inserted,
-        rowsUpdated: data.rows[0].changed
+        rowsInserted: written.inserted,
+        rowsUpdated: written.changed
       };
     }
-    await client.query({ name: "freshet-upsert-rejections", text: UPSERT_REJECTIONS });
-    await client.query({ name: "freshet-delete-stale-rejections", text: DELETE_STALE_REJECTIONS });
+    await copyInto(client, COPY_REJECTIONS, rejections.direct);
+    if (loadedBefore.size > 0) {
+      await client.query({ name: "freshet-upsert-rejections", text: UPSERT_REJECTIONS });
+      await client.query({
+        name: "freshet-delete-stale-rejections",
+        text: DELETE_STALE_REJECTIONS
+      });
+    }
     await client.query("COMMIT");
     return counts;
   } catch (error3) {
@@ -75385,77 +75623,57 @@ async function copyInto(client, sql, text) {
   });
 }
 
-// actions/lib/util/ordered-map.ts
-async function* orderedMap(items, limit, work) {
-  const pending = [];
-  for await (const item of items) {
-    pending.push(work(item));
-    if (pending.length >= limit) yield await pending.shift();
+// actions/lib/ingest/load-group.ts
+async function loadGroup(db, items, logger2, texts) {
+  try {
+    const counts = await loadWithConnection(
+      db,
+      items.map((i5) => i5.batch),
+      logger2,
+      texts
+    );
+    return { loaded: [{ items: [...items], counts }], failed: [] };
+  } catch (error3) {
+    if (items.length > 1 && isDataError(error3)) {
+      logger2.warn(
+        `a group of ${items.length} objects was refused (${describeError(error3)}); loading them one by one`
+      );
+      const outcome = { loaded: [], failed: [] };
+      for (const item of items) {
+        const one = await loadGroup(db, [item], logger2);
+        outcome.loaded.push(...one.loaded);
+        outcome.failed.push(...one.failed);
+      }
+      return outcome;
+    }
+    return { loaded: [], failed: items.map((item) => ({ item, error: error3 })) };
   }
-  while (pending.length > 0) yield await pending.shift();
+}
+async function loadWithConnection(pool, batches, logger2, texts) {
+  const client = await pool.connect();
+  const onLost = (error3) => logger2.warn(`database connection lost: ${error3.message}`);
+  client.on("error", onLost);
+  try {
+    const counts = await loadObjects(client, batches, {
+      onRetry: (m3) => logger2.warn(m3),
+      ...texts ? { texts } : {}
+    });
+    client.off("error", onLost);
+    client.release();
+    return counts;
+  } catch (error3) {
+    client.release(error3 instanceof Error ? error3 : true);
+    throw error3;
+  }
+}
+function isDataError(error3) {
+  const code = (error3 instanceof Error ? error3.cause : void 0)?.code;
+  return typeof code === "string" && (code.startsWith("22") || code.startsWith("23"));
 }
 
-// actions/lib/openaq/object-stream.ts
+// actions/lib/ingest/parse-pool.ts
 init_errors();
-import { pipeline } from "node:stream";
-import { createGunzip } from "node:zlib";
-var GZIP_MAGIC_0 = 31;
-var GZIP_MAGIC_1 = 139;
-async function* replay(head, rest) {
-  try {
-    yield* head;
-    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
-  } finally {
-    await rest.return?.();
-  }
-}
-async function* gunzip(source, key) {
-  let sourceFailed = false;
-  async function* watched() {
-    try {
-      yield* source;
-    } catch (error3) {
-      sourceFailed = true;
-      throw error3;
-    }
-  }
-  const inflater = createGunzip();
-  pipeline(watched(), inflater, () => {
-  });
-  try {
-    for await (const chunk of inflater) yield chunk;
-  } catch (error3) {
-    if (sourceFailed || error3 instanceof FreshetError) throw error3;
-    throw new SourceError(`${key}: corrupt or truncated gzip (${error3.message})`, {
-      cause: error3
-    });
-  }
-}
-async function* openObjectStream(body, key) {
-  const iterator = body[Symbol.asyncIterator]();
-  const head = [];
-  let headLength = 0;
-  let ended = false;
-  while (headLength < 2) {
-    const next = await iterator.next();
-    if (next.done) {
-      ended = true;
-      break;
-    }
-    if (next.value.length === 0) continue;
-    head.push(next.value);
-    headLength += next.value.length;
-  }
-  if (headLength === 0) return;
-  const first = head[0];
-  const second = first.length > 1 ? first[1] : head[1]?.[0];
-  const bytes = ended ? replayEnded(head) : replay(head, iterator);
-  if (first[0] === GZIP_MAGIC_0 && second === GZIP_MAGIC_1) yield* gunzip(bytes, key);
-  else yield* bytes;
-}
-async function* replayEnded(chunks) {
-  yield* chunks;
-}
+import { Worker } from "node:worker_threads";
 
 // actions/lib/openaq/lines.ts
 var NEWLINE = 10;
@@ -75474,7 +75692,8 @@ function withoutCarriageReturn(text) {
   return text.charCodeAt(text.length - 1) === CARRIAGE_RETURN ? text.slice(0, -1) : text;
 }
 function concat(pieces, length) {
-  if (pieces.length === 1) return pieces[0];
+  const [only] = pieces;
+  if (pieces.length === 1 && only !== void 0) return only;
   const joined = new Uint8Array(length);
   let at = 0;
   for (const piece of pieces) {
@@ -75557,33 +75776,34 @@ async function* splitLines(chunks) {
   }
 }
 
+// actions/lib/openaq/object-stream.ts
+init_errors();
+import { createGunzip, gunzipSync } from "node:zlib";
+var GZIP_MAGIC_0 = 31;
+var GZIP_MAGIC_1 = 139;
+function objectBytes(body, key) {
+  if (body.length < 2 || body[0] !== GZIP_MAGIC_0 || body[1] !== GZIP_MAGIC_1) return body;
+  try {
+    return gunzipSync(body);
+  } catch (error3) {
+    throw new SourceError(`${key}: corrupt or truncated gzip (${error3.message})`, {
+      cause: error3
+    });
+  }
+}
+
 // actions/lib/ingest/parse-object.ts
 async function* once(bytes) {
   yield bytes;
 }
 async function parseObject(bytes, object, intervalStart) {
   const batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
-  for await (const lines of splitLines(openObjectStream(once(bytes), object.key))) {
+  for await (const lines of splitLines(once(objectBytes(bytes, object.key)))) {
     for (const line of lines) {
       if (isBlank(line.text)) continue;
       const outcome = evaluateLine(line);
       if (outcome.kind === "accepted") {
-        const m3 = outcome.measurement;
-        batch.addRecord({
-          latKey: m3.latKey,
-          lngKey: m3.lngKey,
-          lat: m3.lat,
-          lng: m3.lng,
-          location: m3.location,
-          city: m3.city,
-          country: m3.country,
-          variable: m3.variable,
-          averagingMinutes: m3.averagingMinutes,
-          time: m3.time,
-          value: m3.value,
-          flags: m3.flags,
-          line: line.number
-        });
+        batch.addAccepted(outcome.measurement, line.number);
       } else {
         batch.addRejection({
           line: line.number,
@@ -75597,191 +75817,124 @@ async function parseObject(bytes, object, intervalStart) {
   return batch;
 }
 
-// actions/lib/ingest/ingest-range.ts
-var DEFAULT_GROUP_LINES = 15e4;
-var MAX_GROUP_OBJECTS = 1e3;
-async function ingestRange(source, db, range2, options) {
-  const started = performance.now();
-  const intervals = intervalsOf(range2);
-  const report = emptyIngestReport(intervals.length);
-  let finished = 0;
-  const finish = async (tally) => {
-    addTally(report, tally);
-    await recordFinish(db, tally).catch((error3) => {
-      options.logger.error(
-        `could not record the attempt of ${formatInstant(tally.interval.start)}: ${describeError(error3)}`
-      );
-    });
-    finished++;
-    options.onProgress?.({
-      done: finished,
-      total: intervals.length,
-      label: formatInstant(tally.interval.start)
-    });
-  };
-  const fail = (tally, key, error3) => {
-    const message = describeError(error3);
-    const line = message.includes(key) ? message : `${key}: ${message}`;
-    options.logger.error(line);
-    tally.failed++;
-    tally.errors.push(line);
-    report.failures.push({ key, interval: formatInstant(tally.interval.start), error: message });
-  };
-  const objectDone = async (tally) => {
-    tally.remaining--;
-    if (tally.remaining === 0) await finish(tally);
-  };
-  async function* tasks() {
-    for (const interval of intervals) {
-      const attemptId = await recordStart(db, interval, source.url, options);
-      const listStarted = performance.now();
-      const tally = {
-        interval,
-        attemptId,
-        objects: 0,
-        skipped: 0,
-        failed: 0,
-        lines: 0,
-        accepted: 0,
-        rejected: {},
-        counts: { stationsCreated: 0, seriesCreated: 0, rowsInserted: 0, rowsUpdated: 0 },
-        listMs: 0,
-        loadStartedAt: 0,
-        errors: [],
-        remaining: 0
-      };
-      let objects = [];
-      try {
-        const listing = await source.list(interval);
-        objects = listing.objects;
-        tally.skipped = listing.skipped.length;
-        for (const name of listing.skipped)
-          options.logger.info(`skipped ${name}: not a fetch object`);
-      } catch (error3) {
-        fail(tally, "(listing)", error3);
-      }
-      tally.listMs = Math.round(performance.now() - listStarted);
-      tally.loadStartedAt = performance.now();
-      tally.objects = objects.length;
-      tally.remaining = objects.length;
-      if (objects.length === 0) await finish(tally);
-      for (const object of objects) yield { tally, object };
-    }
-  }
-  const readAndParse = async ({ tally, object }) => {
-    try {
-      const bytes = await source.read(object);
-      return { tally, object, batch: await parseObject(bytes, object, tally.interval.start) };
-    } catch (error3) {
-      return { tally, object, error: error3 };
-    }
-  };
-  const loadGroup = async (group6) => {
-    try {
-      const counts = await loadWithConnection(
-        db,
-        group6.map((g5) => g5.batch),
-        options.logger
-      );
-      const last = group6.at(-1).tally.counts;
-      last.stationsCreated += counts.stationsCreated;
-      last.seriesCreated += counts.seriesCreated;
-      last.rowsInserted += counts.rowsInserted;
-      last.rowsUpdated += counts.rowsUpdated;
-      for (const { tally, batch } of group6) {
-        tally.lines += batch.lines;
-        tally.accepted += batch.accepted;
-        for (const [reason, n3] of Object.entries(batch.rejectedByReason)) {
-          tally.rejected[reason] = (tally.rejected[reason] ?? 0) + n3;
-        }
-      }
-    } catch (error3) {
-      if (group6.length > 1 && isDataError(error3)) {
-        options.logger.warn(
-          `a group of ${group6.length} objects was refused (${describeError(error3)}); loading them one by one`
-        );
-        for (const item of group6) await loadGroup([item]);
-        return;
-      }
-      for (const item of group6) fail(item.tally, item.object.key, error3);
-    }
-    for (const item of group6) await objectDone(item.tally);
-  };
-  const groupLines = options.groupLines ?? DEFAULT_GROUP_LINES;
-  let group5 = [];
-  let groupSize = 0;
-  let loading = Promise.resolve();
-  for await (const parsed of orderedMap(tasks(), Math.max(1, options.concurrency), readAndParse)) {
-    if (parsed.batch === void 0) {
-      fail(parsed.tally, parsed.object.key, parsed.error);
-      await objectDone(parsed.tally);
-      continue;
-    }
-    group5.push(parsed);
-    groupSize += parsed.batch.lines;
-    if (groupSize >= groupLines || group5.length >= MAX_GROUP_OBJECTS) {
-      await loading;
-      loading = loadGroup(group5);
-      group5 = [];
-      groupSize = 0;
-    }
-  }
-  await loading;
-  if (group5.length > 0) await loadGroup(group5);
-  report.seconds = Math.round((performance.now() - started) / 10) / 100;
-  return report;
-}
-function emptyIngestReport(intervals = 0) {
+// actions/lib/ingest/parse-pool.ts
+var PARSE_WORKER_URL = new URL(
+  import.meta.url.endsWith(".ts") ? "./parse-worker.ts" : "./parse-worker.js",
+  import.meta.url
+);
+function threadParser() {
   return {
-    intervals,
-    objects: 0,
-    objects_skipped: 0,
-    objects_failed: 0,
-    lines: 0,
-    accepted: 0,
-    rejected: {},
-    stations_created: 0,
-    series_created: 0,
-    rows_inserted: 0,
-    rows_updated: 0,
-    seconds: 0,
-    failures: []
+    parse: (bytes, object, intervalStart) => parseObject(bytes, object, intervalStart),
+    close: async () => {
+    }
   };
 }
-async function loadWithConnection(pool, batches, logger2) {
-  const client = await pool.connect();
-  const onLost = (error3) => logger2.warn(`database connection lost: ${error3.message}`);
-  client.on("error", onLost);
-  try {
-    const counts = await loadObjects(client, batches, { onRetry: (m3) => logger2.warn(m3) });
-    client.off("error", onLost);
-    client.release();
-    return counts;
-  } catch (error3) {
-    client.release(error3 instanceof Error ? error3 : true);
-    throw error3;
+function ownBuffer(bytes) {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
+    return bytes;
   }
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return copy;
 }
-function isDataError(error3) {
-  const code = (error3 instanceof Error ? error3.cause : void 0)?.code;
-  return typeof code === "string" && (code.startsWith("22") || code.startsWith("23"));
+function workerParser(workers, workerUrl = PARSE_WORKER_URL) {
+  const slots = Array.from({ length: Math.max(1, workers) }, () => ({
+    worker: void 0,
+    job: void 0
+  }));
+  const queue = [];
+  let nextId = 0;
+  let closed = false;
+  const settle = (slot, outcome) => {
+    const job = slot.job;
+    slot.job = void 0;
+    if (job) outcome(job);
+  };
+  const crashed = (slot, worker, what) => {
+    if (slot.worker !== worker) return;
+    slot.worker = void 0;
+    settle(
+      slot,
+      (job) => job.reject(new SourceError(`${job.request.object.key}: the parse worker ${what}`))
+    );
+    if (!closed) void worker.terminate();
+    dispatch();
+  };
+  const start = (slot) => {
+    const worker = new Worker(workerUrl);
+    worker.on("message", (reply) => {
+      settle(slot, (job) => {
+        if (reply.ok) job.resolve(ObjectBatch.fromMessage(reply.batch));
+        else
+          job.reject(
+            reply.name === "DatabaseError" ? new DatabaseError(reply.message) : new SourceError(reply.message)
+          );
+      });
+      dispatch();
+    });
+    worker.on("error", (error3) => crashed(slot, worker, `failed: ${describeError(error3)}`));
+    worker.on("exit", (code) => crashed(slot, worker, `exited with status ${code}`));
+    slot.worker = worker;
+    return worker;
+  };
+  const dispatch = () => {
+    for (const slot of slots) {
+      if (closed || queue.length === 0) return;
+      if (slot.job !== void 0) continue;
+      const job = queue.shift();
+      if (job === void 0) return;
+      slot.job = job;
+      const worker = slot.worker ?? start(slot);
+      try {
+        worker.postMessage(job.request, [job.request.bytes.buffer]);
+      } catch (error3) {
+        settle(
+          slot,
+          (failed) => failed.reject(
+            new SourceError(
+              `${failed.request.object.key}: could not be sent to a parse worker (${describeError(error3)})`,
+              { cause: error3 }
+            )
+          )
+        );
+      }
+    }
+  };
+  return {
+    parse(bytes, object, intervalStart) {
+      if (closed) return Promise.reject(new Error("the parser is closed"));
+      return new Promise((resolve3, reject2) => {
+        const request = { id: nextId++, bytes: ownBuffer(bytes), object, intervalStart };
+        queue.push({ request, resolve: resolve3, reject: reject2 });
+        dispatch();
+      });
+    },
+    async close() {
+      closed = true;
+      const stopped = new Error("the parser was closed before this object was parsed");
+      for (const job of queue.splice(0)) job.reject(stopped);
+      await Promise.all(
+        slots.map(async (slot) => {
+          const worker = slot.worker;
+          slot.worker = void 0;
+          settle(slot, (job) => job.reject(stopped));
+          await worker?.terminate();
+        })
+      );
+    }
+  };
 }
-function addTally(report, tally) {
-  report.objects += tally.objects;
-  report.objects_skipped += tally.skipped;
-  report.objects_failed += tally.failed;
-  report.lines += tally.lines;
-  report.accepted += tally.accepted;
-  for (const [reason, n3] of Object.entries(tally.rejected)) {
-    report.rejected[reason] = (report.rejected[reason] ?? 0) + n3;
-  }
-  report.stations_created += tally.counts.stationsCreated;
-  report.series_created += tally.counts.seriesCreated;
-  report.rows_inserted += tally.counts.rowsInserted;
-  report.rows_updated += tally.counts.rowsUpdated;
+function openParser(workers) {
+  return workers <= 0 ? threadParser() : workerParser(workers);
 }
-async function recordStart(pool, interval, source, options) {
-  const { rows } = await pool.query(
+
+// actions/lib/ingest/run-ledger.ts
+init_errors();
+
+// actions/lib/ingest/ingest-runs.ts
+init_errors();
+async function recordStart(db, interval, attempt) {
+  const { rows } = await db.query(
     `INSERT INTO ops.ingest_runs
        (interval_start, interval_end, status, lease_until, source, rules_version, run_url)
      VALUES ($1, $2, 'running', now() + $3 * interval '1 millisecond', $4, $5, $6)
@@ -75789,17 +75942,19 @@ async function recordStart(pool, interval, source, options) {
     [
       new Date(interval.start),
       new Date(interval.end),
-      options.leaseMs,
-      source,
-      options.rulesVersion,
-      options.runUrl ?? null
+      attempt.leaseMs,
+      attempt.source,
+      attempt.rulesVersion,
+      attempt.runUrl ?? null
     ]
   );
-  return Number(rows[0].id);
+  const id = rows[0]?.id;
+  if (id === void 0) throw new DatabaseError("recording the start of an attempt returned no id");
+  return Number(id);
 }
-async function recordFinish(pool, tally) {
+async function recordFinish(db, tally) {
   const rejected = Object.values(tally.rejected).reduce((a5, b5) => a5 + b5, 0);
-  await pool.query(
+  await db.query(
     `UPDATE ops.ingest_runs SET
        status = $2, finished_at = now(), objects = $3, objects_skipped = $4, objects_failed = $5,
        lines = $6, accepted = $7, rejected = $8, rejected_by_reason = $9, stations_created = $10,
@@ -75827,6 +75982,215 @@ async function recordFinish(pool, tally) {
   );
 }
 
+// actions/lib/ingest/tally.ts
+function newTally(interval, attemptId) {
+  return {
+    interval,
+    attemptId,
+    objects: 0,
+    skipped: 0,
+    failed: 0,
+    lines: 0,
+    accepted: 0,
+    rejected: {},
+    counts: { stationsCreated: 0, seriesCreated: 0, rowsInserted: 0, rowsUpdated: 0 },
+    listMs: 0,
+    loadStartedAt: 0,
+    errors: [],
+    remaining: 0
+  };
+}
+function countBatch(tally, batch) {
+  tally.lines += batch.lines;
+  tally.accepted += batch.accepted;
+  for (const [reason, n3] of Object.entries(batch.rejectedByReason)) {
+    tally.rejected[reason] = (tally.rejected[reason] ?? 0) + n3;
+  }
+}
+function countLoad(tally, counts) {
+  tally.counts.stationsCreated += counts.stationsCreated;
+  tally.counts.seriesCreated += counts.seriesCreated;
+  tally.counts.rowsInserted += counts.rowsInserted;
+  tally.counts.rowsUpdated += counts.rowsUpdated;
+}
+function emptyIngestReport(intervals = 0) {
+  return {
+    intervals,
+    objects: 0,
+    objects_skipped: 0,
+    objects_failed: 0,
+    lines: 0,
+    accepted: 0,
+    rejected: {},
+    stations_created: 0,
+    series_created: 0,
+    rows_inserted: 0,
+    rows_updated: 0,
+    seconds: 0,
+    failures: []
+  };
+}
+function addTally(report, tally) {
+  report.objects += tally.objects;
+  report.objects_skipped += tally.skipped;
+  report.objects_failed += tally.failed;
+  report.lines += tally.lines;
+  report.accepted += tally.accepted;
+  for (const [reason, n3] of Object.entries(tally.rejected)) {
+    report.rejected[reason] = (report.rejected[reason] ?? 0) + n3;
+  }
+  report.stations_created += tally.counts.stationsCreated;
+  report.series_created += tally.counts.seriesCreated;
+  report.rows_inserted += tally.counts.rowsInserted;
+  report.rows_updated += tally.counts.rowsUpdated;
+}
+
+// actions/lib/ingest/run-ledger.ts
+var RunLedger = class {
+  report;
+  #db;
+  #attempt;
+  #logger;
+  #onProgress;
+  #finished = 0;
+  constructor(db, intervals, attempt, logger2, onProgress) {
+    this.report = emptyIngestReport(intervals);
+    this.#db = db;
+    this.#attempt = attempt;
+    this.#logger = logger2;
+    this.#onProgress = onProgress;
+  }
+  /** Records that an interval's attempt starts (before it is listed); returns the attempt's id. */
+  start(interval) {
+    return recordStart(this.#db, interval, this.#attempt);
+  }
+  /**
+   * The counters of a listed interval; an interval without objects (or whose listing failed) is
+   * recorded at once.
+   */
+  async open(listed, attemptId) {
+    const tally = newTally(listed.interval, attemptId);
+    if (listed.error !== void 0) this.fail(tally, "(listing)", listed.error);
+    tally.skipped = listed.skipped.length;
+    for (const name of listed.skipped) this.#logger.info(`skipped ${name}: not a fetch object`);
+    tally.listMs = listed.listMs;
+    tally.loadStartedAt = performance.now();
+    tally.objects = listed.objects.length;
+    tally.remaining = listed.objects.length;
+    if (listed.objects.length === 0) await this.#finish(tally);
+    return tally;
+  }
+  /** Counts a failed object against its interval (logged, and listed in the report). */
+  fail(tally, key, error3) {
+    const message = describeError(error3);
+    const line = message.includes(key) ? message : `${key}: ${message}`;
+    this.#logger.error(line);
+    tally.failed++;
+    tally.errors.push(line);
+    this.report.failures.push({
+      key,
+      interval: formatInstant(tally.interval.start),
+      error: message
+    });
+  }
+  /**
+   * Counts what loading a group came to (group-level counts go to the interval of the part's last
+   * object), then marks its objects done, in their order.
+   */
+  async loaded(items, outcome) {
+    for (const part of outcome.loaded) {
+      const last = part.items.at(-1);
+      if (last !== void 0) countLoad(last.task.tally, part.counts);
+      for (const { task, batch } of part.items) countBatch(task.tally, batch);
+    }
+    for (const { item, error: error3 } of outcome.failed) {
+      this.fail(item.task.tally, item.task.object.key, error3);
+    }
+    for (const { task } of items) await this.objectDone(task.tally);
+  }
+  /** One object of the interval is done; the last one records the attempt. */
+  async objectDone(tally) {
+    tally.remaining--;
+    if (tally.remaining === 0) await this.#finish(tally);
+  }
+  async #finish(tally) {
+    addTally(this.report, tally);
+    await recordFinish(this.#db, tally).catch((error3) => {
+      this.#logger.error(
+        `could not record the attempt of ${formatInstant(tally.interval.start)}: ${describeError(error3)}`
+      );
+    });
+    this.#finished++;
+    this.#onProgress?.({
+      done: this.#finished,
+      total: this.report.intervals,
+      label: formatInstant(tally.interval.start)
+    });
+  }
+};
+
+// actions/lib/ingest/ingest-range.ts
+async function ingestRange(source, db, range2, options) {
+  const workers = options.workers ?? availableParallelism();
+  const parser = openParser(workers);
+  try {
+    return await runPipeline(source, db, range2, options, parser, workers);
+  } finally {
+    await parser.close();
+  }
+}
+async function runPipeline(source, db, range2, options, parser, workers) {
+  const started = performance.now();
+  const intervals = intervalsOf(range2);
+  const ledger = new RunLedger(
+    db,
+    intervals.length,
+    {
+      source: source.url,
+      rulesVersion: options.rulesVersion,
+      leaseMs: options.leaseMs,
+      ...options.runUrl ? { runUrl: options.runUrl } : {}
+    },
+    options.logger,
+    options.onProgress
+  );
+  async function* tasks() {
+    for (const interval of intervals) {
+      const attemptId = await ledger.start(interval);
+      for await (const listed of listObjects(source, [interval])) {
+        const tally = await ledger.open(listed, attemptId);
+        for (const object of listed.objects) yield { tally, object };
+      }
+    }
+  }
+  const readAndParse = async (task) => {
+    try {
+      const bytes = await source.read(task.object);
+      return { task, batch: await parser.parse(bytes, task.object, task.tally.interval.start) };
+    } catch (error3) {
+      return { task, error: error3 };
+    }
+  };
+  const ahead = Math.max(1, options.concurrency, workers);
+  const parsed = orderedMap(tasks(), ahead, readAndParse);
+  let loading = Promise.resolve();
+  for await (const item of groupObjects(parsed, { groupLines: options.groupLines })) {
+    if (item.kind === "failed") {
+      ledger.fail(item.task.tally, item.task.object.key, item.error);
+      await ledger.objectDone(item.task.tally);
+      continue;
+    }
+    const texts = groupTexts(item.items.map((i5) => i5.batch));
+    await loading;
+    loading = loadGroup(db, item.items, options.logger, texts).then(
+      (outcome) => ledger.loaded(item.items, outcome)
+    );
+  }
+  await loading;
+  ledger.report.seconds = Math.round((performance.now() - started) / 10) / 100;
+  return ledger.report;
+}
+
 // actions/lib/ingest/index.ts
 var DEFAULT_LEASE_MS = 2 * 30 * 6e4;
 var DEFAULT_INGEST_CONCURRENCY = 3;
@@ -75834,6 +76198,8 @@ async function ingest(options, context) {
   assertAlignedRange({ start: options.start, end: options.end });
   return ingestRange(context.source, context.db, options, {
     concurrency: options.concurrency ?? DEFAULT_INGEST_CONCURRENCY,
+    ...options.workers !== void 0 ? { workers: options.workers } : {},
+    ...options.groupLines !== void 0 ? { groupLines: options.groupLines } : {},
     rulesVersion: RULES_VERSION,
     leaseMs: DEFAULT_LEASE_MS,
     ...options.runUrl ? { runUrl: options.runUrl } : {},

@@ -3,12 +3,12 @@
 import { UsageError } from '../errors.ts';
 import { planChunks, toMatrix } from '../interval/planner.ts';
 import { assertAlignedRange } from '../interval/range.ts';
-import type { IntervalAttempt } from '../interval/types.ts';
 import { RULES_VERSION } from '../openaq/rules.ts';
 import type { Source } from '../openaq/source.ts';
 import type { DatabasePool } from '../toar/database.ts';
 import type { Logger } from '../util/logger.ts';
 import { ingestRange } from './ingest-range.ts';
+import { readAttempts } from './ingest-runs.ts';
 import type { IngestOptions, IngestReport, PlanMatrix, PlanOptions } from './types.ts';
 
 /** What a long run reports as it goes (the command line draws a bar; actions log lines). */
@@ -56,6 +56,8 @@ export async function ingest(
   assertAlignedRange({ start: options.start, end: options.end });
   return ingestRange(context.source, context.db, options, {
     concurrency: options.concurrency ?? DEFAULT_INGEST_CONCURRENCY,
+    ...(options.workers !== undefined ? { workers: options.workers } : {}),
+    ...(options.groupLines !== undefined ? { groupLines: options.groupLines } : {}),
     rulesVersion: RULES_VERSION,
     leaseMs: DEFAULT_LEASE_MS,
     ...(options.runUrl ? { runUrl: options.runUrl } : {}),
@@ -71,34 +73,4 @@ export async function plan(options: PlanOptions, context: PlanContext): Promise<
   }
   const attempts = await readAttempts(context.db, options.since, options.until ?? options.now);
   return toMatrix(planChunks(attempts, { ...options, rulesVersion: RULES_VERSION }));
-}
-
-/** Every attempt of the intervals starting in `[from, to)`. */
-export async function readAttempts(
-  db: DatabasePool,
-  from: number,
-  to: number,
-): Promise<IntervalAttempt[]> {
-  const { rows } = await db.query<{
-    s: string;
-    status: IntervalAttempt['status'];
-    started: string;
-    lease: string;
-    objects: number;
-    rules_version: number;
-  }>(
-    `SELECT extract(epoch FROM interval_start) * 1000 AS s, status,
-            extract(epoch FROM started_at) * 1000 AS started,
-            extract(epoch FROM lease_until) * 1000 AS lease, objects, rules_version
-     FROM ops.ingest_runs WHERE interval_start >= $1 AND interval_start < $2`,
-    [new Date(from), new Date(to)],
-  );
-  return rows.map((r) => ({
-    intervalStart: Number(r.s),
-    status: r.status,
-    startedAt: Number(r.started),
-    leaseUntil: Number(r.lease),
-    objects: r.objects,
-    rulesVersion: r.rules_version,
-  }));
 }

@@ -1,4 +1,5 @@
-import { isBlank, openObjectStream, splitLines } from '../openaq/lines.ts';
+import { isBlank, splitLines } from '../openaq/lines.ts';
+import { objectBytes } from '../openaq/object-stream.ts';
 import { evaluateLine } from '../openaq/rules.ts';
 import { ObjectBatch } from '../toar/object-batch.ts';
 
@@ -7,8 +8,12 @@ async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
 }
 
 /**
- * gunzip → lines → rules → COPY text. Every non-blank line ends up accepted or rejected with its
+ * gunzip → lines → rules → batch. Every non-blank line ends up accepted or rejected with its
  * reason; a corrupt or truncated gzip throws (naming the object) and nothing of it is kept.
+ *
+ * @example
+ * const batch = await parseObject(bytes, { key, fetchedAt }, interval.start);
+ * batch.accepted + batch.rejected === batch.lines; // true
  */
 export async function parseObject(
   bytes: Uint8Array,
@@ -16,27 +21,14 @@ export async function parseObject(
   intervalStart: number,
 ): Promise<ObjectBatch> {
   const batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
-  for await (const lines of splitLines(openObjectStream(once(bytes), object.key))) {
+  // The body is in memory already: gunzipped in one call, not streamed in small chunks.
+  for await (const lines of splitLines(once(objectBytes(bytes, object.key)))) {
     for (const line of lines) {
       if (isBlank(line.text)) continue;
       const outcome = evaluateLine(line);
       if (outcome.kind === 'accepted') {
-        const m = outcome.measurement;
-        batch.addRecord({
-          latKey: m.latKey,
-          lngKey: m.lngKey,
-          lat: m.lat,
-          lng: m.lng,
-          location: m.location,
-          city: m.city,
-          country: m.country,
-          variable: m.variable,
-          averagingMinutes: m.averagingMinutes,
-          time: m.time,
-          value: m.value,
-          flags: m.flags,
-          line: line.number,
-        });
+        // The measurement has every field a record needs: added as it is, not copied.
+        batch.addAccepted(outcome.measurement, line.number);
       } else {
         batch.addRejection({
           line: line.number,

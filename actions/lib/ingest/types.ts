@@ -19,8 +19,19 @@ export interface IngestOptions {
   end: number;
   /** Recorded in `ops.ingest_runs` (the GitHub Actions run URL). */
   runUrl?: string;
-  /** Objects loaded at once (default 3). */
+  /** Objects read and parsed ahead of the loader at once (default 3, at least `workers`). */
   concurrency?: number;
+  /**
+   * Threads that parse objects: 0 parses in the loader's thread (the single-threaded path), n ≥ 1
+   * on n worker threads while the loader's thread loads. Default: one per core
+   * (`os.availableParallelism()`). Results are the same whatever the number.
+   */
+  workers?: number;
+  /**
+   * Objects are loaded in groups of about this many lines, one transaction each (default 150,000):
+   * larger groups write a measurement repeated by consecutive fetches fewer times.
+   */
+  groupLines?: number;
 }
 
 /** One object that could not be loaded. */

@@ -83,7 +83,8 @@ export function parseRfc3339(text: string): number {
   const month = twoDigits(text, 5);
   if (month < 1 || month > 12 || text.charCodeAt(7) !== HYPHEN) return Number.NaN;
   const day = twoDigits(text, 8);
-  const monthDays = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month]!;
+  // month is 1–12 here, so DAYS_IN_MONTH has it; the fallback is never used.
+  const monthDays = month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month] ?? 0);
   if (day < 1 || day > monthDays) return Number.NaN;
 
   const separator = text.charCodeAt(10);

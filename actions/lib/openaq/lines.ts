@@ -1,7 +1,5 @@
 import type { SourceLine } from './types.ts';
 
-export { openObjectStream } from './object-stream.ts';
-
 /**
  * Splitting an object's bytes into physical lines, as the rules need them: numbered from 1
  * (blank lines count), decoded as UTF-8, with a per-line verdict on whether the bytes were valid.
@@ -37,7 +35,8 @@ function withoutCarriageReturn(text: string): string {
 }
 
 function concat(pieces: readonly Uint8Array[], length: number): Uint8Array {
-  if (pieces.length === 1) return pieces[0]!;
+  const [only] = pieces;
+  if (pieces.length === 1 && only !== undefined) return only;
   const joined = new Uint8Array(length);
   let at = 0;
   for (const piece of pieces) {
@@ -75,7 +74,7 @@ export function isBlank(text: string): boolean {
  * `validUtf8` is false.
  *
  * @example
- * for await (const batch of splitLines(openObjectStream(body, key))) {
+ * for await (const batch of splitLines(openObjectStream(body, key))) { // openObjectStream: object-stream.ts
  *   for (const line of batch) if (!isBlank(line.text)) handle(evaluateLine(line));
  * }
  */

@@ -1,5 +1,5 @@
 import { pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { FreshetError, SourceError } from '../errors.ts';
 
 /**
@@ -79,8 +79,9 @@ export async function* openObjectStream(
     head.push(next.value);
     headLength += next.value.length;
   }
-  if (headLength === 0) return;
-  const first = head[0]!;
+  // Empty chunks are not kept: no first chunk means an empty body.
+  const first = head[0];
+  if (first === undefined) return;
   const second = first.length > 1 ? first[1] : head[1]?.[0];
   const bytes = ended ? replayEnded(head) : replay(head, iterator);
   if (first[0] === GZIP_MAGIC_0 && second === GZIP_MAGIC_1) yield* gunzip(bytes, key);
@@ -90,4 +91,24 @@ export async function* openObjectStream(
 /** The whole body was read while sniffing. */
 async function* replayEnded(chunks: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
   yield* chunks;
+}
+
+/**
+ * An object's whole body as plain bytes: gunzipped at once when it starts with the gzip magic bytes,
+ * as it is otherwise. For a body already in memory this is what {@link openObjectStream} yields, in
+ * one call instead of a stream's many small callbacks.
+ *
+ * @throws SourceError naming `key` when the object is gzip but corrupt or truncated.
+ * @example
+ * const text = new TextDecoder().decode(objectBytes(await source.read(object), object.key));
+ */
+export function objectBytes(body: Uint8Array, key: string): Uint8Array {
+  if (body.length < 2 || body[0] !== GZIP_MAGIC_0 || body[1] !== GZIP_MAGIC_1) return body;
+  try {
+    return gunzipSync(body);
+  } catch (error) {
+    throw new SourceError(`${key}: corrupt or truncated gzip (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
 }

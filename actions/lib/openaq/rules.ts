@@ -1,5 +1,5 @@
 import { parseRfc3339 } from './datetime.ts';
-import { roundHalfAwayFromZero4 } from './station-key.ts';
+import { stationKey4 } from './station-key.ts';
 import type { LineOutcome, RejectReason, SourceLine, ToarVariable } from './types.ts';
 import { FLAG_NEGATIVE, FLAG_OK } from './types.ts';
 import { convertValue, unitConversion } from './units.ts';
@@ -220,8 +220,8 @@ export function evaluateLine(line: SourceLine): LineOutcome {
     kind: 'accepted',
     measurement: {
       variable,
-      latKey: roundHalfAwayFromZero4(lat),
-      lngKey: roundHalfAwayFromZero4(lng),
+      latKey: stationKey4(lat),
+      lngKey: stationKey4(lng),
       lat,
       lng,
       location: stringOrEmpty(record.location),

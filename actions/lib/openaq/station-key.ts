@@ -83,3 +83,25 @@ export function roundHalfAwayFromZero4(x: number): string {
   const split = bumped.length - DECIMALS;
   return canonical(negative, bumped.slice(0, split), bumped.slice(split));
 }
+
+/** Coordinates seen lately and their keys: a fetch repeats a few thousand stations' coordinates. */
+const recentKeys = new Map<number, string>();
+const MAX_RECENT_KEYS = 1 << 16;
+
+/**
+ * {@link roundHalfAwayFromZero4}, remembering the keys of recent coordinates: the same value always
+ * gives the same key, so a record of a station already seen costs one map lookup, not a rounding.
+ *
+ * @example
+ * stationKey4(34.83775); // "34.8378", computed once, then remembered
+ */
+export function stationKey4(x: number): string {
+  let key = recentKeys.get(x);
+  if (key === undefined) {
+    key = roundHalfAwayFromZero4(x);
+    // Bounded: a run over many stations forgets them all at once rather than growing without end.
+    if (recentKeys.size >= MAX_RECENT_KEYS) recentKeys.clear();
+    recentKeys.set(x, key);
+  }
+  return key;
+}

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DatabaseError } from '../errors.ts';
-import { groupTexts, type ObjectBatch } from './object-batch.ts';
+import { type GroupTexts, groupTexts, type ObjectBatch, rejectionTexts } from './object-batch.ts';
 
 export { type DataRecord, ObjectBatch, type Rejection } from './object-batch.ts';
 
@@ -26,7 +26,7 @@ async function prepareSession(client: pg.ClientBase): Promise<void> {
   await client.query(`
     CREATE TEMP TABLE IF NOT EXISTS stage_objects (
       ord smallint, object_id integer, key text COLLATE "C", fetched_at timestamptz,
-      interval_start timestamptz
+      interval_start timestamptz, loaded_before boolean
     ) ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_keys (
       g integer, lat_key numeric(9, 4), lng_key numeric(9, 4)
@@ -57,11 +57,12 @@ WITH input AS (
   SELECT key, fetched_at, lines, accepted, rejected FROM input ORDER BY key COLLATE "C"
   ON CONFLICT (key) DO UPDATE SET loaded_at = now(), fetched_at = excluded.fetched_at,
     lines = excluded.lines, accepted = excluded.accepted, rejected = excluded.rejected
-  RETURNING id, key
+  RETURNING id, key, NOT (xmax = 0) AS loaded_before
 )
-INSERT INTO stage_objects (ord, object_id, key, fetched_at, interval_start)
-SELECT i.n - 1, u.id, i.key, i.fetched_at, i.interval_start
-FROM input i JOIN upserted u ON u.key = i.key COLLATE "C"`;
+INSERT INTO stage_objects (ord, object_id, key, fetched_at, interval_start, loaded_before)
+SELECT i.n - 1, u.id, i.key, i.fetched_at, i.interval_start, u.loaded_before
+FROM input i JOIN upserted u ON u.key = i.key COLLATE "C"
+RETURNING ord, loaded_before`;
 
 // Which record names a station: the earliest by (fetch time, object key, line).
 const EARLIER = `(excluded.name_source_fetched_at, excluded.name_source_key, excluded.name_source_line)
@@ -159,10 +160,15 @@ ON CONFLICT (object_key, line) DO UPDATE SET
 WHERE (r.reason, r.message, r.raw) IS DISTINCT FROM (excluded.reason, excluded.message, excluded.raw)`;
 
 // Lines rejected by an earlier load under other rules and accepted now are no longer rejections.
+// An object loaded for the first time has no earlier rejections (they commit with its
+// ops.source_objects row): only objects loaded before are looked at.
 const DELETE_STALE_REJECTIONS = `
 DELETE FROM ops.rejected_records r USING stage_objects o
-WHERE r.object_key = o.key
+WHERE o.loaded_before AND r.object_key = o.key
   AND NOT EXISTS (SELECT 1 FROM stage_rejects s WHERE s.ord = o.ord AND s.line = r.line)`;
+
+const COPY_REJECTIONS =
+  'COPY ops.rejected_records (object_key, interval_start, line, reason, message, raw) FROM STDIN';
 
 const RETRYABLE = new Set(['40P01', '40001']);
 
@@ -180,10 +186,15 @@ const RETRYABLE = new Set(['40P01', '40001']);
 export async function loadObjects(
   client: pg.ClientBase,
   batches: readonly ObjectBatch[],
-  options: { attempts?: number; onRetry?: (message: string) => void } = {},
+  options: {
+    attempts?: number;
+    onRetry?: (message: string) => void;
+    /** `groupTexts(batches)`, when the caller made them already (e.g. while the previous group loaded). */
+    texts?: GroupTexts;
+  } = {},
 ): Promise<LoadCounts> {
   const attempts = options.attempts ?? 5;
-  const texts = groupTexts(batches);
+  const texts = options.texts ?? groupTexts(batches);
   for (let attempt = 1; ; attempt++) {
     try {
       return await loadOnce(client, batches, texts);
@@ -207,21 +218,24 @@ export async function loadObjects(
 }
 
 function describeGroup(batches: readonly ObjectBatch[]): string {
-  if (batches.length === 1) return batches[0]!.key;
-  return `${batches.length} objects (${batches[0]!.key} … ${batches.at(-1)!.key})`;
+  const first = batches[0];
+  const last = batches.at(-1);
+  if (first === undefined || last === undefined) return 'no objects';
+  if (batches.length === 1) return first.key;
+  return `${batches.length} objects (${first.key} … ${last.key})`;
 }
 
 async function loadOnce(
   client: pg.ClientBase,
   batches: readonly ObjectBatch[],
-  texts: ReturnType<typeof groupTexts>,
+  texts: GroupTexts,
 ): Promise<LoadCounts> {
   await prepareSession(client);
   await client.query('BEGIN');
   try {
     // Sorting a group's rows (DISTINCT ON) stays in memory with a larger work_mem.
     await client.query("SET LOCAL synchronous_commit = off; SET LOCAL work_mem = '64MB'");
-    await client.query({
+    const staged = await client.query<{ ord: number; loaded_before: boolean }>({
       name: 'freshet-stage-objects',
       text: STAGE_OBJECTS,
       values: [
@@ -237,7 +251,15 @@ async function loadOnce(
     await copyInto(client, 'COPY stage_data FROM STDIN', texts.data);
     await copyInto(client, 'COPY stage_stations FROM STDIN', texts.stations);
     await copyInto(client, 'COPY stage_codes FROM STDIN', texts.codes);
-    await copyInto(client, 'COPY stage_rejects FROM STDIN', texts.rejections);
+    const loadedBefore = new Set(staged.rows.filter((r) => r.loaded_before).map((r) => r.ord));
+    const rejections =
+      loadedBefore.size === batches.length
+        ? { staged: texts.rejections, direct: '' }
+        : rejectionTexts(batches, loadedBefore);
+    await copyInto(client, 'COPY stage_rejects FROM STDIN', rejections.staged);
+    // Statistics of what was just staged: without them the planner takes the temporary tables
+    // for nearly empty and joins them row by row with nested loops.
+    await client.query('ANALYZE stage_objects, stage_keys, stage_data');
     let counts: LoadCounts = {
       stationsCreated: 0,
       seriesCreated: 0,
@@ -254,15 +276,25 @@ async function loadOnce(
         name: 'freshet-upsert-data',
         text: UPSERT_DATA,
       });
+      const [written] = data.rows;
+      if (written === undefined) throw new DatabaseError('the data upsert returned no counts');
       counts = {
         stationsCreated: stations.rows.filter((r) => r.inserted).length,
         seriesCreated: series.rowCount ?? 0,
-        rowsInserted: data.rows[0]!.inserted,
-        rowsUpdated: data.rows[0]!.changed,
+        rowsInserted: written.inserted,
+        rowsUpdated: written.changed,
       };
     }
-    await client.query({ name: 'freshet-upsert-rejections', text: UPSERT_REJECTIONS });
-    await client.query({ name: 'freshet-delete-stale-rejections', text: DELETE_STALE_REJECTIONS });
+    // An object loaded for the first time has no rejections stored yet (they commit with its
+    // ops.source_objects row, which did not exist): its rejections are copied in as they are.
+    await copyInto(client, COPY_REJECTIONS, rejections.direct);
+    if (loadedBefore.size > 0) {
+      await client.query({ name: 'freshet-upsert-rejections', text: UPSERT_REJECTIONS });
+      await client.query({
+        name: 'freshet-delete-stale-rejections',
+        text: DELETE_STALE_REJECTIONS,
+      });
+    }
     await client.query('COMMIT');
     return counts;
   } catch (error) {

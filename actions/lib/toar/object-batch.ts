@@ -5,8 +5,8 @@ import { VARIABLE_IDS } from './variables.ts';
 /** Raw text kept per rejected line (DESIGN.md: up to 4 KB). */
 export const MAX_RAW_LENGTH = 4096;
 
-/** One accepted record, in TOAR terms (the ingest glue converts OpenAQ measurements to this). */
-export interface DataRecord {
+/** What an accepted record says, in TOAR terms (the ingest glue converts OpenAQ measurements to this). */
+export interface RecordFields {
   /** Canonical 4-decimal key text, e.g. "34.8378". */
   latKey: string;
   lngKey: string;
@@ -22,6 +22,10 @@ export interface DataRecord {
   time: number;
   value: number;
   flags: number;
+}
+
+/** One accepted record and its line. */
+export interface DataRecord extends RecordFields {
   /** 1-based line in the object. */
   line: number;
 }
@@ -44,16 +48,77 @@ export interface StationSighting {
   city: string;
   country: string;
   line: number;
-  locations: Set<string>;
+  /** Distinct non-empty `location` values, in the order first seen. */
+  locations: string[];
 }
 
 /**
- * One object's rows as COPY text, collected while it is parsed: data rows (each with the index of
- * its station among the object's stations; objects are grouped and renumbered for loading), the
- * first sighting of each station, and rejected lines. Pure: no I/O.
+ * An object's data rows as columns (one typed array per field), so that a batch made on a worker
+ * thread crosses to the loader as a few transferred buffers instead of a graph of objects.
+ */
+export interface RowColumns {
+  /** The station (index into `stations`) of each row. */
+  station: Int32Array;
+  /** `toar.variables.id`. */
+  variable: Uint8Array;
+  minutes: Float64Array;
+  /** Epoch ms. */
+  time: Float64Array;
+  value: Float64Array;
+  flags: Uint8Array;
+}
+
+/** An {@link ObjectBatch} as plain data, for `postMessage` (see {@link ObjectBatch.toMessage}). */
+export interface ObjectBatchMessage {
+  key: string;
+  fetchedAt: number;
+  intervalStart: number;
+  lines: number;
+  accepted: number;
+  rejected: number;
+  rejectedByReason: Record<string, number>;
+  rows: number;
+  columns: RowColumns;
+  stations: StationSighting[];
+  rejections: string;
+}
+
+const INITIAL_CAPACITY = 1024;
+
+function emptyColumns(capacity: number): RowColumns {
+  return {
+    station: new Int32Array(capacity),
+    variable: new Uint8Array(capacity),
+    minutes: new Float64Array(capacity),
+    time: new Float64Array(capacity),
+    value: new Float64Array(capacity),
+    flags: new Uint8Array(capacity),
+  };
+}
+
+/** The first `rows` rows of `columns`, copied into columns of `capacity` rows. */
+function resized(columns: RowColumns, rows: number, capacity: number): RowColumns {
+  const next = emptyColumns(capacity);
+  next.station.set(columns.station.subarray(0, rows));
+  next.variable.set(columns.variable.subarray(0, rows));
+  next.minutes.set(columns.minutes.subarray(0, rows));
+  next.time.set(columns.time.subarray(0, rows));
+  next.value.set(columns.value.subarray(0, rows));
+  next.flags.set(columns.flags.subarray(0, rows));
+  return next;
+}
+
+/**
+ * One object's rows, collected while it is parsed: data rows as columns (each with the index of its
+ * station among the object's stations; objects are grouped and renumbered for loading), the first
+ * sighting of each station, and rejected lines as COPY text. Pure: no I/O.
  *
- * A data row is kept as its measurement key (`variable_id, minutes, epoch ms`) and its payload
- * (`value, flags`), so that a group can keep only the latest record of each measurement.
+ * @example
+ * const batch = new ObjectBatch('2018-06-07/1528329600.ndjson.gz', 1528329600000, 1528329600000);
+ * batch.addRecord({ latKey: '10.5', lngKey: '-3', lat: 10.50001, lng: -3, location: 'Here',
+ *   city: 'Town', country: 'XX', variable: 'o3', averagingMinutes: 60, time: 0, value: 30,
+ *   flags: 0, line: 1 });
+ * batch.rows; // 1
  */
 export class ObjectBatch {
   readonly key: string;
@@ -63,35 +128,47 @@ export class ObjectBatch {
   accepted = 0;
   rejected = 0;
   readonly rejectedByReason: Record<string, number> = {};
-  /** Per data row, in line order: `variable_id, minutes, epoch ms` (its station aside). */
-  readonly rowKeys: string[] = [];
-  /** Per data row: `value, flags`. */
-  readonly rowValues: string[] = [];
-  /** The station (index into `stations`) of each row. */
-  readonly rowStations: number[] = [];
-  readonly rejections: string[] = [];
+  /** Data rows in line order; the first {@link rows} entries of each column are used. */
+  columns: RowColumns;
+  rows = 0;
+  /** Each station's first sighting in the object, in the order first seen. */
   readonly stations: StationSighting[] = [];
-  readonly #stationIndex = new Map<string, number>();
+  /** `line, reason, message, raw` COPY text of every rejected line. */
+  rejections = '';
+  /** lat key → lng key → index into `stations` (nested: no key text is built per record). */
+  readonly #stationIndex = new Map<string, Map<string, number>>();
 
   constructor(key: string, fetchedAt: number, intervalStart: number) {
     this.key = key;
     this.fetchedAt = fetchedAt;
     this.intervalStart = intervalStart;
+    this.columns = emptyColumns(INITIAL_CAPACITY);
   }
 
+  /** Adds an accepted record (see {@link addAccepted}). */
   addRecord(r: DataRecord): void {
+    this.addAccepted(r, r.line);
+  }
+
+  /** Adds an accepted record of line `line`, without copying `r` (the rules' measurement fits). */
+  addAccepted(r: RecordFields, line: number): void {
     const variableId = VARIABLE_IDS[r.variable];
     if (variableId === undefined) {
-      throw new DatabaseError(`${this.key} line ${r.line}: no TOAR variable ${r.variable}`);
+      throw new DatabaseError(`${this.key} line ${line}: no TOAR variable ${r.variable}`);
     }
     this.lines++;
     this.accepted++;
-    const stationKey = `${r.latKey},${r.lngKey}`;
-    let index = this.#stationIndex.get(stationKey);
+    let byLng = this.#stationIndex.get(r.latKey);
+    if (byLng === undefined) {
+      byLng = new Map();
+      this.#stationIndex.set(r.latKey, byLng);
+    }
+    let index = byLng.get(r.lngKey);
+    let sighting: StationSighting | undefined;
     if (index === undefined) {
       index = this.stations.length;
-      this.#stationIndex.set(stationKey, index);
-      this.stations.push({
+      byLng.set(r.lngKey, index);
+      sighting = {
         latKey: r.latKey,
         lngKey: r.lngKey,
         lat: r.lat,
@@ -99,23 +176,80 @@ export class ObjectBatch {
         location: r.location,
         city: r.city,
         country: r.country,
-        line: r.line,
-        locations: new Set(),
-      });
+        line,
+        locations: [],
+      };
+      this.stations.push(sighting);
+    } else {
+      sighting = this.stations[index];
     }
-    if (r.location !== '') this.stations[index]!.locations.add(r.location);
-    this.rowStations.push(index);
-    this.rowKeys.push(`${variableId}\t${r.averagingMinutes}\t${r.time}`);
-    this.rowValues.push(`${r.value}\t${r.flags}`);
+    if (r.location !== '' && sighting !== undefined && !sighting.locations.includes(r.location)) {
+      sighting.locations.push(r.location);
+    }
+    if (this.rows === this.columns.time.length) {
+      this.columns = resized(this.columns, this.rows, this.rows * 2);
+    }
+    const row = this.rows++;
+    const columns = this.columns;
+    columns.station[row] = index;
+    columns.variable[row] = variableId;
+    columns.minutes[row] = r.averagingMinutes;
+    columns.time[row] = r.time;
+    columns.value[row] = r.value;
+    columns.flags[row] = r.flags;
   }
 
   addRejection(r: Rejection): void {
     this.lines++;
     this.rejected++;
     this.rejectedByReason[r.reason] = (this.rejectedByReason[r.reason] ?? 0) + 1;
-    this.rejections.push(
-      `${r.line}\t${copyText(r.reason)}\t${copyText(r.message)}\t${copyText(truncateText(r.raw, MAX_RAW_LENGTH))}\n`,
-    );
+    this.rejections += `${r.line}\t${copyText(r.reason)}\t${copyText(r.message)}\t${copyText(truncateText(r.raw, MAX_RAW_LENGTH))}\n`;
+  }
+
+  /**
+   * The batch as plain data and the buffers to transfer with it (`postMessage(message, transfer)`);
+   * the columns are trimmed to the rows, so the batch must not be used afterwards.
+   */
+  toMessage(): { message: ObjectBatchMessage; transfer: ArrayBuffer[] } {
+    const columns = resized(this.columns, this.rows, this.rows);
+    const message: ObjectBatchMessage = {
+      key: this.key,
+      fetchedAt: this.fetchedAt,
+      intervalStart: this.intervalStart,
+      lines: this.lines,
+      accepted: this.accepted,
+      rejected: this.rejected,
+      rejectedByReason: this.rejectedByReason,
+      rows: this.rows,
+      columns,
+      stations: this.stations,
+      // Flattened: a rope of many pieces would be flattened by the copy anyway.
+      rejections: this.rejections,
+    };
+    const transfer = Object.values(columns).map((c: ArrayBufferView) => c.buffer as ArrayBuffer);
+    return { message, transfer };
+  }
+
+  /** The batch {@link toMessage} described. */
+  static fromMessage(message: ObjectBatchMessage): ObjectBatch {
+    const batch = new ObjectBatch(message.key, message.fetchedAt, message.intervalStart);
+    batch.lines = message.lines;
+    batch.accepted = message.accepted;
+    batch.rejected = message.rejected;
+    Object.assign(batch.rejectedByReason, message.rejectedByReason);
+    batch.columns = message.columns;
+    batch.rows = message.rows;
+    for (const station of message.stations) {
+      batch.stations.push(station);
+      let byLng = batch.#stationIndex.get(station.latKey);
+      if (byLng === undefined) {
+        byLng = new Map();
+        batch.#stationIndex.set(station.latKey, byLng);
+      }
+      byLng.set(station.lngKey, batch.stations.length - 1);
+    }
+    batch.rejections = message.rejections;
+    return batch;
   }
 }
 
@@ -139,11 +273,21 @@ export interface GroupTexts {
  * A measurement repeated by several objects (each fetch repeats hours of them) or lines is staged
  * once, from its latest record by (object, line): DESIGN.md's duplicate rule, applied before the
  * database sees the rows.
+ *
+ * @example
+ * const texts = groupTexts([earlier, later]);
+ * await copyInto(client, 'COPY stage_data FROM STDIN', texts.data);
  */
 export function groupTexts(batches: readonly ObjectBatch[]): GroupTexts {
   const groupIndex = new Map<string, number>();
   const keys: string[] = [];
-  const latest = new Map<string, string>();
+  // Per series of the group (station number, variable, minutes): measurement time → a slot, which
+  // holds the latest record of that measurement (its object's position and row). Slots are small
+  // integers in plain arrays: nothing is allocated per row but the map entry of a new measurement.
+  const seriesOf = new Map<number, Map<number, Map<number, number>>>();
+  const slotOrd: number[] = [];
+  const slotRow: number[] = [];
+  const slotG: number[] = [];
   const stations: string[] = [];
   const codes: string[] = [];
   const rejections: string[] = [];
@@ -162,19 +306,94 @@ export function groupTexts(batches: readonly ObjectBatch[]): GroupTexts {
       for (const location of s.locations) codes.push(`${g}\t${copyText(location)}\n`);
       return g;
     });
-    const { rowKeys, rowValues, rowStations } = batch;
-    for (let i = 0; i < rowKeys.length; i++) {
-      const key = `${local[rowStations[i]!]}\t${rowKeys[i]}`;
-      // Later objects and later lines overwrite: the latest record wins.
-      latest.set(key, `${ord}\t${key}\t${rowValues[i]}\n`);
+    const { station, variable, minutes, time } = batch.columns;
+    let lastStationVariable = -1;
+    let lastMinutes = -1;
+    let byTime: Map<number, number> | undefined;
+    for (let row = 0; row < batch.rows; row++) {
+      const g = local[station[row] ?? -1];
+      if (g === undefined) throw new RangeError(`${batch.key}: row ${row} has no station`);
+      // 8 variable ids fit in 3 bits.
+      const stationVariable = g * 8 + (variable[row] ?? 0);
+      const m = minutes[row] ?? 0;
+      // A fetch lists a series' records one after another: the last series found is tried first.
+      if (stationVariable !== lastStationVariable || m !== lastMinutes || byTime === undefined) {
+        let byMinutes = seriesOf.get(stationVariable);
+        if (byMinutes === undefined) {
+          byMinutes = new Map();
+          seriesOf.set(stationVariable, byMinutes);
+        }
+        byTime = byMinutes.get(m);
+        if (byTime === undefined) {
+          byTime = new Map();
+          byMinutes.set(m, byTime);
+        }
+        lastStationVariable = stationVariable;
+        lastMinutes = m;
+      }
+      const t = time[row] ?? 0;
+      let slot = byTime.get(t);
+      if (slot === undefined) {
+        slot = slotG.length;
+        byTime.set(t, slot);
+        slotG.push(g);
+        slotOrd.push(ord);
+        slotRow.push(row);
+      } else {
+        // Later objects and later lines overwrite: the latest record wins.
+        slotOrd[slot] = ord;
+        slotRow[slot] = row;
+      }
     }
-    for (const row of batch.rejections) rejections.push(`${ord}\t${row}`);
+    // Every row ends with a newline (fields are COPY-escaped): each gets the object's ord.
+    rejections.push(prefixRows(batch.rejections, `${ord}\t`));
   });
+  const data: string[] = [];
+  for (let slot = 0; slot < slotG.length; slot++) {
+    const ord = slotOrd[slot] ?? -1;
+    const row = slotRow[slot] ?? -1;
+    const c = batches[ord]?.columns;
+    if (c === undefined) throw new RangeError(`no object ${ord} in the group`);
+    data.push(
+      `${ord}\t${slotG[slot]}\t${c.variable[row]}\t${c.minutes[row]}\t${c.time[row]}\t${c.value[row]}\t${c.flags[row]}\n`,
+    );
+  }
   return {
     keys: keys.join(''),
-    data: [...latest.values()].join(''),
+    data: data.join(''),
     stations: stations.join(''),
     codes: codes.join(''),
     rejections: rejections.join(''),
   };
+}
+
+/** Every row of `text` (COPY rows, each ending in a newline) with `prefix` before it. */
+function prefixRows(text: string, prefix: string): string {
+  if (text === '') return '';
+  return `${prefix}${text.slice(0, -1).replaceAll('\n', `\n${prefix}`)}\n`;
+}
+
+/**
+ * The rejected lines of a group, split by where they go: `staged` (`ord, line, reason, message,
+ * raw`, for the staging table) holds those of the objects at the positions in `staged`, which are
+ * merged with what the database has; `direct` (`object_key, interval_start, line, reason, message,
+ * raw`, the columns of ops.rejected_records) holds the others, copied straight in.
+ *
+ * @example
+ * rejectionTexts([batch], new Set()).direct; // '2018-06-07/1.ndjson\t2018-06-07T00:00:00.000Z\t3\tbad-json\t…\n'
+ */
+export function rejectionTexts(
+  batches: readonly ObjectBatch[],
+  staged: ReadonlySet<number>,
+): { staged: string; direct: string } {
+  const toStage: string[] = [];
+  const direct: string[] = [];
+  batches.forEach((batch, ord) => {
+    if (staged.has(ord)) toStage.push(prefixRows(batch.rejections, `${ord}\t`));
+    else {
+      const prefix = `${copyText(batch.key)}\t${new Date(batch.intervalStart).toISOString()}\t`;
+      direct.push(prefixRows(batch.rejections, prefix));
+    }
+  });
+  return { staged: toStage.join(''), direct: direct.join('') };
 }

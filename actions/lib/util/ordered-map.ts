@@ -14,7 +14,10 @@ export async function* orderedMap<T, R>(
   const pending: Promise<R>[] = [];
   for await (const item of items) {
     pending.push(work(item));
-    if (pending.length >= limit) yield await pending.shift()!;
+    const oldest = pending.length >= limit ? pending.shift() : undefined;
+    if (oldest !== undefined) yield await oldest;
   }
-  while (pending.length > 0) yield await pending.shift()!;
+  for (let oldest = pending.shift(); oldest !== undefined; oldest = pending.shift()) {
+    yield await oldest;
+  }
 }

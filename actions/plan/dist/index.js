@@ -35804,6 +35804,9 @@ var PLAN_ORDER = {
 // actions/lib/ingest/index.ts
 init_errors();
 
+// actions/lib/openaq/station-key.ts
+var MAX_RECENT_KEYS = 1 << 16;
+
 // actions/lib/openaq/units.ts
 var MICROGRAMS_PER_CUBIC_METRE = "µg/m³";
 var MICROGRAMS_PER_CUBIC_METRE_SPELLINGS = [
@@ -35852,17 +35855,15 @@ var CONVERSIONS = {
 // actions/lib/openaq/rules.ts
 var RULES_VERSION = 1;
 
-// actions/lib/ingest/ingest-range.ts
+// actions/lib/toar/object-batch.ts
+init_errors();
+
+// actions/lib/ingest/load-group.ts
 init_errors();
 
 // actions/lib/toar/load.ts
 var import_pg_copy_streams = __toESM(require_pg_copy_streams(), 1);
 init_errors();
-
-// actions/lib/toar/object-batch.ts
-init_errors();
-
-// actions/lib/toar/load.ts
 var EARLIER = `(excluded.name_source_fetched_at, excluded.name_source_key, excluded.name_source_line)
   < (s.name_source_fetched_at, s.name_source_key, s.name_source_line)`;
 var UPSERT_STATIONS = `
@@ -35931,22 +35932,27 @@ WITH series AS (
 SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
        (SELECT n FROM changed)::integer AS changed`;
 
-// actions/lib/openaq/object-stream.ts
+// actions/lib/ingest/parse-pool.ts
 init_errors();
 
 // actions/lib/openaq/lines.ts
 var strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 var lenientDecoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
 
-// actions/lib/ingest/index.ts
-var DEFAULT_LEASE_MS = 2 * 30 * 6e4;
-async function plan(options, context) {
-  if (options.until !== void 0 && options.until <= options.since) {
-    throw new UsageError("until must be after since");
-  }
-  const attempts = await readAttempts(context.db, options.since, options.until ?? options.now);
-  return toMatrix(planChunks(attempts, { ...options, rulesVersion: RULES_VERSION }));
-}
+// actions/lib/openaq/object-stream.ts
+init_errors();
+
+// actions/lib/ingest/parse-pool.ts
+var PARSE_WORKER_URL = new URL(
+  import.meta.url.endsWith(".ts") ? "./parse-worker.ts" : "./parse-worker.js",
+  import.meta.url
+);
+
+// actions/lib/ingest/run-ledger.ts
+init_errors();
+
+// actions/lib/ingest/ingest-runs.ts
+init_errors();
 async function readAttempts(db, from, to) {
   const { rows } = await db.query(
     `SELECT extract(epoch FROM interval_start) * 1000 AS s, status,
@@ -35963,6 +35969,16 @@ async function readAttempts(db, from, to) {
     objects: r.objects,
     rulesVersion: r.rules_version
   }));
+}
+
+// actions/lib/ingest/index.ts
+var DEFAULT_LEASE_MS = 2 * 30 * 6e4;
+async function plan(options, context) {
+  if (options.until !== void 0 && options.until <= options.since) {
+    throw new UsageError("until must be after since");
+  }
+  const attempts = await readAttempts(context.db, options.since, options.until ?? options.now);
+  return toMatrix(planChunks(attempts, { ...options, rulesVersion: RULES_VERSION }));
 }
 
 // actions/lib/openaq/source-url.ts

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../../actions/lib/errors.ts';
-import { openObjectStream } from '../../../actions/lib/openaq/lines.ts';
+import { objectBytes, openObjectStream } from '../../../actions/lib/openaq/object-stream.ts';
 
 const KEY = 'realtime-gzipped/2018-06-07/1528329600.ndjson.gz';
 const TEXT = `${Array.from({ length: 2000 }, (_, i) => `{"line":${i},"unit":"µg/m³"}`).join('\n')}\n`;
@@ -101,5 +101,36 @@ describe('openObjectStream', () => {
     // The gzip path releases the body through stream teardown, a tick later.
     await new Promise((resolve) => setImmediate(resolve));
     expect(released).toBe(true);
+  });
+});
+
+describe('objectBytes', () => {
+  it('gunzips a gzip body and passes any other body through, as openObjectStream does', async () => {
+    expect(new Uint8Array(objectBytes(GZIP, KEY))).toEqual(PLAIN);
+    expect(objectBytes(PLAIN, KEY)).toBe(PLAIN);
+    const lone = new Uint8Array([0x1f]);
+    expect(objectBytes(lone, KEY)).toBe(lone);
+    const twoMembers = new Uint8Array(Buffer.concat([GZIP, GZIP]));
+    expect(new Uint8Array(objectBytes(twoMembers, KEY))).toEqual(
+      await read(openObjectStream(body(twoMembers), KEY)),
+    );
+  });
+
+  it('names the object when the gzip is truncated or corrupt, with the message the stream gives', async () => {
+    const truncated = GZIP.slice(0, GZIP.length >> 1);
+    const corrupt = GZIP.slice();
+    corrupt.fill(0x41, 20, 200);
+    for (const broken of [truncated, corrupt]) {
+      let error: unknown;
+      try {
+        objectBytes(broken, KEY);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(SourceError);
+      expect((error as Error).message).toBe(
+        ((await failure(openObjectStream(body(broken), KEY))) as Error).message,
+      );
+    }
   });
 });

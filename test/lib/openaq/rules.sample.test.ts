@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isBlank, openObjectStream, splitLines } from '../../../actions/lib/openaq/lines.ts';
+import { isBlank, splitLines } from '../../../actions/lib/openaq/lines.ts';
+import { openObjectStream } from '../../../actions/lib/openaq/object-stream.ts';
 import { evaluateLine } from '../../../actions/lib/openaq/rules.ts';
 import type { Measurement } from '../../../actions/lib/openaq/types.ts';
 import { openaqSampleStream, openaqSampleText } from '../../support/openaq-fixtures.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { roundHalfAwayFromZero4 } from '../../../actions/lib/openaq/station-key.ts';
+import { roundHalfAwayFromZero4, stationKey4 } from '../../../actions/lib/openaq/station-key.ts';
 
 /** Canonical decimal text: no exponent, no trailing zeros, no "-0". */
 const CANONICAL = /^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$/;
@@ -96,5 +96,28 @@ describe('roundHalfAwayFromZero4', () => {
         expect(roundHalfAwayFromZero4(x)).toMatch(CANONICAL);
       }),
     );
+  });
+});
+
+describe('stationKey4', () => {
+  it('gives the key roundHalfAwayFromZero4 gives, first time and remembered, over many values', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -180, max: 180, noNaN: true }), { maxLength: 50 }),
+        (xs) => {
+          for (const x of [...xs, ...xs]) expect(stationKey4(x)).toBe(roundHalfAwayFromZero4(x));
+        },
+      ),
+    );
+  });
+
+  it('keeps giving right keys after it forgets (more values than it remembers)', () => {
+    for (let i = 0; i < 70_000; i++) {
+      const x = -90 + i * 0.00123;
+      if (i % 997 === 0) expect(stationKey4(x)).toBe(roundHalfAwayFromZero4(x));
+      else stationKey4(x);
+    }
+    expect(stationKey4(34.83775)).toBe('34.8378');
+    expect(stationKey4(-0)).toBe('0');
   });
 });

@@ -3,6 +3,7 @@ import {
   type DataRecord,
   groupTexts,
   ObjectBatch,
+  rejectionTexts,
 } from '../../../actions/lib/toar/object-batch.ts';
 
 const record = (over: Partial<DataRecord>): DataRecord => ({
@@ -81,6 +82,64 @@ describe('groupTexts', () => {
   it('refuses a variable the TOAR schema does not have', () => {
     expect(() => new ObjectBatch('k', 1, 0).addRecord(record({ variable: 'pm1' }))).toThrow(
       /k line 1: no TOAR variable pm1/,
+    );
+  });
+});
+
+describe('ObjectBatch messages', () => {
+  it('come back as the batch they were made of, columns and all', () => {
+    const batch = new ObjectBatch('2018-06-07/1.ndjson', 1000, 0);
+    for (let line = 1; line <= 3000; line++) {
+      batch.addRecord(
+        record({
+          line,
+          latKey: String(line % 7),
+          value: line / 3,
+          time: Date.UTC(2018, 5, 7) - line * 60_000,
+          location: line % 2 ? 'Odd' : 'Even',
+          flags: line % 2,
+        }),
+      );
+    }
+    batch.addRejection({ line: 3001, reason: 'bad-json', message: 'x', raw: 'y' });
+    const expected = groupTexts([batch]);
+    const { message, transfer } = batch.toMessage();
+    // Only the used rows travel: the columns are trimmed to them.
+    expect(transfer.map((b) => b.byteLength)).toEqual([
+      3000 * 4,
+      3000,
+      3000 * 8,
+      3000 * 8,
+      3000 * 8,
+      3000,
+    ]);
+    const copy = ObjectBatch.fromMessage(structuredClone(message, { transfer }));
+    expect(groupTexts([copy])).toEqual(expected);
+    expect([copy.lines, copy.accepted, copy.rejected, copy.rows]).toEqual([3001, 3000, 1, 3000]);
+    expect(copy.stations[0]?.locations).toEqual(['Odd', 'Even']);
+    // A record added afterwards finds its station among those that came with the message.
+    copy.addRecord(record({ latKey: '1', line: 3002 }));
+    expect(copy.stations).toHaveLength(7);
+  });
+});
+
+describe('rejectionTexts', () => {
+  it('stages the rejections of the objects named, and gives the others as ops.rejected_records rows', () => {
+    const a = new ObjectBatch('a\tkey', 1, Date.UTC(2018, 5, 7));
+    a.addRejection({ line: 2, reason: 'bad-json', message: 'm', raw: 'x' });
+    a.addRejection({ line: 5, reason: 'bad-date', message: 'n', raw: 'y' });
+    const b = new ObjectBatch('b', 2, Date.UTC(2018, 5, 7, 0, 10));
+    b.addRejection({ line: 1, reason: 'bad-json', message: 'o', raw: 'z' });
+    const empty = new ObjectBatch('c', 3, 0);
+    expect(rejectionTexts([a, b, empty], new Set([1, 2]))).toEqual({
+      staged: '1\t1\tbad-json\to\tz\n',
+      direct:
+        'a\\tkey\t2018-06-07T00:00:00.000Z\t2\tbad-json\tm\tx\n' +
+        'a\\tkey\t2018-06-07T00:00:00.000Z\t5\tbad-date\tn\ty\n',
+    });
+    // Staging every object gives what groupTexts stages.
+    expect(rejectionTexts([a, b, empty], new Set([0, 1, 2])).staged).toBe(
+      groupTexts([a, b, empty]).rejections,
     );
   });
 });

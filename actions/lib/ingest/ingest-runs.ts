@@ -1,0 +1,120 @@
+// ops.ingest_runs: every attempt of every interval (DESIGN.md, "The data interval"). The only module
+// that writes or reads that table.
+import { DatabaseError } from '../errors.ts';
+import type { IntervalAttempt } from '../interval/types.ts';
+import type { DatabasePool } from '../toar/database.ts';
+import type { IntervalTally } from './tally.ts';
+import type { Interval } from './types.ts';
+
+/** What an attempt records about itself when it starts. */
+export interface AttemptInfo {
+  /** The source's URL. */
+  source: string;
+  rulesVersion: number;
+  /** A `running` attempt older than this counts as failed for the planner. */
+  leaseMs: number;
+  /** The GitHub Actions run URL. */
+  runUrl?: string;
+}
+
+/**
+ * Records the start of an attempt (status `running`, with its lease) and returns its id.
+ *
+ * @example
+ * const id = await recordStart(db, interval, { source: source.url, rulesVersion: 1, leaseMs });
+ */
+export async function recordStart(
+  db: DatabasePool,
+  interval: Interval,
+  attempt: AttemptInfo,
+): Promise<number> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO ops.ingest_runs
+       (interval_start, interval_end, status, lease_until, source, rules_version, run_url)
+     VALUES ($1, $2, 'running', now() + $3 * interval '1 millisecond', $4, $5, $6)
+     RETURNING id`,
+    [
+      new Date(interval.start),
+      new Date(interval.end),
+      attempt.leaseMs,
+      attempt.source,
+      attempt.rulesVersion,
+      attempt.runUrl ?? null,
+    ],
+  );
+  const id = rows[0]?.id;
+  if (id === undefined) throw new DatabaseError('recording the start of an attempt returned no id');
+  return Number(id);
+}
+
+/**
+ * Records the outcome of an attempt from its tally (`failed` when an object failed), with a
+ * synchronous commit, which also makes the (asynchronous) loads before it durable.
+ *
+ * @example
+ * await recordFinish(db, tally);
+ */
+export async function recordFinish(db: DatabasePool, tally: IntervalTally): Promise<void> {
+  const rejected = Object.values(tally.rejected).reduce((a, b) => a + b, 0);
+  await db.query(
+    `UPDATE ops.ingest_runs SET
+       status = $2, finished_at = now(), objects = $3, objects_skipped = $4, objects_failed = $5,
+       lines = $6, accepted = $7, rejected = $8, rejected_by_reason = $9, stations_created = $10,
+       series_created = $11, rows_inserted = $12, rows_updated = $13, list_ms = $14, load_ms = $15,
+       error = $16
+     WHERE id = $1`,
+    [
+      tally.attemptId,
+      tally.failed > 0 ? 'failed' : 'succeeded',
+      tally.objects,
+      tally.skipped,
+      tally.failed,
+      tally.lines,
+      tally.accepted,
+      rejected,
+      JSON.stringify(tally.rejected),
+      tally.counts.stationsCreated,
+      tally.counts.seriesCreated,
+      tally.counts.rowsInserted,
+      tally.counts.rowsUpdated,
+      tally.listMs,
+      Math.round(performance.now() - tally.loadStartedAt),
+      tally.errors.length > 0 ? tally.errors.join('\n').slice(0, 8000) : null,
+    ],
+  );
+}
+
+/**
+ * Every attempt of the intervals starting in `[from, to)`.
+ *
+ * @example
+ * const attempts = await readAttempts(db, since, now);
+ */
+export async function readAttempts(
+  db: DatabasePool,
+  from: number,
+  to: number,
+): Promise<IntervalAttempt[]> {
+  const { rows } = await db.query<{
+    s: string;
+    status: IntervalAttempt['status'];
+    started: string;
+    lease: string;
+    objects: number;
+    rules_version: number;
+  }>(
+    `SELECT extract(epoch FROM interval_start) * 1000 AS s, status,
+            extract(epoch FROM started_at) * 1000 AS started,
+            extract(epoch FROM lease_until) * 1000 AS lease, objects, rules_version
+     FROM ops.ingest_runs WHERE interval_start >= $1 AND interval_start < $2`,
+    [new Date(from), new Date(to)],
+  );
+  return rows.map((r) => ({
+    intervalStart: Number(r.s),
+    status: r.status,
+    startedAt: Number(r.started),
+    leaseUntil: Number(r.lease),
+    objects: r.objects,
+    rulesVersion: r.rules_version,
+  }));
+}

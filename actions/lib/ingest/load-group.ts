@@ -1,0 +1,86 @@
+import { describeError } from '../errors.ts';
+import type { DatabasePool } from '../toar/database.ts';
+import { type LoadCounts, loadObjects } from '../toar/load.ts';
+import type { GroupTexts, groupTexts, ObjectBatch } from '../toar/object-batch.ts';
+import type { Logger } from '../util/logger.ts';
+import type { ParsedBatch } from './group-objects.ts';
+
+/** What loading a group came to: the parts that loaded (one, or one per object after a retry) and the objects that failed. */
+export interface GroupOutcome<T> {
+  loaded: { items: ParsedBatch<T>[]; counts: LoadCounts }[];
+  failed: { item: ParsedBatch<T>; error: unknown }[];
+}
+
+/**
+ * The loading step: loads a group in one transaction on a connection of its own (`texts`: its
+ * {@link groupTexts}, when made already). When PostgreSQL
+ * refuses the group's data, its objects are loaded again one by one, so that one bad object cannot
+ * hold back the rest; any other failure fails the whole group. Never throws.
+ *
+ * @example
+ * const outcome = await loadGroup(db, group.items, logger);
+ * for (const { item, error } of outcome.failed) report(item.task, error);
+ */
+export async function loadGroup<T>(
+  db: DatabasePool,
+  items: readonly ParsedBatch<T>[],
+  logger: Logger,
+  texts?: GroupTexts,
+): Promise<GroupOutcome<T>> {
+  try {
+    const counts = await loadWithConnection(
+      db,
+      items.map((i) => i.batch),
+      logger,
+      texts,
+    );
+    return { loaded: [{ items: [...items], counts }], failed: [] };
+  } catch (error) {
+    if (items.length > 1 && isDataError(error)) {
+      logger.warn(
+        `a group of ${items.length} objects was refused (${describeError(error)}); loading them one by one`,
+      );
+      const outcome: GroupOutcome<T> = { loaded: [], failed: [] };
+      for (const item of items) {
+        const one = await loadGroup(db, [item], logger);
+        outcome.loaded.push(...one.loaded);
+        outcome.failed.push(...one.failed);
+      }
+      return outcome;
+    }
+    return { loaded: [], failed: items.map((item) => ({ item, error })) };
+  }
+}
+
+/** Loads on a connection of its own; a connection that dies is dropped, never crashes the process. */
+async function loadWithConnection(
+  pool: DatabasePool,
+  batches: readonly ObjectBatch[],
+  logger: Logger,
+  texts: GroupTexts | undefined,
+): Promise<LoadCounts> {
+  const client = await pool.connect();
+  // A connection that dies while checked out emits 'error' on the client (the pool listens only
+  // to idle ones): the query in flight fails and is reported; the process must not crash.
+  const onLost = (error: Error) => logger.warn(`database connection lost: ${error.message}`);
+  client.on('error', onLost);
+  try {
+    const counts = await loadObjects(client, batches, {
+      onRetry: (m) => logger.warn(m),
+      ...(texts ? { texts } : {}),
+    });
+    client.off('error', onLost);
+    client.release();
+    return counts;
+  } catch (error) {
+    // The connection may be broken: let the pool drop it (the listener stays for its last words).
+    client.release(error instanceof Error ? error : true);
+    throw error;
+  }
+}
+
+/** PostgreSQL refused the data itself (SQLSTATE classes 22 and 23), not the connection. */
+export function isDataError(error: unknown): boolean {
+  const code = (error instanceof Error ? (error.cause as { code?: unknown }) : undefined)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}

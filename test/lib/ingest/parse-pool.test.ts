@@ -1,0 +1,141 @@
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SourceError } from '../../../actions/lib/errors.ts';
+import {
+  type ObjectParser,
+  openParser,
+  threadParser,
+  workerParser,
+} from '../../../actions/lib/ingest/parse-pool.ts';
+import { groupTexts, type ObjectBatch } from '../../../actions/lib/toar/object-batch.ts';
+
+const T = Date.parse('2018-06-07T00:00:00Z');
+
+/** An object's text: `n` records over a few stations, some rejected, a blank line and a bad one. */
+function fetchText(n: number, seed = 0): string {
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    lines.push(
+      JSON.stringify({
+        date: { utc: new Date(T - (i % 24) * 3_600_000).toISOString() },
+        parameter: ['o3', 'no2', 'pm25', 'pm1'][i % 4],
+        value: (i * 7 + seed) % 50,
+        unit: i % 4 === 2 ? 'µg/m³' : 'ppm',
+        location: `Station ${i % 5}`,
+        city: 'Town\tWith tab',
+        country: 'XX',
+        coordinates: { latitude: 10 + (i % 5) * 0.00005, longitude: -3.00005 * (i % 3) },
+      }),
+    );
+    if (i === 3) lines.push('', '{"broken"');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Everything a batch holds, as comparable data. */
+function contentOf(batch: ObjectBatch) {
+  const { key, fetchedAt, intervalStart, lines, accepted, rejected, rejectedByReason } = batch;
+  return {
+    key,
+    fetchedAt,
+    intervalStart,
+    lines,
+    accepted,
+    rejected,
+    rejectedByReason,
+    stations: batch.stations,
+    texts: groupTexts([batch]),
+  };
+}
+
+const parsers: ObjectParser[] = [];
+function track(parser: ObjectParser): ObjectParser {
+  parsers.push(parser);
+  return parser;
+}
+afterEach(async () => {
+  await Promise.all(parsers.splice(0).map((p) => p.close()));
+});
+
+describe('parsing on worker threads', () => {
+  it('gives exactly the batches the calling thread gives', async () => {
+    const objects = [0, 1, 2, 3].map((i) => ({
+      key: `2018-06-07/${T / 1000 + i}.ndjson.gz`,
+      fetchedAt: T + i * 1000,
+      bytes: gzipSync(fetchText(500 + i * 100, i)),
+    }));
+    const inThread = threadParser();
+    const workers = track(workerParser(2));
+    const expected = await Promise.all(
+      objects.map(async (o) => contentOf(await inThread.parse(o.bytes.slice(), o, T))),
+    );
+    // All at once: two workers, four objects, answers matched to their requests.
+    const actual = await Promise.all(
+      objects.map(async (o) => contentOf(await workers.parse(o.bytes.slice(), o, T))),
+    );
+    expect(actual).toEqual(expected);
+    expect(actual[0]?.accepted).toBeGreaterThan(0);
+    expect(actual[0]?.rejectedByReason).toMatchObject({ 'bad-json': 1 });
+  });
+
+  it('rejects a corrupt gzip with the error the calling thread gives', async () => {
+    const bytes = gzipSync(fetchText(200));
+    const broken = bytes.subarray(0, bytes.length >> 1);
+    const object = { key: '2018-06-07/1528329600.ndjson.gz', fetchedAt: T };
+    const inThread = await threadParser()
+      .parse(broken.slice(), object, T)
+      .catch((e: unknown) => e);
+    const onWorker = await track(workerParser(1))
+      .parse(broken.slice(), object, T)
+      .catch((e: unknown) => e);
+    expect(onWorker).toBeInstanceOf(SourceError);
+    expect((onWorker as Error).message).toBe((inThread as Error).message);
+    expect((onWorker as Error).message).toContain(object.key);
+  });
+
+  it('fails only the object a crashed worker held, and parses the next on a new worker', async () => {
+    const parser = track(workerParser(2, new URL('./crashing-parse-worker.ts', import.meta.url)));
+    const bytes = gzipSync(fetchText(300));
+    const outcomes = await Promise.allSettled(
+      ['a', 'crash', 'b', 'c'].map((name, i) =>
+        parser.parse(bytes.slice(), { key: `2018-06-07/${name}.ndjson.gz`, fetchedAt: T + i }, T),
+      ),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    const error = (outcomes[1] as PromiseRejectedResult).reason as Error;
+    expect(error).toBeInstanceOf(SourceError);
+    expect(error.message).toBe('2018-06-07/crash.ndjson.gz: the parse worker exited with status 7');
+    const after = await parser.parse(bytes.slice(), { key: 'after', fetchedAt: T }, T);
+    expect(after.lines).toBe(301);
+  });
+
+  it('refuses work once closed, and rejects what was still queued', async () => {
+    const parser = workerParser(1);
+    const bytes = gzipSync(fetchText(2000));
+    const queued = [1, 2, 3].map((i) =>
+      parser.parse(bytes.slice(), { key: `k${i}`, fetchedAt: T }, T).catch((e: Error) => e),
+    );
+    await parser.close();
+    for (const outcome of await Promise.all(queued)) {
+      expect((outcome as Error).message).toMatch(/closed before this object was parsed/);
+    }
+    await expect(parser.parse(bytes, { key: 'late', fetchedAt: T }, T)).rejects.toThrow(
+      'the parser is closed',
+    );
+  });
+
+  it('parses in the calling thread for 0 workers', async () => {
+    const parser = track(openParser(0));
+    const batch = await parser.parse(
+      new TextEncoder().encode(fetchText(10)),
+      { key: 'k', fetchedAt: T },
+      T,
+    );
+    expect(batch.lines).toBe(11);
+  });
+});
