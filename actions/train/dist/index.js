@@ -35875,6 +35875,9 @@ init_errors();
 // actions/lib/interval/planner.ts
 var DEFAULT_SETTLE_MS = 30 * MINUTE_MS;
 
+// actions/lib/openaq/station-key.ts
+var MAX_RECENT_KEYS = 1 << 16;
+
 // actions/lib/openaq/units.ts
 var MICROGRAMS_PER_CUBIC_METRE = "µg/m³";
 var MICROGRAMS_PER_CUBIC_METRE_SPELLINGS = [
@@ -35920,17 +35923,15 @@ var CONVERSIONS = {
   bc: PARTICLES
 };
 
-// actions/lib/ingest/ingest-range.ts
+// actions/lib/toar/object-batch.ts
+init_errors();
+
+// actions/lib/ingest/load-group.ts
 init_errors();
 
 // actions/lib/toar/load.ts
 var import_pg_copy_streams = __toESM(require_pg_copy_streams(), 1);
 init_errors();
-
-// actions/lib/toar/object-batch.ts
-init_errors();
-
-// actions/lib/toar/load.ts
 var EARLIER = `(excluded.name_source_fetched_at, excluded.name_source_key, excluded.name_source_line)
   < (s.name_source_fetched_at, s.name_source_key, s.name_source_line)`;
 var UPSERT_STATIONS = `
@@ -35999,12 +36000,27 @@ WITH series AS (
 SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
        (SELECT n FROM changed)::integer AS changed`;
 
-// actions/lib/openaq/object-stream.ts
+// actions/lib/ingest/parse-pool.ts
 init_errors();
 
 // actions/lib/openaq/lines.ts
 var strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 var lenientDecoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
+
+// actions/lib/openaq/object-stream.ts
+init_errors();
+
+// actions/lib/ingest/parse-pool.ts
+var PARSE_WORKER_URL = new URL(
+  import.meta.url.endsWith(".ts") ? "./parse-worker.ts" : "./parse-worker.js",
+  import.meta.url
+);
+
+// actions/lib/ingest/run-ledger.ts
+init_errors();
+
+// actions/lib/ingest/ingest-runs.ts
+init_errors();
 
 // actions/lib/ingest/index.ts
 var DEFAULT_LEASE_MS = 2 * 30 * 6e4;
