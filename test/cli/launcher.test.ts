@@ -1,6 +1,7 @@
 // node_modules/.bin/freshet started by Node 20 runs the command as a Node 24 child: signals reach
 // the child, the launcher exits as the child did, and the child never outlives the launcher.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,10 +34,12 @@ function childrenOf(pid: number): number[] {
   }
 }
 
+/** Whether `pid` is still running: a zombie (exited, not yet reaped by its new parent) is not. */
 function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The state follows the command name in parentheses: `1234 (node) S …`.
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
@@ -90,7 +93,7 @@ describe('the launcher', () => {
     const pid = await child;
     launcher.kill('SIGTERM');
     expect(await exited).toBe(143);
-    expect(await until(() => !isAlive(pid), 5_000)).toBe(true);
+    expect(await until(() => !isAlive(pid), 30_000)).toBe(true);
   });
 
   it('exits 130 when sent SIGINT', async () => {
@@ -105,6 +108,6 @@ describe('the launcher', () => {
     const pid = await child;
     launcher.kill('SIGKILL');
     await exited;
-    expect(await until(() => !isAlive(pid), 10_000)).toBe(true);
+    expect(await until(() => !isAlive(pid), 30_000)).toBe(true);
   });
 });
