@@ -75012,9 +75012,6 @@ function evaluateLine(line) {
 // actions/lib/ingest/ingest-range.ts
 import { availableParallelism } from "node:os";
 
-// actions/lib/toar/object-batch.ts
-init_errors();
-
 // actions/lib/toar/copy-text.ts
 function copyText(value) {
   if (!/[\\\t\n\r\u0000]/.test(value)) return value;
@@ -75050,167 +75047,7 @@ function truncateText(text, max) {
   return text.slice(0, end);
 }
 
-// actions/lib/toar/variables.ts
-var VARIABLE_IDS = {
-  o3: 1,
-  no2: 2,
-  so2: 3,
-  co: 4,
-  pm2p5: 5,
-  pm10: 6,
-  bc: 7
-};
-
-// actions/lib/toar/object-batch.ts
-var MAX_RAW_LENGTH = 4096;
-var INITIAL_CAPACITY = 1024;
-function emptyColumns(capacity) {
-  return {
-    station: new Int32Array(capacity),
-    variable: new Uint8Array(capacity),
-    minutes: new Float64Array(capacity),
-    time: new Float64Array(capacity),
-    value: new Float64Array(capacity),
-    flags: new Uint8Array(capacity)
-  };
-}
-function resized(columns, rows, capacity) {
-  const next = emptyColumns(capacity);
-  next.station.set(columns.station.subarray(0, rows));
-  next.variable.set(columns.variable.subarray(0, rows));
-  next.minutes.set(columns.minutes.subarray(0, rows));
-  next.time.set(columns.time.subarray(0, rows));
-  next.value.set(columns.value.subarray(0, rows));
-  next.flags.set(columns.flags.subarray(0, rows));
-  return next;
-}
-var ObjectBatch = class _ObjectBatch {
-  key;
-  fetchedAt;
-  intervalStart;
-  lines = 0;
-  accepted = 0;
-  rejected = 0;
-  rejectedByReason = {};
-  /** Data rows in line order; the first {@link rows} entries of each column are used. */
-  columns;
-  rows = 0;
-  /** Each station's first sighting in the object, in the order first seen. */
-  stations = [];
-  /** `line, reason, message, raw` COPY text of every rejected line. */
-  rejections = "";
-  /** lat key → lng key → index into `stations` (nested: no key text is built per record). */
-  #stationIndex = /* @__PURE__ */ new Map();
-  constructor(key, fetchedAt, intervalStart) {
-    this.key = key;
-    this.fetchedAt = fetchedAt;
-    this.intervalStart = intervalStart;
-    this.columns = emptyColumns(INITIAL_CAPACITY);
-  }
-  /** Adds an accepted record (see {@link addAccepted}). */
-  addRecord(r5) {
-    this.addAccepted(r5, r5.line);
-  }
-  /** Adds an accepted record of line `line`, without copying `r` (the rules' measurement fits). */
-  addAccepted(r5, line) {
-    const variableId = VARIABLE_IDS[r5.variable];
-    if (variableId === void 0) {
-      throw new DatabaseError(`${this.key} line ${line}: no TOAR variable ${r5.variable}`);
-    }
-    this.lines++;
-    this.accepted++;
-    let byLng = this.#stationIndex.get(r5.latKey);
-    if (byLng === void 0) {
-      byLng = /* @__PURE__ */ new Map();
-      this.#stationIndex.set(r5.latKey, byLng);
-    }
-    let index = byLng.get(r5.lngKey);
-    let sighting;
-    if (index === void 0) {
-      index = this.stations.length;
-      byLng.set(r5.lngKey, index);
-      sighting = {
-        latKey: r5.latKey,
-        lngKey: r5.lngKey,
-        lat: r5.lat,
-        lng: r5.lng,
-        location: r5.location,
-        city: r5.city,
-        country: r5.country,
-        line,
-        locations: []
-      };
-      this.stations.push(sighting);
-    } else {
-      sighting = this.stations[index];
-    }
-    if (r5.location !== "" && sighting !== void 0 && !sighting.locations.includes(r5.location)) {
-      sighting.locations.push(r5.location);
-    }
-    if (this.rows === this.columns.time.length) {
-      this.columns = resized(this.columns, this.rows, this.rows * 2);
-    }
-    const row = this.rows++;
-    const columns = this.columns;
-    columns.station[row] = index;
-    columns.variable[row] = variableId;
-    columns.minutes[row] = r5.averagingMinutes;
-    columns.time[row] = r5.time;
-    columns.value[row] = r5.value;
-    columns.flags[row] = r5.flags;
-  }
-  addRejection(r5) {
-    this.lines++;
-    this.rejected++;
-    this.rejectedByReason[r5.reason] = (this.rejectedByReason[r5.reason] ?? 0) + 1;
-    this.rejections += `${r5.line}	${copyText(r5.reason)}	${copyText(r5.message)}	${copyText(truncateText(r5.raw, MAX_RAW_LENGTH))}
-`;
-  }
-  /**
-   * The batch as plain data and the buffers to transfer with it (`postMessage(message, transfer)`);
-   * the columns are trimmed to the rows, so the batch must not be used afterwards.
-   */
-  toMessage() {
-    const columns = resized(this.columns, this.rows, this.rows);
-    const message = {
-      key: this.key,
-      fetchedAt: this.fetchedAt,
-      intervalStart: this.intervalStart,
-      lines: this.lines,
-      accepted: this.accepted,
-      rejected: this.rejected,
-      rejectedByReason: this.rejectedByReason,
-      rows: this.rows,
-      columns,
-      stations: this.stations,
-      // Flattened: a rope of many pieces would be flattened by the copy anyway.
-      rejections: this.rejections
-    };
-    const transfer = Object.values(columns).map((c5) => c5.buffer);
-    return { message, transfer };
-  }
-  /** The batch {@link toMessage} described. */
-  static fromMessage(message) {
-    const batch = new _ObjectBatch(message.key, message.fetchedAt, message.intervalStart);
-    batch.lines = message.lines;
-    batch.accepted = message.accepted;
-    batch.rejected = message.rejected;
-    Object.assign(batch.rejectedByReason, message.rejectedByReason);
-    batch.columns = message.columns;
-    batch.rows = message.rows;
-    for (const station of message.stations) {
-      batch.stations.push(station);
-      let byLng = batch.#stationIndex.get(station.latKey);
-      if (byLng === void 0) {
-        byLng = /* @__PURE__ */ new Map();
-        batch.#stationIndex.set(station.latKey, byLng);
-      }
-      byLng.set(station.lngKey, batch.stations.length - 1);
-    }
-    batch.rejections = message.rejections;
-    return batch;
-  }
-};
+// actions/lib/toar/group-texts.ts
 function groupTexts(batches) {
   const groupIndex = /* @__PURE__ */ new Map();
   const keys = [];
@@ -75382,6 +75219,173 @@ init_errors();
 // actions/lib/toar/load.ts
 var import_pg_copy_streams = __toESM(require_pg_copy_streams(), 1);
 init_errors();
+
+// actions/lib/toar/object-batch.ts
+init_errors();
+
+// actions/lib/toar/variables.ts
+var VARIABLE_IDS = {
+  o3: 1,
+  no2: 2,
+  so2: 3,
+  co: 4,
+  pm2p5: 5,
+  pm10: 6,
+  bc: 7
+};
+
+// actions/lib/toar/object-batch.ts
+var MAX_RAW_LENGTH = 4096;
+var INITIAL_CAPACITY = 1024;
+function emptyColumns(capacity) {
+  return {
+    station: new Int32Array(capacity),
+    variable: new Uint8Array(capacity),
+    minutes: new Float64Array(capacity),
+    time: new Float64Array(capacity),
+    value: new Float64Array(capacity),
+    flags: new Uint8Array(capacity)
+  };
+}
+function resized(columns, rows, capacity) {
+  const next = emptyColumns(capacity);
+  next.station.set(columns.station.subarray(0, rows));
+  next.variable.set(columns.variable.subarray(0, rows));
+  next.minutes.set(columns.minutes.subarray(0, rows));
+  next.time.set(columns.time.subarray(0, rows));
+  next.value.set(columns.value.subarray(0, rows));
+  next.flags.set(columns.flags.subarray(0, rows));
+  return next;
+}
+var ObjectBatch = class _ObjectBatch {
+  key;
+  fetchedAt;
+  intervalStart;
+  lines = 0;
+  accepted = 0;
+  rejected = 0;
+  rejectedByReason = {};
+  /** Data rows in line order; the first {@link rows} entries of each column are used. */
+  columns;
+  rows = 0;
+  /** Each station's first sighting in the object, in the order first seen. */
+  stations = [];
+  /** `line, reason, message, raw` COPY text of every rejected line. */
+  rejections = "";
+  /** lat key → lng key → index into `stations` (nested: no key text is built per record). */
+  #stationIndex = /* @__PURE__ */ new Map();
+  constructor(key, fetchedAt, intervalStart) {
+    this.key = key;
+    this.fetchedAt = fetchedAt;
+    this.intervalStart = intervalStart;
+    this.columns = emptyColumns(INITIAL_CAPACITY);
+  }
+  /** Adds an accepted record (see {@link addAccepted}). */
+  addRecord(r5) {
+    this.addAccepted(r5, r5.line);
+  }
+  /** Adds an accepted record of line `line`, without copying `r` (the rules' measurement fits). */
+  addAccepted(r5, line) {
+    const variableId = VARIABLE_IDS[r5.variable];
+    if (variableId === void 0) {
+      throw new DatabaseError(`${this.key} line ${line}: no TOAR variable ${r5.variable}`);
+    }
+    this.lines++;
+    this.accepted++;
+    let byLng = this.#stationIndex.get(r5.latKey);
+    if (byLng === void 0) {
+      byLng = /* @__PURE__ */ new Map();
+      this.#stationIndex.set(r5.latKey, byLng);
+    }
+    let index = byLng.get(r5.lngKey);
+    let sighting;
+    if (index === void 0) {
+      index = this.stations.length;
+      byLng.set(r5.lngKey, index);
+      sighting = {
+        latKey: r5.latKey,
+        lngKey: r5.lngKey,
+        lat: r5.lat,
+        lng: r5.lng,
+        location: r5.location,
+        city: r5.city,
+        country: r5.country,
+        line,
+        locations: []
+      };
+      this.stations.push(sighting);
+    } else {
+      sighting = this.stations[index];
+    }
+    if (r5.location !== "" && sighting !== void 0 && !sighting.locations.includes(r5.location)) {
+      sighting.locations.push(r5.location);
+    }
+    if (this.rows === this.columns.time.length) {
+      this.columns = resized(this.columns, this.rows, this.rows * 2);
+    }
+    const row = this.rows++;
+    const columns = this.columns;
+    columns.station[row] = index;
+    columns.variable[row] = variableId;
+    columns.minutes[row] = r5.averagingMinutes;
+    columns.time[row] = r5.time;
+    columns.value[row] = r5.value;
+    columns.flags[row] = r5.flags;
+  }
+  addRejection(r5) {
+    this.lines++;
+    this.rejected++;
+    this.rejectedByReason[r5.reason] = (this.rejectedByReason[r5.reason] ?? 0) + 1;
+    this.rejections += `${r5.line}	${copyText(r5.reason)}	${copyText(r5.message)}	${copyText(truncateText(r5.raw, MAX_RAW_LENGTH))}
+`;
+  }
+  /**
+   * The batch as plain data and the buffers to transfer with it (`postMessage(message, transfer)`);
+   * the columns are trimmed to the rows, so the batch must not be used afterwards.
+   */
+  toMessage() {
+    const columns = resized(this.columns, this.rows, this.rows);
+    const message = {
+      key: this.key,
+      fetchedAt: this.fetchedAt,
+      intervalStart: this.intervalStart,
+      lines: this.lines,
+      accepted: this.accepted,
+      rejected: this.rejected,
+      rejectedByReason: this.rejectedByReason,
+      rows: this.rows,
+      columns,
+      stations: this.stations,
+      // Flattened: a rope of many pieces would be flattened by the copy anyway.
+      rejections: this.rejections
+    };
+    const transfer = Object.values(columns).map((c5) => c5.buffer);
+    return { message, transfer };
+  }
+  /** The batch {@link toMessage} described. */
+  static fromMessage(message) {
+    const batch = new _ObjectBatch(message.key, message.fetchedAt, message.intervalStart);
+    batch.lines = message.lines;
+    batch.accepted = message.accepted;
+    batch.rejected = message.rejected;
+    Object.assign(batch.rejectedByReason, message.rejectedByReason);
+    batch.columns = message.columns;
+    batch.rows = message.rows;
+    for (const station of message.stations) {
+      batch.stations.push(station);
+      let byLng = batch.#stationIndex.get(station.latKey);
+      if (byLng === void 0) {
+        byLng = /* @__PURE__ */ new Map();
+        batch.#stationIndex.set(station.latKey, byLng);
+      }
+      byLng.set(station.lngKey, batch.stations.length - 1);
+    }
+    batch.rejections = message.rejections;
+    return batch;
+  }
+};
+
+// actions/lib/toar/load.ts
 var prepared = /* @__PURE__ */ new WeakSet();
 async function prepareSession(client) {
   if (prepared.has(client)) return;

@@ -3,7 +3,7 @@ import { intervalsOf } from '../interval/range.ts';
 import type { Interval } from '../interval/types.ts';
 import type { Source, SourceObject } from '../openaq/source.ts';
 import type { DatabasePool } from '../toar/database.ts';
-import { groupTexts } from '../toar/object-batch.ts';
+import { groupTexts } from '../toar/group-texts.ts';
 import type { Logger } from '../util/logger.ts';
 import { orderedMap } from '../util/ordered-map.ts';
 import { groupObjects, type Parsed } from './group-objects.ts';

@@ -1,7 +1,8 @@
 import { describeError } from '../errors.ts';
 import type { DatabasePool } from '../toar/database.ts';
+import type { GroupTexts, groupTexts } from '../toar/group-texts.ts';
 import { type LoadCounts, loadObjects } from '../toar/load.ts';
-import type { GroupTexts, groupTexts, ObjectBatch } from '../toar/object-batch.ts';
+import type { ObjectBatch } from '../toar/object-batch.ts';
 import type { Logger } from '../util/logger.ts';
 import type { ParsedBatch } from './group-objects.ts';
 

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DatabaseError } from '../errors.ts';
-import { type GroupTexts, groupTexts, type ObjectBatch, rejectionTexts } from './object-batch.ts';
+import { type GroupTexts, groupTexts, rejectionTexts } from './group-texts.ts';
+import type { ObjectBatch } from './object-batch.ts';
 
 export { type DataRecord, ObjectBatch, type Rejection } from './object-batch.ts';
 

@@ -7,7 +7,8 @@ import {
   threadParser,
   workerParser,
 } from '../../../actions/lib/ingest/parse-pool.ts';
-import { groupTexts, type ObjectBatch } from '../../../actions/lib/toar/object-batch.ts';
+import { groupTexts } from '../../../actions/lib/toar/group-texts.ts';
+import type { ObjectBatch } from '../../../actions/lib/toar/object-batch.ts';
 
 const T = Date.parse('2018-06-07T00:00:00Z');
 

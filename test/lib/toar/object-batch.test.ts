@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type DataRecord,
-  groupTexts,
-  ObjectBatch,
-  rejectionTexts,
-} from '../../../actions/lib/toar/object-batch.ts';
+import { groupTexts, rejectionTexts } from '../../../actions/lib/toar/group-texts.ts';
+import { type DataRecord, ObjectBatch } from '../../../actions/lib/toar/object-batch.ts';
 
 const record = (over: Partial<DataRecord>): DataRecord => ({
   latKey: '10.5',

@@ -1,0 +1,149 @@
+// A group's COPY texts: objects (in precedence order) joined into the staging tables' rows, with
+// each repeated measurement kept once, and the rejected lines split by where they go. Pure.
+import { copyText } from './copy-text.ts';
+import type { ObjectBatch } from './object-batch.ts';
+
+/** The COPY texts of objects loaded together. */
+export interface GroupTexts {
+  /** `g, lat_key, lng_key`: each station of the group once, numbered. */
+  keys: string;
+  /** `ord, g, variable_id, minutes, epoch ms, value, flags`: the latest record of each measurement. */
+  data: string;
+  /** `ord, g, line, lat, lng, location, city, country`: each object's first record per station. */
+  stations: string;
+  /** `g, location`: location names per station. */
+  codes: string;
+  /** `ord, line, reason, message, raw`. */
+  rejections: string;
+}
+
+/**
+ * Joins objects (already in precedence order: fetch time, then key) into the staging tables'
+ * COPY texts: `ord` is an object's position in the group, `g` a station's number in the group.
+ * A measurement repeated by several objects (each fetch repeats hours of them) or lines is staged
+ * once, from its latest record by (object, line): DESIGN.md's duplicate rule, applied before the
+ * database sees the rows.
+ *
+ * @example
+ * const texts = groupTexts([earlier, later]);
+ * await copyInto(client, 'COPY stage_data FROM STDIN', texts.data);
+ */
+export function groupTexts(batches: readonly ObjectBatch[]): GroupTexts {
+  const groupIndex = new Map<string, number>();
+  const keys: string[] = [];
+  // Per series of the group (station number, variable, minutes): measurement time → a slot, which
+  // holds the latest record of that measurement (its object's position and row). Slots are small
+  // integers in plain arrays: nothing is allocated per row but the map entry of a new measurement.
+  const seriesOf = new Map<number, Map<number, Map<number, number>>>();
+  const slotOrd: number[] = [];
+  const slotRow: number[] = [];
+  const slotG: number[] = [];
+  const stations: string[] = [];
+  const codes: string[] = [];
+  const rejections: string[] = [];
+  batches.forEach((batch, ord) => {
+    const local = batch.stations.map((s) => {
+      const key = `${s.latKey}\t${s.lngKey}`;
+      let g = groupIndex.get(key);
+      if (g === undefined) {
+        g = groupIndex.size;
+        groupIndex.set(key, g);
+        keys.push(`${g}\t${key}\n`);
+      }
+      stations.push(
+        `${ord}\t${g}\t${s.line}\t${s.lat}\t${s.lng}\t${copyText(s.location)}\t${copyText(s.city)}\t${copyText(s.country)}\n`,
+      );
+      for (const location of s.locations) codes.push(`${g}\t${copyText(location)}\n`);
+      return g;
+    });
+    const { station, variable, minutes, time } = batch.columns;
+    let lastStationVariable = -1;
+    let lastMinutes = -1;
+    let byTime: Map<number, number> | undefined;
+    for (let row = 0; row < batch.rows; row++) {
+      const g = local[station[row] ?? -1];
+      if (g === undefined) throw new RangeError(`${batch.key}: row ${row} has no station`);
+      // 8 variable ids fit in 3 bits.
+      const stationVariable = g * 8 + (variable[row] ?? 0);
+      const m = minutes[row] ?? 0;
+      // A fetch lists a series' records one after another: the last series found is tried first.
+      if (stationVariable !== lastStationVariable || m !== lastMinutes || byTime === undefined) {
+        let byMinutes = seriesOf.get(stationVariable);
+        if (byMinutes === undefined) {
+          byMinutes = new Map();
+          seriesOf.set(stationVariable, byMinutes);
+        }
+        byTime = byMinutes.get(m);
+        if (byTime === undefined) {
+          byTime = new Map();
+          byMinutes.set(m, byTime);
+        }
+        lastStationVariable = stationVariable;
+        lastMinutes = m;
+      }
+      const t = time[row] ?? 0;
+      let slot = byTime.get(t);
+      if (slot === undefined) {
+        slot = slotG.length;
+        byTime.set(t, slot);
+        slotG.push(g);
+        slotOrd.push(ord);
+        slotRow.push(row);
+      } else {
+        // Later objects and later lines overwrite: the latest record wins.
+        slotOrd[slot] = ord;
+        slotRow[slot] = row;
+      }
+    }
+    // Every row ends with a newline (fields are COPY-escaped): each gets the object's ord.
+    rejections.push(prefixRows(batch.rejections, `${ord}\t`));
+  });
+  const data: string[] = [];
+  for (let slot = 0; slot < slotG.length; slot++) {
+    const ord = slotOrd[slot] ?? -1;
+    const row = slotRow[slot] ?? -1;
+    const c = batches[ord]?.columns;
+    if (c === undefined) throw new RangeError(`no object ${ord} in the group`);
+    data.push(
+      `${ord}\t${slotG[slot]}\t${c.variable[row]}\t${c.minutes[row]}\t${c.time[row]}\t${c.value[row]}\t${c.flags[row]}\n`,
+    );
+  }
+  return {
+    keys: keys.join(''),
+    data: data.join(''),
+    stations: stations.join(''),
+    codes: codes.join(''),
+    rejections: rejections.join(''),
+  };
+}
+
+/** Every row of `text` (COPY rows, each ending in a newline) with `prefix` before it. */
+function prefixRows(text: string, prefix: string): string {
+  if (text === '') return '';
+  return `${prefix}${text.slice(0, -1).replaceAll('\n', `\n${prefix}`)}\n`;
+}
+
+/**
+ * The rejected lines of a group, split by where they go: `staged` (`ord, line, reason, message,
+ * raw`, for the staging table) holds those of the objects at the positions in `staged`, which are
+ * merged with what the database has; `direct` (`object_key, interval_start, line, reason, message,
+ * raw`, the columns of ops.rejected_records) holds the others, copied straight in.
+ *
+ * @example
+ * rejectionTexts([batch], new Set()).direct; // '2018-06-07/1.ndjson\t2018-06-07T00:00:00.000Z\t3\tbad-json\t…\n'
+ */
+export function rejectionTexts(
+  batches: readonly ObjectBatch[],
+  staged: ReadonlySet<number>,
+): { staged: string; direct: string } {
+  const toStage: string[] = [];
+  const direct: string[] = [];
+  batches.forEach((batch, ord) => {
+    if (staged.has(ord)) toStage.push(prefixRows(batch.rejections, `${ord}\t`));
+    else {
+      const prefix = `${copyText(batch.key)}\t${new Date(batch.intervalStart).toISOString()}\t`;
+      direct.push(prefixRows(batch.rejections, prefix));
+    }
+  });
+  return { staged: toStage.join(''), direct: direct.join('') };
+}
