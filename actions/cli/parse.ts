@@ -41,6 +41,7 @@ export type Command =
       endpoint?: string;
       anonymous: boolean;
       concurrency: number;
+      workers?: number;
       json: boolean;
     }
   | {
@@ -185,6 +186,7 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
       };
       const region = flags.given(INGEST.region);
       const endpoint = flags.given(INGEST.endpoint);
+      const workers = flags.given(INGEST.workers);
       const databaseUrl = database(flags);
       flags.order(INGEST_ORDER);
       return {
@@ -193,6 +195,7 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
         ...databaseUrl,
         ...(region ? { region } : {}),
         ...(endpoint ? { endpoint } : {}),
+        ...(workers !== undefined ? { workers } : {}),
         anonymous: flags.on(INGEST.anonymous),
         json: flags.on(INGEST.json),
       };

@@ -39,6 +39,7 @@ export function parseIngestInputs(read: ReadInput, env: RunnerEnv): IngestSettin
   const endpoint = inputs.read(INGEST.endpoint);
   const anonymous = inputs.read(INGEST.anonymous);
   const concurrency = inputs.read(INGEST.concurrency);
+  const workers = inputs.read(INGEST.workers);
   inputs.order(INGEST_ORDER);
   const settings = inputs.finish({
     start,
@@ -53,6 +54,7 @@ export function parseIngestInputs(read: ReadInput, env: RunnerEnv): IngestSettin
   return {
     ...settings,
     ...(endpoint === undefined ? {} : { endpoint }),
+    ...(workers === undefined ? {} : { workers }),
     ...(runUrl === undefined ? {} : { runUrl }),
   };
 }

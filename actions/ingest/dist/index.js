@@ -76505,6 +76505,7 @@ function jsonSwitch(help) {
 
 // actions/lib/settings/ingest.ts
 var MAX_INGEST_CONCURRENCY = 16;
+var MAX_INGEST_WORKERS = 16;
 var INGEST = {
   start: {
     name: "start",
@@ -76588,6 +76589,18 @@ var INGEST = {
     action: {
       input: "concurrency",
       description: `Objects read and parsed ahead of the loader at once (1 to ${MAX_INGEST_CONCURRENCY}).`
+    }
+  },
+  workers: {
+    name: "workers",
+    help: `threads that parse objects beside the loader (0: parse in the loader's thread; at most ${MAX_INGEST_WORKERS})`,
+    placeholder: "N",
+    otherwise: "one per core",
+    parse: wholeNumber({ min: 0, max: MAX_INGEST_WORKERS }),
+    cli: { flag: "workers" },
+    action: {
+      input: "workers",
+      description: `Threads that parse objects beside the loader (0 to ${MAX_INGEST_WORKERS}); empty: one per core of the runner.`
     }
   },
   json: jsonSwitch("print the counts as one JSON object on the last line of stdout")
@@ -77036,6 +77049,7 @@ function parseIngestInputs(read, env2) {
   const endpoint = inputs.read(INGEST.endpoint);
   const anonymous = inputs.read(INGEST.anonymous);
   const concurrency = inputs.read(INGEST.concurrency);
+  const workers = inputs.read(INGEST.workers);
   inputs.order(INGEST_ORDER);
   const settings = inputs.finish({
     start,
@@ -77050,6 +77064,7 @@ function parseIngestInputs(read, env2) {
   return {
     ...settings,
     ...endpoint === void 0 ? {} : { endpoint },
+    ...workers === void 0 ? {} : { workers },
     ...runUrl === void 0 ? {} : { runUrl }
   };
 }

@@ -18,6 +18,9 @@ import type { OrderRule, Setting } from './setting.ts';
  */
 export const MAX_INGEST_CONCURRENCY = 16;
 
+/** More parse threads than this only adds memory: the loader takes one group at a time. */
+export const MAX_INGEST_WORKERS = 16;
+
 /** The ingest settings, in action.yml's order. */
 export const INGEST = {
   start: {
@@ -107,6 +110,18 @@ export const INGEST = {
     action: {
       input: 'concurrency',
       description: `Objects read and parsed ahead of the loader at once (1 to ${MAX_INGEST_CONCURRENCY}).`,
+    },
+  },
+  workers: {
+    name: 'workers',
+    help: `threads that parse objects beside the loader (0: parse in the loader's thread; at most ${MAX_INGEST_WORKERS})`,
+    placeholder: 'N',
+    otherwise: 'one per core',
+    parse: wholeNumber({ min: 0, max: MAX_INGEST_WORKERS }),
+    cli: { flag: 'workers' },
+    action: {
+      input: 'workers',
+      description: `Threads that parse objects beside the loader (0 to ${MAX_INGEST_WORKERS}); empty: one per core of the runner.`,
     },
   },
   json: jsonSwitch('print the counts as one JSON object on the last line of stdout'),

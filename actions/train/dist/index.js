@@ -35923,15 +35923,17 @@ var CONVERSIONS = {
   bc: PARTICLES
 };
 
-// actions/lib/toar/object-batch.ts
-init_errors();
-
 // actions/lib/ingest/load-group.ts
 init_errors();
 
 // actions/lib/toar/load.ts
 var import_pg_copy_streams = __toESM(require_pg_copy_streams(), 1);
 init_errors();
+
+// actions/lib/toar/object-batch.ts
+init_errors();
+
+// actions/lib/toar/load.ts
 var EARLIER = `(excluded.name_source_fetched_at, excluded.name_source_key, excluded.name_source_line)
   < (s.name_source_fetched_at, s.name_source_key, s.name_source_line)`;
 var UPSERT_STATIONS = `
