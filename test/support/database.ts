@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { migrate } from '../../actions/lib/toar/migrate.ts';
+import { silentLogger } from '../../actions/lib/util/logger.ts';
 
 /**
  * A fresh, empty database on the test server, dropped by `drop()`. Each test file (or test) gets its
@@ -30,6 +32,46 @@ export async function createTestDatabase(
       } finally {
         await client.end();
       }
+    },
+  };
+}
+
+/**
+ * A fresh database with the schema migrated, and a small pool on it, for the tests of one
+ * `describe`: made before its tests, dropped after them. Read `pool` inside tests (it is set by then).
+ *
+ * @example
+ * const db = useMigratedDatabase('runs');
+ * it('…', async () => { await db.pool.query('SELECT 1'); });
+ */
+export function useMigratedDatabase(prefix: string): {
+  readonly pool: pg.Pool;
+  readonly url: string;
+} {
+  let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+  let pool: pg.Pool | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase(prefix);
+    pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    const client = await pool.connect();
+    try {
+      await migrate(client, silentLogger);
+    } finally {
+      client.release();
+    }
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await database?.drop();
+  });
+  return {
+    get pool() {
+      if (pool === undefined) throw new Error('useMigratedDatabase: read pool inside a test');
+      return pool;
+    },
+    get url() {
+      if (database === undefined) throw new Error('useMigratedDatabase: read url inside a test');
+      return database.url;
     },
   };
 }

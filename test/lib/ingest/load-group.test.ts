@@ -1,11 +1,10 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isDataError, loadGroup } from '../../../actions/lib/ingest/load-group.ts';
-import { migrate } from '../../../actions/lib/toar/migrate.ts';
 import { ObjectBatch } from '../../../actions/lib/toar/object-batch.ts';
 import type { Logger } from '../../../actions/lib/util/logger.ts';
 import { silentLogger } from '../../../actions/lib/util/logger.ts';
-import { createTestDatabase } from '../../support/database.ts';
+import { useMigratedDatabase } from '../../support/database.ts';
 
 const T = Date.parse('2018-06-07T00:00:00Z');
 
@@ -30,22 +29,10 @@ function batch(key: string, latKey: string): { task: string; batch: ObjectBatch 
 }
 
 describe('loadGroup', () => {
-  let db: { url: string; drop: () => Promise<void> };
-  let pool: pg.Pool;
-  beforeAll(async () => {
-    db = await createTestDatabase('loadgroup');
-    pool = new pg.Pool({ connectionString: db.url, max: 2 });
-    const client = await pool.connect();
-    await migrate(client, silentLogger);
-    client.release();
-  });
-  afterAll(async () => {
-    await pool?.end();
-    await db?.drop();
-  });
+  const db = useMigratedDatabase('loadgroup');
 
   it('loads a group in one transaction', async () => {
-    const outcome = await loadGroup(pool, [batch('a', '1'), batch('b', '2')], silentLogger);
+    const outcome = await loadGroup(db.pool, [batch('a', '1'), batch('b', '2')], silentLogger);
     expect(outcome.failed).toEqual([]);
     expect(outcome.loaded.map((p) => p.items.map((i) => i.task))).toEqual([['a', 'b']]);
     expect(outcome.loaded[0]?.counts.stationsCreated).toBe(2);
@@ -56,7 +43,7 @@ describe('loadGroup', () => {
     const logger: Logger = { ...silentLogger, warn: (m) => warnings.push(m) };
     // numeric(9, 4) cannot hold the key 123456: that object's data is refused (SQLSTATE 22003).
     const outcome = await loadGroup(
-      pool,
+      db.pool,
       [batch('c', '3'), batch('bad', '123456'), batch('d', '4')],
       logger,
     );

@@ -1,37 +1,23 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../../actions/lib/errors.ts';
 import { RunLedger } from '../../../actions/lib/ingest/run-ledger.ts';
-import { migrate } from '../../../actions/lib/toar/migrate.ts';
 import { ObjectBatch } from '../../../actions/lib/toar/object-batch.ts';
 import type { Logger } from '../../../actions/lib/util/logger.ts';
 import { silentLogger } from '../../../actions/lib/util/logger.ts';
-import { createTestDatabase } from '../../support/database.ts';
+import { useMigratedDatabase } from '../../support/database.ts';
 
 const T = Date.parse('2018-06-07T00:00:00Z');
 const MIN10 = 600_000;
 
 describe('RunLedger', () => {
-  let db: { url: string; drop: () => Promise<void> };
-  let pool: pg.Pool;
-  beforeAll(async () => {
-    db = await createTestDatabase('ledger');
-    pool = new pg.Pool({ connectionString: db.url, max: 2 });
-    const client = await pool.connect();
-    await migrate(client, silentLogger);
-    client.release();
-  });
-  afterAll(async () => {
-    await pool?.end();
-    await db?.drop();
-  });
+  const db = useMigratedDatabase('ledger');
 
   it('records each interval when its last object is done, and adds everything up', async () => {
     const errors: string[] = [];
     const progress: string[] = [];
     const logger: Logger = { ...silentLogger, error: (m) => errors.push(m) };
     const attempt = { source: 'file:///x/', rulesVersion: 1, leaseMs: 60_000 };
-    const ledger = new RunLedger(pool, 3, attempt, logger, (p) =>
+    const ledger = new RunLedger(db.pool, 3, attempt, logger, (p) =>
       progress.push(`${p.done}/${p.total} ${p.label}`),
     );
     const first = { start: T, end: T + MIN10 };
@@ -93,7 +79,7 @@ describe('RunLedger', () => {
       },
     ]);
     expect(errors).toEqual(['(listing): denied', 'b.ndjson: corrupt or truncated gzip (x)']);
-    const { rows } = await pool.query(
+    const { rows } = await db.pool.query(
       `SELECT to_char(interval_start AT TIME ZONE 'UTC', 'HH24:MI') AS at, status, objects,
               objects_failed, objects_skipped, lines, rows_inserted, error
        FROM ops.ingest_runs ORDER BY interval_start`,
