@@ -11,8 +11,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../../actions/lib/toar/migrate.ts';
 import { withCredentials } from '../../../../actions/lib/training/run/readonly-role.ts';
+import { TAIL_BYTES } from '../../../../actions/lib/training/run/run-command.ts';
 import { readRuns } from '../../../../actions/lib/training/run/run-record.ts';
 import type { TrainingRunOptions } from '../../../../actions/lib/training/run/runner-options.ts';
+import { trainingResultJson } from '../../../../actions/lib/training/run/runs-format.ts';
 import { silentLogger } from '../../../../actions/lib/util/logger.ts';
 import { trainWith } from '../../../../actions/wiring.ts';
 import { createTestDatabase } from '../../../support/database.ts';
@@ -239,6 +241,16 @@ describe('runTraining with a local project', () => {
     });
     expect(record.finishedAt).not.toBeNull();
     expect(await runnerTables()).toEqual([]);
+  });
+
+  it('keeps only the last 64 KB of a command that prints 100 MB without a newline', async () => {
+    const result = await run({ project: await project(), parameters: { mode: 'flood' } });
+    expect(result.status).toBe('failed');
+    const error = present(result.error, 'the error');
+    expect(error).toMatch(/^the command exited with status 3; its last lines:\n\[…\] xxx/);
+    expect(Buffer.byteLength(error)).toBeLessThan(TAIL_BYTES + 200);
+    expect(JSON.stringify(trainingResultJson(result)).length).toBeLessThan(TAIL_BYTES + 4_000);
+    expect((await recordOf(result.runId)).error).toBe(error);
   });
 
   it('stops a command that runs past its timeout, killing its process group, and records the run as failed', async () => {
