@@ -78,6 +78,8 @@ export type Command =
       selection: SelectionOverrides;
       keepTable: boolean;
       timeoutMs?: number;
+      /** The run fails when its artifacts hold more. */
+      maxArtifactBytes: number;
       json: boolean;
       databaseUrl?: string;
     }
@@ -266,10 +268,11 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
           return value === undefined ? [] : [[name, value]];
         }),
       );
+      const maxArtifactBytes = flags.value(TRAIN.maxArtifactBytes);
       const databaseUrl = database(flags);
       return {
         name: 'train',
-        ...complete(problems, { project }),
+        ...complete(problems, { project, maxArtifactBytes }),
         ...(entryPoint ? { entryPoint } : {}),
         parameters,
         tags,

@@ -185,6 +185,8 @@ describe('freshet train flags', () => {
           '--keep-table',
           '--timeout',
           '2h',
+          '--max-artifact-bytes',
+          '1000',
           '--json',
         ],
         { ...env, DATABASE_URL: 'postgres://env/x' },
@@ -203,6 +205,7 @@ describe('freshet train flags', () => {
       },
       keepTable: true,
       timeoutMs: 7_200_000,
+      maxArtifactBytes: 1000,
       json: true,
       databaseUrl: 'postgres://env/x',
     });
@@ -218,6 +221,7 @@ describe('freshet train flags', () => {
       tags: {},
       selection: {},
       keepTable: false,
+      maxArtifactBytes: 500_000_000,
       json: false,
     });
   });

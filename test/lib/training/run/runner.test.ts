@@ -253,6 +253,29 @@ describe('runTraining with a local project', () => {
     expect((await recordOf(result.runId)).error).toBe(error);
   });
 
+  it('fails a run whose artifacts hold more than max-artifact-bytes, keeping none of them', async () => {
+    const result = await run({
+      project: await project(),
+      parameters: { mode: 'big-artifact' },
+      maxArtifactBytes: 1_000_000,
+    });
+    expect(result.status).toBe('failed');
+    expect(result.error).toMatch(
+      /^keeping the artifacts failed: the artifacts hold 10\d{5} bytes in 6 files \(the largest, big\.bin, 1048576 bytes\), more than max-artifact-bytes allows \(1000000\)/,
+    );
+    expect(result.artifacts).toEqual([]);
+    expect(existsSync(result.artifactsDir)).toBe(false);
+    expect((await recordOf(result.runId)).error).toBe(result.error);
+    // Under the cap, the same run keeps them all.
+    const kept = await run({
+      project: await project(),
+      parameters: { mode: 'big-artifact' },
+      maxArtifactBytes: 2_000_000,
+    });
+    expect(kept.status).toBe('succeeded');
+    expect(kept.artifacts.map((a) => a.name)).toContain('big.bin');
+  });
+
   it('stops a command that runs past its timeout, killing its process group, and records the run as failed', async () => {
     const result = await run({
       project: await project(),
