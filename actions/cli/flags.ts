@@ -148,7 +148,7 @@ export class FlagReader {
     const variable = spec.env === undefined ? undefined : this.#env[spec.env];
     // An empty variable is unset: workflows and shells often export one empty.
     if (spec.env !== undefined && typeof variable === 'string' && variable !== '') {
-      return { text: variable, label: spec.env };
+      return { text: variable, label: `$${spec.env}` };
     }
     return undefined;
   }
