@@ -37984,16 +37984,20 @@ import { spawn as spawn2 } from "node:child_process";
 // actions/lib/training/run/command-output.ts
 var NEWLINE = 10;
 var CARRIAGE_RETURN = 13;
+var MAX_CONTINUATION = 3;
+var isContinuation = (byte) => ((byte ?? 0) & 192) === 128;
 function boundaryAtOrBefore(bytes, at) {
-  let cut = Math.min(at, bytes.length);
-  while (cut > 0 && cut < bytes.length && ((bytes[cut] ?? 0) & 192) === 128) cut -= 1;
-  return cut;
+  const start = Math.min(at, bytes.length);
+  let cut = start;
+  while (cut > 0 && start - cut < MAX_CONTINUATION && isContinuation(bytes[cut])) cut -= 1;
+  return isContinuation(bytes[cut]) ? start : cut;
 }
 function lastBytes(bytes, limit) {
   if (bytes.length <= limit) return bytes;
-  let start = bytes.length - limit;
-  while (start < bytes.length && ((bytes[start] ?? 0) & 192) === 128) start += 1;
-  return bytes.subarray(start);
+  const first = bytes.length - limit;
+  let start = first;
+  while (start - first < MAX_CONTINUATION && isContinuation(bytes[start])) start += 1;
+  return bytes.subarray(isContinuation(bytes[start]) ? first : start);
 }
 var LineSplitter = class {
   #pending = [];

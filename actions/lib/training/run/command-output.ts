@@ -5,20 +5,26 @@
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 
+// A character is at most 4 bytes: at most 3 continuation bytes (10xxxxxx) follow its first. Past
+// that, the bytes are not UTF-8 anyway, and any cut will do.
+const MAX_CONTINUATION = 3;
+const isContinuation = (byte: number | undefined) => ((byte ?? 0) & 0xc0) === 0x80;
+
 /** Where `bytes` may be cut at or before `at` without splitting a UTF-8 character. */
 function boundaryAtOrBefore(bytes: Buffer, at: number): number {
-  let cut = Math.min(at, bytes.length);
-  // A continuation byte (10xxxxxx) is never the start of a character.
-  while (cut > 0 && cut < bytes.length && ((bytes[cut] ?? 0) & 0xc0) === 0x80) cut -= 1;
-  return cut;
+  const start = Math.min(at, bytes.length);
+  let cut = start;
+  while (cut > 0 && start - cut < MAX_CONTINUATION && isContinuation(bytes[cut])) cut -= 1;
+  return isContinuation(bytes[cut]) ? start : cut;
 }
 
 /** The last (at most) `limit` bytes of `bytes`, starting on a UTF-8 character. */
 export function lastBytes(bytes: Buffer, limit: number): Buffer {
   if (bytes.length <= limit) return bytes;
-  let start = bytes.length - limit;
-  while (start < bytes.length && ((bytes[start] ?? 0) & 0xc0) === 0x80) start += 1;
-  return bytes.subarray(start);
+  const first = bytes.length - limit;
+  let start = first;
+  while (start - first < MAX_CONTINUATION && isContinuation(bytes[start])) start += 1;
+  return bytes.subarray(isContinuation(bytes[start]) ? first : start);
 }
 
 /**
@@ -64,7 +70,7 @@ export class LineSplitter {
     this.#pendingBytes += bytes.length;
     while (this.#pendingBytes > this.#pieceBytes) {
       const joined = Buffer.concat(this.#pending, this.#pendingBytes);
-      // Never 0: a piece of at least a few bytes always holds a whole character.
+      // Never 0: a piece of at least 4 bytes always holds a whole character.
       const cut = boundaryAtOrBefore(joined, this.#pieceBytes) || this.#pieceBytes;
       this.#onPiece(joined.subarray(0, cut).toString('utf8'), false);
       const rest = joined.subarray(cut);

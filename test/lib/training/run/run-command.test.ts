@@ -94,6 +94,16 @@ describe('LineSplitter and OutputTail', () => {
     ]);
   });
 
+  it('cuts bytes that are not UTF-8 anywhere, in pieces of the stated size', () => {
+    const sizes: number[] = [];
+    const lines = new LineSplitter(8, (text, ends) => {
+      if (!ends) sizes.push(Buffer.byteLength(text));
+    });
+    lines.write(Buffer.alloc(40, 0x80));
+    // Each lone continuation byte decodes to U+FFFD (3 bytes): 8 input bytes per piece.
+    expect(sizes).toEqual([24, 24, 24, 24]);
+  });
+
   it('keeps the newest lines within its limit, each stream apart', () => {
     const tail = new OutputTail(16);
     tail.add('out', 'aaaa', true);
