@@ -1,6 +1,6 @@
 // Reading a command's flags as its settings describe them (lib/settings/): node:util's options, the
 // environment variables a flag falls back to, defaults, parsers, and every problem collected.
-import type { ParseArgsOptionsConfig } from 'node:util';
+import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import { collectProblems } from '../lib/errors.ts';
 import { orderProblem, type ReadSetting } from '../lib/settings/complete.ts';
 import {
@@ -80,6 +80,114 @@ export function joinDashValues(args: readonly string[], options: ParseArgsOption
   return joined;
 }
 
+/** The flags and positional arguments of a command line, read leniently. */
+export interface ReadArguments {
+  readonly values: FlagValues;
+  readonly positionals: string[];
+}
+
+/** The edit distance of two short strings (for "did you mean"). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/**
+ * Reads a command's arguments as its settings describe them, leniently: every problem node:util's
+ * strict parseArgs would stop at (an unknown flag, a missing value, a value given to a switch, an
+ * argument where none is taken) is recorded in `problems`, each naming the flag and the fix, and
+ * reading goes on, so that the command's other problems are reported with them.
+ *
+ * @param command how messages name the command: `freshet train`
+ * @example
+ * const problems: string[] = [];
+ * readArguments(TRAIN, ['--project', 'p', '--bogus'], { command: 'freshet train' }, problems);
+ * // problems: ['unknown flag --bogus: see `freshet train --help`']
+ */
+export function readArguments(
+  settings: CommandSettings,
+  args: readonly string[],
+  context: { readonly command: string; readonly positionals?: boolean },
+  problems: string[],
+): ReadArguments {
+  const options = flagOptions(settings);
+  const placeholders = new Map<string, string>();
+  for (const setting of Object.values(settings)) {
+    if (setting.cli !== undefined && setting.placeholder !== undefined) {
+      placeholders.set(setting.cli.flag, setting.placeholder);
+    }
+  }
+  const values: Record<string, string | boolean | (string | boolean)[]> = {};
+  const positionals: string[] = [];
+  const help = `see \`${context.command} --help\``;
+  let remaining = joinDashValues(args, options);
+  while (remaining.length > 0) {
+    const { tokens } = parseArgs({
+      args: remaining,
+      options,
+      strict: false,
+      allowPositionals: true,
+      tokens: true,
+    });
+    let restartAt: number | undefined;
+    for (const token of tokens) {
+      if (token.kind === 'option-terminator') continue;
+      if (token.kind === 'positional') {
+        if (context.positionals === true) positionals.push(token.value);
+        else {
+          problems.push(
+            `unexpected argument ${JSON.stringify(token.value)}: \`${context.command}\` takes only flags, each value after its flag (${help})`,
+          );
+        }
+        continue;
+      }
+      const option = options[token.name];
+      if (option === undefined) {
+        const names = Object.keys(options);
+        const near = names.find((name) => editDistance(name, token.name) <= 2);
+        problems.push(
+          `unknown flag ${token.rawName}${near ? `: did you mean --${near}?` : ''} (${help})`,
+        );
+        continue;
+      }
+      if (option.type === 'boolean') {
+        if (token.value !== undefined) {
+          problems.push(`${token.rawName} takes no value: write ${token.rawName} alone`);
+        } else values[token.name] = true;
+        continue;
+      }
+      const placeholder = placeholders.get(token.name) ?? 'VALUE';
+      // parseArgs takes the next argument as the value even when it is a flag (`--start --json`).
+      const missing =
+        token.value === undefined ||
+        (!token.inlineValue && token.value.startsWith('-') && token.value !== '-');
+      if (missing) {
+        problems.push(`${token.rawName} needs a value: ${token.rawName} ${placeholder}`);
+        if (token.value !== undefined) {
+          // Read what was taken as its value as the next argument.
+          restartAt = token.index + 1;
+          break;
+        }
+        continue;
+      }
+      if (option.multiple === true) {
+        const list = values[token.name];
+        values[token.name] = [...(Array.isArray(list) ? list : []), token.value];
+      } else values[token.name] = token.value;
+    }
+    remaining = restartAt === undefined ? [] : remaining.slice(restartAt);
+  }
+  return { values, positionals };
+}
+
 /**
  * A command's flags, read as its settings describe them. Getters return `undefined` after recording
  * a problem in the list the reader was given; the caller throws them together.
@@ -148,7 +256,7 @@ export class FlagReader {
     const variable = spec.env === undefined ? undefined : this.#env[spec.env];
     // An empty variable is unset: workflows and shells often export one empty.
     if (spec.env !== undefined && typeof variable === 'string' && variable !== '') {
-      return { text: variable, label: spec.env };
+      return { text: variable, label: `$${spec.env}` };
     }
     return undefined;
   }

@@ -1,7 +1,6 @@
 // The command line's grammar: argv → one validated, typed command. Pure (the environment is a
 // parameter), so that tests exercise it directly. What each flag is (its default, parser, bounds,
 // environment variable) is declared once in lib/settings/, which the actions read too.
-import { parseArgs } from 'node:util';
 import { UsageError } from '../lib/errors.ts';
 import type { ReprocessMode } from '../lib/interval/types.ts';
 import { DATABASE_URL } from '../lib/settings/common.ts';
@@ -21,13 +20,7 @@ import type { SelectionOverrides } from '../lib/training/data/selection-request.
 import { tagProblems } from '../lib/training/run/runner-options.ts';
 import type { RunFilter } from '../lib/training/run/runs.ts';
 import { parseKeyValueItems } from '../lib/util/key-values.ts';
-import {
-  type CommandSettings,
-  FlagReader,
-  type FlagValues,
-  flagOptions,
-  joinDashValues,
-} from './flags.ts';
+import { type CommandSettings, FlagReader, readArguments } from './flags.ts';
 
 export type Command =
   | { name: 'help'; topic?: string }
@@ -79,6 +72,8 @@ export type Command =
       selection: SelectionOverrides;
       keepTable: boolean;
       timeoutMs?: number;
+      /** The run fails when its artifacts hold more. */
+      maxArtifactBytes: number;
       json: boolean;
       databaseUrl?: string;
     }
@@ -151,21 +146,9 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
   if (rest.includes('--help') || rest.includes('-h')) return { name: 'help', topic: first };
   const problems: string[] = [];
   const parsed = (settings: CommandSettings, args: readonly string[], positionals: boolean) => {
-    const options = flagOptions(settings);
-    try {
-      const result = parseArgs({
-        args: joinDashValues(args, options),
-        options,
-        strict: true,
-        allowPositionals: positionals,
-      });
-      return {
-        flags: new FlagReader(result.values as FlagValues, env, problems),
-        positionals: result.positionals,
-      };
-    } catch (error) {
-      throw new UsageError(`${(error as Error).message} (see \`freshet ${first} --help\`)`);
-    }
+    const command = `freshet ${first}${settings === RUNS_COMPARE ? ' compare' : ''}`;
+    const read = readArguments(settings, args, { command, positionals }, problems);
+    return { flags: new FlagReader(read.values, env, problems), positionals: read.positionals };
   };
   const flagsOf = (settings: CommandSettings, args: readonly string[]) =>
     parsed(settings, args, false).flags;
@@ -230,8 +213,10 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
     }
     case 'db': {
       const [sub, ...more] = rest;
-      if (sub !== 'migrate')
-        throw new UsageError(`unknown command \`db ${sub ?? ''}\`: use \`freshet db migrate\``);
+      if (sub !== 'migrate') {
+        const named = sub === undefined || sub.startsWith('-') ? 'db' : `db ${sub}`;
+        throw new UsageError(`unknown command \`${named}\`: use \`freshet db migrate\``);
+      }
       const databaseUrl = database(flagsOf(MIGRATE, more));
       complete(problems, {});
       return { name: 'migrate', ...databaseUrl };
@@ -269,10 +254,11 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
           return value === undefined ? [] : [[name, value]];
         }),
       );
+      const maxArtifactBytes = flags.value(TRAIN.maxArtifactBytes);
       const databaseUrl = database(flags);
       return {
         name: 'train',
-        ...complete(problems, { project }),
+        ...complete(problems, { project, maxArtifactBytes }),
         ...(entryPoint ? { entryPoint } : {}),
         parameters,
         tags,
@@ -286,14 +272,14 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
     case 'runs': {
       if (rest[0] === 'compare') {
         const { flags, positionals } = parsed(RUNS_COMPARE, rest.slice(1), true);
-        const [a, b, ...more] = positionals;
-        if (a === undefined || b === undefined || more.length > 0) {
-          throw new UsageError(
+        const [one, other, ...more] = positionals;
+        if (more.length > 0 || other === undefined) {
+          problems.push(
             `\`freshet runs compare\` takes two run ids (or prefixes of at least 4 digits), got ${positionals.length}: freshet runs compare 3f2a9c1e 7b04d2aa`,
           );
         }
         const databaseUrl = database(flags);
-        complete(problems, {});
+        const { a, b } = complete(problems, { a: one, b: other });
         return { name: 'runs-compare', a, b, json: flags.on(RUNS_COMPARE.json), ...databaseUrl };
       }
       const flags = flagsOf(RUNS, rest);

@@ -60,6 +60,7 @@ export function parseTrainInputs(read: ReadInput, env: RunnerEnv): TrainActionOp
   for (const p of selectionOverrideProblems(selection, SELECTION_LABELS)) inputs.problem(p);
   const databaseUrl = inputs.read(TRAIN.databaseUrl);
   const timeoutMs = inputs.read(TRAIN.timeout);
+  const maxArtifactBytes = inputs.read(TRAIN.maxArtifactBytes);
   const everyMs = inputs.read(TRAIN.trainEvery);
   const trigger = inputs.read(TRAIN.event) ?? env.GITHUB_EVENT_NAME ?? '';
   const checkOnly = inputs.read(TRAIN.checkOnly);
@@ -69,6 +70,7 @@ export function parseTrainInputs(read: ReadInput, env: RunnerEnv): TrainActionOp
     entryPoint,
     databaseUrl,
     timeoutMs,
+    maxArtifactBytes,
     everyMs,
     checkOnly,
     stateDir,
@@ -88,6 +90,7 @@ export function parseTrainInputs(read: ReadInput, env: RunnerEnv): TrainActionOp
       selectionLabels: SELECTION_LABELS,
       databaseUrl: settings.databaseUrl,
       timeoutMs: settings.timeoutMs,
+      maxArtifactBytes: settings.maxArtifactBytes,
     },
     trigger,
     everyMs: settings.everyMs,

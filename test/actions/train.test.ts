@@ -71,6 +71,7 @@ describe('parseTrainInputs', () => {
         },
         databaseUrl: URL,
         timeoutMs: 30 * 60_000,
+        maxArtifactBytes: 500_000_000,
       },
       trigger: 'workflow_run',
       everyMs: 24 * 3_600_000,
@@ -92,6 +93,7 @@ describe('parseTrainInputs', () => {
         tags: 'trigger=nightly\nowner=me',
         'database-url': URL,
         timeout: '2h',
+        'max-artifact-bytes': '1000000',
         'train-every': '6h',
         event: 'schedule',
         'check-only': 'true',
@@ -112,6 +114,7 @@ describe('parseTrainInputs', () => {
           to: '2014-01-08T00:00:00Z',
         },
         timeoutMs: 2 * 3_600_000,
+        maxArtifactBytes: 1_000_000,
       },
       trigger: 'schedule',
       everyMs: 6 * 3_600_000,
@@ -131,7 +134,7 @@ describe('parseTrainInputs', () => {
           window: 'P1M',
           parameters: 'n_trees',
           tags: 'bad tag=1',
-          'database-url': 'mysql://x',
+          'database-url': 'mysql://u:hunter2@x',
           timeout: '45s',
           'train-every': '0m',
           'check-only': 'maybe',
@@ -148,12 +151,15 @@ describe('parseTrainInputs', () => {
       expect.stringMatching(/^input 'station' "Lancaster" is not a station/),
       expect.stringMatching(/^input 'from' 2014-01-01T00:30:00Z is not a whole hour/),
       "input 'from' needs input 'to': the window is [from, to)",
-      expect.stringMatching(/^input 'database-url' is not a postgres:\/\/ or postgresql:\/\/ URL/),
+      expect.stringMatching(
+        /^input 'database-url' mysql:\/\/u:\*\*\*@x: the scheme mysql:\/\/ is not PostgreSQL's/,
+      ),
       expect.stringMatching(/^input 'timeout' 45s is not a duration/),
       expect.stringMatching(/^input 'train-every' 0m is not longer than zero/),
       `input 'check-only' "maybe" is not a boolean: use true or false`,
     ]);
-    expect(problems.join('\n')).not.toContain('mysql://x');
+    // The URL is shown with its password hidden.
+    expect(problems.join('\n')).not.toContain('hunter2');
   });
 
   it('needs a project and a database', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../actions/cli/parse.ts';
+import { TRAIN } from '../../actions/lib/settings/train.ts';
 import { usageProblems } from '../support/usage-problems.ts';
 
 const env = { now: Date.parse('2026-11-24T12:00:00Z') };
@@ -77,7 +78,9 @@ describe('freshet ingest flags', () => {
     expect(problemsOf(['ingest', '--start', '2014-01-02', '--end', '2014-01-01'])).toEqual([
       '--end 2014-01-01 is not after --start 2014-01-02: a chunk holds at least one interval',
     ]);
-    expect(problemsOf(['ingest', '--strat', 'x'])[0]).toMatch(/Unknown option '--strat'/);
+    expect(problemsOf(['ingest', '--strat', 'x'])[0]).toBe(
+      'unknown flag --strat: did you mean --start? (see `freshet ingest --help`)',
+    );
   });
 });
 
@@ -156,6 +159,53 @@ describe('other commands', () => {
     expect(parseCommandLine(['demo'], env)).toEqual({ name: 'demo', days: 10, stations: 50 });
     expect(problemsOf(['frobnicate'])[0]).toMatch(/unknown command `frobnicate`/);
   });
+
+  it('names `db` alone without a trailing space', () => {
+    expect(problemsOf(['db'])).toEqual(['unknown command `db`: use `freshet db migrate`']);
+    expect(problemsOf(['db', 'migrat'])).toEqual([
+      'unknown command `db migrat`: use `freshet db migrate`',
+    ]);
+  });
+});
+
+describe('parse errors listed with every other problem', () => {
+  it('a missing value, an unknown flag, a switch given a value and an extra argument, with the rest', () => {
+    expect(
+      problemsOf([
+        'ingest',
+        '--start',
+        '--end',
+        '2014-01-01',
+        '--concurrency',
+        '0',
+        '--json=yes',
+        'extra',
+      ]),
+    ).toEqual([
+      '--start needs a value: --start ISO',
+      '--json takes no value: write --json alone',
+      'unexpected argument "extra": `freshet ingest` takes only flags, each value after its flag (see `freshet ingest --help`)',
+      '--start is required',
+      '--concurrency "0" is not a whole number from 1 to 16',
+    ]);
+    expect(problemsOf(['train', '--bogus', '-P', 'n_trees', '--timeout', '7m', '--limit'])).toEqual(
+      [
+        'unknown flag --bogus (see `freshet train --help`)',
+        'unknown flag --limit (see `freshet train --help`)',
+        '--project is required',
+        '-P n_trees must be parameter=value, e.g. -P n_trees=50',
+        '--timeout 7m is not a multiple of 10 minutes: use 10m',
+      ],
+    );
+    expect(problemsOf(['runs', 'compare', 'a', '--limit'])).toEqual([
+      'unknown flag --limit (see `freshet runs compare --help`)',
+      '`freshet runs compare` takes two run ids (or prefixes of at least 4 digits), got 1: freshet runs compare 3f2a9c1e 7b04d2aa',
+    ]);
+  });
+
+  it("says in --timeout's help that it takes multiples of 10 minutes", () => {
+    expect(TRAIN.timeout.help).toMatch(/multiple of 10 minutes/);
+  });
 });
 
 describe('freshet train flags', () => {
@@ -185,6 +235,8 @@ describe('freshet train flags', () => {
           '--keep-table',
           '--timeout',
           '2h',
+          '--max-artifact-bytes',
+          '1000',
           '--json',
         ],
         { ...env, DATABASE_URL: 'postgres://env/x' },
@@ -203,6 +255,7 @@ describe('freshet train flags', () => {
       },
       keepTable: true,
       timeoutMs: 7_200_000,
+      maxArtifactBytes: 1000,
       json: true,
       databaseUrl: 'postgres://env/x',
     });
@@ -218,6 +271,7 @@ describe('freshet train flags', () => {
       tags: {},
       selection: {},
       keepTable: false,
+      maxArtifactBytes: 500_000_000,
       json: false,
     });
   });
@@ -244,9 +298,10 @@ describe('freshet train flags', () => {
       '-T: tag name "bad tag" is not usable: use letters, digits and _ . - / : (at most 100)',
       '--timeout 7m is not a multiple of 10 minutes: use 10m',
     ]);
-    expect(problemsOf(['train', '--project', 'x', '--epochs', '3'])[0]).toMatch(
-      /Unknown option '--epochs'.*freshet train --help/,
-    );
+    expect(problemsOf(['train', '--project', 'x', '--epochs', '3'])).toEqual([
+      'unknown flag --epochs (see `freshet train --help`)',
+      'unexpected argument "3": `freshet train` takes only flags, each value after its flag (see `freshet train --help`)',
+    ]);
   });
 });
 
@@ -369,13 +424,15 @@ describe('a value that starts with - and a digit', () => {
     for (const [command, flags] of Object.entries(flagsByCommand)) {
       for (const flag of flags) {
         const problems = problemsOf([command, `--${flag}`, '-1']).join('\n');
-        expect(problems, `${command} --${flag}`).not.toMatch(/option argument|Unknown option/);
+        expect(problems, `${command} --${flag}`).not.toMatch(/needs a value|unknown flag/);
       }
     }
   });
 
   it('is left alone after --, and is not joined to a switch', () => {
-    expect(problemsOf(['runs', '--json', '-1'])[0]).toMatch(/Unknown option '-1'/);
+    expect(problemsOf(['runs', '--json', '-1'])[0]).toBe(
+      'unknown flag -1 (see `freshet runs --help`)',
+    );
     // After --, `--database-url -1` are two run ids, not a flag and its value.
     expect(problemsOf(['runs', 'compare', 'a', '--', '--database-url', '-1'])[0]).toMatch(/got 3/);
   });

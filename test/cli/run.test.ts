@@ -58,6 +58,22 @@ describe('run', () => {
     );
   });
 
+  it('exits 2 for a bad database URL, naming where it came from and never showing its password', async () => {
+    const fromEnv = testShell(stateDir, { DATABASE_URL: 'postgres://u:secret@h:99999/x' });
+    expect(await run(['db', 'migrate'], fromEnv.shell)).toBe(2);
+    expect(fromEnv.messages).toEqual([
+      expect.stringMatching(/^error: \$DATABASE_URL postgres:\/\/u:\*\*\*@h:99999\/x: the port/),
+    ]);
+    const fromFlag = testShell(stateDir);
+    expect(await run(['runs', '--database-url', 'mysql://u:secret@h/x'], fromFlag.shell)).toBe(2);
+    expect(fromFlag.messages).toEqual([
+      expect.stringMatching(
+        /^error: --database-url mysql:\/\/u:\*\*\*@h\/x: the scheme mysql:\/\//,
+      ),
+    ]);
+    expect([...fromEnv.messages, ...fromFlag.messages].join()).not.toContain('secret');
+  });
+
   it('migrates a database once: the second time the schema is up to date', async () => {
     const first = testShell(stateDir, { DATABASE_URL: db.url });
     expect(await run(['db', 'migrate'], first.shell)).toBe(0);

@@ -106,6 +106,42 @@ describe('freshet train and freshet runs', () => {
     expect(compared.stdout).toMatch(/^status\s+succeeded\s+failed\s+≠$/m);
   });
 
+  it('shows control characters in a station name escaped, in the train result, its log and the run table; JSON keeps them', async () => {
+    const name = 'Evil\u001b[31mRed\u001b]0;title\u0007\u009b2J';
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    let station: number;
+    try {
+      station = await insertStation(client, '10.0000', '20.0000', name);
+      const rows: DataRow[] = Array.from({ length: 24 }, (_, h) => [
+        new Date(Date.UTC(2014, 0, 1, h)).toISOString(),
+        h,
+      ]);
+      await insertData(client, await insertSeries(client, station, 'o3', 60), rows);
+    } finally {
+      await client.end();
+    }
+    const escaped = 'Evil\\x1b[31mRed\\x1b]0;title\\x07\\x9b2J';
+    const trained = await freshet(
+      ['train', '--project', project, '--station', String(station), '-T', 'suite=escapes'],
+      cwd,
+      env,
+    );
+    expect(trained.code).toBe(0);
+    // Neither stdout nor stderr carries a control character but line breaks.
+    expect(trained.stdout + trained.stderr).not.toMatch(/(?!\n)\p{Cc}/u);
+    expect(trained.stdout).toContain(`at station ${station} ${escaped}, `);
+    expect(trained.stderr).toContain(`(${escaped})`);
+
+    const table = await freshet(['runs', '--filter', 'tag.suite=escapes'], cwd, env);
+    expect(table.code).toBe(0);
+    expect(table.stdout).not.toMatch(/(?!\n)\p{Cc}/u);
+    expect(table.stdout).toContain(`${station} Evil\\x1b[31mRed\\x1b]0;tit…`);
+
+    const json = await freshet(['runs', '--filter', 'tag.suite=escapes', '--json'], cwd, env);
+    expect(lastLine(json.stdout)[0].station_name).toBe(name);
+  });
+
   it('exits 2 without running anything on a usage error', async () => {
     const bad = await freshet(['train', '--project', 'tiny', '-P', 'n_tres=3', '--json'], cwd, env);
     expect(bad.code).toBe(2);

@@ -76477,11 +76477,61 @@ function openSource(url, options = {}) {
 
 // actions/lib/settings/common.ts
 init_errors();
+var DATABASE_URL_EXAMPLE = "postgres://user:password@host:5432/database";
+var URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/s;
+function urlParts(text) {
+  const [, scheme, authority, rest] = URL_PARTS.exec(text) ?? [];
+  if (scheme === void 0 || authority === void 0 || rest === void 0) return void 0;
+  const at = authority.lastIndexOf("@");
+  return {
+    scheme,
+    userinfo: at === -1 ? void 0 : authority.slice(0, at),
+    hostPort: authority.slice(at + 1),
+    rest
+  };
+}
+function redactUrl(text) {
+  const parts = urlParts(text);
+  if (parts === void 0) return void 0;
+  const { scheme, userinfo, hostPort, rest } = parts;
+  const colon = userinfo?.indexOf(":") ?? -1;
+  const user = userinfo === void 0 ? "" : colon === -1 ? `${userinfo}@` : `${userinfo.slice(0, colon)}:***@`;
+  return `${scheme}://${user}${hostPort}${rest.replace(/([?&]password=)[^&#]*/gi, "$1***")}`;
+}
 function parseDatabaseUrl(text, label) {
-  if (!/^postgres(?:ql)?:\/\/./i.test(text)) {
+  const trimmed = text.trim();
+  const shown2 = redactUrl(trimmed);
+  const parts = urlParts(trimmed);
+  if (shown2 === void 0 || parts === void 0) {
     throw new UsageError(
-      `${label} is not a postgres:// or postgresql:// URL (its value is not shown: it is a secret)`
+      `${label} is not a URL (its text is not shown: it may hold a password): use a PostgreSQL URL, e.g. ${DATABASE_URL_EXAMPLE}`
     );
+  }
+  const fail = (problem2) => {
+    throw new UsageError(
+      `${label} ${shown2 ?? "(not shown)"}: ${problem2}, e.g. ${DATABASE_URL_EXAMPLE}`
+    );
+  };
+  const { scheme, hostPort } = parts;
+  if (!/^postgres(?:ql)?$/i.test(scheme)) {
+    return fail(`the scheme ${scheme}:// is not PostgreSQL's: use postgres:// or postgresql://`);
+  }
+  const port = /:([^:\]]*)$/.exec(hostPort)?.[1];
+  if (port !== void 0 && port !== "" && !(/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
+    return fail(
+      `the port ${JSON.stringify(port)} is not a number from 1 to 65535: write host:port`
+    );
+  }
+  let url;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    return fail(
+      "is not a valid URL: check its characters (a password with @ / : # ? is written %40 %2F %3A %23 %3F)"
+    );
+  }
+  if (url.hostname === "" && !url.searchParams.get("host")) {
+    return fail("names no host: write the server after //, after user:password@ if any");
   }
   return text;
 }
@@ -76952,6 +77002,9 @@ init_errors();
 init_errors();
 
 // actions/lib/training/project/git-fetch.ts
+init_errors();
+
+// actions/lib/training/run/artifacts.ts
 init_errors();
 
 // actions/lib/training/run/outputs.ts

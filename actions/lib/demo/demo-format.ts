@@ -1,4 +1,5 @@
 // The demo's table, printed a row at a time as each day finishes.
+import { printable, printableLines } from '../util/printable.ts';
 import { formatTable } from '../util/table.ts';
 import { DEMO_MIN_HOURS, type DemoDay } from './demo.ts';
 
@@ -57,12 +58,14 @@ export function formatDemoNotes(days: readonly DemoDay[]): string[] {
   const station = days.findLast((d) => d.training)?.training?.station;
   if (station) {
     notes.push(
-      `Trained ozone-forest for station ${station} once it had ${DEMO_MIN_HOURS / 24} days of hourly ozone ("(N h)": hours so far).`,
+      `Trained ozone-forest for station ${printable(station)} once it had ${DEMO_MIN_HOURS / 24} days of hourly ozone ("(N h)": hours so far).`,
     );
   }
   for (const day of days) {
     if (day.training?.status === 'failed') {
-      notes.push(`${day.day}: training failed: ${day.training.error ?? 'see freshet runs'}`);
+      notes.push(
+        `${day.day}: training failed: ${printableLines(day.training.error ?? 'see freshet runs')}`,
+      );
     }
   }
   return notes;

@@ -1,4 +1,5 @@
 // Plain-text renderings of an ingest's report and of the ingest status, for the command line.
+import { printable } from '../util/printable.ts';
 import { formatTable } from '../util/table.ts';
 import type { StatusReport } from './status.ts';
 import type { IngestReport } from './types.ts';
@@ -24,7 +25,7 @@ export function formatIngestReport(r: IngestReport): string {
   for (const f of r.failures) {
     // Source errors name their object already.
     const what = f.error.includes(f.key) ? f.error : `${f.key}: ${f.error}`;
-    lines.push(`failed (interval ${f.interval}): ${what}`);
+    lines.push(`failed (interval ${f.interval}): ${printable(what)}`);
   }
   return lines.join('\n');
 }

@@ -3,18 +3,93 @@ import { UsageError } from '../errors.ts';
 import { parseBoolean } from './parsers.ts';
 import type { Setting } from './setting.ts';
 
+const DATABASE_URL_EXAMPLE = 'postgres://user:password@host:5432/database';
+
+// scheme://authority rest: enough to show a URL and point at its port when WHATWG URL refuses it.
+const URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/s;
+
+/** A URL's parts as messages may use them; the authority's userinfo (up to its last `@`) apart. */
+function urlParts(text: string) {
+  const [, scheme, authority, rest] = URL_PARTS.exec(text) ?? [];
+  if (scheme === undefined || authority === undefined || rest === undefined) return undefined;
+  const at = authority.lastIndexOf('@');
+  return {
+    scheme,
+    userinfo: at === -1 ? undefined : authority.slice(0, at),
+    hostPort: authority.slice(at + 1),
+    rest,
+  };
+}
+
 /**
- * Checks a database address: a `postgres://` or `postgresql://` URL. The message never quotes it (it
- * holds a password).
+ * A URL as messages may show it: its password (after `user:`, or a `password=` parameter) replaced
+ * by `***`. Text that is not a URL is not shown at all (undefined): it may be anything, a password
+ * included.
  *
- * @throws UsageError for any other text
- * @example parseDatabaseUrl('postgres://u:p@db:5432/toar', '--database-url')
+ * @example redactUrl('postgres://u:secret@db/toar') === 'postgres://u:***@db/toar'
+ */
+export function redactUrl(text: string): string | undefined {
+  const parts = urlParts(text);
+  if (parts === undefined) return undefined;
+  const { scheme, userinfo, hostPort, rest } = parts;
+  const colon = userinfo?.indexOf(':') ?? -1;
+  const user =
+    userinfo === undefined
+      ? ''
+      : colon === -1
+        ? `${userinfo}@`
+        : `${userinfo.slice(0, colon)}:***@`;
+  return `${scheme}://${user}${hostPort}${rest.replace(/([?&]password=)[^&#]*/gi, '$1***')}`;
+}
+
+/**
+ * Checks a database address: a `postgres://` or `postgresql://` URL (WHATWG URL syntax) naming a
+ * host (or a `host` query parameter, for a Unix socket), with a port from 1 to 65535 if any. A
+ * message shows the URL with its password replaced by `***`, and unparseable text not at all.
+ *
+ * @throws UsageError naming the setting and what to change
+ * @example parseDatabaseUrl('postgres://u:p@db:5432/toar', '--database-url') === 'postgres://u:p@db:5432/toar'
+ * @example parseDatabaseUrl('postgres://u:p@db:99999/toar', '--database-url')
+ * // throws: --database-url postgres://u:***@db:99999/toar: the port 99999 is not a number from 1 to 65535
  */
 export function parseDatabaseUrl(text: string, label: string): string {
-  if (!/^postgres(?:ql)?:\/\/./i.test(text)) {
+  const trimmed = text.trim();
+  const shown = redactUrl(trimmed);
+  const parts = urlParts(trimmed);
+  if (shown === undefined || parts === undefined) {
     throw new UsageError(
-      `${label} is not a postgres:// or postgresql:// URL (its value is not shown: it is a secret)`,
+      `${label} is not a URL (its text is not shown: it may hold a password): use a PostgreSQL URL, e.g. ${DATABASE_URL_EXAMPLE}`,
     );
+  }
+  const fail = (problem: string): never => {
+    throw new UsageError(
+      `${label} ${shown ?? '(not shown)'}: ${problem}, e.g. ${DATABASE_URL_EXAMPLE}`,
+    );
+  };
+  const { scheme, hostPort } = parts;
+  if (!/^postgres(?:ql)?$/i.test(scheme)) {
+    return fail(`the scheme ${scheme}:// is not PostgreSQL's: use postgres:// or postgresql://`);
+  }
+  const port = /:([^:\]]*)$/.exec(hostPort)?.[1];
+  if (
+    port !== undefined &&
+    port !== '' &&
+    !(/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)
+  ) {
+    return fail(
+      `the port ${JSON.stringify(port)} is not a number from 1 to 65535: write host:port`,
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    return fail(
+      'is not a valid URL: check its characters (a password with @ / : # ? is written %40 %2F %3A %23 %3F)',
+    );
+  }
+  if (url.hostname === '' && !url.searchParams.get('host')) {
+    return fail('names no host: write the server after //, after user:password@ if any');
   }
   return text;
 }

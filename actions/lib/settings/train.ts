@@ -3,11 +3,12 @@ import { UsageError } from '../errors.ts';
 import { formatDuration, parseDuration } from '../interval/duration.ts';
 import { DEFAULT_STATE_DIR } from '../state-dir.ts';
 import { parseProjectRef } from '../training/project/project-ref.ts';
+import { DEFAULT_MAX_ARTIFACT_BYTES } from '../training/run/artifacts.ts';
 import { DEFAULT_TRAINING_TIMEOUT_MS } from '../training/run/runner-options.ts';
 import { DEFAULT_TRAIN_EVERY_MS } from '../training/run/schedule.ts';
 import { parseKeyValueText } from '../util/key-values.ts';
 import { DATABASE_URL, jsonSwitch } from './common.ts';
-import { parseBoolean, parseText } from './parsers.ts';
+import { parseBoolean, parseText, wholeNumber } from './parsers.ts';
 import type { Setting } from './setting.ts';
 
 /**
@@ -167,6 +168,20 @@ export const TRAIN = {
       description:
         "How long the project's command may run (a multiple of 10 minutes: 30m, 2h); then its " +
         'whole process group is stopped and the run recorded as failed.',
+    },
+  },
+  maxArtifactBytes: {
+    name: 'max-artifact-bytes',
+    help: 'fail the run when the files its command wrote hold more than N bytes in all',
+    placeholder: 'N',
+    default: String(DEFAULT_MAX_ARTIFACT_BYTES),
+    parse: wholeNumber({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+    cli: { flag: 'max-artifact-bytes' },
+    action: {
+      input: 'max-artifact-bytes',
+      description:
+        'The most bytes the files a run writes to FRESHET_OUTPUT_DIR may hold in all (500000000: ' +
+        '500 MB); more fails the run, keeping none of them.',
     },
   },
   trainEvery: {

@@ -1,5 +1,8 @@
+import { printable } from './printable.ts';
+
 /**
- * A plain-text table with right-aligned numbers, for terminals and logs.
+ * A plain-text table with right-aligned numbers, for terminals and logs. Control characters in a
+ * cell are shown escaped (`printable`): a cell is one line, and acts on no terminal.
  *
  * @example
  * formatTable(['day', 'rows'], [['2014-01-01', 12]]);
@@ -11,7 +14,8 @@ export function formatTable(
   rows: readonly (readonly (string | number)[])[],
   minWidth = 0,
 ): string {
-  const cells = [headers.map(String), ...rows.map((r) => r.map(String))];
+  const show = (cell: string | number) => printable(String(cell));
+  const cells = [headers.map(show), ...rows.map((r) => r.map(show))];
   const widths = headers.map((_, i) =>
     Math.max(minWidth, ...cells.map((r) => (r[i] ?? '').length)),
   );

@@ -37381,17 +37381,20 @@ async function openProjectSource(ref, options) {
 }
 
 // actions/lib/training/run/artifacts.ts
+init_errors();
 import { createHash as createHash4 } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { copyFile as copyFile2, lstat as lstat2, mkdir as mkdir4, readdir as readdir2 } from "node:fs/promises";
 import { dirname as dirname5, join as join8, relative as relative3, sep as sep3 } from "node:path";
+var DEFAULT_MAX_ARTIFACT_BYTES = 5e8;
 async function sha256OfFile(path6) {
   const hash = createHash4("sha256");
   for await (const chunk of createReadStream(path6)) hash.update(chunk);
   return hash.digest("hex");
 }
-async function listArtifacts(dir, logger) {
+async function listArtifacts(dir, logger, maxBytes) {
   const found = [];
+  let total = 0;
   const walk = async (folder) => {
     const entries = await readdir2(folder, { withFileTypes: true });
     for (const entry of entries) {
@@ -37400,12 +37403,23 @@ async function listArtifacts(dir, logger) {
       if (entry.isDirectory()) await walk(path6);
       else if (entry.isFile()) {
         const { size } = await lstat2(path6);
-        found.push({ name, size, sha256: await sha256OfFile(path6) });
+        found.push({ name, path: path6, size });
+        total += size;
       } else logger.warn(`artifact ${name} is not a regular file: left out`);
     }
   };
   await walk(dir);
-  return found.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  if (total > maxBytes) {
+    const largest = found.reduce((a, b) => b.size > a.size ? b : a);
+    throw new FreshetError(
+      `the artifacts hold ${total} bytes in ${found.length} files (the largest, ${largest.name}, ${largest.size} bytes), more than max-artifact-bytes allows (${maxBytes}): none was kept; write less to FRESHET_OUTPUT_DIR or raise max-artifact-bytes`
+    );
+  }
+  const records = [];
+  for (const { name, path: path6, size } of found) {
+    records.push({ name, size, sha256: await sha256OfFile(path6) });
+  }
+  return records.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 async function copyArtifacts(dir, artifacts, destination) {
   for (const artifact of artifacts) {
@@ -37989,7 +38003,115 @@ async function dropReadOnlyRole(client, role, tables, logger) {
 // actions/lib/training/run/run-command.ts
 init_errors();
 import { spawn as spawn2 } from "node:child_process";
-var TAIL_LINES = 20;
+
+// actions/lib/training/run/command-output.ts
+var NEWLINE = 10;
+var CARRIAGE_RETURN = 13;
+var MAX_CONTINUATION = 3;
+var isContinuation = (byte) => ((byte ?? 0) & 192) === 128;
+function boundaryAtOrBefore(bytes, at) {
+  const start = Math.min(at, bytes.length);
+  let cut = start;
+  while (cut > 0 && start - cut < MAX_CONTINUATION && isContinuation(bytes[cut])) cut -= 1;
+  return isContinuation(bytes[cut]) ? start : cut;
+}
+function lastBytes(bytes, limit) {
+  if (bytes.length <= limit) return bytes;
+  const first = bytes.length - limit;
+  let start = first;
+  while (start - first < MAX_CONTINUATION && isContinuation(bytes[start])) start += 1;
+  return bytes.subarray(isContinuation(bytes[start]) ? first : start);
+}
+var LineSplitter = class {
+  #pending = [];
+  #pendingBytes = 0;
+  #pieceBytes;
+  #onPiece;
+  constructor(pieceBytes, onPiece) {
+    this.#pieceBytes = pieceBytes;
+    this.#onPiece = onPiece;
+  }
+  write(chunk) {
+    let from = 0;
+    while (from < chunk.length) {
+      const newline = chunk.indexOf(NEWLINE, from);
+      const end = newline === -1 ? chunk.length : newline;
+      this.#add(chunk.subarray(from, end));
+      if (newline === -1) break;
+      this.#emit(true);
+      from = newline + 1;
+    }
+  }
+  /** Hands over a last line left without a newline. */
+  end() {
+    if (this.#pendingBytes > 0) this.#emit(true);
+  }
+  #add(bytes) {
+    if (bytes.length === 0) return;
+    this.#pending.push(bytes);
+    this.#pendingBytes += bytes.length;
+    while (this.#pendingBytes > this.#pieceBytes) {
+      const joined = Buffer.concat(this.#pending, this.#pendingBytes);
+      const cut = boundaryAtOrBefore(joined, this.#pieceBytes) || this.#pieceBytes;
+      this.#onPiece(joined.subarray(0, cut).toString("utf8"), false);
+      const rest = joined.subarray(cut);
+      this.#pending = rest.length > 0 ? [Buffer.from(rest)] : [];
+      this.#pendingBytes = rest.length;
+    }
+  }
+  #emit(ends) {
+    let line = Buffer.concat(this.#pending, this.#pendingBytes);
+    if (line.at(-1) === CARRIAGE_RETURN) line = line.subarray(0, -1);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#onPiece(line.toString("utf8"), ends);
+  }
+};
+var CUT_MARKER = "[…] ";
+var OutputTail = class {
+  #limit;
+  #lines = [];
+  #bytes = 0;
+  #open = /* @__PURE__ */ new Map();
+  constructor(limitBytes) {
+    this.#limit = limitBytes;
+  }
+  add(source, text, ends) {
+    const open2 = this.#open.get(source);
+    let bytes = Buffer.from(text, "utf8");
+    let cut = false;
+    if (open2) {
+      bytes = Buffer.concat([open2.bytes, bytes]);
+      cut = open2.cut;
+    }
+    const room = this.#limit - Buffer.byteLength(CUT_MARKER) - 1;
+    if (bytes.length > room + (cut ? 0 : Buffer.byteLength(CUT_MARKER))) {
+      bytes = Buffer.from(lastBytes(bytes, room));
+      cut = true;
+    }
+    if (!ends) {
+      this.#open.set(source, { bytes, cut });
+      return;
+    }
+    this.#open.delete(source);
+    const line = `${cut ? CUT_MARKER : ""}${bytes.toString("utf8")}`;
+    const size = Buffer.byteLength(line) + 1;
+    this.#lines.push({ text: line, bytes: size });
+    this.#bytes += size;
+    while (this.#bytes > this.#limit && this.#lines.length > 1) {
+      const dropped = this.#lines.shift();
+      this.#bytes -= dropped?.bytes ?? 0;
+    }
+  }
+  /** The kept lines, oldest first (lines still open are left out). */
+  lines() {
+    return this.#lines.map((line) => line.text);
+  }
+};
+
+// actions/lib/training/run/run-command.ts
+var TAIL_BYTES = 65536;
+var LOG_PIECE_BYTES = 16384;
 var CLOSE_WAIT_MS = 2e3;
 function killGroup(pid, signal) {
   try {
@@ -37998,26 +38120,21 @@ function killGroup(pid, signal) {
     if (error2.code !== "ESRCH") throw error2;
   }
 }
-function forEachLine(stream, onLine) {
-  let pending = "";
-  stream.setEncoding("utf8");
-  stream.on("data", (chunk) => {
-    const lines = (pending + chunk).split("\n");
-    pending = lines.pop() ?? "";
-    for (const line of lines) onLine(line.replace(/\r$/, ""));
-  });
-  stream.on("end", () => {
-    if (pending !== "") onLine(pending.replace(/\r$/, ""));
-    pending = "";
-  });
+function forEachPiece(stream, onPiece) {
+  const lines = new LineSplitter(LOG_PIECE_BYTES, onPiece);
+  stream.on("data", (chunk) => lines.write(chunk));
+  stream.on("end", () => lines.end());
 }
 function runCommand(options) {
   const { logger, prefix } = options;
-  const tail = [];
-  const onLine = (line) => {
-    logger.info(`${prefix}${line}`);
-    tail.push(line);
-    if (tail.length > TAIL_LINES) tail.shift();
+  const tail = new OutputTail(TAIL_BYTES);
+  const onPieceOf = (source) => {
+    let continued = false;
+    return (text, ends) => {
+      logger.info(`${prefix}${continued ? "… " : ""}${text}`);
+      continued = !ends;
+      tail.add(source, text, ends);
+    };
   };
   return new Promise((resolve6, reject) => {
     const child2 = spawn2("sh", ["-c", options.command], {
@@ -38046,8 +38163,8 @@ function runCommand(options) {
     };
     options.signal?.addEventListener("abort", onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
-    forEachLine(child2.stdout, onLine);
-    forEachLine(child2.stderr, onLine);
+    forEachPiece(child2.stdout, onPieceOf("stdout"));
+    forEachPiece(child2.stderr, onPieceOf("stderr"));
     const closed = new Promise((done) => child2.once("close", () => done()));
     child2.once("error", (error2) => {
       clearTimeout(timer);
@@ -38066,7 +38183,7 @@ function runCommand(options) {
       clearTimeout(wait);
       child2.stdout.destroy();
       child2.stderr.destroy();
-      resolve6({ exitCode, signal, timedOut, cancelled, tail: [...tail] });
+      resolve6({ exitCode, signal, timedOut, cancelled, tail: tail.lines() });
     });
   });
 }
@@ -38663,7 +38780,18 @@ async function carryOut(plan2, station, run2, slots, progress) {
   });
   const failure = describeOutcome(outcome, plan2.timeoutMs);
   progress.stage = "keeping the artifacts";
-  progress.artifacts = await listArtifacts(slots.outputDir, run2.logger);
+  progress.artifacts = await listArtifacts(
+    slots.outputDir,
+    run2.logger,
+    run2.options.maxArtifactBytes ?? DEFAULT_MAX_ARTIFACT_BYTES
+  ).catch((error2) => {
+    if (failure === void 0) throw error2;
+    progress.stage = "running the command";
+    throw new FreshetError(`${failure}
+keeping the artifacts failed: ${describeError(error2)}`, {
+      cause: error2
+    });
+  });
   await copyArtifacts(slots.outputDir, progress.artifacts, slots.artifactsDir);
   if (failure !== void 0) {
     progress.stage = "running the command";
@@ -39063,11 +39191,61 @@ function parseKeyValueText(text, label) {
 
 // actions/lib/settings/common.ts
 init_errors();
+var DATABASE_URL_EXAMPLE = "postgres://user:password@host:5432/database";
+var URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/s;
+function urlParts(text) {
+  const [, scheme, authority, rest] = URL_PARTS.exec(text) ?? [];
+  if (scheme === void 0 || authority === void 0 || rest === void 0) return void 0;
+  const at = authority.lastIndexOf("@");
+  return {
+    scheme,
+    userinfo: at === -1 ? void 0 : authority.slice(0, at),
+    hostPort: authority.slice(at + 1),
+    rest
+  };
+}
+function redactUrl(text) {
+  const parts = urlParts(text);
+  if (parts === void 0) return void 0;
+  const { scheme, userinfo, hostPort, rest } = parts;
+  const colon = userinfo?.indexOf(":") ?? -1;
+  const user = userinfo === void 0 ? "" : colon === -1 ? `${userinfo}@` : `${userinfo.slice(0, colon)}:***@`;
+  return `${scheme}://${user}${hostPort}${rest.replace(/([?&]password=)[^&#]*/gi, "$1***")}`;
+}
 function parseDatabaseUrl(text, label) {
-  if (!/^postgres(?:ql)?:\/\/./i.test(text)) {
+  const trimmed = text.trim();
+  const shown2 = redactUrl(trimmed);
+  const parts = urlParts(trimmed);
+  if (shown2 === void 0 || parts === void 0) {
     throw new UsageError(
-      `${label} is not a postgres:// or postgresql:// URL (its value is not shown: it is a secret)`
+      `${label} is not a URL (its text is not shown: it may hold a password): use a PostgreSQL URL, e.g. ${DATABASE_URL_EXAMPLE}`
     );
+  }
+  const fail = (problem) => {
+    throw new UsageError(
+      `${label} ${shown2 ?? "(not shown)"}: ${problem}, e.g. ${DATABASE_URL_EXAMPLE}`
+    );
+  };
+  const { scheme, hostPort } = parts;
+  if (!/^postgres(?:ql)?$/i.test(scheme)) {
+    return fail(`the scheme ${scheme}:// is not PostgreSQL's: use postgres:// or postgresql://`);
+  }
+  const port = /:([^:\]]*)$/.exec(hostPort)?.[1];
+  if (port !== void 0 && port !== "" && !(/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
+    return fail(
+      `the port ${JSON.stringify(port)} is not a number from 1 to 65535: write host:port`
+    );
+  }
+  let url;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    return fail(
+      "is not a valid URL: check its characters (a password with @ / : # ? is written %40 %2F %3A %23 %3F)"
+    );
+  }
+  if (url.hostname === "" && !url.searchParams.get("host")) {
+    return fail("names no host: write the server after //, after user:password@ if any");
   }
   return text;
 }
@@ -39220,6 +39398,18 @@ var TRAIN = {
       description: "How long the project's command may run (a multiple of 10 minutes: 30m, 2h); then its whole process group is stopped and the run recorded as failed."
     }
   },
+  maxArtifactBytes: {
+    name: "max-artifact-bytes",
+    help: "fail the run when the files its command wrote hold more than N bytes in all",
+    placeholder: "N",
+    default: String(DEFAULT_MAX_ARTIFACT_BYTES),
+    parse: wholeNumber({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+    cli: { flag: "max-artifact-bytes" },
+    action: {
+      input: "max-artifact-bytes",
+      description: "The most bytes the files a run writes to FRESHET_OUTPUT_DIR may hold in all (500000000: 500 MB); more fails the run, keeping none of them."
+    }
+  },
   trainEvery: {
     name: "train-every",
     help: "after new data, train only when the latest successful run is at least this old",
@@ -39300,6 +39490,7 @@ function parseTrainInputs(read, env) {
   for (const p of selectionOverrideProblems(selection, SELECTION_LABELS)) inputs.problem(p);
   const databaseUrl = inputs.read(TRAIN.databaseUrl);
   const timeoutMs = inputs.read(TRAIN.timeout);
+  const maxArtifactBytes = inputs.read(TRAIN.maxArtifactBytes);
   const everyMs = inputs.read(TRAIN.trainEvery);
   const trigger = inputs.read(TRAIN.event) ?? env.GITHUB_EVENT_NAME ?? "";
   const checkOnly = inputs.read(TRAIN.checkOnly);
@@ -39309,6 +39500,7 @@ function parseTrainInputs(read, env) {
     entryPoint,
     databaseUrl,
     timeoutMs,
+    maxArtifactBytes,
     everyMs,
     checkOnly,
     stateDir
@@ -39327,7 +39519,8 @@ function parseTrainInputs(read, env) {
       selection,
       selectionLabels: SELECTION_LABELS,
       databaseUrl: settings.databaseUrl,
-      timeoutMs: settings.timeoutMs
+      timeoutMs: settings.timeoutMs,
+      maxArtifactBytes: settings.maxArtifactBytes
     },
     trigger,
     everyMs: settings.everyMs,

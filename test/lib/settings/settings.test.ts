@@ -47,12 +47,38 @@ describe('the parsers settings share', () => {
     expect(usageProblems(() => parseEndpointUrl('localhost:9000', '--endpoint'))).toEqual([
       '--endpoint "localhost:9000" is not an http:// or https:// URL',
     ]);
-    const problems = usageProblems(() =>
-      parseDatabaseUrl('mysql://u:hunter2@h/db', 'DATABASE_URL'),
-    );
-    expect(problems).toEqual([
-      'DATABASE_URL is not a postgres:// or postgresql:// URL (its value is not shown: it is a secret)',
+  });
+
+  it('check a database URL completely, showing it only with its password hidden', () => {
+    const example = 'e.g. postgres://user:password@host:5432/database';
+    const problemsOf = (url: string, label = '--database-url') =>
+      usageProblems(() => parseDatabaseUrl(url, label));
+    expect(problemsOf('mysql://u:hunter2@h/db', '$DATABASE_URL')).toEqual([
+      `$DATABASE_URL mysql://u:***@h/db: the scheme mysql:// is not PostgreSQL's: use postgres:// or postgresql://, ${example}`,
     ]);
+    expect(problemsOf('base')).toEqual([
+      `--database-url is not a URL (its text is not shown: it may hold a password): use a PostgreSQL URL, ${example}`,
+    ]);
+    expect(problemsOf('postgres://h:port/x', "input 'database-url'")).toEqual([
+      `input 'database-url' postgres://h:port/x: the port "port" is not a number from 1 to 65535: write host:port, ${example}`,
+    ]);
+    const bigPort = problemsOf('postgres://u:secret@h:99999/x');
+    expect(bigPort).toEqual([
+      `--database-url postgres://u:***@h:99999/x: the port "99999" is not a number from 1 to 65535: write host:port, ${example}`,
+    ]);
+    expect(problemsOf('postgres:///toar')).toEqual([
+      `--database-url postgres:///toar: names no host: write the server after //, after user:password@ if any, ${example}`,
+    ]);
+    // A password holding @ stays hidden whole; so does one given as a parameter.
+    expect(problemsOf('mysql://u:p@ss@h/x?password=zz').join()).not.toMatch(/ss@|zz/);
+    for (const valid of [
+      'postgres://u:secret@db.example:5432/toar',
+      'postgresql://db/toar?sslmode=require',
+      'postgres://[::1]/toar',
+      'postgresql:///toar?host=/var/run/postgresql',
+    ]) {
+      expect(parseDatabaseUrl(valid, '--database-url')).toBe(valid);
+    }
   });
 
   it('name the setting, not a flag, when the library checks it', () => {

@@ -33,7 +33,8 @@ export const MODEL_JSON = toModelJson({
 /**
  * The script. Modes: `ok`; `fail` (prints, exits 3); `sleep` (writes its pid, sleeps a minute);
  * `bad-metrics` (a NaN metric, as Python's json.dumps writes it); `try-write` (also tries to
- * INSERT into the training table and reports how that went).
+ * INSERT into the training table and reports how that went); `flood` (prints 100 MB without a
+ * newline, exits 3); `big-artifact` (also writes a 1 MB artifact).
  */
 export const TRAIN_SCRIPT = `
 import { writeFileSync } from 'node:fs';
@@ -46,7 +47,18 @@ const out = process.env.FRESHET_OUTPUT_DIR;
 const table = process.env.FRESHET_TRAINING_TABLE;
 const write = (file, text) => writeFileSync(join(out, file), text);
 
-if (mode === 'sleep') {
+if (mode === 'flood') {
+  const block = Buffer.alloc(1 << 20, 120);
+  let written = 0;
+  const more = () => {
+    while (written < 100) {
+      written += 1;
+      if (!process.stdout.write(block)) return process.stdout.once('drain', more);
+    }
+    process.exitCode = 3;
+  };
+  more();
+} else if (mode === 'sleep') {
   write('pid', String(process.pid));
   console.log('sleeping');
   setTimeout(() => {}, 60_000);
@@ -89,6 +101,7 @@ if (mode === 'sleep') {
   write('model.json', ${JSON.stringify(MODEL_JSON)});
   await import('node:fs').then((fs) => fs.mkdirSync(join(out, 'plots'), { recursive: true }));
   write('plots/residuals.txt', 'r\\n');
+  if (mode === 'big-artifact') write('big.bin', 'x'.repeat(1 << 20));
 }
 `;
 

@@ -1,10 +1,11 @@
 // Runs a project's command: `sh -c <command>` in its own process group, output streamed line by
-// line to the logger, stopped (the whole group: a shell's children too) when its time is up or the
+// line to the logger as it comes (only a bounded tail is kept), stopped (the whole group: a shell's children too) when its time is up or the
 // run is cancelled.
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { FreshetError } from '../../errors.ts';
 import type { Logger } from '../../util/logger.ts';
+import { LineSplitter, OutputTail } from './command-output.ts';
 
 /** How to run a command. */
 export interface CommandOptions {
@@ -29,11 +30,17 @@ export interface CommandOutcome {
   readonly signal: NodeJS.Signals | null;
   readonly timedOut: boolean;
   readonly cancelled: boolean;
-  /** Its last lines of output (stdout and stderr as they came), for a failure message. */
+  /**
+   * Its last lines of output (stdout and stderr as they came), for a failure message: at most
+   * `TAIL_BYTES` in all, a longer line kept as its end after `CUT_MARKER`.
+   */
   readonly tail: readonly string[];
 }
 
-const TAIL_LINES = 20;
+/** How much of the command's last output a run keeps (for its record and failure message). */
+export const TAIL_BYTES = 65_536;
+// A longer line goes to the log in pieces of this size: nothing joins a whole line of output.
+const LOG_PIECE_BYTES = 16_384;
 // After the shell exits, a child it left in the background may hold the pipes open; it is killed
 // with the group, but one that left the group (setsid) must not keep the run waiting.
 const CLOSE_WAIT_MS = 2_000;
@@ -47,19 +54,11 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Calls `onLine` for each complete line of `stream`, and for the last partial line at its end. */
-function forEachLine(stream: Readable, onLine: (line: string) => void): void {
-  let pending = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    const lines = (pending + chunk).split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) onLine(line.replace(/\r$/, ''));
-  });
-  stream.on('end', () => {
-    if (pending !== '') onLine(pending.replace(/\r$/, ''));
-    pending = '';
-  });
+/** Feeds `stream`'s bytes to a line splitter of their own, which hands its pieces to `onPiece`. */
+function forEachPiece(stream: Readable, onPiece: (text: string, ends: boolean) => void): void {
+  const lines = new LineSplitter(LOG_PIECE_BYTES, onPiece);
+  stream.on('data', (chunk: Buffer) => lines.write(chunk));
+  stream.on('end', () => lines.end());
 }
 
 /**
@@ -73,11 +72,15 @@ function forEachLine(stream: Readable, onLine: (line: string) => void): void {
  */
 export function runCommand(options: CommandOptions): Promise<CommandOutcome> {
   const { logger, prefix } = options;
-  const tail: string[] = [];
-  const onLine = (line: string) => {
-    logger.info(`${prefix}${line}`);
-    tail.push(line);
-    if (tail.length > TAIL_LINES) tail.shift();
+  const tail = new OutputTail(TAIL_BYTES);
+  // Each stream as it comes: to the log (a long line in pieces, as continued lines) and the tail.
+  const onPieceOf = (source: string) => {
+    let continued = false;
+    return (text: string, ends: boolean) => {
+      logger.info(`${prefix}${continued ? '… ' : ''}${text}`);
+      continued = !ends;
+      tail.add(source, text, ends);
+    };
   };
   return new Promise((resolve, reject) => {
     const child = spawn('sh', ['-c', options.command], {
@@ -107,8 +110,8 @@ export function runCommand(options: CommandOptions): Promise<CommandOutcome> {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
 
-    forEachLine(child.stdout, onLine);
-    forEachLine(child.stderr, onLine);
+    forEachPiece(child.stdout, onPieceOf('stdout'));
+    forEachPiece(child.stderr, onPieceOf('stderr'));
     const closed = new Promise<void>((done) => child.once('close', () => done()));
 
     child.once('error', (error) => {
@@ -129,7 +132,7 @@ export function runCommand(options: CommandOptions): Promise<CommandOutcome> {
       clearTimeout(wait);
       child.stdout.destroy();
       child.stderr.destroy();
-      resolve({ exitCode, signal, timedOut, cancelled, tail: [...tail] });
+      resolve({ exitCode, signal, timedOut, cancelled, tail: tail.lines() });
     });
   });
 }

@@ -41,6 +41,8 @@ export interface TrainingRunOptions {
   readonly keepTable?: boolean | undefined;
   /** How long the command may run (default 30 minutes); then its process group is killed. */
   readonly timeoutMs?: number | undefined;
+  /** The run fails when the files its command wrote hold more than this (default 500 MB, `DEFAULT_MAX_ARTIFACT_BYTES`). */
+  readonly maxArtifactBytes?: number | undefined;
   /** Give a local project the read-only database role too (another repository's always gets it). */
   readonly readOnlyDatabase?: boolean | undefined;
   /** Repositories are fetched from `<base><owner>/<repo>` (default `https://github.com/`; tests use `file://`). */

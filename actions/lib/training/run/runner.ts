@@ -23,7 +23,12 @@ import {
 } from '../project/dependencies.ts';
 import { parseProjectRef } from '../project/project-ref.ts';
 import { openProjectSource } from '../project/project-source.ts';
-import { type ArtifactRecord, copyArtifacts, listArtifacts } from './artifacts.ts';
+import {
+  type ArtifactRecord,
+  copyArtifacts,
+  DEFAULT_MAX_ARTIFACT_BYTES,
+  listArtifacts,
+} from './artifacts.ts';
 import { childEnvironment } from './child-environment.ts';
 import { describeEnvironment, type RunEnvironment } from './environment.ts';
 import { readRunOutputs } from './outputs.ts';
@@ -332,7 +337,18 @@ async function carryOut(
 
   // Kept even when the command failed: what it wrote helps to see why.
   progress.stage = 'keeping the artifacts';
-  progress.artifacts = await listArtifacts(slots.outputDir, run.logger);
+  progress.artifacts = await listArtifacts(
+    slots.outputDir,
+    run.logger,
+    run.options.maxArtifactBytes ?? DEFAULT_MAX_ARTIFACT_BYTES,
+  ).catch((error: unknown) => {
+    if (failure === undefined) throw error;
+    // The command's own failure says more: it comes first.
+    progress.stage = 'running the command';
+    throw new FreshetError(`${failure}\nkeeping the artifacts failed: ${describeError(error)}`, {
+      cause: error,
+    });
+  });
   await copyArtifacts(slots.outputDir, progress.artifacts, slots.artifactsDir);
   if (failure !== undefined) {
     progress.stage = 'running the command';

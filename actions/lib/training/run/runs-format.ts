@@ -1,4 +1,5 @@
 // Recorded runs as text for a terminal (the run table, a comparison) and as JSON. Pure.
+import { printable, printableLines } from '../../util/printable.ts';
 import { formatTable } from '../../util/table.ts';
 import type { TrainingRunRecord } from './run-record.ts';
 import type { TrainingRunResult } from './runner-options.ts';
@@ -174,7 +175,10 @@ export function trainingResultJson(result: TrainingRunResult): string {
   });
 }
 
-/** A finished run for a person: what ran, on which data, the metrics and where the artifacts are. */
+/**
+ * A finished run for a person: what ran, on which data, the metrics and where the artifacts are.
+ * Names and the error show control characters escaped (`printable`); the JSON keeps them.
+ */
 export function formatTrainingResult(result: TrainingRunResult): string {
   const iso = (ms: number | null) => (ms === null ? '?' : new Date(ms).toISOString());
   const lines = [
@@ -191,6 +195,9 @@ export function formatTrainingResult(result: TrainingRunResult): string {
       `  artifacts ${result.artifacts.map((a) => a.name).join(', ')} in ${result.artifactsDir}`,
     );
   }
-  if (result.error) lines.push(`  error     ${result.error.split('\n').join('\n            ')}`);
-  return lines.join('\n');
+  const shown = lines.map(printable);
+  if (result.error) {
+    shown.push(`  error     ${printableLines(result.error).split('\n').join('\n            ')}`);
+  }
+  return shown.join('\n');
 }

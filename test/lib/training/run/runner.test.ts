@@ -11,8 +11,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../../actions/lib/toar/migrate.ts';
 import { withCredentials } from '../../../../actions/lib/training/run/readonly-role.ts';
+import { TAIL_BYTES } from '../../../../actions/lib/training/run/run-command.ts';
 import { readRuns } from '../../../../actions/lib/training/run/run-record.ts';
 import type { TrainingRunOptions } from '../../../../actions/lib/training/run/runner-options.ts';
+import { trainingResultJson } from '../../../../actions/lib/training/run/runs-format.ts';
 import { silentLogger } from '../../../../actions/lib/util/logger.ts';
 import { trainWith } from '../../../../actions/wiring.ts';
 import { createTestDatabase } from '../../../support/database.ts';
@@ -239,6 +241,39 @@ describe('runTraining with a local project', () => {
     });
     expect(record.finishedAt).not.toBeNull();
     expect(await runnerTables()).toEqual([]);
+  });
+
+  it('keeps only the last 64 KB of a command that prints 100 MB without a newline', async () => {
+    const result = await run({ project: await project(), parameters: { mode: 'flood' } });
+    expect(result.status).toBe('failed');
+    const error = present(result.error, 'the error');
+    expect(error).toMatch(/^the command exited with status 3; its last lines:\n\[…\] xxx/);
+    expect(Buffer.byteLength(error)).toBeLessThan(TAIL_BYTES + 200);
+    expect(JSON.stringify(trainingResultJson(result)).length).toBeLessThan(TAIL_BYTES + 4_000);
+    expect((await recordOf(result.runId)).error).toBe(error);
+  });
+
+  it('fails a run whose artifacts hold more than max-artifact-bytes, keeping none of them', async () => {
+    const result = await run({
+      project: await project(),
+      parameters: { mode: 'big-artifact' },
+      maxArtifactBytes: 1_000_000,
+    });
+    expect(result.status).toBe('failed');
+    expect(result.error).toMatch(
+      /^keeping the artifacts failed: the artifacts hold 10\d{5} bytes in 6 files \(the largest, big\.bin, 1048576 bytes\), more than max-artifact-bytes allows \(1000000\)/,
+    );
+    expect(result.artifacts).toEqual([]);
+    expect(existsSync(result.artifactsDir)).toBe(false);
+    expect((await recordOf(result.runId)).error).toBe(result.error);
+    // Under the cap, the same run keeps them all.
+    const kept = await run({
+      project: await project(),
+      parameters: { mode: 'big-artifact' },
+      maxArtifactBytes: 2_000_000,
+    });
+    expect(kept.status).toBe('succeeded');
+    expect(kept.artifacts.map((a) => a.name)).toContain('big.bin');
   });
 
   it('stops a command that runs past its timeout, killing its process group, and records the run as failed', async () => {
