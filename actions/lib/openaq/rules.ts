@@ -17,7 +17,7 @@ import { convertValue, unitConversion } from './units.ts';
  * change to this module (or to datetime, units, station-key) can change an outcome, so that a
  * backfill with `reprocess: outdated` re-ingests what older rules produced.
  */
-export const RULES_VERSION = 1;
+export const RULES_VERSION = 2;
 
 /** 0001-01-01T00:00:00Z: the earliest instant the database stores as written. */
 const EARLIEST_STORABLE = -62_135_596_800_000;
