@@ -74,7 +74,7 @@ function referenceDate(text: unknown): number | undefined {
   return probe.getTime() + ms - offset * 60_000;
 }
 
-function referenceEvaluate(line: string): ReferenceOutcome {
+function referenceEvaluate(line: string, fetchedAt: number): ReferenceOutcome {
   let record: unknown;
   try {
     record = JSON.parse(line);
@@ -90,6 +90,7 @@ function referenceEvaluate(line: string): ReferenceOutcome {
   };
   const time = referenceDate(field('date', 'utc'));
   if (time === undefined) return { ok: false, reason: 'bad-date' };
+  if (time > fetchedAt + 86_400_000) return { ok: false, reason: 'future-date' };
   const variable = typeof r.parameter === 'string' ? VARIABLES[r.parameter] : undefined;
   if (!variable) return { ok: false, reason: 'unsupported-parameter' };
   const lat = field('coordinates', 'latitude');
@@ -143,7 +144,7 @@ function referenceEvaluate(line: string): ReferenceOutcome {
 }
 
 /** Expected table counts for objects given in load order (fetch time, then key). */
-export function referenceCounts(objects: { lines: string[] }[]) {
+export function referenceCounts(objects: { lines: string[]; fetchedAt: number }[]) {
   const rejected: Record<string, number> = {};
   const stations = new Set<string>();
   const series = new Set<string>();
@@ -154,7 +155,7 @@ export function referenceCounts(objects: { lines: string[] }[]) {
     for (const line of object.lines) {
       if (line.trim() === '') continue;
       lines++;
-      const outcome = referenceEvaluate(line);
+      const outcome = referenceEvaluate(line, object.fetchedAt);
       if (!outcome.ok) {
         rejected[outcome.reason] = (rejected[outcome.reason] ?? 0) + 1;
         continue;

@@ -23,6 +23,8 @@ export const RULES_VERSION = 2;
 const EARLIEST_STORABLE = -62_135_596_800_000;
 /** 10000-01-01T00:00:00Z: an offset can push 9999-12-31 past it, into text the database rejects. */
 const END_OF_YEAR_9999 = 253_402_300_800_000;
+/** How far after its object's fetch time a record may be dated (clocks and time zones drift). */
+const FUTURE_TOLERANCE_MS = 86_400_000;
 
 /** OpenAQ parameter → TOAR variable; exact, case-sensitive. A Map, so `"constructor"` maps to nothing. */
 const VARIABLES: ReadonlyMap<string, ToarVariable> = new Map<string, ToarVariable>([
@@ -131,15 +133,20 @@ function averagingMinutes(period: unknown): number | string {
  * that fails names the reason. Never throws.
  *
  * @example
+ * `fetchedAt` is the fetch time of the line's object (epoch milliseconds): a record dated more than
+ * a day after it is rejected `future-date`.
+ *
+ * @example
+ * const fetchedAt = Date.parse('2018-06-07T00:10:00Z');
  * evaluateLine({ number: 1, validUtf8: true, text: '{"date":{"utc":"2018-06-07T00:00:00.000Z"},' +
  *   '"parameter":"o3","value":0.031,"unit":"ppm","location":"X","city":"C","country":"CL",' +
- *   '"coordinates":{"latitude":-33.4223,"longitude":-70.6512}}' });
+ *   '"coordinates":{"latitude":-33.4223,"longitude":-70.6512}}' }, fetchedAt);
  * // → { kind: 'accepted', measurement: { variable: 'o3', value: 31, flags: 0,
  * //      averagingMinutes: 60, latKey: '-33.4223', time: 1528329600000, … } }
- * evaluateLine({ number: 2, validUtf8: true, text: '[1,2]' });
+ * evaluateLine({ number: 2, validUtf8: true, text: '[1,2]' }, fetchedAt);
  * // → { kind: 'rejected', reason: 'bad-json', message: 'not a JSON object (an array)' }
  */
-export function evaluateLine(line: SourceLine): LineOutcome {
+export function evaluateLine(line: SourceLine, fetchedAt: number): LineOutcome {
   // parse
   if (!line.validUtf8) return reject('bad-json', 'line is not valid UTF-8');
   let parsed: unknown;
@@ -174,6 +181,14 @@ export function evaluateLine(line: SourceLine): LineOutcome {
   // fail its whole object's load: it is rejected here instead.
   if (time < EARLIEST_STORABLE || time >= END_OF_YEAR_9999) {
     return reject('bad-date', problem('date.utc', utc, 'is outside the years 0001–9999 in UTC'));
+  }
+  // A date far ahead (9999-12-31, 2099) would end every default training window of its station.
+  if (time - fetchedAt > FUTURE_TOLERANCE_MS) {
+    const fetched = new Date(fetchedAt).toISOString();
+    return reject(
+      'future-date',
+      problem('date.utc', utc, `is more than a day after the fetch (${fetched})`),
+    );
   }
 
   // parameter

@@ -6,6 +6,7 @@ export type ToarVariable = (typeof TOAR_VARIABLES)[number];
 export const REJECT_REASONS = [
   'bad-json',
   'bad-date',
+  'future-date',
   'unsupported-parameter',
   'no-coordinates',
   'unsupported-unit',

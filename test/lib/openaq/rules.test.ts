@@ -31,9 +31,15 @@ function record(changes: Fields = {}): Fields {
   return result;
 }
 
-function evaluate(value: unknown, options: { raw?: boolean } = {}): LineOutcome {
+/** The fetch time of the object the test lines come from: ten minutes after the Dhaka record. */
+const FETCHED_AT = Date.parse('2018-06-07T00:10:00Z');
+
+function evaluate(
+  value: unknown,
+  options: { raw?: boolean; fetchedAt?: number } = {},
+): LineOutcome {
   const text = options.raw ? (value as string) : JSON.stringify(value);
-  return evaluateLine({ number: 1, text, validUtf8: true });
+  return evaluateLine({ number: 1, text, validUtf8: true }, options.fetchedAt ?? FETCHED_AT);
 }
 
 function accepted(outcome: LineOutcome): Measurement {
@@ -52,7 +58,7 @@ function expectRejected(outcome: LineOutcome, reason: RejectReason, message?: st
 
 describe('evaluateLine', () => {
   it('has a rules version to record with every ingest', () => {
-    expect(RULES_VERSION).toBe(1);
+    expect(RULES_VERSION).toBe(2);
   });
 
   it('turns a real record into one measurement in TOAR units and keys', () => {
@@ -77,7 +83,10 @@ describe('evaluateLine', () => {
 
   describe('rule 1, parse: a line that is not valid UTF-8 or not a JSON object is bad-json', () => {
     it('rejects bytes that were not valid UTF-8, even when the decoded text would parse', () => {
-      const outcome = evaluateLine({ number: 3, text: JSON.stringify(DHAKA), validUtf8: false });
+      const outcome = evaluateLine(
+        { number: 3, text: JSON.stringify(DHAKA), validUtf8: false },
+        FETCHED_AT,
+      );
       expectRejected(outcome, 'bad-json', 'line is not valid UTF-8');
     });
 
@@ -172,6 +181,29 @@ describe('evaluateLine', () => {
     ])('reads %s as epoch milliseconds', (utc, time) => {
       expect(accepted(evaluate(record({ date: { utc } }))).time).toBe(time);
     });
+
+    it.each([
+      ['9999-12-31T00:00:00Z', FETCHED_AT],
+      ['2099-01-01T00:00:00Z', FETCHED_AT],
+      ['2018-06-08T00:10:00.001Z', FETCHED_AT],
+      // An offset counts: 05:30 at +00:00 is a day and 5 h 20 min after the fetch.
+      ['2018-06-08T05:30:00+00:00', FETCHED_AT],
+    ])('rejects %s, more than a day after the fetch, as future-date', (utc, fetchedAt) => {
+      const outcome = evaluate(record({ date: { utc } }), { fetchedAt });
+      const fetched = new Date(fetchedAt).toISOString();
+      expectRejected(
+        outcome,
+        'future-date',
+        `date.utc ${JSON.stringify(utc)} is more than a day after the fetch (${fetched})`,
+      );
+    });
+
+    it.each(['2018-06-08T00:10:00.000Z', '2018-06-08T05:40:00+05:30', '2018-06-07T00:10:00Z'])(
+      'accepts %s, at most a day after the fetch',
+      (utc) => {
+        expect(accepted(evaluate(record({ date: { utc } }))).time).toBe(Date.parse(utc));
+      },
+    );
 
     it('ignores date.local', () => {
       const measurement = accepted(
