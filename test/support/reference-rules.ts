@@ -138,7 +138,8 @@ function referenceEvaluate(line: string, fetchedAt: number): ReferenceOutcome {
       time,
       value: value * factor,
       flags: value < 0 ? 1 : 0,
-      location: typeof r.location === 'string' ? r.location : '',
+      // Names are cut to 200 characters (code points).
+      location: typeof r.location === 'string' ? Array.from(r.location).slice(0, 200).join('') : '',
     },
   };
 }

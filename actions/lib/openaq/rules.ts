@@ -1,4 +1,6 @@
 import { parseRfc3339 } from './datetime.ts';
+import { capFeedText } from './feed-text.ts';
+import { rawNumberAt } from './raw-number.ts';
 import { stationKey4 } from './station-key.ts';
 import type { LineOutcome, RejectReason, SourceLine, ToarVariable } from './types.ts';
 import { FLAG_NEGATIVE, FLAG_OK } from './types.ts';
@@ -72,12 +74,23 @@ function problem(field: string, value: unknown, what: string): string {
   return value === undefined ? `${field} is missing` : `${field} ${quote(value)} ${what}`;
 }
 
+/**
+ * A value for a message: a number too large for a double (`1e400`, which JSON.parse made ±Infinity
+ * and JSON.stringify would print as null) is quoted as the line wrote it, found in `text` at `path`.
+ */
+function quoteNumber(value: unknown, text: string, path: readonly string[]): string {
+  if (value !== Number.POSITIVE_INFINITY && value !== Number.NEGATIVE_INFINITY) return quote(value);
+  const written = rawNumberAt(text, path) ?? String(value);
+  return written.length > QUOTE_MAX ? `${written.slice(0, QUOTE_MAX)}…` : written;
+}
+
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function stringOrEmpty(value: unknown): string {
-  return typeof value === 'string' ? value : '';
+/** A text field of the feed as stored: '' when not a string, cut to 200 characters. */
+function feedText(value: unknown): string {
+  return typeof value === 'string' ? capFeedText(value) : '';
 }
 
 /** Why `coordinates` cannot identify a station, or '' when it can. */
@@ -99,12 +112,14 @@ function coordinatesProblem(coordinates: unknown): string {
  * Averaging period in whole minutes, or a message saying why `averagingPeriod` is not one
  * (returned as a string; a number is the result).
  */
-function averagingMinutes(period: unknown): number | string {
+function averagingMinutes(period: unknown, text: string): number | string {
   if (period === undefined || period === null) return DEFAULT_AVERAGING_MINUTES;
   if (!isObject(period)) return `averagingPeriod ${quote(period)} is not an object`;
   const value = period.value;
   if (typeof value !== 'number' || !(value > 0) || value === Number.POSITIVE_INFINITY) {
-    return problem('averagingPeriod.value', value, 'is not a positive number');
+    if (value === undefined) return 'averagingPeriod.value is missing';
+    const written = quoteNumber(value, text, ['averagingPeriod', 'value']);
+    return `averagingPeriod.value ${written} is not a positive number`;
   }
   let minutesPerUnit: number;
   switch (period.unit) {
@@ -217,7 +232,9 @@ export function evaluateLine(line: SourceLine, fetchedAt: number): LineOutcome {
   // value
   const raw = record.value;
   if (typeof raw !== 'number' || !Number.isFinite(raw)) {
-    return reject('bad-value', problem('value', raw, 'is not a finite number'));
+    if (raw === undefined) return reject('bad-value', 'value is missing');
+    const written = quoteNumber(raw, line.text, ['value']);
+    return reject('bad-value', `value ${written} is not a finite number`);
   }
   if (raw <= SENTINEL_MAX) {
     return reject('sentinel-value', `value ${raw} is a no-data sentinel (≤ -999)`);
@@ -228,7 +245,7 @@ export function evaluateLine(line: SourceLine, fetchedAt: number): LineOutcome {
   }
 
   // averaging
-  const minutes = averagingMinutes(record.averagingPeriod);
+  const minutes = averagingMinutes(record.averagingPeriod, line.text);
   if (typeof minutes === 'string') return reject('bad-averaging-period', minutes);
 
   return {
@@ -239,9 +256,9 @@ export function evaluateLine(line: SourceLine, fetchedAt: number): LineOutcome {
       lngKey: stationKey4(lng),
       lat,
       lng,
-      location: stringOrEmpty(record.location),
-      city: stringOrEmpty(record.city),
-      country: stringOrEmpty(record.country),
+      location: feedText(record.location),
+      city: feedText(record.city),
+      country: feedText(record.country),
       time,
       // -0 (from a raw -0) is stored as 0: the database and the wire would otherwise disagree.
       value: converted === 0 ? 0 : converted,

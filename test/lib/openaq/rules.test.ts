@@ -485,6 +485,52 @@ describe('evaluateLine', () => {
     });
   });
 
+  describe('location, city and country are cut to 200 characters', () => {
+    it('takes the first 200 characters of a 50 MB location, city and country', () => {
+      const huge = `Long${'x'.repeat(50 * 1024 * 1024)}`;
+      const measurement = accepted(evaluate(record({ location: huge, city: huge, country: huge })));
+      const cut = `Long${'x'.repeat(196)}`;
+      expect([measurement.location, measurement.city, measurement.country]).toEqual([
+        cut,
+        cut,
+        cut,
+      ]);
+    });
+
+    it('cuts at a character boundary: a character of two code units is kept whole or left out', () => {
+      const location = `${'a'.repeat(199)}😀😀`;
+      const measurement = accepted(evaluate(record({ location })));
+      expect(measurement.location).toBe(`${'a'.repeat(199)}😀`);
+      expect([...measurement.location]).toHaveLength(200);
+      const exactly = `${'é'.repeat(200)}`;
+      expect(accepted(evaluate(record({ location: exactly }))).location).toBe(exactly);
+    });
+  });
+
+  describe('a number too large for a double is quoted as the line wrote it', () => {
+    it.each([
+      ['1e400', 'value 1e400 is not a finite number'],
+      ['-1e400', 'value -1e400 is not a finite number'],
+      [`1${'0'.repeat(400)}`, `value 1${'0'.repeat(39)}… is not a finite number`],
+    ])('value %s', (written, message) => {
+      const text = JSON.stringify(record({ value: 0 })).replace('"value":0', `"value": ${written}`);
+      expectRejected(evaluate(text, { raw: true }), 'bad-value', message);
+    });
+
+    it.each([
+      ['1e400', 'averagingPeriod.value 1e400 is not a positive number'],
+      ['-2E+999', 'averagingPeriod.value -2E+999 is not a positive number'],
+    ])(
+      'averagingPeriod.value %s, even with a key "value" in a string before it',
+      (written, message) => {
+        const text = JSON.stringify(
+          record({ location: '"value": 5', averagingPeriod: { unit: 'hours', value: 0 } }),
+        ).replace('"unit":"hours","value":0', `"unit":"hours","value" :${written}`);
+        expectRejected(evaluate(text, { raw: true }), 'bad-averaging-period', message);
+      },
+    );
+  });
+
   describe('the first rule that fails names the reason', () => {
     const everythingWrong = {
       date: { utc: 'yesterday' },
