@@ -74,7 +74,7 @@ function referenceDate(text: unknown): number | undefined {
   return probe.getTime() + ms - offset * 60_000;
 }
 
-function referenceEvaluate(line: string): ReferenceOutcome {
+function referenceEvaluate(line: string, fetchedAt: number): ReferenceOutcome {
   let record: unknown;
   try {
     record = JSON.parse(line);
@@ -90,6 +90,7 @@ function referenceEvaluate(line: string): ReferenceOutcome {
   };
   const time = referenceDate(field('date', 'utc'));
   if (time === undefined) return { ok: false, reason: 'bad-date' };
+  if (time > fetchedAt + 86_400_000) return { ok: false, reason: 'future-date' };
   const variable = typeof r.parameter === 'string' ? VARIABLES[r.parameter] : undefined;
   if (!variable) return { ok: false, reason: 'unsupported-parameter' };
   const lat = field('coordinates', 'latitude');
@@ -137,13 +138,14 @@ function referenceEvaluate(line: string): ReferenceOutcome {
       time,
       value: value * factor,
       flags: value < 0 ? 1 : 0,
-      location: typeof r.location === 'string' ? r.location : '',
+      // Names are cut to 200 characters (code points).
+      location: typeof r.location === 'string' ? Array.from(r.location).slice(0, 200).join('') : '',
     },
   };
 }
 
 /** Expected table counts for objects given in load order (fetch time, then key). */
-export function referenceCounts(objects: { lines: string[] }[]) {
+export function referenceCounts(objects: { lines: string[]; fetchedAt: number }[]) {
   const rejected: Record<string, number> = {};
   const stations = new Set<string>();
   const series = new Set<string>();
@@ -154,7 +156,7 @@ export function referenceCounts(objects: { lines: string[] }[]) {
     for (const line of object.lines) {
       if (line.trim() === '') continue;
       lines++;
-      const outcome = referenceEvaluate(line);
+      const outcome = referenceEvaluate(line, object.fetchedAt);
       if (!outcome.ok) {
         rejected[outcome.reason] = (rejected[outcome.reason] ?? 0) + 1;
         continue;

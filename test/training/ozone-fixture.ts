@@ -65,7 +65,7 @@ export async function ozoneTrainingTable(
       variable: 'o3',
       window: { kind: 'range', from: START, to: last + HOUR },
     },
-    { table: options.table },
+    { table: options.table, now: last + HOUR },
   );
 }
 

@@ -74736,6 +74736,54 @@ function parseRfc3339(text) {
   return days * MS_PER_DAY + msOfDay - offsetMinutes * MS_PER_MINUTE;
 }
 
+// actions/lib/openaq/feed-text.ts
+var FEED_TEXT_MAX = 200;
+function capFeedText(text, max = FEED_TEXT_MAX) {
+  if (text.length <= max) return text;
+  let end = 0;
+  for (let n3 = 0; n3 < max && end < text.length; n3++) {
+    const unit = text.charCodeAt(end);
+    const next = end + 1 < text.length ? text.charCodeAt(end + 1) : 0;
+    end += unit >= 55296 && unit <= 56319 && next >= 56320 && next <= 57343 ? 2 : 1;
+  }
+  return text.slice(0, end);
+}
+
+// actions/lib/openaq/raw-number.ts
+function rawNumberAt(text, path6) {
+  const stack = [];
+  let i5 = 0;
+  while (i5 < text.length) {
+    const c5 = text[i5];
+    if (c5 === '"') {
+      const start = i5;
+      i5++;
+      while (i5 < text.length && text[i5] !== '"') i5 += text[i5] === "\\" ? 2 : 1;
+      i5++;
+      let j5 = i5;
+      while (text[j5] === " " || text[j5] === "	" || text[j5] === "\r" || text[j5] === "\n") j5++;
+      const frame = stack.at(-1);
+      if (text[j5] === ":" && frame?.object) {
+        frame.key = JSON.parse(text.slice(start, i5));
+        i5 = j5 + 1;
+      }
+      continue;
+    }
+    if (c5 === "{" || c5 === "[") stack.push({ key: void 0, object: c5 === "{" });
+    else if (c5 === "}" || c5 === "]") stack.pop();
+    else if (c5 === "-" || c5 !== void 0 && c5 >= "0" && c5 <= "9") {
+      const start = i5;
+      while (i5 < text.length && "+-.eE0123456789".includes(text[i5] ?? "")) i5++;
+      if (stack.length === path6.length && stack.every((f5, k5) => f5.object && f5.key === path6[k5])) {
+        return text.slice(start, i5);
+      }
+      continue;
+    }
+    i5++;
+  }
+  return void 0;
+}
+
 // actions/lib/openaq/station-key.ts
 var DIGIT_5 = 53;
 var DIGIT_92 = 57;
@@ -74851,9 +74899,10 @@ function convertValue(value, conversion) {
 }
 
 // actions/lib/openaq/rules.ts
-var RULES_VERSION = 1;
+var RULES_VERSION = 2;
 var EARLIEST_STORABLE = -621355968e5;
 var END_OF_YEAR_9999 = 2534023008e5;
+var FUTURE_TOLERANCE_MS = 864e5;
 var VARIABLES = /* @__PURE__ */ new Map([
   ["o3", "o3"],
   ["no2", "no2"],
@@ -74883,11 +74932,16 @@ function quote(value) {
 function problem(field, value, what) {
   return value === void 0 ? `${field} is missing` : `${field} ${quote(value)} ${what}`;
 }
+function quoteNumber(value, text, path6) {
+  if (value !== Number.POSITIVE_INFINITY && value !== Number.NEGATIVE_INFINITY) return quote(value);
+  const written = rawNumberAt(text, path6) ?? String(value);
+  return written.length > QUOTE_MAX ? `${written.slice(0, QUOTE_MAX)}…` : written;
+}
 function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function stringOrEmpty(value) {
-  return typeof value === "string" ? value : "";
+function feedText(value) {
+  return typeof value === "string" ? capFeedText(value) : "";
 }
 function coordinatesProblem(coordinates) {
   if (coordinates === void 0 || coordinates === null) return "coordinates are missing";
@@ -74901,12 +74955,14 @@ function coordinatesProblem(coordinates) {
   if (lat === 0 && lng === 0) return "coordinates are exactly (0, 0)";
   return "";
 }
-function averagingMinutes(period) {
+function averagingMinutes(period, text) {
   if (period === void 0 || period === null) return DEFAULT_AVERAGING_MINUTES;
   if (!isObject(period)) return `averagingPeriod ${quote(period)} is not an object`;
   const value = period.value;
   if (typeof value !== "number" || !(value > 0) || value === Number.POSITIVE_INFINITY) {
-    return problem("averagingPeriod.value", value, "is not a positive number");
+    if (value === void 0) return "averagingPeriod.value is missing";
+    const written = quoteNumber(value, text, ["averagingPeriod", "value"]);
+    return `averagingPeriod.value ${written} is not a positive number`;
   }
   let minutesPerUnit;
   switch (period.unit) {
@@ -74929,7 +74985,7 @@ function averagingMinutes(period) {
   }
   return minutes;
 }
-function evaluateLine(line) {
+function evaluateLine(line, fetchedAt) {
   if (!line.validUtf8) return reject("bad-json", "line is not valid UTF-8");
   let parsed;
   try {
@@ -74960,6 +75016,13 @@ function evaluateLine(line) {
   if (time2 < EARLIEST_STORABLE || time2 >= END_OF_YEAR_9999) {
     return reject("bad-date", problem("date.utc", utc, "is outside the years 0001–9999 in UTC"));
   }
+  if (time2 - fetchedAt > FUTURE_TOLERANCE_MS) {
+    const fetched = new Date(fetchedAt).toISOString();
+    return reject(
+      "future-date",
+      problem("date.utc", utc, `is more than a day after the fetch (${fetched})`)
+    );
+  }
   const parameter = record.parameter;
   const variable = typeof parameter === "string" ? VARIABLES.get(parameter) : void 0;
   if (variable === void 0) {
@@ -74978,7 +75041,9 @@ function evaluateLine(line) {
   }
   const raw = record.value;
   if (typeof raw !== "number" || !Number.isFinite(raw)) {
-    return reject("bad-value", problem("value", raw, "is not a finite number"));
+    if (raw === void 0) return reject("bad-value", "value is missing");
+    const written = quoteNumber(raw, line.text, ["value"]);
+    return reject("bad-value", `value ${written} is not a finite number`);
   }
   if (raw <= SENTINEL_MAX) {
     return reject("sentinel-value", `value ${raw} is a no-data sentinel (≤ -999)`);
@@ -74987,7 +75052,7 @@ function evaluateLine(line) {
   if (!Number.isFinite(converted)) {
     return reject("bad-value", `value ${raw} ${conversion.unit} overflows when converted`);
   }
-  const minutes = averagingMinutes(record.averagingPeriod);
+  const minutes = averagingMinutes(record.averagingPeriod, line.text);
   if (typeof minutes === "string") return reject("bad-averaging-period", minutes);
   return {
     kind: "accepted",
@@ -74997,9 +75062,9 @@ function evaluateLine(line) {
       lngKey: stationKey4(lng),
       lat,
       lng,
-      location: stringOrEmpty(record.location),
-      city: stringOrEmpty(record.city),
-      country: stringOrEmpty(record.country),
+      location: feedText(record.location),
+      city: feedText(record.city),
+      country: feedText(record.country),
       time: time2,
       // -0 (from a raw -0) is stored as 0: the database and the wire would otherwise disagree.
       value: converted === 0 ? 0 : converted,
@@ -75472,6 +75537,7 @@ ORDER BY 1, 2, 3
 ON CONFLICT (station_id, variable_id, averaging_minutes) DO NOTHING
 RETURNING id`;
 var KEY_OF = (objectId) => `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
+var RELOADED = (objectId) => `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
 var UPSERT_DATA = `
 WITH series AS (
   SELECT k.g, ts.variable_id, ts.averaging_minutes, ts.id
@@ -75488,8 +75554,8 @@ WITH series AS (
 ), changed AS (
   SELECT count(*) AS n FROM winners w
   JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
-  WHERE (w.fetched_at > d.fetched_at OR (w.fetched_at = d.fetched_at AND w.object_id <> d.object_id
-         AND w.key > ${KEY_OF("d.object_id")}))
+  WHERE (${RELOADED("d.object_id")} OR w.fetched_at > d.fetched_at
+         OR (w.fetched_at = d.fetched_at AND w.key > ${KEY_OF("d.object_id")}))
     AND (d.value <> w.value OR d.flags <> w.flags)
 ), upserted AS (
   INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
@@ -75498,13 +75564,37 @@ WITH series AS (
   ON CONFLICT (timeseries_id, datetime) DO UPDATE SET
     value = excluded.value, flags = excluded.flags,
     fetched_at = excluded.fetched_at, object_id = excluded.object_id
-  WHERE excluded.fetched_at > d.fetched_at OR (excluded.fetched_at = d.fetched_at
-    AND excluded.object_id <> d.object_id
-    AND ${KEY_OF("excluded.object_id")} > ${KEY_OF("d.object_id")})
+  -- A row of an object of this group (re-loaded: reprocessing, or a corrected file under the same
+  -- key) takes what the group yields now, even from an earlier object of it; a row of another
+  -- object only a later (fetch time, key).
+  WHERE (${RELOADED("d.object_id")}
+         AND (d.value, d.flags, d.object_id) IS DISTINCT FROM
+             (excluded.value, excluded.flags, excluded.object_id))
+    OR excluded.fetched_at > d.fetched_at
+    OR (excluded.fetched_at = d.fetched_at AND excluded.object_id <> d.object_id
+        AND ${KEY_OF("excluded.object_id")} > ${KEY_OF("d.object_id")})
   RETURNING (xmax = 0) AS inserted
 )
 SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
        (SELECT n FROM changed)::integer AS changed`;
+var DELETE_WITHDRAWN_DATA = `
+WITH gone AS (
+  SELECT d.timeseries_id, d.datetime
+  FROM toar.data d JOIN stage_objects o ON o.loaded_before AND d.object_id = o.object_id
+  EXCEPT
+  SELECT se.id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond'
+  FROM stage_data s
+  JOIN stage_keys k ON k.g = s.g
+  JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
+  JOIN toar.timeseries se ON se.station_id = st.id AND se.variable_id = s.variable_id
+    AND se.averaging_minutes = s.minutes
+), locked AS (
+  SELECT d.timeseries_id, d.datetime FROM toar.data d JOIN gone g USING (timeseries_id, datetime)
+  JOIN stage_objects o ON o.loaded_before AND d.object_id = o.object_id
+  ORDER BY d.timeseries_id, d.datetime FOR UPDATE OF d
+)
+DELETE FROM toar.data d USING locked l
+WHERE d.timeseries_id = l.timeseries_id AND d.datetime = l.datetime`;
 var UPSERT_REJECTIONS = `
 INSERT INTO ops.rejected_records AS r (object_key, line, interval_start, reason, message, raw)
 SELECT o.key, s.line, o.interval_start, s.reason, s.message, s.raw
@@ -75600,6 +75690,13 @@ async function loadOnce(client, batches, texts) {
         rowsInserted: written.inserted,
         rowsUpdated: written.changed
       };
+    }
+    if (loadedBefore.size > 0) {
+      const withdrawn = await client.query({
+        name: "freshet-delete-withdrawn-data",
+        text: DELETE_WITHDRAWN_DATA
+      });
+      counts.rowsUpdated += withdrawn.rowCount ?? 0;
     }
     await copyInto(client, COPY_REJECTIONS, rejections.direct);
     if (loadedBefore.size > 0) {
@@ -75805,7 +75902,7 @@ async function parseObject(bytes, object, intervalStart) {
   for await (const lines of splitLines(once(objectBytes(bytes, object.key)))) {
     for (const line of lines) {
       if (isBlank(line.text)) continue;
-      const outcome = evaluateLine(line);
+      const outcome = evaluateLine(line, object.fetchedAt);
       if (outcome.kind === "accepted") {
         batch.addAccepted(outcome.measurement, line.number);
       } else {
@@ -76854,11 +76951,20 @@ CREATE INDEX training_runs_running ON ops.training_runs (deadline_at) WHERE stat
 `
 );
 
+// actions/lib/toar/migrations/004-data-object.ts
+var data_object_default = (
+  /* sql */
+  `
+CREATE INDEX data_object ON toar.data (object_id);
+`
+);
+
 // actions/lib/toar/migrations/index.ts
 var MIGRATIONS = [
   { version: 1, name: "toar-schema", sql: toar_schema_default },
   { version: 2, name: "training-runs", sql: training_runs_default },
-  { version: 3, name: "training-run-deadline", sql: training_run_deadline_default }
+  { version: 3, name: "training-run-deadline", sql: training_run_deadline_default },
+  { version: 4, name: "data-object", sql: data_object_default }
 ];
 
 // actions/lib/toar/migrate.ts

@@ -231,6 +231,54 @@ function parseRfc3339(text) {
   return days * MS_PER_DAY + msOfDay - offsetMinutes * MS_PER_MINUTE;
 }
 
+// actions/lib/openaq/feed-text.ts
+var FEED_TEXT_MAX = 200;
+function capFeedText(text, max = FEED_TEXT_MAX) {
+  if (text.length <= max) return text;
+  let end = 0;
+  for (let n = 0; n < max && end < text.length; n++) {
+    const unit = text.charCodeAt(end);
+    const next = end + 1 < text.length ? text.charCodeAt(end + 1) : 0;
+    end += unit >= 55296 && unit <= 56319 && next >= 56320 && next <= 57343 ? 2 : 1;
+  }
+  return text.slice(0, end);
+}
+
+// actions/lib/openaq/raw-number.ts
+function rawNumberAt(text, path) {
+  const stack = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') {
+      const start = i;
+      i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
+      i++;
+      let j = i;
+      while (text[j] === " " || text[j] === "	" || text[j] === "\r" || text[j] === "\n") j++;
+      const frame = stack.at(-1);
+      if (text[j] === ":" && frame?.object) {
+        frame.key = JSON.parse(text.slice(start, i));
+        i = j + 1;
+      }
+      continue;
+    }
+    if (c === "{" || c === "[") stack.push({ key: void 0, object: c === "{" });
+    else if (c === "}" || c === "]") stack.pop();
+    else if (c === "-" || c !== void 0 && c >= "0" && c <= "9") {
+      const start = i;
+      while (i < text.length && "+-.eE0123456789".includes(text[i] ?? "")) i++;
+      if (stack.length === path.length && stack.every((f, k) => f.object && f.key === path[k])) {
+        return text.slice(start, i);
+      }
+      continue;
+    }
+    i++;
+  }
+  return void 0;
+}
+
 // actions/lib/openaq/station-key.ts
 var DIGIT_5 = 53;
 var DIGIT_92 = 57;
@@ -348,6 +396,7 @@ function convertValue(value, conversion) {
 // actions/lib/openaq/rules.ts
 var EARLIEST_STORABLE = -621355968e5;
 var END_OF_YEAR_9999 = 2534023008e5;
+var FUTURE_TOLERANCE_MS = 864e5;
 var VARIABLES = /* @__PURE__ */ new Map([
   ["o3", "o3"],
   ["no2", "no2"],
@@ -377,11 +426,16 @@ function quote(value) {
 function problem(field, value, what) {
   return value === void 0 ? `${field} is missing` : `${field} ${quote(value)} ${what}`;
 }
+function quoteNumber(value, text, path) {
+  if (value !== Number.POSITIVE_INFINITY && value !== Number.NEGATIVE_INFINITY) return quote(value);
+  const written = rawNumberAt(text, path) ?? String(value);
+  return written.length > QUOTE_MAX ? `${written.slice(0, QUOTE_MAX)}…` : written;
+}
 function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function stringOrEmpty(value) {
-  return typeof value === "string" ? value : "";
+function feedText(value) {
+  return typeof value === "string" ? capFeedText(value) : "";
 }
 function coordinatesProblem(coordinates) {
   if (coordinates === void 0 || coordinates === null) return "coordinates are missing";
@@ -395,12 +449,14 @@ function coordinatesProblem(coordinates) {
   if (lat === 0 && lng === 0) return "coordinates are exactly (0, 0)";
   return "";
 }
-function averagingMinutes(period) {
+function averagingMinutes(period, text) {
   if (period === void 0 || period === null) return DEFAULT_AVERAGING_MINUTES;
   if (!isObject(period)) return `averagingPeriod ${quote(period)} is not an object`;
   const value = period.value;
   if (typeof value !== "number" || !(value > 0) || value === Number.POSITIVE_INFINITY) {
-    return problem("averagingPeriod.value", value, "is not a positive number");
+    if (value === void 0) return "averagingPeriod.value is missing";
+    const written = quoteNumber(value, text, ["averagingPeriod", "value"]);
+    return `averagingPeriod.value ${written} is not a positive number`;
   }
   let minutesPerUnit;
   switch (period.unit) {
@@ -423,7 +479,7 @@ function averagingMinutes(period) {
   }
   return minutes;
 }
-function evaluateLine(line) {
+function evaluateLine(line, fetchedAt) {
   if (!line.validUtf8) return reject("bad-json", "line is not valid UTF-8");
   let parsed;
   try {
@@ -454,6 +510,13 @@ function evaluateLine(line) {
   if (time < EARLIEST_STORABLE || time >= END_OF_YEAR_9999) {
     return reject("bad-date", problem("date.utc", utc, "is outside the years 0001–9999 in UTC"));
   }
+  if (time - fetchedAt > FUTURE_TOLERANCE_MS) {
+    const fetched = new Date(fetchedAt).toISOString();
+    return reject(
+      "future-date",
+      problem("date.utc", utc, `is more than a day after the fetch (${fetched})`)
+    );
+  }
   const parameter = record.parameter;
   const variable = typeof parameter === "string" ? VARIABLES.get(parameter) : void 0;
   if (variable === void 0) {
@@ -472,7 +535,9 @@ function evaluateLine(line) {
   }
   const raw = record.value;
   if (typeof raw !== "number" || !Number.isFinite(raw)) {
-    return reject("bad-value", problem("value", raw, "is not a finite number"));
+    if (raw === void 0) return reject("bad-value", "value is missing");
+    const written = quoteNumber(raw, line.text, ["value"]);
+    return reject("bad-value", `value ${written} is not a finite number`);
   }
   if (raw <= SENTINEL_MAX) {
     return reject("sentinel-value", `value ${raw} is a no-data sentinel (≤ -999)`);
@@ -481,7 +546,7 @@ function evaluateLine(line) {
   if (!Number.isFinite(converted)) {
     return reject("bad-value", `value ${raw} ${conversion.unit} overflows when converted`);
   }
-  const minutes = averagingMinutes(record.averagingPeriod);
+  const minutes = averagingMinutes(record.averagingPeriod, line.text);
   if (typeof minutes === "string") return reject("bad-averaging-period", minutes);
   return {
     kind: "accepted",
@@ -491,9 +556,9 @@ function evaluateLine(line) {
       lngKey: stationKey4(lng),
       lat,
       lng,
-      location: stringOrEmpty(record.location),
-      city: stringOrEmpty(record.city),
-      country: stringOrEmpty(record.country),
+      location: feedText(record.location),
+      city: feedText(record.city),
+      country: feedText(record.country),
       time,
       // -0 (from a raw -0) is stored as 0: the database and the wire would otherwise disagree.
       value: converted === 0 ? 0 : converted,
@@ -709,7 +774,7 @@ async function parseObject(bytes, object, intervalStart) {
   for await (const lines of splitLines(once(objectBytes(bytes, object.key)))) {
     for (const line of lines) {
       if (isBlank(line.text)) continue;
-      const outcome = evaluateLine(line);
+      const outcome = evaluateLine(line, object.fetchedAt);
       if (outcome.kind === "accepted") {
         batch.addAccepted(outcome.measurement, line.number);
       } else {

@@ -25,7 +25,7 @@ export async function parseObject(
   for await (const lines of splitLines(once(objectBytes(bytes, object.key)))) {
     for (const line of lines) {
       if (isBlank(line.text)) continue;
-      const outcome = evaluateLine(line);
+      const outcome = evaluateLine(line, object.fetchedAt);
       if (outcome.kind === 'accepted') {
         // The measurement has every field a record needs: added as it is, not copied.
         batch.addAccepted(outcome.measurement, line.number);

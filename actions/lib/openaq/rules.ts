@@ -1,4 +1,6 @@
 import { parseRfc3339 } from './datetime.ts';
+import { capFeedText } from './feed-text.ts';
+import { rawNumberAt } from './raw-number.ts';
 import { stationKey4 } from './station-key.ts';
 import type { LineOutcome, RejectReason, SourceLine, ToarVariable } from './types.ts';
 import { FLAG_NEGATIVE, FLAG_OK } from './types.ts';
@@ -17,12 +19,14 @@ import { convertValue, unitConversion } from './units.ts';
  * change to this module (or to datetime, units, station-key) can change an outcome, so that a
  * backfill with `reprocess: outdated` re-ingests what older rules produced.
  */
-export const RULES_VERSION = 1;
+export const RULES_VERSION = 2;
 
 /** 0001-01-01T00:00:00Z: the earliest instant the database stores as written. */
 const EARLIEST_STORABLE = -62_135_596_800_000;
 /** 10000-01-01T00:00:00Z: an offset can push 9999-12-31 past it, into text the database rejects. */
 const END_OF_YEAR_9999 = 253_402_300_800_000;
+/** How far after its object's fetch time a record may be dated (clocks and time zones drift). */
+const FUTURE_TOLERANCE_MS = 86_400_000;
 
 /** OpenAQ parameter → TOAR variable; exact, case-sensitive. A Map, so `"constructor"` maps to nothing. */
 const VARIABLES: ReadonlyMap<string, ToarVariable> = new Map<string, ToarVariable>([
@@ -70,12 +74,23 @@ function problem(field: string, value: unknown, what: string): string {
   return value === undefined ? `${field} is missing` : `${field} ${quote(value)} ${what}`;
 }
 
+/**
+ * A value for a message: a number too large for a double (`1e400`, which JSON.parse made ±Infinity
+ * and JSON.stringify would print as null) is quoted as the line wrote it, found in `text` at `path`.
+ */
+function quoteNumber(value: unknown, text: string, path: readonly string[]): string {
+  if (value !== Number.POSITIVE_INFINITY && value !== Number.NEGATIVE_INFINITY) return quote(value);
+  const written = rawNumberAt(text, path) ?? String(value);
+  return written.length > QUOTE_MAX ? `${written.slice(0, QUOTE_MAX)}…` : written;
+}
+
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function stringOrEmpty(value: unknown): string {
-  return typeof value === 'string' ? value : '';
+/** A text field of the feed as stored: '' when not a string, cut to 200 characters. */
+function feedText(value: unknown): string {
+  return typeof value === 'string' ? capFeedText(value) : '';
 }
 
 /** Why `coordinates` cannot identify a station, or '' when it can. */
@@ -97,12 +112,14 @@ function coordinatesProblem(coordinates: unknown): string {
  * Averaging period in whole minutes, or a message saying why `averagingPeriod` is not one
  * (returned as a string; a number is the result).
  */
-function averagingMinutes(period: unknown): number | string {
+function averagingMinutes(period: unknown, text: string): number | string {
   if (period === undefined || period === null) return DEFAULT_AVERAGING_MINUTES;
   if (!isObject(period)) return `averagingPeriod ${quote(period)} is not an object`;
   const value = period.value;
   if (typeof value !== 'number' || !(value > 0) || value === Number.POSITIVE_INFINITY) {
-    return problem('averagingPeriod.value', value, 'is not a positive number');
+    if (value === undefined) return 'averagingPeriod.value is missing';
+    const written = quoteNumber(value, text, ['averagingPeriod', 'value']);
+    return `averagingPeriod.value ${written} is not a positive number`;
   }
   let minutesPerUnit: number;
   switch (period.unit) {
@@ -131,15 +148,20 @@ function averagingMinutes(period: unknown): number | string {
  * that fails names the reason. Never throws.
  *
  * @example
+ * `fetchedAt` is the fetch time of the line's object (epoch milliseconds): a record dated more than
+ * a day after it is rejected `future-date`.
+ *
+ * @example
+ * const fetchedAt = Date.parse('2018-06-07T00:10:00Z');
  * evaluateLine({ number: 1, validUtf8: true, text: '{"date":{"utc":"2018-06-07T00:00:00.000Z"},' +
  *   '"parameter":"o3","value":0.031,"unit":"ppm","location":"X","city":"C","country":"CL",' +
- *   '"coordinates":{"latitude":-33.4223,"longitude":-70.6512}}' });
+ *   '"coordinates":{"latitude":-33.4223,"longitude":-70.6512}}' }, fetchedAt);
  * // → { kind: 'accepted', measurement: { variable: 'o3', value: 31, flags: 0,
  * //      averagingMinutes: 60, latKey: '-33.4223', time: 1528329600000, … } }
- * evaluateLine({ number: 2, validUtf8: true, text: '[1,2]' });
+ * evaluateLine({ number: 2, validUtf8: true, text: '[1,2]' }, fetchedAt);
  * // → { kind: 'rejected', reason: 'bad-json', message: 'not a JSON object (an array)' }
  */
-export function evaluateLine(line: SourceLine): LineOutcome {
+export function evaluateLine(line: SourceLine, fetchedAt: number): LineOutcome {
   // parse
   if (!line.validUtf8) return reject('bad-json', 'line is not valid UTF-8');
   let parsed: unknown;
@@ -175,6 +197,14 @@ export function evaluateLine(line: SourceLine): LineOutcome {
   if (time < EARLIEST_STORABLE || time >= END_OF_YEAR_9999) {
     return reject('bad-date', problem('date.utc', utc, 'is outside the years 0001–9999 in UTC'));
   }
+  // A date far ahead (9999-12-31, 2099) would end every default training window of its station.
+  if (time - fetchedAt > FUTURE_TOLERANCE_MS) {
+    const fetched = new Date(fetchedAt).toISOString();
+    return reject(
+      'future-date',
+      problem('date.utc', utc, `is more than a day after the fetch (${fetched})`),
+    );
+  }
 
   // parameter
   const parameter = record.parameter;
@@ -202,7 +232,9 @@ export function evaluateLine(line: SourceLine): LineOutcome {
   // value
   const raw = record.value;
   if (typeof raw !== 'number' || !Number.isFinite(raw)) {
-    return reject('bad-value', problem('value', raw, 'is not a finite number'));
+    if (raw === undefined) return reject('bad-value', 'value is missing');
+    const written = quoteNumber(raw, line.text, ['value']);
+    return reject('bad-value', `value ${written} is not a finite number`);
   }
   if (raw <= SENTINEL_MAX) {
     return reject('sentinel-value', `value ${raw} is a no-data sentinel (≤ -999)`);
@@ -213,7 +245,7 @@ export function evaluateLine(line: SourceLine): LineOutcome {
   }
 
   // averaging
-  const minutes = averagingMinutes(record.averagingPeriod);
+  const minutes = averagingMinutes(record.averagingPeriod, line.text);
   if (typeof minutes === 'string') return reject('bad-averaging-period', minutes);
 
   return {
@@ -224,9 +256,9 @@ export function evaluateLine(line: SourceLine): LineOutcome {
       lngKey: stationKey4(lng),
       lat,
       lng,
-      location: stringOrEmpty(record.location),
-      city: stringOrEmpty(record.city),
-      country: stringOrEmpty(record.country),
+      location: feedText(record.location),
+      city: feedText(record.city),
+      country: feedText(record.country),
       time,
       // -0 (from a raw -0) is stored as 0: the database and the wire would otherwise disagree.
       value: converted === 0 ? 0 : converted,

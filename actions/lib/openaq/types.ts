@@ -6,6 +6,7 @@ export type ToarVariable = (typeof TOAR_VARIABLES)[number];
 export const REJECT_REASONS = [
   'bad-json',
   'bad-date',
+  'future-date',
   'unsupported-parameter',
   'no-coordinates',
   'unsupported-unit',
@@ -29,9 +30,9 @@ export interface Measurement {
   /** Coordinates as given in the record. */
   lat: number;
   lng: number;
-  /** The record's `location`, '' when missing, null or not a string. */
+  /** The record's `location`, '' when missing, null or not a string; at most 200 characters. */
   location: string;
-  /** The record's `city` and `country`, '' when missing or not a string. */
+  /** The record's `city` and `country`, '' when missing or not a string; at most 200 characters. */
   city: string;
   country: string;
   /** Measurement time (`date.utc`), epoch milliseconds UTC. */

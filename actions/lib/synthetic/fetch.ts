@@ -166,6 +166,9 @@ function badDateText(utc: string, variant: number): string {
       return utc.slice(0, 19);
     case 2:
       return `${utc.slice(0, 5)}13${utc.slice(7)}`;
+    case 4:
+      // A valid date far after the fetch: rejected future-date.
+      return `2099${utc.slice(4)}`;
     default:
       return 'Invalid date';
   }
@@ -208,7 +211,7 @@ function measurementLine(
       valueText = random() < 0.5 ? 'null' : `"${value}"`;
       break;
     case 'bad-date': {
-      const variant = Math.floor(random() * 4);
+      const variant = Math.floor(random() * 5);
       utc = badDateText(utc, variant);
       if (variant === 3) local = utc;
       valueText = String(value);

@@ -11,6 +11,7 @@ export interface LoadCounts {
   stationsCreated: number;
   seriesCreated: number;
   rowsInserted: number;
+  /** Rows whose value changed, and rows withdrawn because a re-loaded object no longer yields them. */
   rowsUpdated: number;
 }
 
@@ -116,6 +117,11 @@ RETURNING id`;
 const KEY_OF = (objectId: string) =>
   `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
 
+// Whether a stored row belongs to an object of the group being loaded, which can only be one
+// loaded before: its rows are what an older load of it left, and this load decides them again.
+const RELOADED = (objectId: string) =>
+  `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
+
 const UPSERT_DATA = `
 WITH series AS (
   SELECT k.g, ts.variable_id, ts.averaging_minutes, ts.id
@@ -132,8 +138,8 @@ WITH series AS (
 ), changed AS (
   SELECT count(*) AS n FROM winners w
   JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
-  WHERE (w.fetched_at > d.fetched_at OR (w.fetched_at = d.fetched_at AND w.object_id <> d.object_id
-         AND w.key > ${KEY_OF('d.object_id')}))
+  WHERE (${RELOADED('d.object_id')} OR w.fetched_at > d.fetched_at
+         OR (w.fetched_at = d.fetched_at AND w.key > ${KEY_OF('d.object_id')}))
     AND (d.value <> w.value OR d.flags <> w.flags)
 ), upserted AS (
   INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
@@ -142,13 +148,43 @@ WITH series AS (
   ON CONFLICT (timeseries_id, datetime) DO UPDATE SET
     value = excluded.value, flags = excluded.flags,
     fetched_at = excluded.fetched_at, object_id = excluded.object_id
-  WHERE excluded.fetched_at > d.fetched_at OR (excluded.fetched_at = d.fetched_at
-    AND excluded.object_id <> d.object_id
-    AND ${KEY_OF('excluded.object_id')} > ${KEY_OF('d.object_id')})
+  -- A row of an object of this group (re-loaded: reprocessing, or a corrected file under the same
+  -- key) takes what the group yields now, even from an earlier object of it; a row of another
+  -- object only a later (fetch time, key).
+  WHERE (${RELOADED('d.object_id')}
+         AND (d.value, d.flags, d.object_id) IS DISTINCT FROM
+             (excluded.value, excluded.flags, excluded.object_id))
+    OR excluded.fetched_at > d.fetched_at
+    OR (excluded.fetched_at = d.fetched_at AND excluded.object_id <> d.object_id
+        AND ${KEY_OF('excluded.object_id')} > ${KEY_OF('d.object_id')})
   RETURNING (xmax = 0) AS inserted
 )
 SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
        (SELECT n FROM changed)::integer AS changed`;
+
+// Rows that an object loaded before stored and no longer yields (a line removed from a corrected
+// file, or rejected under today's rules) are withdrawn, as a fresh load would never have written
+// them. Rows another object holds are left alone: they carry that object's id. Runs after the data
+// upsert, so a row the object still yields, or that a later object of the group took over, is kept
+// or already belongs to the other object. Locks are taken in key order, as the upsert takes them.
+const DELETE_WITHDRAWN_DATA = `
+WITH gone AS (
+  SELECT d.timeseries_id, d.datetime
+  FROM toar.data d JOIN stage_objects o ON o.loaded_before AND d.object_id = o.object_id
+  EXCEPT
+  SELECT se.id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond'
+  FROM stage_data s
+  JOIN stage_keys k ON k.g = s.g
+  JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
+  JOIN toar.timeseries se ON se.station_id = st.id AND se.variable_id = s.variable_id
+    AND se.averaging_minutes = s.minutes
+), locked AS (
+  SELECT d.timeseries_id, d.datetime FROM toar.data d JOIN gone g USING (timeseries_id, datetime)
+  JOIN stage_objects o ON o.loaded_before AND d.object_id = o.object_id
+  ORDER BY d.timeseries_id, d.datetime FOR UPDATE OF d
+)
+DELETE FROM toar.data d USING locked l
+WHERE d.timeseries_id = l.timeseries_id AND d.datetime = l.datetime`;
 
 const UPSERT_REJECTIONS = `
 INSERT INTO ops.rejected_records AS r (object_key, line, interval_start, reason, message, raw)
@@ -180,6 +216,15 @@ const RETRYABLE = new Set(['40P01', '40001']);
  * objects is resolved before it is staged (the latest wins), so a row is written once per group
  * rather than once per fetch that repeats it. A deadlock or serialization failure rolls back
  * and retries the group.
+ *
+ * Re-loading an object (reprocessing, or a corrected file under the same key) leaves what a fresh
+ * load leaves: the rows it owns take what the group yields now, those no object of the group yields
+ * any more are deleted (counted in `rowsUpdated`), and its rejections are replaced. A row another
+ * object owns is left to that object's precedence. What an object outside the group would have
+ * given a deleted row is not restored: that needs that object read again (reprocess its interval).
+ *
+ * @example
+ * const counts = await loadObjects(client, [batchOf0010, batchOf0015]);
  *
  * Commits are asynchronous (`synchronous_commit = off`): the caller records the outcome in
  * `ops.ingest_runs` with a synchronous commit afterwards, which makes this one durable too.
@@ -285,6 +330,13 @@ async function loadOnce(
         rowsInserted: written.inserted,
         rowsUpdated: written.changed,
       };
+    }
+    if (loadedBefore.size > 0) {
+      const withdrawn = await client.query({
+        name: 'freshet-delete-withdrawn-data',
+        text: DELETE_WITHDRAWN_DATA,
+      });
+      counts.rowsUpdated += withdrawn.rowCount ?? 0;
     }
     // An object loaded for the first time has no rejections stored yet (they commit with its
     // ops.source_objects row, which did not exist): its rejections are copied in as they are.

@@ -35903,7 +35903,7 @@ var CONVERSIONS = {
 };
 
 // actions/lib/openaq/rules.ts
-var RULES_VERSION = 1;
+var RULES_VERSION = 2;
 
 // actions/lib/ingest/load-group.ts
 init_errors();
@@ -35950,6 +35950,7 @@ ON CONFLICT (lat_key, lng_key) DO UPDATE SET
 WHERE NOT (excluded.codes <@ s.codes) OR ${EARLIER}
 RETURNING (xmax = 0) AS inserted`;
 var KEY_OF = (objectId) => `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
+var RELOADED = (objectId) => `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
 var UPSERT_DATA = `
 WITH series AS (
   SELECT k.g, ts.variable_id, ts.averaging_minutes, ts.id
@@ -35966,8 +35967,8 @@ WITH series AS (
 ), changed AS (
   SELECT count(*) AS n FROM winners w
   JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
-  WHERE (w.fetched_at > d.fetched_at OR (w.fetched_at = d.fetched_at AND w.object_id <> d.object_id
-         AND w.key > ${KEY_OF("d.object_id")}))
+  WHERE (${RELOADED("d.object_id")} OR w.fetched_at > d.fetched_at
+         OR (w.fetched_at = d.fetched_at AND w.key > ${KEY_OF("d.object_id")}))
     AND (d.value <> w.value OR d.flags <> w.flags)
 ), upserted AS (
   INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
@@ -35976,9 +35977,15 @@ WITH series AS (
   ON CONFLICT (timeseries_id, datetime) DO UPDATE SET
     value = excluded.value, flags = excluded.flags,
     fetched_at = excluded.fetched_at, object_id = excluded.object_id
-  WHERE excluded.fetched_at > d.fetched_at OR (excluded.fetched_at = d.fetched_at
-    AND excluded.object_id <> d.object_id
-    AND ${KEY_OF("excluded.object_id")} > ${KEY_OF("d.object_id")})
+  -- A row of an object of this group (re-loaded: reprocessing, or a corrected file under the same
+  -- key) takes what the group yields now, even from an earlier object of it; a row of another
+  -- object only a later (fetch time, key).
+  WHERE (${RELOADED("d.object_id")}
+         AND (d.value, d.flags, d.object_id) IS DISTINCT FROM
+             (excluded.value, excluded.flags, excluded.object_id))
+    OR excluded.fetched_at > d.fetched_at
+    OR (excluded.fetched_at = d.fetched_at AND excluded.object_id <> d.object_id
+        AND ${KEY_OF("excluded.object_id")} > ${KEY_OF("d.object_id")})
   RETURNING (xmax = 0) AS inserted
 )
 SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
@@ -36235,11 +36242,20 @@ CREATE INDEX training_runs_running ON ops.training_runs (deadline_at) WHERE stat
 `
 );
 
+// actions/lib/toar/migrations/004-data-object.ts
+var data_object_default = (
+  /* sql */
+  `
+CREATE INDEX data_object ON toar.data (object_id);
+`
+);
+
 // actions/lib/toar/migrations/index.ts
 var MIGRATIONS = [
   { version: 1, name: "toar-schema", sql: toar_schema_default },
   { version: 2, name: "training-runs", sql: training_runs_default },
-  { version: 3, name: "training-run-deadline", sql: training_run_deadline_default }
+  { version: 3, name: "training-run-deadline", sql: training_run_deadline_default },
+  { version: 4, name: "data-object", sql: data_object_default }
 ];
 
 // actions/lib/toar/migrate.ts

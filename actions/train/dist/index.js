@@ -35968,6 +35968,7 @@ ON CONFLICT (lat_key, lng_key) DO UPDATE SET
 WHERE NOT (excluded.codes <@ s.codes) OR ${EARLIER}
 RETURNING (xmax = 0) AS inserted`;
 var KEY_OF = (objectId) => `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
+var RELOADED = (objectId) => `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
 var UPSERT_DATA = `
 WITH series AS (
   SELECT k.g, ts.variable_id, ts.averaging_minutes, ts.id
@@ -35984,8 +35985,8 @@ WITH series AS (
 ), changed AS (
   SELECT count(*) AS n FROM winners w
   JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
-  WHERE (w.fetched_at > d.fetched_at OR (w.fetched_at = d.fetched_at AND w.object_id <> d.object_id
-         AND w.key > ${KEY_OF("d.object_id")}))
+  WHERE (${RELOADED("d.object_id")} OR w.fetched_at > d.fetched_at
+         OR (w.fetched_at = d.fetched_at AND w.key > ${KEY_OF("d.object_id")}))
     AND (d.value <> w.value OR d.flags <> w.flags)
 ), upserted AS (
   INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
@@ -35994,9 +35995,15 @@ WITH series AS (
   ON CONFLICT (timeseries_id, datetime) DO UPDATE SET
     value = excluded.value, flags = excluded.flags,
     fetched_at = excluded.fetched_at, object_id = excluded.object_id
-  WHERE excluded.fetched_at > d.fetched_at OR (excluded.fetched_at = d.fetched_at
-    AND excluded.object_id <> d.object_id
-    AND ${KEY_OF("excluded.object_id")} > ${KEY_OF("d.object_id")})
+  -- A row of an object of this group (re-loaded: reprocessing, or a corrected file under the same
+  -- key) takes what the group yields now, even from an earlier object of it; a row of another
+  -- object only a later (fetch time, key).
+  WHERE (${RELOADED("d.object_id")}
+         AND (d.value, d.flags, d.object_id) IS DISTINCT FROM
+             (excluded.value, excluded.flags, excluded.object_id))
+    OR excluded.fetched_at > d.fetched_at
+    OR (excluded.fetched_at = d.fetched_at AND excluded.object_id <> d.object_id
+        AND ${KEY_OF("excluded.object_id")} > ${KEY_OF("d.object_id")})
   RETURNING (xmax = 0) AS inserted
 )
 SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
@@ -36229,11 +36236,20 @@ CREATE INDEX training_runs_running ON ops.training_runs (deadline_at) WHERE stat
 `
 );
 
+// actions/lib/toar/migrations/004-data-object.ts
+var data_object_default = (
+  /* sql */
+  `
+CREATE INDEX data_object ON toar.data (object_id);
+`
+);
+
 // actions/lib/toar/migrations/index.ts
 var MIGRATIONS = [
   { version: 1, name: "toar-schema", sql: toar_schema_default },
   { version: 2, name: "training-runs", sql: training_runs_default },
-  { version: 3, name: "training-run-deadline", sql: training_run_deadline_default }
+  { version: 3, name: "training-run-deadline", sql: training_run_deadline_default },
+  { version: 4, name: "data-object", sql: data_object_default }
 ];
 
 // actions/lib/toar/migrate.ts
@@ -36815,7 +36831,7 @@ SELECT max(d.datetime) AS newest
 FROM unnest($1::bigint[]) AS s(id)
 CROSS JOIN LATERAL (
   SELECT datetime FROM toar.data
-  WHERE timeseries_id = s.id AND flags = 0
+  WHERE timeseries_id = s.id AND datetime <= $2::timestamptz AND flags = 0
   ORDER BY datetime DESC LIMIT 1
 ) d`;
 async function resolveStation(client, ref) {
@@ -36856,11 +36872,11 @@ async function findHourlySeries(client, station, variable) {
     `station ${station.id} (${station.name}) has no ${variable} series averaged over ${MAX_AVERAGING_MINUTES} minutes or less; it has ${has}`
   );
 }
-async function resolveWindow(client, request, seriesIds) {
+async function resolveWindow(client, request, seriesIds, now) {
   const window = request.window;
   if (window.kind === "range") return { from: window.from, to: window.to };
   if (window.to !== void 0) return { from: window.to - window.durationMs, to: window.to };
-  const { rows } = await client.query(NEWEST_SQL, [seriesIds]);
+  const { rows } = await client.query(NEWEST_SQL, [seriesIds, new Date(now).toISOString()]);
   const newest = rows[0]?.newest ?? null;
   if (newest === null) {
     throw new UsageError(
@@ -36894,7 +36910,7 @@ async function selectTrainingData(client, request, options) {
   try {
     const station = await resolveStation(client, request.station);
     const seriesIds = await findHourlySeries(client, station, request.variable);
-    const { from, to } = await resolveWindow(client, request, seriesIds);
+    const { from, to } = await resolveWindow(client, request, seriesIds, options.now);
     const bounds = [seriesIds, new Date(from).toISOString(), new Date(to).toISOString()];
     await client.query("BEGIN");
     try {
@@ -38565,10 +38581,10 @@ async function planRun(options, source) {
     readOnly: !source.trusted || options.readOnlyDatabase === true
   };
 }
-async function preflight(client, request) {
+async function preflight(client, request, now) {
   const station = await resolveStation(client, request.station);
   const seriesIds = await findHourlySeries(client, station, request.variable);
-  await resolveWindow(client, request, seriesIds);
+  await resolveWindow(client, request, seriesIds, now);
   return station;
 }
 
@@ -38599,7 +38615,7 @@ async function runTraining(options, context) {
     const client = await connect(context.db);
     try {
       if (plan2.readOnly) await assertCanCreateReadOnlyRole(client, source.ref);
-      const station = await preflight(client, plan2.request);
+      const station = await preflight(client, plan2.request, now());
       return await execute(plan2, station, {
         client,
         pool: context.db,
@@ -38804,7 +38820,10 @@ keeping the artifacts failed: ${describeError(error2)}`, {
 async function prepareData(plan2, station, run2, slots, progress) {
   const { tables } = slots;
   progress.stage = "selecting the training data";
-  const selection = await selectTrainingData(run2.client, plan2.request, { table: tables.training });
+  const selection = await selectTrainingData(run2.client, plan2.request, {
+    table: tables.training,
+    now: run2.now()
+  });
   progress.finish = {
     from: selection.from,
     to: selection.to,

@@ -7,6 +7,10 @@ import { openaqSampleText } from '../../support/openaq-fixtures.ts';
 
 const CANONICAL_KEY = /^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$/;
 
+/** The fetch time of every line's object: later than the real lines, earlier than some generated. */
+const FETCHED_AT = Date.parse('2018-06-07T00:10:00Z');
+const DAY_MS = 86_400_000;
+
 /** Counts outcomes across a property's runs, to check the generators reach both sides. */
 interface Tally {
   accepted: number;
@@ -17,7 +21,7 @@ interface Tally {
 function checkOutcome(line: SourceLine, tally: Tally): LineOutcome {
   let outcome: LineOutcome | undefined;
   expect(() => {
-    outcome = evaluateLine(line);
+    outcome = evaluateLine(line, FETCHED_AT);
   }).not.toThrow();
   if (outcome === undefined) throw new Error('no outcome');
   if (outcome.kind === 'rejected') {
@@ -38,6 +42,7 @@ function checkOutcome(line: SourceLine, tally: Tally): LineOutcome {
   expect(Number.isInteger(m.averagingMinutes)).toBe(true);
   expect(m.averagingMinutes).toBeGreaterThanOrEqual(1);
   expect(Number.isInteger(m.time)).toBe(true);
+  expect(m.time - FETCHED_AT).toBeLessThanOrEqual(DAY_MS);
   expect(Math.abs(m.lat)).toBeLessThanOrEqual(90);
   expect(Math.abs(m.lng)).toBeLessThanOrEqual(180);
   expect(m.lat === 0 && m.lng === 0).toBe(false);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isBlank, splitLines } from '../../../actions/lib/openaq/lines.ts';
+import { parseObjectName } from '../../../actions/lib/openaq/object-name.ts';
 import { openObjectStream } from '../../../actions/lib/openaq/object-stream.ts';
 import { evaluateLine } from '../../../actions/lib/openaq/rules.ts';
 import type { Measurement } from '../../../actions/lib/openaq/types.ts';
@@ -11,13 +12,14 @@ async function ingestFile(relative: string, key: string) {
   const measurements: Measurement[] = [];
   const numbers: number[] = [];
   let lines = 0;
+  const fetchedAt = parseObjectName(key)?.fetchedAt ?? Number.NaN;
   const body = openaqSampleStream(relative, 4096);
   for await (const batch of splitLines(openObjectStream(body, key))) {
     for (const line of batch) {
       if (isBlank(line.text)) continue;
       lines++;
       numbers.push(line.number);
-      const outcome = evaluateLine(line);
+      const outcome = evaluateLine(line, fetchedAt);
       if (outcome.kind === 'accepted') measurements.push(outcome.measurement);
       else reasons[outcome.reason] = (reasons[outcome.reason] ?? 0) + 1;
     }

@@ -31,9 +31,15 @@ function record(changes: Fields = {}): Fields {
   return result;
 }
 
-function evaluate(value: unknown, options: { raw?: boolean } = {}): LineOutcome {
+/** The fetch time of the object the test lines come from: ten minutes after the Dhaka record. */
+const FETCHED_AT = Date.parse('2018-06-07T00:10:00Z');
+
+function evaluate(
+  value: unknown,
+  options: { raw?: boolean; fetchedAt?: number } = {},
+): LineOutcome {
   const text = options.raw ? (value as string) : JSON.stringify(value);
-  return evaluateLine({ number: 1, text, validUtf8: true });
+  return evaluateLine({ number: 1, text, validUtf8: true }, options.fetchedAt ?? FETCHED_AT);
 }
 
 function accepted(outcome: LineOutcome): Measurement {
@@ -52,7 +58,7 @@ function expectRejected(outcome: LineOutcome, reason: RejectReason, message?: st
 
 describe('evaluateLine', () => {
   it('has a rules version to record with every ingest', () => {
-    expect(RULES_VERSION).toBe(1);
+    expect(RULES_VERSION).toBe(2);
   });
 
   it('turns a real record into one measurement in TOAR units and keys', () => {
@@ -77,7 +83,10 @@ describe('evaluateLine', () => {
 
   describe('rule 1, parse: a line that is not valid UTF-8 or not a JSON object is bad-json', () => {
     it('rejects bytes that were not valid UTF-8, even when the decoded text would parse', () => {
-      const outcome = evaluateLine({ number: 3, text: JSON.stringify(DHAKA), validUtf8: false });
+      const outcome = evaluateLine(
+        { number: 3, text: JSON.stringify(DHAKA), validUtf8: false },
+        FETCHED_AT,
+      );
       expectRejected(outcome, 'bad-json', 'line is not valid UTF-8');
     });
 
@@ -172,6 +181,29 @@ describe('evaluateLine', () => {
     ])('reads %s as epoch milliseconds', (utc, time) => {
       expect(accepted(evaluate(record({ date: { utc } }))).time).toBe(time);
     });
+
+    it.each([
+      ['9999-12-31T00:00:00Z', FETCHED_AT],
+      ['2099-01-01T00:00:00Z', FETCHED_AT],
+      ['2018-06-08T00:10:00.001Z', FETCHED_AT],
+      // An offset counts: 05:30 at +00:00 is a day and 5 h 20 min after the fetch.
+      ['2018-06-08T05:30:00+00:00', FETCHED_AT],
+    ])('rejects %s, more than a day after the fetch, as future-date', (utc, fetchedAt) => {
+      const outcome = evaluate(record({ date: { utc } }), { fetchedAt });
+      const fetched = new Date(fetchedAt).toISOString();
+      expectRejected(
+        outcome,
+        'future-date',
+        `date.utc ${JSON.stringify(utc)} is more than a day after the fetch (${fetched})`,
+      );
+    });
+
+    it.each(['2018-06-08T00:10:00.000Z', '2018-06-08T05:40:00+05:30', '2018-06-07T00:10:00Z'])(
+      'accepts %s, at most a day after the fetch',
+      (utc) => {
+        expect(accepted(evaluate(record({ date: { utc } }))).time).toBe(Date.parse(utc));
+      },
+    );
 
     it('ignores date.local', () => {
       const measurement = accepted(
@@ -451,6 +483,52 @@ describe('evaluateLine', () => {
         stored,
       ]);
     });
+  });
+
+  describe('location, city and country are cut to 200 characters', () => {
+    it('takes the first 200 characters of a 50 MB location, city and country', () => {
+      const huge = `Long${'x'.repeat(50 * 1024 * 1024)}`;
+      const measurement = accepted(evaluate(record({ location: huge, city: huge, country: huge })));
+      const cut = `Long${'x'.repeat(196)}`;
+      expect([measurement.location, measurement.city, measurement.country]).toEqual([
+        cut,
+        cut,
+        cut,
+      ]);
+    });
+
+    it('cuts at a character boundary: a character of two code units is kept whole or left out', () => {
+      const location = `${'a'.repeat(199)}😀😀`;
+      const measurement = accepted(evaluate(record({ location })));
+      expect(measurement.location).toBe(`${'a'.repeat(199)}😀`);
+      expect([...measurement.location]).toHaveLength(200);
+      const exactly = `${'é'.repeat(200)}`;
+      expect(accepted(evaluate(record({ location: exactly }))).location).toBe(exactly);
+    });
+  });
+
+  describe('a number too large for a double is quoted as the line wrote it', () => {
+    it.each([
+      ['1e400', 'value 1e400 is not a finite number'],
+      ['-1e400', 'value -1e400 is not a finite number'],
+      [`1${'0'.repeat(400)}`, `value 1${'0'.repeat(39)}… is not a finite number`],
+    ])('value %s', (written, message) => {
+      const text = JSON.stringify(record({ value: 0 })).replace('"value":0', `"value": ${written}`);
+      expectRejected(evaluate(text, { raw: true }), 'bad-value', message);
+    });
+
+    it.each([
+      ['1e400', 'averagingPeriod.value 1e400 is not a positive number'],
+      ['-2E+999', 'averagingPeriod.value -2E+999 is not a positive number'],
+    ])(
+      'averagingPeriod.value %s, even with a key "value" in a string before it',
+      (written, message) => {
+        const text = JSON.stringify(
+          record({ location: '"value": 5', averagingPeriod: { unit: 'hours', value: 0 } }),
+        ).replace('"unit":"hours","value":0', `"unit":"hours","value" :${written}`);
+        expectRejected(evaluate(text, { raw: true }), 'bad-averaging-period', message);
+      },
+    );
   });
 
   describe('the first rule that fails names the reason', () => {

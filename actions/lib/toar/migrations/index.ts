@@ -1,6 +1,7 @@
 import toarSchema from './001-toar-schema.ts';
 import trainingRuns from './002-training-runs.ts';
 import trainingRunDeadline from './003-training-run-deadline.ts';
+import dataObject from './004-data-object.ts';
 
 /** A numbered schema change, applied once, in order. */
 export interface Migration {
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'toar-schema', sql: toarSchema },
   { version: 2, name: 'training-runs', sql: trainingRuns },
   { version: 3, name: 'training-run-deadline', sql: trainingRunDeadline },
+  { version: 4, name: 'data-object', sql: dataObject },
 ];

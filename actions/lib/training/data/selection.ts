@@ -68,13 +68,18 @@ CROSS JOIN LATERAL (
 ) d
 GROUP BY 1`;
 
-/** The newest unflagged row of series `$1` (bigint[]): a backward primary-key scan per series. */
+/**
+ * The newest unflagged row of series `$1` (bigint[]) not after `$2` (the present): a backward
+ * primary-key scan per series. A row dated in the future (9999-12-31, 2099, stored before the
+ * rule `future-date`) would otherwise end the window beyond any data, or beyond what a timestamp
+ * can hold.
+ */
 export const NEWEST_SQL = `
 SELECT max(d.datetime) AS newest
 FROM unnest($1::bigint[]) AS s(id)
 CROSS JOIN LATERAL (
   SELECT datetime FROM toar.data
-  WHERE timeseries_id = s.id AND flags = 0
+  WHERE timeseries_id = s.id AND datetime <= $2::timestamptz AND flags = 0
   ORDER BY datetime DESC LIMIT 1
 ) d`;
 
@@ -146,19 +151,22 @@ export async function findHourlySeries(
 
 /**
  * The window's bounds in epoch ms: a range as given; a duration ending at `to`, or at the end of
- * the newest hour with an unflagged row of the series.
+ * the newest hour with an unflagged row of the series not after `now` (epoch ms: the present).
  *
  * @throws UsageError when a duration must end at the newest data and there is none
+ * @example
+ * await resolveWindow(client, request, [12, 13], Date.now()); // → { from, to }
  */
 export async function resolveWindow(
   client: pg.ClientBase,
   request: SelectionRequest,
   seriesIds: readonly number[],
+  now: number,
 ): Promise<{ from: number; to: number }> {
   const window = request.window;
   if (window.kind === 'range') return { from: window.from, to: window.to };
   if (window.to !== undefined) return { from: window.to - window.durationMs, to: window.to };
-  const { rows } = await client.query(NEWEST_SQL, [seriesIds]);
+  const { rows } = await client.query(NEWEST_SQL, [seriesIds, new Date(now).toISOString()]);
   const newest: Date | null = rows[0]?.newest ?? null;
   if (newest === null) {
     throw new UsageError(
@@ -207,23 +215,27 @@ export async function readHourlyMeans(
  * and filled in one transaction (it exists whole or not at all); drop it with {@link dropTables}.
  *
  * @param client a connection of its own (the selection runs in a transaction on it)
+ * @param options.now the present (epoch ms): a default window ends at the newest data not after it
  * @throws UsageError when the station, variable or window cannot be resolved or the table name is
  *   unusable; DatabaseError when the database refuses (e.g. the table exists already)
  * @example
- * const selection = await selectTrainingData(client, request, { table: 'public.freshet_training_42' });
+ * const selection = await selectTrainingData(client, request, {
+ *   table: 'public.freshet_training_42',
+ *   now: Date.now(),
+ * });
  * selection.rows; selection.sha256; selection.from; selection.to
  */
 export async function selectTrainingData(
   client: pg.ClientBase,
   request: SelectionRequest,
-  options: { table: string },
+  options: { table: string; now: number },
 ): Promise<TrainingSelection> {
   const table = quoteTableName(options.table);
   const context = `selecting ${request.variable} of station ${formatStationRef(request.station)} into ${options.table}`;
   try {
     const station = await resolveStation(client, request.station);
     const seriesIds = await findHourlySeries(client, station, request.variable);
-    const { from, to } = await resolveWindow(client, request, seriesIds);
+    const { from, to } = await resolveWindow(client, request, seriesIds, options.now);
     const bounds = [seriesIds, new Date(from).toISOString(), new Date(to).toISOString()];
     await client.query('BEGIN');
     try {

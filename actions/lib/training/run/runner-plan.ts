@@ -87,9 +87,10 @@ export async function planRun(
 export async function preflight(
   client: pg.ClientBase,
   request: SelectionRequest,
+  now: number,
 ): Promise<SelectedStation> {
   const station = await resolveStation(client, request.station);
   const seriesIds = await findHourlySeries(client, station, request.variable);
-  await resolveWindow(client, request, seriesIds);
+  await resolveWindow(client, request, seriesIds, now);
   return station;
 }

@@ -98,7 +98,7 @@ export async function runTraining(
     const client = await connect(context.db);
     try {
       if (plan.readOnly) await assertCanCreateReadOnlyRole(client, source.ref);
-      const station = await preflight(client, plan.request);
+      const station = await preflight(client, plan.request, now());
       return await execute(plan, station, {
         client,
         pool: context.db,
@@ -370,7 +370,10 @@ async function prepareData(
 ): Promise<void> {
   const { tables } = slots;
   progress.stage = 'selecting the training data';
-  const selection = await selectTrainingData(run.client, plan.request, { table: tables.training });
+  const selection = await selectTrainingData(run.client, plan.request, {
+    table: tables.training,
+    now: run.now(),
+  });
   progress.finish = {
     from: selection.from,
     to: selection.to,

@@ -12,6 +12,9 @@ import { createTestDatabase } from '../../../support/database.ts';
 import { at, HOUR, rejectsWithUsageError } from '../helpers.ts';
 import { type DataRow, insertData, insertSeries, insertStation } from '../toar-fixture.ts';
 
+/** The present the selections run at. */
+const NOW = Date.parse('2030-01-01T00:00:00Z');
+
 const T0 = at('2014-01-01T00:00:00Z');
 const HOURS = 24 * 6;
 // o3 is missing hours 30–32 and 100; no2 is missing hour 70; values are irregular decimals, so
@@ -61,7 +64,7 @@ beforeAll(async () => {
   selection = await selectTrainingData(
     client,
     { station: { kind: 'id', id: station }, variable: 'o3', window },
-    { table: 'public.training_main' },
+    { table: 'public.training_main', now: NOW },
   );
   const lonely = await insertStation(client, '1', '1', 'Lonely');
   await insertData(
@@ -72,7 +75,7 @@ beforeAll(async () => {
   stationWithoutNo2 = await selectTrainingData(
     client,
     { station: { kind: 'id', id: lonely }, variable: 'o3', window },
-    { table: 'public.training_lonely' },
+    { table: 'public.training_lonely', now: NOW },
   );
 });
 

@@ -17,6 +17,9 @@ import { createTestDatabase } from '../../../support/database.ts';
 import { at, HOUR, rejectsWithUsageError } from '../helpers.ts';
 import { type DataRow, insertData, insertSeries, insertStation } from '../toar-fixture.ts';
 
+/** The present the selections run at: after every row of the fixture. */
+const NOW = Date.parse('2020-01-01T00:00:00Z');
+
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let client: pg.Client;
 let station: number;
@@ -98,7 +101,7 @@ afterAll(async () => {
 describe('selectTrainingData', () => {
   it('averages the unflagged 15-minute and hourly values of each hour, counting them; hours without data are absent', async () => {
     const table = nextTable();
-    const selection = await selectTrainingData(client, request(), { table });
+    const selection = await selectTrainingData(client, request(), { table, now: NOW });
     expect(await tableRows(table)).toEqual([
       { datetime: '2014-01-01T00:00:00.000Z', value: HOUR_00, n: 4 },
       { datetime: '2014-01-01T03:00:00.000Z', value: 12.5, n: 1 },
@@ -121,7 +124,7 @@ describe('selectTrainingData', () => {
 
   it('creates the table with the columns DESIGN.md names', async () => {
     const table = nextTable();
-    await selectTrainingData(client, request(), { table });
+    await selectTrainingData(client, request(), { table, now: NOW });
     const { rows } = await client.query(
       `SELECT column_name, data_type FROM information_schema.columns
        WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position`,
@@ -141,7 +144,7 @@ describe('selectTrainingData', () => {
       from: at('2014-01-01T03:00:00Z'),
       to: at('2014-01-01T05:00:00Z'),
     };
-    const selection = await selectTrainingData(client, request({ window }), { table });
+    const selection = await selectTrainingData(client, request({ window }), { table, now: NOW });
     expect(await tableRows(table)).toEqual([
       { datetime: '2014-01-01T03:00:00.000Z', value: 12.5, n: 1 },
     ]);
@@ -152,7 +155,7 @@ describe('selectTrainingData', () => {
     const latest = await selectTrainingData(
       client,
       request({ window: { kind: 'last', durationMs: 3 * HOUR } }),
-      { table: nextTable() },
+      { table: nextTable(), now: NOW },
     );
     // The flagged 06:00 row does not count: the newest data is 05:00, so the window is [03, 06).
     expect([latest.from, latest.to]).toEqual([
@@ -163,16 +166,51 @@ describe('selectTrainingData', () => {
     const ending = await selectTrainingData(
       client,
       request({ window: { kind: 'last', durationMs: 2 * HOUR, to: at('2014-01-01T02:00:00Z') } }),
-      { table: nextTable() },
+      { table: nextTable(), now: NOW },
     );
     expect([...ending.series.values]).toEqual([HOUR_00]);
+  });
+
+  it('ends a default window at the newest data not after the present, whatever is dated later', async () => {
+    // Rows dated 2099 and 9999 (stored before the rule future-date; they can no longer be ingested)
+    // would end the window after any data, or past what a timestamp holds.
+    const future = await insertStation(client, '-5', '-6', 'Future rows');
+    await insertData(client, await insertSeries(client, future, 'o3', 60), [
+      ...O3_HOURLY,
+      ['2099-06-07T00:00:00Z', 1],
+      ['9999-12-31T23:00:00Z', 2],
+    ]);
+    const window = { kind: 'last' as const, durationMs: 3 * HOUR };
+    const withFuture = await selectTrainingData(
+      client,
+      request({ station: { kind: 'id', id: future }, window }),
+      { table: nextTable(), now: NOW },
+    );
+    const plain = await selectTrainingData(client, request({ window }), {
+      table: nextTable(),
+      now: NOW,
+    });
+    expect([withFuture.from, withFuture.to]).toEqual([
+      at('2014-01-01T03:00:00Z'),
+      at('2014-01-01T06:00:00Z'),
+    ]);
+    expect([...withFuture.series.values]).toEqual([12.5, 7]);
+    expect(withFuture.series.values.length).toBeGreaterThan(1);
+    expect([plain.from, plain.to]).toEqual([withFuture.from, withFuture.to]);
+    // At a present after 2099, that row is data: the window ends after it.
+    const later = await selectTrainingData(
+      client,
+      request({ station: { kind: 'id', id: future }, window }),
+      { table: nextTable(), now: at('2100-01-01T00:00:00Z') },
+    );
+    expect(later.to).toBe(at('2099-06-07T01:00:00Z'));
   });
 
   it('finds a station by coordinates rounded half away from zero to 4 decimals', async () => {
     const selection = await selectTrainingData(
       client,
       request({ station: { kind: 'coordinates', lat: 34.83775, lng: -118.12344 } }),
-      { table: nextTable() },
+      { table: nextTable(), now: NOW },
     );
     expect(selection.station.id).toBe(station);
     const error = await rejectsWithUsageError(
@@ -181,6 +219,7 @@ describe('selectTrainingData', () => {
         request({ station: { kind: 'coordinates', lat: 34.83774, lng: -118.1234 } }),
         {
           table: nextTable(),
+          now: NOW,
         },
       ),
     );
@@ -207,20 +246,21 @@ describe('selectTrainingData', () => {
     ];
     for (const [r, message] of cases) {
       const error = await rejectsWithUsageError(
-        selectTrainingData(client, r, { table: nextTable() }),
+        selectTrainingData(client, r, { table: nextTable(), now: NOW }),
       );
       expect(error.message).toBe(message);
     }
   });
 
   it('has a sha256 over its rows in time order that depends on the rows only, not on how they were stored', async () => {
-    const a = await selectTrainingData(client, request(), { table: nextTable() });
-    const again = await selectTrainingData(client, request(), { table: nextTable() });
+    const a = await selectTrainingData(client, request(), { table: nextTable(), now: NOW });
+    const again = await selectTrainingData(client, request(), { table: nextTable(), now: NOW });
     const twinSelection = await selectTrainingData(
       client,
       request({ station: { kind: 'id', id: twin } }),
       {
         table: nextTable(),
+        now: NOW,
       },
     );
     expect(again.sha256).toBe(a.sha256);
@@ -237,15 +277,17 @@ describe('selectTrainingData', () => {
       request({
         window: { kind: 'range', from: at('2014-01-01T01:00:00Z'), to: at('2014-01-02T00:00:00Z') },
       }),
-      { table: nextTable() },
+      { table: nextTable(), now: NOW },
     );
     expect(narrower.sha256).not.toBe(a.sha256);
   });
 
   it('refuses to overwrite an existing table, and drops tables on request', async () => {
     const table = nextTable();
-    await selectTrainingData(client, request(), { table });
-    const error = await selectTrainingData(client, request(), { table }).catch((e: unknown) => e);
+    await selectTrainingData(client, request(), { table, now: NOW });
+    const error = await selectTrainingData(client, request(), { table, now: NOW }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DatabaseError);
     expect((error as Error).message).toMatch(`table ${table} exists already`);
     // The failed attempt rolled back; the first table is still whole.
@@ -318,7 +360,7 @@ describe('selection cost', () => {
       planNodes((await client.query(`EXPLAIN (FORMAT JSON) ${sql}`, params)).rows[0]['QUERY PLAN']);
 
     const means = await explain(HOURLY_MEANS_SQL, [ids, '2014-01-10Z', '2014-02-10Z']);
-    const newest = await explain(NEWEST_SQL, [ids]);
+    const newest = await explain(NEWEST_SQL, [ids, new Date(NOW).toISOString()]);
     for (const nodes of [means, newest]) {
       const types = nodes.map((n) => n['Node Type']);
       expect(types).not.toContain('Seq Scan');
