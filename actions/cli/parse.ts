@@ -41,6 +41,7 @@ export type Command =
       endpoint?: string;
       anonymous: boolean;
       concurrency: number;
+      maxObjectBytes: number;
       json: boolean;
     }
   | {
@@ -182,6 +183,7 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
         end: flags.given(INGEST.end),
         source: flags.value(INGEST.source),
         concurrency: flags.value(INGEST.concurrency),
+        maxObjectBytes: flags.value(INGEST.maxObjectBytes),
       };
       const region = flags.given(INGEST.region);
       const endpoint = flags.given(INGEST.endpoint);

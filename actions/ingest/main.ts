@@ -39,6 +39,7 @@ export function parseIngestInputs(read: ReadInput, env: RunnerEnv): IngestSettin
   const endpoint = inputs.read(INGEST.endpoint);
   const anonymous = inputs.read(INGEST.anonymous);
   const concurrency = inputs.read(INGEST.concurrency);
+  const maxObjectBytes = inputs.read(INGEST.maxObjectBytes);
   inputs.order(INGEST_ORDER);
   const settings = inputs.finish({
     start,
@@ -48,6 +49,7 @@ export function parseIngestInputs(read: ReadInput, env: RunnerEnv): IngestSettin
     region,
     anonymous,
     concurrency,
+    maxObjectBytes,
   });
   const runUrl = workflowRunUrl(env);
   return {
