@@ -12,7 +12,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { parseObject } from '../actions/lib/ingest/parse-object.ts';
+import { DEFAULT_MAX_OBJECT_BYTES, parseObject } from '../actions/lib/ingest/parse-object.ts';
 import { estimateRecords, generateFetches } from '../actions/lib/synthetic/index.ts';
 import { startEmbeddedDatabase } from '../actions/lib/toar/embedded.ts';
 import { migrate } from '../actions/lib/toar/migrate.ts';
@@ -64,6 +64,7 @@ try {
       bytes,
       { key: `2019-07-01/${n}`, fetchedAt: Number.parseInt(n, 10) * 1000 },
       DAY,
+      { maxObjectBytes: DEFAULT_MAX_OBJECT_BYTES },
     );
     lines += parsed.lines;
   }

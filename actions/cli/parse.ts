@@ -35,6 +35,7 @@ export type Command =
       anonymous: boolean;
       concurrency: number;
       workers?: number;
+      maxObjectBytes: number;
       json: boolean;
     }
   | {
@@ -166,6 +167,7 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
         end: flags.given(INGEST.end),
         source: flags.value(INGEST.source),
         concurrency: flags.value(INGEST.concurrency),
+        maxObjectBytes: flags.value(INGEST.maxObjectBytes),
       };
       const region = flags.given(INGEST.region);
       const endpoint = flags.given(INGEST.endpoint);

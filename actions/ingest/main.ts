@@ -40,6 +40,7 @@ export function parseIngestInputs(read: ReadInput, env: RunnerEnv): IngestSettin
   const anonymous = inputs.read(INGEST.anonymous);
   const concurrency = inputs.read(INGEST.concurrency);
   const workers = inputs.read(INGEST.workers);
+  const maxObjectBytes = inputs.read(INGEST.maxObjectBytes);
   inputs.order(INGEST_ORDER);
   const settings = inputs.finish({
     start,
@@ -49,6 +50,7 @@ export function parseIngestInputs(read: ReadInput, env: RunnerEnv): IngestSettin
     region,
     anonymous,
     concurrency,
+    maxObjectBytes,
   });
   const runUrl = workflowRunUrl(env);
   return {

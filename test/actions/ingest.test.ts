@@ -48,6 +48,7 @@ describe('parseIngestInputs', () => {
       region: 'us-east-1',
       anonymous: true,
       concurrency: 3,
+      maxObjectBytes: 2 ** 31,
       runUrl: 'https://github.com/octo-org/freshet/actions/runs/42/attempts/1',
     });
   });
@@ -130,6 +131,7 @@ describe('ingestOutputs', () => {
       objects: 2,
       objects_skipped: 0,
       objects_failed: 1,
+      objects_misfiled: 0,
       lines: 10,
       accepted: 7,
       rejected: { 'bad-json': 1, 'no-coordinates': 2 },

@@ -73,6 +73,7 @@ describe('the freshet command', () => {
         'objects',
         'objects_skipped',
         'objects_failed',
+        'objects_misfiled',
         'lines',
         'accepted',
         'rejected',

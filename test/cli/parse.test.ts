@@ -21,6 +21,7 @@ describe('freshet ingest flags', () => {
       databaseUrl: 'postgres://db/x',
       anonymous: false,
       concurrency: 3,
+      maxObjectBytes: 2 ** 31,
       json: true,
     });
   });

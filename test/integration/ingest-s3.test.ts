@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestRange } from '../../actions/lib/ingest/ingest-range.ts';
+import { DEFAULT_MAX_OBJECT_BYTES } from '../../actions/lib/ingest/parse-object.ts';
 import { RULES_VERSION } from '../../actions/lib/openaq/rules.ts';
 import { s3Source } from '../../actions/lib/openaq/source-s3.ts';
 import { migrate } from '../../actions/lib/toar/migrate.ts';
@@ -126,6 +127,7 @@ describe('ingesting the real samples from an S3 API server', () => {
         concurrency: 3,
         rulesVersion: RULES_VERSION,
         leaseMs: 60_000,
+        maxObjectBytes: DEFAULT_MAX_OBJECT_BYTES,
         logger: silentLogger,
       });
       expect(report.objects_failed).toBe(0);

@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestRange } from '../../actions/lib/ingest/ingest-range.ts';
+import { DEFAULT_MAX_OBJECT_BYTES } from '../../actions/lib/ingest/parse-object.ts';
 import type { IngestReport } from '../../actions/lib/ingest/types.ts';
 import { RULES_VERSION } from '../../actions/lib/openaq/rules.ts';
 import { folderSource } from '../../actions/lib/openaq/source-folder.ts';
@@ -156,6 +157,7 @@ describe('ingesting on worker threads', () => {
           groupLines,
           rulesVersion: RULES_VERSION,
           leaseMs: HOUR,
+          maxObjectBytes: DEFAULT_MAX_OBJECT_BYTES,
           logger: silentLogger,
         });
         expect(report.objects_failed).toBe(1);

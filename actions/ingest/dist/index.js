@@ -5800,7 +5800,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5875,7 +5875,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5970,11 +5970,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5997,10 +5997,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6017,7 +6017,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6197,7 +6197,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6219,7 +6219,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6255,13 +6255,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6882,7 +6882,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline } = __require("node:stream");
+    var { pipeline: pipeline2 } = __require("node:stream");
     var util = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -7361,7 +7361,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe = pipeline(
+      const pipe = pipeline2(
         body,
         h2stream,
         (err) => {
@@ -10406,7 +10406,7 @@ var require_api_pipeline = __commonJS({
         util.destroy(ret, err);
       }
     };
-    function pipeline(opts, handler) {
+    function pipeline2(opts, handler) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -10415,7 +10415,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough2().destroy(err);
       }
     }
-    module.exports = pipeline;
+    module.exports = pipeline2;
   }
 });
 
@@ -13580,7 +13580,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable8, pipeline, finished } = __require("node:stream");
+    var { Readable: Readable8, pipeline: pipeline2, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14525,7 +14525,7 @@ var require_fetch = __commonJS({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline2(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -18726,7 +18726,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline } = __require("node:stream");
+    var { pipeline: pipeline2 } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -18886,7 +18886,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline(
+          pipeline2(
             response.body.stream,
             eventSourceStream,
             (error3) => {
@@ -21859,7 +21859,7 @@ var init_getSSOTokenFilepath = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFromFile.js
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 var tokenIntercept, getSSOTokenFromFile;
 var init_getSSOTokenFromFile = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFromFile.js"() {
@@ -21870,7 +21870,7 @@ var init_getSSOTokenFromFile = __esm({
         return tokenIntercept[id];
       }
       const ssoTokenFilepath = getSSOTokenFilepath(id);
-      const ssoTokenText = await readFile2(ssoTokenFilepath, "utf8");
+      const ssoTokenText = await readFile(ssoTokenFilepath, "utf8");
       return JSON.parse(ssoTokenText);
     };
   }
@@ -21987,12 +21987,12 @@ var init_parseIni = __esm({
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/readFile.js
 import { readFile as fsReadFile } from "node:fs/promises";
-var filePromises, fileIntercept, readFile3;
+var filePromises, fileIntercept, readFile2;
 var init_readFile = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/readFile.js"() {
     filePromises = {};
     fileIntercept = {};
-    readFile3 = (path6, options) => {
+    readFile2 = (path6, options) => {
       if (fileIntercept[path6] !== void 0) {
         return fileIntercept[path6];
       }
@@ -22030,10 +22030,10 @@ var init_loadSharedConfigFiles = __esm({
         resolvedConfigFilepath = join7(homeDir, configFilepath.slice(2));
       }
       const parsedFiles = await Promise.all([
-        readFile3(resolvedConfigFilepath, {
+        readFile2(resolvedConfigFilepath, {
           ignoreCache: init.ignoreCache
         }).then(parseIni).then(getConfigData).catch(swallowError),
-        readFile3(resolvedFilepath, {
+        readFile2(resolvedFilepath, {
           ignoreCache: init.ignoreCache
         }).then(parseIni).catch(swallowError)
       ]);
@@ -22064,7 +22064,7 @@ var init_loadSsoSessionData = __esm({
     init_parseIni();
     init_readFile();
     swallowError2 = () => ({});
-    loadSsoSessionData = async (init = {}) => readFile3(init.configFilepath ?? getConfigFilepath()).then(parseIni).then(getSsoSessionData).catch(swallowError2);
+    loadSsoSessionData = async (init = {}) => readFile2(init.configFilepath ?? getConfigFilepath()).then(parseIni).then(getSsoSessionData).catch(swallowError2);
   }
 });
 
@@ -22127,11 +22127,11 @@ var init_externalDataInterceptor = __esm({
 // node_modules/@smithy/core/dist-es/submodules/config/node-config-provider/getSelectorName.js
 function getSelectorName(functionString) {
   try {
-    const constants3 = new Set(Array.from(functionString.match(/([A-Z_]){3,}/g) ?? []));
-    constants3.delete("CONFIG");
-    constants3.delete("CONFIG_PREFIX_SEPARATOR");
-    constants3.delete("ENV");
-    return [...constants3].join(", ");
+    const constants4 = new Set(Array.from(functionString.match(/([A-Z_]){3,}/g) ?? []));
+    constants4.delete("CONFIG");
+    constants4.delete("CONFIG_PREFIX_SEPARATOR");
+    constants4.delete("ENV");
+    return [...constants4].join(", ");
   } catch (ignored) {
     return functionString;
   }
@@ -24929,7 +24929,7 @@ __export(config_exports, {
   nodeFipsConfigSelectors: () => nodeFipsConfigSelectors,
   numberSelector: () => numberSelector,
   parseKnownFiles: () => parseKnownFiles,
-  readFile: () => readFile3,
+  readFile: () => readFile2,
   resolveCustomEndpointsConfig: () => resolveCustomEndpointsConfig,
   resolveDefaultsModeConfig: () => resolveDefaultsModeConfig,
   resolveEndpointsConfig: () => resolveEndpointsConfig,
@@ -42996,7 +42996,7 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
         return this.connectOptions === void 0 ? http2.connect(url) : http2.connect(url, this.connectOptions);
       }
     };
-    var { constants: constants3 } = http2;
+    var { constants: constants4 } = http2;
     var NodeHttp2Handler = class _NodeHttp2Handler {
       config;
       configProvider;
@@ -43088,8 +43088,8 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
           }
           const clientHttp2Stream = session.request({
             ...request.headers,
-            [constants3.HTTP2_HEADER_PATH]: path6,
-            [constants3.HTTP2_HEADER_METHOD]: method
+            [constants4.HTTP2_HEADER_PATH]: path6,
+            [constants4.HTTP2_HEADER_METHOD]: method
           });
           if (effectiveRequestTimeout) {
             clientHttp2Stream.setTimeout(effectiveRequestTimeout, () => {
@@ -64431,7 +64431,7 @@ __export(embedded_exports, {
 });
 import { createHash as createHash7 } from "node:crypto";
 import { existsSync as existsSync2, statSync } from "node:fs";
-import { mkdir as mkdir2, readFile as readFile4, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir2, readFile as readFile3, writeFile as writeFile2 } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname as dirname3, join as join8, resolve as resolve2 } from "node:path";
 async function startEmbeddedDatabase(options) {
@@ -64492,7 +64492,7 @@ function urlFor(port) {
 }
 async function readRecord(file) {
   try {
-    const parsed = JSON.parse(await readFile4(file, "utf8"));
+    const parsed = JSON.parse(await readFile3(file, "utf8"));
     if (parsed && typeof parsed === "object" && "dataDir" in parsed) {
       const dataDir = parsed.dataDir;
       if (typeof dataDir === "string") return { dataDir };
@@ -64520,7 +64520,7 @@ function othersCanTraverse(dir) {
 async function runningPort(dataDir) {
   let text;
   try {
-    text = await readFile4(join8(dataDir, "postmaster.pid"), "utf8");
+    text = await readFile3(join8(dataDir, "postmaster.pid"), "utf8");
   } catch {
     return void 0;
   }
@@ -74535,6 +74535,7 @@ function renderIngestSummary(report, context) {
         ["objects", report.objects],
         ["objects skipped (not fetch files)", report.objects_skipped],
         ["objects failed", report.objects_failed],
+        ["objects misfiled (wrong date folder, not ingested)", report.objects_misfiled],
         ["lines", report.lines],
         ["accepted", report.accepted],
         ["rejected", rejected],
@@ -75264,6 +75265,7 @@ async function* listObjects(source, intervals) {
         interval,
         objects: listing.objects,
         skipped: listing.skipped,
+        misfiled: listing.misfiled,
         listMs: Math.round(performance.now() - started)
       };
     } catch (error3) {
@@ -75271,6 +75273,7 @@ async function* listObjects(source, intervals) {
         interval,
         objects: [],
         skipped: [],
+        misfiled: [],
         error: error3,
         listMs: Math.round(performance.now() - started)
       };
@@ -75778,6 +75781,9 @@ import { Worker } from "node:worker_threads";
 
 // actions/lib/openaq/lines.ts
 var NEWLINE = 10;
+var MAX_LINE_BYTES = 1048576;
+var KEPT_LINE_BYTES = 4096;
+var SLICE_BYTES = 256 * 1024;
 var CARRIAGE_RETURN = 13;
 var BYTE_ORDER_MARK = 65279;
 var strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -75810,10 +75816,11 @@ function isBlank(text) {
   }
   return true;
 }
-async function* splitLines(chunks) {
+async function* splitLines(chunks, maxLineBytes = MAX_LINE_BYTES) {
   let number = 0;
   let pending = [];
   let pendingLength = 0;
+  let overLength = -1;
   let atStart = true;
   const push = (batch, text, validUtf8) => {
     number++;
@@ -75823,84 +75830,209 @@ async function* splitLines(chunks) {
     }
     batch.push({ number, text: withoutCarriageReturn(text), validUtf8 });
   };
-  for await (const chunk of chunks) {
-    const last = chunk.lastIndexOf(NEWLINE);
-    if (last < 0) {
-      if (chunk.length > 0) {
-        pending.push(chunk.slice());
-        pendingLength += chunk.length;
-      }
-      continue;
+  const pushTooLong = (batch, kept, length) => {
+    number++;
+    atStart = false;
+    const decoded = decodeLine(kept.subarray(0, characterBoundary(kept, KEPT_LINE_BYTES)));
+    batch.push({ number, text: decoded.text, validUtf8: decoded.validUtf8, overLength: length });
+  };
+  const extend = (bytes) => {
+    if (bytes.length === 0) return;
+    if (overLength >= 0) {
+      overLength += bytes.length;
+      return;
     }
+    if (pendingLength + bytes.length > maxLineBytes) {
+      const start = bytes.subarray(0, KEPT_LINE_BYTES);
+      const kept = concat([...pending, start], pendingLength + start.length).slice(
+        0,
+        KEPT_LINE_BYTES
+      );
+      overLength = pendingLength + bytes.length;
+      pending = [kept];
+      pendingLength = kept.length;
+      return;
+    }
+    pending.push(bytes.slice());
+    pendingLength += bytes.length;
+  };
+  const finishPending = (batch, head) => {
+    extend(head);
+    if (overLength >= 0) {
+      pushTooLong(batch, concat(pending, pendingLength), overLength);
+    } else {
+      const line = pendingLength === 0 ? new Uint8Array(0) : concat(pending, pendingLength);
+      const decoded = decodeLine(line);
+      push(batch, decoded.text, decoded.validUtf8);
+    }
+    pending = [];
+    pendingLength = 0;
+    overLength = -1;
+  };
+  for await (const input of chunks) {
     const batch = [];
-    const first = chunk.indexOf(NEWLINE);
-    const head = chunk.subarray(0, first);
-    const headLine = pendingLength === 0 ? head : concat([...pending, head], pendingLength + head.length);
-    const decodedHead = decodeLine(headLine);
-    push(batch, decodedHead.text, decodedHead.validUtf8);
-    if (last > first) {
-      const region = chunk.subarray(first + 1, last);
-      let text;
-      try {
-        text = strictDecoder.decode(region);
-      } catch {
-        text = void 0;
+    for (let offset = 0; offset < input.length; offset += SLICE_BYTES) {
+      const chunk = input.subarray(offset, Math.min(input.length, offset + SLICE_BYTES));
+      const last = chunk.lastIndexOf(NEWLINE);
+      if (last < 0) {
+        extend(chunk);
+        continue;
       }
-      if (text !== void 0) {
-        let start = 0;
-        for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", start)) {
-          push(batch, text.slice(start, end), true);
-          start = end + 1;
-        }
-        push(batch, text.slice(start), true);
+      const first = chunk.indexOf(NEWLINE);
+      const head = chunk.subarray(0, first);
+      if (pendingLength === 0 && overLength < 0) {
+        const decodedHead = decodeLine(head);
+        push(batch, decodedHead.text, decodedHead.validUtf8);
       } else {
-        let start = 0;
-        for (; ; ) {
-          const end = region.indexOf(NEWLINE, start);
-          const decoded = decodeLine(region.subarray(start, end < 0 ? region.length : end));
-          push(batch, decoded.text, decoded.validUtf8);
-          if (end < 0) break;
-          start = end + 1;
-        }
+        finishPending(batch, head);
       }
+      if (last > first) pushRegion(batch, chunk.subarray(first + 1, last), push);
+      extend(chunk.subarray(last + 1));
     }
-    const tail = chunk.subarray(last + 1);
-    pending = tail.length > 0 ? [tail.slice()] : [];
-    pendingLength = tail.length;
-    yield batch;
+    if (batch.length > 0) yield batch;
   }
-  if (pendingLength > 0) {
+  if (pendingLength > 0 || overLength >= 0) {
     const batch = [];
-    const decoded = decodeLine(concat(pending, pendingLength));
-    push(batch, decoded.text, decoded.validUtf8);
+    finishPending(batch, new Uint8Array(0));
     yield batch;
   }
+}
+function pushRegion(batch, region, push) {
+  let text;
+  try {
+    text = strictDecoder.decode(region);
+  } catch {
+    text = void 0;
+  }
+  if (text !== void 0) {
+    let start2 = 0;
+    for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", start2)) {
+      push(batch, text.slice(start2, end), true);
+      start2 = end + 1;
+    }
+    push(batch, text.slice(start2), true);
+    return;
+  }
+  let start = 0;
+  for (; ; ) {
+    const end = region.indexOf(NEWLINE, start);
+    const decoded = decodeLine(region.subarray(start, end < 0 ? region.length : end));
+    push(batch, decoded.text, decoded.validUtf8);
+    if (end < 0) break;
+    start = end + 1;
+  }
+}
+function characterBoundary(bytes, limit) {
+  if (bytes.length <= limit) return bytes.length;
+  let end = limit;
+  while (end > 0 && ((bytes[end] ?? 0) & 192) === 128 && limit - end < 3) end--;
+  return end;
 }
 
 // actions/lib/openaq/object-stream.ts
 init_errors();
-import { createGunzip, gunzipSync } from "node:zlib";
+import { pipeline } from "node:stream";
+import { createGunzip } from "node:zlib";
+var INFLATE_CHUNK_BYTES = 256 * 1024;
 var GZIP_MAGIC_0 = 31;
 var GZIP_MAGIC_1 = 139;
-function objectBytes(body, key) {
-  if (body.length < 2 || body[0] !== GZIP_MAGIC_0 || body[1] !== GZIP_MAGIC_1) return body;
+async function* replay(head, rest) {
   try {
-    return gunzipSync(body);
+    yield* head;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+  } finally {
+    await rest.return?.();
+  }
+}
+async function* gunzip(source, key) {
+  let sourceFailed = false;
+  async function* watched() {
+    try {
+      yield* source;
+    } catch (error3) {
+      sourceFailed = true;
+      throw error3;
+    }
+  }
+  const inflater = createGunzip({ chunkSize: INFLATE_CHUNK_BYTES });
+  pipeline(watched(), inflater, () => {
+  });
+  try {
+    for await (const chunk of inflater) yield chunk;
   } catch (error3) {
+    if (sourceFailed || error3 instanceof FreshetError) throw error3;
     throw new SourceError(`${key}: corrupt or truncated gzip (${error3.message})`, {
       cause: error3
     });
   }
 }
+async function* openObjectStream(body, key, limit) {
+  const bytes = decompressed(body, key);
+  if (limit === void 0) {
+    yield* bytes;
+    return;
+  }
+  let total = 0;
+  for await (const chunk of bytes) {
+    total += chunk.length;
+    if (total > limit.maxBytes) {
+      throw new SourceError(
+        `${key}: larger than ${limit.maxBytes} bytes once decompressed (the limit set by ${limit.setting})`
+      );
+    }
+    yield chunk;
+  }
+}
+async function* decompressed(body, key) {
+  const iterator = body[Symbol.asyncIterator]();
+  const head = [];
+  let headLength = 0;
+  let ended = false;
+  while (headLength < 2) {
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    if (next.value.length === 0) continue;
+    head.push(next.value);
+    headLength += next.value.length;
+  }
+  const first = head[0];
+  if (first === void 0) return;
+  const second = first.length > 1 ? first[1] : head[1]?.[0];
+  const bytes = ended ? replayEnded(head) : replay(head, iterator);
+  if (first[0] === GZIP_MAGIC_0 && second === GZIP_MAGIC_1) yield* gunzip(bytes, key);
+  else yield* bytes;
+}
+async function* replayEnded(chunks) {
+  yield* chunks;
+}
 
 // actions/lib/ingest/parse-object.ts
+var MAX_OBJECT_BYTES_SETTING = "max-object-bytes";
+var DEFAULT_MAX_OBJECT_BYTES = 2 ** 31;
+var LINE_TOO_LONG = "line-too-long";
 async function* once(bytes) {
   yield bytes;
 }
-async function parseObject(bytes, object, intervalStart) {
+async function parseObject(bytes, object, intervalStart, limits) {
   const batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
-  for await (const lines of splitLines(once(objectBytes(bytes, object.key)))) {
+  const body = openObjectStream(once(bytes), object.key, {
+    maxBytes: limits.maxObjectBytes,
+    setting: MAX_OBJECT_BYTES_SETTING
+  });
+  for await (const lines of splitLines(body)) {
     for (const line of lines) {
+      if (line.overLength !== void 0) {
+        batch.addRejection({
+          line: line.number,
+          reason: LINE_TOO_LONG,
+          message: `line of ${line.overLength} bytes, longer than ${MAX_LINE_BYTES} (its first ${KEPT_LINE_BYTES} bytes kept)`,
+          raw: line.text
+        });
+        continue;
+      }
       if (isBlank(line.text)) continue;
       const outcome = evaluateLine(line, object.fetchedAt);
       if (outcome.kind === "accepted") {
@@ -75923,9 +76055,9 @@ var PARSE_WORKER_URL = new URL(
   import.meta.url.endsWith(".ts") ? "./parse-worker.ts" : "./parse-worker.js",
   import.meta.url
 );
-function threadParser() {
+function threadParser(limits) {
   return {
-    parse: (bytes, object, intervalStart) => parseObject(bytes, object, intervalStart),
+    parse: (bytes, object, intervalStart) => parseObject(bytes, object, intervalStart, limits),
     close: async () => {
     }
   };
@@ -75938,7 +76070,7 @@ function ownBuffer(bytes) {
   copy.set(bytes);
   return copy;
 }
-function workerParser(workers, workerUrl = PARSE_WORKER_URL) {
+function workerParser(workers, limits, workerUrl = PARSE_WORKER_URL) {
   const slots = Array.from({ length: Math.max(1, workers) }, () => ({
     worker: void 0,
     job: void 0
@@ -76005,7 +76137,7 @@ function workerParser(workers, workerUrl = PARSE_WORKER_URL) {
     parse(bytes, object, intervalStart) {
       if (closed) return Promise.reject(new Error("the parser is closed"));
       return new Promise((resolve3, reject2) => {
-        const request = { id: nextId++, bytes: ownBuffer(bytes), object, intervalStart };
+        const request = { id: nextId++, bytes: ownBuffer(bytes), object, intervalStart, limits };
         queue.push({ request, resolve: resolve3, reject: reject2 });
         dispatch();
       });
@@ -76025,8 +76157,8 @@ function workerParser(workers, workerUrl = PARSE_WORKER_URL) {
     }
   };
 }
-function openParser(workers) {
-  return workers <= 0 ? threadParser() : workerParser(workers);
+function openParser(workers, limits) {
+  return workers <= 0 ? threadParser(limits) : workerParser(workers, limits);
 }
 
 // actions/lib/ingest/run-ledger.ts
@@ -76090,6 +76222,7 @@ function newTally(interval, attemptId) {
     attemptId,
     objects: 0,
     skipped: 0,
+    misfiled: 0,
     failed: 0,
     lines: 0,
     accepted: 0,
@@ -76120,6 +76253,7 @@ function emptyIngestReport(intervals = 0) {
     objects: 0,
     objects_skipped: 0,
     objects_failed: 0,
+    objects_misfiled: 0,
     lines: 0,
     accepted: 0,
     rejected: {},
@@ -76135,6 +76269,7 @@ function addTally(report, tally) {
   report.objects += tally.objects;
   report.objects_skipped += tally.skipped;
   report.objects_failed += tally.failed;
+  report.objects_misfiled += tally.misfiled;
   report.lines += tally.lines;
   report.accepted += tally.accepted;
   for (const [reason, n3] of Object.entries(tally.rejected)) {
@@ -76173,7 +76308,13 @@ var RunLedger = class {
     const tally = newTally(listed.interval, attemptId);
     if (listed.error !== void 0) this.fail(tally, "(listing)", listed.error);
     tally.skipped = listed.skipped.length;
-    for (const name of listed.skipped) this.#logger.info(`skipped ${name}: not a fetch object`);
+    for (const name of listed.skipped) {
+      this.#logger.info(`skipped ${name}: not a fetch object, or not a regular file`);
+    }
+    tally.misfiled = listed.misfiled.length;
+    for (const key of listed.misfiled) {
+      this.#logger.warn(`misfiled ${key}: its fetch time is on another date; not ingested`);
+    }
     tally.listMs = listed.listMs;
     tally.loadStartedAt = performance.now();
     tally.objects = listed.objects.length;
@@ -76233,7 +76374,7 @@ var RunLedger = class {
 // actions/lib/ingest/ingest-range.ts
 async function ingestRange(source, db, range2, options) {
   const workers = options.workers ?? availableParallelism();
-  const parser = openParser(workers);
+  const parser = openParser(workers, { maxObjectBytes: options.maxObjectBytes });
   try {
     return await runPipeline(source, db, range2, options, parser, workers);
   } finally {
@@ -76301,6 +76442,7 @@ async function ingest(options, context) {
     concurrency: options.concurrency ?? DEFAULT_INGEST_CONCURRENCY,
     ...options.workers !== void 0 ? { workers: options.workers } : {},
     ...options.groupLines !== void 0 ? { groupLines: options.groupLines } : {},
+    maxObjectBytes: options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES,
     rulesVersion: RULES_VERSION,
     leaseMs: DEFAULT_LEASE_MS,
     ...options.runUrl ? { runUrl: options.runUrl } : {},
@@ -76314,7 +76456,8 @@ init_errors();
 
 // actions/lib/openaq/source-folder.ts
 init_errors();
-import { readdir as readdir2, readFile, stat as stat2 } from "node:fs/promises";
+import { constants as constants3 } from "node:fs";
+import { open as open2, readdir as readdir2, stat as stat2 } from "node:fs/promises";
 import { join as join3 } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -76331,12 +76474,15 @@ function parseObjectName(key) {
 }
 
 // actions/lib/openaq/source.ts
+function utcDate(epochMs) {
+  return new Date(epochMs).toISOString().slice(0, 10);
+}
 function dateFoldersOf(span) {
   const day = 864e5;
   const folders = [];
   if (span.end <= span.start) return folders;
   for (let t = Math.floor(span.start / day) * day; t < span.end; t += day) {
-    folders.push(new Date(t).toISOString().slice(0, 10));
+    folders.push(utcDate(t));
   }
   return folders;
 }
@@ -76346,15 +76492,17 @@ function layoutSource(storage, parseName) {
   const folderListing = (folder) => {
     let listing = folders.get(folder);
     if (!listing) {
-      listing = storage.listFolder(folder).then((names) => {
+      listing = storage.listFolder(folder).then((entries) => {
         const objects = [];
-        const skipped = [];
-        for (const name of names) {
+        const skipped = entries.unreadable.map((name) => `${folder}/${name}`);
+        const misfiled = [];
+        for (const name of entries.names) {
           const parsed = parseName(name);
-          if (parsed) objects.push({ key: `${folder}/${name}`, fetchedAt: parsed.fetchedAt });
-          else skipped.push(`${folder}/${name}`);
+          if (!parsed) skipped.push(`${folder}/${name}`);
+          else if (utcDate(parsed.fetchedAt) !== folder) misfiled.push(`${folder}/${name}`);
+          else objects.push({ key: `${folder}/${name}`, fetchedAt: parsed.fetchedAt });
         }
-        return { objects, skipped };
+        return { objects, skipped, misfiled };
       });
       listing.catch(() => folders.delete(folder));
       folders.set(folder, listing);
@@ -76366,6 +76514,7 @@ function layoutSource(storage, parseName) {
     async list(span) {
       const objects = [];
       const skipped = [];
+      const misfiled = [];
       for (const folder of dateFoldersOf(span)) {
         const listing = await folderListing(folder);
         for (const object of listing.objects) {
@@ -76374,10 +76523,11 @@ function layoutSource(storage, parseName) {
         if (!reported.has(folder)) {
           reported.add(folder);
           skipped.push(...listing.skipped);
+          misfiled.push(...listing.misfiled);
         }
       }
       objects.sort(compareObjects);
-      return { objects, skipped };
+      return { objects, skipped, misfiled };
     },
     read: (object) => storage.readObject(object.key)
   };
@@ -76396,10 +76546,17 @@ function folderSource(url) {
       async listFolder(folder) {
         try {
           const entries = await readdir2(join3(root5, folder), { withFileTypes: true });
-          return entries.filter((e5) => e5.isFile() || e5.isSymbolicLink()).map((e5) => e5.name);
+          const names = [];
+          const unreadable = [];
+          for (const entry of entries) {
+            if (entry.isDirectory()) continue;
+            const regular = entry.isFile() || entry.isSymbolicLink() && await isRegularFile(join3(root5, folder, entry.name));
+            (regular ? names : unreadable).push(entry.name);
+          }
+          return { names, unreadable };
         } catch (error3) {
           if (error3.code === "ENOENT") {
-            if (await isFolder(root5)) return [];
+            if (await isFolder(root5)) return { names: [], unreadable: [] };
             throw new SourceError(
               `cannot list ${join3(root5, folder)}: the source folder ${root5} does not exist`,
               { cause: error3 }
@@ -76409,10 +76566,19 @@ function folderSource(url) {
         }
       },
       async readObject(key) {
+        const path6 = join3(root5, key);
         try {
-          return await readFile(join3(root5, key));
+          const file = await open2(path6, constants3.O_RDONLY | constants3.O_NONBLOCK);
+          try {
+            if (!(await file.stat()).isFile()) throw new Error("not a regular file");
+            return await file.readFile();
+          } finally {
+            await file.close();
+          }
         } catch (error3) {
-          throw new SourceError(`cannot read ${join3(root5, key)}`, { cause: error3 });
+          throw new SourceError(`cannot read ${path6}: ${error3.message}`, {
+            cause: error3
+          });
         }
       }
     },
@@ -76427,6 +76593,13 @@ function folderOf(url) {
       `${url} is not a local folder URL: give file:///path/to/realtime-gzipped`,
       { cause: error3 }
     );
+  }
+}
+async function isRegularFile(path6) {
+  try {
+    return (await stat2(path6)).isFile();
+  } catch {
+    return false;
   }
 }
 async function isFolder(path6) {
@@ -76512,7 +76685,7 @@ function s3Source(url, options = {}) {
         } catch (error3) {
           throw new SourceError(`cannot list s3://${parsed.bucket}/${prefix}`, { cause: error3 });
         }
-        return names.filter((name) => !name.includes("/"));
+        return { names: names.filter((name) => !name.includes("/")), unreadable: [] };
       },
       async readObject(key) {
         const fullKey = `${parsed.prefix}${key}`;
@@ -76750,7 +76923,19 @@ var INGEST = {
       description: `Threads that parse objects beside the loader (0 to ${MAX_INGEST_WORKERS}); empty: one per core of the runner.`
     }
   },
-  json: jsonSwitch("print the counts as one JSON object on the last line of stdout")
+  json: jsonSwitch("print the counts as one JSON object on the last line of stdout"),
+  maxObjectBytes: {
+    name: MAX_OBJECT_BYTES_SETTING,
+    help: "the most bytes an object may have once decompressed; a larger one fails (default 2 GiB)",
+    placeholder: "BYTES",
+    default: String(DEFAULT_MAX_OBJECT_BYTES),
+    parse: wholeNumber({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+    cli: { flag: MAX_OBJECT_BYTES_SETTING },
+    action: {
+      input: MAX_OBJECT_BYTES_SETTING,
+      description: "The most bytes an object may have once decompressed (default 2147483648, 2 GiB): a larger one fails, naming this setting, instead of filling the memory."
+    }
+  }
 };
 var INGEST_ORDER = {
   later: INGEST.end,
@@ -77209,6 +77394,7 @@ function parseIngestInputs(read, env2) {
   const anonymous = inputs.read(INGEST.anonymous);
   const concurrency = inputs.read(INGEST.concurrency);
   const workers = inputs.read(INGEST.workers);
+  const maxObjectBytes = inputs.read(INGEST.maxObjectBytes);
   inputs.order(INGEST_ORDER);
   const settings = inputs.finish({
     start,
@@ -77217,7 +77403,8 @@ function parseIngestInputs(read, env2) {
     databaseUrl,
     region,
     anonymous,
-    concurrency
+    concurrency,
+    maxObjectBytes
   });
   const runUrl = workflowRunUrl(env2);
   return {

@@ -32,6 +32,9 @@ function describeError(error) {
 
 // actions/lib/openaq/lines.ts
 var NEWLINE = 10;
+var MAX_LINE_BYTES = 1048576;
+var KEPT_LINE_BYTES = 4096;
+var SLICE_BYTES = 256 * 1024;
 var CARRIAGE_RETURN = 13;
 var BYTE_ORDER_MARK = 65279;
 var strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -64,10 +67,11 @@ function isBlank(text) {
   }
   return true;
 }
-async function* splitLines(chunks) {
+async function* splitLines(chunks, maxLineBytes = MAX_LINE_BYTES) {
   let number = 0;
   let pending = [];
   let pendingLength = 0;
+  let overLength = -1;
   let atStart = true;
   const push = (batch, text, validUtf8) => {
     number++;
@@ -77,73 +81,182 @@ async function* splitLines(chunks) {
     }
     batch.push({ number, text: withoutCarriageReturn(text), validUtf8 });
   };
-  for await (const chunk of chunks) {
-    const last = chunk.lastIndexOf(NEWLINE);
-    if (last < 0) {
-      if (chunk.length > 0) {
-        pending.push(chunk.slice());
-        pendingLength += chunk.length;
-      }
-      continue;
+  const pushTooLong = (batch, kept, length) => {
+    number++;
+    atStart = false;
+    const decoded = decodeLine(kept.subarray(0, characterBoundary(kept, KEPT_LINE_BYTES)));
+    batch.push({ number, text: decoded.text, validUtf8: decoded.validUtf8, overLength: length });
+  };
+  const extend = (bytes) => {
+    if (bytes.length === 0) return;
+    if (overLength >= 0) {
+      overLength += bytes.length;
+      return;
     }
+    if (pendingLength + bytes.length > maxLineBytes) {
+      const start = bytes.subarray(0, KEPT_LINE_BYTES);
+      const kept = concat([...pending, start], pendingLength + start.length).slice(
+        0,
+        KEPT_LINE_BYTES
+      );
+      overLength = pendingLength + bytes.length;
+      pending = [kept];
+      pendingLength = kept.length;
+      return;
+    }
+    pending.push(bytes.slice());
+    pendingLength += bytes.length;
+  };
+  const finishPending = (batch, head) => {
+    extend(head);
+    if (overLength >= 0) {
+      pushTooLong(batch, concat(pending, pendingLength), overLength);
+    } else {
+      const line = pendingLength === 0 ? new Uint8Array(0) : concat(pending, pendingLength);
+      const decoded = decodeLine(line);
+      push(batch, decoded.text, decoded.validUtf8);
+    }
+    pending = [];
+    pendingLength = 0;
+    overLength = -1;
+  };
+  for await (const input of chunks) {
     const batch = [];
-    const first = chunk.indexOf(NEWLINE);
-    const head = chunk.subarray(0, first);
-    const headLine = pendingLength === 0 ? head : concat([...pending, head], pendingLength + head.length);
-    const decodedHead = decodeLine(headLine);
-    push(batch, decodedHead.text, decodedHead.validUtf8);
-    if (last > first) {
-      const region = chunk.subarray(first + 1, last);
-      let text;
-      try {
-        text = strictDecoder.decode(region);
-      } catch {
-        text = void 0;
+    for (let offset = 0; offset < input.length; offset += SLICE_BYTES) {
+      const chunk = input.subarray(offset, Math.min(input.length, offset + SLICE_BYTES));
+      const last = chunk.lastIndexOf(NEWLINE);
+      if (last < 0) {
+        extend(chunk);
+        continue;
       }
-      if (text !== void 0) {
-        let start = 0;
-        for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", start)) {
-          push(batch, text.slice(start, end), true);
-          start = end + 1;
-        }
-        push(batch, text.slice(start), true);
+      const first = chunk.indexOf(NEWLINE);
+      const head = chunk.subarray(0, first);
+      if (pendingLength === 0 && overLength < 0) {
+        const decodedHead = decodeLine(head);
+        push(batch, decodedHead.text, decodedHead.validUtf8);
       } else {
-        let start = 0;
-        for (; ; ) {
-          const end = region.indexOf(NEWLINE, start);
-          const decoded = decodeLine(region.subarray(start, end < 0 ? region.length : end));
-          push(batch, decoded.text, decoded.validUtf8);
-          if (end < 0) break;
-          start = end + 1;
-        }
+        finishPending(batch, head);
       }
+      if (last > first) pushRegion(batch, chunk.subarray(first + 1, last), push);
+      extend(chunk.subarray(last + 1));
     }
-    const tail = chunk.subarray(last + 1);
-    pending = tail.length > 0 ? [tail.slice()] : [];
-    pendingLength = tail.length;
-    yield batch;
+    if (batch.length > 0) yield batch;
   }
-  if (pendingLength > 0) {
+  if (pendingLength > 0 || overLength >= 0) {
     const batch = [];
-    const decoded = decodeLine(concat(pending, pendingLength));
-    push(batch, decoded.text, decoded.validUtf8);
+    finishPending(batch, new Uint8Array(0));
     yield batch;
   }
 }
+function pushRegion(batch, region, push) {
+  let text;
+  try {
+    text = strictDecoder.decode(region);
+  } catch {
+    text = void 0;
+  }
+  if (text !== void 0) {
+    let start2 = 0;
+    for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", start2)) {
+      push(batch, text.slice(start2, end), true);
+      start2 = end + 1;
+    }
+    push(batch, text.slice(start2), true);
+    return;
+  }
+  let start = 0;
+  for (; ; ) {
+    const end = region.indexOf(NEWLINE, start);
+    const decoded = decodeLine(region.subarray(start, end < 0 ? region.length : end));
+    push(batch, decoded.text, decoded.validUtf8);
+    if (end < 0) break;
+    start = end + 1;
+  }
+}
+function characterBoundary(bytes, limit) {
+  if (bytes.length <= limit) return bytes.length;
+  let end = limit;
+  while (end > 0 && ((bytes[end] ?? 0) & 192) === 128 && limit - end < 3) end--;
+  return end;
+}
 
 // actions/lib/openaq/object-stream.ts
-import { createGunzip, gunzipSync } from "node:zlib";
+import { pipeline } from "node:stream";
+import { createGunzip } from "node:zlib";
+var INFLATE_CHUNK_BYTES = 256 * 1024;
 var GZIP_MAGIC_0 = 31;
 var GZIP_MAGIC_1 = 139;
-function objectBytes(body, key) {
-  if (body.length < 2 || body[0] !== GZIP_MAGIC_0 || body[1] !== GZIP_MAGIC_1) return body;
+async function* replay(head, rest) {
   try {
-    return gunzipSync(body);
+    yield* head;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+  } finally {
+    await rest.return?.();
+  }
+}
+async function* gunzip(source, key) {
+  let sourceFailed = false;
+  async function* watched() {
+    try {
+      yield* source;
+    } catch (error) {
+      sourceFailed = true;
+      throw error;
+    }
+  }
+  const inflater = createGunzip({ chunkSize: INFLATE_CHUNK_BYTES });
+  pipeline(watched(), inflater, () => {
+  });
+  try {
+    for await (const chunk of inflater) yield chunk;
   } catch (error) {
+    if (sourceFailed || error instanceof FreshetError) throw error;
     throw new SourceError(`${key}: corrupt or truncated gzip (${error.message})`, {
       cause: error
     });
   }
+}
+async function* openObjectStream(body, key, limit) {
+  const bytes = decompressed(body, key);
+  if (limit === void 0) {
+    yield* bytes;
+    return;
+  }
+  let total = 0;
+  for await (const chunk of bytes) {
+    total += chunk.length;
+    if (total > limit.maxBytes) {
+      throw new SourceError(
+        `${key}: larger than ${limit.maxBytes} bytes once decompressed (the limit set by ${limit.setting})`
+      );
+    }
+    yield chunk;
+  }
+}
+async function* decompressed(body, key) {
+  const iterator = body[Symbol.asyncIterator]();
+  const head = [];
+  let headLength = 0;
+  let ended = false;
+  while (headLength < 2) {
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    if (next.value.length === 0) continue;
+    head.push(next.value);
+    headLength += next.value.length;
+  }
+  const first = head[0];
+  if (first === void 0) return;
+  const second = first.length > 1 ? first[1] : head[1]?.[0];
+  const bytes = ended ? replayEnded(head) : replay(head, iterator);
+  if (first[0] === GZIP_MAGIC_0 && second === GZIP_MAGIC_1) yield* gunzip(bytes, key);
+  else yield* bytes;
+}
+async function* replayEnded(chunks) {
+  yield* chunks;
 }
 
 // actions/lib/openaq/datetime.ts
@@ -766,13 +879,29 @@ var ObjectBatch = class _ObjectBatch {
 };
 
 // actions/lib/ingest/parse-object.ts
+var MAX_OBJECT_BYTES_SETTING = "max-object-bytes";
+var DEFAULT_MAX_OBJECT_BYTES = 2 ** 31;
+var LINE_TOO_LONG = "line-too-long";
 async function* once(bytes) {
   yield bytes;
 }
-async function parseObject(bytes, object, intervalStart) {
+async function parseObject(bytes, object, intervalStart, limits) {
   const batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
-  for await (const lines of splitLines(once(objectBytes(bytes, object.key)))) {
+  const body = openObjectStream(once(bytes), object.key, {
+    maxBytes: limits.maxObjectBytes,
+    setting: MAX_OBJECT_BYTES_SETTING
+  });
+  for await (const lines of splitLines(body)) {
     for (const line of lines) {
+      if (line.overLength !== void 0) {
+        batch.addRejection({
+          line: line.number,
+          reason: LINE_TOO_LONG,
+          message: `line of ${line.overLength} bytes, longer than ${MAX_LINE_BYTES} (its first ${KEPT_LINE_BYTES} bytes kept)`,
+          raw: line.text
+        });
+        continue;
+      }
       if (isBlank(line.text)) continue;
       const outcome = evaluateLine(line, object.fetchedAt);
       if (outcome.kind === "accepted") {
@@ -797,7 +926,12 @@ port.on("message", async (request) => {
   let reply;
   let transfer = [];
   try {
-    const batch = await parseObject(request.bytes, request.object, request.intervalStart);
+    const batch = await parseObject(
+      request.bytes,
+      request.object,
+      request.intervalStart,
+      request.limits
+    );
     const message = batch.toMessage();
     reply = { id: request.id, ok: true, batch: message.message };
     transfer = message.transfer;

@@ -70,6 +70,7 @@ export function renderIngestSummary(report: IngestReport, context: IngestSummary
         ['objects', report.objects],
         ['objects skipped (not fetch files)', report.objects_skipped],
         ['objects failed', report.objects_failed],
+        ['objects misfiled (wrong date folder, not ingested)', report.objects_misfiled],
         ['lines', report.lines],
         ['accepted', report.accepted],
         ['rejected', rejected],

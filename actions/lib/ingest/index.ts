@@ -9,6 +9,7 @@ import type { DatabasePool } from '../toar/database.ts';
 import type { Logger } from '../util/logger.ts';
 import { ingestRange } from './ingest-range.ts';
 import { readAttempts } from './ingest-runs.ts';
+import { DEFAULT_MAX_OBJECT_BYTES } from './parse-object.ts';
 import type { IngestOptions, IngestReport, PlanMatrix, PlanOptions } from './types.ts';
 
 /** What a long run reports as it goes (the command line draws a bar; actions log lines). */
@@ -39,6 +40,8 @@ export interface PlanContext {
 /** A `running` attempt is presumed dead after twice the ingest job's timeout (30 minutes). */
 export const DEFAULT_LEASE_MS = 2 * 30 * 60_000;
 
+export { DEFAULT_MAX_OBJECT_BYTES, MAX_OBJECT_BYTES_SETTING } from './parse-object.ts';
+
 /** Objects read and parsed ahead of the loader at once, unless told otherwise. */
 export const DEFAULT_INGEST_CONCURRENCY = 3;
 
@@ -58,6 +61,7 @@ export async function ingest(
     concurrency: options.concurrency ?? DEFAULT_INGEST_CONCURRENCY,
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
     ...(options.groupLines !== undefined ? { groupLines: options.groupLines } : {}),
+    maxObjectBytes: options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES,
     rulesVersion: RULES_VERSION,
     leaseMs: DEFAULT_LEASE_MS,
     ...(options.runUrl ? { runUrl: options.runUrl } : {}),

@@ -31,6 +31,8 @@ export interface RangeOptions {
   leaseMs: number;
   /** Objects are loaded in groups of about this many lines (one transaction each). */
   groupLines?: number;
+  /** Decompressed bytes an object may have (the `max-object-bytes` setting); past them it fails. */
+  maxObjectBytes: number;
   runUrl?: string;
   logger: Logger;
   onProgress?: (progress: { done: number; total: number; label: string }) => void;
@@ -60,7 +62,7 @@ interface Task {
  *
  * @example
  * const report = await ingestRange(source, pool, { start, end }, { concurrency: 3, rulesVersion: 1,
- *   leaseMs: 3_600_000, logger });
+ *   leaseMs: 3_600_000, maxObjectBytes: 2 ** 31, logger });
  */
 export async function ingestRange(
   source: Source,
@@ -69,7 +71,7 @@ export async function ingestRange(
   options: RangeOptions,
 ): Promise<IngestReport> {
   const workers = options.workers ?? availableParallelism();
-  const parser = openParser(workers);
+  const parser = openParser(workers, { maxObjectBytes: options.maxObjectBytes });
   try {
     return await runPipeline(source, db, range, options, parser, workers);
   } finally {

@@ -7,6 +7,8 @@ export interface ListedInterval {
   objects: SourceObject[];
   /** Names in the listed folders that are not fetch objects. */
   skipped: string[];
+  /** Fetch objects filed under another date than their fetch time's (never ingested). */
+  misfiled: string[];
   /** Why the listing failed (then `objects` is empty). */
   error?: unknown;
   listMs: number;
@@ -32,6 +34,7 @@ export async function* listObjects(
         interval,
         objects: listing.objects,
         skipped: listing.skipped,
+        misfiled: listing.misfiled,
         listMs: Math.round(performance.now() - started),
       };
     } catch (error) {
@@ -39,6 +42,7 @@ export async function* listObjects(
         interval,
         objects: [],
         skipped: [],
+        misfiled: [],
         error,
         listMs: Math.round(performance.now() - started),
       };

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { DatabaseError, describeError, SourceError } from '../errors.ts';
 import { ObjectBatch, type ObjectBatchMessage } from '../toar/object-batch.ts';
-import { parseObject } from './parse-object.ts';
+import { type ParseLimits, parseObject } from './parse-object.ts';
 
 /** The object a parse is about: its key (for messages) and fetch time. */
 export interface ParseTarget {
@@ -26,6 +26,7 @@ export interface ParseRequest {
   bytes: Uint8Array;
   object: ParseTarget;
   intervalStart: number;
+  limits: ParseLimits;
 }
 
 /** What a parse worker answers. */
@@ -46,12 +47,12 @@ export const PARSE_WORKER_URL = new URL(
  * Parses in the calling thread: the single-threaded path (`workers: 0`).
  *
  * @example
- * const parser = threadParser();
+ * const parser = threadParser({ maxObjectBytes: 2 ** 31 });
  * const batch = await parser.parse(bytes, object, interval.start);
  */
-export function threadParser(): ObjectParser {
+export function threadParser(limits: ParseLimits): ObjectParser {
   return {
-    parse: (bytes, object, intervalStart) => parseObject(bytes, object, intervalStart),
+    parse: (bytes, object, intervalStart) => parseObject(bytes, object, intervalStart, limits),
     close: async () => {},
   };
 }
@@ -91,11 +92,15 @@ function ownBuffer(bytes: Uint8Array): Uint8Array {
  * replaced for the next. `close()` terminates every worker.
  *
  * @example
- * const parser = workerParser(os.availableParallelism());
+ * const parser = workerParser(os.availableParallelism(), { maxObjectBytes: 2 ** 31 });
  * try { batches = await Promise.all(objects.map((o) => parser.parse(bytesOf(o), o, start))); }
  * finally { await parser.close(); }
  */
-export function workerParser(workers: number, workerUrl: URL = PARSE_WORKER_URL): ObjectParser {
+export function workerParser(
+  workers: number,
+  limits: ParseLimits,
+  workerUrl: URL = PARSE_WORKER_URL,
+): ObjectParser {
   const slots: Slot[] = Array.from({ length: Math.max(1, workers) }, () => ({
     worker: undefined,
     job: undefined,
@@ -168,7 +173,7 @@ export function workerParser(workers: number, workerUrl: URL = PARSE_WORKER_URL)
     parse(bytes, object, intervalStart) {
       if (closed) return Promise.reject(new Error('the parser is closed'));
       return new Promise<ObjectBatch>((resolve, reject) => {
-        const request = { id: nextId++, bytes: ownBuffer(bytes), object, intervalStart };
+        const request = { id: nextId++, bytes: ownBuffer(bytes), object, intervalStart, limits };
         queue.push({ request, resolve, reject });
         dispatch();
       });
@@ -194,8 +199,8 @@ export function workerParser(workers: number, workerUrl: URL = PARSE_WORKER_URL)
  * parses on n worker threads while this thread loads.
  *
  * @example
- * const parser = openParser(options.workers ?? os.availableParallelism());
+ * const parser = openParser(options.workers ?? os.availableParallelism(), { maxObjectBytes });
  */
-export function openParser(workers: number): ObjectParser {
-  return workers <= 0 ? threadParser() : workerParser(workers);
+export function openParser(workers: number, limits: ParseLimits): ObjectParser {
+  return workers <= 0 ? threadParser(limits) : workerParser(workers, limits);
 }

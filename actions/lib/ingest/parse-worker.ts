@@ -12,7 +12,12 @@ port.on('message', async (request: ParseRequest) => {
   let reply: ParseReply;
   let transfer: ArrayBuffer[] = [];
   try {
-    const batch = await parseObject(request.bytes, request.object, request.intervalStart);
+    const batch = await parseObject(
+      request.bytes,
+      request.object,
+      request.intervalStart,
+      request.limits,
+    );
     const message = batch.toMessage();
     reply = { id: request.id, ok: true, batch: message.message };
     transfer = message.transfer;

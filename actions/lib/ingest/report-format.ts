@@ -22,6 +22,11 @@ export function formatIngestReport(r: IngestReport): string {
     `accepted ${r.accepted}, rejected ${r.lines - r.accepted}${rejected ? ` (${rejected})` : ''}`,
     `stations created ${r.stations_created}, series created ${r.series_created}, rows inserted ${r.rows_inserted}, rows updated ${r.rows_updated}`,
   ];
+  if (r.objects_misfiled > 0) {
+    lines.push(
+      `misfiled ${r.objects_misfiled} (under another date folder than their fetch time: not ingested)`,
+    );
+  }
   for (const f of r.failures) {
     // Source errors name their object already.
     const what = f.error.includes(f.key) ? f.error : `${f.key}: ${f.error}`;

@@ -69,7 +69,13 @@ export class RunLedger {
     const tally = newTally(listed.interval, attemptId);
     if (listed.error !== undefined) this.fail(tally, '(listing)', listed.error);
     tally.skipped = listed.skipped.length;
-    for (const name of listed.skipped) this.#logger.info(`skipped ${name}: not a fetch object`);
+    for (const name of listed.skipped) {
+      this.#logger.info(`skipped ${name}: not a fetch object, or not a regular file`);
+    }
+    tally.misfiled = listed.misfiled.length;
+    for (const key of listed.misfiled) {
+      this.#logger.warn(`misfiled ${key}: its fetch time is on another date; not ingested`);
+    }
     tally.listMs = listed.listMs;
     tally.loadStartedAt = performance.now();
     tally.objects = listed.objects.length;

@@ -10,6 +10,8 @@ export interface IntervalTally {
   attemptId: number;
   objects: number;
   skipped: number;
+  /** Objects of its date folders filed under the wrong date (counted with the first interval listed). */
+  misfiled: number;
   failed: number;
   lines: number;
   accepted: number;
@@ -35,6 +37,7 @@ export function newTally(interval: Interval, attemptId: number): IntervalTally {
     attemptId,
     objects: 0,
     skipped: 0,
+    misfiled: 0,
     failed: 0,
     lines: 0,
     accepted: 0,
@@ -76,6 +79,7 @@ export function emptyIngestReport(intervals = 0): IngestReport {
     objects: 0,
     objects_skipped: 0,
     objects_failed: 0,
+    objects_misfiled: 0,
     lines: 0,
     accepted: 0,
     rejected: {},
@@ -93,6 +97,7 @@ export function addTally(report: IngestReport, tally: IntervalTally): void {
   report.objects += tally.objects;
   report.objects_skipped += tally.skipped;
   report.objects_failed += tally.failed;
+  report.objects_misfiled += tally.misfiled;
   report.lines += tally.lines;
   report.accepted += tally.accepted;
   for (const [reason, n] of Object.entries(tally.rejected)) {

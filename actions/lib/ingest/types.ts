@@ -32,6 +32,12 @@ export interface IngestOptions {
    * larger groups write a measurement repeated by consecutive fetches fewer times.
    */
   groupLines?: number;
+  /**
+   * Decompressed bytes an object may have (default `DEFAULT_MAX_OBJECT_BYTES`, 2 GiB): a larger one
+   * fails with a message naming the `max-object-bytes` setting, having used no more memory than a
+   * small one.
+   */
+  maxObjectBytes?: number;
 }
 
 /** One object that could not be loaded. */
@@ -48,6 +54,11 @@ export interface IngestReport {
   objects: number;
   objects_skipped: number;
   objects_failed: number;
+  /**
+   * Fetch objects filed under another date folder than their fetch time's UTC date: counted, not
+   * ingested (no interval lists them; see the README's "What happens to a record").
+   */
+  objects_misfiled: number;
   lines: number;
   accepted: number;
   rejected: Record<string, number>;

@@ -1,5 +1,5 @@
 import { pipeline } from 'node:stream';
-import { createGunzip, gunzipSync } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { FreshetError, SourceError } from '../errors.ts';
 
 /**
@@ -9,6 +9,19 @@ import { FreshetError, SourceError } from '../errors.ts';
  * `.ndjson` and `.ndjson.gz` copies of each fetch, and a mirror may serve either under any name.
  * Plain NDJSON can never start with 1f 8b (0x8b is not a valid first byte of UTF-8 text).
  */
+
+/** What an object may grow to once decompressed, and the setting that says so (for the message). */
+export interface ObjectSizeLimit {
+  maxBytes: number;
+  /** The setting's name, e.g. `max-object-bytes`. */
+  setting: string;
+}
+
+/**
+ * zlib's output chunk: large enough that the line splitter's per-chunk work stays small next to the
+ * decoding, small enough that nothing but a few of them is in memory at once.
+ */
+const INFLATE_CHUNK_BYTES = 256 * 1024;
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
@@ -37,7 +50,7 @@ async function* gunzip(source: AsyncIterable<Uint8Array>, key: string): AsyncGen
       throw error;
     }
   }
-  const inflater = createGunzip();
+  const inflater = createGunzip({ chunkSize: INFLATE_CHUNK_BYTES });
   // pipeline() destroys both ends on any error and ends the inflater when the body ends, which
   // is when zlib notices a truncated member ("unexpected end of file").
   pipeline(watched(), inflater, () => {});
@@ -54,13 +67,38 @@ async function* gunzip(source: AsyncIterable<Uint8Array>, key: string): AsyncGen
 
 /**
  * The bytes of an object: its body as is, or gunzipped (streaming, with node:zlib) when it starts
- * with the gzip magic bytes. Errors from the body pass through unchanged.
+ * with the gzip magic bytes. Errors from the body pass through unchanged. With a `limit`, the
+ * bytes are counted as they come and the object fails once they pass it: a gzip bomb is inflated
+ * only that far, a chunk at a time, and never held whole.
  *
- * @throws SourceError naming `key` when the object is gzip but corrupt or truncated.
+ * @throws SourceError naming `key` when the object is gzip but corrupt or truncated, or when it
+ *   is larger than `limit.maxBytes` (the message names `limit.setting`).
  * @example
  * for await (const batch of splitLines(openObjectStream(response.Body, key))) { … }
  */
 export async function* openObjectStream(
+  body: AsyncIterable<Uint8Array>,
+  key: string,
+  limit?: ObjectSizeLimit,
+): AsyncIterable<Uint8Array> {
+  const bytes = decompressed(body, key);
+  if (limit === undefined) {
+    yield* bytes;
+    return;
+  }
+  let total = 0;
+  for await (const chunk of bytes) {
+    total += chunk.length;
+    if (total > limit.maxBytes) {
+      throw new SourceError(
+        `${key}: larger than ${limit.maxBytes} bytes once decompressed (the limit set by ${limit.setting})`,
+      );
+    }
+    yield chunk;
+  }
+}
+
+async function* decompressed(
   body: AsyncIterable<Uint8Array>,
   key: string,
 ): AsyncIterable<Uint8Array> {
@@ -91,24 +129,4 @@ export async function* openObjectStream(
 /** The whole body was read while sniffing. */
 async function* replayEnded(chunks: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
   yield* chunks;
-}
-
-/**
- * An object's whole body as plain bytes: gunzipped at once when it starts with the gzip magic bytes,
- * as it is otherwise. For a body already in memory this is what {@link openObjectStream} yields, in
- * one call instead of a stream's many small callbacks.
- *
- * @throws SourceError naming `key` when the object is gzip but corrupt or truncated.
- * @example
- * const text = new TextDecoder().decode(objectBytes(await source.read(object), object.key));
- */
-export function objectBytes(body: Uint8Array, key: string): Uint8Array {
-  if (body.length < 2 || body[0] !== GZIP_MAGIC_0 || body[1] !== GZIP_MAGIC_1) return body;
-  try {
-    return gunzipSync(body);
-  } catch (error) {
-    throw new SourceError(`${key}: corrupt or truncated gzip (${(error as Error).message})`, {
-      cause: error,
-    });
-  }
 }

@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SourceError, UsageError } from '../errors.ts';
@@ -9,7 +10,9 @@ import { layoutSource, type Source } from './source.ts';
  * A folder with the real-time layout, for mirrors and tests:
  * `file:///data/realtime-gzipped` holds `2018-06-07/1528329600.ndjson.gz`, …
  * A date folder that does not exist is an empty one (no fetch that day); a root that does not
- * exist is a SourceError.
+ * exist is a SourceError. Only regular files are read (a symbolic link to one is fine): a FIFO, a
+ * device such as /dev/zero, a socket or a broken link is skipped and counted, since reading it
+ * could block forever or never end.
  *
  * @throws UsageError when `url` names no local folder (`file://host/…`, `https://…`).
  */
@@ -21,13 +24,23 @@ export function folderSource(url: string): Source {
       async listFolder(folder) {
         try {
           const entries = await readdir(join(root, folder), { withFileTypes: true });
-          // Symbolic links count as files: a mirror may be a tree of links to another copy.
-          return entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name);
+          const names: string[] = [];
+          const unreadable: string[] = [];
+          for (const entry of entries) {
+            if (entry.isDirectory()) continue;
+            // Symbolic links count as files when they lead to one: a mirror may be a tree of links
+            // to another copy.
+            const regular =
+              entry.isFile() ||
+              (entry.isSymbolicLink() && (await isRegularFile(join(root, folder, entry.name))));
+            (regular ? names : unreadable).push(entry.name);
+          }
+          return { names, unreadable };
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
             // No folder for a date is a day without fetches; no root at all is a wrong URL (a
             // typo would otherwise ingest nothing, successfully, forever).
-            if (await isFolder(root)) return [];
+            if (await isFolder(root)) return { names: [], unreadable: [] };
             throw new SourceError(
               `cannot list ${join(root, folder)}: the source folder ${root} does not exist`,
               { cause: error },
@@ -37,10 +50,21 @@ export function folderSource(url: string): Source {
         }
       },
       async readObject(key) {
+        const path = join(root, key);
         try {
-          return await readFile(join(root, key));
+          // Non-blocking, so that a file replaced by a FIFO since the listing cannot hang the open;
+          // then only a regular file is read.
+          const file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+          try {
+            if (!(await file.stat()).isFile()) throw new Error('not a regular file');
+            return await file.readFile();
+          } finally {
+            await file.close();
+          }
         } catch (error) {
-          throw new SourceError(`cannot read ${join(root, key)}`, { cause: error });
+          throw new SourceError(`cannot read ${path}: ${(error as Error).message}`, {
+            cause: error,
+          });
         }
       },
     },
@@ -57,6 +81,15 @@ function folderOf(url: string): string {
       `${url} is not a local folder URL: give file:///path/to/realtime-gzipped`,
       { cause: error },
     );
+  }
+}
+
+/** Whether `path` leads (through links) to a regular file. */
+async function isRegularFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
   }
 }
 

@@ -78,7 +78,7 @@ export function s3Source(url: string, options: S3SourceOptions = {}): Source {
         } catch (error) {
           throw new SourceError(`cannot list s3://${parsed.bucket}/${prefix}`, { cause: error });
         }
-        return names.filter((name) => !name.includes('/'));
+        return { names: names.filter((name) => !name.includes('/')), unreadable: [] };
       },
       async readObject(key) {
         const fullKey = `${parsed.prefix}${key}`;

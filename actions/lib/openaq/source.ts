@@ -16,8 +16,17 @@ export interface SourceObject {
 export interface SourceListing {
   /** Objects whose fetch time lies in the interval, by fetch time then key. */
   objects: SourceObject[];
-  /** Names in the listed folders that are not fetch objects (counted, never an error). */
+  /**
+   * Entries of the listed folders that are not fetch objects (`2018-06-07/README.txt`) or cannot be
+   * read as one (a FIFO, a device): counted, never an error.
+   */
   skipped: string[];
+  /**
+   * Fetch objects filed under another UTC date than their fetch time's (`2018-06-07/1528416000.ndjson`
+   * is fetched on 2018-06-08): counted and logged, never ingested, since no interval of their folder
+   * holds their fetch time and no interval of their date lists their folder.
+   */
+  misfiled: string[];
 }
 
 /**
@@ -33,49 +42,67 @@ export interface Source {
   read(object: SourceObject): Promise<Uint8Array>;
 }
 
+/** The UTC date (`YYYY-MM-DD`) of an instant. */
+function utcDate(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(0, 10);
+}
+
 /** `YYYY-MM-DD` of every UTC date that `[start, end)` touches. */
 function dateFoldersOf(span: TimeSpan): string[] {
   const day = 86_400_000;
   const folders: string[] = [];
   if (span.end <= span.start) return folders;
   for (let t = Math.floor(span.start / day) * day; t < span.end; t += day) {
-    folders.push(new Date(t).toISOString().slice(0, 10));
+    folders.push(utcDate(t));
   }
   return folders;
+}
+
+/** The entries of one date folder. */
+export interface FolderEntries {
+  /** Base names of the objects that can be read, in any order. */
+  names: string[];
+  /** Base names of entries that cannot be read as objects (a FIFO, a device, a broken link). */
+  unreadable: string[];
 }
 
 /** The two things a storage must do for the real-time layout. */
 export interface LayoutStorage {
   url: string;
-  /** Base names of the entries of one date folder (`YYYY-MM-DD`), in any order. */
-  listFolder(folder: string): Promise<string[]>;
+  /** The entries of one date folder (`YYYY-MM-DD`). */
+  listFolder(folder: string): Promise<FolderEntries>;
   /** Reads `folder/name` whole. */
   readObject(key: string): Promise<Uint8Array>;
 }
 
 /**
  * A Source over any storage with the real-time layout. Each date folder is listed once per Source
- * (a run that ingests a day of intervals lists that day once), and its non-fetch names are reported
- * as skipped with the first interval that touches the folder.
+ * (a run that ingests a day of intervals lists that day once), and its non-fetch names (skipped)
+ * and misfiled objects are reported with the first interval that touches the folder.
  */
 export function layoutSource(
   storage: LayoutStorage,
   parseName: (name: string) => { fetchedAt: number } | null,
 ): Source {
-  const folders = new Map<string, Promise<{ objects: SourceObject[]; skipped: string[] }>>();
+  const folders = new Map<
+    string,
+    Promise<{ objects: SourceObject[]; skipped: string[]; misfiled: string[] }>
+  >();
   const reported = new Set<string>();
   const folderListing = (folder: string) => {
     let listing = folders.get(folder);
     if (!listing) {
-      listing = storage.listFolder(folder).then((names) => {
+      listing = storage.listFolder(folder).then((entries) => {
         const objects: SourceObject[] = [];
-        const skipped: string[] = [];
-        for (const name of names) {
+        const skipped = entries.unreadable.map((name) => `${folder}/${name}`);
+        const misfiled: string[] = [];
+        for (const name of entries.names) {
           const parsed = parseName(name);
-          if (parsed) objects.push({ key: `${folder}/${name}`, fetchedAt: parsed.fetchedAt });
-          else skipped.push(`${folder}/${name}`);
+          if (!parsed) skipped.push(`${folder}/${name}`);
+          else if (utcDate(parsed.fetchedAt) !== folder) misfiled.push(`${folder}/${name}`);
+          else objects.push({ key: `${folder}/${name}`, fetchedAt: parsed.fetchedAt });
         }
-        return { objects, skipped };
+        return { objects, skipped, misfiled };
       });
       listing.catch(() => folders.delete(folder));
       folders.set(folder, listing);
@@ -87,6 +114,7 @@ export function layoutSource(
     async list(span) {
       const objects: SourceObject[] = [];
       const skipped: string[] = [];
+      const misfiled: string[] = [];
       for (const folder of dateFoldersOf(span)) {
         const listing = await folderListing(folder);
         for (const object of listing.objects) {
@@ -95,10 +123,11 @@ export function layoutSource(
         if (!reported.has(folder)) {
           reported.add(folder);
           skipped.push(...listing.skipped);
+          misfiled.push(...listing.misfiled);
         }
       }
       objects.sort(compareObjects);
-      return { objects, skipped };
+      return { objects, skipped, misfiled };
     },
     read: (object) => storage.readObject(object.key),
   };

@@ -58,4 +58,9 @@ export interface SourceLine {
   text: string;
   /** False when the bytes were not valid UTF-8 (the line is then rejected as bad-json). */
   validUtf8: boolean;
+  /**
+   * Set when the line is longer than the longest line read (1 MiB): its length in bytes. `text`
+   * then holds only its first 4 KB, and the line is rejected as `line-too-long`.
+   */
+  overLength?: number;
 }

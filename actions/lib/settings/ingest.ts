@@ -1,5 +1,9 @@
 // `freshet ingest` and the ingest action: what to ingest, from where, into which database.
-import { DEFAULT_INGEST_CONCURRENCY } from '../ingest/index.ts';
+import {
+  DEFAULT_INGEST_CONCURRENCY,
+  DEFAULT_MAX_OBJECT_BYTES,
+  MAX_OBJECT_BYTES_SETTING,
+} from '../ingest/index.ts';
 import { parseAlignedInstant } from '../interval/instant.ts';
 import {
   DEFAULT_S3_REGION,
@@ -125,6 +129,20 @@ export const INGEST = {
     },
   },
   json: jsonSwitch('print the counts as one JSON object on the last line of stdout'),
+  maxObjectBytes: {
+    name: MAX_OBJECT_BYTES_SETTING,
+    help: 'the most bytes an object may have once decompressed; a larger one fails (default 2 GiB)',
+    placeholder: 'BYTES',
+    default: String(DEFAULT_MAX_OBJECT_BYTES),
+    parse: wholeNumber({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+    cli: { flag: MAX_OBJECT_BYTES_SETTING },
+    action: {
+      input: MAX_OBJECT_BYTES_SETTING,
+      description:
+        'The most bytes an object may have once decompressed (default 2147483648, 2 GiB): a larger ' +
+        'one fails, naming this setting, instead of filling the memory.',
+    },
+  },
 } as const satisfies Record<string, Setting<unknown>>;
 
 /** A chunk ends after it starts. */

@@ -36013,11 +36013,16 @@ SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
 init_errors();
 
 // actions/lib/openaq/lines.ts
+var SLICE_BYTES = 256 * 1024;
 var strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 var lenientDecoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
 
 // actions/lib/openaq/object-stream.ts
 init_errors();
+var INFLATE_CHUNK_BYTES = 256 * 1024;
+
+// actions/lib/ingest/parse-object.ts
+var DEFAULT_MAX_OBJECT_BYTES = 2 ** 31;
 
 // actions/lib/ingest/parse-pool.ts
 var PARSE_WORKER_URL = new URL(

@@ -21,6 +21,7 @@ function report(overrides: Partial<IngestReport> = {}): IngestReport {
     objects: 6,
     objects_skipped: 1,
     objects_failed: 0,
+    objects_misfiled: 0,
     lines: 44_664,
     accepted: 33_960,
     rejected: { 'no-coordinates': 9_354, 'sentinel-value': 1_350 },
@@ -71,6 +72,12 @@ describe('renderIngestSummary', () => {
     expect(summary).toContain('| rejected | 10,704 |');
     expect(summary).toContain('| stations created | 96 |');
     expect(summary).toContain('| rows updated | 3,000 |');
+  });
+
+  it('counts the misfiled objects (under the wrong date folder, not ingested)', () => {
+    expect(renderIngestSummary(report({ objects_misfiled: 2 }), context)).toContain(
+      '| objects misfiled (wrong date folder, not ingested) | 2 |',
+    );
   });
 
   it('has a table of rejected lines by reason with their share', () => {

@@ -15,6 +15,7 @@ function source(failAt: number, listed: TimeSpan[]): Source {
       return {
         objects: [{ key: `k/${span.start / 1000}.ndjson`, fetchedAt: span.start }],
         skipped: span.start === T ? ['k/README'] : [],
+        misfiled: [],
       };
     },
     async read() {

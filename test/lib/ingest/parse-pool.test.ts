@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SourceError } from '../../../actions/lib/errors.ts';
+import { DEFAULT_MAX_OBJECT_BYTES } from '../../../actions/lib/ingest/parse-object.ts';
 import {
   type ObjectParser,
   openParser,
@@ -11,6 +12,7 @@ import { groupTexts } from '../../../actions/lib/toar/group-texts.ts';
 import type { ObjectBatch } from '../../../actions/lib/toar/object-batch.ts';
 
 const T = Date.parse('2018-06-07T00:00:00Z');
+const LIMITS = { maxObjectBytes: DEFAULT_MAX_OBJECT_BYTES };
 
 /** An object's text: `n` records over a few stations, some rejected, a blank line and a bad one. */
 function fetchText(n: number, seed = 0): string {
@@ -65,8 +67,8 @@ describe('parsing on worker threads', () => {
       fetchedAt: T + i * 1000,
       bytes: gzipSync(fetchText(500 + i * 100, i)),
     }));
-    const inThread = threadParser();
-    const workers = track(workerParser(2));
+    const inThread = threadParser(LIMITS);
+    const workers = track(workerParser(2, LIMITS));
     const expected = await Promise.all(
       objects.map(async (o) => contentOf(await inThread.parse(o.bytes.slice(), o, T))),
     );
@@ -83,10 +85,10 @@ describe('parsing on worker threads', () => {
     const bytes = gzipSync(fetchText(200));
     const broken = bytes.subarray(0, bytes.length >> 1);
     const object = { key: '2018-06-07/1528329600.ndjson.gz', fetchedAt: T };
-    const inThread = await threadParser()
+    const inThread = await threadParser(LIMITS)
       .parse(broken.slice(), object, T)
       .catch((e: unknown) => e);
-    const onWorker = await track(workerParser(1))
+    const onWorker = await track(workerParser(1, LIMITS))
       .parse(broken.slice(), object, T)
       .catch((e: unknown) => e);
     expect(onWorker).toBeInstanceOf(SourceError);
@@ -95,7 +97,9 @@ describe('parsing on worker threads', () => {
   });
 
   it('fails only the object a crashed worker held, and parses the next on a new worker', async () => {
-    const parser = track(workerParser(2, new URL('./crashing-parse-worker.ts', import.meta.url)));
+    const parser = track(
+      workerParser(2, LIMITS, new URL('./crashing-parse-worker.ts', import.meta.url)),
+    );
     const bytes = gzipSync(fetchText(300));
     const outcomes = await Promise.allSettled(
       ['a', 'crash', 'b', 'c'].map((name, i) =>
@@ -116,7 +120,7 @@ describe('parsing on worker threads', () => {
   });
 
   it('refuses work once closed, and rejects what was still queued', async () => {
-    const parser = workerParser(1);
+    const parser = workerParser(1, LIMITS);
     const bytes = gzipSync(fetchText(2000));
     const queued = [1, 2, 3].map((i) =>
       parser.parse(bytes.slice(), { key: `k${i}`, fetchedAt: T }, T).catch((e: Error) => e),
@@ -131,7 +135,7 @@ describe('parsing on worker threads', () => {
   });
 
   it('parses in the calling thread for 0 workers', async () => {
-    const parser = track(openParser(0));
+    const parser = track(openParser(0, LIMITS));
     const batch = await parser.parse(
       new TextEncoder().encode(fetchText(10)),
       { key: 'k', fetchedAt: T },

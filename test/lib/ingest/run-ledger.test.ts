@@ -28,17 +28,24 @@ describe('RunLedger', () => {
       { key: 'b.ndjson', fetchedAt: T + 1 },
     ];
     const one = await ledger.open(
-      { interval: first, objects, skipped: ['README'], listMs: 5 },
+      { interval: first, objects, skipped: ['README'], misfiled: [], listMs: 5 },
       await ledger.start(first),
     );
     // A listing that failed is recorded at once, as failed.
     await ledger.open(
-      { interval: second, objects: [], skipped: [], error: new Error('denied'), listMs: 1 },
+      {
+        interval: second,
+        objects: [],
+        skipped: [],
+        misfiled: [],
+        error: new Error('denied'),
+        listMs: 1,
+      },
       await ledger.start(second),
     );
     // An interval without objects too, as succeeded.
     await ledger.open(
-      { interval: third, objects: [], skipped: [], listMs: 1 },
+      { interval: third, objects: [], skipped: [], misfiled: [], listMs: 1 },
       await ledger.start(third),
     );
     expect(progress).toEqual(['1/3 2018-06-07T00:10:00Z', '2/3 2018-06-07T00:20:00Z']);

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isBlank, splitLines } from '../../../actions/lib/openaq/lines.ts';
+import {
+  isBlank,
+  KEPT_LINE_BYTES,
+  MAX_LINE_BYTES,
+  splitLines,
+} from '../../../actions/lib/openaq/lines.ts';
 import type { SourceLine } from '../../../actions/lib/openaq/types.ts';
 
 const encoder = new TextEncoder();
@@ -128,6 +133,33 @@ describe('splitLines', () => {
     for (let cut = 0; cut <= buffer.length; cut++) {
       expect(await lines(buffer, [cut])).toEqual(expected);
     }
+  });
+
+  it('gives a line over 1 MiB as its first 4 KB and its length, whatever the chunks', async () => {
+    const long = 'é'.repeat(MAX_LINE_BYTES / 2 + 1); // 2 bytes a character: 2 bytes too long
+    const buffer = bytes('{"a":1}\n', long, '\n', 'x'.repeat(MAX_LINE_BYTES), '\nlast');
+    const kept = 'é'.repeat(KEPT_LINE_BYTES / 2);
+    const expected = [
+      { number: 1, text: '{"a":1}', validUtf8: true },
+      { number: 2, text: kept, validUtf8: true, overLength: MAX_LINE_BYTES + 2 },
+      { number: 3, text: 'x'.repeat(MAX_LINE_BYTES), validUtf8: true },
+      { number: 4, text: 'last', validUtf8: true },
+    ];
+    expect(await lines(buffer)).toEqual(expected);
+    const cuts = Array.from({ length: 40 }, (_, i) => 3 + i * 77_777);
+    expect(await lines(buffer, cuts)).toEqual(expected);
+  });
+
+  it('ends a stream that is one line of many megabytes, holding only its first bytes', async () => {
+    async function* zeros(): AsyncGenerator<Uint8Array> {
+      const chunk = new Uint8Array(1024 * 1024);
+      for (let i = 0; i < 64; i++) yield chunk;
+    }
+    const result: SourceLine[] = [];
+    for await (const batch of splitLines(zeros())) result.push(...batch);
+    expect(result).toHaveLength(1);
+    expect(result[0]?.overLength).toBe(64 * 1024 * 1024);
+    expect(result[0]?.text).toHaveLength(KEPT_LINE_BYTES);
   });
 
   it('joins a long line that spans many chunks without a newline', async () => {

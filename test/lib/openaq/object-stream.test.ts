@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../../actions/lib/errors.ts';
-import { objectBytes, openObjectStream } from '../../../actions/lib/openaq/object-stream.ts';
+import { openObjectStream } from '../../../actions/lib/openaq/object-stream.ts';
 
 const KEY = 'realtime-gzipped/2018-06-07/1528329600.ndjson.gz';
 const TEXT = `${Array.from({ length: 2000 }, (_, i) => `{"line":${i},"unit":"µg/m³"}`).join('\n')}\n`;
@@ -104,33 +104,48 @@ describe('openObjectStream', () => {
   });
 });
 
-describe('objectBytes', () => {
-  it('gunzips a gzip body and passes any other body through, as openObjectStream does', async () => {
-    expect(new Uint8Array(objectBytes(GZIP, KEY))).toEqual(PLAIN);
-    expect(objectBytes(PLAIN, KEY)).toBe(PLAIN);
-    const lone = new Uint8Array([0x1f]);
-    expect(objectBytes(lone, KEY)).toBe(lone);
-    const twoMembers = new Uint8Array(Buffer.concat([GZIP, GZIP]));
-    expect(new Uint8Array(objectBytes(twoMembers, KEY))).toEqual(
-      await read(openObjectStream(body(twoMembers), KEY)),
-    );
+describe('openObjectStream with a size limit', () => {
+  const limit = (maxBytes: number) => ({ maxBytes, setting: 'max-object-bytes' });
+
+  it('yields an object of exactly the limit, plain or gzip', async () => {
+    expect(await read(openObjectStream(body(PLAIN), KEY, limit(PLAIN.length)))).toEqual(PLAIN);
+    expect(await read(openObjectStream(body(GZIP), KEY, limit(PLAIN.length)))).toEqual(PLAIN);
   });
 
-  it('names the object when the gzip is truncated or corrupt, with the message the stream gives', async () => {
-    const truncated = GZIP.slice(0, GZIP.length >> 1);
-    const corrupt = GZIP.slice();
-    corrupt.fill(0x41, 20, 200);
-    for (const broken of [truncated, corrupt]) {
-      let error: unknown;
-      try {
-        objectBytes(broken, KEY);
-      } catch (caught) {
-        error = caught;
-      }
+  it('fails an object one byte over the limit, naming the key and the setting, plain or gzip', async () => {
+    for (const stored of [PLAIN, GZIP]) {
+      const error = await failure(openObjectStream(body(stored), KEY, limit(PLAIN.length - 1)));
       expect(error).toBeInstanceOf(SourceError);
       expect((error as Error).message).toBe(
-        ((await failure(openObjectStream(body(broken), KEY))) as Error).message,
+        `${KEY}: larger than ${PLAIN.length - 1} bytes once decompressed (the limit set by max-object-bytes)`,
       );
     }
+  });
+
+  it('stops inflating a gzip bomb at the limit instead of inflating it whole', async () => {
+    // 256 MiB of zeros in about 256 KB; the limit is 1 MiB: only a few chunks are inflated.
+    const bomb = new Uint8Array(gzipSync(new Uint8Array(256 * 1024 * 1024), { level: 1 }));
+    let inflated = 0;
+    async function* counted(): AsyncGenerator<Uint8Array> {
+      for await (const chunk of openObjectStream(body(bomb, 65_536), KEY)) {
+        inflated += chunk.length;
+        yield chunk;
+      }
+    }
+    let total = 0;
+    const error = await (async () => {
+      try {
+        for await (const chunk of counted()) {
+          total += chunk.length;
+          if (total > 1024 * 1024) throw new SourceError('over');
+        }
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(SourceError);
+    expect(inflated).toBeLessThan(8 * 1024 * 1024);
+    const limited = await failure(openObjectStream(body(bomb, 65_536), KEY, limit(1024 * 1024)));
+    expect((limited as Error).message).toMatch(/max-object-bytes/);
   });
 });

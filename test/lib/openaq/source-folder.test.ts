@@ -1,4 +1,5 @@
 // The folder source over a temporary folder with the real-time layout.
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -133,6 +134,7 @@ describe('folderSource', () => {
     expect(await folderSource(url).list(span(T0 + 86_400, T0 + 87_000))).toEqual({
       objects: [],
       skipped: [],
+      misfiled: [],
     });
   });
 
@@ -154,6 +156,48 @@ describe('folderSource', () => {
     expect(new TextDecoder().decode(await source.read(defined(objects[0], 'the link')))).toBe(
       'linked fetch',
     );
+  });
+
+  it('skips and counts what is not a regular file: links to /dev/zero, a FIFO, nowhere', async () => {
+    await place({ '2018-06-07/1528330200.ndjson.gz': 'a fetch' });
+    const folder = join(root, '2018-06-07');
+    await symlink('/dev/zero', join(folder, '1528330201.ndjson.gz'));
+    await symlink(join(root, 'missing'), join(folder, '1528330202.ndjson.gz'));
+    const fifo = join(folder, '1528330203.ndjson.gz');
+    execFileSync('mkfifo', [fifo]);
+    await symlink(fifo, join(folder, '1528330204.ndjson.gz'));
+    const source = folderSource(url);
+    const listing = await source.list(INTERVAL);
+    expect(keysOf(listing.objects)).toEqual(['2018-06-07/1528330200.ndjson.gz']);
+    expect([...listing.skipped].sort()).toEqual([
+      '2018-06-07/1528330201.ndjson.gz',
+      '2018-06-07/1528330202.ndjson.gz',
+      '2018-06-07/1528330203.ndjson.gz',
+      '2018-06-07/1528330204.ndjson.gz',
+    ]);
+    // Named directly, a FIFO is refused without waiting for a writer.
+    const error = await failure(
+      source.read({ key: '2018-06-07/1528330203.ndjson.gz', fetchedAt: 0 }),
+    );
+    expect(error).toBeInstanceOf(SourceError);
+    expect(error.message).toMatch(/not a regular file/);
+  });
+
+  it('counts an object filed under another date than its fetch time as misfiled, once', async () => {
+    await place({
+      '2018-06-07/1528330200.ndjson.gz': 'filed right',
+      // 2018-06-08T00:00:00Z and 2018-06-06T23:59:59Z, both under 2018-06-07.
+      '2018-06-07/1528416000.ndjson.gz': 'filed a day early',
+      '2018-06-07/1528329599_x.ndjson': 'filed a second late',
+    });
+    const source = folderSource(url);
+    const first = await source.list(INTERVAL);
+    expect(keysOf(first.objects)).toEqual(['2018-06-07/1528330200.ndjson.gz']);
+    expect([...first.misfiled].sort()).toEqual([
+      '2018-06-07/1528329599_x.ndjson',
+      '2018-06-07/1528416000.ndjson.gz',
+    ]);
+    expect((await source.list(span(T0 + 1200, T0 + 1800))).misfiled).toEqual([]);
   });
 
   it('reads a file whole, its bytes as stored', async () => {

@@ -150,7 +150,7 @@ describe('s3Source: selection', () => {
     expect(listedPrefixes()).toHaveLength(2);
 
     const nextDay = await source.list(span(T0 + 86_400, T0 + 87_000));
-    expect(nextDay).toEqual({ objects: [], skipped: [] });
+    expect(nextDay).toEqual({ objects: [], skipped: [], misfiled: [] });
     expect(listedPrefixes()).toEqual([
       'realtime-gzipped/2018-06-06/',
       'realtime-gzipped/2018-06-07/',
@@ -162,7 +162,11 @@ describe('s3Source: selection', () => {
     const bucket = await bucketWith(DAY);
     const proxy = await proxyWith([]);
     const source = s3Source(`s3://${bucket}/${PREFIX}`, { endpoint: proxy.endpoint });
-    expect(await source.list(span(T0 + 600, T0 + 600))).toEqual({ objects: [], skipped: [] });
+    expect(await source.list(span(T0 + 600, T0 + 600))).toEqual({
+      objects: [],
+      skipped: [],
+      misfiled: [],
+    });
     expect(proxy.requests).toEqual([]);
   });
 
