@@ -182,6 +182,7 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
         end: flags.given(INGEST.end),
         source: flags.value(INGEST.source),
         concurrency: flags.value(INGEST.concurrency),
+        maxIntervals: flags.value(INGEST.maxIntervals),
       };
       const region = flags.given(INGEST.region);
       const endpoint = flags.given(INGEST.endpoint);

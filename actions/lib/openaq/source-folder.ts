@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { access, constants, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SourceError, UsageError } from '../errors.ts';
@@ -18,6 +18,16 @@ export function folderSource(url: string): Source {
   return layoutSource(
     {
       url,
+      async checkRoot() {
+        if (!(await isFolder(root))) {
+          throw new UsageError(`${url}: there is no folder ${root}`);
+        }
+        try {
+          await access(root, constants.R_OK | constants.X_OK);
+        } catch (error) {
+          throw new UsageError(`${url}: the folder ${root} cannot be listed`, { cause: error });
+        }
+      },
       async listFolder(folder) {
         try {
           const entries = await readdir(join(root, folder), { withFileTypes: true });

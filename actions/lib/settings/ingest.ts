@@ -1,5 +1,6 @@
 // `freshet ingest` and the ingest action: what to ingest, from where, into which database.
 import { DEFAULT_INGEST_CONCURRENCY } from '../ingest/index.ts';
+import { DEFAULT_MAX_INTERVALS } from '../ingest/types.ts';
 import { parseAlignedInstant } from '../interval/instant.ts';
 import {
   DEFAULT_S3_REGION,
@@ -110,6 +111,19 @@ export const INGEST = {
     },
   },
   json: jsonSwitch('print the counts as one JSON object on the last line of stdout'),
+  maxIntervals: {
+    name: 'max-intervals',
+    help: 'the most 10-minute intervals one run takes (a longer range: plan it in chunks)',
+    placeholder: 'N',
+    default: String(DEFAULT_MAX_INTERVALS),
+    parse: wholeNumber({ min: 1, max: 10_000_000 }),
+    cli: { flag: 'max-intervals' },
+    action: {
+      input: 'max-intervals',
+      description:
+        'The most 10-minute intervals one run takes; a longer range fails before anything is recorded (plan it in chunks).',
+    },
+  },
 } as const satisfies Record<string, Setting<unknown>>;
 
 /** A chunk ends after it starts. */
