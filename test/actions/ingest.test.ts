@@ -48,7 +48,9 @@ describe('parseIngestInputs', () => {
       region: 'us-east-1',
       anonymous: true,
       concurrency: 3,
+      maxIntervals: 50_000,
       runUrl: 'https://github.com/octo-org/freshet/actions/runs/42/attempts/1',
+      labels: { source: "input 'source'", maxIntervals: "input 'max-intervals'" },
     });
   });
 
