@@ -78,7 +78,11 @@ export function sourceOf(settings: IngestSettings, logger: Logger): Source {
 /** Ingests as the settings say: their source into their database. */
 export function ingestWith(
   settings: IngestSettings,
-  context: ShellContext & { readonly onProgress?: (progress: Progress) => void },
+  context: ShellContext & {
+    readonly onProgress?: (progress: Progress) => void;
+    /** Aborting stops the run (its started attempts recorded as failed) before the database closes. */
+    readonly signal?: AbortSignal;
+  },
 ): Promise<IngestReport> {
   const source = sourceOf(settings, context.logger);
   return usingDatabase(
@@ -90,6 +94,7 @@ export function ingestWith(
         db: db.pool,
         logger: context.logger,
         ...(context.onProgress ? { onProgress: context.onProgress } : {}),
+        ...(context.signal ? { signal: context.signal } : {}),
       }),
     3,
   );

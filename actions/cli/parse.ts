@@ -168,6 +168,7 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
         source: flags.value(INGEST.source),
         concurrency: flags.value(INGEST.concurrency),
         maxObjectBytes: flags.value(INGEST.maxObjectBytes),
+        maxIntervals: flags.value(INGEST.maxIntervals),
       };
       const region = flags.given(INGEST.region);
       const endpoint = flags.given(INGEST.endpoint);

@@ -7,6 +7,7 @@ import { formatDemoDay, formatDemoHeader, formatDemoNotes } from '../lib/demo/de
 import { describeError, UsageError } from '../lib/errors.ts';
 import { formatIngestReport, formatStatus, ingestCountsJson } from '../lib/ingest/report-format.ts';
 import { readStatus } from '../lib/ingest/status.ts';
+import { flagLabel } from '../lib/settings/setting.ts';
 import { DEFAULT_STATE_DIR } from '../lib/state-dir.ts';
 import { compareRuns, listRuns, readRunPair } from '../lib/training/run/runs.ts';
 import {
@@ -17,7 +18,7 @@ import {
   trainingResultJson,
 } from '../lib/training/run/runs-format.ts';
 import { type Logger, stderrLogger } from '../lib/util/logger.ts';
-import { abortOnSignals } from '../signals.ts';
+import { abortOnSignals, interruptedExitCode } from '../signals.ts';
 import { ingestWith, planWith, type ShellContext, trainWith, usingDatabase } from '../wiring.ts';
 import { helpText } from './help.ts';
 import { type Command, parseCommandLine } from './parse.ts';
@@ -100,14 +101,8 @@ async function execute(command: Command, shell: CliShell): Promise<number> {
     case 'help':
       out(helpText(command.topic));
       return 0;
-    case 'ingest': {
-      const progress = progressReporter(shell.progress);
-      const { name: _name, json, ...settings } = command;
-      const report = await ingestWith(settings, { ...context, onProgress: progress.update });
-      progress.end();
-      out(json ? ingestCountsJson(report) : formatIngestReport(report));
-      return report.objects_failed > 0 ? 1 : 0;
-    }
+    case 'ingest':
+      return ingestCommand(command, shell, context);
     case 'plan': {
       const { name: _name, ...settings } = command;
       out(JSON.stringify(await planWith(settings, context)));
@@ -159,6 +154,33 @@ async function execute(command: Command, shell: CliShell): Promise<number> {
       return 0;
     }
   }
+}
+
+async function ingestCommand(
+  command: Extract<Command, { name: 'ingest' }>,
+  shell: CliShell,
+  context: ShellContext,
+): Promise<number> {
+  const progress = progressReporter(shell.progress);
+  const { name: _name, json, ...settings } = command;
+  const labels = { source: flagLabel('source'), maxIntervals: flagLabel('max-intervals') };
+  // SIGINT/SIGTERM (or the launcher gone) stop the run: its started attempts are recorded as
+  // failed, the report is printed, and the status is the signal's (130, 143).
+  const { report, interrupted } = await abortOnSignals(async (signal) => {
+    const report = await ingestWith(
+      { ...settings, labels },
+      { ...context, onProgress: progress.update, signal },
+    );
+    return { report, interrupted: interruptedExitCode(signal) };
+  });
+  progress.end();
+  shell.out(json ? ingestCountsJson(report) : formatIngestReport(report));
+  if (report.stopped !== undefined) {
+    // One line says why the run stopped (the failures it caused are in the report).
+    shell.logger.error(`the run stopped before the end of its range: ${report.stopped}`);
+    return interrupted ?? 1;
+  }
+  return report.objects_failed > 0 ? 1 : 0;
 }
 
 async function train(

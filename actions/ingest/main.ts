@@ -15,7 +15,8 @@ import { type RunnerEnv, workflowRunUrl } from '../lib/github/workflow-run.ts';
 import type { IngestReport, IngestSettings } from '../lib/ingest/types.ts';
 import { describeInterval } from '../lib/interval/range.ts';
 import { INGEST, INGEST_ORDER } from '../lib/settings/ingest.ts';
-import { inputDefaults } from '../lib/settings/setting.ts';
+import { inputDefaults, inputLabel } from '../lib/settings/setting.ts';
+import { abortOnSignals } from '../signals.ts';
 import { ingestWith } from '../wiring.ts';
 
 /** What an empty input means, by input name (action.yml says the same: a test checks it). */
@@ -41,6 +42,7 @@ export function parseIngestInputs(read: ReadInput, env: RunnerEnv): IngestSettin
   const concurrency = inputs.read(INGEST.concurrency);
   const workers = inputs.read(INGEST.workers);
   const maxObjectBytes = inputs.read(INGEST.maxObjectBytes);
+  const maxIntervals = inputs.read(INGEST.maxIntervals);
   inputs.order(INGEST_ORDER);
   const settings = inputs.finish({
     start,
@@ -51,6 +53,7 @@ export function parseIngestInputs(read: ReadInput, env: RunnerEnv): IngestSettin
     anonymous,
     concurrency,
     maxObjectBytes,
+    maxIntervals,
   });
   const runUrl = workflowRunUrl(env);
   return {
@@ -58,6 +61,10 @@ export function parseIngestInputs(read: ReadInput, env: RunnerEnv): IngestSettin
     ...(endpoint === undefined ? {} : { endpoint }),
     ...(workers === undefined ? {} : { workers }),
     ...(runUrl === undefined ? {} : { runUrl }),
+    labels: {
+      source: inputLabel(INGEST.source.action.input),
+      maxIntervals: inputLabel(INGEST.maxIntervals.action.input),
+    },
   };
 }
 
@@ -82,16 +89,24 @@ export async function run(): Promise<void> {
     const options = parseIngestInputs((name) => core.getInput(name), process.env);
     const range = { start: options.start, end: options.end };
     core.info(`Ingesting ${describeInterval(range)} from ${options.source}`);
-    const report = await ingestWith(options, {
-      logger: actionsLogger(core),
-      onProgress: (p) => core.info(`[${p.done}/${p.total}] ${p.label}`),
-    });
+    // GitHub cancels a job with SIGINT, then SIGTERM: the run stops, its started attempts are
+    // recorded as failed, and the step still reports what was done.
+    const report = await abortOnSignals((signal) =>
+      ingestWith(options, {
+        logger: actionsLogger(core),
+        onProgress: (p) => core.info(`[${p.done}/${p.total}] ${p.label}`),
+        signal,
+      }),
+    );
     for (const [name, value] of Object.entries(ingestOutputs(report))) core.setOutput(name, value);
     for (const { title, message } of ingestAnnotations(report)) core.warning(message, { title });
     if (process.env.GITHUB_STEP_SUMMARY) {
       await core.summary
         .addRaw(renderIngestSummary(report, { range, source: options.source }))
         .write();
+    }
+    if (report.stopped !== undefined) {
+      throw new FreshetError(`the run stopped before the end of its range: ${report.stopped}`);
     }
     if (report.objects_failed > 0) {
       // The run is recorded as failed, so the next run plans these intervals again; failing the step

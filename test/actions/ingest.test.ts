@@ -49,7 +49,9 @@ describe('parseIngestInputs', () => {
       anonymous: true,
       concurrency: 3,
       maxObjectBytes: 2 ** 31,
+      maxIntervals: 50_000,
       runUrl: 'https://github.com/octo-org/freshet/actions/runs/42/attempts/1',
+      labels: { source: "input 'source'", maxIntervals: "input 'max-intervals'" },
     });
   });
 

@@ -22,8 +22,28 @@ describe('freshet ingest flags', () => {
       anonymous: false,
       concurrency: 3,
       maxObjectBytes: 2 ** 31,
+      maxIntervals: 50_000,
       json: true,
     });
+  });
+
+  it('takes --max-intervals', () => {
+    const command = parseCommandLine(
+      ['ingest', '--start', '2014-01-01', '--end', '2015-01-01', '--max-intervals', '60000'],
+      env,
+    );
+    expect(command).toMatchObject({ name: 'ingest', maxIntervals: 60_000 });
+    expect(
+      problemsOf([
+        'ingest',
+        '--start',
+        '2014-01-01',
+        '--end',
+        '2014-01-02',
+        '--max-intervals',
+        '0',
+      ]),
+    ).toEqual(['--max-intervals "0" is not a whole number from 1 to 10000000']);
   });
 
   it('prefers --database-url and passes the S3 settings', () => {

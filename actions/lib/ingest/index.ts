@@ -1,8 +1,8 @@
 // The ingest glue's public face: what the command line and the actions call. Everything it uses is
 // handed in (the source, the database, the logger); the shells wire them.
-import { UsageError } from '../errors.ts';
+import { describeError, UsageError } from '../errors.ts';
 import { planChunks, toMatrix } from '../interval/planner.ts';
-import { assertAlignedRange } from '../interval/range.ts';
+import { assertAlignedRange, describeInterval } from '../interval/range.ts';
 import { RULES_VERSION } from '../openaq/rules.ts';
 import type { Source } from '../openaq/source.ts';
 import type { DatabasePool } from '../toar/database.ts';
@@ -10,7 +10,13 @@ import type { Logger } from '../util/logger.ts';
 import { ingestRange } from './ingest-range.ts';
 import { readAttempts } from './ingest-runs.ts';
 import { DEFAULT_MAX_OBJECT_BYTES } from './parse-object.ts';
-import type { IngestOptions, IngestReport, PlanMatrix, PlanOptions } from './types.ts';
+import {
+  DEFAULT_MAX_INTERVALS,
+  type IngestOptions,
+  type IngestReport,
+  type PlanMatrix,
+  type PlanOptions,
+} from './types.ts';
 
 /** What a long run reports as it goes (the command line draws a bar; actions log lines). */
 export interface Progress {
@@ -28,6 +34,11 @@ export interface IngestContext {
   db: DatabasePool;
   logger: Logger;
   onProgress?: (progress: Progress) => void;
+  /**
+   * Aborting (a shell's SIGINT/SIGTERM) stops the run: its started attempts are recorded as failed
+   * and the report says why (`stopped`).
+   */
+  signal?: AbortSignal;
 }
 
 /** The world a plan reads. */
@@ -47,7 +58,12 @@ export const DEFAULT_INGEST_CONCURRENCY = 3;
 
 /**
  * Ingests every 10-minute interval of `[options.start, options.end)`. Never throws for a failed
- * object: failures are in the report (`objects_failed`, `failures`).
+ * object: failures are in the report (`objects_failed`, `failures`); a run that stops early (the
+ * signal, the database lost) says why in `stopped`.
+ *
+ * Before it records any attempt, it checks the range's length (at most `maxIntervals`) and that the
+ * source exists and can be listed: a UsageError naming the setting otherwise, so that a typo costs
+ * one message rather than a failed attempt per interval.
  *
  * @example
  * const report = await ingest({ start, end }, { source: openSource(url), db: database.pool, logger });
@@ -57,6 +73,8 @@ export async function ingest(
   context: IngestContext,
 ): Promise<IngestReport> {
   assertAlignedRange({ start: options.start, end: options.end });
+  checkRangeLength(options);
+  await checkSource(context.source, options.labels?.source ?? 'source');
   return ingestRange(context.source, context.db, options, {
     concurrency: options.concurrency ?? DEFAULT_INGEST_CONCURRENCY,
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
@@ -67,7 +85,34 @@ export async function ingest(
     ...(options.runUrl ? { runUrl: options.runUrl } : {}),
     logger: context.logger,
     ...(context.onProgress ? { onProgress: context.onProgress } : {}),
+    ...(context.signal ? { signal: context.signal } : {}),
   });
+}
+
+const INTERVAL_MS = 600_000;
+
+/** A range longer than `maxIntervals` is refused: said with how to go on. */
+function checkRangeLength(options: IngestOptions): void {
+  const max = options.maxIntervals ?? DEFAULT_MAX_INTERVALS;
+  const intervals = Math.ceil((options.end - options.start) / INTERVAL_MS);
+  if (intervals <= max) return;
+  const label = options.labels?.maxIntervals ?? 'max-intervals';
+  throw new UsageError(
+    `${describeInterval(options)} holds ${intervals} intervals, more than ${label} (${max}): ` +
+      `backfill it in chunks (\`freshet plan --chunk 1d\` plans them) or raise ${label}`,
+  );
+}
+
+/** The source exists and can be listed; a UsageError names the setting when it does not. */
+async function checkSource(source: Source, label: string): Promise<void> {
+  try {
+    await source.check();
+  } catch (error) {
+    if (error instanceof UsageError) {
+      throw new UsageError(`${label}: ${describeError(error)}`, { cause: error });
+    }
+    throw error;
+  }
 }
 
 /** Plans the chunks that are due, as the workflow's matrix. */

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { DatabaseError, describeError } from '../errors.ts';
 import { intervalsOf } from '../interval/range.ts';
 import type { Interval } from '../interval/types.ts';
 import type { Source, SourceObject } from '../openaq/source.ts';
@@ -6,6 +7,7 @@ import type { DatabasePool } from '../toar/database.ts';
 import { groupTexts } from '../toar/group-texts.ts';
 import type { Logger } from '../util/logger.ts';
 import { orderedMap } from '../util/ordered-map.ts';
+import { isConnectionLoss } from './connection-loss.ts';
 import { groupObjects, type Parsed } from './group-objects.ts';
 import { listObjects } from './list-objects.ts';
 import { loadGroup } from './load-group.ts';
@@ -36,6 +38,12 @@ export interface RangeOptions {
   runUrl?: string;
   logger: Logger;
   onProgress?: (progress: { done: number; total: number; label: string }) => void;
+  /**
+   * Aborting stops the run (a shell's SIGINT/SIGTERM): no new object is taken, the group being
+   * loaded finishes, and every attempt started and not finished is recorded as failed with the
+   * signal's reason. The report says why the run stopped (`stopped`).
+   */
+  signal?: AbortSignal;
 }
 
 /** One object to read, parse and load, with the counters of its interval. */
@@ -59,6 +67,12 @@ interface Task {
  *
  * Group-level counts (stations, series, rows) are recorded with the interval of the group's last
  * object; the report's totals are exact.
+ *
+ * The run stops early, and says why in the report's `stopped`, when `options.signal` aborts or
+ * the database is lost (a load or a record fails on the connection): no new object is taken, the
+ * group being loaded finishes (a group is one transaction: it commits or rolls back whole), and
+ * every attempt started and not finished is recorded as `failed` with that reason (as far as the
+ * database still answers; an attempt left `running` counts as failed once its lease ends).
  *
  * @example
  * const report = await ingestRange(source, pool, { start, end }, { concurrency: 3, rulesVersion: 1,
@@ -102,13 +116,33 @@ async function runPipeline(
     options.onProgress,
   );
 
+  // Why the run stops early: the caller's signal, or the pipeline's own reason (the database lost).
+  const own = new AbortController();
+  const halt = options.signal ? AbortSignal.any([options.signal, own.signal]) : own.signal;
+  const stopWhenUnrecorded = () => {
+    if (ledger.recordError !== undefined && !halt.aborted) {
+      own.abort(databaseLost(ledger.recordError));
+    }
+  };
+
   // list: each interval's attempt starts before it is listed.
   async function* tasks(): AsyncGenerator<Task> {
     for (const interval of intervals) {
-      const attemptId = await ledger.start(interval);
+      if (halt.aborted) return;
+      let attemptId: number;
+      try {
+        attemptId = await ledger.start(interval);
+      } catch (error) {
+        own.abort(databaseLost(error));
+        return;
+      }
       for await (const listed of listObjects(source, [interval])) {
         const tally = await ledger.open(listed, attemptId);
-        for (const object of listed.objects) yield { tally, object };
+        stopWhenUnrecorded();
+        for (const object of listed.objects) {
+          if (halt.aborted) return;
+          yield { tally, object };
+        }
       }
     }
   }
@@ -126,20 +160,41 @@ async function runPipeline(
   const ahead = Math.max(1, options.concurrency, workers);
   const parsed = orderedMap(tasks(), ahead, readAndParse);
   let loading: Promise<void> = Promise.resolve();
-  for await (const item of groupObjects(parsed, { groupLines: options.groupLines })) {
-    if (item.kind === 'failed') {
-      ledger.fail(item.task.tally, item.task.object.key, item.error);
-      await ledger.objectDone(item.task.tally);
-      continue;
+  try {
+    for await (const item of groupObjects(parsed, { groupLines: options.groupLines })) {
+      if (halt.aborted) break;
+      if (item.kind === 'failed') {
+        ledger.fail(item.task.tally, item.task.object.key, item.error);
+        await ledger.objectDone(item.task.tally);
+        stopWhenUnrecorded();
+        continue;
+      }
+      // One group loads while the next is read, parsed and staged as text.
+      const texts = groupTexts(item.items.map((i) => i.batch));
+      await loading;
+      if (halt.aborted) break;
+      loading = loadGroup(db, item.items, options.logger, texts).then(async (outcome) => {
+        // A lost connection fails every object after it alike: the run stops, said once.
+        const lost = outcome.failed.find((f) => isConnectionLoss(f.error));
+        if (lost !== undefined && !halt.aborted) own.abort(databaseLost(lost.error));
+        await ledger.loaded(item.items, outcome, lost === undefined);
+        stopWhenUnrecorded();
+      });
     }
-    // One group loads while the next is read, parsed and staged as text.
-    const texts = groupTexts(item.items.map((i) => i.batch));
+  } finally {
+    // Nothing may use the pool once this returns: the shell closes it.
     await loading;
-    loading = loadGroup(db, item.items, options.logger, texts).then((outcome) =>
-      ledger.loaded(item.items, outcome),
-    );
   }
-  await loading;
+  if (halt.aborted) {
+    const reason = describeError(halt.reason);
+    await ledger.interrupt(reason);
+    ledger.report.stopped = reason;
+  }
   ledger.report.seconds = Math.round((performance.now() - started) / 10) / 100;
   return ledger.report;
+}
+
+/** Why a run stops when the database no longer answers. */
+function databaseLost(error: unknown): DatabaseError {
+  return new DatabaseError('the database connection was lost', { cause: error });
 }

@@ -48,7 +48,8 @@ export async function recordStart(
 }
 
 /**
- * Records the outcome of an attempt from its tally (`failed` when an object failed), with a
+ * Records the outcome of an attempt from its tally (`failed` when an object failed or the attempt
+ * was interrupted: its `errors` say why), with a
  * synchronous commit, which also makes the (asynchronous) loads before it durable.
  *
  * @example
@@ -65,7 +66,8 @@ export async function recordFinish(db: DatabasePool, tally: IntervalTally): Prom
      WHERE id = $1`,
     [
       tally.attemptId,
-      tally.failed > 0 ? 'failed' : 'succeeded',
+      // An interrupted attempt may have no failed object (it stopped before listing): its error says why.
+      tally.failed > 0 || tally.errors.length > 0 ? 'failed' : 'succeeded',
       tally.objects,
       tally.skipped,
       tally.failed,

@@ -41,6 +41,10 @@ export class RunLedger {
     | ((progress: { done: number; total: number; label: string }) => void)
     | undefined;
   #finished = 0;
+  /** Attempts started and not recorded yet: their tally once listed, else their interval. */
+  readonly #open = new Map<number, IntervalTally | Interval>();
+  /** The first failure to record an attempt (then no more are logged). */
+  #recordError: unknown;
 
   constructor(
     db: DatabasePool,
@@ -57,8 +61,15 @@ export class RunLedger {
   }
 
   /** Records that an interval's attempt starts (before it is listed); returns the attempt's id. */
-  start(interval: Interval): Promise<number> {
-    return recordStart(this.#db, interval, this.#attempt);
+  async start(interval: Interval): Promise<number> {
+    const id = await recordStart(this.#db, interval, this.#attempt);
+    this.#open.set(id, interval);
+    return id;
+  }
+
+  /** Why an attempt could not be recorded, the first time it happened (the run should stop). */
+  get recordError(): unknown {
+    return this.#recordError;
   }
 
   /**
@@ -67,6 +78,7 @@ export class RunLedger {
    */
   async open(listed: ListedInterval, attemptId: number): Promise<IntervalTally> {
     const tally = newTally(listed.interval, attemptId);
+    this.#open.set(attemptId, tally);
     if (listed.error !== undefined) this.fail(tally, '(listing)', listed.error);
     tally.skipped = listed.skipped.length;
     for (const name of listed.skipped) {
@@ -84,12 +96,15 @@ export class RunLedger {
     return tally;
   }
 
-  /** Counts a failed object against its interval (logged, and listed in the report). */
-  fail(tally: IntervalTally, key: string, error: unknown): void {
+  /**
+   * Counts a failed object against its interval (listed in the report, and logged unless `log` is
+   * false: when the run stops for one reason, that reason is said once, not once per object).
+   */
+  fail(tally: IntervalTally, key: string, error: unknown, log = true): void {
     const message = describeError(error);
     // Source errors name their object already.
     const line = message.includes(key) ? message : `${key}: ${message}`;
-    this.#logger.error(line);
+    if (log) this.#logger.error(line);
     tally.failed++;
     tally.errors.push(line);
     this.report.failures.push({
@@ -106,6 +121,7 @@ export class RunLedger {
   async loaded<T extends ObjectTask>(
     items: readonly { task: T }[],
     outcome: GroupOutcome<T>,
+    log = true,
   ): Promise<void> {
     for (const part of outcome.loaded) {
       const last = part.items.at(-1);
@@ -113,7 +129,7 @@ export class RunLedger {
       for (const { task, batch } of part.items) countBatch(task.tally, batch);
     }
     for (const { item, error } of outcome.failed) {
-      this.fail(item.task.tally, item.task.object.key, error);
+      this.fail(item.task.tally, item.task.object.key, error, log);
     }
     for (const { task } of items) await this.objectDone(task.tally);
   }
@@ -124,12 +140,32 @@ export class RunLedger {
     if (tally.remaining === 0) await this.#finish(tally);
   }
 
+  /**
+   * The run stops before its end (`reason`: a signal, the database lost): every attempt started
+   * and not recorded yet is recorded as failed with the reason, its objects not loaded counted as
+   * failed (once in the report, not logged: the shell says why the run stopped).
+   */
+  async interrupt(reason: string): Promise<void> {
+    for (const [attemptId, open] of [...this.#open]) {
+      const tally = 'attemptId' in open ? open : newTally(open, attemptId);
+      const interval = formatInstant(tally.interval.start);
+      tally.failed += tally.remaining;
+      tally.remaining = 0;
+      if (tally.loadStartedAt === 0) tally.loadStartedAt = performance.now();
+      tally.errors.push(reason);
+      this.report.failures.push({ key: '(interrupted)', interval, error: reason });
+      await this.#finish(tally);
+    }
+  }
+
   async #finish(tally: IntervalTally): Promise<void> {
+    this.#open.delete(tally.attemptId);
     addTally(this.report, tally);
     await recordFinish(this.#db, tally).catch((error) => {
-      this.#logger.error(
-        `could not record the attempt of ${formatInstant(tally.interval.start)}: ${describeError(error)}`,
-      );
+      // The first failure stops the run (the pipeline reads recordError); after it the database
+      // is usually gone, and one line per interval would only repeat it.
+      if (this.#recordError !== undefined) return;
+      this.#recordError = error;
     });
     this.#finished++;
     this.#onProgress?.({

@@ -38,7 +38,18 @@ export interface IngestOptions {
    * small one.
    */
   maxObjectBytes?: number;
+  /**
+   * The most intervals one run takes (default {@link DEFAULT_MAX_INTERVALS}): a longer range is a
+   * usage error, to be planned in chunks (a mistyped year would otherwise record a decade of
+   * attempts).
+   */
+  maxIntervals?: number;
+  /** How the shell names the settings in messages (default: their names, `source`). */
+  labels?: { source?: string; maxIntervals?: string };
 }
+
+/** The most intervals a run takes unless told otherwise: about a year (52,560 is 365 days). */
+export const DEFAULT_MAX_INTERVALS = 50_000;
 
 /** One object that could not be loaded. */
 export interface ObjectFailure {
@@ -68,6 +79,11 @@ export interface IngestReport {
   rows_updated: number;
   seconds: number;
   failures: ObjectFailure[];
+  /**
+   * Why the run stopped before the end of its range (a signal, the database lost); absent when it
+   * ran to the end. The attempts it had started are recorded as failed with this reason.
+   */
+  stopped?: string;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { access, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SourceError, UsageError } from '../errors.ts';
@@ -21,6 +21,16 @@ export function folderSource(url: string): Source {
   return layoutSource(
     {
       url,
+      async checkRoot() {
+        if (!(await isFolder(root))) {
+          throw new UsageError(`${url}: there is no folder ${root}`);
+        }
+        try {
+          await access(root, constants.R_OK | constants.X_OK);
+        } catch (error) {
+          throw new UsageError(`${url}: the folder ${root} cannot be listed`, { cause: error });
+        }
+      },
       async listFolder(folder) {
         try {
           const entries = await readdir(join(root, folder), { withFileTypes: true });

@@ -55,6 +55,30 @@ export function s3Source(url: string, options: S3SourceOptions = {}): Source {
   return layoutSource(
     {
       url,
+      async checkRoot() {
+        let page: { KeyCount?: number | undefined };
+        try {
+          page = await retry(`listing ${url}`, () =>
+            client.send(
+              new ListObjectsV2Command({
+                Bucket: parsed.bucket,
+                Prefix: parsed.prefix,
+                MaxKeys: 1,
+              }),
+            ),
+          );
+        } catch (error) {
+          // The bucket's answer (no such bucket, access denied, another region): the setting is
+          // wrong. Anything else (the network, 5xx after retries): the source is out of reach.
+          const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata
+            ?.httpStatusCode;
+          if (status !== undefined && status >= 300 && status < 500) {
+            throw new UsageError(`${url} cannot be listed: ${describe(error)}`, { cause: error });
+          }
+          throw new SourceError(`cannot list ${url}`, { cause: error });
+        }
+        if (!page.KeyCount) throw new UsageError(`${url}: there is no object under it`);
+      },
       async listFolder(folder) {
         const prefix = `${parsed.prefix}${folder}/`;
         const names: string[] = [];

@@ -36,6 +36,12 @@ export interface SourceListing {
 export interface Source {
   /** The URL it was made from, for logs and `ops.ingest_runs`. */
   readonly url: string;
+  /**
+   * Checks that the source exists and can be listed, before a run records anything: throws a
+   * UsageError when it does not (a folder that is not there, a bucket that answers NoSuchBucket or
+   * AccessDenied, a prefix with nothing under it), a SourceError when it cannot be reached.
+   */
+  check(): Promise<void>;
   /** The objects of an interval; lists only the date folders the interval touches. */
   list(span: TimeSpan): Promise<SourceListing>;
   /** The object's bytes, whole (downloads are retried; parsing streams from memory). */
@@ -69,6 +75,8 @@ export interface FolderEntries {
 /** The two things a storage must do for the real-time layout. */
 export interface LayoutStorage {
   url: string;
+  /** Checks that the root exists and can be listed (see {@link Source.check}). */
+  checkRoot(): Promise<void>;
   /** The entries of one date folder (`YYYY-MM-DD`). */
   listFolder(folder: string): Promise<FolderEntries>;
   /** Reads `folder/name` whole. */
@@ -111,6 +119,7 @@ export function layoutSource(
   };
   return {
     url: storage.url,
+    check: () => storage.checkRoot(),
     async list(span) {
       const objects: SourceObject[] = [];
       const skipped: string[] = [];

@@ -4,6 +4,7 @@ import {
   DEFAULT_MAX_OBJECT_BYTES,
   MAX_OBJECT_BYTES_SETTING,
 } from '../ingest/index.ts';
+import { DEFAULT_MAX_INTERVALS } from '../ingest/types.ts';
 import { parseAlignedInstant } from '../interval/instant.ts';
 import {
   DEFAULT_S3_REGION,
@@ -141,6 +142,19 @@ export const INGEST = {
       description:
         'The most bytes an object may have once decompressed (default 2147483648, 2 GiB): a larger ' +
         'one fails, naming this setting, instead of filling the memory.',
+    },
+  },
+  maxIntervals: {
+    name: 'max-intervals',
+    help: 'the most 10-minute intervals one run takes (a longer range: plan it in chunks)',
+    placeholder: 'N',
+    default: String(DEFAULT_MAX_INTERVALS),
+    parse: wholeNumber({ min: 1, max: 10_000_000 }),
+    cli: { flag: 'max-intervals' },
+    action: {
+      input: 'max-intervals',
+      description:
+        'The most 10-minute intervals one run takes; a longer range fails before anything is recorded (plan it in chunks).',
     },
   },
 } as const satisfies Record<string, Setting<unknown>>;

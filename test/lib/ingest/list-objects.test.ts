@@ -9,6 +9,7 @@ const T = Date.parse('2018-06-07T00:00:00Z');
 function source(failAt: number, listed: TimeSpan[]): Source {
   return {
     url: 'memory://',
+    async check() {},
     async list(span) {
       listed.push(span);
       if (span.start === failAt) throw new Error('listing refused');
