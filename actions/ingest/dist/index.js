@@ -75259,7 +75259,7 @@ function isConnectionLoss(error3) {
 }
 
 // actions/lib/ingest/group-objects.ts
-var DEFAULT_GROUP_LINES = 15e4;
+var DEFAULT_GROUP_LINES = 6e5;
 var MAX_GROUP_OBJECTS = 1e3;
 async function* groupObjects(parsed, options = {}) {
   const groupLines = options.groupLines ?? DEFAULT_GROUP_LINES;

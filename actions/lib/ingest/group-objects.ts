@@ -1,7 +1,12 @@
 import type { ObjectBatch } from '../toar/object-batch.ts';
 
-/** Lines per load group: large enough that repeated measurements collapse before they are written. */
-export const DEFAULT_GROUP_LINES = 150_000;
+/**
+ * Lines per load group: large enough that repeated measurements collapse before they are written.
+ * Real fetches repeat most of the previous one, so a group of about ten of them (56k records each)
+ * writes each measurement about once: on 20 real fetches, 600,000 lines took the whole ingest from
+ * 16.4 s to 11.2 s against 150,000, with the same peak memory.
+ */
+export const DEFAULT_GROUP_LINES = 600_000;
 /** Objects per load group at most (the staging tables number them with a smallint). */
 export const MAX_GROUP_OBJECTS = 1_000;
 

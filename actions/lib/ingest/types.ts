@@ -28,7 +28,7 @@ export interface IngestOptions {
    */
   workers?: number;
   /**
-   * Objects are loaded in groups of about this many lines, one transaction each (default 150,000):
+   * Objects are loaded in groups of about this many lines, one transaction each (default 600,000):
    * larger groups write a measurement repeated by consecutive fetches fewer times.
    */
   groupLines?: number;
