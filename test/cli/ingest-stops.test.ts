@@ -1,8 +1,7 @@
 // `freshet ingest` run as a user runs it (node_modules/.bin/freshet started by the system's Node 20)
 // and stopped midway: by a signal to the launcher, by the launcher's death, by the database going
 // away; and refused before it records anything: a mistyped source, a range too long.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,43 +13,12 @@ import { silentLogger } from '../../actions/lib/util/logger.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { defined } from '../support/defined.ts';
 import { FRESHET, freshet } from '../support/freshet-command.ts';
+import { childrenOf, isAlive, NODE20, until } from '../support/processes.ts';
 
-/** The system's Node 20, as on a user's machine. */
-const NODE20 = '/usr/bin/node';
 /** Ten days of fetches of a few stations: 1,440 intervals of one small object each. */
 const START = '2014-01-01T00:00Z';
 const END = '2014-01-11T00:00Z';
 const INTERVALS = 1440;
-
-async function until(condition: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await condition()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return condition();
-}
-
-/** Whether `pid` is still running: a zombie (exited, not yet reaped) is not. */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-function childrenOf(pid: number): number[] {
-  try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
-      .split('\n')
-      .map((l) => Number(l.trim()))
-      .filter((n) => n > 0);
-  } catch {
-    return [];
-  }
-}
 
 /** Attempts by status. */
 async function attempts(url: string): Promise<Record<string, number>> {

@@ -1,16 +1,13 @@
 // node_modules/.bin/freshet started by Node 20 runs the command as a Node 24 child: signals reach
 // the child, the launcher exits as the child did, and the child never outlives the launcher.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defined } from '../support/defined.ts';
 import { FRESHET } from '../support/freshet-command.ts';
-
-/** The system's Node 20, as on a user's machine. */
-const NODE20 = '/usr/bin/node';
+import { childrenOf, isAlive, NODE20, until } from '../support/processes.ts';
 
 /** A command that runs for minutes: generating a year of fetches for many stations. */
 const LONG_COMMAND = [
@@ -22,37 +19,6 @@ const LONG_COMMAND = [
   '--stations',
   '5000',
 ];
-
-function childrenOf(pid: number): number[] {
-  try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
-      .split('\n')
-      .map((l) => Number(l.trim()))
-      .filter((n) => n > 0);
-  } catch {
-    return []; // ps exits 1 when there is none
-  }
-}
-
-/** Whether `pid` is still running: a zombie (exited, not yet reaped by its new parent) is not. */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The state follows the command name in parentheses: `1234 (node) S …`.
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-async function until(condition: () => boolean, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (condition()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return condition();
-}
 
 describe('the launcher', () => {
   let cwd: string;
