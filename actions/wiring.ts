@@ -9,7 +9,7 @@ import type { IngestReport, IngestSettings, PlanMatrix, PlanSettings } from './l
 import type { Source } from './lib/openaq/source.ts';
 import { openSource } from './lib/openaq/source-url.ts';
 import { DEFAULT_STATE_DIR } from './lib/state-dir.ts';
-import { type Database, openDatabase, withDatabase } from './lib/toar/database.ts';
+import { type Database, withDatabase } from './lib/toar/database.ts';
 import { runTraining } from './lib/training/run/runner.ts';
 import type {
   TrainingContext,
@@ -32,16 +32,10 @@ export interface ShellContext {
   readonly serverLog?: (message: string) => void;
 }
 
-/** The database the settings name, else the embedded one under the state folder; migrated. */
-export function connectDatabase(
-  settings: { readonly databaseUrl?: string | undefined },
-  context: ShellContext,
-  maxConnections = 1,
-): Promise<Database> {
-  return openDatabase(databaseOptions(settings, context, maxConnections));
-}
-
-/** Runs `work` with the database the settings name (see {@link connectDatabase}), then closes it. */
+/**
+ * Runs `work` with the database the settings name, else the embedded one under the state folder
+ * (migrated), then closes it.
+ */
 export function usingDatabase<T>(
   settings: { readonly databaseUrl?: string | undefined },
   context: ShellContext,
@@ -66,7 +60,7 @@ function databaseOptions(
 }
 
 /** The Source the settings name, its retries logged as warnings. */
-export function sourceOf(settings: IngestSettings, logger: Logger): Source {
+function sourceOf(settings: IngestSettings, logger: Logger): Source {
   return openSource(settings.source, {
     ...(settings.region ? { region: settings.region } : {}),
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),

@@ -20502,11 +20502,11 @@ var require_dist_cjs = __commonJS({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/transport/getSmithyContext.js
-var import_types9, getSmithyContext;
+var import_types10, getSmithyContext;
 var init_getSmithyContext = __esm({
   "node_modules/@smithy/core/dist-es/submodules/transport/getSmithyContext.js"() {
-    import_types9 = __toESM(require_dist_cjs());
-    getSmithyContext = (context) => context[import_types9.SMITHY_CONTEXT_KEY] || (context[import_types9.SMITHY_CONTEXT_KEY] = {});
+    import_types10 = __toESM(require_dist_cjs());
+    getSmithyContext = (context) => context[import_types10.SMITHY_CONTEXT_KEY] || (context[import_types10.SMITHY_CONTEXT_KEY] = {});
   }
 });
 
@@ -21885,20 +21885,20 @@ var init_constants2 = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigData.js
-var import_types10, getConfigData;
+var import_types11, getConfigData;
 var init_getConfigData = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigData.js"() {
-    import_types10 = __toESM(require_dist_cjs());
+    import_types11 = __toESM(require_dist_cjs());
     init_constants2();
     getConfigData = (data) => Object.entries(data).filter(([key]) => {
       const indexOfSeparator = key.indexOf(CONFIG_PREFIX_SEPARATOR);
       if (indexOfSeparator === -1) {
         return false;
       }
-      return Object.values(import_types10.IniSectionType).includes(key.substring(0, indexOfSeparator));
+      return Object.values(import_types11.IniSectionType).includes(key.substring(0, indexOfSeparator));
     }).reduce((acc, [key, value]) => {
       const indexOfSeparator = key.indexOf(CONFIG_PREFIX_SEPARATOR);
-      const updatedKey = key.substring(0, indexOfSeparator) === import_types10.IniSectionType.PROFILE ? key.substring(indexOfSeparator + 1) : key;
+      const updatedKey = key.substring(0, indexOfSeparator) === import_types11.IniSectionType.PROFILE ? key.substring(indexOfSeparator + 1) : key;
       acc[updatedKey] = value;
       return acc;
     }, {
@@ -21930,10 +21930,10 @@ var init_getCredentialsFilepath = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/parseIni.js
-var import_types11, prefixKeyRegex, profileNameBlockList, parseIni;
+var import_types12, prefixKeyRegex, profileNameBlockList, parseIni;
 var init_parseIni = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/parseIni.js"() {
-    import_types11 = __toESM(require_dist_cjs());
+    import_types12 = __toESM(require_dist_cjs());
     init_constants2();
     prefixKeyRegex = /^([\w-]+)\s(["'])?([\w-@+.%:/]+)\2$/;
     profileNameBlockList = ["__proto__", "profile __proto__"];
@@ -21951,7 +21951,7 @@ var init_parseIni = __esm({
           const matches = prefixKeyRegex.exec(sectionName);
           if (matches) {
             const [, prefix, , name] = matches;
-            if (Object.values(import_types11.IniSectionType).includes(prefix)) {
+            if (Object.values(import_types12.IniSectionType).includes(prefix)) {
               currentSection = [prefix, name].join(CONFIG_PREFIX_SEPARATOR);
             }
           } else {
@@ -22046,12 +22046,12 @@ var init_loadSharedConfigFiles = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSsoSessionData.js
-var import_types12, getSsoSessionData;
+var import_types13, getSsoSessionData;
 var init_getSsoSessionData = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSsoSessionData.js"() {
-    import_types12 = __toESM(require_dist_cjs());
+    import_types13 = __toESM(require_dist_cjs());
     init_loadSharedConfigFiles();
-    getSsoSessionData = (data) => Object.entries(data).filter(([key]) => key.startsWith(import_types12.IniSectionType.SSO_SESSION + CONFIG_PREFIX_SEPARATOR)).reduce((acc, [key, value]) => ({ ...acc, [key.substring(key.indexOf(CONFIG_PREFIX_SEPARATOR) + 1)]: value }), {});
+    getSsoSessionData = (data) => Object.entries(data).filter(([key]) => key.startsWith(import_types13.IniSectionType.SSO_SESSION + CONFIG_PREFIX_SEPARATOR)).reduce((acc, [key, value]) => ({ ...acc, [key.substring(key.indexOf(CONFIG_PREFIX_SEPARATOR) + 1)]: value }), {});
   }
 });
 
@@ -23700,10 +23700,10 @@ var init_schemaLogFilter = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/client/smithy-client/command.js
-var import_types15, operationEventStreamMarker, Command2, ClassBuilder;
+var import_types16, operationEventStreamMarker, Command2, ClassBuilder;
 var init_command = __esm({
   "node_modules/@smithy/core/dist-es/submodules/client/smithy-client/command.js"() {
-    import_types15 = __toESM(require_dist_cjs());
+    import_types16 = __toESM(require_dist_cjs());
     init_MiddlewareStack();
     init_schemaLogFilter();
     init_schema();
@@ -23720,7 +23720,7 @@ var init_command = __esm({
         }
         const stack = clientStack.concat(this.middlewareStack);
         const { logger: logger2 } = configuration;
-        const additionalSmithyContext = additionalContext[import_types15.SMITHY_CONTEXT_KEY];
+        const additionalSmithyContext = additionalContext[import_types16.SMITHY_CONTEXT_KEY];
         const handlerExecutionContext = {
           logger: logger2,
           clientName,
@@ -23728,7 +23728,7 @@ var init_command = __esm({
           inputFilterSensitiveLog,
           outputFilterSensitiveLog,
           ...additionalContext,
-          [import_types15.SMITHY_CONTEXT_KEY]: {
+          [import_types16.SMITHY_CONTEXT_KEY]: {
             ...additionalSmithyContext,
             commandInstance: this,
             ...smithyContext,
@@ -24083,19 +24083,19 @@ var init_emitWarningIfUnsupportedVersion2 = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/client/smithy-client/extensions/checksum.js
-var import_types16, knownAlgorithms, getChecksumConfiguration, resolveChecksumRuntimeConfig;
+var import_types17, knownAlgorithms, getChecksumConfiguration, resolveChecksumRuntimeConfig;
 var init_checksum = __esm({
   "node_modules/@smithy/core/dist-es/submodules/client/smithy-client/extensions/checksum.js"() {
     init_transport();
-    import_types16 = __toESM(require_dist_cjs());
-    knownAlgorithms = Object.values(import_types16.AlgorithmId);
+    import_types17 = __toESM(require_dist_cjs());
+    knownAlgorithms = Object.values(import_types17.AlgorithmId);
     getChecksumConfiguration = (runtimeConfig) => {
       const checksumAlgorithms = [];
-      for (const id in import_types16.AlgorithmId) {
-        if (!hasOwn(import_types16.AlgorithmId, id)) {
+      for (const id in import_types17.AlgorithmId) {
+        if (!hasOwn(import_types17.AlgorithmId, id)) {
           continue;
         }
-        const algorithmId = import_types16.AlgorithmId[id];
+        const algorithmId = import_types17.AlgorithmId[id];
         if (runtimeConfig[algorithmId] === void 0) {
           continue;
         }
@@ -24408,7 +24408,7 @@ var init_client_command_builder = __esm({
 // node_modules/@smithy/core/dist-es/submodules/client/index.js
 var client_exports = {};
 __export(client_exports, {
-  AlgorithmId: () => import_types16.AlgorithmId,
+  AlgorithmId: () => import_types17.AlgorithmId,
   Client: () => Client,
   Command: () => Command2,
   NoOpLogger: () => NoOpLogger,
@@ -25590,14 +25590,14 @@ var init_isIpAddress = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/endpoints/util-endpoints/lib/parseURL.js
-var import_types20, DEFAULT_PORTS, parseURL;
+var import_types21, DEFAULT_PORTS, parseURL;
 var init_parseURL = __esm({
   "node_modules/@smithy/core/dist-es/submodules/endpoints/util-endpoints/lib/parseURL.js"() {
-    import_types20 = __toESM(require_dist_cjs());
+    import_types21 = __toESM(require_dist_cjs());
     init_isIpAddress();
     DEFAULT_PORTS = {
-      [import_types20.EndpointURLScheme.HTTP]: 80,
-      [import_types20.EndpointURLScheme.HTTPS]: 443
+      [import_types21.EndpointURLScheme.HTTP]: 80,
+      [import_types21.EndpointURLScheme.HTTPS]: 443
     };
     parseURL = (value) => {
       const whatwgURL = (() => {
@@ -25626,7 +25626,7 @@ var init_parseURL = __esm({
         return null;
       }
       const scheme = protocol.slice(0, -1);
-      if (!Object.values(import_types20.EndpointURLScheme).includes(scheme)) {
+      if (!Object.values(import_types21.EndpointURLScheme).includes(scheme)) {
         return null;
       }
       const isIp = isIpAddress(hostname);
@@ -30310,15 +30310,15 @@ var init_determineTimestampFormat = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/protocols/protocol-http/Field.js
-var import_types31, Field;
+var import_types32, Field;
 var init_Field = __esm({
   "node_modules/@smithy/core/dist-es/submodules/protocols/protocol-http/Field.js"() {
-    import_types31 = __toESM(require_dist_cjs());
+    import_types32 = __toESM(require_dist_cjs());
     Field = class {
       name;
       kind;
       values;
-      constructor({ name, kind = import_types31.FieldPosition.HEADER, values = [] }) {
+      constructor({ name, kind = import_types32.FieldPosition.HEADER, values = [] }) {
         this.name = name;
         this.kind = kind;
         this.values = values;
@@ -32950,11 +32950,11 @@ var init_DefaultIdentityProviderConfig = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/legacy-root-exports/util-identity-and-auth/httpAuthSchemes/httpApiKeyAuth.js
-var import_types32, HttpApiKeyAuthSigner;
+var import_types33, HttpApiKeyAuthSigner;
 var init_httpApiKeyAuth = __esm({
   "node_modules/@smithy/core/dist-es/legacy-root-exports/util-identity-and-auth/httpAuthSchemes/httpApiKeyAuth.js"() {
     init_protocols();
-    import_types32 = __toESM(require_dist_cjs());
+    import_types33 = __toESM(require_dist_cjs());
     HttpApiKeyAuthSigner = class {
       async sign(httpRequest, identity, signingProperties) {
         if (!signingProperties) {
@@ -32970,9 +32970,9 @@ var init_httpApiKeyAuth = __esm({
           throw new Error("request could not be signed with `apiKey` since the `apiKey` is not defined");
         }
         const clonedRequest = HttpRequest.clone(httpRequest);
-        if (signingProperties.in === import_types32.HttpApiKeyAuthLocation.QUERY) {
+        if (signingProperties.in === import_types33.HttpApiKeyAuthLocation.QUERY) {
           clonedRequest.query[signingProperties.name] = identity.apiKey;
-        } else if (signingProperties.in === import_types32.HttpApiKeyAuthLocation.HEADER) {
+        } else if (signingProperties.in === import_types33.HttpApiKeyAuthLocation.HEADER) {
           clonedRequest.headers[signingProperties.name] = signingProperties.scheme ? `${signingProperties.scheme} ${identity.apiKey}` : identity.apiKey;
         } else {
           throw new Error("request can only be signed with `apiKey` locations `query` or `header`, but found: `" + signingProperties.in + "`");
@@ -33708,7 +33708,7 @@ function bindRetryMiddleware(isStreamingPayload2) {
   return (options) => (next, context) => async (args) => {
     let retryStrategy = await options.retryStrategy();
     const maxAttempts = await options.maxAttempts();
-    const abortSignal = context[import_types33.SMITHY_CONTEXT_KEY]?.abortSignal;
+    const abortSignal = context[import_types34.SMITHY_CONTEXT_KEY]?.abortSignal;
     if (isRetryStrategyV2(retryStrategy)) {
       retryStrategy = retryStrategy;
       const retryTokenScope = (context["partition_id"] ?? "") + (context.__retryLongPoll ? ":longpoll" : "");
@@ -33776,13 +33776,13 @@ function bindGetRetryPlugin(isStreamingPayload2) {
     }
   });
 }
-var import_types33, isRetryStrategyV2, getRetryErrorInfo, getRetryErrorType, retryMiddlewareOptions;
+var import_types34, isRetryStrategyV2, getRetryErrorInfo, getRetryErrorType, retryMiddlewareOptions;
 var init_retryMiddleware = __esm({
   "node_modules/@smithy/core/dist-es/submodules/retry/middleware-retry/retryMiddleware.js"() {
     init_client2();
     init_protocols();
     init_serde();
-    import_types33 = __toESM(require_dist_cjs());
+    import_types34 = __toESM(require_dist_cjs());
     init_service_error_classification();
     init_race();
     init_constants6();
@@ -41513,11 +41513,11 @@ var init_utils3 = __esm({
 });
 
 // node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/AwsSdkSigV4Signer.js
-var import_types36, throwSigningPropertyError, hasEventStreamOutput, validateSigningProperties, AwsSdkSigV4Signer, AWSSDKSigV4Signer;
+var import_types37, throwSigningPropertyError, hasEventStreamOutput, validateSigningProperties, AwsSdkSigV4Signer, AWSSDKSigV4Signer;
 var init_AwsSdkSigV4Signer = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/AwsSdkSigV4Signer.js"() {
     init_protocols();
-    import_types36 = __toESM(require_dist_cjs());
+    import_types37 = __toESM(require_dist_cjs());
     init_utils3();
     throwSigningPropertyError = (name, property) => {
       if (!property) {
@@ -41527,7 +41527,7 @@ var init_AwsSdkSigV4Signer = __esm({
     };
     hasEventStreamOutput = (signingProperties) => {
       const context = signingProperties.context;
-      const eventStream = context?.[import_types36.SMITHY_CONTEXT_KEY]?.eventStream;
+      const eventStream = context?.[import_types37.SMITHY_CONTEXT_KEY]?.eventStream;
       return eventStream?.output === true;
     };
     validateSigningProperties = async (signingProperties) => {
@@ -76550,10 +76550,9 @@ async function ingest(options, context) {
     ...context.signal ? { signal: context.signal } : {}
   });
 }
-var INTERVAL_MS2 = 6e5;
 function checkRangeLength(options) {
   const max = options.maxIntervals ?? DEFAULT_MAX_INTERVALS;
-  const intervals = Math.ceil((options.end - options.start) / INTERVAL_MS2);
+  const intervals = Math.ceil((options.end - options.start) / INTERVAL_MS);
   if (intervals <= max) return;
   const label = options.labels?.maxIntervals ?? "max-intervals";
   throw new UsageError(
@@ -76900,7 +76899,8 @@ function openSource(url, options = {}) {
 
 // actions/lib/settings/common.ts
 init_errors();
-var DATABASE_URL_EXAMPLE = "postgres://user:password@host:5432/database";
+
+// actions/lib/util/redact-url.ts
 var URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/s;
 function urlParts(text) {
   const [, scheme, authority, rest] = URL_PARTS.exec(text) ?? [];
@@ -76921,6 +76921,9 @@ function redactUrl(text) {
   const user = userinfo === void 0 ? "" : colon === -1 ? `${userinfo}@` : `${userinfo.slice(0, colon)}:***@`;
   return `${scheme}://${user}${hostPort}${rest.replace(/([?&]password=)[^&#]*/gi, "$1***")}`;
 }
+
+// actions/lib/settings/common.ts
+var DATABASE_URL_EXAMPLE = "postgres://user:password@host:5432/database";
 function parseDatabaseUrl(text, label) {
   const trimmed = text.trim();
   const shown2 = redactUrl(trimmed);
@@ -77392,7 +77395,7 @@ async function openDatabase(options) {
   let url = options.databaseUrl;
   let stopEmbedded = async () => {
   };
-  let description = url ? redact(url) : "";
+  let description = url ? redactUrl(url) ?? "(unparseable database URL)" : "";
   if (!url) {
     const { startEmbeddedDatabase: startEmbeddedDatabase2 } = await Promise.resolve().then(() => (init_embedded(), embedded_exports));
     const embedded = await startEmbeddedDatabase2({
@@ -77430,15 +77433,6 @@ async function openDatabase(options) {
       await stopEmbedded();
     }
   };
-}
-function redact(url) {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "(unparseable database URL)";
-  }
 }
 async function withDatabase(options, work) {
   const db = await openDatabase(options);

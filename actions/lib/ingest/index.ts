@@ -3,6 +3,7 @@
 import { describeError, UsageError } from '../errors.ts';
 import { planChunks, toMatrix } from '../interval/planner.ts';
 import { assertAlignedRange, describeInterval } from '../interval/range.ts';
+import { INTERVAL_MS } from '../interval/types.ts';
 import { RULES_VERSION } from '../openaq/rules.ts';
 import type { Source } from '../openaq/source.ts';
 import type { DatabasePool } from '../toar/database.ts';
@@ -88,8 +89,6 @@ export async function ingest(
     ...(context.signal ? { signal: context.signal } : {}),
   });
 }
-
-const INTERVAL_MS = 600_000;
 
 /** A range longer than `maxIntervals` is refused: said with how to go on. */
 function checkRangeLength(options: IngestOptions): void {

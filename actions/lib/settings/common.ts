@@ -1,46 +1,10 @@
 // Settings that several commands share: the database and the command line's --json.
 import { UsageError } from '../errors.ts';
+import { redactUrl, urlParts } from '../util/redact-url.ts';
 import { parseBoolean } from './parsers.ts';
 import type { Setting } from './setting.ts';
 
 const DATABASE_URL_EXAMPLE = 'postgres://user:password@host:5432/database';
-
-// scheme://authority rest: enough to show a URL and point at its port when WHATWG URL refuses it.
-const URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/s;
-
-/** A URL's parts as messages may use them; the authority's userinfo (up to its last `@`) apart. */
-function urlParts(text: string) {
-  const [, scheme, authority, rest] = URL_PARTS.exec(text) ?? [];
-  if (scheme === undefined || authority === undefined || rest === undefined) return undefined;
-  const at = authority.lastIndexOf('@');
-  return {
-    scheme,
-    userinfo: at === -1 ? undefined : authority.slice(0, at),
-    hostPort: authority.slice(at + 1),
-    rest,
-  };
-}
-
-/**
- * A URL as messages may show it: its password (after `user:`, or a `password=` parameter) replaced
- * by `***`. Text that is not a URL is not shown at all (undefined): it may be anything, a password
- * included.
- *
- * @example redactUrl('postgres://u:secret@db/toar') === 'postgres://u:***@db/toar'
- */
-export function redactUrl(text: string): string | undefined {
-  const parts = urlParts(text);
-  if (parts === undefined) return undefined;
-  const { scheme, userinfo, hostPort, rest } = parts;
-  const colon = userinfo?.indexOf(':') ?? -1;
-  const user =
-    userinfo === undefined
-      ? ''
-      : colon === -1
-        ? `${userinfo}@`
-        : `${userinfo.slice(0, colon)}:***@`;
-  return `${scheme}://${user}${hostPort}${rest.replace(/([?&]password=)[^&#]*/gi, '$1***')}`;
-}
 
 /**
  * Checks a database address: a `postgres://` or `postgresql://` URL (WHATWG URL syntax) naming a

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from '../util/logger.ts';
+import { redactUrl } from '../util/redact-url.ts';
 import { migrate } from './migrate.ts';
 
 /**
@@ -34,7 +35,7 @@ export async function openDatabase(options: {
 }): Promise<Database> {
   let url = options.databaseUrl;
   let stopEmbedded = async () => {};
-  let description = url ? redact(url) : '';
+  let description = url ? (redactUrl(url) ?? '(unparseable database URL)') : '';
   if (!url) {
     // Loaded only when needed: the actions always have a DATABASE_URL and do not bundle the binaries.
     const { startEmbeddedDatabase } = await import('./embedded.ts');
@@ -73,17 +74,6 @@ export async function openDatabase(options: {
       await stopEmbedded();
     },
   };
-}
-
-/** The URL without its password. */
-export function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable database URL)';
-  }
 }
 
 /**

@@ -35693,7 +35693,8 @@ function toMatrix(chunks) {
 
 // actions/lib/settings/common.ts
 init_errors();
-var DATABASE_URL_EXAMPLE = "postgres://user:password@host:5432/database";
+
+// actions/lib/util/redact-url.ts
 var URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/s;
 function urlParts(text) {
   const [, scheme, authority, rest] = URL_PARTS.exec(text) ?? [];
@@ -35714,6 +35715,9 @@ function redactUrl(text) {
   const user = userinfo === void 0 ? "" : colon === -1 ? `${userinfo}@` : `${userinfo.slice(0, colon)}:***@`;
   return `${scheme}://${user}${hostPort}${rest.replace(/([?&]password=)[^&#]*/gi, "$1***")}`;
 }
+
+// actions/lib/settings/common.ts
+var DATABASE_URL_EXAMPLE = "postgres://user:password@host:5432/database";
 function parseDatabaseUrl(text, label) {
   const trimmed = text.trim();
   const shown2 = redactUrl(trimmed);
@@ -36321,7 +36325,7 @@ async function openDatabase(options) {
   let url = options.databaseUrl;
   let stopEmbedded = async () => {
   };
-  let description = url ? redact(url) : "";
+  let description = url ? redactUrl(url) ?? "(unparseable database URL)" : "";
   if (!url) {
     const { startEmbeddedDatabase: startEmbeddedDatabase2 } = await Promise.resolve().then(() => (init_embedded(), embedded_exports));
     const embedded = await startEmbeddedDatabase2({
@@ -36359,15 +36363,6 @@ async function openDatabase(options) {
       await stopEmbedded();
     }
   };
-}
-function redact(url) {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "(unparseable database URL)";
-  }
 }
 async function withDatabase(options, work) {
   const db = await openDatabase(options);

@@ -36093,6 +36093,28 @@ var TypeOverrides = import_lib.default.TypeOverrides;
 var defaults = import_lib.default.defaults;
 var esm_default = import_lib.default;
 
+// actions/lib/util/redact-url.ts
+var URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/s;
+function urlParts(text) {
+  const [, scheme, authority, rest] = URL_PARTS.exec(text) ?? [];
+  if (scheme === void 0 || authority === void 0 || rest === void 0) return void 0;
+  const at = authority.lastIndexOf("@");
+  return {
+    scheme,
+    userinfo: at === -1 ? void 0 : authority.slice(0, at),
+    hostPort: authority.slice(at + 1),
+    rest
+  };
+}
+function redactUrl(text) {
+  const parts = urlParts(text);
+  if (parts === void 0) return void 0;
+  const { scheme, userinfo, hostPort, rest } = parts;
+  const colon = userinfo?.indexOf(":") ?? -1;
+  const user = userinfo === void 0 ? "" : colon === -1 ? `${userinfo}@` : `${userinfo.slice(0, colon)}:***@`;
+  return `${scheme}://${user}${hostPort}${rest.replace(/([?&]password=)[^&#]*/gi, "$1***")}`;
+}
+
 // actions/lib/toar/migrate.ts
 init_errors();
 
@@ -36330,7 +36352,7 @@ async function openDatabase(options) {
   let url = options.databaseUrl;
   let stopEmbedded = async () => {
   };
-  let description = url ? redact(url) : "";
+  let description = url ? redactUrl(url) ?? "(unparseable database URL)" : "";
   if (!url) {
     const { startEmbeddedDatabase: startEmbeddedDatabase2 } = await Promise.resolve().then(() => (init_embedded(), embedded_exports));
     const embedded = await startEmbeddedDatabase2({
@@ -36368,15 +36390,6 @@ async function openDatabase(options) {
       await stopEmbedded();
     }
   };
-}
-function redact(url) {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "(unparseable database URL)";
-  }
 }
 async function withDatabase(options, work) {
   const db = await openDatabase(options);
@@ -39243,26 +39256,6 @@ function parseKeyValueText(text, label) {
 // actions/lib/settings/common.ts
 init_errors();
 var DATABASE_URL_EXAMPLE = "postgres://user:password@host:5432/database";
-var URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/s;
-function urlParts(text) {
-  const [, scheme, authority, rest] = URL_PARTS.exec(text) ?? [];
-  if (scheme === void 0 || authority === void 0 || rest === void 0) return void 0;
-  const at = authority.lastIndexOf("@");
-  return {
-    scheme,
-    userinfo: at === -1 ? void 0 : authority.slice(0, at),
-    hostPort: authority.slice(at + 1),
-    rest
-  };
-}
-function redactUrl(text) {
-  const parts = urlParts(text);
-  if (parts === void 0) return void 0;
-  const { scheme, userinfo, hostPort, rest } = parts;
-  const colon = userinfo?.indexOf(":") ?? -1;
-  const user = userinfo === void 0 ? "" : colon === -1 ? `${userinfo}@` : `${userinfo.slice(0, colon)}:***@`;
-  return `${scheme}://${user}${hostPort}${rest.replace(/([?&]password=)[^&#]*/gi, "$1***")}`;
-}
 function parseDatabaseUrl(text, label) {
   const trimmed = text.trim();
   const shown2 = redactUrl(trimmed);

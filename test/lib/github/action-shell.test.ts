@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { DatabaseError, UsageError } from '../../../actions/lib/errors.ts';
 import { ActionInputs } from '../../../actions/lib/github/action-inputs.ts';
 import { actionsLogger } from '../../../actions/lib/github/actions-logger.ts';
-import { readDatabaseUrl } from '../../../actions/lib/github/database-url.ts';
 import { failureMessage } from '../../../actions/lib/github/failure-message.ts';
 import { databaseUrlSecrets } from '../../../actions/lib/github/secrets.ts';
 import { parseRepository, workflowRunUrl } from '../../../actions/lib/github/workflow-run.ts';
+import { DATABASE_URL } from '../../../actions/lib/settings/common.ts';
 
 describe('failureMessage', () => {
   it('lists every problem of a UsageError', () => {
@@ -37,22 +37,22 @@ describe('databaseUrlSecrets', () => {
   });
 });
 
-describe('readDatabaseUrl', () => {
+describe('the database-url input', () => {
   it('says how to set the secret when it is empty', () => {
     const inputs = new ActionInputs(() => '');
-    expect(readDatabaseUrl(inputs)).toBeUndefined();
+    expect(inputs.read(DATABASE_URL)).toBeUndefined();
     expect(inputs.problems[0]).toContain('secrets.DATABASE_URL');
   });
 
   it('refuses another scheme without quoting the value', () => {
     const inputs = new ActionInputs(() => 'mysql://u:hunter2@h/db');
-    expect(readDatabaseUrl(inputs)).toBeUndefined();
+    expect(inputs.read(DATABASE_URL)).toBeUndefined();
     expect(inputs.problems.join('\n')).not.toContain('hunter2');
   });
 
   it('accepts postgres:// and postgresql://', () => {
     for (const url of ['postgres://h/db', 'postgresql://u:p@h:5432/db?sslmode=require']) {
-      expect(readDatabaseUrl(new ActionInputs(() => url))).toBe(url);
+      expect(new ActionInputs(() => url).read(DATABASE_URL)).toBe(url);
     }
   });
 });
