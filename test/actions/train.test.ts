@@ -20,10 +20,10 @@ import { parseTrainInputs, TRAIN_INPUT_DEFAULTS } from '../../actions/train/inpu
 import { run, TRAIN_OUTPUTS, trainOutputs } from '../../actions/train/main.ts';
 import { trainProjects } from '../../actions/train/projects.ts';
 import { bundlePath } from '../../scripts/build-actions.ts';
-import { present } from '../lib/training/helpers.ts';
 import { MODEL_JSON } from '../lib/training/runner-project.ts';
 import { insertData, insertSeries, insertStation } from '../lib/training/toar-fixture.ts';
 import { createTestDatabase } from '../support/database.ts';
+import { defined } from '../support/defined.ts';
 import { git as gitIn } from '../support/git.ts';
 import { usageProblems } from '../support/usage-problems.ts';
 import {
@@ -446,7 +446,7 @@ describe('the train action', () => {
 
   it('skips a run after an ingest while the experiment trained recently, saying why', async () => {
     const before = await runs();
-    const latest = present(before[0], 'the run the push trained');
+    const latest = defined(before[0], 'the run the push trained');
     const result = await env.run(run, inputs(), { GITHUB_EVENT_NAME: 'workflow_run' });
     expect(result.failed).toBe(false);
     expect(result.outputs).toEqual({

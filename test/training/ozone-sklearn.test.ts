@@ -23,9 +23,9 @@ import {
   forecastMetrics,
   persistenceForecast,
 } from '../../training/ozone-forest/evaluate.ts';
-import { present } from '../lib/training/helpers.ts';
 import { presentOrFailInCi } from '../support/ci-requirement.ts';
 import { createTestDatabase } from '../support/database.ts';
+import { defined } from '../support/defined.ts';
 import {
   HOUR,
   hasSystemSklearn,
@@ -89,7 +89,7 @@ describe.runIf(sklearnRuns)(
       await client.connect();
       await migrate(client, silentLogger);
       scratch = await mkdtemp(join(tmpdir(), 'freshet-ozone-sklearn-'));
-      const spec = present((await loadProject(PROJECT)).features, 'the features section');
+      const spec = defined((await loadProject(PROJECT)).features, 'the features section');
       const year = await ozoneTrainingTable(client, {
         table: 'public.training_year',
         rows: ozoneRows(YEAR, 7, GAPS),
@@ -148,7 +148,7 @@ describe.runIf(sklearnRuns)(
 
       it('writes a model.json in our format, with the project’s spec and the table’s signature', async () => {
         const model = parseModelJson(await readFile(join(run.outputDir, 'model.json'), 'utf8'));
-        const spec = present((await loadProject(PROJECT)).features, 'the features section');
+        const spec = defined((await loadProject(PROJECT)).features, 'the features section');
         expect(model.algorithm).toBe('sklearn-random-forest');
         expect(model.inputs).toEqual(featureNames(spec));
         expect(model.inputs).toEqual(features.names);
@@ -194,7 +194,7 @@ describe.runIf(sklearnRuns)(
         );
         const { matrix } = features;
         const split = chronologicalSplit(matrix.nRows, 0.2);
-        const spec = present((await loadProject(PROJECT)).features, 'the features section');
+        const spec = defined((await loadProject(PROJECT)).features, 'the features section');
         const persistence = persistenceForecast(spec, matrix, split.nTrain, matrix.nRows);
         const expected = forecastMetrics(csv.observed, csv.predicted, persistence, split);
         expect(Object.keys(metrics).sort()).toEqual(Object.keys(expected).sort());

@@ -22,14 +22,3 @@ export async function rejectsWithUsageError(promise: Promise<unknown>): Promise<
   }
   throw new Error('expected a UsageError, but the promise resolved');
 }
-
-/**
- * `value`, which the test expects to be there: a test fails naming `what` when it is not, instead
- * of asserting it away.
- *
- * @example const record = present(await recordOf(runId), `the record of run ${runId}`);
- */
-export function present<T>(value: T | null | undefined, what: string): T {
-  if (value === undefined || value === null) throw new Error(`expected ${what}, found none`);
-  return value;
-}

@@ -16,7 +16,8 @@ import {
 } from '../../../training/ozone-forest/artifacts.ts';
 import { chooseMinSamplesLeaf, trainOzoneForest } from '../../../training/ozone-forest/model.ts';
 import { DEFAULT_OPTIONS } from '../../../training/ozone-forest/options.ts';
-import { present, usageError } from '../../lib/training/helpers.ts';
+import { usageError } from '../../lib/training/helpers.ts';
+import { defined } from '../../support/defined.ts';
 import { HOUR, ozoneRows, TRAINING_DIR } from '../ozone-fixture.ts';
 
 const SPEC: FeatureSpec = {
@@ -115,8 +116,8 @@ describe('ozoneForestArtifacts', () => {
     const lines = predictionsCsv(result, SPEC.horizon).trimEnd().split('\n');
     expect(lines[0]).toBe('time,observed,predicted');
     expect(lines).toHaveLength(result.split.nTest + 1);
-    const [time = '', observed, predicted] = present(lines[1], 'a first row').split(',');
-    expect(Date.parse(time)).toBe(present(result.testTimes[0], 'a test time') + 2 * HOUR);
+    const [time = '', observed, predicted] = defined(lines[1], 'a first row').split(',');
+    expect(Date.parse(time)).toBe(defined(result.testTimes[0], 'a test time') + 2 * HOUR);
     expect(time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:00:00Z$/);
     expect(Number(observed)).toBe(result.observed[0]);
     expect(Number(predicted)).toBe(result.predicted[0]);
@@ -142,7 +143,7 @@ describe('min_samples_leaf auto', () => {
   const DAY_HOURS = 24;
   /** The project's own features on `days` of generated hourly ozone, auto against fully grown. */
   async function compare(days: number) {
-    const spec = present(
+    const spec = defined(
       (await loadProject(`${TRAINING_DIR}/ozone-forest`)).features,
       'the features section',
     );

@@ -16,8 +16,8 @@ import { loadProject } from '../../../actions/lib/training/project/load-project.
 import { resolveParameters } from '../../../actions/lib/training/project/parameters.ts';
 import { getEntryPoint, renderCommand } from '../../../actions/lib/training/project/project.ts';
 import { silentLogger } from '../../../actions/lib/util/logger.ts';
-import { present } from '../../lib/training/helpers.ts';
 import { createTestDatabase } from '../../support/database.ts';
+import { defined } from '../../support/defined.ts';
 import {
   HOUR,
   ozoneRows,
@@ -127,7 +127,7 @@ describe('training/ozone-forest on a year of hourly ozone', () => {
 
   it('splits chronologically and beats persistence on data with a diurnal cycle', async () => {
     const metrics = JSON.parse(await readFile(join(run.outputDir, 'metrics.json'), 'utf8'));
-    const spec = present((await loadProject(PROJECT)).features, 'the features section');
+    const spec = defined((await loadProject(PROJECT)).features, 'the features section');
     const matrix = buildFeatures(spec, { target: year.series });
     expect(matrix.skippedForGaps).toBeGreaterThan(0);
     expect(metrics.rows_test).toBe(Math.ceil(matrix.nRows * 0.2));
@@ -144,7 +144,7 @@ describe('training/ozone-forest on a year of hourly ozone', () => {
     const path = join(run.outputDir, 'model.json');
     expect((await stat(path)).size).toBeLessThanOrEqual(5_000_000);
     const model = parseModelJson(await readFile(path, 'utf8'));
-    const spec = present((await loadProject(PROJECT)).features, 'the features section');
+    const spec = defined((await loadProject(PROJECT)).features, 'the features section');
     expect(model.algorithm).toBe('random-forest');
     expect(model.inputs).toEqual(featureNames(spec));
     expect(model.output).toBe('o3');
@@ -156,7 +156,7 @@ describe('training/ozone-forest on a year of hourly ozone', () => {
   it('predicts the test window in predictions.csv: model.json exactly, ONNX within 1e-5', async () => {
     const csv = readPredictionsCsv(await readFile(join(run.outputDir, 'predictions.csv'), 'utf8'));
     expect(csv.header).toBe('time,observed,predicted');
-    const spec = present((await loadProject(PROJECT)).features, 'the features section');
+    const spec = defined((await loadProject(PROJECT)).features, 'the features section');
     const matrix = buildFeatures(spec, { target: year.series });
     const nTest = csv.times.length;
     const first = matrix.nRows - nTest;
@@ -177,7 +177,7 @@ describe('training/ozone-forest on a year of hourly ozone', () => {
     const result = await session.run({
       input: new Tensor('float32', x, [nTest, matrix.nFeatures]),
     });
-    const onnx = present(result.prediction, 'the ONNX output').data as Float32Array;
+    const onnx = defined(result.prediction, 'the ONNX output').data as Float32Array;
     expect(onnx).toHaveLength(nTest);
     // Both hold nTest values (checked just above and by the CSV's length).
     for (let i = 0; i < nTest; i++) {
@@ -191,7 +191,7 @@ describe('training/ozone-forest on a year of hourly ozone', () => {
     const ranked: { feature: string; importance: number }[] = JSON.parse(
       await readFile(join(run.outputDir, 'feature_importance.json'), 'utf8'),
     );
-    const spec = present((await loadProject(PROJECT)).features, 'the features section');
+    const spec = defined((await loadProject(PROJECT)).features, 'the features section');
     expect(ranked.map((r) => r.feature).sort()).toEqual(featureNames(spec).sort());
     const importances = ranked.map((r) => r.importance);
     expect(importances).toEqual([...importances].sort((a, b) => b - a));

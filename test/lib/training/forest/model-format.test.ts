@@ -12,11 +12,11 @@ import {
   predictServing,
   toModelJson,
 } from '../../../../actions/lib/training/forest/index.ts';
-import { present } from '../helpers.ts';
+import { defined } from '../../../support/defined.ts';
 import { knownFunction, rowOf } from './synthetic.ts';
 
 /** Tree `t` of a document, which the test's forest has. */
-const treeOf = (doc: ModelJson, t: number) => present(doc.trees[t], `tree ${t}`);
+const treeOf = (doc: ModelJson, t: number) => defined(doc.trees[t], `tree ${t}`);
 
 const data = knownFunction(400, 3, 0.1, 21);
 const forest = fitForest(data.x, data.nRows, data.nFeatures, data.y, {
@@ -151,9 +151,9 @@ describe('model.json', () => {
     const left = decodeTypedArray(treeOf(doc, 0).left, Int32Array);
     const right = decodeTypedArray(treeOf(doc, 0).right, Int32Array);
     // Node 0 splits in this forest, and so does its left child.
-    const child = present(left[0], "node 0's left child");
-    const orphan = present(right[child], `node ${child}'s right child`);
-    right[child] = present(right[0], "node 0's right child");
+    const child = defined(left[0], "node 0's left child");
+    const orphan = defined(right[child], `node ${child}'s right child`);
+    right[child] = defined(right[0], "node 0's right child");
     treeOf(doc, 0).right = encodeTypedArray(right);
     const problems = problemsOf(doc);
     expect(problems).toMatch(

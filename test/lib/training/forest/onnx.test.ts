@@ -9,7 +9,7 @@ import {
   toOnnx,
 } from '../../../../actions/lib/training/forest/index.ts';
 import { createRandom } from '../../../../actions/lib/training/forest/random.ts';
-import { present } from '../helpers.ts';
+import { defined } from '../../../support/defined.ts';
 import { knownFunction } from './synthetic.ts';
 
 /** Runs the exported model in onnxruntime on a row-major float32 matrix. */
@@ -18,7 +18,7 @@ async function runOnnx(bytes: Uint8Array, x: Float32Array, nRows: number, nFeatu
   expect(session.inputNames).toEqual(['input']);
   expect(session.outputNames).toEqual(['prediction']);
   const result = await session.run({ input: new Tensor('float32', x, [nRows, nFeatures]) });
-  const output = present(result.prediction, 'the output named prediction');
+  const output = defined(result.prediction, 'the output named prediction');
   expect(output.dims).toEqual([nRows, 1]);
   return output.data as Float32Array;
 }
@@ -28,7 +28,7 @@ function probeRows(forest: TreeEnsemble, nRows: number): Float32Array {
   const random = createRandom(99);
   const x = new Float32Array(nRows * forest.nFeatures);
   for (let i = 0; i < x.length; i++) x[i] = (random.nextUint32() / 2 ** 32) * 8 - 1;
-  const tree = present(forest.trees[0], 'a first tree');
+  const tree = defined(forest.trees[0], 'a first tree');
   for (let i = 0; i < nRows; i += 3) {
     // A node of the tree; its feature (when it splits) is < nFeatures, and i < nRows.
     const node = random.nextInt(tree.feature.length);

@@ -18,8 +18,9 @@ import { trainingResultJson } from '../../../../actions/lib/training/run/runs-fo
 import { silentLogger } from '../../../../actions/lib/util/logger.ts';
 import { trainWith } from '../../../../actions/wiring.ts';
 import { createTestDatabase } from '../../../support/database.ts';
+import { defined } from '../../../support/defined.ts';
 import { git } from '../../../support/git.ts';
-import { present, rejectsWithUsageError } from '../helpers.ts';
+import { rejectsWithUsageError } from '../helpers.ts';
 import { MODEL_JSON, projectFile, recordingLogger, writeProject } from '../runner-project.ts';
 import { type DataRow, insertData, insertSeries, insertStation } from '../toar-fixture.ts';
 
@@ -70,7 +71,7 @@ async function runnerTables(): Promise<string[]> {
 }
 
 async function recordOf(runId: string) {
-  return present(
+  return defined(
     (await readRuns(client)).find((r) => r.id === runId),
     `the record of ${runId}`,
   );
@@ -119,7 +120,7 @@ describe('runTraining with a local project', () => {
       'plots/residuals.txt',
       'seen.json',
     ]);
-    const model = present(
+    const model = defined(
       result.artifacts.find((a) => a.name === 'model.json'),
       'the model.json artifact',
     );
@@ -163,7 +164,7 @@ describe('runTraining with a local project', () => {
       platform: `${process.platform}-${process.arch}`,
     });
     expect(record.finishedAt).toBeGreaterThanOrEqual(record.startedAt);
-    expect(record.durationMs).toBe(present(record.finishedAt, 'its finish') - record.startedAt);
+    expect(record.durationMs).toBe(defined(record.finishedAt, 'its finish') - record.startedAt);
   });
 
   it('materialises the feature table when the project declares features, and keeps both tables on request', async () => {
@@ -246,7 +247,7 @@ describe('runTraining with a local project', () => {
   it('keeps only the last 64 KB of a command that prints 100 MB without a newline', async () => {
     const result = await run({ project: await project(), parameters: { mode: 'flood' } });
     expect(result.status).toBe('failed');
-    const error = present(result.error, 'the error');
+    const error = defined(result.error, 'the error');
     expect(error).toMatch(/^the command exited with status 3; its last lines:\n\[…\] xxx/);
     expect(Buffer.byteLength(error)).toBeLessThan(TAIL_BYTES + 200);
     expect(JSON.stringify(trainingResultJson(result)).length).toBeLessThan(TAIL_BYTES + 4_000);
@@ -313,7 +314,7 @@ describe('runTraining with a local project', () => {
     );
     const result = await run({ project: folder });
     expect(result.status).toBe('failed');
-    const problems = present(result.error, 'the error').split('\n');
+    const problems = defined(result.error, 'the error').split('\n');
     expect(problems[0]).toBe("the project's outputs are not valid:");
     expect(problems).toContain('params.json is missing: write it into $FRESHET_OUTPUT_DIR');
     expect(problems).toContain('metrics.json: metric rmse must be a finite number, got "low"');

@@ -29,7 +29,8 @@ import {
 } from '../../../../actions/lib/training/run/runs-format.ts';
 import { silentLogger } from '../../../../actions/lib/util/logger.ts';
 import { createTestDatabase } from '../../../support/database.ts';
-import { present, usageError } from '../helpers.ts';
+import { defined } from '../../../support/defined.ts';
+import { usageError } from '../helpers.ts';
 
 describe('parseRunFilter', () => {
   it('reads metric comparisons, tags, params and status joined by and', () => {
@@ -285,7 +286,7 @@ describe('recorded runs', () => {
 
   it('gives each run as JSON for --json', () => {
     const json = runToJson(
-      present(
+      defined(
         runs.find((r) => r.id === A),
         'run A',
       ),
@@ -303,7 +304,7 @@ describe('recorded runs', () => {
   });
 
   it('matches a filter against one record without the database', () => {
-    const b = present(
+    const b = defined(
       runs.find((r) => r.id === B),
       'run B',
     );
