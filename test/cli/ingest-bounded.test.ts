@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createGzip } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../support/database.ts';
+import { sampleText } from '../support/sample-layout.ts';
 
 const NODE = fileURLToPath(new URL('../../node_modules/.bin/node', import.meta.url));
 const CLI = fileURLToPath(new URL('../../actions/cli.ts', import.meta.url));
@@ -162,5 +163,46 @@ describe('freshet ingest on hostile objects', () => {
       /1528329600\.ndjson\.gz: larger than 2147483648 bytes .*max-object-bytes/,
     );
     expect(run.stderr).toMatch(/misfiled 2018-06-07\/1528416000\.ndjson/);
+  }, 300_000);
+
+  it('loads an object larger than the ceiling (plain NDJSON, real records) within 512 MB', async () => {
+    // 600 MB of the real 2018 sample's lines, repeated: read whole, the file alone would pass the
+    // ceiling; parsed whole, its batch would too. Streamed and loaded in pieces, it stays far below.
+    const root = join(dir, 'large');
+    await mkdir(join(root, '2018-06-07'), { recursive: true });
+    const sample = (await sampleText('2018-06-07.ndjson'))
+      .split('\n')
+      .filter((l) => l.trim() !== '');
+    const block = new TextEncoder().encode(`${sample.join('\n')}\n`);
+    const copies = Math.ceil((600 * MB) / block.length);
+    async function* blocks() {
+      for (let i = 0; i < copies; i++) yield block;
+    }
+    await pipeline(blocks(), createWriteStream(join(root, '2018-06-07', '1528329600.ndjson')));
+    const run = await runWatched(
+      [
+        'ingest',
+        '--start',
+        '2018-06-07T00:00Z',
+        '--end',
+        '2018-06-07T00:10Z',
+        '--source',
+        pathToFileURL(root).href,
+        '--json',
+      ],
+      { DATABASE_URL: db.url },
+    );
+    expect(run.why, run.stderr).toBeUndefined();
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.peakBytes).toBeGreaterThan(0);
+    expect(run.peakBytes).toBeLessThan(CEILING_BYTES);
+    const counts = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}');
+    expect(counts).toMatchObject({ objects: 1, objects_failed: 0, lines: copies * sample.length });
+    const rejected = Object.values(counts.rejected as Record<string, number>).reduce(
+      (a, b) => a + b,
+      0,
+    );
+    expect(counts.accepted + rejected).toBe(counts.lines);
+    expect(counts.rows_inserted).toBeGreaterThan(0);
   }, 300_000);
 });

@@ -141,9 +141,15 @@ describe('ingesting on worker threads', () => {
       { logger: silentLogger },
     );
     const expected = await naturalContentOf(reference);
-    for (const [groupLines, concurrency, workers] of [
-      [1, 1, 1],
-      [800, 2, 2],
+    // 12 good objects of 40 stations × 6 hours × 3 variables and 4 rejected lines (one blank).
+    const expectedLines = 12 * (40 * 6 * 3 + 3);
+    // The last two load every object in pieces of 97 lines (its measurements repeated from piece to
+    // piece, since each fetch lists a station's hours together), as a large object is loaded.
+    for (const [groupLines, concurrency, workers, pieceLines] of [
+      [1, 1, 1, undefined],
+      [800, 2, 2, undefined],
+      [800, 3, 2, 97],
+      [800, 1, 0, 97],
     ] as const) {
       const url = await freshDatabase();
       const pool = new pg.Pool({ connectionString: url, max: 2 });
@@ -155,12 +161,14 @@ describe('ingesting on worker threads', () => {
           concurrency,
           workers,
           groupLines,
+          ...(pieceLines !== undefined ? { pieceLines } : {}),
           rulesVersion: RULES_VERSION,
           leaseMs: HOUR,
           maxObjectBytes: DEFAULT_MAX_OBJECT_BYTES,
           logger: silentLogger,
         });
         expect(report.objects_failed).toBe(1);
+        expect(report.lines).toBe(expectedLines);
         // One object per group: later fetches replace what earlier ones stored.
         if (groupLines === 1) expect(report.rows_updated).toBeGreaterThan(0);
       } finally {

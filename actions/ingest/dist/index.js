@@ -3321,7 +3321,7 @@ var require_data_url = __commonJS({
   "node_modules/undici/lib/web/fetch/data-url.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var encoder2 = new TextEncoder();
+    var encoder3 = new TextEncoder();
     var HTTP_TOKEN_CODEPOINTS = /^[!#$%&'*+\-.^_|~A-Za-z0-9]+$/;
     var HTTP_WHITESPACE_REGEX = /[\u000A\u000D\u0009\u0020]/;
     var ASCII_WHITESPACE_REPLACE_REGEX = /[\u0009\u000A\u000C\u000D\u0020]/g;
@@ -3394,7 +3394,7 @@ var require_data_url = __commonJS({
       return input.slice(start, position.position);
     }
     function stringPercentDecode(input) {
-      const bytes = encoder2.encode(input);
+      const bytes = encoder3.encode(input);
       return percentDecode(bytes);
     }
     function isHexCharByte(byte) {
@@ -26491,7 +26491,7 @@ var init_createChecksumStream_browser = __esm({
       if (!isReadableStream(source)) {
         throw new Error(`@smithy/util-stream: unsupported source type ${source?.constructor?.name ?? source} in ChecksumStream.`);
       }
-      const encoder2 = base64Encoder ?? toBase642;
+      const encoder3 = base64Encoder ?? toBase642;
       if (typeof TransformStream !== "function") {
         throw new Error("@smithy/util-stream: unable to instantiate ChecksumStream because API unavailable: ReadableStream/TransformStream.");
       }
@@ -26504,7 +26504,7 @@ var init_createChecksumStream_browser = __esm({
         },
         async flush(controller) {
           const digest4 = await checksum.digest();
-          const received = encoder2(digest4);
+          const received = encoder3(digest4);
           if (expectedChecksum !== received) {
             const error3 = new Error(`Checksum mismatch: expected "${expectedChecksum}" but received "${received}" in response header "${checksumSourceLocation}".`);
             controller.error(error3);
@@ -31169,7 +31169,7 @@ var init_JsonBytesStringAdapter = __esm({
 function alloc(size) {
   return JsonBytesStringAdapter.allocUnsafe(size);
 }
-var encoder, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, QUOTE, COLON2, COMMA, BACKSLASH, TRUE, FALSE, NULL, ESCAPE_TABLE, INITIAL_BUFFER_SIZE, JsonShapeSerializer2;
+var encoder2, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, QUOTE, COLON2, COMMA, BACKSLASH, TRUE, FALSE, NULL, ESCAPE_TABLE, INITIAL_BUFFER_SIZE, JsonShapeSerializer2;
 var init_JsonShapeSerializer2 = __esm({
   "node_modules/@smithy/core/dist-es/submodules/protocols/json/codec-v2/JsonShapeSerializer2.js"() {
     init_determineTimestampFormat();
@@ -31178,7 +31178,7 @@ var init_JsonShapeSerializer2 = __esm({
     init_ConfigurableSerdeContext();
     init_transport();
     init_JsonBytesStringAdapter();
-    encoder = new TextEncoder();
+    encoder2 = new TextEncoder();
     OPEN_BRACE = 123;
     CLOSE_BRACE = 125;
     OPEN_BRACKET = 91;
@@ -31235,7 +31235,7 @@ var init_JsonShapeSerializer2 = __esm({
           const z = prefix.length;
           this.ensure(z);
           this.json.copyWithin(1 + z, 1, this.i);
-          encoder.encodeInto(prefix, this.json.subarray(1));
+          encoder2.encodeInto(prefix, this.json.subarray(1));
           this.i += z;
         } else {
           this.writeValue(ns, value, void 0);
@@ -31310,7 +31310,7 @@ var init_JsonShapeSerializer2 = __esm({
             const next = j5 + 1 < z ? s2.charCodeAt(j5 + 1) : 0;
             if (next >= 56320 && next <= 57343) {
               this.ensure(4);
-              const { written } = encoder.encodeInto(s2.substring(j5, j5 + 2), this.json.subarray(this.i));
+              const { written } = encoder2.encodeInto(s2.substring(j5, j5 + 2), this.json.subarray(this.i));
               this.i += written;
               ++j5;
             } else {
@@ -31587,7 +31587,7 @@ var init_JsonShapeSerializer2 = __esm({
               json = JSON.stringify(out);
             }
             this.ensure(json.length * 3);
-            this.i += encoder.encodeInto(json, this.json.subarray(this.i)).written;
+            this.i += encoder2.encodeInto(json, this.json.subarray(this.i)).written;
             return;
           }
         }
@@ -31633,7 +31633,7 @@ var init_JsonShapeSerializer2 = __esm({
               Object.assign(value, modifications);
             }
             this.ensure(json.length * 3);
-            this.i += encoder.encodeInto(json, this.json.subarray(this.i)).written;
+            this.i += encoder2.encodeInto(json, this.json.subarray(this.i)).written;
             return;
           }
         }
@@ -75123,9 +75123,61 @@ function truncateText(text, max) {
   return text.slice(0, end);
 }
 
+// actions/lib/toar/text-bytes.ts
+var encoder = new TextEncoder();
+var NEWLINE = 10;
+var TextBytes = class {
+  #buffer;
+  #length = 0;
+  constructor(initial = new Uint8Array(0)) {
+    this.#buffer = initial;
+    this.#length = initial.length;
+  }
+  /** Bytes held. */
+  get length() {
+    return this.#length;
+  }
+  append(text) {
+    const needed = this.#length + text.length * 3;
+    if (needed > this.#buffer.length) {
+      const grown = new Uint8Array(Math.max(needed, this.#buffer.length * 2, 4096));
+      grown.set(this.#buffer.subarray(0, this.#length));
+      this.#buffer = grown;
+    }
+    this.#length += encoder.encodeInto(text, this.#buffer.subarray(this.#length)).written;
+  }
+  /** The bytes, in a buffer of their own (which can be transferred). */
+  bytes() {
+    return this.#buffer.slice(0, this.#length);
+  }
+  /** The bytes as text. */
+  text() {
+    return new TextDecoder().decode(this.#buffer.subarray(0, this.#length));
+  }
+};
+function prefixRows(rows, prefix) {
+  if (rows.length === 0) return rows;
+  const head = encoder.encode(prefix);
+  let count = 0;
+  for (let at = rows.indexOf(NEWLINE); at >= 0; at = rows.indexOf(NEWLINE, at + 1)) count++;
+  const out = new Uint8Array(rows.length + count * head.length);
+  let from = 0;
+  let to = 0;
+  for (let at = rows.indexOf(NEWLINE); at >= 0; at = rows.indexOf(NEWLINE, at + 1)) {
+    out.set(head, to);
+    to += head.length;
+    out.set(rows.subarray(from, at + 1), to);
+    to += at + 1 - from;
+    from = at + 1;
+  }
+  return out;
+}
+
 // actions/lib/toar/group-texts.ts
-function groupTexts(batches) {
-  const groupIndex = /* @__PURE__ */ new Map();
+function groupTexts(batches, options = {}) {
+  const groupIndex = options.numbering ?? /* @__PURE__ */ new Map();
+  const rowEnd = options.piece === void 0 ? "\n" : `	${options.piece}
+`;
   const keys = [];
   const seriesOf = /* @__PURE__ */ new Map();
   const slotOrd = [];
@@ -75133,7 +75185,6 @@ function groupTexts(batches) {
   const slotG = [];
   const stations = [];
   const codes = [];
-  const rejections = [];
   batches.forEach((batch, ord) => {
     const local = batch.stations.map((s2) => {
       const key = `${s2.latKey}	${s2.lngKey}`;
@@ -75188,7 +75239,6 @@ function groupTexts(batches) {
         slotRow[slot] = row;
       }
     }
-    rejections.push(prefixRows(batch.rejections, `${ord}	`));
   });
   const data = [];
   for (let slot = 0; slot < slotG.length; slot++) {
@@ -75197,35 +75247,30 @@ function groupTexts(batches) {
     const c5 = batches[ord]?.columns;
     if (c5 === void 0) throw new RangeError(`no object ${ord} in the group`);
     data.push(
-      `${ord}	${slotG[slot]}	${c5.variable[row]}	${c5.minutes[row]}	${c5.time[row]}	${c5.value[row]}	${c5.flags[row]}
-`
+      `${ord}	${slotG[slot]}	${c5.variable[row]}	${c5.minutes[row]}	${c5.time[row]}	${c5.value[row]}	${c5.flags[row]}${rowEnd}`
     );
   }
   return {
     keys: keys.join(""),
     data: data.join(""),
     stations: stations.join(""),
-    codes: codes.join(""),
-    rejections: rejections.join("")
+    codes: codes.join("")
   };
 }
-function prefixRows(text, prefix) {
-  if (text === "") return "";
-  return `${prefix}${text.slice(0, -1).replaceAll("\n", `
-${prefix}`)}
-`;
-}
 function rejectionTexts(batches, staged) {
-  const toStage = [];
-  const direct = [];
-  batches.forEach((batch, ord) => {
-    if (staged.has(ord)) toStage.push(prefixRows(batch.rejections, `${ord}	`));
-    else {
-      const prefix = `${copyText(batch.key)}	${new Date(batch.intervalStart).toISOString()}	`;
-      direct.push(prefixRows(batch.rejections, prefix));
+  function* texts(toStage) {
+    for (const [ord, batch] of batches.entries()) {
+      if (batch.rejections.length === 0 || staged.has(ord) !== toStage) continue;
+      yield prefixRows(
+        batch.rejections.bytes(),
+        toStage ? `${ord}	` : `${copyText(batch.key)}	${new Date(batch.intervalStart).toISOString()}	`
+      );
     }
-  });
-  return { staged: toStage.join(""), direct: direct.join("") };
+  }
+  return {
+    staged: { [Symbol.iterator]: () => texts(true) },
+    direct: { [Symbol.iterator]: () => texts(false) }
+  };
 }
 
 // actions/lib/util/ordered-map.ts
@@ -75261,22 +75306,35 @@ function isConnectionLoss(error3) {
 // actions/lib/ingest/group-objects.ts
 var DEFAULT_GROUP_LINES = 6e5;
 var MAX_GROUP_OBJECTS = 1e3;
+var DEFAULT_GROUP_BYTES = 32 * 1024 * 1024;
 async function* groupObjects(parsed, options = {}) {
   const groupLines = options.groupLines ?? DEFAULT_GROUP_LINES;
+  const groupBytes = options.groupBytes ?? DEFAULT_GROUP_BYTES;
   const maxObjects = options.maxObjects ?? MAX_GROUP_OBJECTS;
   let items = [];
   let lines = 0;
+  let bytes = 0;
   for await (const item of parsed) {
+    if (item.pieces !== void 0) {
+      if (items.length > 0) yield { kind: "group", items };
+      items = [];
+      lines = 0;
+      bytes = 0;
+      yield { kind: "large", task: item.task, pieces: item.pieces };
+      continue;
+    }
     if (item.batch === void 0) {
       yield { kind: "failed", task: item.task, error: item.error };
       continue;
     }
     items.push({ task: item.task, batch: item.batch });
     lines += item.batch.lines;
-    if (lines >= groupLines || items.length >= maxObjects) {
+    bytes += item.batch.estimatedBytes();
+    if (lines >= groupLines || bytes >= groupBytes || items.length >= maxObjects) {
       yield { kind: "group", items };
       items = [];
       lines = 0;
+      bytes = 0;
     }
   }
   if (items.length > 0) yield { kind: "group", items };
@@ -75332,6 +75390,8 @@ var VARIABLE_IDS = {
 // actions/lib/toar/object-batch.ts
 var MAX_RAW_LENGTH = 4096;
 var INITIAL_CAPACITY = 1024;
+var BYTES_PER_ROW = 30;
+var BYTES_PER_STATION = 200;
 function emptyColumns(capacity) {
   return {
     station: new Int32Array(capacity),
@@ -75365,8 +75425,8 @@ var ObjectBatch = class _ObjectBatch {
   rows = 0;
   /** Each station's first sighting in the object, in the order first seen. */
   stations = [];
-  /** `line, reason, message, raw` COPY text of every rejected line. */
-  rejections = "";
+  /** `line, reason, message, raw` COPY text of every rejected line, as UTF-8 (see {@link TextBytes}). */
+  rejections = new TextBytes();
   /** lat key → lng key → index into `stations` (nested: no key text is built per record). */
   #stationIndex = /* @__PURE__ */ new Map();
   constructor(key, fetchedAt, intervalStart) {
@@ -75427,12 +75487,30 @@ var ObjectBatch = class _ObjectBatch {
     columns.value[row] = r5.value;
     columns.flags[row] = r5.flags;
   }
+  /**
+   * About how much memory the batch holds, in bytes: its columns as allocated, its rejected lines'
+   * text and its stations. What pieces of objects and load groups are cut by.
+   */
+  estimatedBytes() {
+    return this.columns.time.length * BYTES_PER_ROW + this.rejections.length + this.stations.length * BYTES_PER_STATION;
+  }
+  /** Adds another batch's line counts to this one's (an object's totals over its pieces). */
+  addCounts(other) {
+    this.lines += other.lines;
+    this.accepted += other.accepted;
+    this.rejected += other.rejected;
+    for (const [reason, n3] of Object.entries(other.rejectedByReason)) {
+      this.rejectedByReason[reason] = (this.rejectedByReason[reason] ?? 0) + n3;
+    }
+  }
   addRejection(r5) {
     this.lines++;
     this.rejected++;
     this.rejectedByReason[r5.reason] = (this.rejectedByReason[r5.reason] ?? 0) + 1;
-    this.rejections += `${r5.line}	${copyText(r5.reason)}	${copyText(r5.message)}	${copyText(truncateText(r5.raw, MAX_RAW_LENGTH))}
-`;
+    this.rejections.append(
+      `${r5.line}	${copyText(r5.reason)}	${copyText(r5.message)}	${copyText(truncateText(r5.raw, MAX_RAW_LENGTH))}
+`
+    );
   }
   /**
    * The batch as plain data and the buffers to transfer with it (`postMessage(message, transfer)`);
@@ -75451,10 +75529,12 @@ var ObjectBatch = class _ObjectBatch {
       rows: this.rows,
       columns,
       stations: this.stations,
-      // Flattened: a rope of many pieces would be flattened by the copy anyway.
-      rejections: this.rejections
+      rejections: this.rejections.bytes()
     };
-    const transfer = Object.values(columns).map((c5) => c5.buffer);
+    const transfer = [
+      ...Object.values(columns).map((c5) => c5.buffer),
+      message.rejections.buffer
+    ];
     return { message, transfer };
   }
   /** The batch {@link toMessage} described. */
@@ -75475,7 +75555,7 @@ var ObjectBatch = class _ObjectBatch {
       }
       byLng.set(station.lngKey, batch.stations.length - 1);
     }
-    batch.rejections = message.rejections;
+    batch.rejections = new TextBytes(message.rejections);
     return batch;
   }
 };
@@ -75494,7 +75574,7 @@ async function prepareSession(client) {
     ) ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_data (
       ord smallint, g integer, variable_id smallint, minutes integer, at_ms bigint,
-      value double precision, flags smallint
+      value double precision, flags smallint, piece integer NOT NULL DEFAULT 0
     ) ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_stations (
       ord smallint, g integer, line integer, lat double precision, lng double precision,
@@ -75568,7 +75648,7 @@ ON CONFLICT (station_id, variable_id, averaging_minutes) DO NOTHING
 RETURNING id`;
 var KEY_OF = (objectId) => `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
 var RELOADED = (objectId) => `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
-var UPSERT_DATA = `
+var upsertData = (staged) => `
 WITH series AS (
   SELECT k.g, ts.variable_id, ts.averaging_minutes, ts.id
   FROM stage_keys k
@@ -75578,7 +75658,7 @@ WITH series AS (
   -- stage_data already holds only the latest record of each measurement (see groupTexts).
   SELECT se.id AS timeseries_id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond' AS datetime,
          s.value, s.flags, o.fetched_at, o.object_id, o.key
-  FROM stage_data s
+  FROM ${staged} s
   JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
   JOIN stage_objects o ON o.ord = s.ord
 ), changed AS (
@@ -75607,6 +75687,10 @@ WITH series AS (
 )
 SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
        (SELECT n FROM changed)::integer AS changed`;
+var UPSERT_DATA = upsertData("stage_data");
+var UPSERT_DATA_OF_PIECES = upsertData(`(
+  SELECT DISTINCT ON (g, variable_id, minutes, at_ms) * FROM stage_data
+  ORDER BY g, variable_id, minutes, at_ms, piece DESC)`);
 var DELETE_WITHDRAWN_DATA = `
 WITH gone AS (
   SELECT d.timeseries_id, d.datetime
@@ -75675,67 +75759,21 @@ async function loadOnce(client, batches, texts) {
   await prepareSession(client);
   await client.query("BEGIN");
   try {
-    await client.query("SET LOCAL synchronous_commit = off; SET LOCAL work_mem = '64MB'");
-    const staged = await client.query({
-      name: "freshet-stage-objects",
-      text: STAGE_OBJECTS,
-      values: [
-        batches.map((b5) => b5.key),
-        batches.map((b5) => new Date(b5.fetchedAt)),
-        batches.map((b5) => b5.lines),
-        batches.map((b5) => b5.accepted),
-        batches.map((b5) => b5.rejected),
-        batches.map((b5) => new Date(b5.intervalStart))
-      ]
-    });
+    await client.query(SESSION_SETTINGS);
+    const staged = await stageObjects(client, batches);
     await copyInto(client, "COPY stage_keys FROM STDIN", texts.keys);
-    await copyInto(client, "COPY stage_data FROM STDIN", texts.data);
+    await copyInto(client, COPY_DATA, texts.data);
     await copyInto(client, "COPY stage_stations FROM STDIN", texts.stations);
     await copyInto(client, "COPY stage_codes FROM STDIN", texts.codes);
-    const loadedBefore = new Set(staged.rows.filter((r5) => r5.loaded_before).map((r5) => r5.ord));
-    const rejections = loadedBefore.size === batches.length ? { staged: texts.rejections, direct: "" } : rejectionTexts(batches, loadedBefore);
+    const loadedBefore = new Set(staged.filter((r5) => r5.loaded_before).map((r5) => r5.ord));
+    const rejections = rejectionTexts(batches, loadedBefore);
     await copyInto(client, "COPY stage_rejects FROM STDIN", rejections.staged);
-    await client.query("ANALYZE stage_objects, stage_keys, stage_data");
-    let counts = {
-      stationsCreated: 0,
-      seriesCreated: 0,
-      rowsInserted: 0,
-      rowsUpdated: 0
-    };
-    if (texts.data !== "") {
-      const stations = await client.query({
-        name: "freshet-upsert-stations",
-        text: UPSERT_STATIONS
-      });
-      const series = await client.query({ name: "freshet-insert-series", text: INSERT_SERIES });
-      const data = await client.query({
-        name: "freshet-upsert-data",
-        text: UPSERT_DATA
-      });
-      const [written] = data.rows;
-      if (written === void 0) throw new DatabaseError("the data upsert returned no counts");
-      counts = {
-        stationsCreated: stations.rows.filter((r5) => r5.inserted).length,
-        seriesCreated: series.rowCount ?? 0,
-        rowsInserted: written.inserted,
-        rowsUpdated: written.changed
-      };
-    }
-    if (loadedBefore.size > 0) {
-      const withdrawn = await client.query({
-        name: "freshet-delete-withdrawn-data",
-        text: DELETE_WITHDRAWN_DATA
-      });
-      counts.rowsUpdated += withdrawn.rowCount ?? 0;
-    }
     await copyInto(client, COPY_REJECTIONS, rejections.direct);
-    if (loadedBefore.size > 0) {
-      await client.query({ name: "freshet-upsert-rejections", text: UPSERT_REJECTIONS });
-      await client.query({
-        name: "freshet-delete-stale-rejections",
-        text: DELETE_STALE_REJECTIONS
-      });
-    }
+    const counts = await applyStaged(client, {
+      hasData: texts.data !== "",
+      reloaded: loadedBefore.size > 0,
+      pieces: false
+    });
     await client.query("COMMIT");
     return counts;
   } catch (error3) {
@@ -75744,13 +75782,138 @@ async function loadOnce(client, batches, texts) {
     throw error3;
   }
 }
+var SESSION_SETTINGS = "SET LOCAL synchronous_commit = off; SET LOCAL work_mem = '64MB'";
+async function stageObjects(client, batches) {
+  const staged = await client.query({
+    name: "freshet-stage-objects",
+    text: STAGE_OBJECTS,
+    values: [
+      batches.map((b5) => b5.key),
+      batches.map((b5) => new Date(b5.fetchedAt)),
+      batches.map((b5) => b5.lines),
+      batches.map((b5) => b5.accepted),
+      batches.map((b5) => b5.rejected),
+      batches.map((b5) => new Date(b5.intervalStart))
+    ]
+  });
+  return staged.rows;
+}
+async function applyStaged(client, staged) {
+  await client.query("ANALYZE stage_objects, stage_keys, stage_data");
+  const counts = {
+    stationsCreated: 0,
+    seriesCreated: 0,
+    rowsInserted: 0,
+    rowsUpdated: 0
+  };
+  if (staged.hasData) {
+    const stations = await client.query({
+      name: "freshet-upsert-stations",
+      text: UPSERT_STATIONS
+    });
+    const series = await client.query({ name: "freshet-insert-series", text: INSERT_SERIES });
+    const data = await client.query(
+      staged.pieces ? { name: "freshet-upsert-data-of-pieces", text: UPSERT_DATA_OF_PIECES } : { name: "freshet-upsert-data", text: UPSERT_DATA }
+    );
+    const [written] = data.rows;
+    if (written === void 0) throw new DatabaseError("the data upsert returned no counts");
+    counts.stationsCreated = stations.rows.filter((r5) => r5.inserted).length;
+    counts.seriesCreated = series.rowCount ?? 0;
+    counts.rowsInserted = written.inserted;
+    counts.rowsUpdated = written.changed;
+  }
+  if (staged.reloaded) {
+    const withdrawn = await client.query({
+      name: "freshet-delete-withdrawn-data",
+      text: DELETE_WITHDRAWN_DATA
+    });
+    counts.rowsUpdated += withdrawn.rowCount ?? 0;
+    await client.query({ name: "freshet-upsert-rejections", text: UPSERT_REJECTIONS });
+    await client.query({
+      name: "freshet-delete-stale-rejections",
+      text: DELETE_STALE_REJECTIONS
+    });
+  }
+  return counts;
+}
+var UPDATE_OBJECT_COUNTS = `
+UPDATE ops.source_objects SET lines = $2, accepted = $3, rejected = $4 WHERE key = $1`;
+async function loadObjectPieces(client, object, pieces) {
+  const totals = new ObjectBatch(object.key, object.fetchedAt, object.intervalStart);
+  await prepareSession(client);
+  await client.query("BEGIN");
+  let source;
+  try {
+    await client.query(SESSION_SETTINGS);
+    const [staged] = await stageObjects(client, [totals]);
+    const reloaded = staged?.loaded_before === true;
+    const numbering = /* @__PURE__ */ new Map();
+    let hasData = false;
+    let piece = 0;
+    const iterator = pieces[Symbol.asyncIterator]();
+    for (; ; ) {
+      let next;
+      try {
+        next = await iterator.next();
+      } catch (error3) {
+        source = error3;
+        throw error3;
+      }
+      if (next.done) break;
+      const batch = next.value;
+      const texts = groupTexts([batch], { numbering, piece });
+      await copyInto(client, "COPY stage_keys FROM STDIN", texts.keys);
+      await copyInto(client, COPY_PIECE_DATA, texts.data);
+      await copyInto(client, "COPY stage_stations FROM STDIN", texts.stations);
+      await copyInto(client, "COPY stage_codes FROM STDIN", texts.codes);
+      const rejections = rejectionTexts([batch], reloaded ? /* @__PURE__ */ new Set([0]) : /* @__PURE__ */ new Set());
+      await copyInto(client, "COPY stage_rejects FROM STDIN", rejections.staged);
+      await copyInto(client, COPY_REJECTIONS, rejections.direct);
+      hasData ||= texts.data !== "";
+      totals.addCounts(batch);
+      piece++;
+    }
+    await client.query(UPDATE_OBJECT_COUNTS, [
+      totals.key,
+      totals.lines,
+      totals.accepted,
+      totals.rejected
+    ]);
+    const counts = await applyStaged(client, { hasData, reloaded, pieces: true });
+    await client.query("COMMIT");
+    return { counts, totals };
+  } catch (error3) {
+    await client.query("ROLLBACK").catch(() => {
+    });
+    if (error3 === source) throw error3;
+    throw new DatabaseError(`loading ${object.key} failed; nothing of it was stored`, {
+      cause: error3
+    });
+  }
+}
+var COPY_DATA = "COPY stage_data (ord, g, variable_id, minutes, at_ms, value, flags) FROM STDIN";
+var COPY_PIECE_DATA = "COPY stage_data (ord, g, variable_id, minutes, at_ms, value, flags, piece) FROM STDIN";
 async function copyInto(client, sql, text) {
-  if (text === "") return;
+  const parts = (typeof text === "string" ? [text] : text)[Symbol.iterator]();
+  let first = parts.next();
+  while (!first.done && first.value.length === 0) first = parts.next();
+  if (first.done) return;
   const stream = client.query((0, import_pg_copy_streams.from)(sql));
   await new Promise((resolve3, reject2) => {
     stream.on("error", reject2);
     stream.on("finish", resolve3);
-    stream.end(text);
+    let next = first;
+    const write = () => {
+      for (; !next.done; next = parts.next()) {
+        if (next.value.length > 0 && !stream.write(next.value)) {
+          next = parts.next();
+          stream.once("drain", write);
+          return;
+        }
+      }
+      stream.end();
+    };
+    write();
   });
 }
 
@@ -75780,18 +75943,42 @@ async function loadGroup(db, items, logger2, texts) {
     return { loaded: [], failed: items.map((item) => ({ item, error: error3 })) };
   }
 }
-async function loadWithConnection(pool, batches, logger2, texts) {
+async function loadLarge(db, item, logger2) {
+  const { object, tally } = item.task;
+  const totals = new ObjectBatch(object.key, object.fetchedAt, tally.interval.start);
+  try {
+    const loaded = await withConnection(
+      db,
+      logger2,
+      (client) => loadObjectPieces(client, { ...object, intervalStart: tally.interval.start }, item.pieces)
+    );
+    return {
+      loaded: [{ items: [{ task: item.task, batch: loaded.totals }], counts: loaded.counts }],
+      failed: []
+    };
+  } catch (error3) {
+    return { loaded: [], failed: [{ item: { task: item.task, batch: totals }, error: error3 }] };
+  }
+}
+function loadWithConnection(pool, batches, logger2, texts) {
+  return withConnection(
+    pool,
+    logger2,
+    (client) => loadObjects(client, batches, {
+      onRetry: (m3) => logger2.warn(m3),
+      ...texts ? { texts } : {}
+    })
+  );
+}
+async function withConnection(pool, logger2, work) {
   const client = await pool.connect();
   const onLost = (error3) => logger2.warn(`database connection lost: ${error3.message}`);
   client.on("error", onLost);
   try {
-    const counts = await loadObjects(client, batches, {
-      onRetry: (m3) => logger2.warn(m3),
-      ...texts ? { texts } : {}
-    });
+    const result = await work(client);
     client.off("error", onLost);
     client.release();
-    return counts;
+    return result;
   } catch (error3) {
     client.release(error3 instanceof Error ? error3 : true);
     throw error3;
@@ -75807,7 +75994,7 @@ init_errors();
 import { Worker } from "node:worker_threads";
 
 // actions/lib/openaq/lines.ts
-var NEWLINE = 10;
+var NEWLINE2 = 10;
 var MAX_LINE_BYTES = 1048576;
 var KEPT_LINE_BYTES = 4096;
 var SLICE_BYTES = 256 * 1024;
@@ -75900,12 +76087,12 @@ async function* splitLines(chunks, maxLineBytes = MAX_LINE_BYTES) {
     const batch = [];
     for (let offset = 0; offset < input.length; offset += SLICE_BYTES) {
       const chunk = input.subarray(offset, Math.min(input.length, offset + SLICE_BYTES));
-      const last = chunk.lastIndexOf(NEWLINE);
+      const last = chunk.lastIndexOf(NEWLINE2);
       if (last < 0) {
         extend(chunk);
         continue;
       }
-      const first = chunk.indexOf(NEWLINE);
+      const first = chunk.indexOf(NEWLINE2);
       const head = chunk.subarray(0, first);
       if (pendingLength === 0 && overLength < 0) {
         const decodedHead = decodeLine(head);
@@ -75942,7 +76129,7 @@ function pushRegion(batch, region, push) {
   }
   let start = 0;
   for (; ; ) {
-    const end = region.indexOf(NEWLINE, start);
+    const end = region.indexOf(NEWLINE2, start);
     const decoded = decodeLine(region.subarray(start, end < 0 ? region.length : end));
     push(batch, decoded.text, decoded.validUtf8);
     if (end < 0) break;
@@ -76040,17 +76227,22 @@ async function* replayEnded(chunks) {
 var MAX_OBJECT_BYTES_SETTING = "max-object-bytes";
 var DEFAULT_MAX_OBJECT_BYTES = 2 ** 31;
 var LINE_TOO_LONG = "line-too-long";
-async function* once(bytes) {
-  yield bytes;
-}
-async function parseObject(bytes, object, intervalStart, limits) {
-  const batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
-  const body = openObjectStream(once(bytes), object.key, {
+var DEFAULT_PIECE_LINES = 25e4;
+var DEFAULT_PIECE_BYTES = 8 * 1024 * 1024;
+async function* parsePieces(body, object, intervalStart, limits) {
+  const pieceLines = limits.pieceLines ?? DEFAULT_PIECE_LINES;
+  const pieceBytes = limits.pieceBytes ?? DEFAULT_PIECE_BYTES;
+  let batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
+  const bytes = openObjectStream(body, object.key, {
     maxBytes: limits.maxObjectBytes,
     setting: MAX_OBJECT_BYTES_SETTING
   });
-  for await (const lines of splitLines(body)) {
+  for await (const lines of splitLines(bytes)) {
     for (const line of lines) {
+      if (batch.lines >= pieceLines || batch.estimatedBytes() >= pieceBytes) {
+        yield batch;
+        batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
+      }
       if (line.overLength !== void 0) {
         batch.addRejection({
           line: line.number,
@@ -76074,7 +76266,7 @@ async function parseObject(bytes, object, intervalStart, limits) {
       }
     }
   }
-  return batch;
+  yield batch;
 }
 
 // actions/lib/ingest/parse-pool.ts
@@ -76082,12 +76274,20 @@ var PARSE_WORKER_URL = new URL(
   import.meta.url.endsWith(".ts") ? "./parse-worker.ts" : "./parse-worker.js",
   import.meta.url
 );
+var WORKER_HEAP = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 };
+var CHUNKS_IN_FLIGHT = 4;
 function threadParser(limits) {
   return {
-    parse: (bytes, object, intervalStart) => parseObject(bytes, object, intervalStart, limits),
+    parse: (body, object, intervalStart) => parsePieces(body, object, intervalStart, limits),
     close: async () => {
     }
   };
+}
+function wakeAll(job) {
+  for (const wake of job.wake.splice(0)) wake();
+}
+function waitOn(job) {
+  return new Promise((resolve3) => job.wake.push(resolve3));
 }
 function ownBuffer(bytes) {
   if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
@@ -76105,37 +76305,78 @@ function workerParser(workers, limits, workerUrl = PARSE_WORKER_URL) {
   const queue = [];
   let nextId = 0;
   let closed = false;
-  const settle = (slot, outcome) => {
-    const job = slot.job;
-    slot.job = void 0;
-    if (job) outcome(job);
+  const finish = (job, error3) => {
+    if (job.finished) return;
+    job.finished = true;
+    if (error3 !== void 0) job.error = error3;
+    const slot = job.slot;
+    if (slot?.job === job) slot.job = void 0;
+    wakeAll(job);
+    dispatch();
+  };
+  const discard = (slot) => {
+    const worker = slot.worker;
+    slot.worker = void 0;
+    if (worker !== void 0) void worker.terminate();
   };
   const crashed = (slot, worker, what) => {
     if (slot.worker !== worker) return;
     slot.worker = void 0;
-    settle(
-      slot,
-      (job) => job.reject(new SourceError(`${job.request.object.key}: the parse worker ${what}`))
-    );
+    const job = slot.job;
+    if (job !== void 0) {
+      finish(job, new SourceError(`${job.object.key}: the parse worker ${what}`));
+    }
     if (!closed) void worker.terminate();
     dispatch();
   };
+  const onReply = (slot, reply) => {
+    const job = slot.job;
+    if (job === void 0 || job.id !== reply.id) return;
+    switch (reply.type) {
+      case "consumed":
+        job.inFlight--;
+        wakeAll(job);
+        return;
+      case "piece":
+        job.pieces.push(ObjectBatch.fromMessage(reply.batch));
+        wakeAll(job);
+        return;
+      case "done":
+        finish(job);
+        return;
+      case "failed":
+        finish(
+          job,
+          reply.name === "DatabaseError" ? new DatabaseError(reply.message) : new SourceError(reply.message)
+        );
+        return;
+    }
+  };
   const start = (slot) => {
-    const worker = new Worker(workerUrl);
-    worker.on("message", (reply) => {
-      settle(slot, (job) => {
-        if (reply.ok) job.resolve(ObjectBatch.fromMessage(reply.batch));
-        else
-          job.reject(
-            reply.name === "DatabaseError" ? new DatabaseError(reply.message) : new SourceError(reply.message)
-          );
-      });
-      dispatch();
-    });
+    const worker = new Worker(workerUrl, { resourceLimits: WORKER_HEAP });
+    worker.on("message", (reply) => onReply(slot, reply));
     worker.on("error", (error3) => crashed(slot, worker, `failed: ${describeError(error3)}`));
     worker.on("exit", (code) => crashed(slot, worker, `exited with status ${code}`));
     slot.worker = worker;
     return worker;
+  };
+  const pump = async (job, worker) => {
+    try {
+      for await (const chunk of job.body) {
+        while (job.inFlight >= CHUNKS_IN_FLIGHT && !job.finished) await waitOn(job);
+        if (job.finished) return;
+        const bytes = ownBuffer(chunk);
+        job.inFlight++;
+        worker.postMessage({ type: "chunk", id: job.id, bytes }, [
+          bytes.buffer
+        ]);
+      }
+      if (!job.finished) worker.postMessage({ type: "end", id: job.id });
+    } catch (error3) {
+      if (job.finished) return;
+      if (job.slot !== void 0) discard(job.slot);
+      finish(job, error3);
+    }
   };
   const dispatch = () => {
     for (const slot of slots) {
@@ -76144,40 +76385,66 @@ function workerParser(workers, limits, workerUrl = PARSE_WORKER_URL) {
       const job = queue.shift();
       if (job === void 0) return;
       slot.job = job;
+      job.slot = slot;
       const worker = slot.worker ?? start(slot);
-      try {
-        worker.postMessage(job.request, [job.request.bytes.buffer]);
-      } catch (error3) {
-        settle(
-          slot,
-          (failed) => failed.reject(
-            new SourceError(
-              `${failed.request.object.key}: could not be sent to a parse worker (${describeError(error3)})`,
-              { cause: error3 }
-            )
-          )
-        );
-      }
+      worker.postMessage({
+        type: "start",
+        id: job.id,
+        object: job.object,
+        intervalStart: job.intervalStart,
+        limits
+      });
+      void pump(job, worker);
     }
   };
+  async function* parse3(body, object, intervalStart) {
+    if (closed) throw new Error("the parser is closed");
+    const job = {
+      id: nextId++,
+      object,
+      intervalStart,
+      body,
+      pieces: [],
+      finished: false,
+      inFlight: 0,
+      wake: []
+    };
+    queue.push(job);
+    dispatch();
+    try {
+      for (; ; ) {
+        const piece = job.pieces.shift();
+        if (piece !== void 0) {
+          if (!job.finished) {
+            job.slot?.worker?.postMessage({ type: "next", id: job.id });
+          }
+          yield piece;
+          continue;
+        }
+        if (job.error !== void 0) throw job.error;
+        if (job.finished) return;
+        await waitOn(job);
+      }
+    } finally {
+      if (!job.finished) {
+        const queued = queue.indexOf(job);
+        if (queued >= 0) queue.splice(queued, 1);
+        if (job.slot !== void 0) discard(job.slot);
+        finish(job, new Error(`${object.key}: abandoned`));
+      }
+    }
+  }
   return {
-    parse(bytes, object, intervalStart) {
-      if (closed) return Promise.reject(new Error("the parser is closed"));
-      return new Promise((resolve3, reject2) => {
-        const request = { id: nextId++, bytes: ownBuffer(bytes), object, intervalStart, limits };
-        queue.push({ request, resolve: resolve3, reject: reject2 });
-        dispatch();
-      });
-    },
+    parse: parse3,
     async close() {
       closed = true;
       const stopped = new Error("the parser was closed before this object was parsed");
-      for (const job of queue.splice(0)) job.reject(stopped);
+      for (const job of queue.splice(0)) finish(job, stopped);
       await Promise.all(
         slots.map(async (slot) => {
           const worker = slot.worker;
           slot.worker = void 0;
-          settle(slot, (job) => job.reject(stopped));
+          if (slot.job !== void 0) finish(slot.job, stopped);
           await worker?.terminate();
         })
       );
@@ -76433,7 +76700,10 @@ var RunLedger = class {
 // actions/lib/ingest/ingest-range.ts
 async function ingestRange(source, db, range2, options) {
   const workers = options.workers ?? availableParallelism();
-  const parser = openParser(workers, { maxObjectBytes: options.maxObjectBytes });
+  const parser = openParser(workers, {
+    maxObjectBytes: options.maxObjectBytes,
+    ...options.pieceLines !== void 0 ? { pieceLines: options.pieceLines } : {}
+  });
   try {
     return await runPipeline(source, db, range2, options, parser, workers);
   } finally {
@@ -76484,8 +76754,14 @@ async function runPipeline(source, db, range2, options, parser, workers) {
   }
   const readAndParse = async (task) => {
     try {
-      const bytes = await source.read(task.object);
-      return { task, batch: await parser.parse(bytes, task.object, task.tally.interval.start) };
+      const body = source.read(task.object);
+      const pieces = parser.parse(body, task.object, task.tally.interval.start);
+      const iterator = pieces[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      if (first.done) throw new Error(`${task.object.key}: the parse gave no piece`);
+      const second = await iterator.next();
+      if (second.done) return { task, batch: first.value };
+      return { task, pieces: piecesFrom([first.value, second.value], iterator) };
     } catch (error3) {
       return { task, error: error3 };
     }
@@ -76499,6 +76775,16 @@ async function runPipeline(source, db, range2, options, parser, workers) {
       if (item.kind === "failed") {
         ledger.fail(item.task.tally, item.task.object.key, item.error);
         await ledger.objectDone(item.task.tally);
+        stopWhenUnrecorded();
+        continue;
+      }
+      if (item.kind === "large") {
+        await loading;
+        if (halt.aborted) break;
+        const outcome = await loadLarge(db, item, options.logger);
+        const lost = outcome.failed.find((f5) => isConnectionLoss(f5.error));
+        if (lost !== void 0 && !halt.aborted) own.abort(databaseLost(lost.error));
+        await ledger.loaded([item], outcome, lost === void 0);
         stopWhenUnrecorded();
         continue;
       }
@@ -76526,6 +76812,14 @@ async function runPipeline(source, db, range2, options, parser, workers) {
 function databaseLost(error3) {
   return new DatabaseError("the database connection was lost", { cause: error3 });
 }
+async function* piecesFrom(taken, rest) {
+  try {
+    yield* taken;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+  } finally {
+    await rest.return?.();
+  }
+}
 
 // actions/lib/ingest/types.ts
 var DEFAULT_MAX_INTERVALS = 5e4;
@@ -76541,6 +76835,7 @@ async function ingest(options, context) {
     concurrency: options.concurrency ?? DEFAULT_INGEST_CONCURRENCY,
     ...options.workers !== void 0 ? { workers: options.workers } : {},
     ...options.groupLines !== void 0 ? { groupLines: options.groupLines } : {},
+    ...options.pieceLines !== void 0 ? { pieceLines: options.pieceLines } : {},
     maxObjectBytes: options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES,
     rulesVersion: RULES_VERSION,
     leaseMs: DEFAULT_LEASE_MS,
@@ -76658,6 +76953,7 @@ function compareObjects(a5, b5) {
 }
 
 // actions/lib/openaq/source-folder.ts
+var READ_CHUNK_BYTES = 1024 * 1024;
 function folderSource(url) {
   const root5 = folderOf(url);
   return layoutSource(
@@ -76695,20 +76991,35 @@ function folderSource(url) {
           throw new SourceError(`cannot list ${join3(root5, folder)}`, { cause: error3 });
         }
       },
-      async readObject(key) {
+      async *readObject(key) {
         const path6 = join3(root5, key);
+        let file;
         try {
-          const file = await open2(path6, constants3.O_RDONLY | constants3.O_NONBLOCK);
-          try {
-            if (!(await file.stat()).isFile()) throw new Error("not a regular file");
-            return await file.readFile();
-          } finally {
-            await file.close();
-          }
+          file = await open2(path6, constants3.O_RDONLY | constants3.O_NONBLOCK);
         } catch (error3) {
           throw new SourceError(`cannot read ${path6}: ${error3.message}`, {
             cause: error3
           });
+        }
+        try {
+          if (!(await file.stat()).isFile()) {
+            throw new SourceError(`cannot read ${path6}: not a regular file`);
+          }
+          const buffer = new Uint8Array(READ_CHUNK_BYTES);
+          for (; ; ) {
+            let bytesRead;
+            try {
+              ({ bytesRead } = await file.read(buffer, 0, buffer.length, null));
+            } catch (error3) {
+              throw new SourceError(`cannot read ${path6}: ${error3.message}`, {
+                cause: error3
+              });
+            }
+            if (bytesRead === 0) return;
+            yield buffer.slice(0, bytesRead);
+          }
+        } finally {
+          await file.close();
         }
       }
     },
@@ -76761,6 +77072,7 @@ async function withRetry(work, policy, isRetryable, onRetry) {
 }
 
 // actions/lib/openaq/source-s3.ts
+var WHOLE_READ_BYTES = 32 * 1024 * 1024;
 function s3Source(url, options = {}) {
   const parsed = parseS3Url(url);
   const client = new import_client_s3.S3Client({
@@ -76839,19 +77151,39 @@ function s3Source(url, options = {}) {
         }
         return { names: names.filter((name) => !name.includes("/")), unreadable: [] };
       },
-      async readObject(key) {
+      async *readObject(key) {
         const fullKey = `${parsed.prefix}${key}`;
+        const where = `s3://${parsed.bucket}/${fullKey}`;
+        const get2 = () => client.send(new import_client_s3.GetObjectCommand({ Bucket: parsed.bucket, Key: fullKey }));
+        let response;
         try {
-          return await retry(`reading s3://${parsed.bucket}/${fullKey}`, async () => {
-            const response = await client.send(
-              new import_client_s3.GetObjectCommand({ Bucket: parsed.bucket, Key: fullKey })
-            );
-            if (!response.Body)
-              throw new SourceError(`s3://${parsed.bucket}/${fullKey} has no body`);
-            return await response.Body.transformToByteArray();
-          });
+          response = await retry(`reading ${where}`, get2);
         } catch (error3) {
-          throw new SourceError(`cannot read s3://${parsed.bucket}/${fullKey}`, { cause: error3 });
+          throw new SourceError(`cannot read ${where}`, { cause: error3 });
+        }
+        const wholeReadBytes = options.wholeReadBytes ?? WHOLE_READ_BYTES;
+        if ((response.ContentLength ?? Number.POSITIVE_INFINITY) <= wholeReadBytes) {
+          let first = response;
+          try {
+            yield await retry(`reading ${where}`, async () => {
+              const answer = first ?? await get2();
+              first = void 0;
+              if (!answer.Body) throw new SourceError(`${where} has no body`);
+              return await answer.Body.transformToByteArray();
+            });
+          } catch (error3) {
+            throw new SourceError(`cannot read ${where}`, { cause: error3 });
+          }
+          return;
+        }
+        const body = response.Body;
+        if (body === void 0 || !(Symbol.asyncIterator in body)) {
+          throw new SourceError(`${where} has no readable body`);
+        }
+        try {
+          for await (const chunk of body) yield chunk;
+        } catch (error3) {
+          throw new SourceError(`cannot read ${where}: the download broke off`, { cause: error3 });
         }
       }
     },

@@ -17,14 +17,14 @@ var DatabaseError = class extends FreshetError {
 };
 function describeError(error) {
   const parts = [];
-  let current = error;
-  for (let depth = 0; current !== void 0 && depth < 5; depth++) {
-    if (current instanceof Error) {
-      parts.push(current.message);
-      current = current.cause;
+  let current2 = error;
+  for (let depth = 0; current2 !== void 0 && depth < 5; depth++) {
+    if (current2 instanceof Error) {
+      parts.push(current2.message);
+      current2 = current2.cause;
     } else {
-      parts.push(String(current));
-      current = void 0;
+      parts.push(String(current2));
+      current2 = void 0;
     }
   }
   return parts.filter((p, i) => p && !parts.slice(0, i).some((earlier) => earlier.includes(p))).join(": ");
@@ -216,8 +216,8 @@ async function* gunzip(source, key) {
     });
   }
 }
-async function* openObjectStream(body, key, limit) {
-  const bytes = decompressed(body, key);
+async function* openObjectStream(body2, key, limit) {
+  const bytes = decompressed(body2, key);
   if (limit === void 0) {
     yield* bytes;
     return;
@@ -233,8 +233,8 @@ async function* openObjectStream(body, key, limit) {
     yield chunk;
   }
 }
-async function* decompressed(body, key) {
-  const iterator = body[Symbol.asyncIterator]();
+async function* decompressed(body2, key) {
+  const iterator = body2[Symbol.asyncIterator]();
   const head = [];
   let headLength = 0;
   let ended = false;
@@ -716,6 +716,38 @@ function truncateText(text, max) {
   return text.slice(0, end);
 }
 
+// actions/lib/toar/text-bytes.ts
+var encoder = new TextEncoder();
+var TextBytes = class {
+  #buffer;
+  #length = 0;
+  constructor(initial = new Uint8Array(0)) {
+    this.#buffer = initial;
+    this.#length = initial.length;
+  }
+  /** Bytes held. */
+  get length() {
+    return this.#length;
+  }
+  append(text) {
+    const needed = this.#length + text.length * 3;
+    if (needed > this.#buffer.length) {
+      const grown = new Uint8Array(Math.max(needed, this.#buffer.length * 2, 4096));
+      grown.set(this.#buffer.subarray(0, this.#length));
+      this.#buffer = grown;
+    }
+    this.#length += encoder.encodeInto(text, this.#buffer.subarray(this.#length)).written;
+  }
+  /** The bytes, in a buffer of their own (which can be transferred). */
+  bytes() {
+    return this.#buffer.slice(0, this.#length);
+  }
+  /** The bytes as text. */
+  text() {
+    return new TextDecoder().decode(this.#buffer.subarray(0, this.#length));
+  }
+};
+
 // actions/lib/toar/variables.ts
 var VARIABLE_IDS = {
   o3: 1,
@@ -730,6 +762,8 @@ var VARIABLE_IDS = {
 // actions/lib/toar/object-batch.ts
 var MAX_RAW_LENGTH = 4096;
 var INITIAL_CAPACITY = 1024;
+var BYTES_PER_ROW = 30;
+var BYTES_PER_STATION = 200;
 function emptyColumns(capacity) {
   return {
     station: new Int32Array(capacity),
@@ -763,8 +797,8 @@ var ObjectBatch = class _ObjectBatch {
   rows = 0;
   /** Each station's first sighting in the object, in the order first seen. */
   stations = [];
-  /** `line, reason, message, raw` COPY text of every rejected line. */
-  rejections = "";
+  /** `line, reason, message, raw` COPY text of every rejected line, as UTF-8 (see {@link TextBytes}). */
+  rejections = new TextBytes();
   /** lat key → lng key → index into `stations` (nested: no key text is built per record). */
   #stationIndex = /* @__PURE__ */ new Map();
   constructor(key, fetchedAt, intervalStart) {
@@ -825,12 +859,30 @@ var ObjectBatch = class _ObjectBatch {
     columns.value[row] = r.value;
     columns.flags[row] = r.flags;
   }
+  /**
+   * About how much memory the batch holds, in bytes: its columns as allocated, its rejected lines'
+   * text and its stations. What pieces of objects and load groups are cut by.
+   */
+  estimatedBytes() {
+    return this.columns.time.length * BYTES_PER_ROW + this.rejections.length + this.stations.length * BYTES_PER_STATION;
+  }
+  /** Adds another batch's line counts to this one's (an object's totals over its pieces). */
+  addCounts(other) {
+    this.lines += other.lines;
+    this.accepted += other.accepted;
+    this.rejected += other.rejected;
+    for (const [reason, n] of Object.entries(other.rejectedByReason)) {
+      this.rejectedByReason[reason] = (this.rejectedByReason[reason] ?? 0) + n;
+    }
+  }
   addRejection(r) {
     this.lines++;
     this.rejected++;
     this.rejectedByReason[r.reason] = (this.rejectedByReason[r.reason] ?? 0) + 1;
-    this.rejections += `${r.line}	${copyText(r.reason)}	${copyText(r.message)}	${copyText(truncateText(r.raw, MAX_RAW_LENGTH))}
-`;
+    this.rejections.append(
+      `${r.line}	${copyText(r.reason)}	${copyText(r.message)}	${copyText(truncateText(r.raw, MAX_RAW_LENGTH))}
+`
+    );
   }
   /**
    * The batch as plain data and the buffers to transfer with it (`postMessage(message, transfer)`);
@@ -849,10 +901,12 @@ var ObjectBatch = class _ObjectBatch {
       rows: this.rows,
       columns,
       stations: this.stations,
-      // Flattened: a rope of many pieces would be flattened by the copy anyway.
-      rejections: this.rejections
+      rejections: this.rejections.bytes()
     };
-    const transfer = Object.values(columns).map((c) => c.buffer);
+    const transfer = [
+      ...Object.values(columns).map((c) => c.buffer),
+      message.rejections.buffer
+    ];
     return { message, transfer };
   }
   /** The batch {@link toMessage} described. */
@@ -873,7 +927,7 @@ var ObjectBatch = class _ObjectBatch {
       }
       byLng.set(station.lngKey, batch.stations.length - 1);
     }
-    batch.rejections = message.rejections;
+    batch.rejections = new TextBytes(message.rejections);
     return batch;
   }
 };
@@ -882,17 +936,22 @@ var ObjectBatch = class _ObjectBatch {
 var MAX_OBJECT_BYTES_SETTING = "max-object-bytes";
 var DEFAULT_MAX_OBJECT_BYTES = 2 ** 31;
 var LINE_TOO_LONG = "line-too-long";
-async function* once(bytes) {
-  yield bytes;
-}
-async function parseObject(bytes, object, intervalStart, limits) {
-  const batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
-  const body = openObjectStream(once(bytes), object.key, {
+var DEFAULT_PIECE_LINES = 25e4;
+var DEFAULT_PIECE_BYTES = 8 * 1024 * 1024;
+async function* parsePieces(body2, object, intervalStart, limits) {
+  const pieceLines = limits.pieceLines ?? DEFAULT_PIECE_LINES;
+  const pieceBytes = limits.pieceBytes ?? DEFAULT_PIECE_BYTES;
+  let batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
+  const bytes = openObjectStream(body2, object.key, {
     maxBytes: limits.maxObjectBytes,
     setting: MAX_OBJECT_BYTES_SETTING
   });
-  for await (const lines of splitLines(body)) {
+  for await (const lines of splitLines(bytes)) {
     for (const line of lines) {
+      if (batch.lines >= pieceLines || batch.estimatedBytes() >= pieceBytes) {
+        yield batch;
+        batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
+      }
       if (line.overLength !== void 0) {
         batch.addRejection({
           line: line.number,
@@ -916,32 +975,62 @@ async function parseObject(bytes, object, intervalStart, limits) {
       }
     }
   }
-  return batch;
+  yield batch;
 }
 
 // actions/lib/ingest/parse-worker.ts
 var port = parentPort;
 if (port === null) throw new Error("parse-worker.ts runs as a worker thread only");
-port.on("message", async (request) => {
-  let reply;
-  let transfer = [];
+var current;
+function wake(job) {
+  for (const resolve of job.waiting.splice(0)) resolve();
+}
+async function waitFor(job, ready) {
+  while (!ready()) await new Promise((resolve) => job.waiting.push(resolve));
+}
+async function* body(job) {
+  for (; ; ) {
+    await waitFor(job, () => job.chunks.length > 0 || job.ended);
+    const chunk = job.chunks.shift();
+    if (chunk === void 0) return;
+    port?.postMessage({ type: "consumed", id: job.id });
+    yield chunk;
+  }
+}
+async function run(job, request) {
   try {
-    const batch = await parseObject(
-      request.bytes,
-      request.object,
-      request.intervalStart,
-      request.limits
-    );
-    const message = batch.toMessage();
-    reply = { id: request.id, ok: true, batch: message.message };
-    transfer = message.transfer;
+    const pieces = parsePieces(body(job), request.object, request.intervalStart, request.limits);
+    for await (const piece of pieces) {
+      const message = piece.toMessage();
+      port?.postMessage(
+        { type: "piece", id: job.id, batch: message.message },
+        message.transfer
+      );
+      await waitFor(job, () => job.asked > 0);
+      job.asked--;
+    }
+    port?.postMessage({ type: "done", id: job.id });
   } catch (error) {
-    reply = {
-      id: request.id,
-      ok: false,
+    port?.postMessage({
+      type: "failed",
+      id: job.id,
       name: error instanceof Error ? error.name : "Error",
       message: describeError(error)
-    };
+    });
+  } finally {
+    if (current === job) current = void 0;
   }
-  port.postMessage(reply, transfer);
+}
+port.on("message", (request) => {
+  if (request.type === "start") {
+    current = { id: request.id, chunks: [], ended: false, asked: 0, waiting: [] };
+    void run(current, request);
+    return;
+  }
+  const job = current;
+  if (job === void 0 || job.id !== request.id) return;
+  if (request.type === "chunk") job.chunks.push(request.bytes);
+  else if (request.type === "end") job.ended = true;
+  else job.asked++;
+  wake(job);
 });

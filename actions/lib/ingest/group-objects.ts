@@ -9,25 +9,40 @@ import type { ObjectBatch } from '../toar/object-batch.ts';
 export const DEFAULT_GROUP_LINES = 600_000;
 /** Objects per load group at most (the staging tables number them with a smallint). */
 export const MAX_GROUP_OBJECTS = 1_000;
+/**
+ * Memory per load group (see {@link ObjectBatch.estimatedBytes}): a group loads while the next one
+ * forms, so about twice this is held. 64 MiB keeps about seven real fetches together, whose
+ * rejected lines dominate.
+ */
+export const DEFAULT_GROUP_BYTES = 32 * 1024 * 1024;
 
-/** An object that was read and parsed, or could not be. */
+/**
+ * An object that was read and parsed (its batch), or is being parsed in pieces because it is too
+ * large to be held whole (its pieces, to be taken one at a time as they are loaded), or could not be.
+ */
 export type Parsed<T> = { task: T } & (
-  | { batch: ObjectBatch; error?: undefined }
-  | { batch?: undefined; error: unknown }
+  | { batch: ObjectBatch; pieces?: undefined; error?: undefined }
+  | { batch?: undefined; pieces: AsyncIterable<ObjectBatch>; error?: undefined }
+  | { batch?: undefined; pieces?: undefined; error: unknown }
 );
 
 /** A parsed object with its batch. */
 export type ParsedBatch<T> = { task: T; batch: ObjectBatch };
 
-/** What the grouping step yields: a group to load, or an object that failed before it. */
+/**
+ * What the grouping step yields: a group to load, a large object to load alone piece by piece, or
+ * an object that failed before it.
+ */
 export type GroupedItem<T> =
   | { kind: 'group'; items: ParsedBatch<T>[] }
+  | { kind: 'large'; task: T; pieces: AsyncIterable<ObjectBatch> }
   | { kind: 'failed'; task: T; error: unknown };
 
 /**
  * The grouping step: collects parsed objects, in the order they come (fetch order), into groups of
- * at least `groupLines` lines (the last may be smaller) or `maxObjects` objects, one transaction
- * each. An object that failed to be read or parsed passes through at once, on its own.
+ * at least `groupLines` lines or `groupBytes` of memory (the last may be smaller) or `maxObjects`
+ * objects, one transaction each. An object that failed to be read or parsed passes through at
+ * once, on its own; so does an object parsed in pieces, after the group before it.
  *
  * @example
  * for await (const item of groupObjects(parsed, { groupLines: 150_000 })) {
@@ -36,23 +51,36 @@ export type GroupedItem<T> =
  */
 export async function* groupObjects<T>(
   parsed: AsyncIterable<Parsed<T>>,
-  options: { groupLines?: number; maxObjects?: number } = {},
+  options: { groupLines?: number | undefined; groupBytes?: number; maxObjects?: number } = {},
 ): AsyncGenerator<GroupedItem<T>> {
   const groupLines = options.groupLines ?? DEFAULT_GROUP_LINES;
+  const groupBytes = options.groupBytes ?? DEFAULT_GROUP_BYTES;
   const maxObjects = options.maxObjects ?? MAX_GROUP_OBJECTS;
   let items: ParsedBatch<T>[] = [];
   let lines = 0;
+  let bytes = 0;
   for await (const item of parsed) {
+    if (item.pieces !== undefined) {
+      // Loaded alone, in order: the group before it goes first.
+      if (items.length > 0) yield { kind: 'group', items };
+      items = [];
+      lines = 0;
+      bytes = 0;
+      yield { kind: 'large', task: item.task, pieces: item.pieces };
+      continue;
+    }
     if (item.batch === undefined) {
       yield { kind: 'failed', task: item.task, error: item.error };
       continue;
     }
     items.push({ task: item.task, batch: item.batch });
     lines += item.batch.lines;
-    if (lines >= groupLines || items.length >= maxObjects) {
+    bytes += item.batch.estimatedBytes();
+    if (lines >= groupLines || bytes >= groupBytes || items.length >= maxObjects) {
       yield { kind: 'group', items };
       items = [];
       lines = 0;
+      bytes = 0;
     }
   }
   if (items.length > 0) yield { kind: 'group', items };

@@ -80,6 +80,7 @@ export async function ingest(
     concurrency: options.concurrency ?? DEFAULT_INGEST_CONCURRENCY,
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
     ...(options.groupLines !== undefined ? { groupLines: options.groupLines } : {}),
+    ...(options.pieceLines !== undefined ? { pieceLines: options.pieceLines } : {}),
     maxObjectBytes: options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES,
     rulesVersion: RULES_VERSION,
     leaseMs: DEFAULT_LEASE_MS,

@@ -10,7 +10,7 @@ import { orderedMap } from '../util/ordered-map.ts';
 import { isConnectionLoss } from './connection-loss.ts';
 import { groupObjects, type Parsed } from './group-objects.ts';
 import { listObjects } from './list-objects.ts';
-import { loadGroup } from './load-group.ts';
+import { loadGroup, loadLarge } from './load-group.ts';
 import { type ObjectParser, openParser } from './parse-pool.ts';
 import { RunLedger } from './run-ledger.ts';
 import type { IntervalTally } from './tally.ts';
@@ -35,6 +35,8 @@ export interface RangeOptions {
   groupLines?: number;
   /** Decompressed bytes an object may have (the `max-object-bytes` setting); past them it fails. */
   maxObjectBytes: number;
+  /** Lines per piece of a large object (see `parsePieces`). */
+  pieceLines?: number;
   runUrl?: string;
   logger: Logger;
   onProgress?: (progress: { done: number; total: number; label: string }) => void;
@@ -85,7 +87,10 @@ export async function ingestRange(
   options: RangeOptions,
 ): Promise<IngestReport> {
   const workers = options.workers ?? availableParallelism();
-  const parser = openParser(workers, { maxObjectBytes: options.maxObjectBytes });
+  const parser = openParser(workers, {
+    maxObjectBytes: options.maxObjectBytes,
+    ...(options.pieceLines !== undefined ? { pieceLines: options.pieceLines } : {}),
+  });
   try {
     return await runPipeline(source, db, range, options, parser, workers);
   } finally {
@@ -147,11 +152,18 @@ async function runPipeline(
     }
   }
 
-  // read and parse: never throws, a failure is a value.
+  // read and parse: never throws, a failure is a value. An object of one piece (every real fetch)
+  // is a batch; a larger one is handed on as its pieces, parsed as they are loaded.
   const readAndParse = async (task: Task): Promise<Parsed<Task>> => {
     try {
-      const bytes = await source.read(task.object);
-      return { task, batch: await parser.parse(bytes, task.object, task.tally.interval.start) };
+      const body = source.read(task.object);
+      const pieces = parser.parse(body, task.object, task.tally.interval.start);
+      const iterator = pieces[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      if (first.done) throw new Error(`${task.object.key}: the parse gave no piece`);
+      const second = await iterator.next();
+      if (second.done) return { task, batch: first.value };
+      return { task, pieces: piecesFrom([first.value, second.value], iterator) };
     } catch (error) {
       return { task, error };
     }
@@ -166,6 +178,17 @@ async function runPipeline(
       if (item.kind === 'failed') {
         ledger.fail(item.task.tally, item.task.object.key, item.error);
         await ledger.objectDone(item.task.tally);
+        stopWhenUnrecorded();
+        continue;
+      }
+      if (item.kind === 'large') {
+        // Loaded alone, after the group before it, while its pieces are parsed.
+        await loading;
+        if (halt.aborted) break;
+        const outcome = await loadLarge(db, item, options.logger);
+        const lost = outcome.failed.find((f) => isConnectionLoss(f.error));
+        if (lost !== undefined && !halt.aborted) own.abort(databaseLost(lost.error));
+        await ledger.loaded([item], outcome, lost === undefined);
         stopWhenUnrecorded();
         continue;
       }
@@ -197,4 +220,14 @@ async function runPipeline(
 /** Why a run stops when the database no longer answers. */
 function databaseLost(error: unknown): DatabaseError {
   return new DatabaseError('the database connection was lost', { cause: error });
+}
+
+/** `taken` (pieces already taken off `rest`), then the rest. */
+async function* piecesFrom<P>(taken: readonly P[], rest: AsyncIterator<P>): AsyncGenerator<P> {
+  try {
+    yield* taken;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+  } finally {
+    await rest.return?.();
+  }
 }

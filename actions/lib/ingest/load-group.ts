@@ -1,8 +1,9 @@
+import type pg from 'pg';
 import { describeError } from '../errors.ts';
 import type { DatabasePool } from '../toar/database.ts';
 import type { GroupTexts, groupTexts } from '../toar/group-texts.ts';
-import { type LoadCounts, loadObjects } from '../toar/load.ts';
-import type { ObjectBatch } from '../toar/object-batch.ts';
+import { type LoadCounts, loadObjectPieces, loadObjects } from '../toar/load.ts';
+import { ObjectBatch } from '../toar/object-batch.ts';
 import type { Logger } from '../util/logger.ts';
 import type { ParsedBatch } from './group-objects.ts';
 
@@ -53,26 +54,71 @@ export async function loadGroup<T>(
   }
 }
 
-/** Loads on a connection of its own; a connection that dies is dropped, never crashes the process. */
-async function loadWithConnection(
+/** What {@link loadLarge} needs of an object's task. */
+interface LargeTask {
+  object: { key: string; fetchedAt: number };
+  tally: { interval: { start: number } };
+}
+
+/**
+ * The loading step for an object too large to be held whole: loads it alone, piece by piece as
+ * they are parsed (see {@link loadObjectPieces}), on a connection of its own. Never throws: a
+ * failure (of the parse or of the database) fails the object, and nothing of it is stored.
+ *
+ * @example
+ * const outcome = await loadLarge(db, { task, pieces }, logger);
+ */
+export async function loadLarge<T extends LargeTask>(
+  db: DatabasePool,
+  item: { task: T; pieces: AsyncIterable<ObjectBatch> },
+  logger: Logger,
+): Promise<GroupOutcome<T>> {
+  const { object, tally } = item.task;
+  const totals = new ObjectBatch(object.key, object.fetchedAt, tally.interval.start);
+  try {
+    const loaded = await withConnection(db, logger, (client) =>
+      loadObjectPieces(client, { ...object, intervalStart: tally.interval.start }, item.pieces),
+    );
+    return {
+      loaded: [{ items: [{ task: item.task, batch: loaded.totals }], counts: loaded.counts }],
+      failed: [],
+    };
+  } catch (error) {
+    return { loaded: [], failed: [{ item: { task: item.task, batch: totals }, error }] };
+  }
+}
+
+/** Loads on a connection of its own (see {@link withConnection}). */
+function loadWithConnection(
   pool: DatabasePool,
   batches: readonly ObjectBatch[],
   logger: Logger,
   texts: GroupTexts | undefined,
 ): Promise<LoadCounts> {
+  return withConnection(pool, logger, (client) =>
+    loadObjects(client, batches, {
+      onRetry: (m) => logger.warn(m),
+      ...(texts ? { texts } : {}),
+    }),
+  );
+}
+
+/** Runs `work` on a connection of its own; a connection that dies is dropped, never crashes the process. */
+async function withConnection<R>(
+  pool: DatabasePool,
+  logger: Logger,
+  work: (client: pg.PoolClient) => Promise<R>,
+): Promise<R> {
   const client = await pool.connect();
   // A connection that dies while checked out emits 'error' on the client (the pool listens only
   // to idle ones): the query in flight fails and is reported; the process must not crash.
   const onLost = (error: Error) => logger.warn(`database connection lost: ${error.message}`);
   client.on('error', onLost);
   try {
-    const counts = await loadObjects(client, batches, {
-      onRetry: (m) => logger.warn(m),
-      ...(texts ? { texts } : {}),
-    });
+    const result = await work(client);
     client.off('error', onLost);
     client.release();
-    return counts;
+    return result;
   } catch (error) {
     // The connection may be broken: let the pool drop it (the listener stays for its last words).
     client.release(error instanceof Error ? error : true);

@@ -16,36 +16,58 @@ export const LINE_TOO_LONG = 'line-too-long';
 export interface ParseLimits {
   /** Decompressed bytes an object may have; past them the object fails (see {@link MAX_OBJECT_BYTES_SETTING}). */
   maxObjectBytes: number;
+  /**
+   * Lines per piece: an object with more is handed over in pieces of this many lines (or of
+   * {@link ParseLimits.pieceBytes}), so that no object is ever held whole. Default
+   * {@link DEFAULT_PIECE_LINES}.
+   */
+  pieceLines?: number;
+  /** Estimated memory per piece (see {@link ObjectBatch.estimatedBytes}). Default {@link DEFAULT_PIECE_BYTES}. */
+  pieceBytes?: number;
 }
+
+/** Lines per piece unless told otherwise: a real fetch (about 56k lines) is one piece. */
+export const DEFAULT_PIECE_LINES = 250_000;
+/** Memory per piece unless told otherwise: 16 MiB. */
+export const DEFAULT_PIECE_BYTES = 8 * 1024 * 1024;
 
 async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
   yield bytes;
 }
 
 /**
- * gunzip → lines → rules → batch, streaming: the object is inflated a chunk at a time and split as
- * it comes, so what it holds is its batch, never its decompressed text. Every non-blank line ends
- * up accepted or rejected with its reason (a line over 1 MiB as `line-too-long`, its first 4 KB
+ * gunzip → lines → rules → batches, streaming: the object is inflated a chunk at a time and split as
+ * it comes, and its rows are handed over in pieces (consecutive lines, numbered as in the object)
+ * of at most `limits.pieceLines` lines or about `limits.pieceBytes` of memory; an object that fits
+ * in one (every real fetch) is one piece, an empty one too. Nothing is read ahead of the piece being
+ * filled: a consumer that takes pieces slowly slows the reading. Every non-blank line ends up
+ * accepted or rejected with its reason (a line over 1 MiB as `line-too-long`, its first 4 KB
  * kept); a corrupt or truncated gzip, or an object larger than `limits.maxObjectBytes` once
- * decompressed, throws (naming the object) and nothing of it is kept.
+ * decompressed, throws (naming the object) after the pieces before it: their consumer must
+ * discard them.
  *
  * @example
- * const batch = await parseObject(bytes, { key, fetchedAt }, interval.start, { maxObjectBytes: 2 ** 31 });
- * batch.accepted + batch.rejected === batch.lines; // true
+ * for await (const piece of parsePieces(source.read(object), object, interval.start, limits)) stage(piece);
  */
-export async function parseObject(
-  bytes: Uint8Array,
+export async function* parsePieces(
+  body: AsyncIterable<Uint8Array>,
   object: { key: string; fetchedAt: number },
   intervalStart: number,
   limits: ParseLimits,
-): Promise<ObjectBatch> {
-  const batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
-  const body = openObjectStream(once(bytes), object.key, {
+): AsyncGenerator<ObjectBatch> {
+  const pieceLines = limits.pieceLines ?? DEFAULT_PIECE_LINES;
+  const pieceBytes = limits.pieceBytes ?? DEFAULT_PIECE_BYTES;
+  let batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
+  const bytes = openObjectStream(body, object.key, {
     maxBytes: limits.maxObjectBytes,
     setting: MAX_OBJECT_BYTES_SETTING,
   });
-  for await (const lines of splitLines(body)) {
+  for await (const lines of splitLines(bytes)) {
     for (const line of lines) {
+      if (batch.lines >= pieceLines || batch.estimatedBytes() >= pieceBytes) {
+        yield batch;
+        batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
+      }
       if (line.overLength !== undefined) {
         batch.addRejection({
           line: line.number,
@@ -70,5 +92,30 @@ export async function parseObject(
       }
     }
   }
+  yield batch;
+}
+
+/**
+ * An object's bytes, parsed whole into one batch (see {@link parsePieces}, without its pieces): for
+ * benchmarks and tests that hold objects in memory anyway.
+ *
+ * @example
+ * const batch = await parseObject(bytes, { key, fetchedAt }, interval.start, { maxObjectBytes: 2 ** 31 });
+ * batch.accepted + batch.rejected === batch.lines; // true
+ */
+export async function parseObject(
+  bytes: Uint8Array,
+  object: { key: string; fetchedAt: number },
+  intervalStart: number,
+  limits: ParseLimits,
+): Promise<ObjectBatch> {
+  const whole = {
+    ...limits,
+    pieceLines: Number.POSITIVE_INFINITY,
+    pieceBytes: Number.POSITIVE_INFINITY,
+  };
+  let batch: ObjectBatch | undefined;
+  for await (const piece of parsePieces(once(bytes), object, intervalStart, whole)) batch = piece;
+  if (batch === undefined) throw new Error('parsePieces yields at least one piece');
   return batch;
 }

@@ -33,6 +33,11 @@ export interface IngestOptions {
    */
   groupLines?: number;
   /**
+   * Lines per piece of an object (default 250,000, see `parsePieces`): an object with more is
+   * parsed and loaded in pieces, never held whole. Smaller in tests, to take that path.
+   */
+  pieceLines?: number;
+  /**
    * Decompressed bytes an object may have (default `DEFAULT_MAX_OBJECT_BYTES`, 2 GiB): a larger one
    * fails with a message naming the `max-object-bytes` setting, having used no more memory than a
    * small one.

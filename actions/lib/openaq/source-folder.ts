@@ -1,10 +1,13 @@
 import { constants } from 'node:fs';
-import { access, open, readdir, stat } from 'node:fs/promises';
+import { access, type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SourceError, UsageError } from '../errors.ts';
 import { parseObjectName } from './object-name.ts';
 import { layoutSource, type Source } from './source.ts';
+
+/** How much of a file is read at a time. */
+const READ_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * A folder with the real-time layout, for mirrors and tests:
@@ -59,22 +62,38 @@ export function folderSource(url: string): Source {
           throw new SourceError(`cannot list ${join(root, folder)}`, { cause: error });
         }
       },
-      async readObject(key) {
+      async *readObject(key) {
         const path = join(root, key);
+        let file: FileHandle;
         try {
           // Non-blocking, so that a file replaced by a FIFO since the listing cannot hang the open;
           // then only a regular file is read.
-          const file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-          try {
-            if (!(await file.stat()).isFile()) throw new Error('not a regular file');
-            return await file.readFile();
-          } finally {
-            await file.close();
-          }
+          file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
         } catch (error) {
           throw new SourceError(`cannot read ${path}: ${(error as Error).message}`, {
             cause: error,
           });
+        }
+        try {
+          if (!(await file.stat()).isFile()) {
+            throw new SourceError(`cannot read ${path}: not a regular file`);
+          }
+          const buffer = new Uint8Array(READ_CHUNK_BYTES);
+          for (;;) {
+            let bytesRead: number;
+            try {
+              ({ bytesRead } = await file.read(buffer, 0, buffer.length, null));
+            } catch (error) {
+              throw new SourceError(`cannot read ${path}: ${(error as Error).message}`, {
+                cause: error,
+              });
+            }
+            if (bytesRead === 0) return;
+            // A copy: the consumer may keep or transfer it while the next read fills the buffer.
+            yield buffer.slice(0, bytesRead);
+          }
+        } finally {
+          await file.close();
         }
       },
     },

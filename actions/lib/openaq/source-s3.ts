@@ -1,8 +1,19 @@
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { FreshetError, SourceError, UsageError } from '../errors.ts';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from '../util/retry.ts';
 import { parseObjectName } from './object-name.ts';
 import { layoutSource, type Source } from './source.ts';
+
+/**
+ * Objects up to this size are downloaded whole, with retries; larger ones are streamed (a real-time
+ * fetch object is a few MB).
+ */
+export const WHOLE_READ_BYTES = 32 * 1024 * 1024;
 
 /** How to reach the bucket. */
 export interface S3SourceOptions {
@@ -15,6 +26,8 @@ export interface S3SourceOptions {
   requestTimeoutMs?: number;
   retry?: RetryPolicy;
   onRetry?: (message: string) => void;
+  /** Objects larger than this are streamed rather than downloaded whole (default {@link WHOLE_READ_BYTES}). */
+  wholeReadBytes?: number;
 }
 
 /**
@@ -104,19 +117,44 @@ export function s3Source(url: string, options: S3SourceOptions = {}): Source {
         }
         return { names: names.filter((name) => !name.includes('/')), unreadable: [] };
       },
-      async readObject(key) {
+      async *readObject(key) {
         const fullKey = `${parsed.prefix}${key}`;
+        const where = `s3://${parsed.bucket}/${fullKey}`;
+        const get = () =>
+          client.send(new GetObjectCommand({ Bucket: parsed.bucket, Key: fullKey }));
+        let response: GetObjectCommandOutput;
         try {
-          return await retry(`reading s3://${parsed.bucket}/${fullKey}`, async () => {
-            const response = await client.send(
-              new GetObjectCommand({ Bucket: parsed.bucket, Key: fullKey }),
-            );
-            if (!response.Body)
-              throw new SourceError(`s3://${parsed.bucket}/${fullKey} has no body`);
-            return await response.Body.transformToByteArray();
-          });
+          response = await retry(`reading ${where}`, get);
         } catch (error) {
-          throw new SourceError(`cannot read s3://${parsed.bucket}/${fullKey}`, { cause: error });
+          throw new SourceError(`cannot read ${where}`, { cause: error });
+        }
+        const wholeReadBytes = options.wholeReadBytes ?? WHOLE_READ_BYTES;
+        if ((response.ContentLength ?? Number.POSITIVE_INFINITY) <= wholeReadBytes) {
+          // A fetch object (a few MB): downloaded whole, so that a body that breaks after its
+          // headers is downloaded again rather than failing the object.
+          let first: GetObjectCommandOutput | undefined = response;
+          try {
+            yield await retry(`reading ${where}`, async () => {
+              const answer = first ?? (await get());
+              first = undefined;
+              if (!answer.Body) throw new SourceError(`${where} has no body`);
+              return await answer.Body.transformToByteArray();
+            });
+          } catch (error) {
+            throw new SourceError(`cannot read ${where}`, { cause: error });
+          }
+          return;
+        }
+        // A large object is streamed, never held whole: a body that breaks fails the object, and
+        // its interval is planned again.
+        const body = response.Body as unknown as AsyncIterable<Uint8Array> | undefined;
+        if (body === undefined || !(Symbol.asyncIterator in body)) {
+          throw new SourceError(`${where} has no readable body`);
+        }
+        try {
+          for await (const chunk of body) yield chunk;
+        } catch (error) {
+          throw new SourceError(`cannot read ${where}: the download broke off`, { cause: error });
         }
       },
     },

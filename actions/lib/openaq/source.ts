@@ -44,8 +44,12 @@ export interface Source {
   check(): Promise<void>;
   /** The objects of an interval; lists only the date folders the interval touches. */
   list(span: TimeSpan): Promise<SourceListing>;
-  /** The object's bytes, whole (downloads are retried; parsing streams from memory). */
-  read(object: SourceObject): Promise<Uint8Array>;
+  /**
+   * The object's bytes as they come, a chunk at a time, so that no object is ever held whole (a
+   * failure to read throws from the iteration, as a SourceError naming the object). Stopping the
+   * iteration early releases the file or the connection.
+   */
+  read(object: SourceObject): AsyncIterable<Uint8Array>;
 }
 
 /** The UTC date (`YYYY-MM-DD`) of an instant. */
@@ -79,8 +83,8 @@ export interface LayoutStorage {
   checkRoot(): Promise<void>;
   /** The entries of one date folder (`YYYY-MM-DD`). */
   listFolder(folder: string): Promise<FolderEntries>;
-  /** Reads `folder/name` whole. */
-  readObject(key: string): Promise<Uint8Array>;
+  /** Reads `folder/name`, a chunk at a time (see {@link Source.read}). */
+  readObject(key: string): AsyncIterable<Uint8Array>;
 }
 
 /**

@@ -2,6 +2,7 @@
 // each repeated measurement kept once, and the rejected lines split by where they go. Pure.
 import { copyText } from './copy-text.ts';
 import type { ObjectBatch } from './object-batch.ts';
+import { prefixRows } from './text-bytes.ts';
 
 /** The COPY texts of objects loaded together. */
 export interface GroupTexts {
@@ -13,8 +14,6 @@ export interface GroupTexts {
   stations: string;
   /** `g, location`: location names per station. */
   codes: string;
-  /** `ord, line, reason, message, raw`. */
-  rejections: string;
 }
 
 /**
@@ -24,12 +23,20 @@ export interface GroupTexts {
  * once, from its latest record by (object, line): DESIGN.md's duplicate rule, applied before the
  * database sees the rows.
  *
+ * For the pieces of one object loaded one after another, `options.numbering` carries the station
+ * numbers from piece to piece (only stations new to it are in `keys`), and `options.piece` is
+ * appended to each data row (stage_data's `piece` column).
+ *
  * @example
  * const texts = groupTexts([earlier, later]);
  * await copyInto(client, 'COPY stage_data FROM STDIN', texts.data);
  */
-export function groupTexts(batches: readonly ObjectBatch[]): GroupTexts {
-  const groupIndex = new Map<string, number>();
+export function groupTexts(
+  batches: readonly ObjectBatch[],
+  options: { numbering?: Map<string, number>; piece?: number } = {},
+): GroupTexts {
+  const groupIndex = options.numbering ?? new Map<string, number>();
+  const rowEnd = options.piece === undefined ? '\n' : `\t${options.piece}\n`;
   const keys: string[] = [];
   // Per series of the group (station number, variable, minutes): measurement time → a slot, which
   // holds the latest record of that measurement (its object's position and row). Slots are small
@@ -40,7 +47,6 @@ export function groupTexts(batches: readonly ObjectBatch[]): GroupTexts {
   const slotG: number[] = [];
   const stations: string[] = [];
   const codes: string[] = [];
-  const rejections: string[] = [];
   batches.forEach((batch, ord) => {
     const local = batch.stations.map((s) => {
       const key = `${s.latKey}\t${s.lngKey}`;
@@ -95,8 +101,6 @@ export function groupTexts(batches: readonly ObjectBatch[]): GroupTexts {
         slotRow[slot] = row;
       }
     }
-    // Every row ends with a newline (fields are COPY-escaped): each gets the object's ord.
-    rejections.push(prefixRows(batch.rejections, `${ord}\t`));
   });
   const data: string[] = [];
   for (let slot = 0; slot < slotG.length; slot++) {
@@ -105,7 +109,7 @@ export function groupTexts(batches: readonly ObjectBatch[]): GroupTexts {
     const c = batches[ord]?.columns;
     if (c === undefined) throw new RangeError(`no object ${ord} in the group`);
     data.push(
-      `${ord}\t${slotG[slot]}\t${c.variable[row]}\t${c.minutes[row]}\t${c.time[row]}\t${c.value[row]}\t${c.flags[row]}\n`,
+      `${ord}\t${slotG[slot]}\t${c.variable[row]}\t${c.minutes[row]}\t${c.time[row]}\t${c.value[row]}\t${c.flags[row]}${rowEnd}`,
     );
   }
   return {
@@ -113,37 +117,38 @@ export function groupTexts(batches: readonly ObjectBatch[]): GroupTexts {
     data: data.join(''),
     stations: stations.join(''),
     codes: codes.join(''),
-    rejections: rejections.join(''),
   };
 }
 
-/** Every row of `text` (COPY rows, each ending in a newline) with `prefix` before it. */
-function prefixRows(text: string, prefix: string): string {
-  if (text === '') return '';
-  return `${prefix}${text.slice(0, -1).replaceAll('\n', `\n${prefix}`)}\n`;
-}
-
 /**
- * The rejected lines of a group, split by where they go: `staged` (`ord, line, reason, message,
- * raw`, for the staging table) holds those of the objects at the positions in `staged`, which are
- * merged with what the database has; `direct` (`object_key, interval_start, line, reason, message,
- * raw`, the columns of ops.rejected_records) holds the others, copied straight in.
+ * The rejected lines of a group, split by where they go, one text per object (so that no text of
+ * the whole group is ever made: they are copied one after another): `staged` (`ord, line, reason,
+ * message, raw`, for the staging table) holds those of the objects at the positions in `staged`,
+ * which are merged with what the database has; `direct` (`object_key, interval_start, line,
+ * reason, message, raw`, the columns of ops.rejected_records) holds the others, copied straight in.
  *
  * @example
- * rejectionTexts([batch], new Set()).direct; // '2018-06-07/1.ndjson\t2018-06-07T00:00:00.000Z\t3\tbad-json\t…\n'
+ * rejectionTexts([batch], new Set()).direct; // ['2018-06-07/1.ndjson\t2018-06-07T00:00:00.000Z\t3\tbad-json\t…\n']
  */
 export function rejectionTexts(
   batches: readonly ObjectBatch[],
   staged: ReadonlySet<number>,
-): { staged: string; direct: string } {
-  const toStage: string[] = [];
-  const direct: string[] = [];
-  batches.forEach((batch, ord) => {
-    if (staged.has(ord)) toStage.push(prefixRows(batch.rejections, `${ord}\t`));
-    else {
-      const prefix = `${copyText(batch.key)}\t${new Date(batch.intervalStart).toISOString()}\t`;
-      direct.push(prefixRows(batch.rejections, prefix));
+): { staged: Iterable<Uint8Array>; direct: Iterable<Uint8Array> } {
+  // Made as they are copied: one object's prefixed text at a time, never the group's.
+  function* texts(toStage: boolean): Generator<Uint8Array> {
+    for (const [ord, batch] of batches.entries()) {
+      if (batch.rejections.length === 0 || staged.has(ord) !== toStage) continue;
+      // Every row ends with a newline (fields are COPY-escaped): each gets the prefix.
+      yield prefixRows(
+        batch.rejections.bytes(),
+        toStage
+          ? `${ord}\t`
+          : `${copyText(batch.key)}\t${new Date(batch.intervalStart).toISOString()}\t`,
+      );
     }
-  });
-  return { staged: toStage.join(''), direct: direct.join('') };
+  }
+  return {
+    staged: { [Symbol.iterator]: () => texts(true) },
+    direct: { [Symbol.iterator]: () => texts(false) },
+  };
 }

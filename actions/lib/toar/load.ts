@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DatabaseError } from '../errors.ts';
 import { type GroupTexts, groupTexts, rejectionTexts } from './group-texts.ts';
-import type { ObjectBatch } from './object-batch.ts';
+import { ObjectBatch } from './object-batch.ts';
 
 export { type DataRecord, ObjectBatch, type Rejection } from './object-batch.ts';
 
@@ -21,7 +21,8 @@ const prepared = new WeakSet<pg.ClientBase>();
  * Session-local staging tables, emptied at every commit. `ord` is an object's position in its
  * group, which is also its precedence (groups are ordered by fetch time, then key); `g` numbers the
  * group's stations, so that each staged row carries two small integers instead of coordinates.
- * stage_data holds one row per measurement: the group's latest record of it.
+ * stage_data holds one row per measurement, the group's latest record of it; except for an object
+ * loaded in pieces, where each piece (`piece`, in line order) holds one and the latest piece wins.
  */
 async function prepareSession(client: pg.ClientBase): Promise<void> {
   if (prepared.has(client)) return;
@@ -35,7 +36,7 @@ async function prepareSession(client: pg.ClientBase): Promise<void> {
     ) ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_data (
       ord smallint, g integer, variable_id smallint, minutes integer, at_ms bigint,
-      value double precision, flags smallint
+      value double precision, flags smallint, piece integer NOT NULL DEFAULT 0
     ) ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_stations (
       ord smallint, g integer, line integer, lat double precision, lng double precision,
@@ -122,7 +123,7 @@ const KEY_OF = (objectId: string) =>
 const RELOADED = (objectId: string) =>
   `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
 
-const UPSERT_DATA = `
+const upsertData = (staged: string) => `
 WITH series AS (
   SELECT k.g, ts.variable_id, ts.averaging_minutes, ts.id
   FROM stage_keys k
@@ -132,7 +133,7 @@ WITH series AS (
   -- stage_data already holds only the latest record of each measurement (see groupTexts).
   SELECT se.id AS timeseries_id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond' AS datetime,
          s.value, s.flags, o.fetched_at, o.object_id, o.key
-  FROM stage_data s
+  FROM ${staged} s
   JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
   JOIN stage_objects o ON o.ord = s.ord
 ), changed AS (
@@ -161,6 +162,12 @@ WITH series AS (
 )
 SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
        (SELECT n FROM changed)::integer AS changed`;
+
+const UPSERT_DATA = upsertData('stage_data');
+// An object loaded in pieces stages a measurement once per piece that has it: the latest piece wins.
+const UPSERT_DATA_OF_PIECES = upsertData(`(
+  SELECT DISTINCT ON (g, variable_id, minutes, at_ms) * FROM stage_data
+  ORDER BY g, variable_id, minutes, at_ms, piece DESC)`);
 
 // Rows that an object loaded before stored and no longer yields (a line removed from a corrected
 // file, or rejected under today's rules) are withdrawn, as a fresh load would never have written
@@ -279,75 +286,23 @@ async function loadOnce(
   await prepareSession(client);
   await client.query('BEGIN');
   try {
-    // Sorting a group's rows (DISTINCT ON) stays in memory with a larger work_mem.
-    await client.query("SET LOCAL synchronous_commit = off; SET LOCAL work_mem = '64MB'");
-    const staged = await client.query<{ ord: number; loaded_before: boolean }>({
-      name: 'freshet-stage-objects',
-      text: STAGE_OBJECTS,
-      values: [
-        batches.map((b) => b.key),
-        batches.map((b) => new Date(b.fetchedAt)),
-        batches.map((b) => b.lines),
-        batches.map((b) => b.accepted),
-        batches.map((b) => b.rejected),
-        batches.map((b) => new Date(b.intervalStart)),
-      ],
-    });
+    await client.query(SESSION_SETTINGS);
+    const staged = await stageObjects(client, batches);
     await copyInto(client, 'COPY stage_keys FROM STDIN', texts.keys);
-    await copyInto(client, 'COPY stage_data FROM STDIN', texts.data);
+    await copyInto(client, COPY_DATA, texts.data);
     await copyInto(client, 'COPY stage_stations FROM STDIN', texts.stations);
     await copyInto(client, 'COPY stage_codes FROM STDIN', texts.codes);
-    const loadedBefore = new Set(staged.rows.filter((r) => r.loaded_before).map((r) => r.ord));
-    const rejections =
-      loadedBefore.size === batches.length
-        ? { staged: texts.rejections, direct: '' }
-        : rejectionTexts(batches, loadedBefore);
+    const loadedBefore = new Set(staged.filter((r) => r.loaded_before).map((r) => r.ord));
+    const rejections = rejectionTexts(batches, loadedBefore);
     await copyInto(client, 'COPY stage_rejects FROM STDIN', rejections.staged);
-    // Statistics of what was just staged: without them the planner takes the temporary tables
-    // for nearly empty and joins them row by row with nested loops.
-    await client.query('ANALYZE stage_objects, stage_keys, stage_data');
-    let counts: LoadCounts = {
-      stationsCreated: 0,
-      seriesCreated: 0,
-      rowsInserted: 0,
-      rowsUpdated: 0,
-    };
-    if (texts.data !== '') {
-      const stations = await client.query<{ inserted: boolean }>({
-        name: 'freshet-upsert-stations',
-        text: UPSERT_STATIONS,
-      });
-      const series = await client.query({ name: 'freshet-insert-series', text: INSERT_SERIES });
-      const data = await client.query<{ inserted: number; changed: number }>({
-        name: 'freshet-upsert-data',
-        text: UPSERT_DATA,
-      });
-      const [written] = data.rows;
-      if (written === undefined) throw new DatabaseError('the data upsert returned no counts');
-      counts = {
-        stationsCreated: stations.rows.filter((r) => r.inserted).length,
-        seriesCreated: series.rowCount ?? 0,
-        rowsInserted: written.inserted,
-        rowsUpdated: written.changed,
-      };
-    }
-    if (loadedBefore.size > 0) {
-      const withdrawn = await client.query({
-        name: 'freshet-delete-withdrawn-data',
-        text: DELETE_WITHDRAWN_DATA,
-      });
-      counts.rowsUpdated += withdrawn.rowCount ?? 0;
-    }
     // An object loaded for the first time has no rejections stored yet (they commit with its
     // ops.source_objects row, which did not exist): its rejections are copied in as they are.
     await copyInto(client, COPY_REJECTIONS, rejections.direct);
-    if (loadedBefore.size > 0) {
-      await client.query({ name: 'freshet-upsert-rejections', text: UPSERT_REJECTIONS });
-      await client.query({
-        name: 'freshet-delete-stale-rejections',
-        text: DELETE_STALE_REJECTIONS,
-      });
-    }
+    const counts = await applyStaged(client, {
+      hasData: texts.data !== '',
+      reloaded: loadedBefore.size > 0,
+      pieces: false,
+    });
     await client.query('COMMIT');
     return counts;
   } catch (error) {
@@ -356,12 +311,185 @@ async function loadOnce(
   }
 }
 
-async function copyInto(client: pg.ClientBase, sql: string, text: string): Promise<void> {
-  if (text === '') return;
+// Sorting a group's rows (DISTINCT ON) stays in memory with a larger work_mem.
+const SESSION_SETTINGS = "SET LOCAL synchronous_commit = off; SET LOCAL work_mem = '64MB'";
+
+/** Upserts the objects' ops.source_objects rows and stages them: which were loaded before. */
+async function stageObjects(
+  client: pg.ClientBase,
+  batches: readonly ObjectBatch[],
+): Promise<{ ord: number; loaded_before: boolean }[]> {
+  const staged = await client.query<{ ord: number; loaded_before: boolean }>({
+    name: 'freshet-stage-objects',
+    text: STAGE_OBJECTS,
+    values: [
+      batches.map((b) => b.key),
+      batches.map((b) => new Date(b.fetchedAt)),
+      batches.map((b) => b.lines),
+      batches.map((b) => b.accepted),
+      batches.map((b) => b.rejected),
+      batches.map((b) => new Date(b.intervalStart)),
+    ],
+  });
+  return staged.rows;
+}
+
+/**
+ * What is staged, applied set-based: stations, series, data, withdrawn rows, and the rejections of
+ * objects loaded before (merged with what they left).
+ */
+async function applyStaged(
+  client: pg.ClientBase,
+  staged: { hasData: boolean; reloaded: boolean; pieces: boolean },
+): Promise<LoadCounts> {
+  // Statistics of what was just staged: without them the planner takes the temporary tables
+  // for nearly empty and joins them row by row with nested loops.
+  await client.query('ANALYZE stage_objects, stage_keys, stage_data');
+  const counts: LoadCounts = {
+    stationsCreated: 0,
+    seriesCreated: 0,
+    rowsInserted: 0,
+    rowsUpdated: 0,
+  };
+  if (staged.hasData) {
+    const stations = await client.query<{ inserted: boolean }>({
+      name: 'freshet-upsert-stations',
+      text: UPSERT_STATIONS,
+    });
+    const series = await client.query({ name: 'freshet-insert-series', text: INSERT_SERIES });
+    const data = await client.query<{ inserted: number; changed: number }>(
+      staged.pieces
+        ? { name: 'freshet-upsert-data-of-pieces', text: UPSERT_DATA_OF_PIECES }
+        : { name: 'freshet-upsert-data', text: UPSERT_DATA },
+    );
+    const [written] = data.rows;
+    if (written === undefined) throw new DatabaseError('the data upsert returned no counts');
+    counts.stationsCreated = stations.rows.filter((r) => r.inserted).length;
+    counts.seriesCreated = series.rowCount ?? 0;
+    counts.rowsInserted = written.inserted;
+    counts.rowsUpdated = written.changed;
+  }
+  if (staged.reloaded) {
+    const withdrawn = await client.query({
+      name: 'freshet-delete-withdrawn-data',
+      text: DELETE_WITHDRAWN_DATA,
+    });
+    counts.rowsUpdated += withdrawn.rowCount ?? 0;
+    await client.query({ name: 'freshet-upsert-rejections', text: UPSERT_REJECTIONS });
+    await client.query({
+      name: 'freshet-delete-stale-rejections',
+      text: DELETE_STALE_REJECTIONS,
+    });
+  }
+  return counts;
+}
+
+const UPDATE_OBJECT_COUNTS = `
+UPDATE ops.source_objects SET lines = $2, accepted = $3, rejected = $4 WHERE key = $1`;
+
+/**
+ * Loads one object from its pieces (see `parsePieces`), in one transaction, taking each piece
+ * only when the one before is staged: an object of any size is loaded with one piece or two in
+ * memory, and leaves exactly what loading it whole would. Returns the counts and the object's
+ * totals (lines, accepted, rejected by reason) as a batch without rows.
+ *
+ * Unlike {@link loadObjects}, a deadlock is not retried (the pieces are gone once staged): the
+ * object fails, and its interval is planned again. When the pieces throw (a gzip that breaks at
+ * the end, an object over its size limit), nothing of the object is stored and that error is
+ * thrown as it is.
+ *
+ * @example
+ * const { counts, totals } = await loadObjectPieces(client, object, parser.parse(body, object, start));
+ */
+export async function loadObjectPieces(
+  client: pg.ClientBase,
+  object: { key: string; fetchedAt: number; intervalStart: number },
+  pieces: AsyncIterable<ObjectBatch>,
+): Promise<{ counts: LoadCounts; totals: ObjectBatch }> {
+  const totals = new ObjectBatch(object.key, object.fetchedAt, object.intervalStart);
+  await prepareSession(client);
+  await client.query('BEGIN');
+  let source: unknown;
+  try {
+    await client.query(SESSION_SETTINGS);
+    const [staged] = await stageObjects(client, [totals]);
+    const reloaded = staged?.loaded_before === true;
+    const numbering = new Map<string, number>();
+    let hasData = false;
+    let piece = 0;
+    const iterator = pieces[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<ObjectBatch>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        source = error;
+        throw error;
+      }
+      if (next.done) break;
+      const batch = next.value;
+      const texts = groupTexts([batch], { numbering, piece });
+      await copyInto(client, 'COPY stage_keys FROM STDIN', texts.keys);
+      await copyInto(client, COPY_PIECE_DATA, texts.data);
+      await copyInto(client, 'COPY stage_stations FROM STDIN', texts.stations);
+      await copyInto(client, 'COPY stage_codes FROM STDIN', texts.codes);
+      const rejections = rejectionTexts([batch], reloaded ? new Set([0]) : new Set());
+      await copyInto(client, 'COPY stage_rejects FROM STDIN', rejections.staged);
+      await copyInto(client, COPY_REJECTIONS, rejections.direct);
+      hasData ||= texts.data !== '';
+      totals.addCounts(batch);
+      piece++;
+    }
+    await client.query(UPDATE_OBJECT_COUNTS, [
+      totals.key,
+      totals.lines,
+      totals.accepted,
+      totals.rejected,
+    ]);
+    const counts = await applyStaged(client, { hasData, reloaded, pieces: true });
+    await client.query('COMMIT');
+    return { counts, totals };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    if (error === source) throw error;
+    throw new DatabaseError(`loading ${object.key} failed; nothing of it was stored`, {
+      cause: error,
+    });
+  }
+}
+
+const COPY_DATA = 'COPY stage_data (ord, g, variable_id, minutes, at_ms, value, flags) FROM STDIN';
+const COPY_PIECE_DATA =
+  'COPY stage_data (ord, g, variable_id, minutes, at_ms, value, flags, piece) FROM STDIN';
+
+/**
+ * COPYs `text`, or its parts one after another (made as they are taken, and taken only when the
+ * connection's buffer has room, so that they are never all in memory at once).
+ */
+async function copyInto(
+  client: pg.ClientBase,
+  sql: string,
+  text: string | Iterable<string | Uint8Array>,
+): Promise<void> {
+  const parts = (typeof text === 'string' ? [text] : text)[Symbol.iterator]();
+  let first = parts.next();
+  while (!first.done && first.value.length === 0) first = parts.next();
+  if (first.done) return;
   const stream = client.query(copyFrom(sql));
   await new Promise<void>((resolve, reject) => {
     stream.on('error', reject);
     stream.on('finish', resolve);
-    stream.end(text);
+    let next: IteratorResult<string | Uint8Array> = first;
+    const write = () => {
+      for (; !next.done; next = parts.next()) {
+        if (next.value.length > 0 && !stream.write(next.value)) {
+          next = parts.next();
+          stream.once('drain', write);
+          return;
+        }
+      }
+      stream.end();
+    };
+    write();
   });
 }

@@ -1,5 +1,6 @@
 import { DatabaseError } from '../errors.ts';
 import { copyText, truncateText } from './copy-text.ts';
+import { TextBytes } from './text-bytes.ts';
 import { VARIABLE_IDS } from './variables.ts';
 
 /** Raw text kept per rejected line (DESIGN.md: up to 4 KB). */
@@ -80,10 +81,15 @@ export interface ObjectBatchMessage {
   rows: number;
   columns: RowColumns;
   stations: StationSighting[];
-  rejections: string;
+  /** UTF-8 COPY text of the rejected lines. */
+  rejections: Uint8Array;
 }
 
 const INITIAL_CAPACITY = 1024;
+/** Bytes per row of {@link RowColumns}: 4 + 1 + 8 + 8 + 8 + 1. */
+const BYTES_PER_ROW = 30;
+/** A station sighting's object and strings, roughly. */
+const BYTES_PER_STATION = 200;
 
 function emptyColumns(capacity: number): RowColumns {
   return {
@@ -133,8 +139,8 @@ export class ObjectBatch {
   rows = 0;
   /** Each station's first sighting in the object, in the order first seen. */
   readonly stations: StationSighting[] = [];
-  /** `line, reason, message, raw` COPY text of every rejected line. */
-  rejections = '';
+  /** `line, reason, message, raw` COPY text of every rejected line, as UTF-8 (see {@link TextBytes}). */
+  rejections = new TextBytes();
   /** lat key → lng key → index into `stations` (nested: no key text is built per record). */
   readonly #stationIndex = new Map<string, Map<string, number>>();
 
@@ -199,11 +205,35 @@ export class ObjectBatch {
     columns.flags[row] = r.flags;
   }
 
+  /**
+   * About how much memory the batch holds, in bytes: its columns as allocated, its rejected lines'
+   * text and its stations. What pieces of objects and load groups are cut by.
+   */
+  estimatedBytes(): number {
+    return (
+      this.columns.time.length * BYTES_PER_ROW +
+      this.rejections.length +
+      this.stations.length * BYTES_PER_STATION
+    );
+  }
+
+  /** Adds another batch's line counts to this one's (an object's totals over its pieces). */
+  addCounts(other: ObjectBatch): void {
+    this.lines += other.lines;
+    this.accepted += other.accepted;
+    this.rejected += other.rejected;
+    for (const [reason, n] of Object.entries(other.rejectedByReason)) {
+      this.rejectedByReason[reason] = (this.rejectedByReason[reason] ?? 0) + n;
+    }
+  }
+
   addRejection(r: Rejection): void {
     this.lines++;
     this.rejected++;
     this.rejectedByReason[r.reason] = (this.rejectedByReason[r.reason] ?? 0) + 1;
-    this.rejections += `${r.line}\t${copyText(r.reason)}\t${copyText(r.message)}\t${copyText(truncateText(r.raw, MAX_RAW_LENGTH))}\n`;
+    this.rejections.append(
+      `${r.line}\t${copyText(r.reason)}\t${copyText(r.message)}\t${copyText(truncateText(r.raw, MAX_RAW_LENGTH))}\n`,
+    );
   }
 
   /**
@@ -223,10 +253,12 @@ export class ObjectBatch {
       rows: this.rows,
       columns,
       stations: this.stations,
-      // Flattened: a rope of many pieces would be flattened by the copy anyway.
-      rejections: this.rejections,
+      rejections: this.rejections.bytes(),
     };
-    const transfer = Object.values(columns).map((c: ArrayBufferView) => c.buffer as ArrayBuffer);
+    const transfer = [
+      ...Object.values(columns).map((c: ArrayBufferView) => c.buffer as ArrayBuffer),
+      message.rejections.buffer as ArrayBuffer,
+    ];
     return { message, transfer };
   }
 
@@ -248,7 +280,7 @@ export class ObjectBatch {
       }
       byLng.set(station.lngKey, batch.stations.length - 1);
     }
-    batch.rejections = message.rejections;
+    batch.rejections = new TextBytes(message.rejections);
     return batch;
   }
 }

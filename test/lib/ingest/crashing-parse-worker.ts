@@ -2,7 +2,7 @@
 // object whose key contains "crash": what parse-pool.test.ts makes of a worker crash.
 import { parentPort } from 'node:worker_threads';
 
-parentPort?.on('message', (request: { object: { key: string } }) => {
-  if (request.object.key.includes('crash')) process.exit(7);
+parentPort?.on('message', (request: { type: string; object?: { key: string } }) => {
+  if (request.type === 'start' && request.object?.key.includes('crash')) process.exit(7);
 });
 await import('../../../actions/lib/ingest/parse-worker.ts');

@@ -24,7 +24,9 @@ async function shape(
     out.push(
       item.kind === 'group'
         ? `[${item.items.map((i) => i.task).join(' ')}]`
-        : `failed ${item.task}: ${(item.error as Error).message}`,
+        : item.kind === 'large'
+          ? `large ${item.task}`
+          : `failed ${item.task}: ${(item.error as Error).message}`,
     );
   }
   return out;

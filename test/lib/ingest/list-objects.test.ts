@@ -19,7 +19,8 @@ function source(failAt: number, listed: TimeSpan[]): Source {
         misfiled: [],
       };
     },
-    async read() {
+    // biome-ignore lint/correctness/useYield: a body that fails at once
+    async *read() {
       throw new Error('not read here');
     },
   };

@@ -10,6 +10,8 @@ import {
 } from '../../../actions/lib/ingest/parse-pool.ts';
 import { groupTexts } from '../../../actions/lib/toar/group-texts.ts';
 import type { ObjectBatch } from '../../../actions/lib/toar/object-batch.ts';
+import { bodyOf } from '../../support/bytes.ts';
+import { defined } from '../../support/defined.ts';
 
 const T = Date.parse('2018-06-07T00:00:00Z');
 const LIMITS = { maxObjectBytes: DEFAULT_MAX_OBJECT_BYTES };
@@ -51,6 +53,28 @@ function contentOf(batch: ObjectBatch) {
   };
 }
 
+/** The object's pieces, parsed from `bytes` sent as one chunk. */
+async function piecesOf(
+  parser: ObjectParser,
+  bytes: Uint8Array,
+  object: { key: string; fetchedAt: number },
+): Promise<ObjectBatch[]> {
+  const pieces: ObjectBatch[] = [];
+  for await (const piece of parser.parse(bodyOf(bytes), object, T)) pieces.push(piece);
+  return pieces;
+}
+
+/** The object's one piece (an object of a few thousand lines is one). */
+async function parseOne(
+  parser: ObjectParser,
+  bytes: Uint8Array,
+  object: { key: string; fetchedAt: number },
+): Promise<ObjectBatch> {
+  const pieces = await piecesOf(parser, bytes, object);
+  expect(pieces).toHaveLength(1);
+  return defined(pieces[0], 'the piece');
+}
+
 const parsers: ObjectParser[] = [];
 function track(parser: ObjectParser): ObjectParser {
   parsers.push(parser);
@@ -70,11 +94,11 @@ describe('parsing on worker threads', () => {
     const inThread = threadParser(LIMITS);
     const workers = track(workerParser(2, LIMITS));
     const expected = await Promise.all(
-      objects.map(async (o) => contentOf(await inThread.parse(o.bytes.slice(), o, T))),
+      objects.map(async (o) => contentOf(await parseOne(inThread, o.bytes.slice(), o))),
     );
     // All at once: two workers, four objects, answers matched to their requests.
     const actual = await Promise.all(
-      objects.map(async (o) => contentOf(await workers.parse(o.bytes.slice(), o, T))),
+      objects.map(async (o) => contentOf(await parseOne(workers, o.bytes.slice(), o))),
     );
     expect(actual).toEqual(expected);
     expect(actual[0]?.accepted).toBeGreaterThan(0);
@@ -85,12 +109,12 @@ describe('parsing on worker threads', () => {
     const bytes = gzipSync(fetchText(200));
     const broken = bytes.subarray(0, bytes.length >> 1);
     const object = { key: '2018-06-07/1528329600.ndjson.gz', fetchedAt: T };
-    const inThread = await threadParser(LIMITS)
-      .parse(broken.slice(), object, T)
-      .catch((e: unknown) => e);
-    const onWorker = await track(workerParser(1, LIMITS))
-      .parse(broken.slice(), object, T)
-      .catch((e: unknown) => e);
+    const inThread = await piecesOf(threadParser(LIMITS), broken.slice(), object).catch(
+      (e: unknown) => e,
+    );
+    const onWorker = await piecesOf(track(workerParser(1, LIMITS)), broken.slice(), object).catch(
+      (e: unknown) => e,
+    );
     expect(onWorker).toBeInstanceOf(SourceError);
     expect((onWorker as Error).message).toBe((inThread as Error).message);
     expect((onWorker as Error).message).toContain(object.key);
@@ -103,7 +127,7 @@ describe('parsing on worker threads', () => {
     const bytes = gzipSync(fetchText(300));
     const outcomes = await Promise.allSettled(
       ['a', 'crash', 'b', 'c'].map((name, i) =>
-        parser.parse(bytes.slice(), { key: `2018-06-07/${name}.ndjson.gz`, fetchedAt: T + i }, T),
+        parseOne(parser, bytes.slice(), { key: `2018-06-07/${name}.ndjson.gz`, fetchedAt: T + i }),
       ),
     );
     expect(outcomes.map((o) => o.status)).toEqual([
@@ -115,7 +139,7 @@ describe('parsing on worker threads', () => {
     const error = (outcomes[1] as PromiseRejectedResult).reason as Error;
     expect(error).toBeInstanceOf(SourceError);
     expect(error.message).toBe('2018-06-07/crash.ndjson.gz: the parse worker exited with status 7');
-    const after = await parser.parse(bytes.slice(), { key: 'after', fetchedAt: T }, T);
+    const after = await parseOne(parser, bytes.slice(), { key: 'after', fetchedAt: T });
     expect(after.lines).toBe(301);
   });
 
@@ -123,24 +147,23 @@ describe('parsing on worker threads', () => {
     const parser = workerParser(1, LIMITS);
     const bytes = gzipSync(fetchText(2000));
     const queued = [1, 2, 3].map((i) =>
-      parser.parse(bytes.slice(), { key: `k${i}`, fetchedAt: T }, T).catch((e: Error) => e),
+      parseOne(parser, bytes.slice(), { key: `k${i}`, fetchedAt: T }).catch((e: Error) => e),
     );
     await parser.close();
     for (const outcome of await Promise.all(queued)) {
       expect((outcome as Error).message).toMatch(/closed before this object was parsed/);
     }
-    await expect(parser.parse(bytes, { key: 'late', fetchedAt: T }, T)).rejects.toThrow(
+    await expect(parseOne(parser, bytes, { key: 'late', fetchedAt: T })).rejects.toThrow(
       'the parser is closed',
     );
   });
 
   it('parses in the calling thread for 0 workers', async () => {
     const parser = track(openParser(0, LIMITS));
-    const batch = await parser.parse(
-      new TextEncoder().encode(fetchText(10)),
-      { key: 'k', fetchedAt: T },
-      T,
-    );
+    const batch = await parseOne(parser, new TextEncoder().encode(fetchText(10)), {
+      key: 'k',
+      fetchedAt: T,
+    });
     expect(batch.lines).toBe(11);
   });
 });

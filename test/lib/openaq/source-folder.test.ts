@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SourceError, UsageError } from '../../../actions/lib/errors.ts';
 import type { SourceObject, TimeSpan } from '../../../actions/lib/openaq/source.ts';
 import { folderSource } from '../../../actions/lib/openaq/source-folder.ts';
+import { bytesOf } from '../../support/bytes.ts';
 import { defined } from '../../support/defined.ts';
 import {
   expectSelectionLikeTheListing,
@@ -153,9 +154,9 @@ describe('folderSource', () => {
     const source = folderSource(url);
     const { objects } = await source.list(INTERVAL);
     expect(keysOf(objects)).toEqual(['2018-06-07/1528330300.ndjson.gz']);
-    expect(new TextDecoder().decode(await source.read(defined(objects[0], 'the link')))).toBe(
-      'linked fetch',
-    );
+    expect(
+      new TextDecoder().decode(await bytesOf(source.read(defined(objects[0], 'the link')))),
+    ).toBe('linked fetch');
   });
 
   it('skips and counts what is not a regular file: links to /dev/zero, a FIFO, nowhere', async () => {
@@ -177,7 +178,7 @@ describe('folderSource', () => {
     ]);
     // Named directly, a FIFO is refused without waiting for a writer.
     const error = await failure(
-      source.read({ key: '2018-06-07/1528330203.ndjson.gz', fetchedAt: 0 }),
+      bytesOf(source.read({ key: '2018-06-07/1528330203.ndjson.gz', fetchedAt: 0 })),
     );
     expect(error).toBeInstanceOf(SourceError);
     expect(error.message).toMatch(/not a regular file/);
@@ -205,13 +206,20 @@ describe('folderSource', () => {
     await place({ '2018-06-07/1528329600.ndjson.gz': gzipBytes });
     const source = folderSource(url);
     const [object] = (await source.list(span(T0, T0 + 600))).objects;
-    expect(new Uint8Array(await source.read(defined(object, 'the file')))).toEqual(gzipBytes);
+    expect(new Uint8Array(await bytesOf(source.read(defined(object, 'the file'))))).toEqual(
+      gzipBytes,
+    );
   });
 
   it('fails with a SourceError naming the path of a file that vanished', async () => {
     await place(DAY);
     const error = await failure(
-      folderSource(url).read({ key: '2018-06-07/1528330000.ndjson.gz', fetchedAt: at(1528330000) }),
+      bytesOf(
+        folderSource(url).read({
+          key: '2018-06-07/1528330000.ndjson.gz',
+          fetchedAt: at(1528330000),
+        }),
+      ),
     );
     expect(error).toBeInstanceOf(SourceError);
     expect(error.message).toContain(join(root, '2018-06-07/1528330000.ndjson.gz'));

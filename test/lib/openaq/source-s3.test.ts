@@ -7,6 +7,7 @@ import {
   s3Source,
 } from '../../../actions/lib/openaq/source-s3.ts';
 import type { RetryPolicy } from '../../../actions/lib/util/retry.ts';
+import { bytesOf } from '../../support/bytes.ts';
 import { defined } from '../../support/defined.ts';
 import { type FaultPlan, type FaultProxy, startFaultProxy } from '../../support/fault-proxy.ts';
 import {
@@ -229,7 +230,33 @@ describe('s3Source: reading', () => {
     });
     const source = s3Source(`s3://${bucket}/${PREFIX}`, { endpoint: s3.endpoint });
     const [object] = (await source.list(span(T0, T0 + 600))).objects;
-    expect(new Uint8Array(await source.read(defined(object, 'the object')))).toEqual(gzipBytes);
+    expect(new Uint8Array(await bytesOf(source.read(defined(object, 'the object'))))).toEqual(
+      gzipBytes,
+    );
+  });
+
+  it('streams an object larger than wholeReadBytes instead of downloading it whole', async () => {
+    const large = new Uint8Array(4 * 1024 * 1024);
+    for (let i = 0; i < large.length; i += 4096) large[i] = i % 251;
+    const bucket = await bucketWith({ 'realtime-gzipped/2018-06-07/1528329600.ndjson': large });
+    const source = s3Source(`s3://${bucket}/${PREFIX}`, {
+      endpoint: s3.endpoint,
+      wholeReadBytes: 64 * 1024,
+    });
+    const [object] = (await source.list(span(T0, T0 + 600))).objects;
+    let chunks = 0;
+    let largest = 0;
+    const body = source.read(defined(object, 'the object'));
+    async function* counted() {
+      for await (const chunk of body) {
+        chunks++;
+        largest = Math.max(largest, chunk.length);
+        yield chunk;
+      }
+    }
+    expect(await bytesOf(counted())).toEqual(large);
+    expect(chunks).toBeGreaterThan(10);
+    expect(largest).toBeLessThan(large.length / 10);
   });
 
   it('sends unsigned requests when anonymous, and signed ones otherwise', async () => {
@@ -242,13 +269,17 @@ describe('s3Source: reading', () => {
     const { objects } = await anonymous.list(INTERVAL);
     expect(objects).toHaveLength(5);
     expect(
-      new TextDecoder().decode(await anonymous.read(defined(objects[0], 'the first object'))),
+      new TextDecoder().decode(
+        await bytesOf(anonymous.read(defined(objects[0], 'the first object'))),
+      ),
     ).toBe('at the interval start');
     expect(proxy.requests.length).toBe(2);
     expect(proxy.requests.every((r) => !r.signed)).toBe(true);
 
     const signed = s3Source(`s3://${bucket}/${PREFIX}`, { endpoint: proxy.endpoint });
-    await signed.read(defined((await signed.list(INTERVAL)).objects[0], 'the first object'));
+    await bytesOf(
+      signed.read(defined((await signed.list(INTERVAL)).objects[0], 'the first object')),
+    );
     expect(proxy.requests.slice(2).map((r) => r.signed)).toEqual([true, true]);
   });
 
@@ -262,7 +293,7 @@ describe('s3Source: reading', () => {
       onRetry,
     });
     const error = await failure(
-      source.read({ key: '2018-06-07/1528330000.ndjson.gz', fetchedAt: at(1528330000) }),
+      bytesOf(source.read({ key: '2018-06-07/1528330000.ndjson.gz', fetchedAt: at(1528330000) })),
     );
     expect(error).toBeInstanceOf(SourceError);
     expect(error.message).toContain(
@@ -299,7 +330,7 @@ describe('s3Source: faults', () => {
     });
     const { objects } = await source.list(INTERVAL);
     const bodies: Uint8Array[] = [];
-    for (const object of objects) bodies.push(new Uint8Array(await source.read(object)));
+    for (const object of objects) bodies.push(new Uint8Array(await bytesOf(source.read(object))));
     return { objects, bodies };
   }
 
