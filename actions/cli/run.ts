@@ -185,6 +185,7 @@ async function siteBuild(
     edgeUrl: command.edgeUrl,
     repository: command.repository,
     logger: shell.logger,
+    env: shell.env,
   });
   shell.out(
     `wrote ${result.pages.length} pages (${result.data.models.length} models, ${result.bytes} bytes) to ${result.outDir}`,

@@ -190,13 +190,80 @@ export async function writeFixtureStatus(db: pg.Pool, dir: string): Promise<Stat
   });
   const failedAt = Date.UTC(2014, 0, 2, 3);
   await mkdir(join(generated.dir, FAILED_DAY), { recursive: true });
+  // A gzip header, then bytes that are no deflate stream: the object fails to read.
   await writeFile(
     join(generated.dir, FAILED_DAY, `${failedAt / 1000}.ndjson.gz`),
-    'this is not gzip',
+    Buffer.concat([
+      Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff]),
+      Buffer.alloc(64, 0xff),
+    ]),
   );
   const source = openSource(pathToFileURL(generated.dir).href);
   const context = { source, db, logger: silentLogger };
   await ingest({ start: Date.UTC(2014, 0, 1), end: Date.UTC(2014, 0, 1, 2), workers: 0 }, context);
   await ingest({ start: failedAt, end: failedAt + 600_000, workers: 0 }, context);
   return readStatus(db);
+}
+
+/** A built fixture site: where it is and what the command said. */
+export interface FixtureSite {
+  readonly stateDir: string;
+  /** The built pages. */
+  readonly out: string;
+  readonly code: number;
+  readonly out_lines: readonly string[];
+  readonly messages: readonly string[];
+}
+
+/** The edge URL and repository the fixture site is built with. */
+export const FIXTURE_EDGE_URL = 'https://freshet.example.workers.dev';
+export const FIXTURE_REPOSITORY = 'octo/freshet';
+
+/**
+ * Writes the fixture registry and status snapshot under `root` and runs `freshet site build` on
+ * them through the command line's run(), with a shell of the test's own.
+ *
+ * @example const site = await buildFixtureSite(db.pool, root);
+ */
+export async function buildFixtureSite(
+  db: pg.Pool,
+  root: string,
+  args: readonly string[] = [],
+): Promise<FixtureSite> {
+  const { run } = await import('../../actions/cli/run.ts');
+  const stateDir = join(root, '.freshet');
+  await writeFixtureRegistry(stateDir);
+  const statusFile = join(root, 'status.json');
+  await writeFile(statusFile, JSON.stringify(await writeFixtureStatus(db, join(root, 'fetches'))));
+  const out = join(root, 'site');
+  const lines: string[] = [];
+  const messages: string[] = [];
+  const code = await run(
+    [
+      'site',
+      'build',
+      '--status',
+      statusFile,
+      '--out',
+      out,
+      '--edge-url',
+      FIXTURE_EDGE_URL,
+      '--repository',
+      FIXTURE_REPOSITORY,
+      ...args,
+    ],
+    {
+      env: {},
+      now: () => FIXTURE_NOW,
+      out: (line) => lines.push(line),
+      logger: {
+        info: (m) => messages.push(`info: ${m}`),
+        warn: (m) => messages.push(`warning: ${m}`),
+        error: (m) => messages.push(`error: ${m}`),
+      },
+      progress: process.stderr,
+      stateDir,
+    },
+  );
+  return { stateDir, out, code, out_lines: lines, messages };
 }

@@ -32,7 +32,15 @@ export interface SiteBuildOptions {
   readonly edgeUrl?: string | undefined;
   readonly repository?: string | undefined;
   readonly logger: Logger;
+  /** The environment Astro runs in (the shell's own); what Vite reads as its own is left out. */
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
+
+/**
+ * Variables Vite (and Vitest) take as `import.meta.env` values: one set outside (a test runner sets
+ * BASE_URL to `/`) would override the build's own base path.
+ */
+const VITE_OWN = new Set(['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'NODE_ENV']);
 
 /** What a build wrote. */
 export interface SiteBuildResult {
@@ -81,17 +89,15 @@ export function hasEmbeddedDatabase(stateDir: string): boolean {
  *
  * @throws FreshetError with Astro's output when it fails
  */
-function renderPages(options: {
-  outDir: string;
-  base: string;
-  dataFile: string;
-  cacheDir: string;
-}): Promise<void> {
+function renderPages(
+  options: { outDir: string; base: string; dataFile: string; cacheDir: string },
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<void> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['build-pages.ts', JSON.stringify(options)], {
       cwd: SITE_ROOT,
       // Astro asks nothing and reports nothing home from a build.
-      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1' },
+      env: { ...env, ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -169,7 +175,12 @@ export async function buildSite(
     const dataFile = join(work, 'site-data.json');
     await writeFile(dataFile, JSON.stringify(data));
     // Caches per build: builds in parallel (tests) must not share Vite's.
-    await renderPages({ outDir: staging, base, dataFile, cacheDir: join(work, 'cache') });
+    const env = Object.fromEntries(
+      Object.entries(options.env).filter(
+        ([name]) => !VITE_OWN.has(name) && !name.startsWith('VITE'),
+      ),
+    );
+    await renderPages({ outDir: staging, base, dataFile, cacheDir: join(work, 'cache') }, env);
     await rm(join(staging, '.prerender'), { recursive: true, force: true });
     await rm(outDir, { recursive: true, force: true });
     await mkdir(outDir, { recursive: true });
