@@ -3,15 +3,11 @@
 // no URL is given), the logger. The library opens nothing itself; the command line, each action,
 // bench/ and the tests come through here.
 
-import { describeError } from './lib/errors.ts';
 import type { Progress } from './lib/ingest/index.ts';
 import { ingest, plan } from './lib/ingest/index.ts';
-import { readStatus } from './lib/ingest/status.ts';
 import type { IngestReport, IngestSettings, PlanMatrix, PlanSettings } from './lib/ingest/types.ts';
 import type { Source } from './lib/openaq/source.ts';
 import { openSource } from './lib/openaq/source-url.ts';
-import { hasEmbeddedDatabase, readStatusFile } from './lib/site/build-site.ts';
-import type { SiteStatus } from './lib/site/status-snapshot.ts';
 import { DEFAULT_STATE_DIR } from './lib/state-dir.ts';
 import { type Database, withDatabase } from './lib/toar/database.ts';
 import { runTraining } from './lib/training/run/runner.ts';
@@ -169,34 +165,4 @@ export function trainWhenDueWith(
     (db) => trainWhenDue({ ...settings, training }, trainingContext(db, context)),
     3,
   );
-}
-
-/**
- * The status the registry site shows: the snapshot file when one is named, else the database the
- * settings name, else the embedded one when it exists. A database that cannot be read is a status
- * the pages explain (and a warning), not a failed build.
- *
- * @example const status = await siteStatusWith({ status: 'status.json' }, { logger });
- */
-export async function siteStatusWith(
-  settings: { readonly status?: string | undefined; readonly databaseUrl?: string | undefined },
-  context: ShellContext,
-): Promise<SiteStatus> {
-  if (settings.status !== undefined) return readStatusFile(settings.status, context.logger);
-  const stateDir = context.stateDir ?? DEFAULT_STATE_DIR;
-  if (settings.databaseUrl === undefined && !hasEmbeddedDatabase(stateDir)) {
-    return {
-      kind: 'missing',
-      reason: 'the build was given no status snapshot (--status FILE) and there is no database',
-    };
-  }
-  try {
-    const report = await usingDatabase(settings, context, (db) => readStatus(db.pool));
-    const source = settings.databaseUrl ? 'the database' : `the embedded database in ${stateDir}`;
-    return { kind: 'read', source, report };
-  } catch (error) {
-    const reason = `the database could not be read (${describeError(error)})`;
-    context.logger.warn(`${reason}: the data pages say so`);
-    return { kind: 'missing', reason };
-  }
 }

@@ -1,6 +1,6 @@
 // The `freshet` command: argv → one parsed command → one library call through the shells' wiring →
 // output. It translates; the library decides. Importable: tests call run() with their own shell.
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DemoDay, runDemo } from '../lib/demo/demo.ts';
 import { formatDemoDay, formatDemoHeader, formatDemoNotes } from '../lib/demo/demo-format.ts';
@@ -19,14 +19,7 @@ import {
 } from '../lib/training/run/runs-format.ts';
 import { type Logger, stderrLogger } from '../lib/util/logger.ts';
 import { abortOnSignals, interruptedExitCode } from '../signals.ts';
-import {
-  ingestWith,
-  planWith,
-  type ShellContext,
-  siteStatusWith,
-  trainWith,
-  usingDatabase,
-} from '../wiring.ts';
+import { ingestWith, planWith, type ShellContext, trainWith, usingDatabase } from '../wiring.ts';
 import { helpText } from './help.ts';
 import { type Command, parseCommandLine } from './parse.ts';
 import { progressReporter } from './progress.ts';
@@ -161,53 +154,12 @@ async function execute(command: Command, shell: CliShell): Promise<number> {
       return 0;
     }
     case 'site-build':
-      return siteBuild(command, shell, context);
-    case 'site-serve':
-      return siteServe(command, shell);
+    case 'site-serve': {
+      // Only these commands load the site's code.
+      const { siteCommand } = await import('./site.ts');
+      return siteCommand(command, shell, context);
+    }
   }
-}
-
-async function siteBuild(
-  command: Extract<Command, { name: 'site-build' }>,
-  shell: CliShell,
-  context: ShellContext,
-): Promise<number> {
-  // Astro is loaded only by this command.
-  const { buildSite, DEFAULT_SITE_DIR } = await import('../lib/site/build-site.ts');
-  const { readRegistry } = await import('../lib/site/registry-snapshot.ts');
-  const { localRegistryReader } = await import('../lib/site/registry-reader.ts');
-  const registry = await readRegistry(localRegistryReader(join(shell.stateDir, 'registry')));
-  const status = await siteStatusWith(command, context);
-  const result = await buildSite(registry, status, {
-    outDir: command.out ?? join(shell.stateDir, DEFAULT_SITE_DIR),
-    base: command.base,
-    now: shell.now(),
-    edgeUrl: command.edgeUrl,
-    repository: command.repository,
-    logger: shell.logger,
-    env: shell.env,
-  });
-  shell.out(
-    `wrote ${result.pages.length} pages (${result.data.models.length} models, ${result.bytes} bytes) to ${result.outDir}`,
-  );
-  return 0;
-}
-
-async function siteServe(
-  command: Extract<Command, { name: 'site-serve' }>,
-  shell: CliShell,
-): Promise<number> {
-  const { serveSite } = await import('../lib/site/serve-site.ts');
-  const { DEFAULT_SITE_DIR } = await import('../lib/site/build-site.ts');
-  const dir = command.dir ?? join(shell.stateDir, DEFAULT_SITE_DIR);
-  const server = await serveSite(dir, command.port, command.base);
-  shell.out(`serving ${server.url} (Ctrl-C stops it)`);
-  // Serves until SIGINT or SIGTERM.
-  await abortOnSignals(
-    (signal) => new Promise<void>((done) => signal.addEventListener('abort', () => done())),
-  );
-  await server.close();
-  return 0;
 }
 
 async function ingestCommand(
