@@ -15,7 +15,7 @@ import {
   STATUS,
 } from '../lib/settings/other-commands.ts';
 import { PLAN, PLAN_ORDER } from '../lib/settings/plan.ts';
-import { SITE_BUILD, SITE_SERVE } from '../lib/settings/site.ts';
+import { type RegistryStoreKind, SITE_BUILD, SITE_SERVE } from '../lib/settings/site.ts';
 import { TRAIN } from '../lib/settings/train.ts';
 import type { SelectionOverrides } from '../lib/training/data/selection-request.ts';
 import { tagProblems } from '../lib/training/run/runner-options.ts';
@@ -90,6 +90,7 @@ export type Command =
   | { name: 'runs-compare'; a: string; b: string; json: boolean; databaseUrl?: string }
   | {
       name: 'site-build';
+      store: RegistryStoreKind;
       out?: string;
       status?: string;
       edgeUrl?: string;
@@ -337,7 +338,10 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
         repository: flags.given(SITE_BUILD.repository),
         databaseUrl: flags.given(SITE_BUILD.databaseUrl),
       };
-      const values = complete(problems, { base: flags.value(SITE_BUILD.base) });
+      const values = complete(problems, {
+        store: flags.value(SITE_BUILD.store),
+        base: flags.value(SITE_BUILD.base),
+      });
       return {
         name: 'site-build',
         ...values,

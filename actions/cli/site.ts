@@ -1,7 +1,7 @@
 // `freshet site build` and `freshet site serve`: the registry's static site. Loaded only by these
 // commands (Astro runs in a process of its own; the rest of the command line never loads this).
 import { join } from 'node:path';
-import { describeError } from '../lib/errors.ts';
+import { describeError, UsageError } from '../lib/errors.ts';
 import { readStatus } from '../lib/ingest/status.ts';
 import {
   buildSite,
@@ -72,6 +72,12 @@ export async function siteCommand(
     );
     await server.close();
     return 0;
+  }
+  if (command.store === 'github') {
+    // The registry's GitHub Releases store implements RegistryReader when it lands (issue 8).
+    throw new UsageError(
+      '--store github: this build of freshet has no GitHub Releases store yet; build from the local registry (--store local)',
+    );
   }
   const registry = await readRegistry(localRegistryReader(join(shell.stateDir, REGISTRY_DIR)));
   const status = await siteStatus(command, context);

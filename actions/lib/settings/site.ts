@@ -53,8 +53,29 @@ export function parseRepository(text: string, label: string): string {
   return text.trim();
 }
 
+/** Where the registry is read from. */
+export type RegistryStoreKind = 'local' | 'github';
+
+/**
+ * The registry store: `local` (.freshet/registry/) or `github` (the repository's releases).
+ *
+ * @example parseStore('github', '--store') === 'github'
+ */
+export function parseStore(text: string, label: string): RegistryStoreKind {
+  if (text === 'local' || text === 'github') return text;
+  throw new UsageError(`${label} ${JSON.stringify(text)} must be local or github`);
+}
+
 /** `freshet site build`. */
 export const SITE_BUILD = {
+  store: {
+    name: 'store',
+    help: "the registry: local (.freshet/registry/ of the working directory) or github (the repository's model releases)",
+    placeholder: 'local|github',
+    default: 'local',
+    parse: parseStore,
+    cli: { flag: 'store' },
+  },
   out: {
     name: 'out',
     help: 'the folder the pages go to (replaced), each page DIR/<route>/index.html',
