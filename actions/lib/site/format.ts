@@ -37,8 +37,12 @@ export function formatInstant(iso: string): string {
 /** Metrics for which a smaller value is better; for the others (r2, skill) a larger one is. */
 const LOWER_IS_BETTER = /(^|_)(rmse|mae|mse|mape|bias|error|loss)$/;
 
+/** Metrics that count things (rows, samples): neither value is better. */
+const NEUTRAL = /(^|_)(rows|count|samples|n)(_|$)/;
+
 /**
- * Which of two values of a metric is better: `a`, `b`, `same`, or undefined when one is absent.
+ * Which of two values of a metric is better: `a`, `b`, `same`, or undefined when one is absent or
+ * the metric counts things (`rows_test`).
  *
  * @example better('rmse', 3, 2.5) === 'b'; better('r2', 0.8, 0.7) === 'a'
  */
@@ -47,7 +51,7 @@ export function better(
   a: number | undefined,
   b: number | undefined,
 ): 'a' | 'b' | 'same' | undefined {
-  if (a === undefined || b === undefined) return undefined;
+  if (a === undefined || b === undefined || NEUTRAL.test(metric)) return undefined;
   if (a === b) return 'same';
   const lower = LOWER_IS_BETTER.test(metric);
   return a < b === lower ? 'a' : 'b';

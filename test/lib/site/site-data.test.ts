@@ -151,6 +151,7 @@ describe('the text of the pages', () => {
     expect(better('r2', 0.8, 0.7)).toBe('a');
     expect(better('skill', 0.1, 0.1)).toBe('same');
     expect(better('rmse', 3, undefined)).toBeUndefined();
+    expect(better('rows_test', 187, 211)).toBeUndefined();
   });
 
   it('routes pages under a base path', () => {

@@ -30,7 +30,8 @@ export function calendarChart(days: readonly DayStatus[]): string {
   const weeks = Math.ceil((days.length + offset) / 7);
   const left = 40;
   const top = 44;
-  const width = Math.max(360, left + weeks * STEP + 16);
+  // At least as wide as the legend's five entries.
+  const width = Math.max(left + 5 * 84 + 16, left + weeks * STEP + 16);
   const height = top + 7 * STEP + 44;
   const body: string[] = [];
   ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].forEach((name, i) => {

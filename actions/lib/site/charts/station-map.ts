@@ -14,7 +14,7 @@ function graticuleStep(span: number): number {
  *
  * @example stationMap(status.stations)
  */
-export function stationMap(stations: readonly StationStatus[], width = 640, height = 360): string {
+export function stationMap(stations: readonly StationStatus[], width = 640, maxHeight = 400): string {
   const lats = stations.map((s) => s.lat);
   const lngs = stations.map((s) => s.lng);
   // A degree of margin around the stations, and at least 4 degrees of span, clamped to the globe.
@@ -25,6 +25,8 @@ export function stationMap(stations: readonly StationStatus[], width = 640, heig
   if (stations.length === 0) [west, east, south, north] = [-180, 180, -90, 90];
   if (east - west < 4) [west, east] = [(west + east) / 2 - 2, (west + east) / 2 + 2];
   if (north - south < 4) [south, north] = [(south + north) / 2 - 2, (south + north) / 2 + 2];
+  // As tall as the extent needs at the width's scale (degrees are square), at most maxHeight.
+  const height = Math.min(maxHeight, 56 + ((width - 60) * (north - south)) / (east - west));
   const area = { left: 48, right: width - 12, top: 28, bottom: height - 28 };
   // Equal scale on both axes (degrees), centred in the area.
   const k = Math.min(
