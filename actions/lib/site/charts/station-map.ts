@@ -14,7 +14,11 @@ function graticuleStep(span: number): number {
  *
  * @example stationMap(status.stations)
  */
-export function stationMap(stations: readonly StationStatus[], width = 640, maxHeight = 400): string {
+export function stationMap(
+  stations: readonly StationStatus[],
+  width = 640,
+  maxHeight = 400,
+): string {
   const lats = stations.map((s) => s.lat);
   const lngs = stations.map((s) => s.lng);
   // A degree of margin around the stations, and at least 4 degrees of span, clamped to the globe.
