@@ -181,6 +181,7 @@ describe('freshet site build', () => {
 });
 
 describe('freshet site build without a status snapshot', () => {
+  const db = useMigratedDatabase('sitedb');
   let root: string;
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'freshet-site-bare-'));
@@ -251,5 +252,32 @@ describe('freshet site build without a status snapshot', () => {
     const home = await readFile(join(out, 'index.html'), 'utf8');
     expect(home).toContain('href="/freshet/models/ozone-forest/"');
     expect(home).toContain('href="/freshet/data/"');
+  });
+
+  it('reads the status from the database it is given, or says it could not', async () => {
+    const stateDir = join(root, '.freshet');
+    const { shell, messages } = shellIn(stateDir);
+    const out = join(root, 'from-db');
+    expect(
+      await run(['site', 'build', '--database-url', db.url, '--out', out], shell),
+      messages.join('\n'),
+    ).toBe(0);
+    const data = textOf(await readFile(join(out, 'data/index.html'), 'utf8'));
+    expect(data).toContain('From the database.');
+    expect(data).toContain('No interval has been attempted yet.');
+
+    const closed = db.url.replace(/:\d+\//, ':1/');
+    const failed = shellIn(stateDir);
+    expect(await run(['site', 'build', '--database-url', closed, '--out', out], failed.shell)).toBe(
+      0,
+    );
+    expect(
+      failed.messages.some((m) =>
+        /^warning: the database could not be read \(.*\): the data pages say so$/.test(m),
+      ),
+    ).toBe(true);
+    expect(textOf(await readFile(join(out, 'data/index.html'), 'utf8'))).toContain(
+      'No status snapshot: the database could not be read',
+    );
   });
 });
