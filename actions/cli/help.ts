@@ -16,6 +16,8 @@ Commands:
   demo              what \`npm start\` runs: generate 10 days and ingest them, day by day
   train             run a training project on selected data and record the run
   runs              list recorded training runs (filter them), or compare two
+  site build        build the registry's static site (models, versions, data health)
+  site serve        serve the built site on 127.0.0.1
 
 Database: --database-url URL, else $DATABASE_URL, else an embedded PostgreSQL whose data lives in
 .freshet/ of the working directory (started for the command, stopped when it ends; set
@@ -94,6 +96,16 @@ metrics with their difference (B − A), data and environment. A run id may be s
 unique prefix of at least 4 digits.`,
     flagsOf: ['runs'],
     after: '`compare` takes --json (the comparison as JSON) and --database-url.',
+  },
+  site: {
+    usage: `Usage: freshet site build [--out DIR] [--status FILE] [--edge-url URL] [flags]
+       freshet site serve [--dir DIR] [--port N]`,
+    about: `\`build\` renders the registry (.freshet/registry/ of the working directory) and the database's
+status into static pages (Astro), each <route>/index.html: the models, each version, comparisons
+of two versions and the data's health. The status comes from --status FILE (\`freshet status
+--json > FILE\`), else the database (--database-url, $DATABASE_URL, or the embedded one when it
+exists); without one the data page says so. \`serve\` serves the built pages until interrupted.`,
+    flagsOf: ['site build', 'site serve'],
   },
   demo: {
     usage: 'Usage: freshet demo [--days 10] [--stations 50] [--database-url URL]',

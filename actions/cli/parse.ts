@@ -15,6 +15,7 @@ import {
   STATUS,
 } from '../lib/settings/other-commands.ts';
 import { PLAN, PLAN_ORDER } from '../lib/settings/plan.ts';
+import { type RegistryStoreKind, SITE_BUILD, SITE_SERVE } from '../lib/settings/site.ts';
 import { TRAIN } from '../lib/settings/train.ts';
 import type { SelectionOverrides } from '../lib/training/data/selection-request.ts';
 import { tagProblems } from '../lib/training/run/runner-options.ts';
@@ -86,7 +87,18 @@ export type Command =
       json: boolean;
       databaseUrl?: string;
     }
-  | { name: 'runs-compare'; a: string; b: string; json: boolean; databaseUrl?: string };
+  | { name: 'runs-compare'; a: string; b: string; json: boolean; databaseUrl?: string }
+  | {
+      name: 'site-build';
+      store: RegistryStoreKind;
+      out?: string;
+      status?: string;
+      edgeUrl?: string;
+      base: string;
+      repository?: string;
+      databaseUrl?: string;
+    }
+  | { name: 'site-serve'; dir?: string; port: number; base: string };
 
 export const COMMANDS = [
   'ingest',
@@ -97,6 +109,7 @@ export const COMMANDS = [
   'demo',
   'train',
   'runs',
+  'site',
 ] as const;
 
 /**
@@ -297,6 +310,42 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
         ...complete(problems, { limit }),
         json: flags.on(RUNS.json),
         ...databaseUrl,
+      };
+    }
+    case 'site': {
+      const [sub, ...more] = rest;
+      if (sub !== 'build' && sub !== 'serve') {
+        const named = sub === undefined || sub.startsWith('-') ? 'site' : `site ${sub}`;
+        throw new UsageError(
+          `unknown command \`${named}\`: use \`freshet site build\` or \`freshet site serve\``,
+        );
+      }
+      const settings = sub === 'build' ? SITE_BUILD : SITE_SERVE;
+      const read = readArguments(settings, more, { command: `freshet site ${sub}` }, problems);
+      const flags = new FlagReader(read.values, env, problems);
+      if (sub === 'serve') {
+        const dir = flags.given(SITE_SERVE.dir);
+        const values = complete(problems, {
+          port: flags.value(SITE_SERVE.port),
+          base: flags.value(SITE_SERVE.base),
+        });
+        return { name: 'site-serve', ...(dir ? { dir } : {}), ...values };
+      }
+      const optional = {
+        out: flags.given(SITE_BUILD.out),
+        status: flags.given(SITE_BUILD.status),
+        edgeUrl: flags.given(SITE_BUILD.edgeUrl),
+        repository: flags.given(SITE_BUILD.repository),
+        databaseUrl: flags.given(SITE_BUILD.databaseUrl),
+      };
+      const values = complete(problems, {
+        store: flags.value(SITE_BUILD.store),
+        base: flags.value(SITE_BUILD.base),
+      });
+      return {
+        name: 'site-build',
+        ...values,
+        ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
       };
     }
     default:

@@ -153,6 +153,12 @@ async function execute(command: Command, shell: CliShell): Promise<number> {
       );
       return 0;
     }
+    case 'site-build':
+    case 'site-serve': {
+      // Only these commands load the site's code.
+      const { siteCommand } = await import('./site.ts');
+      return siteCommand(command, shell, context);
+    }
   }
 }
 

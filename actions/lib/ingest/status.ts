@@ -16,16 +16,72 @@ export interface DayStatus {
   missing: number;
 }
 
+/** Stations and series of one variable, and its newest measurement. */
+export interface VariableStatus {
+  variable: string;
+  stations: number;
+  series: number;
+  /** The newest `toar.data` datetime of any of its series, or null without data. */
+  newest: string | null;
+}
+
+/** A station, where it is (for the site's map) and what it measures. */
+export interface StationStatus {
+  id: number;
+  name: string;
+  lat: number;
+  lng: number;
+  /** Variables with a series there, sorted. */
+  variables: string[];
+  /** Its newest measurement of any variable, or null. */
+  newest: string | null;
+}
+
+/** A recorded training run, as the site lists it. */
+export interface TrainingRunStatus {
+  id: string;
+  experiment: string;
+  status: 'running' | 'succeeded' | 'failed';
+  started_at: string;
+  duration_ms: number | null;
+  variable: string;
+  station: string | null;
+  rows: number | null;
+  metrics: Record<string, number>;
+}
+
+/**
+ * The pipeline's time per task and UTC day (by the interval's or the run's start): listing and
+ * loading the day's intervals (their succeeded attempts), and training.
+ */
+export interface DayTimings {
+  day: string;
+  intervals: number;
+  list_ms: number;
+  load_ms: number;
+  training_runs: number;
+  training_ms: number;
+}
+
 export interface StatusReport {
   days: DayStatus[];
   last_success: string | null;
   rejected: Record<string, number>;
-  variables: { variable: string; stations: number; series: number }[];
+  variables: VariableStatus[];
+  stations: StationStatus[];
+  /** The newest runs first, at most {@link STATUS_TRAINING_RUNS}. */
+  training_runs: TrainingRunStatus[];
+  timings: DayTimings[];
 }
+
+/** How many training runs the status lists. */
+export const STATUS_TRAINING_RUNS = 100;
 
 /**
  * Reads the state of ingestion: per day from the first to the last attempted interval, the last
- * successful interval, rejected lines by reason, and stations and series per variable.
+ * successful interval, rejected lines by reason, stations and series per variable with their newest
+ * data, every station with its coordinates, the newest training runs, and the time per task and day
+ * (what `freshet status --json` prints and the registry site's data page shows).
  */
 export async function readStatus(pool: pg.Pool): Promise<StatusReport> {
   const days = await pool.query<DayStatus>(`
@@ -60,16 +116,67 @@ export async function readStatus(pool: pg.Pool): Promise<StatusReport> {
   const rejected = await pool.query<{ reason: string; n: number }>(
     'SELECT reason, count(*)::integer AS n FROM ops.rejected_records GROUP BY reason ORDER BY n DESC, reason',
   );
-  const variables = await pool.query<{ variable: string; stations: number; series: number }>(`
-    SELECT v.name AS variable, count(DISTINCT t.station_id)::integer AS stations,
-           count(t.id)::integer AS series
-    FROM toar.variables v LEFT JOIN toar.timeseries t ON t.variable_id = v.id
+  // Each series' newest row is one backward step of the (timeseries_id, datetime) key's index.
+  const series = `
+    SELECT t.id, t.station_id, t.variable_id,
+           (SELECT max(d.datetime) FROM toar.data d WHERE d.timeseries_id = t.id) AS newest
+    FROM toar.timeseries t`;
+  const variables = await pool.query<Omit<VariableStatus, 'newest'> & { newest: Date | null }>(`
+    WITH series AS (${series})
+    SELECT v.name AS variable, count(DISTINCT s.station_id)::integer AS stations,
+           count(s.id)::integer AS series, max(s.newest) AS newest
+    FROM toar.variables v LEFT JOIN series s ON s.variable_id = v.id
     GROUP BY v.id, v.name ORDER BY v.id`);
+  const stations = await pool.query<Omit<StationStatus, 'newest'> & { newest: Date | null }>(`
+    WITH series AS (${series})
+    SELECT m.id::integer AS id, m.name, m.lat, m.lng,
+           array_agg(DISTINCT v.name ORDER BY v.name) AS variables, max(s.newest) AS newest
+    FROM toar.stationmeta_core m
+    JOIN series s ON s.station_id = m.id JOIN toar.variables v ON v.id = s.variable_id
+    GROUP BY m.id ORDER BY m.id`);
+  const runs = await pool.query<
+    Omit<TrainingRunStatus, 'started_at' | 'duration_ms' | 'metrics'> & {
+      started_at: Date;
+      duration_ms: string | null;
+      metrics: Record<string, number> | null;
+    }
+  >(
+    `SELECT id, experiment, status, started_at, duration_ms, variable, station_name AS station,
+            rows, metrics
+     FROM ops.training_runs ORDER BY started_at DESC, id LIMIT $1`,
+    [STATUS_TRAINING_RUNS],
+  );
+  const timings = await pool.query<DayTimings>(`
+    WITH ingest AS (
+      SELECT to_char(interval_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+             count(*)::integer AS intervals,
+             coalesce(sum(list_ms), 0)::bigint AS list_ms, coalesce(sum(load_ms), 0)::bigint AS load_ms
+      FROM ops.ingest_runs WHERE status = 'succeeded' GROUP BY 1
+    ), training AS (
+      SELECT to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+             count(*)::integer AS training_runs,
+             coalesce(sum(duration_ms), 0)::bigint AS training_ms
+      FROM ops.training_runs GROUP BY 1
+    )
+    SELECT day, coalesce(i.intervals, 0) AS intervals,
+           coalesce(i.list_ms, 0)::float8 AS list_ms, coalesce(i.load_ms, 0)::float8 AS load_ms,
+           coalesce(t.training_runs, 0) AS training_runs,
+           coalesce(t.training_ms, 0)::float8 AS training_ms
+    FROM ingest i FULL JOIN training t USING (day) ORDER BY day`);
   const lastSuccess = last.rows[0]?.last;
+  const instant = (date: Date | null) => (date ? formatInstant(date.getTime()) : null);
   return {
     days: days.rows,
-    last_success: lastSuccess ? formatInstant(lastSuccess.getTime()) : null,
+    last_success: instant(lastSuccess ?? null),
     rejected: Object.fromEntries(rejected.rows.map((r) => [r.reason, r.n])),
-    variables: variables.rows,
+    variables: variables.rows.map((v) => ({ ...v, newest: instant(v.newest) })),
+    stations: stations.rows.map((s) => ({ ...s, newest: instant(s.newest) })),
+    training_runs: runs.rows.map((r) => ({
+      ...r,
+      started_at: r.started_at.toISOString(),
+      duration_ms: r.duration_ms === null ? null : Number(r.duration_ms),
+      metrics: r.metrics ?? {},
+    })),
+    timings: timings.rows,
   };
 }

@@ -6,6 +6,7 @@ import { DEMO, GENERATE_FETCHES, MIGRATE, RUNS, RUNS_COMPARE, STATUS } from './o
 import { PLAN } from './plan.ts';
 import { REPORT } from './report.ts';
 import type { AnySetting } from './setting.ts';
+import { SITE_BUILD, SITE_SERVE } from './site.ts';
 import { TRAIN } from './train.ts';
 
 /** The settings of one command, one action, or a command and the action that shares them. */
@@ -29,6 +30,8 @@ export const SETTINGS_CATALOG: readonly SettingsGroup[] = [
   { command: 'runs', settings: RUNS },
   { command: 'runs compare', settings: RUNS_COMPARE },
   { action: 'report', settings: REPORT },
+  { command: 'site build', settings: SITE_BUILD },
+  { command: 'site serve', settings: SITE_SERVE },
 ];
 
 /**

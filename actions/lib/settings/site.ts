@@ -1,0 +1,143 @@
+// The settings of `freshet site build` and `freshet site serve`: the registry's static site.
+import { UsageError } from '../errors.ts';
+import { DATABASE_URL } from './common.ts';
+import { parseText, wholeNumber } from './parsers.ts';
+import type { Setting } from './setting.ts';
+
+/**
+ * An http(s) URL without a trailing slash (where the Worker serves the models).
+ *
+ * @throws UsageError naming the setting
+ * @example parseHttpUrl('https://freshet.example.workers.dev/', '--edge-url') === 'https://freshet.example.workers.dev'
+ */
+export function parseHttpUrl(text: string, label: string): string {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new UsageError(
+      `${label} ${JSON.stringify(text)} is not a URL: use e.g. https://freshet.example.workers.dev`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new UsageError(`${label} ${JSON.stringify(text)} must be an http:// or https:// URL`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/**
+ * The path a site is served under: `/`, or `/<repo>/` (a GitHub Pages project site); a missing
+ * leading or trailing slash is added.
+ *
+ * @throws UsageError for other characters than letters, digits and `. _ ~ -` between slashes
+ * @example parseBasePath('freshet', '--base') === '/freshet/'
+ */
+export function parseBasePath(text: string, label: string): string {
+  const trimmed = text.trim();
+  const path = `/${trimmed.replace(/^\/+|\/+$/g, '')}/`.replace(/^\/\/$/, '/');
+  if (!/^\/([A-Za-z0-9._~-]+\/)*$/.test(path)) {
+    throw new UsageError(`${label} ${JSON.stringify(text)} must be a path such as / or /freshet/`);
+  }
+  return path;
+}
+
+/**
+ * `owner/repo`, as GitHub names a repository.
+ *
+ * @example parseRepository('octo/freshet', '--repository') === 'octo/freshet'
+ */
+export function parseRepository(text: string, label: string): string {
+  if (!/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(text.trim())) {
+    throw new UsageError(`${label} ${JSON.stringify(text)} must be owner/repo, e.g. octo/freshet`);
+  }
+  return text.trim();
+}
+
+/** Where the registry is read from. */
+export type RegistryStoreKind = 'local' | 'github';
+
+/**
+ * The registry store: `local` (.freshet/registry/) or `github` (the repository's releases).
+ *
+ * @example parseStore('github', '--store') === 'github'
+ */
+export function parseStore(text: string, label: string): RegistryStoreKind {
+  if (text === 'local' || text === 'github') return text;
+  throw new UsageError(`${label} ${JSON.stringify(text)} must be local or github`);
+}
+
+/** `freshet site build`. */
+export const SITE_BUILD = {
+  store: {
+    name: 'store',
+    help: "the registry: local (.freshet/registry/ of the working directory) or github (the repository's model releases)",
+    placeholder: 'local|github',
+    default: 'local',
+    parse: parseStore,
+    cli: { flag: 'store' },
+  },
+  out: {
+    name: 'out',
+    help: 'the folder the pages go to (replaced), each page DIR/<route>/index.html',
+    placeholder: 'DIR',
+    otherwise: '.freshet/site/',
+    parse: parseText,
+    cli: { flag: 'out' },
+  },
+  status: {
+    name: 'status',
+    help: 'the database status to show, as written by `freshet status --json > FILE`; without it the database is read when there is one',
+    placeholder: 'FILE',
+    parse: parseText,
+    cli: { flag: 'status' },
+  },
+  edgeUrl: {
+    name: 'edge-url',
+    help: "where the Worker serves the models, for the pages' curl examples",
+    placeholder: 'URL',
+    otherwise: 'http://127.0.0.1:8787 (wrangler dev)',
+    parse: parseHttpUrl,
+    cli: { flag: 'edge-url', env: 'FRESHET_EDGE_URL' },
+  },
+  base: {
+    name: 'base',
+    help: 'the path the site is served under (a GitHub Pages project site: /<repo>/)',
+    placeholder: 'PATH',
+    default: '/',
+    parse: parseBasePath,
+    cli: { flag: 'base' },
+  },
+  repository: {
+    name: 'repository',
+    help: "the repository whose releases hold the models, for the pages' release links",
+    placeholder: 'OWNER/REPO',
+    otherwise: 'no release links',
+    parse: parseRepository,
+    cli: { flag: 'repository', env: 'GITHUB_REPOSITORY' },
+  },
+  databaseUrl: {
+    ...DATABASE_URL,
+    otherwise: 'an embedded one in .freshet/ when it exists, else no status',
+  },
+} as const satisfies Record<string, Setting<unknown>>;
+
+/** `freshet site serve`. */
+export const SITE_SERVE = {
+  dir: {
+    name: 'dir',
+    help: 'the built site to serve',
+    placeholder: 'DIR',
+    otherwise: '.freshet/site/',
+    parse: parseText,
+    cli: { flag: 'dir' },
+  },
+  port: {
+    name: 'port',
+    help: 'the port on 127.0.0.1 (0: any free one)',
+    placeholder: 'N',
+    default: '4321',
+    parse: wholeNumber({ min: 0, max: 65_535 }),
+    cli: { flag: 'port' },
+  },
+  base: { ...SITE_BUILD.base, help: 'the path the site was built for (its --base)' },
+} as const satisfies Record<string, Setting<unknown>>;

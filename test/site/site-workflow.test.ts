@@ -1,0 +1,48 @@
+// .github/workflows/site.yml: builds on promotion, on the site's changes, daily and on demand, and
+// only its deploy job may write Pages. (Every workflow's common checks: test/workflows/.)
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+interface Job {
+  permissions?: Record<string, string>;
+  needs?: string;
+  environment?: { name?: string };
+  steps?: { uses?: string; run?: string; with?: Record<string, string> }[];
+}
+const wf = parse(readFileSync('.github/workflows/site.yml', 'utf8')) as {
+  on: {
+    push?: { branches?: string[]; paths?: string[] };
+    schedule?: { cron: string }[];
+    workflow_dispatch?: unknown;
+  };
+  permissions: Record<string, string>;
+  jobs: Record<string, Job>;
+};
+
+describe('site.yml', () => {
+  it('builds when a promotion is merged, daily and on demand', () => {
+    expect(wf.on.push?.branches).toEqual(['main']);
+    expect(wf.on.push?.paths).toContain('models/aliases.json');
+    expect(wf.on.schedule).toHaveLength(1);
+    expect(wf.on).toHaveProperty('workflow_dispatch');
+  });
+
+  it('grants pages: write and id-token: write to the deploy job alone', () => {
+    expect(wf.permissions).toEqual({ contents: 'read' });
+    expect(wf.jobs.build?.permissions).toEqual({ contents: 'read' });
+    expect(wf.jobs.deploy?.permissions).toEqual({ pages: 'write', 'id-token': 'write' });
+    expect(wf.jobs.deploy?.needs).toBe('build');
+    expect(wf.jobs.deploy?.environment?.name).toBe('github-pages');
+  });
+
+  it('builds with freshet site build and deploys with the Pages actions', () => {
+    const build = wf.jobs.build?.steps ?? [];
+    const run = build.map((s) => s.run ?? '').join('\n');
+    expect(run).toContain('npx freshet status --json > status.json');
+    expect(run).toMatch(/npx freshet site build --store github --out _site --status status\.json/);
+    const upload = build.find((s) => s.uses?.startsWith('actions/upload-pages-artifact@'));
+    expect(upload?.with?.path).toBe('_site');
+    expect(wf.jobs.deploy?.steps?.[0]?.uses).toMatch(/^actions\/deploy-pages@[0-9a-f]{40}$/);
+  });
+});
