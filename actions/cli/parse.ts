@@ -21,6 +21,7 @@ import { tagProblems } from '../lib/training/run/runner-options.ts';
 import type { RunFilter } from '../lib/training/run/runs.ts';
 import { parseKeyValueItems } from '../lib/util/key-values.ts';
 import { type CommandSettings, FlagReader, readArguments } from './flags.ts';
+import { parseRegistryCommand, REGISTRY_COMMANDS, type RegistryCommand } from './parse-registry.ts';
 
 export type Command =
   | { name: 'help'; topic?: string }
@@ -86,7 +87,8 @@ export type Command =
       json: boolean;
       databaseUrl?: string;
     }
-  | { name: 'runs-compare'; a: string; b: string; json: boolean; databaseUrl?: string };
+  | { name: 'runs-compare'; a: string; b: string; json: boolean; databaseUrl?: string }
+  | RegistryCommand;
 
 export const COMMANDS = [
   'ingest',
@@ -97,6 +99,7 @@ export const COMMANDS = [
   'demo',
   'train',
   'runs',
+  ...REGISTRY_COMMANDS,
 ] as const;
 
 /**
@@ -299,6 +302,10 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
         ...databaseUrl,
       };
     }
+    case 'models':
+    case 'publish':
+    case 'promote':
+      return parseRegistryCommand(first, rest, env);
     default:
       throw new UsageError(
         `unknown command \`${first}\`: one of ${COMMANDS.join(', ')} (see \`freshet --help\`)`,
