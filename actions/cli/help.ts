@@ -16,6 +16,9 @@ Commands:
   demo              what \`npm start\` runs: generate 10 days and ingest them, day by day
   train             run a training project on selected data and record the run
   runs              list recorded training runs (filter them), or compare two
+  publish           publish a training run as a new model version (local store, or GitHub Releases)
+  models            list the registry's models, or show a version (models list, models show URI)
+  promote           point an alias (production, staging) at a version, or propose it in a pull request
 
 Database: --database-url URL, else $DATABASE_URL, else an embedded PostgreSQL whose data lives in
 .freshet/ of the working directory (started for the command, stopped when it ends; set
@@ -94,6 +97,33 @@ metrics with their difference (B − A), data and environment. A run id may be s
 unique prefix of at least 4 digits.`,
     flagsOf: ['runs'],
     after: '`compare` takes --json (the comparison as JSON) and --database-url.',
+  },
+  publish: {
+    usage: 'Usage: freshet publish --run RUN_ID [--store local|github] [--json]',
+    about: `Publishes a recorded training run (its artifacts in .freshet/runs/<run id>/) as the next version
+of its experiment's model: every artifact becomes an asset, with model.onnx made from model.json
+(and checked in onnxruntime) when the project wrote none, and a manifest.json listing each asset's
+size and sha256 with the metrics, parameters, data window, station, rows and training commit.
+Every publish makes a new version, of a run already published too. The local store is
+.freshet/registry/<name>/<N>/; --store github makes a release tagged model/<name>/v<N> in
+--repository (token: $GITHUB_TOKEN).`,
+    flagsOf: ['publish'],
+  },
+  models: {
+    usage: `Usage: freshet models list [--store local|github] [--json]
+       freshet models show URI [--store local|github] [--json]`,
+    about: `\`list\`: every model with its versions, aliases and the latest version's rmse and skill.
+\`show\`: a version's model card (--json: its manifest). URIs: models:/<name>/<N>,
+models:/<name>@<alias> (resolved through the aliases), runs:/<run id>/<artifact> (a run's artifact here).`,
+    flagsOf: ['models list'],
+  },
+  promote: {
+    usage: 'Usage: freshet promote NAME VERSION --alias ALIAS [--pr] [--store local|github] [--json]',
+    about: `Points NAME@ALIAS at VERSION after checking that the version exists and each of its assets
+matches its sha256 (else nothing changes). Local store: .freshet/registry/aliases.json. --store
+github: the working tree's models/aliases.json, to commit; with --pr, a pull request on branch
+promote/<name> comparing the version with production (token: $FRESHET_PR_TOKEN, else $GITHUB_TOKEN).`,
+    flagsOf: ['promote'],
   },
   demo: {
     usage: 'Usage: freshet demo [--days 10] [--stations 50] [--database-url URL]',

@@ -4,6 +4,7 @@
 import { INGEST } from './ingest.ts';
 import { DEMO, GENERATE_FETCHES, MIGRATE, RUNS, RUNS_COMPARE, STATUS } from './other-commands.ts';
 import { PLAN } from './plan.ts';
+import { MODELS_LIST, MODELS_SHOW, PROMOTE, PUBLISH } from './registry.ts';
 import { REPORT } from './report.ts';
 import type { AnySetting } from './setting.ts';
 import { TRAIN } from './train.ts';
@@ -29,6 +30,10 @@ export const SETTINGS_CATALOG: readonly SettingsGroup[] = [
   { command: 'runs', settings: RUNS },
   { command: 'runs compare', settings: RUNS_COMPARE },
   { action: 'report', settings: REPORT },
+  { command: 'publish', settings: PUBLISH },
+  { command: 'models list', settings: MODELS_LIST },
+  { command: 'models show', settings: MODELS_SHOW },
+  { command: 'promote', settings: PROMOTE },
 ];
 
 /**
