@@ -118,7 +118,8 @@ models:/<name>@<alias> (resolved through the aliases), runs:/<run id>/<artifact>
     flagsOf: ['models list'],
   },
   promote: {
-    usage: 'Usage: freshet promote NAME VERSION --alias ALIAS [--pr] [--store local|github] [--json]',
+    usage:
+      'Usage: freshet promote NAME VERSION --alias ALIAS [--pr] [--store local|github] [--json]',
     about: `Points NAME@ALIAS at VERSION after checking that the version exists and each of its assets
 matches its sha256 (else nothing changes). Local store: .freshet/registry/aliases.json. --store
 github: the working tree's models/aliases.json, to commit; with --pr, a pull request on branch

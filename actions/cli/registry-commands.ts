@@ -184,6 +184,7 @@ async function promote(
       candidate: plan.candidate,
       alias: target.alias,
       current: plan.current,
+      compared: plan.compared,
       comparison: plan.comparison,
       validation: plan.validation,
       aliasesPath: ALIASES_PATH,

@@ -23,8 +23,10 @@ export interface PromotionPlan {
   readonly candidate: Manifest;
   /** The version the alias points at now. */
   readonly current: Manifest | undefined;
-  /** The production version the candidate is compared with. */
+  /** The production version. */
   readonly production: Manifest | undefined;
+  /** What the candidate is compared with: production, else the alias's current version. */
+  readonly compared: { readonly alias: string; readonly manifest: Manifest } | undefined;
   readonly comparison: VersionComparison;
   /** Problems of the new aliases file against the store (empty: it validates). */
   readonly validation: readonly string[];
@@ -86,6 +88,12 @@ export async function planPromotion(
     candidate,
     current,
     production,
+    compared:
+      production !== undefined
+        ? { alias: PRODUCTION, manifest: production }
+        : current !== undefined
+          ? { alias, manifest: current }
+          : undefined,
     comparison,
     validation: await aliasesProblemsInStore(store, after),
   };

@@ -11,7 +11,8 @@ export interface PromotionBodyInput {
   readonly alias: string;
   /** The version the alias points at now (undefined: none yet). */
   readonly current: Manifest | undefined;
-  /** The version compared against: the production version (may be the alias's own). */
+  /** What the candidate is compared with (the production version, else the alias's current one). */
+  readonly compared: { readonly alias: string; readonly manifest: Manifest } | undefined;
   readonly comparison: VersionComparison;
   /** Problems the validation found in the new aliases file (empty: it passed); undefined: not run. */
   readonly validation: readonly string[] | undefined;
@@ -28,9 +29,10 @@ const percent = (x: number) => `${formatMetric(x * 100)} %`;
 const signed = (x: number) => (x > 0 ? `+${formatMetric(x)}` : formatMetric(x));
 
 function verdict(input: PromotionBodyInput): string {
-  const { comparison, candidate, current } = input;
+  const { comparison, candidate } = input;
+  const current = input.compared?.manifest;
   if (current === undefined) {
-    return `There is no ${input.alias} version yet: v${candidate.version} would be the first.`;
+    return `There is no production or ${input.alias} version yet to compare with: v${candidate.version} would be the first.`;
   }
   const them = `v${current.version}`;
   const me = `v${candidate.version}`;
@@ -56,16 +58,18 @@ function verdict(input: PromotionBodyInput): string {
  * @example const body = promotionBody({ candidate, alias: 'staging', current, comparison, validation: [], aliasesPath: 'models/aliases.json' });
  */
 export function promotionBody(input: PromotionBodyInput): string {
-  const { candidate, current, comparison } = input;
+  const { candidate, comparison } = input;
+  const current = input.compared?.manifest;
+  const theirs = input.compared?.alias ?? 'production';
   const head = [
     'metric',
     `candidate v${candidate.version}`,
-    current === undefined ? `${input.alias}: none` : `${input.alias} v${current.version}`,
+    current === undefined ? `${theirs}: none` : `${theirs} v${current.version}`,
     'change',
     'better',
   ];
   const betterText = (b: 'candidate' | 'current' | undefined) =>
-    b === 'candidate' ? 'candidate' : b === 'current' ? input.alias : '';
+    b === 'candidate' ? 'candidate' : b === 'current' ? theirs : '';
   const value = (x: number | undefined) => (x === undefined ? '–' : formatMetric(x));
   const skillA = persistenceSkill(candidate.metrics);
   const skillB = current === undefined ? undefined : persistenceSkill(current.metrics);
@@ -113,7 +117,7 @@ export function promotionBody(input: PromotionBodyInput): string {
   return [
     `## ${promotionTitle(candidate.name, candidate.version, input.alias)}`,
     '',
-    `This moves \`${candidate.name}@${input.alias}\` from ${current === undefined ? 'nothing' : `v${current.version}`} to v${candidate.version} (\`models:/${candidate.name}/${candidate.version}\`). Merging it deploys.`,
+    `This moves \`${candidate.name}@${input.alias}\` from ${input.current === undefined ? 'nothing' : `v${input.current.version}`} to v${candidate.version} (\`models:/${candidate.name}/${candidate.version}\`). Merging it deploys.`,
     '',
     verdict(input),
     '',
