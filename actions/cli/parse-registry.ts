@@ -9,6 +9,7 @@ import { complete } from '../lib/settings/complete.ts';
 import {
   MODELS_LIST,
   MODELS_SHOW,
+  MODELS_VALIDATE,
   PROMOTE,
   PUBLISH,
   type StoreKind,
@@ -26,6 +27,7 @@ export interface StoreChoice {
 export type RegistryCommand =
   | ({ name: 'models-list'; json: boolean } & StoreChoice)
   | ({ name: 'models-show'; uri: ModelUri; json: boolean } & StoreChoice)
+  | ({ name: 'models-validate'; file?: string; json: boolean } & StoreChoice)
   | ({ name: 'publish'; run: string; json: boolean; databaseUrl?: string } & StoreChoice)
   | ({
       name: 'promote';
@@ -94,9 +96,26 @@ export function parseRegistryCommand(
         const json = flags.on(MODELS_LIST.json);
         return { name: 'models-list', ...complete(problems, { choice }).choice, json };
       }
+      if (sub === 'validate') {
+        const { flags, positionals } = read(MODELS_VALIDATE, 'freshet models validate', more);
+        if (positionals.length > 1) {
+          problems.push(
+            '`freshet models validate` takes at most one file: freshet models validate models/aliases.json',
+          );
+        }
+        const choice = storeChoice(flags, MODELS_VALIDATE, problems);
+        const json = flags.on(MODELS_VALIDATE.json);
+        const file = positionals[0];
+        return {
+          name: 'models-validate',
+          ...complete(problems, { choice }).choice,
+          ...(file === undefined ? {} : { file }),
+          json,
+        };
+      }
       if (sub !== 'show') {
         throw new UsageError(
-          `unknown command \`models ${sub}\`: use \`freshet models list\` or \`freshet models show URI\``,
+          `unknown command \`models ${sub}\`: use \`freshet models list\`, \`freshet models show URI\` or \`freshet models validate [FILE]\``,
         );
       }
       const { flags, positionals } = read(MODELS_SHOW, 'freshet models show', more);

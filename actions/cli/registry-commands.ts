@@ -4,9 +4,10 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../lib/errors.ts';
-import { withAlias } from '../lib/registry/aliases.ts';
+import { namedVersions, withAlias } from '../lib/registry/aliases.ts';
 import { readAliasesFile, writeAliasesFile } from '../lib/registry/aliases-file.ts';
 import { formatMetric, modelCard, persistenceSkill } from '../lib/registry/card.ts';
+import { InvalidDocumentError } from '../lib/registry/errors.ts';
 import { ALIASES_PATH } from '../lib/registry/github-store.ts';
 import { planPromotion } from '../lib/registry/promote.ts';
 import { promotionBody, promotionTitle } from '../lib/registry/promotion-body.ts';
@@ -14,6 +15,7 @@ import { openPromotionPullRequest } from '../lib/registry/promotion-pr.ts';
 import { runArtifactsDir } from '../lib/registry/publish-run.ts';
 import type { RegistryStore } from '../lib/registry/store.ts';
 import { resolveModelUri } from '../lib/registry/uri.ts';
+import { aliasesProblemsInStore } from '../lib/registry/validate.ts';
 import { formatTable } from '../lib/util/table.ts';
 import {
   githubClientFor,
@@ -36,6 +38,8 @@ export async function executeRegistry(
       return modelsList(command, out, context);
     case 'models-show':
       return modelsShow(command, out, context);
+    case 'models-validate':
+      return modelsValidate(command, out, context);
     case 'publish': {
       const result = await publishWith(command, context);
       const { name, version } = result.manifest;
@@ -135,6 +139,32 @@ async function modelsShow(
   const manifest = await store.get(ref.name, ref.version);
   out(command.json ? JSON.stringify(manifest) : modelCard(manifest));
   return 0;
+}
+
+async function modelsValidate(
+  command: Extract<RegistryCommand, { name: 'models-validate' }>,
+  out: (line: string) => void,
+  context: RegistryShellContext,
+): Promise<number> {
+  const file = command.file ?? join(dirname(context.stateDir), ALIASES_PATH);
+  const store = registryStore(command, context);
+  let problems: string[];
+  let versions: { name: string; version: number }[] = [];
+  try {
+    const aliases = await readAliasesFile(file);
+    versions = namedVersions(aliases);
+    problems = await aliasesProblemsInStore(store, aliases);
+  } catch (error) {
+    if (!(error instanceof InvalidDocumentError)) throw error;
+    problems = error.problems.map((p) => `${file}: ${p}`);
+  }
+  if (command.json) out(JSON.stringify({ file, versions, problems }));
+  else if (problems.length === 0) {
+    out(
+      `${file}: ${versions.length} versions named, each exists in ${store.location} and verifies`,
+    );
+  } else for (const problem of problems) context.logger.error(problem);
+  return problems.length === 0 ? 0 : 1;
 }
 
 async function promote(

@@ -156,6 +156,7 @@ async function execute(command: Command, shell: CliShell): Promise<number> {
     }
     case 'models-list':
     case 'models-show':
+    case 'models-validate':
     case 'publish':
     case 'promote':
       return executeRegistry(command, out, {

@@ -1,12 +1,14 @@
 // The registry's commands through run(), with the local store: publish a recorded run, list and
 // show it, promote it; refusals exit 2 and change nothing.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliShell, run } from '../../actions/cli/run.ts';
+import { localStore } from '../../actions/lib/registry/local-store.ts';
 import { finishRun, insertRun } from '../../actions/lib/training/run/run-record.ts';
 import { writeRunFixture } from '../lib/registry/run-fixture.ts';
+import { sampleDraft } from '../lib/registry/store-contract.ts';
 import { useMigratedDatabase } from '../support/database.ts';
 
 function testShell(stateDir: string, env: Record<string, string> = {}) {
@@ -136,5 +138,44 @@ describe('freshet publish, models and promote (local store)', () => {
       'error: --run is required',
       'error: --store github needs the repository: --repository OWNER/REPO or $GITHUB_REPOSITORY',
     ]);
+  });
+});
+
+describe('freshet models validate', () => {
+  let work: string;
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'freshet-validate-'));
+  });
+  afterAll(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('passes a file whose versions exist, and lists the problems of one that is invalid or names a missing version', async () => {
+    const stateDir = join(work, '.freshet');
+    await localStore(stateDir).publish(sampleDraft());
+    const file = join(work, 'models', 'aliases.json');
+    await mkdir(join(work, 'models'));
+    const { shell, out, messages, last } = testShell(stateDir);
+
+    await writeFile(file, '{"ozone-forest": {"production": 1}}');
+    expect(await run(['models', 'validate'], shell)).toBe(0);
+    expect(out.at(-1)).toContain('1 versions named, each exists');
+
+    await writeFile(file, '{"ozone-forest": {"production": 1, "staging": 2}}');
+    expect(await run(['models', 'validate', file, '--json'], shell)).toBe(1);
+    expect(last()).toEqual({
+      file,
+      versions: [
+        { name: 'ozone-forest', version: 1 },
+        { name: 'ozone-forest', version: 2 },
+      ],
+      problems: ['models:/ozone-forest/2: ozone-forest has no version 2 (its versions: 1)'],
+    });
+
+    await writeFile(file, '{"ozone-forest": {"production": "1"}}');
+    expect(await run(['models', 'validate', file], shell)).toBe(1);
+    expect(messages.at(-1)).toBe(
+      `error: ${file}: ozone-forest.production: version "1" must be an integer from 1`,
+    );
   });
 });

@@ -104,6 +104,14 @@ export const MODELS_SHOW = {
   json: jsonSwitch("print the version's manifest (with name and version) as the last line"),
 } as const satisfies Record<string, Setting<unknown>>;
 
+/** `freshet models validate [FILE]`: the aliases check. */
+export const MODELS_VALIDATE = {
+  store: STORE,
+  repository: REPOSITORY,
+  githubApiUrl: GITHUB_API_URL,
+  json: jsonSwitch('print {"file","versions","problems"} as the last line'),
+} as const satisfies Record<string, Setting<unknown>>;
+
 /** `freshet publish` and the publish action. */
 export const PUBLISH = {
   run: {
