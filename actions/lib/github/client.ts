@@ -10,6 +10,9 @@ import { DEFAULT_GITHUB_API_URL } from './workflow-run.ts';
 
 const FreshetOctokit = Octokit.plugin(retry, throttling);
 
+/** The REST API version every request asks for (GitHub's current one when this was written). */
+export const GITHUB_API_VERSION = '2022-11-28';
+
 /** Octokit with our plugins. */
 export type GitHubClient = InstanceType<typeof FreshetOctokit>;
 
@@ -66,7 +69,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       );
       return retrying;
     };
-  return new FreshetOctokit({
+  const client = new FreshetOctokit({
     auth: options.token,
     baseUrl: (options.apiUrl ?? DEFAULT_GITHUB_API_URL).replace(/\/+$/, ''),
     userAgent: 'freshet',
@@ -94,9 +97,19 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       debug: () => {},
       info: () => {},
       warn: (message: string) => logger.warn(message),
-      error: (message: string) => logger.error(message),
+      // Octokit logs every failed request here, 404s we expect included; the callers report the
+      // failures that matter, in their own terms.
+      error: () => {},
     },
   });
+  client.hook.before('request', (request) => {
+    request.headers['x-github-api-version'] = GITHUB_API_VERSION;
+    // GitHub's recommended media type (Octokit's default still names v3); downloads keep theirs.
+    if (request.headers.accept === 'application/vnd.github.v3+json') {
+      request.headers.accept = 'application/vnd.github+json';
+    }
+  });
+  return client;
 }
 
 /** fetch with a timeout per request. */

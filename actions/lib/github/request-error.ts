@@ -55,21 +55,33 @@ export function toGitHubApiError(
   permission?: string,
 ): GitHubApiError {
   if (error instanceof GitHubApiError) return error;
-  if (isRequestError(error)) {
-    const url = new URL(error.request.url, 'http://github.invalid');
+  if (isRequestError(error) && error.response !== undefined) {
+    const data = error.response.data;
+    const documentationUrl =
+      typeof data === 'object' && data !== null && 'documentation_url' in data
+        ? String((data as { documentation_url: unknown }).documentation_url)
+        : undefined;
     return new GitHubApiError(
       {
         status: error.status,
         method: error.request.method,
-        path: url.pathname,
-        apiMessage: apiMessageOf(error.response?.data, error.message),
+        path,
+        apiMessage: apiMessageOf(data, error.message),
+        ...(documentationUrl === undefined ? {} : { documentationUrl }),
         ...(permission === undefined ? {} : { permission }),
       },
       { cause: error },
     );
   }
+  // No answer (Octokit reports a failed fetch as a RequestError without a response).
   return new GitHubApiError(
-    { status: undefined, method, path, apiMessage: describeError(error) },
+    {
+      status: undefined,
+      method,
+      path,
+      apiMessage: describeError(error),
+      ...(permission === undefined ? {} : { permission }),
+    },
     { cause: error },
   );
 }

@@ -196,7 +196,7 @@ describe('the GitHub Releases store', () => {
       body: { message: 'Resource not accessible by integration' },
     });
     await expect(store.publish(sampleDraft())).rejects.toThrow(
-      "POST /api/v3/repos/octo-org/freshet/git/refs failed (403): Resource not accessible by integration (does the job grant the token 'contents: write'?)",
+      "POST /repos/octo-org/freshet/git/refs failed (403): Resource not accessible by integration (does the job grant the token 'contents: write'?)",
     );
   });
 });
