@@ -30,7 +30,7 @@ export const SETTINGS_CATALOG: readonly SettingsGroup[] = [
   { command: 'runs', settings: RUNS },
   { command: 'runs compare', settings: RUNS_COMPARE },
   { action: 'report', settings: REPORT },
-  { command: 'publish', settings: PUBLISH },
+  { command: 'publish', action: 'publish', settings: PUBLISH },
   { command: 'models list', settings: MODELS_LIST },
   { command: 'models show', settings: MODELS_SHOW },
   { command: 'models validate', settings: MODELS_VALIDATE },

@@ -46,6 +46,22 @@ export function parseAliasName(text: string, label: string): string {
   return text;
 }
 
+/**
+ * A training run's id, or a prefix of at least 4 of its hex digits.
+ *
+ * @throws UsageError for anything else (an empty input too)
+ * @example parseRunId('3f2a9c1e', '--run') === '3f2a9c1e'
+ */
+export function parseRunId(text: string, label: string): string {
+  const id = text.trim().toLowerCase();
+  if (!/^[0-9a-f]{4,32}$/.test(id)) {
+    throw new UsageError(
+      `${label} ${JSON.stringify(text)} is not a run id: give its 32 hex digits or a prefix of at least 4 (freshet runs lists them)`,
+    );
+  }
+  return id;
+}
+
 /** The GitHub API's address; GitHub Enterprise Server's runners set GITHUB_API_URL. */
 export function parseApiUrl(text: string, label: string): string {
   let url: URL;
@@ -118,7 +134,7 @@ export const PUBLISH = {
     name: 'run',
     help: 'the training run to publish: its id (or a prefix of at least 4 hex digits)',
     placeholder: 'RUN_ID',
-    parse: parseText,
+    parse: parseRunId,
     cli: { flag: 'run', required: true },
     action: {
       input: 'run-id',
