@@ -112,12 +112,15 @@ Every publish makes a new version, of a run already published too. The local sto
   models: {
     usage: `Usage: freshet models list [--store local|github] [--json]
        freshet models show URI [--store local|github] [--json]
-       freshet models validate [FILE] [--store local|github] [--json]`,
+       freshet models validate [FILE] [--store local|github] [--json]
+       freshet models bundle --out DIR [--before FILE] [--store local|github]`,
     about: `\`list\`: every model with its versions, aliases and the latest version's rmse and skill.
 \`show\`: a version's model card (--json: its manifest). URIs: models:/<name>/<N>,
 models:/<name>@<alias> (resolved through the aliases), runs:/<run id>/<artifact> (a run's artifact here).
 \`validate\`: checks an aliases file (default models/aliases.json): its form, and that every version it
-names exists in the store and each asset matches its sha256; exit status 1 listing every problem.`,
+names exists in the store and each asset matches its sha256; exit status 1 listing every problem.
+\`bundle\`: downloads every version models/aliases.json names (verified) into DIR/<name>/<N>/ with
+DIR/aliases.json, and prints a Markdown summary of what changed since --before (promote.yml's deploy).`,
     flagsOf: ['models list'],
   },
   promote: {

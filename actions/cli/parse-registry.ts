@@ -7,6 +7,7 @@ import { type ModelUri, parseModelUri } from '../lib/registry/uri.ts';
 import { DATABASE_URL } from '../lib/settings/common.ts';
 import { complete } from '../lib/settings/complete.ts';
 import {
+  MODELS_BUNDLE,
   MODELS_LIST,
   MODELS_SHOW,
   MODELS_VALIDATE,
@@ -28,6 +29,7 @@ export type RegistryCommand =
   | ({ name: 'models-list'; json: boolean } & StoreChoice)
   | ({ name: 'models-show'; uri: ModelUri; json: boolean } & StoreChoice)
   | ({ name: 'models-validate'; file?: string; json: boolean } & StoreChoice)
+  | ({ name: 'models-bundle'; out: string; before?: string } & StoreChoice)
   | ({ name: 'publish'; run: string; json: boolean; databaseUrl?: string } & StoreChoice)
   | ({
       name: 'promote';
@@ -95,6 +97,20 @@ export function parseRegistryCommand(
         const choice = storeChoice(flags, MODELS_LIST, problems);
         const json = flags.on(MODELS_LIST.json);
         return { name: 'models-list', ...complete(problems, { choice }).choice, json };
+      }
+      if (sub === 'bundle') {
+        const { flags, positionals } = read(MODELS_BUNDLE, 'freshet models bundle', more);
+        if (positionals.length > 0) problems.push('`freshet models bundle` takes only flags');
+        const out = flags.given(MODELS_BUNDLE.out);
+        const before = flags.given(MODELS_BUNDLE.before);
+        const choice = storeChoice(flags, MODELS_BUNDLE, problems);
+        const values = complete(problems, { out, choice });
+        return {
+          name: 'models-bundle',
+          out: values.out,
+          ...(before === undefined ? {} : { before }),
+          ...values.choice,
+        };
       }
       if (sub === 'validate') {
         const { flags, positionals } = read(MODELS_VALIDATE, 'freshet models validate', more);

@@ -4,8 +4,9 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../lib/errors.ts';
-import { namedVersions, withAlias } from '../lib/registry/aliases.ts';
+import { aliasChanges, namedVersions, withAlias } from '../lib/registry/aliases.ts';
 import { readAliasesFile, writeAliasesFile } from '../lib/registry/aliases-file.ts';
+import { aliasesSummary, bundleAliases } from '../lib/registry/bundle.ts';
 import { formatMetric, modelCard, persistenceSkill } from '../lib/registry/card.ts';
 import { InvalidDocumentError } from '../lib/registry/errors.ts';
 import { ALIASES_PATH } from '../lib/registry/github-store.ts';
@@ -40,6 +41,14 @@ export async function executeRegistry(
       return modelsShow(command, out, context);
     case 'models-validate':
       return modelsValidate(command, out, context);
+    case 'models-bundle': {
+      const store = registryStore(command, context);
+      const aliases = await readAliasesFile(join(dirname(context.stateDir), ALIASES_PATH));
+      const before = command.before === undefined ? {} : await readAliasesFile(command.before);
+      const bundled = await bundleAliases(store, aliases, command.out);
+      out(aliasesSummary(aliasChanges(before, aliases), bundled));
+      return 0;
+    }
     case 'publish': {
       const result = await publishWith(command, context);
       const { name, version } = result.manifest;

@@ -157,6 +157,7 @@ async function execute(command: Command, shell: CliShell): Promise<number> {
     case 'models-list':
     case 'models-show':
     case 'models-validate':
+    case 'models-bundle':
     case 'publish':
     case 'promote':
       return executeRegistry(command, out, {

@@ -179,3 +179,37 @@ describe('freshet models validate', () => {
     );
   });
 });
+
+describe('freshet models bundle', () => {
+  it('downloads every aliased version into one folder and summarises what changed', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'freshet-bundle-'));
+    try {
+      const stateDir = join(work, '.freshet');
+      const store = localStore(stateDir);
+      await store.publish(sampleDraft('ozone-forest', 'one'));
+      await store.publish(sampleDraft('ozone-forest', 'two'));
+      await mkdir(join(work, 'models'));
+      await writeFile(
+        join(work, 'models', 'aliases.json'),
+        '{"ozone-forest": {"production": 2, "staging": 2}}',
+      );
+      const before = join(work, 'before.json');
+      await writeFile(before, '{"ozone-forest": {"production": 1}}');
+      const out = join(work, 'bundle');
+      const { shell, out: lines } = testShell(stateDir);
+      expect(await run(['models', 'bundle', '--out', out, '--before', before], shell)).toBe(0);
+      const summary = lines.join('\n');
+      expect(summary).toContain('| ozone-forest | production | v1 | v2 |');
+      expect(summary).toContain('| ozone-forest | staging | – | v2 |');
+      expect(summary).toContain('| models:/ozone-forest/2 | 3 |');
+      expect(await readFile(join(out, 'ozone-forest', '2', 'model.json'), 'utf8')).toBe(
+        '{"marker":"two"}',
+      );
+      expect(JSON.parse(await readFile(join(out, 'aliases.json'), 'utf8'))).toEqual({
+        'ozone-forest': { production: 2, staging: 2 },
+      });
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+});

@@ -128,6 +128,27 @@ export const MODELS_VALIDATE = {
   json: jsonSwitch('print {"file","versions","problems"} as the last line'),
 } as const satisfies Record<string, Setting<unknown>>;
 
+/** `freshet models bundle --out DIR [--before FILE]`: what promote.yml deploys. */
+export const MODELS_BUNDLE = {
+  out: {
+    name: 'out',
+    help: 'the folder to write <name>/<N>/ and aliases.json into',
+    placeholder: 'DIR',
+    parse: parseText,
+    cli: { flag: 'out', required: true },
+  },
+  before: {
+    name: 'before',
+    help: 'the aliases file before the change, for the summary of what changed',
+    placeholder: 'FILE',
+    parse: parseText,
+    cli: { flag: 'before' },
+  },
+  store: STORE,
+  repository: REPOSITORY,
+  githubApiUrl: GITHUB_API_URL,
+} as const satisfies Record<string, Setting<unknown>>;
+
 /** `freshet publish` and the publish action. */
 export const PUBLISH = {
   run: {
