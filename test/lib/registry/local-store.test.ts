@@ -49,6 +49,20 @@ describe('the local folder store', () => {
     expect(await store.aliases()).toEqual({ 'ozone-forest': { staging: 1 } });
   });
 
+  it('leaves no staging folder behind a publish that failed', async () => {
+    const stateDir = await freshStateDir();
+    const store = localStore(stateDir);
+    await store.publish(sampleDraft());
+    const draft = sampleDraft();
+    const [first, ...others] = draft.assets;
+    if (first === undefined) throw new Error('the sample draft has assets');
+    const liar = { ...first, read: async () => new TextEncoder().encode('other bytes') };
+    await expect(store.publish({ ...draft, assets: [liar, ...others] })).rejects.toThrow(
+      'publishing ozone-forest: model.json has 11 bytes',
+    );
+    expect(await readdir(join(stateDir, 'registry', 'ozone-forest'))).toEqual(['1']);
+  });
+
   it('names the file and every problem of an invalid aliases.json', async () => {
     const stateDir = await freshStateDir();
     const store = localStore(stateDir);
