@@ -5,11 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliShell, run } from '../../actions/cli/run.ts';
+import { githubStore } from '../../actions/lib/registry/github-store.ts';
 import { localStore } from '../../actions/lib/registry/local-store.ts';
 import { finishRun, insertRun } from '../../actions/lib/training/run/run-record.ts';
+import { silentLogger } from '../../actions/lib/util/logger.ts';
+import { testClient } from '../lib/github/test-client.ts';
 import { writeRunFixture } from '../lib/registry/run-fixture.ts';
 import { sampleDraft } from '../lib/registry/store-contract.ts';
 import { useMigratedDatabase } from '../support/database.ts';
+import { startGitHubApiServer } from '../support/github-api-server.ts';
 
 function testShell(stateDir: string, env: Record<string, string> = {}) {
   const out: string[] = [];
@@ -209,6 +213,75 @@ describe('freshet models bundle', () => {
         'ozone-forest': { production: 2, staging: 2 },
       });
     } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the registry commands against GitHub (--store github)', () => {
+  it('lists and shows releases, and promotes in the working tree without a pull request', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'freshet-cli-github-'));
+    const github = await startGitHubApiServer({
+      files: { 'models/aliases.json': '{"ozone-forest": {"production": 1}}\n' },
+    });
+    try {
+      const store = githubStore({
+        client: testClient(github.apiUrl, github.token),
+        repository: { owner: github.owner, repo: github.repo },
+        logger: silentLogger,
+      });
+      await store.publish(sampleDraft('ozone-forest', 'one'));
+      await store.publish(sampleDraft('ozone-forest', 'two'));
+      const stateDir = join(work, '.freshet');
+      const { shell, last, messages } = testShell(stateDir, { GITHUB_TOKEN: github.token });
+      const where = [
+        '--store',
+        'github',
+        '--repository',
+        'octo-org/freshet',
+        '--github-api-url',
+        github.apiUrl,
+      ];
+
+      expect(await run(['models', 'list', ...where, '--json'], shell)).toBe(0);
+      expect(last()).toEqual({
+        models: [{ name: 'ozone-forest', versions: [1, 2], latest: 2, aliases: { production: 1 } }],
+      });
+      expect(
+        await run(['models', 'show', 'models:/ozone-forest@production', ...where, '--json'], shell),
+      ).toBe(0);
+      expect(last()).toMatchObject({ name: 'ozone-forest', version: 1 });
+
+      await mkdir(join(work, 'models'));
+      await writeFile(
+        join(work, 'models', 'aliases.json'),
+        '{"ozone-forest": {"production": 1}}\n',
+      );
+      expect(
+        await run(
+          ['promote', 'ozone-forest', '2', '--alias', 'staging', ...where, '--json'],
+          shell,
+        ),
+      ).toBe(0);
+      expect(last()).toEqual({
+        name: 'ozone-forest',
+        version: 2,
+        alias: 'staging',
+        from: null,
+        file: join(work, 'models', 'aliases.json'),
+      });
+      expect(JSON.parse(await readFile(join(work, 'models', 'aliases.json'), 'utf8'))).toEqual({
+        'ozone-forest': { production: 1, staging: 2 },
+      });
+      // Nothing was written to GitHub: no branch, no pull request.
+      expect(github.pulls).toEqual([]);
+
+      const { shell: noToken, messages: noTokenMessages } = testShell(stateDir);
+      expect(await run(['models', 'list', ...where], noToken)).toBe(2);
+      expect(noTokenMessages).toEqual([expect.stringContaining('--store github needs a token')]);
+      expect(messages).toEqual([]);
+    } finally {
+      await github.close();
       await rm(work, { recursive: true, force: true });
     }
   });
