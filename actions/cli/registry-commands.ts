@@ -4,15 +4,14 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../lib/errors.ts';
-import { aliasChanges, namedVersions, withAlias } from '../lib/registry/aliases.ts';
+import { aliasChanges, namedVersions } from '../lib/registry/aliases.ts';
 import { readAliasesFile, writeAliasesFile } from '../lib/registry/aliases-file.ts';
 import { aliasesSummary, bundleAliases } from '../lib/registry/bundle.ts';
 import { formatMetric, modelCard, persistenceSkill } from '../lib/registry/card.ts';
 import { InvalidDocumentError } from '../lib/registry/errors.ts';
 import { ALIASES_PATH } from '../lib/registry/github-store.ts';
 import { planPromotion } from '../lib/registry/promote.ts';
-import { promotionBody, promotionTitle } from '../lib/registry/promotion-body.ts';
-import { openPromotionPullRequest } from '../lib/registry/promotion-pr.ts';
+import { proposePromotion } from '../lib/registry/propose.ts';
 import { runArtifactsDir } from '../lib/registry/publish-run.ts';
 import type { RegistryStore } from '../lib/registry/store.ts';
 import { resolveModelUri } from '../lib/registry/uri.ts';
@@ -214,22 +213,12 @@ async function promote(
   const token = context.env.FRESHET_PR_TOKEN || context.env.GITHUB_TOKEN;
   const client = githubClientFor(command, context, token);
   const store: RegistryStore = registryStore(command, context, { client });
-  const plan = await planPromotion(store, target);
-  const pr = await openPromotionPullRequest(client, repositoryOf(command), {
-    name: target.name,
-    edit: (aliases) => withAlias(aliases, target.name, target.alias, target.version),
-    title: promotionTitle(target.name, target.version, target.alias),
-    body: promotionBody({
-      candidate: plan.candidate,
-      alias: target.alias,
-      current: plan.current,
-      compared: plan.compared,
-      comparison: plan.comparison,
-      validation: plan.validation,
-      aliasesPath: ALIASES_PATH,
-    }),
-    commitMessage: `${promotionTitle(target.name, target.version, target.alias)}`,
-  });
+  const { plan, pullRequest: pr } = await proposePromotion(
+    store,
+    client,
+    repositoryOf(command),
+    target,
+  );
   const from = plan.before[target.name]?.[target.alias];
   return report(
     from,

@@ -7,12 +7,10 @@ import { actionsLogger } from '../lib/github/actions-logger.ts';
 import { createGitHubClient } from '../lib/github/client.ts';
 import { failureMessage } from '../lib/github/failure-message.ts';
 import { databaseUrlSecrets } from '../lib/github/secrets.ts';
-import { withAlias } from '../lib/registry/aliases.ts';
 import { modelCard } from '../lib/registry/card.ts';
 import { ALIASES_PATH } from '../lib/registry/github-store.ts';
-import { planPromotion } from '../lib/registry/promote.ts';
-import { promotionBody, promotionTitle } from '../lib/registry/promotion-body.ts';
-import { openPromotionPullRequest } from '../lib/registry/promotion-pr.ts';
+import { promotionTitle } from '../lib/registry/promotion-body.ts';
+import { proposePromotion } from '../lib/registry/propose.ts';
 import { publishWith, type RegistryShellContext, registryStore } from '../registry-wiring.ts';
 import { type PublishActionOptions, parsePublishInputs } from './inputs.ts';
 
@@ -62,11 +60,6 @@ async function publishAndPropose(
   if (!options.pullRequest || client === undefined || options.repository === undefined) {
     return { ...outputs, summary };
   }
-  const target = { name: manifest.name, version: manifest.version, alias: options.alias };
-  const plan = await planPromotion(store, target);
-  if (plan.validation.length > 0) {
-    core.warning(plan.validation.join('\n'), { title: `${ALIASES_PATH} would not validate` });
-  }
   // Pull requests opened with the job's own token start no workflow: a personal token lets the
   // aliases check run on it.
   const prClient =
@@ -77,22 +70,15 @@ async function publishAndPropose(
           apiUrl: options.githubApiUrl,
           logger: context.logger,
         });
-  const title = promotionTitle(target.name, target.version, target.alias);
-  const pr = await openPromotionPullRequest(prClient, options.repository, {
-    name: target.name,
-    edit: (aliases) => withAlias(aliases, target.name, target.alias, target.version),
-    title,
-    body: promotionBody({
-      candidate: plan.candidate,
-      alias: target.alias,
-      current: plan.current,
-      compared: plan.compared,
-      comparison: plan.comparison,
-      validation: plan.validation,
-      aliasesPath: ALIASES_PATH,
-    }),
-    commitMessage: title,
+  const { plan, pullRequest: pr } = await proposePromotion(store, prClient, options.repository, {
+    name: manifest.name,
+    version: manifest.version,
+    alias: options.alias,
   });
+  if (plan.validation.length > 0) {
+    core.warning(plan.validation.join('\n'), { title: `${ALIASES_PATH} would not validate` });
+  }
+  const title = promotionTitle(manifest.name, manifest.version, options.alias);
   summary += `\n### Promotion\n\n[${title}](${pr.url}) (#${pr.number}, ${pr.created ? 'opened' : 'updated'}).\n`;
   return {
     ...outputs,

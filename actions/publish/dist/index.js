@@ -40917,6 +40917,19 @@ function databaseUrlSecrets(databaseUrl) {
   return [...secrets];
 }
 
+// actions/lib/github/markdown.ts
+function escapeCell(text) {
+  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\s*[\r\n]+\s*/g, " ").trim();
+}
+function markdownTable(columns, rows) {
+  const line = (cells) => `| ${cells.map(escapeCell).join(" | ")} |`;
+  const rule = `| ${columns.map((c) => c.align === "right" ? "---:" : ":---").join(" | ")} |`;
+  return [line(columns.map((c) => c.header)), rule, ...rows.map(line)].join("\n");
+}
+
+// actions/lib/registry/uri.ts
+init_errors();
+
 // actions/lib/registry/errors.ts
 init_errors();
 var RegistryError = class extends FreshetError {
@@ -40956,84 +40969,7 @@ function versionProblem(value) {
   return typeof value === "number" && Number.isSafeInteger(value) && value >= 1 ? void 0 : `version ${JSON.stringify(value)} must be an integer from 1`;
 }
 
-// actions/lib/registry/aliases.ts
-function aliasesProblems(value) {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return ["the aliases must be a JSON object of model names"];
-  }
-  const problems = [];
-  for (const [name, aliases] of Object.entries(value)) {
-    const nameProblem = modelNameProblem(name);
-    if (nameProblem) problems.push(nameProblem);
-    if (typeof aliases !== "object" || aliases === null || Array.isArray(aliases)) {
-      problems.push(`${name}: must be an object of alias → version, e.g. {"production": 3}`);
-      continue;
-    }
-    for (const [alias, version] of Object.entries(aliases)) {
-      const problem = aliasProblem(alias) ?? versionProblem(version);
-      if (problem) problems.push(`${name}.${alias}: ${problem}`);
-    }
-  }
-  return problems;
-}
-function parseAliases(value, what = "aliases.json") {
-  const problems = aliasesProblems(value);
-  if (problems.length > 0) throw new InvalidDocumentError(what, problems);
-  return value;
-}
-function formatAliases(aliases) {
-  const sorted = {};
-  for (const name of Object.keys(aliases).sort()) {
-    const inner = {};
-    const entry = aliases[name] ?? {};
-    for (const alias of Object.keys(entry).sort()) inner[alias] = entry[alias];
-    sorted[name] = inner;
-  }
-  return `${JSON.stringify(sorted, null, 2)}
-`;
-}
-function withAlias(aliases, name, alias, version) {
-  return { ...aliases, [name]: { ...aliases[name] ?? {}, [alias]: version } };
-}
-function aliasChanges(before, after) {
-  const changes = [];
-  const names = /* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)]);
-  for (const name of [...names].sort()) {
-    const a = before[name] ?? {};
-    const b = after[name] ?? {};
-    const aliases = /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const alias of [...aliases].sort()) {
-      const from = a[alias] ?? null;
-      const to = b[alias] ?? null;
-      if (from !== to) changes.push({ name, alias, from, to });
-    }
-  }
-  return changes;
-}
-function namedVersions(aliases) {
-  const seen = /* @__PURE__ */ new Map();
-  for (const name of Object.keys(aliases).sort()) {
-    for (const version of Object.values(aliases[name] ?? {})) {
-      seen.set(`${name}\0${version}`, { name, version });
-    }
-  }
-  return [...seen.values()].sort(
-    (x, y) => x.name === y.name ? x.version - y.version : x.name < y.name ? -1 : 1
-  );
-}
-
-// actions/lib/github/markdown.ts
-function escapeCell(text) {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\s*[\r\n]+\s*/g, " ").trim();
-}
-function markdownTable(columns, rows) {
-  const line = (cells) => `| ${cells.map(escapeCell).join(" | ")} |`;
-  const rule = `| ${columns.map((c) => c.align === "right" ? "---:" : ":---").join(" | ")} |`;
-  return [line(columns.map((c) => c.header)), rule, ...rows.map(line)].join("\n");
-}
-
 // actions/lib/registry/uri.ts
-init_errors();
 function formatModelUri(uri) {
   switch (uri.kind) {
     case "version":
@@ -41211,6 +41147,72 @@ function toGitHubApiError(error2, method, path6, permission) {
       ...permission === void 0 ? {} : { permission }
     },
     { cause: error2 }
+  );
+}
+
+// actions/lib/registry/aliases.ts
+function aliasesProblems(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return ["the aliases must be a JSON object of model names"];
+  }
+  const problems = [];
+  for (const [name, aliases] of Object.entries(value)) {
+    const nameProblem = modelNameProblem(name);
+    if (nameProblem) problems.push(nameProblem);
+    if (typeof aliases !== "object" || aliases === null || Array.isArray(aliases)) {
+      problems.push(`${name}: must be an object of alias → version, e.g. {"production": 3}`);
+      continue;
+    }
+    for (const [alias, version] of Object.entries(aliases)) {
+      const problem = aliasProblem(alias) ?? versionProblem(version);
+      if (problem) problems.push(`${name}.${alias}: ${problem}`);
+    }
+  }
+  return problems;
+}
+function parseAliases(value, what = "aliases.json") {
+  const problems = aliasesProblems(value);
+  if (problems.length > 0) throw new InvalidDocumentError(what, problems);
+  return value;
+}
+function formatAliases(aliases) {
+  const sorted = {};
+  for (const name of Object.keys(aliases).sort()) {
+    const inner = {};
+    const entry = aliases[name] ?? {};
+    for (const alias of Object.keys(entry).sort()) inner[alias] = entry[alias];
+    sorted[name] = inner;
+  }
+  return `${JSON.stringify(sorted, null, 2)}
+`;
+}
+function withAlias(aliases, name, alias, version) {
+  return { ...aliases, [name]: { ...aliases[name] ?? {}, [alias]: version } };
+}
+function aliasChanges(before, after) {
+  const changes = [];
+  const names = /* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)]);
+  for (const name of [...names].sort()) {
+    const a = before[name] ?? {};
+    const b = after[name] ?? {};
+    const aliases = /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const alias of [...aliases].sort()) {
+      const from = a[alias] ?? null;
+      const to = b[alias] ?? null;
+      if (from !== to) changes.push({ name, alias, from, to });
+    }
+  }
+  return changes;
+}
+function namedVersions(aliases) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const name of Object.keys(aliases).sort()) {
+    for (const version of Object.values(aliases[name] ?? {})) {
+      seen.set(`${name}\0${version}`, { name, version });
+    }
+  }
+  return [...seen.values()].sort(
+    (x, y) => x.name === y.name ? x.version - y.version : x.name < y.name ? -1 : 1
   );
 }
 
@@ -41742,6 +41744,110 @@ function githubStore(options) {
   };
 }
 
+// actions/lib/registry/promotion-body.ts
+function promotionTitle(name, version, alias) {
+  return `Promote ${name} v${version} to ${alias}`;
+}
+var percent = (x) => `${formatMetric(x * 100)} %`;
+var signed = (x) => x > 0 ? `+${formatMetric(x)}` : formatMetric(x);
+function verdict(input) {
+  const { comparison, candidate } = input;
+  const current = input.compared?.manifest;
+  if (current === void 0) {
+    return `There is no production or ${input.alias} version yet to compare with: v${candidate.version} would be the first.`;
+  }
+  const them = `v${current.version}`;
+  const me = `v${candidate.version}`;
+  if (comparison.basis === void 0 || comparison.by === void 0) {
+    return `The two versions record no metric they can be compared on.`;
+  }
+  const on = comparison.basis === "common test window" && comparison.commonWindow !== void 0 ? `on the same test window (${comparison.commonWindow.rows} hours, ${comparison.commonWindow.from} to ${comparison.commonWindow.to}): RMSE ${formatMetric(comparison.commonWindow.candidateRmse)} against ${formatMetric(comparison.commonWindow.currentRmse)}` : comparison.basis === "skill" ? "by skill over the persistence forecast (each on its own test window)" : "by RMSE (each on its own test window)";
+  if (comparison.better === void 0) return `**${me} and ${them} are equal** ${on}.`;
+  const winner = comparison.better === "candidate" ? me : them;
+  const loser = comparison.better === "candidate" ? them : me;
+  const what = comparison.basis === "skill" ? "higher skill" : "lower error";
+  return `**${winner} is better than ${loser}** ${on}: ${percent(comparison.by)} ${what}.`;
+}
+function promotionBody(input) {
+  const { candidate, comparison } = input;
+  const current = input.compared?.manifest;
+  const theirs = input.compared?.alias ?? "production";
+  const head = [
+    "metric",
+    `candidate v${candidate.version}`,
+    current === void 0 ? `${theirs}: none` : `${theirs} v${current.version}`,
+    "change",
+    "better"
+  ];
+  const betterText = (b2) => b2 === "candidate" ? "candidate" : b2 === "current" ? theirs : "";
+  const value = (x) => x === void 0 ? "–" : formatMetric(x);
+  const skillA = persistenceSkill(candidate.metrics);
+  const skillB = current === void 0 ? void 0 : persistenceSkill(current.metrics);
+  const rows = comparison.metrics.map((m) => [
+    m.name,
+    value(m.candidate),
+    value(m.current),
+    m.difference === void 0 ? "" : signed(m.difference),
+    betterText(m.better)
+  ]);
+  if (!comparison.metrics.some((m) => m.name === "skill")) {
+    rows.push([
+      "skill over persistence",
+      value(skillA),
+      value(skillB),
+      skillA !== void 0 && skillB !== void 0 ? signed(skillA - skillB) : "",
+      skillA !== void 0 && skillB !== void 0 && skillA !== skillB ? betterText(skillA > skillB ? "candidate" : "current") : ""
+    ]);
+  }
+  const facts = (m) => m === void 0 ? ["–", "–", "–", "–", "–"] : [
+    `${m.data.start} to ${m.data.end}`,
+    String(m.data.rows),
+    m.data.station_name ? `${m.data.station_name} (${m.data.station})` : m.data.station,
+    m.project.commit ? `\`${m.project.commit.slice(0, 12)}\`` : "unknown",
+    `\`${m.run_id.slice(0, 12)}\``
+  ];
+  const a = facts(candidate);
+  const b = facts(current);
+  const labels = ["data window", "rows", "station", "training commit", "training run"];
+  const validation = input.validation === void 0 ? "The aliases were not validated before this pull request was opened." : input.validation.length === 0 ? `✅ Validated: every version named in \`${input.aliasesPath}\` exists and each of its assets matches its sha256.` : [
+    `❌ Validation failed for \`${input.aliasesPath}\`:`,
+    "",
+    ...input.validation.map((p) => `- ${escapeCell(p)}`)
+  ].join("\n");
+  return [
+    `## ${promotionTitle(candidate.name, candidate.version, input.alias)}`,
+    "",
+    `This moves \`${candidate.name}@${input.alias}\` from ${input.current === void 0 ? "nothing" : `v${input.current.version}`} to v${candidate.version} (\`models:/${candidate.name}/${candidate.version}\`). Merging it deploys.`,
+    "",
+    verdict(input),
+    "",
+    "### Metrics",
+    "",
+    markdownTable(
+      [
+        { header: head[0] ?? "" },
+        { header: head[1] ?? "", align: "right" },
+        { header: head[2] ?? "", align: "right" },
+        { header: head[3] ?? "", align: "right" },
+        { header: head[4] ?? "" }
+      ],
+      rows
+    ),
+    "",
+    "### Data and training",
+    "",
+    markdownTable(
+      [{ header: "" }, { header: head[1] ?? "" }, { header: head[2] ?? "" }],
+      labels.map((label, i) => [label, a[i] ?? "", b[i] ?? ""])
+    ),
+    "",
+    "### Validation",
+    "",
+    validation,
+    ""
+  ].join("\n");
+}
+
 // actions/lib/registry/promote.ts
 init_errors();
 
@@ -41940,110 +42046,6 @@ async function planPromotion(store, target, before) {
   };
 }
 
-// actions/lib/registry/promotion-body.ts
-function promotionTitle(name, version, alias) {
-  return `Promote ${name} v${version} to ${alias}`;
-}
-var percent = (x) => `${formatMetric(x * 100)} %`;
-var signed = (x) => x > 0 ? `+${formatMetric(x)}` : formatMetric(x);
-function verdict(input) {
-  const { comparison, candidate } = input;
-  const current = input.compared?.manifest;
-  if (current === void 0) {
-    return `There is no production or ${input.alias} version yet to compare with: v${candidate.version} would be the first.`;
-  }
-  const them = `v${current.version}`;
-  const me = `v${candidate.version}`;
-  if (comparison.basis === void 0 || comparison.by === void 0) {
-    return `The two versions record no metric they can be compared on.`;
-  }
-  const on = comparison.basis === "common test window" && comparison.commonWindow !== void 0 ? `on the same test window (${comparison.commonWindow.rows} hours, ${comparison.commonWindow.from} to ${comparison.commonWindow.to}): RMSE ${formatMetric(comparison.commonWindow.candidateRmse)} against ${formatMetric(comparison.commonWindow.currentRmse)}` : comparison.basis === "skill" ? "by skill over the persistence forecast (each on its own test window)" : "by RMSE (each on its own test window)";
-  if (comparison.better === void 0) return `**${me} and ${them} are equal** ${on}.`;
-  const winner = comparison.better === "candidate" ? me : them;
-  const loser = comparison.better === "candidate" ? them : me;
-  const what = comparison.basis === "skill" ? "higher skill" : "lower error";
-  return `**${winner} is better than ${loser}** ${on}: ${percent(comparison.by)} ${what}.`;
-}
-function promotionBody(input) {
-  const { candidate, comparison } = input;
-  const current = input.compared?.manifest;
-  const theirs = input.compared?.alias ?? "production";
-  const head = [
-    "metric",
-    `candidate v${candidate.version}`,
-    current === void 0 ? `${theirs}: none` : `${theirs} v${current.version}`,
-    "change",
-    "better"
-  ];
-  const betterText = (b2) => b2 === "candidate" ? "candidate" : b2 === "current" ? theirs : "";
-  const value = (x) => x === void 0 ? "–" : formatMetric(x);
-  const skillA = persistenceSkill(candidate.metrics);
-  const skillB = current === void 0 ? void 0 : persistenceSkill(current.metrics);
-  const rows = comparison.metrics.map((m) => [
-    m.name,
-    value(m.candidate),
-    value(m.current),
-    m.difference === void 0 ? "" : signed(m.difference),
-    betterText(m.better)
-  ]);
-  if (!comparison.metrics.some((m) => m.name === "skill")) {
-    rows.push([
-      "skill over persistence",
-      value(skillA),
-      value(skillB),
-      skillA !== void 0 && skillB !== void 0 ? signed(skillA - skillB) : "",
-      skillA !== void 0 && skillB !== void 0 && skillA !== skillB ? betterText(skillA > skillB ? "candidate" : "current") : ""
-    ]);
-  }
-  const facts = (m) => m === void 0 ? ["–", "–", "–", "–", "–"] : [
-    `${m.data.start} to ${m.data.end}`,
-    String(m.data.rows),
-    m.data.station_name ? `${m.data.station_name} (${m.data.station})` : m.data.station,
-    m.project.commit ? `\`${m.project.commit.slice(0, 12)}\`` : "unknown",
-    `\`${m.run_id.slice(0, 12)}\``
-  ];
-  const a = facts(candidate);
-  const b = facts(current);
-  const labels = ["data window", "rows", "station", "training commit", "training run"];
-  const validation = input.validation === void 0 ? "The aliases were not validated before this pull request was opened." : input.validation.length === 0 ? `✅ Validated: every version named in \`${input.aliasesPath}\` exists and each of its assets matches its sha256.` : [
-    `❌ Validation failed for \`${input.aliasesPath}\`:`,
-    "",
-    ...input.validation.map((p) => `- ${escapeCell(p)}`)
-  ].join("\n");
-  return [
-    `## ${promotionTitle(candidate.name, candidate.version, input.alias)}`,
-    "",
-    `This moves \`${candidate.name}@${input.alias}\` from ${input.current === void 0 ? "nothing" : `v${input.current.version}`} to v${candidate.version} (\`models:/${candidate.name}/${candidate.version}\`). Merging it deploys.`,
-    "",
-    verdict(input),
-    "",
-    "### Metrics",
-    "",
-    markdownTable(
-      [
-        { header: head[0] ?? "" },
-        { header: head[1] ?? "", align: "right" },
-        { header: head[2] ?? "", align: "right" },
-        { header: head[3] ?? "", align: "right" },
-        { header: head[4] ?? "" }
-      ],
-      rows
-    ),
-    "",
-    "### Data and training",
-    "",
-    markdownTable(
-      [{ header: "" }, { header: head[1] ?? "" }, { header: head[2] ?? "" }],
-      labels.map((label, i) => [label, a[i] ?? "", b[i] ?? ""])
-    ),
-    "",
-    "### Validation",
-    "",
-    validation,
-    ""
-  ].join("\n");
-}
-
 // actions/lib/registry/promotion-pr.ts
 import { Buffer as Buffer2 } from "node:buffer";
 function promotionBranch(name) {
@@ -42170,6 +42172,28 @@ async function openPromotionPullRequest(client, repository, request2) {
     })
   );
   return { number: data.number, url: data.html_url, branch, created: true };
+}
+
+// actions/lib/registry/propose.ts
+async function proposePromotion(store, client, repository, target) {
+  const plan2 = await planPromotion(store, target);
+  const title = promotionTitle(target.name, target.version, target.alias);
+  const pullRequest = await openPromotionPullRequest(client, repository, {
+    name: target.name,
+    edit: (aliases) => withAlias(aliases, target.name, target.alias, target.version),
+    title,
+    body: promotionBody({
+      candidate: plan2.candidate,
+      alias: target.alias,
+      current: plan2.current,
+      compared: plan2.compared,
+      comparison: plan2.comparison,
+      validation: plan2.validation,
+      aliasesPath: ALIASES_PATH
+    }),
+    commitMessage: title
+  });
+  return { plan: plan2, pullRequest };
 }
 
 // actions/registry-wiring.ts
@@ -44296,32 +44320,20 @@ async function publishAndPropose(options, context) {
   if (!options.pullRequest || client === void 0 || options.repository === void 0) {
     return { ...outputs, summary: summary2 };
   }
-  const target = { name: manifest.name, version: manifest.version, alias: options.alias };
-  const plan2 = await planPromotion(store, target);
-  if (plan2.validation.length > 0) {
-    warning(plan2.validation.join("\n"), { title: `${ALIASES_PATH} would not validate` });
-  }
   const prClient = options.prToken === void 0 ? client : createGitHubClient({
     token: options.prToken,
     apiUrl: options.githubApiUrl,
     logger: context.logger
   });
-  const title = promotionTitle(target.name, target.version, target.alias);
-  const pr = await openPromotionPullRequest(prClient, options.repository, {
-    name: target.name,
-    edit: (aliases) => withAlias(aliases, target.name, target.alias, target.version),
-    title,
-    body: promotionBody({
-      candidate: plan2.candidate,
-      alias: target.alias,
-      current: plan2.current,
-      compared: plan2.compared,
-      comparison: plan2.comparison,
-      validation: plan2.validation,
-      aliasesPath: ALIASES_PATH
-    }),
-    commitMessage: title
+  const { plan: plan2, pullRequest: pr } = await proposePromotion(store, prClient, options.repository, {
+    name: manifest.name,
+    version: manifest.version,
+    alias: options.alias
   });
+  if (plan2.validation.length > 0) {
+    warning(plan2.validation.join("\n"), { title: `${ALIASES_PATH} would not validate` });
+  }
+  const title = promotionTitle(manifest.name, manifest.version, options.alias);
   summary2 += `
 ### Promotion
 
