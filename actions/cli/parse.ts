@@ -22,6 +22,7 @@ import { tagProblems } from '../lib/training/run/runner-options.ts';
 import type { RunFilter } from '../lib/training/run/runs.ts';
 import { parseKeyValueItems } from '../lib/util/key-values.ts';
 import { type CommandSettings, FlagReader, readArguments } from './flags.ts';
+import { parseRegistryCommand, REGISTRY_COMMANDS, type RegistryCommand } from './parse-registry.ts';
 
 export type Command =
   | { name: 'help'; topic?: string }
@@ -98,7 +99,8 @@ export type Command =
       repository?: string;
       databaseUrl?: string;
     }
-  | { name: 'site-serve'; dir?: string; port: number; base: string };
+  | { name: 'site-serve'; dir?: string; port: number; base: string }
+  | RegistryCommand;
 
 export const COMMANDS = [
   'ingest',
@@ -110,6 +112,7 @@ export const COMMANDS = [
   'train',
   'runs',
   'site',
+  ...REGISTRY_COMMANDS,
 ] as const;
 
 /**
@@ -348,6 +351,10 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
         ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
       };
     }
+    case 'models':
+    case 'publish':
+    case 'promote':
+      return parseRegistryCommand(first, rest, env);
     default:
       throw new UsageError(
         `unknown command \`${first}\`: one of ${COMMANDS.join(', ')} (see \`freshet --help\`)`,

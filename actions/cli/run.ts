@@ -23,6 +23,7 @@ import { ingestWith, planWith, type ShellContext, trainWith, usingDatabase } fro
 import { helpText } from './help.ts';
 import { type Command, parseCommandLine } from './parse.ts';
 import { progressReporter } from './progress.ts';
+import { executeRegistry } from './registry-commands.ts';
 
 /** The example project `freshet demo` (and so `npm start`) trains each day. */
 export const DEMO_PROJECT = fileURLToPath(new URL('../../training/ozone-forest', import.meta.url));
@@ -159,6 +160,18 @@ async function execute(command: Command, shell: CliShell): Promise<number> {
       const { siteCommand } = await import('./site.ts');
       return siteCommand(command, shell, context);
     }
+    case 'models-list':
+    case 'models-show':
+    case 'models-validate':
+    case 'models-bundle':
+    case 'publish':
+    case 'promote':
+      return executeRegistry(command, out, {
+        ...context,
+        stateDir: shell.stateDir,
+        env: shell.env,
+        now: shell.now,
+      });
   }
 }
 

@@ -2,6 +2,8 @@
 // It translates; the library decides (failure-issue.ts) and talks to GitHub (rest-issue-tracker.ts).
 import * as core from '@actions/core';
 import { ActionInputs, type ReadInput } from '../lib/github/action-inputs.ts';
+import { actionsLogger } from '../lib/github/actions-logger.ts';
+import { createGitHubClient } from '../lib/github/client.ts';
 import { type RunOutcome, runOutcome, syncFailureIssue } from '../lib/github/failure-issue.ts';
 import { failureMessage } from '../lib/github/failure-message.ts';
 import { createRestIssueTracker } from '../lib/github/rest-issue-tracker.ts';
@@ -61,11 +63,12 @@ export async function run(): Promise<void> {
     const token = core.getInput('token');
     if (token !== '') core.setSecret(token);
     const options = parseReportInputs((name) => core.getInput(name), process.env);
-    const tracker = createRestIssueTracker({
-      apiUrl: options.apiUrl,
+    const client = createGitHubClient({
       token: options.token,
-      repository: options.repository,
+      apiUrl: options.apiUrl,
+      logger: actionsLogger(core),
     });
+    const tracker = createRestIssueTracker({ client, repository: options.repository });
     const result = await syncFailureIssue(tracker, {
       outcome: options.outcome,
       label: options.label,

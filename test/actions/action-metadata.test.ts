@@ -7,6 +7,7 @@ import { ingestOutputs } from '../../actions/ingest/main.ts';
 import { emptyIngestReport } from '../../actions/lib/ingest/ingest-range.ts';
 import { actionSettings } from '../../actions/lib/settings/catalog.ts';
 import { actionYamlEntry } from '../../actions/lib/settings/setting.ts';
+import { PUBLISH_OUTPUTS } from '../../actions/publish/main.ts';
 import { TRAIN_OUTPUTS } from '../../actions/train/main.ts';
 import { ACTIONS } from '../../scripts/build-actions.ts';
 
@@ -38,6 +39,7 @@ const WRITTEN_OUTPUTS: Record<string, string[]> = {
   ingest: Object.keys(ingestOutputs(emptyIngestReport())).sort(),
   report: ['action', 'issue-number', 'url'],
   train: [...TRAIN_OUTPUTS].sort(),
+  publish: [...PUBLISH_OUTPUTS].sort(),
 };
 
 describe('the bundler lists every action', () => {

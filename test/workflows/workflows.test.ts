@@ -94,12 +94,10 @@ describe('actionlint', () => {
   });
 });
 
-// Only workflows that use a local action (site.yml uses none: a suite without a test fails).
-const usingLocalActions = files.filter((file) =>
+const usesLocalActions = files.filter((file) =>
   steps(workflow(file)).some((s) => s.uses?.startsWith('./actions/')),
 );
-
-describe.each(usingLocalActions)('local actions in %s', (file) => {
+describe.each(usesLocalActions)('local actions in %s', (file) => {
   const used = steps(workflow(file)).flatMap((s) =>
     s.uses?.startsWith('./actions/') ? [[s.uses, s] as const] : [],
   );
@@ -250,7 +248,13 @@ describe('train.yml', () => {
     const dispatch = wf.on?.workflow_dispatch as {
       inputs: Record<string, { type: string; default?: string }>;
     };
-    expect(Object.keys(dispatch.inputs)).toEqual(['project', 'station', 'parameters', 'window']);
+    expect(Object.keys(dispatch.inputs)).toEqual([
+      'project',
+      'station',
+      'parameters',
+      'window',
+      'promote-to',
+    ]);
     expect(dispatch.inputs.project?.default).toBe('training/ozone-forest');
   });
 
@@ -314,6 +318,8 @@ describe('train.yml', () => {
     expect(trainSteps.map((s) => s.run).filter(Boolean)).toEqual([
       'npm ci',
       expect.stringContaining('apt-get install -y python3-sklearn python3-psycopg2'),
+      // The marker of a run to publish, after the run.
+      expect.stringContaining('$RUNNER_TEMP/publish/$RUN_ID'),
     ]);
   });
 
@@ -341,15 +347,41 @@ describe('train.yml', () => {
     expect(String(trainStep?.with?.['state-dir'])).not.toMatch(/(^|\/)\./);
   });
 
-  it('gives the database URL only from the secret, and the token only read access', () => {
+  it('gives the database URL only from the secret, and write access only to the publish job', () => {
     expect(wf.permissions).toEqual({ contents: 'read' });
     for (const [name, job] of Object.entries(wf.jobs)) {
-      expect(job.permissions, name).toBeUndefined();
+      if (name === 'publish') {
+        expect(job.permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
+      } else expect(job.permissions, name).toBeUndefined();
     }
-    for (const step of trainSteps.filter((s) => s.uses === './actions/train')) {
+    for (const step of steps(wf).filter((s) => s.uses?.startsWith('./actions/'))) {
       expect(step.with?.['database-url']).toBe(`\${{ secrets.DATABASE_URL }}`);
     }
-    expect(readFileSync(join(WORKFLOWS, 'train.yml'), 'utf8').match(/secrets\./g)).toHaveLength(2);
+    // DATABASE_URL for the two train steps and publish, FRESHET_PR_TOKEN for publish.
+    expect(readFileSync(join(WORKFLOWS, 'train.yml'), 'utf8').match(/secrets\./g)).toHaveLength(4);
+  });
+
+  it('publishes only runs that succeeded on the default branch, each in a job of its own', () => {
+    const onDefault =
+      "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)";
+    const after = trainSteps.slice(trainSteps.indexOf(defined(trainStep, 'the train step')) + 1);
+    const marking = after.filter((s) => s.if?.startsWith('steps.train.outputs.status'));
+    expect(marking.length).toBe(2);
+    for (const step of marking) {
+      expect(step.if).toBe(`steps.train.outputs.status == 'succeeded' && ${onDefault}`);
+    }
+    const { publish } = wf.jobs;
+    expect(publish?.needs).toBe('runs-to-publish');
+    expect(wf.jobs['runs-to-publish']?.if).toContain(onDefault);
+    const publishStep = publish?.steps?.find((s) => s.uses === './actions/publish');
+    expect(publishStep?.with).toMatchObject({
+      'run-id': `\${{ matrix.run }}`,
+      alias: `\${{ inputs.promote-to || 'staging' }}`,
+      'pr-token': `\${{ secrets.FRESHET_PR_TOKEN }}`,
+    });
+    // npm ci before publishing: onnxruntime-node is not in the bundle.
+    const runs = (publish?.steps ?? []).map((s) => s.run ?? s.uses);
+    expect(runs.indexOf('npm ci')).toBeLessThan(runs.indexOf('./actions/publish'));
   });
 });
 
@@ -373,7 +405,12 @@ describe('ci.yml', () => {
     const uses = (wf.jobs.actions?.steps ?? [])
       .map((s) => s.uses)
       .filter((u) => u?.startsWith('./'));
-    expect(uses).toEqual(['./actions/plan', './actions/ingest', './actions/train']);
+    expect(uses).toEqual([
+      './actions/plan',
+      './actions/ingest',
+      './actions/train',
+      './actions/publish',
+    ]);
   });
 
   it('runs every action of actions/ (each folder with an action.yml) through uses:', () => {
@@ -432,5 +469,36 @@ describe('ci.yml', () => {
     for (const [name, job] of Object.entries(wf.jobs)) {
       if (name !== 'report') expect(job.permissions, name).toBeUndefined();
     }
+  });
+});
+
+describe('validate-aliases.yml', () => {
+  const wf = workflow('validate-aliases.yml');
+
+  it('checks every pull request that touches models/aliases.json, reading only', () => {
+    expect(wf.on).toEqual({ pull_request: { paths: ['models/aliases.json'] } });
+    expect(wf.permissions).toEqual({ contents: 'read' });
+    const run = steps(wf)
+      .map((s) => s.run ?? '')
+      .join('\n');
+    expect(run).toContain('npm ci');
+    expect(run).toContain('npx freshet models validate models/aliases.json --store github');
+  });
+});
+
+describe('promote.yml', () => {
+  const wf = workflow('promote.yml');
+
+  it('deploys on a merge that changes models/aliases.json, reading only, one at a time', () => {
+    expect(wf.on?.push).toEqual({ branches: ['main'], paths: ['models/aliases.json'] });
+    expect(wf.permissions).toEqual({ contents: 'read' });
+    expect(wf.concurrency).toEqual({ group: 'promote', 'cancel-in-progress': false });
+    for (const job of Object.values(wf.jobs)) expect(job.permissions).toBeUndefined();
+    const run = steps(wf)
+      .map((s) => s.run ?? '')
+      .join('\n');
+    expect(run).toContain('npx freshet models bundle --store github');
+    const upload = steps(wf).find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(upload?.with).toMatchObject({ name: 'models', 'if-no-files-found': 'error' });
   });
 });

@@ -22,12 +22,14 @@ export class GitHubApiError extends FreshetError {
       path: string;
       apiMessage: string;
       documentationUrl?: string;
+      /** The permission a 403 or 404 suggests granting (default `issues: write`). */
+      permission?: string;
     },
     options?: ErrorOptions,
   ) {
     const status = details.status === undefined ? 'no response' : String(details.status);
     super(
-      `GitHub API ${details.method} ${details.path} failed (${status}): ${details.apiMessage}${hint(details.status)}`,
+      `GitHub API ${details.method} ${details.path} failed (${status}): ${details.apiMessage}${hint(details.status, details.permission ?? 'issues: write')}`,
       options,
     );
     this.status = details.status;
@@ -39,14 +41,14 @@ export class GitHubApiError extends FreshetError {
 }
 
 /** What a workflow author can change for the statuses a token's permissions cause. */
-function hint(status: number | undefined): string {
+function hint(status: number | undefined, permission: string): string {
   switch (status) {
     case 401:
       return ' (the token is missing or expired)';
     case 403:
     case 404:
       // GitHub answers 404 rather than 403 for repositories a token may not see.
-      return " (does the job grant the token 'issues: write'?)";
+      return ` (does the job grant the token '${permission}'?)`;
     default:
       return '';
   }

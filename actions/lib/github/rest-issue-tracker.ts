@@ -1,11 +1,13 @@
-// IssueTracker over GitHub's REST API, with fetch. The only module here that talks to GitHub.
-import { describeError } from '../errors.ts';
+// IssueTracker over GitHub's REST API, through the one GitHub client (github/client.ts): its
+// retries, rate-limit handling and Link paging.
+
 import { GitHubApiError } from './api-error.ts';
+import type { GitHubClient } from './client.ts';
 import type { Issue, IssueComment, IssueTracker, NewIssue } from './issue-tracker.ts';
+import { toGitHubApiError } from './request-error.ts';
 import type { RepositoryRef } from './workflow-run.ts';
 
-/** The REST API version every request asks for (GitHub's current one when this was written). */
-export const GITHUB_API_VERSION = '2022-11-28';
+export { GITHUB_API_VERSION } from './client.ts';
 
 /** Issues per page when listing: GitHub's maximum. */
 export const PAGE_SIZE = 100;
@@ -13,17 +15,10 @@ export const PAGE_SIZE = 100;
 /** A stop for a server that keeps sending full pages: 100 pages of 100 is 10,000 labelled items. */
 const MAX_PAGES = 100;
 
-/** How to reach GitHub. */
+/** Which repository, through which client. */
 export interface RestIssueTrackerOptions {
-  /** GITHUB_API_URL: `https://api.github.com`, or `https://HOST/api/v3` on GitHub Enterprise Server. */
-  apiUrl: string;
-  /** A token allowed to write issues (the job's `github.token` with `issues: write`). */
-  token: string;
-  repository: RepositoryRef;
-  /** Defaults to the global fetch. */
-  fetch?: typeof fetch;
-  /** Per request; defaults to 30 s, so a hung connection cannot hold the job until its timeout. */
-  timeoutMs?: number;
+  readonly client: GitHubClient;
+  readonly repository: RepositoryRef;
 }
 
 /**
@@ -33,71 +28,30 @@ export interface RestIssueTrackerOptions {
  *
  * @throws GitHubApiError (from every method) with the status and GitHub's message
  * @example
- * const tracker = createRestIssueTracker({
- *   apiUrl: process.env.GITHUB_API_URL ?? DEFAULT_GITHUB_API_URL,
- *   token, repository: { owner: 'octo', repo: 'freshet' },
- * });
+ * const client = createGitHubClient({ token, apiUrl: env.GITHUB_API_URL, logger });
+ * const tracker = createRestIssueTracker({ client, repository: { owner: 'octo', repo: 'freshet' } });
  * const open = await tracker.findOpenIssue('ingest-failure');
  */
 export function createRestIssueTracker(options: RestIssueTrackerOptions): IssueTracker {
-  const base = options.apiUrl.replace(/\/+$/, '');
-  const repoPath = `/repos/${encodeURIComponent(options.repository.owner)}/${encodeURIComponent(options.repository.repo)}`;
-  const fetchImpl = options.fetch ?? fetch;
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const { client } = options;
+  const { owner, repo } = options.repository;
+  const path = (rest: string) => `/repos/${owner}/${repo}${rest}`;
 
-  async function request(method: string, path: string, body?: object): Promise<unknown> {
-    const headers: Record<string, string> = {
-      accept: 'application/vnd.github+json',
-      authorization: `Bearer ${options.token}`,
-      'x-github-api-version': GITHUB_API_VERSION,
-      // GitHub refuses requests without a User-Agent.
-      'user-agent': 'freshet-actions',
-    };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
-    let text: string;
+  async function call<T>(method: string, rest: string, run: () => Promise<T>): Promise<T> {
     try {
-      response = await fetchImpl(`${base}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      text = await response.text();
+      return await run();
     } catch (error) {
-      throw new GitHubApiError(
-        { status: undefined, method, path, apiMessage: describeError(error) },
-        { cause: error },
-      );
+      throw toGitHubApiError(error, method, path(rest), 'issues: write');
     }
-    const json = parseJson(text);
-    if (!response.ok) {
-      throw new GitHubApiError({
-        status: response.status,
-        method,
-        path,
-        apiMessage: errorMessage(json) ?? (response.statusText || 'no message'),
-        documentationUrl: stringField(json, 'documentation_url'),
-      });
-    }
-    if (json === undefined) {
-      throw new GitHubApiError({
-        status: response.status,
-        method,
-        path,
-        apiMessage: 'the response is not JSON',
-      });
-    }
-    return json;
   }
 
-  function expectIssue(value: unknown, method: string, path: string): Issue {
+  function expectIssue(value: unknown, method: string, rest: string): Issue {
     const issue = toIssue(value);
     if (issue === undefined) {
       throw new GitHubApiError({
         status: 200,
         method,
-        path,
+        path: path(rest),
         apiMessage: 'the response is not an issue',
       });
     }
@@ -106,48 +60,56 @@ export function createRestIssueTracker(options: RestIssueTrackerOptions): IssueT
 
   return {
     async findOpenIssue(label) {
-      for (let page = 1; page <= MAX_PAGES; page++) {
-        const query = new URLSearchParams({
-          labels: label,
-          state: 'open',
-          sort: 'created',
-          direction: 'asc',
-          per_page: String(PAGE_SIZE),
-          page: String(page),
-        });
-        const path = `${repoPath}/issues?${query}`;
-        const items = await request('GET', path);
+      const pages = client.paginate.iterator(client.rest.issues.listForRepo, {
+        owner,
+        repo,
+        labels: label,
+        state: 'open',
+        sort: 'created',
+        direction: 'asc',
+        per_page: PAGE_SIZE,
+      });
+      let read = 0;
+      const iterator = pages[Symbol.asyncIterator]();
+      while (read < MAX_PAGES) {
+        const next = await call('GET', '/issues', () => iterator.next());
+        if (next.done === true) return undefined;
+        read++;
+        const items: unknown = next.value.data;
         if (!Array.isArray(items)) {
           throw new GitHubApiError({
             status: 200,
             method: 'GET',
-            path,
+            path: path('/issues'),
             apiMessage: 'the response is not a list',
           });
         }
         // The issues API lists pull requests too; they carry a `pull_request` member.
         const issue = items.find((item) => !isPullRequest(item));
-        if (issue !== undefined) return expectIssue(issue, 'GET', path);
-        if (items.length < PAGE_SIZE) return undefined;
+        if (issue !== undefined) return expectIssue(issue, 'GET', '/issues');
       }
       return undefined;
     },
 
     async create(issue: NewIssue) {
-      const path = `${repoPath}/issues`;
-      return expectIssue(await request('POST', path, issue), 'POST', path);
+      const { data } = await call('POST', '/issues', () =>
+        client.rest.issues.create({ owner, repo, ...issue }),
+      );
+      return expectIssue(data, 'POST', '/issues');
     },
 
     async comment(issueNumber, body): Promise<IssueComment> {
-      const path = `${repoPath}/issues/${issueNumber}/comments`;
-      const json = await request('POST', path, { body });
-      const id = numberField(json, 'id');
-      const url = stringField(json, 'html_url');
+      const rest = `/issues/${issueNumber}/comments`;
+      const { data } = await call('POST', rest, () =>
+        client.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body }),
+      );
+      const id = numberField(data, 'id');
+      const url = stringField(data, 'html_url');
       if (id === undefined || url === undefined) {
         throw new GitHubApiError({
           status: 201,
           method: 'POST',
-          path,
+          path: path(rest),
           apiMessage: 'the response is not a comment',
         });
       }
@@ -155,19 +117,19 @@ export function createRestIssueTracker(options: RestIssueTrackerOptions): IssueT
     },
 
     async close(issueNumber) {
-      const path = `${repoPath}/issues/${issueNumber}`;
-      const json = await request('PATCH', path, { state: 'closed', state_reason: 'completed' });
-      return expectIssue(json, 'PATCH', path);
+      const rest = `/issues/${issueNumber}`;
+      const { data } = await call('PATCH', rest, () =>
+        client.rest.issues.update({
+          owner,
+          repo,
+          issue_number: issueNumber,
+          state: 'closed',
+          state_reason: 'completed',
+        }),
+      );
+      return expectIssue(data, 'PATCH', rest);
     },
   };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -188,21 +150,6 @@ function numberField(value: unknown, key: string): number | undefined {
 
 function isPullRequest(item: unknown): boolean {
   return isRecord(item) && item.pull_request !== undefined && item.pull_request !== null;
-}
-
-/** GitHub's error body: `message`, and for 422 an `errors` list naming fields and codes. */
-function errorMessage(json: unknown): string | undefined {
-  const message = stringField(json, 'message');
-  if (message === undefined || !isRecord(json) || !Array.isArray(json.errors)) return message;
-  const details = json.errors
-    .map((e: unknown) =>
-      typeof e === 'string'
-        ? e
-        : (stringField(e, 'message') ??
-          [stringField(e, 'field'), stringField(e, 'code')].filter(Boolean).join(' ')),
-    )
-    .filter((d) => d !== '');
-  return details.length > 0 ? `${message}: ${details.join('; ')}` : message;
 }
 
 /** An issue from GitHub's JSON, or undefined when the fields we rely on are missing. */

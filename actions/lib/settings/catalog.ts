@@ -4,6 +4,14 @@
 import { INGEST } from './ingest.ts';
 import { DEMO, GENERATE_FETCHES, MIGRATE, RUNS, RUNS_COMPARE, STATUS } from './other-commands.ts';
 import { PLAN } from './plan.ts';
+import {
+  MODELS_BUNDLE,
+  MODELS_LIST,
+  MODELS_SHOW,
+  MODELS_VALIDATE,
+  PROMOTE,
+  PUBLISH,
+} from './registry.ts';
 import { REPORT } from './report.ts';
 import type { AnySetting } from './setting.ts';
 import { SITE_BUILD, SITE_SERVE } from './site.ts';
@@ -32,6 +40,12 @@ export const SETTINGS_CATALOG: readonly SettingsGroup[] = [
   { action: 'report', settings: REPORT },
   { command: 'site build', settings: SITE_BUILD },
   { command: 'site serve', settings: SITE_SERVE },
+  { command: 'publish', action: 'publish', settings: PUBLISH },
+  { command: 'models list', settings: MODELS_LIST },
+  { command: 'models show', settings: MODELS_SHOW },
+  { command: 'models validate', settings: MODELS_VALIDATE },
+  { command: 'models bundle', settings: MODELS_BUNDLE },
+  { command: 'promote', settings: PROMOTE },
 ];
 
 /**

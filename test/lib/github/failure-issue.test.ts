@@ -11,6 +11,7 @@ import {
 } from '../../../actions/lib/github/failure-issue.ts';
 import { createRestIssueTracker } from '../../../actions/lib/github/rest-issue-tracker.ts';
 import { type FakeGitHub, startFakeGitHub } from './fake-github-server.ts';
+import { testClient } from './test-client.ts';
 
 const RUN_URL = 'https://github.com/octo-org/freshet/actions/runs/42/attempts/1';
 const failed = { failed: true, failedJobs: ['ingest'] };
@@ -132,8 +133,7 @@ describe('syncFailureIssue against GitHub', () => {
 
   function tracker() {
     return createRestIssueTracker({
-      apiUrl: github.apiUrl,
-      token: TOKEN,
+      client: testClient(github.apiUrl, TOKEN),
       repository: { owner: github.owner, repo: github.repo },
     });
   }

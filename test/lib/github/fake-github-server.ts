@@ -159,16 +159,22 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         body: raw === '' ? undefined : (JSON.parse(raw) as unknown),
       };
       requests.push(recorded);
-      const send = (status: number, body: unknown) => {
+      const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
         response.writeHead(status, {
           'content-type': 'application/json; charset=utf-8',
           'x-github-api-version-selected': '2022-11-28',
+          ...headers,
         });
         response.end(JSON.stringify(body));
       };
       const failure = failures.shift();
       if (failure !== undefined) return send(failure.status, failure.body);
-      if (request.headers.authorization !== `Bearer ${options.token}`) {
+      // Octokit sends `token …`; GitHub takes `Bearer …` as well.
+      const authorization = request.headers.authorization;
+      if (
+        authorization !== `Bearer ${options.token}` &&
+        authorization !== `token ${options.token}`
+      ) {
         return send(401, {
           message: 'Bad credentials',
           documentation_url: 'https://docs.github.com/rest',
@@ -176,7 +182,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         });
       }
       const route = respond(recorded);
-      send(route.status, route.body);
+      send(route.status, route.body, route.headers);
     });
   });
 
@@ -187,7 +193,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     };
   }
 
-  function respond(r: RecordedRequest): { status: number; body: unknown } {
+  function respond(r: RecordedRequest): {
+    status: number;
+    body: unknown;
+    headers?: Record<string, string>;
+  } {
     const repoPath = `${PREFIX}/repos/${OWNER}/${REPO}`;
     const body = (r.body ?? {}) as Record<string, unknown>;
     if (r.path === `${repoPath}/issues` && r.method === 'GET') {
@@ -200,9 +210,14 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         .filter((i) => state === 'all' || i.state === state)
         .filter((i) => labels.every((l) => i.labels.includes(l)))
         .sort((a, b) => (direction === 'asc' ? a.number - b.number : b.number - a.number));
+      // GitHub's paging: a Link header names the next page while there is one.
+      const next = new URL(`${base}${r.path.slice(PREFIX.length)}`);
+      for (const [key, value] of Object.entries(r.query)) next.searchParams.set(key, value);
+      next.searchParams.set('page', String(page + 1));
       return {
         status: 200,
         body: matching.slice((page - 1) * perPage, page * perPage).map(issueJson),
+        ...(matching.length > page * perPage ? { headers: { link: `<${next}>; rel="next"` } } : {}),
       };
     }
     if (r.path === `${repoPath}/issues` && r.method === 'POST') {
