@@ -3320,7 +3320,7 @@ var require_data_url = __commonJS({
   "node_modules/undici/lib/web/fetch/data-url.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var encoder = new TextEncoder();
+    var encoder2 = new TextEncoder();
     var HTTP_TOKEN_CODEPOINTS = /^[!#$%&'*+\-.^_|~A-Za-z0-9]+$/;
     var HTTP_WHITESPACE_REGEX = /[\u000A\u000D\u0009\u0020]/;
     var ASCII_WHITESPACE_REPLACE_REGEX = /[\u0009\u000A\u000C\u000D\u0020]/g;
@@ -3393,7 +3393,7 @@ var require_data_url = __commonJS({
       return input.slice(start, position.position);
     }
     function stringPercentDecode(input) {
-      const bytes = encoder.encode(input);
+      const bytes = encoder2.encode(input);
       return percentDecode(bytes);
     }
     function isHexCharByte(byte) {
@@ -43287,6 +43287,12 @@ var CONVERSIONS = {
 // actions/lib/ingest/ingest-range.ts
 init_errors();
 
+// actions/lib/toar/text-bytes.ts
+var encoder = new TextEncoder();
+
+// actions/lib/ingest/group-objects.ts
+var DEFAULT_GROUP_BYTES = 32 * 1024 * 1024;
+
 // actions/lib/ingest/load-group.ts
 init_errors();
 
@@ -43333,7 +43339,7 @@ WHERE NOT (excluded.codes <@ s.codes) OR ${EARLIER}
 RETURNING (xmax = 0) AS inserted`;
 var KEY_OF = (objectId) => `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
 var RELOADED = (objectId) => `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
-var UPSERT_DATA = `
+var upsertData = (staged) => `
 WITH series AS (
   SELECT k.g, ts.variable_id, ts.averaging_minutes, ts.id
   FROM stage_keys k
@@ -43343,7 +43349,7 @@ WITH series AS (
   -- stage_data already holds only the latest record of each measurement (see groupTexts).
   SELECT se.id AS timeseries_id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond' AS datetime,
          s.value, s.flags, o.fetched_at, o.object_id, o.key
-  FROM stage_data s
+  FROM ${staged} s
   JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
   JOIN stage_objects o ON o.ord = s.ord
 ), changed AS (
@@ -43372,6 +43378,10 @@ WITH series AS (
 )
 SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
        (SELECT n FROM changed)::integer AS changed`;
+var UPSERT_DATA = upsertData("stage_data");
+var UPSERT_DATA_OF_PIECES = upsertData(`(
+  SELECT DISTINCT ON (g, variable_id, minutes, at_ms) * FROM stage_data
+  ORDER BY g, variable_id, minutes, at_ms, piece DESC)`);
 
 // actions/lib/ingest/parse-pool.ts
 init_errors();
@@ -43387,6 +43397,7 @@ var INFLATE_CHUNK_BYTES = 256 * 1024;
 
 // actions/lib/ingest/parse-object.ts
 var DEFAULT_MAX_OBJECT_BYTES = 2 ** 31;
+var DEFAULT_PIECE_BYTES = 8 * 1024 * 1024;
 
 // actions/lib/ingest/parse-pool.ts
 var PARSE_WORKER_URL = new URL(
@@ -43408,9 +43419,11 @@ init_errors();
 
 // actions/lib/openaq/source-folder.ts
 init_errors();
+var READ_CHUNK_BYTES = 1024 * 1024;
 
 // actions/lib/openaq/source-s3.ts
 init_errors();
+var WHOLE_READ_BYTES = 32 * 1024 * 1024;
 
 // actions/lib/state-dir.ts
 var DEFAULT_STATE_DIR = ".freshet";
