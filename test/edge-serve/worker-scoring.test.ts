@@ -15,6 +15,13 @@ import { type LocalWorker, startLocalWorker } from '../../edge-serve/local/local
 import { bundleOf, EXAMPLE_SPEC, ozoneSeries, trainExample } from './model-fixture.ts';
 
 const NAME = 'ozone-forest';
+
+/** A scoring answer: predictions, or an error. */
+interface Answer {
+  readonly predictions: number[];
+  readonly error_code: string;
+  readonly message: string;
+}
 let worker: LocalWorker;
 let model: ServingForest;
 /** Feature rows of unseen data, float32 (as buildFeatures makes them). */
@@ -41,7 +48,11 @@ async function post(path: string, body: string, contentType = 'application/json'
     headers: { 'Content-Type': contentType },
     body,
   });
-  return { status: response.status, headers: response.headers, json: await response.json() };
+  return {
+    status: response.status,
+    headers: response.headers,
+    json: (await response.json()) as Answer,
+  };
 }
 
 const score = (body: unknown, path = '/invocations') => post(path, JSON.stringify(body));
