@@ -16,6 +16,7 @@ Commands:
   demo              what \`npm start\` runs: generate 10 days and ingest them, day by day
   train             run a training project on selected data and record the run
   runs              list recorded training runs (filter them), or compare two
+  serve             serve the local registry's promoted models on 127.0.0.1 (the edge Worker)
 
 Database: --database-url URL, else $DATABASE_URL, else an embedded PostgreSQL whose data lives in
 .freshet/ of the working directory (started for the command, stopped when it ends; set
@@ -33,6 +34,15 @@ interface CommandHelp {
 }
 
 const COMMAND_HELP: Record<string, CommandHelp> = {
+  serve: {
+    usage: 'Usage: freshet serve [--port 8787] [--model NAME]',
+    about: `Runs the edge Worker (edge-serve/) in workerd on 127.0.0.1 with the versions that
+.freshet/registry/aliases.json names, bundled as a deployment bundles them (each forest checked
+against its manifest's sha256). It speaks MLflow's scoring protocol (POST /invocations,
+/models/NAME[@ALIAS|/N]/invocations) and forecasts (POST /models/NAME/forecast); GET /models lists
+what it serves. It prints the URL and example curl lines, and runs until Ctrl-C.`,
+    flagsOf: ['serve'],
+  },
   ingest: {
     usage: 'Usage: freshet ingest --start ISO --end ISO [--source URL] [flags]',
     about: `Ingests every 10-minute interval of [start, end) (each recorded as its own attempt in

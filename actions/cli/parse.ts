@@ -15,6 +15,7 @@ import {
   STATUS,
 } from '../lib/settings/other-commands.ts';
 import { PLAN, PLAN_ORDER } from '../lib/settings/plan.ts';
+import { SERVE } from '../lib/settings/serve.ts';
 import { TRAIN } from '../lib/settings/train.ts';
 import type { SelectionOverrides } from '../lib/training/data/selection-request.ts';
 import { tagProblems } from '../lib/training/run/runner-options.ts';
@@ -86,7 +87,8 @@ export type Command =
       json: boolean;
       databaseUrl?: string;
     }
-  | { name: 'runs-compare'; a: string; b: string; json: boolean; databaseUrl?: string };
+  | { name: 'runs-compare'; a: string; b: string; json: boolean; databaseUrl?: string }
+  | { name: 'serve'; port: number; model?: string };
 
 export const COMMANDS = [
   'ingest',
@@ -97,6 +99,7 @@ export const COMMANDS = [
   'demo',
   'train',
   'runs',
+  'serve',
 ] as const;
 
 /**
@@ -297,6 +300,15 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
         ...complete(problems, { limit }),
         json: flags.on(RUNS.json),
         ...databaseUrl,
+      };
+    }
+    case 'serve': {
+      const flags = flagsOf(SERVE, rest);
+      const model = flags.given(SERVE.model);
+      return {
+        name: 'serve',
+        ...complete(problems, { port: flags.value(SERVE.port) }),
+        ...(model ? { model } : {}),
       };
     }
     default:

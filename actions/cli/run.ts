@@ -141,6 +141,8 @@ async function execute(command: Command, shell: CliShell): Promise<number> {
       out(command.json ? JSON.stringify(runs.map(runToJson)) : formatRunsTable(runs));
       return 0;
     }
+    case 'serve':
+      return serve(command, shell);
     case 'runs-compare': {
       const [a, b] = await usingDatabase(command, context, (db) =>
         readRunPair(db.pool, command.a, command.b),
@@ -255,4 +257,33 @@ async function demo(
   for (const note of formatDemoNotes(days)) shell.out(note);
   shell.out('The database is in .freshet/: see `npx freshet status` and `npx freshet runs`.');
   return ok ? 0 : 1;
+}
+
+/**
+ * `freshet serve`: the local registry's promoted versions in workerd on 127.0.0.1 until SIGINT or
+ * SIGTERM, which is its normal end (exit 0).
+ */
+async function serve(
+  command: Extract<Command, { name: 'serve' }>,
+  shell: CliShell,
+): Promise<number> {
+  // Loaded here: Miniflare and esbuild are needed by this command alone.
+  const { serveRegistry, exampleCurl } = await import('../../edge-serve/local/serve-registry.ts');
+  return abortOnSignals(async (signal) => {
+    const served = await serveRegistry({
+      stateDir: shell.stateDir,
+      port: command.port,
+      defaultModel: command.model,
+      builtAt: new Date(shell.now()).toISOString(),
+    });
+    try {
+      shell.out(`serving the promoted models of ${shell.stateDir}/registry at ${served.url.href}`);
+      for (const line of exampleCurl(served)) shell.out(line);
+      shell.logger.info('stop it with Ctrl-C');
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+    } finally {
+      await served.dispose();
+    }
+    return 0;
+  });
 }

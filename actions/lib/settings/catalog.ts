@@ -5,6 +5,7 @@ import { INGEST } from './ingest.ts';
 import { DEMO, GENERATE_FETCHES, MIGRATE, RUNS, RUNS_COMPARE, STATUS } from './other-commands.ts';
 import { PLAN } from './plan.ts';
 import { REPORT } from './report.ts';
+import { SERVE } from './serve.ts';
 import type { AnySetting } from './setting.ts';
 import { TRAIN } from './train.ts';
 
@@ -29,6 +30,7 @@ export const SETTINGS_CATALOG: readonly SettingsGroup[] = [
   { command: 'runs', settings: RUNS },
   { command: 'runs compare', settings: RUNS_COMPARE },
   { action: 'report', settings: REPORT },
+  { command: 'serve', settings: SERVE },
 ];
 
 /**
