@@ -7,7 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { UsageError } from '../../actions/lib/errors.ts';
 import { formatHour } from '../../actions/lib/training/data/hours.ts';
-import { predictBatch } from '../../actions/lib/training/forest/predict.ts';
+import { predictCompact } from './bundle/forest-binary.ts';
 import { iteratedForecast, minObservations, readForecastRequest } from './forecast.ts';
 import { HttpProblem } from './http-problem.ts';
 import {
@@ -138,7 +138,7 @@ export function createApp(limits: ServeLimits = DEFAULT_LIMITS): Hono<AppEnv> {
     const timings = c.get('timings');
     const source = media === 'csv' ? readCsvInput(text) : readJsonInput(parseJson(text));
     const { x, nRows } = toFeatureRows(source, model.entry.inputs, limits.maxRows);
-    const predictions = timings.measure('predict', () => predictBatch(model.forest, x, nRows));
+    const predictions = timings.measure('predict', () => predictCompact(model.forest, x, nRows));
     return c.json({ predictions: Array.from(predictions) });
   };
   app.post('/invocations', (c) => invocations(c, {}));

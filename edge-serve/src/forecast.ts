@@ -1,13 +1,12 @@
 // The forecast route's arithmetic: recent hourly observations of the target → the next hours, one
 // step at a time, each step's prediction becoming an observation of the next. Rows are built by the
 // training library's buildFeatureRow (the same numbers as training's buildFeatures) and evaluated by
-// its predictRow. Pure.
+// predictCompact (equal, bit for bit, to the library's predictRow). Pure.
 import { UsageError } from '../../actions/lib/errors.ts';
 import { type FeatureSpec, maxLag } from '../../actions/lib/training/data/feature-spec.ts';
 import { buildFeatureRow } from '../../actions/lib/training/data/features.ts';
 import { formatHour, HOUR_MS, isWholeHour } from '../../actions/lib/training/data/hours.ts';
-import { predictRow } from '../../actions/lib/training/forest/predict.ts';
-import type { TreeEnsemble } from '../../actions/lib/training/forest/types.ts';
+import { type CompactForest, predictCompact } from './bundle/forest-binary.ts';
 import { badRequest } from './http-problem.ts';
 import { kindOf } from './scoring/scoring-input.ts';
 
@@ -115,7 +114,7 @@ export function readForecastRequest(
  */
 export function iteratedForecast(
   spec: FeatureSpec,
-  forest: TreeEnsemble,
+  forest: CompactForest,
   observations: Observations,
   hours: number,
 ): Forecast {
@@ -135,7 +134,7 @@ export function iteratedForecast(
   for (let step = 1; step <= hours; step++) {
     const hour = newest + step * HOUR_MS;
     const row = buildFeatureRow(spec, { target: { times, values } }, hour - spec.horizon * HOUR_MS);
-    const value = predictRow(forest, row);
+    const value = predictCompact(forest, row, 1)[0] ?? Number.NaN;
     times.push(hour);
     values.push(value);
     forecast.times.push(hour);

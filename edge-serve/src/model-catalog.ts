@@ -1,7 +1,6 @@
 // The deployment's models as the Worker sees them: index.json read once, each forest fetched from
 // the static assets on first use, its sha256 checked against the index, then kept for the isolate's
 // life as typed-array views. Web-standard (fetch, crypto.subtle).
-import type { TreeEnsemble } from '../../actions/lib/training/forest/types.ts';
 import {
   checkDeploymentIndex,
   DEFAULT_ALIAS,
@@ -9,7 +8,7 @@ import {
   type DeploymentIndex,
   INDEX_PATH,
 } from './bundle/deployment-index.ts';
-import { decodeForest } from './bundle/forest-binary.ts';
+import { type CompactForest, decodeForest } from './bundle/forest-binary.ts';
 import { HttpProblem } from './http-problem.ts';
 
 /** The static assets binding (`env.ASSETS`): fetches a file of the deployment by URL. */
@@ -35,7 +34,7 @@ export interface ResolvedVersion {
 
 /** A version ready to predict with. */
 export interface LoadedModel extends ResolvedVersion {
-  readonly forest: TreeEnsemble;
+  readonly forest: CompactForest;
 }
 
 /** Any origin: ASSETS.fetch only reads the path. */

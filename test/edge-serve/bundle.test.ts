@@ -5,14 +5,23 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseModelJson, predictRow } from '../../actions/lib/training/forest/index.ts';
+import {
+  parseModelJson,
+  predictBatch,
+  predictRow,
+} from '../../actions/lib/training/forest/index.ts';
+import { createRandom } from '../../actions/lib/training/forest/random.ts';
 import {
   buildDeploymentBundle,
   type PromotedVersion,
 } from '../../edge-serve/deploy/build-bundle.ts';
 import { readLocalRegistry } from '../../edge-serve/deploy/local-registry.ts';
 import { checkDeploymentIndex } from '../../edge-serve/src/bundle/deployment-index.ts';
-import { decodeForest, encodeForest } from '../../edge-serve/src/bundle/forest-binary.ts';
+import {
+  decodeForest,
+  encodeForest,
+  predictCompact,
+} from '../../edge-serve/src/bundle/forest-binary.ts';
 import { rejectsWithUsageError } from '../lib/training/helpers.ts';
 import { manifestOf, publishLocally, type TrainedVersion, trainExample } from './model-fixture.ts';
 
@@ -40,18 +49,56 @@ const BUILT_AT = '2014-03-01T00:00:00Z';
 describe('the binary forest', () => {
   const forest = parseModelJson(text(trained, 'model.json'));
 
-  it('decodes to the same trees, as views of one buffer', () => {
+  it('is a view of its bytes, 10 bytes a node, predicting as the library does bit for bit', () => {
     const bytes = encodeForest(forest);
     const decoded = decodeForest(bytes.buffer as ArrayBuffer);
-    expect(decoded.nFeatures).toBe(11);
-    expect(decoded.trees).toHaveLength(4);
-    decoded.trees.forEach((tree, t) => {
-      const original = forest.trees[t];
-      expect(tree).toEqual(original);
-      expect(tree.value.buffer).toBe(bytes.buffer);
-    });
-    const row = [30, 31, 32, 33, 30, 25, 20, 0.5, 0.87, 0.1, 0.99];
-    expect(predictRow(decoded, row)).toBe(predictRow(forest, row));
+    const nodes = forest.trees.reduce((n, tree) => n + tree.feature.length, 0);
+    expect(bytes.length).toBe(32 + 10 * nodes + 4 * 4);
+    expect([decoded.nFeatures, decoded.nTrees]).toEqual([11, 4]);
+    expect(decoded.value.buffer).toBe(bytes.buffer);
+    // Rows around every threshold: just below, at, and just above, plus doubles between floats.
+    const random = createRandom(5);
+    const rows: number[][] = [];
+    for (const tree of forest.trees) {
+      for (let i = 0; i < tree.feature.length; i += 7) {
+        const f = tree.feature[i] ?? -1;
+        if (f < 0) continue;
+        for (const delta of [-1e-6, 0, 1e-9, 1e-6]) {
+          const row = Array.from({ length: 11 }, () => (random.nextUint32() / 2 ** 32) * 60);
+          row[f] = (tree.threshold[i] ?? 0) + delta;
+          rows.push(row);
+        }
+      }
+    }
+    const x = new Float32Array(rows.flat());
+    expect([...predictCompact(decoded, x, rows.length)]).toEqual([
+      ...predictBatch(forest, x, rows.length),
+    ]);
+    expect(predictCompact(decoded, new Float32Array(rows[0] ?? []), 1)[0]).toBe(
+      predictRow(forest, rows[0] ?? []),
+    );
+  });
+
+  it('renumbers trees whose siblings are not adjacent (as scikit-learn numbers them)', () => {
+    // Depth-first: root 0 → (1, 4); node 1 → (2, 3). Leaves 2, 3, 4.
+    const tree = {
+      feature: new Int32Array([0, 1, -1, -1, -1]),
+      threshold: new Float32Array([0.5, 2.5, 0, 0, 0]),
+      left: new Int32Array([1, 2, -1, -1, -1]),
+      right: new Int32Array([4, 3, -1, -1, -1]),
+      value: new Float64Array([0, 0, 10.25, 20.5, 30.75]),
+    };
+    const decoded = decodeForest(
+      encodeForest({ nFeatures: 2, trees: [tree] }).buffer as ArrayBuffer,
+    );
+    const rows = [
+      [0, 0],
+      [0, 3],
+      [1, 0],
+    ];
+    expect([...predictCompact(decoded, new Float32Array(rows.flat()), 3)]).toEqual([
+      10.25, 20.5, 30.75,
+    ]);
   });
 
   it('refuses bytes that are not a forest of this version, or of the wrong length', () => {
@@ -97,8 +144,8 @@ describe('buildDeploymentBundle', () => {
       features: trained.spec,
       manifest: { name: NAME, version: 3, run_id: 'run-ozone-forest-3' },
     });
-    // The deployed form is smaller than model.json's base64 (no parsing, no text).
-    expect(forest.length).toBeLessThan(text(trained, 'model.json').length);
+    // The deployed form is much smaller than model.json's base64 text.
+    expect(forest.length).toBeLessThan(text(trained, 'model.json').length / 3);
   });
 
   it('lists every problem: sha256, manifest identity, aliases, signature', async () => {
