@@ -1,7 +1,7 @@
 // The serving benchmark. Trains the example forest (training/ozone-forest: 100 trees, a year of
 // generated hourly ozone), publishes it to a local registry folder, bundles it as a deployment does
 // and serves it from workerd through Miniflare on 127.0.0.1 (not the slower `wrangler dev` proxy).
-// Measures, at a fixed concurrency, requests/s and p50/p99 latency of
+// Measures, at a fixed concurrency, in interleaved rounds, requests/s and p50/p99 latency of
 //   (a) GET /ping, (b) a single-row POST /invocations, (c) a 1,000-row POST /invocations;
 // the library's time per row in this process (predictBatch, what the Worker runs); and the CPU
 // time of a cold isolate's first prediction, model load included. Timers inside workerd do not
@@ -10,7 +10,7 @@
 // process, less the same around a first GET /ping (which reads the small index.json too).
 // Prints a table, then one JSON object as the last stdout line.
 //
-//   node bench/serve.ts [--seconds 5] [--connections 10] [--cold-runs 5]
+//   node bench/serve.ts [--seconds 2] [--rounds 3] [--connections 10] [--cold-runs 5]
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
@@ -29,7 +29,8 @@ import {
 
 const { values: flags } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '10' },
     'cold-runs': { type: 'string', default: '5' },
   },
@@ -37,6 +38,7 @@ const { values: flags } = parseArgs({
 const SECONDS = Number(flags.seconds);
 const CONNECTIONS = Number(flags.connections);
 const COLD_RUNS = Number(flags['cold-runs']);
+const ROUNDS = Number(flags.rounds);
 const NAME = 'ozone-forest';
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
@@ -76,6 +78,25 @@ interface Load {
   readonly p50: number;
   readonly p99: number;
   readonly requests: number;
+  readonly seconds: number;
+  readonly latencies: readonly number[];
+}
+
+/** One measure of several rounds: all their requests over all their time. */
+function merge(loads: readonly Load[]): Load {
+  const latencies = loads.flatMap((l) => l.latencies).sort((a, b) => a - b);
+  const seconds = loads.reduce((sum, l) => sum + l.seconds, 0);
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return {
+    label: loads[0]?.label ?? '',
+    rps: latencies.length / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+    requests: latencies.length,
+    seconds,
+    latencies,
+  };
 }
 
 async function load(
@@ -102,16 +123,7 @@ async function load(
   await Promise.all(Array.from({ length: connections }, connection));
   const elapsed = (performance.now() - start) / 1000;
   if (failures > 0) throw new Error(`${label}: ${failures} requests failed`);
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return {
-    label,
-    rps: latencies.length / elapsed,
-    p50: at(0.5),
-    p99: at(0.99),
-    requests: latencies.length,
-  };
+  return merge([{ label, rps: 0, p50: 0, p99: 0, requests: 0, seconds: elapsed, latencies }]);
 }
 
 const json = { 'Content-Type': 'application/json' };
@@ -124,29 +136,39 @@ const url = (path: string) => new URL(path, worker.url);
 const post = (body: string): RequestInit => ({ method: 'POST', headers: json, body });
 // Warm: the model is loaded once per isolate.
 await (await fetch(url('/invocations'), post(singleBody))).arrayBuffer();
-log(`load: ${SECONDS} s each at ${CONNECTIONS} connections…`);
-const ping = await load('GET /ping', url('/ping'), {}, CONNECTIONS, SECONDS);
-const single = await load(
-  'POST /invocations, 1 row',
-  url('/invocations'),
-  post(singleBody),
-  CONNECTIONS,
-  SECONDS,
+log(`load: ${ROUNDS} interleaved rounds of ${SECONDS} s each at ${CONNECTIONS} connections…`);
+// Interleaved rounds, so that whatever else the machine runs weighs on each kind of request alike.
+const rounds: Load[][] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  rounds.push([
+    await load('GET /ping', url('/ping'), {}, CONNECTIONS, SECONDS),
+    await load(
+      'POST /invocations, 1 row',
+      url('/invocations'),
+      post(singleBody),
+      CONNECTIONS,
+      SECONDS,
+    ),
+    await load(
+      'POST /invocations, 1,000 rows',
+      url('/invocations'),
+      post(batchBody),
+      CONNECTIONS,
+      SECONDS,
+    ),
+    await load(
+      'POST /invocations, 1,000 rows, 1 connection',
+      url('/invocations'),
+      post(batchBody),
+      1,
+      SECONDS,
+    ),
+  ]);
+}
+const [ping, single, many, serial] = [0, 1, 2, 3].map((k) =>
+  merge(rounds.map((r) => r[k] as Load)),
 );
-const many = await load(
-  'POST /invocations, 1,000 rows',
-  url('/invocations'),
-  post(batchBody),
-  CONNECTIONS,
-  SECONDS,
-);
-const serial = await load(
-  'POST /invocations, 1,000 rows, 1 connection',
-  url('/invocations'),
-  post(batchBody),
-  1,
-  SECONDS,
-);
+if (!ping || !single || !many || !serial) throw new Error('no load measured');
 await worker.dispose();
 
 // ---------------------------------------------------------------- cold isolate CPU
@@ -188,7 +210,7 @@ async function quiet(pid: number): Promise<void> {
 }
 
 /** CPU ms the first request costs a fresh workerd process. */
-async function firstRequestCpu(path: string, init: RequestInit): Promise<number> {
+async function firstRequestCpu(path: string, init: RequestInit, status = 200): Promise<number> {
   const fresh = await startLocalWorker({ assetsDir: bundle, script });
   try {
     const [pid] = workerdChildren();
@@ -197,7 +219,7 @@ async function firstRequestCpu(path: string, init: RequestInit): Promise<number>
     const before = cpuMs(pid);
     const response = await fetch(new URL(path, fresh.url), init);
     await response.arrayBuffer();
-    if (!response.ok) throw new Error(`${path}: ${response.status}`);
+    if (response.status !== status) throw new Error(`${path}: ${response.status}`);
     await new Promise((r) => setTimeout(r, 50));
     return cpuMs(pid) - before;
   } finally {
@@ -208,9 +230,18 @@ async function firstRequestCpu(path: string, init: RequestInit): Promise<number>
 log(`cold isolates: ${COLD_RUNS} fresh workerd processes for each first request…`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const coldPing: number[] = [];
+const coldCard: number[] = [];
+const coldPost: number[] = [];
 const coldPredict: number[] = [];
+const refused: RequestInit = {
+  method: 'POST',
+  headers: { 'Content-Type': 'text/plain' },
+  body: singleBody,
+};
 for (let i = 0; i < COLD_RUNS; i++) {
   coldPing.push(await firstRequestCpu('/ping', {}));
+  coldCard.push(await firstRequestCpu(`/models/${NAME}`, {}));
+  coldPost.push(await firstRequestCpu('/invocations', refused, 415));
   coldPredict.push(await firstRequestCpu('/invocations', post(singleBody)));
 }
 const coldCpu = median(coldPredict) - median(coldPing);
@@ -239,7 +270,13 @@ console.log(
       ['Worker script KiB (unminified)', f(script.length / 1024, 0)],
       ['library time per row, µs (Node, 1,000-row batch)', f(rowUs, 2)],
       ['cold first GET /ping, workerd CPU ms (median)', f(median(coldPing), 2)],
+      ['cold first GET /models/:name (no forest), workerd CPU ms (median)', f(median(coldCard), 2)],
+      [
+        'cold first POST refused with 415 (no model), workerd CPU ms (median)',
+        f(median(coldPost), 2),
+      ],
       ['cold first 1-row /invocations, workerd CPU ms (median)', f(median(coldPredict), 2)],
+      ['cold prediction less the 415 POST, CPU ms', f(median(coldPredict) - median(coldPost), 2)],
       ['cold prediction less ping (load + verify + predict), CPU ms', f(coldCpu, 2)],
     ],
   ),
