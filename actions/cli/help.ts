@@ -42,6 +42,9 @@ against its manifest's sha256). It speaks MLflow's scoring protocol (POST /invoc
 /models/NAME[@ALIAS|/N]/invocations) and forecasts (POST /models/NAME/forecast); GET /models lists
 what it serves. It prints the URL and example curl lines, and runs until Ctrl-C.`,
     flagsOf: ['serve'],
+    after: `Exit status: 130 after Ctrl-C, 143 after SIGTERM (its normal end), 2 when nothing is promoted,
+a promoted version does not match its manifest, or a flag is wrong; 1 when workerd cannot start
+(e.g. the port is taken).`,
   },
   ingest: {
     usage: 'Usage: freshet ingest --start ISO --end ISO [--source URL] [flags]',

@@ -261,7 +261,8 @@ async function demo(
 
 /**
  * `freshet serve`: the local registry's promoted versions in workerd on 127.0.0.1 until SIGINT or
- * SIGTERM, which is its normal end (exit 0).
+ * SIGTERM, its normal end: the status is the signal's (130, 143), as a shell reports it and as
+ * Miniflare's own exit hook (which stops workerd) would make it anyway.
  */
 async function serve(
   command: Extract<Command, { name: 'serve' }>,
@@ -284,6 +285,6 @@ async function serve(
     } finally {
       await served.dispose();
     }
-    return 0;
+    return interruptedExitCode(signal) ?? 0;
   });
 }
