@@ -61,15 +61,6 @@ export function createApp(limits: ServeLimits = DEFAULT_LIMITS): Hono<AppEnv> {
   };
   const app = new Hono<AppEnv>();
 
-  app.use(
-    cors({
-      origin: '*',
-      allowMethods: ['GET', 'POST', 'OPTIONS'],
-      allowHeaders: ['Content-Type'],
-      exposeHeaders: ['X-Model-Name', 'X-Model-Version', 'Server-Timing'],
-      maxAge: 86_400,
-    }),
-  );
   app.use(async (c, next) => {
     const timings = new ServerTimings();
     c.set('timings', timings);
@@ -87,6 +78,16 @@ export function createApp(limits: ServeLimits = DEFAULT_LIMITS): Hono<AppEnv> {
     }
     c.res.headers.set('Server-Timing', timings.header());
   });
+  // After the header middleware, so that preflight answers carry the model headers too.
+  app.use(
+    cors({
+      origin: '*',
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['Content-Type'],
+      exposeHeaders: ['X-Model-Name', 'X-Model-Version', 'Server-Timing'],
+      maxAge: 86_400,
+    }),
+  );
   app.use(
     bodyLimit({
       maxSize: limits.maxBodyBytes,

@@ -306,6 +306,8 @@ describe('safety: headers, CORS, read-only', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('Access-Control-Allow-Origin')).toBe('*');
     expect(preflight.headers.get('Access-Control-Allow-Methods')).toBe('GET,POST,OPTIONS');
+    expect(preflight.headers.get('X-Model-Version')).toBe('1');
+    expect(preflight.headers.get('Server-Timing')).toMatch(/total;dur=/);
     const simple = await request('/ping', { headers: { Origin: 'https://example.org' } });
     expect(simple.headers.get('Access-Control-Allow-Origin')).toBe('*');
     expect(simple.headers.get('Access-Control-Expose-Headers')).toMatch(/X-Model-Version/);
