@@ -210,8 +210,13 @@ async function quiet(pid: number): Promise<void> {
 }
 
 /** CPU ms the first request costs a fresh workerd process. */
-async function firstRequestCpu(path: string, init: RequestInit, status = 200): Promise<number> {
-  const fresh = await startLocalWorker({ assetsDir: bundle, script });
+async function firstRequestCpu(
+  path: string,
+  init: RequestInit,
+  status = 200,
+  assetsDir = bundle,
+): Promise<number> {
+  const fresh = await startLocalWorker({ assetsDir, script });
   try {
     const [pid] = workerdChildren();
     if (pid === undefined) throw new Error('no workerd process found');
@@ -233,6 +238,11 @@ const coldPing: number[] = [];
 const coldCard: number[] = [];
 const coldPost: number[] = [];
 const coldPredict: number[] = [];
+// The same model with one tree: what a first prediction costs whatever the forest's size.
+const tiny = await bundleOf([trainExample({ name: NAME, version: 1, hours: 365 * 24, trees: 1 })], {
+  [NAME]: { production: 1 },
+});
+const coldTiny: number[] = [];
 const refused: RequestInit = {
   method: 'POST',
   headers: { 'Content-Type': 'text/plain' },
@@ -243,9 +253,11 @@ for (let i = 0; i < COLD_RUNS; i++) {
   coldCard.push(await firstRequestCpu(`/models/${NAME}`, {}));
   coldPost.push(await firstRequestCpu('/invocations', refused, 415));
   coldPredict.push(await firstRequestCpu('/invocations', post(singleBody)));
+  coldTiny.push(await firstRequestCpu('/invocations', post(singleBody), 200, tiny.bundle));
 }
 const coldCpu = median(coldPredict) - median(coldPing);
 await rm(dirname(registry), { recursive: true, force: true });
+await rm(dirname(tiny.registry), { recursive: true, force: true });
 
 // ---------------------------------------------------------------- report
 
@@ -277,6 +289,11 @@ console.log(
       ],
       ['cold first 1-row /invocations, workerd CPU ms (median)', f(median(coldPredict), 2)],
       ['cold prediction less the 415 POST, CPU ms', f(median(coldPredict) - median(coldPost), 2)],
+      ['cold first 1-row /invocations, 1-tree forest, CPU ms (median)', f(median(coldTiny), 2)],
+      [
+        "the 100-tree forest's share (fetch + sha256 of its bytes), CPU ms",
+        f(median(coldPredict) - median(coldTiny), 2),
+      ],
       ['cold prediction less ping (load + verify + predict), CPU ms', f(coldCpu, 2)],
     ],
   ),
