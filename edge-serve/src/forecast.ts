@@ -7,7 +7,7 @@ import { type FeatureSpec, maxLag } from '../../actions/lib/training/data/featur
 import { buildFeatureRow } from '../../actions/lib/training/data/features.ts';
 import { formatHour, HOUR_MS, isWholeHour } from '../../actions/lib/training/data/hours.ts';
 import { type CompactForest, predictCompact } from './bundle/forest-binary.ts';
-import { badRequest } from './http-problem.ts';
+import { badRequest, HttpProblem } from './http-problem.ts';
 import { kindOf } from './scoring/scoring-input.ts';
 
 /** The most hours one request may forecast: a week. */
@@ -67,7 +67,8 @@ export function readForecastRequest(
     throw badRequest('observations must be a non-empty list of {"time", "value"} objects');
   }
   if (observations.length > maxObservations) {
-    throw badRequest(
+    throw new HttpProblem(
+      413,
       `${observations.length} observations is more than the ${maxObservations} a request may hold`,
     );
   }

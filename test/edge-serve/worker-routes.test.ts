@@ -226,6 +226,19 @@ describe('POST /models/:name/forecast', () => {
     expect(body.forecast).toEqual(libraryForecast(`${OTHER}/5`, SHORT_SPEC, 5));
   });
 
+  it('answers 413 for more than 10,000 observations', async () => {
+    const many = Array.from({ length: 10_001 }, (_, i) => ({
+      time: formatHour(Date.UTC(2014, 0, 1) + i * HOUR),
+      value: 1,
+    }));
+    const { status, body } = await postJson(`/models/${NAME}/forecast`, {
+      observations: many,
+      horizon: 1,
+    });
+    expect(status).toBe(413);
+    expect(body.message).toBe('10001 observations is more than the 10000 a request may hold');
+  });
+
   it('sorts observations given out of order, and the staging alias forecasts with version 2', async () => {
     const shuffled = [...recent].reverse();
     const { body } = await postJson(`/models/${NAME}@staging/forecast`, {

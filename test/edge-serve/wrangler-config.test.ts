@@ -3,7 +3,11 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BUNDLE_DIR } from '../../edge-serve/deploy/bundle-cli.ts';
-import { COMPATIBILITY_DATE, WORKER_ENTRY } from '../../edge-serve/local/local-worker.ts';
+import {
+  bundleWorker,
+  COMPATIBILITY_DATE,
+  WORKER_ENTRY,
+} from '../../edge-serve/local/local-worker.ts';
 
 const CONFIG = new URL('../../edge-serve/wrangler.jsonc', import.meta.url);
 
@@ -23,5 +27,11 @@ describe('edge-serve/wrangler.jsonc', () => {
     expect(new URL(String(config.main), CONFIG).pathname).toBe(WORKER_ENTRY);
     const assets = config.assets as { directory: string };
     expect(new URL(`${assets.directory}/`, CONFIG).pathname).toBe(`${DEFAULT_BUNDLE_DIR}/`);
+  });
+
+  it('bundles a Worker that imports no node: module and stays far under the 3 MB limit', async () => {
+    const script = await bundleWorker();
+    expect(script).not.toMatch(/from\s*["']node:|import\(["']node:|require\(["']node:/);
+    expect(script.length).toBeLessThan(300_000);
   });
 });
