@@ -21,6 +21,7 @@ Commands:
   publish           publish a training run as a new model version (local store, or GitHub Releases)
   models            list the registry's models, or show a version (models list, models show URI)
   promote           point an alias (production, staging) at a version, or propose it in a pull request
+  serve             serve the local registry's promoted models on 127.0.0.1 (the edge Worker)
 
 Database: --database-url URL, else $DATABASE_URL, else an embedded PostgreSQL whose data lives in
 .freshet/ of the working directory (started for the command, stopped when it ends; set
@@ -38,6 +39,18 @@ interface CommandHelp {
 }
 
 const COMMAND_HELP: Record<string, CommandHelp> = {
+  serve: {
+    usage: 'Usage: freshet serve [--port 8787] [--model NAME]',
+    about: `Runs the edge Worker (edge-serve/) in workerd on 127.0.0.1 with the versions that
+.freshet/registry/aliases.json names, bundled as a deployment bundles them (each forest checked
+against its manifest's sha256). It speaks MLflow's scoring protocol (POST /invocations,
+/models/NAME[@ALIAS|/N]/invocations) and forecasts (POST /models/NAME/forecast); GET /models lists
+what it serves. It prints the URL and example curl lines, and runs until Ctrl-C.`,
+    flagsOf: ['serve'],
+    after: `Exit status: 130 after Ctrl-C, 143 after SIGTERM (its normal end), 2 when nothing is promoted,
+a promoted version does not match its manifest, or a flag is wrong; 1 when workerd cannot start
+(e.g. the port is taken).`,
+  },
   ingest: {
     usage: 'Usage: freshet ingest --start ISO --end ISO [--source URL] [flags]',
     about: `Ingests every 10-minute interval of [start, end) (each recorded as its own attempt in

@@ -15,6 +15,7 @@ import {
   STATUS,
 } from '../lib/settings/other-commands.ts';
 import { PLAN, PLAN_ORDER } from '../lib/settings/plan.ts';
+import { SERVE } from '../lib/settings/serve.ts';
 import { type RegistryStoreKind, SITE_BUILD, SITE_SERVE } from '../lib/settings/site.ts';
 import { TRAIN } from '../lib/settings/train.ts';
 import type { SelectionOverrides } from '../lib/training/data/selection-request.ts';
@@ -100,7 +101,8 @@ export type Command =
       databaseUrl?: string;
     }
   | { name: 'site-serve'; dir?: string; port: number; base: string }
-  | RegistryCommand;
+  | RegistryCommand
+  | { name: 'serve'; port: number; model?: string };
 
 export const COMMANDS = [
   'ingest',
@@ -113,6 +115,7 @@ export const COMMANDS = [
   'runs',
   'site',
   ...REGISTRY_COMMANDS,
+  'serve',
 ] as const;
 
 /**
@@ -355,6 +358,15 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
     case 'publish':
     case 'promote':
       return parseRegistryCommand(first, rest, env);
+    case 'serve': {
+      const flags = flagsOf(SERVE, rest);
+      const model = flags.given(SERVE.model);
+      return {
+        name: 'serve',
+        ...complete(problems, { port: flags.value(SERVE.port) }),
+        ...(model ? { model } : {}),
+      };
+    }
     default:
       throw new UsageError(
         `unknown command \`${first}\`: one of ${COMMANDS.join(', ')} (see \`freshet --help\`)`,

@@ -142,6 +142,8 @@ async function execute(command: Command, shell: CliShell): Promise<number> {
       out(command.json ? JSON.stringify(runs.map(runToJson)) : formatRunsTable(runs));
       return 0;
     }
+    case 'serve':
+      return serve(command, shell);
     case 'runs-compare': {
       const [a, b] = await usingDatabase(command, context, (db) =>
         readRunPair(db.pool, command.a, command.b),
@@ -274,4 +276,34 @@ async function demo(
   for (const note of formatDemoNotes(days)) shell.out(note);
   shell.out('The database is in .freshet/: see `npx freshet status` and `npx freshet runs`.');
   return ok ? 0 : 1;
+}
+
+/**
+ * `freshet serve`: the local registry's promoted versions in workerd on 127.0.0.1 until SIGINT or
+ * SIGTERM, its normal end: the status is the signal's (130, 143), as a shell reports it and as
+ * Miniflare's own exit hook (which stops workerd) would make it anyway.
+ */
+async function serve(
+  command: Extract<Command, { name: 'serve' }>,
+  shell: CliShell,
+): Promise<number> {
+  // Loaded here: Miniflare and esbuild are needed by this command alone.
+  const { serveRegistry, exampleCurl } = await import('../../edge-serve/local/serve-registry.ts');
+  return abortOnSignals(async (signal) => {
+    const served = await serveRegistry({
+      stateDir: shell.stateDir,
+      port: command.port,
+      defaultModel: command.model,
+      builtAt: new Date(shell.now()).toISOString(),
+    });
+    try {
+      shell.out(`serving the promoted models of ${shell.stateDir}/registry at ${served.url.href}`);
+      for (const line of exampleCurl(served)) shell.out(line);
+      shell.logger.info('stop it with Ctrl-C');
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+    } finally {
+      await served.dispose();
+    }
+    return interruptedExitCode(signal) ?? 0;
+  });
 }

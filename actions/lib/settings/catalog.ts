@@ -13,6 +13,7 @@ import {
   PUBLISH,
 } from './registry.ts';
 import { REPORT } from './report.ts';
+import { SERVE } from './serve.ts';
 import type { AnySetting } from './setting.ts';
 import { SITE_BUILD, SITE_SERVE } from './site.ts';
 import { TRAIN } from './train.ts';
@@ -46,6 +47,7 @@ export const SETTINGS_CATALOG: readonly SettingsGroup[] = [
   { command: 'models validate', settings: MODELS_VALIDATE },
   { command: 'models bundle', settings: MODELS_BUNDLE },
   { command: 'promote', settings: PROMOTE },
+  { command: 'serve', settings: SERVE },
 ];
 
 /**
