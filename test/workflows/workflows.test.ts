@@ -501,4 +501,32 @@ describe('promote.yml', () => {
     const upload = steps(wf).find((s) => s.uses?.startsWith('actions/upload-artifact@'));
     expect(upload?.with).toMatchObject({ name: 'models', 'if-no-files-found': 'error' });
   });
+
+  it('deploys the Worker with the bundled versions when the Cloudflare secrets are set, and checks it', () => {
+    const all = steps(wf);
+    const gate = all.find((s) => s.id === 'cloudflare');
+    // Without the secrets: a notice and a line in the summary, not a failure.
+    expect(gate?.run).toContain('::notice');
+    expect(gate?.run).toContain('GITHUB_STEP_SUMMARY');
+    const deploy = all.find((s) => s.uses?.startsWith('cloudflare/wrangler-action@'));
+    expect(deploy?.uses).toMatch(/^cloudflare\/wrangler-action@[0-9a-f]{40}$/);
+    expect(deploy?.with).toMatchObject({
+      workingDirectory: 'edge-serve',
+      command: 'deploy',
+      apiToken: '${{ secrets.CLOUDFLARE_API_TOKEN }}',
+      accountId: '${{ secrets.CLOUDFLARE_ACCOUNT_ID }}',
+    });
+    const after = (pattern: string) => all.findIndex((s) => (s.run ?? '').includes(pattern));
+    const bundled = after('models bundle');
+    const built = after('edge-serve/deploy/bundle-cli.ts');
+    const checked = after('edge-serve/deploy/smoke-check-cli.ts');
+    // The bundle is built from what was downloaded, then deployed, then checked on its URL.
+    expect(bundled).toBeGreaterThanOrEqual(0);
+    expect(built).toBeGreaterThan(bundled);
+    expect(all.indexOf(deploy as (typeof all)[number])).toBeGreaterThan(built);
+    expect(checked).toBeGreaterThan(all.indexOf(deploy as (typeof all)[number]));
+    for (const step of [all[built], deploy, all[checked]]) {
+      expect(step?.if).toBe("steps.cloudflare.outputs.deploy == 'true'");
+    }
+  });
 });

@@ -85,7 +85,13 @@ export function encodeForest(forest: TreeEnsemble): Uint8Array {
   const nNodes = forest.trees.reduce((sum, tree) => sum + tree.feature.length, 0);
   const at = layout(nTrees, nNodes);
   const buffer = new ArrayBuffer(at.total);
-  new Uint32Array(buffer, 0, 8).set([MAGIC, FOREST_BINARY_VERSION, forest.nFeatures, nTrees, nNodes]);
+  new Uint32Array(buffer, 0, 8).set([
+    MAGIC,
+    FOREST_BINARY_VERSION,
+    forest.nFeatures,
+    nTrees,
+    nNodes,
+  ]);
   const out = views(buffer, forest.nFeatures, nTrees, nNodes);
   let base = 0;
   for (const [t, tree] of forest.trees.entries()) {
@@ -154,7 +160,11 @@ export function decodeForest(buffer: ArrayBuffer): CompactForest {
  * @throws Error when `x` does not hold `nRows × nFeatures` values
  * @example predictCompact(forest, new Float32Array(row), 1)[0]
  */
-export function predictCompact(forest: CompactForest, x: Float32Array, nRows: number): Float64Array {
+export function predictCompact(
+  forest: CompactForest,
+  x: Float32Array,
+  nRows: number,
+): Float64Array {
   const { nFeatures, nTrees, roots, feature, threshold, child, value } = forest;
   if (x.length !== nRows * nFeatures) {
     throw new Error(`forest: x holds ${x.length} values, expected ${nRows} × ${nFeatures}`);
