@@ -513,13 +513,13 @@ describe('promote.yml', () => {
     expect(deploy?.with).toMatchObject({
       workingDirectory: 'edge-serve',
       command: 'deploy',
-      apiToken: '${{ secrets.CLOUDFLARE_API_TOKEN }}',
-      accountId: '${{ secrets.CLOUDFLARE_ACCOUNT_ID }}',
+      apiToken: `\${{ secrets.CLOUDFLARE_API_TOKEN }}`,
+      accountId: `\${{ secrets.CLOUDFLARE_ACCOUNT_ID }}`,
     });
-    const after = (pattern: string) => all.findIndex((s) => (s.run ?? '').includes(pattern));
-    const bundled = after('models bundle');
-    const built = after('edge-serve/deploy/bundle-cli.ts');
-    const checked = after('edge-serve/deploy/smoke-check-cli.ts');
+    const running = (pattern: string) => all.findIndex((s) => (s.run ?? '').includes(pattern));
+    const bundled = running('models bundle');
+    const built = running('edge-serve/deploy/bundle-cli.ts');
+    const checked = running('edge-serve/deploy/smoke-check-cli.ts');
     // The bundle is built from what was downloaded, then deployed, then checked on its URL.
     expect(bundled).toBeGreaterThanOrEqual(0);
     expect(built).toBeGreaterThan(bundled);
