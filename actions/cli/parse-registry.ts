@@ -45,10 +45,15 @@ export const REGISTRY_COMMANDS = ['models', 'publish', 'promote'] as const;
 
 type StoreSettings = Pick<typeof MODELS_LIST, 'store' | 'repository' | 'githubApiUrl'>;
 
-function storeChoice(
+/**
+ * Reads `--store`, `--repository` and `--github-api-url`; the repository is kept with the local
+ * store only when `keepRepository` (the site links to its releases whatever the store).
+ */
+export function storeChoice(
   flags: FlagReader,
   settings: StoreSettings,
   problems: string[],
+  keepRepository = false,
 ): StoreChoice | undefined {
   const store = flags.value(settings.store);
   const repository = flags.given(settings.repository);
@@ -62,7 +67,7 @@ function storeChoice(
   return {
     store,
     githubApiUrl,
-    ...(store === 'github' && repository !== undefined ? { repository } : {}),
+    ...((store === 'github' || keepRepository) && repository !== undefined ? { repository } : {}),
   };
 }
 

@@ -78,7 +78,8 @@ export function parseApiUrl(text: string, label: string): string {
   return text.replace(/\/+$/, '');
 }
 
-const STORE: Setting<StoreKind> = {
+/** `--store`: every command that reads or writes the registry (the site too). */
+export const STORE: Setting<StoreKind> = {
   name: 'store',
   help: "where versions live: local (.freshet/registry/) or github (the repository's releases)",
   placeholder: 'STORE',
@@ -87,7 +88,8 @@ const STORE: Setting<StoreKind> = {
   cli: { flag: 'store' },
 };
 
-const REPOSITORY: Setting<RepositoryRef> = {
+/** `--repository OWNER/REPO` ($GITHUB_REPOSITORY). */
+export const REPOSITORY: Setting<RepositoryRef> = {
   name: 'repository',
   help: 'the repository whose releases hold the models (with --store github; the token is $GITHUB_TOKEN)',
   placeholder: 'OWNER/REPO',
@@ -95,7 +97,8 @@ const REPOSITORY: Setting<RepositoryRef> = {
   cli: { flag: 'repository', env: 'GITHUB_REPOSITORY' },
 };
 
-const GITHUB_API_URL: Setting<string> = {
+/** `--github-api-url` ($GITHUB_API_URL). */
+export const GITHUB_API_URL: Setting<string> = {
   name: 'github-api-url',
   help: "GitHub's REST API",
   placeholder: 'URL',

@@ -145,7 +145,7 @@ async function listPages(dir: string, prefix = ''): Promise<{ pages: string[]; b
  *
  * @throws UsageError when the base path is not one; FreshetError when Astro fails
  * @example
- * await buildSite(await readRegistry(localRegistryReader('.freshet/registry')), status,
+ * await buildSite(await readRegistry(localStore('.freshet')), status,
  *   { outDir: '.freshet/site', now: Date.now(), logger });
  */
 export async function buildSite(

@@ -1,7 +1,8 @@
 // Everything the site's pages show, assembled from the registry and the status snapshot: a plain
 // JSON value the Astro pages render. Pure: the clock and the configuration are parameters.
+
+import type { Manifest } from '../registry/manifest.ts';
 import type { Prediction } from '../training/run/run-predictions.ts';
-import type { Manifest } from './manifest.ts';
 import type { FeatureImportance, RegistrySnapshot } from './registry-snapshot.ts';
 import type { SiteStatus } from './status-snapshot.ts';
 
