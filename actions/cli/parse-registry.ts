@@ -38,6 +38,8 @@ export type RegistryCommand =
       alias: string;
       pr: boolean;
       json: boolean;
+      /** The registry site, linked from the pull request's body. */
+      siteUrl?: string;
     } & StoreChoice);
 
 /** The registry's commands, for the list of commands. */
@@ -198,6 +200,7 @@ export function parseRegistryCommand(
           '--pr opens a pull request on GitHub: add --store github (without --pr, promote edits the local aliases)',
         );
       }
+      const siteUrl = flags.given(PROMOTE.siteUrl);
       const json = flags.on(PROMOTE.json);
       const values = complete(problems, { model, version, alias, choice });
       return {
@@ -207,6 +210,7 @@ export function parseRegistryCommand(
         alias: values.alias,
         pr,
         json,
+        ...(siteUrl === undefined ? {} : { siteUrl }),
         ...values.choice,
       };
     }

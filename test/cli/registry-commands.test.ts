@@ -285,4 +285,37 @@ describe('the registry commands against GitHub (--store github)', () => {
       await rm(work, { recursive: true, force: true });
     }
   });
+
+  it('opens the pull request with --pr, linking to the site it is given ($FRESHET_SITE_URL)', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'freshet-cli-github-'));
+    const github = await startGitHubApiServer({
+      files: { 'models/aliases.json': '{"ozone-forest": {"production": 1}}\n' },
+    });
+    try {
+      const store = githubStore({
+        client: testClient(github.apiUrl, github.token),
+        repository: { owner: github.owner, repo: github.repo },
+        logger: silentLogger,
+      });
+      await store.publish(sampleDraft('ozone-forest', 'one'));
+      await store.publish(sampleDraft('ozone-forest', 'two'));
+      const { shell, last, messages } = testShell(join(work, '.freshet'), {
+        GITHUB_TOKEN: github.token,
+        FRESHET_SITE_URL: 'https://octo-org.github.io/freshet/',
+      });
+      const args = ['promote', 'ozone-forest', '2', '--alias', 'staging', '--pr', '--json'];
+      const where = ['--store', 'github', '--repository', 'octo-org/freshet'];
+      expect(
+        await run([...args, ...where, '--github-api-url', github.apiUrl], shell),
+        messages.join('\n'),
+      ).toBe(0);
+      expect(last()).toMatchObject({ pull_request: { created: true } });
+      expect(github.pulls[0]?.body).toContain(
+        'Side by side on the registry site: [v1 and v2](https://octo-org.github.io/freshet/models/ozone-forest/compare/v1...v2/).',
+      );
+    } finally {
+      await github.close();
+      await rm(work, { recursive: true, force: true });
+    }
+  });
 });

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.ts';
 import { parseRepository, type RepositoryRef } from '../github/workflow-run.ts';
 import { aliasProblem } from '../registry/names.ts';
 import { DATABASE_URL, jsonSwitch } from './common.ts';
-import { parseBoolean, parseText } from './parsers.ts';
+import { parseBoolean, parseHttpUrl, parseText } from './parsers.ts';
 import type { Setting } from './setting.ts';
 
 /** Where versions live: the local folder store or GitHub Releases. */
@@ -106,6 +106,15 @@ export const GITHUB_API_URL: Setting<string> = {
   parse: parseApiUrl,
   cli: { flag: 'github-api-url', env: 'GITHUB_API_URL' },
 };
+
+/** Where the registry site is (`freshet site build`, deployed by site.yml), for links to it. */
+const SITE_URL = {
+  name: 'site-url',
+  help: "the registry site's address with its base path (e.g. https://octo.github.io/freshet): the promotion pull request links to its page comparing the two versions",
+  placeholder: 'URL',
+  otherwise: 'no link to the site',
+  parse: parseHttpUrl,
+} as const satisfies Setting<string>;
 
 /** `freshet models list`. */
 export const MODELS_LIST = {
@@ -237,6 +246,16 @@ export const PUBLISH = {
       description: "Where the train action kept the run's artifacts (its state-dir).",
     },
   },
+  siteUrl: {
+    ...SITE_URL,
+    action: {
+      input: 'site-url',
+      description:
+        "The registry site's address with its base path (vars.FRESHET_SITE_URL, e.g. " +
+        'https://octo.github.io/freshet): when given, the promotion pull request links to its ' +
+        'page comparing the candidate with the current version.',
+    },
+  },
   databaseUrl: DATABASE_URL,
   json: jsonSwitch('print {"name","version","uri"} as the last line'),
 } as const satisfies Record<string, Setting<unknown>>;
@@ -257,6 +276,7 @@ export const PROMOTE = {
     parse: parseBoolean,
     cli: { flag: 'pr' },
   },
+  siteUrl: { ...SITE_URL, cli: { flag: 'site-url', env: 'FRESHET_SITE_URL' } },
   store: STORE,
   repository: REPOSITORY,
   githubApiUrl: GITHUB_API_URL,

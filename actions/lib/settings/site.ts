@@ -1,30 +1,9 @@
 // The settings of `freshet site build` and `freshet site serve`: the registry's static site.
 import { UsageError } from '../errors.ts';
 import { DATABASE_URL } from './common.ts';
-import { parseText, wholeNumber } from './parsers.ts';
+import { parseHttpUrl, parseText, wholeNumber } from './parsers.ts';
 import { GITHUB_API_URL, REPOSITORY, STORE } from './registry.ts';
 import type { Setting } from './setting.ts';
-
-/**
- * An http(s) URL without a trailing slash (where the Worker serves the models).
- *
- * @throws UsageError naming the setting
- * @example parseHttpUrl('https://freshet.example.workers.dev/', '--edge-url') === 'https://freshet.example.workers.dev'
- */
-export function parseHttpUrl(text: string, label: string): string {
-  let url: URL;
-  try {
-    url = new URL(text.trim());
-  } catch {
-    throw new UsageError(
-      `${label} ${JSON.stringify(text)} is not a URL: use e.g. https://freshet.example.workers.dev`,
-    );
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UsageError(`${label} ${JSON.stringify(text)} must be an http:// or https:// URL`);
-  }
-  return url.href.replace(/\/+$/, '');
-}
 
 /**
  * The path a site is served under: `/`, or `/<repo>/` (a GitHub Pages project site); a missing

@@ -3320,7 +3320,7 @@ var require_data_url = __commonJS({
   "node_modules/undici/lib/web/fetch/data-url.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var encoder = new TextEncoder();
+    var encoder2 = new TextEncoder();
     var HTTP_TOKEN_CODEPOINTS = /^[!#$%&'*+\-.^_|~A-Za-z0-9]+$/;
     var HTTP_WHITESPACE_REGEX = /[\u000A\u000D\u0009\u0020]/;
     var ASCII_WHITESPACE_REPLACE_REGEX = /[\u0009\u000A\u000C\u000D\u0020]/g;
@@ -3393,7 +3393,7 @@ var require_data_url = __commonJS({
       return input.slice(start, position.position);
     }
     function stringPercentDecode(input) {
-      const bytes = encoder.encode(input);
+      const bytes = encoder2.encode(input);
       return percentDecode(bytes);
     }
     function isHexCharByte(byte) {
@@ -41459,7 +41459,18 @@ function githubStore(options) {
     if (typeof data === "string") return new TextEncoder().encode(data);
     throw new RegistryError(`GitHub sent asset ${assetId} as ${typeof data}, not bytes`);
   }
-  async function release(name, version) {
+  const readReleases = /* @__PURE__ */ new Map();
+  function release(name, version) {
+    const key = tagOf(name, version);
+    let found = readReleases.get(key);
+    if (found === void 0) {
+      found = readRelease(name, version);
+      readReleases.set(key, found);
+      found.catch(() => readReleases.delete(key));
+    }
+    return found;
+  }
+  async function readRelease(name, version) {
     const uri = formatModelUri({ kind: "version", name, version });
     const problem = modelNameProblem(name);
     if (problem) throw new RegistryNotFoundError(`${uri}: ${problem}`);
@@ -41744,10 +41755,22 @@ function githubStore(options) {
   };
 }
 
+// actions/lib/site/routes.ts
+function modelRoute(name) {
+  return `models/${encodeURIComponent(name)}/`;
+}
+function versionRoute(name, version) {
+  return `${modelRoute(name)}v${version}/`;
+}
+function compareRoute(name, a, b) {
+  return `${modelRoute(name)}compare/v${Math.min(a, b)}...v${Math.max(a, b)}/`;
+}
+
 // actions/lib/registry/promotion-body.ts
 function promotionTitle(name, version, alias) {
   return `Promote ${name} v${version} to ${alias}`;
 }
+var lineAndBlank = (line) => line === void 0 ? [] : [line, ""];
 var percent = (x) => `${formatMetric(x * 100)} %`;
 var signed = (x) => x > 0 ? `+${formatMetric(x)}` : formatMetric(x);
 function verdict(input) {
@@ -41767,6 +41790,15 @@ function verdict(input) {
   const loser = comparison.better === "candidate" ? them : me;
   const what = comparison.basis === "skill" ? "higher skill" : "lower error";
   return `**${winner} is better than ${loser}** ${on}: ${percent(comparison.by)} ${what}.`;
+}
+function siteLink(siteUrl, name, candidate, compared) {
+  if (siteUrl === void 0) return void 0;
+  const base = siteUrl.replace(/\/+$/, "");
+  if (compared === void 0 || compared === candidate) {
+    return `On the registry site: [v${candidate}](${base}/${versionRoute(name, candidate)}).`;
+  }
+  const [older, newer] = compared < candidate ? [compared, candidate] : [candidate, compared];
+  return `Side by side on the registry site: [v${older} and v${newer}](${base}/${compareRoute(name, candidate, compared)}).`;
 }
 function promotionBody(input) {
   const { candidate, comparison } = input;
@@ -41821,6 +41853,7 @@ function promotionBody(input) {
     "",
     verdict(input),
     "",
+    ...lineAndBlank(siteLink(input.siteUrl, candidate.name, candidate.version, current?.version)),
     "### Metrics",
     "",
     markdownTable(
@@ -42175,7 +42208,7 @@ async function openPromotionPullRequest(client, repository, request2) {
 }
 
 // actions/lib/registry/propose.ts
-async function proposePromotion(store, client, repository, target) {
+async function proposePromotion(store, client, repository, target, options = {}) {
   const plan2 = await planPromotion(store, target);
   const title = promotionTitle(target.name, target.version, target.alias);
   const pullRequest = await openPromotionPullRequest(client, repository, {
@@ -42189,7 +42222,8 @@ async function proposePromotion(store, client, repository, target) {
       compared: plan2.compared,
       comparison: plan2.comparison,
       validation: plan2.validation,
-      aliasesPath: ALIASES_PATH
+      aliasesPath: ALIASES_PATH,
+      siteUrl: options.siteUrl
     }),
     commitMessage: title
   });
@@ -43287,6 +43321,12 @@ var CONVERSIONS = {
 // actions/lib/ingest/ingest-range.ts
 init_errors();
 
+// actions/lib/toar/text-bytes.ts
+var encoder = new TextEncoder();
+
+// actions/lib/ingest/group-objects.ts
+var DEFAULT_GROUP_BYTES = 32 * 1024 * 1024;
+
 // actions/lib/ingest/load-group.ts
 init_errors();
 
@@ -43333,7 +43373,7 @@ WHERE NOT (excluded.codes <@ s.codes) OR ${EARLIER}
 RETURNING (xmax = 0) AS inserted`;
 var KEY_OF = (objectId) => `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
 var RELOADED = (objectId) => `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
-var UPSERT_DATA = `
+var upsertData = (staged) => `
 WITH series AS (
   SELECT k.g, ts.variable_id, ts.averaging_minutes, ts.id
   FROM stage_keys k
@@ -43343,7 +43383,7 @@ WITH series AS (
   -- stage_data already holds only the latest record of each measurement (see groupTexts).
   SELECT se.id AS timeseries_id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond' AS datetime,
          s.value, s.flags, o.fetched_at, o.object_id, o.key
-  FROM stage_data s
+  FROM ${staged} s
   JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
   JOIN stage_objects o ON o.ord = s.ord
 ), changed AS (
@@ -43372,6 +43412,10 @@ WITH series AS (
 )
 SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
        (SELECT n FROM changed)::integer AS changed`;
+var UPSERT_DATA = upsertData("stage_data");
+var UPSERT_DATA_OF_PIECES = upsertData(`(
+  SELECT DISTINCT ON (g, variable_id, minutes, at_ms) * FROM stage_data
+  ORDER BY g, variable_id, minutes, at_ms, piece DESC)`);
 
 // actions/lib/ingest/parse-pool.ts
 init_errors();
@@ -43387,6 +43431,7 @@ var INFLATE_CHUNK_BYTES = 256 * 1024;
 
 // actions/lib/ingest/parse-object.ts
 var DEFAULT_MAX_OBJECT_BYTES = 2 ** 31;
+var DEFAULT_PIECE_BYTES = 8 * 1024 * 1024;
 
 // actions/lib/ingest/parse-pool.ts
 var PARSE_WORKER_URL = new URL(
@@ -43408,9 +43453,11 @@ init_errors();
 
 // actions/lib/openaq/source-folder.ts
 init_errors();
+var READ_CHUNK_BYTES = 1024 * 1024;
 
 // actions/lib/openaq/source-s3.ts
 init_errors();
+var WHOLE_READ_BYTES = 32 * 1024 * 1024;
 
 // actions/lib/state-dir.ts
 var DEFAULT_STATE_DIR = ".freshet";
@@ -43911,6 +43958,20 @@ function wholeNumber(bounds) {
     return value;
   };
 }
+function parseHttpUrl(text, label) {
+  let url;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new UsageError(
+      `${label} ${JSON.stringify(text)} is not a URL: use e.g. https://freshet.example.workers.dev`
+    );
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new UsageError(`${label} ${JSON.stringify(text)} must be an http:// or https:// URL`);
+  }
+  return url.href.replace(/\/+$/, "");
+}
 
 // actions/lib/settings/setting.ts
 function inputLabel(name) {
@@ -44142,6 +44203,13 @@ var GITHUB_API_URL = {
   parse: parseApiUrl,
   cli: { flag: "github-api-url", env: "GITHUB_API_URL" }
 };
+var SITE_URL = {
+  name: "site-url",
+  help: "the registry site's address with its base path (e.g. https://octo.github.io/freshet): the promotion pull request links to its page comparing the two versions",
+  placeholder: "URL",
+  otherwise: "no link to the site",
+  parse: parseHttpUrl
+};
 var MODELS_LIST = {
   store: STORE,
   repository: REPOSITORY,
@@ -44237,6 +44305,13 @@ var PUBLISH = {
       description: "Where the train action kept the run's artifacts (its state-dir)."
     }
   },
+  siteUrl: {
+    ...SITE_URL,
+    action: {
+      input: "site-url",
+      description: "The registry site's address with its base path (vars.FRESHET_SITE_URL, e.g. https://octo.github.io/freshet): when given, the promotion pull request links to its page comparing the candidate with the current version."
+    }
+  },
   databaseUrl: DATABASE_URL,
   json: jsonSwitch('print {"name","version","uri"} as the last line')
 };
@@ -44255,6 +44330,7 @@ var PROMOTE = {
     parse: parseBoolean,
     cli: { flag: "pr" }
   },
+  siteUrl: { ...SITE_URL, cli: { flag: "site-url", env: "FRESHET_SITE_URL" } },
   store: STORE,
   repository: REPOSITORY,
   githubApiUrl: GITHUB_API_URL,
@@ -44272,6 +44348,7 @@ function parsePublishInputs(read, env) {
   const pullRequest = inputs.read(PUBLISH.pullRequest);
   const token = inputs.read(PUBLISH.token);
   const prToken = inputs.read(PUBLISH.prToken);
+  const siteUrl = inputs.read(PUBLISH.siteUrl);
   const stateDir = inputs.read(PUBLISH.stateDir);
   const databaseUrl = inputs.read(PUBLISH.databaseUrl);
   const repository = env.GITHUB_REPOSITORY ? parseRepository(env.GITHUB_REPOSITORY) : void 0;
@@ -44285,7 +44362,8 @@ function parsePublishInputs(read, env) {
     ...values,
     repository,
     githubApiUrl: env.GITHUB_API_URL || DEFAULT_GITHUB_API_URL,
-    prToken: prToken === "" ? void 0 : prToken
+    prToken: prToken === "" ? void 0 : prToken,
+    siteUrl
   };
 }
 
@@ -44325,11 +44403,17 @@ async function publishAndPropose(options, context) {
     apiUrl: options.githubApiUrl,
     logger: context.logger
   });
-  const { plan: plan2, pullRequest: pr } = await proposePromotion(store, prClient, options.repository, {
-    name: manifest.name,
-    version: manifest.version,
-    alias: options.alias
-  });
+  const { plan: plan2, pullRequest: pr } = await proposePromotion(
+    store,
+    prClient,
+    options.repository,
+    {
+      name: manifest.name,
+      version: manifest.version,
+      alias: options.alias
+    },
+    { siteUrl: options.siteUrl }
+  );
   if (plan2.validation.length > 0) {
     warning(plan2.validation.join("\n"), { title: `${ALIASES_PATH} would not validate` });
   }

@@ -6,10 +6,15 @@ import { createGitHubClient } from '../../../actions/lib/github/client.ts';
 import { withAlias } from '../../../actions/lib/registry/aliases.ts';
 import { localStore } from '../../../actions/lib/registry/local-store.ts';
 import { planPromotion } from '../../../actions/lib/registry/promote.ts';
-import { promotionBody, promotionTitle } from '../../../actions/lib/registry/promotion-body.ts';
+import {
+  promotionBody,
+  promotionTitle,
+  siteLink,
+} from '../../../actions/lib/registry/promotion-body.ts';
 import { openPromotionPullRequest } from '../../../actions/lib/registry/promotion-pr.ts';
 import type { VersionDraft } from '../../../actions/lib/registry/store.ts';
 import { aliasesProblemsInStore } from '../../../actions/lib/registry/validate.ts';
+import { compareRoute } from '../../../actions/lib/site/routes.ts';
 import { silentLogger } from '../../../actions/lib/util/logger.ts';
 import { type GitHubApiServer, startGitHubApiServer } from '../../support/github-api-server.ts';
 import { sampleDraft, textAsset } from './store-contract.ts';
@@ -76,6 +81,37 @@ describe('the promotion pull request body', () => {
     expect(body).toContain('| skill | 0.4 | 0.2 | +0.2 | candidate |');
     expect(body).toContain('| training commit | `bbbbbbbbbbbb` | `aaaaaaaaaaaa` |');
     expect(body).toContain('✅ Validated');
+    // No site configured: no link to one.
+    expect(body).not.toContain('registry site');
+    const linked = promotionBody({
+      candidate: plan.candidate,
+      alias: 'staging',
+      current: plan.current,
+      compared: plan.compared,
+      comparison: plan.comparison,
+      validation: plan.validation,
+      aliasesPath: 'models/aliases.json',
+      siteUrl: 'https://octo.github.io/freshet',
+    });
+    // The site's compare page of the candidate and the production version it is compared with.
+    expect(linked).toContain(
+      'Side by side on the registry site: [v1 and v2](https://octo.github.io/freshet/models/ozone-forest/compare/v1...v2/).',
+    );
+  });
+
+  it('links to the site page the site builds: compare v<older>...v<newer>, or the version', () => {
+    const site = 'https://octo.github.io/freshet/';
+    expect(siteLink(undefined, 'ozone-forest', 4, 3)).toBeUndefined();
+    expect(siteLink(site, 'ozone-forest', 4, 3)).toBe(
+      `Side by side on the registry site: [v3 and v4](https://octo.github.io/freshet/${compareRoute('ozone-forest', 3, 4)}).`,
+    );
+    // A candidate older than the version it is compared with (a rollback) links the same page.
+    expect(siteLink(site, 'ozone-forest', 2, 5)).toContain(
+      '/models/ozone-forest/compare/v2...v5/)',
+    );
+    expect(siteLink(site, 'ozone-forest', 1, undefined)).toBe(
+      'On the registry site: [v1](https://octo.github.io/freshet/models/ozone-forest/v1/).',
+    );
   });
 
   it('says a worse candidate is worse', async () => {
