@@ -22,6 +22,7 @@ import { loadProject } from '../../actions/lib/training/project/load-project.ts'
 import { silentLogger } from '../../actions/lib/util/logger.ts';
 import { ozoneForestArtifacts } from '../../training/ozone-forest/artifacts.ts';
 import { trainOzoneForest } from '../../training/ozone-forest/model.ts';
+import { testShell } from '../support/cli-shell.ts';
 import { HOUR, ozoneRows, START, TRAINING_DIR } from '../training/ozone-fixture.ts';
 
 /** One version to train and publish. */
@@ -269,8 +270,7 @@ export async function buildFixtureSite(
   const statusFile = join(root, 'status.json');
   await writeFile(statusFile, JSON.stringify(await writeFixtureStatus(db, join(root, 'fetches'))));
   const out = join(root, 'site');
-  const lines: string[] = [];
-  const messages: string[] = [];
+  const { shell, out: lines, messages } = testShell(stateDir, { now: FIXTURE_NOW });
   const code = await run(
     [
       'site',
@@ -285,18 +285,7 @@ export async function buildFixtureSite(
       FIXTURE_REPOSITORY,
       ...args,
     ],
-    {
-      env: {},
-      now: () => FIXTURE_NOW,
-      out: (line) => lines.push(line),
-      logger: {
-        info: (m) => messages.push(`info: ${m}`),
-        warn: (m) => messages.push(`warning: ${m}`),
-        error: (m) => messages.push(`error: ${m}`),
-      },
-      progress: process.stderr,
-      stateDir,
-    },
+    shell,
   );
   return { stateDir, out, code, out_lines: lines, messages };
 }

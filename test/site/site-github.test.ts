@@ -4,28 +4,16 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliShell, run } from '../../actions/cli/run.ts';
+import { run } from '../../actions/cli/run.ts';
 import { githubStore, tagOf } from '../../actions/lib/registry/github-store.ts';
 import { silentLogger } from '../../actions/lib/util/logger.ts';
 import { testClient } from '../lib/github/test-client.ts';
+import { testShell } from '../support/cli-shell.ts';
 import { type GitHubApiServer, startGitHubApiServer } from '../support/github-api-server.ts';
 import { FIXTURE_MODELS, FIXTURE_NOW, fixtureAliases, publishFixtureModels } from './fixture.ts';
 
 function shellIn(stateDir: string, env: Record<string, string>) {
-  const lines: string[] = [];
-  const messages: string[] = [];
-  const shell: CliShell = {
-    env,
-    now: () => FIXTURE_NOW,
-    out: (line) => lines.push(line),
-    logger: {
-      info: (m) => messages.push(`info: ${m}`),
-      warn: (m) => messages.push(`warning: ${m}`),
-      error: (m) => messages.push(`error: ${m}`),
-    },
-    progress: process.stderr,
-    stateDir,
-  };
+  const { shell, out: lines, messages } = testShell(stateDir, { env, now: FIXTURE_NOW });
   return { shell, lines, messages };
 }
 

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../../../actions/lib/github/client.ts';
 import { withAlias } from '../../../actions/lib/registry/aliases.ts';
 import { localStore } from '../../../actions/lib/registry/local-store.ts';
-import { planPromotion } from '../../../actions/lib/registry/promote.ts';
+import { type PromotionPlan, planPromotion } from '../../../actions/lib/registry/promote.ts';
 import {
   promotionBody,
   promotionTitle,
@@ -55,6 +55,24 @@ async function storeWithProduction(productionError: number) {
   return { store, stateDir };
 }
 
+/** The body for a plan, as proposePromotion writes it (validation and site as given). */
+function bodyOf(
+  plan: PromotionPlan,
+  alias: string,
+  more: { validation?: readonly string[]; siteUrl?: string } = {},
+): string {
+  return promotionBody({
+    candidate: plan.candidate,
+    alias,
+    current: plan.current,
+    compared: plan.compared,
+    comparison: plan.comparison,
+    validation: plan.validation,
+    aliasesPath: 'models/aliases.json',
+    ...more,
+  });
+}
+
 describe('the promotion pull request body', () => {
   it('says a better candidate is better, by how much, on the same test window', async () => {
     const { store } = await storeWithProduction(2);
@@ -63,15 +81,7 @@ describe('the promotion pull request body', () => {
     expect(plan.comparison).toMatchObject({ better: 'candidate', basis: 'common test window' });
     expect(plan.comparison.by).toBeCloseTo(0.25, 10);
     expect(plan.validation).toEqual([]);
-    const body = promotionBody({
-      candidate: plan.candidate,
-      alias: 'staging',
-      current: plan.current,
-      compared: plan.compared,
-      comparison: plan.comparison,
-      validation: plan.validation,
-      aliasesPath: 'models/aliases.json',
-    });
+    const body = bodyOf(plan, 'staging');
     expect(promotionTitle('ozone-forest', 2, 'staging')).toBe('Promote ozone-forest v2 to staging');
     expect(body).toContain('This moves `ozone-forest@staging` from nothing to v2');
     expect(body).toContain(
@@ -83,16 +93,7 @@ describe('the promotion pull request body', () => {
     expect(body).toContain('✅ Validated');
     // No site configured: no link to one.
     expect(body).not.toContain('registry site');
-    const linked = promotionBody({
-      candidate: plan.candidate,
-      alias: 'staging',
-      current: plan.current,
-      compared: plan.compared,
-      comparison: plan.comparison,
-      validation: plan.validation,
-      aliasesPath: 'models/aliases.json',
-      siteUrl: 'https://octo.github.io/freshet',
-    });
+    const linked = bodyOf(plan, 'staging', { siteUrl: 'https://octo.github.io/freshet' });
     // The site's compare page of the candidate and the production version it is compared with.
     expect(linked).toContain(
       'Side by side on the registry site: [v1 and v2](https://octo.github.io/freshet/models/ozone-forest/compare/v1...v2/).',
@@ -122,15 +123,7 @@ describe('the promotion pull request body', () => {
       version: 2,
       alias: 'production',
     });
-    const body = promotionBody({
-      candidate: plan.candidate,
-      alias: 'production',
-      current: plan.current,
-      compared: plan.compared,
-      comparison: plan.comparison,
-      validation: plan.validation,
-      aliasesPath: 'models/aliases.json',
-    });
+    const body = bodyOf(plan, 'production');
     expect(body).toContain('from v1 to v2');
     expect(body).toContain('**v1 is better than v2** on the same test window');
     expect(body).toContain(': 25 % lower error.');
@@ -145,14 +138,8 @@ describe('the promotion pull request body', () => {
       assets: candidate.assets.filter((a) => a.name !== 'predictions.csv'),
     });
     const plan = await planPromotion(store, { name: 'ozone-forest', version: 2, alias: 'staging' });
-    const body = promotionBody({
-      candidate: plan.candidate,
-      alias: 'staging',
-      current: plan.current,
-      compared: plan.compared,
-      comparison: plan.comparison,
+    const body = bodyOf(plan, 'staging', {
       validation: ['models:/ozone-forest/7: ozone-forest has no version 7'],
-      aliasesPath: 'models/aliases.json',
     });
     expect(body).toContain('**v2 is better than v1** by skill over the persistence forecast');
     expect(body).toContain(
