@@ -8,12 +8,16 @@ import type { Aliases } from '../registry/aliases.ts';
 import { InvalidDocumentError, RegistryError, RegistryNotFoundError } from '../registry/errors.ts';
 import { findAsset, MANIFEST_ASSET, type Manifest } from '../registry/manifest.ts';
 import type { RegistryStore } from '../registry/store.ts';
-import { type Prediction, parsePredictionsCsv } from '../training/run/run-predictions.ts';
+import {
+  PREDICTIONS_FILE,
+  type Prediction,
+  parsePredictionsCsv,
+} from '../training/run/run-predictions.ts';
 
 /** The assets the site reads besides manifest.json (each optional). */
 export const SITE_ASSETS = {
   manifest: MANIFEST_ASSET,
-  predictions: 'predictions.csv',
+  predictions: PREDICTIONS_FILE,
   importances: 'feature_importance.json',
   card: 'MODEL_CARD.md',
 } as const;
