@@ -38,6 +38,8 @@ export type RegistryCommand =
       alias: string;
       pr: boolean;
       json: boolean;
+      /** The registry site, linked from the pull request's body. */
+      siteUrl?: string;
     } & StoreChoice);
 
 /** The registry's commands, for the list of commands. */
@@ -45,10 +47,15 @@ export const REGISTRY_COMMANDS = ['models', 'publish', 'promote'] as const;
 
 type StoreSettings = Pick<typeof MODELS_LIST, 'store' | 'repository' | 'githubApiUrl'>;
 
-function storeChoice(
+/**
+ * Reads `--store`, `--repository` and `--github-api-url`; the repository is kept with the local
+ * store only when `keepRepository` (the site links to its releases whatever the store).
+ */
+export function storeChoice(
   flags: FlagReader,
   settings: StoreSettings,
   problems: string[],
+  keepRepository = false,
 ): StoreChoice | undefined {
   const store = flags.value(settings.store);
   const repository = flags.given(settings.repository);
@@ -62,7 +69,7 @@ function storeChoice(
   return {
     store,
     githubApiUrl,
-    ...(store === 'github' && repository !== undefined ? { repository } : {}),
+    ...((store === 'github' || keepRepository) && repository !== undefined ? { repository } : {}),
   };
 }
 
@@ -193,6 +200,7 @@ export function parseRegistryCommand(
           '--pr opens a pull request on GitHub: add --store github (without --pr, promote edits the local aliases)',
         );
       }
+      const siteUrl = flags.given(PROMOTE.siteUrl);
       const json = flags.on(PROMOTE.json);
       const values = complete(problems, { model, version, alias, choice });
       return {
@@ -202,6 +210,7 @@ export function parseRegistryCommand(
         alias: values.alias,
         pr,
         json,
+        ...(siteUrl === undefined ? {} : { siteUrl }),
         ...values.choice,
       };
     }

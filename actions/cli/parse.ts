@@ -16,14 +16,20 @@ import {
 } from '../lib/settings/other-commands.ts';
 import { PLAN, PLAN_ORDER } from '../lib/settings/plan.ts';
 import { SERVE } from '../lib/settings/serve.ts';
-import { type RegistryStoreKind, SITE_BUILD, SITE_SERVE } from '../lib/settings/site.ts';
+import { SITE_BUILD, SITE_SERVE } from '../lib/settings/site.ts';
 import { TRAIN } from '../lib/settings/train.ts';
 import type { SelectionOverrides } from '../lib/training/data/selection-request.ts';
 import { tagProblems } from '../lib/training/run/runner-options.ts';
 import type { RunFilter } from '../lib/training/run/runs.ts';
 import { parseKeyValueItems } from '../lib/util/key-values.ts';
 import { type CommandSettings, FlagReader, readArguments } from './flags.ts';
-import { parseRegistryCommand, REGISTRY_COMMANDS, type RegistryCommand } from './parse-registry.ts';
+import {
+  parseRegistryCommand,
+  REGISTRY_COMMANDS,
+  type RegistryCommand,
+  type StoreChoice,
+  storeChoice,
+} from './parse-registry.ts';
 
 export type Command =
   | { name: 'help'; topic?: string }
@@ -90,16 +96,14 @@ export type Command =
       databaseUrl?: string;
     }
   | { name: 'runs-compare'; a: string; b: string; json: boolean; databaseUrl?: string }
-  | {
+  | ({
       name: 'site-build';
-      store: RegistryStoreKind;
       out?: string;
       status?: string;
       edgeUrl?: string;
       base: string;
-      repository?: string;
       databaseUrl?: string;
-    }
+    } & StoreChoice)
   | { name: 'site-serve'; dir?: string; port: number; base: string }
   | RegistryCommand
   | { name: 'serve'; port: number; model?: string };
@@ -341,16 +345,16 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
         out: flags.given(SITE_BUILD.out),
         status: flags.given(SITE_BUILD.status),
         edgeUrl: flags.given(SITE_BUILD.edgeUrl),
-        repository: flags.given(SITE_BUILD.repository),
         databaseUrl: flags.given(SITE_BUILD.databaseUrl),
       };
       const values = complete(problems, {
-        store: flags.value(SITE_BUILD.store),
+        choice: storeChoice(flags, SITE_BUILD, problems, true),
         base: flags.value(SITE_BUILD.base),
       });
       return {
         name: 'site-build',
-        ...values,
+        ...values.choice,
+        base: values.base,
         ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
       };
     }

@@ -218,6 +218,7 @@ async function promote(
     client,
     repositoryOf(command),
     target,
+    { siteUrl: command.siteUrl },
   );
   const from = plan.before[target.name]?.[target.alias];
   return report(

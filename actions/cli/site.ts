@@ -1,7 +1,7 @@
 // `freshet site build` and `freshet site serve`: the registry's static site. Loaded only by these
 // commands (Astro runs in a process of its own; the rest of the command line never loads this).
 import { join } from 'node:path';
-import { describeError, UsageError } from '../lib/errors.ts';
+import { describeError } from '../lib/errors.ts';
 import { readStatus } from '../lib/ingest/status.ts';
 import {
   buildSite,
@@ -9,18 +9,15 @@ import {
   hasEmbeddedDatabase,
   readStatusFile,
 } from '../lib/site/build-site.ts';
-import { localRegistryReader } from '../lib/site/registry-reader.ts';
 import { readRegistry } from '../lib/site/registry-snapshot.ts';
 import { serveSite } from '../lib/site/serve-site.ts';
 import type { SiteStatus } from '../lib/site/status-snapshot.ts';
 import { DEFAULT_STATE_DIR } from '../lib/state-dir.ts';
+import { registryStore } from '../registry-wiring.ts';
 import { abortOnSignals } from '../signals.ts';
 import { type ShellContext, usingDatabase } from '../wiring.ts';
 import type { Command } from './parse.ts';
 import type { CliShell } from './run.ts';
-
-/** The local registry under the state folder (the registry's local store). */
-export const REGISTRY_DIR = 'registry';
 
 /**
  * The status the site shows: the snapshot file when one is named, else the database the settings
@@ -73,20 +70,22 @@ export async function siteCommand(
     await server.close();
     return 0;
   }
-  if (command.store === 'github') {
-    // The registry's GitHub Releases store implements RegistryReader when it lands (issue 8).
-    throw new UsageError(
-      '--store github: this build of freshet has no GitHub Releases store yet; build from the local registry (--store local)',
-    );
-  }
-  const registry = await readRegistry(localRegistryReader(join(shell.stateDir, REGISTRY_DIR)));
+  // The registry's own store: the local folder under the state folder, or the repository's
+  // releases (the token is $GITHUB_TOKEN).
+  const store = registryStore(command, {
+    ...context,
+    stateDir: shell.stateDir,
+    env: shell.env,
+    now: shell.now,
+  });
+  const registry = await readRegistry(store);
   const status = await siteStatus(command, context);
   const result = await buildSite(registry, status, {
     outDir: command.out ?? join(shell.stateDir, DEFAULT_SITE_DIR),
     base: command.base,
     now: shell.now(),
     edgeUrl: command.edgeUrl,
-    repository: command.repository,
+    repository: command.repository && `${command.repository.owner}/${command.repository.repo}`,
     logger: shell.logger,
     env: shell.env,
   });

@@ -19,6 +19,8 @@ export interface PublishActionOptions {
   readonly token: string;
   /** Opens the pull request instead of `token` when given. */
   readonly prToken: string | undefined;
+  /** The registry site, linked from the pull request's body. */
+  readonly siteUrl: string | undefined;
   readonly stateDir: string;
   readonly databaseUrl: string;
 }
@@ -37,6 +39,7 @@ export function parsePublishInputs(read: ReadInput, env: RunnerEnv): PublishActi
   const pullRequest = inputs.read(PUBLISH.pullRequest);
   const token = inputs.read(PUBLISH.token);
   const prToken = inputs.read(PUBLISH.prToken);
+  const siteUrl = inputs.read(PUBLISH.siteUrl);
   const stateDir = inputs.read(PUBLISH.stateDir);
   const databaseUrl = inputs.read(PUBLISH.databaseUrl);
   const repository = env.GITHUB_REPOSITORY ? parseRepository(env.GITHUB_REPOSITORY) : undefined;
@@ -51,5 +54,6 @@ export function parsePublishInputs(read: ReadInput, env: RunnerEnv): PublishActi
     repository,
     githubApiUrl: env.GITHUB_API_URL || DEFAULT_GITHUB_API_URL,
     prToken: prToken === '' ? undefined : prToken,
+    siteUrl,
   };
 }

@@ -70,11 +70,17 @@ async function publishAndPropose(
           apiUrl: options.githubApiUrl,
           logger: context.logger,
         });
-  const { plan, pullRequest: pr } = await proposePromotion(store, prClient, options.repository, {
-    name: manifest.name,
-    version: manifest.version,
-    alias: options.alias,
-  });
+  const { plan, pullRequest: pr } = await proposePromotion(
+    store,
+    prClient,
+    options.repository,
+    {
+      name: manifest.name,
+      version: manifest.version,
+      alias: options.alias,
+    },
+    { siteUrl: options.siteUrl },
+  );
   if (plan.validation.length > 0) {
     core.warning(plan.validation.join('\n'), { title: `${ALIASES_PATH} would not validate` });
   }

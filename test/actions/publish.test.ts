@@ -17,7 +17,10 @@ describe('parsePublishInputs', () => {
   it('lists every problem at once', () => {
     let problems: readonly string[] = [];
     try {
-      parsePublishInputs((name) => ({ store: 'ftp', alias: 'Prod' })[name] ?? '', {});
+      parsePublishInputs(
+        (name) => ({ store: 'ftp', alias: 'Prod', 'site-url': 'ftp://x' })[name] ?? '',
+        {},
+      );
     } catch (error) {
       if (error instanceof UsageError) problems = error.problems;
     }
@@ -26,6 +29,7 @@ describe('parsePublishInputs', () => {
       `input 'store' "ftp" is not a store: use local or github`,
       expect.stringMatching(/^input 'alias': alias "Prod"/),
       expect.stringMatching(/^input 'token' is empty/),
+      `input 'site-url' "ftp://x" must be an http:// or https:// URL`,
       expect.stringMatching(/^input 'database-url' is/),
     ]);
   });
@@ -97,7 +101,13 @@ describe('the publish action', () => {
   it('makes a release and opens the promotion pull request, validated', async () => {
     const result = await env.run(
       run,
-      { 'run-id': runId, 'state-dir': stateDir, 'database-url': db.url, token: github.token },
+      {
+        'run-id': runId,
+        'state-dir': stateDir,
+        'database-url': db.url,
+        token: github.token,
+        'site-url': 'https://octo.github.io/freshet/',
+      },
       runner(),
     );
     expect(result.messages('error')).toEqual([]);
@@ -117,6 +127,10 @@ describe('the publish action', () => {
     });
     expect(pull?.body).toContain('✅ Validated');
     expect(pull?.body).toContain('There is no production or staging version yet to compare with');
+    // With a site configured, the body links to it (the candidate's page: nothing to compare yet).
+    expect(pull?.body).toContain(
+      'On the registry site: [v1](https://octo.github.io/freshet/models/ozone-forest/v1/).',
+    );
     expect(github.files('promote/ozone-forest')?.get('models/aliases.json')).toBe(
       '{\n  "ozone-forest": {\n    "staging": 1\n  }\n}\n',
     );

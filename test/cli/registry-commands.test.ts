@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliShell, run } from '../../actions/cli/run.ts';
+import { run } from '../../actions/cli/run.ts';
 import { githubStore } from '../../actions/lib/registry/github-store.ts';
 import { localStore } from '../../actions/lib/registry/local-store.ts';
 import { finishRun, insertRun } from '../../actions/lib/training/run/run-record.ts';
@@ -12,26 +12,26 @@ import { silentLogger } from '../../actions/lib/util/logger.ts';
 import { testClient } from '../lib/github/test-client.ts';
 import { writeRunFixture } from '../lib/registry/run-fixture.ts';
 import { sampleDraft } from '../lib/registry/store-contract.ts';
+import { testShell as shellIn } from '../support/cli-shell.ts';
 import { useMigratedDatabase } from '../support/database.ts';
 import { startGitHubApiServer } from '../support/github-api-server.ts';
 
-function testShell(stateDir: string, env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const messages: string[] = [];
-  const shell: CliShell = {
-    env,
-    now: () => Date.parse('2026-11-29T12:00:00Z'),
-    out: (line) => out.push(line),
-    logger: {
-      info: (m) => messages.push(`info: ${m}`),
-      warn: (m) => messages.push(`warning: ${m}`),
-      error: (m) => messages.push(`error: ${m}`),
-    },
-    progress: process.stderr,
-    stateDir,
-  };
-  const last = () => JSON.parse(out.at(-1) ?? 'null');
-  return { shell, out, messages, last };
+const testShell = (stateDir: string, env: Record<string, string> = {}) =>
+  shellIn(stateDir, { env });
+
+/** The local GitHub API server with ozone-forest v1 and v2 released, production at v1. */
+async function githubWithTwoVersions() {
+  const github = await startGitHubApiServer({
+    files: { 'models/aliases.json': '{"ozone-forest": {"production": 1}}\n' },
+  });
+  const store = githubStore({
+    client: testClient(github.apiUrl, github.token),
+    repository: { owner: github.owner, repo: github.repo },
+    logger: silentLogger,
+  });
+  await store.publish(sampleDraft('ozone-forest', 'one'));
+  await store.publish(sampleDraft('ozone-forest', 'two'));
+  return github;
 }
 
 describe('freshet publish, models and promote (local store)', () => {
@@ -221,17 +221,8 @@ describe('freshet models bundle', () => {
 describe('the registry commands against GitHub (--store github)', () => {
   it('lists and shows releases, and promotes in the working tree without a pull request', async () => {
     const work = await mkdtemp(join(tmpdir(), 'freshet-cli-github-'));
-    const github = await startGitHubApiServer({
-      files: { 'models/aliases.json': '{"ozone-forest": {"production": 1}}\n' },
-    });
+    const github = await githubWithTwoVersions();
     try {
-      const store = githubStore({
-        client: testClient(github.apiUrl, github.token),
-        repository: { owner: github.owner, repo: github.repo },
-        logger: silentLogger,
-      });
-      await store.publish(sampleDraft('ozone-forest', 'one'));
-      await store.publish(sampleDraft('ozone-forest', 'two'));
       const stateDir = join(work, '.freshet');
       const { shell, last, messages } = testShell(stateDir, { GITHUB_TOKEN: github.token });
       const where = [
@@ -280,6 +271,30 @@ describe('the registry commands against GitHub (--store github)', () => {
       expect(await run(['models', 'list', ...where], noToken)).toBe(2);
       expect(noTokenMessages).toEqual([expect.stringContaining('--store github needs a token')]);
       expect(messages).toEqual([]);
+    } finally {
+      await github.close();
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
+  it('opens the pull request with --pr, linking to the site it is given ($FRESHET_SITE_URL)', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'freshet-cli-github-'));
+    const github = await githubWithTwoVersions();
+    try {
+      const { shell, last, messages } = testShell(join(work, '.freshet'), {
+        GITHUB_TOKEN: github.token,
+        FRESHET_SITE_URL: 'https://octo-org.github.io/freshet/',
+      });
+      const args = ['promote', 'ozone-forest', '2', '--alias', 'staging', '--pr', '--json'];
+      const where = ['--store', 'github', '--repository', 'octo-org/freshet'];
+      expect(
+        await run([...args, ...where, '--github-api-url', github.apiUrl], shell),
+        messages.join('\n'),
+      ).toBe(0);
+      expect(last()).toMatchObject({ pull_request: { created: true } });
+      expect(github.pulls[0]?.body).toContain(
+        'Side by side on the registry site: [v1 and v2](https://octo-org.github.io/freshet/models/ozone-forest/compare/v1...v2/).',
+      );
     } finally {
       await github.close();
       await rm(work, { recursive: true, force: true });

@@ -4,28 +4,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliShell, run } from '../../actions/cli/run.ts';
+import { run } from '../../actions/cli/run.ts';
 import { abortOnSignals } from '../../actions/signals.ts';
+import { testShell as shellIn } from '../support/cli-shell.ts';
 import { createTestDatabase } from '../support/database.ts';
 
 /** A shell whose output and messages are collected. */
-function testShell(stateDir: string, env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const messages: string[] = [];
-  const shell: CliShell = {
-    env,
-    now: () => Date.parse('2026-01-01T00:00:00Z'),
-    out: (line) => out.push(line),
-    logger: {
-      info: (m) => messages.push(`info: ${m}`),
-      warn: (m) => messages.push(`warning: ${m}`),
-      error: (m) => messages.push(`error: ${m}`),
-    },
-    progress: process.stderr,
-    stateDir,
-  };
-  return { shell, out, messages };
-}
+const testShell = (stateDir: string, env: Record<string, string> = {}) =>
+  shellIn(stateDir, { env, now: Date.parse('2026-01-01T00:00:00Z') });
 
 describe('run', () => {
   let stateDir: string;

@@ -1,8 +1,8 @@
 // The registry site's fixtures, made with the library rather than written by hand:
 // - a local registry (`<stateDir>/registry/`) of models trained with the ozone-forest example's own
-//   code on generated hourly ozone, each version's artifacts as that project writes them and a
-//   manifest.json as the registry's contract describes it; one model without predictions, one
-//   version without a manifest;
+//   code on generated hourly ozone, each version's artifacts as that project writes them, published
+//   through the registry's store (`publish`, so its manifest.json is the registry's own); one model
+//   without predictions, one version folder without a manifest;
 // - a status snapshot read from a real database after ingesting generated fetches, with one
 //   interval whose object is corrupt (a failed attempt) on a day of its own.
 import { createHash } from 'node:crypto';
@@ -13,12 +13,16 @@ import type pg from 'pg';
 import { ingest } from '../../actions/lib/ingest/index.ts';
 import { readStatus, type StatusReport } from '../../actions/lib/ingest/status.ts';
 import { openSource } from '../../actions/lib/openaq/source-url.ts';
+import { localRegistryDir, localStore } from '../../actions/lib/registry/local-store.ts';
+import { contentTypeOf, type Manifest } from '../../actions/lib/registry/manifest.ts';
+import type { RegistryStore, VersionDraft } from '../../actions/lib/registry/store.ts';
 import { generateFetches } from '../../actions/lib/synthetic/index.ts';
 import { buildFeatures } from '../../actions/lib/training/data/features.ts';
 import { loadProject } from '../../actions/lib/training/project/load-project.ts';
 import { silentLogger } from '../../actions/lib/util/logger.ts';
 import { ozoneForestArtifacts } from '../../training/ozone-forest/artifacts.ts';
 import { trainOzoneForest } from '../../training/ozone-forest/model.ts';
+import { testShell } from '../support/cli-shell.ts';
 import { HOUR, ozoneRows, START, TRAINING_DIR } from '../training/ozone-fixture.ts';
 
 /** One version to train and publish. */
@@ -79,13 +83,14 @@ export const FIXTURE_NOW = START + 46 * 24 * HOUR;
 
 const sha256 = (content: string | Uint8Array) => createHash('sha256').update(content).digest('hex');
 
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  json: 'application/json',
-  csv: 'text/csv',
-  onnx: 'application/octet-stream',
-};
-
-async function publishVersion(registry: string, model: ModelPlan, plan: VersionPlan) {
+/**
+ * Trains one version of the plan and describes it as the registry's draft (the store decides its
+ * number and adds manifest.json), with the instant it is published at.
+ */
+async function versionDraft(
+  model: ModelPlan,
+  plan: VersionPlan,
+): Promise<{ draft: VersionDraft; publishedAt: number }> {
   const project = await loadProject(join(TRAINING_DIR, 'ozone-forest'));
   const spec = project.features;
   if (!spec) throw new Error('training/ozone-forest declares its features');
@@ -106,49 +111,83 @@ async function publishVersion(registry: string, model: ModelPlan, plan: VersionP
   const result = trainOzoneForest(matrix, spec, options);
   const artifacts = new Map(ozoneForestArtifacts(result, matrix.names, spec, options));
   if (plan.withoutPredictions) artifacts.delete('predictions.csv');
-  const folder = join(registry, model.name, String(plan.version));
-  await mkdir(folder, { recursive: true });
-  for (const [name, content] of artifacts) await writeFile(join(folder, name), content);
   const last = rows.at(-1)?.[0] ?? new Date(START).toISOString();
-  const manifest = {
-    schema: 1,
+  const bytesOf = (content: string | Uint8Array) =>
+    typeof content === 'string' ? new TextEncoder().encode(content) : content;
+  const draft: VersionDraft = {
     name: model.name,
-    version: plan.version,
-    created_at: new Date(Date.parse(last) + (plan.version + 1) * HOUR).toISOString(),
-    run_id: sha256(`${model.name}/${plan.version}`).slice(0, 32),
-    assets: [...artifacts].map(([name, content]) => ({
-      name,
-      size: typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength,
-      sha256: sha256(content),
-      content_type: CONTENT_TYPES[name.split('.').at(-1) ?? ''] ?? 'application/octet-stream',
-    })),
-    metrics: result.metrics,
-    params: {
-      n_estimators: plan.trees,
-      min_samples_leaf: 5,
-      max_features: 1,
-      max_depth: 0,
-      seed: plan.seed,
-      test_fraction: 0.2,
+    assets: [...artifacts]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, content]) => ({
+        name,
+        size: bytesOf(content).byteLength,
+        sha256: sha256(content),
+        content_type: contentTypeOf(name),
+        read: async () => bytesOf(content),
+      })),
+    fields: {
+      run_id: sha256(`${model.name}/${plan.version}`).slice(0, 32),
+      metrics: { ...result.metrics },
+      params: {
+        n_estimators: plan.trees,
+        min_samples_leaf: 5,
+        max_features: 1,
+        max_depth: 0,
+        seed: plan.seed,
+        test_fraction: 0.2,
+      },
+      signature: { inputs: matrix.names, output: spec.target },
+      data: {
+        variable: 'o3',
+        station: plan.station,
+        start: new Date(START).toISOString(),
+        end: new Date(Date.parse(last) + HOUR).toISOString(),
+        rows: rows.length,
+        sha256: sha256(rows.map((r) => r.join(',')).join('\n')),
+      },
+      project: {
+        name: 'ozone-forest',
+        path: 'training/ozone-forest',
+        commit: sha256(`commit ${plan.version}`).slice(0, 40),
+        entry_point: 'main',
+      },
+      workflow_run_url: `https://github.com/example/freshet/actions/runs/${1000 + plan.version}`,
     },
-    signature: { inputs: matrix.names, output: spec.target },
-    data: {
-      variable: 'o3',
-      station: plan.station,
-      start: new Date(START).toISOString(),
-      end: new Date(Date.parse(last) + HOUR).toISOString(),
-      rows: rows.length,
-      sha256: sha256(rows.map((r) => r.join(',')).join('\n')),
-    },
-    project: {
-      name: 'ozone-forest',
-      path: 'training/ozone-forest',
-      commit: sha256(`commit ${plan.version}`).slice(0, 40),
-      entry_point: 'main',
-    },
-    workflow_run_url: `https://github.com/example/freshet/actions/runs/${1000 + plan.version}`,
   };
-  await writeFile(join(folder, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return { draft, publishedAt: Date.parse(last) + (plan.version + 1) * HOUR };
+}
+
+/**
+ * Publishes {@link FIXTURE_MODELS} in order through `storeAt(instant)` (a store whose clock says
+ * that instant), so each gets the version number its plan names.
+ *
+ * @throws Error when the store numbers a version otherwise
+ * @example await publishFixtureModels((now) => localStore(stateDir, { now: () => now }));
+ */
+export async function publishFixtureModels(
+  storeAt: (publishedAt: number) => RegistryStore,
+): Promise<Manifest[]> {
+  const published: Manifest[] = [];
+  for (const model of FIXTURE_MODELS) {
+    for (const plan of model.versions) {
+      const { draft, publishedAt } = await versionDraft(model, plan);
+      const manifest = await storeAt(publishedAt).publish(draft);
+      if (manifest.version !== plan.version) {
+        throw new Error(
+          `${model.name} was published as v${manifest.version}, not v${plan.version}`,
+        );
+      }
+      published.push(manifest);
+    }
+  }
+  return published;
+}
+
+/** The fixture's aliases, as aliases.json holds them. */
+export function fixtureAliases(): Record<string, Readonly<Record<string, number>>> {
+  return Object.fromEntries(
+    FIXTURE_MODELS.filter((m) => Object.keys(m.aliases).length > 0).map((m) => [m.name, m.aliases]),
+  );
 }
 
 /**
@@ -158,18 +197,13 @@ async function publishVersion(registry: string, model: ModelPlan, plan: VersionP
  * @example await writeFixtureRegistry(stateDir);
  */
 export async function writeFixtureRegistry(stateDir: string): Promise<void> {
-  const registry = join(stateDir, 'registry');
+  const registry = localRegistryDir(stateDir);
   await rm(registry, { recursive: true, force: true });
-  for (const model of FIXTURE_MODELS) {
-    for (const plan of model.versions) await publishVersion(registry, model, plan);
-  }
+  await publishFixtureModels((now) => localStore(stateDir, { now: () => now }));
   await mkdir(join(registry, BROKEN_VERSION.name, String(BROKEN_VERSION.version)), {
     recursive: true,
   });
-  const aliases = Object.fromEntries(
-    FIXTURE_MODELS.filter((m) => Object.keys(m.aliases).length > 0).map((m) => [m.name, m.aliases]),
-  );
-  await writeFile(join(registry, 'aliases.json'), `${JSON.stringify(aliases, null, 2)}\n`);
+  await localStore(stateDir).setAliases(fixtureAliases());
 }
 
 /** The first day the status fixture ingests, and the day of its failed interval. */
@@ -236,8 +270,7 @@ export async function buildFixtureSite(
   const statusFile = join(root, 'status.json');
   await writeFile(statusFile, JSON.stringify(await writeFixtureStatus(db, join(root, 'fetches'))));
   const out = join(root, 'site');
-  const lines: string[] = [];
-  const messages: string[] = [];
+  const { shell, out: lines, messages } = testShell(stateDir, { now: FIXTURE_NOW });
   const code = await run(
     [
       'site',
@@ -252,18 +285,7 @@ export async function buildFixtureSite(
       FIXTURE_REPOSITORY,
       ...args,
     ],
-    {
-      env: {},
-      now: () => FIXTURE_NOW,
-      out: (line) => lines.push(line),
-      logger: {
-        info: (m) => messages.push(`info: ${m}`),
-        warn: (m) => messages.push(`warning: ${m}`),
-        error: (m) => messages.push(`error: ${m}`),
-      },
-      progress: process.stderr,
-      stateDir,
-    },
+    shell,
   );
   return { stateDir, out, code, out_lines: lines, messages };
 }

@@ -107,6 +107,7 @@ describe('the site commands’ flags', () => {
     expect(parseCommandLine(['site', 'build'], env)).toEqual({
       name: 'site-build',
       store: 'local',
+      githubApiUrl: 'https://api.github.com',
       base: '/',
     });
     expect(
@@ -118,11 +119,17 @@ describe('the site commands’ flags', () => {
     ).toEqual({
       name: 'site-build',
       store: 'local',
+      githubApiUrl: 'https://api.github.com',
       base: '/freshet/',
       edgeUrl: 'https://e.x',
-      repository: 'octo/freshet',
+      // The registry's setting: kept with the local store too, for the pages' release links.
+      repository: { owner: 'octo', repo: 'freshet' },
       databaseUrl: 'postgres://u:p@db/x',
     });
+    // The registry's store setting: --store github reads the repository's releases.
+    expect(
+      parseCommandLine(['site', 'build', '--store', 'github', '--repository', 'octo/freshet'], env),
+    ).toMatchObject({ store: 'github', repository: { owner: 'octo', repo: 'freshet' } });
     expect(
       usageProblems(() =>
         parseCommandLine(
@@ -143,8 +150,9 @@ describe('the site commands’ flags', () => {
       ),
     ).toEqual([
       '--edge-url "ftp://x" must be an http:// or https:// URL',
-      '--repository "x" must be owner/repo, e.g. octo/freshet',
-      '--store "s3" must be local or github',
+      // The registry's own wording: the site reads the same settings.
+      '--store "s3" is not a store: use local or github',
+      '--repository "x" is not owner/repo, e.g. octo/freshet',
       '--base "/a b/" must be a path such as / or /freshet/',
     ]);
     expect(usageProblems(() => parseCommandLine(['site', 'publish'], env))).toEqual([

@@ -4,7 +4,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliShell, run } from '../../actions/cli/run.ts';
+import { run } from '../../actions/cli/run.ts';
+import { testShell } from '../support/cli-shell.ts';
 import { useMigratedDatabase } from '../support/database.ts';
 import {
   BROKEN_VERSION,
@@ -191,20 +192,7 @@ describe('freshet site build without a status snapshot', () => {
   });
 
   const shellIn = (stateDir: string) => {
-    const lines: string[] = [];
-    const messages: string[] = [];
-    const shell: CliShell = {
-      env: {},
-      now: () => FIXTURE_NOW,
-      out: (line) => lines.push(line),
-      logger: {
-        info: (m) => messages.push(m),
-        warn: (m) => messages.push(`warning: ${m}`),
-        error: (m) => messages.push(`error: ${m}`),
-      },
-      progress: process.stderr,
-      stateDir,
-    };
+    const { shell, out: lines, messages } = testShell(stateDir, { now: FIXTURE_NOW });
     return { shell, lines, messages };
   };
 

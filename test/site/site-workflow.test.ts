@@ -4,11 +4,19 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
+interface Step {
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, string>;
+  env?: Record<string, string>;
+}
 interface Job {
   permissions?: Record<string, string>;
   needs?: string;
   environment?: { name?: string };
-  steps?: { uses?: string; run?: string; with?: Record<string, string> }[];
+  env?: Record<string, string>;
+  steps?: Step[];
 }
 const wf = parse(readFileSync('.github/workflows/site.yml', 'utf8')) as {
   on: {
@@ -44,5 +52,19 @@ describe('site.yml', () => {
     const upload = build.find((s) => s.uses?.startsWith('actions/upload-pages-artifact@'));
     expect(upload?.with?.path).toBe('_site');
     expect(wf.jobs.deploy?.steps?.[0]?.uses).toMatch(/^actions\/deploy-pages@[0-9a-f]{40}$/);
+  });
+
+  it('gives --store github the job token and the repository, and the database address to one step', () => {
+    const steps = wf.jobs.build?.steps ?? [];
+    const build = steps.find((s) => s.run?.includes('freshet site build'));
+    expect(build?.env?.GITHUB_TOKEN).toBe(`\${{ github.token }}`);
+    expect(build?.run).toContain('--repository "$GITHUB_REPOSITORY"');
+    expect(build?.env).not.toHaveProperty('DATABASE_URL');
+    const snapshot = steps.find((s) => s.run?.includes('freshet status --json'));
+    expect(snapshot?.env?.DATABASE_URL).toBe(`\${{ secrets.DATABASE_URL }}`);
+    expect(snapshot?.if).toBe("env.HAS_DATABASE == 'true'");
+    const secretSteps = steps.filter((s) => JSON.stringify(s).includes('secrets.'));
+    expect(secretSteps).toEqual([snapshot]);
+    expect(wf.jobs.build?.env).toEqual({ HAS_DATABASE: `\${{ secrets.DATABASE_URL != '' }}` });
   });
 });

@@ -160,8 +160,24 @@ export function githubStore(options: GitHubStoreOptions): RegistryStore {
     throw new RegistryError(`GitHub sent asset ${assetId} as ${typeof data}, not bytes`);
   }
 
-  /** The version's release and manifest. */
-  async function release(
+  /**
+   * The version's release and manifest, read once per store: a published version does not change
+   * (and every download still checks the asset's bytes), so a reader of many assets (the site)
+   * makes one request per asset rather than three. A failed read is not kept.
+   */
+  const readReleases = new Map<string, Promise<{ release: Release; manifest: Manifest }>>();
+  function release(name: string, version: number) {
+    const key = tagOf(name, version);
+    let found = readReleases.get(key);
+    if (found === undefined) {
+      found = readRelease(name, version);
+      readReleases.set(key, found);
+      found.catch(() => readReleases.delete(key));
+    }
+    return found;
+  }
+
+  async function readRelease(
     name: string,
     version: number,
   ): Promise<{ release: Release; manifest: Manifest }> {

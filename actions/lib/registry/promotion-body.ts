@@ -1,6 +1,7 @@
 // The promotion pull request's title and body: the candidate beside the version the alias points
 // at now, which is better and by how much, and the validation of the new aliases file. Pure.
 import { escapeCell, markdownTable } from '../github/markdown.ts';
+import { compareRoute, versionRoute } from '../site/routes.ts';
 import { formatMetric, persistenceSkill } from './card.ts';
 import type { VersionComparison } from './comparison.ts';
 import type { Manifest } from './manifest.ts';
@@ -18,12 +19,20 @@ export interface PromotionBodyInput {
   readonly validation: readonly string[] | undefined;
   /** Where models/aliases.json is, for the text. */
   readonly aliasesPath: string;
+  /**
+   * The registry site's address with its base path (`https://octo.github.io/freshet`), when one is
+   * configured: the body links to its page comparing the two versions.
+   */
+  readonly siteUrl?: string | undefined;
 }
 
 /** `Promote ozone-forest v4 to production`. */
 export function promotionTitle(name: string, version: number, alias: string): string {
   return `Promote ${name} v${version} to ${alias}`;
 }
+
+/** A line and the blank line after it, or nothing. */
+const lineAndBlank = (line: string | undefined): string[] => (line === undefined ? [] : [line, '']);
 
 const percent = (x: number) => `${formatMetric(x * 100)} %`;
 const signed = (x: number) => (x > 0 ? `+${formatMetric(x)}` : formatMetric(x));
@@ -50,6 +59,29 @@ function verdict(input: PromotionBodyInput): string {
   const loser = comparison.better === 'candidate' ? them : me;
   const what = comparison.basis === 'skill' ? 'higher skill' : 'lower error';
   return `**${winner} is better than ${loser}** ${on}: ${percent(comparison.by)} ${what}.`;
+}
+
+/**
+ * The line linking to the registry site: the compare page of the two versions, or the candidate's
+ * page when there is nothing to compare with; undefined without a site.
+ *
+ * @example
+ * siteLink('https://octo.github.io/freshet', 'ozone-forest', 4, 3)
+ * // 'Side by side on the registry site: [v3 and v4](https://octo.github.io/freshet/models/ozone-forest/compare/v3...v4/).'
+ */
+export function siteLink(
+  siteUrl: string | undefined,
+  name: string,
+  candidate: number,
+  compared: number | undefined,
+): string | undefined {
+  if (siteUrl === undefined) return undefined;
+  const base = siteUrl.replace(/\/+$/, '');
+  if (compared === undefined || compared === candidate) {
+    return `On the registry site: [v${candidate}](${base}/${versionRoute(name, candidate)}).`;
+  }
+  const [older, newer] = compared < candidate ? [compared, candidate] : [candidate, compared];
+  return `Side by side on the registry site: [v${older} and v${newer}](${base}/${compareRoute(name, candidate, compared)}).`;
 }
 
 /**
@@ -121,6 +153,7 @@ export function promotionBody(input: PromotionBodyInput): string {
     '',
     verdict(input),
     '',
+    ...lineAndBlank(siteLink(input.siteUrl, candidate.name, candidate.version, current?.version)),
     '### Metrics',
     '',
     markdownTable(

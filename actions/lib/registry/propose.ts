@@ -16,13 +16,17 @@ import type { RegistryStore } from './store.ts';
  *
  * @throws UsageError when the version does not exist or does not verify; GitHubApiError
  * @example
- * const { plan, pullRequest } = await proposePromotion(store, client, repository, { name, version, alias: 'staging' });
+ * const { plan, pullRequest } = await proposePromotion(store, client, repository, { name, version, alias: 'staging' }, { siteUrl });
  */
 export async function proposePromotion(
   store: RegistryStore,
   client: GitHubClient,
   repository: RepositoryRef,
   target: { readonly name: string; readonly version: number; readonly alias: string },
+  options: {
+    /** The registry site's address: the body links to its compare page. */
+    readonly siteUrl?: string | undefined;
+  } = {},
 ): Promise<{ plan: PromotionPlan; pullRequest: PromotionPullRequest }> {
   const plan = await planPromotion(store, target);
   const title = promotionTitle(target.name, target.version, target.alias);
@@ -38,6 +42,7 @@ export async function proposePromotion(
       comparison: plan.comparison,
       validation: plan.validation,
       aliasesPath: ALIASES_PATH,
+      siteUrl: options.siteUrl,
     }),
     commitMessage: title,
   });

@@ -52,3 +52,24 @@ export function wholeNumber(bounds: WholeNumberBounds): Parser<number> {
     return value;
   };
 }
+
+/**
+ * An http(s) URL without a trailing slash (where the Worker serves the models, where the site is).
+ *
+ * @throws UsageError naming the setting
+ * @example parseHttpUrl('https://freshet.example.workers.dev/', '--edge-url') === 'https://freshet.example.workers.dev'
+ */
+export function parseHttpUrl(text: string, label: string): string {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new UsageError(
+      `${label} ${JSON.stringify(text)} is not a URL: use e.g. https://freshet.example.workers.dev`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new UsageError(`${label} ${JSON.stringify(text)} must be an http:// or https:// URL`);
+  }
+  return url.href.replace(/\/+$/, '');
+}

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.ts';
 import { parseRepository, type RepositoryRef } from '../github/workflow-run.ts';
 import { aliasProblem } from '../registry/names.ts';
 import { DATABASE_URL, jsonSwitch } from './common.ts';
-import { parseBoolean, parseText } from './parsers.ts';
+import { parseBoolean, parseHttpUrl, parseText } from './parsers.ts';
 import type { Setting } from './setting.ts';
 
 /** Where versions live: the local folder store or GitHub Releases. */
@@ -78,7 +78,8 @@ export function parseApiUrl(text: string, label: string): string {
   return text.replace(/\/+$/, '');
 }
 
-const STORE: Setting<StoreKind> = {
+/** `--store`: every command that reads or writes the registry (the site too). */
+export const STORE: Setting<StoreKind> = {
   name: 'store',
   help: "where versions live: local (.freshet/registry/) or github (the repository's releases)",
   placeholder: 'STORE',
@@ -87,7 +88,8 @@ const STORE: Setting<StoreKind> = {
   cli: { flag: 'store' },
 };
 
-const REPOSITORY: Setting<RepositoryRef> = {
+/** `--repository OWNER/REPO` ($GITHUB_REPOSITORY). */
+export const REPOSITORY: Setting<RepositoryRef> = {
   name: 'repository',
   help: 'the repository whose releases hold the models (with --store github; the token is $GITHUB_TOKEN)',
   placeholder: 'OWNER/REPO',
@@ -95,7 +97,8 @@ const REPOSITORY: Setting<RepositoryRef> = {
   cli: { flag: 'repository', env: 'GITHUB_REPOSITORY' },
 };
 
-const GITHUB_API_URL: Setting<string> = {
+/** `--github-api-url` ($GITHUB_API_URL). */
+export const GITHUB_API_URL: Setting<string> = {
   name: 'github-api-url',
   help: "GitHub's REST API",
   placeholder: 'URL',
@@ -103,6 +106,15 @@ const GITHUB_API_URL: Setting<string> = {
   parse: parseApiUrl,
   cli: { flag: 'github-api-url', env: 'GITHUB_API_URL' },
 };
+
+/** Where the registry site is (`freshet site build`, deployed by site.yml), for links to it. */
+const SITE_URL = {
+  name: 'site-url',
+  help: "the registry site's address with its base path (e.g. https://octo.github.io/freshet): the promotion pull request links to its page comparing the two versions",
+  placeholder: 'URL',
+  otherwise: 'no link to the site',
+  parse: parseHttpUrl,
+} as const satisfies Setting<string>;
 
 /** `freshet models list`. */
 export const MODELS_LIST = {
@@ -234,6 +246,16 @@ export const PUBLISH = {
       description: "Where the train action kept the run's artifacts (its state-dir).",
     },
   },
+  siteUrl: {
+    ...SITE_URL,
+    action: {
+      input: 'site-url',
+      description:
+        "The registry site's address with its base path (vars.FRESHET_SITE_URL, e.g. " +
+        'https://octo.github.io/freshet): when given, the promotion pull request links to its ' +
+        'page comparing the candidate with the current version.',
+    },
+  },
   databaseUrl: DATABASE_URL,
   json: jsonSwitch('print {"name","version","uri"} as the last line'),
 } as const satisfies Record<string, Setting<unknown>>;
@@ -254,6 +276,7 @@ export const PROMOTE = {
     parse: parseBoolean,
     cli: { flag: 'pr' },
   },
+  siteUrl: { ...SITE_URL, cli: { flag: 'site-url', env: 'FRESHET_SITE_URL' } },
   store: STORE,
   repository: REPOSITORY,
   githubApiUrl: GITHUB_API_URL,

@@ -1,29 +1,9 @@
 // The settings of `freshet site build` and `freshet site serve`: the registry's static site.
 import { UsageError } from '../errors.ts';
 import { DATABASE_URL } from './common.ts';
-import { parseText, wholeNumber } from './parsers.ts';
+import { parseHttpUrl, parseText, wholeNumber } from './parsers.ts';
+import { GITHUB_API_URL, REPOSITORY, STORE } from './registry.ts';
 import type { Setting } from './setting.ts';
-
-/**
- * An http(s) URL without a trailing slash (where the Worker serves the models).
- *
- * @throws UsageError naming the setting
- * @example parseHttpUrl('https://freshet.example.workers.dev/', '--edge-url') === 'https://freshet.example.workers.dev'
- */
-export function parseHttpUrl(text: string, label: string): string {
-  let url: URL;
-  try {
-    url = new URL(text.trim());
-  } catch {
-    throw new UsageError(
-      `${label} ${JSON.stringify(text)} is not a URL: use e.g. https://freshet.example.workers.dev`,
-    );
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UsageError(`${label} ${JSON.stringify(text)} must be an http:// or https:// URL`);
-  }
-  return url.href.replace(/\/+$/, '');
-}
 
 /**
  * The path a site is served under: `/`, or `/<repo>/` (a GitHub Pages project site); a missing
@@ -41,40 +21,11 @@ export function parseBasePath(text: string, label: string): string {
   return path;
 }
 
-/**
- * `owner/repo`, as GitHub names a repository.
- *
- * @example parseRepository('octo/freshet', '--repository') === 'octo/freshet'
- */
-export function parseRepository(text: string, label: string): string {
-  if (!/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(text.trim())) {
-    throw new UsageError(`${label} ${JSON.stringify(text)} must be owner/repo, e.g. octo/freshet`);
-  }
-  return text.trim();
-}
-
-/** Where the registry is read from. */
-export type RegistryStoreKind = 'local' | 'github';
-
-/**
- * The registry store: `local` (.freshet/registry/) or `github` (the repository's releases).
- *
- * @example parseStore('github', '--store') === 'github'
- */
-export function parseStore(text: string, label: string): RegistryStoreKind {
-  if (text === 'local' || text === 'github') return text;
-  throw new UsageError(`${label} ${JSON.stringify(text)} must be local or github`);
-}
-
 /** `freshet site build`. */
 export const SITE_BUILD = {
   store: {
-    name: 'store',
-    help: "the registry: local (.freshet/registry/ of the working directory) or github (the repository's model releases)",
-    placeholder: 'local|github',
-    default: 'local',
-    parse: parseStore,
-    cli: { flag: 'store' },
+    ...STORE,
+    help: "the registry: local (.freshet/registry/ of the working directory) or github (the repository's model releases; the token is $GITHUB_TOKEN)",
   },
   out: {
     name: 'out',
@@ -108,13 +59,11 @@ export const SITE_BUILD = {
     cli: { flag: 'base' },
   },
   repository: {
-    name: 'repository',
-    help: "the repository whose releases hold the models, for the pages' release links",
-    placeholder: 'OWNER/REPO',
+    ...REPOSITORY,
+    help: "the repository whose releases hold the models (read with --store github), for the pages' release links",
     otherwise: 'no release links',
-    parse: parseRepository,
-    cli: { flag: 'repository', env: 'GITHUB_REPOSITORY' },
   },
+  githubApiUrl: GITHUB_API_URL,
   databaseUrl: {
     ...DATABASE_URL,
     otherwise: 'an embedded one in .freshet/ when it exists, else no status',

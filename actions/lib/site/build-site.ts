@@ -42,6 +42,12 @@ export interface SiteBuildOptions {
  */
 const VITE_OWN = new Set(['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'NODE_ENV']);
 
+/**
+ * Credentials the command may hold (the store's token, the database's address): Astro renders from
+ * the data file alone, so its process gets none of them.
+ */
+const CREDENTIALS = new Set(['GITHUB_TOKEN', 'FRESHET_PR_TOKEN', 'DATABASE_URL']);
+
 /** What a build wrote. */
 export interface SiteBuildResult {
   readonly outDir: string;
@@ -145,7 +151,7 @@ async function listPages(dir: string, prefix = ''): Promise<{ pages: string[]; b
  *
  * @throws UsageError when the base path is not one; FreshetError when Astro fails
  * @example
- * await buildSite(await readRegistry(localRegistryReader('.freshet/registry')), status,
+ * await buildSite(await readRegistry(localStore('.freshet')), status,
  *   { outDir: '.freshet/site', now: Date.now(), logger });
  */
 export async function buildSite(
@@ -177,7 +183,7 @@ export async function buildSite(
     // Caches per build: builds in parallel (tests) must not share Vite's.
     const env = Object.fromEntries(
       Object.entries(options.env).filter(
-        ([name]) => !VITE_OWN.has(name) && !name.startsWith('VITE'),
+        ([name]) => !VITE_OWN.has(name) && !CREDENTIALS.has(name) && !name.startsWith('VITE'),
       ),
     );
     await renderPages({ outDir: staging, base, dataFile, cacheDir: join(work, 'cache') }, env);

@@ -1,4 +1,5 @@
 // How the pages write numbers, ages and comparisons. Pure and Web-standard.
+import { betterDirection } from '../registry/comparison.ts';
 
 /**
  * A metric's value: 4 significant digits, or an en dash when absent.
@@ -34,15 +35,10 @@ export function formatInstant(iso: string): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-/** Metrics for which a smaller value is better; for the others (r2, skill) a larger one is. */
-const LOWER_IS_BETTER = /(^|_)(rmse|mae|mse|mape|bias|error|loss)$/;
-
-/** Metrics that count things (rows, samples): neither value is better. */
-const NEUTRAL = /(^|_)(rows|count|samples|n)(_|$)/;
-
 /**
  * Which of two values of a metric is better: `a`, `b`, `same`, or undefined when one is absent or
- * the metric counts things (`rows_test`).
+ * the metric has no known direction (`rows_test`). The direction is the registry's, so the compare
+ * page and the promotion pull request agree.
  *
  * @example better('rmse', 3, 2.5) === 'b'; better('r2', 0.8, 0.7) === 'a'
  */
@@ -51,10 +47,10 @@ export function better(
   a: number | undefined,
   b: number | undefined,
 ): 'a' | 'b' | 'same' | undefined {
-  if (a === undefined || b === undefined || NEUTRAL.test(metric)) return undefined;
+  const direction = betterDirection(metric);
+  if (a === undefined || b === undefined || direction === undefined) return undefined;
   if (a === b) return 'same';
-  const lower = LOWER_IS_BETTER.test(metric);
-  return a < b === lower ? 'a' : 'b';
+  return a < b === (direction === 'lower') ? 'a' : 'b';
 }
 
 /** A parameter's value as text (JSON for anything but strings). */

@@ -1,15 +1,23 @@
 // The registry as the site shows it: every model, every readable version with its manifest and the
-// artifacts the pages chart (test-window predictions, feature importances, a model card). A version
-// that cannot be read is left out and named in `problems`: one broken upload must not hide the rest.
+// artifacts the pages chart (test-window predictions, feature importances, a model card), read
+// through the registry's store (the local folder or GitHub Releases), each asset checked against
+// its sha256. A version that cannot be read is left out and named in `problems`: one broken upload
+// must not hide the rest.
 import { UsageError } from '../errors.ts';
-import { type Prediction, parsePredictionsCsv } from '../training/run/run-predictions.ts';
-import { type Manifest, parseManifest } from './manifest.ts';
-import type { Aliases, RegistryReader } from './registry-reader.ts';
+import type { Aliases } from '../registry/aliases.ts';
+import { InvalidDocumentError, RegistryError, RegistryNotFoundError } from '../registry/errors.ts';
+import { findAsset, MANIFEST_ASSET, type Manifest } from '../registry/manifest.ts';
+import type { RegistryStore } from '../registry/store.ts';
+import {
+  PREDICTIONS_FILE,
+  type Prediction,
+  parsePredictionsCsv,
+} from '../training/run/run-predictions.ts';
 
 /** The assets the site reads besides manifest.json (each optional). */
 export const SITE_ASSETS = {
-  manifest: 'manifest.json',
-  predictions: 'predictions.csv',
+  manifest: MANIFEST_ASSET,
+  predictions: PREDICTIONS_FILE,
   importances: 'feature_importance.json',
   card: 'MODEL_CARD.md',
 } as const;
@@ -70,41 +78,66 @@ export function parseImportances(text: string, where: string): FeatureImportance
   return value as FeatureImportance[];
 }
 
+/**
+ * Where a version's asset is, for messages: its path in the local store, its release in GitHub's.
+ *
+ * @example assetLabel(store, 'ozone', 3, 'manifest.json') // '.freshet/registry/ozone/3/manifest.json'
+ */
+export function assetLabel(
+  store: Pick<RegistryStore, 'kind' | 'location'>,
+  name: string,
+  version: number,
+  asset: string,
+): string {
+  return store.kind === 'local'
+    ? `${store.location}/${name}/${version}/${asset}`
+    : `${store.location} release model/${name}/v${version} ${asset}`;
+}
+
+/** A problem of the store's documents (not of reaching it): named, and the version left out. */
+function documentProblems(error: unknown): readonly string[] | undefined {
+  if (error instanceof InvalidDocumentError) return error.problems;
+  if (error instanceof RegistryError) return [error.message];
+  return undefined;
+}
+
 async function readVersion(
-  reader: RegistryReader,
+  store: RegistryStore,
   name: string,
   version: number,
   problems: string[],
 ): Promise<VersionRecord | undefined> {
-  const where = (asset: string) => `${reader.label}/${name}/${version}/${asset}`;
-  const manifestText = await reader.text(name, version, SITE_ASSETS.manifest);
-  if (manifestText === undefined) {
-    problems.push(`${where(SITE_ASSETS.manifest)} is missing: version ${version} left out`);
-    return undefined;
-  }
+  const where = (asset: string) => assetLabel(store, name, version, asset);
   let manifest: Manifest;
   try {
-    manifest = parseManifest(manifestText, where(SITE_ASSETS.manifest));
+    manifest = await store.get(name, version);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    problems.push(...error.problems, `${name} version ${version} left out`);
-    return undefined;
-  }
-  if (manifest.name !== name || manifest.version !== version) {
+    if (error instanceof RegistryNotFoundError) {
+      problems.push(`${where(SITE_ASSETS.manifest)} is missing: version ${version} left out`);
+      return undefined;
+    }
+    const found = documentProblems(error);
+    if (found === undefined) throw error;
     problems.push(
-      `${where(SITE_ASSETS.manifest)} names ${manifest.name} v${manifest.version}: version ${version} left out`,
+      ...found.map((p) => `${where(SITE_ASSETS.manifest)}: ${p}`),
+      `${name} version ${version} left out`,
     );
     return undefined;
   }
-  // The optional artifacts: a bad one loses its chart, not the version.
+  // The optional artifacts, read only when the manifest lists them: a bad one (unreadable, not
+  // matching its sha256, or not parsing) loses its chart, not the version.
   const optional = async <T>(asset: string, parse: (text: string) => T): Promise<T | undefined> => {
-    const text = await reader.text(name, version, asset);
-    if (text === undefined) return undefined;
+    if (findAsset(manifest, asset) === undefined) return undefined;
     try {
-      return parse(text);
+      return parse(new TextDecoder().decode(await store.download(name, version, asset)));
     } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      problems.push(...error.problems.map((p) => `${where(asset)}: ${p}`));
+      if (error instanceof UsageError) {
+        problems.push(...error.problems.map((p) => `${where(asset)}: ${p}`));
+        return undefined;
+      }
+      const found = documentProblems(error);
+      if (found === undefined) throw error;
+      problems.push(...found.map((p) => `${where(asset)}: ${p}`));
       return undefined;
     }
   };
@@ -112,7 +145,7 @@ async function readVersion(
   const importances = await optional(SITE_ASSETS.importances, (text) =>
     parseImportances(text, where(SITE_ASSETS.importances)),
   );
-  const card = await reader.text(name, version, SITE_ASSETS.card);
+  const card = await optional(SITE_ASSETS.card, (text) => text);
   return {
     manifest,
     ...(predictions ? { predictions } : {}),
@@ -125,23 +158,25 @@ async function readVersion(
  * Reads every model and version the store holds, with its aliases. Aliases naming a model the
  * store lacks are reported as problems.
  *
- * @example const registry = await readRegistry(localRegistryReader('.freshet/registry'));
+ * @example const registry = await readRegistry(localStore('.freshet'));
  */
-export async function readRegistry(reader: RegistryReader): Promise<RegistrySnapshot> {
+export async function readRegistry(store: RegistryStore): Promise<RegistrySnapshot> {
   const problems: string[] = [];
   let aliases: Aliases = {};
   try {
-    aliases = await reader.aliases();
+    aliases = await store.aliases();
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    problems.push(...error.problems, 'aliases left out');
+    const found = documentProblems(error);
+    if (found === undefined) throw error;
+    problems.push(...found, 'aliases left out');
   }
-  const names = await reader.models();
+  const listings = await store.list();
+  const names = listings.map((listing) => listing.name);
   const models: ModelRecord[] = [];
-  for (const name of names) {
+  for (const { name, versions: numbers } of listings) {
     const versions: VersionRecord[] = [];
-    for (const version of await reader.versions(name)) {
-      const record = await readVersion(reader, name, version, problems);
+    for (const version of numbers) {
+      const record = await readVersion(store, name, version, problems);
       if (record) versions.push(record);
     }
     if (versions.length === 0) continue;
@@ -157,5 +192,6 @@ export async function readRegistry(reader: RegistryReader): Promise<RegistrySnap
     if (!names.includes(name))
       problems.push(`aliases name model ${name}, which the registry lacks`);
   }
-  return { source: reader.label, models, problems };
+  const source = store.kind === 'local' ? store.location : `the releases of ${store.location}`;
+  return { source, models, problems };
 }

@@ -1,7 +1,9 @@
 // Everything the site's pages show, assembled from the registry and the status snapshot: a plain
 // JSON value the Astro pages render. Pure: the clock and the configuration are parameters.
+
+import { persistenceSkill } from '../registry/card.ts';
+import type { Manifest } from '../registry/manifest.ts';
 import type { Prediction } from '../training/run/run-predictions.ts';
-import type { Manifest } from './manifest.ts';
 import type { FeatureImportance, RegistrySnapshot } from './registry-snapshot.ts';
 import type { SiteStatus } from './status-snapshot.ts';
 
@@ -75,16 +77,13 @@ export interface SiteOptions {
 export const PLACEHOLDER_EDGE_URL = 'http://127.0.0.1:8787';
 
 /**
- * Skill over the persistence forecast: the version's `skill` metric, else computed from `rmse` and
- * `persistence_rmse`, else null.
+ * Skill over the persistence forecast, as the registry's card computes it (the `skill` metric,
+ * else from `rmse` and `persistence_rmse`), or null (the pages' JSON has no undefined).
  *
  * @example skillOf({ rmse: 3, persistence_rmse: 4 }) === 0.25
  */
 export function skillOf(metrics: Readonly<Record<string, number>>): number | null {
-  if (metrics.skill !== undefined) return metrics.skill;
-  const { rmse, persistence_rmse: persistence } = metrics;
-  if (rmse === undefined || persistence === undefined || persistence === 0) return null;
-  return 1 - rmse / persistence;
+  return persistenceSkill(metrics) ?? null;
 }
 
 /**

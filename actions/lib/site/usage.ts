@@ -1,8 +1,9 @@
 // "Use it": a version's model URIs and copyable `curl` calls of the Worker's routes
 // (DESIGN.md, Edge serving). Pure and Web-standard.
+import { formatModelUri } from '../registry/uri.ts';
 import type { SiteModel, SiteVersion } from './site-data.ts';
 
-/** A model URI and what it names. */
+/** A model URI (written by the registry's formatter) and what it names. */
 export interface ModelUri {
   readonly uri: string;
   readonly meaning: string;
@@ -15,9 +16,12 @@ export interface ModelUri {
  */
 export function modelUris(name: string, version: number, aliases: readonly string[]): ModelUri[] {
   return [
-    { uri: `models:/${name}/${version}`, meaning: `version ${version}, always` },
+    {
+      uri: formatModelUri({ kind: 'version', name, version }),
+      meaning: `version ${version}, always`,
+    },
     ...aliases.map((alias) => ({
-      uri: `models:/${name}@${alias}`,
+      uri: formatModelUri({ kind: 'alias', name, alias }),
       meaning: `whatever ${alias} names (now version ${version})`,
     })),
   ];

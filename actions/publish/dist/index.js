@@ -41459,7 +41459,18 @@ function githubStore(options) {
     if (typeof data === "string") return new TextEncoder().encode(data);
     throw new RegistryError(`GitHub sent asset ${assetId} as ${typeof data}, not bytes`);
   }
-  async function release(name, version) {
+  const readReleases = /* @__PURE__ */ new Map();
+  function release(name, version) {
+    const key = tagOf(name, version);
+    let found = readReleases.get(key);
+    if (found === void 0) {
+      found = readRelease(name, version);
+      readReleases.set(key, found);
+      found.catch(() => readReleases.delete(key));
+    }
+    return found;
+  }
+  async function readRelease(name, version) {
     const uri = formatModelUri({ kind: "version", name, version });
     const problem = modelNameProblem(name);
     if (problem) throw new RegistryNotFoundError(`${uri}: ${problem}`);
@@ -41744,10 +41755,22 @@ function githubStore(options) {
   };
 }
 
+// actions/lib/site/routes.ts
+function modelRoute(name) {
+  return `models/${encodeURIComponent(name)}/`;
+}
+function versionRoute(name, version) {
+  return `${modelRoute(name)}v${version}/`;
+}
+function compareRoute(name, a, b) {
+  return `${modelRoute(name)}compare/v${Math.min(a, b)}...v${Math.max(a, b)}/`;
+}
+
 // actions/lib/registry/promotion-body.ts
 function promotionTitle(name, version, alias) {
   return `Promote ${name} v${version} to ${alias}`;
 }
+var lineAndBlank = (line) => line === void 0 ? [] : [line, ""];
 var percent = (x) => `${formatMetric(x * 100)} %`;
 var signed = (x) => x > 0 ? `+${formatMetric(x)}` : formatMetric(x);
 function verdict(input) {
@@ -41767,6 +41790,15 @@ function verdict(input) {
   const loser = comparison.better === "candidate" ? them : me;
   const what = comparison.basis === "skill" ? "higher skill" : "lower error";
   return `**${winner} is better than ${loser}** ${on}: ${percent(comparison.by)} ${what}.`;
+}
+function siteLink(siteUrl, name, candidate, compared) {
+  if (siteUrl === void 0) return void 0;
+  const base = siteUrl.replace(/\/+$/, "");
+  if (compared === void 0 || compared === candidate) {
+    return `On the registry site: [v${candidate}](${base}/${versionRoute(name, candidate)}).`;
+  }
+  const [older, newer] = compared < candidate ? [compared, candidate] : [candidate, compared];
+  return `Side by side on the registry site: [v${older} and v${newer}](${base}/${compareRoute(name, candidate, compared)}).`;
 }
 function promotionBody(input) {
   const { candidate, comparison } = input;
@@ -41821,6 +41853,7 @@ function promotionBody(input) {
     "",
     verdict(input),
     "",
+    ...lineAndBlank(siteLink(input.siteUrl, candidate.name, candidate.version, current?.version)),
     "### Metrics",
     "",
     markdownTable(
@@ -42175,7 +42208,7 @@ async function openPromotionPullRequest(client, repository, request2) {
 }
 
 // actions/lib/registry/propose.ts
-async function proposePromotion(store, client, repository, target) {
+async function proposePromotion(store, client, repository, target, options = {}) {
   const plan2 = await planPromotion(store, target);
   const title = promotionTitle(target.name, target.version, target.alias);
   const pullRequest = await openPromotionPullRequest(client, repository, {
@@ -42189,7 +42222,8 @@ async function proposePromotion(store, client, repository, target) {
       compared: plan2.compared,
       comparison: plan2.comparison,
       validation: plan2.validation,
-      aliasesPath: ALIASES_PATH
+      aliasesPath: ALIASES_PATH,
+      siteUrl: options.siteUrl
     }),
     commitMessage: title
   });
@@ -43924,6 +43958,20 @@ function wholeNumber(bounds) {
     return value;
   };
 }
+function parseHttpUrl(text, label) {
+  let url;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new UsageError(
+      `${label} ${JSON.stringify(text)} is not a URL: use e.g. https://freshet.example.workers.dev`
+    );
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new UsageError(`${label} ${JSON.stringify(text)} must be an http:// or https:// URL`);
+  }
+  return url.href.replace(/\/+$/, "");
+}
 
 // actions/lib/settings/setting.ts
 function inputLabel(name) {
@@ -44155,6 +44203,13 @@ var GITHUB_API_URL = {
   parse: parseApiUrl,
   cli: { flag: "github-api-url", env: "GITHUB_API_URL" }
 };
+var SITE_URL = {
+  name: "site-url",
+  help: "the registry site's address with its base path (e.g. https://octo.github.io/freshet): the promotion pull request links to its page comparing the two versions",
+  placeholder: "URL",
+  otherwise: "no link to the site",
+  parse: parseHttpUrl
+};
 var MODELS_LIST = {
   store: STORE,
   repository: REPOSITORY,
@@ -44250,6 +44305,13 @@ var PUBLISH = {
       description: "Where the train action kept the run's artifacts (its state-dir)."
     }
   },
+  siteUrl: {
+    ...SITE_URL,
+    action: {
+      input: "site-url",
+      description: "The registry site's address with its base path (vars.FRESHET_SITE_URL, e.g. https://octo.github.io/freshet): when given, the promotion pull request links to its page comparing the candidate with the current version."
+    }
+  },
   databaseUrl: DATABASE_URL,
   json: jsonSwitch('print {"name","version","uri"} as the last line')
 };
@@ -44268,6 +44330,7 @@ var PROMOTE = {
     parse: parseBoolean,
     cli: { flag: "pr" }
   },
+  siteUrl: { ...SITE_URL, cli: { flag: "site-url", env: "FRESHET_SITE_URL" } },
   store: STORE,
   repository: REPOSITORY,
   githubApiUrl: GITHUB_API_URL,
@@ -44285,6 +44348,7 @@ function parsePublishInputs(read, env) {
   const pullRequest = inputs.read(PUBLISH.pullRequest);
   const token = inputs.read(PUBLISH.token);
   const prToken = inputs.read(PUBLISH.prToken);
+  const siteUrl = inputs.read(PUBLISH.siteUrl);
   const stateDir = inputs.read(PUBLISH.stateDir);
   const databaseUrl = inputs.read(PUBLISH.databaseUrl);
   const repository = env.GITHUB_REPOSITORY ? parseRepository(env.GITHUB_REPOSITORY) : void 0;
@@ -44298,7 +44362,8 @@ function parsePublishInputs(read, env) {
     ...values,
     repository,
     githubApiUrl: env.GITHUB_API_URL || DEFAULT_GITHUB_API_URL,
-    prToken: prToken === "" ? void 0 : prToken
+    prToken: prToken === "" ? void 0 : prToken,
+    siteUrl
   };
 }
 
@@ -44338,11 +44403,17 @@ async function publishAndPropose(options, context) {
     apiUrl: options.githubApiUrl,
     logger: context.logger
   });
-  const { plan: plan2, pullRequest: pr } = await proposePromotion(store, prClient, options.repository, {
-    name: manifest.name,
-    version: manifest.version,
-    alias: options.alias
-  });
+  const { plan: plan2, pullRequest: pr } = await proposePromotion(
+    store,
+    prClient,
+    options.repository,
+    {
+      name: manifest.name,
+      version: manifest.version,
+      alias: options.alias
+    },
+    { siteUrl: options.siteUrl }
+  );
   if (plan2.validation.length > 0) {
     warning(plan2.validation.join("\n"), { title: `${ALIASES_PATH} would not validate` });
   }

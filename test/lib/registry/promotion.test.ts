@@ -5,11 +5,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../../../actions/lib/github/client.ts';
 import { withAlias } from '../../../actions/lib/registry/aliases.ts';
 import { localStore } from '../../../actions/lib/registry/local-store.ts';
-import { planPromotion } from '../../../actions/lib/registry/promote.ts';
-import { promotionBody, promotionTitle } from '../../../actions/lib/registry/promotion-body.ts';
+import { type PromotionPlan, planPromotion } from '../../../actions/lib/registry/promote.ts';
+import {
+  promotionBody,
+  promotionTitle,
+  siteLink,
+} from '../../../actions/lib/registry/promotion-body.ts';
 import { openPromotionPullRequest } from '../../../actions/lib/registry/promotion-pr.ts';
 import type { VersionDraft } from '../../../actions/lib/registry/store.ts';
 import { aliasesProblemsInStore } from '../../../actions/lib/registry/validate.ts';
+import { compareRoute } from '../../../actions/lib/site/routes.ts';
 import { silentLogger } from '../../../actions/lib/util/logger.ts';
 import { type GitHubApiServer, startGitHubApiServer } from '../../support/github-api-server.ts';
 import { sampleDraft, textAsset } from './store-contract.ts';
@@ -50,6 +55,24 @@ async function storeWithProduction(productionError: number) {
   return { store, stateDir };
 }
 
+/** The body for a plan, as proposePromotion writes it (validation and site as given). */
+function bodyOf(
+  plan: PromotionPlan,
+  alias: string,
+  more: { validation?: readonly string[]; siteUrl?: string } = {},
+): string {
+  return promotionBody({
+    candidate: plan.candidate,
+    alias,
+    current: plan.current,
+    compared: plan.compared,
+    comparison: plan.comparison,
+    validation: plan.validation,
+    aliasesPath: 'models/aliases.json',
+    ...more,
+  });
+}
+
 describe('the promotion pull request body', () => {
   it('says a better candidate is better, by how much, on the same test window', async () => {
     const { store } = await storeWithProduction(2);
@@ -58,15 +81,7 @@ describe('the promotion pull request body', () => {
     expect(plan.comparison).toMatchObject({ better: 'candidate', basis: 'common test window' });
     expect(plan.comparison.by).toBeCloseTo(0.25, 10);
     expect(plan.validation).toEqual([]);
-    const body = promotionBody({
-      candidate: plan.candidate,
-      alias: 'staging',
-      current: plan.current,
-      compared: plan.compared,
-      comparison: plan.comparison,
-      validation: plan.validation,
-      aliasesPath: 'models/aliases.json',
-    });
+    const body = bodyOf(plan, 'staging');
     expect(promotionTitle('ozone-forest', 2, 'staging')).toBe('Promote ozone-forest v2 to staging');
     expect(body).toContain('This moves `ozone-forest@staging` from nothing to v2');
     expect(body).toContain(
@@ -76,6 +91,28 @@ describe('the promotion pull request body', () => {
     expect(body).toContain('| skill | 0.4 | 0.2 | +0.2 | candidate |');
     expect(body).toContain('| training commit | `bbbbbbbbbbbb` | `aaaaaaaaaaaa` |');
     expect(body).toContain('✅ Validated');
+    // No site configured: no link to one.
+    expect(body).not.toContain('registry site');
+    const linked = bodyOf(plan, 'staging', { siteUrl: 'https://octo.github.io/freshet' });
+    // The site's compare page of the candidate and the production version it is compared with.
+    expect(linked).toContain(
+      'Side by side on the registry site: [v1 and v2](https://octo.github.io/freshet/models/ozone-forest/compare/v1...v2/).',
+    );
+  });
+
+  it('links to the site page the site builds: compare v<older>...v<newer>, or the version', () => {
+    const site = 'https://octo.github.io/freshet/';
+    expect(siteLink(undefined, 'ozone-forest', 4, 3)).toBeUndefined();
+    expect(siteLink(site, 'ozone-forest', 4, 3)).toBe(
+      `Side by side on the registry site: [v3 and v4](https://octo.github.io/freshet/${compareRoute('ozone-forest', 3, 4)}).`,
+    );
+    // A candidate older than the version it is compared with (a rollback) links the same page.
+    expect(siteLink(site, 'ozone-forest', 2, 5)).toContain(
+      '/models/ozone-forest/compare/v2...v5/)',
+    );
+    expect(siteLink(site, 'ozone-forest', 1, undefined)).toBe(
+      'On the registry site: [v1](https://octo.github.io/freshet/models/ozone-forest/v1/).',
+    );
   });
 
   it('says a worse candidate is worse', async () => {
@@ -86,15 +123,7 @@ describe('the promotion pull request body', () => {
       version: 2,
       alias: 'production',
     });
-    const body = promotionBody({
-      candidate: plan.candidate,
-      alias: 'production',
-      current: plan.current,
-      compared: plan.compared,
-      comparison: plan.comparison,
-      validation: plan.validation,
-      aliasesPath: 'models/aliases.json',
-    });
+    const body = bodyOf(plan, 'production');
     expect(body).toContain('from v1 to v2');
     expect(body).toContain('**v1 is better than v2** on the same test window');
     expect(body).toContain(': 25 % lower error.');
@@ -109,14 +138,8 @@ describe('the promotion pull request body', () => {
       assets: candidate.assets.filter((a) => a.name !== 'predictions.csv'),
     });
     const plan = await planPromotion(store, { name: 'ozone-forest', version: 2, alias: 'staging' });
-    const body = promotionBody({
-      candidate: plan.candidate,
-      alias: 'staging',
-      current: plan.current,
-      compared: plan.compared,
-      comparison: plan.comparison,
+    const body = bodyOf(plan, 'staging', {
       validation: ['models:/ozone-forest/7: ozone-forest has no version 7'],
-      aliasesPath: 'models/aliases.json',
     });
     expect(body).toContain('**v2 is better than v1** by skill over the persistence forecast');
     expect(body).toContain(

@@ -1,4 +1,5 @@
-// A manifest.json of the registry's contract, for the site's tests.
+// A manifest.json of the registry's contract (as actions/lib/registry/manifest.ts checks it), for the
+// site's tests.
 
 /** A manifest as the registry's contract describes it. */
 export function manifestOf(overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -1,8 +1,8 @@
 // The site's data from a registry and a status: headline versions, skill, ages, comparison pairs,
 // and the text the pages print (URIs, curl calls, numbers, ages, routes).
 import { describe, expect, it } from 'vitest';
+import { parseManifest } from '../../../actions/lib/registry/manifest.ts';
 import { better, formatAge, formatMetric } from '../../../actions/lib/site/format.ts';
-import { parseManifest } from '../../../actions/lib/site/manifest.ts';
 import type { RegistrySnapshot } from '../../../actions/lib/site/registry-snapshot.ts';
 import { compareRoute, under, versionRoute } from '../../../actions/lib/site/routes.ts';
 import {
@@ -28,14 +28,11 @@ function registry(versions: number, aliases: Record<string, number> = {}): Regis
         aliases,
         versions: Array.from({ length: versions }, (_, i) => ({
           manifest: parseManifest(
-            JSON.stringify(
-              manifestOf({
-                name: 'ozone',
-                version: i + 1,
-                metrics: { rmse: 3 + i, persistence_rmse: 4, custom: i },
-              }),
-            ),
-            'm.json',
+            manifestOf({
+              name: 'ozone',
+              version: i + 1,
+              metrics: { rmse: 3 + i, persistence_rmse: 4, custom: i },
+            }),
           ),
         })),
       },
