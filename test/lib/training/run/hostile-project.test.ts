@@ -1,0 +1,190 @@
+// Another repository's code, tried as an attacker would (issue 12, point 6): run as root here, the
+// runner makes an OS user for the run and removes it; every attempt of the hostile project at the
+// runner's credentials, files, the database or outliving the run must fail.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeRecord } from '../../../../actions/lib/toar/embedded.ts';
+import { migrate } from '../../../../actions/lib/toar/migrate.ts';
+import { processesOf } from '../../../../actions/lib/training/run/run-as.ts';
+import { removeStaleSandboxUsers } from '../../../../actions/lib/training/run/sandbox-user.ts';
+import { silentLogger } from '../../../../actions/lib/util/logger.ts';
+import { trainWith } from '../../../../actions/wiring.ts';
+import { createTestDatabase } from '../../../support/database.ts';
+import { git } from '../../../support/git.ts';
+import { insertData, insertSeries, insertStation } from '../toar-fixture.ts';
+import { ATTACKS, HOSTILE_SCRIPT } from './hostile-project.ts';
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let client: pg.Client;
+let work: string;
+let remotes: string;
+let commit: string;
+const SECRET = `s3cret-${Math.random().toString(16).slice(2)}`;
+
+beforeAll(async () => {
+  db = await createTestDatabase('hostile');
+  client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  await migrate(client, silentLogger);
+  const station = await insertStation(client, '34.8378', '-118.1234', 'Lancaster');
+  const series = await insertSeries(client, station, 'o3', 60);
+  await insertData(
+    client,
+    series,
+    Array.from({ length: 48 }, (_, h) => [new Date(Date.UTC(2014, 0, 1, h)).toISOString(), h]),
+  );
+  work = await mkdtemp(join(tmpdir(), 'freshet-hostile-'));
+  remotes = join(work, 'remotes');
+  const bare = join(remotes, 'mallory', 'models');
+  const clone = join(work, 'clone');
+  execFileSync('git', ['init', '--quiet', '--bare', bare]);
+  execFileSync('git', ['init', '--quiet', clone]);
+  await writeFile(join(clone, 'hostile.mjs'), HOSTILE_SCRIPT);
+  await writeFile(
+    join(clone, 'freshet-project.yml'),
+    [
+      'name: innocent',
+      'entry_points:',
+      '  main:',
+      '    parameters:',
+      '      runner_home: {type: string, default: ""}',
+      '      record: {type: string, default: ""}',
+      '      pid_file: {type: string, default: ""}',
+      '      ports: {type: string, default: ""}',
+      `    command: ${JSON.stringify(`'${process.execPath}' hostile.mjs --runner-home {runner_home} --record {record} --pid-file {pid_file} --ports {ports}`)}`,
+      'data:',
+      '  variable: o3',
+      `  station: ${station}`,
+      '  window: P2D',
+      '',
+    ].join('\n'),
+  );
+  git(clone, 'add', '.');
+  git(clone, 'commit', '--quiet', '-m', 'nothing to see');
+  commit = git(clone, 'rev-parse', 'HEAD');
+  git(clone, 'push', '--quiet', bare, 'HEAD:refs/heads/main');
+});
+
+afterAll(async () => {
+  await client.end();
+  await db.drop();
+  await rm(work, { recursive: true, force: true });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('a hostile project of another repository', () => {
+  it('fails at every attack: environ, cmdline, the parent’s files, the runner’s home, postgres.json, setsid, the database', async () => {
+    // A state folder others can traverse, so that only postgres.json's own mode protects it.
+    const state = join(work, 'state');
+    await mkdir(state, { recursive: true });
+    await chmod(work, 0o755);
+    await chmod(state, 0o755);
+    const record = join(state, 'postgres.json');
+    await writeRecord(record, { dataDir: '/nowhere', port: 1, password: SECRET });
+    const pidFile = join('/tmp', `freshet-hostile-${process.pid}-${Date.now()}.pid`);
+
+    const result = await trainWith(
+      {
+        project: `mallory/models@${commit}`,
+        databaseUrl: db.url,
+        remoteBaseUrl: pathToFileURL(`${remotes}/`).href,
+        parameters: {
+          runner_home: homedir(),
+          record,
+          pid_file: pidFile,
+          ports: new URL(db.url).port,
+        },
+      },
+      {
+        logger: silentLogger,
+        stateDir: state,
+        env: { ...process.env, DATABASE_URL: db.url, SECRET_TOKEN: SECRET },
+      },
+    );
+    expect(result.error).toBeNull();
+    expect(result.status).toBe('succeeded');
+    const attempts: { attack: string; target: string; succeeded: boolean; detail: string }[] =
+      JSON.parse(await readFile(join(result.artifactsDir, 'attacks.json'), 'utf8'));
+    // Each attack was really tried…
+    expect(new Set(attempts.map((a) => a.attack))).toEqual(new Set(ATTACKS));
+    expect(attempts.filter((a) => a.attack === 'database').length).toBeGreaterThan(4);
+    expect(attempts.filter((a) => a.attack === 'environ').length).toBeGreaterThan(2);
+    // …and none got anywhere: no secret of the runner (its environment's token, the database's
+    // password) in any environ or command line it could read, and nothing else it could reach.
+    const secrets = [SECRET, decodeURIComponent(new URL(db.url).password)];
+    const readable = attempts.filter((a) => a.attack === 'environ' || a.attack === 'cmdline');
+    expect(readable.filter((a) => a.succeeded).length).toBeGreaterThan(10);
+    expect(readable.filter((a) => secrets.some((s) => a.detail.includes(s)))).toEqual([]);
+    expect(readable.filter((a) => /postgres(ql)?:\/\/[^\s@]*:[^\s@]*@/.test(a.detail))).toEqual([]);
+    const others = attempts.filter((a) => a.attack !== 'environ' && a.attack !== 'cmdline');
+    expect(others.filter((a) => a.succeeded)).toEqual([]);
+    expect(attempts.find((a) => a.target === record)?.detail).toBe('EACCES');
+    expect(attempts.find((a) => a.attack === 'runner-home')?.detail).toBe('EACCES');
+
+    // The process it left with setsid ended with the run, and so did its user and home.
+    const leftPid = Number(await readFile(pidFile, 'utf8'));
+    await rm(pidFile, { force: true });
+    expect(leftPid).toBeGreaterThan(1);
+    expect(alive(leftPid)).toBe(false);
+    const seenUser = execFileSync('getent', ['passwd'], { encoding: 'utf8' });
+    expect(seenUser).not.toMatch(/freshet run /);
+    const { rows } = await client.query("SELECT to_regclass('public.hostile_was_here') AS t");
+    expect(rows[0].t).toBeNull();
+  });
+
+  it('removes the user and the processes a runner killed with SIGKILL left behind', async () => {
+    // A runner that makes its user, starts a process as it, and is then killed with no cleanup.
+    const script = join(work, 'dying-runner.ts');
+    const sandbox = pathToFileURL(
+      join(import.meta.dirname, '../../../../actions/lib/training/run/sandbox-user.ts'),
+    ).href;
+    await writeFile(
+      script,
+      `import { spawn } from 'node:child_process';
+import { createSandboxUser } from ${JSON.stringify(sandbox)};
+const logger = { info() {}, warn() {}, error() {} };
+const user = await createSandboxUser({ project: 'mallory/models@x', logger });
+const child = spawn('sleep', ['600'], { uid: user.uid, gid: user.gid, detached: true, stdio: 'ignore' });
+child.unref();
+console.log(JSON.stringify({ name: user.name, uid: user.uid, pid: child.pid }));
+setInterval(() => {}, 1000);
+`,
+    );
+    const runner = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const line = await new Promise<string>((resolve) => {
+      let text = '';
+      runner.stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes('\n')) resolve(text.split('\n')[0] ?? '');
+      });
+    });
+    const left: { name: string; uid: number; pid: number } = JSON.parse(line);
+    runner.kill('SIGKILL');
+    await new Promise((resolve) => runner.once('exit', resolve));
+    expect(alive(left.pid)).toBe(true);
+    expect(execFileSync('getent', ['passwd', left.name], { encoding: 'utf8' })).toContain(
+      left.name,
+    );
+
+    const removed = await removeStaleSandboxUsers(true, silentLogger);
+    expect(removed).toContain(left.name);
+    expect(alive(left.pid)).toBe(false);
+    expect(await processesOf(left.uid)).toEqual([]);
+    expect(() => execFileSync('getent', ['passwd', left.name])).toThrow();
+    expect(existsSync(`/home/${left.name}`)).toBe(false);
+  });
+});
