@@ -3320,7 +3320,7 @@ var require_data_url = __commonJS({
   "node_modules/undici/lib/web/fetch/data-url.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var encoder = new TextEncoder();
+    var encoder2 = new TextEncoder();
     var HTTP_TOKEN_CODEPOINTS = /^[!#$%&'*+\-.^_|~A-Za-z0-9]+$/;
     var HTTP_WHITESPACE_REGEX = /[\u000A\u000D\u0009\u0020]/;
     var ASCII_WHITESPACE_REPLACE_REGEX = /[\u0009\u000A\u000C\u000D\u0020]/g;
@@ -3393,7 +3393,7 @@ var require_data_url = __commonJS({
       return input.slice(start, position.position);
     }
     function stringPercentDecode(input) {
-      const bytes = encoder.encode(input);
+      const bytes = encoder2.encode(input);
       return percentDecode(bytes);
     }
     function isHexCharByte(byte) {
@@ -21362,7 +21362,7 @@ var require_pg_copy_streams = __commonJS({
     var CopyToQueryStream = require_copy_to();
     var CopyFromQueryStream = require_copy_from();
     var CopyBothQueryStream = require_copy_both();
-    exports.to = function copyTo(txt, options) {
+    exports.to = function copyTo2(txt, options) {
       return new CopyToQueryStream(txt, options);
     };
     exports.from = function copyFrom3(txt, options) {
@@ -22545,7 +22545,7 @@ var require_utils3 = __commonJS({
     var nodeCrypto = __require("crypto");
     module.exports = {
       postgresMd5PasswordHash,
-      randomBytes,
+      randomBytes: randomBytes2,
       deriveKey,
       sha256,
       hashByName,
@@ -22555,7 +22555,7 @@ var require_utils3 = __commonJS({
     var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
     var subtleCrypto = webCrypto.subtle;
     var textEncoder = new TextEncoder();
-    function randomBytes(length) {
+    function randomBytes2(length) {
       return webCrypto.getRandomValues(Buffer.alloc(length));
     }
     async function md5(string) {
@@ -26685,27 +26685,53 @@ var require_lib2 = __commonJS({
   }
 });
 
+// node_modules/pg/esm/index.mjs
+var import_lib, Client, Pool, Connection, types, Query, DatabaseError2, escapeIdentifier, escapeLiteral, Result, TypeOverrides, defaults, esm_default;
+var init_esm = __esm({
+  "node_modules/pg/esm/index.mjs"() {
+    import_lib = __toESM(require_lib2(), 1);
+    Client = import_lib.default.Client;
+    Pool = import_lib.default.Pool;
+    Connection = import_lib.default.Connection;
+    types = import_lib.default.types;
+    Query = import_lib.default.Query;
+    DatabaseError2 = import_lib.default.DatabaseError;
+    escapeIdentifier = import_lib.default.escapeIdentifier;
+    escapeLiteral = import_lib.default.escapeLiteral;
+    Result = import_lib.default.Result;
+    TypeOverrides = import_lib.default.TypeOverrides;
+    defaults = import_lib.default.defaults;
+    esm_default = import_lib.default;
+  }
+});
+
 // actions/lib/toar/embedded.ts
 var embedded_exports = {};
 __export(embedded_exports, {
   freePort: () => freePort,
-  startEmbeddedDatabase: () => startEmbeddedDatabase
+  startEmbeddedDatabase: () => startEmbeddedDatabase,
+  writeRecord: () => writeRecord
 });
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync as existsSync2, statSync } from "node:fs";
-import { mkdir as mkdir3, readFile as readFile3, writeFile as writeFile3 } from "node:fs/promises";
+import { chmod as chmod2, mkdir as mkdir3, readFile as readFile3, writeFile as writeFile3 } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname as dirname3, join as join5, resolve as resolve2 } from "node:path";
+function newPassword() {
+  return randomBytes(24).toString("hex");
+}
 async function startEmbeddedDatabase(options) {
   const stateDir = resolve2(options.stateDir);
   await mkdir3(stateDir, { recursive: true });
   const recordFile = join5(stateDir, "postgres.json");
   const record = await readRecord(recordFile);
   const dataDir = record?.dataDir ?? chooseDataDir(stateDir);
+  const initialised = existsSync2(join5(dataDir, "PG_VERSION"));
+  const known = record?.password ?? (initialised ? LEGACY_PASSWORD : newPassword());
   const running = await runningPort(dataDir);
   if (running !== void 0) {
     options.logger.info(`using the embedded PostgreSQL already running on port ${running}`);
-    return { url: urlFor(running), dataDir, stop: async () => {
+    return { url: urlFor(running, known), dataDir, stop: async () => {
     } };
   }
   const EmbeddedPostgres = await importEmbeddedPostgres();
@@ -26715,7 +26741,7 @@ async function startEmbeddedDatabase(options) {
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: USER,
-    password: PASSWORD,
+    password: known,
     port,
     persistent: true,
     createPostgresUser: isRoot,
@@ -26724,8 +26750,9 @@ async function startEmbeddedDatabase(options) {
     onError: (error2) => options.logger.warn(`embedded PostgreSQL: ${String(error2)}`)
   });
   try {
-    if (!existsSync2(join5(dataDir, "PG_VERSION"))) {
+    if (!initialised) {
       options.logger.info(`initialising the embedded PostgreSQL in ${dataDir}`);
+      await writeRecord(recordFile, { dataDir, password: known });
       await mkdir3(dirname3(dataDir), { recursive: true });
       await server.initialise();
     }
@@ -26736,28 +26763,44 @@ async function startEmbeddedDatabase(options) {
       { cause: error2 }
     );
   }
-  await writeFile3(
-    recordFile,
-    `${JSON.stringify({ dataDir, port }, null, 2)}
-`
-  );
+  const password = known === LEGACY_PASSWORD ? await replacePassword(port, known) : known;
+  await writeRecord(recordFile, { dataDir, port, password });
   return {
-    url: urlFor(port),
+    url: urlFor(port, password),
     dataDir,
     stop: async () => {
       await server.stop();
     }
   };
 }
-function urlFor(port) {
-  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+function urlFor(port, password) {
+  return `postgres://${USER}:${password}@127.0.0.1:${port}/postgres`;
+}
+async function replacePassword(port, old) {
+  const password = newPassword();
+  const client = new esm_default.Client({ connectionString: urlFor(port, old) });
+  await client.connect();
+  try {
+    await client.query(`ALTER ROLE ${USER} PASSWORD '${password}'`);
+  } finally {
+    await client.end();
+  }
+  return password;
+}
+async function writeRecord(file, record) {
+  await chmod2(file, 384).catch(() => {
+  });
+  await writeFile3(file, `${JSON.stringify(record, null, 2)}
+`, { mode: 384 });
 }
 async function readRecord(file) {
   try {
     const parsed = JSON.parse(await readFile3(file, "utf8"));
     if (parsed && typeof parsed === "object" && "dataDir" in parsed) {
-      const dataDir = parsed.dataDir;
-      if (typeof dataDir === "string") return { dataDir };
+      const { dataDir, password } = parsed;
+      if (typeof dataDir === "string") {
+        return { dataDir, ...typeof password === "string" ? { password } : {} };
+      }
     }
   } catch {
   }
@@ -26820,13 +26863,14 @@ async function importEmbeddedPostgres() {
   }
   return EmbeddedPostgres;
 }
-var USER, PASSWORD, EXIT_HOOK_EVENTS;
+var USER, LEGACY_PASSWORD, EXIT_HOOK_EVENTS;
 var init_embedded = __esm({
   "actions/lib/toar/embedded.ts"() {
     "use strict";
+    init_esm();
     init_errors();
     USER = "postgres";
-    PASSWORD = "freshet";
+    LEGACY_PASSWORD = "freshet";
     EXIT_HOOK_EVENTS = [
       "beforeExit",
       "exit",
@@ -43287,6 +43331,12 @@ var CONVERSIONS = {
 // actions/lib/ingest/ingest-range.ts
 init_errors();
 
+// actions/lib/toar/text-bytes.ts
+var encoder = new TextEncoder();
+
+// actions/lib/ingest/group-objects.ts
+var DEFAULT_GROUP_BYTES = 32 * 1024 * 1024;
+
 // actions/lib/ingest/load-group.ts
 init_errors();
 
@@ -43333,7 +43383,7 @@ WHERE NOT (excluded.codes <@ s.codes) OR ${EARLIER}
 RETURNING (xmax = 0) AS inserted`;
 var KEY_OF = (objectId) => `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
 var RELOADED = (objectId) => `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
-var UPSERT_DATA = `
+var upsertData = (staged) => `
 WITH series AS (
   SELECT k.g, ts.variable_id, ts.averaging_minutes, ts.id
   FROM stage_keys k
@@ -43343,7 +43393,7 @@ WITH series AS (
   -- stage_data already holds only the latest record of each measurement (see groupTexts).
   SELECT se.id AS timeseries_id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond' AS datetime,
          s.value, s.flags, o.fetched_at, o.object_id, o.key
-  FROM stage_data s
+  FROM ${staged} s
   JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
   JOIN stage_objects o ON o.ord = s.ord
 ), changed AS (
@@ -43372,6 +43422,10 @@ WITH series AS (
 )
 SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
        (SELECT n FROM changed)::integer AS changed`;
+var UPSERT_DATA = upsertData("stage_data");
+var UPSERT_DATA_OF_PIECES = upsertData(`(
+  SELECT DISTINCT ON (g, variable_id, minutes, at_ms) * FROM stage_data
+  ORDER BY g, variable_id, minutes, at_ms, piece DESC)`);
 
 // actions/lib/ingest/parse-pool.ts
 init_errors();
@@ -43387,6 +43441,7 @@ var INFLATE_CHUNK_BYTES = 256 * 1024;
 
 // actions/lib/ingest/parse-object.ts
 var DEFAULT_MAX_OBJECT_BYTES = 2 ** 31;
+var DEFAULT_PIECE_BYTES = 8 * 1024 * 1024;
 
 // actions/lib/ingest/parse-pool.ts
 var PARSE_WORKER_URL = new URL(
@@ -43408,27 +43463,17 @@ init_errors();
 
 // actions/lib/openaq/source-folder.ts
 init_errors();
+var READ_CHUNK_BYTES = 1024 * 1024;
 
 // actions/lib/openaq/source-s3.ts
 init_errors();
+var WHOLE_READ_BYTES = 32 * 1024 * 1024;
 
 // actions/lib/state-dir.ts
 var DEFAULT_STATE_DIR = ".freshet";
 
-// node_modules/pg/esm/index.mjs
-var import_lib = __toESM(require_lib2(), 1);
-var Client = import_lib.default.Client;
-var Pool = import_lib.default.Pool;
-var Connection = import_lib.default.Connection;
-var types = import_lib.default.types;
-var Query = import_lib.default.Query;
-var DatabaseError2 = import_lib.default.DatabaseError;
-var escapeIdentifier = import_lib.default.escapeIdentifier;
-var escapeLiteral = import_lib.default.escapeLiteral;
-var Result = import_lib.default.Result;
-var TypeOverrides = import_lib.default.TypeOverrides;
-var defaults = import_lib.default.defaults;
-var esm_default = import_lib.default;
+// actions/lib/toar/database.ts
+init_esm();
 
 // actions/lib/util/redact-url.ts
 var URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/s;
@@ -43783,9 +43828,6 @@ init_errors();
 // actions/lib/training/run/outputs.ts
 init_errors();
 
-// actions/lib/training/run/readonly-role.ts
-init_errors();
-
 // actions/lib/training/run/run-command.ts
 init_errors();
 
@@ -43804,6 +43846,13 @@ init_errors();
 
 // actions/lib/training/run/runner-options.ts
 var DEFAULT_TRAINING_TIMEOUT_MS = 30 * 6e4;
+
+// actions/lib/training/run/sandbox-user.ts
+init_errors();
+
+// actions/lib/training/run/table-files.ts
+var import_pg_copy_streams3 = __toESM(require_pg_copy_streams(), 1);
+init_errors();
 
 // actions/lib/training/run/schedule.ts
 var DEFAULT_TRAIN_EVERY_MS = 24 * HOUR_MS;
