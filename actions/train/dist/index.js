@@ -35553,9 +35553,22 @@ var DEFAULT_TRAIN_EVERY_MS = 24 * HOUR_MS;
 function isRateLimited(trigger) {
   return RATE_LIMITED_TRIGGERS.includes(trigger);
 }
+var MAX_BACKOFF_MS = DEFAULT_TRAIN_EVERY_MS;
+function backoffMs(everyMs, failures) {
+  const cap = Math.max(everyMs, MAX_BACKOFF_MS);
+  if (failures < 1) return 0;
+  return Math.min(cap, everyMs * 2 ** Math.min(failures - 1, 40));
+}
 function decideTraining(facts) {
-  const { trigger, everyMs, now, last } = facts;
+  const { trigger, everyMs, now, last, failures } = facts;
   if (!isRateLimited(trigger)) return { train: true, why: "requested", trigger };
+  if (failures !== void 0 && failures.count > 0) {
+    const retryAt = failures.last.startedAt + backoffMs(everyMs, failures.count);
+    const successAt = last === void 0 ? Number.NEGATIVE_INFINITY : last.startedAt + everyMs;
+    if (now < retryAt && retryAt >= successAt) {
+      return { train: false, why: "backoff", trigger, failures, nextAt: retryAt };
+    }
+  }
   if (last === void 0) return { train: true, why: "first", trigger };
   const nextAt = last.startedAt + everyMs;
   if (now < nextAt) return { train: false, why: "recent", trigger, last, nextAt };
@@ -35574,6 +35587,11 @@ function describeTrainingDecision(decision, context) {
       return `Training ${name}: ${lastRun(decision.last)}, at least ${every} ago.`;
     case "recent":
       return `Not training ${name}: ${lastRun(decision.last)}, less than ${every} ago. Training is due again from ${formatInstant(decision.nextAt)}; a push to the project or a manual run trains at once.`;
+    case "backoff": {
+      const { count, last } = decision.failures;
+      const runs = count === 1 ? "its last data-triggered run" : `its last ${count} data-triggered runs`;
+      return `Not training ${name}: ${runs} failed (the latest, ${last.id.slice(0, SHORT_ID)}, started ${formatInstant(last.startedAt)}), so it waits ${formatDuration(backoffMs(context.everyMs, count))} after it (${every}, doubling with each failure, up to a day). Training is due again from ${formatInstant(decision.nextAt)}; a push to the project or a manual run trains at once.`;
+    }
   }
 }
 
@@ -39149,6 +39167,26 @@ async function readLatestSucceededRun(db, experiment) {
     );
   }
 }
+async function readRecentFailures(db, experiment, since) {
+  try {
+    const { rows } = await db.query(
+      `SELECT id, started_at, count(*) OVER () AS count FROM ops.training_runs
+       WHERE experiment = $1 AND status = 'failed'
+         AND tags->>'trigger' IN ('workflow_run', 'schedule')
+         AND ($2::timestamptz IS NULL OR started_at > $2::timestamptz)
+       ORDER BY started_at DESC, id LIMIT 1`,
+      [experiment, since === void 0 ? null : new Date(since)]
+    );
+    const row = rows[0];
+    if (row === void 0) return void 0;
+    return { count: Number(row.count), last: { id: row.id, startedAt: row.started_at.getTime() } };
+  } catch (error2) {
+    throw new DatabaseError(
+      `reading the failed runs of ${experiment} from ops.training_runs failed`,
+      { cause: error2 }
+    );
+  }
+}
 async function readExperimentName(project, options) {
   const ref = parseProjectRef(project);
   const scratch = await mkdtemp2(join13(tmpdir2(), "freshet-schedule-"));
@@ -39175,7 +39213,8 @@ async function checkTrainingSchedule(options, context) {
     remoteBaseUrl: options.remoteBaseUrl
   });
   const last = await readLatestSucceededRun(context.db, experiment);
-  return { decision: decideTraining({ ...facts, last }), experiment };
+  const failures = await readRecentFailures(context.db, experiment, last?.startedAt);
+  return { decision: decideTraining({ ...facts, last, failures }), experiment };
 }
 async function trainWhenDue(request, context) {
   const { training, trigger, everyMs } = request;
