@@ -76506,10 +76506,25 @@ init_errors();
 init_errors();
 async function recordStart(db, interval, attempt) {
   const { rows } = await db.query(
-    `INSERT INTO ops.ingest_runs
-       (interval_start, interval_end, status, lease_until, source, rules_version, run_url)
-     VALUES ($1, $2, 'running', now() + $3 * interval '1 millisecond', $4, $5, $6)
-     RETURNING id`,
+    `WITH planned AS (
+       SELECT id FROM ops.ingest_runs
+       WHERE interval_start = $1 AND interval_end = $2 AND status = 'planned'
+       ORDER BY started_at DESC, id DESC LIMIT 1
+       FOR UPDATE SKIP LOCKED
+     ), taken AS (
+       UPDATE ops.ingest_runs r SET status = 'running', started_at = now(),
+         lease_until = now() + $3 * interval '1 millisecond', source = $4, rules_version = $5,
+         run_url = $6
+       FROM planned WHERE r.id = planned.id
+       RETURNING r.id
+     ), added AS (
+       INSERT INTO ops.ingest_runs
+         (interval_start, interval_end, status, lease_until, source, rules_version, run_url)
+       SELECT $1, $2, 'running', now() + $3 * interval '1 millisecond', $4, $5, $6
+       WHERE NOT EXISTS (SELECT 1 FROM taken)
+       RETURNING id
+     )
+     SELECT id FROM taken UNION ALL SELECT id FROM added`,
     [
       new Date(interval.start),
       new Date(interval.end),
@@ -77705,12 +77720,24 @@ CREATE INDEX data_object ON toar.data (object_id);
 `
 );
 
+// actions/lib/toar/migrations/006-planned-attempts.ts
+var planned_attempts_default = (
+  /* sql */
+  `
+ALTER TABLE ops.ingest_runs DROP CONSTRAINT ingest_runs_status_check;
+ALTER TABLE ops.ingest_runs ADD CONSTRAINT ingest_runs_status_check
+  CHECK (status IN ('planned', 'running', 'succeeded', 'failed'));
+CREATE INDEX ingest_runs_planned ON ops.ingest_runs (interval_start) WHERE status = 'planned';
+`
+);
+
 // actions/lib/toar/migrations/index.ts
 var MIGRATIONS = [
   { version: 1, name: "toar-schema", sql: toar_schema_default },
   { version: 2, name: "training-runs", sql: training_runs_default },
   { version: 3, name: "training-run-deadline", sql: training_run_deadline_default },
-  { version: 4, name: "data-object", sql: data_object_default }
+  { version: 4, name: "data-object", sql: data_object_default },
+  { version: 6, name: "planned-attempts", sql: planned_attempts_default }
 ];
 
 // actions/lib/toar/migrate.ts

@@ -35564,12 +35564,20 @@ function databaseUrlSecrets(databaseUrl) {
   return [...secrets];
 }
 
+// actions/lib/github/workflow-run.ts
+function workflowRunUrl(env) {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
+  if (!server || !repository || !runId) return void 0;
+  const attempt = env.GITHUB_RUN_ATTEMPT ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : "";
+  return `${server.replace(/\/+$/, "")}/${repository}/actions/runs/${runId}${attempt}`;
+}
+
 // actions/lib/interval/planner.ts
 init_errors();
 
 // actions/lib/interval/attempts.ts
 function isLive(attempt, now) {
-  return attempt.status === "running" && attempt.leaseUntil > now;
+  return (attempt.status === "running" || attempt.status === "planned") && attempt.leaseUntil > now;
 }
 function settle(summary2, now) {
   summary2.state = summary2.latestSuccess !== void 0 ? "succeeded" : summary2.live ? "running" : "failed";
@@ -36088,6 +36096,26 @@ init_errors();
 
 // actions/lib/ingest/ingest-runs.ts
 init_errors();
+var PLANNED_SOURCE = "(planned)";
+async function recordPlanned(db, chunks, lease) {
+  if (chunks.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `INSERT INTO ops.ingest_runs
+       (interval_start, interval_end, status, lease_until, source, rules_version, run_url)
+     SELECT s, s + interval '10 minutes', 'planned', now() + $3 * interval '1 millisecond', $4, $5, $6
+     FROM unnest($1::timestamptz[], $2::timestamptz[]) AS c(first, stop),
+          generate_series(c.first, c.stop - interval '10 minutes', interval '10 minutes') AS s`,
+    [
+      chunks.map((c) => new Date(c.start)),
+      chunks.map((c) => new Date(c.end)),
+      lease.leaseMs,
+      PLANNED_SOURCE,
+      lease.rulesVersion,
+      lease.runUrl ?? null
+    ]
+  );
+  return rowCount ?? 0;
+}
 async function readAttempts(db, from, to) {
   const { rows } = await db.query(
     `SELECT extract(epoch FROM interval_start) * 1000 AS s, status,
@@ -36108,12 +36136,26 @@ async function readAttempts(db, from, to) {
 
 // actions/lib/ingest/index.ts
 var DEFAULT_LEASE_MS = 2 * 30 * 6e4;
+var ASSUMED_PARALLEL_JOBS = 4;
+function plannedLeaseMs(chunks) {
+  const waves = Math.ceil(chunks / ASSUMED_PARALLEL_JOBS);
+  return Math.min(24 * 36e5, waves * (DEFAULT_LEASE_MS / 2) + DEFAULT_LEASE_MS);
+}
 async function plan(options, context) {
   if (options.until !== void 0 && options.until <= options.since) {
     throw new UsageError("until must be after since");
   }
   const attempts = await readAttempts(context.db, options.since, options.until ?? options.now);
-  return toMatrix(planChunks(attempts, { ...options, rulesVersion: RULES_VERSION }));
+  const chunks = planChunks(attempts, { ...options, rulesVersion: RULES_VERSION });
+  if (options.recordLeases) {
+    const recorded = await recordPlanned(context.db, chunks, {
+      leaseMs: plannedLeaseMs(chunks.length),
+      rulesVersion: RULES_VERSION,
+      runUrl: options.runUrl
+    });
+    context.logger.info(`recorded ${recorded} planned intervals, held until their jobs start`);
+  }
+  return toMatrix(chunks);
 }
 
 // actions/lib/openaq/source-url.ts
@@ -36316,12 +36358,24 @@ CREATE INDEX data_object ON toar.data (object_id);
 `
 );
 
+// actions/lib/toar/migrations/006-planned-attempts.ts
+var planned_attempts_default = (
+  /* sql */
+  `
+ALTER TABLE ops.ingest_runs DROP CONSTRAINT ingest_runs_status_check;
+ALTER TABLE ops.ingest_runs ADD CONSTRAINT ingest_runs_status_check
+  CHECK (status IN ('planned', 'running', 'succeeded', 'failed'));
+CREATE INDEX ingest_runs_planned ON ops.ingest_runs (interval_start) WHERE status = 'planned';
+`
+);
+
 // actions/lib/toar/migrations/index.ts
 var MIGRATIONS = [
   { version: 1, name: "toar-schema", sql: toar_schema_default },
   { version: 2, name: "training-runs", sql: training_runs_default },
   { version: 3, name: "training-run-deadline", sql: training_run_deadline_default },
-  { version: 4, name: "data-object", sql: data_object_default }
+  { version: 4, name: "data-object", sql: data_object_default },
+  { version: 6, name: "planned-attempts", sql: planned_attempts_default }
 ];
 
 // actions/lib/toar/migrate.ts
@@ -36553,7 +36607,10 @@ async function run() {
   try {
     for (const secret of databaseUrlSecrets(getInput("database-url"))) setSecret(secret);
     const options = parsePlanInputs((name) => getInput(name), Date.now());
-    const matrix = await planWith(options, { logger: actionsLogger(core_exports) });
+    const matrix = await planWith(
+      { ...options, recordLeases: true, runUrl: workflowRunUrl(process.env) },
+      { logger: actionsLogger(core_exports) }
+    );
     setOutput("matrix", JSON.stringify(matrix));
     setOutput("count", String(matrix.include.length));
     info(`${matrix.include.length} chunks due`);

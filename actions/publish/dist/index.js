@@ -43680,12 +43680,24 @@ CREATE INDEX data_object ON toar.data (object_id);
 `
 );
 
+// actions/lib/toar/migrations/006-planned-attempts.ts
+var planned_attempts_default = (
+  /* sql */
+  `
+ALTER TABLE ops.ingest_runs DROP CONSTRAINT ingest_runs_status_check;
+ALTER TABLE ops.ingest_runs ADD CONSTRAINT ingest_runs_status_check
+  CHECK (status IN ('planned', 'running', 'succeeded', 'failed'));
+CREATE INDEX ingest_runs_planned ON ops.ingest_runs (interval_start) WHERE status = 'planned';
+`
+);
+
 // actions/lib/toar/migrations/index.ts
 var MIGRATIONS = [
   { version: 1, name: "toar-schema", sql: toar_schema_default },
   { version: 2, name: "training-runs", sql: training_runs_default },
   { version: 3, name: "training-run-deadline", sql: training_run_deadline_default },
-  { version: 4, name: "data-object", sql: data_object_default }
+  { version: 4, name: "data-object", sql: data_object_default },
+  { version: 6, name: "planned-attempts", sql: planned_attempts_default }
 ];
 
 // actions/lib/toar/migrate.ts
