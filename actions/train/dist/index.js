@@ -36477,7 +36477,7 @@ async function withDatabase(options, work) {
 
 // actions/lib/training/run/runner.ts
 init_errors();
-import { mkdir as mkdir5, mkdtemp, rm as rm4 } from "node:fs/promises";
+import { mkdir as mkdir6, mkdtemp, rm as rm4 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname as dirname6, join as join12, relative as relative5, resolve as resolve5 } from "node:path";
 
@@ -38670,7 +38670,7 @@ async function preflight(client, request, now) {
 }
 
 // actions/lib/training/run/sandbox-files.ts
-import { lstat as lstat3, readdir as readdir4, rm as rm3 } from "node:fs/promises";
+import { lstat as lstat3, mkdir as mkdir5, readdir as readdir4, rm as rm3 } from "node:fs/promises";
 import { join as join11 } from "node:path";
 async function stageIntoHome(user, from, to) {
   await privileged(user.direct, "mkdir", ["-p", to]);
@@ -38678,6 +38678,12 @@ async function stageIntoHome(user, from, to) {
   await privileged(user.direct, "chown", ["-R", "-h", `${user.uid}:${user.gid}`, to]);
 }
 async function collectFromHome(user, from, to, logger) {
+  const found = await lstat3(from).catch(() => void 0);
+  if (!found?.isDirectory()) {
+    logger.warn(`ignoring ${from}: the project replaced its output folder with something else`);
+    await mkdir5(to, { recursive: true });
+    return;
+  }
   await privileged(user.direct, "cp", ["-R", "-P", from, to]);
   const owner = `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
   await privileged(user.direct, "chown", ["-R", "-h", owner, to]);
@@ -39005,12 +39011,12 @@ async function carryOut(plan2, station, run2, slots, progress) {
   if (user && home) {
     progress.stage = "copying the project into its OS user's home";
     const seed = join12(run2.scratch, "seed");
-    await mkdir5(join12(seed, "input"), { recursive: true });
-    await mkdir5(join12(seed, "output"), { recursive: true });
+    await mkdir6(join12(seed, "input"), { recursive: true });
+    await mkdir6(join12(seed, "output"), { recursive: true });
     await stageIntoHome(user, seed, user.home);
     await stageIntoHome(user, source.root, home.checkout);
   } else {
-    await mkdir5(slots.outputDir, { recursive: true });
+    await mkdir6(slots.outputDir, { recursive: true });
   }
   const folder = home?.folder ?? source.folder;
   const outputDir = home?.output ?? slots.outputDir;
@@ -39022,7 +39028,7 @@ async function carryOut(plan2, station, run2, slots, progress) {
   if (user && home) {
     progress.stage = "writing the data files";
     const input = join12(run2.scratch, "input");
-    await mkdir5(input, { recursive: true });
+    await mkdir6(input, { recursive: true });
     await writeTableCsv(run2.client, tables.training, join12(input, "training.csv"));
     data.FRESHET_TRAINING_FILE = join12(home.input, "training.csv");
     if (project.features) {

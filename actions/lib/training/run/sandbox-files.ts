@@ -1,7 +1,7 @@
 // Moving a sandboxed run's files across the boundary: the project and its input files into the
 // user's home (owned by it), its outputs back out (owned by the runner, symbolic links and other
 // non-files dropped, so that reading them never follows a link the project made).
-import { lstat, readdir, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../util/logger.ts';
 import { privileged, type RunAs } from './run-as.ts';
@@ -28,6 +28,14 @@ export async function collectFromHome(
   to: string,
   logger: Logger,
 ): Promise<void> {
+  // The folder itself replaced by a link (to /etc, say) would make every step below act on its
+  // target, as root: such an output counts as empty.
+  const found = await lstat(from).catch(() => undefined);
+  if (!found?.isDirectory()) {
+    logger.warn(`ignoring ${from}: the project replaced its output folder with something else`);
+    await mkdir(to, { recursive: true });
+    return;
+  }
   await privileged(user.direct, 'cp', ['-R', '-P', from, to]);
   const owner = `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
   await privileged(user.direct, 'chown', ['-R', '-h', owner, to]);

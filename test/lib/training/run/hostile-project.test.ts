@@ -3,7 +3,7 @@
 // runner's credentials, files, the database or outliving the run must fail.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -58,6 +58,11 @@ beforeAll(async () => {
       '      pid_file: {type: string, default: ""}',
       '      ports: {type: string, default: ""}',
       `    command: ${JSON.stringify(`'${process.execPath}' hostile.mjs --runner-home {runner_home} --record {record} --pid-file {pid_file} --ports {ports}`)}`,
+      '  swap:',
+      '    parameters:',
+      '      decoy: {type: string, default: ""}',
+      // The output folder replaced by a link to a folder of someone else's.
+      '    command: mv "$FRESHET_OUTPUT_DIR" "$FRESHET_OUTPUT_DIR.real" && ln -s {decoy} "$FRESHET_OUTPUT_DIR"',
       'data:',
       '  variable: o3',
       `  station: ${station}`,
@@ -145,6 +150,31 @@ describe('a hostile project of another repository', () => {
     expect(seenUser).not.toMatch(/freshet run /);
     const { rows } = await client.query("SELECT to_regclass('public.hostile_was_here') AS t");
     expect(rows[0].t).toBeNull();
+    // The link it left among its outputs was not followed: not kept, /etc/shadow not copied.
+    expect(result.artifacts.map((a) => a.name)).not.toContain('shadow.txt');
+    expect(existsSync(join(result.artifactsDir, 'shadow.txt'))).toBe(false);
+  });
+
+  it('does not follow an output folder the project replaced with a link', async () => {
+    const decoy = join(work, 'decoy');
+    await mkdir(decoy, { recursive: true });
+    await chmod(work, 0o755);
+    await symlink('/etc/hostname', join(decoy, 'link'));
+    const result = await trainWith(
+      {
+        project: `mallory/models@${commit}`,
+        entryPoint: 'swap',
+        databaseUrl: db.url,
+        remoteBaseUrl: pathToFileURL(`${remotes}/`).href,
+        parameters: { decoy },
+      },
+      { logger: silentLogger, stateDir: join(work, 'state-swap'), env: process.env },
+    );
+    expect(result.status).toBe('failed');
+    expect(result.error).toMatch(/outputs/);
+    // The decoy's link is still there: nothing ran over the decoy as root.
+    expect((await lstat(join(decoy, 'link'))).isSymbolicLink()).toBe(true);
+    expect(result.artifacts).toEqual([]);
   });
 
   it('refuses to run it when the OS user cannot be made (a runner neither root nor with sudo)', async () => {

@@ -29,7 +29,7 @@ export const ATTACKS = [
  */
 export const HOSTILE_SCRIPT = `
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from ${JSON.stringify(PG_URL)};
 
@@ -116,4 +116,6 @@ writeFileSync(join(out, 'attacks.json'), JSON.stringify(attempts));
 writeFileSync(join(out, 'params.json'), '{}');
 writeFileSync(join(out, 'metrics.json'), '{"attempts": ' + attempts.length + '}');
 writeFileSync(join(out, 'model.json'), ${JSON.stringify(MODEL_JSON)});
+// A link among the outputs, to a file only root may read: the runner copies outputs as root.
+symlinkSync('/etc/shadow', join(out, 'shadow.txt'));
 `;
