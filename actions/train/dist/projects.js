@@ -13667,7 +13667,15 @@ async function fetchProject(ref, options) {
     );
     await runTool(
       "git",
-      ["-c", "advice.detachedHead=false", "checkout", "--quiet", ref.commit],
+      [
+        "-c",
+        "advice.detachedHead=false",
+        "-c",
+        "core.symlinks=false",
+        "checkout",
+        "--quiet",
+        ref.commit
+      ],
       `checking out ${where}`,
       { cwd: dir, env }
     );

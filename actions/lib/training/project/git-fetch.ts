@@ -50,9 +50,20 @@ export async function fetchProject(
       `fetching ${where} from ${url}`,
       { cwd: dir, env, timeoutMs: 300_000 },
     );
+    // Links are checked out as plain files holding their target: the runner reads the project's
+    // files (freshet-project.yml, its lockfiles) as itself, and a link to /etc/shadow must not be
+    // followed there.
     await runTool(
       'git',
-      ['-c', 'advice.detachedHead=false', 'checkout', '--quiet', ref.commit],
+      [
+        '-c',
+        'advice.detachedHead=false',
+        '-c',
+        'core.symlinks=false',
+        'checkout',
+        '--quiet',
+        ref.commit,
+      ],
       `checking out ${where}`,
       { cwd: dir, env },
     );

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRecord } from '../../../../actions/lib/toar/embedded.ts';
 import { migrate } from '../../../../actions/lib/toar/migrate.ts';
+import { fetchProject } from '../../../../actions/lib/training/project/git-fetch.ts';
 import { processesOf } from '../../../../actions/lib/training/run/run-as.ts';
 import { removeStaleSandboxUsers } from '../../../../actions/lib/training/run/sandbox-user.ts';
 import { silentLogger } from '../../../../actions/lib/util/logger.ts';
@@ -70,6 +71,8 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
+  // A link the runner would read as root if it followed it.
+  await symlink('/etc/shadow', join(clone, 'requirements-shadow.txt'));
   git(clone, 'add', '.');
   git(clone, 'commit', '--quiet', '-m', 'nothing to see');
   commit = git(clone, 'rev-parse', 'HEAD');
@@ -153,6 +156,17 @@ describe('a hostile project of another repository', () => {
     // The link it left among its outputs was not followed: not kept, /etc/shadow not copied.
     expect(result.artifacts.map((a) => a.name)).not.toContain('shadow.txt');
     expect(existsSync(join(result.artifactsDir, 'shadow.txt'))).toBe(false);
+  });
+
+  it("checks another repository's links out as plain files, so the runner never follows one", async () => {
+    const checkout = join(work, 'checkout-links');
+    await fetchProject(
+      { kind: 'remote', owner: 'mallory', repo: 'models', path: '', commit },
+      { checkoutDir: checkout, baseUrl: pathToFileURL(`${remotes}/`).href, env: process.env },
+    );
+    const entry = await lstat(join(checkout, 'requirements-shadow.txt'));
+    expect(entry.isFile()).toBe(true);
+    expect(await readFile(join(checkout, 'requirements-shadow.txt'), 'utf8')).toBe('/etc/shadow');
   });
 
   it('does not follow an output folder the project replaced with a link', async () => {
