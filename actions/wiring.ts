@@ -94,8 +94,17 @@ export function ingestWith(
   );
 }
 
-/** Plans as the settings say, from their database's `ops.ingest_runs`. */
-export function planWith(settings: PlanSettings, context: ShellContext): Promise<PlanMatrix> {
+/**
+ * Plans as the settings say, from their database's `ops.ingest_runs` (recording `planned` leases
+ * when `recordLeases`: the plan action does, the command line's look at a plan does not).
+ */
+export function planWith(
+  settings: PlanSettings & {
+    readonly recordLeases?: boolean;
+    readonly runUrl?: string | undefined;
+  },
+  context: ShellContext,
+): Promise<PlanMatrix> {
   const { databaseUrl: _databaseUrl, ...options } = settings;
   return usingDatabase(settings, context, (db) =>
     plan(options, { db: db.pool, logger: context.logger }),

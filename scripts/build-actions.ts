@@ -28,6 +28,8 @@ export function bundlePath(action: string): string {
  */
 export const WORKER_BUNDLES = [
   { action: 'ingest', entry: 'actions/lib/ingest/parse-worker.ts', out: 'parse-worker' },
+  // Not a worker: the script train.yml's projects job runs with `node` (pg inside, no npm ci).
+  { action: 'train', entry: 'actions/train/projects.ts', out: 'projects' },
 ] as const;
 
 /** Where a worker's bundle goes, relative to the output root. */

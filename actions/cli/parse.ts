@@ -84,6 +84,7 @@ export type Command =
       timeoutMs?: number;
       /** The run fails when its artifacts hold more. */
       maxArtifactBytes: number;
+      gitBase: string;
       json: boolean;
       databaseUrl?: string;
     }
@@ -281,10 +282,11 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
         }),
       );
       const maxArtifactBytes = flags.value(TRAIN.maxArtifactBytes);
+      const gitBase = flags.value(TRAIN.gitBase);
       const databaseUrl = database(flags);
       return {
         name: 'train',
-        ...complete(problems, { project, maxArtifactBytes }),
+        ...complete(problems, { project, maxArtifactBytes, gitBase }),
         ...(entryPoint ? { entryPoint } : {}),
         parameters,
         tags,

@@ -228,6 +228,7 @@ async function train(
         keepTable: command.keepTable,
         ...(command.timeoutMs !== undefined ? { timeoutMs: command.timeoutMs } : {}),
         maxArtifactBytes: command.maxArtifactBytes,
+        remoteBaseUrl: command.gitBase,
         ...(command.databaseUrl ? { databaseUrl: command.databaseUrl } : {}),
       },
       { ...context, env: shell.env, now: shell.now, signal },

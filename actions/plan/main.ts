@@ -5,6 +5,7 @@ import { actionsLogger } from '../lib/github/actions-logger.ts';
 import { failureMessage } from '../lib/github/failure-message.ts';
 import { planIsCapped, renderPlanSummary } from '../lib/github/plan-summary.ts';
 import { databaseUrlSecrets } from '../lib/github/secrets.ts';
+import { workflowRunUrl } from '../lib/github/workflow-run.ts';
 import type { PlanSettings } from '../lib/ingest/types.ts';
 import { PLAN, PLAN_ORDER } from '../lib/settings/plan.ts';
 import { inputDefaults } from '../lib/settings/setting.ts';
@@ -40,7 +41,12 @@ export async function run(): Promise<void> {
   try {
     for (const secret of databaseUrlSecrets(core.getInput('database-url'))) core.setSecret(secret);
     const options = parsePlanInputs((name) => core.getInput(name), Date.now());
-    const matrix = await planWith(options, { logger: actionsLogger(core) });
+    // The workflow's ingest jobs take these intervals over: a plan made before they start (a
+    // schedule while a backfill waits behind max-parallel) does not plan them again.
+    const matrix = await planWith(
+      { ...options, recordLeases: true, runUrl: workflowRunUrl(process.env) },
+      { logger: actionsLogger(core) },
+    );
     core.setOutput('matrix', JSON.stringify(matrix));
     core.setOutput('count', String(matrix.include.length));
     core.info(`${matrix.include.length} chunks due`);

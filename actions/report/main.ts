@@ -73,18 +73,27 @@ export async function run(): Promise<void> {
       outcome: options.outcome,
       label: options.label,
       runUrl: options.runUrl,
+      now: Date.now(),
     });
+    if (result.kind === 'issues-disabled') {
+      // A fork, or a repository that turned issues off: say so where people look, without failing.
+      const message = `Issues are disabled in ${options.repository.owner}/${options.repository.repo}, so no failure issue was ${options.outcome.failed ? 'opened' : 'updated'}: turn Issues on (Settings → General → Features) to be told when scheduled runs fail.`;
+      core.warning(message, { title: 'No failure issue' });
+      if (process.env.GITHUB_STEP_SUMMARY) {
+        await core.summary.addRaw(`## Failure issue\n\n> [!WARNING]\n> ${message}\n`).write();
+      }
+    }
     core.setOutput('action', result.kind);
     core.setOutput(
       'issue-number',
       result.issueNumber === undefined ? '' : String(result.issueNumber),
     );
     core.setOutput('url', result.url ?? '');
-    core.info(
-      result.kind === 'none'
-        ? 'The run succeeded and no failure issue is open: nothing to do.'
-        : `Failure issue #${result.issueNumber}: ${result.kind} (${result.url})`,
-    );
+    if (result.kind === 'none') {
+      core.info('The run succeeded and no failure issue is open: nothing to do.');
+    } else if (result.kind !== 'issues-disabled') {
+      core.info(`Failure issue #${result.issueNumber}: ${result.kind} (${result.url})`);
+    }
     if (result.labels !== undefined && !result.labels.includes(options.label)) {
       core.warning(
         `GitHub did not label issue #${result.issueNumber} '${options.label}', so the next run will not find it: give the token issues: write`,

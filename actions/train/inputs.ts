@@ -61,6 +61,7 @@ export function parseTrainInputs(read: ReadInput, env: RunnerEnv): TrainActionOp
   const databaseUrl = inputs.read(TRAIN.databaseUrl);
   const timeoutMs = inputs.read(TRAIN.timeout);
   const maxArtifactBytes = inputs.read(TRAIN.maxArtifactBytes);
+  const gitBase = inputs.read(TRAIN.gitBase);
   const everyMs = inputs.read(TRAIN.trainEvery);
   const trigger = inputs.read(TRAIN.event) ?? env.GITHUB_EVENT_NAME ?? '';
   const checkOnly = inputs.read(TRAIN.checkOnly);
@@ -71,6 +72,7 @@ export function parseTrainInputs(read: ReadInput, env: RunnerEnv): TrainActionOp
     databaseUrl,
     timeoutMs,
     maxArtifactBytes,
+    gitBase,
     everyMs,
     checkOnly,
     stateDir,
@@ -91,6 +93,7 @@ export function parseTrainInputs(read: ReadInput, env: RunnerEnv): TrainActionOp
       databaseUrl: settings.databaseUrl,
       timeoutMs: settings.timeoutMs,
       maxArtifactBytes: settings.maxArtifactBytes,
+      remoteBaseUrl: settings.gitBase,
     },
     trigger,
     everyMs: settings.everyMs,

@@ -151,6 +151,17 @@ describe('the report action', () => {
     expect(error).not.toContain(TOKEN);
   });
 
+  it('warns, and does not fail, when the repository has issues turned off (410, as in a fork)', async () => {
+    await github.close();
+    github = await startFakeGitHub({ token: TOKEN, issuesDisabled: true });
+    const result = await env.run(run, { needs: FAILED, token: TOKEN }, runner());
+    expect(result.failed).toBe(false);
+    expect(result.outputs).toEqual({ action: 'issues-disabled', 'issue-number': '', url: '' });
+    expect(result.messages('warning')).toEqual([
+      'Issues are disabled in octo-org/freshet, so no failure issue was opened: turn Issues on (Settings → General → Features) to be told when scheduled runs fail.',
+    ]);
+  });
+
   it('fails listing every input problem before calling GitHub', async () => {
     const result = await env.run(run, { needs: 'success' }, runner());
     expect(result.failed).toBe(true);

@@ -20,7 +20,7 @@ import { parseTrainInputs, TRAIN_INPUT_DEFAULTS } from '../../actions/train/inpu
 import { run, TRAIN_OUTPUTS, trainOutputs } from '../../actions/train/main.ts';
 import { trainProjects } from '../../actions/train/projects.ts';
 import { bundlePath } from '../../scripts/build-actions.ts';
-import { MODEL_JSON } from '../lib/training/runner-project.ts';
+import { MODEL_JSON, writeProject } from '../lib/training/runner-project.ts';
 import { insertData, insertSeries, insertStation } from '../lib/training/toar-fixture.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { defined } from '../support/defined.ts';
@@ -72,6 +72,7 @@ describe('parseTrainInputs', () => {
         databaseUrl: URL,
         timeoutMs: 30 * 60_000,
         maxArtifactBytes: 500_000_000,
+        remoteBaseUrl: 'https://github.com/',
       },
       trigger: 'workflow_run',
       everyMs: 24 * 3_600_000,
@@ -94,6 +95,7 @@ describe('parseTrainInputs', () => {
         'database-url': URL,
         timeout: '2h',
         'max-artifact-bytes': '1000000',
+        'git-base': 'file:///srv/git/',
         'train-every': '6h',
         event: 'schedule',
         'check-only': 'true',
@@ -115,6 +117,7 @@ describe('parseTrainInputs', () => {
         },
         timeoutMs: 2 * 3_600_000,
         maxArtifactBytes: 1_000_000,
+        remoteBaseUrl: 'file:///srv/git/',
       },
       trigger: 'schedule',
       everyMs: 6 * 3_600_000,
@@ -275,21 +278,124 @@ describe('actions/train/projects.ts', () => {
     ).toEqual(['training/ozone-sklearn']);
   });
 
-  it('prints the matrix as JSON when run as the workflow runs it, and fails on other events', async () => {
-    const script = resolve('actions/train/projects.ts');
-    const runScript = (env: Record<string, string>) =>
-      promisify(execFile)(process.execPath, [script], {
-        cwd: root,
-        env: { PATH: process.env.PATH ?? '', ...env },
-      }).then(
-        ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
-        (error: { code: number; stdout: string; stderr: string }) => error,
-      );
-    const ok = await runScript({ GITHUB_EVENT_NAME: 'push', GITHUB_SHA: second, BEFORE: first });
-    expect(ok).toMatchObject({ code: 0, stdout: '["training/ozone-sklearn"]\n' });
-    const bad = await runScript({ GITHUB_EVENT_NAME: 'pull_request' });
+  it('fails on an event train.yml does not train on, and without DATABASE_URL', async () => {
+    const bad = await runProjectsScript(root, {
+      GITHUB_EVENT_NAME: 'pull_request',
+      DATABASE_URL: 'postgres://x@127.0.0.1:1/x',
+    });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('train.yml does not train on "pull_request" events');
+    const noDatabase = await runProjectsScript(root, {
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_SHA: second,
+      BEFORE: first,
+    });
+    expect(noDatabase.code).toBe(1);
+    expect(noDatabase.stderr).toContain('DATABASE_URL is not set');
+  });
+});
+
+/** Runs actions/train/projects.ts as the projects job does, with only the variables given. */
+function runProjectsScript(cwd: string, env: Record<string, string>) {
+  return promisify(execFile)(process.execPath, [resolve('actions/train/projects.ts')], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+}
+
+describe("the projects job decides what trains (train.yml's projects job)", () => {
+  let root: string;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let client: pg.Client;
+  let station: number;
+  const NOW = Date.now();
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'freshet-choose-'));
+    db = await createTestDatabase('choose');
+    client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    await migrate(client, silentLogger);
+    station = await insertStation(client, '34.8378', '-118.1234', 'Lancaster');
+    const series = await insertSeries(client, station, 'o3', 60);
+    await insertData(
+      client,
+      series,
+      Array.from({ length: 48 }, (_, h) => [new Date(Date.UTC(2014, 0, 1, h)).toISOString(), h]),
+    );
+    // no-station names none; with-station names one; recent succeeded an hour ago.
+    await writeProject(join(root, 'training', 'no-station'), { name: 'no-station' });
+    await writeProject(join(root, 'training', 'with-station'), { name: 'with-station', station });
+    await writeProject(join(root, 'training', 'recent'), { name: 'recent', station });
+    await client.query(
+      `INSERT INTO ops.training_runs (id, experiment, status, tags, project_ref, entry_point, command, variable, started_at)
+       VALUES ($1, 'recent', 'succeeded', '{}', 'training/recent', 'main', 'x', 'o3', $2)`,
+      ['a'.repeat(32), new Date(NOW - 3_600_000)],
+    );
+  });
+
+  afterAll(async () => {
+    await client?.end();
+    await db?.drop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('after an ingest: leaves out a project with no station and one not due, with a notice and a summary line each', async () => {
+    const output = join(root, 'output');
+    const summary = join(root, 'summary.md');
+    const result = await runProjectsScript(root, {
+      GITHUB_EVENT_NAME: 'workflow_run',
+      FRESHET_TRAIN_PROJECTS: 'training/no-station training/with-station training/recent',
+      DATABASE_URL: db.url,
+      GITHUB_OUTPUT: output,
+      GITHUB_STEP_SUMMARY: summary,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split('\n').at(-1)).toBe('["training/with-station"]');
+    expect(await readFile(output, 'utf8')).toBe('projects=["training/with-station"]\n');
+    const notices = result.stdout.split('\n').filter((l) => l.startsWith('::notice'));
+    expect(notices).toHaveLength(2);
+    expect(notices[0]).toMatch(
+      /^::notice title=Nothing to train on::Leaving out training\/no-station: it has nothing to train on: .*station.* Set the repository variable FRESHET_TRAIN_STATION/,
+    );
+    expect(notices[1]).toMatch(
+      /^::notice title=Not due::Not training recent: its last successful run/,
+    );
+    const table = await readFile(summary, 'utf8');
+    expect(table).toContain('| `training/no-station` | left out |');
+    expect(table).toContain('| `training/recent` | not due |');
+    expect(table).toContain('| `training/with-station` | trains |');
+  });
+
+  it('on a dispatch: trains a project whatever its schedule, given a station; leaves out an unknown station', async () => {
+    const dispatched = await runProjectsScript(root, {
+      GITHUB_EVENT_NAME: 'workflow_dispatch',
+      PROJECT: 'training/recent',
+      DATABASE_URL: db.url,
+    });
+    expect(dispatched.stdout.trim().split('\n').at(-1)).toBe('["training/recent"]');
+    const withStation = await runProjectsScript(root, {
+      GITHUB_EVENT_NAME: 'workflow_dispatch',
+      PROJECT: 'training/no-station',
+      STATION: String(station),
+      DATABASE_URL: db.url,
+    });
+    expect(withStation.stdout.trim().split('\n').at(-1)).toBe('["training/no-station"]');
+    const unknown = await runProjectsScript(root, {
+      GITHUB_EVENT_NAME: 'workflow_dispatch',
+      PROJECT: 'training/no-station',
+      STATION: '999999',
+      DATABASE_URL: db.url,
+    });
+    expect(unknown.code).toBe(0);
+    expect(unknown.stdout.trim().split('\n').at(-1)).toBe('[]');
+    expect(unknown.stdout).toMatch(
+      /::notice title=Nothing to train on::Leaving out training\/no-station/,
+    );
   });
 });
 

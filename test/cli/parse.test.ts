@@ -258,6 +258,8 @@ describe('freshet train flags', () => {
           '2h',
           '--max-artifact-bytes',
           '1000',
+          '--git-base',
+          'file:///srv/git/',
           '--json',
         ],
         { ...env, DATABASE_URL: 'postgres://env/x' },
@@ -277,6 +279,7 @@ describe('freshet train flags', () => {
       keepTable: true,
       timeoutMs: 7_200_000,
       maxArtifactBytes: 1000,
+      gitBase: 'file:///srv/git/',
       json: true,
       databaseUrl: 'postgres://env/x',
     });
@@ -293,8 +296,15 @@ describe('freshet train flags', () => {
       selection: {},
       keepTable: false,
       maxArtifactBytes: 500_000_000,
+      gitBase: 'https://github.com/',
       json: false,
     });
+  });
+
+  it('refuses a --git-base that is not a URL git can fetch from', () => {
+    expect(problemsOf(['train', '--project', 'p', '--git-base', 'github.com'])).toEqual([
+      '--git-base: "github.com" is not a URL git can fetch from: give one such as https://github.com/ or file:///srv/git/',
+    ]);
   });
 
   it('collects every problem: no project, malformed or repeated -P, bad tags, a bad timeout', () => {

@@ -17,6 +17,7 @@ import { parseModelJson, predictServing } from '../../actions/lib/training/fores
 import { loadProject } from '../../actions/lib/training/project/load-project.ts';
 import { resolveParameters } from '../../actions/lib/training/project/parameters.ts';
 import { getEntryPoint, renderCommand } from '../../actions/lib/training/project/project.ts';
+import { writeTableCsv } from '../../actions/lib/training/run/table-files.ts';
 import { silentLogger } from '../../actions/lib/util/logger.ts';
 import {
   chronologicalSplit,
@@ -62,7 +63,7 @@ describe.runIf(sklearnRuns)(
     /** The entry point's command, rendered from the project file, run by `sh -c` in its folder. */
     async function runProject(
       parameters: Record<string, string>,
-      env: { table?: string; databaseUrl?: string } = {},
+      env: { table?: string; databaseUrl?: string; featuresFile?: string } = {},
     ): Promise<Run> {
       const entry = getEntryPoint(await loadProject(PROJECT));
       const command = renderCommand(entry, resolveParameters(entry, parameters));
@@ -75,6 +76,7 @@ describe.runIf(sklearnRuns)(
       };
       if (env.databaseUrl !== undefined) variables.DATABASE_URL = env.databaseUrl;
       if (env.table !== undefined) variables.FRESHET_FEATURES_TABLE = env.table;
+      if (env.featuresFile !== undefined) variables.FRESHET_FEATURES_FILE = env.featuresFile;
       return new Promise((resolve) => {
         execFile('sh', ['-c', command], { cwd: PROJECT, env: variables }, (error, _out, stderr) => {
           const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
@@ -213,6 +215,24 @@ describe.runIf(sklearnRuns)(
         expect(importances).toEqual([...importances].sort((a, b) => b - a));
         expect(importances.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
       });
+    });
+
+    describe("as another repository's code (no database, a CSV file)", () => {
+      it('trains on FRESHET_FEATURES_FILE exactly as on the table', async () => {
+        const file = join(scratch, 'features.csv');
+        await writeTableCsv(client, 'public.features_year', file);
+        const parameters = { n_estimators: '10' };
+        const fromFile = await runProject(parameters, { featuresFile: file });
+        expect(fromFile.stderr).not.toMatch(/error|Traceback/);
+        expect(fromFile.code).toBe(0);
+        const fromTable = await runProject(parameters, {
+          table: 'public.features_year',
+          databaseUrl: db.url,
+        });
+        const metrics = async (run: Run) =>
+          JSON.parse(await readFile(join(run.outputDir, 'metrics.json'), 'utf8'));
+        expect(await metrics(fromFile)).toEqual(await metrics(fromTable));
+      }, 300_000);
     });
 
     describe('failing clearly (exit status 1)', () => {

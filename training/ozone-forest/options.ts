@@ -20,12 +20,20 @@ export interface OzoneForestOptions {
 }
 
 /** Where the data is and where the artifacts go, as the runner says. */
-export interface RunEnvironment {
-  readonly databaseUrl: string;
-  /** `schema.table` of the hourly training table. */
-  readonly trainingTable: string;
-  readonly outputDir: string;
-}
+export type RunEnvironment =
+  | {
+      readonly source: 'table';
+      readonly databaseUrl: string;
+      /** `schema.table` of the hourly training table. */
+      readonly trainingTable: string;
+      readonly outputDir: string;
+    }
+  | {
+      /** Another repository's run gets no database: the training table as a CSV file. */
+      readonly source: 'file';
+      readonly trainingFile: string;
+      readonly outputDir: string;
+    };
 
 /**
  * The values of a flag left out (when train.ts is run by hand). The project file gives every flag;
@@ -124,7 +132,9 @@ export function parseOzoneForestArgs(argv: readonly string[]): OzoneForestOption
 }
 
 /**
- * Reads the variables the runner sets: DATABASE_URL, FRESHET_TRAINING_TABLE, FRESHET_OUTPUT_DIR.
+ * Reads the variables the runner sets: FRESHET_OUTPUT_DIR, and FRESHET_TRAINING_FILE (a CSV file,
+ * when the project runs as another repository's code) or else DATABASE_URL and
+ * FRESHET_TRAINING_TABLE.
  *
  * @throws UsageError naming every one that is missing or empty
  * @example readRunEnvironment(process.env).trainingTable // 'public.freshet_training_1234'
@@ -132,6 +142,16 @@ export function parseOzoneForestArgs(argv: readonly string[]): OzoneForestOption
 export function readRunEnvironment(
   env: Readonly<Record<string, string | undefined>>,
 ): RunEnvironment {
+  const trainingFile = env.FRESHET_TRAINING_FILE?.trim();
+  if (trainingFile) {
+    const outputDir = env.FRESHET_OUTPUT_DIR;
+    if (!outputDir?.trim()) {
+      throw new UsageError(
+        'FRESHET_OUTPUT_DIR is not set: run the project with `freshet train --project training/ozone-forest`, which sets it, or set it yourself',
+      );
+    }
+    return { source: 'file', trainingFile, outputDir };
+  }
   const names = {
     databaseUrl: 'DATABASE_URL',
     trainingTable: 'FRESHET_TRAINING_TABLE',
@@ -150,6 +170,7 @@ export function readRunEnvironment(
     );
   }
   return {
+    source: 'table',
     databaseUrl,
     trainingTable,
     outputDir,

@@ -5,7 +5,7 @@
 //
 //   node train.ts [--n-estimators 100] [--min-samples-leaf auto|5] [--max-features 1.0]
 //                 [--max-depth 0] [--seed 0] [--test-fraction 0.2]
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -62,8 +62,40 @@ async function projectSpec(): Promise<FeatureSpec> {
   return spec;
 }
 
+/** `2024-05-01 13:00:00+00` (PostgreSQL's CSV of a timestamptz in UTC) → epoch ms. */
+function csvTime(text: string, line: number, file: string): number {
+  const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(?:\+00(?::00)?|Z)$/.exec(
+    text,
+  );
+  const time = match ? Date.parse(`${match[1]}T${match[2]}Z`) : Number.NaN;
+  if (Number.isNaN(time)) {
+    throw new UsageError(`${file} line ${line}: ${JSON.stringify(text)} is not a UTC time`);
+  }
+  return time;
+}
+
+/** The training file's hourly series (`datetime,value,n`, a header, rows in time order). */
+async function readTrainingFile(file: string): Promise<HourlySeries> {
+  const lines = (await readFile(file, 'utf8')).split('\n').filter((line) => line !== '');
+  const [header, ...rows] = lines;
+  if (header !== 'datetime,value,n') {
+    throw new UsageError(
+      `${file} starts with ${JSON.stringify(header)}: expected datetime,value,n`,
+    );
+  }
+  const times = new Float64Array(rows.length);
+  const values = new Float64Array(rows.length);
+  rows.forEach((row, i) => {
+    const [time = '', value = ''] = row.split(',');
+    times[i] = csvTime(time, i + 2, file);
+    values[i] = Number(value);
+  });
+  return { times, values };
+}
+
 /** The training table's hourly series, in time order. */
 async function readTrainingSeries(env: RunEnvironment): Promise<HourlySeries> {
+  if (env.source === 'file') return readTrainingFile(env.trainingFile);
   const table = quoteTableName(env.trainingTable);
   const client = new pg.Client({ connectionString: env.databaseUrl });
   try {

@@ -14,6 +14,7 @@ Exit status 1 on any failure, with the reason on stderr.
 """
 
 import base64
+import csv
 import datetime
 import json
 import math
@@ -132,8 +133,11 @@ def parse_args(argv):
 
 
 def read_environment(env):
-    """DATABASE_URL, FRESHET_FEATURES_TABLE and FRESHET_OUTPUT_DIR, as the runner sets them."""
-    names = ["DATABASE_URL", "FRESHET_FEATURES_TABLE", "FRESHET_OUTPUT_DIR"]
+    """(source, output folder): FRESHET_FEATURES_FILE (another repository's run: a CSV file, no
+    database) or else DATABASE_URL and FRESHET_FEATURES_TABLE, and FRESHET_OUTPUT_DIR, as the
+    runner sets them. The source is ("file", path) or ("table", database URL, table)."""
+    features_file = env.get("FRESHET_FEATURES_FILE", "").strip()
+    names = ["FRESHET_OUTPUT_DIR"] if features_file else ["DATABASE_URL", "FRESHET_FEATURES_TABLE", "FRESHET_OUTPUT_DIR"]
     missing = [name for name in names if not env.get(name, "").strip()]
     if missing:
         raise UsageError(
@@ -143,7 +147,9 @@ def read_environment(env):
                 for name in missing
             ]
         )
-    return env["DATABASE_URL"], env["FRESHET_FEATURES_TABLE"].strip(), env["FRESHET_OUTPUT_DIR"]
+    if features_file:
+        return ("file", features_file), env["FRESHET_OUTPUT_DIR"]
+    return ("table", env["DATABASE_URL"], env["FRESHET_FEATURES_TABLE"].strip()), env["FRESHET_OUTPUT_DIR"]
 
 
 def load_feature_spec(folder):
@@ -167,6 +173,34 @@ def load_feature_spec(folder):
     return spec
 
 
+def feature_columns(columns, rows, where):
+    """(issue times, feature names, x as float32, y) of the feature table's columns and rows."""
+    if len(columns) < 3 or columns[0] != "datetime" or columns[-1] != "target":
+        raise UsageError(
+            f"the feature table {where} has columns {', '.join(columns)}: expected datetime, the features, target"
+        )
+    times = [row[0].astimezone(datetime.timezone.utc) for row in rows]
+    values = np.array([row[1:] for row in rows], dtype=np.float64).reshape(len(rows), len(columns) - 1)
+    # `real` columns hold float32s; the cast is exact, and it is what scikit-learn does anyway.
+    return times, columns[1:-1], values[:, :-1].astype(np.float32), values[:, -1]
+
+
+def read_feature_file(path):
+    """The feature table as the runner writes it for another repository's code: CSV, a header,
+    times in UTC (`2024-05-01 13:00:00+00`), rows in time order."""
+    try:
+        with open(path, encoding="utf-8", newline="") as file:
+            reader = csv.reader(file)
+            columns = next(reader)
+            rows = [
+                [datetime.datetime.fromisoformat(row[0])] + [float(v) for v in row[1:]]
+                for row in reader
+            ]
+    except (OSError, StopIteration, ValueError) as error:
+        raise UsageError(f"cannot read the feature file {path}: {error}") from error
+    return feature_columns(columns, rows, path)
+
+
 def read_feature_table(database_url, table):
     """(issue times, feature names, x as float32, y) of the feature table, in time order."""
     if not TABLE_NAME.match(table):
@@ -183,14 +217,7 @@ def read_feature_table(database_url, table):
             connection.close()
     except psycopg2.Error as error:
         raise DatabaseError(f"reading the feature table {table} failed: {str(error).strip()}") from error
-    if len(columns) < 3 or columns[0] != "datetime" or columns[-1] != "target":
-        raise UsageError(
-            f"the feature table {table} has columns {', '.join(columns)}: expected datetime, the features, target"
-        )
-    times = [row[0].astimezone(datetime.timezone.utc) for row in rows]
-    values = np.array([row[1:] for row in rows], dtype=np.float64).reshape(len(rows), len(columns) - 1)
-    # `real` columns hold float32s; the cast is exact, and it is what scikit-learn does anyway.
-    return times, columns[1:-1], values[:, :-1].astype(np.float32), values[:, -1]
+    return feature_columns(columns, rows, table)
 
 
 # ------------------------------------------------------------------ evaluation (as evaluate.ts)
@@ -321,9 +348,12 @@ def main(argv):
         problems.extend(error.problems)
     if problems:
         raise UsageError(problems)
-    database_url, table, output_dir = environment
+    source, output_dir = environment
     spec = load_feature_spec(PROJECT_FOLDER)
-    times, names, x, y = read_feature_table(database_url, table)
+    if source[0] == "file":
+        times, names, x, y = read_feature_file(source[1])
+    else:
+        times, names, x, y = read_feature_table(source[1], source[2])
     n_rows = len(times)
     n_train, n_test = chronological_split(n_rows, params["test_fraction"], f"{n_rows} feature rows")
     model = RandomForestRegressor(

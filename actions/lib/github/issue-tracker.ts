@@ -9,6 +9,8 @@ export interface Issue {
   state: 'open' | 'closed';
   /** Label names. */
   labels: string[];
+  /** Its text (Markdown); empty when it has none. */
+  body: string;
 }
 
 /** A comment as the failure report sees it. */
@@ -39,4 +41,6 @@ export interface IssueTracker {
   comment(issueNumber: number, body: string): Promise<IssueComment>;
   /** Closes the issue as completed. */
   close(issueNumber: number): Promise<Issue>;
+  /** Replaces the issue's text. */
+  updateBody(issueNumber: number, body: string): Promise<Issue>;
 }

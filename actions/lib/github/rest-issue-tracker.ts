@@ -24,7 +24,8 @@ export interface RestIssueTrackerOptions {
 /**
  * An IssueTracker for one repository, over GitHub's REST API:
  * `GET /repos/{owner}/{repo}/issues`, `POST /repos/{owner}/{repo}/issues`,
- * `POST /repos/{owner}/{repo}/issues/{number}/comments` and `PATCH /repos/{owner}/{repo}/issues/{number}`.
+ * `POST /repos/{owner}/{repo}/issues/{number}/comments` and `PATCH /repos/{owner}/{repo}/issues/{number}`
+ * (closing, and the body's counter of failures).
  *
  * @throws GitHubApiError (from every method) with the status and GitHub's message
  * @example
@@ -116,6 +117,14 @@ export function createRestIssueTracker(options: RestIssueTrackerOptions): IssueT
       return { id, url };
     },
 
+    async updateBody(issueNumber, body) {
+      const rest = `/issues/${issueNumber}`;
+      const { data } = await call('PATCH', rest, () =>
+        client.rest.issues.update({ owner, repo, issue_number: issueNumber, body }),
+      );
+      return expectIssue(data, 'PATCH', rest);
+    },
+
     async close(issueNumber) {
       const rest = `/issues/${issueNumber}`;
       const { data } = await call('PATCH', rest, () =>
@@ -165,5 +174,5 @@ function toIssue(value: unknown): Issue | undefined {
   const labels = rawLabels
     .map((label: unknown) => (typeof label === 'string' ? label : stringField(label, 'name')))
     .filter((name): name is string => name !== undefined);
-  return { number, title, url, state, labels };
+  return { number, title, url, state, labels, body: stringField(value, 'body') ?? '' };
 }

@@ -9,7 +9,7 @@ import type { Source } from '../openaq/source.ts';
 import type { DatabasePool } from '../toar/database.ts';
 import type { Logger } from '../util/logger.ts';
 import { ingestRange } from './ingest-range.ts';
-import { readAttempts } from './ingest-runs.ts';
+import { readAttempts, recordPlanned } from './ingest-runs.ts';
 import { DEFAULT_MAX_OBJECT_BYTES } from './parse-object.ts';
 import {
   DEFAULT_MAX_INTERVALS,
@@ -115,11 +115,44 @@ async function checkSource(source: Source, label: string): Promise<void> {
   }
 }
 
-/** Plans the chunks that are due, as the workflow's matrix. */
-export async function plan(options: PlanOptions, context: PlanContext): Promise<PlanMatrix> {
+/** The ingest jobs a workflow runs at once unless told otherwise (ingest.yml's max-parallel). */
+const ASSUMED_PARALLEL_JOBS = 4;
+
+/**
+ * How long a plan's `planned` attempts hold their intervals: long enough for the last of `chunks`
+ * jobs to start when they run `ASSUMED_PARALLEL_JOBS` at a time, each up to half a lease, plus a
+ * lease; at most a day. A lease that runs out before its job starts (a backfill at max-parallel 1)
+ * only lets a later plan load those intervals again: loads are idempotent upserts.
+ *
+ * @example plannedLeaseMs(24) === 3 * 3_600_000 + 3_600_000 // 6 waves of 30 minutes, then a lease
+ */
+export function plannedLeaseMs(chunks: number): number {
+  const waves = Math.ceil(chunks / ASSUMED_PARALLEL_JOBS);
+  return Math.min(24 * 3_600_000, waves * (DEFAULT_LEASE_MS / 2) + DEFAULT_LEASE_MS);
+}
+
+/**
+ * Plans the chunks that are due, as the workflow's matrix. With `recordLeases` (the plan action),
+ * every interval handed out is recorded as a `planned` attempt, so that another plan made before
+ * its job starts (a schedule while a backfill waits behind max-parallel) does not plan it again;
+ * the ingest job takes the attempt over.
+ */
+export async function plan(
+  options: PlanOptions & { readonly recordLeases?: boolean; readonly runUrl?: string | undefined },
+  context: PlanContext,
+): Promise<PlanMatrix> {
   if (options.until !== undefined && options.until <= options.since) {
     throw new UsageError('until must be after since');
   }
   const attempts = await readAttempts(context.db, options.since, options.until ?? options.now);
-  return toMatrix(planChunks(attempts, { ...options, rulesVersion: RULES_VERSION }));
+  const chunks = planChunks(attempts, { ...options, rulesVersion: RULES_VERSION });
+  if (options.recordLeases) {
+    const recorded = await recordPlanned(context.db, chunks, {
+      leaseMs: plannedLeaseMs(chunks.length),
+      rulesVersion: RULES_VERSION,
+      runUrl: options.runUrl,
+    });
+    context.logger.info(`recorded ${recorded} planned intervals, held until their jobs start`);
+  }
+  return toMatrix(chunks);
 }

@@ -18,7 +18,8 @@ export interface AttemptInfo {
 }
 
 /**
- * Records the start of an attempt (status `running`, with its lease) and returns its id.
+ * Records the start of an attempt (status `running`, with its lease) and returns its id: the
+ * interval's newest `planned` attempt becomes it (taken over, whatever its lease), else a new one.
  *
  * @example
  * const id = await recordStart(db, interval, { source: source.url, rulesVersion: 1, leaseMs });
@@ -29,10 +30,25 @@ export async function recordStart(
   attempt: AttemptInfo,
 ): Promise<number> {
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO ops.ingest_runs
-       (interval_start, interval_end, status, lease_until, source, rules_version, run_url)
-     VALUES ($1, $2, 'running', now() + $3 * interval '1 millisecond', $4, $5, $6)
-     RETURNING id`,
+    `WITH planned AS (
+       SELECT id FROM ops.ingest_runs
+       WHERE interval_start = $1 AND interval_end = $2 AND status = 'planned'
+       ORDER BY started_at DESC, id DESC LIMIT 1
+       FOR UPDATE SKIP LOCKED
+     ), taken AS (
+       UPDATE ops.ingest_runs r SET status = 'running', started_at = now(),
+         lease_until = now() + $3 * interval '1 millisecond', source = $4, rules_version = $5,
+         run_url = $6
+       FROM planned WHERE r.id = planned.id
+       RETURNING r.id
+     ), added AS (
+       INSERT INTO ops.ingest_runs
+         (interval_start, interval_end, status, lease_until, source, rules_version, run_url)
+       SELECT $1, $2, 'running', now() + $3 * interval '1 millisecond', $4, $5, $6
+       WHERE NOT EXISTS (SELECT 1 FROM taken)
+       RETURNING id
+     )
+     SELECT id FROM taken UNION ALL SELECT id FROM added`,
     [
       new Date(interval.start),
       new Date(interval.end),
@@ -45,6 +61,48 @@ export async function recordStart(
   const id = rows[0]?.id;
   if (id === undefined) throw new DatabaseError('recording the start of an attempt returned no id');
   return Number(id);
+}
+
+/** What a plan's `planned` attempts are recorded with. */
+export interface PlannedLease {
+  /** How long they hold the intervals before counting as failed. */
+  readonly leaseMs: number;
+  readonly rulesVersion: number;
+  /** The GitHub Actions run URL of the plan. */
+  readonly runUrl?: string | undefined;
+}
+
+/** The source a planned attempt names until its ingest job takes it over. */
+export const PLANNED_SOURCE = '(planned)';
+
+/**
+ * Records a `planned` attempt for every 10-minute interval of `chunks`, in one statement.
+ *
+ * @returns how many were recorded
+ * @example await recordPlanned(db, [{ start, end }], { leaseMs: 3_600_000, rulesVersion: 1 })
+ */
+export async function recordPlanned(
+  db: DatabasePool,
+  chunks: readonly Interval[],
+  lease: PlannedLease,
+): Promise<number> {
+  if (chunks.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `INSERT INTO ops.ingest_runs
+       (interval_start, interval_end, status, lease_until, source, rules_version, run_url)
+     SELECT s, s + interval '10 minutes', 'planned', now() + $3 * interval '1 millisecond', $4, $5, $6
+     FROM unnest($1::timestamptz[], $2::timestamptz[]) AS c(first, stop),
+          generate_series(c.first, c.stop - interval '10 minutes', interval '10 minutes') AS s`,
+    [
+      chunks.map((c) => new Date(c.start)),
+      chunks.map((c) => new Date(c.end)),
+      lease.leaseMs,
+      PLANNED_SOURCE,
+      lease.rulesVersion,
+      lease.runUrl ?? null,
+    ],
+  );
+  return rowCount ?? 0;
 }
 
 /**

@@ -89,7 +89,7 @@ export async function readStatus(pool: pg.Pool): Promise<StatusReport> {
       SELECT interval_start,
              bool_or(status = 'succeeded') AS ok,
              max(objects) FILTER (WHERE status = 'succeeded') AS objects,
-             bool_or(status = 'running' AND lease_until > now()) AS live
+             bool_or(status IN ('running', 'planned') AND lease_until > now()) AS live
       FROM ops.ingest_runs GROUP BY interval_start
     ), bounds AS (
       SELECT date_trunc('day', min(interval_start) AT TIME ZONE 'UTC') AS first_day,

@@ -18,9 +18,12 @@ export interface AttemptSummary {
   latestFailed: boolean;
 }
 
-/** A `running` attempt past its lease counts as failed: its job is gone (lease = twice the timeout). */
+/**
+ * A `running` or `planned` attempt within its lease: someone is on the interval, or will be. Past its
+ * lease it counts as failed: its job is gone, or never started (lease = twice the timeout).
+ */
 function isLive(attempt: IntervalAttempt, now: number): boolean {
-  return attempt.status === 'running' && attempt.leaseUntil > now;
+  return (attempt.status === 'running' || attempt.status === 'planned') && attempt.leaseUntil > now;
 }
 
 /** Folds one more attempt into an interval's summary (state and latestFailed are set by `settle`). */

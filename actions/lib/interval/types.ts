@@ -7,7 +7,8 @@ export interface Interval {
   end: number;
 }
 
-export type AttemptStatus = 'running' | 'succeeded' | 'failed';
+/** `planned`: handed to an ingest job that has not started yet (it holds a lease, as `running`). */
+export type AttemptStatus = 'planned' | 'running' | 'succeeded' | 'failed';
 
 /** One row of `ops.ingest_runs` as the planner sees it. */
 export interface IntervalAttempt {

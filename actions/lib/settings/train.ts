@@ -2,6 +2,7 @@
 import { UsageError } from '../errors.ts';
 import { formatDuration, parseDuration } from '../interval/duration.ts';
 import { DEFAULT_STATE_DIR } from '../state-dir.ts';
+import { DEFAULT_GIT_BASE } from '../training/project/git-fetch.ts';
 import { parseProjectRef } from '../training/project/project-ref.ts';
 import { DEFAULT_MAX_ARTIFACT_BYTES } from '../training/run/artifacts.ts';
 import { DEFAULT_TRAINING_TIMEOUT_MS } from '../training/run/runner-options.ts';
@@ -32,6 +33,22 @@ export function parseProject(text: string, label: string): string {
 }
 
 /**
+ * Checks the base URL other repositories are fetched from: an absolute URL git can fetch from.
+ *
+ * @throws UsageError naming the setting
+ * @example parseGitBase('file:///srv/git/', '--git-base') === 'file:///srv/git/'
+ */
+export function parseGitBase(text: string, label: string): string {
+  const base = text.trim();
+  if (!/^(https?|file|ssh|git):\/\/./.test(base) || !URL.canParse(base)) {
+    throw new UsageError(
+      `${label}: ${JSON.stringify(text)} is not a URL git can fetch from: give one such as https://github.com/ or file:///srv/git/`,
+    );
+  }
+  return base;
+}
+
+/**
  * The train settings, in action.yml's order. The selection (station, variable, window, from, to)
  * stays text: the runner checks it against the project's `data`, naming each by its label.
  * `parameters` and `tags` are `key=value` lists (lib/util/key-values.ts): repeated flags on the
@@ -49,7 +66,8 @@ export const TRAIN = {
       description:
         'The training project: a folder of this repository holding freshet-project.yml ' +
         "(training/ozone-forest), or another repository's, owner/repo/path@<40-hex commit sha> (its " +
-        'code reads the database through a read-only role).',
+        'code runs as an OS user made for the run, with the data as CSV files and no database ' +
+        'credentials).',
       required: true,
     },
   },
@@ -182,6 +200,21 @@ export const TRAIN = {
       description:
         'The most bytes the files a run writes to FRESHET_OUTPUT_DIR may hold in all (500000000: ' +
         '500 MB); more fails the run, keeping none of them.',
+    },
+  },
+  gitBase: {
+    name: 'git-base',
+    help: "where other repositories' projects are fetched from: <base><owner>/<repo>",
+    placeholder: 'URL',
+    default: DEFAULT_GIT_BASE,
+    parse: parseGitBase,
+    cli: { flag: 'git-base' },
+    action: {
+      input: 'git-base',
+      description:
+        "Where another repository's project is fetched from: git fetches <git-base><owner>/<repo> " +
+        'exactly (nothing appended), so a mirror or a folder of bare repositories (file:///srv/git/) ' +
+        'can serve them.',
     },
   },
   trainEvery: {

@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import pg from 'pg';
 import { DatabaseError } from '../errors.ts';
 import type { Logger } from '../util/logger.ts';
 
@@ -20,10 +21,21 @@ export interface EmbeddedDatabase {
 interface ClusterRecord {
   dataDir: string;
   port?: number;
+  /** The superuser's password: random per cluster; the file is readable by its owner only. */
+  password?: string;
 }
 
 const USER = 'postgres';
-const PASSWORD = 'freshet';
+/**
+ * The password of clusters made before passwords were random (their record holds none): replaced
+ * by a random one the first time such a cluster is started.
+ */
+const LEGACY_PASSWORD = 'freshet';
+
+/** A new superuser password (hex: nothing to escape in a URL or SQL). */
+function newPassword(): string {
+  return randomBytes(24).toString('hex');
+}
 
 /**
  * Starts the embedded PostgreSQL whose state lives under `stateDir` (`.freshet/` of the working
@@ -49,11 +61,13 @@ export async function startEmbeddedDatabase(options: {
   const recordFile = join(stateDir, 'postgres.json');
   const record = await readRecord(recordFile);
   const dataDir = record?.dataDir ?? chooseDataDir(stateDir);
+  const initialised = existsSync(join(dataDir, 'PG_VERSION'));
+  const known = record?.password ?? (initialised ? LEGACY_PASSWORD : newPassword());
 
   const running = await runningPort(dataDir);
   if (running !== undefined) {
     options.logger.info(`using the embedded PostgreSQL already running on port ${running}`);
-    return { url: urlFor(running), dataDir, stop: async () => {} };
+    return { url: urlFor(running, known), dataDir, stop: async () => {} };
   }
 
   const EmbeddedPostgres = await importEmbeddedPostgres();
@@ -63,7 +77,7 @@ export async function startEmbeddedDatabase(options: {
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: USER,
-    password: PASSWORD,
+    password: known,
     port,
     persistent: true,
     createPostgresUser: isRoot,
@@ -72,8 +86,10 @@ export async function startEmbeddedDatabase(options: {
     onError: (error: unknown) => options.logger.warn(`embedded PostgreSQL: ${String(error)}`),
   });
   try {
-    if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    if (!initialised) {
       options.logger.info(`initialising the embedded PostgreSQL in ${dataDir}`);
+      // Recorded first: a cluster whose start fails is still reachable with its password later.
+      await writeRecord(recordFile, { dataDir, password: known });
       await mkdir(dirname(dataDir), { recursive: true });
       await server.initialise();
     }
@@ -84,12 +100,10 @@ export async function startEmbeddedDatabase(options: {
       { cause: error },
     );
   }
-  await writeFile(
-    recordFile,
-    `${JSON.stringify({ dataDir, port } satisfies ClusterRecord, null, 2)}\n`,
-  );
+  const password = known === LEGACY_PASSWORD ? await replacePassword(port, known) : known;
+  await writeRecord(recordFile, { dataDir, port, password });
   return {
-    url: urlFor(port),
+    url: urlFor(port, password),
     dataDir,
     stop: async () => {
       await server.stop();
@@ -97,16 +111,41 @@ export async function startEmbeddedDatabase(options: {
   };
 }
 
-function urlFor(port: number): string {
-  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+function urlFor(port: number, password: string): string {
+  return `postgres://${USER}:${password}@127.0.0.1:${port}/postgres`;
+}
+
+/** Gives the superuser of a cluster made with the old constant password a random one. */
+async function replacePassword(port: number, old: string): Promise<string> {
+  const password = newPassword();
+  const client = new pg.Client({ connectionString: urlFor(port, old) });
+  await client.connect();
+  try {
+    await client.query(`ALTER ROLE ${USER} PASSWORD '${password}'`);
+  } finally {
+    await client.end();
+  }
+  return password;
+}
+
+/**
+ * Writes `.freshet/postgres.json`, readable and writable by its owner only (mode 0600): it holds
+ * the superuser's password.
+ */
+export async function writeRecord(file: string, record: ClusterRecord): Promise<void> {
+  // An existing file keeps its mode through writeFile: narrowed first, before the password is in it.
+  await chmod(file, 0o600).catch(() => {});
+  await writeFile(file, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
 }
 
 async function readRecord(file: string): Promise<ClusterRecord | undefined> {
   try {
     const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
     if (parsed && typeof parsed === 'object' && 'dataDir' in parsed) {
-      const dataDir = (parsed as { dataDir: unknown }).dataDir;
-      if (typeof dataDir === 'string') return { dataDir };
+      const { dataDir, password } = parsed as { dataDir: unknown; password?: unknown };
+      if (typeof dataDir === 'string') {
+        return { dataDir, ...(typeof password === 'string' ? { password } : {}) };
+      }
     }
   } catch {
     // No record yet (or an unreadable one): choose afresh.

@@ -21362,7 +21362,7 @@ var require_pg_copy_streams = __commonJS({
     var CopyToQueryStream = require_copy_to();
     var CopyFromQueryStream = require_copy_from();
     var CopyBothQueryStream = require_copy_both();
-    exports.to = function copyTo(txt, options) {
+    exports.to = function copyTo2(txt, options) {
       return new CopyToQueryStream(txt, options);
     };
     exports.from = function copyFrom3(txt, options) {
@@ -22545,7 +22545,7 @@ var require_utils3 = __commonJS({
     var nodeCrypto = __require("crypto");
     module.exports = {
       postgresMd5PasswordHash,
-      randomBytes,
+      randomBytes: randomBytes2,
       deriveKey,
       sha256,
       hashByName,
@@ -22555,7 +22555,7 @@ var require_utils3 = __commonJS({
     var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
     var subtleCrypto = webCrypto.subtle;
     var textEncoder = new TextEncoder();
-    function randomBytes(length) {
+    function randomBytes2(length) {
       return webCrypto.getRandomValues(Buffer.alloc(length));
     }
     async function md5(string) {
@@ -26685,27 +26685,53 @@ var require_lib2 = __commonJS({
   }
 });
 
+// node_modules/pg/esm/index.mjs
+var import_lib, Client, Pool, Connection, types, Query, DatabaseError2, escapeIdentifier, escapeLiteral, Result, TypeOverrides, defaults, esm_default;
+var init_esm = __esm({
+  "node_modules/pg/esm/index.mjs"() {
+    import_lib = __toESM(require_lib2(), 1);
+    Client = import_lib.default.Client;
+    Pool = import_lib.default.Pool;
+    Connection = import_lib.default.Connection;
+    types = import_lib.default.types;
+    Query = import_lib.default.Query;
+    DatabaseError2 = import_lib.default.DatabaseError;
+    escapeIdentifier = import_lib.default.escapeIdentifier;
+    escapeLiteral = import_lib.default.escapeLiteral;
+    Result = import_lib.default.Result;
+    TypeOverrides = import_lib.default.TypeOverrides;
+    defaults = import_lib.default.defaults;
+    esm_default = import_lib.default;
+  }
+});
+
 // actions/lib/toar/embedded.ts
 var embedded_exports = {};
 __export(embedded_exports, {
   freePort: () => freePort,
-  startEmbeddedDatabase: () => startEmbeddedDatabase
+  startEmbeddedDatabase: () => startEmbeddedDatabase,
+  writeRecord: () => writeRecord
 });
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync as existsSync2, statSync } from "node:fs";
-import { mkdir as mkdir3, readFile as readFile3, writeFile as writeFile3 } from "node:fs/promises";
+import { chmod as chmod2, mkdir as mkdir3, readFile as readFile3, writeFile as writeFile3 } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname as dirname3, join as join5, resolve as resolve2 } from "node:path";
+function newPassword() {
+  return randomBytes(24).toString("hex");
+}
 async function startEmbeddedDatabase(options) {
   const stateDir = resolve2(options.stateDir);
   await mkdir3(stateDir, { recursive: true });
   const recordFile = join5(stateDir, "postgres.json");
   const record = await readRecord(recordFile);
   const dataDir = record?.dataDir ?? chooseDataDir(stateDir);
+  const initialised = existsSync2(join5(dataDir, "PG_VERSION"));
+  const known = record?.password ?? (initialised ? LEGACY_PASSWORD : newPassword());
   const running = await runningPort(dataDir);
   if (running !== void 0) {
     options.logger.info(`using the embedded PostgreSQL already running on port ${running}`);
-    return { url: urlFor(running), dataDir, stop: async () => {
+    return { url: urlFor(running, known), dataDir, stop: async () => {
     } };
   }
   const EmbeddedPostgres = await importEmbeddedPostgres();
@@ -26715,7 +26741,7 @@ async function startEmbeddedDatabase(options) {
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: USER,
-    password: PASSWORD,
+    password: known,
     port,
     persistent: true,
     createPostgresUser: isRoot,
@@ -26724,8 +26750,9 @@ async function startEmbeddedDatabase(options) {
     onError: (error2) => options.logger.warn(`embedded PostgreSQL: ${String(error2)}`)
   });
   try {
-    if (!existsSync2(join5(dataDir, "PG_VERSION"))) {
+    if (!initialised) {
       options.logger.info(`initialising the embedded PostgreSQL in ${dataDir}`);
+      await writeRecord(recordFile, { dataDir, password: known });
       await mkdir3(dirname3(dataDir), { recursive: true });
       await server.initialise();
     }
@@ -26736,28 +26763,44 @@ async function startEmbeddedDatabase(options) {
       { cause: error2 }
     );
   }
-  await writeFile3(
-    recordFile,
-    `${JSON.stringify({ dataDir, port }, null, 2)}
-`
-  );
+  const password = known === LEGACY_PASSWORD ? await replacePassword(port, known) : known;
+  await writeRecord(recordFile, { dataDir, port, password });
   return {
-    url: urlFor(port),
+    url: urlFor(port, password),
     dataDir,
     stop: async () => {
       await server.stop();
     }
   };
 }
-function urlFor(port) {
-  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+function urlFor(port, password) {
+  return `postgres://${USER}:${password}@127.0.0.1:${port}/postgres`;
+}
+async function replacePassword(port, old) {
+  const password = newPassword();
+  const client = new esm_default.Client({ connectionString: urlFor(port, old) });
+  await client.connect();
+  try {
+    await client.query(`ALTER ROLE ${USER} PASSWORD '${password}'`);
+  } finally {
+    await client.end();
+  }
+  return password;
+}
+async function writeRecord(file, record) {
+  await chmod2(file, 384).catch(() => {
+  });
+  await writeFile3(file, `${JSON.stringify(record, null, 2)}
+`, { mode: 384 });
 }
 async function readRecord(file) {
   try {
     const parsed = JSON.parse(await readFile3(file, "utf8"));
     if (parsed && typeof parsed === "object" && "dataDir" in parsed) {
-      const dataDir = parsed.dataDir;
-      if (typeof dataDir === "string") return { dataDir };
+      const { dataDir, password } = parsed;
+      if (typeof dataDir === "string") {
+        return { dataDir, ...typeof password === "string" ? { password } : {} };
+      }
     }
   } catch {
   }
@@ -26820,13 +26863,14 @@ async function importEmbeddedPostgres() {
   }
   return EmbeddedPostgres;
 }
-var USER, PASSWORD, EXIT_HOOK_EVENTS;
+var USER, LEGACY_PASSWORD, EXIT_HOOK_EVENTS;
 var init_embedded = __esm({
   "actions/lib/toar/embedded.ts"() {
     "use strict";
+    init_esm();
     init_errors();
     USER = "postgres";
-    PASSWORD = "freshet";
+    LEGACY_PASSWORD = "freshet";
     EXIT_HOOK_EVENTS = [
       "beforeExit",
       "exit",
@@ -43462,20 +43506,8 @@ var WHOLE_READ_BYTES = 32 * 1024 * 1024;
 // actions/lib/state-dir.ts
 var DEFAULT_STATE_DIR = ".freshet";
 
-// node_modules/pg/esm/index.mjs
-var import_lib = __toESM(require_lib2(), 1);
-var Client = import_lib.default.Client;
-var Pool = import_lib.default.Pool;
-var Connection = import_lib.default.Connection;
-var types = import_lib.default.types;
-var Query = import_lib.default.Query;
-var DatabaseError2 = import_lib.default.DatabaseError;
-var escapeIdentifier = import_lib.default.escapeIdentifier;
-var escapeLiteral = import_lib.default.escapeLiteral;
-var Result = import_lib.default.Result;
-var TypeOverrides = import_lib.default.TypeOverrides;
-var defaults = import_lib.default.defaults;
-var esm_default = import_lib.default;
+// actions/lib/toar/database.ts
+init_esm();
 
 // actions/lib/util/redact-url.ts
 var URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/s;
@@ -43682,12 +43714,24 @@ CREATE INDEX data_object ON toar.data (object_id);
 `
 );
 
+// actions/lib/toar/migrations/006-planned-attempts.ts
+var planned_attempts_default = (
+  /* sql */
+  `
+ALTER TABLE ops.ingest_runs DROP CONSTRAINT ingest_runs_status_check;
+ALTER TABLE ops.ingest_runs ADD CONSTRAINT ingest_runs_status_check
+  CHECK (status IN ('planned', 'running', 'succeeded', 'failed'));
+CREATE INDEX ingest_runs_planned ON ops.ingest_runs (interval_start) WHERE status = 'planned';
+`
+);
+
 // actions/lib/toar/migrations/index.ts
 var MIGRATIONS = [
   { version: 1, name: "toar-schema", sql: toar_schema_default },
   { version: 2, name: "training-runs", sql: training_runs_default },
   { version: 3, name: "training-run-deadline", sql: training_run_deadline_default },
-  { version: 4, name: "data-object", sql: data_object_default }
+  { version: 4, name: "data-object", sql: data_object_default },
+  { version: 6, name: "planned-attempts", sql: planned_attempts_default }
 ];
 
 // actions/lib/toar/migrate.ts
@@ -43830,9 +43874,6 @@ init_errors();
 // actions/lib/training/run/outputs.ts
 init_errors();
 
-// actions/lib/training/run/readonly-role.ts
-init_errors();
-
 // actions/lib/training/run/run-command.ts
 init_errors();
 
@@ -43851,6 +43892,13 @@ init_errors();
 
 // actions/lib/training/run/runner-options.ts
 var DEFAULT_TRAINING_TIMEOUT_MS = 30 * 6e4;
+
+// actions/lib/training/run/sandbox-user.ts
+init_errors();
+
+// actions/lib/training/run/table-files.ts
+var import_pg_copy_streams3 = __toESM(require_pg_copy_streams(), 1);
+init_errors();
 
 // actions/lib/training/run/schedule.ts
 var DEFAULT_TRAIN_EVERY_MS = 24 * HOUR_MS;

@@ -27386,114 +27386,13 @@ function timedFetch(timeoutMs) {
   });
 }
 
-// actions/lib/github/failure-issue.ts
-var FAILURE_LABEL = "ingest-failure";
-var FAILURE_TITLE = "Scheduled ingest is failing";
-var JOB_RESULTS = ["success", "failure", "cancelled", "skipped"];
-function parseNeeds(text, label) {
-  const usage = `pass \${{ toJSON(needs) }}`;
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch (error2) {
-    throw new UsageError(`${label} is not JSON: ${usage}`, { cause: error2 });
+// actions/lib/interval/instant.ts
+function formatInstant(ms) {
+  const date = new Date(ms);
+  if (Number.isNaN(date.getTime())) {
+    throw new RangeError(`formatInstant: ${ms} is not a representable instant`);
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new UsageError(`${label} is not an object of jobs: ${usage}`);
-  }
-  const results = {};
-  const problems = [];
-  for (const [job, value] of Object.entries(json)) {
-    const result = typeof value === "object" && value !== null ? value.result : void 0;
-    if (typeof result === "string" && JOB_RESULTS.includes(result)) {
-      results[job] = result;
-    } else {
-      problems.push(
-        `${label}: job ${JSON.stringify(job)} has no result (one of ${JOB_RESULTS.join(", ")}): ${usage}`
-      );
-    }
-  }
-  if (Object.keys(results).length === 0 && problems.length === 0) {
-    problems.push(`${label} names no job: give the report job \`needs:\` and ${usage}`);
-  }
-  if (problems.length > 0) throw new UsageError(problems);
-  return results;
-}
-function runOutcome(needs) {
-  const failedJobs = Object.entries(needs).filter(([, result]) => result === "failure" || result === "cancelled").map(([job]) => job);
-  return { failed: failedJobs.length > 0, failedJobs };
-}
-function runLink(runUrl) {
-  return runUrl === void 0 ? "a workflow run" : `[this workflow run](${runUrl})`;
-}
-function failedJobsText(outcome) {
-  return outcome.failedJobs.map((job) => `\`${job}\``).join(", ");
-}
-function decideFailureIssueAction(state) {
-  const { outcome, openIssue, runUrl } = state;
-  if (outcome.failed && openIssue === void 0) {
-    return {
-      kind: "create",
-      issue: {
-        title: FAILURE_TITLE,
-        labels: [state.label],
-        body: [
-          `A scheduled ingest failed in ${runLink(runUrl)}: ${failedJobsText(outcome)}.`,
-          "The run's job summaries list the objects that failed, and its log the error.",
-          "Intervals without a successful attempt are planned again by the next scheduled run, so no interval is skipped while the cause is fixed.",
-          "Each failing scheduled run comments here; the first one that succeeds closes this issue."
-        ].join("\n\n")
-      }
-    };
-  }
-  if (outcome.failed && openIssue !== void 0) {
-    return {
-      kind: "comment",
-      issueNumber: openIssue.number,
-      body: `Failed again in ${runLink(runUrl)}: ${failedJobsText(outcome)}.`
-    };
-  }
-  if (!outcome.failed && openIssue !== void 0) {
-    return {
-      kind: "close",
-      issueNumber: openIssue.number,
-      body: `Recovered: ${runLink(runUrl)} succeeded. Closing.`
-    };
-  }
-  return { kind: "none" };
-}
-async function applyFailureIssueAction(tracker, action) {
-  switch (action.kind) {
-    case "none":
-      return { kind: "none" };
-    case "create": {
-      const issue2 = await tracker.create(action.issue);
-      return { kind: "create", issueNumber: issue2.number, url: issue2.url, labels: issue2.labels };
-    }
-    case "comment": {
-      const comment = await tracker.comment(action.issueNumber, action.body);
-      return { kind: "comment", issueNumber: action.issueNumber, url: comment.url };
-    }
-    case "close": {
-      await tracker.comment(action.issueNumber, action.body);
-      const issue2 = await tracker.close(action.issueNumber);
-      return { kind: "close", issueNumber: issue2.number, url: issue2.url };
-    }
-  }
-}
-async function syncFailureIssue(tracker, state) {
-  const openIssue = await tracker.findOpenIssue(state.label);
-  return applyFailureIssueAction(tracker, decideFailureIssueAction({ ...state, openIssue }));
-}
-
-// actions/lib/github/failure-message.ts
-function failureMessage(error2) {
-  if (error2 instanceof UsageError) {
-    const problems = error2.problems.map((p) => `- ${p}`).join("\n");
-    return `The action's inputs need fixing:
-${problems}`;
-  }
-  return describeError(error2);
+  return date.toISOString().replace(".000Z", "Z");
 }
 
 // actions/lib/github/api-error.ts
@@ -27532,6 +27431,181 @@ function hint(status, permission) {
     default:
       return "";
   }
+}
+
+// actions/lib/github/failure-issue.ts
+var FAILURE_LABEL = "ingest-failure";
+var FAILURE_TITLE = "Scheduled ingest is failing";
+var JOB_RESULTS = ["success", "failure", "cancelled", "skipped"];
+function parseNeeds(text, label) {
+  const usage = `pass \${{ toJSON(needs) }}`;
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch (error2) {
+    throw new UsageError(`${label} is not JSON: ${usage}`, { cause: error2 });
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new UsageError(`${label} is not an object of jobs: ${usage}`);
+  }
+  const results = {};
+  const problems = [];
+  for (const [job, value] of Object.entries(json)) {
+    const result = typeof value === "object" && value !== null ? value.result : void 0;
+    if (typeof result === "string" && JOB_RESULTS.includes(result)) {
+      results[job] = result;
+    } else {
+      problems.push(
+        `${label}: job ${JSON.stringify(job)} has no result (one of ${JOB_RESULTS.join(", ")}): ${usage}`
+      );
+    }
+  }
+  if (Object.keys(results).length === 0 && problems.length === 0) {
+    problems.push(`${label} names no job: give the report job \`needs:\` and ${usage}`);
+  }
+  if (problems.length > 0) throw new UsageError(problems);
+  return results;
+}
+function runOutcome(needs) {
+  const failedJobs = Object.entries(needs).filter(([, result]) => result === "failure" || result === "cancelled").map(([job]) => job);
+  return { failed: failedJobs.length > 0, failedJobs };
+}
+var COMMENT_EVERY_MS = 36e5;
+var COUNTER_START = "<!-- freshet-failure-counter";
+var COUNTER_END = "<!-- /freshet-failure-counter -->";
+function readFailureCounter(body) {
+  const match = /<!-- freshet-failure-counter (\{.*?\}) -->/.exec(body);
+  if (match?.[1] === void 0) return void 0;
+  try {
+    const value = JSON.parse(match[1]);
+    const lastCommentAt = Date.parse(String(value.lastCommentAt));
+    const uncommented = Number(value.uncommented);
+    if (Number.isNaN(lastCommentAt) || !Number.isSafeInteger(uncommented)) return void 0;
+    return {
+      lastCommentAt,
+      uncommented,
+      ...typeof value.latestRunUrl === "string" ? { latestRunUrl: value.latestRunUrl } : {}
+    };
+  } catch {
+    return void 0;
+  }
+}
+function withFailureCounter(body, counter) {
+  const start = body.indexOf(COUNTER_START);
+  const end = body.indexOf(COUNTER_END);
+  const rest = (start >= 0 && end > start ? body.slice(0, start) : body).trimEnd();
+  const data = JSON.stringify({
+    lastCommentAt: formatInstant(counter.lastCommentAt),
+    uncommented: counter.uncommented,
+    ...counter.latestRunUrl ? { latestRunUrl: counter.latestRunUrl } : {}
+  });
+  const sentence = counter.uncommented === 0 ? `No failed run since the last comment (${formatInstant(counter.lastCommentAt)}).` : `**${counter.uncommented} failed run${counter.uncommented === 1 ? "" : "s"} since the last comment** (${formatInstant(counter.lastCommentAt)}), the latest ${runLink(counter.latestRunUrl)}. Comments come at most once an hour.`;
+  return `${rest}
+
+${COUNTER_START} ${data} -->
+${sentence}
+${COUNTER_END}
+`;
+}
+function runLink(runUrl) {
+  return runUrl === void 0 ? "a workflow run" : `[this workflow run](${runUrl})`;
+}
+function failedJobsText(outcome) {
+  return outcome.failedJobs.map((job) => `\`${job}\``).join(", ");
+}
+function decideFailureIssueAction(state) {
+  const { outcome, openIssue, runUrl, now } = state;
+  if (outcome.failed && openIssue === void 0) {
+    const body = [
+      `A scheduled ingest failed in ${runLink(runUrl)}: ${failedJobsText(outcome)}.`,
+      "The run's job summaries list the objects that failed, and its log the error.",
+      "Intervals without a successful attempt are planned again by the next scheduled run, so no interval is skipped while the cause is fixed.",
+      "Failing scheduled runs comment here at most once an hour (the count below says how many failed in between); the first one that succeeds closes this issue."
+    ].join("\n\n");
+    return {
+      kind: "create",
+      issue: {
+        title: FAILURE_TITLE,
+        labels: [state.label],
+        body: withFailureCounter(body, { lastCommentAt: now, uncommented: 0 })
+      }
+    };
+  }
+  if (outcome.failed && openIssue !== void 0) {
+    const counter = readFailureCounter(openIssue.body);
+    if (counter !== void 0 && now - counter.lastCommentAt < COMMENT_EVERY_MS) {
+      return {
+        kind: "count",
+        issueNumber: openIssue.number,
+        issueBody: withFailureCounter(openIssue.body, {
+          lastCommentAt: counter.lastCommentAt,
+          uncommented: counter.uncommented + 1,
+          latestRunUrl: runUrl
+        })
+      };
+    }
+    const between = counter !== void 0 && counter.uncommented > 0 ? ` ${counter.uncommented} more run${counter.uncommented === 1 ? "" : "s"} failed since the last comment.` : "";
+    return {
+      kind: "comment",
+      issueNumber: openIssue.number,
+      body: `Failed again in ${runLink(runUrl)}: ${failedJobsText(outcome)}.${between}`,
+      issueBody: withFailureCounter(openIssue.body, { lastCommentAt: now, uncommented: 0 })
+    };
+  }
+  if (!outcome.failed && openIssue !== void 0) {
+    return {
+      kind: "close",
+      issueNumber: openIssue.number,
+      body: `Recovered: ${runLink(runUrl)} succeeded. Closing.`
+    };
+  }
+  return { kind: "none" };
+}
+async function applyFailureIssueAction(tracker, action) {
+  switch (action.kind) {
+    case "none":
+      return { kind: "none" };
+    case "create": {
+      const issue2 = await tracker.create(action.issue);
+      return { kind: "create", issueNumber: issue2.number, url: issue2.url, labels: issue2.labels };
+    }
+    case "comment": {
+      const comment = await tracker.comment(action.issueNumber, action.body);
+      await tracker.updateBody(action.issueNumber, action.issueBody);
+      return { kind: "comment", issueNumber: action.issueNumber, url: comment.url };
+    }
+    case "count": {
+      const issue2 = await tracker.updateBody(action.issueNumber, action.issueBody);
+      return { kind: "count", issueNumber: issue2.number, url: issue2.url };
+    }
+    case "close": {
+      await tracker.comment(action.issueNumber, action.body);
+      const issue2 = await tracker.close(action.issueNumber);
+      return { kind: "close", issueNumber: issue2.number, url: issue2.url };
+    }
+  }
+}
+async function syncFailureIssue(tracker, state) {
+  try {
+    const openIssue = await tracker.findOpenIssue(state.label);
+    return await applyFailureIssueAction(
+      tracker,
+      decideFailureIssueAction({ ...state, openIssue })
+    );
+  } catch (error2) {
+    if (error2 instanceof GitHubApiError && error2.status === 410) return { kind: "issues-disabled" };
+    throw error2;
+  }
+}
+
+// actions/lib/github/failure-message.ts
+function failureMessage(error2) {
+  if (error2 instanceof UsageError) {
+    const problems = error2.problems.map((p) => `- ${p}`).join("\n");
+    return `The action's inputs need fixing:
+${problems}`;
+  }
+  return describeError(error2);
 }
 
 // actions/lib/github/request-error.ts
@@ -27664,6 +27738,15 @@ function createRestIssueTracker(options) {
       }
       return { id, url };
     },
+    async updateBody(issueNumber, body) {
+      const rest = `/issues/${issueNumber}`;
+      const { data } = await call(
+        "PATCH",
+        rest,
+        () => client.rest.issues.update({ owner, repo, issue_number: issueNumber, body })
+      );
+      return expectIssue(data, "PATCH", rest);
+    },
     async close(issueNumber) {
       const rest = `/issues/${issueNumber}`;
       const { data } = await call(
@@ -27706,7 +27789,7 @@ function toIssue(value) {
   if (state !== "open" && state !== "closed") return void 0;
   const rawLabels = isRecord(value) && Array.isArray(value.labels) ? value.labels : [];
   const labels = rawLabels.map((label) => typeof label === "string" ? label : stringField(label, "name")).filter((name) => name !== void 0);
-  return { number, title, url, state, labels };
+  return { number, title, url, state, labels, body: stringField(value, "body") ?? "" };
 }
 
 // actions/lib/settings/report.ts
@@ -27792,17 +27875,31 @@ async function run() {
     const result = await syncFailureIssue(tracker, {
       outcome: options.outcome,
       label: options.label,
-      runUrl: options.runUrl
+      runUrl: options.runUrl,
+      now: Date.now()
     });
+    if (result.kind === "issues-disabled") {
+      const message = `Issues are disabled in ${options.repository.owner}/${options.repository.repo}, so no failure issue was ${options.outcome.failed ? "opened" : "updated"}: turn Issues on (Settings → General → Features) to be told when scheduled runs fail.`;
+      warning(message, { title: "No failure issue" });
+      if (process.env.GITHUB_STEP_SUMMARY) {
+        await summary.addRaw(`## Failure issue
+
+> [!WARNING]
+> ${message}
+`).write();
+      }
+    }
     setOutput("action", result.kind);
     setOutput(
       "issue-number",
       result.issueNumber === void 0 ? "" : String(result.issueNumber)
     );
     setOutput("url", result.url ?? "");
-    info(
-      result.kind === "none" ? "The run succeeded and no failure issue is open: nothing to do." : `Failure issue #${result.issueNumber}: ${result.kind} (${result.url})`
-    );
+    if (result.kind === "none") {
+      info("The run succeeded and no failure issue is open: nothing to do.");
+    } else if (result.kind !== "issues-disabled") {
+      info(`Failure issue #${result.issueNumber}: ${result.kind} (${result.url})`);
+    }
     if (result.labels !== void 0 && !result.labels.includes(options.label)) {
       warning(
         `GitHub did not label issue #${result.issueNumber} '${options.label}', so the next run will not find it: give the token issues: write`

@@ -6881,7 +6881,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline } = __require("node:stream");
+    var { pipeline: pipeline2 } = __require("node:stream");
     var util = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -7360,7 +7360,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe = pipeline(
+      const pipe = pipeline2(
         body,
         h2stream,
         (err) => {
@@ -10405,7 +10405,7 @@ var require_api_pipeline = __commonJS({
         util.destroy(ret, err);
       }
     };
-    function pipeline(opts, handler) {
+    function pipeline2(opts, handler) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -10414,7 +10414,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough().destroy(err);
       }
     }
-    module.exports = pipeline;
+    module.exports = pipeline2;
   }
 });
 
@@ -13579,7 +13579,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable, pipeline, finished } = __require("node:stream");
+    var { Readable, pipeline: pipeline2, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14524,7 +14524,7 @@ var require_fetch = __commonJS({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline2(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -18725,7 +18725,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline } = __require("node:stream");
+    var { pipeline: pipeline2 } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -18885,7 +18885,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline(
+          pipeline2(
             response.body.stream,
             eventSourceStream,
             (error2) => {
@@ -20055,7 +20055,7 @@ var require_pg_copy_streams = __commonJS({
     var CopyToQueryStream = require_copy_to();
     var CopyFromQueryStream = require_copy_from();
     var CopyBothQueryStream = require_copy_both();
-    exports.to = function copyTo(txt, options) {
+    exports.to = function copyTo2(txt, options) {
       return new CopyToQueryStream(txt, options);
     };
     exports.from = function copyFrom3(txt, options) {
@@ -21238,7 +21238,7 @@ var require_utils3 = __commonJS({
     var nodeCrypto = __require("crypto");
     module.exports = {
       postgresMd5PasswordHash,
-      randomBytes: randomBytes2,
+      randomBytes: randomBytes3,
       deriveKey,
       sha256,
       hashByName,
@@ -21248,7 +21248,7 @@ var require_utils3 = __commonJS({
     var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
     var subtleCrypto = webCrypto.subtle;
     var textEncoder = new TextEncoder();
-    function randomBytes2(length) {
+    function randomBytes3(length) {
       return webCrypto.getRandomValues(Buffer.alloc(length));
     }
     async function md5(string) {
@@ -25378,27 +25378,53 @@ var require_lib2 = __commonJS({
   }
 });
 
+// node_modules/pg/esm/index.mjs
+var import_lib, Client, Pool, Connection, types, Query, DatabaseError2, escapeIdentifier, escapeLiteral, Result, TypeOverrides, defaults, esm_default;
+var init_esm = __esm({
+  "node_modules/pg/esm/index.mjs"() {
+    import_lib = __toESM(require_lib2(), 1);
+    Client = import_lib.default.Client;
+    Pool = import_lib.default.Pool;
+    Connection = import_lib.default.Connection;
+    types = import_lib.default.types;
+    Query = import_lib.default.Query;
+    DatabaseError2 = import_lib.default.DatabaseError;
+    escapeIdentifier = import_lib.default.escapeIdentifier;
+    escapeLiteral = import_lib.default.escapeLiteral;
+    Result = import_lib.default.Result;
+    TypeOverrides = import_lib.default.TypeOverrides;
+    defaults = import_lib.default.defaults;
+    esm_default = import_lib.default;
+  }
+});
+
 // actions/lib/toar/embedded.ts
 var embedded_exports = {};
 __export(embedded_exports, {
   freePort: () => freePort,
-  startEmbeddedDatabase: () => startEmbeddedDatabase
+  startEmbeddedDatabase: () => startEmbeddedDatabase,
+  writeRecord: () => writeRecord
 });
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync as existsSync2, statSync } from "node:fs";
-import { mkdir as mkdir2, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
+import { chmod as chmod2, mkdir as mkdir2, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname as dirname3, join as join4, resolve as resolve2 } from "node:path";
+function newPassword() {
+  return randomBytes(24).toString("hex");
+}
 async function startEmbeddedDatabase(options) {
   const stateDir = resolve2(options.stateDir);
   await mkdir2(stateDir, { recursive: true });
   const recordFile = join4(stateDir, "postgres.json");
   const record = await readRecord(recordFile);
   const dataDir = record?.dataDir ?? chooseDataDir(stateDir);
+  const initialised = existsSync2(join4(dataDir, "PG_VERSION"));
+  const known = record?.password ?? (initialised ? LEGACY_PASSWORD : newPassword());
   const running = await runningPort(dataDir);
   if (running !== void 0) {
     options.logger.info(`using the embedded PostgreSQL already running on port ${running}`);
-    return { url: urlFor(running), dataDir, stop: async () => {
+    return { url: urlFor(running, known), dataDir, stop: async () => {
     } };
   }
   const EmbeddedPostgres = await importEmbeddedPostgres();
@@ -25408,7 +25434,7 @@ async function startEmbeddedDatabase(options) {
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: USER,
-    password: PASSWORD,
+    password: known,
     port,
     persistent: true,
     createPostgresUser: isRoot,
@@ -25417,8 +25443,9 @@ async function startEmbeddedDatabase(options) {
     onError: (error2) => options.logger.warn(`embedded PostgreSQL: ${String(error2)}`)
   });
   try {
-    if (!existsSync2(join4(dataDir, "PG_VERSION"))) {
+    if (!initialised) {
       options.logger.info(`initialising the embedded PostgreSQL in ${dataDir}`);
+      await writeRecord(recordFile, { dataDir, password: known });
       await mkdir2(dirname3(dataDir), { recursive: true });
       await server.initialise();
     }
@@ -25429,28 +25456,44 @@ async function startEmbeddedDatabase(options) {
       { cause: error2 }
     );
   }
-  await writeFile2(
-    recordFile,
-    `${JSON.stringify({ dataDir, port }, null, 2)}
-`
-  );
+  const password = known === LEGACY_PASSWORD ? await replacePassword(port, known) : known;
+  await writeRecord(recordFile, { dataDir, port, password });
   return {
-    url: urlFor(port),
+    url: urlFor(port, password),
     dataDir,
     stop: async () => {
       await server.stop();
     }
   };
 }
-function urlFor(port) {
-  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+function urlFor(port, password) {
+  return `postgres://${USER}:${password}@127.0.0.1:${port}/postgres`;
+}
+async function replacePassword(port, old) {
+  const password = newPassword();
+  const client = new esm_default.Client({ connectionString: urlFor(port, old) });
+  await client.connect();
+  try {
+    await client.query(`ALTER ROLE ${USER} PASSWORD '${password}'`);
+  } finally {
+    await client.end();
+  }
+  return password;
+}
+async function writeRecord(file, record) {
+  await chmod2(file, 384).catch(() => {
+  });
+  await writeFile2(file, `${JSON.stringify(record, null, 2)}
+`, { mode: 384 });
 }
 async function readRecord(file) {
   try {
     const parsed = JSON.parse(await readFile2(file, "utf8"));
     if (parsed && typeof parsed === "object" && "dataDir" in parsed) {
-      const dataDir = parsed.dataDir;
-      if (typeof dataDir === "string") return { dataDir };
+      const { dataDir, password } = parsed;
+      if (typeof dataDir === "string") {
+        return { dataDir, ...typeof password === "string" ? { password } : {} };
+      }
     }
   } catch {
   }
@@ -25513,13 +25556,14 @@ async function importEmbeddedPostgres() {
   }
   return EmbeddedPostgres;
 }
-var USER, PASSWORD, EXIT_HOOK_EVENTS;
+var USER, LEGACY_PASSWORD, EXIT_HOOK_EVENTS;
 var init_embedded = __esm({
   "actions/lib/toar/embedded.ts"() {
     "use strict";
+    init_esm();
     init_errors();
     USER = "postgres";
-    PASSWORD = "freshet";
+    LEGACY_PASSWORD = "freshet";
     EXIT_HOOK_EVENTS = [
       "beforeExit",
       "exit",
@@ -35509,9 +35553,22 @@ var DEFAULT_TRAIN_EVERY_MS = 24 * HOUR_MS;
 function isRateLimited(trigger) {
   return RATE_LIMITED_TRIGGERS.includes(trigger);
 }
+var MAX_BACKOFF_MS = DEFAULT_TRAIN_EVERY_MS;
+function backoffMs(everyMs, failures) {
+  const cap = Math.max(everyMs, MAX_BACKOFF_MS);
+  if (failures < 1) return 0;
+  return Math.min(cap, everyMs * 2 ** Math.min(failures - 1, 40));
+}
 function decideTraining(facts) {
-  const { trigger, everyMs, now, last } = facts;
+  const { trigger, everyMs, now, last, failures } = facts;
   if (!isRateLimited(trigger)) return { train: true, why: "requested", trigger };
+  if (failures !== void 0 && failures.count > 0) {
+    const retryAt = failures.last.startedAt + backoffMs(everyMs, failures.count);
+    const successAt = last === void 0 ? Number.NEGATIVE_INFINITY : last.startedAt + everyMs;
+    if (now < retryAt && retryAt >= successAt) {
+      return { train: false, why: "backoff", trigger, failures, nextAt: retryAt };
+    }
+  }
   if (last === void 0) return { train: true, why: "first", trigger };
   const nextAt = last.startedAt + everyMs;
   if (now < nextAt) return { train: false, why: "recent", trigger, last, nextAt };
@@ -35530,6 +35587,11 @@ function describeTrainingDecision(decision, context) {
       return `Training ${name}: ${lastRun(decision.last)}, at least ${every} ago.`;
     case "recent":
       return `Not training ${name}: ${lastRun(decision.last)}, less than ${every} ago. Training is due again from ${formatInstant(decision.nextAt)}; a push to the project or a manual run trains at once.`;
+    case "backoff": {
+      const { count, last } = decision.failures;
+      const runs = count === 1 ? "its last data-triggered run" : `its last ${count} data-triggered runs`;
+      return `Not training ${name}: ${runs} failed (the latest, ${last.id.slice(0, SHORT_ID)}, started ${formatInstant(last.startedAt)}), so it waits ${formatDuration(backoffMs(context.everyMs, count))} after it (${every}, doubling with each failure, up to a day). Training is due again from ${formatInstant(decision.nextAt)}; a push to the project or a manual run trains at once.`;
+    }
   }
 }
 
@@ -36091,20 +36153,8 @@ var WHOLE_READ_BYTES = 32 * 1024 * 1024;
 // actions/lib/state-dir.ts
 var DEFAULT_STATE_DIR = ".freshet";
 
-// node_modules/pg/esm/index.mjs
-var import_lib = __toESM(require_lib2(), 1);
-var Client = import_lib.default.Client;
-var Pool = import_lib.default.Pool;
-var Connection = import_lib.default.Connection;
-var types = import_lib.default.types;
-var Query = import_lib.default.Query;
-var DatabaseError2 = import_lib.default.DatabaseError;
-var escapeIdentifier = import_lib.default.escapeIdentifier;
-var escapeLiteral = import_lib.default.escapeLiteral;
-var Result = import_lib.default.Result;
-var TypeOverrides = import_lib.default.TypeOverrides;
-var defaults = import_lib.default.defaults;
-var esm_default = import_lib.default;
+// actions/lib/toar/database.ts
+init_esm();
 
 // actions/lib/util/redact-url.ts
 var URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/s;
@@ -36311,12 +36361,24 @@ CREATE INDEX data_object ON toar.data (object_id);
 `
 );
 
+// actions/lib/toar/migrations/006-planned-attempts.ts
+var planned_attempts_default = (
+  /* sql */
+  `
+ALTER TABLE ops.ingest_runs DROP CONSTRAINT ingest_runs_status_check;
+ALTER TABLE ops.ingest_runs ADD CONSTRAINT ingest_runs_status_check
+  CHECK (status IN ('planned', 'running', 'succeeded', 'failed'));
+CREATE INDEX ingest_runs_planned ON ops.ingest_runs (interval_start) WHERE status = 'planned';
+`
+);
+
 // actions/lib/toar/migrations/index.ts
 var MIGRATIONS = [
   { version: 1, name: "toar-schema", sql: toar_schema_default },
   { version: 2, name: "training-runs", sql: training_runs_default },
   { version: 3, name: "training-run-deadline", sql: training_run_deadline_default },
-  { version: 4, name: "data-object", sql: data_object_default }
+  { version: 4, name: "data-object", sql: data_object_default },
+  { version: 6, name: "planned-attempts", sql: planned_attempts_default }
 ];
 
 // actions/lib/toar/migrate.ts
@@ -36415,9 +36477,9 @@ async function withDatabase(options, work) {
 
 // actions/lib/training/run/runner.ts
 init_errors();
-import { mkdir as mkdir5, mkdtemp, rm as rm3 } from "node:fs/promises";
+import { mkdir as mkdir6, mkdtemp, rm as rm4 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname as dirname6, join as join11, resolve as resolve5 } from "node:path";
+import { dirname as dirname6, join as join12, relative as relative5, resolve as resolve5 } from "node:path";
 
 // actions/lib/training/data/feature-table.ts
 var import_pg_copy_streams2 = __toESM(require_pg_copy_streams(), 1);
@@ -37092,24 +37154,100 @@ async function createFeatureTable(client, options) {
 // actions/lib/training/project/dependencies.ts
 import { createHash as createHash3 } from "node:crypto";
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir3, readFile as readFile3, rm as rm2, symlink as symlink2, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir3, readFile as readFile4, rm as rm2, symlink as symlink2, writeFile as writeFile3 } from "node:fs/promises";
 import { dirname as dirname4, join as join5, relative as relative2, resolve as resolve3 } from "node:path";
 
 // actions/lib/training/project/tool.ts
 init_errors();
+import { execFile as execFile2 } from "node:child_process";
+
+// actions/lib/training/run/run-as.ts
 import { execFile } from "node:child_process";
+import { readdir as readdir2, readFile as readFile3 } from "node:fs/promises";
+var SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+function spawnSpec(file, args, env, runAs) {
+  if (runAs === void 0) return { file, args, env };
+  if (runAs.direct) return { file, args, env, uid: runAs.uid, gid: runAs.gid };
+  const assignments = Object.entries(env).map(([name, value]) => `${name}=${value}`);
+  return {
+    file: "sudo",
+    args: ["-n", "-u", runAs.name, "--", "/usr/bin/env", "-i", ...assignments, file, ...args],
+    env: { PATH: SYSTEM_PATH }
+  };
+}
+function privileged(direct, file, args) {
+  const [command, commandArgs] = direct ? [file, args] : ["sudo", ["-n", file, ...args]];
+  return new Promise((resolve6, reject) => {
+    execFile(
+      command,
+      [...commandArgs],
+      { env: { PATH: SYSTEM_PATH, LANG: "C" }, timeout: 12e4, encoding: "utf8" },
+      (error2, stdout, stderr) => {
+        if (error2) {
+          const detail = stderr.trim() || error2.message;
+          reject(new Error(`${[command, ...commandArgs].join(" ")}: ${detail}`, { cause: error2 }));
+        } else resolve6({ stdout, stderr });
+      }
+    );
+  });
+}
+async function processesOf(uid) {
+  const pids = [];
+  for (const entry of await readdir2("/proc")) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    const status = await readFile3(`/proc/${entry}/status`, "utf8").catch(() => "");
+    const line = status.split("\n").find((l) => l.startsWith("Uid:"));
+    const uids = line?.slice(4).trim().split(/\s+/).map(Number) ?? [];
+    if (uids.includes(uid)) pids.push(Number(entry));
+  }
+  return pids;
+}
+async function endAllProcesses(runAs) {
+  for (let round = 0; round < 50; round += 1) {
+    if ((await processesOf(runAs.uid)).length === 0) return true;
+    const spec = spawnSpec(
+      "/bin/sh",
+      ["-c", "kill -KILL -1 2>/dev/null; exit 0"],
+      {
+        PATH: SYSTEM_PATH
+      },
+      runAs
+    );
+    await new Promise((done) => {
+      execFile(
+        spec.file,
+        [...spec.args],
+        {
+          env: spec.env,
+          timeout: 1e4,
+          ...spec.uid !== void 0 ? { uid: spec.uid, gid: spec.gid } : {}
+        },
+        () => done()
+      );
+    });
+    await new Promise((done) => setTimeout(done, 20 * (round + 1)));
+  }
+  return (await processesOf(runAs.uid)).length === 0;
+}
+
+// actions/lib/training/project/tool.ts
 function lastLines(text, count = 12) {
   const lines = text.trimEnd().split("\n");
   return lines.slice(-count).join("\n");
 }
 function runTool(file, args, what, options) {
+  const env = {};
+  for (const [name, value] of Object.entries(options.env))
+    if (value !== void 0) env[name] = value;
+  const spec = spawnSpec(file, args, env, options.runAs);
   return new Promise((resolve6, reject) => {
-    execFile(
-      file,
-      [...args],
+    execFile2(
+      spec.file,
+      [...spec.args],
       {
         cwd: options.cwd,
-        env: options.env,
+        env: spec.env,
+        ...spec.uid !== void 0 ? { uid: spec.uid, gid: spec.gid } : {},
         timeout: options.timeoutMs ?? 6e5,
         killSignal: "SIGKILL",
         maxBuffer: 64 * 1024 * 1024,
@@ -37192,6 +37330,7 @@ async function packageIndexReachable(url, timeoutMs = INDEX_PROBE_TIMEOUT_MS) {
     return false;
   }
 }
+var asUser = (options) => options.runAs ? { runAs: options.runAs } : {};
 var VENV_COMPLETE = ".freshet-complete";
 var DEBIAN_PYTHON = "/usr/bin/python3";
 function systemPython(exists2 = existsSync3) {
@@ -37210,9 +37349,10 @@ async function systemPythonShim(options) {
 }
 async function venvFolder(requirements, index, options) {
   const { stdout } = await runTool(systemPython(), ["--version"], "finding Python", {
-    env: options.env
+    env: options.env,
+    ...asUser(options)
   });
-  const text = await readFile3(requirements, "utf8");
+  const text = await readFile4(requirements, "utf8");
   const key = createHash3("sha256").update(`${stdout.trim()}
 ${index}
 ${text}`).digest("hex").slice(0, 16);
@@ -37225,7 +37365,7 @@ async function makeVenv(venv, requirements, index, options) {
     systemPython(),
     ["-m", "venv", "--system-site-packages", venv],
     "making a virtual environment",
-    { env: options.env }
+    { env: options.env, ...asUser(options) }
   );
   await runTool(
     join5(venv, "bin", "python"),
@@ -37242,10 +37382,19 @@ async function makeVenv(venv, requirements, index, options) {
       requirements
     ],
     `installing ${requirements}`,
-    { env: { ...options.env, VIRTUAL_ENV: venv } }
+    { env: { ...options.env, VIRTUAL_ENV: venv }, ...asUser(options) }
   );
-  await writeFile3(join5(venv, VENV_COMPLETE), `${(/* @__PURE__ */ new Date()).toISOString()}
+  const marker = join5(venv, VENV_COMPLETE);
+  if (options.runAs === void 0) await writeFile3(marker, `${(/* @__PURE__ */ new Date()).toISOString()}
 `);
+  else {
+    await runTool(
+      join5(venv, "bin", "python"),
+      ["-c", 'import sys; open(sys.argv[1], "w").write("complete\\n")', marker],
+      "marking the virtual environment complete",
+      { env: options.env, ...asUser(options) }
+    );
+  }
 }
 async function requirementsVenv(requirements, options) {
   const index = options.packageIndex ?? DEFAULT_PACKAGE_INDEX;
@@ -37273,7 +37422,7 @@ async function installDependencies(steps, options) {
           "npm",
           ["ci", "--no-audit", "--no-fund", "--loglevel=error"],
           `npm ci in ${step.dir}`,
-          { cwd: step.dir, env: options.env }
+          { cwd: step.dir, env: options.env, ...asUser(options) }
         );
         result = { ...result, node: { install: "npm-ci", lockfile: step.lockfile } };
         break;
@@ -37369,8 +37518,8 @@ import { join as join7, resolve as resolve4 } from "node:path";
 init_errors();
 import { stat as stat2 } from "node:fs/promises";
 import { join as join6 } from "node:path";
-var DEFAULT_REMOTE_BASE = "https://github.com/";
-function remoteUrl(ref, base = DEFAULT_REMOTE_BASE) {
+var DEFAULT_GIT_BASE = "https://github.com/";
+function remoteUrl(ref, base = DEFAULT_GIT_BASE) {
   return `${base.endsWith("/") ? base : `${base}/`}${ref.owner}/${ref.repo}`;
 }
 var GIT_ENV = { GIT_TERMINAL_PROMPT: "0" };
@@ -37389,7 +37538,15 @@ async function fetchProject(ref, options) {
     );
     await runTool(
       "git",
-      ["-c", "advice.detachedHead=false", "checkout", "--quiet", ref.commit],
+      [
+        "-c",
+        "advice.detachedHead=false",
+        "-c",
+        "core.symlinks=false",
+        "checkout",
+        "--quiet",
+        ref.commit
+      ],
       `checking out ${where}`,
       { cwd: dir, env }
     );
@@ -37458,7 +37615,7 @@ async function openProjectSource(ref, options) {
 init_errors();
 import { createHash as createHash4 } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { copyFile as copyFile2, lstat as lstat2, mkdir as mkdir4, readdir as readdir2 } from "node:fs/promises";
+import { copyFile as copyFile2, lstat as lstat2, mkdir as mkdir4, readdir as readdir3 } from "node:fs/promises";
 import { dirname as dirname5, join as join8, relative as relative3, sep as sep3 } from "node:path";
 var DEFAULT_MAX_ARTIFACT_BYTES = 5e8;
 async function sha256OfFile(path6) {
@@ -37470,7 +37627,7 @@ async function listArtifacts(dir, logger, maxBytes) {
   const found = [];
   let total = 0;
   const walk = async (folder) => {
-    const entries = await readdir2(folder, { withFileTypes: true });
+    const entries = await readdir3(folder, { withFileTypes: true });
     for (const entry of entries) {
       const path6 = join8(folder, entry.name);
       const name = relative3(dir, path6).split(sep3).join("/");
@@ -37505,34 +37662,17 @@ async function copyArtifacts(dir, artifacts, destination) {
 
 // actions/lib/training/run/child-environment.ts
 import { delimiter as delimiter3 } from "node:path";
-var UNTRUSTED_PASSTHROUGH = [
-  "PATH",
-  "HOME",
-  "USER",
-  "LOGNAME",
-  "SHELL",
-  "TERM",
-  "LANG",
-  "LC_ALL",
-  "LC_CTYPE",
-  "TZ",
-  "TMPDIR",
-  "CI",
-  "HTTP_PROXY",
-  "HTTPS_PROXY",
-  "NO_PROXY",
-  "http_proxy",
-  "https_proxy",
-  "no_proxy",
-  "PIP_INDEX_URL",
-  "PIP_EXTRA_INDEX_URL",
-  "npm_config_registry"
-];
+var SANDBOX_PATH = ["/usr/local/bin", "/usr/bin", "/bin"];
 function childEnvironment(options) {
   const env = {};
-  for (const [name, value] of Object.entries(options.base)) {
-    if (value === void 0) continue;
-    if (options.trusted || UNTRUSTED_PASSTHROUGH.includes(name)) env[name] = value;
+  if (options.trusted) {
+    for (const [name, value] of Object.entries(options.base)) {
+      if (value !== void 0) env[name] = value;
+    }
+  } else {
+    env.PATH = SANDBOX_PATH.join(delimiter3);
+    env.LANG = "C.UTF-8";
+    env.TMPDIR = "/tmp";
   }
   const path6 = [...options.pathFirst ?? [], ...env.PATH ? [env.PATH] : []];
   if (path6.length > 0) env.PATH = path6.join(delimiter3);
@@ -37541,10 +37681,10 @@ function childEnvironment(options) {
 
 // actions/lib/training/run/environment.ts
 import { createHash as createHash5 } from "node:crypto";
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 import { relative as relative4 } from "node:path";
 async function fileSha256(path6) {
-  return createHash5("sha256").update(await readFile4(path6)).digest("hex");
+  return createHash5("sha256").update(await readFile5(path6)).digest("hex");
 }
 var PYTHON_REPORT = `
 import json, platform, importlib.metadata as m
@@ -37575,7 +37715,12 @@ async function describeEnvironment(folder, installed, options) {
         installed.python.executable,
         ["-c", PYTHON_REPORT],
         "listing the Python packages",
-        { env: options.env, cwd: folder, timeoutMs: 6e4 }
+        {
+          env: options.env,
+          cwd: folder,
+          timeoutMs: 6e4,
+          ...options.runAs ? { runAs: options.runAs } : {}
+        }
       );
       const report = JSON.parse(stdout);
       const requirementsSha256 = options.requirements !== void 0 ? await fileSha256(options.requirements) : void 0;
@@ -37599,7 +37744,7 @@ async function describeEnvironment(folder, installed, options) {
 
 // actions/lib/training/run/outputs.ts
 init_errors();
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile6 } from "node:fs/promises";
 import { join as join9 } from "node:path";
 
 // actions/lib/training/forest/model-format.ts
@@ -37937,7 +38082,7 @@ async function readRunOutputs(dir) {
   const read = async (file, check) => {
     let text;
     try {
-      text = await readFile5(join9(dir, file), "utf8");
+      text = await readFile6(join9(dir, file), "utf8");
     } catch (error2) {
       if (error2.code !== "ENOENT") throw error2;
       problems.push(`${file} is missing: write it into $FRESHET_OUTPUT_DIR`);
@@ -37956,122 +38101,6 @@ async function readRunOutputs(dir) {
 ${problems.join("\n")}`);
   }
   return { params, metrics, model };
-}
-
-// actions/lib/training/run/readonly-role.ts
-init_errors();
-import { randomBytes } from "node:crypto";
-function readOnlyRoleName(runId) {
-  if (!/^[0-9a-f]{1,48}$/.test(runId)) throw new UsageError(`run id ${runId} names no role`);
-  return `freshet_ro_${runId}`;
-}
-function withCredentials(databaseUrl, user, password) {
-  const url = new URL(databaseUrl);
-  url.username = encodeURIComponent(user);
-  url.password = encodeURIComponent(password);
-  url.searchParams.delete("user");
-  url.searchParams.delete("password");
-  return url.toString();
-}
-async function roleCreationRights(client) {
-  const { rows } = await client.query(
-    "SELECT current_user AS user, rolsuper OR rolcreaterole AS allowed FROM pg_roles WHERE rolname = current_user"
-  );
-  return { user: rows[0]?.user ?? "(unknown)", allowed: rows[0]?.allowed === true };
-}
-async function assertCanCreateReadOnlyRole(client, project) {
-  const { user, allowed } = await roleCreationRights(client);
-  if (allowed) return;
-  throw new UsageError(
-    `refusing to run ${project}: code from another repository runs only with a read-only database role, and database user ${user} cannot create one (it has neither CREATEROLE nor SUPERUSER); give a database URL of a user with CREATEROLE`
-  );
-}
-var quoteIdent = (name) => `"${name.replaceAll('"', '""')}"`;
-async function createReadOnlyRole(client, options) {
-  const name = readOnlyRoleName(options.runId);
-  const role = quoteIdent(name);
-  const password = randomBytes(24).toString("hex");
-  const tables = options.tables.map(quoteTableName);
-  const schemas = [
-    ...new Set(
-      options.tables.map((t) => t.includes(".") ? t.slice(0, t.indexOf(".")) : "public")
-    )
-  ];
-  try {
-    await client.query("BEGIN");
-    const { rows: clock } = await client.query(
-      `SELECT now() + $1 * interval '1 millisecond' AS until`,
-      [options.validForMs]
-    );
-    const until = clock[0]?.until;
-    if (until === void 0) throw new Error("the server did not tell its time");
-    await client.query(
-      `CREATE ROLE ${role} LOGIN PASSWORD '${password}' NOSUPERUSER NOCREATEDB NOCREATEROLE
-       NOREPLICATION NOBYPASSRLS NOINHERIT CONNECTION LIMIT 16
-       VALID UNTIL '${until.toISOString()}'`
-    );
-    await client.query(`ALTER ROLE ${role} SET default_transaction_read_only = on`);
-    await client.query(`GRANT SELECT ON TABLE ${tables.join(", ")} TO ${role}`);
-    const grantedSchemas = [];
-    for (const schema of schemas) {
-      const { rows: rows2 } = await client.query(`SELECT has_schema_privilege($1, $2, 'USAGE') AS has`, [
-        name,
-        schema
-      ]);
-      if (rows2[0]?.has) continue;
-      await client.query(`GRANT USAGE ON SCHEMA ${quoteIdent(schema)} TO ${role}`);
-      grantedSchemas.push(schema);
-    }
-    const { rows } = await client.query(
-      `SELECT current_database() AS db, has_database_privilege($1, current_database(), 'CONNECT') AS has`,
-      [name]
-    );
-    const grantedConnect = rows[0]?.has !== true;
-    if (grantedConnect) {
-      await client.query(`GRANT CONNECT ON DATABASE ${quoteIdent(rows[0].db)} TO ${role}`);
-    }
-    await client.query("COMMIT");
-    return {
-      name,
-      url: withCredentials(options.databaseUrl, name, password),
-      grantedSchemas,
-      grantedConnect
-    };
-  } catch (error2) {
-    await client.query("ROLLBACK").catch(() => {
-    });
-    throw new DatabaseError(`creating the read-only role ${name} failed`, { cause: error2 });
-  }
-}
-async function dropReadOnlyRole(client, role, tables, logger) {
-  const quoted = quoteIdent(role.name);
-  try {
-    await client.query(
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()",
-      [role.name]
-    ).catch(() => {
-    });
-    for (const table of tables) {
-      const { rows } = await client.query("SELECT to_regclass($1) AS t", [table]);
-      if (rows[0]?.t !== null) {
-        await client.query(`REVOKE ALL ON TABLE ${quoteTableName(table)} FROM ${quoted}`);
-      }
-    }
-    for (const schema of role.grantedSchemas) {
-      await client.query(`REVOKE USAGE ON SCHEMA ${quoteIdent(schema)} FROM ${quoted}`);
-    }
-    if (role.grantedConnect) {
-      const { rows } = await client.query("SELECT current_database() AS db");
-      await client.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(rows[0].db)} FROM ${quoted}`);
-    }
-    await client.query(`DROP ROLE ${quoted}`);
-    return true;
-  } catch (error2) {
-    logger.warn(
-      `could not drop the read-only role ${role.name} (${error2.message}); its password expires on its own, or run: DROP OWNED BY ${quoted}; DROP ROLE ${quoted};`
-    );
-    return false;
-  }
 }
 
 // actions/lib/training/run/run-command.ts
@@ -38211,9 +38240,11 @@ function runCommand(options) {
     };
   };
   return new Promise((resolve6, reject) => {
-    const child2 = spawn2("sh", ["-c", options.command], {
+    const spec = spawnSpec("sh", ["-c", options.command], options.env, options.runAs);
+    const child2 = spawn2(spec.file, [...spec.args], {
       cwd: options.cwd,
-      env: options.env,
+      env: spec.env,
+      ...spec.uid !== void 0 ? { uid: spec.uid, gid: spec.gid } : {},
       stdio: ["ignore", "pipe", "pipe"],
       // Its own process group, so that stopping it stops everything it started.
       detached: true
@@ -38252,6 +38283,7 @@ function runCommand(options) {
       options.signal?.removeEventListener("abort", onAbort);
       if (child2.pid !== void 0) killGroup(child2.pid, "SIGKILL");
       clearTimeout(killTimer);
+      if (options.runAs) await endAllProcesses(options.runAs);
       let wait;
       await Promise.race([closed, new Promise((done) => wait = setTimeout(done, CLOSE_WAIT_MS))]);
       clearTimeout(wait);
@@ -38333,7 +38365,7 @@ init_errors();
 
 // actions/lib/training/project/load-project.ts
 init_errors();
-import { readFile as readFile6 } from "node:fs/promises";
+import { readFile as readFile7 } from "node:fs/promises";
 import { join as join10 } from "node:path";
 
 // actions/lib/training/project/project.ts
@@ -38573,7 +38605,7 @@ async function loadProject(folder) {
   const path6 = join10(folder, PROJECT_FILE);
   let text;
   try {
-    text = await readFile6(path6, "utf8");
+    text = await readFile7(path6, "utf8");
   } catch (error2) {
     const code = error2.code;
     if (code === "ENOENT" || code === "ENOTDIR") {
@@ -38635,8 +38667,7 @@ async function planRun(options, source) {
     command: renderCommand(entry, parameters),
     request,
     tags,
-    timeoutMs: options.timeoutMs ?? DEFAULT_TRAINING_TIMEOUT_MS,
-    readOnly: !source.trusted || options.readOnlyDatabase === true
+    timeoutMs: options.timeoutMs ?? DEFAULT_TRAINING_TIMEOUT_MS
   };
 }
 async function preflight(client, request, now) {
@@ -38644,6 +38675,171 @@ async function preflight(client, request, now) {
   const seriesIds = await findHourlySeries(client, station, request.variable);
   await resolveWindow(client, request, seriesIds, now);
   return station;
+}
+
+// actions/lib/training/run/sandbox-files.ts
+import { lstat as lstat3, mkdir as mkdir5, readdir as readdir4, rm as rm3 } from "node:fs/promises";
+import { join as join11 } from "node:path";
+async function stageIntoHome(user, from, to) {
+  await privileged(user.direct, "mkdir", ["-p", to]);
+  await privileged(user.direct, "cp", ["-R", "-P", `${from}/.`, to]);
+  await privileged(user.direct, "chown", ["-R", "-h", `${user.uid}:${user.gid}`, to]);
+}
+async function collectFromHome(user, from, to, logger) {
+  const found = await lstat3(from).catch(() => void 0);
+  if (!found?.isDirectory()) {
+    logger.warn(`ignoring ${from}: the project replaced its output folder with something else`);
+    await mkdir5(to, { recursive: true });
+    return;
+  }
+  await privileged(user.direct, "cp", ["-R", "-P", from, to]);
+  const owner = `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
+  await privileged(user.direct, "chown", ["-R", "-h", owner, to]);
+  await privileged(user.direct, "chmod", ["-R", "u+rwX", to]);
+  await dropNonFiles(to, logger);
+}
+async function dropNonFiles(dir, logger) {
+  for (const entry of await readdir4(dir)) {
+    const path6 = join11(dir, entry);
+    const found = await lstat3(path6);
+    if (found.isDirectory()) await dropNonFiles(path6, logger);
+    else if (!found.isFile()) {
+      logger.warn(`ignoring ${path6}: the project wrote a link or special file, not a file`);
+      await rm3(path6, { force: true });
+    }
+  }
+}
+
+// actions/lib/training/run/sandbox-user.ts
+init_errors();
+import { randomBytes as randomBytes2 } from "node:crypto";
+var NAME_PREFIX = "freshet-";
+var COMMENT = /^freshet run ([0-9]+)$/;
+function runnerIsRoot() {
+  return process.getuid?.() === 0;
+}
+function parsePasswd(text) {
+  return text.split("\n").filter((line) => line.trim() !== "").map((line) => {
+    const [name = "", , uid = "", gid = "", comment = "", home = ""] = line.split(":");
+    return { name, uid: Number(uid), gid: Number(gid), comment, home };
+  });
+}
+async function passwdEntries(direct, name) {
+  const { stdout } = await privileged(direct, "getent", ["passwd", ...name ? [name] : []]);
+  return parsePasswd(stdout);
+}
+async function createSandboxUser(options) {
+  const direct = runnerIsRoot();
+  const name = `${NAME_PREFIX}${randomBytes2(6).toString("hex")}`;
+  try {
+    await removeStaleSandboxUsers(direct, options.logger);
+    await privileged(direct, "useradd", [
+      "--create-home",
+      "--user-group",
+      "--shell",
+      "/usr/sbin/nologin",
+      "--comment",
+      `freshet run ${process.pid}`,
+      name
+    ]);
+  } catch (error2) {
+    throw new UsageError(
+      `refusing to run ${options.project}: code from another repository runs only as an OS user made for the run, and that user cannot be made (${error2.message}); run as root, or as a user with passwordless sudo (GitHub's hosted runners have it), on a machine with useradd`,
+      { cause: error2 }
+    );
+  }
+  try {
+    const [entry] = await passwdEntries(direct, name);
+    if (entry === void 0) throw new Error(`useradd made no user ${name}`);
+    const user = { name, uid: entry.uid, gid: entry.gid, home: entry.home, direct };
+    if (direct) await privileged(direct, "chmod", ["0700", user.home]);
+    else {
+      await privileged(direct, "chgrp", [String(process.getgid?.() ?? entry.gid), user.home]);
+      await privileged(direct, "chmod", ["2770", user.home]);
+    }
+    options.logger.info(`another repository's code runs as OS user ${name} (uid ${user.uid})`);
+    return user;
+  } catch (error2) {
+    await privileged(direct, "userdel", ["--remove", name]).catch(() => {
+    });
+    throw new UsageError(
+      `refusing to run ${options.project}: the OS user ${name} was made but cannot be used (${error2.message})`,
+      { cause: error2 }
+    );
+  }
+}
+async function removeSandboxUser(user, logger) {
+  let last;
+  for (let attempt2 = 0; attempt2 < 5; attempt2 += 1) {
+    await endAllProcesses(user);
+    try {
+      await privileged(user.direct, "userdel", ["--remove", user.name]);
+    } catch (error2) {
+      last = error2;
+    }
+    const left = await passwdEntries(user.direct, user.name).catch(() => []);
+    if (left.length === 0) {
+      if (user.home.startsWith("/") && user.home.endsWith(`/${user.name}`)) {
+        await privileged(user.direct, "rm", ["-rf", "--one-file-system", user.home]).catch(
+          () => {
+          }
+        );
+      }
+      return true;
+    }
+  }
+  logger.warn(
+    `could not remove the OS user ${user.name} (${last?.message ?? "it is still there"}): run sudo pkill -KILL -u ${user.name}; sudo userdel --remove ${user.name}`
+  );
+  return false;
+}
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error2) {
+    return error2.code === "EPERM";
+  }
+}
+async function removeStaleSandboxUsers(direct, logger) {
+  const removed = [];
+  for (const entry of await passwdEntries(direct)) {
+    const owner = COMMENT.exec(entry.comment)?.[1];
+    if (!entry.name.startsWith(NAME_PREFIX) || owner === void 0 || alive(Number(owner)))
+      continue;
+    logger.warn(`removing OS user ${entry.name}, left by a runner (pid ${owner}) that is gone`);
+    const user = {
+      name: entry.name,
+      uid: entry.uid,
+      gid: entry.gid,
+      home: entry.home,
+      direct
+    };
+    if (await removeSandboxUser(user, logger)) removed.push(entry.name);
+  }
+  return removed;
+}
+
+// actions/lib/training/run/table-files.ts
+var import_pg_copy_streams3 = __toESM(require_pg_copy_streams(), 1);
+init_errors();
+import { createWriteStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
+async function writeTableCsv(client, table, file) {
+  const quoted = quoteTableName(table);
+  try {
+    await client.query("BEGIN");
+    await client.query("SET LOCAL TIME ZONE 'UTC'");
+    const source = client.query(
+      (0, import_pg_copy_streams3.to)(`COPY (SELECT * FROM ${quoted} ORDER BY 1) TO STDOUT WITH (FORMAT csv, HEADER)`)
+    );
+    await pipeline(source, createWriteStream(file, { mode: 420 }));
+    await client.query("COMMIT");
+  } catch (error2) {
+    await client.query("ROLLBACK").catch(() => {
+    });
+    throw new DatabaseError(`writing ${table} to ${file} failed`, { cause: error2 });
+  }
 }
 
 // actions/lib/training/run/runner.ts
@@ -38662,7 +38858,7 @@ async function runTraining(options, context) {
   const { logger, env, now } = context;
   const stateDir = resolve5(context.stateDir);
   const ref = parseProjectRef(options.project);
-  const scratch = await mkdtemp(join11(tmpdir(), "freshet-run-"));
+  const scratch = await mkdtemp(join12(tmpdir(), "freshet-run-"));
   try {
     const source = await openProjectSource(ref, {
       scratch,
@@ -38672,25 +38868,30 @@ async function runTraining(options, context) {
     const plan2 = await planRun(options, source);
     const client = await connect(context.db);
     try {
-      if (plan2.readOnly) await assertCanCreateReadOnlyRole(client, source.ref);
       const station = await preflight(client, plan2.request, now());
-      return await execute(plan2, station, {
-        client,
-        pool: context.db,
-        databaseUrl: context.databaseUrl,
-        scratch,
-        stateDir,
-        env,
-        now,
-        logger,
-        options,
-        ...context.signal ? { signal: context.signal } : {}
-      });
+      const user = source.trusted ? void 0 : await createSandboxUser({ project: source.ref, logger });
+      try {
+        return await execute(plan2, station, {
+          client,
+          pool: context.db,
+          databaseUrl: context.databaseUrl,
+          scratch,
+          stateDir,
+          env,
+          now,
+          logger,
+          options,
+          ...user ? { user } : {},
+          ...context.signal ? { signal: context.signal } : {}
+        });
+      } finally {
+        if (user) await removeSandboxUser(user, logger);
+      }
     } finally {
       client.release();
     }
   } finally {
-    await rm3(scratch, { recursive: true, force: true });
+    await rm4(scratch, { recursive: true, force: true });
   }
 }
 async function connect(db) {
@@ -38710,8 +38911,8 @@ async function execute(plan2, station, run2) {
   const slots = {
     runId,
     tables: trainingTableNames(runId),
-    outputDir: join11(run2.scratch, "output"),
-    artifactsDir: join11(run2.stateDir, "runs", runId)
+    outputDir: join12(run2.scratch, "output"),
+    artifactsDir: join12(run2.stateDir, "runs", runId)
   };
   const startedAt = run2.now();
   await insertRun(run2.pool, {
@@ -38744,7 +38945,6 @@ async function execute(plan2, station, run2) {
     logger.error(`run ${runId} failed: ${error2}`);
   } finally {
     const tables = [slots.tables.training, slots.tables.features];
-    if (progress.role) await dropReadOnlyRole(client, progress.role, tables, logger);
     if (!run2.options.keepTable) {
       await dropTables(client, tables).catch(
         (dropError) => logger.warn(`could not drop the run's tables: ${describeError(dropError)}`)
@@ -38801,27 +39001,53 @@ async function execute(plan2, station, run2) {
     seconds
   };
 }
+function homeLayout(user, plan2) {
+  const checkout = join12(user.home, "checkout");
+  return {
+    checkout,
+    folder: join12(checkout, relative5(plan2.source.root, plan2.source.folder)),
+    input: join12(user.home, "input"),
+    output: join12(user.home, "output"),
+    stateDir: join12(user.home, ".freshet")
+  };
+}
 async function carryOut(plan2, station, run2, slots, progress) {
   const { source, project } = plan2;
   const { tables } = slots;
-  await mkdir5(slots.outputDir, { recursive: true });
+  const { user } = run2;
+  const home = user ? homeLayout(user, plan2) : void 0;
+  if (user && home) {
+    progress.stage = "copying the project into its OS user's home";
+    const seed = join12(run2.scratch, "seed");
+    await mkdir6(join12(seed, "input"), { recursive: true });
+    await mkdir6(join12(seed, "output"), { recursive: true });
+    await stageIntoHome(user, seed, user.home);
+    await stageIntoHome(user, source.root, home.checkout);
+  } else {
+    await mkdir6(slots.outputDir, { recursive: true });
+  }
+  const folder = home?.folder ?? source.folder;
+  const outputDir = home?.output ?? slots.outputDir;
+  const identity = user && home ? { HOME: user.home, USER: user.name, LOGNAME: user.name } : {};
   progress.stage = "installing the dependencies";
-  const installed = await install(plan2, run2);
+  const installed = await install(plan2, run2, folder, home, identity);
   await prepareData(plan2, station, run2, slots, progress);
-  let databaseUrl = run2.databaseUrl;
-  if (plan2.readOnly) {
-    progress.stage = "creating the read-only role";
-    progress.role = await createReadOnlyRole(run2.client, {
-      runId: slots.runId,
-      tables: [tables.training, ...project.features ? [tables.features] : []],
-      databaseUrl: run2.databaseUrl,
-      // An hour past the timeout: long enough for the run, short if the drop never happens.
-      validForMs: plan2.timeoutMs + 36e5
-    });
-    databaseUrl = progress.role.url;
-    run2.logger.info(
-      `the project reads the database as ${progress.role.name} (SELECT on its tables only)`
-    );
+  const data = {};
+  if (user && home) {
+    progress.stage = "writing the data files";
+    const input = join12(run2.scratch, "input");
+    await mkdir6(input, { recursive: true });
+    await writeTableCsv(run2.client, tables.training, join12(input, "training.csv"));
+    data.FRESHET_TRAINING_FILE = join12(home.input, "training.csv");
+    if (project.features) {
+      await writeTableCsv(run2.client, tables.features, join12(input, "features.csv"));
+      data.FRESHET_FEATURES_FILE = join12(home.input, "features.csv");
+    }
+    await stageIntoHome(user, input, home.input);
+  } else {
+    data.DATABASE_URL = run2.databaseUrl;
+    data.FRESHET_TRAINING_TABLE = tables.training;
+    if (project.features) data.FRESHET_FEATURES_TABLE = tables.features;
   }
   const commandEnv = childEnvironment({
     base: run2.env,
@@ -38829,30 +39055,35 @@ async function carryOut(plan2, station, run2, slots, progress) {
     pathFirst: [...installed.pathFirst, dirname6(process.execPath)],
     set: {
       ...installed.env,
-      DATABASE_URL: databaseUrl,
-      FRESHET_TRAINING_TABLE: tables.training,
-      ...project.features ? { FRESHET_FEATURES_TABLE: tables.features } : {},
-      FRESHET_OUTPUT_DIR: slots.outputDir,
+      ...identity,
+      ...data,
+      FRESHET_OUTPUT_DIR: outputDir,
       FRESHET_RUN_ID: slots.runId
     }
   });
-  progress.environment = await describeEnvironment(source.folder, installed, {
+  progress.environment = await describeEnvironment(folder, installed, {
     env: commandEnv,
     logger: run2.logger,
-    ...installed.python && installed.requirements ? { requirements: installed.requirements } : {}
+    ...installed.python && installed.requirements ? { requirements: installed.requirements } : {},
+    ...user ? { runAs: user } : {}
   });
   progress.stage = "running the command";
-  run2.logger.info(`running: ${plan2.command}`);
+  run2.logger.info(`running: ${plan2.command}${user ? ` (as ${user.name})` : ""}`);
   const outcome = await runCommand({
     command: plan2.command,
-    cwd: source.folder,
+    cwd: folder,
     env: commandEnv,
     timeoutMs: plan2.timeoutMs,
     logger: run2.logger,
     prefix: `${project.name} | `,
-    ...run2.signal ? { signal: run2.signal } : {}
+    ...run2.signal ? { signal: run2.signal } : {},
+    ...user ? { runAs: user } : {}
   });
   const failure = describeOutcome(outcome, plan2.timeoutMs);
+  if (user && home) {
+    progress.stage = "collecting the outputs";
+    await collectFromHome(user, home.output, slots.outputDir, run2.logger);
+  }
   progress.stage = "keeping the artifacts";
   progress.artifacts = await listArtifacts(
     slots.outputDir,
@@ -38911,25 +39142,27 @@ async function prepareData(plan2, station, run2, slots, progress) {
     `built ${features.rows} feature rows of ${features.names.length} columns into ${tables.features}`
   );
 }
-async function install(plan2, run2) {
+async function install(plan2, run2, folder, home, identity) {
   const { source } = plan2;
-  const files = await inspectProjectFiles(source.folder, {
-    root: source.root,
+  const files = await inspectProjectFiles(folder, {
+    root: home?.checkout ?? source.root,
     remote: !source.trusted,
     command: plan2.command
   });
-  const steps = planDependencies(source.folder, files);
+  const steps = planDependencies(folder, files);
   const env = childEnvironment({
     base: run2.env,
     trusted: source.trusted,
-    pathFirst: [dirname6(process.execPath)]
+    pathFirst: [dirname6(process.execPath)],
+    set: identity
   });
   const packageIndex = run2.options.packageIndexUrl ?? run2.env.PIP_INDEX_URL;
   const installed = await installDependencies(steps, {
     env,
-    stateDir: run2.stateDir,
+    stateDir: home?.stateDir ?? run2.stateDir,
     logger: run2.logger,
-    ...packageIndex ? { packageIndex } : {}
+    ...packageIndex ? { packageIndex } : {},
+    ...run2.user ? { runAs: run2.user } : {}
   });
   const requirements = steps.find((s) => s.kind === "python-requirements");
   return {
@@ -38940,9 +39173,9 @@ async function install(plan2, run2) {
 
 // actions/lib/training/run/schedule-reads.ts
 init_errors();
-import { mkdtemp as mkdtemp2, rm as rm4 } from "node:fs/promises";
+import { mkdtemp as mkdtemp2, rm as rm5 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 async function readLatestSucceededRun(db, experiment) {
   try {
     const { rows } = await db.query(
@@ -38960,9 +39193,29 @@ async function readLatestSucceededRun(db, experiment) {
     );
   }
 }
+async function readRecentFailures(db, experiment, since) {
+  try {
+    const { rows } = await db.query(
+      `SELECT id, started_at, count(*) OVER () AS count FROM ops.training_runs
+       WHERE experiment = $1 AND status = 'failed'
+         AND tags->>'trigger' IN ('workflow_run', 'schedule')
+         AND ($2::timestamptz IS NULL OR started_at > $2::timestamptz)
+       ORDER BY started_at DESC, id LIMIT 1`,
+      [experiment, since === void 0 ? null : new Date(since)]
+    );
+    const row = rows[0];
+    if (row === void 0) return void 0;
+    return { count: Number(row.count), last: { id: row.id, startedAt: row.started_at.getTime() } };
+  } catch (error2) {
+    throw new DatabaseError(
+      `reading the failed runs of ${experiment} from ops.training_runs failed`,
+      { cause: error2 }
+    );
+  }
+}
 async function readExperimentName(project, options) {
   const ref = parseProjectRef(project);
-  const scratch = await mkdtemp2(join12(tmpdir2(), "freshet-schedule-"));
+  const scratch = await mkdtemp2(join13(tmpdir2(), "freshet-schedule-"));
   try {
     const source = await openProjectSource(ref, {
       scratch,
@@ -38971,7 +39224,7 @@ async function readExperimentName(project, options) {
     });
     return (await loadProject(source.folder)).name;
   } finally {
-    await rm4(scratch, { recursive: true, force: true });
+    await rm5(scratch, { recursive: true, force: true });
   }
 }
 
@@ -38986,7 +39239,8 @@ async function checkTrainingSchedule(options, context) {
     remoteBaseUrl: options.remoteBaseUrl
   });
   const last = await readLatestSucceededRun(context.db, experiment);
-  return { decision: decideTraining({ ...facts, last }), experiment };
+  const failures = await readRecentFailures(context.db, experiment, last?.startedAt);
+  return { decision: decideTraining({ ...facts, last, failures }), experiment };
 }
 async function trainWhenDue(request, context) {
   const { training, trigger, everyMs } = request;
@@ -39337,6 +39591,15 @@ function parseProject2(text, label) {
   }
   return text;
 }
+function parseGitBase(text, label) {
+  const base = text.trim();
+  if (!/^(https?|file|ssh|git):\/\/./.test(base) || !URL.canParse(base)) {
+    throw new UsageError(
+      `${label}: ${JSON.stringify(text)} is not a URL git can fetch from: give one such as https://github.com/ or file:///srv/git/`
+    );
+  }
+  return base;
+}
 var TRAIN = {
   project: {
     name: "project",
@@ -39346,7 +39609,7 @@ var TRAIN = {
     cli: { flag: "project", required: true },
     action: {
       input: "project",
-      description: "The training project: a folder of this repository holding freshet-project.yml (training/ozone-forest), or another repository's, owner/repo/path@<40-hex commit sha> (its code reads the database through a read-only role).",
+      description: "The training project: a folder of this repository holding freshet-project.yml (training/ozone-forest), or another repository's, owner/repo/path@<40-hex commit sha> (its code runs as an OS user made for the run, with the data as CSV files and no database credentials).",
       required: true
     }
   },
@@ -39467,6 +39730,18 @@ var TRAIN = {
       description: "The most bytes the files a run writes to FRESHET_OUTPUT_DIR may hold in all (500000000: 500 MB); more fails the run, keeping none of them."
     }
   },
+  gitBase: {
+    name: "git-base",
+    help: "where other repositories' projects are fetched from: <base><owner>/<repo>",
+    placeholder: "URL",
+    default: DEFAULT_GIT_BASE,
+    parse: parseGitBase,
+    cli: { flag: "git-base" },
+    action: {
+      input: "git-base",
+      description: "Where another repository's project is fetched from: git fetches <git-base><owner>/<repo> exactly (nothing appended), so a mirror or a folder of bare repositories (file:///srv/git/) can serve them."
+    }
+  },
   trainEvery: {
     name: "train-every",
     help: "after new data, train only when the latest successful run is at least this old",
@@ -39548,6 +39823,7 @@ function parseTrainInputs(read, env) {
   const databaseUrl = inputs.read(TRAIN.databaseUrl);
   const timeoutMs = inputs.read(TRAIN.timeout);
   const maxArtifactBytes = inputs.read(TRAIN.maxArtifactBytes);
+  const gitBase = inputs.read(TRAIN.gitBase);
   const everyMs = inputs.read(TRAIN.trainEvery);
   const trigger = inputs.read(TRAIN.event) ?? env.GITHUB_EVENT_NAME ?? "";
   const checkOnly = inputs.read(TRAIN.checkOnly);
@@ -39558,6 +39834,7 @@ function parseTrainInputs(read, env) {
     databaseUrl,
     timeoutMs,
     maxArtifactBytes,
+    gitBase,
     everyMs,
     checkOnly,
     stateDir
@@ -39577,7 +39854,8 @@ function parseTrainInputs(read, env) {
       selectionLabels: SELECTION_LABELS,
       databaseUrl: settings.databaseUrl,
       timeoutMs: settings.timeoutMs,
-      maxArtifactBytes: settings.maxArtifactBytes
+      maxArtifactBytes: settings.maxArtifactBytes,
+      remoteBaseUrl: settings.gitBase
     },
     trigger,
     everyMs: settings.everyMs,

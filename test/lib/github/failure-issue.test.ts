@@ -6,8 +6,10 @@ import {
   FAILURE_TITLE,
   type FailureIssueState,
   parseNeeds,
+  readFailureCounter,
   runOutcome,
   syncFailureIssue,
+  withFailureCounter,
 } from '../../../actions/lib/github/failure-issue.ts';
 import { createRestIssueTracker } from '../../../actions/lib/github/rest-issue-tracker.ts';
 import { type FakeGitHub, startFakeGitHub } from './fake-github-server.ts';
@@ -16,6 +18,8 @@ import { testClient } from './test-client.ts';
 const RUN_URL = 'https://github.com/octo-org/freshet/actions/runs/42/attempts/1';
 const failed = { failed: true, failedJobs: ['ingest'] };
 const succeeded = { failed: false, failedJobs: [] };
+const NOW = Date.parse('2026-11-29T12:00:00Z');
+const MINUTE = 60_000;
 
 function state(overrides: Partial<FailureIssueState>): FailureIssueState {
   return {
@@ -23,6 +27,7 @@ function state(overrides: Partial<FailureIssueState>): FailureIssueState {
     openIssue: undefined,
     label: FAILURE_LABEL,
     runUrl: RUN_URL,
+    now: NOW,
     ...overrides,
   };
 }
@@ -94,16 +99,59 @@ describe('decideFailureIssueAction', () => {
     expect(action.issue.body).toContain('`ingest`');
   });
 
-  it('comments on the open issue when a run fails again', () => {
-    expect(decideFailureIssueAction(state({ outcome: failed, openIssue: { number: 7 } }))).toEqual({
+  it('comments on an open issue without a counter (opened by hand) when a run fails again', () => {
+    const action = decideFailureIssueAction(
+      state({ outcome: failed, openIssue: { number: 7, body: 'Broken.' } }),
+    );
+    expect(action).toMatchObject({
       kind: 'comment',
       issueNumber: 7,
       body: `Failed again in [this workflow run](${RUN_URL}): \`ingest\`.`,
     });
+    if (action.kind !== 'comment') throw new Error('unreachable');
+    expect(readFailureCounter(action.issueBody)).toEqual({ lastCommentAt: NOW, uncommented: 0 });
+    expect(action.issueBody.startsWith('Broken.\n')).toBe(true);
+  });
+
+  it('comments at most once an hour, counting the failures in between in the body', () => {
+    const body = withFailureCounter('Broken.', {
+      lastCommentAt: NOW - 59 * MINUTE,
+      uncommented: 2,
+    });
+    const counted = decideFailureIssueAction(
+      state({ outcome: failed, openIssue: { number: 7, body } }),
+    );
+    expect(counted.kind).toBe('count');
+    if (counted.kind !== 'count') throw new Error('unreachable');
+    expect(readFailureCounter(counted.issueBody)).toEqual({
+      lastCommentAt: NOW - 59 * MINUTE,
+      uncommented: 3,
+      latestRunUrl: RUN_URL,
+    });
+    expect(counted.issueBody).toContain('**3 failed runs since the last comment**');
+    // One counter section, replaced, never appended twice.
+    expect(counted.issueBody.match(/freshet-failure-counter \{/g)).toHaveLength(1);
+
+    const hourLater = decideFailureIssueAction(
+      state({
+        outcome: failed,
+        openIssue: { number: 7, body: counted.issueBody },
+        now: NOW + MINUTE,
+      }),
+    );
+    expect(hourLater).toMatchObject({
+      kind: 'comment',
+      body: `Failed again in [this workflow run](${RUN_URL}): \`ingest\`. 3 more runs failed since the last comment.`,
+    });
+    if (hourLater.kind !== 'comment') throw new Error('unreachable');
+    expect(readFailureCounter(hourLater.issueBody)).toEqual({
+      lastCommentAt: NOW + MINUTE,
+      uncommented: 0,
+    });
   });
 
   it('closes the open issue, saying which run recovered, when a run succeeds', () => {
-    expect(decideFailureIssueAction(state({ openIssue: { number: 7 } }))).toEqual({
+    expect(decideFailureIssueAction(state({ openIssue: { number: 7, body: '' } }))).toEqual({
       kind: 'close',
       issueNumber: 7,
       body: `Recovered: [this workflow run](${RUN_URL}) succeeded. Closing.`,
@@ -143,20 +191,38 @@ describe('syncFailureIssue against GitHub', () => {
       outcome: failed,
       label: FAILURE_LABEL,
       runUrl: RUN_URL,
+      now: NOW,
     });
     expect(first).toMatchObject({ kind: 'create', issueNumber: 1, labels: [FAILURE_LABEL] });
 
+    // Ten minutes later: counted in the body, no comment.
     const second = await syncFailureIssue(tracker(), {
       outcome: failed,
       label: FAILURE_LABEL,
       runUrl: RUN_URL,
+      now: NOW + 10 * MINUTE,
     });
-    expect(second).toMatchObject({ kind: 'comment', issueNumber: 1 });
+    expect(second).toMatchObject({ kind: 'count', issueNumber: 1 });
+    expect(github.issues[0]?.comments).toEqual([]);
+    expect(readFailureCounter(github.issues[0]?.body ?? '')?.uncommented).toBe(1);
+    // An hour after the issue was opened: a comment, and the counter back to 0.
+    const again = await syncFailureIssue(tracker(), {
+      outcome: failed,
+      label: FAILURE_LABEL,
+      runUrl: RUN_URL,
+      now: NOW + 60 * MINUTE,
+    });
+    expect(again).toMatchObject({ kind: 'comment', issueNumber: 1 });
+    expect(readFailureCounter(github.issues[0]?.body ?? '')).toEqual({
+      lastCommentAt: NOW + 60 * MINUTE,
+      uncommented: 0,
+    });
 
     const third = await syncFailureIssue(tracker(), {
       outcome: succeeded,
       label: FAILURE_LABEL,
       runUrl: RUN_URL,
+      now: NOW + 70 * MINUTE,
     });
     expect(third).toMatchObject({ kind: 'close', issueNumber: 1 });
 
@@ -175,8 +241,22 @@ describe('syncFailureIssue against GitHub', () => {
       outcome: succeeded,
       label: FAILURE_LABEL,
       runUrl: RUN_URL,
+      now: NOW,
     });
     expect(result).toEqual({ kind: 'none' });
+    expect(github.requests.map((r) => r.method)).toEqual(['GET']);
+  });
+
+  it('says issues are disabled when GitHub answers 410 Gone (a fork), instead of failing', async () => {
+    await github.close();
+    github = await startFakeGitHub({ token: TOKEN, issuesDisabled: true });
+    const result = await syncFailureIssue(tracker(), {
+      outcome: failed,
+      label: FAILURE_LABEL,
+      runUrl: RUN_URL,
+      now: NOW,
+    });
+    expect(result).toEqual({ kind: 'issues-disabled' });
     expect(github.requests.map((r) => r.method)).toEqual(['GET']);
   });
 });

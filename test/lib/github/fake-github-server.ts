@@ -42,6 +42,8 @@ export interface FakeGitHubOptions {
   token: string;
   /** Simulates a token that may not set labels: GitHub then drops them silently. */
   dropLabels?: boolean;
+  /** A repository with issues turned off (a fork's default): GitHub answers 410 Gone. */
+  issuesDisabled?: boolean;
 }
 
 /** A running fake, with its state and requests open to assertions. */
@@ -200,6 +202,17 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   } {
     const repoPath = `${PREFIX}/repos/${OWNER}/${REPO}`;
     const body = (r.body ?? {}) as Record<string, unknown>;
+    if (options.issuesDisabled && r.path.startsWith(`${repoPath}/issues`)) {
+      // As GitHub answers for a repository whose Issues feature is off.
+      return {
+        status: 410,
+        body: {
+          message: 'Issues are disabled for this repo',
+          documentation_url: `${DOCS}#list-repository-issues`,
+          status: '410',
+        },
+      };
+    }
     if (r.path === `${repoPath}/issues` && r.method === 'GET') {
       const labels = (r.query.labels ?? '').split(',').filter(Boolean);
       const state = r.query.state ?? 'open';
@@ -268,6 +281,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       if (issue === undefined) return notFound('update-an-issue');
       if (body.state === 'open' || body.state === 'closed') issue.state = body.state;
       if (typeof body.state_reason === 'string') issue.state_reason = body.state_reason;
+      if (typeof body.body === 'string') issue.body = body.body;
       return { status: 200, body: issueJson(issue) };
     }
     return notFound('');

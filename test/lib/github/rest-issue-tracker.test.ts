@@ -69,6 +69,7 @@ describe('findOpenIssue', () => {
       url: `https://github.com/octo-org/freshet/issues/${oldest.number}`,
       state: 'open',
       labels: ['ingest-failure'],
+      body: '',
     });
   });
 

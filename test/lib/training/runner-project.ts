@@ -63,32 +63,48 @@ if (mode === 'flood') {
   console.log('sleeping');
   setTimeout(() => {}, 60_000);
 } else {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
-  const { rows } = await client.query('SELECT count(*)::int AS n, avg(value) AS mean, current_user AS who FROM ' + table);
+  let rows;
   let featureRows = null;
-  if (process.env.FRESHET_FEATURES_TABLE) {
-    const f = await client.query('SELECT count(*)::int AS n FROM ' + process.env.FRESHET_FEATURES_TABLE);
-    featureRows = f.rows[0].n;
-  }
   let insert = 'not tried';
-  if (mode === 'try-write') {
-    try {
-      await client.query('BEGIN READ WRITE');
-      await client.query('INSERT INTO ' + table + " VALUES ('2000-01-01Z', 1, 1)");
-      await client.query('COMMIT');
-      insert = 'succeeded';
-    } catch (error) {
-      insert = 'failed: ' + error.message;
+  let header = null;
+  if (process.env.FRESHET_TRAINING_FILE) {
+    // Another repository's code: no database, the tables as CSV files.
+    const { readFileSync } = await import('node:fs');
+    const lines = readFileSync(process.env.FRESHET_TRAINING_FILE, 'utf8').trim().split('\\n');
+    header = lines[0];
+    const values = lines.slice(1).map((line) => Number(line.split(',')[1]));
+    const who = (await import('node:os')).userInfo().username;
+    rows = [{ n: values.length, mean: values.reduce((a, b) => a + b, 0) / values.length, who }];
+    if (process.env.FRESHET_FEATURES_FILE) {
+      featureRows = readFileSync(process.env.FRESHET_FEATURES_FILE, 'utf8').trim().split('\\n').length - 1;
     }
+  } else {
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    ({ rows } = await client.query('SELECT count(*)::int AS n, avg(value) AS mean, current_user AS who FROM ' + table));
+    if (process.env.FRESHET_FEATURES_TABLE) {
+      const f = await client.query('SELECT count(*)::int AS n FROM ' + process.env.FRESHET_FEATURES_TABLE);
+      featureRows = f.rows[0].n;
+    }
+    if (mode === 'try-write') {
+      try {
+        await client.query('BEGIN READ WRITE');
+        await client.query('INSERT INTO ' + table + " VALUES ('2000-01-01Z', 1, 1)");
+        await client.query('COMMIT');
+        insert = 'succeeded';
+      } catch (error) {
+        insert = 'failed: ' + error.message;
+      }
+    }
+    await client.end();
   }
-  await client.end();
   console.log('read ' + rows[0].n + ' rows as ' + rows[0].who);
   write('seen.json', JSON.stringify({
     args: process.argv.slice(2),
     user: rows[0].who,
     cwd: process.cwd(),
-    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('FRESHET_') || k === 'SECRET_TOKEN' || k === 'DATABASE_URL')),
+    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('FRESHET_') || k === 'SECRET_TOKEN' || k === 'DATABASE_URL' || k === 'HOME')),
+    header,
     featureRows,
     insert,
   }));

@@ -100,10 +100,27 @@ describe('readRunEnvironment', () => {
         FRESHET_FEATURES_TABLE: 'public.freshet_features_1',
       }),
     ).toEqual({
+      source: 'table',
       databaseUrl: 'postgres://u@h/db',
       trainingTable: 'public.freshet_training_1',
       outputDir: '/tmp/out',
     });
+  });
+
+  it("reads the training file instead when it runs as another repository's code (no database)", () => {
+    expect(
+      readRunEnvironment({
+        FRESHET_TRAINING_FILE: '/home/freshet-0a1b/input/training.csv',
+        FRESHET_OUTPUT_DIR: '/home/freshet-0a1b/output',
+      }),
+    ).toEqual({
+      source: 'file',
+      trainingFile: '/home/freshet-0a1b/input/training.csv',
+      outputDir: '/home/freshet-0a1b/output',
+    });
+    expect(
+      usageError(() => readRunEnvironment({ FRESHET_TRAINING_FILE: '/in.csv' })).problems,
+    ).toEqual([expect.stringMatching(/^FRESHET_OUTPUT_DIR is not set/)]);
   });
 
   it('names every one that is missing or empty', () => {

@@ -15,6 +15,7 @@ import { parseModelJson, predictBatch } from '../../../actions/lib/training/fore
 import { loadProject } from '../../../actions/lib/training/project/load-project.ts';
 import { resolveParameters } from '../../../actions/lib/training/project/parameters.ts';
 import { getEntryPoint, renderCommand } from '../../../actions/lib/training/project/project.ts';
+import { writeTableCsv } from '../../../actions/lib/training/run/table-files.ts';
 import { silentLogger } from '../../../actions/lib/util/logger.ts';
 import { createTestDatabase } from '../../support/database.ts';
 import { defined } from '../../support/defined.ts';
@@ -48,7 +49,7 @@ interface Run {
  */
 async function runProject(
   parameters: Record<string, string>,
-  env: { table?: string; databaseUrl?: string } = {},
+  env: { table?: string; databaseUrl?: string; trainingFile?: string } = {},
 ): Promise<Run> {
   const entry = getEntryPoint(await loadProject(PROJECT));
   const command = renderCommand(entry, resolveParameters(entry, parameters));
@@ -59,6 +60,7 @@ async function runProject(
   };
   if (env.databaseUrl !== undefined) variables.DATABASE_URL = env.databaseUrl;
   if (env.table !== undefined) variables.FRESHET_TRAINING_TABLE = env.table;
+  if (env.trainingFile !== undefined) variables.FRESHET_TRAINING_FILE = env.trainingFile;
   return new Promise((resolve) => {
     execFile('sh', ['-c', command], { cwd: PROJECT, env: variables }, (error, _stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
@@ -199,6 +201,24 @@ describe('training/ozone-forest on a year of hourly ozone', () => {
     // The newest observation carries most of the next hour.
     expect(ranked[0]?.feature).toBe('o3_lag0');
   });
+});
+
+describe("training/ozone-forest as another repository's code (no database, a CSV file)", () => {
+  it('trains on FRESHET_TRAINING_FILE exactly as on the table', async () => {
+    const file = join(scratch, 'training.csv');
+    await writeTableCsv(client, 'public.training_year', file);
+    const parameters = { n_estimators: '10' };
+    const fromFile = await runProject(parameters, { trainingFile: file });
+    expect(fromFile.stderr).not.toMatch(/error/i);
+    expect(fromFile.code).toBe(0);
+    const fromTable = await runProject(parameters, {
+      table: 'public.training_year',
+      databaseUrl: db.url,
+    });
+    const metrics = async (run: Run) =>
+      JSON.parse(await readFile(join(run.outputDir, 'metrics.json'), 'utf8'));
+    expect(await metrics(fromFile)).toEqual(await metrics(fromTable));
+  }, 300_000);
 });
 
 describe('training/ozone-forest failing clearly (exit status 1)', () => {

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Logger } from '../../util/logger.ts';
+import type { RunAs } from '../run/run-as.ts';
 import { runTool } from './tool.ts';
 
 /** Where pip looks unless told otherwise. */
@@ -139,7 +140,12 @@ export interface InstallOptions {
   readonly stateDir: string;
   readonly packageIndex?: string;
   readonly logger: Logger;
+  /** Install as this OS user (another repository's project: its install scripts are its code). */
+  readonly runAs?: RunAs;
 }
+
+/** The OS user part of a tool's options. */
+const asUser = (options: InstallOptions) => (options.runAs ? { runAs: options.runAs } : {});
 
 const VENV_COMPLETE = '.freshet-complete';
 
@@ -178,6 +184,7 @@ async function systemPythonShim(options: InstallOptions): Promise<string[]> {
 async function venvFolder(requirements: string, index: string, options: InstallOptions) {
   const { stdout } = await runTool(systemPython(), ['--version'], 'finding Python', {
     env: options.env,
+    ...asUser(options),
   });
   const text = await readFile(requirements, 'utf8');
   const key = createHash('sha256')
@@ -204,7 +211,7 @@ async function makeVenv(
     systemPython(),
     ['-m', 'venv', '--system-site-packages', venv],
     'making a virtual environment',
-    { env: options.env },
+    { env: options.env, ...asUser(options) },
   );
   await runTool(
     join(venv, 'bin', 'python'),
@@ -221,9 +228,19 @@ async function makeVenv(
       requirements,
     ],
     `installing ${requirements}`,
-    { env: { ...options.env, VIRTUAL_ENV: venv } },
+    { env: { ...options.env, VIRTUAL_ENV: venv }, ...asUser(options) },
   );
-  await writeFile(join(venv, VENV_COMPLETE), `${new Date().toISOString()}\n`);
+  const marker = join(venv, VENV_COMPLETE);
+  if (options.runAs === undefined) await writeFile(marker, `${new Date().toISOString()}\n`);
+  else {
+    // The venv is the run's user's (through sudo the runner may not write into it).
+    await runTool(
+      join(venv, 'bin', 'python'),
+      ['-c', 'import sys; open(sys.argv[1], "w").write("complete\\n")', marker],
+      'marking the virtual environment complete',
+      { env: options.env, ...asUser(options) },
+    );
+  }
 }
 
 /**
@@ -268,7 +285,7 @@ export async function installDependencies(
           'npm',
           ['ci', '--no-audit', '--no-fund', '--loglevel=error'],
           `npm ci in ${step.dir}`,
-          { cwd: step.dir, env: options.env },
+          { cwd: step.dir, env: options.env, ...asUser(options) },
         );
         result = { ...result, node: { install: 'npm-ci', lockfile: step.lockfile } };
         break;

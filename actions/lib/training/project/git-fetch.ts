@@ -7,7 +7,7 @@ import type { ProjectRef } from './project-ref.ts';
 import { runTool } from './tool.ts';
 
 /** Where repositories live unless told otherwise: `<base><owner>/<repo>`. */
-const DEFAULT_REMOTE_BASE = 'https://github.com/';
+export const DEFAULT_GIT_BASE = 'https://github.com/';
 
 /** A remote project reference. */
 export type RemoteProjectRef = Extract<ProjectRef, { kind: 'remote' }>;
@@ -17,7 +17,7 @@ export type RemoteProjectRef = Extract<ProjectRef, { kind: 'remote' }>;
  *
  * @example remoteUrl({ owner: 'acme', repo: 'models', … }, 'file:///srv/git/') === 'file:///srv/git/acme/models'
  */
-export function remoteUrl(ref: RemoteProjectRef, base: string = DEFAULT_REMOTE_BASE): string {
+export function remoteUrl(ref: RemoteProjectRef, base: string = DEFAULT_GIT_BASE): string {
   return `${base.endsWith('/') ? base : `${base}/`}${ref.owner}/${ref.repo}`;
 }
 
@@ -50,9 +50,20 @@ export async function fetchProject(
       `fetching ${where} from ${url}`,
       { cwd: dir, env, timeoutMs: 300_000 },
     );
+    // Links are checked out as plain files holding their target: the runner reads the project's
+    // files (freshet-project.yml, its lockfiles) as itself, and a link to /etc/shadow must not be
+    // followed there.
     await runTool(
       'git',
-      ['-c', 'advice.detachedHead=false', 'checkout', '--quiet', ref.commit],
+      [
+        '-c',
+        'advice.detachedHead=false',
+        '-c',
+        'core.symlinks=false',
+        'checkout',
+        '--quiet',
+        ref.commit,
+      ],
       `checking out ${where}`,
       { cwd: dir, env },
     );

@@ -3,6 +3,7 @@
 // run-command.ts instead, where output streams to the logger and the whole process group is killed.
 import { execFile } from 'node:child_process';
 import { FreshetError } from '../../errors.ts';
+import { type RunAs, spawnSpec } from '../run/run-as.ts';
 
 /** Where and how to run a tool. */
 export interface ToolOptions {
@@ -11,6 +12,8 @@ export interface ToolOptions {
   readonly env: Readonly<NodeJS.ProcessEnv>;
   /** Killed after this long (default 10 minutes: `npm ci` and `pip install` can take a while). */
   readonly timeoutMs?: number;
+  /** Run it as this OS user (another repository's installs), with exactly `env`. */
+  readonly runAs?: RunAs;
 }
 
 /** What a tool printed. */
@@ -38,13 +41,18 @@ export function runTool(
   what: string,
   options: ToolOptions,
 ): Promise<ToolOutput> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.env))
+    if (value !== undefined) env[name] = value;
+  const spec = spawnSpec(file, args, env, options.runAs);
   return new Promise((resolve, reject) => {
     execFile(
-      file,
-      [...args],
+      spec.file,
+      [...spec.args],
       {
         cwd: options.cwd,
-        env: options.env,
+        env: spec.env,
+        ...(spec.uid !== undefined ? { uid: spec.uid, gid: spec.gid } : {}),
         timeout: options.timeoutMs ?? 600_000,
         killSignal: 'SIGKILL',
         maxBuffer: 64 * 1024 * 1024,

@@ -2,39 +2,20 @@
 import { delimiter } from 'node:path';
 
 /**
- * What code from another repository may see of the runner's environment: enough to find programs,
- * a home, a temporary folder, a locale and a proxy, and nothing that could hold a credential (the
- * runner's own DATABASE_URL, PG* settings, cloud keys, tokens).
+ * The PATH after the runner's own folders for code of another repository, which sees nothing of
+ * the runner's environment.
  */
-const UNTRUSTED_PASSTHROUGH: readonly string[] = [
-  'PATH',
-  'HOME',
-  'USER',
-  'LOGNAME',
-  'SHELL',
-  'TERM',
-  'LANG',
-  'LC_ALL',
-  'LC_CTYPE',
-  'TZ',
-  'TMPDIR',
-  'CI',
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'NO_PROXY',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy',
-  'PIP_INDEX_URL',
-  'PIP_EXTRA_INDEX_URL',
-  'npm_config_registry',
-];
+const SANDBOX_PATH = ['/usr/local/bin', '/usr/bin', '/bin'];
 
 /** How to build a project's environment. */
 export interface ChildEnvironmentOptions {
   /** The runner's environment (usually `process.env`). */
   readonly base: NodeJS.ProcessEnv;
-  /** A project of this repository sees all of `base`; another repository's only the passthrough. */
+  /**
+   * A project of this repository sees all of `base`; another repository's none of it (not even
+   * PATH or a proxy: anything of the runner's could hold a credential): only a PATH of the
+   * system's folders, `LANG=C.UTF-8`, `TMPDIR=/tmp` and what `set` gives (HOME, USER, FRESHET_*).
+   */
   readonly trusted: boolean;
   /** Folders put first on PATH, in order (the runner's Node, a virtual environment's bin). */
   readonly pathFirst?: readonly string[];
@@ -46,13 +27,19 @@ export interface ChildEnvironmentOptions {
  * The environment of a project's process.
  *
  * @example
- * childEnvironment({ base: process.env, trusted: false, set: { DATABASE_URL: readOnlyUrl } })
+ * childEnvironment({ base: process.env, trusted: false, set: { HOME: '/home/freshet-1a2b', FRESHET_TRAINING_FILE: '/home/freshet-1a2b/input/training.csv' } })
+ * // { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', TMPDIR: '/tmp', HOME: …, FRESHET_TRAINING_FILE: … }
  */
 export function childEnvironment(options: ChildEnvironmentOptions): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(options.base)) {
-    if (value === undefined) continue;
-    if (options.trusted || UNTRUSTED_PASSTHROUGH.includes(name)) env[name] = value;
+  if (options.trusted) {
+    for (const [name, value] of Object.entries(options.base)) {
+      if (value !== undefined) env[name] = value;
+    }
+  } else {
+    env.PATH = SANDBOX_PATH.join(delimiter);
+    env.LANG = 'C.UTF-8';
+    env.TMPDIR = '/tmp';
   }
   const path = [...(options.pathFirst ?? []), ...(env.PATH ? [env.PATH] : [])];
   if (path.length > 0) env.PATH = path.join(delimiter);

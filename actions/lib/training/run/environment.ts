@@ -7,6 +7,7 @@ import { relative } from 'node:path';
 import type { Logger } from '../../util/logger.ts';
 import type { InstalledDependencies } from '../project/dependencies.ts';
 import { runTool } from '../project/tool.ts';
+import type { RunAs } from './run-as.ts';
 
 /** The environment of a run, as `ops.training_runs.environment` holds it. */
 export interface RunEnvironment {
@@ -58,7 +59,7 @@ print(json.dumps({'version': platform.python_version(), 'packages': dict(sorted(
 export async function describeEnvironment(
   folder: string,
   installed: InstalledDependencies,
-  options: { env: Record<string, string>; requirements?: string; logger: Logger },
+  options: { env: Record<string, string>; requirements?: string; logger: Logger; runAs?: RunAs },
 ): Promise<RunEnvironment> {
   let lockfile: RunEnvironment['lockfile'];
   if (installed.node) {
@@ -79,7 +80,12 @@ export async function describeEnvironment(
         installed.python.executable,
         ['-c', PYTHON_REPORT],
         'listing the Python packages',
-        { env: options.env, cwd: folder, timeoutMs: 60_000 },
+        {
+          env: options.env,
+          cwd: folder,
+          timeoutMs: 60_000,
+          ...(options.runAs ? { runAs: options.runAs } : {}),
+        },
       );
       const report = JSON.parse(stdout) as { version: string; packages: Record<string, string> };
       const requirementsSha256 =

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { FreshetError } from '../../errors.ts';
 import type { Logger } from '../../util/logger.ts';
 import { LineSplitter, OutputTail } from './command-output.ts';
+import { endAllProcesses, type RunAs, spawnSpec } from './run-as.ts';
 
 /** How to run a command. */
 export interface CommandOptions {
@@ -21,6 +22,8 @@ export interface CommandOptions {
   readonly prefix: string;
   /** Aborting stops the command as a timeout does. */
   readonly signal?: AbortSignal;
+  /** Run it as this OS user; when it ends, every process of that user is ended too. */
+  readonly runAs?: RunAs;
 }
 
 /** How the command ended. */
@@ -83,9 +86,11 @@ export function runCommand(options: CommandOptions): Promise<CommandOutcome> {
     };
   };
   return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', options.command], {
+    const spec = spawnSpec('sh', ['-c', options.command], options.env, options.runAs);
+    const child = spawn(spec.file, [...spec.args], {
       cwd: options.cwd,
-      env: options.env,
+      env: spec.env,
+      ...(spec.uid !== undefined ? { uid: spec.uid, gid: spec.gid } : {}),
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so that stopping it stops everything it started.
       detached: true,
@@ -127,6 +132,8 @@ export function runCommand(options: CommandOptions): Promise<CommandOutcome> {
       // Whatever it left running in its group goes with it.
       if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
       clearTimeout(killTimer);
+      // And whatever left the group (setsid, a double fork) as the run's own user.
+      if (options.runAs) await endAllProcesses(options.runAs);
       let wait: NodeJS.Timeout | undefined;
       await Promise.race([closed, new Promise((done) => (wait = setTimeout(done, CLOSE_WAIT_MS)))]);
       clearTimeout(wait);

@@ -43,8 +43,6 @@ export interface TrainingRunOptions {
   readonly timeoutMs?: number | undefined;
   /** The run fails when the files its command wrote hold more than this (default 500 MB, `DEFAULT_MAX_ARTIFACT_BYTES`). */
   readonly maxArtifactBytes?: number | undefined;
-  /** Give a local project the read-only database role too (another repository's always gets it). */
-  readonly readOnlyDatabase?: boolean | undefined;
   /** Repositories are fetched from `<base><owner>/<repo>` (default `https://github.com/`; tests use `file://`). */
   readonly remoteBaseUrl?: string | undefined;
   /** The index pip installs requirements.txt from, probed first (default the environment's `PIP_INDEX_URL`, else PyPI). */
@@ -59,14 +57,15 @@ export interface TrainingContext {
   /** The database the data is selected from and the run recorded in (migrated). */
   readonly db: DatabasePool;
   /**
-   * The same database as the project's command reaches it (its DATABASE_URL); another repository's
-   * code gets a read-only role's URL made from it instead. It holds a password: never logged.
+   * The same database as this repository's project command reaches it (its DATABASE_URL); another
+   * repository's code gets no database URL at all. It holds a password: never logged, and never on
+   * a command line (every user can read /proc/<pid>/cmdline).
    */
   readonly databaseUrl: string;
   readonly logger: Logger;
   /** The state directory: artifacts go to `runs/<run id>/`, virtual environments to `venvs/`. */
   readonly stateDir: string;
-  /** The environment passed on to git, installs and the project (another repository's code sees only a safe part of it). */
+  /** The environment passed on to git, installs and this repository's project (another repository's code sees none of it). */
   readonly env: Readonly<NodeJS.ProcessEnv>;
   /** The clock, epoch ms. */
   readonly now: () => number;

@@ -36,8 +36,6 @@ export interface RunPlan {
   readonly request: SelectionRequest;
   readonly tags: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
-  /** Whether the project reads the database through a read-only role of its own. */
-  readonly readOnly: boolean;
 }
 
 const collect = collectProblems;
@@ -74,7 +72,6 @@ export async function planRun(
     request,
     tags,
     timeoutMs: options.timeoutMs ?? DEFAULT_TRAINING_TIMEOUT_MS,
-    readOnly: !source.trusted || options.readOnlyDatabase === true,
   };
 }
 

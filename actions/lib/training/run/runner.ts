@@ -2,11 +2,13 @@
 // repository's pinned commit → dependencies installed → data selected into the training (and
 // feature) table → the command run with DATABASE_URL, FRESHET_TRAINING_TABLE,
 // FRESHET_FEATURES_TABLE and FRESHET_OUTPUT_DIR → outputs checked → artifacts kept → the run
-// recorded in ops.training_runs. Everything a person can get wrong is checked before the run is
+// recorded in ops.training_runs. Another repository's code gets no database credentials: it runs
+// as an OS user made for the run, in a copy of the project in that user's home, and reads the
+// tables from CSV files (FRESHET_TRAINING_FILE, FRESHET_FEATURES_FILE). Everything a person can get wrong is checked before the run is
 // recorded; everything after that ends in a recorded run, succeeded or failed.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type pg from 'pg';
 import { DatabaseError, describeError, FreshetError } from '../../errors.ts';
 import { formatDuration } from '../../interval/duration.ts';
@@ -32,16 +34,14 @@ import {
 import { childEnvironment } from './child-environment.ts';
 import { describeEnvironment, type RunEnvironment } from './environment.ts';
 import { readRunOutputs } from './outputs.ts';
-import {
-  assertCanCreateReadOnlyRole,
-  createReadOnlyRole,
-  dropReadOnlyRole,
-  type ReadOnlyRole,
-} from './readonly-role.ts';
+import type { RunAs } from './run-as.ts';
 import { type CommandOutcome, runCommand } from './run-command.ts';
 import { finishRun, insertRun, newRunId, type RunFinish } from './run-record.ts';
 import type { TrainingContext, TrainingRunOptions, TrainingRunResult } from './runner-options.ts';
 import { planRun, preflight, type RunPlan } from './runner-plan.ts';
+import { collectFromHome, stageIntoHome } from './sandbox-files.ts';
+import { createSandboxUser, removeSandboxUser } from './sandbox-user.ts';
+import { writeTableCsv } from './table-files.ts';
 
 export type { TrainingContext, TrainingRunOptions, TrainingRunResult } from './runner-options.ts';
 
@@ -71,7 +71,7 @@ export function describeOutcome(outcome: CommandOutcome, timeoutMs: number): str
  * handed in (see actions/wiring.ts, `trainWith`, which opens the database the settings name).
  *
  * @throws UsageError when the reference, the project, a parameter, the selection or a tag is wrong,
- *   or another repository's code cannot get a read-only role; SourceError when the project cannot
+ *   or another repository's code cannot get an OS user of its own; SourceError when the project cannot
  *   be fetched; DatabaseError when the database cannot be reached or the run not recorded
  * @example
  * const result = await runTraining(
@@ -97,20 +97,28 @@ export async function runTraining(
     const plan = await planRun(options, source);
     const client = await connect(context.db);
     try {
-      if (plan.readOnly) await assertCanCreateReadOnlyRole(client, source.ref);
       const station = await preflight(client, plan.request, now());
-      return await execute(plan, station, {
-        client,
-        pool: context.db,
-        databaseUrl: context.databaseUrl,
-        scratch,
-        stateDir,
-        env,
-        now,
-        logger,
-        options,
-        ...(context.signal ? { signal: context.signal } : {}),
-      });
+      // Refused (before anything is recorded) when the user cannot be made.
+      const user = source.trusted
+        ? undefined
+        : await createSandboxUser({ project: source.ref, logger });
+      try {
+        return await execute(plan, station, {
+          client,
+          pool: context.db,
+          databaseUrl: context.databaseUrl,
+          scratch,
+          stateDir,
+          env,
+          now,
+          logger,
+          options,
+          ...(user ? { user } : {}),
+          ...(context.signal ? { signal: context.signal } : {}),
+        });
+      } finally {
+        if (user) await removeSandboxUser(user, logger);
+      }
     } finally {
       client.release();
     }
@@ -141,6 +149,8 @@ interface ExecuteContext {
   readonly logger: Logger;
   readonly options: TrainingRunOptions;
   readonly signal?: AbortSignal;
+  /** The OS user another repository's code runs as (none: this repository's code, as the runner). */
+  readonly user?: RunAs;
 }
 
 /** What a run has learnt so far: recorded when it ends, however it ends. */
@@ -149,7 +159,6 @@ interface Progress {
   stage: string;
   finish: Omit<RunFinish, 'status' | 'finishedAt'>;
   featuresTable?: string;
-  role?: ReadOnlyRole;
   environment: RunEnvironment | null;
   artifacts: ArtifactRecord[];
 }
@@ -211,7 +220,6 @@ async function execute(
     logger.error(`run ${runId} failed: ${error}`);
   } finally {
     const tables = [slots.tables.training, slots.tables.features];
-    if (progress.role) await dropReadOnlyRole(client, progress.role, tables, logger);
     if (!run.options.keepTable) {
       await dropTables(client, tables).catch((dropError) =>
         logger.warn(`could not drop the run's tables: ${describeError(dropError)}`),
@@ -271,6 +279,26 @@ async function execute(
   };
 }
 
+/** Where a sandboxed run's files are inside its user's home. */
+interface HomeLayout {
+  readonly checkout: string;
+  readonly folder: string;
+  readonly input: string;
+  readonly output: string;
+  readonly stateDir: string;
+}
+
+function homeLayout(user: RunAs, plan: RunPlan): HomeLayout {
+  const checkout = join(user.home, 'checkout');
+  return {
+    checkout,
+    folder: join(checkout, relative(plan.source.root, plan.source.folder)),
+    input: join(user.home, 'input'),
+    output: join(user.home, 'output'),
+    stateDir: join(user.home, '.freshet'),
+  };
+}
+
 /** The run itself, stage by stage; whatever it learns goes into `progress`. */
 async function carryOut(
   plan: RunPlan,
@@ -281,26 +309,43 @@ async function carryOut(
 ): Promise<void> {
   const { source, project } = plan;
   const { tables } = slots;
-  await mkdir(slots.outputDir, { recursive: true });
+  const { user } = run;
+  const home = user ? homeLayout(user, plan) : undefined;
+  if (user && home) {
+    progress.stage = "copying the project into its OS user's home";
+    const seed = join(run.scratch, 'seed');
+    await mkdir(join(seed, 'input'), { recursive: true });
+    await mkdir(join(seed, 'output'), { recursive: true });
+    await stageIntoHome(user, seed, user.home);
+    await stageIntoHome(user, source.root, home.checkout);
+  } else {
+    await mkdir(slots.outputDir, { recursive: true });
+  }
+  const folder = home?.folder ?? source.folder;
+  const outputDir = home?.output ?? slots.outputDir;
+  const identity: Record<string, string> =
+    user && home ? { HOME: user.home, USER: user.name, LOGNAME: user.name } : {};
   progress.stage = 'installing the dependencies';
-  const installed = await install(plan, run);
+  const installed = await install(plan, run, folder, home, identity);
 
   await prepareData(plan, station, run, slots, progress);
 
-  let databaseUrl = run.databaseUrl;
-  if (plan.readOnly) {
-    progress.stage = 'creating the read-only role';
-    progress.role = await createReadOnlyRole(run.client, {
-      runId: slots.runId,
-      tables: [tables.training, ...(project.features ? [tables.features] : [])],
-      databaseUrl: run.databaseUrl,
-      // An hour past the timeout: long enough for the run, short if the drop never happens.
-      validForMs: plan.timeoutMs + 3_600_000,
-    });
-    databaseUrl = progress.role.url;
-    run.logger.info(
-      `the project reads the database as ${progress.role.name} (SELECT on its tables only)`,
-    );
+  const data: Record<string, string> = {};
+  if (user && home) {
+    progress.stage = 'writing the data files';
+    const input = join(run.scratch, 'input');
+    await mkdir(input, { recursive: true });
+    await writeTableCsv(run.client, tables.training, join(input, 'training.csv'));
+    data.FRESHET_TRAINING_FILE = join(home.input, 'training.csv');
+    if (project.features) {
+      await writeTableCsv(run.client, tables.features, join(input, 'features.csv'));
+      data.FRESHET_FEATURES_FILE = join(home.input, 'features.csv');
+    }
+    await stageIntoHome(user, input, home.input);
+  } else {
+    data.DATABASE_URL = run.databaseUrl;
+    data.FRESHET_TRAINING_TABLE = tables.training;
+    if (project.features) data.FRESHET_FEATURES_TABLE = tables.features;
   }
 
   const commandEnv = childEnvironment({
@@ -309,31 +354,37 @@ async function carryOut(
     pathFirst: [...installed.pathFirst, dirname(process.execPath)],
     set: {
       ...installed.env,
-      DATABASE_URL: databaseUrl,
-      FRESHET_TRAINING_TABLE: tables.training,
-      ...(project.features ? { FRESHET_FEATURES_TABLE: tables.features } : {}),
-      FRESHET_OUTPUT_DIR: slots.outputDir,
+      ...identity,
+      ...data,
+      FRESHET_OUTPUT_DIR: outputDir,
       FRESHET_RUN_ID: slots.runId,
     },
   });
-  progress.environment = await describeEnvironment(source.folder, installed, {
+  progress.environment = await describeEnvironment(folder, installed, {
     env: commandEnv,
     logger: run.logger,
     ...(installed.python && installed.requirements ? { requirements: installed.requirements } : {}),
+    ...(user ? { runAs: user } : {}),
   });
 
   progress.stage = 'running the command';
-  run.logger.info(`running: ${plan.command}`);
+  run.logger.info(`running: ${plan.command}${user ? ` (as ${user.name})` : ''}`);
   const outcome = await runCommand({
     command: plan.command,
-    cwd: source.folder,
+    cwd: folder,
     env: commandEnv,
     timeoutMs: plan.timeoutMs,
     logger: run.logger,
     prefix: `${project.name} | `,
     ...(run.signal ? { signal: run.signal } : {}),
+    ...(user ? { runAs: user } : {}),
   });
   const failure = describeOutcome(outcome, plan.timeoutMs);
+  if (user && home) {
+    // Every process of the user has ended (runCommand saw to it): nothing changes the files now.
+    progress.stage = 'collecting the outputs';
+    await collectFromHome(user, home.output, slots.outputDir, run.logger);
+  }
 
   // Kept even when the command failed: what it wrote helps to see why.
   progress.stage = 'keeping the artifacts';
@@ -408,25 +459,31 @@ async function prepareData(
 async function install(
   plan: RunPlan,
   run: ExecuteContext,
+  folder: string,
+  home: HomeLayout | undefined,
+  identity: Readonly<Record<string, string>>,
 ): Promise<InstalledDependencies & { requirements?: string }> {
   const { source } = plan;
-  const files = await inspectProjectFiles(source.folder, {
-    root: source.root,
+  const files = await inspectProjectFiles(folder, {
+    root: home?.checkout ?? source.root,
     remote: !source.trusted,
     command: plan.command,
   });
-  const steps = planDependencies(source.folder, files);
+  const steps = planDependencies(folder, files);
   const env = childEnvironment({
     base: run.env,
     trusted: source.trusted,
     pathFirst: [dirname(process.execPath)],
+    set: identity,
   });
   const packageIndex = run.options.packageIndexUrl ?? run.env.PIP_INDEX_URL;
+  // Another repository's installs run as its user (install scripts are its code), into its home.
   const installed = await installDependencies(steps, {
     env,
-    stateDir: run.stateDir,
+    stateDir: home?.stateDir ?? run.stateDir,
     logger: run.logger,
     ...(packageIndex ? { packageIndex } : {}),
+    ...(run.user ? { runAs: run.user } : {}),
   });
   const requirements = steps.find((s) => s.kind === 'python-requirements');
   return {

@@ -8,7 +8,7 @@ import { loadProject } from '../project/load-project.ts';
 import { parseProjectRef } from '../project/project-ref.ts';
 import { openProjectSource } from '../project/project-source.ts';
 import type { Queryable } from './run-record.ts';
-import type { LatestRun } from './schedule.ts';
+import type { LatestRun, RecentFailures } from './schedule.ts';
 
 /**
  * The experiment's latest successful run, by start, or undefined when it has none.
@@ -32,6 +32,38 @@ export async function readLatestSucceededRun(
   } catch (error) {
     throw new DatabaseError(
       `reading the latest successful run of ${experiment} from ops.training_runs failed`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * The experiment's failed data-triggered runs (tagged trigger workflow_run or schedule) that
+ * started after `since` (its latest success; undefined: ever), or undefined when there are none.
+ *
+ * @throws DatabaseError when ops.training_runs cannot be read
+ * @example await readRecentFailures(db, 'ozone-forest', last?.startedAt) // { count: 2, last: { id, startedAt } }
+ */
+export async function readRecentFailures(
+  db: Queryable,
+  experiment: string,
+  since: number | undefined,
+): Promise<RecentFailures | undefined> {
+  try {
+    const { rows } = await db.query(
+      `SELECT id, started_at, count(*) OVER () AS count FROM ops.training_runs
+       WHERE experiment = $1 AND status = 'failed'
+         AND tags->>'trigger' IN ('workflow_run', 'schedule')
+         AND ($2::timestamptz IS NULL OR started_at > $2::timestamptz)
+       ORDER BY started_at DESC, id LIMIT 1`,
+      [experiment, since === undefined ? null : new Date(since)],
+    );
+    const row = rows[0] as { id: string; started_at: Date; count: string } | undefined;
+    if (row === undefined) return undefined;
+    return { count: Number(row.count), last: { id: row.id, startedAt: row.started_at.getTime() } };
+  } catch (error) {
+    throw new DatabaseError(
+      `reading the failed runs of ${experiment} from ops.training_runs failed`,
       { cause: error },
     );
   }

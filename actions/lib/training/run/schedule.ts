@@ -2,7 +2,10 @@
 // by new data (`workflow_run` after an ingest, or a `schedule`) trains at most once per
 // `train-every`, measured from the start of the experiment's latest successful run in
 // ops.training_runs — ingest completes 144 times a day, and a model a day is plenty. A failed run
-// does not count, so the next trigger tries again. This module is the decision, pure (the job
+// does not count as a success, but it is not retried at once either: after a failed data-triggered
+// run the next one waits at least `train-every`, twice that after a second failure in a row, and so
+// on up to a day (or `train-every`, if longer), so that a broken project does not retrain after
+// every ingest. This module is the decision, pure (the job
 // summary renders it without pulling in a database or a file system); schedule-reads.ts reads its
 // facts and train-when-due.ts ties them to a run.
 import { formatDuration, HOUR_MS } from '../../interval/duration.ts';
@@ -27,6 +30,30 @@ export interface LatestRun {
   readonly startedAt: number;
 }
 
+/** The failed data-triggered runs of an experiment since its latest success (or ever). */
+export interface RecentFailures {
+  /** How many, at least 1. */
+  readonly count: number;
+  /** The latest of them. */
+  readonly last: LatestRun;
+}
+
+/** The longest back-off after failures: a day, or `train-every` when that is longer. */
+const MAX_BACKOFF_MS = DEFAULT_TRAIN_EVERY_MS;
+
+/**
+ * How long to wait after the latest of `failures` failed data-triggered runs in a row: `everyMs`,
+ * doubling with each further failure, at most a day (or `everyMs`, if longer). Pure.
+ *
+ * @example backoffMs(6 * HOUR_MS, 1) === 6 * HOUR_MS; backoffMs(6 * HOUR_MS, 2) === 12 * HOUR_MS; backoffMs(6 * HOUR_MS, 5) === 24 * HOUR_MS
+ */
+export function backoffMs(everyMs: number, failures: number): number {
+  const cap = Math.max(everyMs, MAX_BACKOFF_MS);
+  if (failures < 1) return 0;
+  // 2^(failures - 1) grows past any cap long before it loses precision.
+  return Math.min(cap, everyMs * 2 ** Math.min(failures - 1, 40));
+}
+
 /** Whether to train now, and why. */
 export type TrainingDecision =
   /** A push or a dispatch: someone asked for this run. */
@@ -47,6 +74,14 @@ export type TrainingDecision =
       readonly trigger: string;
       readonly last: LatestRun;
       readonly nextAt: number;
+    }
+  /** Data-triggered runs failed since the last success: backing off until `nextAt`. */
+  | {
+      readonly train: false;
+      readonly why: 'backoff';
+      readonly trigger: string;
+      readonly failures: RecentFailures;
+      readonly nextAt: number;
     };
 
 /** What the decision is made from. */
@@ -59,6 +94,8 @@ export interface ScheduleFacts {
   readonly now: number;
   /** The experiment's latest successful run, if it has one (unread for other triggers). */
   readonly last: LatestRun | undefined;
+  /** Its failed data-triggered runs since then, if any. */
+  readonly failures?: RecentFailures | undefined;
 }
 
 /**
@@ -69,8 +106,15 @@ export interface ScheduleFacts {
  * // { train: false, why: 'recent', trigger: 'workflow_run', last, nextAt: startedAt + 86_400_000 }
  */
 export function decideTraining(facts: ScheduleFacts): TrainingDecision {
-  const { trigger, everyMs, now, last } = facts;
+  const { trigger, everyMs, now, last, failures } = facts;
   if (!isRateLimited(trigger)) return { train: true, why: 'requested', trigger };
+  if (failures !== undefined && failures.count > 0) {
+    const retryAt = failures.last.startedAt + backoffMs(everyMs, failures.count);
+    const successAt = last === undefined ? Number.NEGATIVE_INFINITY : last.startedAt + everyMs;
+    if (now < retryAt && retryAt >= successAt) {
+      return { train: false, why: 'backoff', trigger, failures, nextAt: retryAt };
+    }
+  }
   if (last === undefined) return { train: true, why: 'first', trigger };
   const nextAt = last.startedAt + everyMs;
   // A run "from the future" (another machine's clock ahead of ours) counts as recent: waiting a
@@ -111,6 +155,15 @@ export function describeTrainingDecision(
         `Not training ${name}: ${lastRun(decision.last)}, less than ${every} ago. ` +
         `Training is due again from ${formatInstant(decision.nextAt)}; a push to the project or a manual run trains at once.`
       );
+    case 'backoff': {
+      const { count, last } = decision.failures;
+      const runs =
+        count === 1 ? 'its last data-triggered run' : `its last ${count} data-triggered runs`;
+      return (
+        `Not training ${name}: ${runs} failed (the latest, ${last.id.slice(0, SHORT_ID)}, started ${formatInstant(last.startedAt)}), so it waits ${formatDuration(backoffMs(context.everyMs, count))} after it (${every}, doubling with each failure, up to a day). ` +
+        `Training is due again from ${formatInstant(decision.nextAt)}; a push to the project or a manual run trains at once.`
+      );
+    }
   }
 }
 

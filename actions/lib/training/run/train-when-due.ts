@@ -10,7 +10,11 @@ import {
   isRateLimited,
   type ScheduleCheck,
 } from './schedule.ts';
-import { readExperimentName, readLatestSucceededRun } from './schedule-reads.ts';
+import {
+  readExperimentName,
+  readLatestSucceededRun,
+  readRecentFailures,
+} from './schedule-reads.ts';
 
 /** What {@link checkTrainingSchedule} needs. */
 export interface ScheduleCheckOptions {
@@ -53,7 +57,8 @@ export async function checkTrainingSchedule(
     remoteBaseUrl: options.remoteBaseUrl,
   });
   const last = await readLatestSucceededRun(context.db, experiment);
-  return { decision: decideTraining({ ...facts, last }), experiment };
+  const failures = await readRecentFailures(context.db, experiment, last?.startedAt);
+  return { decision: decideTraining({ ...facts, last, failures }), experiment };
 }
 
 /** A triggered run: what to train, on which trigger, how often at most. */

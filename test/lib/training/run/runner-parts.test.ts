@@ -12,16 +12,14 @@ import {
   checkModel,
   checkParams,
 } from '../../../../actions/lib/training/run/outputs.ts';
-import {
-  readOnlyRoleName,
-  withCredentials,
-} from '../../../../actions/lib/training/run/readonly-role.ts';
+import { spawnSpec } from '../../../../actions/lib/training/run/run-as.ts';
 import { describeOutcome } from '../../../../actions/lib/training/run/runner.ts';
 import type { TrainingRunResult } from '../../../../actions/lib/training/run/runner-options.ts';
 import {
   formatTrainingResult,
   trainingResultJson,
 } from '../../../../actions/lib/training/run/runs-format.ts';
+import { parsePasswd } from '../../../../actions/lib/training/run/sandbox-user.ts';
 import { MODEL_JSON } from '../runner-project.ts';
 
 const files = {
@@ -90,19 +88,20 @@ describe('childEnvironment', () => {
     LANG: 'C.UTF-8',
   };
 
-  it("gives another repository's code only what cannot hold a credential", () => {
+  it("gives another repository's code nothing of the runner's environment", () => {
     expect(
       childEnvironment({
         base,
         trusted: false,
         pathFirst: ['/venv/bin'],
-        set: { DATABASE_URL: 'postgres://ro@db/x' },
+        set: { HOME: '/home/freshet-0a1b', FRESHET_TRAINING_FILE: '/home/freshet-0a1b/in.csv' },
       }),
     ).toEqual({
-      PATH: '/venv/bin:/usr/bin',
-      HOME: '/home/me',
+      PATH: '/venv/bin:/usr/local/bin:/usr/bin:/bin',
       LANG: 'C.UTF-8',
-      DATABASE_URL: 'postgres://ro@db/x',
+      TMPDIR: '/tmp',
+      HOME: '/home/freshet-0a1b',
+      FRESHET_TRAINING_FILE: '/home/freshet-0a1b/in.csv',
     });
   });
 
@@ -188,21 +187,65 @@ describe('describeOutcome', () => {
   });
 });
 
-describe('the read-only role and remote URLs', () => {
-  it('names the role after the run', () => {
-    expect(readOnlyRoleName('0123456789abcdef0123456789abcdef')).toBe(
-      'freshet_ro_0123456789abcdef0123456789abcdef',
+describe('the OS user of a run, and remote URLs', () => {
+  const user = {
+    name: 'freshet-0a1b2c3d4e5f',
+    uid: 1001,
+    gid: 1002,
+    home: '/home/x',
+    direct: true,
+  };
+
+  it('starts a process as the user: by uid and gid as root, else through sudo -n with env -i', () => {
+    expect(spawnSpec('sh', ['-c', 'id'], { PATH: '/usr/bin' }, user)).toEqual({
+      file: 'sh',
+      args: ['-c', 'id'],
+      env: { PATH: '/usr/bin' },
+      uid: 1001,
+      gid: 1002,
+    });
+    const viaSudo = spawnSpec(
+      'sh',
+      ['-c', 'id'],
+      { PATH: '/usr/bin', HOME: '/home/x' },
+      {
+        ...user,
+        direct: false,
+      },
     );
-    expect(() => readOnlyRoleName('x"; DROP ROLE postgres; --')).toThrow(/names no role/);
+    expect(viaSudo.file).toBe('sudo');
+    expect(viaSudo.args).toEqual([
+      '-n',
+      '-u',
+      'freshet-0a1b2c3d4e5f',
+      '--',
+      '/usr/bin/env',
+      '-i',
+      'PATH=/usr/bin',
+      'HOME=/home/x',
+      'sh',
+      '-c',
+      'id',
+    ]);
+    expect(spawnSpec('git', ['status'], { PATH: '/usr/bin' })).toEqual({
+      file: 'git',
+      args: ['status'],
+      env: { PATH: '/usr/bin' },
+    });
   });
 
-  it("puts the role's credentials into the runner's URL, keeping everything else", () => {
+  it('reads getent passwd lines', () => {
     expect(
-      withCredentials('postgres://admin:p%40ss@db.example:6543/toar?sslmode=require', 'r', 's'),
-    ).toBe('postgres://r:s@db.example:6543/toar?sslmode=require');
-    expect(withCredentials('postgres://db/toar?user=admin&password=x', 'r', 's')).toBe(
-      'postgres://r:s@db/toar',
-    );
+      parsePasswd('freshet-0a1b:x:1001:1002:freshet run 42:/home/freshet-0a1b:/usr/sbin/nologin\n'),
+    ).toEqual([
+      {
+        name: 'freshet-0a1b',
+        uid: 1001,
+        gid: 1002,
+        comment: 'freshet run 42',
+        home: '/home/freshet-0a1b',
+      },
+    ]);
   });
 
   it('fetches owner/repo under the configured base', () => {

@@ -10,7 +10,6 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../../actions/lib/toar/migrate.ts';
-import { withCredentials } from '../../../../actions/lib/training/run/readonly-role.ts';
 import { TAIL_BYTES } from '../../../../actions/lib/training/run/run-command.ts';
 import { readRuns } from '../../../../actions/lib/training/run/run-record.ts';
 import type { TrainingRunOptions } from '../../../../actions/lib/training/run/runner-options.ts';
@@ -381,19 +380,7 @@ describe('runTraining with a local project', () => {
     });
   });
 
-  it('gives a local project the read-only role when asked', async () => {
-    const result = await run({
-      project: await project(),
-      parameters: { mode: 'try-write' },
-      readOnlyDatabase: true,
-    });
-    expect(result.status).toBe('succeeded');
-    const seen = JSON.parse(await readFile(join(result.artifactsDir, 'seen.json'), 'utf8'));
-    expect(seen.user).toBe(`freshet_ro_${result.runId}`);
-    expect(seen.insert).toMatch(/^failed: permission denied for table freshet_training_/);
-  });
-
-  it("lets a trusted project write with the runner's own credentials (what the role prevents)", async () => {
+  it("lets this repository's project write with the runner's own credentials, as documented", async () => {
     const result = await run({ project: await project(), parameters: { mode: 'try-write' } });
     const seen = JSON.parse(await readFile(join(result.artifactsDir, 'seen.json'), 'utf8'));
     expect(seen.insert).toBe('succeeded');
@@ -425,11 +412,10 @@ describe("runTraining with another repository's project", () => {
 
   const remoteBaseUrl = () => pathToFileURL(`${remotes}/`).href;
 
-  it('fetches the pinned commit, runs it with a read-only role that cannot write, then drops the role', async () => {
+  it('fetches the pinned commit and runs it as an OS user of its own, with the data as CSV files and no credentials', async () => {
     const result = await trainWith(
       {
         project: `acme/models/projects/tiny@${first}`,
-        parameters: { mode: 'try-write' },
         databaseUrl: db.url,
         remoteBaseUrl: remoteBaseUrl(),
       },
@@ -445,16 +431,20 @@ describe("runTraining with another repository's project", () => {
     expect(result.projectRef).toBe(`acme/models/projects/tiny@${first}`);
     expect(result.projectCommit).toBe(first);
     expect(first).not.toBe(second);
+    expect(result.metrics).toEqual({ rows: HOURS, mean: (HOURS - 1) / 2 });
 
     const seen = JSON.parse(await readFile(join(result.artifactsDir, 'seen.json'), 'utf8'));
-    const role = `freshet_ro_${result.runId}`;
-    expect(seen.user).toBe(role);
-    expect(new URL(seen.env.DATABASE_URL).username).toBe(role);
+    expect(seen.user).toMatch(/^freshet-[0-9a-f]{12}$/);
+    expect(seen.env.DATABASE_URL).toBeUndefined();
     expect(seen.env.SECRET_TOKEN).toBeUndefined();
-    expect(seen.insert).toMatch(/^failed: permission denied for table freshet_training_/);
-
-    const roles = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
-    expect(roles.rowCount).toBe(0);
+    expect(seen.env.FRESHET_TRAINING_TABLE).toBeUndefined();
+    expect(seen.env.HOME).toBe(`/home/${seen.user}`);
+    expect(seen.env.FRESHET_TRAINING_FILE).toBe(`/home/${seen.user}/input/training.csv`);
+    expect(seen.cwd).toBe(`/home/${seen.user}/checkout/projects/tiny`);
+    expect(seen.header).toBe('datetime,value,n');
+    // The user and its home went with the run.
+    expect(() => execFileSync('getent', ['passwd', seen.user])).toThrow();
+    expect(existsSync(`/home/${seen.user}`)).toBe(false);
     expect(await runnerTables()).toEqual([]);
     expect(await recordOf(result.runId)).toMatchObject({
       experiment: 'tiny-v1',
@@ -464,32 +454,24 @@ describe("runTraining with another repository's project", () => {
     });
   });
 
-  it('refuses to run it when the database user cannot create roles, and records nothing', async () => {
-    const user = `limited_${Math.random().toString(16).slice(2, 10)}`;
-    await client.query(`CREATE ROLE ${user} LOGIN PASSWORD 'limited' NOCREATEROLE`);
-    await client.query(`GRANT ALL ON SCHEMA ops, toar, public TO ${user}`);
-    await client.query(`GRANT ALL ON ALL TABLES IN SCHEMA ops, toar TO ${user}`);
-    await client.query(`GRANT CREATE ON DATABASE ${new URL(db.url).pathname.slice(1)} TO ${user}`);
-    try {
-      const before = (await readRuns(client)).length;
-      const error = await rejectsWithUsageError(
-        trainWith(
-          {
-            project: `acme/models/projects/tiny@${first}`,
-            databaseUrl: withCredentials(db.url, user, 'limited'),
-            remoteBaseUrl: remoteBaseUrl(),
-          },
-          { logger: silentLogger, stateDir, env: process.env },
-        ),
-      );
-      expect(error.message).toBe(
-        `refusing to run acme/models/projects/tiny@${first}: code from another repository runs only with a read-only database role, and database user ${user} cannot create one (it has neither CREATEROLE nor SUPERUSER); give a database URL of a user with CREATEROLE`,
-      );
-      expect((await readRuns(client)).length).toBe(before);
-    } finally {
-      await client.query(`DROP OWNED BY ${user}`);
-      await client.query(`DROP ROLE ${user}`);
-    }
+  it('gives it the feature table as a second CSV file', async () => {
+    const bare = join(remotes, 'acme', 'features');
+    const clone = join(work, 'clone-features');
+    execFileSync('git', ['init', '--quiet', '--bare', bare]);
+    execFileSync('git', ['init', '--quiet', clone]);
+    await writeProject(clone, { name: 'tiny-features', station, features: true });
+    git(clone, 'add', '.');
+    git(clone, 'commit', '--quiet', '-m', 'features');
+    const commit = git(clone, 'rev-parse', 'HEAD');
+    git(clone, 'push', '--quiet', bare, 'HEAD:refs/heads/main');
+    const result = await trainWith(
+      { project: `acme/features@${commit}`, databaseUrl: db.url, remoteBaseUrl: remoteBaseUrl() },
+      { logger: silentLogger, stateDir, env: process.env },
+    );
+    expect(result.error).toBeNull();
+    const seen = JSON.parse(await readFile(join(result.artifactsDir, 'seen.json'), 'utf8'));
+    expect(seen.env.FRESHET_FEATURES_FILE).toBe(`/home/${seen.user}/input/features.csv`);
+    expect(seen.featureRows).toBe(result.features?.rows);
   });
 
   it('says which commit it could not fetch', async () => {

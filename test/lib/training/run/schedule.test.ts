@@ -12,6 +12,7 @@ import {
   type RunStart,
 } from '../../../../actions/lib/training/run/run-record.ts';
 import {
+  backoffMs,
   DEFAULT_TRAIN_EVERY_MS,
   decideTraining,
   describeTrainingDecision,
@@ -20,6 +21,7 @@ import {
 import {
   readExperimentName,
   readLatestSucceededRun,
+  readRecentFailures,
 } from '../../../../actions/lib/training/run/schedule-reads.ts';
 import {
   checkTrainingSchedule,
@@ -90,6 +92,58 @@ describe('decideTraining', () => {
 
   it('defaults to once a day', () => {
     expect(DEFAULT_TRAIN_EVERY_MS).toBe(DAY);
+  });
+});
+
+describe('backing off after failed data-triggered runs', () => {
+  it('waits train-every after one failure, doubling with each further one, up to a day', () => {
+    expect([1, 2, 3, 4, 5, 6, 60].map((n) => backoffMs(2 * HOUR, n) / HOUR)).toEqual([
+      2, 4, 8, 16, 24, 24, 24,
+    ]);
+    expect([1, 2, 3].map((n) => backoffMs(10 * 60_000, n) / 60_000)).toEqual([10, 20, 40]);
+    // A train-every longer than a day is the wait itself: never shorter than train-every.
+    expect([1, 2].map((n) => backoffMs(2 * DAY, n) / DAY)).toEqual([2, 2]);
+    expect(backoffMs(HOUR, 0)).toBe(0);
+  });
+
+  it('skips until the back-off has passed, then trains; a push or dispatch never waits', () => {
+    const failures = { count: 3, last: { id: ID_B, startedAt: NOW - 3 * HOUR } };
+    // Three failures with train-every 1h: 4h after the latest.
+    const facts = { trigger: 'workflow_run', everyMs: HOUR, now: NOW, last: undefined, failures };
+    expect(decideTraining(facts)).toEqual({
+      train: false,
+      why: 'backoff',
+      trigger: 'workflow_run',
+      failures,
+      nextAt: NOW + HOUR,
+    });
+    expect(decideTraining({ ...facts, now: NOW + HOUR })).toEqual({
+      train: true,
+      why: 'first',
+      trigger: 'workflow_run',
+    });
+    expect(decideTraining({ ...facts, trigger: 'push' }).train).toBe(true);
+    expect(decideTraining({ ...facts, trigger: 'workflow_dispatch' }).train).toBe(true);
+    // With an older success too: whichever ends later decides.
+    const last = { id: ID_A, startedAt: NOW - 2 * DAY };
+    expect(decideTraining({ ...facts, last }).why).toBe('backoff');
+    expect(decideTraining({ ...facts, last, now: NOW + HOUR }).why).toBe('elapsed');
+  });
+
+  it('says how many failed and when training is due again', () => {
+    const failures = { count: 2, last: { id: ID_B, startedAt: NOW - HOUR } };
+    const decision = decideTraining({
+      trigger: 'schedule',
+      everyMs: 6 * HOUR,
+      now: NOW,
+      last: undefined,
+      failures,
+    });
+    expect(
+      describeTrainingDecision(decision, { experiment: 'ozone', everyMs: 6 * HOUR, now: NOW }),
+    ).toBe(
+      'Not training ozone: its last 2 data-triggered runs failed (the latest, 7b04d2aa, started 2026-11-24T11:00:00Z), so it waits 12h after it (train-every (6h), doubling with each failure, up to a day). Training is due again from 2026-11-24T23:00:00Z; a push to the project or a manual run trains at once.',
+    );
   });
 });
 
@@ -189,6 +243,33 @@ describe('the schedule against ops.training_runs', () => {
     await client?.end();
     await db?.drop();
     await rm(work, { recursive: true, force: true });
+  });
+
+  it('counts the failed data-triggered runs since the latest success, not pushed ones', async () => {
+    const tagged = async (id: string, startedAt: number, trigger: string) => {
+      await insertRun(client, { ...start(id, 'broken', startedAt), tags: { trigger } });
+      await finishRun(client, id, { status: 'failed', finishedAt: startedAt + 1000 });
+    };
+    await record(`${'4'.repeat(32)}`, 'broken', NOW - 10 * HOUR, 'succeeded');
+    await tagged(`${'5'.repeat(32)}`, NOW - 11 * HOUR, 'workflow_run');
+    await tagged(`${'6'.repeat(32)}`, NOW - 3 * HOUR, 'workflow_run');
+    await tagged(`${'7'.repeat(32)}`, NOW - 2 * HOUR, 'push');
+    await tagged(`${'8'.repeat(32)}`, NOW - HOUR, 'schedule');
+    expect(await readRecentFailures(client, 'broken', NOW - 10 * HOUR)).toEqual({
+      count: 2,
+      last: { id: '8'.repeat(32), startedAt: NOW - HOUR },
+    });
+    expect((await readRecentFailures(client, 'broken', undefined))?.count).toBe(3);
+    expect(await readRecentFailures(client, 'ozone', undefined)).toBeUndefined();
+    const check = await checkTrainingSchedule(
+      {
+        project: await writeProject(join(work, 'broken'), { name: 'broken' }),
+        trigger: 'workflow_run',
+        everyMs: HOUR,
+      },
+      { db: client, env: process.env, now: NOW },
+    );
+    expect(check.decision).toMatchObject({ train: false, why: 'backoff', nextAt: NOW + HOUR });
   });
 
   it("reads the experiment's latest successful run, ignoring failed and running ones", async () => {
