@@ -138,11 +138,15 @@ export async function realCase(work: string, serverUrl: string, log: (message: s
       new Date(start).toISOString(),
       '--end',
       new Date(start + 6 * HOUR).toISOString(),
-      '--database-url',
-      url.toString(),
       '--json',
     ],
-    { cwd: work, maxBuffer: 16 * 1024 * 1024 },
+    // The database URL (with its password) goes in the environment: a command line is readable by
+    // every user of the machine from /proc.
+    {
+      cwd: work,
+      maxBuffer: 16 * 1024 * 1024,
+      env: { ...process.env, DATABASE_URL: url.toString() },
+    },
   );
   const seconds = (performance.now() - started) / 1000;
   const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {

@@ -37203,6 +37203,11 @@ async function processesOf(uid) {
   return pids;
 }
 async function endAllProcesses(runAs) {
+  if (runAs.uid === 0 || runAs.uid === process.getuid?.()) {
+    throw new Error(
+      `refusing to end every process of uid ${runAs.uid}: not a user made for the run`
+    );
+  }
   for (let round = 0; round < 50; round += 1) {
     if ((await processesOf(runAs.uid)).length === 0) return true;
     const spec = spawnSpec(

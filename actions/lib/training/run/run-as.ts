@@ -97,6 +97,13 @@ export async function processesOf(uid: number): Promise<number[]> {
  * @returns whether none is left
  */
 export async function endAllProcesses(runAs: RunAs): Promise<boolean> {
+  // `kill -1` as root, or as the runner's own user, would end every process of the machine or of
+  // the runner: only ever a user made for the run.
+  if (runAs.uid === 0 || runAs.uid === process.getuid?.()) {
+    throw new Error(
+      `refusing to end every process of uid ${runAs.uid}: not a user made for the run`,
+    );
+  }
   for (let round = 0; round < 50; round += 1) {
     if ((await processesOf(runAs.uid)).length === 0) return true;
     const spec = spawnSpec(
