@@ -1,6 +1,6 @@
 // The database's state as the site's data page shows it: a `freshet status --json` snapshot, or
 // nothing (then the pages say so). Snapshots of older versions lack the newer lists (stations,
-// training runs, timings): those read as empty. Pure.
+// training runs, timings): those read as empty. Only `npm start`'s status has its evaluation. Pure.
 import { UsageError } from '../errors.ts';
 import type { StatusReport } from '../ingest/status.ts';
 import { isRecord } from '../training/project/validation.ts';
@@ -57,5 +57,8 @@ export function parseStatusSnapshot(text: string, where: string): StatusReport {
     stations: list('stations', false) as StatusReport['stations'],
     training_runs: list('training_runs', false) as StatusReport['training_runs'],
     timings: list('timings', false) as StatusReport['timings'],
+    ...(value.evaluation === undefined
+      ? {}
+      : { evaluation: list('evaluation', false) as NonNullable<StatusReport['evaluation']> }),
   };
 }

@@ -152,6 +152,8 @@ interface Progress {
   role?: ReadOnlyRole;
   environment: RunEnvironment | null;
   artifacts: ArtifactRecord[];
+  /** Milliseconds selecting the data and building the feature table, once done. */
+  selectionMs?: number;
 }
 
 // Stages whose errors already say what happened (the command's end, the outputs' problems).
@@ -268,6 +270,7 @@ async function execute(
     startedAt,
     finishedAt,
     seconds,
+    ...(progress.selectionMs === undefined ? {} : { selectionMs: progress.selectionMs }),
   };
 }
 
@@ -285,7 +288,9 @@ async function carryOut(
   progress.stage = 'installing the dependencies';
   const installed = await install(plan, run);
 
+  const selecting = performance.now();
   await prepareData(plan, station, run, slots, progress);
+  progress.selectionMs = Math.round(performance.now() - selecting);
 
   let databaseUrl = run.databaseUrl;
   if (plan.readOnly) {
