@@ -51,14 +51,16 @@ export function parseStatusSnapshot(text: string, where: string): StatusReport {
     problems.push(
       `${where}: days must be {day, ingested, empty, failed, running, missing} objects`,
     );
+  const evaluation =
+    value.evaluation === undefined
+      ? undefined
+      : (list('evaluation', false) as NonNullable<StatusReport['evaluation']>);
   if (problems.length > 0) throw new UsageError(problems);
   return {
     ...(value as unknown as StatusReport),
     stations: list('stations', false) as StatusReport['stations'],
     training_runs: list('training_runs', false) as StatusReport['training_runs'],
     timings: list('timings', false) as StatusReport['timings'],
-    ...(value.evaluation === undefined
-      ? {}
-      : { evaluation: list('evaluation', false) as NonNullable<StatusReport['evaluation']> }),
+    ...(evaluation === undefined ? {} : { evaluation }),
   };
 }
