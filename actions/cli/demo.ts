@@ -46,6 +46,9 @@ const FORECAST_HOURS = 3;
 
 type DemoCommand = Extract<Command, { name: 'demo' }>;
 
+/** Seconds since `start` (a `performance.now()`), to the tenth. */
+const elapsed = (start: number) => (Math.round((performance.now() - start) / 100) / 10).toFixed(1);
+
 /**
  * Runs the demo; resolves to the exit status (0: every day went through; 1: a day failed).
  * Without `--exit`, on a terminal, the site and the Worker serve until Ctrl-C.
@@ -57,23 +60,34 @@ export async function demoCommand(
   project: string,
 ): Promise<number> {
   const { out } = shell;
+  const began = performance.now();
   // The training project's own output would drown the table: only warnings and errors show.
   const logger: Logger = { ...shell.logger, info: () => {} };
   const store = localStore(shell.stateDir, { now: shell.now });
   await forgetModel(store, shell.stateDir);
-  const world = await openSourceOf(command, shell.logger);
+  // The fetches are generated while the database starts; the demo awaits them once it has it.
+  const opening = openSourceOf(command, shell.logger).then((world) => {
+    shell.logger.info(`${world.what} (${elapsed(began)} s)`);
+    return world;
+  });
+  // Awaited below in every case; until then a failure must not count as unhandled.
+  opening.catch(() => {});
   let evaluated: { result: DemoResult; status: StatusReport; observations: Observation[] };
   try {
     evaluated = await usingDatabase(
       command,
       { ...context, logger },
       async (db) => {
+        const world = await opening;
         const result = await runDemo(
           {
             start: command.start,
             days: command.days,
             project,
             stateDir: shell.stateDir,
+            // A day is small: starting parse threads for each day's ingest costs more than they
+            // save (measured: about a fifth of the whole run on 2 cores).
+            workers: 0,
           },
           {
             db: db.pool,
@@ -100,7 +114,8 @@ export async function demoCommand(
       3,
     );
   } finally {
-    await world.stop();
+    const world = await opening.catch(() => undefined);
+    await world?.stop();
   }
   const { result } = evaluated;
   out('');
@@ -109,7 +124,7 @@ export async function demoCommand(
     shell.logger.error('no version was published: nothing to serve');
     return 1;
   }
-  return serveAndShow(command, shell, { ...evaluated, model: result.model });
+  return serveAndShow(command, shell, { ...evaluated, model: result.model, began });
 }
 
 /** Hourly observations, as the forecast route takes them. */
@@ -127,17 +142,22 @@ async function serveAndShow(
     status: StatusReport;
     observations: Observation[];
     model: string;
+    /** When the command began (`performance.now()`). */
+    began: number;
   },
 ): Promise<number> {
   const { out } = shell;
+  let phase = performance.now();
   const worker = await serveRegistry({
     stateDir: shell.stateDir,
     port: 0,
     defaultModel: evaluated.model,
     builtAt: new Date(shell.now()).toISOString(),
   });
+  shell.logger.info(`started the Worker at ${worker.url.href} (${elapsed(phase)} s)`);
   let site: { url: string; close(): Promise<void> } | undefined;
   try {
+    phase = performance.now();
     const siteDir = join(shell.stateDir, DEFAULT_SITE_DIR);
     const built = await buildSite(
       await readRegistry(localRegistryReader(localRegistryDir(shell.stateDir))),
@@ -155,6 +175,7 @@ async function serveAndShow(
       },
     );
     site = await serveSite(siteDir, 0);
+    shell.logger.info(`built the site in ${siteDir} (${elapsed(phase)} s)`);
     out('');
     out(
       `Built the site: ${built.pages.length} pages, ${built.data.models.reduce((n, m) => n + m.versions.length, 0)} versions.`,
@@ -169,6 +190,8 @@ async function serveAndShow(
       `  ${await forecastCurl(shell.stateDir, worker.url, evaluated.model, evaluated.observations)}`,
     );
     for (const line of exampleCurl(worker)) out(`  ${line}`);
+    out('');
+    out(`The whole life-cycle took ${elapsed(evaluated.began)} s.`);
     const code = evaluated.result.ok ? 0 : 1;
     if (command.exit || !shell.progress.isTTY) return code;
     shell.logger.info('serving until Ctrl-C (npm start -- --exit stops here)');
@@ -300,17 +323,19 @@ async function forgetModel(store: LocalStore, stateDir: string): Promise<void> {
 async function openSourceOf(
   command: DemoCommand,
   logger: Logger,
-): Promise<{ source: Source; stop: () => Promise<void> }> {
+): Promise<{ source: Source; what: string; stop: () => Promise<void> }> {
   const onRetry = (message: string) => logger.warn(message);
   if (command.source !== undefined) {
     return {
       source: openSource(command.source, { anonymous: true, onRetry }),
+      what: `reading fetches from ${command.source}`,
       stop: async () => {},
     };
   }
   const server = await startS3Server();
+  let seeded: number;
   try {
-    await seedFetches(server, command);
+    seeded = await seedFetches(server, command);
   } catch (error) {
     await server.stop();
     throw error;
@@ -321,12 +346,13 @@ async function openSourceOf(
       anonymous: true,
       onRetry,
     }),
+    what: `seeded a local S3 API server at ${server.endpoint} with ${seeded} generated fetches`,
     stop: () => server.stop(),
   };
 }
 
 /** Generates the fetches of the warm-up and the days, and puts them on the server. */
-async function seedFetches(server: LocalS3Server, command: DemoCommand): Promise<void> {
+async function seedFetches(server: LocalS3Server, command: DemoCommand): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'freshet-demo-'));
   try {
     const generated = await generateFetches({
@@ -346,6 +372,7 @@ async function seedFetches(server: LocalS3Server, command: DemoCommand): Promise
       objects.push([key, new Uint8Array(await readFile(file))]);
     }
     await server.seedObjects(BUCKET, objects);
+    return objects.length;
   } catch (error) {
     throw new FreshetError(`seeding the local S3 API server failed: ${describeError(error)}`, {
       cause: error,

@@ -159,7 +159,7 @@ promote/<name> comparing the version with production (token: $FRESHET_PR_TOKEN, 
   },
   demo: {
     usage:
-      'Usage: freshet demo [--days 10] [--start 2014-01-01] [--stations 20] [--source URL] [--exit]',
+      'Usage: freshet demo [--days 10] [--start 2014-01-01] [--stations 10] [--source URL] [--exit]',
     about: `What \`npm start\` runs: the original design's evaluation, reproduced and extended, on this
 machine with nothing to configure. It starts the embedded PostgreSQL (or uses --database-url) and a
 local S3 API server seeded with generated fetches for a warm-up week and --days days from --start;

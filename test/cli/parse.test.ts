@@ -181,7 +181,7 @@ describe('other commands', () => {
       name: 'demo',
       days: 10,
       start: Date.parse('2014-01-01T00:00:00Z'),
-      stations: 20,
+      stations: 10,
       exit: false,
     });
     expect(
@@ -193,7 +193,7 @@ describe('other commands', () => {
       name: 'demo',
       days: 2,
       start: Date.parse('2015-06-01T00:00:00Z'),
-      stations: 20,
+      stations: 10,
       exit: true,
       source: 'file:///f/',
     });

@@ -31,6 +31,8 @@ export interface DemoOptions {
   readonly project: string;
   /** Where training runs keep their artifacts. */
   readonly stateDir: string;
+  /** Parse threads of each ingest (the ingest's default: one per core). */
+  readonly workers?: number;
 }
 
 /** A store the demo can publish to and promote in (the local store). */
@@ -81,6 +83,9 @@ export interface DemoResult {
   readonly model: string | undefined;
 }
 
+const ingestOptions = (options: DemoOptions) =>
+  options.workers === undefined ? {} : { workers: options.workers };
+
 const seconds = (ms: number) => Math.round(ms / 10) / 100;
 
 /**
@@ -99,7 +104,10 @@ export async function runDemo(options: DemoOptions, context: DemoContext): Promi
   let ok = true;
   let warmUpReport: { lines: number; seconds: number } = { lines: 0, seconds: 0 };
   if (warmUpDays > 0) {
-    const report = await ingest({ start: first, end: options.start }, { source, db, logger });
+    const report = await ingest(
+      { start: first, end: options.start, ...ingestOptions(options) },
+      { source, db, logger },
+    );
     ok &&= report.objects_failed === 0;
     warmUpReport = report;
   }
@@ -116,7 +124,7 @@ export async function runDemo(options: DemoOptions, context: DemoContext): Promi
   for (let index = 0; index < options.days; index++) {
     const dayStart = options.start + index * DAY_MS;
     const report = await ingest(
-      { start: dayStart, end: dayStart + DAY_MS },
+      { start: dayStart, end: dayStart + DAY_MS, ...ingestOptions(options) },
       { source, db, logger },
     );
     ok &&= report.objects_failed === 0;

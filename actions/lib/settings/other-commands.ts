@@ -20,7 +20,7 @@ export const MIGRATE = { databaseUrl: DATABASE_URL } as const satisfies Record<
 >;
 
 /** Stations of `npm start`'s generated fetches: enough to choose from, few enough for 2 minutes. */
-export const DEMO_STATIONS = 20;
+export const DEMO_STATIONS = 10;
 
 /** `freshet generate-fetches`: synthetic fetch files for demos and benchmarks. */
 export const GENERATE_FETCHES = {
