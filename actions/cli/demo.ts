@@ -14,6 +14,7 @@ import {
   formatDemoNotes,
   formatWarmUp,
 } from '../lib/demo/demo-format.ts';
+import { forecastInput, type HourlyObservation } from '../lib/demo/forecast-input.ts';
 import { describeError, FreshetError } from '../lib/errors.ts';
 import { readStatus, type StatusReport } from '../lib/ingest/status.ts';
 import type { Source } from '../lib/openaq/source.ts';
@@ -127,11 +128,7 @@ export async function demoCommand(
   return serveAndShow(command, shell, { ...evaluated, model: result.model, began });
 }
 
-/** Hourly observations, as the forecast route takes them. */
-interface Observation {
-  readonly time: string;
-  readonly value: number;
-}
+type Observation = HourlyObservation;
 
 /** Starts the Worker and the site, calls the Worker, prints the URLs; serves on unless told to exit. */
 async function serveAndShow(
@@ -155,6 +152,11 @@ async function serveAndShow(
     builtAt: new Date(shell.now()).toISOString(),
   });
   shell.logger.info(`started the Worker at ${worker.url.href} (${elapsed(phase)} s)`);
+  const observations = forecastInput(
+    evaluated.observations,
+    worker.defaultModel.features,
+    FORECAST_HOURS,
+  );
   let site: { url: string; close(): Promise<void> } | undefined;
   try {
     phase = performance.now();
@@ -180,19 +182,17 @@ async function serveAndShow(
     out(
       `Built the site: ${built.pages.length} pages, ${built.data.models.reduce((n, m) => n + m.versions.length, 0)} versions.`,
     );
-    const answers = await callWorker(worker, evaluated.observations);
-    for (const line of answers) out(line);
+    const answers = await callWorker(worker, observations);
+    for (const line of answers.lines) out(line);
     out('');
     out(`site:   ${site.url}  (the evaluation: ${site.url}data/#evaluation)`);
     out(`worker: ${worker.url.href}`);
     out('try:');
-    out(
-      `  ${await forecastCurl(shell.stateDir, worker.url, evaluated.model, evaluated.observations)}`,
-    );
+    out(`  ${await forecastCurl(shell.stateDir, worker.url, evaluated.model, observations)}`);
     for (const line of exampleCurl(worker)) out(`  ${line}`);
     out('');
     out(`The whole life-cycle took ${elapsed(evaluated.began)} s.`);
-    const code = evaluated.result.ok ? 0 : 1;
+    const code = evaluated.result.ok && answers.ok ? 0 : 1;
     if (command.exit || !shell.progress.isTTY) return code;
     shell.logger.info('serving until Ctrl-C (npm start -- --exit stops here)');
     const signalled = await abortOnSignals(
@@ -220,7 +220,7 @@ async function callWorker(
     readonly defaultModel: { name: string; features: readonly string[] };
   },
   observations: readonly Observation[],
-): Promise<string[]> {
+): Promise<{ lines: string[]; ok: boolean }> {
   const { url } = worker;
   const { name: model, features } = worker.defaultModel;
   const lines: string[] = [];
@@ -243,7 +243,7 @@ async function callWorker(
     },
   });
   lines.push(`POST /invocations: ${invocation.status} ${JSON.stringify(invocation.body)}`);
-  return lines;
+  return { lines, ok: forecast.status === 200 && invocation.status === 200 };
 }
 
 async function postJson(url: URL, body: unknown): Promise<{ status: number; body: unknown }> {
@@ -280,7 +280,7 @@ async function forecastCurl(
   return `curl -s -X POST ${new URL(`/models/${model}/forecast`, url).href} -H 'Content-Type: application/json' -d @${path}`;
 }
 
-/** The station's hourly ozone means of the 30 hours before `end` (the forecast's input: lags up to a day). */
+/** The station's hourly ozone means of the three days before `end` (the forecast's input is chosen from them). */
 async function recentOzone(
   pool: DatabasePool,
   station: string,
@@ -296,7 +296,7 @@ async function recentOzone(
      WHERE s.lat_key = $1::numeric AND s.lng_key = $2::numeric AND t.averaging_minutes <= 60
        AND d.flags = 0 AND d.datetime >= $3 AND d.datetime < $4
      GROUP BY 1 ORDER BY 1`,
-    [lat, lng, new Date(end - 30 * 3_600_000), new Date(end)],
+    [lat, lng, new Date(end - 3 * DAY_MS), new Date(end)],
   );
   return rows.map((r) => ({
     time: r.hour.toISOString().replace(':00.000Z', 'Z'),
