@@ -38798,7 +38798,8 @@ async function execute(plan2, station, run2) {
     error: error2,
     startedAt,
     finishedAt,
-    seconds
+    seconds,
+    ...progress.selectionMs === void 0 ? {} : { selectionMs: progress.selectionMs }
   };
 }
 async function carryOut(plan2, station, run2, slots, progress) {
@@ -38807,7 +38808,9 @@ async function carryOut(plan2, station, run2, slots, progress) {
   await mkdir5(slots.outputDir, { recursive: true });
   progress.stage = "installing the dependencies";
   const installed = await install(plan2, run2);
+  const selecting = performance.now();
   await prepareData(plan2, station, run2, slots, progress);
+  progress.selectionMs = Math.round(performance.now() - selecting);
   let databaseUrl = run2.databaseUrl;
   if (plan2.readOnly) {
     progress.stage = "creating the read-only role";
