@@ -165,7 +165,8 @@ machine with nothing to configure. It starts the embedded PostgreSQL (or uses --
 local S3 API server seeded with generated fetches for a warm-up week and --days days from --start;
 ingests the warm-up, then each day: ingests its intervals, selects one station's ozone, trains
 training/ozone-forest, publishes the version to .freshet/registry/ and promotes it (the first
-version to production, a later one when it beats production on the same test window). Then it
+version to production, a later one when it beats production on the test hours both predicted,
+else by skill). Then it
 builds the site (.freshet/site/), starts the Worker, calls /forecast and /invocations, and prints
 the timing table, the local URLs and a curl line. Each start forgets the model's earlier versions,
 so --days N leaves N. Without --exit, on a terminal, the site and the Worker serve until Ctrl-C.
