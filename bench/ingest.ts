@@ -19,8 +19,8 @@ import { migrate } from '../actions/lib/toar/migrate.ts';
 import { readHourlyMeans } from '../actions/lib/training/data/selection.ts';
 import { silentLogger, stderrLogger } from '../actions/lib/util/logger.ts';
 import { formatTable } from '../actions/lib/util/table.ts';
+import { startS3Server } from '../actions/local/s3-server.ts';
 import { ingestWith } from '../actions/wiring.ts';
-import { startS3Server } from '../test/support/s3-server.ts';
 import { realCase } from './real-fetches.ts';
 
 const TARGET_RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);

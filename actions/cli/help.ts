@@ -13,7 +13,7 @@ Commands:
   status            per day: intervals ingested, failed, missing, empty; rejections; stations
   db migrate        apply pending database migrations (ingest and plan also do it)
   generate-fetches  write realistic synthetic OpenAQ fetch files (for demos and benchmarks)
-  demo              what \`npm start\` runs: generate 10 days and ingest them, day by day
+  demo              what \`npm start\` runs: the whole life-cycle on 10 generated days, timed
   train             run a training project on selected data and record the run
   runs              list recorded training runs (filter them), or compare two
   site build        build the registry's static site (models, versions, data health)
@@ -158,9 +158,19 @@ promote/<name> comparing the version with production (token: $FRESHET_PR_TOKEN, 
     flagsOf: ['promote'],
   },
   demo: {
-    usage: 'Usage: freshet demo [--days 10] [--stations 50] [--database-url URL]',
-    about: `Generates --days days of fetches from 2014-01-01 into a temporary folder and ingests them day by
-day into the database, printing one summary row per day (what \`npm start\` runs).`,
+    usage:
+      'Usage: freshet demo [--days 10] [--start 2014-01-01] [--stations 10] [--source URL] [--exit]',
+    about: `What \`npm start\` runs: the original design's evaluation, reproduced and extended, on this
+machine with nothing to configure. It starts the embedded PostgreSQL (or uses --database-url) and a
+local S3 API server seeded with generated fetches for a warm-up week and --days days from --start;
+ingests the warm-up, then each day: ingests its intervals, selects one station's ozone, trains
+training/ozone-forest, publishes the version to .freshet/registry/ and promotes it (the first
+version to production, a later one when it beats production on the test hours both predicted,
+else by skill). Then it
+builds the site (.freshet/site/), starts the Worker, calls /forecast and /invocations, and prints
+the timing table, the local URLs and a curl line. Each start forgets the model's earlier versions,
+so --days N leaves N. Without --exit, on a terminal, the site and the Worker serve until Ctrl-C.
+The archive layout is not offered here yet: --source takes real-time fetches.`,
     flagsOf: ['demo'],
   },
 };

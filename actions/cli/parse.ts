@@ -68,7 +68,15 @@ export type Command =
       stations: number;
       seed: number;
     }
-  | { name: 'demo'; days: number; stations: number; databaseUrl?: string }
+  | {
+      name: 'demo';
+      days: number;
+      start: number;
+      stations: number;
+      exit: boolean;
+      source?: string;
+      databaseUrl?: string;
+    }
   | {
       name: 'train';
       /** A folder or `owner/repo/path@sha`, as given. */
@@ -263,9 +271,23 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
     }
     case 'demo': {
       const flags = flagsOf(DEMO, rest);
-      const values = { days: flags.value(DEMO.days), stations: flags.value(DEMO.stations) };
+      const values = {
+        days: flags.value(DEMO.days),
+        start: flags.value(DEMO.start),
+        stations: flags.value(DEMO.stations),
+        exit: flags.on(DEMO.exit),
+      };
+      if (values.start !== undefined && values.start % 86_400_000 !== 0) {
+        problems.push('--start must be a day at 00:00 UTC, e.g. 2014-01-01');
+      }
+      const source = flags.given(DEMO.source);
       const databaseUrl = database(flags);
-      return { name: 'demo', ...complete(problems, values), ...databaseUrl };
+      return {
+        name: 'demo',
+        ...complete(problems, values),
+        ...(source === undefined ? {} : { source }),
+        ...databaseUrl,
+      };
     }
     case 'train': {
       const flags = flagsOf(TRAIN, rest);

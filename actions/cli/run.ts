@@ -2,8 +2,6 @@
 // output. It translates; the library decides. Importable: tests call run() with their own shell.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type DemoDay, runDemo } from '../lib/demo/demo.ts';
-import { formatDemoDay, formatDemoHeader, formatDemoNotes } from '../lib/demo/demo-format.ts';
 import { describeError, UsageError } from '../lib/errors.ts';
 import { formatIngestReport, formatStatus, ingestCountsJson } from '../lib/ingest/report-format.ts';
 import { readStatus } from '../lib/ingest/status.ts';
@@ -133,8 +131,11 @@ async function execute(command: Command, shell: CliShell): Promise<number> {
       );
       return 0;
     }
-    case 'demo':
-      return demo(command, shell, context);
+    case 'demo': {
+      // Loaded here: s3rver, Miniflare and Astro are needed by this command alone.
+      const { demoCommand } = await import('./demo.ts');
+      return demoCommand(command, shell, context, DEMO_PROJECT);
+    }
     case 'train':
       return train(command, shell, context);
     case 'runs': {
@@ -236,47 +237,6 @@ async function train(
   );
   shell.out(command.json ? trainingResultJson(result) : formatTrainingResult(result));
   return result.status === 'succeeded' ? 0 : 1;
-}
-
-async function demo(
-  command: Extract<Command, { name: 'demo' }>,
-  shell: CliShell,
-  context: ShellContext,
-): Promise<number> {
-  shell.out(formatDemoHeader());
-  const days: DemoDay[] = [];
-  // The training project's own output would drown the table: only warnings and errors show.
-  const logger: Logger = { ...shell.logger, info: () => {} };
-  const ok = await usingDatabase(
-    command,
-    { ...context, logger },
-    (db) =>
-      runDemo(
-        {
-          days: command.days,
-          stations: command.stations,
-          start: Date.UTC(2014, 0, 1),
-          project: DEMO_PROJECT,
-          stateDir: shell.stateDir,
-        },
-        {
-          db: db.pool,
-          databaseUrl: db.url,
-          env: shell.env,
-          now: shell.now,
-          logger,
-          onDay: (day) => {
-            days.push(day);
-            shell.out(formatDemoDay(day));
-          },
-        },
-      ),
-    3,
-  );
-  shell.out('');
-  for (const note of formatDemoNotes(days)) shell.out(note);
-  shell.out('The database is in .freshet/: see `npx freshet status` and `npx freshet runs`.');
-  return ok ? 0 : 1;
 }
 
 /**

@@ -177,7 +177,32 @@ describe('other commands', () => {
       stations: 50,
       seed: 9,
     });
-    expect(parseCommandLine(['demo'], env)).toEqual({ name: 'demo', days: 10, stations: 50 });
+    expect(parseCommandLine(['demo'], env)).toEqual({
+      name: 'demo',
+      days: 10,
+      start: Date.parse('2014-01-01T00:00:00Z'),
+      stations: 10,
+      exit: false,
+    });
+    expect(
+      parseCommandLine(
+        ['demo', '--exit', '--days', '2', '--start', '2015-06-01', '--source', 'file:///f/'],
+        env,
+      ),
+    ).toEqual({
+      name: 'demo',
+      days: 2,
+      start: Date.parse('2015-06-01T00:00:00Z'),
+      stations: 10,
+      exit: true,
+      source: 'file:///f/',
+    });
+    expect(problemsOf(['demo', '--start', '2014-01-01T06:00Z'])).toEqual([
+      '--start must be a day at 00:00 UTC, e.g. 2014-01-01',
+    ]);
+    expect(problemsOf(['demo', '--source', 'https://example.org/'])[0]).toMatch(
+      /--source "https:\/\/example.org\/" is neither s3:\/\/bucket\/prefix\/ nor file:\/\/\/path\//,
+    );
     expect(problemsOf(['frobnicate'])[0]).toMatch(/unknown command `frobnicate`/);
   });
 
@@ -448,7 +473,7 @@ describe('a value that starts with - and a digit', () => {
       ingest: ['start', 'end', 'source', 'database-url', 'region', 'endpoint', 'concurrency'],
       plan: ['since', 'until', 'chunk', 'reprocess', 'max-chunks', 'settle', 'now'],
       'generate-fetches': ['out', 'start', 'days', 'stations', 'seed'],
-      demo: ['days', 'stations'],
+      demo: ['days', 'start', 'stations', 'source'],
       train: ['project', 'entry-point', 'station', 'variable', 'window', 'from', 'to', 'timeout'],
       runs: ['experiment', 'filter', 'limit'],
     };

@@ -63,6 +63,36 @@ export interface DayTimings {
   training_ms: number;
 }
 
+/**
+ * One day of `npm start`'s evaluation (actions/lib/demo/): seconds per task of the original
+ * design's evaluation, and what the day trained. `download` lists the day's objects (reading them
+ * is streamed into the load), `load` reads, converts and loads them, `selection` selects the
+ * station's ozone into the training table (and builds the features), `training` runs the project,
+ * `publication` publishes the version and decides its promotion.
+ */
+export interface EvaluationDay {
+  /** `YYYY-MM-DD`. */
+  readonly day: string;
+  readonly download: number;
+  readonly load: number;
+  readonly selection: number | null;
+  readonly training: number | null;
+  readonly publication: number | null;
+  /** Lines read from the day's fetches. */
+  readonly records: number;
+  /** Rows of `toar.data` after the day: the database's size. */
+  readonly database_rows: number;
+  /** Hourly rows the project trained on. */
+  readonly training_rows: number | null;
+  readonly rmse: number | null;
+  readonly skill: number | null;
+  /** The version published, and whether it became production. */
+  readonly version: number | null;
+  readonly promoted: boolean;
+  /** Why the day's training or publication failed. */
+  readonly error: string | null;
+}
+
 export interface StatusReport {
   days: DayStatus[];
   last_success: string | null;
@@ -72,6 +102,8 @@ export interface StatusReport {
   /** The newest runs first, at most {@link STATUS_TRAINING_RUNS}. */
   training_runs: TrainingRunStatus[];
   timings: DayTimings[];
+  /** `npm start`'s evaluation, day by day, when the status was taken by it (the database has none). */
+  evaluation?: EvaluationDay[];
 }
 
 /** How many training runs the status lists. */

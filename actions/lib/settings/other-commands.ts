@@ -1,9 +1,10 @@
 // The settings of the commands only the command line has: status, db migrate, generate-fetches,
 // demo, runs and runs compare.
 import { parseAlignedInstant } from '../interval/instant.ts';
+import { parseSourceUrl } from '../openaq/source-url.ts';
 import { parseRunFilter } from '../training/run/runs.ts';
 import { DATABASE_URL, jsonSwitch } from './common.ts';
-import { parseText, wholeNumber } from './parsers.ts';
+import { parseBoolean, parseText, wholeNumber } from './parsers.ts';
 import type { Setting } from './setting.ts';
 
 /** `freshet status`. */
@@ -17,6 +18,9 @@ export const MIGRATE = { databaseUrl: DATABASE_URL } as const satisfies Record<
   string,
   Setting<unknown>
 >;
+
+/** Stations of `npm start`'s generated fetches: enough to choose from, few enough for 2 minutes. */
+export const DEMO_STATIONS = 10;
 
 /** `freshet generate-fetches`: synthetic fetch files for demos and benchmarks. */
 export const GENERATE_FETCHES = {
@@ -63,19 +67,42 @@ export const GENERATE_FETCHES = {
 export const DEMO = {
   days: {
     name: 'days',
-    help: 'days of fetches from 2014-01-01, ingested and trained on day by day (1 to 366)',
+    help: 'days in the table, ingested, trained on, published and promoted one by one (1 to 366)',
     placeholder: 'N',
     default: '10',
     parse: wholeNumber({ min: 1, max: 366 }),
     cli: { flag: 'days' },
   },
+  start: {
+    name: 'start',
+    help: "the table's first day (00:00 UTC); a warm-up week before it is ingested first",
+    placeholder: 'DAY',
+    default: '2014-01-01',
+    parse: parseAlignedInstant,
+    cli: { flag: 'start' },
+  },
   stations: {
     name: 'stations',
-    help: 'how many stations (1 to 10000)',
+    help: 'how many stations the generated fetches have (1 to 10000)',
     placeholder: 'N',
-    default: '50',
+    default: String(DEMO_STATIONS),
     parse: wholeNumber({ min: 1, max: 10_000 }),
     cli: { flag: 'stations' },
+  },
+  source: {
+    name: 'source',
+    help: 'real fetches instead of generated ones: s3://bucket/prefix/ (read anonymously, e.g. s3://openaq-fetches/realtime-gzipped/) or file:///path/',
+    placeholder: 'URL',
+    otherwise: 'fetches generated onto a local S3 API server',
+    parse: parseSourceUrl,
+    cli: { flag: 'source' },
+  },
+  exit: {
+    name: 'exit',
+    help: 'stop the servers and exit at the end (for scripts and CI)',
+    default: 'false',
+    parse: parseBoolean,
+    cli: { flag: 'exit' },
   },
   databaseUrl: DATABASE_URL,
 } as const satisfies Record<string, Setting<unknown>>;

@@ -160,3 +160,53 @@ export function timingsChart(status: StatusReport): string | undefined {
     })),
   });
 }
+
+/** The original evaluation's tasks, in the order of `npm start`'s table. */
+const EVALUATION_TASKS = ['download', 'load', 'selection', 'training', 'publication'] as const;
+
+/**
+ * `npm start`'s evaluation: seconds per task and day (stacked columns), and the selection's time
+ * against the database's size (the original design's grew with it), or undefined without one.
+ *
+ * @example evaluationCharts(status)?.selection // '<svg …'
+ */
+export function evaluationCharts(
+  status: StatusReport,
+): { tasks: string; selection: string } | undefined {
+  const days = status.evaluation ?? [];
+  if (days.length === 0) return undefined;
+  const tasks = stackedColumns({
+    id: 'evaluation-tasks',
+    title: 'Time per task and day',
+    description: `Seconds per task of the original evaluation for ${days.length} days of npm start: download (listing the day's objects), load (read, convert, load), selection, training, publication.`,
+    valueTitle: 'seconds',
+    xTitle: 'day',
+    categories: [...EVALUATION_TASKS],
+    columns: days.map((d) => ({
+      label: d.day,
+      values: EVALUATION_TASKS.map((task) => d[task] ?? 0),
+    })),
+  });
+  const measured = days.filter((d) => d.selection !== null);
+  const selection = lineChart({
+    id: 'evaluation-selection',
+    title: 'Selection time against database size',
+    description: `Seconds selecting the station's ozone (and building its features) each day, against the rows of toar.data then: ${measured.length} days.`,
+    xKind: 'number',
+    xTitle: 'rows in toar.data',
+    yTitle: 'selection (seconds)',
+    series: [
+      {
+        name: 'selection',
+        draw: 'points',
+        points: measured.map((d) => ({
+          x: d.database_rows,
+          y: d.selection ?? 0,
+          label: `${d.day}: ${d.selection} s at ${d.database_rows} rows`,
+        })),
+      },
+    ],
+    height: 240,
+  });
+  return { tasks, selection };
+}

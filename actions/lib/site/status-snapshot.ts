@@ -1,6 +1,6 @@
 // The database's state as the site's data page shows it: a `freshet status --json` snapshot, or
 // nothing (then the pages say so). Snapshots of older versions lack the newer lists (stations,
-// training runs, timings): those read as empty. Pure.
+// training runs, timings): those read as empty. Only `npm start`'s status has its evaluation. Pure.
 import { UsageError } from '../errors.ts';
 import type { StatusReport } from '../ingest/status.ts';
 import { isRecord } from '../training/project/validation.ts';
@@ -51,11 +51,16 @@ export function parseStatusSnapshot(text: string, where: string): StatusReport {
     problems.push(
       `${where}: days must be {day, ingested, empty, failed, running, missing} objects`,
     );
+  const evaluation =
+    value.evaluation === undefined
+      ? undefined
+      : (list('evaluation', false) as NonNullable<StatusReport['evaluation']>);
   if (problems.length > 0) throw new UsageError(problems);
   return {
     ...(value as unknown as StatusReport),
     stations: list('stations', false) as StatusReport['stations'],
     training_runs: list('training_runs', false) as StatusReport['training_runs'],
     timings: list('timings', false) as StatusReport['timings'],
+    ...(evaluation === undefined ? {} : { evaluation }),
   };
 }

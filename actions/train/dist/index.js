@@ -39003,7 +39003,8 @@ async function execute(plan2, station, run2) {
     error: error2,
     startedAt,
     finishedAt,
-    seconds
+    seconds,
+    ...progress.selectionMs === void 0 ? {} : { selectionMs: progress.selectionMs }
   };
 }
 function homeLayout(user, plan2) {
@@ -39036,7 +39037,9 @@ async function carryOut(plan2, station, run2, slots, progress) {
   const identity = user && home ? { HOME: user.home, USER: user.name, LOGNAME: user.name } : {};
   progress.stage = "installing the dependencies";
   const installed = await install(plan2, run2, folder, home, identity);
+  const selecting = performance.now();
   await prepareData(plan2, station, run2, slots, progress);
+  progress.selectionMs = Math.round(performance.now() - selecting);
   const data = {};
   if (user && home) {
     progress.stage = "writing the data files";

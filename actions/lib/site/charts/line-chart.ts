@@ -24,8 +24,11 @@ export interface LineChart {
   readonly id: string;
   readonly title: string;
   readonly description: string;
-  /** `time`: x is epoch ms, labelled as UTC dates; `integer`: whole numbers (versions). */
-  readonly xKind: 'time' | 'integer';
+  /**
+   * `time`: x is epoch ms, labelled as UTC dates; `integer`: whole numbers (versions); `number`: a
+   * quantity (rows), with ticks of round values.
+   */
+  readonly xKind: 'time' | 'integer' | 'number';
   readonly xTitle: string;
   /** The y axis' title, with its unit. */
   readonly yTitle: string;
@@ -52,6 +55,14 @@ function timeTicks(lo: number, hi: number): { at: number; label: string }[] {
   return ticks;
 }
 
+/** A count as an axis shows it: `800k`, `1.5M`. */
+function compactNumber(value: number): string {
+  const abs = Math.abs(value);
+  if (abs >= 1e6) return `${Number((value / 1e6).toPrecision(3))}M`;
+  if (abs >= 1e3) return `${Number((value / 1e3).toPrecision(3))}k`;
+  return formatNumber(value);
+}
+
 /**
  * Draws the series. Every point or line is an element of class `mark` (what tests count).
  *
@@ -69,12 +80,16 @@ export function lineChart(chart: LineChart): string {
   const [yLo, yHi, yTicks] = tickedExtent(ys);
   // One version alone sits in the middle; integer axes get a half step of room at either end.
   const pad = chart.xKind === 'integer' ? 0.5 : 0;
-  const x = linearScale([xLo - pad, xHi + pad], [area.left, area.right]);
+  const [xFrom, xTo, xRound] =
+    chart.xKind === 'number' ? tickedExtent(xs) : [xLo - pad, xHi + pad, []];
+  const x = linearScale([xFrom, xTo], [area.left, area.right]);
   const y = linearScale([yLo, yHi], [area.bottom, area.top]);
   const xTicks =
     chart.xKind === 'time'
       ? timeTicks(xLo, xHi)
-      : [...new Set(xs)].sort((a, b) => a - b).map((v) => ({ at: v, label: `v${v}` }));
+      : chart.xKind === 'number'
+        ? xRound.map((v) => ({ at: v, label: compactNumber(v) }))
+        : [...new Set(xs)].sort((a, b) => a - b).map((v) => ({ at: v, label: `v${v}` }));
   const body: string[] = [
     leftAxis(
       area,

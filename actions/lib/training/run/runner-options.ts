@@ -111,6 +111,11 @@ export interface TrainingRunResult {
   readonly startedAt: number;
   readonly finishedAt: number;
   readonly seconds: number;
+  /**
+   * Milliseconds spent selecting the data into the training table and building the feature table
+   * (the original design's "data selection" task); absent when the run failed before that ended.
+   */
+  readonly selectionMs?: number;
 }
 
 /** Tag names, like metric names, are what `--filter tag.name=value` can name. */

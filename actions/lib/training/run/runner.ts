@@ -161,6 +161,8 @@ interface Progress {
   featuresTable?: string;
   environment: RunEnvironment | null;
   artifacts: ArtifactRecord[];
+  /** Milliseconds selecting the data and building the feature table, once done. */
+  selectionMs?: number;
 }
 
 // Stages whose errors already say what happened (the command's end, the outputs' problems).
@@ -276,6 +278,7 @@ async function execute(
     startedAt,
     finishedAt,
     seconds,
+    ...(progress.selectionMs === undefined ? {} : { selectionMs: progress.selectionMs }),
   };
 }
 
@@ -328,7 +331,9 @@ async function carryOut(
   progress.stage = 'installing the dependencies';
   const installed = await install(plan, run, folder, home, identity);
 
+  const selecting = performance.now();
   await prepareData(plan, station, run, slots, progress);
+  progress.selectionMs = Math.round(performance.now() - selecting);
 
   const data: Record<string, string> = {};
   if (user && home) {

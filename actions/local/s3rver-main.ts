@@ -1,7 +1,7 @@
-// The child process behind test/support/s3-server.ts: runs s3rver on 127.0.0.1 on a free port over
+// The child process behind s3-server.ts: runs s3rver on 127.0.0.1 on a free port over
 // the directory given as the only argument, prints one line `{"port":N}` when it listens, and exits
-// on SIGTERM or when its stdin closes. Watching stdin bounds the server's life: if the test process
-// dies without calling stop(), the pipe closes and this process ends instead of lingering.
+// on SIGTERM or when its stdin closes. Watching stdin bounds the server's life: if the process that
+// started it dies without calling stop(), the pipe closes and this process ends instead of lingering.
 //
 // Run it with `--openssl-legacy-provider`: s3rver derives ListObjectsV2 continuation tokens with a
 // cipher that OpenSSL 3 only offers through the legacy provider (paginated listings fail with 500
