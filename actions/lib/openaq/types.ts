@@ -13,6 +13,8 @@ export const REJECT_REASONS = [
   'bad-value',
   'sentinel-value',
   'bad-averaging-period',
+  // The archive's CSV (DESIGN.md, archive rule "parse").
+  'bad-csv',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
@@ -44,6 +46,20 @@ export interface Measurement {
   /** Averaging period in whole minutes (60 when missing). */
   averagingMinutes: number;
 }
+
+/**
+ * One accepted archive record (DESIGN.md, "OpenAQ archive record → TOAR rows"): a measurement
+ * whose series is its sensor, with no stated averaging period and no city or country.
+ */
+export interface ArchiveMeasurement extends Omit<Measurement, 'averagingMinutes'> {
+  /** The record's `sensors_id`: one series per sensor, never merged. */
+  sensorId: number;
+}
+
+/** What the archive rules make of one record line. */
+export type ArchiveLineOutcome =
+  | { kind: 'accepted'; measurement: ArchiveMeasurement }
+  | { kind: 'rejected'; reason: RejectReason; message: string };
 
 /** What the rules make of one non-blank line. */
 export type LineOutcome =
