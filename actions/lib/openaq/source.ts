@@ -4,12 +4,16 @@ export interface TimeSpan {
   end: number;
 }
 
-/** An object of the real-time layout, selected by its fetch time. */
+/** An object of a source: of the real-time layout, selected by its fetch time, or of the archive. */
 export interface SourceObject {
   /** The full key (S3) or path relative to the source root (folder), e.g. `2018-06-07/1528329600.ndjson.gz`. */
   key: string;
-  /** Fetch time from the name's leading number, epoch ms. */
+  /** Real-time: fetch time from the name's leading number; archive: the object's LastModified. Epoch ms. */
   fetchedAt: number;
+  /** Archive objects only: the key's date, 00:00 UTC, epoch ms (what selects the archive rules). */
+  archiveDay?: number;
+  /** Archive objects only: the object's ETag as listed (an unchanged one is not read again). */
+  etag?: string;
 }
 
 /** What one listing of an interval found. */
