@@ -186,6 +186,8 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
       const region = flags.given(INGEST.region);
       const endpoint = flags.given(INGEST.endpoint);
       const workers = flags.given(INGEST.workers);
+      const layout = flags.value(INGEST.layout);
+      const locations = flags.given(INGEST.locations);
       const databaseUrl = database(flags);
       flags.order(INGEST_ORDER);
       return {
@@ -195,6 +197,8 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
         ...(region ? { region } : {}),
         ...(endpoint ? { endpoint } : {}),
         ...(workers !== undefined ? { workers } : {}),
+        ...(layout !== undefined ? { layout } : {}),
+        ...(locations !== undefined ? { locations } : {}),
         anonymous: flags.on(INGEST.anonymous),
         json: flags.on(INGEST.json),
       };

@@ -43,6 +43,8 @@ export function parseIngestInputs(read: ReadInput, env: RunnerEnv): IngestSettin
   const workers = inputs.read(INGEST.workers);
   const maxObjectBytes = inputs.read(INGEST.maxObjectBytes);
   const maxIntervals = inputs.read(INGEST.maxIntervals);
+  const layout = inputs.read(INGEST.layout);
+  const locations = inputs.read(INGEST.locations);
   inputs.order(INGEST_ORDER);
   const settings = inputs.finish({
     start,
@@ -60,6 +62,8 @@ export function parseIngestInputs(read: ReadInput, env: RunnerEnv): IngestSettin
     ...settings,
     ...(endpoint === undefined ? {} : { endpoint }),
     ...(workers === undefined ? {} : { workers }),
+    ...(layout === undefined ? {} : { layout }),
+    ...(locations === undefined ? {} : { locations }),
     ...(runUrl === undefined ? {} : { runUrl }),
     labels: {
       source: inputLabel(INGEST.source.action.input),

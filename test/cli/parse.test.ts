@@ -20,6 +20,7 @@ describe('freshet ingest flags', () => {
       end: Date.parse('2014-01-01T01:00:00Z'),
       databaseUrl: 'postgres://db/x',
       anonymous: false,
+      layout: 'auto',
       concurrency: 3,
       maxObjectBytes: 2 ** 31,
       maxIntervals: 50_000,

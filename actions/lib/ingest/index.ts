@@ -8,6 +8,7 @@ import { RULES_VERSION } from '../openaq/rules.ts';
 import type { Source } from '../openaq/source.ts';
 import type { DatabasePool } from '../toar/database.ts';
 import type { Logger } from '../util/logger.ts';
+import { DAY_MS, dayIntervalsOf } from './day-intervals.ts';
 import { ingestRange } from './ingest-range.ts';
 import { readAttempts } from './ingest-runs.ts';
 import { DEFAULT_MAX_OBJECT_BYTES } from './parse-object.ts';
@@ -73,8 +74,10 @@ export async function ingest(
   options: IngestOptions,
   context: IngestContext,
 ): Promise<IngestReport> {
-  assertAlignedRange({ start: options.start, end: options.end });
-  checkRangeLength(options);
+  const archive = context.source.layout === 'archive';
+  if (archive) dayIntervalsOf({ start: options.start, end: options.end });
+  else assertAlignedRange({ start: options.start, end: options.end });
+  checkRangeLength(options, archive ? DAY_MS : INTERVAL_MS);
   await checkSource(context.source, options.labels?.source ?? 'source');
   return ingestRange(context.source, context.db, options, {
     concurrency: options.concurrency ?? DEFAULT_INGEST_CONCURRENCY,
@@ -92,9 +95,9 @@ export async function ingest(
 }
 
 /** A range longer than `maxIntervals` is refused: said with how to go on. */
-function checkRangeLength(options: IngestOptions): void {
+function checkRangeLength(options: IngestOptions, intervalMs: number): void {
   const max = options.maxIntervals ?? DEFAULT_MAX_INTERVALS;
-  const intervals = Math.ceil((options.end - options.start) / INTERVAL_MS);
+  const intervals = Math.ceil((options.end - options.start) / intervalMs);
   if (intervals <= max) return;
   const label = options.labels?.maxIntervals ?? 'max-intervals';
   throw new UsageError(

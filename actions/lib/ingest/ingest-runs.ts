@@ -10,6 +10,8 @@ import type { Interval } from './types.ts';
 export interface AttemptInfo {
   /** The source's URL. */
   source: string;
+  /** The source's layout (default `realtime`): the watermark is kept per source and layout. */
+  layout?: 'realtime' | 'archive';
   rulesVersion: number;
   /** A `running` attempt older than this counts as failed for the planner. */
   leaseMs: number;
@@ -30,8 +32,8 @@ export async function recordStart(
 ): Promise<number> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO ops.ingest_runs
-       (interval_start, interval_end, status, lease_until, source, rules_version, run_url)
-     VALUES ($1, $2, 'running', now() + $3 * interval '1 millisecond', $4, $5, $6)
+       (interval_start, interval_end, status, lease_until, source, rules_version, run_url, layout)
+     VALUES ($1, $2, 'running', now() + $3 * interval '1 millisecond', $4, $5, $6, $7)
      RETURNING id`,
     [
       new Date(interval.start),
@@ -40,6 +42,7 @@ export async function recordStart(
       attempt.source,
       attempt.rulesVersion,
       attempt.runUrl ?? null,
+      attempt.layout ?? 'realtime',
     ],
   );
   const id = rows[0]?.id;
@@ -62,7 +65,7 @@ export async function recordFinish(db: DatabasePool, tally: IntervalTally): Prom
        status = $2, finished_at = now(), objects = $3, objects_skipped = $4, objects_failed = $5,
        lines = $6, accepted = $7, rejected = $8, rejected_by_reason = $9, stations_created = $10,
        series_created = $11, rows_inserted = $12, rows_updated = $13, list_ms = $14, load_ms = $15,
-       error = $16
+       error = $16, objects_unchanged = $17
      WHERE id = $1`,
     [
       tally.attemptId,
@@ -82,6 +85,7 @@ export async function recordFinish(db: DatabasePool, tally: IntervalTally): Prom
       tally.listMs,
       Math.round(performance.now() - tally.loadStartedAt),
       tally.errors.length > 0 ? tally.errors.join('\n').slice(0, 8000) : null,
+      tally.unchanged,
     ],
   );
 }

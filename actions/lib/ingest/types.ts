@@ -1,5 +1,7 @@
 import type { PlannerOptions } from '../interval/planner.ts';
 import type { Interval } from '../interval/types.ts';
+import type { LocationsSpec } from '../openaq/locations.ts';
+import type { LayoutSetting } from '../openaq/source-url.ts';
 
 /** Where to read fetches from and how. */
 export interface SourceOptions {
@@ -10,6 +12,10 @@ export interface SourceOptions {
   endpoint?: string;
   /** Unsigned S3 requests (public buckets). */
   anonymous?: boolean;
+  /** The source's layout (default `auto`: told from its folders). */
+  layout?: LayoutSetting;
+  /** The archive's locations (required by the archive layout). */
+  locations?: LocationsSpec;
 }
 
 /** `freshet ingest` / the ingest action: every 10-minute interval of `[start, end)`. */
@@ -75,6 +81,11 @@ export interface IngestReport {
    * ingested (no interval lists them; see the README's "What happens to a record").
    */
   objects_misfiled: number;
+  /**
+   * Archive objects whose ETag is the one they were loaded from: not read again (counted in
+   * `objects` too, which counts every selected object found).
+   */
+  objects_unchanged: number;
   lines: number;
   accepted: number;
   rejected: Record<string, number>;

@@ -72,8 +72,11 @@ export interface SourceStorage {
   checkRoot(): Promise<void>;
   /** Every object under `prefix` (which ends with `/`, or is empty), all pages, in key order. */
   listObjects(prefix: string): Promise<ListedObject[]>;
-  /** The folders right under `prefix` (names relative to the root, ending with `/`), all pages. */
-  listFolders(prefix: string): Promise<string[]>;
+  /**
+   * The folders right under `prefix` (names relative to the root, ending with `/`), all pages, or
+   * only the first (`firstPage`, enough to tell a layout).
+   */
+  listFolders(prefix: string, firstPage?: boolean): Promise<string[]>;
   /** An object's bytes, a chunk at a time (see {@link Source.read}). */
   readObject(key: string): AsyncIterable<Uint8Array>;
 }
@@ -116,6 +119,7 @@ export function s3Access(url: string, options: S3SourceOptions = {}): SourceStor
   const listPages = async (
     prefix: string,
     delimiter: string | undefined,
+    firstPage: boolean,
     take: (page: {
       Contents?: { Key?: string; ETag?: string; LastModified?: Date }[];
       CommonPrefixes?: { Prefix?: string }[];
@@ -136,7 +140,7 @@ export function s3Access(url: string, options: S3SourceOptions = {}): SourceStor
           ),
         );
         take(page);
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+        token = page.IsTruncated && !firstPage ? page.NextContinuationToken : undefined;
       } while (token);
     } catch (error) {
       throw new SourceError(`cannot list s3://${parsed.bucket}/${full}`, { cause: error });
@@ -146,7 +150,7 @@ export function s3Access(url: string, options: S3SourceOptions = {}): SourceStor
     url,
     async listObjects(prefix) {
       const objects: ListedObject[] = [];
-      await listPages(prefix, undefined, (page) => {
+      await listPages(prefix, undefined, false, (page) => {
         for (const item of page.Contents ?? []) {
           if (!item.Key) continue;
           objects.push({
@@ -158,9 +162,9 @@ export function s3Access(url: string, options: S3SourceOptions = {}): SourceStor
       });
       return objects;
     },
-    async listFolders(prefix) {
+    async listFolders(prefix, firstPage = false) {
       const folders: string[] = [];
-      await listPages(prefix, '/', (page) => {
+      await listPages(prefix, '/', firstPage, (page) => {
         for (const item of page.CommonPrefixes ?? []) {
           if (item.Prefix) folders.push(item.Prefix.slice(parsed.prefix.length));
         }

@@ -1,3 +1,6 @@
+/** The two layouts a source can have (DESIGN.md: the real-time fetches, the archive). */
+export type SourceLayout = 'realtime' | 'archive';
+
 /** A span of time `[start, end)` in epoch ms (the openaq module depends on nothing else of lib). */
 export interface TimeSpan {
   start: number;
@@ -40,6 +43,11 @@ export interface SourceListing {
 export interface Source {
   /** The URL it was made from, for logs and `ops.ingest_runs`. */
   readonly url: string;
+  /**
+   * The layout it reads (absent: `realtime`): 10-minute intervals of fetch objects, or the
+   * archive's days of location objects.
+   */
+  readonly layout?: SourceLayout;
   /**
    * Checks that the source exists and can be listed, before a run records anything: throws a
    * UsageError when it does not (a folder that is not there, a bucket that answers NoSuchBucket or
@@ -127,6 +135,7 @@ export function layoutSource(
   };
   return {
     url: storage.url,
+    layout: 'realtime',
     check: () => storage.checkRoot(),
     async list(span) {
       const objects: SourceObject[] = [];

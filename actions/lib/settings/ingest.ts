@@ -1,4 +1,6 @@
 // `freshet ingest` and the ingest action: what to ingest, from where, into which database.
+
+import { UsageError } from '../errors.ts';
 import {
   DEFAULT_INGEST_CONCURRENCY,
   DEFAULT_MAX_OBJECT_BYTES,
@@ -6,9 +8,12 @@ import {
 } from '../ingest/index.ts';
 import { DEFAULT_MAX_INTERVALS } from '../ingest/types.ts';
 import { parseAlignedInstant } from '../interval/instant.ts';
+import { parseLocations } from '../openaq/locations.ts';
 import {
   DEFAULT_S3_REGION,
   DEFAULT_SOURCE,
+  LAYOUT_SETTINGS,
+  type LayoutSetting,
   parseEndpointUrl,
   parseSourceUrl,
 } from '../openaq/source-url.ts';
@@ -157,7 +162,47 @@ export const INGEST = {
         'The most 10-minute intervals one run takes; a longer range fails before anything is recorded (plan it in chunks).',
     },
   },
+  layout: {
+    name: 'layout',
+    help: "the source's layout: auto (from its folders), realtime (YYYY-MM-DD/ fetches) or archive (locationid=/ days)",
+    placeholder: 'L',
+    default: 'auto',
+    parse: parseLayout,
+    cli: { flag: 'layout', env: 'FRESHET_LAYOUT' },
+    action: {
+      input: 'layout',
+      description:
+        "The source's layout: auto (told from its folders), realtime (YYYY-MM-DD folders of fetches, " +
+        "10-minute intervals) or archive (OpenAQ's locationid= folders, one object per location and day; " +
+        'intervals are UTC days).',
+    },
+  },
+  locations: {
+    name: 'locations',
+    help: 'archive locations: ids (2178,8118), @file (one id per line, # comments) or all',
+    placeholder: 'IDS',
+    otherwise: 'none (needed by the archive layout)',
+    parse: parseLocations,
+    cli: { flag: 'locations', env: 'FRESHET_LOCATIONS' },
+    action: {
+      input: 'locations',
+      description:
+        'Which archive locations to ingest: OpenAQ location ids (2178,8118), @file (a file of the ' +
+        'repository, one id per line, # comments) or all (every locationid= folder, listed once a day).',
+    },
+  },
 } as const satisfies Record<string, Setting<unknown>>;
+
+/** Reads `--layout`. */
+function parseLayout(text: string, label: string): LayoutSetting {
+  const layout = LAYOUT_SETTINGS.find((l) => l === text.trim());
+  if (layout === undefined) {
+    throw new UsageError(
+      `${label} ${JSON.stringify(text)} is not one of ${LAYOUT_SETTINGS.join(', ')}`,
+    );
+  }
+  return layout;
+}
 
 /** A chunk ends after it starts. */
 export const INGEST_ORDER: OrderRule = {
