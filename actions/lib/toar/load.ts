@@ -205,9 +205,10 @@ WITH series AS (
   -- A row of an object of this group (re-loaded: reprocessing, or a corrected file under the same
   -- key) takes what the group yields now, even from an earlier object of it; a row of another
   -- object only a later one (real-time: fetch time, then key; archive: key).
+  -- (An archive object's fetched_at, its LastModified, changes with a re-export: it is taken too.)
   WHERE (${RELOADED('d.object_id')}
-         AND (d.value, d.flags, d.object_id) IS DISTINCT FROM
-             (excluded.value, excluded.flags, excluded.object_id))
+         AND (d.value, d.flags, d.object_id, d.fetched_at) IS DISTINCT FROM
+             (excluded.value, excluded.flags, excluded.object_id, excluded.fetched_at))
     OR ${layout.beats('excluded')}
   RETURNING (xmax = 0) AS inserted
 )
