@@ -88,6 +88,12 @@ async function sourceOf(settings: IngestSettings, context: ShellContext): Promis
     },
     now: Date.now,
     log: (message) => logger.info(message),
+    api: {
+      fetch,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      ...(settings.openaqApiKey ? { apiKey: settings.openaqApiKey } : {}),
+      ...(settings.openaqApiUrl ? { baseUrl: settings.openaqApiUrl } : {}),
+    },
   });
   logger.info(`layout: ${opened.layout} (${opened.why})`);
   return opened.source;

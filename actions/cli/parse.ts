@@ -5,7 +5,7 @@ import { UsageError } from '../lib/errors.ts';
 import type { ReprocessMode } from '../lib/interval/types.ts';
 import { DATABASE_URL } from '../lib/settings/common.ts';
 import { complete } from '../lib/settings/complete.ts';
-import { INGEST, INGEST_ORDER } from '../lib/settings/ingest.ts';
+import { INGEST, INGEST_ORDER, locationsOf } from '../lib/settings/ingest.ts';
 import {
   DEMO,
   GENERATE_FETCHES,
@@ -187,7 +187,13 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
       const endpoint = flags.given(INGEST.endpoint);
       const workers = flags.given(INGEST.workers);
       const layout = flags.value(INGEST.layout);
-      const locations = flags.given(INGEST.locations);
+      const locations = locationsOf(
+        flags.given(INGEST.locations),
+        flags.given(INGEST.bbox),
+        flags.given(INGEST.country),
+        (message) => problems.push(message),
+      );
+      const openaqApiKey = flags.given(INGEST.openaqApiKey);
       const databaseUrl = database(flags);
       flags.order(INGEST_ORDER);
       return {
@@ -199,6 +205,7 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
         ...(workers !== undefined ? { workers } : {}),
         ...(layout !== undefined ? { layout } : {}),
         ...(locations !== undefined ? { locations } : {}),
+        ...(openaqApiKey ? { openaqApiKey } : {}),
         anonymous: flags.on(INGEST.anonymous),
         json: flags.on(INGEST.json),
       };

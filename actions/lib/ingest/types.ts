@@ -16,6 +16,10 @@ export interface SourceOptions {
   layout?: LayoutSetting;
   /** The archive's locations (required by the archive layout). */
   locations?: LocationsSpec;
+  /** An OpenAQ API key, for locations resolved through the API (`--bbox`, `--country`). */
+  openaqApiKey?: string;
+  /** OpenAQ's API (default `https://api.openaq.org`; tests point it at a local server). */
+  openaqApiUrl?: string;
 }
 
 /** `freshet ingest` / the ingest action: every 10-minute interval of `[start, end)`. */

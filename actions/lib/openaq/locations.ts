@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.ts';
+import type { LocationsQuery } from './locations-api.ts';
 
 /**
  * Which archive locations to ingest, as `--locations` says (pure parsing; resolving a file or the
@@ -8,7 +9,9 @@ import { UsageError } from '../errors.ts';
 export type LocationsSpec =
   | { kind: 'ids'; ids: number[] }
   | { kind: 'file'; path: string }
-  | { kind: 'all' };
+  | { kind: 'all' }
+  /** Resolved through OpenAQ's API v3 (`--bbox`, `--country`; needs an API key). */
+  | { kind: 'api'; query: LocationsQuery };
 
 const ID = /^[1-9][0-9]*$/;
 

@@ -2,6 +2,7 @@ import { UsageError } from '../errors.ts';
 import { locationOfFolder } from './archive-key.ts';
 import type { LocationsSpec } from './locations.ts';
 import { parseLocationsFile } from './locations.ts';
+import { type LocationsApiContext, locationIdsFromApi } from './locations-api.ts';
 import type { SourceLayout } from './source.ts';
 import type { SourceStorage } from './source-s3.ts';
 
@@ -21,6 +22,8 @@ export interface LocationsContext {
   cache?: LocationsCache;
   now: () => number;
   log?: (message: string) => void;
+  /** For `--bbox`/`--country`: OpenAQ's API, and the key (`OPENAQ_API_KEY`) when there is one. */
+  api?: Omit<LocationsApiContext, 'apiKey' | 'now' | 'log'> & { apiKey?: string | undefined };
 }
 
 interface CachedLocations {
@@ -42,6 +45,23 @@ export async function resolveLocations(
   context: LocationsContext,
 ): Promise<number[]> {
   if (spec.kind === 'ids') return spec.ids;
+  if (spec.kind === 'api') {
+    const apiKey = context.api?.apiKey;
+    if (context.api === undefined || apiKey === undefined || apiKey === '') {
+      throw new UsageError(
+        "--bbox and --country ask OpenAQ's API, which needs a key: set OPENAQ_API_KEY (free at explore.openaq.org/register), or give --locations",
+      );
+    }
+    const ids = await locationIdsFromApi(spec.query, {
+      ...context.api,
+      apiKey,
+      now: context.now,
+      ...(context.log ? { log: context.log } : {}),
+    });
+    if (ids.length === 0) throw new UsageError("OpenAQ's API knows no location there");
+    context.log?.(`locations: ${ids.length} from OpenAQ's API`);
+    return ids;
+  }
   if (spec.kind === 'file') {
     let text: string;
     try {

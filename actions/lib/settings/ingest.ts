@@ -8,7 +8,8 @@ import {
 } from '../ingest/index.ts';
 import { DEFAULT_MAX_INTERVALS } from '../ingest/types.ts';
 import { parseAlignedInstant } from '../interval/instant.ts';
-import { parseLocations } from '../openaq/locations.ts';
+import { type LocationsSpec, parseLocations } from '../openaq/locations.ts';
+import { parseBbox, parseCountry } from '../openaq/locations-api.ts';
 import {
   DEFAULT_S3_REGION,
   DEFAULT_SOURCE,
@@ -191,6 +192,42 @@ export const INGEST = {
         'repository, one id per line, # comments) or all (every locationid= folder, listed once a day).',
     },
   },
+  bbox: {
+    name: 'bbox',
+    help: "archive locations in a box, minLon,minLat,maxLon,maxLat, from OpenAQ's API (needs OPENAQ_API_KEY)",
+    placeholder: 'BOX',
+    parse: parseBbox,
+    cli: { flag: 'bbox' },
+    action: {
+      input: 'bbox',
+      description:
+        "Archive locations in a bounding box, minLon,minLat,maxLon,maxLat, resolved through OpenAQ's API v3 (needs openaq-api-key).",
+    },
+  },
+  country: {
+    name: 'country',
+    help: "archive locations of a country (ISO code, e.g. US), from OpenAQ's API (needs OPENAQ_API_KEY)",
+    placeholder: 'ISO',
+    parse: parseCountry,
+    cli: { flag: 'country' },
+    action: {
+      input: 'country',
+      description:
+        "Archive locations of a country (ISO 3166-1 alpha-2, e.g. US), resolved through OpenAQ's API v3 (needs openaq-api-key).",
+    },
+  },
+  openaqApiKey: {
+    name: 'openaq-api-key',
+    help: 'an OpenAQ API key, for --bbox and --country (better given as OPENAQ_API_KEY)',
+    placeholder: 'KEY',
+    parse: parseText,
+    cli: { flag: 'openaq-api-key', env: 'OPENAQ_API_KEY' },
+    action: {
+      input: 'openaq-api-key',
+      description:
+        'An OpenAQ API key (secrets.OPENAQ_API_KEY), for bbox and country. Masked in logs.',
+    },
+  },
 } as const satisfies Record<string, Setting<unknown>>;
 
 /** Reads `--layout`. */
@@ -210,3 +247,26 @@ export const INGEST_ORDER: OrderRule = {
   earlier: INGEST.start,
   why: 'a chunk holds at least one interval',
 };
+
+/**
+ * The locations the settings select: `--locations`, or `--bbox`/`--country` (through OpenAQ's
+ * API), not both; a conflict is added to `problems`.
+ *
+ * @example locationsOf(undefined, undefined, 'US', report) // { kind: 'api', query: { country: 'US' } }
+ */
+export function locationsOf(
+  locations: LocationsSpec | undefined,
+  bbox: [number, number, number, number] | undefined,
+  country: string | undefined,
+  problem: (message: string) => void,
+): LocationsSpec | undefined {
+  if (bbox === undefined && country === undefined) return locations;
+  if (locations !== undefined) {
+    problem('give locations, or bbox and country, not both');
+    return locations;
+  }
+  return {
+    kind: 'api',
+    query: { ...(bbox ? { bbox } : {}), ...(country ? { country } : {}) },
+  };
+}
