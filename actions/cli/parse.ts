@@ -2,6 +2,8 @@
 // parameter), so that tests exercise it directly. What each flag is (its default, parser, bounds,
 // environment variable) is declared once in lib/settings/, which the actions read too.
 import { UsageError } from '../lib/errors.ts';
+import { ARCHIVE_SETTLE_MS } from '../lib/ingest/plan-archive.ts';
+import { DEFAULT_SETTLE_MS } from '../lib/interval/planner.ts';
 import type { ReprocessMode } from '../lib/interval/types.ts';
 import { DATABASE_URL } from '../lib/settings/common.ts';
 import { complete } from '../lib/settings/complete.ts';
@@ -217,10 +219,14 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
         chunkMs: flags.value(PLAN.chunk),
         reprocess: flags.value(PLAN.reprocess),
         maxChunks: flags.value(PLAN.maxChunks),
-        settleMs: flags.value(PLAN.settle),
         now: flags.given(PLAN.now) ?? env.now,
       };
       const until = flags.given(PLAN.until);
+      const layout = flags.value(PLAN.layout);
+      const source = flags.given(PLAN.source);
+      const rereadMs = flags.value(PLAN.reread);
+      // The archive's files come about 72 hours after their day: its settle delay, unless given.
+      const settleMs = flags.given(PLAN.settle);
       const databaseUrl = database(flags);
       flags.order(PLAN_ORDER);
       const { since, ...others } = complete(problems, values);
@@ -229,6 +235,9 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
         since,
         ...(until !== undefined ? { until } : {}),
         ...others,
+        settleMs: settleMs ?? (layout === 'archive' ? ARCHIVE_SETTLE_MS : DEFAULT_SETTLE_MS),
+        ...(layout === 'archive' ? { layout, rereadMs } : {}),
+        ...(source !== undefined ? { source } : {}),
         ...databaseUrl,
       };
     }

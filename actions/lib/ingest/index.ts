@@ -12,6 +12,7 @@ import { DAY_MS, dayIntervalsOf } from './day-intervals.ts';
 import { ingestRange } from './ingest-range.ts';
 import { readAttempts } from './ingest-runs.ts';
 import { DEFAULT_MAX_OBJECT_BYTES } from './parse-object.ts';
+import { planArchiveDays } from './plan-archive.ts';
 import {
   DEFAULT_MAX_INTERVALS,
   type IngestOptions,
@@ -123,6 +124,19 @@ export async function plan(options: PlanOptions, context: PlanContext): Promise<
   if (options.until !== undefined && options.until <= options.since) {
     throw new UsageError('until must be after since');
   }
-  const attempts = await readAttempts(context.db, options.since, options.until ?? options.now);
-  return toMatrix(planChunks(attempts, { ...options, rulesVersion: RULES_VERSION }));
+  const { layout, source, rereadMs, ...planner } = options;
+  const attempts = await readAttempts(context.db, options.since, options.until ?? options.now, {
+    layout: layout ?? 'realtime',
+    ...(source !== undefined ? { source } : {}),
+  });
+  if (layout === 'archive') {
+    return toMatrix(
+      planArchiveDays(attempts, {
+        ...planner,
+        ...(rereadMs !== undefined ? { rereadMs } : {}),
+        rulesVersion: RULES_VERSION,
+      }),
+    );
+  }
+  return toMatrix(planChunks(attempts, { ...planner, rulesVersion: RULES_VERSION }));
 }

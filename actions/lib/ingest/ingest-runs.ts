@@ -100,6 +100,8 @@ export async function readAttempts(
   db: DatabasePool,
   from: number,
   to: number,
+  /** Only the attempts of one layout (the watermark is kept per layout), and of one source when given. */
+  filter: { layout?: 'realtime' | 'archive'; source?: string } = {},
 ): Promise<IntervalAttempt[]> {
   const { rows } = await db.query<{
     s: string;
@@ -112,8 +114,9 @@ export async function readAttempts(
     `SELECT extract(epoch FROM interval_start) * 1000 AS s, status,
             extract(epoch FROM started_at) * 1000 AS started,
             extract(epoch FROM lease_until) * 1000 AS lease, objects, rules_version
-     FROM ops.ingest_runs WHERE interval_start >= $1 AND interval_start < $2`,
-    [new Date(from), new Date(to)],
+     FROM ops.ingest_runs WHERE interval_start >= $1 AND interval_start < $2
+       AND ($3::text IS NULL OR layout = $3) AND ($4::text IS NULL OR source = $4)`,
+    [new Date(from), new Date(to), filter.layout ?? null, filter.source ?? null],
   );
   return rows.map((r) => ({
     intervalStart: Number(r.s),

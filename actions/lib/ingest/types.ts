@@ -110,7 +110,17 @@ export interface IngestReport {
  * `freshet plan` / the plan action: the planner's options (see {@link PlannerOptions}) but the rules
  * version, which is the running code's.
  */
-export type PlanOptions = Omit<PlannerOptions, 'rulesVersion' | 'emptyRetryMs'>;
+export type PlanOptions = Omit<PlannerOptions, 'rulesVersion' | 'emptyRetryMs'> & {
+  /**
+   * The layout planned for (default `realtime`): the archive's intervals are days, settled 72 hours,
+   * and a scheduled run re-reads the last `rereadMs` of them.
+   */
+  layout?: 'realtime' | 'archive';
+  /** Only the attempts of this source count (the watermark is kept per source and layout). */
+  source?: string;
+  /** Archive: the days a scheduled run reads again (default 14 days). */
+  rereadMs?: number;
+};
 
 /** The matrix the workflow fans out over. */
 export interface PlanMatrix {
