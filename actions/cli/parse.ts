@@ -152,7 +152,7 @@ export interface CommandEnvironment {
  *
  * @example
  * parseCommandLine(['ingest', '--start', '2014-01-01', '--end', '2014-01-02'], env)
- * // → { name: 'ingest', source: 's3://openaq-fetches/realtime-gzipped/', start: …, end: …, … }
+ * // → { name: 'ingest', source: 's3://openaq-data-archive/records/csv.gz/', start: …, end: …, … }
  */
 export function parseCommandLine(argv: readonly string[], env: CommandEnvironment): Command {
   const [first, ...rest] = argv;

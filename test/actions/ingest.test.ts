@@ -43,7 +43,7 @@ describe('parseIngestInputs', () => {
     ).toEqual({
       start: T0,
       end: T0 + 6 * TEN_MINUTES,
-      source: 's3://openaq-fetches/realtime-gzipped/',
+      source: 's3://openaq-data-archive/records/csv.gz/',
       databaseUrl: URL,
       region: 'us-east-1',
       anonymous: true,

@@ -6,8 +6,11 @@ import { archiveSource } from './source-archive.ts';
 import { folderSource, folderStorage } from './source-folder.ts';
 import { type S3SourceOptions, type SourceStorage, s3Access, s3Source } from './source-s3.ts';
 
+/** OpenAQ's public archive (one gzipped CSV per location and day): the default source. */
+export const DEFAULT_SOURCE = 's3://openaq-data-archive/records/csv.gz/';
+
 /** OpenAQ's historical real-time bucket (reported private since 2024; any mirror with its layout works). */
-export const DEFAULT_SOURCE = 's3://openaq-fetches/realtime-gzipped/';
+export const REALTIME_SOURCE = 's3://openaq-fetches/realtime-gzipped/';
 
 /** The region of OpenAQ's bucket, and of an S3 source whose region is not given. */
 export const DEFAULT_S3_REGION = 'us-east-1';

@@ -61,7 +61,7 @@ export const INGEST = {
   },
   source: {
     name: 'source',
-    help: 'where the fetches are: s3://bucket/prefix/ or file:///path/to/realtime-gzipped',
+    help: "where the objects are: s3://bucket/prefix/ or file:///path (default: OpenAQ's archive)",
     placeholder: 'URL',
     default: DEFAULT_SOURCE,
     parse: parseSourceUrl,
@@ -69,8 +69,8 @@ export const INGEST = {
     action: {
       input: 'source',
       description:
-        'Where the fetches are: s3://bucket/prefix/ (date folders YYYY-MM-DD below it) or ' +
-        "file:///path/. Defaults to OpenAQ's gzipped real-time fetches.",
+        'Where the objects are: s3://bucket/prefix/ or file:///path/, with the archive layout ' +
+        "(locationid= folders) or the real-time one (YYYY-MM-DD folders). Defaults to OpenAQ's public archive.",
     },
   },
   databaseUrl: DATABASE_URL,
