@@ -75450,6 +75450,8 @@ var ObjectBatch = class _ObjectBatch {
   archive = false;
   /** The ETag the object was read with (recorded in `ops.source_objects`), when known. */
   etag = null;
+  /** The rules version it was parsed under (recorded with the ETag), when known. */
+  rulesVersion = null;
   lines = 0;
   accepted = 0;
   rejected = 0;
@@ -75558,6 +75560,7 @@ var ObjectBatch = class _ObjectBatch {
       intervalStart: this.intervalStart,
       archive: this.archive,
       etag: this.etag,
+      rulesVersion: this.rulesVersion,
       lines: this.lines,
       accepted: this.accepted,
       rejected: this.rejected,
@@ -75578,6 +75581,7 @@ var ObjectBatch = class _ObjectBatch {
     const batch = new _ObjectBatch(message.key, message.fetchedAt, message.intervalStart);
     batch.archive = message.archive;
     batch.etag = message.etag;
+    batch.rulesVersion = message.rulesVersion;
     batch.lines = message.lines;
     batch.accepted = message.accepted;
     batch.rejected = message.rejected;
@@ -75628,14 +75632,16 @@ async function prepareSession(client) {
 var STAGE_OBJECTS = `
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::integer[], $4::integer[], $5::integer[],
-                       $6::timestamptz[], $7::text[])
-    WITH ORDINALITY AS i (key, fetched_at, lines, accepted, rejected, interval_start, etag, n)
+                       $6::timestamptz[], $7::text[], $8::integer[])
+    WITH ORDINALITY AS i (key, fetched_at, lines, accepted, rejected, interval_start, etag,
+                          rules_version, n)
 ), upserted AS (
-  INSERT INTO ops.source_objects (key, fetched_at, lines, accepted, rejected, etag)
-  SELECT key, fetched_at, lines, accepted, rejected, etag FROM input ORDER BY key COLLATE "C"
+  INSERT INTO ops.source_objects (key, fetched_at, lines, accepted, rejected, etag, rules_version)
+  SELECT key, fetched_at, lines, accepted, rejected, etag, rules_version FROM input
+  ORDER BY key COLLATE "C"
   ON CONFLICT (key) DO UPDATE SET loaded_at = now(), fetched_at = excluded.fetched_at,
     lines = excluded.lines, accepted = excluded.accepted, rejected = excluded.rejected,
-    etag = excluded.etag
+    etag = excluded.etag, rules_version = excluded.rules_version
   RETURNING id, key, NOT (xmax = 0) AS loaded_before
 )
 INSERT INTO stage_objects (ord, object_id, key, fetched_at, interval_start, loaded_before)
@@ -75892,7 +75898,8 @@ async function stageObjects(client, batches) {
       batches.map((b5) => b5.accepted),
       batches.map((b5) => b5.rejected),
       batches.map((b5) => new Date(b5.intervalStart)),
-      batches.map((b5) => b5.etag)
+      batches.map((b5) => b5.etag),
+      batches.map((b5) => b5.rulesVersion)
     ]
   });
   return staged.rows;
@@ -75930,7 +75937,8 @@ async function applyStaged(client, statements, staged) {
   return counts;
 }
 var UPDATE_OBJECT_COUNTS = `
-UPDATE ops.source_objects SET lines = $2, accepted = $3, rejected = $4 WHERE key = $1`;
+UPDATE ops.source_objects SET lines = $2, accepted = $3, rejected = $4, rules_version = $5
+WHERE key = $1`;
 async function loadObjectPieces(client, object, pieces) {
   const totals = new ObjectBatch(object.key, object.fetchedAt, object.intervalStart);
   totals.archive = object.archive === true;
@@ -75958,6 +75966,7 @@ async function loadObjectPieces(client, object, pieces) {
       if (next.done) break;
       const batch = next.value;
       statementsOf([totals, batch]);
+      totals.rulesVersion = batch.rulesVersion;
       const texts = groupTexts([batch], { numbering, piece });
       await copyInto(client, "COPY stage_keys FROM STDIN", texts.keys);
       await copyInto(client, COPY_PIECE_DATA, texts.data);
@@ -75974,7 +75983,8 @@ async function loadObjectPieces(client, object, pieces) {
       totals.key,
       totals.lines,
       totals.accepted,
-      totals.rejected
+      totals.rejected,
+      totals.rulesVersion
     ]);
     const counts = await applyStaged(client, statements, { hasData, reloaded, pieces: true });
     await client.query("COMMIT");
@@ -76629,6 +76639,7 @@ function newBatch(object, intervalStart) {
   const batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
   batch.archive = object.archiveDay !== void 0;
   batch.etag = object.etag ?? null;
+  batch.rulesVersion = object.rulesVersion ?? null;
   return batch;
 }
 async function* parsePieces(body, object, intervalStart, limits) {
@@ -77102,12 +77113,13 @@ var RunLedger = class {
 };
 
 // actions/lib/ingest/unchanged-objects.ts
-async function unchangedObjects(db, objects) {
+async function unchangedObjects(db, objects, rulesVersion) {
   const withEtag = objects.filter((o3) => o3.etag !== void 0 && o3.etag !== "");
   if (withEtag.length === 0) return { toRead: [...objects], unchanged: [] };
   const { rows } = await db.query(
-    "SELECT key, etag FROM ops.source_objects WHERE key = ANY($1::text[]) AND etag IS NOT NULL",
-    [withEtag.map((o3) => o3.key)]
+    `SELECT key, etag FROM ops.source_objects
+     WHERE key = ANY($1::text[]) AND etag IS NOT NULL AND rules_version = $2`,
+    [withEtag.map((o3) => o3.key), rulesVersion]
   );
   const loaded = new Map(rows.map((r5) => [r5.key, r5.etag]));
   const toRead = [];
@@ -77169,7 +77181,11 @@ async function runPipeline(source, db, range2, options, parser, workers) {
       for await (let listed of listObjects(source, [interval])) {
         if (archive && listed.objects.length > 0) {
           try {
-            const { toRead, unchanged } = await unchangedObjects(db, listed.objects);
+            const { toRead, unchanged } = await unchangedObjects(
+              db,
+              listed.objects,
+              options.rulesVersion
+            );
             listed = { ...listed, objects: toRead, unchanged };
           } catch (error3) {
             own.abort(databaseLost(error3));
@@ -77188,7 +77204,8 @@ async function runPipeline(source, db, range2, options, parser, workers) {
   const readAndParse = async (task) => {
     try {
       const body = source.read(task.object);
-      const pieces = parser.parse(body, task.object, task.tally.interval.start);
+      const target = { ...task.object, rulesVersion: options.rulesVersion };
+      const pieces = parser.parse(body, target, task.tally.interval.start);
       const iterator = pieces[Symbol.asyncIterator]();
       const first = await iterator.next();
       if (first.done) throw new Error(`${task.object.key}: the parse gave no piece`);
@@ -78668,8 +78685,9 @@ ALTER TABLE toar.timeseries DROP CONSTRAINT timeseries_station_id_variable_id_av
 ALTER TABLE toar.timeseries ADD CONSTRAINT timeseries_key
   UNIQUE NULLS NOT DISTINCT (station_id, variable_id, averaging_minutes, data_origin, label);
 
--- The ETag an object was loaded from: an archive object re-read with the same ETag is skipped.
-ALTER TABLE ops.source_objects ADD COLUMN etag text;
+-- The ETag an object was loaded from, and under which rules: an archive object listed with the same
+-- ETag is not read again, unless the rules changed since.
+ALTER TABLE ops.source_objects ADD COLUMN etag text, ADD COLUMN rules_version integer;
 
 -- The watermark is kept per source and layout: one layout's success never marks the other's
 -- interval done (an archive interval is a day, a real-time one 10 minutes).

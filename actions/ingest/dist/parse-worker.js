@@ -1042,6 +1042,8 @@ var ObjectBatch = class _ObjectBatch {
   archive = false;
   /** The ETag the object was read with (recorded in `ops.source_objects`), when known. */
   etag = null;
+  /** The rules version it was parsed under (recorded with the ETag), when known. */
+  rulesVersion = null;
   lines = 0;
   accepted = 0;
   rejected = 0;
@@ -1150,6 +1152,7 @@ var ObjectBatch = class _ObjectBatch {
       intervalStart: this.intervalStart,
       archive: this.archive,
       etag: this.etag,
+      rulesVersion: this.rulesVersion,
       lines: this.lines,
       accepted: this.accepted,
       rejected: this.rejected,
@@ -1170,6 +1173,7 @@ var ObjectBatch = class _ObjectBatch {
     const batch = new _ObjectBatch(message.key, message.fetchedAt, message.intervalStart);
     batch.archive = message.archive;
     batch.etag = message.etag;
+    batch.rulesVersion = message.rulesVersion;
     batch.lines = message.lines;
     batch.accepted = message.accepted;
     batch.rejected = message.rejected;
@@ -1239,6 +1243,7 @@ function newBatch(object, intervalStart) {
   const batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
   batch.archive = object.archiveDay !== void 0;
   batch.etag = object.etag ?? null;
+  batch.rulesVersion = object.rulesVersion ?? null;
   return batch;
 }
 async function* parsePieces(body2, object, intervalStart, limits) {

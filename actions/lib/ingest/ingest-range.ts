@@ -149,7 +149,11 @@ async function runPipeline(
       for await (let listed of listObjects(source, [interval])) {
         if (archive && listed.objects.length > 0) {
           try {
-            const { toRead, unchanged } = await unchangedObjects(db, listed.objects);
+            const { toRead, unchanged } = await unchangedObjects(
+              db,
+              listed.objects,
+              options.rulesVersion,
+            );
             listed = { ...listed, objects: toRead, unchanged };
           } catch (error) {
             own.abort(databaseLost(error));
@@ -171,7 +175,8 @@ async function runPipeline(
   const readAndParse = async (task: Task): Promise<Parsed<Task>> => {
     try {
       const body = source.read(task.object);
-      const pieces = parser.parse(body, task.object, task.tally.interval.start);
+      const target = { ...task.object, rulesVersion: options.rulesVersion };
+      const pieces = parser.parse(body, target, task.tally.interval.start);
       const iterator = pieces[Symbol.asyncIterator]();
       const first = await iterator.next();
       if (first.done) throw new Error(`${task.object.key}: the parse gave no piece`);

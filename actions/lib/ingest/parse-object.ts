@@ -50,6 +50,8 @@ export interface ParseObject {
   archiveDay?: number | undefined;
   /** The ETag the object was read with, recorded with it (archive re-exports are told apart by it). */
   etag?: string | undefined;
+  /** The rules version of this parse, recorded with the object. */
+  rulesVersion?: number | undefined;
 }
 
 /** Evaluates one line into `batch`, by the object's layout. */
@@ -112,6 +114,7 @@ function newBatch(object: ParseObject, intervalStart: number): ObjectBatch {
   const batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
   batch.archive = object.archiveDay !== undefined;
   batch.etag = object.etag ?? null;
+  batch.rulesVersion = object.rulesVersion ?? null;
   return batch;
 }
 

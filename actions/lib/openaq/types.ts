@@ -13,10 +13,14 @@ export const REJECT_REASONS = [
   'bad-value',
   'sentinel-value',
   'bad-averaging-period',
-  // The archive's CSV (DESIGN.md, archive rule "parse").
-  'bad-csv',
 ] as const;
-export type RejectReason = (typeof REJECT_REASONS)[number];
+
+/** The archive's own reason (DESIGN.md, archive rule "parse"); the others are shared. */
+export const ARCHIVE_ONLY_REJECT_REASONS = ['bad-csv'] as const;
+
+export type RejectReason =
+  | (typeof REJECT_REASONS)[number]
+  | (typeof ARCHIVE_ONLY_REJECT_REASONS)[number];
 
 /** Flag values stored in `toar.data.flags`. */
 export const FLAG_OK = 0;

@@ -53,14 +53,16 @@ async function prepareSession(client: pg.ClientBase): Promise<void> {
 const STAGE_OBJECTS = `
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::integer[], $4::integer[], $5::integer[],
-                       $6::timestamptz[], $7::text[])
-    WITH ORDINALITY AS i (key, fetched_at, lines, accepted, rejected, interval_start, etag, n)
+                       $6::timestamptz[], $7::text[], $8::integer[])
+    WITH ORDINALITY AS i (key, fetched_at, lines, accepted, rejected, interval_start, etag,
+                          rules_version, n)
 ), upserted AS (
-  INSERT INTO ops.source_objects (key, fetched_at, lines, accepted, rejected, etag)
-  SELECT key, fetched_at, lines, accepted, rejected, etag FROM input ORDER BY key COLLATE "C"
+  INSERT INTO ops.source_objects (key, fetched_at, lines, accepted, rejected, etag, rules_version)
+  SELECT key, fetched_at, lines, accepted, rejected, etag, rules_version FROM input
+  ORDER BY key COLLATE "C"
   ON CONFLICT (key) DO UPDATE SET loaded_at = now(), fetched_at = excluded.fetched_at,
     lines = excluded.lines, accepted = excluded.accepted, rejected = excluded.rejected,
-    etag = excluded.etag
+    etag = excluded.etag, rules_version = excluded.rules_version
   RETURNING id, key, NOT (xmax = 0) AS loaded_before
 )
 INSERT INTO stage_objects (ord, object_id, key, fetched_at, interval_start, loaded_before)
@@ -426,6 +428,7 @@ async function stageObjects(
       batches.map((b) => b.rejected),
       batches.map((b) => new Date(b.intervalStart)),
       batches.map((b) => b.etag),
+      batches.map((b) => b.rulesVersion),
     ],
   });
   return staged.rows;
@@ -475,7 +478,8 @@ async function applyStaged(
 }
 
 const UPDATE_OBJECT_COUNTS = `
-UPDATE ops.source_objects SET lines = $2, accepted = $3, rejected = $4 WHERE key = $1`;
+UPDATE ops.source_objects SET lines = $2, accepted = $3, rejected = $4, rules_version = $5
+WHERE key = $1`;
 
 /**
  * Loads one object from its pieces (see `parsePieces`), in one transaction, taking each piece
@@ -529,6 +533,7 @@ export async function loadObjectPieces(
       if (next.done) break;
       const batch = next.value;
       statementsOf([totals, batch]);
+      totals.rulesVersion = batch.rulesVersion;
       const texts = groupTexts([batch], { numbering, piece });
       await copyInto(client, 'COPY stage_keys FROM STDIN', texts.keys);
       await copyInto(client, COPY_PIECE_DATA, texts.data);
@@ -546,6 +551,7 @@ export async function loadObjectPieces(
       totals.lines,
       totals.accepted,
       totals.rejected,
+      totals.rulesVersion,
     ]);
     const counts = await applyStaged(client, statements, { hasData, reloaded, pieces: true });
     await client.query('COMMIT');

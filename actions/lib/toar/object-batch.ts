@@ -77,6 +77,7 @@ export interface ObjectBatchMessage {
   intervalStart: number;
   archive: boolean;
   etag: string | null;
+  rulesVersion: number | null;
   lines: number;
   accepted: number;
   rejected: number;
@@ -140,6 +141,8 @@ export class ObjectBatch {
   archive = false;
   /** The ETag the object was read with (recorded in `ops.source_objects`), when known. */
   etag: string | null = null;
+  /** The rules version it was parsed under (recorded with the ETag), when known. */
+  rulesVersion: number | null = null;
   lines = 0;
   accepted = 0;
   rejected = 0;
@@ -258,6 +261,7 @@ export class ObjectBatch {
       intervalStart: this.intervalStart,
       archive: this.archive,
       etag: this.etag,
+      rulesVersion: this.rulesVersion,
       lines: this.lines,
       accepted: this.accepted,
       rejected: this.rejected,
@@ -279,6 +283,7 @@ export class ObjectBatch {
     const batch = new ObjectBatch(message.key, message.fetchedAt, message.intervalStart);
     batch.archive = message.archive;
     batch.etag = message.etag;
+    batch.rulesVersion = message.rulesVersion;
     batch.lines = message.lines;
     batch.accepted = message.accepted;
     batch.rejected = message.rejected;

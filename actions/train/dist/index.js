@@ -36427,8 +36427,9 @@ ALTER TABLE toar.timeseries DROP CONSTRAINT timeseries_station_id_variable_id_av
 ALTER TABLE toar.timeseries ADD CONSTRAINT timeseries_key
   UNIQUE NULLS NOT DISTINCT (station_id, variable_id, averaging_minutes, data_origin, label);
 
--- The ETag an object was loaded from: an archive object re-read with the same ETag is skipped.
-ALTER TABLE ops.source_objects ADD COLUMN etag text;
+-- The ETag an object was loaded from, and under which rules: an archive object listed with the same
+-- ETag is not read again, unless the rules changed since.
+ALTER TABLE ops.source_objects ADD COLUMN etag text, ADD COLUMN rules_version integer;
 
 -- The watermark is kept per source and layout: one layout's success never marks the other's
 -- interval done (an archive interval is a day, a real-time one 10 minutes).

@@ -157,6 +157,9 @@ describe('ActionInputs.read', () => {
       reprocess: 'missing',
       'max-chunks': '256',
       settle: '30m',
+      layout: 'realtime',
+      source: '',
+      reread: '14d',
     });
   });
 });
