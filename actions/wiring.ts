@@ -3,11 +3,13 @@
 // no URL is given), the logger. The library opens nothing itself; the command line, each action,
 // bench/ and the tests come through here.
 
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Progress } from './lib/ingest/index.ts';
 import { ingest, plan } from './lib/ingest/index.ts';
 import type { IngestReport, IngestSettings, PlanMatrix, PlanSettings } from './lib/ingest/types.ts';
 import type { Source } from './lib/openaq/source.ts';
-import { openSource } from './lib/openaq/source-url.ts';
+import { openLayoutSource, openSource } from './lib/openaq/source-url.ts';
 import { DEFAULT_STATE_DIR } from './lib/state-dir.ts';
 import { type Database, withDatabase } from './lib/toar/database.ts';
 import { runTraining } from './lib/training/run/runner.ts';
@@ -59,18 +61,46 @@ function databaseOptions(
   };
 }
 
-/** The Source the settings name, its retries logged as warnings. */
-function sourceOf(settings: IngestSettings, logger: Logger): Source {
-  return openSource(settings.source, {
+/**
+ * The Source the settings name, in their layout (`auto`: told from its folders, and said), its
+ * retries logged as warnings. The archive's `--locations all` list is kept for a day in the state
+ * folder.
+ */
+async function sourceOf(settings: IngestSettings, context: ShellContext): Promise<Source> {
+  const { logger } = context;
+  const options = {
     ...(settings.region ? { region: settings.region } : {}),
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     anonymous: settings.anonymous ?? false,
-    onRetry: (message) => logger.warn(message),
+    onRetry: (message: string) => logger.warn(message),
+  };
+  const layout = settings.layout ?? 'auto';
+  if (layout === 'realtime') return openSource(settings.source, options);
+  const cacheFile = join(context.stateDir ?? DEFAULT_STATE_DIR, 'archive-locations.json');
+  const opened = await openLayoutSource(settings.source, options, layout, settings.locations, {
+    readText: (path) => readFile(path, 'utf8'),
+    cache: {
+      read: () => readFile(cacheFile, 'utf8'),
+      write: async (text) => {
+        await mkdir(dirname(cacheFile), { recursive: true });
+        await writeFile(cacheFile, text);
+      },
+    },
+    now: Date.now,
+    log: (message) => logger.info(message),
+    api: {
+      fetch,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      ...(settings.openaqApiKey ? { apiKey: settings.openaqApiKey } : {}),
+      ...(settings.openaqApiUrl ? { baseUrl: settings.openaqApiUrl } : {}),
+    },
   });
+  logger.info(`layout: ${opened.layout} (${opened.why})`);
+  return opened.source;
 }
 
 /** Ingests as the settings say: their source into their database. */
-export function ingestWith(
+export async function ingestWith(
   settings: IngestSettings,
   context: ShellContext & {
     readonly onProgress?: (progress: Progress) => void;
@@ -78,7 +108,7 @@ export function ingestWith(
     readonly signal?: AbortSignal;
   },
 ): Promise<IngestReport> {
-  const source = sourceOf(settings, context.logger);
+  const source = await sourceOf(settings, context);
   return usingDatabase(
     settings,
     context,

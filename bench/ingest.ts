@@ -6,8 +6,11 @@
 //   (d) real data: 20 fetch objects of about 56k real records each, made from the real 2018-06-07
 //       fetch (each repeating most of the previous one, as real fetches do), ingested by a whole
 //       `freshet ingest` process on a fresh database, against gunzip + JSON.parse of the same files
-//       in one thread.
+//       in one thread,
+//   (e) the archive layout: about 1,000 generated location-days (many small objects), read 16 at a
+//       time from the same S3 server, then the same day again (every object unchanged).
 // Prints a table, then one JSON object as the last line.
+// BENCH_ARCHIVE_LOCATIONS sets the archive case's locations (default 1,000).
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,9 +24,13 @@ import { silentLogger, stderrLogger } from '../actions/lib/util/logger.ts';
 import { formatTable } from '../actions/lib/util/table.ts';
 import { startS3Server } from '../actions/local/s3-server.ts';
 import { ingestWith } from '../actions/wiring.ts';
+import { archiveCase } from './archive-case.ts';
 import { realCase } from './real-fetches.ts';
 
 const TARGET_RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
+const ARCHIVE_LOCATIONS = Number(process.env.BENCH_ARCHIVE_LOCATIONS ?? 1_000);
+/** Archive objects read at once: they are small, so a run waits on requests. */
+const ARCHIVE_CONCURRENCY = 16;
 const DAY = Date.parse('2019-07-01T00:00:00Z');
 const HOUR = 3_600_000;
 /** The source object key the benchmark's filler rows point at. */
@@ -94,6 +101,10 @@ try {
   // (d) real data, through the whole command-line process.
   const real = await realCase(work, db.url, log);
 
+  // (e) the archive layout: many small objects.
+  const archive = await archiveCase(s3, db.url, ARCHIVE_LOCATIONS, ARCHIVE_CONCURRENCY, log);
+  log(`archive: ${archive.records} records in ${archive.objects} objects in ${archive.seconds} s`);
+
   // (c) one station's year of hourly rows, at 1M and at 10M rows in toar.data.
   const client = new pg.Client({ connectionString: db.url });
   client.on('error', (error) => log(`database connection lost: ${error.message}`));
@@ -118,6 +129,10 @@ try {
     real_parse_records_per_s: Math.round(real.parseRate),
     real_ingest_records_per_s: Math.round(real.ingestRate),
     real_ingest_to_parse_ratio: round(real.ingestRate / real.parseRate, 3),
+    archive_objects: archive.objects,
+    archive_records_per_s: Math.round(archive.recordsPerSecond),
+    archive_objects_per_s: round(archive.objectsPerSecond, 1),
+    archive_unchanged_s: archive.unchangedSeconds,
   };
   console.log(
     formatTable(
@@ -137,6 +152,11 @@ try {
         ['real: gunzip + JSON.parse (records/s)', result.real_parse_records_per_s, ''],
         ['real: `freshet ingest` process (records/s)', result.real_ingest_records_per_s, ''],
         ['real: ingest / parse', result.real_ingest_to_parse_ratio, '≥ 0.5'],
+        ['archive: location-day objects', archive.objects, `${ARCHIVE_LOCATIONS}`],
+        ['archive: records', archive.records, ''],
+        ['archive: ingest (records/s)', result.archive_records_per_s, ''],
+        ['archive: ingest (objects/s)', result.archive_objects_per_s, ''],
+        ['archive: same day again, all unchanged (s)', result.archive_unchanged_s, ''],
       ],
     ),
   );

@@ -2,10 +2,12 @@
 // parameter), so that tests exercise it directly. What each flag is (its default, parser, bounds,
 // environment variable) is declared once in lib/settings/, which the actions read too.
 import { UsageError } from '../lib/errors.ts';
+import { ARCHIVE_SETTLE_MS } from '../lib/ingest/plan-archive.ts';
+import { DEFAULT_SETTLE_MS } from '../lib/interval/planner.ts';
 import type { ReprocessMode } from '../lib/interval/types.ts';
 import { DATABASE_URL } from '../lib/settings/common.ts';
 import { complete } from '../lib/settings/complete.ts';
-import { INGEST, INGEST_ORDER } from '../lib/settings/ingest.ts';
+import { INGEST, INGEST_ORDER, locationsOf } from '../lib/settings/ingest.ts';
 import {
   DEMO,
   GENERATE_FETCHES,
@@ -169,7 +171,7 @@ export interface CommandEnvironment {
  *
  * @example
  * parseCommandLine(['ingest', '--start', '2014-01-01', '--end', '2014-01-02'], env)
- * // → { name: 'ingest', source: 's3://openaq-fetches/realtime-gzipped/', start: …, end: …, … }
+ * // → { name: 'ingest', source: 's3://openaq-data-archive/records/csv.gz/', start: …, end: …, … }
  */
 export function parseCommandLine(argv: readonly string[], env: CommandEnvironment): Command {
   const [first, ...rest] = argv;
@@ -205,6 +207,14 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
       const region = flags.given(INGEST.region);
       const endpoint = flags.given(INGEST.endpoint);
       const workers = flags.given(INGEST.workers);
+      const layout = flags.value(INGEST.layout);
+      const locations = locationsOf(
+        flags.given(INGEST.locations),
+        flags.given(INGEST.bbox),
+        flags.given(INGEST.country),
+        (message) => problems.push(message),
+      );
+      const openaqApiKey = flags.given(INGEST.openaqApiKey);
       const databaseUrl = database(flags);
       flags.order(INGEST_ORDER);
       return {
@@ -214,6 +224,9 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
         ...(region ? { region } : {}),
         ...(endpoint ? { endpoint } : {}),
         ...(workers !== undefined ? { workers } : {}),
+        ...(layout !== undefined ? { layout } : {}),
+        ...(locations !== undefined ? { locations } : {}),
+        ...(openaqApiKey ? { openaqApiKey } : {}),
         anonymous: flags.on(INGEST.anonymous),
         json: flags.on(INGEST.json),
       };
@@ -225,10 +238,14 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
         chunkMs: flags.value(PLAN.chunk),
         reprocess: flags.value(PLAN.reprocess),
         maxChunks: flags.value(PLAN.maxChunks),
-        settleMs: flags.value(PLAN.settle),
         now: flags.given(PLAN.now) ?? env.now,
       };
       const until = flags.given(PLAN.until);
+      const layout = flags.value(PLAN.layout);
+      const source = flags.given(PLAN.source);
+      const rereadMs = flags.value(PLAN.reread);
+      // The archive's files come about 72 hours after their day: its settle delay, unless given.
+      const settleMs = flags.given(PLAN.settle);
       const databaseUrl = database(flags);
       flags.order(PLAN_ORDER);
       const { since, ...others } = complete(problems, values);
@@ -237,6 +254,9 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
         since,
         ...(until !== undefined ? { until } : {}),
         ...others,
+        settleMs: settleMs ?? (layout === 'archive' ? ARCHIVE_SETTLE_MS : DEFAULT_SETTLE_MS),
+        ...(layout === 'archive' ? { layout, rereadMs } : {}),
+        ...(source !== undefined ? { source } : {}),
         ...databaseUrl,
       };
     }

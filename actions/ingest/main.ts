@@ -14,7 +14,7 @@ import { databaseUrlSecrets } from '../lib/github/secrets.ts';
 import { type RunnerEnv, workflowRunUrl } from '../lib/github/workflow-run.ts';
 import type { IngestReport, IngestSettings } from '../lib/ingest/types.ts';
 import { describeInterval } from '../lib/interval/range.ts';
-import { INGEST, INGEST_ORDER } from '../lib/settings/ingest.ts';
+import { INGEST, INGEST_ORDER, locationsOf } from '../lib/settings/ingest.ts';
 import { inputDefaults, inputLabel } from '../lib/settings/setting.ts';
 import { abortOnSignals } from '../signals.ts';
 import { ingestWith } from '../wiring.ts';
@@ -43,6 +43,14 @@ export function parseIngestInputs(read: ReadInput, env: RunnerEnv): IngestSettin
   const workers = inputs.read(INGEST.workers);
   const maxObjectBytes = inputs.read(INGEST.maxObjectBytes);
   const maxIntervals = inputs.read(INGEST.maxIntervals);
+  const layout = inputs.read(INGEST.layout);
+  const locations = locationsOf(
+    inputs.read(INGEST.locations),
+    inputs.read(INGEST.bbox),
+    inputs.read(INGEST.country),
+    (message) => inputs.problem(message),
+  );
+  const openaqApiKey = inputs.read(INGEST.openaqApiKey);
   inputs.order(INGEST_ORDER);
   const settings = inputs.finish({
     start,
@@ -60,6 +68,9 @@ export function parseIngestInputs(read: ReadInput, env: RunnerEnv): IngestSettin
     ...settings,
     ...(endpoint === undefined ? {} : { endpoint }),
     ...(workers === undefined ? {} : { workers }),
+    ...(layout === undefined ? {} : { layout }),
+    ...(locations === undefined ? {} : { locations }),
+    ...(openaqApiKey ? { openaqApiKey } : {}),
     ...(runUrl === undefined ? {} : { runUrl }),
     labels: {
       source: inputLabel(INGEST.source.action.input),
@@ -86,6 +97,8 @@ export function ingestOutputs(report: IngestReport): Record<IngestOutput, string
 export async function run(): Promise<void> {
   try {
     for (const secret of databaseUrlSecrets(core.getInput('database-url'))) core.setSecret(secret);
+    const apiKey = core.getInput('openaq-api-key');
+    if (apiKey !== '') core.setSecret(apiKey);
     const options = parseIngestInputs((name) => core.getInput(name), process.env);
     const range = { start: options.start, end: options.end };
     core.info(`Ingesting ${describeInterval(range)} from ${options.source}`);

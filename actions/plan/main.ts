@@ -31,9 +31,19 @@ export function parsePlanInputs(read: ReadInput, now: number): PlanSettings {
   const maxChunks = inputs.read(PLAN.maxChunks);
   const settleMs = inputs.read(PLAN.settle);
   const databaseUrl = inputs.read(PLAN.databaseUrl);
+  const layout = inputs.read(PLAN.layout);
+  const source = inputs.read(PLAN.source);
+  const rereadMs = inputs.read(PLAN.reread);
   inputs.order(PLAN_ORDER);
   const settings = inputs.finish({ databaseUrl, since, chunkMs, reprocess, maxChunks, settleMs });
-  return { ...settings, ...(until === undefined ? {} : { until }), now };
+  return {
+    ...settings,
+    ...(until === undefined ? {} : { until }),
+    ...(layout === undefined || layout === 'realtime' ? {} : { layout }),
+    ...(source === undefined ? {} : { source }),
+    ...(layout === 'archive' && rereadMs !== undefined ? { rereadMs } : {}),
+    now,
+  };
 }
 
 /** Runs the action; every failure ends in `core.setFailed`. Exported for tests. */

@@ -43,13 +43,14 @@ describe('parseIngestInputs', () => {
     ).toEqual({
       start: T0,
       end: T0 + 6 * TEN_MINUTES,
-      source: 's3://openaq-fetches/realtime-gzipped/',
+      source: 's3://openaq-data-archive/records/csv.gz/',
       databaseUrl: URL,
       region: 'us-east-1',
       anonymous: true,
       concurrency: 3,
       maxObjectBytes: 2 ** 31,
       maxIntervals: 50_000,
+      layout: 'auto',
       runUrl: 'https://github.com/octo-org/freshet/actions/runs/42/attempts/1',
       labels: { source: "input 'source'", maxIntervals: "input 'max-intervals'" },
     });
@@ -134,6 +135,7 @@ describe('ingestOutputs', () => {
       objects_skipped: 0,
       objects_failed: 1,
       objects_misfiled: 0,
+      objects_unchanged: 0,
       lines: 10,
       accepted: 7,
       rejected: { 'bad-json': 1, 'no-coordinates': 2 },

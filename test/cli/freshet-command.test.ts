@@ -74,6 +74,7 @@ describe('the freshet command', () => {
         'objects_skipped',
         'objects_failed',
         'objects_misfiled',
+        'objects_unchanged',
         'lines',
         'accepted',
         'rejected',

@@ -15,11 +15,12 @@ describe('freshet ingest flags', () => {
     );
     expect(command).toEqual({
       name: 'ingest',
-      source: 's3://openaq-fetches/realtime-gzipped/',
+      source: 's3://openaq-data-archive/records/csv.gz/',
       start: Date.parse('2014-01-01T00:00:00Z'),
       end: Date.parse('2014-01-01T01:00:00Z'),
       databaseUrl: 'postgres://db/x',
       anonymous: false,
+      layout: 'auto',
       concurrency: 3,
       maxObjectBytes: 2 ** 31,
       maxIntervals: 50_000,

@@ -13,13 +13,13 @@ export async function naturalContent(client: pg.ClientBase | pg.Pool) {
     FROM toar.stationmeta_core
     UNION ALL
     SELECT 'series', count(*)::integer, md5(coalesce(string_agg(
-      concat_ws('|', s.lat_key, s.lng_key, t.variable_id, t.averaging_minutes, t.label),
-      E'\\n' ORDER BY s.lat_key, s.lng_key, t.variable_id, t.averaging_minutes), ''))
+      concat_ws('|', s.lat_key, s.lng_key, t.variable_id, t.averaging_minutes, t.label, t.data_origin),
+      E'\\n' ORDER BY s.lat_key, s.lng_key, t.variable_id, t.averaging_minutes, t.data_origin, t.label), ''))
     FROM toar.timeseries t JOIN toar.stationmeta_core s ON s.id = t.station_id
     UNION ALL
     SELECT 'data', count(*)::integer, md5(coalesce(string_agg(
-      concat_ws('|', s.lat_key, s.lng_key, t.variable_id, t.averaging_minutes, d.datetime, d.value, d.flags, d.fetched_at, o.key),
-      E'\\n' ORDER BY s.lat_key, s.lng_key, t.variable_id, t.averaging_minutes, d.datetime), ''))
+      concat_ws('|', s.lat_key, s.lng_key, t.variable_id, t.averaging_minutes, t.data_origin, t.label, d.datetime, d.value, d.flags, d.fetched_at, o.key),
+      E'\\n' ORDER BY s.lat_key, s.lng_key, t.variable_id, t.averaging_minutes, t.data_origin, t.label, d.datetime), ''))
     FROM toar.data d JOIN toar.timeseries t ON t.id = d.timeseries_id
     JOIN toar.stationmeta_core s ON s.id = t.station_id JOIN ops.source_objects o ON o.id = d.object_id
     UNION ALL

@@ -234,8 +234,11 @@ describe('ingest.yml', () => {
   const wf = workflow('ingest.yml');
   const { plan, ingest, report } = wf.jobs;
 
-  it('runs every 10 minutes, off the hour (minute 3, 13, …), and on demand with backfill inputs', () => {
-    expect(wf.on?.schedule).toEqual([{ cron: '3-59/10 * * * *' }]);
+  it('runs every 10 minutes off the hour (real-time), daily (the archive) and on demand with backfill inputs', () => {
+    expect(wf.on?.schedule).toEqual([{ cron: '3-59/10 * * * *' }, { cron: '23 4 * * *' }]);
+    // The plan job tells the archive's runs by their cron.
+    const due = plan?.steps?.find((s) => s.id === 'due');
+    expect(due?.run).toContain('"$SCHEDULE" = "23 4 * * *"');
     const dispatch = wf.on?.workflow_dispatch as {
       inputs: Record<string, { type: string; options?: string[] }>;
     };
@@ -283,15 +286,27 @@ describe('ingest.yml', () => {
     }
   });
 
-  it("reads the source from repository variables, with OpenAQ's defaults", () => {
+  it("reads the source from repository variables, with OpenAQ's defaults (the archive first)", () => {
     const step = ingest?.steps?.find((s) => s.uses === './actions/ingest');
+    expect(wf.env?.FRESHET_LAYOUT).toBe(`\${{ vars.FRESHET_LAYOUT || 'archive' }}`);
+    expect(wf.env?.FRESHET_SOURCE).toContain("'s3://openaq-data-archive/records/csv.gz/'");
     expect(step?.with).toMatchObject({
-      source: `\${{ vars.FRESHET_SOURCE || 's3://openaq-fetches/realtime-gzipped/' }}`,
+      source: `\${{ env.FRESHET_SOURCE }}`,
+      layout: `\${{ env.FRESHET_LAYOUT }}`,
+      locations: `\${{ vars.FRESHET_LOCATIONS }}`,
+      'openaq-api-key': `\${{ secrets.OPENAQ_API_KEY }}`,
       region: `\${{ vars.FRESHET_REGION || 'us-east-1' }}`,
       endpoint: `\${{ vars.FRESHET_ENDPOINT }}`,
       anonymous: `\${{ vars.FRESHET_ANONYMOUS || 'true' }}`,
     });
     expect(wf.env?.FRESHET_START).toBe(`\${{ vars.FRESHET_START || '2016-01-01T00:00:00Z' }}`);
+  });
+
+  it('ends a scheduled archive run without a location with a notice, not a failure', () => {
+    const due = plan?.steps?.find((s) => s.id === 'due');
+    expect(due?.run).toContain('::notice');
+    expect(due?.run).toContain('FRESHET_LOCATIONS');
+    expect(plan?.steps?.find((s) => s.id === 'plan')?.if).toBe("steps.due.outputs.due == 'true'");
   });
 
   it('reports scheduled runs, and only that job may write issues', () => {

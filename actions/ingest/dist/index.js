@@ -2175,9 +2175,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve3, reject2) => {
+          return new Promise((resolve3, reject3) => {
             this.close((err, data) => {
-              return err ? reject2(err) : resolve3(data);
+              return err ? reject3(err) : resolve3(data);
             });
           });
         }
@@ -2215,11 +2215,11 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve3, reject2) => {
+          return new Promise((resolve3, reject3) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
-                reject2(err2)
+                reject3(err2)
               ) : resolve3(data);
             });
           });
@@ -4487,9 +4487,9 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve3, reject2) => {
+      const promise = new Promise((resolve3, reject3) => {
         res = resolve3;
-        rej = reject2;
+        rej = reject3;
       });
       return { promise, resolve: res, reject: rej };
     }
@@ -6739,10 +6739,10 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject2) => {
+      const waitForDrain = () => new Promise((resolve3, reject3) => {
         assert(callback === null);
         if (socket[kError]) {
-          reject2(socket[kError]);
+          reject3(socket[kError]);
         } else {
           callback = resolve3;
         }
@@ -7414,10 +7414,10 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject2) => {
+      const waitForDrain = () => new Promise((resolve3, reject3) => {
         assert(callback === null);
         if (socket[kError]) {
-          reject2(socket[kError]);
+          reject3(socket[kError]);
         } else {
           callback = resolve3;
         }
@@ -7969,7 +7969,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve3, reject2) => {
+        const socket = await new Promise((resolve3, reject3) => {
           client[kConnector]({
             host,
             hostname,
@@ -7979,7 +7979,7 @@ var require_client = __commonJS({
             localAddress: client[kLocalAddress]
           }, (err, socket2) => {
             if (err) {
-              reject2(err);
+              reject3(err);
             } else {
               resolve3(socket2);
             }
@@ -9587,7 +9587,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve3, reject2) => {
+        return await new Promise((resolve3, reject3) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9598,7 +9598,7 @@ var require_readable = __commonJS({
           this.on("close", function() {
             signal?.removeEventListener("abort", onAbort);
             if (signal?.aborted) {
-              reject2(signal.reason ?? new AbortError());
+              reject3(signal.reason ?? new AbortError());
             } else {
               resolve3(null);
             }
@@ -9619,17 +9619,17 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve3, reject2) => {
+      return new Promise((resolve3, reject3) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
             stream.on("error", (err) => {
-              reject2(err);
+              reject3(err);
             }).on("close", () => {
-              reject2(new TypeError("unusable"));
+              reject3(new TypeError("unusable"));
             });
           } else {
-            reject2(rState.errored ?? new TypeError("unusable"));
+            reject3(rState.errored ?? new TypeError("unusable"));
           }
         } else {
           queueMicrotask(() => {
@@ -9637,7 +9637,7 @@ var require_readable = __commonJS({
               type,
               stream,
               resolve: resolve3,
-              reject: reject2,
+              reject: reject3,
               length: 0,
               body: []
             };
@@ -9974,9 +9974,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject2) => {
+        return new Promise((resolve3, reject3) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject2(err) : resolve3(data);
+            return err ? reject3(err) : resolve3(data);
           });
         });
       }
@@ -10199,9 +10199,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject2) => {
+        return new Promise((resolve3, reject3) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject2(err) : resolve3(data);
+            return err ? reject3(err) : resolve3(data);
           });
         });
       }
@@ -10486,9 +10486,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject2) => {
+        return new Promise((resolve3, reject3) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject2(err) : resolve3(data);
+            return err ? reject3(err) : resolve3(data);
           });
         });
       }
@@ -10580,9 +10580,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject2) => {
+        return new Promise((resolve3, reject3) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject2(err) : resolve3(data);
+            return err ? reject3(err) : resolve3(data);
           });
         });
       }
@@ -14445,7 +14445,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve3, reject2) => agent.dispatch(
+        return new Promise((resolve3, reject3) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14554,7 +14554,7 @@ var require_fetch = __commonJS({
               }
               this.body?.destroy(error3);
               fetchParams.controller.terminate(error3);
-              reject2(error3);
+              reject3(error3);
             },
             onUpgrade(status, rawHeaders, socket) {
               if (status !== 101) {
@@ -18327,12 +18327,12 @@ var require_eventsource_stream = __commonJS({
     var BOM = [239, 187, 191];
     var LF = 10;
     var CR = 13;
-    var COLON3 = 58;
-    var SPACE2 = 32;
+    var COLON4 = 58;
+    var SPACE3 = 32;
     var defaultMaxEventSize = buffer.kStringMaxLength;
     var DATA = Buffer.from("data");
     var EVENT = Buffer.from("event");
-    var ID = Buffer.from("id");
+    var ID3 = Buffer.from("id");
     var RETRY = Buffer.from("retry");
     var minParserItems = 1024;
     var maxParserItems = 131072;
@@ -18511,7 +18511,7 @@ var require_eventsource_stream = __commonJS({
         if (line.length === 0) {
           return;
         }
-        const colonPosition = line.indexOf(COLON3);
+        const colonPosition = line.indexOf(COLON4);
         if (colonPosition === 0) {
           return;
         }
@@ -18520,7 +18520,7 @@ var require_eventsource_stream = __commonJS({
         if (colonPosition !== -1) {
           fieldLength = colonPosition;
           valueStart = colonPosition + 1;
-          if (line[valueStart] === SPACE2) {
+          if (line[valueStart] === SPACE3) {
             ++valueStart;
           }
         }
@@ -18548,7 +18548,7 @@ ${value}`;
           }
           return;
         }
-        if (isFieldName(line, fieldLength, ID)) {
+        if (isFieldName(line, fieldLength, ID3)) {
           if (isValidLastEventIdBytes(line, valueStart)) {
             this.setEventFieldSize("id", line.length - valueStart);
             event.id = line.toString("utf8", valueStart);
@@ -20502,11 +20502,11 @@ var require_dist_cjs = __commonJS({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/transport/getSmithyContext.js
-var import_types10, getSmithyContext;
+var import_types11, getSmithyContext;
 var init_getSmithyContext = __esm({
   "node_modules/@smithy/core/dist-es/submodules/transport/getSmithyContext.js"() {
-    import_types10 = __toESM(require_dist_cjs());
-    getSmithyContext = (context) => context[import_types10.SMITHY_CONTEXT_KEY] || (context[import_types10.SMITHY_CONTEXT_KEY] = {});
+    import_types11 = __toESM(require_dist_cjs());
+    getSmithyContext = (context) => context[import_types11.SMITHY_CONTEXT_KEY] || (context[import_types11.SMITHY_CONTEXT_KEY] = {});
   }
 });
 
@@ -21844,14 +21844,14 @@ var init_getProfileName = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 import { join as join4 } from "node:path";
 var getSSOTokenFilepath;
 var init_getSSOTokenFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js"() {
     init_getHomeDir();
     getSSOTokenFilepath = (id) => {
-      const hasher = createHash("sha1");
+      const hasher = createHash2("sha1");
       const cacheName = hasher.update(id).digest("hex");
       return join4(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
     };
@@ -21859,7 +21859,7 @@ var init_getSSOTokenFilepath = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFromFile.js
-import { readFile } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 var tokenIntercept, getSSOTokenFromFile;
 var init_getSSOTokenFromFile = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFromFile.js"() {
@@ -21870,7 +21870,7 @@ var init_getSSOTokenFromFile = __esm({
         return tokenIntercept[id];
       }
       const ssoTokenFilepath = getSSOTokenFilepath(id);
-      const ssoTokenText = await readFile(ssoTokenFilepath, "utf8");
+      const ssoTokenText = await readFile2(ssoTokenFilepath, "utf8");
       return JSON.parse(ssoTokenText);
     };
   }
@@ -21885,20 +21885,20 @@ var init_constants2 = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigData.js
-var import_types11, getConfigData;
+var import_types12, getConfigData;
 var init_getConfigData = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigData.js"() {
-    import_types11 = __toESM(require_dist_cjs());
+    import_types12 = __toESM(require_dist_cjs());
     init_constants2();
     getConfigData = (data) => Object.entries(data).filter(([key]) => {
       const indexOfSeparator = key.indexOf(CONFIG_PREFIX_SEPARATOR);
       if (indexOfSeparator === -1) {
         return false;
       }
-      return Object.values(import_types11.IniSectionType).includes(key.substring(0, indexOfSeparator));
+      return Object.values(import_types12.IniSectionType).includes(key.substring(0, indexOfSeparator));
     }).reduce((acc, [key, value]) => {
       const indexOfSeparator = key.indexOf(CONFIG_PREFIX_SEPARATOR);
-      const updatedKey = key.substring(0, indexOfSeparator) === import_types11.IniSectionType.PROFILE ? key.substring(indexOfSeparator + 1) : key;
+      const updatedKey = key.substring(0, indexOfSeparator) === import_types12.IniSectionType.PROFILE ? key.substring(indexOfSeparator + 1) : key;
       acc[updatedKey] = value;
       return acc;
     }, {
@@ -21930,10 +21930,10 @@ var init_getCredentialsFilepath = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/parseIni.js
-var import_types12, prefixKeyRegex, profileNameBlockList, parseIni;
+var import_types13, prefixKeyRegex, profileNameBlockList, parseIni;
 var init_parseIni = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/parseIni.js"() {
-    import_types12 = __toESM(require_dist_cjs());
+    import_types13 = __toESM(require_dist_cjs());
     init_constants2();
     prefixKeyRegex = /^([\w-]+)\s(["'])?([\w-@+.%:/]+)\2$/;
     profileNameBlockList = ["__proto__", "profile __proto__"];
@@ -21951,7 +21951,7 @@ var init_parseIni = __esm({
           const matches = prefixKeyRegex.exec(sectionName);
           if (matches) {
             const [, prefix, , name] = matches;
-            if (Object.values(import_types12.IniSectionType).includes(prefix)) {
+            if (Object.values(import_types13.IniSectionType).includes(prefix)) {
               currentSection = [prefix, name].join(CONFIG_PREFIX_SEPARATOR);
             }
           } else {
@@ -21987,12 +21987,12 @@ var init_parseIni = __esm({
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/readFile.js
 import { readFile as fsReadFile } from "node:fs/promises";
-var filePromises, fileIntercept, readFile2;
+var filePromises, fileIntercept, readFile3;
 var init_readFile = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/readFile.js"() {
     filePromises = {};
     fileIntercept = {};
-    readFile2 = (path6, options) => {
+    readFile3 = (path6, options) => {
       if (fileIntercept[path6] !== void 0) {
         return fileIntercept[path6];
       }
@@ -22030,10 +22030,10 @@ var init_loadSharedConfigFiles = __esm({
         resolvedConfigFilepath = join7(homeDir, configFilepath.slice(2));
       }
       const parsedFiles = await Promise.all([
-        readFile2(resolvedConfigFilepath, {
+        readFile3(resolvedConfigFilepath, {
           ignoreCache: init.ignoreCache
         }).then(parseIni).then(getConfigData).catch(swallowError),
-        readFile2(resolvedFilepath, {
+        readFile3(resolvedFilepath, {
           ignoreCache: init.ignoreCache
         }).then(parseIni).catch(swallowError)
       ]);
@@ -22046,12 +22046,12 @@ var init_loadSharedConfigFiles = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSsoSessionData.js
-var import_types13, getSsoSessionData;
+var import_types14, getSsoSessionData;
 var init_getSsoSessionData = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSsoSessionData.js"() {
-    import_types13 = __toESM(require_dist_cjs());
+    import_types14 = __toESM(require_dist_cjs());
     init_loadSharedConfigFiles();
-    getSsoSessionData = (data) => Object.entries(data).filter(([key]) => key.startsWith(import_types13.IniSectionType.SSO_SESSION + CONFIG_PREFIX_SEPARATOR)).reduce((acc, [key, value]) => ({ ...acc, [key.substring(key.indexOf(CONFIG_PREFIX_SEPARATOR) + 1)]: value }), {});
+    getSsoSessionData = (data) => Object.entries(data).filter(([key]) => key.startsWith(import_types14.IniSectionType.SSO_SESSION + CONFIG_PREFIX_SEPARATOR)).reduce((acc, [key, value]) => ({ ...acc, [key.substring(key.indexOf(CONFIG_PREFIX_SEPARATOR) + 1)]: value }), {});
   }
 });
 
@@ -22064,7 +22064,7 @@ var init_loadSsoSessionData = __esm({
     init_parseIni();
     init_readFile();
     swallowError2 = () => ({});
-    loadSsoSessionData = async (init = {}) => readFile2(init.configFilepath ?? getConfigFilepath()).then(parseIni).then(getSsoSessionData).catch(swallowError2);
+    loadSsoSessionData = async (init = {}) => readFile3(init.configFilepath ?? getConfigFilepath()).then(parseIni).then(getSsoSessionData).catch(swallowError2);
   }
 });
 
@@ -23700,10 +23700,10 @@ var init_schemaLogFilter = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/client/smithy-client/command.js
-var import_types16, operationEventStreamMarker, Command2, ClassBuilder;
+var import_types17, operationEventStreamMarker, Command2, ClassBuilder;
 var init_command = __esm({
   "node_modules/@smithy/core/dist-es/submodules/client/smithy-client/command.js"() {
-    import_types16 = __toESM(require_dist_cjs());
+    import_types17 = __toESM(require_dist_cjs());
     init_MiddlewareStack();
     init_schemaLogFilter();
     init_schema();
@@ -23720,7 +23720,7 @@ var init_command = __esm({
         }
         const stack = clientStack.concat(this.middlewareStack);
         const { logger: logger2 } = configuration;
-        const additionalSmithyContext = additionalContext[import_types16.SMITHY_CONTEXT_KEY];
+        const additionalSmithyContext = additionalContext[import_types17.SMITHY_CONTEXT_KEY];
         const handlerExecutionContext = {
           logger: logger2,
           clientName,
@@ -23728,7 +23728,7 @@ var init_command = __esm({
           inputFilterSensitiveLog,
           outputFilterSensitiveLog,
           ...additionalContext,
-          [import_types16.SMITHY_CONTEXT_KEY]: {
+          [import_types17.SMITHY_CONTEXT_KEY]: {
             ...additionalSmithyContext,
             commandInstance: this,
             ...smithyContext,
@@ -24083,19 +24083,19 @@ var init_emitWarningIfUnsupportedVersion2 = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/client/smithy-client/extensions/checksum.js
-var import_types17, knownAlgorithms, getChecksumConfiguration, resolveChecksumRuntimeConfig;
+var import_types18, knownAlgorithms, getChecksumConfiguration, resolveChecksumRuntimeConfig;
 var init_checksum = __esm({
   "node_modules/@smithy/core/dist-es/submodules/client/smithy-client/extensions/checksum.js"() {
     init_transport();
-    import_types17 = __toESM(require_dist_cjs());
-    knownAlgorithms = Object.values(import_types17.AlgorithmId);
+    import_types18 = __toESM(require_dist_cjs());
+    knownAlgorithms = Object.values(import_types18.AlgorithmId);
     getChecksumConfiguration = (runtimeConfig) => {
       const checksumAlgorithms = [];
-      for (const id in import_types17.AlgorithmId) {
-        if (!hasOwn(import_types17.AlgorithmId, id)) {
+      for (const id in import_types18.AlgorithmId) {
+        if (!hasOwn(import_types18.AlgorithmId, id)) {
           continue;
         }
-        const algorithmId = import_types17.AlgorithmId[id];
+        const algorithmId = import_types18.AlgorithmId[id];
         if (runtimeConfig[algorithmId] === void 0) {
           continue;
         }
@@ -24408,7 +24408,7 @@ var init_client_command_builder = __esm({
 // node_modules/@smithy/core/dist-es/submodules/client/index.js
 var client_exports = {};
 __export(client_exports, {
-  AlgorithmId: () => import_types17.AlgorithmId,
+  AlgorithmId: () => import_types18.AlgorithmId,
   Client: () => Client,
   Command: () => Command2,
   NoOpLogger: () => NoOpLogger,
@@ -24612,7 +24612,7 @@ var init_getInstanceMetadataRegion = __esm({
     };
     imdsRequest = async (options) => {
       const { request } = await import("node:http");
-      return new Promise((resolve3, reject2) => {
+      return new Promise((resolve3, reject3) => {
         const req = request({
           hostname: options.hostname,
           port: options.port,
@@ -24623,17 +24623,17 @@ var init_getInstanceMetadataRegion = __esm({
           signal: AbortSignal.timeout(TIMEOUT_MS)
         });
         req.on("error", (err) => {
-          reject2(err);
+          reject3(err);
           req.destroy();
         });
         req.on("timeout", () => {
-          reject2(new Error("TimeoutError from instance metadata service"));
+          reject3(new Error("TimeoutError from instance metadata service"));
           req.destroy();
         });
         req.on("response", (res) => {
           const { statusCode = 400 } = res;
           if (statusCode < 200 || statusCode >= 300) {
-            reject2(Object.assign(new Error("Error response received from instance metadata service"), { statusCode }));
+            reject3(Object.assign(new Error("Error response received from instance metadata service"), { statusCode }));
             req.destroy();
             return;
           }
@@ -24929,7 +24929,7 @@ __export(config_exports, {
   nodeFipsConfigSelectors: () => nodeFipsConfigSelectors,
   numberSelector: () => numberSelector,
   parseKnownFiles: () => parseKnownFiles,
-  readFile: () => readFile2,
+  readFile: () => readFile3,
   resolveCustomEndpointsConfig: () => resolveCustomEndpointsConfig,
   resolveDefaultsModeConfig: () => resolveDefaultsModeConfig,
   resolveEndpointsConfig: () => resolveEndpointsConfig,
@@ -25590,14 +25590,14 @@ var init_isIpAddress = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/endpoints/util-endpoints/lib/parseURL.js
-var import_types21, DEFAULT_PORTS, parseURL;
+var import_types22, DEFAULT_PORTS, parseURL;
 var init_parseURL = __esm({
   "node_modules/@smithy/core/dist-es/submodules/endpoints/util-endpoints/lib/parseURL.js"() {
-    import_types21 = __toESM(require_dist_cjs());
+    import_types22 = __toESM(require_dist_cjs());
     init_isIpAddress();
     DEFAULT_PORTS = {
-      [import_types21.EndpointURLScheme.HTTP]: 80,
-      [import_types21.EndpointURLScheme.HTTPS]: 443
+      [import_types22.EndpointURLScheme.HTTP]: 80,
+      [import_types22.EndpointURLScheme.HTTPS]: 443
     };
     parseURL = (value) => {
       const whatwgURL = (() => {
@@ -25626,7 +25626,7 @@ var init_parseURL = __esm({
         return null;
       }
       const scheme = protocol.slice(0, -1);
-      if (!Object.values(import_types21.EndpointURLScheme).includes(scheme)) {
+      if (!Object.values(import_types22.EndpointURLScheme).includes(scheme)) {
         return null;
       }
       const isIp = isIpAddress(hostname);
@@ -26274,7 +26274,7 @@ var init_serdePlugin = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/serde/hash-node/hash-node.js
-import { createHash as createHash2, createHmac } from "node:crypto";
+import { createHash as createHash3, createHmac } from "node:crypto";
 function castSourceData(toCast, encoding) {
   if (Buffer.isBuffer(toCast)) {
     return toCast;
@@ -26308,7 +26308,7 @@ var init_hash_node = __esm({
         return Promise.resolve(this.hash.digest());
       }
       reset() {
-        this.hash = this.secret ? createHmac(this.algorithmIdentifier, castSourceData(this.secret)) : createHash2(this.algorithmIdentifier);
+        this.hash = this.secret ? createHmac(this.algorithmIdentifier, castSourceData(this.secret)) : createHash3(this.algorithmIdentifier);
       }
     };
   }
@@ -26878,15 +26878,15 @@ var init_headStream = __esm({
       if (isReadableStream(stream)) {
         return headStream(stream, bytes);
       }
-      return new Promise((resolve3, reject2) => {
+      return new Promise((resolve3, reject3) => {
         const collector = new Collector();
         collector.limit = bytes;
         stream.pipe(collector);
         stream.on("error", (err) => {
           collector.end();
-          reject2(err);
+          reject3(err);
         });
-        collector.on("error", reject2);
+        collector.on("error", reject3);
         collector.on("finish", function() {
           const bytes2 = concatBytes(this.buffers);
           resolve3(bytes2);
@@ -27041,15 +27041,15 @@ var init_stream_collector = __esm({
       if (isReadableStream(stream)) {
         return collectReadableStream(stream);
       }
-      return new Promise((resolve3, reject2) => {
+      return new Promise((resolve3, reject3) => {
         const collector = new Collector2();
         const nodeStream = stream;
         nodeStream.pipe(collector);
         nodeStream.on("error", (err) => {
           collector.end();
-          reject2(err);
+          reject3(err);
         });
-        collector.on("error", reject2);
+        collector.on("error", reject3);
         collector.on("finish", function() {
           const bytes = concatBytes(this.bufferedBytes);
           resolve3(bytes);
@@ -27586,9 +27586,9 @@ var fileStreamHasher, isReadStream;
 var init_fileStreamHasher = __esm({
   "node_modules/@smithy/core/dist-es/submodules/checksum/hash-stream-node/fileStreamHasher.js"() {
     init_HashCalculator();
-    fileStreamHasher = (hashCtor, fileStream) => new Promise((resolve3, reject2) => {
+    fileStreamHasher = (hashCtor, fileStream) => new Promise((resolve3, reject3) => {
       if (!isReadStream(fileStream)) {
-        reject2(new Error("Unable to calculate hash for non-file streams."));
+        reject3(new Error("Unable to calculate hash for non-file streams."));
         return;
       }
       const fileStreamTee = createReadStream(fileStream.path, {
@@ -27600,11 +27600,11 @@ var init_fileStreamHasher = __esm({
       fileStreamTee.pipe(hashCalculator);
       fileStreamTee.on("error", (err) => {
         hashCalculator.end();
-        reject2(err);
+        reject3(err);
       });
-      hashCalculator.on("error", reject2);
+      hashCalculator.on("error", reject3);
       hashCalculator.on("finish", function() {
-        hash.digest().then(resolve3).catch(reject2);
+        hash.digest().then(resolve3).catch(reject3);
       });
     });
     isReadStream = (stream) => typeof stream.path === "string";
@@ -27623,14 +27623,14 @@ var init_readableStreamHasher = __esm({
       const hash = new hashCtor();
       const hashCalculator = new HashCalculator(hash);
       readableStream.pipe(hashCalculator);
-      return new Promise((resolve3, reject2) => {
+      return new Promise((resolve3, reject3) => {
         readableStream.on("error", (err) => {
           hashCalculator.end();
-          reject2(err);
+          reject3(err);
         });
-        hashCalculator.on("error", reject2);
+        hashCalculator.on("error", reject3);
         hashCalculator.on("finish", () => {
-          hash.digest().then(resolve3).catch(reject2);
+          hash.digest().then(resolve3).catch(reject3);
         });
       });
     };
@@ -27734,11 +27734,11 @@ var init_Md5Js = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/checksum/md5/Md5Node.js
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 function buildNativeClass() {
   return class Md5Node {
     digestLength = 16;
-    hash = createHash3("md5");
+    hash = createHash4("md5");
     update(data) {
       this.hash.update(toUint8Array(data));
     }
@@ -27747,7 +27747,7 @@ function buildNativeClass() {
       return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     }
     reset() {
-      this.hash = createHash3("md5");
+      this.hash = createHash4("md5");
     }
   };
 }
@@ -27758,7 +27758,7 @@ var init_Md5Node = __esm({
     init_Md5Js();
     hasNativeCrypto = (() => {
       try {
-        createHash3("md5");
+        createHash4("md5");
         return true;
       } catch {
         return false;
@@ -28075,7 +28075,7 @@ var init_Sha256Js = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/checksum/sha256/Sha256Node.js
-import { createHash as createHash4, createHmac as createHmac2 } from "node:crypto";
+import { createHash as createHash5, createHmac as createHmac2 } from "node:crypto";
 function buildNativeClass3() {
   return class Sha256Node {
     digestLength = 32;
@@ -28109,7 +28109,7 @@ function buildNativeClass3() {
       this.finished = false;
     }
     createHash() {
-      return this.secret ? createHmac2("sha256", toBuffer(this.secret)) : createHash4("sha256");
+      return this.secret ? createHmac2("sha256", toBuffer(this.secret)) : createHash5("sha256");
     }
   };
 }
@@ -28128,7 +28128,7 @@ var init_Sha256Node = __esm({
     init_Sha256Js();
     hasNativeCrypto2 = (() => {
       try {
-        createHash4("sha256");
+        createHash5("sha256");
         return true;
       } catch {
         return false;
@@ -30310,15 +30310,15 @@ var init_determineTimestampFormat = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/protocols/protocol-http/Field.js
-var import_types32, Field;
+var import_types33, Field;
 var init_Field = __esm({
   "node_modules/@smithy/core/dist-es/submodules/protocols/protocol-http/Field.js"() {
-    import_types32 = __toESM(require_dist_cjs());
+    import_types33 = __toESM(require_dist_cjs());
     Field = class {
       name;
       kind;
       values;
-      constructor({ name, kind = import_types32.FieldPosition.HEADER, values = [] }) {
+      constructor({ name, kind = import_types33.FieldPosition.HEADER, values = [] }) {
         this.name = name;
         this.kind = kind;
         this.values = values;
@@ -31169,7 +31169,7 @@ var init_JsonBytesStringAdapter = __esm({
 function alloc(size) {
   return JsonBytesStringAdapter.allocUnsafe(size);
 }
-var encoder2, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, QUOTE, COLON2, COMMA, BACKSLASH, TRUE, FALSE, NULL, ESCAPE_TABLE, INITIAL_BUFFER_SIZE, JsonShapeSerializer2;
+var encoder2, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, QUOTE2, COLON3, COMMA2, BACKSLASH, TRUE, FALSE, NULL, ESCAPE_TABLE, INITIAL_BUFFER_SIZE, JsonShapeSerializer2;
 var init_JsonShapeSerializer2 = __esm({
   "node_modules/@smithy/core/dist-es/submodules/protocols/json/codec-v2/JsonShapeSerializer2.js"() {
     init_determineTimestampFormat();
@@ -31183,9 +31183,9 @@ var init_JsonShapeSerializer2 = __esm({
     CLOSE_BRACE = 125;
     OPEN_BRACKET = 91;
     CLOSE_BRACKET = 93;
-    QUOTE = 34;
-    COLON2 = 58;
-    COMMA = 44;
+    QUOTE2 = 34;
+    COLON3 = 58;
+    COMMA2 = 44;
     BACKSLASH = 92;
     TRUE = new Uint8Array([116, 114, 117, 101]);
     FALSE = new Uint8Array([102, 97, 108, 115, 101]);
@@ -31280,17 +31280,17 @@ var init_JsonShapeSerializer2 = __esm({
         const z = s2.length;
         this.ensure(z + 4);
         let { json, i: i5 } = this;
-        json[i5++] = QUOTE;
+        json[i5++] = QUOTE2;
         for (let j5 = 0; j5 < z; ++j5) {
           json[i5++] = s2.charCodeAt(j5);
         }
-        json[i5++] = QUOTE;
+        json[i5++] = QUOTE2;
         this.i = i5;
       }
       writeJsonString(s2) {
         const z = s2.length;
         this.ensure(z * 3 + 2);
-        this.json[this.i++] = QUOTE;
+        this.json[this.i++] = QUOTE2;
         for (let j5 = 0; j5 < z; ++j5) {
           const c5 = s2.charCodeAt(j5);
           if (c5 > 34 && c5 < 92) {
@@ -31333,7 +31333,7 @@ var init_JsonShapeSerializer2 = __esm({
             this.i = i5;
           }
         }
-        this.json[this.i++] = QUOTE;
+        this.json[this.i++] = QUOTE2;
       }
       writeUnicodeEscape(code) {
         let { json, i: i5 } = this;
@@ -31359,7 +31359,7 @@ var init_JsonShapeSerializer2 = __esm({
         const json = this.json;
         const B64 = _JsonShapeSerializer2.B64;
         let i5 = this.i;
-        json[i5++] = QUOTE;
+        json[i5++] = QUOTE2;
         const len = data.length;
         const remainder = len % 3;
         const mainLen = len - remainder;
@@ -31386,7 +31386,7 @@ var init_JsonShapeSerializer2 = __esm({
           json[i5++] = 61;
           json[i5++] = 61;
         }
-        json[i5++] = QUOTE;
+        json[i5++] = QUOTE2;
         this.i = i5;
       }
       writeValue(schema, value, container) {
@@ -31513,7 +31513,7 @@ var init_JsonShapeSerializer2 = __esm({
           }
           if (wroteAny) {
             this.ensure(1);
-            this.json[this.i++] = COMMA;
+            this.json[this.i++] = COMMA2;
           }
           wroteAny = true;
           const targetKey = this.settings.jsonName ? memberSchema.getMergedTraits().jsonName ?? memberName : memberName;
@@ -31522,7 +31522,7 @@ var init_JsonShapeSerializer2 = __esm({
             writtenKeys.add(targetKey);
           }
           this.writeAsciiQuoted(targetKey);
-          this.json[this.i++] = COLON2;
+          this.json[this.i++] = COLON3;
           this.writeValue(memberSchema, item, ns);
         }
         if (!wroteAny && ns.isUnionSchema()) {
@@ -31531,7 +31531,7 @@ var init_JsonShapeSerializer2 = __esm({
             const [k5, v] = $unknown;
             this.writeAsciiQuoted(k5);
             this.ensure(1);
-            this.json[this.i++] = COLON2;
+            this.json[this.i++] = COLON3;
             this.writeValue(15, v, ns);
           }
         } else if (hasType) {
@@ -31543,12 +31543,12 @@ var init_JsonShapeSerializer2 = __esm({
             const v = value[k5];
             if (wroteAny) {
               this.ensure(1);
-              this.json[this.i++] = COMMA;
+              this.json[this.i++] = COMMA2;
             }
             wroteAny = true;
             this.writeAsciiQuoted(k5);
             this.ensure(1);
-            this.json[this.i++] = COLON2;
+            this.json[this.i++] = COLON3;
             this.writeValue(15, v, void 0);
           }
         }
@@ -31601,7 +31601,7 @@ var init_JsonShapeSerializer2 = __esm({
           }
           if (wroteFirstItem) {
             this.ensure(1);
-            this.json[this.i++] = COMMA;
+            this.json[this.i++] = COMMA2;
           }
           this.writeValue(valueSchema, item, void 0);
           wroteFirstItem = true;
@@ -31650,12 +31650,12 @@ var init_JsonShapeSerializer2 = __esm({
           }
           if (!first) {
             this.ensure(1);
-            this.json[this.i++] = COMMA;
+            this.json[this.i++] = COMMA2;
           }
           first = false;
           this.writeJsonString(k5);
           this.ensure(1);
-          this.json[this.i++] = COLON2;
+          this.json[this.i++] = COLON3;
           this.writeValue(valueSchema, v, void 0);
         }
         this.ensure(1);
@@ -32950,11 +32950,11 @@ var init_DefaultIdentityProviderConfig = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/legacy-root-exports/util-identity-and-auth/httpAuthSchemes/httpApiKeyAuth.js
-var import_types33, HttpApiKeyAuthSigner;
+var import_types34, HttpApiKeyAuthSigner;
 var init_httpApiKeyAuth = __esm({
   "node_modules/@smithy/core/dist-es/legacy-root-exports/util-identity-and-auth/httpAuthSchemes/httpApiKeyAuth.js"() {
     init_protocols();
-    import_types33 = __toESM(require_dist_cjs());
+    import_types34 = __toESM(require_dist_cjs());
     HttpApiKeyAuthSigner = class {
       async sign(httpRequest, identity, signingProperties) {
         if (!signingProperties) {
@@ -32970,9 +32970,9 @@ var init_httpApiKeyAuth = __esm({
           throw new Error("request could not be signed with `apiKey` since the `apiKey` is not defined");
         }
         const clonedRequest = HttpRequest.clone(httpRequest);
-        if (signingProperties.in === import_types33.HttpApiKeyAuthLocation.QUERY) {
+        if (signingProperties.in === import_types34.HttpApiKeyAuthLocation.QUERY) {
           clonedRequest.query[signingProperties.name] = identity.apiKey;
-        } else if (signingProperties.in === import_types33.HttpApiKeyAuthLocation.HEADER) {
+        } else if (signingProperties.in === import_types34.HttpApiKeyAuthLocation.HEADER) {
           clonedRequest.headers[signingProperties.name] = signingProperties.scheme ? `${signingProperties.scheme} ${identity.apiKey}` : identity.apiKey;
         } else {
           throw new Error("request can only be signed with `apiKey` locations `query` or `header`, but found: `" + signingProperties.in + "`");
@@ -33596,8 +33596,8 @@ var init_race = __esm({
       }
       let cleanup = () => {
       };
-      const aborted = new Promise((_, reject2) => {
-        const handler = () => reject2(createAbortError());
+      const aborted = new Promise((_, reject3) => {
+        const handler = () => reject3(createAbortError());
         if (signal.aborted) {
           handler();
         } else if (typeof signal.addEventListener === "function") {
@@ -33708,7 +33708,7 @@ function bindRetryMiddleware(isStreamingPayload2) {
   return (options) => (next, context) => async (args) => {
     let retryStrategy = await options.retryStrategy();
     const maxAttempts = await options.maxAttempts();
-    const abortSignal = context[import_types34.SMITHY_CONTEXT_KEY]?.abortSignal;
+    const abortSignal = context[import_types35.SMITHY_CONTEXT_KEY]?.abortSignal;
     if (isRetryStrategyV2(retryStrategy)) {
       retryStrategy = retryStrategy;
       const retryTokenScope = (context["partition_id"] ?? "") + (context.__retryLongPoll ? ":longpoll" : "");
@@ -33776,13 +33776,13 @@ function bindGetRetryPlugin(isStreamingPayload2) {
     }
   });
 }
-var import_types34, isRetryStrategyV2, getRetryErrorInfo, getRetryErrorType, retryMiddlewareOptions;
+var import_types35, isRetryStrategyV2, getRetryErrorInfo, getRetryErrorType, retryMiddlewareOptions;
 var init_retryMiddleware = __esm({
   "node_modules/@smithy/core/dist-es/submodules/retry/middleware-retry/retryMiddleware.js"() {
     init_client2();
     init_protocols();
     init_serde();
-    import_types34 = __toESM(require_dist_cjs());
+    import_types35 = __toESM(require_dist_cjs());
     init_service_error_classification();
     init_race();
     init_constants6();
@@ -34616,12 +34616,12 @@ var init_check_features = __esm({
 });
 
 // node_modules/@aws-sdk/core/dist-es/submodules/client/middleware-user-agent/constants.js
-var USER_AGENT, X_AMZ_USER_AGENT, SPACE, UA_NAME_SEPARATOR, UA_NAME_ESCAPE_REGEX, UA_VALUE_ESCAPE_REGEX, UA_ESCAPE_CHAR;
+var USER_AGENT, X_AMZ_USER_AGENT, SPACE2, UA_NAME_SEPARATOR, UA_NAME_ESCAPE_REGEX, UA_VALUE_ESCAPE_REGEX, UA_ESCAPE_CHAR;
 var init_constants7 = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/client/middleware-user-agent/constants.js"() {
     USER_AGENT = "user-agent";
     X_AMZ_USER_AGENT = "x-amz-user-agent";
-    SPACE = " ";
+    SPACE2 = " ";
     UA_NAME_SEPARATOR = "/";
     UA_NAME_ESCAPE_REGEX = /[^!$%&'*+\-.^_`|~\w]/g;
     UA_VALUE_ESCAPE_REGEX = /[^!$%&'*+\-.^_`|~\w#]/g;
@@ -34679,11 +34679,11 @@ var init_user_agent_middleware = __esm({
         defaultUserAgent2.push(escapeUserAgent([`app`, `${appId}`]));
       }
       const prefix = getUserAgentPrefix();
-      const sdkUserAgentValue = (prefix ? [prefix] : []).concat([...defaultUserAgent2, ...userAgent, ...customUserAgent]).join(SPACE);
+      const sdkUserAgentValue = (prefix ? [prefix] : []).concat([...defaultUserAgent2, ...userAgent, ...customUserAgent]).join(SPACE2);
       const normalUAValue = [
         ...defaultUserAgent2.filter((section) => section.startsWith("aws-sdk-")),
         ...customUserAgent
-      ].join(SPACE);
+      ].join(SPACE2);
       if (options.runtime !== "browser") {
         if (normalUAValue) {
           headers[X_AMZ_USER_AGENT] = headers[X_AMZ_USER_AGENT] ? `${headers[USER_AGENT]} ${normalUAValue}` : normalUAValue;
@@ -39699,10 +39699,10 @@ var require_dist_cjs4 = __commonJS({
       }
       readAttrValue() {
         const p3 = this;
-        const quote2 = p3.x[p3.i];
+        const quote3 = p3.x[p3.i];
         ++p3.i;
         let value = "";
-        while (p3.i < p3.z && p3.x[p3.i] !== quote2) {
+        while (p3.i < p3.z && p3.x[p3.i] !== quote3) {
           value += p3.x[p3.i++];
         }
         ++p3.i;
@@ -41513,11 +41513,11 @@ var init_utils3 = __esm({
 });
 
 // node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/AwsSdkSigV4Signer.js
-var import_types37, throwSigningPropertyError, hasEventStreamOutput, validateSigningProperties, AwsSdkSigV4Signer, AWSSDKSigV4Signer;
+var import_types38, throwSigningPropertyError, hasEventStreamOutput, validateSigningProperties, AwsSdkSigV4Signer, AWSSDKSigV4Signer;
 var init_AwsSdkSigV4Signer = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/AwsSdkSigV4Signer.js"() {
     init_protocols();
-    import_types37 = __toESM(require_dist_cjs());
+    import_types38 = __toESM(require_dist_cjs());
     init_utils3();
     throwSigningPropertyError = (name, property) => {
       if (!property) {
@@ -41527,7 +41527,7 @@ var init_AwsSdkSigV4Signer = __esm({
     };
     hasEventStreamOutput = (signingProperties) => {
       const context = signingProperties.context;
-      const eventStream = context?.[import_types37.SMITHY_CONTEXT_KEY]?.eventStream;
+      const eventStream = context?.[import_types38.SMITHY_CONTEXT_KEY]?.eventStream;
       return eventStream?.output === true;
     };
     validateSigningProperties = async (signingProperties) => {
@@ -41991,24 +41991,24 @@ var require_dist_cjs6 = __commonJS({
     var DEFAULT_MAX_RETRIES = 0;
     var providerConfigFromInit = ({ maxRetries = DEFAULT_MAX_RETRIES, timeout = DEFAULT_TIMEOUT }) => ({ maxRetries, timeout });
     function httpRequest(options) {
-      return new Promise((resolve3, reject2) => {
+      return new Promise((resolve3, reject3) => {
         const req = node_http.request({
           method: "GET",
           ...options,
           hostname: options.hostname?.replace(/^\[(.+)\]$/, "$1")
         });
         req.on("error", (err) => {
-          reject2(Object.assign(new ProviderError2("Unable to connect to instance metadata service"), err));
+          reject3(Object.assign(new ProviderError2("Unable to connect to instance metadata service"), err));
           req.destroy();
         });
         req.on("timeout", () => {
-          reject2(new ProviderError2("TimeoutError from instance metadata service"));
+          reject3(new ProviderError2("TimeoutError from instance metadata service"));
           req.destroy();
         });
         req.on("response", (res) => {
           const { statusCode = 400 } = res;
           if (statusCode < 200 || 300 <= statusCode) {
-            reject2(Object.assign(new ProviderError2("Error response received from instance metadata service"), { statusCode }));
+            reject3(Object.assign(new ProviderError2("Error response received from instance metadata service"), { statusCode }));
             req.destroy();
           }
           const chunks = [];
@@ -42361,14 +42361,14 @@ var require_dist_cjs7 = __commonJS({
       clearTimeout: (timeoutId) => clearTimeout(timeoutId)
     };
     var DEFER_EVENT_LISTENER_TIME$2 = 1e3;
-    var setConnectionTimeout = (request, reject2, timeoutInMs = 0) => {
+    var setConnectionTimeout = (request, reject3, timeoutInMs = 0) => {
       if (!timeoutInMs) {
         return -1;
       }
       const registerTimeout = (offset) => {
         const timeoutId = timing.setTimeout(() => {
           request.destroy();
-          reject2(Object.assign(new Error(`@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of ${timeoutInMs} ms.`), {
+          reject3(Object.assign(new Error(`@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of ${timeoutInMs} ms.`), {
             name: "TimeoutError"
           }));
         }, timeoutInMs - offset);
@@ -42393,7 +42393,7 @@ var require_dist_cjs7 = __commonJS({
       }
       return timing.setTimeout(registerTimeout.bind(null, DEFER_EVENT_LISTENER_TIME$2), DEFER_EVENT_LISTENER_TIME$2);
     };
-    var setRequestTimeout = (req, reject2, timeoutInMs = 0, throwOnRequestTimeout, logger2) => {
+    var setRequestTimeout = (req, reject3, timeoutInMs = 0, throwOnRequestTimeout, logger2) => {
       if (timeoutInMs) {
         return timing.setTimeout(() => {
           let msg = `@smithy/node-http-handler - [${throwOnRequestTimeout ? "ERROR" : "WARN"}] a request has exceeded the configured ${timeoutInMs} ms requestTimeout.`;
@@ -42403,7 +42403,7 @@ var require_dist_cjs7 = __commonJS({
               code: "ETIMEDOUT"
             });
             req.destroy(error3);
-            reject2(error3);
+            reject3(error3);
           } else {
             msg += ` Init client requestHandler with throwOnRequestTimeout=true to turn this into an error.`;
             logger2?.warn?.(msg);
@@ -42437,7 +42437,7 @@ var require_dist_cjs7 = __commonJS({
       return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : void 0;
     };
     var DEFER_EVENT_LISTENER_TIME = 3e3;
-    var setSocketTimeout = (request, reject2, timeoutInMs = 0, isServiceDefault = false) => {
+    var setSocketTimeout = (request, reject3, timeoutInMs = 0, isServiceDefault = false) => {
       if (!Number.isFinite(timeoutInMs) || timeoutInMs <= 0) {
         return;
       }
@@ -42451,7 +42451,7 @@ var require_dist_cjs7 = __commonJS({
         const error3 = Object.assign(new Error(`@smithy/node-http-handler - the request socket timed out after ${timeoutInMs} ms of inactivity (${isServiceDefault ? "service default socket timeout" : "configured by client requestHandler"}).`), { name: "TimeoutError" });
         response?.destroy(error3);
         request.destroy();
-        reject2(error3);
+        reject3(error3);
       };
       const registerTimeout = () => {
         const { socket } = request;
@@ -42570,11 +42570,11 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
         return socketWarningTimestamp;
       }
       constructor(options) {
-        this.configProvider = new Promise((resolve3, reject2) => {
+        this.configProvider = new Promise((resolve3, reject3) => {
           if (typeof options === "function") {
             options().then((_options) => {
               resolve3(this.resolveDefaultConfig(_options));
-            }).catch(reject2);
+            }).catch(reject3);
           } else {
             resolve3(this.resolveDefaultConfig(options));
           }
@@ -42611,14 +42611,14 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
             clearTimeouts();
             _resolve(arg);
           };
-          const reject2 = async (arg) => {
+          const reject3 = async (arg) => {
             await writeRequestBodyPromise;
             clearTimeouts();
             _reject(arg);
           };
           if (abortSignal?.aborted) {
             const abortError = buildAbortError(abortSignal);
-            reject2(abortError);
+            reject3(abortError);
             return;
           }
           const headers = request.headers;
@@ -42674,16 +42674,16 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
           });
           req.on("error", (err) => {
             if (NODEJS_TIMEOUT_ERROR_CODES2.includes(err.code)) {
-              reject2(Object.assign(err, { name: "TimeoutError" }));
+              reject3(Object.assign(err, { name: "TimeoutError" }));
             } else {
-              reject2(err);
+              reject3(err);
             }
           });
           if (abortSignal) {
             const onAbort = () => {
               req.destroy();
               const abortError = buildAbortError(abortSignal);
-              reject2(abortError);
+              reject3(abortError);
             };
             if (typeof abortSignal.addEventListener === "function") {
               const signal = abortSignal;
@@ -42694,13 +42694,13 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
             }
           }
           const effectiveRequestTimeout = requestTimeout ?? config.requestTimeout;
-          connectionTimeoutId = setConnectionTimeout(req, reject2, config.connectionTimeout);
-          requestTimeoutId = setRequestTimeout(req, reject2, effectiveRequestTimeout, config.throwOnRequestTimeout, logger2 ?? console);
+          connectionTimeoutId = setConnectionTimeout(req, reject3, config.connectionTimeout);
+          requestTimeoutId = setRequestTimeout(req, reject3, effectiveRequestTimeout, config.throwOnRequestTimeout, logger2 ?? console);
           const defaultSocketTimeout = config.socketTimeout === void 0 ? resolveDefaultSocketTimeout(config) : void 0;
           if (defaultSocketTimeout) {
-            setSocketTimeout(req, reject2, defaultSocketTimeout, true);
+            setSocketTimeout(req, reject3, defaultSocketTimeout, true);
           } else {
-            setSocketTimeout(req, reject2, config.socketTimeout);
+            setSocketTimeout(req, reject3, config.socketTimeout);
           }
           const httpAgent = nodeHttpsOptions.agent;
           if (typeof httpAgent === "object" && "keepAlive" in httpAgent) {
@@ -43009,11 +43009,11 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
         return new _NodeHttp2Handler(instanceOrOptions);
       }
       constructor(options) {
-        this.configProvider = new Promise((resolve3, reject2) => {
+        this.configProvider = new Promise((resolve3, reject3) => {
           if (typeof options === "function") {
             options().then((opts) => {
               resolve3(opts || {});
-            }).catch(reject2);
+            }).catch(reject3);
           } else {
             resolve3(options || {});
           }
@@ -43046,14 +43046,14 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
             await writeRequestBodyPromise;
             _resolve(arg);
           };
-          const reject2 = async (arg) => {
+          const reject3 = async (arg) => {
             await writeRequestBodyPromise;
             _reject(arg);
           };
           if (abortSignal?.aborted) {
             fulfilled = true;
             const abortError = buildAbortError(abortSignal);
-            reject2(abortError);
+            reject3(abortError);
             return;
           }
           const { hostname, method, port, protocol, query } = request;
@@ -43076,7 +43076,7 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
               ref.destroy();
             }
             fulfilled = true;
-            reject2(err);
+            reject3(err);
           };
           const queryString = query ? buildQueryString2(query) : "";
           let path6 = request.path;
@@ -43103,7 +43103,7 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
               const timeoutError = new Error(`Stream timed out because of no activity for ${defaultSocketTimeout} ms`);
               timeoutError.name = "TimeoutError";
               fulfilled = true;
-              reject2(timeoutError);
+              reject3(timeoutError);
               clientHttp2Stream.destroy(timeoutError);
               if (useIsolatedSession) {
                 ref.destroy();
@@ -44459,11 +44459,11 @@ var require_dist_cjs9 = __commonJS({
         throw new TokenProviderError2(`Value not present for '${key}' in SSO Token${forRefresh ? ". Cannot refresh" : ""}. ${REFRESH_MESSAGE}`, false);
       }
     };
-    var { writeFile: writeFile3 } = promises3;
+    var { writeFile: writeFile4 } = promises3;
     var writeSSOTokenToFile = (id, ssoToken) => {
       const tokenFilepath = getSSOTokenFilepath2(id);
       const tokenString = JSON.stringify(ssoToken, null, 2);
-      return writeFile3(tokenFilepath, tokenString);
+      return writeFile4(tokenFilepath, tokenString);
     };
     var lastRefreshAttemptTimes = /* @__PURE__ */ new Map();
     var inFlightRefreshes = /* @__PURE__ */ new Map();
@@ -47608,10 +47608,10 @@ var require_dist_cjs11 = __commonJS({
     var { setCredentialFeature: setCredentialFeature2 } = (init_client3(), __toCommonJS(client_exports2));
     var { CredentialsProviderError: CredentialsProviderError2, parseKnownFiles: parseKnownFiles2, getProfileName: getProfileName2 } = (init_config2(), __toCommonJS(config_exports));
     var { HttpRequest: HttpRequest2 } = (init_protocols(), __toCommonJS(protocols_exports));
-    var { createHash: createHash8, createPrivateKey, createPublicKey, sign: sign4 } = __require("node:crypto");
+    var { createHash: createHash9, createPrivateKey, createPublicKey, sign: sign4 } = __require("node:crypto");
     var { promises: promises3 } = __require("node:fs");
     var { homedir: homedir2 } = __require("node:os");
-    var { dirname: dirname4, join: join9 } = __require("node:path");
+    var { dirname: dirname5, join: join10 } = __require("node:path");
     var LoginCredentialsFetcher = class _LoginCredentialsFetcher {
       profileData;
       init;
@@ -47769,7 +47769,7 @@ var require_dist_cjs11 = __commonJS({
       }
       async saveToken(token) {
         const tokenFilePath = this.getTokenFilePath();
-        const directory = dirname4(tokenFilePath);
+        const directory = dirname5(tokenFilePath);
         try {
           await promises3.mkdir(directory, { recursive: true });
         } catch (error3) {
@@ -47777,10 +47777,10 @@ var require_dist_cjs11 = __commonJS({
         await promises3.writeFile(tokenFilePath, JSON.stringify(token, null, 2), "utf8");
       }
       getTokenFilePath() {
-        const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? join9(homedir2(), ".aws", "login", "cache");
+        const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? join10(homedir2(), ".aws", "login", "cache");
         const loginSessionBytes = Buffer.from(this.loginSession, "utf8");
-        const loginSessionSha256 = createHash8("sha256").update(loginSessionBytes).digest("hex");
-        return join9(directory, `${loginSessionSha256}.json`);
+        const loginSessionSha256 = createHash9("sha256").update(loginSessionBytes).digest("hex");
+        return join10(directory, `${loginSessionSha256}.json`);
       }
       derToRawSignature(derSignature) {
         let offset = 2;
@@ -48549,7 +48549,7 @@ var init_Sha1Js = __esm({
 });
 
 // node_modules/@aws-sdk/checksums/dist-es/submodules/sha/sha1/Sha1Node.js
-import { createHash as createHash5, createHmac as createHmac3 } from "node:crypto";
+import { createHash as createHash6, createHmac as createHmac3 } from "node:crypto";
 function buildNativeClass4() {
   return class Sha1Node {
     digestLength = 20;
@@ -48583,7 +48583,7 @@ function buildNativeClass4() {
       this.finished = false;
     }
     createHash() {
-      return this.secret ? createHmac3("sha1", toBuffer2(this.secret)) : createHash5("sha1");
+      return this.secret ? createHmac3("sha1", toBuffer2(this.secret)) : createHash6("sha1");
     }
   };
 }
@@ -48602,7 +48602,7 @@ var init_Sha1Node = __esm({
     init_Sha1Js();
     hasNativeCrypto3 = (() => {
       try {
-        createHash5("sha1");
+        createHash6("sha1");
         return true;
       } catch {
         return false;
@@ -49126,11 +49126,11 @@ var init_Sha512Js = __esm({
 });
 
 // node_modules/@aws-sdk/checksums/dist-es/submodules/sha/sha512/Sha512.js
-import { createHash as createHash6, createHmac as createHmac4 } from "node:crypto";
+import { createHash as createHash7, createHmac as createHmac4 } from "node:crypto";
 function detectNative() {
   if (nativeSupported === void 0) {
     try {
-      createHash6("sha512");
+      createHash7("sha512");
       nativeSupported = true;
     } catch {
       nativeSupported = false;
@@ -49194,7 +49194,7 @@ var init_Sha512 = __esm({
         this.nativeFinished = false;
       }
       createNative() {
-        return this.nativeSecret !== void 0 ? createHmac4("sha512", toBuffer3(this.nativeSecret)) : createHash6("sha512");
+        return this.nativeSecret !== void 0 ? createHmac4("sha512", toBuffer3(this.nativeSecret)) : createHash7("sha512");
       }
     };
   }
@@ -59168,27 +59168,27 @@ var require_postgres_array = __commonJS({
         }
       }
       parse(nested) {
-        var character, parser, quote2;
+        var character, parser, quote3;
         this.consumeDimensions();
         while (!this.isEof()) {
           character = this.nextCharacter();
-          if (character.value === "{" && !quote2) {
+          if (character.value === "{" && !quote3) {
             this.dimension++;
             if (this.dimension > 1) {
               parser = new _ArrayParser(this.source.substr(this.position - 1), this.transform);
               this.entries.push(parser.parse(true));
               this.position += parser.position - 2;
             }
-          } else if (character.value === "}" && !quote2) {
+          } else if (character.value === "}" && !quote3) {
             this.dimension--;
             if (!this.dimension) {
               this.newEntry();
               if (nested) return this.entries;
             }
           } else if (character.value === '"' && !character.escaped) {
-            if (quote2) this.newEntry(true);
-            quote2 = !quote2;
-          } else if (character.value === "," && !quote2) {
+            if (quote3) this.newEntry(true);
+            quote3 = !quote3;
+          } else if (character.value === "," && !quote3) {
             this.newEntry();
           } else {
             this.record(character.value);
@@ -62939,10 +62939,10 @@ var require_client2 = __commonJS({
           this._connect(callback);
           return;
         }
-        return new this._Promise((resolve3, reject2) => {
+        return new this._Promise((resolve3, reject3) => {
           this._connect((error3) => {
             if (error3) {
-              reject2(error3);
+              reject3(error3);
             } else {
               resolve3(this);
             }
@@ -63326,8 +63326,8 @@ var require_client2 = __commonJS({
         } else {
           query = new Query2(config, values, callback);
           if (!query.callback) {
-            result = new this._Promise((resolve3, reject2) => {
-              query.callback = (err, res) => err ? reject2(err) : resolve3(res);
+            result = new this._Promise((resolve3, reject3) => {
+              query.callback = (err, res) => err ? reject3(err) : resolve3(res);
             }).catch((err) => {
               Error.captureStackTrace(err);
               throw err;
@@ -63477,9 +63477,9 @@ var require_pg_pool = __commonJS({
       const cb = function(err, client) {
         err ? rej(err) : res(client);
       };
-      const result = new Promise2(function(resolve3, reject2) {
+      const result = new Promise2(function(resolve3, reject3) {
         res = resolve3;
-        rej = reject2;
+        rej = reject3;
       }).catch((err) => {
         Error.captureStackTrace(err);
         throw err;
@@ -63934,9 +63934,9 @@ var require_query2 = __commonJS({
     NativeQuery.prototype._getPromise = function() {
       if (this._promise) return this._promise;
       this._promise = new Promise(
-        function(resolve3, reject2) {
+        function(resolve3, reject3) {
           this._once("end", resolve3);
-          this._once("error", reject2);
+          this._once("error", reject3);
         }.bind(this)
       );
       return this._promise;
@@ -64114,10 +64114,10 @@ var require_client3 = __commonJS({
         this._connect(callback);
         return;
       }
-      return new this._Promise((resolve3, reject2) => {
+      return new this._Promise((resolve3, reject3) => {
         this._connect((error3) => {
           if (error3) {
-            reject2(error3);
+            reject3(error3);
           } else {
             resolve3(this);
           }
@@ -64143,9 +64143,9 @@ var require_client3 = __commonJS({
         query = new NativeQuery(config, values, callback);
         if (!query.callback) {
           let resolveOut, rejectOut;
-          result = new this._Promise((resolve3, reject2) => {
+          result = new this._Promise((resolve3, reject3) => {
             resolveOut = resolve3;
-            rejectOut = reject2;
+            rejectOut = reject3;
           }).catch((err) => {
             Error.captureStackTrace(err);
             throw err;
@@ -64207,8 +64207,8 @@ var require_client3 = __commonJS({
       }
       let result;
       if (!cb) {
-        result = new this._Promise(function(resolve3, reject2) {
-          cb = (err) => err ? reject2(err) : resolve3();
+        result = new this._Promise(function(resolve3, reject3) {
+          cb = (err) => err ? reject3(err) : resolve3();
         });
       }
       const doEnd = function() {
@@ -64450,9 +64450,9 @@ __export(embedded_exports, {
   startEmbeddedDatabase: () => startEmbeddedDatabase,
   writeRecord: () => writeRecord
 });
-import { createHash as createHash7, randomBytes } from "node:crypto";
+import { createHash as createHash8, randomBytes } from "node:crypto";
 import { existsSync as existsSync2, statSync } from "node:fs";
-import { chmod as chmod2, mkdir as mkdir2, readFile as readFile3, writeFile as writeFile2 } from "node:fs/promises";
+import { chmod as chmod2, mkdir as mkdir2, readFile as readFile4, writeFile as writeFile2 } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname as dirname3, join as join8, resolve as resolve2 } from "node:path";
 function newPassword() {
@@ -64533,7 +64533,7 @@ async function writeRecord(file, record) {
 }
 async function readRecord(file) {
   try {
-    const parsed = JSON.parse(await readFile3(file, "utf8"));
+    const parsed = JSON.parse(await readFile4(file, "utf8"));
     if (parsed && typeof parsed === "object" && "dataDir" in parsed) {
       const { dataDir, password } = parsed;
       if (typeof dataDir === "string") {
@@ -64547,7 +64547,7 @@ async function readRecord(file) {
 function chooseDataDir(stateDir) {
   const preferred = join8(stateDir, "postgres");
   if (process.getuid?.() !== 0 || othersCanTraverse(stateDir)) return preferred;
-  const tag = createHash7("sha256").update(stateDir).digest("hex").slice(0, 12);
+  const tag = createHash8("sha256").update(stateDir).digest("hex").slice(0, 12);
   return join8("/var/tmp", `freshet-postgres-${tag}`);
 }
 function othersCanTraverse(dir) {
@@ -64563,7 +64563,7 @@ function othersCanTraverse(dir) {
 async function runningPort(dataDir) {
   let text;
   try {
-    text = await readFile3(join8(dataDir, "postmaster.pid"), "utf8");
+    text = await readFile4(join8(dataDir, "postmaster.pid"), "utf8");
   } catch {
     return void 0;
   }
@@ -64579,9 +64579,9 @@ async function runningPort(dataDir) {
   }
 }
 function freePort() {
-  return new Promise((resolvePort, reject2) => {
+  return new Promise((resolvePort, reject3) => {
     const probe = createServer();
-    probe.once("error", reject2);
+    probe.once("error", reject3);
     probe.listen(0, "127.0.0.1", () => {
       const address = probe.address();
       const port = typeof address === "object" && address ? address.port : 0;
@@ -70626,9 +70626,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote2 = this.charAt(0);
-        let end = this.buffer.indexOf(quote2, this.pos + 1);
-        if (quote2 === "'") {
+        const quote3 = this.charAt(0);
+        let end = this.buffer.indexOf(quote3, this.pos + 1);
+        if (quote3 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -72176,19 +72176,19 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject2) {
+  return new (P || (P = Promise))(function(resolve3, reject3) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
       } catch (e5) {
-        reject2(e5);
+        reject3(e5);
       }
     }
     function rejected(value) {
       try {
         step(generator["throw"](value));
       } catch (e5) {
-        reject2(e5);
+        reject3(e5);
       }
     }
     function step(result) {
@@ -72487,12 +72487,12 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve3, reject2) => {
+      return new Promise((resolve3, reject3) => {
         function callbackForResult(err, res) {
           if (err) {
-            reject2(err);
+            reject3(err);
           } else if (!res) {
-            reject2(new Error("Unknown error"));
+            reject3(new Error("Unknown error"));
           } else {
             resolve3(res);
           }
@@ -72743,7 +72743,7 @@ var HttpClient = class {
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve3, reject2) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve3, reject3) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -72788,7 +72788,7 @@ var HttpClient = class {
           }
           const err = new HttpClientError(msg, statusCode);
           err.result = response.result;
-          reject2(err);
+          reject3(err);
         } else {
           resolve3(response);
         }
@@ -72805,19 +72805,19 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject2) {
+  return new (P || (P = Promise))(function(resolve3, reject3) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
       } catch (e5) {
-        reject2(e5);
+        reject3(e5);
       }
     }
     function rejected(value) {
       try {
         step(generator["throw"](value));
       } catch (e5) {
-        reject2(e5);
+        reject3(e5);
       }
     }
     function step(result) {
@@ -72856,19 +72856,19 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject2) {
+  return new (P || (P = Promise))(function(resolve3, reject3) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
       } catch (e5) {
-        reject2(e5);
+        reject3(e5);
       }
     }
     function rejected(value) {
       try {
         step(generator["throw"](value));
       } catch (e5) {
-        reject2(e5);
+        reject3(e5);
       }
     }
     function step(result) {
@@ -72945,19 +72945,19 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject2) {
+  return new (P || (P = Promise))(function(resolve3, reject3) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
       } catch (e5) {
-        reject2(e5);
+        reject3(e5);
       }
     }
     function rejected(value) {
       try {
         step(generator["throw"](value));
       } catch (e5) {
-        reject2(e5);
+        reject3(e5);
       }
     }
     function step(result) {
@@ -73267,19 +73267,19 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject2) {
+  return new (P || (P = Promise))(function(resolve3, reject3) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
       } catch (e5) {
-        reject2(e5);
+        reject3(e5);
       }
     }
     function rejected(value) {
       try {
         step(generator["throw"](value));
       } catch (e5) {
-        reject2(e5);
+        reject3(e5);
       }
     }
     function step(result) {
@@ -73391,19 +73391,19 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject2) {
+  return new (P || (P = Promise))(function(resolve3, reject3) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
       } catch (e5) {
-        reject2(e5);
+        reject3(e5);
       }
     }
     function rejected(value) {
       try {
         step(generator["throw"](value));
       } catch (e5) {
-        reject2(e5);
+        reject3(e5);
       }
     }
     function step(result) {
@@ -73485,19 +73485,19 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject2) {
+  return new (P || (P = Promise))(function(resolve3, reject3) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
       } catch (e5) {
-        reject2(e5);
+        reject3(e5);
       }
     }
     function rejected(value) {
       try {
         step(generator["throw"](value));
       } catch (e5) {
-        reject2(e5);
+        reject3(e5);
       }
     }
     function step(result) {
@@ -73720,7 +73720,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve3, reject2) => __awaiter7(this, void 0, void 0, function* () {
+      return new Promise((resolve3, reject3) => __awaiter7(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -73735,7 +73735,7 @@ var ToolRunner = class extends events.EventEmitter {
           this._debug(message);
         });
         if (this.options.cwd && !(yield exists(this.options.cwd))) {
-          return reject2(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+          return reject3(new Error(`The cwd: ${this.options.cwd} does not exist!`));
         }
         const fileName = this._getSpawnFileName();
         const cp = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
@@ -73801,7 +73801,7 @@ var ToolRunner = class extends events.EventEmitter {
           }
           cp.removeAllListeners();
           if (error3) {
-            reject2(error3);
+            reject3(error3);
           } else {
             resolve3(exitCode);
           }
@@ -73930,19 +73930,19 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject2) {
+  return new (P || (P = Promise))(function(resolve3, reject3) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
       } catch (e5) {
-        reject2(e5);
+        reject3(e5);
       }
     }
     function rejected(value) {
       try {
         step(generator["throw"](value));
       } catch (e5) {
-        reject2(e5);
+        reject3(e5);
       }
     }
     function step(result) {
@@ -74003,19 +74003,19 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject2) {
+  return new (P || (P = Promise))(function(resolve3, reject3) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
       } catch (e5) {
-        reject2(e5);
+        reject3(e5);
       }
     }
     function rejected(value) {
       try {
         step(generator["throw"](value));
       } catch (e5) {
-        reject2(e5);
+        reject3(e5);
       }
     }
     function step(result) {
@@ -74082,19 +74082,19 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject2) {
+  return new (P || (P = Promise))(function(resolve3, reject3) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
       } catch (e5) {
-        reject2(e5);
+        reject3(e5);
       }
     }
     function rejected(value) {
       try {
         step(generator["throw"](value));
       } catch (e5) {
-        reject2(e5);
+        reject3(e5);
       }
     }
     function step(result) {
@@ -74589,6 +74589,7 @@ function renderIngestSummary(report, context) {
         ["objects skipped (not fetch files)", report.objects_skipped],
         ["objects failed", report.objects_failed],
         ["objects misfiled (wrong date folder, not ingested)", report.objects_misfiled],
+        ["objects unchanged (same ETag as when loaded, not read)", report.objects_unchanged],
         ["lines", report.lines],
         ["accepted", report.accepted],
         ["rejected", rejected],
@@ -74692,6 +74693,9 @@ function workflowRunUrl(env2) {
   const attempt = env2.GITHUB_RUN_ATTEMPT ? `/attempts/${env2.GITHUB_RUN_ATTEMPT}` : "";
   return `${server.replace(/\/+$/, "")}/${repository}/actions/runs/${runId}${attempt}`;
 }
+
+// actions/lib/settings/ingest.ts
+init_errors();
 
 // actions/lib/ingest/index.ts
 init_errors();
@@ -75128,6 +75132,29 @@ function evaluateLine(line, fetchedAt) {
   };
 }
 
+// actions/lib/ingest/day-intervals.ts
+init_errors();
+var DAY_MS2 = 864e5;
+function dayIntervalsOf(range2) {
+  const problems = [];
+  for (const bound of ["start", "end"]) {
+    if (!Number.isSafeInteger(range2[bound]) || range2[bound] % DAY_MS2 !== 0) {
+      problems.push(
+        `the range's ${bound} is not at 00:00 UTC: an archive interval is a UTC day (e.g. 2024-03-01)`
+      );
+    }
+  }
+  if (problems.length === 0 && range2.end < range2.start) {
+    problems.push(`the range ${describeInterval(range2)} ends before it starts`);
+  }
+  if (problems.length > 0) throw new UsageError(problems);
+  const intervals = [];
+  for (let start = range2.start; start < range2.end; start += DAY_MS2) {
+    intervals.push({ start, end: start + DAY_MS2 });
+  }
+  return intervals;
+}
+
 // actions/lib/ingest/ingest-range.ts
 init_errors();
 import { availableParallelism } from "node:os";
@@ -75460,6 +75487,15 @@ var ObjectBatch = class _ObjectBatch {
   key;
   fetchedAt;
   intervalStart;
+  /**
+   * An object of OpenAQ's archive: its series are per sensor (the `minutes` column holds the
+   * `sensors_id`, there being no averaging period), and its precedence is its key, then line.
+   */
+  archive = false;
+  /** The ETag the object was read with (recorded in `ops.source_objects`), when known. */
+  etag = null;
+  /** The rules version it was parsed under (recorded with the ETag), when known. */
+  rulesVersion = null;
   lines = 0;
   accepted = 0;
   rejected = 0;
@@ -75566,6 +75602,9 @@ var ObjectBatch = class _ObjectBatch {
       key: this.key,
       fetchedAt: this.fetchedAt,
       intervalStart: this.intervalStart,
+      archive: this.archive,
+      etag: this.etag,
+      rulesVersion: this.rulesVersion,
       lines: this.lines,
       accepted: this.accepted,
       rejected: this.rejected,
@@ -75584,6 +75623,9 @@ var ObjectBatch = class _ObjectBatch {
   /** The batch {@link toMessage} described. */
   static fromMessage(message) {
     const batch = new _ObjectBatch(message.key, message.fetchedAt, message.intervalStart);
+    batch.archive = message.archive;
+    batch.etag = message.etag;
+    batch.rulesVersion = message.rulesVersion;
     batch.lines = message.lines;
     batch.accepted = message.accepted;
     batch.rejected = message.rejected;
@@ -75617,7 +75659,7 @@ async function prepareSession(client) {
       g integer, lat_key numeric(9, 4), lng_key numeric(9, 4)
     ) ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_data (
-      ord smallint, g integer, variable_id smallint, minutes integer, at_ms bigint,
+      ord smallint, g integer, variable_id smallint, minutes bigint, at_ms bigint,
       value double precision, flags smallint, piece integer NOT NULL DEFAULT 0
     ) ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_stations (
@@ -75634,13 +75676,16 @@ async function prepareSession(client) {
 var STAGE_OBJECTS = `
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::integer[], $4::integer[], $5::integer[],
-                       $6::timestamptz[])
-    WITH ORDINALITY AS i (key, fetched_at, lines, accepted, rejected, interval_start, n)
+                       $6::timestamptz[], $7::text[], $8::integer[])
+    WITH ORDINALITY AS i (key, fetched_at, lines, accepted, rejected, interval_start, etag,
+                          rules_version, n)
 ), upserted AS (
-  INSERT INTO ops.source_objects (key, fetched_at, lines, accepted, rejected)
-  SELECT key, fetched_at, lines, accepted, rejected FROM input ORDER BY key COLLATE "C"
+  INSERT INTO ops.source_objects (key, fetched_at, lines, accepted, rejected, etag, rules_version)
+  SELECT key, fetched_at, lines, accepted, rejected, etag, rules_version FROM input
+  ORDER BY key COLLATE "C"
   ON CONFLICT (key) DO UPDATE SET loaded_at = now(), fetched_at = excluded.fetched_at,
-    lines = excluded.lines, accepted = excluded.accepted, rejected = excluded.rejected
+    lines = excluded.lines, accepted = excluded.accepted, rejected = excluded.rejected,
+    etag = excluded.etag, rules_version = excluded.rules_version
   RETURNING id, key, NOT (xmax = 0) AS loaded_before
 )
 INSERT INTO stage_objects (ord, object_id, key, fetched_at, interval_start, loaded_before)
@@ -75649,7 +75694,7 @@ FROM input i JOIN upserted u ON u.key = i.key COLLATE "C"
 RETURNING ord, loaded_before`;
 var EARLIER = `(excluded.name_source_fetched_at, excluded.name_source_key, excluded.name_source_line)
   < (s.name_source_fetched_at, s.name_source_key, s.name_source_line)`;
-var UPSERT_STATIONS = `
+var upsertStations = (nameTime) => `
 WITH first AS (
   SELECT DISTINCT ON (s.g) s.*, o.fetched_at, o.key
   FROM stage_stations s JOIN stage_objects o ON o.ord = s.ord
@@ -75665,7 +75710,7 @@ INSERT INTO toar.stationmeta_core AS s
 SELECT coalesce(c.codes, '{}'),
        CASE WHEN f.location = '' THEN trim_scale(k.lat_key)::text || ',' || trim_scale(k.lng_key)::text
             ELSE f.location END,
-       f.lat, f.lng, k.lat_key, k.lng_key, f.country, f.city, f.fetched_at, f.key, f.line
+       f.lat, f.lng, k.lat_key, k.lng_key, f.country, f.city, ${nameTime}, f.key, f.line
 FROM first f JOIN stage_keys k ON k.g = f.g LEFT JOIN codes c ON c.g = f.g
 ORDER BY k.lat_key, k.lng_key
 ON CONFLICT (lat_key, lng_key) DO UPDATE SET
@@ -75680,24 +75725,53 @@ ON CONFLICT (lat_key, lng_key) DO UPDATE SET
   name_source_line = CASE WHEN ${EARLIER} THEN excluded.name_source_line ELSE s.name_source_line END
 WHERE NOT (excluded.codes <@ s.codes) OR ${EARLIER}
 RETURNING (xmax = 0) AS inserted`;
+var UPSERT_STATIONS = upsertStations("f.fetched_at");
+var UPSERT_ARCHIVE_STATIONS = upsertStations(`timestamptz 'infinity'`);
 var INSERT_SERIES = `
 INSERT INTO toar.timeseries (station_id, variable_id, averaging_minutes, label)
-SELECT st.id, v.id, d.minutes, v.name || ' ' || d.minutes || ' min'
+SELECT st.id, d.variable_id, d.minutes, ''
 FROM (SELECT DISTINCT g, variable_id, minutes FROM stage_data) d
 JOIN stage_keys k ON k.g = d.g
 JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
-JOIN toar.variables v ON v.id = d.variable_id
 ORDER BY 1, 2, 3
-ON CONFLICT (station_id, variable_id, averaging_minutes) DO NOTHING
+ON CONFLICT (station_id, variable_id, averaging_minutes, data_origin, label) DO NOTHING
 RETURNING id`;
-var KEY_OF = (objectId) => `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
+var ARCHIVE_ORIGIN = "openaq-archive";
+var INSERT_ARCHIVE_SERIES = `
+INSERT INTO toar.timeseries (station_id, variable_id, averaging_minutes, label, data_origin)
+SELECT st.id, d.variable_id, NULL, d.minutes::text, '${ARCHIVE_ORIGIN}'
+FROM (SELECT DISTINCT g, variable_id, minutes FROM stage_data) d
+JOIN stage_keys k ON k.g = d.g
+JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
+ORDER BY 1, 2, 4
+ON CONFLICT (station_id, variable_id, averaging_minutes, data_origin, label) DO NOTHING
+RETURNING id`;
+var REALTIME_SQL = {
+  seriesMinutes: "ts.averaging_minutes",
+  seriesFilter: "",
+  // Fetch time, then key.
+  beats: (w) => `(${w}.fetched_at > d.fetched_at
+         OR (${w}.fetched_at = d.fetched_at AND ${w}.object_id <> d.object_id
+             AND ${KEY_OF(`${w}.object_id`)} > ${KEY_OF("d.object_id")}))`
+};
+var ARCHIVE_SQL = {
+  // Guarded: a real-time series' label ('') is no number, whatever order the planner filters in.
+  seriesMinutes: `CASE WHEN ts.data_origin = '${ARCHIVE_ORIGIN}' THEN ts.label::bigint END`,
+  seriesFilter: `AND ts.data_origin = '${ARCHIVE_ORIGIN}'`,
+  // Key alone: fetched_at (LastModified) plays no part in archive precedence.
+  beats: (w) => `(${w}.object_id <> d.object_id
+         AND ${KEY_OF(`${w}.object_id`)} > ${KEY_OF("d.object_id")})`
+};
+function KEY_OF(objectId) {
+  return `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
+}
 var RELOADED = (objectId) => `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
-var upsertData = (staged) => `
+var upsertData = (staged, layout) => `
 WITH series AS (
-  SELECT k.g, ts.variable_id, ts.averaging_minutes, ts.id
+  SELECT k.g, ts.variable_id, ${layout.seriesMinutes} AS averaging_minutes, ts.id
   FROM stage_keys k
   JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
-  JOIN toar.timeseries ts ON ts.station_id = st.id
+  JOIN toar.timeseries ts ON ts.station_id = st.id ${layout.seriesFilter}
 ), winners AS (
   -- stage_data already holds only the latest record of each measurement (see groupTexts).
   SELECT se.id AS timeseries_id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond' AS datetime,
@@ -75708,8 +75782,7 @@ WITH series AS (
 ), changed AS (
   SELECT count(*) AS n FROM winners w
   JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
-  WHERE (${RELOADED("d.object_id")} OR w.fetched_at > d.fetched_at
-         OR (w.fetched_at = d.fetched_at AND w.key > ${KEY_OF("d.object_id")}))
+  WHERE (${RELOADED("d.object_id")} OR ${layout.beats("w")})
     AND (d.value <> w.value OR d.flags <> w.flags)
 ), upserted AS (
   INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
@@ -75720,22 +75793,20 @@ WITH series AS (
     fetched_at = excluded.fetched_at, object_id = excluded.object_id
   -- A row of an object of this group (re-loaded: reprocessing, or a corrected file under the same
   -- key) takes what the group yields now, even from an earlier object of it; a row of another
-  -- object only a later (fetch time, key).
+  -- object only a later one (real-time: fetch time, then key; archive: key).
+  -- (An archive object's fetched_at, its LastModified, changes with a re-export: it is taken too.)
   WHERE (${RELOADED("d.object_id")}
-         AND (d.value, d.flags, d.object_id) IS DISTINCT FROM
-             (excluded.value, excluded.flags, excluded.object_id))
-    OR excluded.fetched_at > d.fetched_at
-    OR (excluded.fetched_at = d.fetched_at AND excluded.object_id <> d.object_id
-        AND ${KEY_OF("excluded.object_id")} > ${KEY_OF("d.object_id")})
+         AND (d.value, d.flags, d.object_id, d.fetched_at) IS DISTINCT FROM
+             (excluded.value, excluded.flags, excluded.object_id, excluded.fetched_at))
+    OR ${layout.beats("excluded")}
   RETURNING (xmax = 0) AS inserted
 )
 SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
        (SELECT n FROM changed)::integer AS changed`;
-var UPSERT_DATA = upsertData("stage_data");
-var UPSERT_DATA_OF_PIECES = upsertData(`(
+var STAGED_PIECES = `(
   SELECT DISTINCT ON (g, variable_id, minutes, at_ms) * FROM stage_data
-  ORDER BY g, variable_id, minutes, at_ms, piece DESC)`);
-var DELETE_WITHDRAWN_DATA = `
+  ORDER BY g, variable_id, minutes, at_ms, piece DESC)`;
+var deleteWithdrawnData = (layout) => `
 WITH gone AS (
   SELECT d.timeseries_id, d.datetime
   FROM toar.data d JOIN stage_objects o ON o.loaded_before AND d.object_id = o.object_id
@@ -75744,8 +75815,9 @@ WITH gone AS (
   FROM stage_data s
   JOIN stage_keys k ON k.g = s.g
   JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
-  JOIN toar.timeseries se ON se.station_id = st.id AND se.variable_id = s.variable_id
-    AND se.averaging_minutes = s.minutes
+  JOIN (SELECT ts.id, ts.station_id, ts.variable_id, ${layout.seriesMinutes} AS minutes
+        FROM toar.timeseries ts WHERE true ${layout.seriesFilter}) se
+    ON se.station_id = st.id AND se.variable_id = s.variable_id AND se.minutes = s.minutes
 ), locked AS (
   SELECT d.timeseries_id, d.datetime FROM toar.data d JOIN gone g USING (timeseries_id, datetime)
   JOIN stage_objects o ON o.loaded_before AND d.object_id = o.object_id
@@ -75753,6 +75825,38 @@ WITH gone AS (
 )
 DELETE FROM toar.data d USING locked l
 WHERE d.timeseries_id = l.timeseries_id AND d.datetime = l.datetime`;
+var STATEMENTS = {
+  realtime: {
+    stations: { name: "freshet-upsert-stations", text: UPSERT_STATIONS },
+    series: { name: "freshet-insert-series", text: INSERT_SERIES },
+    data: { name: "freshet-upsert-data", text: upsertData("stage_data", REALTIME_SQL) },
+    dataOfPieces: {
+      name: "freshet-upsert-data-of-pieces",
+      text: upsertData(STAGED_PIECES, REALTIME_SQL)
+    },
+    withdrawn: { name: "freshet-delete-withdrawn-data", text: deleteWithdrawnData(REALTIME_SQL) }
+  },
+  archive: {
+    stations: { name: "freshet-upsert-archive-stations", text: UPSERT_ARCHIVE_STATIONS },
+    series: { name: "freshet-insert-archive-series", text: INSERT_ARCHIVE_SERIES },
+    data: { name: "freshet-upsert-archive-data", text: upsertData("stage_data", ARCHIVE_SQL) },
+    dataOfPieces: {
+      name: "freshet-upsert-archive-data-of-pieces",
+      text: upsertData(STAGED_PIECES, ARCHIVE_SQL)
+    },
+    withdrawn: {
+      name: "freshet-delete-withdrawn-archive-data",
+      text: deleteWithdrawnData(ARCHIVE_SQL)
+    }
+  }
+};
+function statementsOf(batches) {
+  const archive = batches[0]?.archive === true;
+  if (batches.some((b5) => b5.archive !== archive)) {
+    throw new DatabaseError("a load group mixes real-time and archive objects");
+  }
+  return archive ? STATEMENTS.archive : STATEMENTS.realtime;
+}
 var UPSERT_REJECTIONS = `
 INSERT INTO ops.rejected_records AS r (object_key, line, interval_start, reason, message, raw)
 SELECT o.key, s.line, o.interval_start, s.reason, s.message, s.raw
@@ -75813,7 +75917,7 @@ async function loadOnce(client, batches, texts) {
     const rejections = rejectionTexts(batches, loadedBefore);
     await copyInto(client, "COPY stage_rejects FROM STDIN", rejections.staged);
     await copyInto(client, COPY_REJECTIONS, rejections.direct);
-    const counts = await applyStaged(client, {
+    const counts = await applyStaged(client, statementsOf(batches), {
       hasData: texts.data !== "",
       reloaded: loadedBefore.size > 0,
       pieces: false
@@ -75837,12 +75941,14 @@ async function stageObjects(client, batches) {
       batches.map((b5) => b5.lines),
       batches.map((b5) => b5.accepted),
       batches.map((b5) => b5.rejected),
-      batches.map((b5) => new Date(b5.intervalStart))
+      batches.map((b5) => new Date(b5.intervalStart)),
+      batches.map((b5) => b5.etag),
+      batches.map((b5) => b5.rulesVersion)
     ]
   });
   return staged.rows;
 }
-async function applyStaged(client, staged) {
+async function applyStaged(client, statements, staged) {
   await client.query("ANALYZE stage_objects, stage_keys, stage_data");
   const counts = {
     stationsCreated: 0,
@@ -75851,26 +75957,20 @@ async function applyStaged(client, staged) {
     rowsUpdated: 0
   };
   if (staged.hasData) {
-    const stations = await client.query({
-      name: "freshet-upsert-stations",
-      text: UPSERT_STATIONS
-    });
-    const series = await client.query({ name: "freshet-insert-series", text: INSERT_SERIES });
+    const stations = await client.query(statements.stations);
+    const series2 = await client.query(statements.series);
     const data = await client.query(
-      staged.pieces ? { name: "freshet-upsert-data-of-pieces", text: UPSERT_DATA_OF_PIECES } : { name: "freshet-upsert-data", text: UPSERT_DATA }
+      staged.pieces ? statements.dataOfPieces : statements.data
     );
     const [written] = data.rows;
     if (written === void 0) throw new DatabaseError("the data upsert returned no counts");
     counts.stationsCreated = stations.rows.filter((r5) => r5.inserted).length;
-    counts.seriesCreated = series.rowCount ?? 0;
+    counts.seriesCreated = series2.rowCount ?? 0;
     counts.rowsInserted = written.inserted;
     counts.rowsUpdated = written.changed;
   }
   if (staged.reloaded) {
-    const withdrawn = await client.query({
-      name: "freshet-delete-withdrawn-data",
-      text: DELETE_WITHDRAWN_DATA
-    });
+    const withdrawn = await client.query(statements.withdrawn);
     counts.rowsUpdated += withdrawn.rowCount ?? 0;
     await client.query({ name: "freshet-upsert-rejections", text: UPSERT_REJECTIONS });
     await client.query({
@@ -75881,9 +75981,13 @@ async function applyStaged(client, staged) {
   return counts;
 }
 var UPDATE_OBJECT_COUNTS = `
-UPDATE ops.source_objects SET lines = $2, accepted = $3, rejected = $4 WHERE key = $1`;
+UPDATE ops.source_objects SET lines = $2, accepted = $3, rejected = $4, rules_version = $5
+WHERE key = $1`;
 async function loadObjectPieces(client, object, pieces) {
   const totals = new ObjectBatch(object.key, object.fetchedAt, object.intervalStart);
+  totals.archive = object.archive === true;
+  totals.etag = object.etag ?? null;
+  const statements = statementsOf([totals]);
   await prepareSession(client);
   await client.query("BEGIN");
   let source;
@@ -75905,6 +76009,8 @@ async function loadObjectPieces(client, object, pieces) {
       }
       if (next.done) break;
       const batch = next.value;
+      statementsOf([totals, batch]);
+      totals.rulesVersion = batch.rulesVersion;
       const texts = groupTexts([batch], { numbering, piece });
       await copyInto(client, "COPY stage_keys FROM STDIN", texts.keys);
       await copyInto(client, COPY_PIECE_DATA, texts.data);
@@ -75921,9 +76027,10 @@ async function loadObjectPieces(client, object, pieces) {
       totals.key,
       totals.lines,
       totals.accepted,
-      totals.rejected
+      totals.rejected,
+      totals.rulesVersion
     ]);
-    const counts = await applyStaged(client, { hasData, reloaded, pieces: true });
+    const counts = await applyStaged(client, statements, { hasData, reloaded, pieces: true });
     await client.query("COMMIT");
     return { counts, totals };
   } catch (error3) {
@@ -75943,8 +76050,8 @@ async function copyInto(client, sql, text) {
   while (!first.done && first.value.length === 0) first = parts.next();
   if (first.done) return;
   const stream = client.query((0, import_pg_copy_streams.from)(sql));
-  await new Promise((resolve3, reject2) => {
-    stream.on("error", reject2);
+  await new Promise((resolve3, reject3) => {
+    stream.on("error", reject3);
     stream.on("finish", resolve3);
     let next = first;
     const write = () => {
@@ -75994,7 +76101,17 @@ async function loadLarge(db, item, logger2) {
     const loaded = await withConnection(
       db,
       logger2,
-      (client) => loadObjectPieces(client, { ...object, intervalStart: tally.interval.start }, item.pieces)
+      (client) => loadObjectPieces(
+        client,
+        {
+          key: object.key,
+          fetchedAt: object.fetchedAt,
+          intervalStart: tally.interval.start,
+          archive: object.archiveDay !== void 0,
+          etag: object.etag ?? null
+        },
+        item.pieces
+      )
     );
     return {
       loaded: [{ items: [{ task: item.task, batch: loaded.totals }], counts: loaded.counts }],
@@ -76036,6 +76153,256 @@ function isDataError(error3) {
 // actions/lib/ingest/parse-pool.ts
 init_errors();
 import { Worker } from "node:worker_threads";
+
+// actions/lib/openaq/archive-rules.ts
+init_errors();
+
+// actions/lib/openaq/archive-datetime.ts
+var DIGIT_02 = 48;
+var DIGIT_93 = 57;
+var HYPHEN2 = 45;
+var PLUS2 = 43;
+var COLON2 = 58;
+var DOT2 = 46;
+var SPACE = 32;
+var UPPER_T2 = 84;
+var UPPER_Z2 = 90;
+var MS_PER_MINUTE2 = 6e4;
+var MS_PER_DAY2 = 864e5;
+var MAX_FRACTION_DIGITS = 6;
+function parseArchiveDateTime(text) {
+  const length = text.length;
+  if (length < 20) return Number.NaN;
+  const century = twoDigits(text, 0);
+  const yearInCentury = twoDigits(text, 2);
+  if (century < 0 || yearInCentury < 0 || text.charCodeAt(4) !== HYPHEN2) return Number.NaN;
+  const year2 = century * 100 + yearInCentury;
+  const month = twoDigits(text, 5);
+  if (month < 1 || month > 12 || text.charCodeAt(7) !== HYPHEN2) return Number.NaN;
+  const day = twoDigits(text, 8);
+  const monthDays = month === 2 && isLeapYear(year2) ? 29 : DAYS_IN_MONTH[month] ?? 0;
+  if (day < 1 || day > monthDays) return Number.NaN;
+  const separator = text.charCodeAt(10);
+  if (separator !== UPPER_T2 && separator !== SPACE) return Number.NaN;
+  const hour = twoDigits(text, 11);
+  if (hour < 0 || hour > 23 || text.charCodeAt(13) !== COLON2) return Number.NaN;
+  const minute = twoDigits(text, 14);
+  if (minute < 0 || minute > 59 || text.charCodeAt(16) !== COLON2) return Number.NaN;
+  const second = twoDigits(text, 17);
+  if (second < 0 || second > 59) return Number.NaN;
+  let at = 19;
+  let millis = 0;
+  if (text.charCodeAt(at) === DOT2) {
+    at++;
+    const fractionStart = at;
+    let scale = 100;
+    for (let code = text.charCodeAt(at); code >= DIGIT_02 && code <= DIGIT_93; code = text.charCodeAt(++at)) {
+      millis += (code - DIGIT_02) * scale;
+      scale = scale < 10 ? 0 : scale / 10;
+    }
+    const digits = at - fractionStart;
+    if (digits < 1 || digits > MAX_FRACTION_DIGITS) return Number.NaN;
+  }
+  let offsetMinutes = 0;
+  const zone = text.charCodeAt(at);
+  if (zone === UPPER_Z2) {
+    if (at + 1 !== length) return Number.NaN;
+  } else if (zone === PLUS2 || zone === HYPHEN2) {
+    if (at + 6 !== length || text.charCodeAt(at + 3) !== COLON2) return Number.NaN;
+    const offsetHours = twoDigits(text, at + 1);
+    const offsetMins = twoDigits(text, at + 4);
+    if (offsetHours < 0 || offsetHours > 23 || offsetMins < 0 || offsetMins > 59) {
+      return Number.NaN;
+    }
+    offsetMinutes = offsetHours * 60 + offsetMins;
+    if (zone === HYPHEN2) offsetMinutes = -offsetMinutes;
+  } else {
+    return Number.NaN;
+  }
+  const msOfDay = ((hour * 60 + minute) * 60 + second) * 1e3 + millis;
+  return daysFromCivil(year2, month, day) * MS_PER_DAY2 + msOfDay - offsetMinutes * MS_PER_MINUTE2;
+}
+
+// actions/lib/openaq/csv-line.ts
+var QUOTE = 34;
+var COMMA = 44;
+function splitCsvLine(text) {
+  const fields = [];
+  let at = 0;
+  const length = text.length;
+  for (; ; ) {
+    const n3 = fields.length + 1;
+    if (text.charCodeAt(at) === QUOTE) {
+      let value2 = "";
+      let from = at + 1;
+      for (; ; ) {
+        const close = text.indexOf('"', from);
+        if (close < 0) return `field ${n3} has no closing quote`;
+        value2 += text.slice(from, close);
+        if (text.charCodeAt(close + 1) === QUOTE) {
+          value2 += '"';
+          from = close + 2;
+          continue;
+        }
+        at = close + 1;
+        break;
+      }
+      fields.push(value2);
+      if (at === length) return fields;
+      if (text.charCodeAt(at) !== COMMA) return `field ${n3} has text after its closing quote`;
+      at++;
+      continue;
+    }
+    const comma = text.indexOf(",", at);
+    const end = comma < 0 ? length : comma;
+    const value = text.slice(at, end);
+    if (value.includes('"')) return `field ${n3} has a quote inside an unquoted field`;
+    fields.push(value);
+    if (comma < 0) return fields;
+    at = comma + 1;
+  }
+}
+
+// actions/lib/openaq/archive-rules.ts
+var ARCHIVE_HEADER = [
+  "location_id",
+  "sensors_id",
+  "location",
+  "datetime",
+  "lat",
+  "lon",
+  "parameter",
+  "units",
+  "value"
+];
+var EARLIEST_STORABLE2 = -621355968e5;
+var END_OF_YEAR_99992 = 2534023008e5;
+var FUTURE_LIMIT_MS = 3 * 864e5;
+var SENTINEL_MAX2 = -999;
+var QUOTE_MAX2 = 40;
+var VARIABLES2 = /* @__PURE__ */ new Map([
+  ["o3", "o3"],
+  ["no2", "no2"],
+  ["so2", "so2"],
+  ["co", "co"],
+  ["pm25", "pm2p5"],
+  ["pm10", "pm10"],
+  ["bc", "bc"]
+]);
+var ID = /^[1-9][0-9]*$/;
+var DECIMAL = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
+function reject2(reason, message) {
+  return { kind: "rejected", reason, message };
+}
+function quote2(text) {
+  return JSON.stringify(text.length > QUOTE_MAX2 ? `${text.slice(0, QUOTE_MAX2)}…` : text);
+}
+function decimal(text) {
+  return DECIMAL.test(text) ? Number(text) : Number.NaN;
+}
+function checkArchiveHeader(text, key) {
+  if (text === void 0) {
+    throw new SourceError(`${key}: the object is empty (an archive object starts with its header)`);
+  }
+  const fields = splitCsvLine(text);
+  const expected = ARCHIVE_HEADER.join(",");
+  if (typeof fields === "string" || fields.length !== ARCHIVE_HEADER.length || fields.some((field, i5) => field !== ARCHIVE_HEADER[i5])) {
+    throw new SourceError(
+      `${key}: the header is not the archive's (${expected}) but ${quote2(text)}: the archive format may have changed; nothing of this object is loaded`
+    );
+  }
+}
+function isBlankArchiveLine(text) {
+  for (let i5 = 0; i5 < text.length; i5++) {
+    const code = text.charCodeAt(i5);
+    if (code !== 32 && code !== 9) return false;
+  }
+  return true;
+}
+function evaluateArchiveLine(line, keyDay) {
+  if (!line.validUtf8) return reject2("bad-csv", "line is not valid UTF-8");
+  const fields = splitCsvLine(line.text);
+  if (typeof fields === "string") return reject2("bad-csv", fields);
+  if (fields.length !== ARCHIVE_HEADER.length) {
+    return reject2("bad-csv", `${fields.length} fields, not ${ARCHIVE_HEADER.length}`);
+  }
+  const [locationId2, sensorsId, location, datetime, lat, lon, parameter, units, value] = fields;
+  if (!ID.test(locationId2)) {
+    return reject2("bad-csv", `location_id ${quote2(locationId2)} is not a positive integer`);
+  }
+  if (!ID.test(sensorsId)) {
+    return reject2("bad-csv", `sensors_id ${quote2(sensorsId)} is not a positive integer`);
+  }
+  const sensorId = Number(sensorsId);
+  if (!Number.isSafeInteger(sensorId)) {
+    return reject2("bad-csv", `sensors_id ${quote2(sensorsId)} is too large`);
+  }
+  const time2 = parseArchiveDateTime(datetime);
+  if (Number.isNaN(time2)) {
+    return reject2("bad-date", `datetime ${quote2(datetime)} is not a date-time with an offset`);
+  }
+  if (time2 < EARLIEST_STORABLE2 || time2 >= END_OF_YEAR_99992) {
+    return reject2("bad-date", `datetime ${quote2(datetime)} is outside the years 0001–9999 in UTC`);
+  }
+  if (time2 > keyDay + FUTURE_LIMIT_MS) {
+    const limit = new Date(keyDay + FUTURE_LIMIT_MS).toISOString();
+    return reject2("future-date", `datetime ${quote2(datetime)} is after ${limit}`);
+  }
+  const variable = VARIABLES2.get(parameter);
+  if (variable === void 0) {
+    return reject2("unsupported-parameter", `parameter ${quote2(parameter)} is not supported`);
+  }
+  const latitude = decimal(lat);
+  const longitude = decimal(lon);
+  if (!Number.isFinite(latitude)) {
+    return reject2("no-coordinates", `lat ${quote2(lat)} is not a decimal number`);
+  }
+  if (!Number.isFinite(longitude)) {
+    return reject2("no-coordinates", `lon ${quote2(lon)} is not a decimal number`);
+  }
+  if (!(latitude >= -90 && latitude <= 90)) {
+    return reject2("no-coordinates", `latitude ${lat} is outside ±90`);
+  }
+  if (!(longitude >= -180 && longitude <= 180)) {
+    return reject2("no-coordinates", `longitude ${lon} is outside ±180`);
+  }
+  if (latitude === 0 && longitude === 0) {
+    return reject2("no-coordinates", "coordinates are exactly (0, 0)");
+  }
+  const conversion = unitConversion(variable, units);
+  if (conversion === void 0) {
+    return reject2("unsupported-unit", `units ${quote2(units)} is not supported for ${parameter}`);
+  }
+  const raw = decimal(value);
+  if (!Number.isFinite(raw)) {
+    return reject2("bad-value", `value ${quote2(value)} is not a finite decimal number`);
+  }
+  if (raw <= SENTINEL_MAX2) {
+    return reject2("sentinel-value", `value ${value} is a no-data sentinel (≤ -999)`);
+  }
+  const converted = convertValue(raw, conversion);
+  if (!Number.isFinite(converted)) {
+    return reject2("bad-value", `value ${value} ${conversion.unit} overflows when converted`);
+  }
+  return {
+    kind: "accepted",
+    measurement: {
+      variable,
+      latKey: stationKey4(latitude),
+      lngKey: stationKey4(longitude),
+      // -0 keys and stores as 0, as for real-time records.
+      lat: latitude === 0 ? 0 : latitude,
+      lng: longitude === 0 ? 0 : longitude,
+      location: capFeedText(location),
+      city: "",
+      country: "",
+      time: time2,
+      value: converted === 0 ? 0 : converted,
+      flags: raw < 0 ? FLAG_NEGATIVE : FLAG_OK,
+      sensorId
+    }
+  };
+}
 
 // actions/lib/openaq/lines.ts
 var NEWLINE2 = 10;
@@ -76273,10 +76640,58 @@ var DEFAULT_MAX_OBJECT_BYTES = 2 ** 31;
 var LINE_TOO_LONG = "line-too-long";
 var DEFAULT_PIECE_LINES = 25e4;
 var DEFAULT_PIECE_BYTES = 8 * 1024 * 1024;
+function addRejected(batch, line, outcome) {
+  batch.addRejection({
+    line: line.number,
+    reason: outcome.reason,
+    message: outcome.message,
+    raw: line.text
+  });
+}
+function realtimeEvaluator(fetchedAt) {
+  return (batch, line) => {
+    if (isBlank(line.text)) return;
+    const outcome = evaluateLine(line, fetchedAt);
+    if (outcome.kind === "accepted") batch.addAccepted(outcome.measurement, line.number);
+    else addRejected(batch, line, outcome);
+  };
+}
+function archiveEvaluator(key, day) {
+  let headerSeen = false;
+  const evaluate = (batch, line) => {
+    if (!headerSeen) {
+      checkArchiveHeader(line.overLength === void 0 ? line.text : `${line.text}…`, key);
+      headerSeen = true;
+      return;
+    }
+    if (isBlankArchiveLine(line.text)) return;
+    const outcome = evaluateArchiveLine(line, day);
+    if (outcome.kind === "accepted") {
+      const m3 = outcome.measurement;
+      batch.addAccepted({ ...m3, averagingMinutes: m3.sensorId }, line.number);
+    } else {
+      addRejected(batch, line, outcome);
+    }
+  };
+  return Object.assign(evaluate, {
+    finish: () => {
+      if (!headerSeen) checkArchiveHeader(void 0, key);
+    }
+  });
+}
+function newBatch(object, intervalStart) {
+  const batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
+  batch.archive = object.archiveDay !== void 0;
+  batch.etag = object.etag ?? null;
+  batch.rulesVersion = object.rulesVersion ?? null;
+  return batch;
+}
 async function* parsePieces(body, object, intervalStart, limits) {
   const pieceLines = limits.pieceLines ?? DEFAULT_PIECE_LINES;
   const pieceBytes = limits.pieceBytes ?? DEFAULT_PIECE_BYTES;
-  let batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
+  const archive = object.archiveDay === void 0 ? void 0 : archiveEvaluator(object.key, object.archiveDay);
+  const evaluate = archive ?? realtimeEvaluator(object.fetchedAt);
+  let batch = newBatch(object, intervalStart);
   const bytes = openObjectStream(body, object.key, {
     maxBytes: limits.maxObjectBytes,
     setting: MAX_OBJECT_BYTES_SETTING
@@ -76285,9 +76700,9 @@ async function* parsePieces(body, object, intervalStart, limits) {
     for (const line of lines) {
       if (batch.lines >= pieceLines || batch.estimatedBytes() >= pieceBytes) {
         yield batch;
-        batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
+        batch = newBatch(object, intervalStart);
       }
-      if (line.overLength !== void 0) {
+      if (line.overLength !== void 0 && (archive === void 0 || line.number > 1)) {
         batch.addRejection({
           line: line.number,
           reason: LINE_TOO_LONG,
@@ -76296,20 +76711,10 @@ async function* parsePieces(body, object, intervalStart, limits) {
         });
         continue;
       }
-      if (isBlank(line.text)) continue;
-      const outcome = evaluateLine(line, object.fetchedAt);
-      if (outcome.kind === "accepted") {
-        batch.addAccepted(outcome.measurement, line.number);
-      } else {
-        batch.addRejection({
-          line: line.number,
-          reason: outcome.reason,
-          message: outcome.message,
-          raw: line.text
-        });
-      }
+      evaluate(batch, line);
     }
   }
+  archive?.finish();
   yield batch;
 }
 
@@ -76508,7 +76913,7 @@ async function recordStart(db, interval, attempt) {
   const { rows } = await db.query(
     `WITH planned AS (
        SELECT id FROM ops.ingest_runs
-       WHERE interval_start = $1 AND interval_end = $2 AND status = 'planned'
+       WHERE interval_start = $1 AND interval_end = $2 AND status = 'planned' AND layout = $7
        ORDER BY started_at DESC, id DESC LIMIT 1
        FOR UPDATE SKIP LOCKED
      ), taken AS (
@@ -76519,8 +76924,8 @@ async function recordStart(db, interval, attempt) {
        RETURNING r.id
      ), added AS (
        INSERT INTO ops.ingest_runs
-         (interval_start, interval_end, status, lease_until, source, rules_version, run_url)
-       SELECT $1, $2, 'running', now() + $3 * interval '1 millisecond', $4, $5, $6
+         (interval_start, interval_end, status, lease_until, source, rules_version, run_url, layout)
+       SELECT $1, $2, 'running', now() + $3 * interval '1 millisecond', $4, $5, $6, $7
        WHERE NOT EXISTS (SELECT 1 FROM taken)
        RETURNING id
      )
@@ -76531,7 +76936,8 @@ async function recordStart(db, interval, attempt) {
       attempt.leaseMs,
       attempt.source,
       attempt.rulesVersion,
-      attempt.runUrl ?? null
+      attempt.runUrl ?? null,
+      attempt.layout ?? "realtime"
     ]
   );
   const id = rows[0]?.id;
@@ -76545,7 +76951,7 @@ async function recordFinish(db, tally) {
        status = $2, finished_at = now(), objects = $3, objects_skipped = $4, objects_failed = $5,
        lines = $6, accepted = $7, rejected = $8, rejected_by_reason = $9, stations_created = $10,
        series_created = $11, rows_inserted = $12, rows_updated = $13, list_ms = $14, load_ms = $15,
-       error = $16
+       error = $16, objects_unchanged = $17
      WHERE id = $1`,
     [
       tally.attemptId,
@@ -76564,7 +76970,8 @@ async function recordFinish(db, tally) {
       tally.counts.rowsUpdated,
       tally.listMs,
       Math.round(performance.now() - tally.loadStartedAt),
-      tally.errors.length > 0 ? tally.errors.join("\n").slice(0, 8e3) : null
+      tally.errors.length > 0 ? tally.errors.join("\n").slice(0, 8e3) : null,
+      tally.unchanged
     ]
   );
 }
@@ -76577,6 +76984,7 @@ function newTally(interval, attemptId) {
     objects: 0,
     skipped: 0,
     misfiled: 0,
+    unchanged: 0,
     failed: 0,
     lines: 0,
     accepted: 0,
@@ -76608,6 +77016,7 @@ function emptyIngestReport(intervals = 0) {
     objects_skipped: 0,
     objects_failed: 0,
     objects_misfiled: 0,
+    objects_unchanged: 0,
     lines: 0,
     accepted: 0,
     rejected: {},
@@ -76624,6 +77033,7 @@ function addTally(report, tally) {
   report.objects_skipped += tally.skipped;
   report.objects_failed += tally.failed;
   report.objects_misfiled += tally.misfiled;
+  report.objects_unchanged += tally.unchanged;
   report.lines += tally.lines;
   report.accepted += tally.accepted;
   for (const [reason, n3] of Object.entries(tally.rejected)) {
@@ -76680,9 +77090,14 @@ var RunLedger = class {
     for (const key of listed.misfiled) {
       this.#logger.warn(`misfiled ${key}: its fetch time is on another date; not ingested`);
     }
+    const unchanged = listed.unchanged ?? [];
+    tally.unchanged = unchanged.length;
+    for (const object of unchanged) {
+      this.#logger.info(`unchanged ${object.key}: its ETag ${object.etag} was loaded already`);
+    }
     tally.listMs = listed.listMs;
     tally.loadStartedAt = performance.now();
-    tally.objects = listed.objects.length;
+    tally.objects = listed.objects.length + unchanged.length;
     tally.remaining = listed.objects.length;
     if (listed.objects.length === 0) await this.#finish(tally);
     return tally;
@@ -76756,6 +77171,25 @@ var RunLedger = class {
   }
 };
 
+// actions/lib/ingest/unchanged-objects.ts
+async function unchangedObjects(db, objects, rulesVersion) {
+  const withEtag = objects.filter((o3) => o3.etag !== void 0 && o3.etag !== "");
+  if (withEtag.length === 0) return { toRead: [...objects], unchanged: [] };
+  const { rows } = await db.query(
+    `SELECT key, etag FROM ops.source_objects
+     WHERE key = ANY($1::text[]) AND etag IS NOT NULL AND rules_version = $2`,
+    [withEtag.map((o3) => o3.key), rulesVersion]
+  );
+  const loaded = new Map(rows.map((r5) => [r5.key, r5.etag]));
+  const toRead = [];
+  const unchanged = [];
+  for (const object of objects) {
+    const same = object.etag !== void 0 && loaded.get(object.key) === object.etag;
+    (same ? unchanged : toRead).push(object);
+  }
+  return { toRead, unchanged };
+}
+
 // actions/lib/ingest/ingest-range.ts
 async function ingestRange(source, db, range2, options) {
   const workers = options.workers ?? availableParallelism();
@@ -76771,12 +77205,14 @@ async function ingestRange(source, db, range2, options) {
 }
 async function runPipeline(source, db, range2, options, parser, workers) {
   const started = performance.now();
-  const intervals = intervalsOf(range2);
+  const archive = source.layout === "archive";
+  const intervals = archive ? dayIntervalsOf(range2) : intervalsOf(range2);
   const ledger = new RunLedger(
     db,
     intervals.length,
     {
       source: source.url,
+      layout: archive ? "archive" : "realtime",
       rulesVersion: options.rulesVersion,
       leaseMs: options.leaseMs,
       ...options.runUrl ? { runUrl: options.runUrl } : {}
@@ -76801,7 +77237,20 @@ async function runPipeline(source, db, range2, options, parser, workers) {
         own.abort(databaseLost(error3));
         return;
       }
-      for await (const listed of listObjects(source, [interval])) {
+      for await (let listed of listObjects(source, [interval])) {
+        if (archive && listed.objects.length > 0) {
+          try {
+            const { toRead, unchanged } = await unchangedObjects(
+              db,
+              listed.objects,
+              options.rulesVersion
+            );
+            listed = { ...listed, objects: toRead, unchanged };
+          } catch (error3) {
+            own.abort(databaseLost(error3));
+            return;
+          }
+        }
         const tally = await ledger.open(listed, attemptId);
         stopWhenUnrecorded();
         for (const object of listed.objects) {
@@ -76814,7 +77263,8 @@ async function runPipeline(source, db, range2, options, parser, workers) {
   const readAndParse = async (task) => {
     try {
       const body = source.read(task.object);
-      const pieces = parser.parse(body, task.object, task.tally.interval.start);
+      const target = { ...task.object, rulesVersion: options.rulesVersion };
+      const pieces = parser.parse(body, target, task.tally.interval.start);
       const iterator = pieces[Symbol.asyncIterator]();
       const first = await iterator.next();
       if (first.done) throw new Error(`${task.object.key}: the parse gave no piece`);
@@ -76880,6 +77330,11 @@ async function* piecesFrom(taken, rest) {
   }
 }
 
+// actions/lib/ingest/plan-archive.ts
+init_errors();
+var ARCHIVE_SETTLE_MS = 72 * 36e5;
+var DEFAULT_REREAD_MS = 14 * DAY_MS2;
+
 // actions/lib/ingest/types.ts
 var DEFAULT_MAX_INTERVALS = 5e4;
 
@@ -76887,8 +77342,10 @@ var DEFAULT_MAX_INTERVALS = 5e4;
 var DEFAULT_LEASE_MS = 2 * 30 * 6e4;
 var DEFAULT_INGEST_CONCURRENCY = 3;
 async function ingest(options, context) {
-  assertAlignedRange({ start: options.start, end: options.end });
-  checkRangeLength(options);
+  const archive = context.source.layout === "archive";
+  if (archive) dayIntervalsOf({ start: options.start, end: options.end });
+  else assertAlignedRange({ start: options.start, end: options.end });
+  checkRangeLength(options, archive ? DAY_MS2 : INTERVAL_MS);
   await checkSource(context.source, options.labels?.source ?? "source");
   return ingestRange(context.source, context.db, options, {
     concurrency: options.concurrency ?? DEFAULT_INGEST_CONCURRENCY,
@@ -76904,9 +77361,9 @@ async function ingest(options, context) {
     ...context.signal ? { signal: context.signal } : {}
   });
 }
-function checkRangeLength(options) {
+function checkRangeLength(options, intervalMs) {
   const max = options.maxIntervals ?? DEFAULT_MAX_INTERVALS;
-  const intervals = Math.ceil((options.end - options.start) / INTERVAL_MS);
+  const intervals = Math.ceil((options.end - options.start) / intervalMs);
   if (intervals <= max) return;
   const label = options.labels?.maxIntervals ?? "max-intervals";
   throw new UsageError(
@@ -76924,11 +77381,382 @@ async function checkSource(source, label) {
   }
 }
 
+// actions/lib/openaq/locations.ts
+init_errors();
+var ID2 = /^[1-9][0-9]*$/;
+function locationId(text) {
+  if (!ID2.test(text)) return void 0;
+  const id = Number(text);
+  return Number.isSafeInteger(id) ? id : void 0;
+}
+function parseLocations(text, label) {
+  const trimmed = text.trim();
+  if (trimmed === "all") return { kind: "all" };
+  if (trimmed.startsWith("@")) {
+    const path6 = trimmed.slice(1).trim();
+    if (path6 === "") throw new UsageError(`${label} @ needs a file name, e.g. @locations.txt`);
+    return { kind: "file", path: path6 };
+  }
+  const items = trimmed.split(/[\s,]+/).filter((item) => item !== "");
+  const bad = items.filter((item) => locationId(item) === void 0);
+  if (items.length === 0 || bad.length > 0) {
+    throw new UsageError(
+      `${label} ${JSON.stringify(text)}: ${bad.length > 0 ? `${bad.map((b5) => JSON.stringify(b5)).join(", ")} ${bad.length === 1 ? "is" : "are"} not` : "give"} OpenAQ location ids (e.g. 2178,8118), @file or all`
+    );
+  }
+  return { kind: "ids", ids: [...new Set(items.map((item) => locationId(item) ?? 0))] };
+}
+function parseLocationsFile(text, name) {
+  const ids = [];
+  const problems = [];
+  text.split(/\r?\n/).forEach((raw, i5) => {
+    const line = raw.replace(/#.*$/, "").trim();
+    if (line === "") return;
+    const id = locationId(line);
+    if (id === void 0) {
+      problems.push(`${name} line ${i5 + 1}: ${JSON.stringify(line)} is not an OpenAQ location id`);
+    } else if (!ids.includes(id)) {
+      ids.push(id);
+    }
+  });
+  if (problems.length > 0) throw new UsageError(problems);
+  if (ids.length === 0) throw new UsageError(`${name} holds no location id`);
+  return ids;
+}
+
+// actions/lib/openaq/locations-api.ts
+init_errors();
+var OPENAQ_API_URL = "https://api.openaq.org";
+var LOCATIONS_PAGE_LIMIT = 1e3;
+var RATE_LIMITS = [
+  { requests: 60, windowMs: 6e4 },
+  { requests: 2e3, windowMs: 36e5 }
+];
+var MAX_RETRIES = 5;
+function parseBbox(text, label) {
+  const parts = text.split(",").map((p3) => p3.trim());
+  const numbers = parts.map((p3) => /^[+-]?(\d+\.?\d*|\.\d+)$/.test(p3) ? Number(p3) : Number.NaN);
+  const [minLon, minLat, maxLon, maxLat] = numbers;
+  const ok = numbers.length === 4 && numbers.every(Number.isFinite) && minLon >= -180 && maxLon <= 180 && minLat >= -90 && maxLat <= 90 && minLon < maxLon && minLat < maxLat;
+  if (!ok) {
+    throw new UsageError(
+      `${label} ${JSON.stringify(text)} is not minLon,minLat,maxLon,maxLat (e.g. -106.8,34.9,-106.4,35.3)`
+    );
+  }
+  return [minLon, minLat, maxLon, maxLat];
+}
+function parseCountry(text, label) {
+  const code = text.trim().toUpperCase();
+  if (!/^[A-Z]{2}$/.test(code)) {
+    throw new UsageError(`${label} ${JSON.stringify(text)} is not a two-letter ISO code (e.g. US)`);
+  }
+  return code;
+}
+var RateLimiter = class {
+  #sent = [];
+  /** When the server said the allowance is back (from its headers or a 429), epoch ms. */
+  #blockedUntil = 0;
+  /** Milliseconds to wait at `now` before a request keeps within every window. */
+  delay(now) {
+    let wait = Math.max(0, this.#blockedUntil - now);
+    for (const { requests, windowMs } of RATE_LIMITS) {
+      const inWindow = this.#sent.filter((t) => t > now - windowMs);
+      if (inWindow.length >= requests) {
+        const oldest = inWindow[inWindow.length - requests] ?? now;
+        wait = Math.max(wait, oldest + windowMs - now);
+      }
+    }
+    return wait;
+  }
+  record(now) {
+    this.#sent.push(now);
+    const hour = RATE_LIMITS[RATE_LIMITS.length - 1]?.windowMs ?? 36e5;
+    while ((this.#sent[0] ?? now) <= now - hour) this.#sent.shift();
+  }
+  /** The server says no request until `until` (epoch ms). */
+  block(until) {
+    this.#blockedUntil = Math.max(this.#blockedUntil, until);
+  }
+};
+function secondsHeader(response, name) {
+  const text = response.headers.get(name);
+  if (text === null || !/^\d+(\.\d+)?$/.test(text.trim())) return void 0;
+  return Number(text) * 1e3;
+}
+async function locationIdsFromApi(query, context, limiter = new RateLimiter()) {
+  const ids = /* @__PURE__ */ new Set();
+  for (let page = 1; ; page++) {
+    const url = new URL("/v3/locations", context.baseUrl ?? OPENAQ_API_URL);
+    url.searchParams.set("limit", String(LOCATIONS_PAGE_LIMIT));
+    url.searchParams.set("page", String(page));
+    if (query.bbox) url.searchParams.set("bbox", query.bbox.join(","));
+    if (query.country) url.searchParams.set("iso", query.country);
+    const body = await getJson(url, context, limiter);
+    const results = body.results;
+    if (!Array.isArray(results)) {
+      throw new SourceError(`${url.pathname}: the answer has no results list`);
+    }
+    for (const result of results) {
+      const id = result.id;
+      if (typeof id === "number" && Number.isSafeInteger(id) && id > 0) ids.add(id);
+    }
+    context.log?.(`OpenAQ API: page ${page}, ${results.length} locations`);
+    if (results.length < LOCATIONS_PAGE_LIMIT) break;
+  }
+  return [...ids].sort((a5, b5) => a5 - b5);
+}
+async function getJson(url, context, limiter) {
+  for (let attempt = 1; ; attempt++) {
+    await context.sleep(limiter.delay(context.now()));
+    limiter.record(context.now());
+    let response;
+    try {
+      response = await context.fetch(url, {
+        headers: { "X-API-Key": context.apiKey, accept: "application/json" }
+      });
+    } catch (error3) {
+      if (attempt < MAX_RETRIES) continue;
+      throw new SourceError(`cannot reach ${url.origin}`, { cause: error3 });
+    }
+    const reset = secondsHeader(response, "x-ratelimit-reset");
+    if (response.headers.get("x-ratelimit-remaining")?.trim() === "0" && reset !== void 0) {
+      limiter.block(context.now() + reset);
+    }
+    if (response.ok) return response.json();
+    await response.body?.cancel();
+    if (response.status === 401 || response.status === 403) {
+      throw new UsageError(
+        `OpenAQ's API refused the key (HTTP ${response.status}): set OPENAQ_API_KEY to a key from explore.openaq.org/register`
+      );
+    }
+    if (response.status === 422 || response.status === 400) {
+      throw new UsageError(
+        `OpenAQ's API refused the query ${url.search} (HTTP ${response.status})`
+      );
+    }
+    if ((response.status === 429 || response.status >= 500) && attempt < MAX_RETRIES) {
+      const wait = secondsHeader(response, "retry-after") ?? reset ?? (response.status === 429 ? 6e4 : 1e3 * attempt);
+      limiter.block(context.now() + wait);
+      context.log?.(`OpenAQ API: HTTP ${response.status}, waiting ${Math.round(wait / 1e3)} s`);
+      continue;
+    }
+    throw new SourceError(`${url.pathname}${url.search}: HTTP ${response.status}`);
+  }
+}
+
 // actions/lib/openaq/source-url.ts
 init_errors();
 
+// actions/lib/openaq/resolve-locations.ts
+init_errors();
+
+// actions/lib/openaq/archive-key.ts
+var MS_PER_DAY3 = 864e5;
+var ARCHIVE_KEY = /^locationid=([1-9]\d*)\/year=(\d{4})\/month=(\d{2})\/location-([1-9]\d*)-(\d{4})(\d{2})(\d{2})\.csv\.gz$/;
+var LOCATION_ID = /^[1-9]\d*$/;
+function parseArchiveKey(key) {
+  const match = ARCHIVE_KEY.exec(key);
+  if (match === null) return null;
+  const [, folderId, folderYear, folderMonth, nameId, year2, month, date2] = match;
+  if (folderId !== nameId || folderYear !== year2 || folderMonth !== month) return null;
+  const locationId2 = Number(nameId);
+  if (!Number.isSafeInteger(locationId2)) return null;
+  const y = Number(year2);
+  const m3 = Number(month);
+  const d5 = Number(date2);
+  if (m3 < 1 || m3 > 12) return null;
+  const monthDays = m3 === 2 && isLeapYear(y) ? 29 : DAYS_IN_MONTH[m3] ?? 0;
+  if (d5 < 1 || d5 > monthDays) return null;
+  return { locationId: locationId2, day: daysFromCivil(y, m3, d5) * MS_PER_DAY3 };
+}
+function archiveKeyOf(locationId2, day) {
+  const date2 = new Date(day).toISOString();
+  const year2 = date2.slice(0, 4);
+  const month = date2.slice(5, 7);
+  return `${monthFolderOf(locationId2, day)}location-${locationId2}-${year2}${month}${date2.slice(8, 10)}.csv.gz`;
+}
+function monthFolderOf(locationId2, day) {
+  const date2 = new Date(day).toISOString();
+  return `locationid=${locationId2}/year=${date2.slice(0, 4)}/month=${date2.slice(5, 7)}/`;
+}
+function locationOfFolder(name) {
+  const match = /^locationid=([^/]*)\/?$/.exec(name);
+  const id = match?.[1];
+  if (id === void 0 || !LOCATION_ID.test(id)) return null;
+  const n3 = Number(id);
+  return Number.isSafeInteger(n3) ? n3 : null;
+}
+
+// actions/lib/openaq/resolve-locations.ts
+var LOCATIONS_CACHE_MS = 864e5;
+async function resolveLocations(spec, context) {
+  if (spec.kind === "ids") return spec.ids;
+  if (spec.kind === "api") {
+    const apiKey = context.api?.apiKey;
+    if (context.api === void 0 || apiKey === void 0 || apiKey === "") {
+      throw new UsageError(
+        "--bbox and --country ask OpenAQ's API, which needs a key: set OPENAQ_API_KEY (free at explore.openaq.org/register), or give --locations"
+      );
+    }
+    const ids2 = await locationIdsFromApi(spec.query, {
+      ...context.api,
+      apiKey,
+      now: context.now,
+      ...context.log ? { log: context.log } : {}
+    });
+    if (ids2.length === 0) throw new UsageError("OpenAQ's API knows no location there");
+    context.log?.(`locations: ${ids2.length} from OpenAQ's API`);
+    return ids2;
+  }
+  if (spec.kind === "file") {
+    let text;
+    try {
+      text = await context.readText(spec.path);
+    } catch (error3) {
+      throw new UsageError(`--locations @${spec.path}: ${error3.message}`, {
+        cause: error3
+      });
+    }
+    return parseLocationsFile(text, spec.path);
+  }
+  const now = context.now();
+  const cached = parseCache(await context.cache?.read().catch(() => void 0));
+  if (cached !== void 0 && cached.source === context.storage.url && now - cached.listedAt < LOCATIONS_CACHE_MS && now >= cached.listedAt) {
+    context.log?.(
+      `locations: ${cached.ids.length} from the list of ${new Date(cached.listedAt).toISOString()}`
+    );
+    return cached.ids;
+  }
+  const ids = (await context.storage.listFolders("")).map(locationOfFolder).filter((id) => id !== null).sort((a5, b5) => a5 - b5);
+  if (ids.length === 0) {
+    throw new UsageError(
+      `${context.storage.url} has no locationid= folder: is it the archive's root?`
+    );
+  }
+  const entry = { source: context.storage.url, listedAt: now, ids };
+  await context.cache?.write(JSON.stringify(entry));
+  context.log?.(`locations: ${ids.length} listed from ${context.storage.url}`);
+  return ids;
+}
+function parseCache(text) {
+  if (text === void 0) return void 0;
+  try {
+    const value = JSON.parse(text);
+    if (typeof value.source === "string" && typeof value.listedAt === "number" && Array.isArray(value.ids) && value.ids.every((id) => Number.isSafeInteger(id) && id > 0)) {
+      return value;
+    }
+  } catch {
+  }
+  return void 0;
+}
+var DATE_FOLDER = /^\d{4}-\d{2}-\d{2}\/$/;
+async function detectLayout(storage) {
+  let folders;
+  try {
+    folders = await storage.listFolders("", true);
+  } catch {
+    return { layout: "realtime", why: "the root could not be listed" };
+  }
+  const archive = folders.some((f5) => locationOfFolder(f5) !== null);
+  const realtime = folders.some((f5) => DATE_FOLDER.test(f5));
+  if (archive && realtime) {
+    throw new UsageError(
+      "the source holds both locationid= and YYYY-MM-DD folders: say which with --layout archive or --layout realtime"
+    );
+  }
+  if (archive) return { layout: "archive", why: "locationid= folders at the root" };
+  if (realtime) return { layout: "realtime", why: "YYYY-MM-DD folders at the root" };
+  return { layout: "realtime", why: "no locationid= folder at the root" };
+}
+
+// actions/lib/openaq/source-archive.ts
+init_errors();
+var DAY_MS3 = 864e5;
+var ARCHIVE_LISTING_CONCURRENCY = 16;
+function archiveSource(storage, locations) {
+  const selected = [...new Set(locations)].sort((a5, b5) => a5 - b5);
+  const folders = /* @__PURE__ */ new Map();
+  const reported = /* @__PURE__ */ new Set();
+  const skippedOf = /* @__PURE__ */ new Map();
+  const monthListing = (location, day) => {
+    const folder = monthFolderOf(location, day);
+    let listing = folders.get(folder);
+    if (listing === void 0) {
+      listing = storage.listObjects(folder).then((objects) => {
+        const byKey = /* @__PURE__ */ new Map();
+        const skipped = [];
+        for (const object of objects) {
+          const parsed = parseArchiveKey(object.key);
+          const inFolder = parsed !== null && parsed.locationId === location && monthFolderOf(location, parsed.day) === folder;
+          if (inFolder) byKey.set(object.key, object);
+          else skipped.push(object.key);
+        }
+        skippedOf.set(folder, skipped);
+        return byKey;
+      });
+      listing.catch(() => folders.delete(folder));
+      folders.set(folder, listing);
+    }
+    return { folder, listing };
+  };
+  return {
+    url: storage.url,
+    layout: "archive",
+    async check() {
+      await storage.checkRoot();
+      if (selected.length === 0) {
+        throw new UsageError("no location is selected: give --locations (ids, @file or all)");
+      }
+    },
+    async list(span) {
+      const objects = [];
+      const skipped = [];
+      const pairs = [];
+      for (let day = Math.ceil(span.start / DAY_MS3) * DAY_MS3; day < span.end; day += DAY_MS3) {
+        for (const location of selected) pairs.push({ location, day });
+      }
+      await forEachBounded(pairs, ARCHIVE_LISTING_CONCURRENCY, async ({ location, day }) => {
+        const { folder, listing } = monthListing(location, day);
+        const found = (await listing).get(archiveKeyOf(location, day));
+        if (!reported.has(folder)) {
+          reported.add(folder);
+          skipped.push(...skippedOf.get(folder) ?? []);
+        }
+        if (found === void 0) return;
+        objects.push({
+          key: found.key,
+          fetchedAt: found.lastModified,
+          archiveDay: day,
+          etag: found.etag
+        });
+      });
+      objects.sort((a5, b5) => a5.key < b5.key ? -1 : a5.key > b5.key ? 1 : 0);
+      skipped.sort();
+      return { objects, skipped, misfiled: [] };
+    },
+    read: (object) => storage.readObject(object.key)
+  };
+}
+async function forEachBounded(items, limit, work) {
+  let next = 0;
+  let failure;
+  const lane = async () => {
+    while (next < items.length && failure === void 0) {
+      const item = items[next++];
+      try {
+        await work(item);
+      } catch (error3) {
+        failure ??= { error: error3 };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failure !== void 0) throw failure.error;
+}
+
 // actions/lib/openaq/source-folder.ts
 init_errors();
+import { createHash } from "node:crypto";
 import { constants as constants3 } from "node:fs";
 import { access as access2, open as open2, readdir as readdir2, stat as stat2 } from "node:fs/promises";
 import { join as join3 } from "node:path";
@@ -76984,6 +77812,7 @@ function layoutSource(storage, parseName) {
   };
   return {
     url: storage.url,
+    layout: "realtime",
     check: () => storage.checkRoot(),
     async list(span) {
       const objects = [];
@@ -77018,16 +77847,7 @@ function folderSource(url) {
   return layoutSource(
     {
       url,
-      async checkRoot() {
-        if (!await isFolder(root5)) {
-          throw new UsageError(`${url}: there is no folder ${root5}`);
-        }
-        try {
-          await access2(root5, constants3.R_OK | constants3.X_OK);
-        } catch (error3) {
-          throw new UsageError(`${url}: the folder ${root5} cannot be listed`, { cause: error3 });
-        }
-      },
+      checkRoot: () => checkFolderRoot(url, root5),
       async listFolder(folder) {
         try {
           const entries = await readdir2(join3(root5, folder), { withFileTypes: true });
@@ -77050,40 +77870,86 @@ function folderSource(url) {
           throw new SourceError(`cannot list ${join3(root5, folder)}`, { cause: error3 });
         }
       },
-      async *readObject(key) {
-        const path6 = join3(root5, key);
-        let file;
-        try {
-          file = await open2(path6, constants3.O_RDONLY | constants3.O_NONBLOCK);
-        } catch (error3) {
-          throw new SourceError(`cannot read ${path6}: ${error3.message}`, {
-            cause: error3
-          });
-        }
-        try {
-          if (!(await file.stat()).isFile()) {
-            throw new SourceError(`cannot read ${path6}: not a regular file`);
-          }
-          const buffer = new Uint8Array(READ_CHUNK_BYTES);
-          for (; ; ) {
-            let bytesRead;
-            try {
-              ({ bytesRead } = await file.read(buffer, 0, buffer.length, null));
-            } catch (error3) {
-              throw new SourceError(`cannot read ${path6}: ${error3.message}`, {
-                cause: error3
-              });
-            }
-            if (bytesRead === 0) return;
-            yield buffer.slice(0, bytesRead);
-          }
-        } finally {
-          await file.close();
-        }
-      }
+      readObject: (key) => readFile(join3(root5, key))
     },
     parseObjectName
   );
+}
+async function checkFolderRoot(url, root5) {
+  if (!await isFolder(root5)) {
+    throw new UsageError(`${url}: there is no folder ${root5}`);
+  }
+  try {
+    await access2(root5, constants3.R_OK | constants3.X_OK);
+  } catch (error3) {
+    throw new UsageError(`${url}: the folder ${root5} cannot be listed`, { cause: error3 });
+  }
+}
+function folderStorage(url) {
+  const root5 = folderOf(url);
+  const entries = async (prefix) => {
+    try {
+      return await readdir2(join3(root5, prefix), { withFileTypes: true });
+    } catch (error3) {
+      if (error3.code === "ENOENT" && await isFolder(root5)) return [];
+      throw new SourceError(`cannot list ${join3(root5, prefix)}`, { cause: error3 });
+    }
+  };
+  return {
+    url,
+    checkRoot: () => checkFolderRoot(url, root5),
+    async listObjects(prefix) {
+      const objects = [];
+      for (const entry of await entries(prefix)) {
+        const key = `${prefix}${entry.name}`;
+        const path6 = join3(root5, key);
+        if (entry.isDirectory()) {
+          objects.push(...await this.listObjects(`${key}/`));
+          continue;
+        }
+        if (!(entry.isFile() || entry.isSymbolicLink() && await isRegularFile(path6))) continue;
+        const hash = createHash("md5");
+        for await (const chunk of readFile(path6)) hash.update(chunk);
+        const { mtimeMs } = await stat2(path6);
+        objects.push({ key, etag: `"${hash.digest("hex")}"`, lastModified: Math.floor(mtimeMs) });
+      }
+      return objects.sort((a5, b5) => a5.key < b5.key ? -1 : a5.key > b5.key ? 1 : 0);
+    },
+    async listFolders(prefix) {
+      return (await entries(prefix)).filter((entry) => entry.isDirectory()).map((entry) => `${prefix}${entry.name}/`).sort();
+    },
+    readObject: (key) => readFile(join3(root5, key))
+  };
+}
+async function* readFile(path6) {
+  let file;
+  try {
+    file = await open2(path6, constants3.O_RDONLY | constants3.O_NONBLOCK);
+  } catch (error3) {
+    throw new SourceError(`cannot read ${path6}: ${error3.message}`, {
+      cause: error3
+    });
+  }
+  try {
+    if (!(await file.stat()).isFile()) {
+      throw new SourceError(`cannot read ${path6}: not a regular file`);
+    }
+    const buffer = new Uint8Array(READ_CHUNK_BYTES);
+    for (; ; ) {
+      let bytesRead;
+      try {
+        ({ bytesRead } = await file.read(buffer, 0, buffer.length, null));
+      } catch (error3) {
+        throw new SourceError(`cannot read ${path6}: ${error3.message}`, {
+          cause: error3
+        });
+      }
+      if (bytesRead === 0) return;
+      yield buffer.slice(0, bytesRead);
+    }
+  } finally {
+    await file.close();
+  }
 }
 function folderOf(url) {
   try {
@@ -77133,6 +77999,23 @@ async function withRetry(work, policy, isRetryable, onRetry) {
 // actions/lib/openaq/source-s3.ts
 var WHOLE_READ_BYTES = 32 * 1024 * 1024;
 function s3Source(url, options = {}) {
+  const access3 = s3Access(url, options);
+  return layoutSource(
+    {
+      url,
+      checkRoot: access3.checkRoot,
+      async listFolder(folder) {
+        const names = (await access3.listObjects(`${folder}/`)).map(
+          (o3) => o3.key.slice(folder.length + 1)
+        );
+        return { names: names.filter((name) => !name.includes("/")), unreadable: [] };
+      },
+      readObject: access3.readObject
+    },
+    parseObjectName
+  );
+}
+function s3Access(url, options = {}) {
   const parsed = parseS3Url(url);
   const client = new import_client_s3.S3Client({
     region: options.region ?? "us-east-1",
@@ -77159,95 +78042,112 @@ function s3Source(url, options = {}) {
       `${what}: ${describe146(error3)} (attempt ${attempt}, retrying in ${delayMs} ms)`
     )
   );
-  return layoutSource(
-    {
-      url,
-      async checkRoot() {
-        let page;
-        try {
-          page = await retry(
-            `listing ${url}`,
-            () => client.send(
-              new import_client_s3.ListObjectsV2Command({
-                Bucket: parsed.bucket,
-                Prefix: parsed.prefix,
-                MaxKeys: 1
-              })
-            )
-          );
-        } catch (error3) {
-          const status = error3.$metadata?.httpStatusCode;
-          if (status !== void 0 && status >= 300 && status < 500) {
-            throw new UsageError(`${url} cannot be listed: ${describe146(error3)}`, { cause: error3 });
-          }
-          throw new SourceError(`cannot list ${url}`, { cause: error3 });
+  const listPages = async (prefix, delimiter3, firstPage, take2) => {
+    const full = `${parsed.prefix}${prefix}`;
+    let token;
+    try {
+      do {
+        const page = await retry(
+          `listing s3://${parsed.bucket}/${full}`,
+          () => client.send(
+            new import_client_s3.ListObjectsV2Command({
+              Bucket: parsed.bucket,
+              Prefix: full,
+              ContinuationToken: token,
+              ...delimiter3 ? { Delimiter: delimiter3 } : {}
+            })
+          )
+        );
+        take2(page);
+        token = page.IsTruncated && !firstPage ? page.NextContinuationToken : void 0;
+      } while (token);
+    } catch (error3) {
+      throw new SourceError(`cannot list s3://${parsed.bucket}/${full}`, { cause: error3 });
+    }
+  };
+  return {
+    url,
+    async listObjects(prefix) {
+      const objects = [];
+      await listPages(prefix, void 0, false, (page) => {
+        for (const item of page.Contents ?? []) {
+          if (!item.Key) continue;
+          objects.push({
+            key: item.Key.slice(parsed.prefix.length),
+            etag: item.ETag ?? "",
+            lastModified: item.LastModified?.getTime() ?? 0
+          });
         }
-        if (!page.KeyCount) throw new UsageError(`${url}: there is no object under it`);
-      },
-      async listFolder(folder) {
-        const prefix = `${parsed.prefix}${folder}/`;
-        const names = [];
-        let token;
-        try {
-          do {
-            const page = await retry(
-              `listing s3://${parsed.bucket}/${prefix}`,
-              () => client.send(
-                new import_client_s3.ListObjectsV2Command({
-                  Bucket: parsed.bucket,
-                  Prefix: prefix,
-                  ContinuationToken: token
-                })
-              )
-            );
-            for (const item of page.Contents ?? []) {
-              if (item.Key) names.push(item.Key.slice(prefix.length));
-            }
-            token = page.IsTruncated ? page.NextContinuationToken : void 0;
-          } while (token);
-        } catch (error3) {
-          throw new SourceError(`cannot list s3://${parsed.bucket}/${prefix}`, { cause: error3 });
+      });
+      return objects;
+    },
+    async listFolders(prefix, firstPage = false) {
+      const folders = [];
+      await listPages(prefix, "/", firstPage, (page) => {
+        for (const item of page.CommonPrefixes ?? []) {
+          if (item.Prefix) folders.push(item.Prefix.slice(parsed.prefix.length));
         }
-        return { names: names.filter((name) => !name.includes("/")), unreadable: [] };
-      },
-      async *readObject(key) {
-        const fullKey = `${parsed.prefix}${key}`;
-        const where = `s3://${parsed.bucket}/${fullKey}`;
-        const get2 = () => client.send(new import_client_s3.GetObjectCommand({ Bucket: parsed.bucket, Key: fullKey }));
-        let response;
+      });
+      return folders;
+    },
+    async checkRoot() {
+      let page;
+      try {
+        page = await retry(
+          `listing ${url}`,
+          () => client.send(
+            new import_client_s3.ListObjectsV2Command({
+              Bucket: parsed.bucket,
+              Prefix: parsed.prefix,
+              MaxKeys: 1
+            })
+          )
+        );
+      } catch (error3) {
+        const status = error3.$metadata?.httpStatusCode;
+        if (status !== void 0 && status >= 300 && status < 500) {
+          throw new UsageError(`${url} cannot be listed: ${describe146(error3)}`, { cause: error3 });
+        }
+        throw new SourceError(`cannot list ${url}`, { cause: error3 });
+      }
+      if (!page.KeyCount) throw new UsageError(`${url}: there is no object under it`);
+    },
+    async *readObject(key) {
+      const fullKey = `${parsed.prefix}${key}`;
+      const where = `s3://${parsed.bucket}/${fullKey}`;
+      const get2 = () => client.send(new import_client_s3.GetObjectCommand({ Bucket: parsed.bucket, Key: fullKey }));
+      let response;
+      try {
+        response = await retry(`reading ${where}`, get2);
+      } catch (error3) {
+        throw new SourceError(`cannot read ${where}`, { cause: error3 });
+      }
+      const wholeReadBytes = options.wholeReadBytes ?? WHOLE_READ_BYTES;
+      if ((response.ContentLength ?? Number.POSITIVE_INFINITY) <= wholeReadBytes) {
+        let first = response;
         try {
-          response = await retry(`reading ${where}`, get2);
+          yield await retry(`reading ${where}`, async () => {
+            const answer = first ?? await get2();
+            first = void 0;
+            if (!answer.Body) throw new SourceError(`${where} has no body`);
+            return await answer.Body.transformToByteArray();
+          });
         } catch (error3) {
           throw new SourceError(`cannot read ${where}`, { cause: error3 });
         }
-        const wholeReadBytes = options.wholeReadBytes ?? WHOLE_READ_BYTES;
-        if ((response.ContentLength ?? Number.POSITIVE_INFINITY) <= wholeReadBytes) {
-          let first = response;
-          try {
-            yield await retry(`reading ${where}`, async () => {
-              const answer = first ?? await get2();
-              first = void 0;
-              if (!answer.Body) throw new SourceError(`${where} has no body`);
-              return await answer.Body.transformToByteArray();
-            });
-          } catch (error3) {
-            throw new SourceError(`cannot read ${where}`, { cause: error3 });
-          }
-          return;
-        }
-        const body = response.Body;
-        if (body === void 0 || !(Symbol.asyncIterator in body)) {
-          throw new SourceError(`${where} has no readable body`);
-        }
-        try {
-          for await (const chunk of body) yield chunk;
-        } catch (error3) {
-          throw new SourceError(`cannot read ${where}: the download broke off`, { cause: error3 });
-        }
+        return;
       }
-    },
-    parseObjectName
-  );
+      const body = response.Body;
+      if (body === void 0 || !(Symbol.asyncIterator in body)) {
+        throw new SourceError(`${where} has no readable body`);
+      }
+      try {
+        for await (const chunk of body) yield chunk;
+      } catch (error3) {
+        throw new SourceError(`cannot read ${where}: the download broke off`, { cause: error3 });
+      }
+    }
+  };
 }
 function parseS3Url(url) {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
@@ -77267,7 +78167,7 @@ function describe146(error3) {
 }
 
 // actions/lib/openaq/source-url.ts
-var DEFAULT_SOURCE = "s3://openaq-fetches/realtime-gzipped/";
+var DEFAULT_SOURCE = "s3://openaq-data-archive/records/csv.gz/";
 var DEFAULT_S3_REGION = "us-east-1";
 function parseSourceUrl(text, label) {
   if (!/^(?:s3|file):\/\/./.test(text)) {
@@ -77286,6 +78186,26 @@ function parseEndpointUrl(text, label) {
 function openSource(url, options = {}) {
   parseSourceUrl(url, "source");
   return url.startsWith("s3://") ? s3Source(url, options) : folderSource(url);
+}
+function openStorage(url, options = {}) {
+  parseSourceUrl(url, "source");
+  return url.startsWith("s3://") ? s3Access(url, options) : folderStorage(url);
+}
+var LAYOUT_SETTINGS = ["auto", "realtime", "archive"];
+async function openLayoutSource(url, options, layout, locations, context) {
+  if (layout === "realtime") {
+    return { source: openSource(url, options), layout, why: "--layout realtime" };
+  }
+  const storage = openStorage(url, options);
+  const chosen = layout === "archive" ? { layout, why: "--layout archive" } : await detectLayout(storage);
+  if (chosen.layout === "realtime") return { source: openSource(url, options), ...chosen };
+  if (locations === void 0) {
+    throw new UsageError(
+      `${url} is OpenAQ's archive layout (${chosen.why}): say which locations with --locations (ids such as 2178,8118, @file, or all), or --bbox/--country with an OpenAQ API key`
+    );
+  }
+  const ids = await resolveLocations(locations, { ...context, storage });
+  return { source: archiveSource(storage, ids), ...chosen };
 }
 
 // actions/lib/settings/common.ts
@@ -77400,14 +78320,14 @@ var INGEST = {
   },
   source: {
     name: "source",
-    help: "where the fetches are: s3://bucket/prefix/ or file:///path/to/realtime-gzipped",
+    help: "where the objects are: s3://bucket/prefix/ or file:///path (default: OpenAQ's archive)",
     placeholder: "URL",
     default: DEFAULT_SOURCE,
     parse: parseSourceUrl,
     cli: { flag: "source", env: "FRESHET_SOURCE" },
     action: {
       input: "source",
-      description: "Where the fetches are: s3://bucket/prefix/ (date folders YYYY-MM-DD below it) or file:///path/. Defaults to OpenAQ's gzipped real-time fetches."
+      description: "Where the objects are: s3://bucket/prefix/ or file:///path/, with the archive layout (locationid= folders) or the real-time one (YYYY-MM-DD folders). Defaults to OpenAQ's public archive."
     }
   },
   databaseUrl: DATABASE_URL,
@@ -77494,13 +78414,90 @@ var INGEST = {
       input: "max-intervals",
       description: "The most 10-minute intervals one run takes; a longer range fails before anything is recorded (plan it in chunks)."
     }
+  },
+  layout: {
+    name: "layout",
+    help: "the source's layout: auto (from its folders), realtime (YYYY-MM-DD/ fetches) or archive (locationid=/ days)",
+    placeholder: "L",
+    default: "auto",
+    parse: parseLayout,
+    cli: { flag: "layout", env: "FRESHET_LAYOUT" },
+    action: {
+      input: "layout",
+      description: "The source's layout: auto (told from its folders), realtime (YYYY-MM-DD folders of fetches, 10-minute intervals) or archive (OpenAQ's locationid= folders, one object per location and day; intervals are UTC days)."
+    }
+  },
+  locations: {
+    name: "locations",
+    help: "archive locations: ids (2178,8118), @file (one id per line, # comments) or all",
+    placeholder: "IDS",
+    otherwise: "none (needed by the archive layout)",
+    parse: parseLocations,
+    cli: { flag: "locations", env: "FRESHET_LOCATIONS" },
+    action: {
+      input: "locations",
+      description: "Which archive locations to ingest: OpenAQ location ids (2178,8118), @file (a file of the repository, one id per line, # comments) or all (every locationid= folder, listed once a day)."
+    }
+  },
+  bbox: {
+    name: "bbox",
+    help: "archive locations in a box, minLon,minLat,maxLon,maxLat, from OpenAQ's API (needs OPENAQ_API_KEY)",
+    placeholder: "BOX",
+    parse: parseBbox,
+    cli: { flag: "bbox" },
+    action: {
+      input: "bbox",
+      description: "Archive locations in a bounding box, minLon,minLat,maxLon,maxLat, resolved through OpenAQ's API v3 (needs openaq-api-key)."
+    }
+  },
+  country: {
+    name: "country",
+    help: "archive locations of a country (ISO code, e.g. US), from OpenAQ's API (needs OPENAQ_API_KEY)",
+    placeholder: "ISO",
+    parse: parseCountry,
+    cli: { flag: "country" },
+    action: {
+      input: "country",
+      description: "Archive locations of a country (ISO 3166-1 alpha-2, e.g. US), resolved through OpenAQ's API v3 (needs openaq-api-key)."
+    }
+  },
+  openaqApiKey: {
+    name: "openaq-api-key",
+    help: "an OpenAQ API key, for --bbox and --country (better given as OPENAQ_API_KEY)",
+    placeholder: "KEY",
+    parse: parseText,
+    cli: { flag: "openaq-api-key", env: "OPENAQ_API_KEY" },
+    action: {
+      input: "openaq-api-key",
+      description: "An OpenAQ API key (secrets.OPENAQ_API_KEY), for bbox and country. Masked in logs."
+    }
   }
 };
+function parseLayout(text, label) {
+  const layout = LAYOUT_SETTINGS.find((l3) => l3 === text.trim());
+  if (layout === void 0) {
+    throw new UsageError(
+      `${label} ${JSON.stringify(text)} is not one of ${LAYOUT_SETTINGS.join(", ")}`
+    );
+  }
+  return layout;
+}
 var INGEST_ORDER = {
   later: INGEST.end,
   earlier: INGEST.start,
   why: "a chunk holds at least one interval"
 };
+function locationsOf(locations, bbox, country, problem2) {
+  if (bbox === void 0 && country === void 0) return locations;
+  if (locations !== void 0) {
+    problem2("give locations, or bbox and country, not both");
+    return locations;
+  }
+  return {
+    kind: "api",
+    query: { ...bbox ? { bbox } : {}, ...country ? { country } : {} }
+  };
+}
 
 // actions/signals.ts
 import { constants as constants4 } from "node:os";
@@ -77530,6 +78527,10 @@ async function abortOnSignals(work, target = process) {
     for (const [signal, cancel] of handlers) target.off(signal, cancel);
   }
 }
+
+// actions/wiring.ts
+import { mkdir as mkdir3, readFile as readFile5, writeFile as writeFile3 } from "node:fs/promises";
+import { dirname as dirname4, join as join9 } from "node:path";
 
 // actions/lib/state-dir.ts
 var DEFAULT_STATE_DIR = ".freshet";
@@ -77720,6 +78721,30 @@ CREATE INDEX data_object ON toar.data (object_id);
 `
 );
 
+// actions/lib/toar/migrations/005-archive-series.ts
+var archive_series_default = (
+  /* sql */
+  `
+ALTER TABLE toar.timeseries ALTER COLUMN averaging_minutes DROP NOT NULL;
+ALTER TABLE toar.timeseries DROP CONSTRAINT timeseries_averaging_minutes_check;
+UPDATE toar.timeseries SET label = '' WHERE data_origin = 'OpenAQ' AND label <> '';
+ALTER TABLE toar.timeseries DROP CONSTRAINT timeseries_station_id_variable_id_averaging_minutes_key;
+ALTER TABLE toar.timeseries ADD CONSTRAINT timeseries_key
+  UNIQUE NULLS NOT DISTINCT (station_id, variable_id, averaging_minutes, data_origin, label);
+
+-- The ETag an object was loaded from, and under which rules: an archive object listed with the same
+-- ETag is not read again, unless the rules changed since.
+ALTER TABLE ops.source_objects ADD COLUMN etag text, ADD COLUMN rules_version integer;
+
+-- The watermark is kept per source and layout: one layout's success never marks the other's
+-- interval done (an archive interval is a day, a real-time one 10 minutes).
+ALTER TABLE ops.ingest_runs
+  ADD COLUMN layout text NOT NULL DEFAULT 'realtime' CHECK (layout IN ('realtime', 'archive')),
+  ADD COLUMN objects_unchanged integer NOT NULL DEFAULT 0;
+CREATE INDEX ingest_runs_layout_interval ON ops.ingest_runs (layout, source, interval_start);
+`
+);
+
 // actions/lib/toar/migrations/006-planned-attempts.ts
 var planned_attempts_default = (
   /* sql */
@@ -77737,6 +78762,7 @@ var MIGRATIONS = [
   { version: 2, name: "training-runs", sql: training_runs_default },
   { version: 3, name: "training-run-deadline", sql: training_run_deadline_default },
   { version: 4, name: "data-object", sql: data_object_default },
+  { version: 5, name: "archive-series", sql: archive_series_default },
   { version: 6, name: "planned-attempts", sql: planned_attempts_default }
 ];
 
@@ -77849,7 +78875,7 @@ init_errors();
 
 // actions/lib/training/data/features.ts
 var TWO_PI = 2 * Math.PI;
-var DAY_MS2 = 24 * HOUR_MS;
+var DAY_MS4 = 24 * HOUR_MS;
 
 // actions/lib/training/data/selection.ts
 init_errors();
@@ -77861,6 +78887,30 @@ init_errors();
 init_errors();
 var PART = "[a-z_][a-z0-9_]{0,62}";
 var TABLE_NAME = new RegExp(`^(?:${PART}\\.)?${PART}$`);
+
+// actions/lib/training/data/selection.ts
+var series = (ends) => `unnest($1::bigint[], ${ends}::boolean[]) AS s(id, ends)
+CROSS JOIN LATERAL (
+  SELECT CASE WHEN s.ends THEN interval '1 microsecond' ELSE interval '0' END AS shift) sh`;
+var HOURLY_MEANS_SQL = `
+SELECT date_trunc('hour', d.datetime - sh.shift, 'UTC') AS datetime,
+       avg(d.value ORDER BY d.value) AS value,
+       count(*)::integer AS n
+FROM ${series("$4")}
+CROSS JOIN LATERAL (
+  SELECT datetime, value FROM toar.data
+  WHERE timeseries_id = s.id AND datetime >= $2::timestamptz + sh.shift
+    AND datetime < $3::timestamptz + sh.shift AND flags = 0
+) d
+GROUP BY 1`;
+var NEWEST_SQL = `
+SELECT max(d.datetime - sh.shift) AS newest
+FROM ${series("$3")}
+CROSS JOIN LATERAL (
+  SELECT datetime FROM toar.data
+  WHERE timeseries_id = s.id AND datetime <= $2::timestamptz AND flags = 0
+  ORDER BY datetime DESC LIMIT 1
+) d`;
 
 // actions/lib/training/project/tool.ts
 init_errors();
@@ -77941,16 +78991,40 @@ function databaseOptions(settings, context, maxConnections) {
     ...context.serverLog ? { serverLog: context.serverLog } : {}
   };
 }
-function sourceOf(settings, logger2) {
-  return openSource(settings.source, {
+async function sourceOf(settings, context) {
+  const { logger: logger2 } = context;
+  const options = {
     ...settings.region ? { region: settings.region } : {},
     ...settings.endpoint ? { endpoint: settings.endpoint } : {},
     anonymous: settings.anonymous ?? false,
     onRetry: (message) => logger2.warn(message)
+  };
+  const layout = settings.layout ?? "auto";
+  if (layout === "realtime") return openSource(settings.source, options);
+  const cacheFile = join9(context.stateDir ?? DEFAULT_STATE_DIR, "archive-locations.json");
+  const opened = await openLayoutSource(settings.source, options, layout, settings.locations, {
+    readText: (path6) => readFile5(path6, "utf8"),
+    cache: {
+      read: () => readFile5(cacheFile, "utf8"),
+      write: async (text) => {
+        await mkdir3(dirname4(cacheFile), { recursive: true });
+        await writeFile3(cacheFile, text);
+      }
+    },
+    now: Date.now,
+    log: (message) => logger2.info(message),
+    api: {
+      fetch,
+      sleep: (ms) => new Promise((resolve3) => setTimeout(resolve3, ms)),
+      ...settings.openaqApiKey ? { apiKey: settings.openaqApiKey } : {},
+      ...settings.openaqApiUrl ? { baseUrl: settings.openaqApiUrl } : {}
+    }
   });
+  logger2.info(`layout: ${opened.layout} (${opened.why})`);
+  return opened.source;
 }
-function ingestWith(settings, context) {
-  const source = sourceOf(settings, context.logger);
+async function ingestWith(settings, context) {
+  const source = await sourceOf(settings, context);
   return usingDatabase(
     settings,
     context,
@@ -77980,6 +79054,14 @@ function parseIngestInputs(read, env2) {
   const workers = inputs.read(INGEST.workers);
   const maxObjectBytes = inputs.read(INGEST.maxObjectBytes);
   const maxIntervals = inputs.read(INGEST.maxIntervals);
+  const layout = inputs.read(INGEST.layout);
+  const locations = locationsOf(
+    inputs.read(INGEST.locations),
+    inputs.read(INGEST.bbox),
+    inputs.read(INGEST.country),
+    (message) => inputs.problem(message)
+  );
+  const openaqApiKey = inputs.read(INGEST.openaqApiKey);
   inputs.order(INGEST_ORDER);
   const settings = inputs.finish({
     start,
@@ -77997,6 +79079,9 @@ function parseIngestInputs(read, env2) {
     ...settings,
     ...endpoint === void 0 ? {} : { endpoint },
     ...workers === void 0 ? {} : { workers },
+    ...layout === void 0 ? {} : { layout },
+    ...locations === void 0 ? {} : { locations },
+    ...openaqApiKey ? { openaqApiKey } : {},
     ...runUrl === void 0 ? {} : { runUrl },
     labels: {
       source: inputLabel(INGEST.source.action.input),
@@ -78016,6 +79101,8 @@ function ingestOutputs(report) {
 async function run() {
   try {
     for (const secret of databaseUrlSecrets(getInput("database-url"))) setSecret(secret);
+    const apiKey = getInput("openaq-api-key");
+    if (apiKey !== "") setSecret(apiKey);
     const options = parseIngestInputs((name) => getInput(name), process.env);
     const range2 = { start: options.start, end: options.end };
     info(`Ingesting ${describeInterval(range2)} from ${options.source}`);

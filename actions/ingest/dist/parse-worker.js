@@ -30,6 +30,465 @@ function describeError(error) {
   return parts.filter((p, i) => p && !parts.slice(0, i).some((earlier) => earlier.includes(p))).join(": ");
 }
 
+// actions/lib/openaq/datetime.ts
+var DIGIT_0 = 48;
+var DIGIT_9 = 57;
+var HYPHEN = 45;
+var PLUS = 43;
+var COLON = 58;
+var DOT = 46;
+var UPPER_T = 84;
+var LOWER_T = 116;
+var UPPER_Z = 90;
+var LOWER_Z = 122;
+var MS_PER_MINUTE = 6e4;
+var MS_PER_DAY = 864e5;
+var DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function twoDigits(text, at) {
+  const a = text.charCodeAt(at) - DIGIT_0;
+  const b = text.charCodeAt(at + 1) - DIGIT_0;
+  if (!(a >= 0 && a <= 9 && b >= 0 && b <= 9)) return -1;
+  return a * 10 + b;
+}
+function isLeapYear(year) {
+  return year % 4 === 0 && year % 100 !== 0 || year % 400 === 0;
+}
+function daysFromCivil(year, month, day) {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+function parseRfc3339(text) {
+  const length = text.length;
+  if (length < 20) return Number.NaN;
+  const century = twoDigits(text, 0);
+  const yearInCentury = twoDigits(text, 2);
+  if (century < 0 || yearInCentury < 0) return Number.NaN;
+  const year = century * 100 + yearInCentury;
+  if (text.charCodeAt(4) !== HYPHEN) return Number.NaN;
+  const month = twoDigits(text, 5);
+  if (month < 1 || month > 12 || text.charCodeAt(7) !== HYPHEN) return Number.NaN;
+  const day = twoDigits(text, 8);
+  const monthDays = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month] ?? 0;
+  if (day < 1 || day > monthDays) return Number.NaN;
+  const separator = text.charCodeAt(10);
+  if (separator !== UPPER_T && separator !== LOWER_T) return Number.NaN;
+  const hour = twoDigits(text, 11);
+  if (hour < 0 || hour > 23 || text.charCodeAt(13) !== COLON) return Number.NaN;
+  const minute = twoDigits(text, 14);
+  if (minute < 0 || minute > 59 || text.charCodeAt(16) !== COLON) return Number.NaN;
+  const second = twoDigits(text, 17);
+  if (second < 0 || second > 59) return Number.NaN;
+  let at = 19;
+  let millis = 0;
+  if (text.charCodeAt(at) === DOT) {
+    at++;
+    const fractionStart = at;
+    let scale = 100;
+    for (let code = text.charCodeAt(at); code >= DIGIT_0 && code <= DIGIT_9; code = text.charCodeAt(++at)) {
+      millis += (code - DIGIT_0) * scale;
+      scale /= 10;
+      if (scale < 1) scale = 0;
+    }
+    if (at === fractionStart) return Number.NaN;
+  }
+  let offsetMinutes = 0;
+  const zone = text.charCodeAt(at);
+  if (zone === UPPER_Z || zone === LOWER_Z) {
+    if (at + 1 !== length) return Number.NaN;
+  } else if (zone === PLUS || zone === HYPHEN) {
+    if (at + 6 !== length) return Number.NaN;
+    const offsetHours = twoDigits(text, at + 1);
+    const offsetMins = twoDigits(text, at + 4);
+    if (offsetHours < 0 || offsetHours > 23 || text.charCodeAt(at + 3) !== COLON) return Number.NaN;
+    if (offsetMins < 0 || offsetMins > 59) return Number.NaN;
+    offsetMinutes = offsetHours * 60 + offsetMins;
+    if (zone === HYPHEN) offsetMinutes = -offsetMinutes;
+  } else {
+    return Number.NaN;
+  }
+  const days = daysFromCivil(year, month, day);
+  const msOfDay = ((hour * 60 + minute) * 60 + second) * 1e3 + millis;
+  return days * MS_PER_DAY + msOfDay - offsetMinutes * MS_PER_MINUTE;
+}
+
+// actions/lib/openaq/archive-datetime.ts
+var DIGIT_02 = 48;
+var DIGIT_92 = 57;
+var HYPHEN2 = 45;
+var PLUS2 = 43;
+var COLON2 = 58;
+var DOT2 = 46;
+var SPACE = 32;
+var UPPER_T2 = 84;
+var UPPER_Z2 = 90;
+var MS_PER_MINUTE2 = 6e4;
+var MS_PER_DAY2 = 864e5;
+var MAX_FRACTION_DIGITS = 6;
+function parseArchiveDateTime(text) {
+  const length = text.length;
+  if (length < 20) return Number.NaN;
+  const century = twoDigits(text, 0);
+  const yearInCentury = twoDigits(text, 2);
+  if (century < 0 || yearInCentury < 0 || text.charCodeAt(4) !== HYPHEN2) return Number.NaN;
+  const year = century * 100 + yearInCentury;
+  const month = twoDigits(text, 5);
+  if (month < 1 || month > 12 || text.charCodeAt(7) !== HYPHEN2) return Number.NaN;
+  const day = twoDigits(text, 8);
+  const monthDays = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month] ?? 0;
+  if (day < 1 || day > monthDays) return Number.NaN;
+  const separator = text.charCodeAt(10);
+  if (separator !== UPPER_T2 && separator !== SPACE) return Number.NaN;
+  const hour = twoDigits(text, 11);
+  if (hour < 0 || hour > 23 || text.charCodeAt(13) !== COLON2) return Number.NaN;
+  const minute = twoDigits(text, 14);
+  if (minute < 0 || minute > 59 || text.charCodeAt(16) !== COLON2) return Number.NaN;
+  const second = twoDigits(text, 17);
+  if (second < 0 || second > 59) return Number.NaN;
+  let at = 19;
+  let millis = 0;
+  if (text.charCodeAt(at) === DOT2) {
+    at++;
+    const fractionStart = at;
+    let scale = 100;
+    for (let code = text.charCodeAt(at); code >= DIGIT_02 && code <= DIGIT_92; code = text.charCodeAt(++at)) {
+      millis += (code - DIGIT_02) * scale;
+      scale = scale < 10 ? 0 : scale / 10;
+    }
+    const digits = at - fractionStart;
+    if (digits < 1 || digits > MAX_FRACTION_DIGITS) return Number.NaN;
+  }
+  let offsetMinutes = 0;
+  const zone = text.charCodeAt(at);
+  if (zone === UPPER_Z2) {
+    if (at + 1 !== length) return Number.NaN;
+  } else if (zone === PLUS2 || zone === HYPHEN2) {
+    if (at + 6 !== length || text.charCodeAt(at + 3) !== COLON2) return Number.NaN;
+    const offsetHours = twoDigits(text, at + 1);
+    const offsetMins = twoDigits(text, at + 4);
+    if (offsetHours < 0 || offsetHours > 23 || offsetMins < 0 || offsetMins > 59) {
+      return Number.NaN;
+    }
+    offsetMinutes = offsetHours * 60 + offsetMins;
+    if (zone === HYPHEN2) offsetMinutes = -offsetMinutes;
+  } else {
+    return Number.NaN;
+  }
+  const msOfDay = ((hour * 60 + minute) * 60 + second) * 1e3 + millis;
+  return daysFromCivil(year, month, day) * MS_PER_DAY2 + msOfDay - offsetMinutes * MS_PER_MINUTE2;
+}
+
+// actions/lib/openaq/csv-line.ts
+var QUOTE = 34;
+var COMMA = 44;
+function splitCsvLine(text) {
+  const fields = [];
+  let at = 0;
+  const length = text.length;
+  for (; ; ) {
+    const n = fields.length + 1;
+    if (text.charCodeAt(at) === QUOTE) {
+      let value2 = "";
+      let from = at + 1;
+      for (; ; ) {
+        const close = text.indexOf('"', from);
+        if (close < 0) return `field ${n} has no closing quote`;
+        value2 += text.slice(from, close);
+        if (text.charCodeAt(close + 1) === QUOTE) {
+          value2 += '"';
+          from = close + 2;
+          continue;
+        }
+        at = close + 1;
+        break;
+      }
+      fields.push(value2);
+      if (at === length) return fields;
+      if (text.charCodeAt(at) !== COMMA) return `field ${n} has text after its closing quote`;
+      at++;
+      continue;
+    }
+    const comma = text.indexOf(",", at);
+    const end = comma < 0 ? length : comma;
+    const value = text.slice(at, end);
+    if (value.includes('"')) return `field ${n} has a quote inside an unquoted field`;
+    fields.push(value);
+    if (comma < 0) return fields;
+    at = comma + 1;
+  }
+}
+
+// actions/lib/openaq/feed-text.ts
+var FEED_TEXT_MAX = 200;
+function capFeedText(text, max = FEED_TEXT_MAX) {
+  if (text.length <= max) return text;
+  let end = 0;
+  for (let n = 0; n < max && end < text.length; n++) {
+    const unit = text.charCodeAt(end);
+    const next = end + 1 < text.length ? text.charCodeAt(end + 1) : 0;
+    end += unit >= 55296 && unit <= 56319 && next >= 56320 && next <= 57343 ? 2 : 1;
+  }
+  return text.slice(0, end);
+}
+
+// actions/lib/openaq/station-key.ts
+var DIGIT_5 = 53;
+var DIGIT_93 = 57;
+var DECIMALS = 4;
+function expandExponent(digitsAndExponent) {
+  const e = digitsAndExponent.indexOf("e");
+  const mantissa = digitsAndExponent.slice(0, e);
+  const exponent = Number(digitsAndExponent.slice(e + 1));
+  const dot = mantissa.indexOf(".");
+  const digits = dot < 0 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1);
+  const point = (dot < 0 ? mantissa.length : dot) + exponent;
+  if (point <= 0) return `0.${"0".repeat(-point)}${digits}`;
+  if (point >= digits.length) return digits + "0".repeat(point - digits.length);
+  return `${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+function incrementDigits(digits) {
+  let i = digits.length - 1;
+  while (i >= 0 && digits.charCodeAt(i) === DIGIT_93) i--;
+  const zeros = "0".repeat(digits.length - 1 - i);
+  if (i < 0) return `1${zeros}`;
+  return digits.slice(0, i) + String.fromCharCode(digits.charCodeAt(i) + 1) + zeros;
+}
+function canonical(negative, integer, fraction) {
+  let end = fraction.length;
+  while (end > 0 && fraction.charCodeAt(end - 1) === 48) end--;
+  const text = end === 0 ? integer : `${integer}.${fraction.slice(0, end)}`;
+  return negative && text !== "0" ? `-${text}` : text;
+}
+function roundHalfAwayFromZero4(x) {
+  if (!Number.isFinite(x)) throw new RangeError(`cannot round ${x} to a station key`);
+  let text = String(x);
+  const negative = text.charCodeAt(0) === 45;
+  if (negative) text = text.slice(1);
+  if (text.indexOf("e") >= 0) text = expandExponent(text);
+  const dot = text.indexOf(".");
+  if (dot < 0) return negative ? `-${text}` : text;
+  const integer = text.slice(0, dot);
+  const fractionLength = text.length - dot - 1;
+  if (fractionLength <= DECIMALS) {
+    return canonical(negative, integer, text.slice(dot + 1));
+  }
+  const kept = text.slice(dot + 1, dot + 1 + DECIMALS);
+  if (text.charCodeAt(dot + 1 + DECIMALS) < DIGIT_5) return canonical(negative, integer, kept);
+  const bumped = incrementDigits(integer + kept);
+  const split = bumped.length - DECIMALS;
+  return canonical(negative, bumped.slice(0, split), bumped.slice(split));
+}
+var recentKeys = /* @__PURE__ */ new Map();
+var MAX_RECENT_KEYS = 1 << 16;
+function stationKey4(x) {
+  let key = recentKeys.get(x);
+  if (key === void 0) {
+    key = roundHalfAwayFromZero4(x);
+    if (recentKeys.size >= MAX_RECENT_KEYS) recentKeys.clear();
+    recentKeys.set(x, key);
+  }
+  return key;
+}
+
+// actions/lib/openaq/types.ts
+var FLAG_OK = 0;
+var FLAG_NEGATIVE = 1;
+
+// actions/lib/openaq/units.ts
+var MICROGRAMS_PER_CUBIC_METRE = "µg/m³";
+var MICROGRAMS_PER_CUBIC_METRE_SPELLINGS = [
+  "µg/m³",
+  "µg/m3",
+  "ug/m3",
+  "μg/m³"
+];
+var MOLAR_VOLUME_LITRES = 24.45;
+var MOLAR_MASS = {
+  o3: 48,
+  no2: 46.01,
+  so2: 64.07,
+  co: 28.01
+};
+function conversions(entries) {
+  const map = /* @__PURE__ */ new Map();
+  for (const [unit, multiply, divide] of entries) {
+    const spellings = unit === MICROGRAMS_PER_CUBIC_METRE ? MICROGRAMS_PER_CUBIC_METRE_SPELLINGS : [unit];
+    const conversion = { unit, multiply, divide };
+    for (const spelling of spellings) map.set(spelling, conversion);
+  }
+  return map;
+}
+function gas(molarMass) {
+  return conversions([
+    ["ppm", 1e3, 1],
+    ["ppb", 1, 1],
+    [MICROGRAMS_PER_CUBIC_METRE, MOLAR_VOLUME_LITRES, molarMass]
+  ]);
+}
+var PARTICLES = conversions([
+  [MICROGRAMS_PER_CUBIC_METRE, 1, 1],
+  ["mg/m³", 1e3, 1]
+]);
+var CONVERSIONS = {
+  o3: gas(MOLAR_MASS.o3),
+  no2: gas(MOLAR_MASS.no2),
+  so2: gas(MOLAR_MASS.so2),
+  co: gas(MOLAR_MASS.co),
+  pm2p5: PARTICLES,
+  pm10: PARTICLES,
+  bc: PARTICLES
+};
+function unitConversion(variable, unit) {
+  return CONVERSIONS[variable].get(unit);
+}
+function convertValue(value, conversion) {
+  return value * conversion.multiply / conversion.divide;
+}
+
+// actions/lib/openaq/archive-rules.ts
+var ARCHIVE_HEADER = [
+  "location_id",
+  "sensors_id",
+  "location",
+  "datetime",
+  "lat",
+  "lon",
+  "parameter",
+  "units",
+  "value"
+];
+var EARLIEST_STORABLE = -621355968e5;
+var END_OF_YEAR_9999 = 2534023008e5;
+var FUTURE_LIMIT_MS = 3 * 864e5;
+var SENTINEL_MAX = -999;
+var QUOTE_MAX = 40;
+var VARIABLES = /* @__PURE__ */ new Map([
+  ["o3", "o3"],
+  ["no2", "no2"],
+  ["so2", "so2"],
+  ["co", "co"],
+  ["pm25", "pm2p5"],
+  ["pm10", "pm10"],
+  ["bc", "bc"]
+]);
+var ID = /^[1-9][0-9]*$/;
+var DECIMAL = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
+function reject(reason, message) {
+  return { kind: "rejected", reason, message };
+}
+function quote(text) {
+  return JSON.stringify(text.length > QUOTE_MAX ? `${text.slice(0, QUOTE_MAX)}…` : text);
+}
+function decimal(text) {
+  return DECIMAL.test(text) ? Number(text) : Number.NaN;
+}
+function checkArchiveHeader(text, key) {
+  if (text === void 0) {
+    throw new SourceError(`${key}: the object is empty (an archive object starts with its header)`);
+  }
+  const fields = splitCsvLine(text);
+  const expected = ARCHIVE_HEADER.join(",");
+  if (typeof fields === "string" || fields.length !== ARCHIVE_HEADER.length || fields.some((field, i) => field !== ARCHIVE_HEADER[i])) {
+    throw new SourceError(
+      `${key}: the header is not the archive's (${expected}) but ${quote(text)}: the archive format may have changed; nothing of this object is loaded`
+    );
+  }
+}
+function isBlankArchiveLine(text) {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code !== 32 && code !== 9) return false;
+  }
+  return true;
+}
+function evaluateArchiveLine(line, keyDay) {
+  if (!line.validUtf8) return reject("bad-csv", "line is not valid UTF-8");
+  const fields = splitCsvLine(line.text);
+  if (typeof fields === "string") return reject("bad-csv", fields);
+  if (fields.length !== ARCHIVE_HEADER.length) {
+    return reject("bad-csv", `${fields.length} fields, not ${ARCHIVE_HEADER.length}`);
+  }
+  const [locationId, sensorsId, location, datetime, lat, lon, parameter, units, value] = fields;
+  if (!ID.test(locationId)) {
+    return reject("bad-csv", `location_id ${quote(locationId)} is not a positive integer`);
+  }
+  if (!ID.test(sensorsId)) {
+    return reject("bad-csv", `sensors_id ${quote(sensorsId)} is not a positive integer`);
+  }
+  const sensorId = Number(sensorsId);
+  if (!Number.isSafeInteger(sensorId)) {
+    return reject("bad-csv", `sensors_id ${quote(sensorsId)} is too large`);
+  }
+  const time = parseArchiveDateTime(datetime);
+  if (Number.isNaN(time)) {
+    return reject("bad-date", `datetime ${quote(datetime)} is not a date-time with an offset`);
+  }
+  if (time < EARLIEST_STORABLE || time >= END_OF_YEAR_9999) {
+    return reject("bad-date", `datetime ${quote(datetime)} is outside the years 0001–9999 in UTC`);
+  }
+  if (time > keyDay + FUTURE_LIMIT_MS) {
+    const limit = new Date(keyDay + FUTURE_LIMIT_MS).toISOString();
+    return reject("future-date", `datetime ${quote(datetime)} is after ${limit}`);
+  }
+  const variable = VARIABLES.get(parameter);
+  if (variable === void 0) {
+    return reject("unsupported-parameter", `parameter ${quote(parameter)} is not supported`);
+  }
+  const latitude = decimal(lat);
+  const longitude = decimal(lon);
+  if (!Number.isFinite(latitude)) {
+    return reject("no-coordinates", `lat ${quote(lat)} is not a decimal number`);
+  }
+  if (!Number.isFinite(longitude)) {
+    return reject("no-coordinates", `lon ${quote(lon)} is not a decimal number`);
+  }
+  if (!(latitude >= -90 && latitude <= 90)) {
+    return reject("no-coordinates", `latitude ${lat} is outside ±90`);
+  }
+  if (!(longitude >= -180 && longitude <= 180)) {
+    return reject("no-coordinates", `longitude ${lon} is outside ±180`);
+  }
+  if (latitude === 0 && longitude === 0) {
+    return reject("no-coordinates", "coordinates are exactly (0, 0)");
+  }
+  const conversion = unitConversion(variable, units);
+  if (conversion === void 0) {
+    return reject("unsupported-unit", `units ${quote(units)} is not supported for ${parameter}`);
+  }
+  const raw = decimal(value);
+  if (!Number.isFinite(raw)) {
+    return reject("bad-value", `value ${quote(value)} is not a finite decimal number`);
+  }
+  if (raw <= SENTINEL_MAX) {
+    return reject("sentinel-value", `value ${value} is a no-data sentinel (≤ -999)`);
+  }
+  const converted = convertValue(raw, conversion);
+  if (!Number.isFinite(converted)) {
+    return reject("bad-value", `value ${value} ${conversion.unit} overflows when converted`);
+  }
+  return {
+    kind: "accepted",
+    measurement: {
+      variable,
+      latKey: stationKey4(latitude),
+      lngKey: stationKey4(longitude),
+      // -0 keys and stores as 0, as for real-time records.
+      lat: latitude === 0 ? 0 : latitude,
+      lng: longitude === 0 ? 0 : longitude,
+      location: capFeedText(location),
+      city: "",
+      country: "",
+      time,
+      value: converted === 0 ? 0 : converted,
+      flags: raw < 0 ? FLAG_NEGATIVE : FLAG_OK,
+      sensorId
+    }
+  };
+}
+
 // actions/lib/openaq/lines.ts
 var NEWLINE = 10;
 var MAX_LINE_BYTES = 1048576;
@@ -259,104 +718,6 @@ async function* replayEnded(chunks) {
   yield* chunks;
 }
 
-// actions/lib/openaq/datetime.ts
-var DIGIT_0 = 48;
-var DIGIT_9 = 57;
-var HYPHEN = 45;
-var PLUS = 43;
-var COLON = 58;
-var DOT = 46;
-var UPPER_T = 84;
-var LOWER_T = 116;
-var UPPER_Z = 90;
-var LOWER_Z = 122;
-var MS_PER_MINUTE = 6e4;
-var MS_PER_DAY = 864e5;
-var DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-function twoDigits(text, at) {
-  const a = text.charCodeAt(at) - DIGIT_0;
-  const b = text.charCodeAt(at + 1) - DIGIT_0;
-  if (!(a >= 0 && a <= 9 && b >= 0 && b <= 9)) return -1;
-  return a * 10 + b;
-}
-function isLeapYear(year) {
-  return year % 4 === 0 && year % 100 !== 0 || year % 400 === 0;
-}
-function daysFromCivil(year, month, day) {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146097 + dayOfEra - 719468;
-}
-function parseRfc3339(text) {
-  const length = text.length;
-  if (length < 20) return Number.NaN;
-  const century = twoDigits(text, 0);
-  const yearInCentury = twoDigits(text, 2);
-  if (century < 0 || yearInCentury < 0) return Number.NaN;
-  const year = century * 100 + yearInCentury;
-  if (text.charCodeAt(4) !== HYPHEN) return Number.NaN;
-  const month = twoDigits(text, 5);
-  if (month < 1 || month > 12 || text.charCodeAt(7) !== HYPHEN) return Number.NaN;
-  const day = twoDigits(text, 8);
-  const monthDays = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month] ?? 0;
-  if (day < 1 || day > monthDays) return Number.NaN;
-  const separator = text.charCodeAt(10);
-  if (separator !== UPPER_T && separator !== LOWER_T) return Number.NaN;
-  const hour = twoDigits(text, 11);
-  if (hour < 0 || hour > 23 || text.charCodeAt(13) !== COLON) return Number.NaN;
-  const minute = twoDigits(text, 14);
-  if (minute < 0 || minute > 59 || text.charCodeAt(16) !== COLON) return Number.NaN;
-  const second = twoDigits(text, 17);
-  if (second < 0 || second > 59) return Number.NaN;
-  let at = 19;
-  let millis = 0;
-  if (text.charCodeAt(at) === DOT) {
-    at++;
-    const fractionStart = at;
-    let scale = 100;
-    for (let code = text.charCodeAt(at); code >= DIGIT_0 && code <= DIGIT_9; code = text.charCodeAt(++at)) {
-      millis += (code - DIGIT_0) * scale;
-      scale /= 10;
-      if (scale < 1) scale = 0;
-    }
-    if (at === fractionStart) return Number.NaN;
-  }
-  let offsetMinutes = 0;
-  const zone = text.charCodeAt(at);
-  if (zone === UPPER_Z || zone === LOWER_Z) {
-    if (at + 1 !== length) return Number.NaN;
-  } else if (zone === PLUS || zone === HYPHEN) {
-    if (at + 6 !== length) return Number.NaN;
-    const offsetHours = twoDigits(text, at + 1);
-    const offsetMins = twoDigits(text, at + 4);
-    if (offsetHours < 0 || offsetHours > 23 || text.charCodeAt(at + 3) !== COLON) return Number.NaN;
-    if (offsetMins < 0 || offsetMins > 59) return Number.NaN;
-    offsetMinutes = offsetHours * 60 + offsetMins;
-    if (zone === HYPHEN) offsetMinutes = -offsetMinutes;
-  } else {
-    return Number.NaN;
-  }
-  const days = daysFromCivil(year, month, day);
-  const msOfDay = ((hour * 60 + minute) * 60 + second) * 1e3 + millis;
-  return days * MS_PER_DAY + msOfDay - offsetMinutes * MS_PER_MINUTE;
-}
-
-// actions/lib/openaq/feed-text.ts
-var FEED_TEXT_MAX = 200;
-function capFeedText(text, max = FEED_TEXT_MAX) {
-  if (text.length <= max) return text;
-  let end = 0;
-  for (let n = 0; n < max && end < text.length; n++) {
-    const unit = text.charCodeAt(end);
-    const next = end + 1 < text.length ? text.charCodeAt(end + 1) : 0;
-    end += unit >= 55296 && unit <= 56319 && next >= 56320 && next <= 57343 ? 2 : 1;
-  }
-  return text.slice(0, end);
-}
-
 // actions/lib/openaq/raw-number.ts
 function rawNumberAt(text, path) {
   const stack = [];
@@ -392,125 +753,11 @@ function rawNumberAt(text, path) {
   return void 0;
 }
 
-// actions/lib/openaq/station-key.ts
-var DIGIT_5 = 53;
-var DIGIT_92 = 57;
-var DECIMALS = 4;
-function expandExponent(digitsAndExponent) {
-  const e = digitsAndExponent.indexOf("e");
-  const mantissa = digitsAndExponent.slice(0, e);
-  const exponent = Number(digitsAndExponent.slice(e + 1));
-  const dot = mantissa.indexOf(".");
-  const digits = dot < 0 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1);
-  const point = (dot < 0 ? mantissa.length : dot) + exponent;
-  if (point <= 0) return `0.${"0".repeat(-point)}${digits}`;
-  if (point >= digits.length) return digits + "0".repeat(point - digits.length);
-  return `${digits.slice(0, point)}.${digits.slice(point)}`;
-}
-function incrementDigits(digits) {
-  let i = digits.length - 1;
-  while (i >= 0 && digits.charCodeAt(i) === DIGIT_92) i--;
-  const zeros = "0".repeat(digits.length - 1 - i);
-  if (i < 0) return `1${zeros}`;
-  return digits.slice(0, i) + String.fromCharCode(digits.charCodeAt(i) + 1) + zeros;
-}
-function canonical(negative, integer, fraction) {
-  let end = fraction.length;
-  while (end > 0 && fraction.charCodeAt(end - 1) === 48) end--;
-  const text = end === 0 ? integer : `${integer}.${fraction.slice(0, end)}`;
-  return negative && text !== "0" ? `-${text}` : text;
-}
-function roundHalfAwayFromZero4(x) {
-  if (!Number.isFinite(x)) throw new RangeError(`cannot round ${x} to a station key`);
-  let text = String(x);
-  const negative = text.charCodeAt(0) === 45;
-  if (negative) text = text.slice(1);
-  if (text.indexOf("e") >= 0) text = expandExponent(text);
-  const dot = text.indexOf(".");
-  if (dot < 0) return negative ? `-${text}` : text;
-  const integer = text.slice(0, dot);
-  const fractionLength = text.length - dot - 1;
-  if (fractionLength <= DECIMALS) {
-    return canonical(negative, integer, text.slice(dot + 1));
-  }
-  const kept = text.slice(dot + 1, dot + 1 + DECIMALS);
-  if (text.charCodeAt(dot + 1 + DECIMALS) < DIGIT_5) return canonical(negative, integer, kept);
-  const bumped = incrementDigits(integer + kept);
-  const split = bumped.length - DECIMALS;
-  return canonical(negative, bumped.slice(0, split), bumped.slice(split));
-}
-var recentKeys = /* @__PURE__ */ new Map();
-var MAX_RECENT_KEYS = 1 << 16;
-function stationKey4(x) {
-  let key = recentKeys.get(x);
-  if (key === void 0) {
-    key = roundHalfAwayFromZero4(x);
-    if (recentKeys.size >= MAX_RECENT_KEYS) recentKeys.clear();
-    recentKeys.set(x, key);
-  }
-  return key;
-}
-
-// actions/lib/openaq/types.ts
-var FLAG_OK = 0;
-var FLAG_NEGATIVE = 1;
-
-// actions/lib/openaq/units.ts
-var MICROGRAMS_PER_CUBIC_METRE = "µg/m³";
-var MICROGRAMS_PER_CUBIC_METRE_SPELLINGS = [
-  "µg/m³",
-  "µg/m3",
-  "ug/m3",
-  "μg/m³"
-];
-var MOLAR_VOLUME_LITRES = 24.45;
-var MOLAR_MASS = {
-  o3: 48,
-  no2: 46.01,
-  so2: 64.07,
-  co: 28.01
-};
-function conversions(entries) {
-  const map = /* @__PURE__ */ new Map();
-  for (const [unit, multiply, divide] of entries) {
-    const spellings = unit === MICROGRAMS_PER_CUBIC_METRE ? MICROGRAMS_PER_CUBIC_METRE_SPELLINGS : [unit];
-    const conversion = { unit, multiply, divide };
-    for (const spelling of spellings) map.set(spelling, conversion);
-  }
-  return map;
-}
-function gas(molarMass) {
-  return conversions([
-    ["ppm", 1e3, 1],
-    ["ppb", 1, 1],
-    [MICROGRAMS_PER_CUBIC_METRE, MOLAR_VOLUME_LITRES, molarMass]
-  ]);
-}
-var PARTICLES = conversions([
-  [MICROGRAMS_PER_CUBIC_METRE, 1, 1],
-  ["mg/m³", 1e3, 1]
-]);
-var CONVERSIONS = {
-  o3: gas(MOLAR_MASS.o3),
-  no2: gas(MOLAR_MASS.no2),
-  so2: gas(MOLAR_MASS.so2),
-  co: gas(MOLAR_MASS.co),
-  pm2p5: PARTICLES,
-  pm10: PARTICLES,
-  bc: PARTICLES
-};
-function unitConversion(variable, unit) {
-  return CONVERSIONS[variable].get(unit);
-}
-function convertValue(value, conversion) {
-  return value * conversion.multiply / conversion.divide;
-}
-
 // actions/lib/openaq/rules.ts
-var EARLIEST_STORABLE = -621355968e5;
-var END_OF_YEAR_9999 = 2534023008e5;
+var EARLIEST_STORABLE2 = -621355968e5;
+var END_OF_YEAR_99992 = 2534023008e5;
 var FUTURE_TOLERANCE_MS = 864e5;
-var VARIABLES = /* @__PURE__ */ new Map([
+var VARIABLES2 = /* @__PURE__ */ new Map([
   ["o3", "o3"],
   ["no2", "no2"],
   ["so2", "so2"],
@@ -519,30 +766,30 @@ var VARIABLES = /* @__PURE__ */ new Map([
   ["pm10", "pm10"],
   ["bc", "bc"]
 ]);
-var SENTINEL_MAX = -999;
+var SENTINEL_MAX2 = -999;
 var DEFAULT_AVERAGING_MINUTES = 60;
 var MAX_AVERAGING_MINUTES = 2147483647;
-var QUOTE_MAX = 40;
-function reject(reason, message) {
+var QUOTE_MAX2 = 40;
+function reject2(reason, message) {
   return { kind: "rejected", reason, message };
 }
-function quote(value) {
+function quote2(value) {
   let text;
   if (typeof value === "string") {
-    text = JSON.stringify(value.length > QUOTE_MAX ? `${value.slice(0, QUOTE_MAX)}…` : value);
+    text = JSON.stringify(value.length > QUOTE_MAX2 ? `${value.slice(0, QUOTE_MAX2)}…` : value);
   } else {
     text = JSON.stringify(value) ?? String(value);
-    if (text.length > QUOTE_MAX) text = `${text.slice(0, QUOTE_MAX)}…`;
+    if (text.length > QUOTE_MAX2) text = `${text.slice(0, QUOTE_MAX2)}…`;
   }
   return text;
 }
 function problem(field, value, what) {
-  return value === void 0 ? `${field} is missing` : `${field} ${quote(value)} ${what}`;
+  return value === void 0 ? `${field} is missing` : `${field} ${quote2(value)} ${what}`;
 }
 function quoteNumber(value, text, path) {
-  if (value !== Number.POSITIVE_INFINITY && value !== Number.NEGATIVE_INFINITY) return quote(value);
+  if (value !== Number.POSITIVE_INFINITY && value !== Number.NEGATIVE_INFINITY) return quote2(value);
   const written = rawNumberAt(text, path) ?? String(value);
-  return written.length > QUOTE_MAX ? `${written.slice(0, QUOTE_MAX)}…` : written;
+  return written.length > QUOTE_MAX2 ? `${written.slice(0, QUOTE_MAX2)}…` : written;
 }
 function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -552,7 +799,7 @@ function feedText(value) {
 }
 function coordinatesProblem(coordinates) {
   if (coordinates === void 0 || coordinates === null) return "coordinates are missing";
-  if (!isObject(coordinates)) return `coordinates ${quote(coordinates)} are not an object`;
+  if (!isObject(coordinates)) return `coordinates ${quote2(coordinates)} are not an object`;
   const lat = coordinates.latitude;
   const lng = coordinates.longitude;
   if (typeof lat !== "number") return problem("coordinates.latitude", lat, "is not a number");
@@ -564,7 +811,7 @@ function coordinatesProblem(coordinates) {
 }
 function averagingMinutes(period, text) {
   if (period === void 0 || period === null) return DEFAULT_AVERAGING_MINUTES;
-  if (!isObject(period)) return `averagingPeriod ${quote(period)} is not an object`;
+  if (!isObject(period)) return `averagingPeriod ${quote2(period)} is not an object`;
   const value = period.value;
   if (typeof value !== "number" || !(value > 0) || value === Number.POSITIVE_INFINITY) {
     if (value === void 0) return "averagingPeriod.value is missing";
@@ -593,74 +840,74 @@ function averagingMinutes(period, text) {
   return minutes;
 }
 function evaluateLine(line, fetchedAt) {
-  if (!line.validUtf8) return reject("bad-json", "line is not valid UTF-8");
+  if (!line.validUtf8) return reject2("bad-json", "line is not valid UTF-8");
   let parsed;
   try {
     parsed = JSON.parse(line.text);
   } catch (error) {
-    return reject("bad-json", `invalid JSON: ${error.message}`);
+    return reject2("bad-json", `invalid JSON: ${error.message}`);
   }
   if (typeof parsed !== "object" || parsed === null) {
-    return reject(
+    return reject2(
       "bad-json",
       `not a JSON object (${parsed === null ? "null" : `a ${typeof parsed}`})`
     );
   }
-  if (Array.isArray(parsed)) return reject("bad-json", "not a JSON object (an array)");
+  if (Array.isArray(parsed)) return reject2("bad-json", "not a JSON object (an array)");
   const record = parsed;
   const date = record.date;
   if (!isObject(date)) {
-    return reject("bad-date", problem("date", date, "is not an object"));
+    return reject2("bad-date", problem("date", date, "is not an object"));
   }
   const utc = date.utc;
   if (typeof utc !== "string") {
-    return reject("bad-date", problem("date.utc", utc, "is not a string"));
+    return reject2("bad-date", problem("date.utc", utc, "is not a string"));
   }
   const time = parseRfc3339(utc);
   if (Number.isNaN(time)) {
-    return reject("bad-date", problem("date.utc", utc, "is not an RFC 3339 date-time"));
+    return reject2("bad-date", problem("date.utc", utc, "is not an RFC 3339 date-time"));
   }
-  if (time < EARLIEST_STORABLE || time >= END_OF_YEAR_9999) {
-    return reject("bad-date", problem("date.utc", utc, "is outside the years 0001–9999 in UTC"));
+  if (time < EARLIEST_STORABLE2 || time >= END_OF_YEAR_99992) {
+    return reject2("bad-date", problem("date.utc", utc, "is outside the years 0001–9999 in UTC"));
   }
   if (time - fetchedAt > FUTURE_TOLERANCE_MS) {
     const fetched = new Date(fetchedAt).toISOString();
-    return reject(
+    return reject2(
       "future-date",
       problem("date.utc", utc, `is more than a day after the fetch (${fetched})`)
     );
   }
   const parameter = record.parameter;
-  const variable = typeof parameter === "string" ? VARIABLES.get(parameter) : void 0;
+  const variable = typeof parameter === "string" ? VARIABLES2.get(parameter) : void 0;
   if (variable === void 0) {
-    return reject("unsupported-parameter", problem("parameter", parameter, "is not supported"));
+    return reject2("unsupported-parameter", problem("parameter", parameter, "is not supported"));
   }
   const coordinates = record.coordinates;
   const coordinatesMessage = coordinatesProblem(coordinates);
-  if (coordinatesMessage !== "") return reject("no-coordinates", coordinatesMessage);
+  if (coordinatesMessage !== "") return reject2("no-coordinates", coordinatesMessage);
   const lat = coordinates.latitude;
   const lng = coordinates.longitude;
   const unit = record.unit;
   const conversion = typeof unit === "string" ? unitConversion(variable, unit) : void 0;
   if (conversion === void 0) {
     const what = `is not supported for ${parameter}`;
-    return reject("unsupported-unit", problem("unit", unit, what));
+    return reject2("unsupported-unit", problem("unit", unit, what));
   }
   const raw = record.value;
   if (typeof raw !== "number" || !Number.isFinite(raw)) {
-    if (raw === void 0) return reject("bad-value", "value is missing");
+    if (raw === void 0) return reject2("bad-value", "value is missing");
     const written = quoteNumber(raw, line.text, ["value"]);
-    return reject("bad-value", `value ${written} is not a finite number`);
+    return reject2("bad-value", `value ${written} is not a finite number`);
   }
-  if (raw <= SENTINEL_MAX) {
-    return reject("sentinel-value", `value ${raw} is a no-data sentinel (≤ -999)`);
+  if (raw <= SENTINEL_MAX2) {
+    return reject2("sentinel-value", `value ${raw} is a no-data sentinel (≤ -999)`);
   }
   const converted = convertValue(raw, conversion);
   if (!Number.isFinite(converted)) {
-    return reject("bad-value", `value ${raw} ${conversion.unit} overflows when converted`);
+    return reject2("bad-value", `value ${raw} ${conversion.unit} overflows when converted`);
   }
   const minutes = averagingMinutes(record.averagingPeriod, line.text);
-  if (typeof minutes === "string") return reject("bad-averaging-period", minutes);
+  if (typeof minutes === "string") return reject2("bad-averaging-period", minutes);
   return {
     kind: "accepted",
     measurement: {
@@ -788,6 +1035,15 @@ var ObjectBatch = class _ObjectBatch {
   key;
   fetchedAt;
   intervalStart;
+  /**
+   * An object of OpenAQ's archive: its series are per sensor (the `minutes` column holds the
+   * `sensors_id`, there being no averaging period), and its precedence is its key, then line.
+   */
+  archive = false;
+  /** The ETag the object was read with (recorded in `ops.source_objects`), when known. */
+  etag = null;
+  /** The rules version it was parsed under (recorded with the ETag), when known. */
+  rulesVersion = null;
   lines = 0;
   accepted = 0;
   rejected = 0;
@@ -894,6 +1150,9 @@ var ObjectBatch = class _ObjectBatch {
       key: this.key,
       fetchedAt: this.fetchedAt,
       intervalStart: this.intervalStart,
+      archive: this.archive,
+      etag: this.etag,
+      rulesVersion: this.rulesVersion,
       lines: this.lines,
       accepted: this.accepted,
       rejected: this.rejected,
@@ -912,6 +1171,9 @@ var ObjectBatch = class _ObjectBatch {
   /** The batch {@link toMessage} described. */
   static fromMessage(message) {
     const batch = new _ObjectBatch(message.key, message.fetchedAt, message.intervalStart);
+    batch.archive = message.archive;
+    batch.etag = message.etag;
+    batch.rulesVersion = message.rulesVersion;
     batch.lines = message.lines;
     batch.accepted = message.accepted;
     batch.rejected = message.rejected;
@@ -938,10 +1200,58 @@ var DEFAULT_MAX_OBJECT_BYTES = 2 ** 31;
 var LINE_TOO_LONG = "line-too-long";
 var DEFAULT_PIECE_LINES = 25e4;
 var DEFAULT_PIECE_BYTES = 8 * 1024 * 1024;
+function addRejected(batch, line, outcome) {
+  batch.addRejection({
+    line: line.number,
+    reason: outcome.reason,
+    message: outcome.message,
+    raw: line.text
+  });
+}
+function realtimeEvaluator(fetchedAt) {
+  return (batch, line) => {
+    if (isBlank(line.text)) return;
+    const outcome = evaluateLine(line, fetchedAt);
+    if (outcome.kind === "accepted") batch.addAccepted(outcome.measurement, line.number);
+    else addRejected(batch, line, outcome);
+  };
+}
+function archiveEvaluator(key, day) {
+  let headerSeen = false;
+  const evaluate = (batch, line) => {
+    if (!headerSeen) {
+      checkArchiveHeader(line.overLength === void 0 ? line.text : `${line.text}…`, key);
+      headerSeen = true;
+      return;
+    }
+    if (isBlankArchiveLine(line.text)) return;
+    const outcome = evaluateArchiveLine(line, day);
+    if (outcome.kind === "accepted") {
+      const m = outcome.measurement;
+      batch.addAccepted({ ...m, averagingMinutes: m.sensorId }, line.number);
+    } else {
+      addRejected(batch, line, outcome);
+    }
+  };
+  return Object.assign(evaluate, {
+    finish: () => {
+      if (!headerSeen) checkArchiveHeader(void 0, key);
+    }
+  });
+}
+function newBatch(object, intervalStart) {
+  const batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
+  batch.archive = object.archiveDay !== void 0;
+  batch.etag = object.etag ?? null;
+  batch.rulesVersion = object.rulesVersion ?? null;
+  return batch;
+}
 async function* parsePieces(body2, object, intervalStart, limits) {
   const pieceLines = limits.pieceLines ?? DEFAULT_PIECE_LINES;
   const pieceBytes = limits.pieceBytes ?? DEFAULT_PIECE_BYTES;
-  let batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
+  const archive = object.archiveDay === void 0 ? void 0 : archiveEvaluator(object.key, object.archiveDay);
+  const evaluate = archive ?? realtimeEvaluator(object.fetchedAt);
+  let batch = newBatch(object, intervalStart);
   const bytes = openObjectStream(body2, object.key, {
     maxBytes: limits.maxObjectBytes,
     setting: MAX_OBJECT_BYTES_SETTING
@@ -950,9 +1260,9 @@ async function* parsePieces(body2, object, intervalStart, limits) {
     for (const line of lines) {
       if (batch.lines >= pieceLines || batch.estimatedBytes() >= pieceBytes) {
         yield batch;
-        batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
+        batch = newBatch(object, intervalStart);
       }
-      if (line.overLength !== void 0) {
+      if (line.overLength !== void 0 && (archive === void 0 || line.number > 1)) {
         batch.addRejection({
           line: line.number,
           reason: LINE_TOO_LONG,
@@ -961,20 +1271,10 @@ async function* parsePieces(body2, object, intervalStart, limits) {
         });
         continue;
       }
-      if (isBlank(line.text)) continue;
-      const outcome = evaluateLine(line, object.fetchedAt);
-      if (outcome.kind === "accepted") {
-        batch.addAccepted(outcome.measurement, line.number);
-      } else {
-        batch.addRejection({
-          line: line.number,
-          reason: outcome.reason,
-          message: outcome.message,
-          raw: line.text
-        });
-      }
+      evaluate(batch, line);
     }
   }
+  archive?.finish();
   yield batch;
 }
 

@@ -71,6 +71,7 @@ export function renderIngestSummary(report: IngestReport, context: IngestSummary
         ['objects skipped (not fetch files)', report.objects_skipped],
         ['objects failed', report.objects_failed],
         ['objects misfiled (wrong date folder, not ingested)', report.objects_misfiled],
+        ['objects unchanged (same ETag as when loaded, not read)', report.objects_unchanged],
         ['lines', report.lines],
         ['accepted', report.accepted],
         ['rejected', rejected],

@@ -8,9 +8,11 @@ import { RULES_VERSION } from '../openaq/rules.ts';
 import type { Source } from '../openaq/source.ts';
 import type { DatabasePool } from '../toar/database.ts';
 import type { Logger } from '../util/logger.ts';
+import { DAY_MS, dayIntervalsOf } from './day-intervals.ts';
 import { ingestRange } from './ingest-range.ts';
 import { readAttempts, recordPlanned } from './ingest-runs.ts';
 import { DEFAULT_MAX_OBJECT_BYTES } from './parse-object.ts';
+import { planArchiveDays } from './plan-archive.ts';
 import {
   DEFAULT_MAX_INTERVALS,
   type IngestOptions,
@@ -73,8 +75,10 @@ export async function ingest(
   options: IngestOptions,
   context: IngestContext,
 ): Promise<IngestReport> {
-  assertAlignedRange({ start: options.start, end: options.end });
-  checkRangeLength(options);
+  const archive = context.source.layout === 'archive';
+  if (archive) dayIntervalsOf({ start: options.start, end: options.end });
+  else assertAlignedRange({ start: options.start, end: options.end });
+  checkRangeLength(options, archive ? DAY_MS : INTERVAL_MS);
   await checkSource(context.source, options.labels?.source ?? 'source');
   return ingestRange(context.source, context.db, options, {
     concurrency: options.concurrency ?? DEFAULT_INGEST_CONCURRENCY,
@@ -92,9 +96,9 @@ export async function ingest(
 }
 
 /** A range longer than `maxIntervals` is refused: said with how to go on. */
-function checkRangeLength(options: IngestOptions): void {
+function checkRangeLength(options: IngestOptions, intervalMs: number): void {
   const max = options.maxIntervals ?? DEFAULT_MAX_INTERVALS;
-  const intervals = Math.ceil((options.end - options.start) / INTERVAL_MS);
+  const intervals = Math.ceil((options.end - options.start) / intervalMs);
   if (intervals <= max) return;
   const label = options.labels?.maxIntervals ?? 'max-intervals';
   throw new UsageError(
@@ -144,13 +148,26 @@ export async function plan(
   if (options.until !== undefined && options.until <= options.since) {
     throw new UsageError('until must be after since');
   }
-  const attempts = await readAttempts(context.db, options.since, options.until ?? options.now);
-  const chunks = planChunks(attempts, { ...options, rulesVersion: RULES_VERSION });
+  const { layout, source, rereadMs, ...planner } = options;
+  const attempts = await readAttempts(context.db, options.since, options.until ?? options.now, {
+    layout: layout ?? 'realtime',
+    ...(source !== undefined ? { source } : {}),
+  });
+  const chunks =
+    layout === 'archive'
+      ? planArchiveDays(attempts, {
+          ...planner,
+          ...(rereadMs !== undefined ? { rereadMs } : {}),
+          rulesVersion: RULES_VERSION,
+        })
+      : planChunks(attempts, { ...planner, rulesVersion: RULES_VERSION });
   if (options.recordLeases) {
     const recorded = await recordPlanned(context.db, chunks, {
       leaseMs: plannedLeaseMs(chunks.length),
       rulesVersion: RULES_VERSION,
       runUrl: options.runUrl,
+      layout: layout ?? 'realtime',
+      ...(source !== undefined ? { source } : {}),
     });
     context.logger.info(`recorded ${recorded} planned intervals, held until their jobs start`);
   }

@@ -8,6 +8,7 @@ import { groupTexts } from '../toar/group-texts.ts';
 import type { Logger } from '../util/logger.ts';
 import { orderedMap } from '../util/ordered-map.ts';
 import { isConnectionLoss } from './connection-loss.ts';
+import { dayIntervalsOf } from './day-intervals.ts';
 import { groupObjects, type Parsed } from './group-objects.ts';
 import { listObjects } from './list-objects.ts';
 import { loadGroup, loadLarge } from './load-group.ts';
@@ -15,6 +16,7 @@ import { type ObjectParser, openParser } from './parse-pool.ts';
 import { RunLedger } from './run-ledger.ts';
 import type { IntervalTally } from './tally.ts';
 import type { IngestReport } from './types.ts';
+import { unchangedObjects } from './unchanged-objects.ts';
 
 export { DEFAULT_GROUP_LINES } from './group-objects.ts';
 export { emptyIngestReport } from './tally.ts';
@@ -107,12 +109,15 @@ async function runPipeline(
   workers: number,
 ): Promise<IngestReport> {
   const started = performance.now();
-  const intervals = intervalsOf(range);
+  const archive = source.layout === 'archive';
+  // An archive interval is a UTC day (DESIGN.md), a real-time one 10 minutes.
+  const intervals = archive ? dayIntervalsOf(range) : intervalsOf(range);
   const ledger = new RunLedger(
     db,
     intervals.length,
     {
       source: source.url,
+      layout: archive ? 'archive' : 'realtime',
       rulesVersion: options.rulesVersion,
       leaseMs: options.leaseMs,
       ...(options.runUrl ? { runUrl: options.runUrl } : {}),
@@ -141,7 +146,20 @@ async function runPipeline(
         own.abort(databaseLost(error));
         return;
       }
-      for await (const listed of listObjects(source, [interval])) {
+      for await (let listed of listObjects(source, [interval])) {
+        if (archive && listed.objects.length > 0) {
+          try {
+            const { toRead, unchanged } = await unchangedObjects(
+              db,
+              listed.objects,
+              options.rulesVersion,
+            );
+            listed = { ...listed, objects: toRead, unchanged };
+          } catch (error) {
+            own.abort(databaseLost(error));
+            return;
+          }
+        }
         const tally = await ledger.open(listed, attemptId);
         stopWhenUnrecorded();
         for (const object of listed.objects) {
@@ -157,7 +175,8 @@ async function runPipeline(
   const readAndParse = async (task: Task): Promise<Parsed<Task>> => {
     try {
       const body = source.read(task.object);
-      const pieces = parser.parse(body, task.object, task.tally.interval.start);
+      const target = { ...task.object, rulesVersion: options.rulesVersion };
+      const pieces = parser.parse(body, target, task.tally.interval.start);
       const iterator = pieces[Symbol.asyncIterator]();
       const first = await iterator.next();
       if (first.done) throw new Error(`${task.object.key}: the parse gave no piece`);

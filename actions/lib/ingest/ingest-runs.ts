@@ -10,6 +10,8 @@ import type { Interval } from './types.ts';
 export interface AttemptInfo {
   /** The source's URL. */
   source: string;
+  /** The source's layout (default `realtime`): the watermark is kept per source and layout. */
+  layout?: 'realtime' | 'archive';
   rulesVersion: number;
   /** A `running` attempt older than this counts as failed for the planner. */
   leaseMs: number;
@@ -32,7 +34,7 @@ export async function recordStart(
   const { rows } = await db.query<{ id: string }>(
     `WITH planned AS (
        SELECT id FROM ops.ingest_runs
-       WHERE interval_start = $1 AND interval_end = $2 AND status = 'planned'
+       WHERE interval_start = $1 AND interval_end = $2 AND status = 'planned' AND layout = $7
        ORDER BY started_at DESC, id DESC LIMIT 1
        FOR UPDATE SKIP LOCKED
      ), taken AS (
@@ -43,8 +45,8 @@ export async function recordStart(
        RETURNING r.id
      ), added AS (
        INSERT INTO ops.ingest_runs
-         (interval_start, interval_end, status, lease_until, source, rules_version, run_url)
-       SELECT $1, $2, 'running', now() + $3 * interval '1 millisecond', $4, $5, $6
+         (interval_start, interval_end, status, lease_until, source, rules_version, run_url, layout)
+       SELECT $1, $2, 'running', now() + $3 * interval '1 millisecond', $4, $5, $6, $7
        WHERE NOT EXISTS (SELECT 1 FROM taken)
        RETURNING id
      )
@@ -56,6 +58,7 @@ export async function recordStart(
       attempt.source,
       attempt.rulesVersion,
       attempt.runUrl ?? null,
+      attempt.layout ?? 'realtime',
     ],
   );
   const id = rows[0]?.id;
@@ -70,13 +73,18 @@ export interface PlannedLease {
   readonly rulesVersion: number;
   /** The GitHub Actions run URL of the plan. */
   readonly runUrl?: string | undefined;
+  /** The layout planned for (default `realtime`): its intervals are 10 minutes, the archive's days. */
+  readonly layout?: 'realtime' | 'archive';
+  /** The source planned for, when the plan names one; else {@link PLANNED_SOURCE}. */
+  readonly source?: string;
 }
 
 /** The source a planned attempt names until its ingest job takes it over. */
 export const PLANNED_SOURCE = '(planned)';
 
 /**
- * Records a `planned` attempt for every 10-minute interval of `chunks`, in one statement.
+ * Records a `planned` attempt for every interval of `chunks` (10 minutes; a day for the archive
+ * layout), in one statement.
  *
  * @returns how many were recorded
  * @example await recordPlanned(db, [{ start, end }], { leaseMs: 3_600_000, rulesVersion: 1 })
@@ -89,17 +97,19 @@ export async function recordPlanned(
   if (chunks.length === 0) return 0;
   const { rowCount } = await db.query(
     `INSERT INTO ops.ingest_runs
-       (interval_start, interval_end, status, lease_until, source, rules_version, run_url)
-     SELECT s, s + interval '10 minutes', 'planned', now() + $3 * interval '1 millisecond', $4, $5, $6
+       (interval_start, interval_end, status, lease_until, source, rules_version, run_url, layout)
+     SELECT s, s + $8::interval, 'planned', now() + $3 * interval '1 millisecond', $4, $5, $6, $7
      FROM unnest($1::timestamptz[], $2::timestamptz[]) AS c(first, stop),
-          generate_series(c.first, c.stop - interval '10 minutes', interval '10 minutes') AS s`,
+          generate_series(c.first, c.stop - $8::interval, $8::interval) AS s`,
     [
       chunks.map((c) => new Date(c.start)),
       chunks.map((c) => new Date(c.end)),
       lease.leaseMs,
-      PLANNED_SOURCE,
+      lease.source ?? PLANNED_SOURCE,
       lease.rulesVersion,
       lease.runUrl ?? null,
+      lease.layout ?? 'realtime',
+      lease.layout === 'archive' ? '1 day' : '10 minutes',
     ],
   );
   return rowCount ?? 0;
@@ -120,7 +130,7 @@ export async function recordFinish(db: DatabasePool, tally: IntervalTally): Prom
        status = $2, finished_at = now(), objects = $3, objects_skipped = $4, objects_failed = $5,
        lines = $6, accepted = $7, rejected = $8, rejected_by_reason = $9, stations_created = $10,
        series_created = $11, rows_inserted = $12, rows_updated = $13, list_ms = $14, load_ms = $15,
-       error = $16
+       error = $16, objects_unchanged = $17
      WHERE id = $1`,
     [
       tally.attemptId,
@@ -140,6 +150,7 @@ export async function recordFinish(db: DatabasePool, tally: IntervalTally): Prom
       tally.listMs,
       Math.round(performance.now() - tally.loadStartedAt),
       tally.errors.length > 0 ? tally.errors.join('\n').slice(0, 8000) : null,
+      tally.unchanged,
     ],
   );
 }
@@ -154,6 +165,8 @@ export async function readAttempts(
   db: DatabasePool,
   from: number,
   to: number,
+  /** Only the attempts of one layout (the watermark is kept per layout), and of one source when given. */
+  filter: { layout?: 'realtime' | 'archive'; source?: string } = {},
 ): Promise<IntervalAttempt[]> {
   const { rows } = await db.query<{
     s: string;
@@ -166,8 +179,9 @@ export async function readAttempts(
     `SELECT extract(epoch FROM interval_start) * 1000 AS s, status,
             extract(epoch FROM started_at) * 1000 AS started,
             extract(epoch FROM lease_until) * 1000 AS lease, objects, rules_version
-     FROM ops.ingest_runs WHERE interval_start >= $1 AND interval_start < $2`,
-    [new Date(from), new Date(to)],
+     FROM ops.ingest_runs WHERE interval_start >= $1 AND interval_start < $2
+       AND ($3::text IS NULL OR layout = $3) AND ($4::text IS NULL OR source = $4)`,
+    [new Date(from), new Date(to), filter.layout ?? null, filter.source ?? null],
   );
   return rows.map((r) => ({
     intervalStart: Number(r.s),

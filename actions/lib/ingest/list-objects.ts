@@ -9,6 +9,8 @@ export interface ListedInterval {
   skipped: string[];
   /** Fetch objects filed under another date than their fetch time's (never ingested). */
   misfiled: string[];
+  /** Archive objects whose ETag is the one they were loaded from: not read (see `unchangedObjects`). */
+  unchanged?: SourceObject[];
   /** Why the listing failed (then `objects` is empty). */
   error?: unknown;
   listMs: number;

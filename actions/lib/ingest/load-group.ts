@@ -56,7 +56,12 @@ export async function loadGroup<T>(
 
 /** What {@link loadLarge} needs of an object's task. */
 interface LargeTask {
-  object: { key: string; fetchedAt: number };
+  object: {
+    key: string;
+    fetchedAt: number;
+    archiveDay?: number | undefined;
+    etag?: string | undefined;
+  };
   tally: { interval: { start: number } };
 }
 
@@ -77,7 +82,17 @@ export async function loadLarge<T extends LargeTask>(
   const totals = new ObjectBatch(object.key, object.fetchedAt, tally.interval.start);
   try {
     const loaded = await withConnection(db, logger, (client) =>
-      loadObjectPieces(client, { ...object, intervalStart: tally.interval.start }, item.pieces),
+      loadObjectPieces(
+        client,
+        {
+          key: object.key,
+          fetchedAt: object.fetchedAt,
+          intervalStart: tally.interval.start,
+          archive: object.archiveDay !== undefined,
+          etag: object.etag ?? null,
+        },
+        item.pieces,
+      ),
     );
     return {
       loaded: [{ items: [{ task: item.task, batch: loaded.totals }], counts: loaded.counts }],

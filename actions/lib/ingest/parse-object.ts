@@ -1,6 +1,12 @@
+import {
+  checkArchiveHeader,
+  evaluateArchiveLine,
+  isBlankArchiveLine,
+} from '../openaq/archive-rules.ts';
 import { isBlank, KEPT_LINE_BYTES, MAX_LINE_BYTES, splitLines } from '../openaq/lines.ts';
 import { openObjectStream } from '../openaq/object-stream.ts';
 import { evaluateLine } from '../openaq/rules.ts';
+import type { SourceLine } from '../openaq/types.ts';
 import { ObjectBatch } from '../toar/object-batch.ts';
 
 /** The setting that caps an object's decompressed size (CLI flag and action input). */
@@ -35,6 +41,83 @@ async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
   yield bytes;
 }
 
+/** The object a parse is about, as the rules and the loader need it. */
+export interface ParseObject {
+  key: string;
+  /** Real-time: the fetch time (the name's number); archive: the object's LastModified. Epoch ms. */
+  fetchedAt: number;
+  /** Set for an object of the archive layout: its key's date (00:00 UTC, epoch ms). */
+  archiveDay?: number | undefined;
+  /** The ETag the object was read with, recorded with it (archive re-exports are told apart by it). */
+  etag?: string | undefined;
+  /** The rules version of this parse, recorded with the object. */
+  rulesVersion?: number | undefined;
+}
+
+/** Evaluates one line into `batch`, by the object's layout. */
+type LineEvaluator = (batch: ObjectBatch, line: SourceLine) => void;
+
+function addRejected(
+  batch: ObjectBatch,
+  line: SourceLine,
+  outcome: { reason: string; message: string },
+): void {
+  batch.addRejection({
+    line: line.number,
+    reason: outcome.reason,
+    message: outcome.message,
+    raw: line.text,
+  });
+}
+
+/** DESIGN.md's real-time table, over one NDJSON line. */
+function realtimeEvaluator(fetchedAt: number): LineEvaluator {
+  return (batch, line) => {
+    if (isBlank(line.text)) return;
+    const outcome = evaluateLine(line, fetchedAt);
+    // The measurement has every field a record needs: added as it is, not copied.
+    if (outcome.kind === 'accepted') batch.addAccepted(outcome.measurement, line.number);
+    else addRejected(batch, line, outcome);
+  };
+}
+
+/**
+ * DESIGN.md's archive table, over one CSV line: the first line is the header (checked, never
+ * counted); the series of a record is its sensor, carried in the batch's `minutes` column.
+ */
+function archiveEvaluator(key: string, day: number): LineEvaluator & { finish(): void } {
+  let headerSeen = false;
+  const evaluate = (batch: ObjectBatch, line: SourceLine) => {
+    if (!headerSeen) {
+      checkArchiveHeader(line.overLength === undefined ? line.text : `${line.text}…`, key);
+      headerSeen = true;
+      return;
+    }
+    if (isBlankArchiveLine(line.text)) return;
+    const outcome = evaluateArchiveLine(line, day);
+    if (outcome.kind === 'accepted') {
+      const m = outcome.measurement;
+      batch.addAccepted({ ...m, averagingMinutes: m.sensorId }, line.number);
+    } else {
+      addRejected(batch, line, outcome);
+    }
+  };
+  return Object.assign(evaluate, {
+    finish: () => {
+      if (!headerSeen) checkArchiveHeader(undefined, key);
+    },
+  });
+}
+
+/** An empty batch of the object (one per piece). */
+function newBatch(object: ParseObject, intervalStart: number): ObjectBatch {
+  const batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
+  batch.archive = object.archiveDay !== undefined;
+  batch.etag = object.etag ?? null;
+  batch.rulesVersion = object.rulesVersion ?? null;
+  return batch;
+}
+
 /**
  * gunzip → lines → rules → batches, streaming: the object is inflated a chunk at a time and split as
  * it comes, and its rows are handed over in pieces (consecutive lines, numbered as in the object)
@@ -51,13 +134,16 @@ async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
  */
 export async function* parsePieces(
   body: AsyncIterable<Uint8Array>,
-  object: { key: string; fetchedAt: number },
+  object: ParseObject,
   intervalStart: number,
   limits: ParseLimits,
 ): AsyncGenerator<ObjectBatch> {
   const pieceLines = limits.pieceLines ?? DEFAULT_PIECE_LINES;
   const pieceBytes = limits.pieceBytes ?? DEFAULT_PIECE_BYTES;
-  let batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
+  const archive =
+    object.archiveDay === undefined ? undefined : archiveEvaluator(object.key, object.archiveDay);
+  const evaluate = archive ?? realtimeEvaluator(object.fetchedAt);
+  let batch = newBatch(object, intervalStart);
   const bytes = openObjectStream(body, object.key, {
     maxBytes: limits.maxObjectBytes,
     setting: MAX_OBJECT_BYTES_SETTING,
@@ -66,9 +152,9 @@ export async function* parsePieces(
     for (const line of lines) {
       if (batch.lines >= pieceLines || batch.estimatedBytes() >= pieceBytes) {
         yield batch;
-        batch = new ObjectBatch(object.key, object.fetchedAt, intervalStart);
+        batch = newBatch(object, intervalStart);
       }
-      if (line.overLength !== undefined) {
+      if (line.overLength !== undefined && (archive === undefined || line.number > 1)) {
         batch.addRejection({
           line: line.number,
           reason: LINE_TOO_LONG,
@@ -77,21 +163,10 @@ export async function* parsePieces(
         });
         continue;
       }
-      if (isBlank(line.text)) continue;
-      const outcome = evaluateLine(line, object.fetchedAt);
-      if (outcome.kind === 'accepted') {
-        // The measurement has every field a record needs: added as it is, not copied.
-        batch.addAccepted(outcome.measurement, line.number);
-      } else {
-        batch.addRejection({
-          line: line.number,
-          reason: outcome.reason,
-          message: outcome.message,
-          raw: line.text,
-        });
-      }
+      evaluate(batch, line);
     }
   }
+  archive?.finish();
   yield batch;
 }
 
@@ -105,7 +180,7 @@ export async function* parsePieces(
  */
 export async function parseObject(
   bytes: Uint8Array,
-  object: { key: string; fetchedAt: number },
+  object: ParseObject,
   intervalStart: number,
   limits: ParseLimits,
 ): Promise<ObjectBatch> {

@@ -1,13 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import { DatabaseError, describeError, SourceError } from '../errors.ts';
 import { ObjectBatch, type ObjectBatchMessage } from '../toar/object-batch.ts';
-import { type ParseLimits, parsePieces } from './parse-object.ts';
+import { type ParseLimits, type ParseObject, parsePieces } from './parse-object.ts';
 
-/** The object a parse is about: its key (for messages) and fetch time. */
-export interface ParseTarget {
-  key: string;
-  fetchedAt: number;
-}
+/** The object a parse is about: its key (for messages), fetch time, and layout (see {@link ParseObject}). */
+export type ParseTarget = ParseObject;
 
 /** Turns an object's bytes into its batches: in this thread, or on worker threads. */
 export interface ObjectParser {

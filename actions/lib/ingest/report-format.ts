@@ -27,6 +27,9 @@ export function formatIngestReport(r: IngestReport): string {
       `misfiled ${r.objects_misfiled} (under another date folder than their fetch time: not ingested)`,
     );
   }
+  if (r.objects_unchanged > 0) {
+    lines.push(`unchanged ${r.objects_unchanged} (same ETag as when loaded: not read again)`);
+  }
   for (const f of r.failures) {
     // Source errors name their object already.
     const what = f.error.includes(f.key) ? f.error : `${f.key}: ${f.error}`;

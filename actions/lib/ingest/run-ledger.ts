@@ -88,9 +88,14 @@ export class RunLedger {
     for (const key of listed.misfiled) {
       this.#logger.warn(`misfiled ${key}: its fetch time is on another date; not ingested`);
     }
+    const unchanged = listed.unchanged ?? [];
+    tally.unchanged = unchanged.length;
+    for (const object of unchanged) {
+      this.#logger.info(`unchanged ${object.key}: its ETag ${object.etag} was loaded already`);
+    }
     tally.listMs = listed.listMs;
     tally.loadStartedAt = performance.now();
-    tally.objects = listed.objects.length;
+    tally.objects = listed.objects.length + unchanged.length;
     tally.remaining = listed.objects.length;
     if (listed.objects.length === 0) await this.#finish(tally);
     return tally;

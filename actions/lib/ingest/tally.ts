@@ -12,6 +12,8 @@ export interface IntervalTally {
   skipped: number;
   /** Objects of its date folders filed under the wrong date (counted with the first interval listed). */
   misfiled: number;
+  /** Archive objects not read again: their ETag is the one they were loaded from. */
+  unchanged: number;
   failed: number;
   lines: number;
   accepted: number;
@@ -38,6 +40,7 @@ export function newTally(interval: Interval, attemptId: number): IntervalTally {
     objects: 0,
     skipped: 0,
     misfiled: 0,
+    unchanged: 0,
     failed: 0,
     lines: 0,
     accepted: 0,
@@ -80,6 +83,7 @@ export function emptyIngestReport(intervals = 0): IngestReport {
     objects_skipped: 0,
     objects_failed: 0,
     objects_misfiled: 0,
+    objects_unchanged: 0,
     lines: 0,
     accepted: 0,
     rejected: {},
@@ -98,6 +102,7 @@ export function addTally(report: IngestReport, tally: IntervalTally): void {
   report.objects_skipped += tally.skipped;
   report.objects_failed += tally.failed;
   report.objects_misfiled += tally.misfiled;
+  report.objects_unchanged += tally.unchanged;
   report.lines += tally.lines;
   report.accepted += tally.accepted;
   for (const [reason, n] of Object.entries(tally.rejected)) {

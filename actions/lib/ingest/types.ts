@@ -1,5 +1,7 @@
 import type { PlannerOptions } from '../interval/planner.ts';
 import type { Interval } from '../interval/types.ts';
+import type { LocationsSpec } from '../openaq/locations.ts';
+import type { LayoutSetting } from '../openaq/source-url.ts';
 
 /** Where to read fetches from and how. */
 export interface SourceOptions {
@@ -10,6 +12,14 @@ export interface SourceOptions {
   endpoint?: string;
   /** Unsigned S3 requests (public buckets). */
   anonymous?: boolean;
+  /** The source's layout (default `auto`: told from its folders). */
+  layout?: LayoutSetting;
+  /** The archive's locations (required by the archive layout). */
+  locations?: LocationsSpec;
+  /** An OpenAQ API key, for locations resolved through the API (`--bbox`, `--country`). */
+  openaqApiKey?: string;
+  /** OpenAQ's API (default `https://api.openaq.org`; tests point it at a local server). */
+  openaqApiUrl?: string;
 }
 
 /** `freshet ingest` / the ingest action: every 10-minute interval of `[start, end)`. */
@@ -75,6 +85,11 @@ export interface IngestReport {
    * ingested (no interval lists them; see the README's "What happens to a record").
    */
   objects_misfiled: number;
+  /**
+   * Archive objects whose ETag is the one they were loaded from: not read again (counted in
+   * `objects` too, which counts every selected object found).
+   */
+  objects_unchanged: number;
   lines: number;
   accepted: number;
   rejected: Record<string, number>;
@@ -95,7 +110,17 @@ export interface IngestReport {
  * `freshet plan` / the plan action: the planner's options (see {@link PlannerOptions}) but the rules
  * version, which is the running code's.
  */
-export type PlanOptions = Omit<PlannerOptions, 'rulesVersion' | 'emptyRetryMs'>;
+export type PlanOptions = Omit<PlannerOptions, 'rulesVersion' | 'emptyRetryMs'> & {
+  /**
+   * The layout planned for (default `realtime`): the archive's intervals are days, settled 72 hours,
+   * and a scheduled run re-reads the last `rereadMs` of them.
+   */
+  layout?: 'realtime' | 'archive';
+  /** Only the attempts of this source count (the watermark is kept per source and layout). */
+  source?: string;
+  /** Archive: the days a scheduled run reads again (default 14 days). */
+  rereadMs?: number;
+};
 
 /** The matrix the workflow fans out over. */
 export interface PlanMatrix {

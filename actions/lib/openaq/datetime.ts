@@ -31,10 +31,10 @@ const MS_PER_MINUTE = 60_000;
 const MS_PER_DAY = 86_400_000;
 
 /** Days in each month of a common year (index 1–12). */
-const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+export const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Value of the two ASCII digits at `at`, or -1 when either is not a digit. */
-function twoDigits(text: string, at: number): number {
+export function twoDigits(text: string, at: number): number {
   const a = text.charCodeAt(at) - DIGIT_0;
   const b = text.charCodeAt(at + 1) - DIGIT_0;
   // charCodeAt past the end is NaN, which fails both comparisons.
@@ -42,7 +42,7 @@ function twoDigits(text: string, at: number): number {
   return a * 10 + b;
 }
 
-function isLeapYear(year: number): boolean {
+export function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
@@ -50,7 +50,7 @@ function isLeapYear(year: number): boolean {
  * Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
  * Used instead of `Date.UTC`, which maps years 0–99 to 1900–1999.
  */
-function daysFromCivil(year: number, month: number, day: number): number {
+export function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yearOfEra = y - era * 400;

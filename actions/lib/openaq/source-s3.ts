@@ -39,6 +39,57 @@ export interface S3SourceOptions {
  * const source = s3Source('s3://openaq-fetches/realtime-gzipped/', { region: 'us-east-1', anonymous: true });
  */
 export function s3Source(url: string, options: S3SourceOptions = {}): Source {
+  const access = s3Access(url, options);
+  return layoutSource(
+    {
+      url,
+      checkRoot: access.checkRoot,
+      async listFolder(folder) {
+        const names = (await access.listObjects(`${folder}/`)).map((o) =>
+          o.key.slice(folder.length + 1),
+        );
+        return { names: names.filter((name) => !name.includes('/')), unreadable: [] };
+      },
+      readObject: access.readObject,
+    },
+    parseObjectName,
+  );
+}
+
+/** An object as a listing gives it: its key relative to the source's root, ETag and LastModified. */
+export interface ListedObject {
+  key: string;
+  /** As S3 gives it, quotes included (`"9b2cf535f27731c974343645a3985328"`). */
+  etag: string;
+  /** Epoch ms. */
+  lastModified: number;
+}
+
+/** What a source's storage can do, under its root (keys and prefixes are relative to it). */
+export interface SourceStorage {
+  url: string;
+  /** Checks that the root exists and can be listed (see {@link Source.check}). */
+  checkRoot(): Promise<void>;
+  /** Every object under `prefix` (which ends with `/`, or is empty), all pages, in key order. */
+  listObjects(prefix: string): Promise<ListedObject[]>;
+  /**
+   * The folders right under `prefix` (names relative to the root, ending with `/`), all pages, or
+   * only the first (`firstPage`, enough to tell a layout).
+   */
+  listFolders(prefix: string, firstPage?: boolean): Promise<string[]>;
+  /** An object's bytes, a chunk at a time (see {@link Source.read}). */
+  readObject(key: string): AsyncIterable<Uint8Array>;
+}
+
+/**
+ * An S3 bucket under a prefix, as a {@link SourceStorage}: listings follow pagination; throttling,
+ * 5xx answers, timeouts and broken downloads are retried with backoff.
+ *
+ * @example
+ * const storage = s3Access('s3://openaq-data-archive/records/csv.gz/', { anonymous: true });
+ * await storage.listFolders(''); // ['locationid=2178/', …]
+ */
+export function s3Access(url: string, options: S3SourceOptions = {}): SourceStorage {
   const parsed = parseS3Url(url);
   const client = new S3Client({
     region: options.region ?? 'us-east-1',
@@ -65,101 +116,125 @@ export function s3Source(url: string, options: S3SourceOptions = {}): Source {
         `${what}: ${describe(error)} (attempt ${attempt}, retrying in ${delayMs} ms)`,
       ),
     );
-  return layoutSource(
-    {
-      url,
-      async checkRoot() {
-        let page: { KeyCount?: number | undefined };
-        try {
-          page = await retry(`listing ${url}`, () =>
-            client.send(
-              new ListObjectsV2Command({
-                Bucket: parsed.bucket,
-                Prefix: parsed.prefix,
-                MaxKeys: 1,
-              }),
-            ),
-          );
-        } catch (error) {
-          // The bucket's answer (no such bucket, access denied, another region): the setting is
-          // wrong. Anything else (the network, 5xx after retries): the source is out of reach.
-          const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata
-            ?.httpStatusCode;
-          if (status !== undefined && status >= 300 && status < 500) {
-            throw new UsageError(`${url} cannot be listed: ${describe(error)}`, { cause: error });
-          }
-          throw new SourceError(`cannot list ${url}`, { cause: error });
+  const listPages = async (
+    prefix: string,
+    delimiter: string | undefined,
+    firstPage: boolean,
+    take: (page: {
+      Contents?: { Key?: string; ETag?: string; LastModified?: Date }[];
+      CommonPrefixes?: { Prefix?: string }[];
+    }) => void,
+  ) => {
+    const full = `${parsed.prefix}${prefix}`;
+    let token: string | undefined;
+    try {
+      do {
+        const page = await retry(`listing s3://${parsed.bucket}/${full}`, () =>
+          client.send(
+            new ListObjectsV2Command({
+              Bucket: parsed.bucket,
+              Prefix: full,
+              ContinuationToken: token,
+              ...(delimiter ? { Delimiter: delimiter } : {}),
+            }),
+          ),
+        );
+        take(page);
+        token = page.IsTruncated && !firstPage ? page.NextContinuationToken : undefined;
+      } while (token);
+    } catch (error) {
+      throw new SourceError(`cannot list s3://${parsed.bucket}/${full}`, { cause: error });
+    }
+  };
+  return {
+    url,
+    async listObjects(prefix) {
+      const objects: ListedObject[] = [];
+      await listPages(prefix, undefined, false, (page) => {
+        for (const item of page.Contents ?? []) {
+          if (!item.Key) continue;
+          objects.push({
+            key: item.Key.slice(parsed.prefix.length),
+            etag: item.ETag ?? '',
+            lastModified: item.LastModified?.getTime() ?? 0,
+          });
         }
-        if (!page.KeyCount) throw new UsageError(`${url}: there is no object under it`);
-      },
-      async listFolder(folder) {
-        const prefix = `${parsed.prefix}${folder}/`;
-        const names: string[] = [];
-        let token: string | undefined;
-        try {
-          do {
-            const page = await retry(`listing s3://${parsed.bucket}/${prefix}`, () =>
-              client.send(
-                new ListObjectsV2Command({
-                  Bucket: parsed.bucket,
-                  Prefix: prefix,
-                  ContinuationToken: token,
-                }),
-              ),
-            );
-            for (const item of page.Contents ?? []) {
-              if (item.Key) names.push(item.Key.slice(prefix.length));
-            }
-            token = page.IsTruncated ? page.NextContinuationToken : undefined;
-          } while (token);
-        } catch (error) {
-          throw new SourceError(`cannot list s3://${parsed.bucket}/${prefix}`, { cause: error });
+      });
+      return objects;
+    },
+    async listFolders(prefix, firstPage = false) {
+      const folders: string[] = [];
+      await listPages(prefix, '/', firstPage, (page) => {
+        for (const item of page.CommonPrefixes ?? []) {
+          if (item.Prefix) folders.push(item.Prefix.slice(parsed.prefix.length));
         }
-        return { names: names.filter((name) => !name.includes('/')), unreadable: [] };
-      },
-      async *readObject(key) {
-        const fullKey = `${parsed.prefix}${key}`;
-        const where = `s3://${parsed.bucket}/${fullKey}`;
-        const get = () =>
-          client.send(new GetObjectCommand({ Bucket: parsed.bucket, Key: fullKey }));
-        let response: GetObjectCommandOutput;
+      });
+      return folders;
+    },
+    async checkRoot() {
+      let page: { KeyCount?: number | undefined };
+      try {
+        page = await retry(`listing ${url}`, () =>
+          client.send(
+            new ListObjectsV2Command({
+              Bucket: parsed.bucket,
+              Prefix: parsed.prefix,
+              MaxKeys: 1,
+            }),
+          ),
+        );
+      } catch (error) {
+        // The bucket's answer (no such bucket, access denied, another region): the setting is
+        // wrong. Anything else (the network, 5xx after retries): the source is out of reach.
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata
+          ?.httpStatusCode;
+        if (status !== undefined && status >= 300 && status < 500) {
+          throw new UsageError(`${url} cannot be listed: ${describe(error)}`, { cause: error });
+        }
+        throw new SourceError(`cannot list ${url}`, { cause: error });
+      }
+      if (!page.KeyCount) throw new UsageError(`${url}: there is no object under it`);
+    },
+    async *readObject(key) {
+      const fullKey = `${parsed.prefix}${key}`;
+      const where = `s3://${parsed.bucket}/${fullKey}`;
+      const get = () => client.send(new GetObjectCommand({ Bucket: parsed.bucket, Key: fullKey }));
+      let response: GetObjectCommandOutput;
+      try {
+        response = await retry(`reading ${where}`, get);
+      } catch (error) {
+        throw new SourceError(`cannot read ${where}`, { cause: error });
+      }
+      const wholeReadBytes = options.wholeReadBytes ?? WHOLE_READ_BYTES;
+      if ((response.ContentLength ?? Number.POSITIVE_INFINITY) <= wholeReadBytes) {
+        // A fetch object (a few MB): downloaded whole, so that a body that breaks after its
+        // headers is downloaded again rather than failing the object.
+        let first: GetObjectCommandOutput | undefined = response;
         try {
-          response = await retry(`reading ${where}`, get);
+          yield await retry(`reading ${where}`, async () => {
+            const answer = first ?? (await get());
+            first = undefined;
+            if (!answer.Body) throw new SourceError(`${where} has no body`);
+            return await answer.Body.transformToByteArray();
+          });
         } catch (error) {
           throw new SourceError(`cannot read ${where}`, { cause: error });
         }
-        const wholeReadBytes = options.wholeReadBytes ?? WHOLE_READ_BYTES;
-        if ((response.ContentLength ?? Number.POSITIVE_INFINITY) <= wholeReadBytes) {
-          // A fetch object (a few MB): downloaded whole, so that a body that breaks after its
-          // headers is downloaded again rather than failing the object.
-          let first: GetObjectCommandOutput | undefined = response;
-          try {
-            yield await retry(`reading ${where}`, async () => {
-              const answer = first ?? (await get());
-              first = undefined;
-              if (!answer.Body) throw new SourceError(`${where} has no body`);
-              return await answer.Body.transformToByteArray();
-            });
-          } catch (error) {
-            throw new SourceError(`cannot read ${where}`, { cause: error });
-          }
-          return;
-        }
-        // A large object is streamed, never held whole: a body that breaks fails the object, and
-        // its interval is planned again.
-        const body = response.Body as unknown as AsyncIterable<Uint8Array> | undefined;
-        if (body === undefined || !(Symbol.asyncIterator in body)) {
-          throw new SourceError(`${where} has no readable body`);
-        }
-        try {
-          for await (const chunk of body) yield chunk;
-        } catch (error) {
-          throw new SourceError(`cannot read ${where}: the download broke off`, { cause: error });
-        }
-      },
+        return;
+      }
+      // A large object is streamed, never held whole: a body that breaks fails the object, and
+      // its interval is planned again.
+      const body = response.Body as unknown as AsyncIterable<Uint8Array> | undefined;
+      if (body === undefined || !(Symbol.asyncIterator in body)) {
+        throw new SourceError(`${where} has no readable body`);
+      }
+      try {
+        for await (const chunk of body) yield chunk;
+      } catch (error) {
+        throw new SourceError(`cannot read ${where}: the download broke off`, { cause: error });
+      }
     },
-    parseObjectName,
-  );
+  };
 }
 
 /**

@@ -1,15 +1,22 @@
+/** The two layouts a source can have (DESIGN.md: the real-time fetches, the archive). */
+export type SourceLayout = 'realtime' | 'archive';
+
 /** A span of time `[start, end)` in epoch ms (the openaq module depends on nothing else of lib). */
 export interface TimeSpan {
   start: number;
   end: number;
 }
 
-/** An object of the real-time layout, selected by its fetch time. */
+/** An object of a source: of the real-time layout, selected by its fetch time, or of the archive. */
 export interface SourceObject {
   /** The full key (S3) or path relative to the source root (folder), e.g. `2018-06-07/1528329600.ndjson.gz`. */
   key: string;
-  /** Fetch time from the name's leading number, epoch ms. */
+  /** Real-time: fetch time from the name's leading number; archive: the object's LastModified. Epoch ms. */
   fetchedAt: number;
+  /** Archive objects only: the key's date, 00:00 UTC, epoch ms (what selects the archive rules). */
+  archiveDay?: number;
+  /** Archive objects only: the object's ETag as listed (an unchanged one is not read again). */
+  etag?: string;
 }
 
 /** What one listing of an interval found. */
@@ -36,6 +43,11 @@ export interface SourceListing {
 export interface Source {
   /** The URL it was made from, for logs and `ops.ingest_runs`. */
   readonly url: string;
+  /**
+   * The layout it reads (absent: `realtime`): 10-minute intervals of fetch objects, or the
+   * archive's days of location objects.
+   */
+  readonly layout?: SourceLayout;
   /**
    * Checks that the source exists and can be listed, before a run records anything: throws a
    * UsageError when it does not (a folder that is not there, a bucket that answers NoSuchBucket or
@@ -123,6 +135,7 @@ export function layoutSource(
   };
   return {
     url: storage.url,
+    layout: 'realtime',
     check: () => storage.checkRoot(),
     async list(span) {
       const objects: SourceObject[] = [];

@@ -14,7 +14,13 @@ export const REJECT_REASONS = [
   'sentinel-value',
   'bad-averaging-period',
 ] as const;
-export type RejectReason = (typeof REJECT_REASONS)[number];
+
+/** The archive's own reason (DESIGN.md, archive rule "parse"); the others are shared. */
+export const ARCHIVE_ONLY_REJECT_REASONS = ['bad-csv'] as const;
+
+export type RejectReason =
+  | (typeof REJECT_REASONS)[number]
+  | (typeof ARCHIVE_ONLY_REJECT_REASONS)[number];
 
 /** Flag values stored in `toar.data.flags`. */
 export const FLAG_OK = 0;
@@ -44,6 +50,20 @@ export interface Measurement {
   /** Averaging period in whole minutes (60 when missing). */
   averagingMinutes: number;
 }
+
+/**
+ * One accepted archive record (DESIGN.md, "OpenAQ archive record → TOAR rows"): a measurement
+ * whose series is its sensor, with no stated averaging period and no city or country.
+ */
+export interface ArchiveMeasurement extends Omit<Measurement, 'averagingMinutes'> {
+  /** The record's `sensors_id`: one series per sensor, never merged. */
+  sensorId: number;
+}
+
+/** What the archive rules make of one record line. */
+export type ArchiveLineOutcome =
+  | { kind: 'accepted'; measurement: ArchiveMeasurement }
+  | { kind: 'rejected'; reason: RejectReason; message: string };
 
 /** What the rules make of one non-blank line. */
 export type LineOutcome =

@@ -1,4 +1,6 @@
 // `freshet ingest` and the ingest action: what to ingest, from where, into which database.
+
+import { UsageError } from '../errors.ts';
 import {
   DEFAULT_INGEST_CONCURRENCY,
   DEFAULT_MAX_OBJECT_BYTES,
@@ -6,9 +8,13 @@ import {
 } from '../ingest/index.ts';
 import { DEFAULT_MAX_INTERVALS } from '../ingest/types.ts';
 import { parseAlignedInstant } from '../interval/instant.ts';
+import { type LocationsSpec, parseLocations } from '../openaq/locations.ts';
+import { parseBbox, parseCountry } from '../openaq/locations-api.ts';
 import {
   DEFAULT_S3_REGION,
   DEFAULT_SOURCE,
+  LAYOUT_SETTINGS,
+  type LayoutSetting,
   parseEndpointUrl,
   parseSourceUrl,
 } from '../openaq/source-url.ts';
@@ -55,7 +61,7 @@ export const INGEST = {
   },
   source: {
     name: 'source',
-    help: 'where the fetches are: s3://bucket/prefix/ or file:///path/to/realtime-gzipped',
+    help: "where the objects are: s3://bucket/prefix/ or file:///path (default: OpenAQ's archive)",
     placeholder: 'URL',
     default: DEFAULT_SOURCE,
     parse: parseSourceUrl,
@@ -63,8 +69,8 @@ export const INGEST = {
     action: {
       input: 'source',
       description:
-        'Where the fetches are: s3://bucket/prefix/ (date folders YYYY-MM-DD below it) or ' +
-        "file:///path/. Defaults to OpenAQ's gzipped real-time fetches.",
+        'Where the objects are: s3://bucket/prefix/ or file:///path/, with the archive layout ' +
+        "(locationid= folders) or the real-time one (YYYY-MM-DD folders). Defaults to OpenAQ's public archive.",
     },
   },
   databaseUrl: DATABASE_URL,
@@ -157,7 +163,83 @@ export const INGEST = {
         'The most 10-minute intervals one run takes; a longer range fails before anything is recorded (plan it in chunks).',
     },
   },
+  layout: {
+    name: 'layout',
+    help: "the source's layout: auto (from its folders), realtime (YYYY-MM-DD/ fetches) or archive (locationid=/ days)",
+    placeholder: 'L',
+    default: 'auto',
+    parse: parseLayout,
+    cli: { flag: 'layout', env: 'FRESHET_LAYOUT' },
+    action: {
+      input: 'layout',
+      description:
+        "The source's layout: auto (told from its folders), realtime (YYYY-MM-DD folders of fetches, " +
+        "10-minute intervals) or archive (OpenAQ's locationid= folders, one object per location and day; " +
+        'intervals are UTC days).',
+    },
+  },
+  locations: {
+    name: 'locations',
+    help: 'archive locations: ids (2178,8118), @file (one id per line, # comments) or all',
+    placeholder: 'IDS',
+    otherwise: 'none (needed by the archive layout)',
+    parse: parseLocations,
+    cli: { flag: 'locations', env: 'FRESHET_LOCATIONS' },
+    action: {
+      input: 'locations',
+      description:
+        'Which archive locations to ingest: OpenAQ location ids (2178,8118), @file (a file of the ' +
+        'repository, one id per line, # comments) or all (every locationid= folder, listed once a day).',
+    },
+  },
+  bbox: {
+    name: 'bbox',
+    help: "archive locations in a box, minLon,minLat,maxLon,maxLat, from OpenAQ's API (needs OPENAQ_API_KEY)",
+    placeholder: 'BOX',
+    parse: parseBbox,
+    cli: { flag: 'bbox' },
+    action: {
+      input: 'bbox',
+      description:
+        "Archive locations in a bounding box, minLon,minLat,maxLon,maxLat, resolved through OpenAQ's API v3 (needs openaq-api-key).",
+    },
+  },
+  country: {
+    name: 'country',
+    help: "archive locations of a country (ISO code, e.g. US), from OpenAQ's API (needs OPENAQ_API_KEY)",
+    placeholder: 'ISO',
+    parse: parseCountry,
+    cli: { flag: 'country' },
+    action: {
+      input: 'country',
+      description:
+        "Archive locations of a country (ISO 3166-1 alpha-2, e.g. US), resolved through OpenAQ's API v3 (needs openaq-api-key).",
+    },
+  },
+  openaqApiKey: {
+    name: 'openaq-api-key',
+    help: 'an OpenAQ API key, for --bbox and --country (better given as OPENAQ_API_KEY)',
+    placeholder: 'KEY',
+    parse: parseText,
+    cli: { flag: 'openaq-api-key', env: 'OPENAQ_API_KEY' },
+    action: {
+      input: 'openaq-api-key',
+      description:
+        'An OpenAQ API key (secrets.OPENAQ_API_KEY), for bbox and country. Masked in logs.',
+    },
+  },
 } as const satisfies Record<string, Setting<unknown>>;
+
+/** Reads `--layout`. */
+function parseLayout(text: string, label: string): LayoutSetting {
+  const layout = LAYOUT_SETTINGS.find((l) => l === text.trim());
+  if (layout === undefined) {
+    throw new UsageError(
+      `${label} ${JSON.stringify(text)} is not one of ${LAYOUT_SETTINGS.join(', ')}`,
+    );
+  }
+  return layout;
+}
 
 /** A chunk ends after it starts. */
 export const INGEST_ORDER: OrderRule = {
@@ -165,3 +247,26 @@ export const INGEST_ORDER: OrderRule = {
   earlier: INGEST.start,
   why: 'a chunk holds at least one interval',
 };
+
+/**
+ * The locations the settings select: `--locations`, or `--bbox`/`--country` (through OpenAQ's
+ * API), not both; a conflict is added to `problems`.
+ *
+ * @example locationsOf(undefined, undefined, 'US', report) // { kind: 'api', query: { country: 'US' } }
+ */
+export function locationsOf(
+  locations: LocationsSpec | undefined,
+  bbox: [number, number, number, number] | undefined,
+  country: string | undefined,
+  problem: (message: string) => void,
+): LocationsSpec | undefined {
+  if (bbox === undefined && country === undefined) return locations;
+  if (locations !== undefined) {
+    problem('give locations, or bbox and country, not both');
+    return locations;
+  }
+  return {
+    kind: 'api',
+    query: { ...(bbox ? { bbox } : {}), ...(country ? { country } : {}) },
+  };
+}

@@ -1,10 +1,13 @@
 // `freshet plan` and the plan action: which chunks of intervals are due.
+
+import { UsageError } from '../errors.ts';
+import { DEFAULT_REREAD_MS } from '../ingest/plan-archive.ts';
 import { formatDuration, HOUR_MS, parseDuration } from '../interval/duration.ts';
 import { parseAlignedInstant, parseInstant } from '../interval/instant.ts';
 import { DEFAULT_SETTLE_MS, MAX_CHUNKS_LIMIT } from '../interval/planner.ts';
 import { parseReprocessMode } from '../interval/reprocess.ts';
 import { DATABASE_URL } from './common.ts';
-import { wholeNumber } from './parsers.ts';
+import { parseText, wholeNumber } from './parsers.ts';
 import type { OrderRule, Setting } from './setting.ts';
 
 /** One ingest job's chunk, unless told otherwise: six intervals, one job a scheduled run. */
@@ -108,7 +111,53 @@ export const PLAN = {
     cli: { flag: 'now' },
   },
   databaseUrl: DATABASE_URL,
+  layout: {
+    name: 'layout',
+    help: 'plan for the realtime layout (10-minute intervals) or the archive (UTC days, settled 72h)',
+    placeholder: 'L',
+    default: 'realtime',
+    parse: parsePlanLayout,
+    cli: { flag: 'layout' },
+    action: {
+      input: 'layout',
+      description:
+        "The layout planned for: realtime (10-minute intervals) or archive (UTC days; a scheduled run also re-reads the last `reread` of them, for OpenAQ's re-exports). Each layout keeps its own watermark.",
+    },
+  },
+  source: {
+    name: 'source',
+    help: 'only attempts from this source count (the watermark is kept per source and layout)',
+    placeholder: 'URL',
+    otherwise: 'every source',
+    parse: parseText,
+    cli: { flag: 'source' },
+    action: {
+      input: 'source',
+      description:
+        'Only attempts that read this source count (the watermark is kept per source and layout); empty: every source.',
+    },
+  },
+  reread: {
+    name: 'reread',
+    help: 'archive: the last days a scheduled run reads again (changed objects only are loaded)',
+    placeholder: 'D',
+    default: formatDuration(DEFAULT_REREAD_MS),
+    parse: parseDuration,
+    cli: { flag: 'reread' },
+    action: {
+      input: 'reread',
+      description:
+        'Archive layout: how many of the last days a scheduled run plans again, whatever their state, since OpenAQ may re-export them (objects whose ETag is unchanged are skipped), e.g. 14d.',
+    },
+  },
 } as const satisfies Record<string, Setting<unknown>>;
+
+/** Reads the plan's `layout`. */
+function parsePlanLayout(text: string, label: string): 'realtime' | 'archive' {
+  const layout = text.trim();
+  if (layout === 'realtime' || layout === 'archive') return layout;
+  throw new UsageError(`${label} ${JSON.stringify(text)} is not realtime or archive`);
+}
 
 /** A backfill ends after it starts. */
 export const PLAN_ORDER: OrderRule = {

@@ -145,7 +145,7 @@ export function inputDefaults(
  * What the command line does without the flag, for help and docs: its environment variable, then
  * its default; undefined for a switch, a required flag, or a flag whose absence means nothing.
  *
- * @example flagDefault(INGEST.source) // '$FRESHET_SOURCE, else s3://openaq-fetches/realtime-gzipped/'
+ * @example flagDefault(INGEST.source) // '$FRESHET_SOURCE, else s3://openaq-data-archive/records/csv.gz/'
  */
 export function flagDefault(setting: AnySetting): string | undefined {
   if (setting.cli === undefined || setting.placeholder === undefined) return undefined;

@@ -35,7 +35,7 @@ async function prepareSession(client: pg.ClientBase): Promise<void> {
       g integer, lat_key numeric(9, 4), lng_key numeric(9, 4)
     ) ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_data (
-      ord smallint, g integer, variable_id smallint, minutes integer, at_ms bigint,
+      ord smallint, g integer, variable_id smallint, minutes bigint, at_ms bigint,
       value double precision, flags smallint, piece integer NOT NULL DEFAULT 0
     ) ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_stations (
@@ -53,13 +53,16 @@ async function prepareSession(client: pg.ClientBase): Promise<void> {
 const STAGE_OBJECTS = `
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::integer[], $4::integer[], $5::integer[],
-                       $6::timestamptz[])
-    WITH ORDINALITY AS i (key, fetched_at, lines, accepted, rejected, interval_start, n)
+                       $6::timestamptz[], $7::text[], $8::integer[])
+    WITH ORDINALITY AS i (key, fetched_at, lines, accepted, rejected, interval_start, etag,
+                          rules_version, n)
 ), upserted AS (
-  INSERT INTO ops.source_objects (key, fetched_at, lines, accepted, rejected)
-  SELECT key, fetched_at, lines, accepted, rejected FROM input ORDER BY key COLLATE "C"
+  INSERT INTO ops.source_objects (key, fetched_at, lines, accepted, rejected, etag, rules_version)
+  SELECT key, fetched_at, lines, accepted, rejected, etag, rules_version FROM input
+  ORDER BY key COLLATE "C"
   ON CONFLICT (key) DO UPDATE SET loaded_at = now(), fetched_at = excluded.fetched_at,
-    lines = excluded.lines, accepted = excluded.accepted, rejected = excluded.rejected
+    lines = excluded.lines, accepted = excluded.accepted, rejected = excluded.rejected,
+    etag = excluded.etag, rules_version = excluded.rules_version
   RETURNING id, key, NOT (xmax = 0) AS loaded_before
 )
 INSERT INTO stage_objects (ord, object_id, key, fetched_at, interval_start, loaded_before)
@@ -71,7 +74,12 @@ RETURNING ord, loaded_before`;
 const EARLIER = `(excluded.name_source_fetched_at, excluded.name_source_key, excluded.name_source_line)
   < (s.name_source_fetched_at, s.name_source_key, s.name_source_line)`;
 
-const UPSERT_STATIONS = `
+/**
+ * Stations of the group. An archive record names a station only where no real-time record does
+ * (DESIGN.md): its name source is dated at infinity, after every fetch time, and archive records
+ * among themselves go by object key, then line.
+ */
+const upsertStations = (nameTime: string) => `
 WITH first AS (
   SELECT DISTINCT ON (s.g) s.*, o.fetched_at, o.key
   FROM stage_stations s JOIN stage_objects o ON o.ord = s.ord
@@ -87,7 +95,7 @@ INSERT INTO toar.stationmeta_core AS s
 SELECT coalesce(c.codes, '{}'),
        CASE WHEN f.location = '' THEN trim_scale(k.lat_key)::text || ',' || trim_scale(k.lng_key)::text
             ELSE f.location END,
-       f.lat, f.lng, k.lat_key, k.lng_key, f.country, f.city, f.fetched_at, f.key, f.line
+       f.lat, f.lng, k.lat_key, k.lng_key, f.country, f.city, ${nameTime}, f.key, f.line
 FROM first f JOIN stage_keys k ON k.g = f.g LEFT JOIN codes c ON c.g = f.g
 ORDER BY k.lat_key, k.lng_key
 ON CONFLICT (lat_key, lng_key) DO UPDATE SET
@@ -103,32 +111,80 @@ ON CONFLICT (lat_key, lng_key) DO UPDATE SET
 WHERE NOT (excluded.codes <@ s.codes) OR ${EARLIER}
 RETURNING (xmax = 0) AS inserted`;
 
+const UPSERT_STATIONS = upsertStations('f.fetched_at');
+const UPSERT_ARCHIVE_STATIONS = upsertStations(`timestamptz 'infinity'`);
+
 // The group's series: (station number, variable, averaging) → toar.timeseries id, creating the new.
 const INSERT_SERIES = `
 INSERT INTO toar.timeseries (station_id, variable_id, averaging_minutes, label)
-SELECT st.id, v.id, d.minutes, v.name || ' ' || d.minutes || ' min'
+SELECT st.id, d.variable_id, d.minutes, ''
 FROM (SELECT DISTINCT g, variable_id, minutes FROM stage_data) d
 JOIN stage_keys k ON k.g = d.g
 JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
-JOIN toar.variables v ON v.id = d.variable_id
 ORDER BY 1, 2, 3
-ON CONFLICT (station_id, variable_id, averaging_minutes) DO NOTHING
+ON CONFLICT (station_id, variable_id, averaging_minutes, data_origin, label) DO NOTHING
 RETURNING id`;
 
-const KEY_OF = (objectId: string) =>
-  `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
+/** Where archive series come from (`toar.timeseries.data_origin`). */
+export const ARCHIVE_ORIGIN = 'openaq-archive';
+
+// An archive series per (station, variable, sensor): stage_data's `minutes` holds the sensors_id,
+// which becomes the series' label; its averaging is not stated (NULL).
+const INSERT_ARCHIVE_SERIES = `
+INSERT INTO toar.timeseries (station_id, variable_id, averaging_minutes, label, data_origin)
+SELECT st.id, d.variable_id, NULL, d.minutes::text, '${ARCHIVE_ORIGIN}'
+FROM (SELECT DISTINCT g, variable_id, minutes FROM stage_data) d
+JOIN stage_keys k ON k.g = d.g
+JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
+ORDER BY 1, 2, 4
+ON CONFLICT (station_id, variable_id, averaging_minutes, data_origin, label) DO NOTHING
+RETURNING id`;
+
+/**
+ * What differs between the layouts' loads: how a stored series matches a staged one (the staged
+ * `minutes` is the averaging period, or the sensor), and which record wins a measurement.
+ */
+interface LayoutSql {
+  /** The series of the group's stations, as (g, variable_id, minutes, id). */
+  seriesMinutes: string;
+  seriesFilter: string;
+  /** Whether the staged record `w` (or `excluded`) beats the stored row `d`. */
+  beats: (newer: string) => string;
+}
+
+const REALTIME_SQL: LayoutSql = {
+  seriesMinutes: 'ts.averaging_minutes',
+  seriesFilter: '',
+  // Fetch time, then key.
+  beats: (w) => `(${w}.fetched_at > d.fetched_at
+         OR (${w}.fetched_at = d.fetched_at AND ${w}.object_id <> d.object_id
+             AND ${KEY_OF(`${w}.object_id`)} > ${KEY_OF('d.object_id')}))`,
+};
+
+const ARCHIVE_SQL: LayoutSql = {
+  // Guarded: a real-time series' label ('') is no number, whatever order the planner filters in.
+  seriesMinutes: `CASE WHEN ts.data_origin = '${ARCHIVE_ORIGIN}' THEN ts.label::bigint END`,
+  seriesFilter: `AND ts.data_origin = '${ARCHIVE_ORIGIN}'`,
+  // Key alone: fetched_at (LastModified) plays no part in archive precedence.
+  beats: (w) => `(${w}.object_id <> d.object_id
+         AND ${KEY_OF(`${w}.object_id`)} > ${KEY_OF('d.object_id')})`,
+};
+
+function KEY_OF(objectId: string): string {
+  return `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
+}
 
 // Whether a stored row belongs to an object of the group being loaded, which can only be one
 // loaded before: its rows are what an older load of it left, and this load decides them again.
 const RELOADED = (objectId: string) =>
   `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
 
-const upsertData = (staged: string) => `
+const upsertData = (staged: string, layout: LayoutSql) => `
 WITH series AS (
-  SELECT k.g, ts.variable_id, ts.averaging_minutes, ts.id
+  SELECT k.g, ts.variable_id, ${layout.seriesMinutes} AS averaging_minutes, ts.id
   FROM stage_keys k
   JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
-  JOIN toar.timeseries ts ON ts.station_id = st.id
+  JOIN toar.timeseries ts ON ts.station_id = st.id ${layout.seriesFilter}
 ), winners AS (
   -- stage_data already holds only the latest record of each measurement (see groupTexts).
   SELECT se.id AS timeseries_id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond' AS datetime,
@@ -139,8 +195,7 @@ WITH series AS (
 ), changed AS (
   SELECT count(*) AS n FROM winners w
   JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
-  WHERE (${RELOADED('d.object_id')} OR w.fetched_at > d.fetched_at
-         OR (w.fetched_at = d.fetched_at AND w.key > ${KEY_OF('d.object_id')}))
+  WHERE (${RELOADED('d.object_id')} OR ${layout.beats('w')})
     AND (d.value <> w.value OR d.flags <> w.flags)
 ), upserted AS (
   INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
@@ -151,30 +206,28 @@ WITH series AS (
     fetched_at = excluded.fetched_at, object_id = excluded.object_id
   -- A row of an object of this group (re-loaded: reprocessing, or a corrected file under the same
   -- key) takes what the group yields now, even from an earlier object of it; a row of another
-  -- object only a later (fetch time, key).
+  -- object only a later one (real-time: fetch time, then key; archive: key).
+  -- (An archive object's fetched_at, its LastModified, changes with a re-export: it is taken too.)
   WHERE (${RELOADED('d.object_id')}
-         AND (d.value, d.flags, d.object_id) IS DISTINCT FROM
-             (excluded.value, excluded.flags, excluded.object_id))
-    OR excluded.fetched_at > d.fetched_at
-    OR (excluded.fetched_at = d.fetched_at AND excluded.object_id <> d.object_id
-        AND ${KEY_OF('excluded.object_id')} > ${KEY_OF('d.object_id')})
+         AND (d.value, d.flags, d.object_id, d.fetched_at) IS DISTINCT FROM
+             (excluded.value, excluded.flags, excluded.object_id, excluded.fetched_at))
+    OR ${layout.beats('excluded')}
   RETURNING (xmax = 0) AS inserted
 )
 SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
        (SELECT n FROM changed)::integer AS changed`;
 
-const UPSERT_DATA = upsertData('stage_data');
 // An object loaded in pieces stages a measurement once per piece that has it: the latest piece wins.
-const UPSERT_DATA_OF_PIECES = upsertData(`(
+const STAGED_PIECES = `(
   SELECT DISTINCT ON (g, variable_id, minutes, at_ms) * FROM stage_data
-  ORDER BY g, variable_id, minutes, at_ms, piece DESC)`);
+  ORDER BY g, variable_id, minutes, at_ms, piece DESC)`;
 
 // Rows that an object loaded before stored and no longer yields (a line removed from a corrected
 // file, or rejected under today's rules) are withdrawn, as a fresh load would never have written
 // them. Rows another object holds are left alone: they carry that object's id. Runs after the data
 // upsert, so a row the object still yields, or that a later object of the group took over, is kept
 // or already belongs to the other object. Locks are taken in key order, as the upsert takes them.
-const DELETE_WITHDRAWN_DATA = `
+const deleteWithdrawnData = (layout: LayoutSql) => `
 WITH gone AS (
   SELECT d.timeseries_id, d.datetime
   FROM toar.data d JOIN stage_objects o ON o.loaded_before AND d.object_id = o.object_id
@@ -183,8 +236,9 @@ WITH gone AS (
   FROM stage_data s
   JOIN stage_keys k ON k.g = s.g
   JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
-  JOIN toar.timeseries se ON se.station_id = st.id AND se.variable_id = s.variable_id
-    AND se.averaging_minutes = s.minutes
+  JOIN (SELECT ts.id, ts.station_id, ts.variable_id, ${layout.seriesMinutes} AS minutes
+        FROM toar.timeseries ts WHERE true ${layout.seriesFilter}) se
+    ON se.station_id = st.id AND se.variable_id = s.variable_id AND se.minutes = s.minutes
 ), locked AS (
   SELECT d.timeseries_id, d.datetime FROM toar.data d JOIN gone g USING (timeseries_id, datetime)
   JOIN stage_objects o ON o.loaded_before AND d.object_id = o.object_id
@@ -192,6 +246,50 @@ WITH gone AS (
 )
 DELETE FROM toar.data d USING locked l
 WHERE d.timeseries_id = l.timeseries_id AND d.datetime = l.datetime`;
+
+/** A layout's statements, each with the name it is prepared under. */
+interface LayoutStatements {
+  stations: pg.QueryConfig;
+  series: pg.QueryConfig;
+  data: pg.QueryConfig;
+  dataOfPieces: pg.QueryConfig;
+  withdrawn: pg.QueryConfig;
+}
+
+const STATEMENTS: { realtime: LayoutStatements; archive: LayoutStatements } = {
+  realtime: {
+    stations: { name: 'freshet-upsert-stations', text: UPSERT_STATIONS },
+    series: { name: 'freshet-insert-series', text: INSERT_SERIES },
+    data: { name: 'freshet-upsert-data', text: upsertData('stage_data', REALTIME_SQL) },
+    dataOfPieces: {
+      name: 'freshet-upsert-data-of-pieces',
+      text: upsertData(STAGED_PIECES, REALTIME_SQL),
+    },
+    withdrawn: { name: 'freshet-delete-withdrawn-data', text: deleteWithdrawnData(REALTIME_SQL) },
+  },
+  archive: {
+    stations: { name: 'freshet-upsert-archive-stations', text: UPSERT_ARCHIVE_STATIONS },
+    series: { name: 'freshet-insert-archive-series', text: INSERT_ARCHIVE_SERIES },
+    data: { name: 'freshet-upsert-archive-data', text: upsertData('stage_data', ARCHIVE_SQL) },
+    dataOfPieces: {
+      name: 'freshet-upsert-archive-data-of-pieces',
+      text: upsertData(STAGED_PIECES, ARCHIVE_SQL),
+    },
+    withdrawn: {
+      name: 'freshet-delete-withdrawn-archive-data',
+      text: deleteWithdrawnData(ARCHIVE_SQL),
+    },
+  },
+};
+
+/** The layout of a group: all its objects have one (a run reads one source). */
+function statementsOf(batches: readonly ObjectBatch[]): LayoutStatements {
+  const archive = batches[0]?.archive === true;
+  if (batches.some((b) => b.archive !== archive)) {
+    throw new DatabaseError('a load group mixes real-time and archive objects');
+  }
+  return archive ? STATEMENTS.archive : STATEMENTS.realtime;
+}
 
 const UPSERT_REJECTIONS = `
 INSERT INTO ops.rejected_records AS r (object_key, line, interval_start, reason, message, raw)
@@ -298,7 +396,7 @@ async function loadOnce(
     // An object loaded for the first time has no rejections stored yet (they commit with its
     // ops.source_objects row, which did not exist): its rejections are copied in as they are.
     await copyInto(client, COPY_REJECTIONS, rejections.direct);
-    const counts = await applyStaged(client, {
+    const counts = await applyStaged(client, statementsOf(batches), {
       hasData: texts.data !== '',
       reloaded: loadedBefore.size > 0,
       pieces: false,
@@ -329,6 +427,8 @@ async function stageObjects(
       batches.map((b) => b.accepted),
       batches.map((b) => b.rejected),
       batches.map((b) => new Date(b.intervalStart)),
+      batches.map((b) => b.etag),
+      batches.map((b) => b.rulesVersion),
     ],
   });
   return staged.rows;
@@ -340,6 +440,7 @@ async function stageObjects(
  */
 async function applyStaged(
   client: pg.ClientBase,
+  statements: LayoutStatements,
   staged: { hasData: boolean; reloaded: boolean; pieces: boolean },
 ): Promise<LoadCounts> {
   // Statistics of what was just staged: without them the planner takes the temporary tables
@@ -352,15 +453,10 @@ async function applyStaged(
     rowsUpdated: 0,
   };
   if (staged.hasData) {
-    const stations = await client.query<{ inserted: boolean }>({
-      name: 'freshet-upsert-stations',
-      text: UPSERT_STATIONS,
-    });
-    const series = await client.query({ name: 'freshet-insert-series', text: INSERT_SERIES });
+    const stations = await client.query<{ inserted: boolean }>(statements.stations);
+    const series = await client.query(statements.series);
     const data = await client.query<{ inserted: number; changed: number }>(
-      staged.pieces
-        ? { name: 'freshet-upsert-data-of-pieces', text: UPSERT_DATA_OF_PIECES }
-        : { name: 'freshet-upsert-data', text: UPSERT_DATA },
+      staged.pieces ? statements.dataOfPieces : statements.data,
     );
     const [written] = data.rows;
     if (written === undefined) throw new DatabaseError('the data upsert returned no counts');
@@ -370,10 +466,7 @@ async function applyStaged(
     counts.rowsUpdated = written.changed;
   }
   if (staged.reloaded) {
-    const withdrawn = await client.query({
-      name: 'freshet-delete-withdrawn-data',
-      text: DELETE_WITHDRAWN_DATA,
-    });
+    const withdrawn = await client.query(statements.withdrawn);
     counts.rowsUpdated += withdrawn.rowCount ?? 0;
     await client.query({ name: 'freshet-upsert-rejections', text: UPSERT_REJECTIONS });
     await client.query({
@@ -385,7 +478,8 @@ async function applyStaged(
 }
 
 const UPDATE_OBJECT_COUNTS = `
-UPDATE ops.source_objects SET lines = $2, accepted = $3, rejected = $4 WHERE key = $1`;
+UPDATE ops.source_objects SET lines = $2, accepted = $3, rejected = $4, rules_version = $5
+WHERE key = $1`;
 
 /**
  * Loads one object from its pieces (see `parsePieces`), in one transaction, taking each piece
@@ -403,10 +497,20 @@ UPDATE ops.source_objects SET lines = $2, accepted = $3, rejected = $4 WHERE key
  */
 export async function loadObjectPieces(
   client: pg.ClientBase,
-  object: { key: string; fetchedAt: number; intervalStart: number },
+  object: {
+    key: string;
+    fetchedAt: number;
+    intervalStart: number;
+    /** An archive object (see {@link ObjectBatch.archive}). */
+    archive?: boolean;
+    etag?: string | null;
+  },
   pieces: AsyncIterable<ObjectBatch>,
 ): Promise<{ counts: LoadCounts; totals: ObjectBatch }> {
   const totals = new ObjectBatch(object.key, object.fetchedAt, object.intervalStart);
+  totals.archive = object.archive === true;
+  totals.etag = object.etag ?? null;
+  const statements = statementsOf([totals]);
   await prepareSession(client);
   await client.query('BEGIN');
   let source: unknown;
@@ -428,6 +532,8 @@ export async function loadObjectPieces(
       }
       if (next.done) break;
       const batch = next.value;
+      statementsOf([totals, batch]);
+      totals.rulesVersion = batch.rulesVersion;
       const texts = groupTexts([batch], { numbering, piece });
       await copyInto(client, 'COPY stage_keys FROM STDIN', texts.keys);
       await copyInto(client, COPY_PIECE_DATA, texts.data);
@@ -445,8 +551,9 @@ export async function loadObjectPieces(
       totals.lines,
       totals.accepted,
       totals.rejected,
+      totals.rulesVersion,
     ]);
-    const counts = await applyStaged(client, { hasData, reloaded, pieces: true });
+    const counts = await applyStaged(client, statements, { hasData, reloaded, pieces: true });
     await client.query('COMMIT');
     return { counts, totals };
   } catch (error) {

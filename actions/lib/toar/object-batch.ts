@@ -62,6 +62,7 @@ export interface RowColumns {
   station: Int32Array;
   /** `toar.variables.id`. */
   variable: Uint8Array;
+  /** Averaging minutes (real-time), or the `sensors_id` (archive): what tells a station's series of a variable apart. */
   minutes: Float64Array;
   /** Epoch ms. */
   time: Float64Array;
@@ -74,6 +75,9 @@ export interface ObjectBatchMessage {
   key: string;
   fetchedAt: number;
   intervalStart: number;
+  archive: boolean;
+  etag: string | null;
+  rulesVersion: number | null;
   lines: number;
   accepted: number;
   rejected: number;
@@ -130,6 +134,15 @@ export class ObjectBatch {
   readonly key: string;
   readonly fetchedAt: number;
   readonly intervalStart: number;
+  /**
+   * An object of OpenAQ's archive: its series are per sensor (the `minutes` column holds the
+   * `sensors_id`, there being no averaging period), and its precedence is its key, then line.
+   */
+  archive = false;
+  /** The ETag the object was read with (recorded in `ops.source_objects`), when known. */
+  etag: string | null = null;
+  /** The rules version it was parsed under (recorded with the ETag), when known. */
+  rulesVersion: number | null = null;
   lines = 0;
   accepted = 0;
   rejected = 0;
@@ -246,6 +259,9 @@ export class ObjectBatch {
       key: this.key,
       fetchedAt: this.fetchedAt,
       intervalStart: this.intervalStart,
+      archive: this.archive,
+      etag: this.etag,
+      rulesVersion: this.rulesVersion,
       lines: this.lines,
       accepted: this.accepted,
       rejected: this.rejected,
@@ -265,6 +281,9 @@ export class ObjectBatch {
   /** The batch {@link toMessage} described. */
   static fromMessage(message: ObjectBatchMessage): ObjectBatch {
     const batch = new ObjectBatch(message.key, message.fetchedAt, message.intervalStart);
+    batch.archive = message.archive;
+    batch.etag = message.etag;
+    batch.rulesVersion = message.rulesVersion;
     batch.lines = message.lines;
     batch.accepted = message.accepted;
     batch.rejected = message.rejected;

@@ -20856,7 +20856,7 @@ var require_binaryParsers = __commonJS({
       };
       return parse(dims, elementType);
     };
-    var parseText = function(value) {
+    var parseText2 = function(value) {
       return value.toString("utf8");
     };
     var parseBool = function(value) {
@@ -20879,7 +20879,7 @@ var require_binaryParsers = __commonJS({
       register(1016, parseArray);
       register(1008, parseArray);
       register(1009, parseArray);
-      register(25, parseText);
+      register(25, parseText2);
     };
     module.exports = {
       init
@@ -26630,16 +26630,16 @@ var require_foldFlowLines = __commonJS({
         onFold();
       let res = text.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
-        const fold = folds[i2];
+        const fold2 = folds[i2];
         const end2 = folds[i2 + 1] || text.length;
-        if (fold === 0)
+        if (fold2 === 0)
           res = `
 ${indent}${text.slice(0, end2)}`;
         else {
-          if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+          if (mode === FOLD_QUOTED && escapedFolds[fold2])
+            res += `${text[fold2]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text.slice(fold2 + 1, end2)}`;
         }
       }
       return res;
@@ -30278,8 +30278,8 @@ var require_resolve_flow_scalar = __commonJS({
         if (ch === "\r" && source[i + 1] === "\n")
           continue;
         if (ch === "\n") {
-          const { fold, offset } = foldNewline(source, i);
-          res += fold;
+          const { fold: fold2, offset } = foldNewline(source, i);
+          res += fold2;
           i = offset;
         } else if (ch === "\\") {
           let next = source[++i];
@@ -30319,19 +30319,19 @@ var require_resolve_flow_scalar = __commonJS({
       return res;
     }
     function foldNewline(source, offset) {
-      let fold = "";
+      let fold2 = "";
       let ch = source[offset + 1];
       while (ch === " " || ch === "	" || ch === "\n" || ch === "\r") {
         if (ch === "\r" && source[offset + 2] !== "\n")
           break;
         if (ch === "\n")
-          fold += "\n";
+          fold2 += "\n";
         offset += 1;
         ch = source[offset + 1];
       }
-      if (!fold)
-        fold = " ";
-      return { fold, offset };
+      if (!fold2)
+        fold2 = " ";
+      return { fold: fold2, offset };
     }
     var escapeCodes = {
       "0": "\0",
@@ -35198,6 +35198,9 @@ function orderProblem(rule, later, earlier) {
 
 // actions/lib/settings/parsers.ts
 init_errors();
+function parseText(text) {
+  return text;
+}
 function parseBoolean(text, label) {
   if (["true", "True", "TRUE"].includes(text)) return true;
   if (["false", "False", "FALSE"].includes(text)) return false;
@@ -35572,16 +35575,45 @@ function workflowRunUrl(env) {
   return `${server.replace(/\/+$/, "")}/${repository}/actions/runs/${runId}${attempt}`;
 }
 
-// actions/lib/interval/planner.ts
+// actions/lib/settings/plan.ts
+init_errors();
+
+// actions/lib/ingest/plan-archive.ts
 init_errors();
 
 // actions/lib/interval/attempts.ts
 function isLive(attempt, now) {
   return (attempt.status === "running" || attempt.status === "planned") && attempt.leaseUntil > now;
 }
+function fold(summary2, attempt, now) {
+  if (summary2 === void 0) {
+    return {
+      state: "failed",
+      latest: attempt,
+      latestSuccess: attempt.status === "succeeded" ? attempt : void 0,
+      live: isLive(attempt, now),
+      latestFailed: false
+    };
+  }
+  if (attempt.startedAt >= summary2.latest.startedAt) summary2.latest = attempt;
+  if (attempt.status === "succeeded" && (summary2.latestSuccess === void 0 || attempt.startedAt >= summary2.latestSuccess.startedAt)) {
+    summary2.latestSuccess = attempt;
+  }
+  if (isLive(attempt, now)) summary2.live = true;
+  return summary2;
+}
 function settle(summary2, now) {
   summary2.state = summary2.latestSuccess !== void 0 ? "succeeded" : summary2.live ? "running" : "failed";
   summary2.latestFailed = summary2.latest.status !== "succeeded" && !isLive(summary2.latest, now);
+}
+function summarizeAttempts(attempts, now) {
+  const byStart = /* @__PURE__ */ new Map();
+  for (const attempt of attempts) {
+    const key = attempt.intervalStart;
+    byStart.set(key, fold(byStart.get(key), attempt, now));
+  }
+  for (const summary2 of byStart.values()) settle(summary2, now);
+  return byStart;
 }
 function summarizeRange(attempts, range, now) {
   const inRange = (start) => start >= range.start && start < range.end && (start - range.start) % INTERVAL_MS === 0;
@@ -35625,6 +35657,12 @@ function summarizeRange(attempts, range, now) {
     }
   };
 }
+function stateOf(summary2) {
+  return summary2?.state ?? "missing";
+}
+
+// actions/lib/ingest/day-intervals.ts
+init_errors();
 
 // actions/lib/interval/range.ts
 init_errors();
@@ -35634,6 +35672,54 @@ function assertChunkLength(chunkMs) {
     throw new UsageError(`the chunk length ${shown2} is not a positive multiple of 10 minutes`);
   }
 }
+
+// actions/lib/ingest/day-intervals.ts
+var DAY_MS2 = 864e5;
+
+// actions/lib/ingest/plan-archive.ts
+var ARCHIVE_SETTLE_MS = 72 * 36e5;
+var DEFAULT_REREAD_MS = 14 * DAY_MS2;
+function planArchiveDays(attempts, options) {
+  const problems = [];
+  const day = (name, value) => {
+    if (value !== void 0 && (!Number.isSafeInteger(value) || value % DAY_MS2 !== 0)) {
+      problems.push(
+        `${name} ${formatInstant(value)} is not at 00:00 UTC: archive intervals are days`
+      );
+    }
+  };
+  day("since", options.since);
+  day("until", options.until);
+  if (!Number.isSafeInteger(options.chunkMs) || options.chunkMs <= 0 || options.chunkMs % DAY_MS2 !== 0) {
+    problems.push("the chunk of an archive plan is a whole number of days (1d, 7d, …)");
+  }
+  if (problems.length > 0) throw new UsageError(problems);
+  const scheduled = options.until === void 0;
+  const lastEnd = scheduled ? Math.floor((options.now - options.settleMs) / DAY_MS2) * DAY_MS2 : Math.min(options.until ?? 0, Math.floor(options.now / DAY_MS2) * DAY_MS2);
+  const rereadFrom = lastEnd - (options.rereadMs ?? DEFAULT_REREAD_MS);
+  const summaries = summarizeAttempts(attempts, options.now);
+  const chunks = [];
+  for (let start = options.since; start + DAY_MS2 <= lastEnd; start += DAY_MS2) {
+    const summary2 = summaries.get(start);
+    let due;
+    if (options.reprocess === "all") due = true;
+    else if (summary2?.live) due = false;
+    else {
+      const success = summary2?.latestSuccess;
+      const base = stateOf(summary2) === "missing" || success === void 0;
+      due = base || options.reprocess === "failed" && summary2?.latestFailed === true || options.reprocess === "outdated" && success.rulesVersion < options.rulesVersion || scheduled && start >= rereadFrom;
+    }
+    if (!due) continue;
+    const window = Math.floor(start / options.chunkMs) * options.chunkMs;
+    const open2 = chunks.at(-1);
+    if (open2 !== void 0 && open2.window === window) open2.end = start + DAY_MS2;
+    else chunks.push({ start, end: start + DAY_MS2, window });
+  }
+  return chunks.slice(0, options.maxChunks).map(({ start, end }) => ({ start, end }));
+}
+
+// actions/lib/interval/planner.ts
+init_errors();
 
 // actions/lib/interval/reprocess.ts
 init_errors();
@@ -35908,8 +35994,49 @@ var PLAN = {
     parse: parseInstant,
     cli: { flag: "now" }
   },
-  databaseUrl: DATABASE_URL
+  databaseUrl: DATABASE_URL,
+  layout: {
+    name: "layout",
+    help: "plan for the realtime layout (10-minute intervals) or the archive (UTC days, settled 72h)",
+    placeholder: "L",
+    default: "realtime",
+    parse: parsePlanLayout,
+    cli: { flag: "layout" },
+    action: {
+      input: "layout",
+      description: "The layout planned for: realtime (10-minute intervals) or archive (UTC days; a scheduled run also re-reads the last `reread` of them, for OpenAQ's re-exports). Each layout keeps its own watermark."
+    }
+  },
+  source: {
+    name: "source",
+    help: "only attempts from this source count (the watermark is kept per source and layout)",
+    placeholder: "URL",
+    otherwise: "every source",
+    parse: parseText,
+    cli: { flag: "source" },
+    action: {
+      input: "source",
+      description: "Only attempts that read this source count (the watermark is kept per source and layout); empty: every source."
+    }
+  },
+  reread: {
+    name: "reread",
+    help: "archive: the last days a scheduled run reads again (changed objects only are loaded)",
+    placeholder: "D",
+    default: formatDuration(DEFAULT_REREAD_MS),
+    parse: parseDuration,
+    cli: { flag: "reread" },
+    action: {
+      input: "reread",
+      description: "Archive layout: how many of the last days a scheduled run plans again, whatever their state, since OpenAQ may re-export them (objects whose ETag is unchanged are skipped), e.g. 14d."
+    }
+  }
 };
+function parsePlanLayout(text, label) {
+  const layout = text.trim();
+  if (layout === "realtime" || layout === "archive") return layout;
+  throw new UsageError(`${label} ${JSON.stringify(text)} is not realtime or archive`);
+}
 var PLAN_ORDER = {
   later: PLAN.until,
   earlier: PLAN.since,
@@ -35992,7 +36119,7 @@ init_errors();
 // actions/lib/toar/load.ts
 var EARLIER = `(excluded.name_source_fetched_at, excluded.name_source_key, excluded.name_source_line)
   < (s.name_source_fetched_at, s.name_source_key, s.name_source_line)`;
-var UPSERT_STATIONS = `
+var upsertStations = (nameTime) => `
 WITH first AS (
   SELECT DISTINCT ON (s.g) s.*, o.fetched_at, o.key
   FROM stage_stations s JOIN stage_objects o ON o.ord = s.ord
@@ -36008,7 +36135,7 @@ INSERT INTO toar.stationmeta_core AS s
 SELECT coalesce(c.codes, '{}'),
        CASE WHEN f.location = '' THEN trim_scale(k.lat_key)::text || ',' || trim_scale(k.lng_key)::text
             ELSE f.location END,
-       f.lat, f.lng, k.lat_key, k.lng_key, f.country, f.city, f.fetched_at, f.key, f.line
+       f.lat, f.lng, k.lat_key, k.lng_key, f.country, f.city, ${nameTime}, f.key, f.line
 FROM first f JOIN stage_keys k ON k.g = f.g LEFT JOIN codes c ON c.g = f.g
 ORDER BY k.lat_key, k.lng_key
 ON CONFLICT (lat_key, lng_key) DO UPDATE SET
@@ -36023,14 +36150,53 @@ ON CONFLICT (lat_key, lng_key) DO UPDATE SET
   name_source_line = CASE WHEN ${EARLIER} THEN excluded.name_source_line ELSE s.name_source_line END
 WHERE NOT (excluded.codes <@ s.codes) OR ${EARLIER}
 RETURNING (xmax = 0) AS inserted`;
-var KEY_OF = (objectId) => `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
+var UPSERT_STATIONS = upsertStations("f.fetched_at");
+var UPSERT_ARCHIVE_STATIONS = upsertStations(`timestamptz 'infinity'`);
+var INSERT_SERIES = `
+INSERT INTO toar.timeseries (station_id, variable_id, averaging_minutes, label)
+SELECT st.id, d.variable_id, d.minutes, ''
+FROM (SELECT DISTINCT g, variable_id, minutes FROM stage_data) d
+JOIN stage_keys k ON k.g = d.g
+JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
+ORDER BY 1, 2, 3
+ON CONFLICT (station_id, variable_id, averaging_minutes, data_origin, label) DO NOTHING
+RETURNING id`;
+var ARCHIVE_ORIGIN = "openaq-archive";
+var INSERT_ARCHIVE_SERIES = `
+INSERT INTO toar.timeseries (station_id, variable_id, averaging_minutes, label, data_origin)
+SELECT st.id, d.variable_id, NULL, d.minutes::text, '${ARCHIVE_ORIGIN}'
+FROM (SELECT DISTINCT g, variable_id, minutes FROM stage_data) d
+JOIN stage_keys k ON k.g = d.g
+JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
+ORDER BY 1, 2, 4
+ON CONFLICT (station_id, variable_id, averaging_minutes, data_origin, label) DO NOTHING
+RETURNING id`;
+var REALTIME_SQL = {
+  seriesMinutes: "ts.averaging_minutes",
+  seriesFilter: "",
+  // Fetch time, then key.
+  beats: (w) => `(${w}.fetched_at > d.fetched_at
+         OR (${w}.fetched_at = d.fetched_at AND ${w}.object_id <> d.object_id
+             AND ${KEY_OF(`${w}.object_id`)} > ${KEY_OF("d.object_id")}))`
+};
+var ARCHIVE_SQL = {
+  // Guarded: a real-time series' label ('') is no number, whatever order the planner filters in.
+  seriesMinutes: `CASE WHEN ts.data_origin = '${ARCHIVE_ORIGIN}' THEN ts.label::bigint END`,
+  seriesFilter: `AND ts.data_origin = '${ARCHIVE_ORIGIN}'`,
+  // Key alone: fetched_at (LastModified) plays no part in archive precedence.
+  beats: (w) => `(${w}.object_id <> d.object_id
+         AND ${KEY_OF(`${w}.object_id`)} > ${KEY_OF("d.object_id")})`
+};
+function KEY_OF(objectId) {
+  return `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
+}
 var RELOADED = (objectId) => `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
-var upsertData = (staged) => `
+var upsertData = (staged, layout) => `
 WITH series AS (
-  SELECT k.g, ts.variable_id, ts.averaging_minutes, ts.id
+  SELECT k.g, ts.variable_id, ${layout.seriesMinutes} AS averaging_minutes, ts.id
   FROM stage_keys k
   JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
-  JOIN toar.timeseries ts ON ts.station_id = st.id
+  JOIN toar.timeseries ts ON ts.station_id = st.id ${layout.seriesFilter}
 ), winners AS (
   -- stage_data already holds only the latest record of each measurement (see groupTexts).
   SELECT se.id AS timeseries_id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond' AS datetime,
@@ -36041,8 +36207,7 @@ WITH series AS (
 ), changed AS (
   SELECT count(*) AS n FROM winners w
   JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
-  WHERE (${RELOADED("d.object_id")} OR w.fetched_at > d.fetched_at
-         OR (w.fetched_at = d.fetched_at AND w.key > ${KEY_OF("d.object_id")}))
+  WHERE (${RELOADED("d.object_id")} OR ${layout.beats("w")})
     AND (d.value <> w.value OR d.flags <> w.flags)
 ), upserted AS (
   INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
@@ -36053,24 +36218,70 @@ WITH series AS (
     fetched_at = excluded.fetched_at, object_id = excluded.object_id
   -- A row of an object of this group (re-loaded: reprocessing, or a corrected file under the same
   -- key) takes what the group yields now, even from an earlier object of it; a row of another
-  -- object only a later (fetch time, key).
+  -- object only a later one (real-time: fetch time, then key; archive: key).
+  -- (An archive object's fetched_at, its LastModified, changes with a re-export: it is taken too.)
   WHERE (${RELOADED("d.object_id")}
-         AND (d.value, d.flags, d.object_id) IS DISTINCT FROM
-             (excluded.value, excluded.flags, excluded.object_id))
-    OR excluded.fetched_at > d.fetched_at
-    OR (excluded.fetched_at = d.fetched_at AND excluded.object_id <> d.object_id
-        AND ${KEY_OF("excluded.object_id")} > ${KEY_OF("d.object_id")})
+         AND (d.value, d.flags, d.object_id, d.fetched_at) IS DISTINCT FROM
+             (excluded.value, excluded.flags, excluded.object_id, excluded.fetched_at))
+    OR ${layout.beats("excluded")}
   RETURNING (xmax = 0) AS inserted
 )
 SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
        (SELECT n FROM changed)::integer AS changed`;
-var UPSERT_DATA = upsertData("stage_data");
-var UPSERT_DATA_OF_PIECES = upsertData(`(
+var STAGED_PIECES = `(
   SELECT DISTINCT ON (g, variable_id, minutes, at_ms) * FROM stage_data
-  ORDER BY g, variable_id, minutes, at_ms, piece DESC)`);
+  ORDER BY g, variable_id, minutes, at_ms, piece DESC)`;
+var deleteWithdrawnData = (layout) => `
+WITH gone AS (
+  SELECT d.timeseries_id, d.datetime
+  FROM toar.data d JOIN stage_objects o ON o.loaded_before AND d.object_id = o.object_id
+  EXCEPT
+  SELECT se.id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond'
+  FROM stage_data s
+  JOIN stage_keys k ON k.g = s.g
+  JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
+  JOIN (SELECT ts.id, ts.station_id, ts.variable_id, ${layout.seriesMinutes} AS minutes
+        FROM toar.timeseries ts WHERE true ${layout.seriesFilter}) se
+    ON se.station_id = st.id AND se.variable_id = s.variable_id AND se.minutes = s.minutes
+), locked AS (
+  SELECT d.timeseries_id, d.datetime FROM toar.data d JOIN gone g USING (timeseries_id, datetime)
+  JOIN stage_objects o ON o.loaded_before AND d.object_id = o.object_id
+  ORDER BY d.timeseries_id, d.datetime FOR UPDATE OF d
+)
+DELETE FROM toar.data d USING locked l
+WHERE d.timeseries_id = l.timeseries_id AND d.datetime = l.datetime`;
+var STATEMENTS = {
+  realtime: {
+    stations: { name: "freshet-upsert-stations", text: UPSERT_STATIONS },
+    series: { name: "freshet-insert-series", text: INSERT_SERIES },
+    data: { name: "freshet-upsert-data", text: upsertData("stage_data", REALTIME_SQL) },
+    dataOfPieces: {
+      name: "freshet-upsert-data-of-pieces",
+      text: upsertData(STAGED_PIECES, REALTIME_SQL)
+    },
+    withdrawn: { name: "freshet-delete-withdrawn-data", text: deleteWithdrawnData(REALTIME_SQL) }
+  },
+  archive: {
+    stations: { name: "freshet-upsert-archive-stations", text: UPSERT_ARCHIVE_STATIONS },
+    series: { name: "freshet-insert-archive-series", text: INSERT_ARCHIVE_SERIES },
+    data: { name: "freshet-upsert-archive-data", text: upsertData("stage_data", ARCHIVE_SQL) },
+    dataOfPieces: {
+      name: "freshet-upsert-archive-data-of-pieces",
+      text: upsertData(STAGED_PIECES, ARCHIVE_SQL)
+    },
+    withdrawn: {
+      name: "freshet-delete-withdrawn-archive-data",
+      text: deleteWithdrawnData(ARCHIVE_SQL)
+    }
+  }
+};
 
 // actions/lib/ingest/parse-pool.ts
 init_errors();
+
+// actions/lib/openaq/archive-rules.ts
+init_errors();
+var FUTURE_LIMIT_MS = 3 * 864e5;
 
 // actions/lib/openaq/lines.ts
 var SLICE_BYTES = 256 * 1024;
@@ -36101,28 +36312,31 @@ async function recordPlanned(db, chunks, lease) {
   if (chunks.length === 0) return 0;
   const { rowCount } = await db.query(
     `INSERT INTO ops.ingest_runs
-       (interval_start, interval_end, status, lease_until, source, rules_version, run_url)
-     SELECT s, s + interval '10 minutes', 'planned', now() + $3 * interval '1 millisecond', $4, $5, $6
+       (interval_start, interval_end, status, lease_until, source, rules_version, run_url, layout)
+     SELECT s, s + $8::interval, 'planned', now() + $3 * interval '1 millisecond', $4, $5, $6, $7
      FROM unnest($1::timestamptz[], $2::timestamptz[]) AS c(first, stop),
-          generate_series(c.first, c.stop - interval '10 minutes', interval '10 minutes') AS s`,
+          generate_series(c.first, c.stop - $8::interval, $8::interval) AS s`,
     [
       chunks.map((c) => new Date(c.start)),
       chunks.map((c) => new Date(c.end)),
       lease.leaseMs,
-      PLANNED_SOURCE,
+      lease.source ?? PLANNED_SOURCE,
       lease.rulesVersion,
-      lease.runUrl ?? null
+      lease.runUrl ?? null,
+      lease.layout ?? "realtime",
+      lease.layout === "archive" ? "1 day" : "10 minutes"
     ]
   );
   return rowCount ?? 0;
 }
-async function readAttempts(db, from, to) {
+async function readAttempts(db, from, to, filter = {}) {
   const { rows } = await db.query(
     `SELECT extract(epoch FROM interval_start) * 1000 AS s, status,
             extract(epoch FROM started_at) * 1000 AS started,
             extract(epoch FROM lease_until) * 1000 AS lease, objects, rules_version
-     FROM ops.ingest_runs WHERE interval_start >= $1 AND interval_start < $2`,
-    [new Date(from), new Date(to)]
+     FROM ops.ingest_runs WHERE interval_start >= $1 AND interval_start < $2
+       AND ($3::text IS NULL OR layout = $3) AND ($4::text IS NULL OR source = $4)`,
+    [new Date(from), new Date(to), filter.layout ?? null, filter.source ?? null]
   );
   return rows.map((r) => ({
     intervalStart: Number(r.s),
@@ -36145,13 +36359,23 @@ async function plan(options, context) {
   if (options.until !== void 0 && options.until <= options.since) {
     throw new UsageError("until must be after since");
   }
-  const attempts = await readAttempts(context.db, options.since, options.until ?? options.now);
-  const chunks = planChunks(attempts, { ...options, rulesVersion: RULES_VERSION });
+  const { layout, source, rereadMs, ...planner } = options;
+  const attempts = await readAttempts(context.db, options.since, options.until ?? options.now, {
+    layout: layout ?? "realtime",
+    ...source !== void 0 ? { source } : {}
+  });
+  const chunks = layout === "archive" ? planArchiveDays(attempts, {
+    ...planner,
+    ...rereadMs !== void 0 ? { rereadMs } : {},
+    rulesVersion: RULES_VERSION
+  }) : planChunks(attempts, { ...planner, rulesVersion: RULES_VERSION });
   if (options.recordLeases) {
     const recorded = await recordPlanned(context.db, chunks, {
       leaseMs: plannedLeaseMs(chunks.length),
       rulesVersion: RULES_VERSION,
-      runUrl: options.runUrl
+      runUrl: options.runUrl,
+      layout: layout ?? "realtime",
+      ...source !== void 0 ? { source } : {}
     });
     context.logger.info(`recorded ${recorded} planned intervals, held until their jobs start`);
   }
@@ -36159,6 +36383,18 @@ async function plan(options, context) {
 }
 
 // actions/lib/openaq/source-url.ts
+init_errors();
+
+// actions/lib/openaq/resolve-locations.ts
+init_errors();
+
+// actions/lib/openaq/locations.ts
+init_errors();
+
+// actions/lib/openaq/locations-api.ts
+init_errors();
+
+// actions/lib/openaq/source-archive.ts
 init_errors();
 
 // actions/lib/openaq/source-folder.ts
@@ -36358,6 +36594,30 @@ CREATE INDEX data_object ON toar.data (object_id);
 `
 );
 
+// actions/lib/toar/migrations/005-archive-series.ts
+var archive_series_default = (
+  /* sql */
+  `
+ALTER TABLE toar.timeseries ALTER COLUMN averaging_minutes DROP NOT NULL;
+ALTER TABLE toar.timeseries DROP CONSTRAINT timeseries_averaging_minutes_check;
+UPDATE toar.timeseries SET label = '' WHERE data_origin = 'OpenAQ' AND label <> '';
+ALTER TABLE toar.timeseries DROP CONSTRAINT timeseries_station_id_variable_id_averaging_minutes_key;
+ALTER TABLE toar.timeseries ADD CONSTRAINT timeseries_key
+  UNIQUE NULLS NOT DISTINCT (station_id, variable_id, averaging_minutes, data_origin, label);
+
+-- The ETag an object was loaded from, and under which rules: an archive object listed with the same
+-- ETag is not read again, unless the rules changed since.
+ALTER TABLE ops.source_objects ADD COLUMN etag text, ADD COLUMN rules_version integer;
+
+-- The watermark is kept per source and layout: one layout's success never marks the other's
+-- interval done (an archive interval is a day, a real-time one 10 minutes).
+ALTER TABLE ops.ingest_runs
+  ADD COLUMN layout text NOT NULL DEFAULT 'realtime' CHECK (layout IN ('realtime', 'archive')),
+  ADD COLUMN objects_unchanged integer NOT NULL DEFAULT 0;
+CREATE INDEX ingest_runs_layout_interval ON ops.ingest_runs (layout, source, interval_start);
+`
+);
+
 // actions/lib/toar/migrations/006-planned-attempts.ts
 var planned_attempts_default = (
   /* sql */
@@ -36375,6 +36635,7 @@ var MIGRATIONS = [
   { version: 2, name: "training-runs", sql: training_runs_default },
   { version: 3, name: "training-run-deadline", sql: training_run_deadline_default },
   { version: 4, name: "data-object", sql: data_object_default },
+  { version: 5, name: "archive-series", sql: archive_series_default },
   { version: 6, name: "planned-attempts", sql: planned_attempts_default }
 ];
 
@@ -36487,7 +36748,7 @@ init_errors();
 
 // actions/lib/training/data/features.ts
 var TWO_PI = 2 * Math.PI;
-var DAY_MS2 = 24 * HOUR_MS;
+var DAY_MS3 = 24 * HOUR_MS;
 
 // actions/lib/training/data/selection.ts
 init_errors();
@@ -36499,6 +36760,30 @@ init_errors();
 init_errors();
 var PART = "[a-z_][a-z0-9_]{0,62}";
 var TABLE_NAME = new RegExp(`^(?:${PART}\\.)?${PART}$`);
+
+// actions/lib/training/data/selection.ts
+var series = (ends) => `unnest($1::bigint[], ${ends}::boolean[]) AS s(id, ends)
+CROSS JOIN LATERAL (
+  SELECT CASE WHEN s.ends THEN interval '1 microsecond' ELSE interval '0' END AS shift) sh`;
+var HOURLY_MEANS_SQL = `
+SELECT date_trunc('hour', d.datetime - sh.shift, 'UTC') AS datetime,
+       avg(d.value ORDER BY d.value) AS value,
+       count(*)::integer AS n
+FROM ${series("$4")}
+CROSS JOIN LATERAL (
+  SELECT datetime, value FROM toar.data
+  WHERE timeseries_id = s.id AND datetime >= $2::timestamptz + sh.shift
+    AND datetime < $3::timestamptz + sh.shift AND flags = 0
+) d
+GROUP BY 1`;
+var NEWEST_SQL = `
+SELECT max(d.datetime - sh.shift) AS newest
+FROM ${series("$3")}
+CROSS JOIN LATERAL (
+  SELECT datetime FROM toar.data
+  WHERE timeseries_id = s.id AND datetime <= $2::timestamptz AND flags = 0
+  ORDER BY datetime DESC LIMIT 1
+) d`;
 
 // actions/lib/training/project/tool.ts
 init_errors();
@@ -36599,9 +36884,19 @@ function parsePlanInputs(read, now) {
   const maxChunks = inputs.read(PLAN.maxChunks);
   const settleMs = inputs.read(PLAN.settle);
   const databaseUrl = inputs.read(PLAN.databaseUrl);
+  const layout = inputs.read(PLAN.layout);
+  const source = inputs.read(PLAN.source);
+  const rereadMs = inputs.read(PLAN.reread);
   inputs.order(PLAN_ORDER);
   const settings = inputs.finish({ databaseUrl, since, chunkMs, reprocess, maxChunks, settleMs });
-  return { ...settings, ...until === void 0 ? {} : { until }, now };
+  return {
+    ...settings,
+    ...until === void 0 ? {} : { until },
+    ...layout === void 0 || layout === "realtime" ? {} : { layout },
+    ...source === void 0 ? {} : { source },
+    ...layout === "archive" && rereadMs !== void 0 ? { rereadMs } : {},
+    now
+  };
 }
 async function run() {
   try {

@@ -35649,8 +35649,8 @@ function mermaidText(text) {
   return text.replace(/"/g, "'").replace(/`/g, "").replace(/\s+/g, " ").trim();
 }
 function predictionChart(rows, labels, maxPoints = MAX_CHART_POINTS) {
-  const series = downsamplePredictions(rows, maxPoints);
-  const decimals = chartDecimals([...series.observed, ...series.predicted]);
+  const series2 = downsamplePredictions(rows, maxPoints);
+  const decimals = chartDecimals([...series2.observed, ...series2.predicted]);
   const line = (values) => `    line [${values.map((v) => chartNumber(v, decimals)).join(", ")}]`;
   const first = rows.at(0)?.time ?? "";
   const last = rows.at(-1)?.time ?? "";
@@ -35666,8 +35666,8 @@ function predictionChart(rows, labels, maxPoints = MAX_CHART_POINTS) {
     `    title "${mermaidText(labels.title)}"`,
     `    x-axis "${mermaidText(`test hours, ${first} to ${last}`)}" 1 --> ${rows.length}`,
     `    y-axis "${mermaidText(labels.variable)}"`,
-    line(series.observed),
-    line(series.predicted),
+    line(series2.observed),
+    line(series2.predicted),
     "```"
   ].join("\n");
 }
@@ -35742,12 +35742,12 @@ ${predictions.problems.map((p) => `- ${p}`).join("\n")}`;
   if (rows.length < 2) {
     return `predictions.csv holds ${rows.length} row${rows.length === 1 ? "" : "s"}: too few to chart.`;
   }
-  const series = downsamplePredictions(rows);
+  const series2 = downsamplePredictions(rows);
   const chart = predictionChart(rows, {
     title: `${result.variable} at station ${result.station.id} ${result.station.name}: observed and predicted`,
     variable: result.variable
   });
-  const points = series.rowsPerPoint === 1 ? `one point per test row (${formatCount(rows.length)})` : `${formatCount(series.observed.length)} points, each the mean of up to ${series.rowsPerPoint} consecutive test rows (${formatCount(rows.length)} in all)`;
+  const points = series2.rowsPerPoint === 1 ? `one point per test row (${formatCount(rows.length)})` : `${formatCount(series2.observed.length)} points, each the mean of up to ${series2.rowsPerPoint} consecutive test rows (${formatCount(rows.length)} in all)`;
   return `${chart}
 
 Observed in blue, predicted in orange: ${points}.`;
@@ -36009,6 +36009,10 @@ var CONVERSIONS = {
   bc: PARTICLES
 };
 
+// actions/lib/ingest/day-intervals.ts
+init_errors();
+var DAY_MS2 = 864e5;
+
 // actions/lib/ingest/ingest-range.ts
 init_errors();
 
@@ -36031,7 +36035,7 @@ init_errors();
 // actions/lib/toar/load.ts
 var EARLIER = `(excluded.name_source_fetched_at, excluded.name_source_key, excluded.name_source_line)
   < (s.name_source_fetched_at, s.name_source_key, s.name_source_line)`;
-var UPSERT_STATIONS = `
+var upsertStations = (nameTime) => `
 WITH first AS (
   SELECT DISTINCT ON (s.g) s.*, o.fetched_at, o.key
   FROM stage_stations s JOIN stage_objects o ON o.ord = s.ord
@@ -36047,7 +36051,7 @@ INSERT INTO toar.stationmeta_core AS s
 SELECT coalesce(c.codes, '{}'),
        CASE WHEN f.location = '' THEN trim_scale(k.lat_key)::text || ',' || trim_scale(k.lng_key)::text
             ELSE f.location END,
-       f.lat, f.lng, k.lat_key, k.lng_key, f.country, f.city, f.fetched_at, f.key, f.line
+       f.lat, f.lng, k.lat_key, k.lng_key, f.country, f.city, ${nameTime}, f.key, f.line
 FROM first f JOIN stage_keys k ON k.g = f.g LEFT JOIN codes c ON c.g = f.g
 ORDER BY k.lat_key, k.lng_key
 ON CONFLICT (lat_key, lng_key) DO UPDATE SET
@@ -36062,14 +36066,53 @@ ON CONFLICT (lat_key, lng_key) DO UPDATE SET
   name_source_line = CASE WHEN ${EARLIER} THEN excluded.name_source_line ELSE s.name_source_line END
 WHERE NOT (excluded.codes <@ s.codes) OR ${EARLIER}
 RETURNING (xmax = 0) AS inserted`;
-var KEY_OF = (objectId) => `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
+var UPSERT_STATIONS = upsertStations("f.fetched_at");
+var UPSERT_ARCHIVE_STATIONS = upsertStations(`timestamptz 'infinity'`);
+var INSERT_SERIES = `
+INSERT INTO toar.timeseries (station_id, variable_id, averaging_minutes, label)
+SELECT st.id, d.variable_id, d.minutes, ''
+FROM (SELECT DISTINCT g, variable_id, minutes FROM stage_data) d
+JOIN stage_keys k ON k.g = d.g
+JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
+ORDER BY 1, 2, 3
+ON CONFLICT (station_id, variable_id, averaging_minutes, data_origin, label) DO NOTHING
+RETURNING id`;
+var ARCHIVE_ORIGIN = "openaq-archive";
+var INSERT_ARCHIVE_SERIES = `
+INSERT INTO toar.timeseries (station_id, variable_id, averaging_minutes, label, data_origin)
+SELECT st.id, d.variable_id, NULL, d.minutes::text, '${ARCHIVE_ORIGIN}'
+FROM (SELECT DISTINCT g, variable_id, minutes FROM stage_data) d
+JOIN stage_keys k ON k.g = d.g
+JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
+ORDER BY 1, 2, 4
+ON CONFLICT (station_id, variable_id, averaging_minutes, data_origin, label) DO NOTHING
+RETURNING id`;
+var REALTIME_SQL = {
+  seriesMinutes: "ts.averaging_minutes",
+  seriesFilter: "",
+  // Fetch time, then key.
+  beats: (w) => `(${w}.fetched_at > d.fetched_at
+         OR (${w}.fetched_at = d.fetched_at AND ${w}.object_id <> d.object_id
+             AND ${KEY_OF(`${w}.object_id`)} > ${KEY_OF("d.object_id")}))`
+};
+var ARCHIVE_SQL = {
+  // Guarded: a real-time series' label ('') is no number, whatever order the planner filters in.
+  seriesMinutes: `CASE WHEN ts.data_origin = '${ARCHIVE_ORIGIN}' THEN ts.label::bigint END`,
+  seriesFilter: `AND ts.data_origin = '${ARCHIVE_ORIGIN}'`,
+  // Key alone: fetched_at (LastModified) plays no part in archive precedence.
+  beats: (w) => `(${w}.object_id <> d.object_id
+         AND ${KEY_OF(`${w}.object_id`)} > ${KEY_OF("d.object_id")})`
+};
+function KEY_OF(objectId) {
+  return `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
+}
 var RELOADED = (objectId) => `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
-var upsertData = (staged) => `
+var upsertData = (staged, layout) => `
 WITH series AS (
-  SELECT k.g, ts.variable_id, ts.averaging_minutes, ts.id
+  SELECT k.g, ts.variable_id, ${layout.seriesMinutes} AS averaging_minutes, ts.id
   FROM stage_keys k
   JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
-  JOIN toar.timeseries ts ON ts.station_id = st.id
+  JOIN toar.timeseries ts ON ts.station_id = st.id ${layout.seriesFilter}
 ), winners AS (
   -- stage_data already holds only the latest record of each measurement (see groupTexts).
   SELECT se.id AS timeseries_id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond' AS datetime,
@@ -36080,8 +36123,7 @@ WITH series AS (
 ), changed AS (
   SELECT count(*) AS n FROM winners w
   JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
-  WHERE (${RELOADED("d.object_id")} OR w.fetched_at > d.fetched_at
-         OR (w.fetched_at = d.fetched_at AND w.key > ${KEY_OF("d.object_id")}))
+  WHERE (${RELOADED("d.object_id")} OR ${layout.beats("w")})
     AND (d.value <> w.value OR d.flags <> w.flags)
 ), upserted AS (
   INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
@@ -36092,24 +36134,70 @@ WITH series AS (
     fetched_at = excluded.fetched_at, object_id = excluded.object_id
   -- A row of an object of this group (re-loaded: reprocessing, or a corrected file under the same
   -- key) takes what the group yields now, even from an earlier object of it; a row of another
-  -- object only a later (fetch time, key).
+  -- object only a later one (real-time: fetch time, then key; archive: key).
+  -- (An archive object's fetched_at, its LastModified, changes with a re-export: it is taken too.)
   WHERE (${RELOADED("d.object_id")}
-         AND (d.value, d.flags, d.object_id) IS DISTINCT FROM
-             (excluded.value, excluded.flags, excluded.object_id))
-    OR excluded.fetched_at > d.fetched_at
-    OR (excluded.fetched_at = d.fetched_at AND excluded.object_id <> d.object_id
-        AND ${KEY_OF("excluded.object_id")} > ${KEY_OF("d.object_id")})
+         AND (d.value, d.flags, d.object_id, d.fetched_at) IS DISTINCT FROM
+             (excluded.value, excluded.flags, excluded.object_id, excluded.fetched_at))
+    OR ${layout.beats("excluded")}
   RETURNING (xmax = 0) AS inserted
 )
 SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
        (SELECT n FROM changed)::integer AS changed`;
-var UPSERT_DATA = upsertData("stage_data");
-var UPSERT_DATA_OF_PIECES = upsertData(`(
+var STAGED_PIECES = `(
   SELECT DISTINCT ON (g, variable_id, minutes, at_ms) * FROM stage_data
-  ORDER BY g, variable_id, minutes, at_ms, piece DESC)`);
+  ORDER BY g, variable_id, minutes, at_ms, piece DESC)`;
+var deleteWithdrawnData = (layout) => `
+WITH gone AS (
+  SELECT d.timeseries_id, d.datetime
+  FROM toar.data d JOIN stage_objects o ON o.loaded_before AND d.object_id = o.object_id
+  EXCEPT
+  SELECT se.id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond'
+  FROM stage_data s
+  JOIN stage_keys k ON k.g = s.g
+  JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
+  JOIN (SELECT ts.id, ts.station_id, ts.variable_id, ${layout.seriesMinutes} AS minutes
+        FROM toar.timeseries ts WHERE true ${layout.seriesFilter}) se
+    ON se.station_id = st.id AND se.variable_id = s.variable_id AND se.minutes = s.minutes
+), locked AS (
+  SELECT d.timeseries_id, d.datetime FROM toar.data d JOIN gone g USING (timeseries_id, datetime)
+  JOIN stage_objects o ON o.loaded_before AND d.object_id = o.object_id
+  ORDER BY d.timeseries_id, d.datetime FOR UPDATE OF d
+)
+DELETE FROM toar.data d USING locked l
+WHERE d.timeseries_id = l.timeseries_id AND d.datetime = l.datetime`;
+var STATEMENTS = {
+  realtime: {
+    stations: { name: "freshet-upsert-stations", text: UPSERT_STATIONS },
+    series: { name: "freshet-insert-series", text: INSERT_SERIES },
+    data: { name: "freshet-upsert-data", text: upsertData("stage_data", REALTIME_SQL) },
+    dataOfPieces: {
+      name: "freshet-upsert-data-of-pieces",
+      text: upsertData(STAGED_PIECES, REALTIME_SQL)
+    },
+    withdrawn: { name: "freshet-delete-withdrawn-data", text: deleteWithdrawnData(REALTIME_SQL) }
+  },
+  archive: {
+    stations: { name: "freshet-upsert-archive-stations", text: UPSERT_ARCHIVE_STATIONS },
+    series: { name: "freshet-insert-archive-series", text: INSERT_ARCHIVE_SERIES },
+    data: { name: "freshet-upsert-archive-data", text: upsertData("stage_data", ARCHIVE_SQL) },
+    dataOfPieces: {
+      name: "freshet-upsert-archive-data-of-pieces",
+      text: upsertData(STAGED_PIECES, ARCHIVE_SQL)
+    },
+    withdrawn: {
+      name: "freshet-delete-withdrawn-archive-data",
+      text: deleteWithdrawnData(ARCHIVE_SQL)
+    }
+  }
+};
 
 // actions/lib/ingest/parse-pool.ts
 init_errors();
+
+// actions/lib/openaq/archive-rules.ts
+init_errors();
+var FUTURE_LIMIT_MS = 3 * 864e5;
 
 // actions/lib/openaq/lines.ts
 var SLICE_BYTES = 256 * 1024;
@@ -36136,10 +36224,27 @@ init_errors();
 // actions/lib/ingest/ingest-runs.ts
 init_errors();
 
+// actions/lib/ingest/plan-archive.ts
+init_errors();
+var ARCHIVE_SETTLE_MS = 72 * 36e5;
+var DEFAULT_REREAD_MS = 14 * DAY_MS2;
+
 // actions/lib/ingest/index.ts
 var DEFAULT_LEASE_MS = 2 * 30 * 6e4;
 
 // actions/lib/openaq/source-url.ts
+init_errors();
+
+// actions/lib/openaq/resolve-locations.ts
+init_errors();
+
+// actions/lib/openaq/locations.ts
+init_errors();
+
+// actions/lib/openaq/locations-api.ts
+init_errors();
+
+// actions/lib/openaq/source-archive.ts
 init_errors();
 
 // actions/lib/openaq/source-folder.ts
@@ -36361,6 +36466,30 @@ CREATE INDEX data_object ON toar.data (object_id);
 `
 );
 
+// actions/lib/toar/migrations/005-archive-series.ts
+var archive_series_default = (
+  /* sql */
+  `
+ALTER TABLE toar.timeseries ALTER COLUMN averaging_minutes DROP NOT NULL;
+ALTER TABLE toar.timeseries DROP CONSTRAINT timeseries_averaging_minutes_check;
+UPDATE toar.timeseries SET label = '' WHERE data_origin = 'OpenAQ' AND label <> '';
+ALTER TABLE toar.timeseries DROP CONSTRAINT timeseries_station_id_variable_id_averaging_minutes_key;
+ALTER TABLE toar.timeseries ADD CONSTRAINT timeseries_key
+  UNIQUE NULLS NOT DISTINCT (station_id, variable_id, averaging_minutes, data_origin, label);
+
+-- The ETag an object was loaded from, and under which rules: an archive object listed with the same
+-- ETag is not read again, unless the rules changed since.
+ALTER TABLE ops.source_objects ADD COLUMN etag text, ADD COLUMN rules_version integer;
+
+-- The watermark is kept per source and layout: one layout's success never marks the other's
+-- interval done (an archive interval is a day, a real-time one 10 minutes).
+ALTER TABLE ops.ingest_runs
+  ADD COLUMN layout text NOT NULL DEFAULT 'realtime' CHECK (layout IN ('realtime', 'archive')),
+  ADD COLUMN objects_unchanged integer NOT NULL DEFAULT 0;
+CREATE INDEX ingest_runs_layout_interval ON ops.ingest_runs (layout, source, interval_start);
+`
+);
+
 // actions/lib/toar/migrations/006-planned-attempts.ts
 var planned_attempts_default = (
   /* sql */
@@ -36378,6 +36507,7 @@ var MIGRATIONS = [
   { version: 2, name: "training-runs", sql: training_runs_default },
   { version: 3, name: "training-run-deadline", sql: training_run_deadline_default },
   { version: 4, name: "data-object", sql: data_object_default },
+  { version: 5, name: "archive-series", sql: archive_series_default },
   { version: 6, name: "planned-attempts", sql: planned_attempts_default }
 ];
 
@@ -36647,7 +36777,7 @@ function formatHour(ms) {
 
 // actions/lib/training/data/features.ts
 var TWO_PI = 2 * Math.PI;
-var DAY_MS2 = 24 * HOUR_MS;
+var DAY_MS3 = 24 * HOUR_MS;
 function calendarAngle(encoding, ms) {
   const date = new Date(ms);
   switch (encoding) {
@@ -36658,15 +36788,15 @@ function calendarAngle(encoding, ms) {
     case "dayofyear": {
       const year = date.getUTCFullYear();
       const start = (/* @__PURE__ */ new Date(0)).setUTCFullYear(year, 0, 1);
-      const days = ((/* @__PURE__ */ new Date(0)).setUTCFullYear(year + 1, 0, 1) - start) / DAY_MS2;
-      return TWO_PI * Math.floor((ms - start) / DAY_MS2) / days;
+      const days = ((/* @__PURE__ */ new Date(0)).setUTCFullYear(year + 1, 0, 1) - start) / DAY_MS3;
+      return TWO_PI * Math.floor((ms - start) / DAY_MS3) / days;
     }
   }
 }
 var MAX_LISTED2 = 5;
-function indexSeries(series, label, problems) {
+function indexSeries(series2, label, problems) {
   const index = /* @__PURE__ */ new Map();
-  const { times, values } = series;
+  const { times, values } = series2;
   if (times.length !== values.length) {
     problems.push(`${label} has ${times.length} times but ${values.length} values`);
     return index;
@@ -36704,12 +36834,12 @@ function planRows(spec, inputs) {
   const indexes = /* @__PURE__ */ new Map([[checked.target, target]]);
   for (const other of checked.others ?? []) {
     const others = inputs.others ?? {};
-    const series = Object.hasOwn(others, other.variable) ? others[other.variable] : void 0;
-    if (series === void 0) {
+    const series2 = Object.hasOwn(others, other.variable) ? others[other.variable] : void 0;
+    if (series2 === void 0) {
       problems.push(
         `no ${other.variable} series was given, but the feature specification lists it in others`
       );
-    } else indexes.set(other.variable, indexSeries(series, `others.${other.variable}`, problems));
+    } else indexes.set(other.variable, indexSeries(series2, `others.${other.variable}`, problems));
   }
   if (problems.length > 0) throw new UsageError(problems);
   const columns = featureColumns(checked);
@@ -36935,20 +37065,32 @@ function trainingTableNames(runKey) {
 
 // actions/lib/training/data/selection.ts
 var MAX_AVERAGING_MINUTES = 60;
+var ARCHIVE_ORIGIN2 = "openaq-archive";
+var series = (ends) => `unnest($1::bigint[], ${ends}::boolean[]) AS s(id, ends)
+CROSS JOIN LATERAL (
+  SELECT CASE WHEN s.ends THEN interval '1 microsecond' ELSE interval '0' END AS shift) sh`;
+async function periodEnds(client, seriesIds) {
+  const { rows } = await client.query(
+    "SELECT id FROM toar.timeseries WHERE id = ANY($1::bigint[]) AND data_origin = $2",
+    [seriesIds, ARCHIVE_ORIGIN2]
+  );
+  const archive = new Set(rows.map((r) => Number(r.id)));
+  return seriesIds.map((id) => archive.has(id));
+}
 var HOURLY_MEANS_SQL = `
-SELECT date_trunc('hour', d.datetime, 'UTC') AS datetime,
+SELECT date_trunc('hour', d.datetime - sh.shift, 'UTC') AS datetime,
        avg(d.value ORDER BY d.value) AS value,
        count(*)::integer AS n
-FROM unnest($1::bigint[]) AS s(id)
+FROM ${series("$4")}
 CROSS JOIN LATERAL (
   SELECT datetime, value FROM toar.data
-  WHERE timeseries_id = s.id AND datetime >= $2::timestamptz AND datetime < $3::timestamptz
-    AND flags = 0
+  WHERE timeseries_id = s.id AND datetime >= $2::timestamptz + sh.shift
+    AND datetime < $3::timestamptz + sh.shift AND flags = 0
 ) d
 GROUP BY 1`;
 var NEWEST_SQL = `
-SELECT max(d.datetime) AS newest
-FROM unnest($1::bigint[]) AS s(id)
+SELECT max(d.datetime - sh.shift) AS newest
+FROM ${series("$3")}
 CROSS JOIN LATERAL (
   SELECT datetime FROM toar.data
   WHERE timeseries_id = s.id AND datetime <= $2::timestamptz AND flags = 0
@@ -36971,13 +37113,14 @@ async function resolveStation(client, ref) {
 }
 async function findHourlySeries(client, station, variable) {
   const { rows } = await client.query(
-    `SELECT t.id, v.name AS variable, t.averaging_minutes AS minutes
+    `SELECT t.id, v.name AS variable, t.averaging_minutes AS minutes, t.data_origin AS origin,
+            t.label
      FROM toar.timeseries t JOIN toar.variables v ON v.id = t.variable_id
      WHERE t.station_id = $1 ORDER BY t.id`,
     [station.id]
   );
   const eligible = rows.filter(
-    (r) => r.variable === variable && r.minutes <= MAX_AVERAGING_MINUTES
+    (r) => r.variable === variable && (r.origin === ARCHIVE_ORIGIN2 || r.minutes !== null && r.minutes <= MAX_AVERAGING_MINUTES)
   );
   if (eligible.length > 0) return eligible.map((r) => Number(r.id));
   const known = await client.query("SELECT name FROM toar.variables ORDER BY id");
@@ -36987,7 +37130,9 @@ async function findHourlySeries(client, station, variable) {
       `variable ${variable} is not a TOAR variable: use one of ${names.join(", ")}`
     );
   }
-  const has = rows.map((r) => `${r.variable} (${r.minutes} min)`).join(", ") || "no series";
+  const has = rows.map(
+    (r) => `${r.variable} (${r.minutes === null ? `sensor ${r.label}` : `${r.minutes} min`})`
+  ).join(", ") || "no series";
   throw new UsageError(
     `station ${station.id} (${station.name}) has no ${variable} series averaged over ${MAX_AVERAGING_MINUTES} minutes or less; it has ${has}`
   );
@@ -36996,7 +37141,11 @@ async function resolveWindow(client, request, seriesIds, now) {
   const window = request.window;
   if (window.kind === "range") return { from: window.from, to: window.to };
   if (window.to !== void 0) return { from: window.to - window.durationMs, to: window.to };
-  const { rows } = await client.query(NEWEST_SQL, [seriesIds, new Date(now).toISOString()]);
+  const { rows } = await client.query(NEWEST_SQL, [
+    seriesIds,
+    new Date(now).toISOString(),
+    await periodEnds(client, seriesIds)
+  ]);
   const newest = rows[0]?.newest ?? null;
   if (newest === null) {
     throw new UsageError(
@@ -37020,7 +37169,8 @@ async function readHourlyMeans(client, seriesIds, from, to) {
   const { rows } = await client.query(`${HOURLY_MEANS_SQL} ORDER BY 1`, [
     seriesIds,
     new Date(from).toISOString(),
-    new Date(to).toISOString()
+    new Date(to).toISOString(),
+    await periodEnds(client, seriesIds)
   ]);
   return rows.map(readRow);
 }
@@ -37031,7 +37181,12 @@ async function selectTrainingData(client, request, options) {
     const station = await resolveStation(client, request.station);
     const seriesIds = await findHourlySeries(client, station, request.variable);
     const { from, to } = await resolveWindow(client, request, seriesIds, options.now);
-    const bounds = [seriesIds, new Date(from).toISOString(), new Date(to).toISOString()];
+    const bounds = [
+      seriesIds,
+      new Date(from).toISOString(),
+      new Date(to).toISOString(),
+      await periodEnds(client, seriesIds)
+    ];
     await client.query("BEGIN");
     try {
       await client.query(

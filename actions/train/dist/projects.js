@@ -13746,9 +13746,32 @@ var TABLE_NAME = new RegExp(`^(?:${PART}\\.)?${PART}$`);
 
 // actions/lib/training/data/selection.ts
 var MAX_AVERAGING_MINUTES = 60;
+var ARCHIVE_ORIGIN = "openaq-archive";
+var series = (ends) => `unnest($1::bigint[], ${ends}::boolean[]) AS s(id, ends)
+CROSS JOIN LATERAL (
+  SELECT CASE WHEN s.ends THEN interval '1 microsecond' ELSE interval '0' END AS shift) sh`;
+async function periodEnds(client, seriesIds) {
+  const { rows } = await client.query(
+    "SELECT id FROM toar.timeseries WHERE id = ANY($1::bigint[]) AND data_origin = $2",
+    [seriesIds, ARCHIVE_ORIGIN]
+  );
+  const archive = new Set(rows.map((r) => Number(r.id)));
+  return seriesIds.map((id) => archive.has(id));
+}
+var HOURLY_MEANS_SQL = `
+SELECT date_trunc('hour', d.datetime - sh.shift, 'UTC') AS datetime,
+       avg(d.value ORDER BY d.value) AS value,
+       count(*)::integer AS n
+FROM ${series("$4")}
+CROSS JOIN LATERAL (
+  SELECT datetime, value FROM toar.data
+  WHERE timeseries_id = s.id AND datetime >= $2::timestamptz + sh.shift
+    AND datetime < $3::timestamptz + sh.shift AND flags = 0
+) d
+GROUP BY 1`;
 var NEWEST_SQL = `
-SELECT max(d.datetime) AS newest
-FROM unnest($1::bigint[]) AS s(id)
+SELECT max(d.datetime - sh.shift) AS newest
+FROM ${series("$3")}
 CROSS JOIN LATERAL (
   SELECT datetime FROM toar.data
   WHERE timeseries_id = s.id AND datetime <= $2::timestamptz AND flags = 0
@@ -13771,13 +13794,14 @@ async function resolveStation(client, ref) {
 }
 async function findHourlySeries(client, station, variable) {
   const { rows } = await client.query(
-    `SELECT t.id, v.name AS variable, t.averaging_minutes AS minutes
+    `SELECT t.id, v.name AS variable, t.averaging_minutes AS minutes, t.data_origin AS origin,
+            t.label
      FROM toar.timeseries t JOIN toar.variables v ON v.id = t.variable_id
      WHERE t.station_id = $1 ORDER BY t.id`,
     [station.id]
   );
   const eligible = rows.filter(
-    (r) => r.variable === variable && r.minutes <= MAX_AVERAGING_MINUTES
+    (r) => r.variable === variable && (r.origin === ARCHIVE_ORIGIN || r.minutes !== null && r.minutes <= MAX_AVERAGING_MINUTES)
   );
   if (eligible.length > 0) return eligible.map((r) => Number(r.id));
   const known = await client.query("SELECT name FROM toar.variables ORDER BY id");
@@ -13787,7 +13811,9 @@ async function findHourlySeries(client, station, variable) {
       `variable ${variable} is not a TOAR variable: use one of ${names.join(", ")}`
     );
   }
-  const has = rows.map((r) => `${r.variable} (${r.minutes} min)`).join(", ") || "no series";
+  const has = rows.map(
+    (r) => `${r.variable} (${r.minutes === null ? `sensor ${r.label}` : `${r.minutes} min`})`
+  ).join(", ") || "no series";
   throw new UsageError(
     `station ${station.id} (${station.name}) has no ${variable} series averaged over ${MAX_AVERAGING_MINUTES} minutes or less; it has ${has}`
   );
@@ -13796,7 +13822,11 @@ async function resolveWindow(client, request, seriesIds, now) {
   const window = request.window;
   if (window.kind === "range") return { from: window.from, to: window.to };
   if (window.to !== void 0) return { from: window.to - window.durationMs, to: window.to };
-  const { rows } = await client.query(NEWEST_SQL, [seriesIds, new Date(now).toISOString()]);
+  const { rows } = await client.query(NEWEST_SQL, [
+    seriesIds,
+    new Date(now).toISOString(),
+    await periodEnds(client, seriesIds)
+  ]);
   const newest = rows[0]?.newest ?? null;
   if (newest === null) {
     throw new UsageError(

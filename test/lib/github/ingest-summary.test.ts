@@ -22,6 +22,7 @@ function report(overrides: Partial<IngestReport> = {}): IngestReport {
     objects_skipped: 1,
     objects_failed: 0,
     objects_misfiled: 0,
+    objects_unchanged: 0,
     lines: 44_664,
     accepted: 33_960,
     rejected: { 'no-coordinates': 9_354, 'sentinel-value': 1_350 },

@@ -157,6 +157,9 @@ describe('ActionInputs.read', () => {
       reprocess: 'missing',
       'max-chunks': '256',
       settle: '30m',
+      layout: 'realtime',
+      source: '',
+      reread: '14d',
     });
   });
 });
@@ -190,7 +193,7 @@ describe('what is generated from the description', () => {
       '  --concurrency N     objects read and parsed ahead of the loader at once (1 to 16; default 3)',
     );
     expect(flagDefault(INGEST.source)).toBe(
-      '$FRESHET_SOURCE, else s3://openaq-fetches/realtime-gzipped/',
+      '$FRESHET_SOURCE, else s3://openaq-data-archive/records/csv.gz/',
     );
   });
 

@@ -2,6 +2,7 @@ import toarSchema from './001-toar-schema.ts';
 import trainingRuns from './002-training-runs.ts';
 import trainingRunDeadline from './003-training-run-deadline.ts';
 import dataObject from './004-data-object.ts';
+import archiveSeries from './005-archive-series.ts';
 import plannedAttempts from './006-planned-attempts.ts';
 
 /** A numbered schema change, applied once, in order. */
@@ -20,5 +21,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'training-runs', sql: trainingRuns },
   { version: 3, name: 'training-run-deadline', sql: trainingRunDeadline },
   { version: 4, name: 'data-object', sql: dataObject },
+  { version: 5, name: 'archive-series', sql: archiveSeries },
   { version: 6, name: 'planned-attempts', sql: plannedAttempts },
 ];

@@ -49,34 +49,70 @@ export interface TrainingSelection {
 }
 
 /**
+ * Where the archive's series come from (`toar.timeseries.data_origin`): their averaging is not
+ * stated, and their `datetime` marks the end of the measurement period (DESIGN.md).
+ */
+export const ARCHIVE_ORIGIN = 'openaq-archive';
+
+/**
+ * How far a series' rows are moved back before they are put in an hour: an archive row belongs to
+ * the hour that ends at its `datetime` (01:00 → the hour from 00:00), so it is read a microsecond
+ * earlier (timestamptz's resolution); a real-time row belongs to the hour it starts in. A
+ * boolean[] parameter parallel to the ids says which series mark the end of their periods.
+ */
+const series = (ends: string) => `unnest($1::bigint[], ${ends}::boolean[]) AS s(id, ends)
+CROSS JOIN LATERAL (
+  SELECT CASE WHEN s.ends THEN interval '1 microsecond' ELSE interval '0' END AS shift) sh`;
+
+/**
+ * Which of `seriesIds` mark the end of their periods (archive series): the `$4` of
+ * {@link HOURLY_MEANS_SQL} and the `$3` of {@link NEWEST_SQL}.
+ *
+ * @example await periodEnds(client, [12, 13]) // [false, true]
+ */
+export async function periodEnds(
+  client: pg.ClientBase,
+  seriesIds: readonly number[],
+): Promise<boolean[]> {
+  const { rows } = await client.query<{ id: string }>(
+    'SELECT id FROM toar.timeseries WHERE id = ANY($1::bigint[]) AND data_origin = $2',
+    [seriesIds, ARCHIVE_ORIGIN],
+  );
+  const archive = new Set(rows.map((r) => Number(r.id)));
+  return seriesIds.map((id) => archive.has(id));
+}
+
+/**
  * Hourly means of series `$1` (bigint[]) in `[$2, $3)`: one row per UTC hour with any unflagged
- * value, `(datetime, value, n)`. The LATERAL subquery makes each series one primary-key range scan.
+ * value, `(datetime, value, n)`; an archive row (`$4`, see {@link periodEnds}) counts in the hour
+ * that ends at its datetime, so its window is `($2, $3]`. The LATERAL subquery makes each series one primary-key range scan.
  * Each hour's values are summed in ascending order: floating-point sums depend on their order, and
  * this one is a function of the values alone, so the mean (and the table's sha256) does not depend
  * on the plan, the series ids or the order rows were stored in. Exported so that tests can EXPLAIN
  * the very text that runs.
  */
 export const HOURLY_MEANS_SQL = `
-SELECT date_trunc('hour', d.datetime, 'UTC') AS datetime,
+SELECT date_trunc('hour', d.datetime - sh.shift, 'UTC') AS datetime,
        avg(d.value ORDER BY d.value) AS value,
        count(*)::integer AS n
-FROM unnest($1::bigint[]) AS s(id)
+FROM ${series('$4')}
 CROSS JOIN LATERAL (
   SELECT datetime, value FROM toar.data
-  WHERE timeseries_id = s.id AND datetime >= $2::timestamptz AND datetime < $3::timestamptz
-    AND flags = 0
+  WHERE timeseries_id = s.id AND datetime >= $2::timestamptz + sh.shift
+    AND datetime < $3::timestamptz + sh.shift AND flags = 0
 ) d
 GROUP BY 1`;
 
 /**
- * The newest unflagged row of series `$1` (bigint[]) not after `$2` (the present): a backward
+ * The newest unflagged row of series `$1` (bigint[]) not after `$2` (the present; `$3` as
+ * {@link periodEnds} says, an archive row's instant is a microsecond before its datetime): a backward
  * primary-key scan per series. A row dated in the future (9999-12-31, 2099, stored before the
  * rule `future-date`) would otherwise end the window beyond any data, or beyond what a timestamp
  * can hold.
  */
 export const NEWEST_SQL = `
-SELECT max(d.datetime) AS newest
-FROM unnest($1::bigint[]) AS s(id)
+SELECT max(d.datetime - sh.shift) AS newest
+FROM ${series('$3')}
 CROSS JOIN LATERAL (
   SELECT datetime FROM toar.data
   WHERE timeseries_id = s.id AND datetime <= $2::timestamptz AND flags = 0
@@ -127,13 +163,18 @@ export async function findHourlySeries(
   variable: string,
 ): Promise<number[]> {
   const { rows } = await client.query(
-    `SELECT t.id, v.name AS variable, t.averaging_minutes AS minutes
+    `SELECT t.id, v.name AS variable, t.averaging_minutes AS minutes, t.data_origin AS origin,
+            t.label
      FROM toar.timeseries t JOIN toar.variables v ON v.id = t.variable_id
      WHERE t.station_id = $1 ORDER BY t.id`,
     [station.id],
   );
+  // Archive series (one per sensor, averaging not stated: the sensor's own 1 to 60 minutes) are
+  // hourly material like sub-hourly ones; several sensors of the variable are averaged together.
   const eligible = rows.filter(
-    (r) => r.variable === variable && r.minutes <= MAX_AVERAGING_MINUTES,
+    (r) =>
+      r.variable === variable &&
+      (r.origin === ARCHIVE_ORIGIN || (r.minutes !== null && r.minutes <= MAX_AVERAGING_MINUTES)),
   );
   if (eligible.length > 0) return eligible.map((r) => Number(r.id));
   const known = await client.query('SELECT name FROM toar.variables ORDER BY id');
@@ -143,7 +184,12 @@ export async function findHourlySeries(
       `variable ${variable} is not a TOAR variable: use one of ${names.join(', ')}`,
     );
   }
-  const has = rows.map((r) => `${r.variable} (${r.minutes} min)`).join(', ') || 'no series';
+  const has =
+    rows
+      .map(
+        (r) => `${r.variable} (${r.minutes === null ? `sensor ${r.label}` : `${r.minutes} min`})`,
+      )
+      .join(', ') || 'no series';
   throw new UsageError(
     `station ${station.id} (${station.name}) has no ${variable} series averaged over ${MAX_AVERAGING_MINUTES} minutes or less; it has ${has}`,
   );
@@ -166,7 +212,11 @@ export async function resolveWindow(
   const window = request.window;
   if (window.kind === 'range') return { from: window.from, to: window.to };
   if (window.to !== undefined) return { from: window.to - window.durationMs, to: window.to };
-  const { rows } = await client.query(NEWEST_SQL, [seriesIds, new Date(now).toISOString()]);
+  const { rows } = await client.query(NEWEST_SQL, [
+    seriesIds,
+    new Date(now).toISOString(),
+    await periodEnds(client, seriesIds),
+  ]);
   const newest: Date | null = rows[0]?.newest ?? null;
   if (newest === null) {
     throw new UsageError(
@@ -203,6 +253,7 @@ export async function readHourlyMeans(
     seriesIds,
     new Date(from).toISOString(),
     new Date(to).toISOString(),
+    await periodEnds(client, seriesIds),
   ]);
   return rows.map(readRow);
 }
@@ -236,7 +287,12 @@ export async function selectTrainingData(
     const station = await resolveStation(client, request.station);
     const seriesIds = await findHourlySeries(client, station, request.variable);
     const { from, to } = await resolveWindow(client, request, seriesIds, options.now);
-    const bounds = [seriesIds, new Date(from).toISOString(), new Date(to).toISOString()];
+    const bounds = [
+      seriesIds,
+      new Date(from).toISOString(),
+      new Date(to).toISOString(),
+      await periodEnds(client, seriesIds),
+    ];
     await client.query('BEGIN');
     try {
       await client.query(

@@ -359,8 +359,9 @@ describe('selection cost', () => {
     const explain = async (sql: string, params: unknown[]) =>
       planNodes((await client.query(`EXPLAIN (FORMAT JSON) ${sql}`, params)).rows[0]['QUERY PLAN']);
 
-    const means = await explain(HOURLY_MEANS_SQL, [ids, '2014-01-10Z', '2014-02-10Z']);
-    const newest = await explain(NEWEST_SQL, [ids, new Date(NOW).toISOString()]);
+    const ends = ids.map(() => false);
+    const means = await explain(HOURLY_MEANS_SQL, [ids, '2014-01-10Z', '2014-02-10Z', ends]);
+    const newest = await explain(NEWEST_SQL, [ids, new Date(NOW).toISOString(), ends]);
     for (const nodes of [means, newest]) {
       const types = nodes.map((n) => n['Node Type']);
       expect(types).not.toContain('Seq Scan');
