@@ -75377,7 +75377,7 @@ function isConnectionLoss(error3) {
 // actions/lib/ingest/group-objects.ts
 var DEFAULT_GROUP_LINES = 6e5;
 var MAX_GROUP_OBJECTS = 1e3;
-var DEFAULT_GROUP_BYTES = 32 * 1024 * 1024;
+var DEFAULT_GROUP_BYTES = 64 * 1024 * 1024;
 async function* groupObjects(parsed, options = {}) {
   const groupLines = options.groupLines ?? DEFAULT_GROUP_LINES;
   const groupBytes = options.groupBytes ?? DEFAULT_GROUP_BYTES;
@@ -76639,7 +76639,7 @@ var MAX_OBJECT_BYTES_SETTING = "max-object-bytes";
 var DEFAULT_MAX_OBJECT_BYTES = 2 ** 31;
 var LINE_TOO_LONG = "line-too-long";
 var DEFAULT_PIECE_LINES = 25e4;
-var DEFAULT_PIECE_BYTES = 8 * 1024 * 1024;
+var DEFAULT_PIECE_BYTES = 24 * 1024 * 1024;
 function addRejected(batch, line, outcome) {
   batch.addRejection({
     line: line.number,

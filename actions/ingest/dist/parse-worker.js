@@ -1199,7 +1199,7 @@ var MAX_OBJECT_BYTES_SETTING = "max-object-bytes";
 var DEFAULT_MAX_OBJECT_BYTES = 2 ** 31;
 var LINE_TOO_LONG = "line-too-long";
 var DEFAULT_PIECE_LINES = 25e4;
-var DEFAULT_PIECE_BYTES = 8 * 1024 * 1024;
+var DEFAULT_PIECE_BYTES = 24 * 1024 * 1024;
 function addRejected(batch, line, outcome) {
   batch.addRejection({
     line: line.number,

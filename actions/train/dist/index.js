@@ -36020,7 +36020,7 @@ init_errors();
 var encoder = new TextEncoder();
 
 // actions/lib/ingest/group-objects.ts
-var DEFAULT_GROUP_BYTES = 32 * 1024 * 1024;
+var DEFAULT_GROUP_BYTES = 64 * 1024 * 1024;
 
 // actions/lib/ingest/load-group.ts
 init_errors();
@@ -36210,7 +36210,7 @@ var INFLATE_CHUNK_BYTES = 256 * 1024;
 
 // actions/lib/ingest/parse-object.ts
 var DEFAULT_MAX_OBJECT_BYTES = 2 ** 31;
-var DEFAULT_PIECE_BYTES = 8 * 1024 * 1024;
+var DEFAULT_PIECE_BYTES = 24 * 1024 * 1024;
 
 // actions/lib/ingest/parse-pool.ts
 var PARSE_WORKER_URL = new URL(
