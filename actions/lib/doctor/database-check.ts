@@ -38,7 +38,7 @@ export async function databaseOutcome(
     return {
       status: 'problem',
       message:
-        'DATABASE_URL is not set: add the repository secret DATABASE_URL (postgres://user:password@host:5432/database)',
+        'DATABASE_URL is not set: add the secret DATABASE_URL (postgres://user:password@host:5432/database) to the freshet environment (Settings → Environments)',
     };
   }
   const shown = redactUrl(databaseUrl) ?? '(the database URL)';

@@ -86,6 +86,6 @@ export function cloudflareTokenOutcome(
   return {
     status: 'problem',
     message:
-      'CLOUDFLARE_API_TOKEN is not set: add the repository secret CLOUDFLARE_API_TOKEN (a token with the Workers Scripts: Edit permission) and pass it to the job as env',
+      'CLOUDFLARE_API_TOKEN is not set: add the secret CLOUDFLARE_API_TOKEN (from the "Edit Cloudflare Workers" template) to the freshet environment and pass it to the job as env',
   };
 }

@@ -48,7 +48,7 @@ describe('cloudflareTokenOutcome', () => {
     expect(cloudflareTokenOutcome({}).status).toBe('skipped');
     expect(cloudflareTokenOutcome({ CI: 'true' })).toMatchObject({
       status: 'problem',
-      message: expect.stringContaining('add the repository secret CLOUDFLARE_API_TOKEN'),
+      message: expect.stringContaining('add the secret CLOUDFLARE_API_TOKEN'),
     });
     expect(cloudflareTokenOutcome({ CI: 'true', CLOUDFLARE_API_TOKEN: ' ' }).status).toBe(
       'problem',
