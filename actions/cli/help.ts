@@ -22,6 +22,7 @@ Commands:
   models            list the registry's models, or show a version (models list, models show URI)
   promote           point an alias (production, staging) at a version, or propose it in a pull request
   serve             serve the local registry's promoted models on 127.0.0.1 (the edge Worker)
+  doctor            check a deployment's configuration and say what to fix
 
 Database: --database-url URL, else $DATABASE_URL, else an embedded PostgreSQL whose data lives in
 .freshet/ of the working directory (started for the command, stopped when it ends; set
@@ -50,6 +51,17 @@ what it serves. It prints the URL and example curl lines, and runs until Ctrl-C.
     after: `Exit status: 130 after Ctrl-C, 143 after SIGTERM (its normal end), 2 when nothing is promoted,
 a promoted version does not match its manifest, or a flag is wrong; 1 when workerd cannot start
 (e.g. the port is taken).`,
+  },
+  doctor: {
+    usage:
+      'Usage: freshet doctor [--database-url URL] [--source URL] [--repository OWNER/REPO] [flags]',
+    about: `Checks a deployment's configuration and prints one line per check, saying what to fix: the
+database is reachable and migrated (it is never changed), the source is listable, CLOUDFLARE_API_TOKEN
+is set when running in CI (CI=true), each version the aliases file names exists in the store and
+verifies, and GitHub Pages is enabled for the repository (asked of GitHub's API when $GITHUB_TOKEN
+and the repository are given; skipped otherwise).`,
+    flagsOf: ['doctor'],
+    after: 'Exit status: 0 when no check found a problem, 1 when any did, 2 for a usage error.',
   },
   ingest: {
     usage: 'Usage: freshet ingest --start ISO --end ISO [--source URL] [flags]',

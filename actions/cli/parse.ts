@@ -7,6 +7,7 @@ import { DEFAULT_SETTLE_MS } from '../lib/interval/planner.ts';
 import type { ReprocessMode } from '../lib/interval/types.ts';
 import { DATABASE_URL } from '../lib/settings/common.ts';
 import { complete } from '../lib/settings/complete.ts';
+import { DOCTOR } from '../lib/settings/doctor.ts';
 import { INGEST, INGEST_ORDER, locationsOf } from '../lib/settings/ingest.ts';
 import {
   DEMO,
@@ -117,7 +118,17 @@ export type Command =
     } & StoreChoice)
   | { name: 'site-serve'; dir?: string; port: number; base: string }
   | RegistryCommand
-  | { name: 'serve'; port: number; model?: string };
+  | { name: 'serve'; port: number; model?: string }
+  | ({
+      name: 'doctor';
+      databaseUrl?: string;
+      source: string;
+      region?: string;
+      endpoint?: string;
+      anonymous: boolean;
+      aliases: string;
+      json: boolean;
+    } & StoreChoice);
 
 export const COMMANDS = [
   'ingest',
@@ -131,6 +142,7 @@ export const COMMANDS = [
   'site',
   ...REGISTRY_COMMANDS,
   'serve',
+  'doctor',
 ] as const;
 
 /**
@@ -413,6 +425,29 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
         name: 'serve',
         ...complete(problems, { port: flags.value(SERVE.port) }),
         ...(model ? { model } : {}),
+      };
+    }
+    case 'doctor': {
+      const flags = flagsOf(DOCTOR, rest);
+      const databaseUrl = flags.given(DOCTOR.databaseUrl);
+      const region = flags.given(DOCTOR.region);
+      const endpoint = flags.given(DOCTOR.endpoint);
+      const values = complete(problems, {
+        source: flags.value(DOCTOR.source),
+        aliases: flags.value(DOCTOR.aliases),
+        // The repository is kept for the Pages check whatever the store.
+        choice: storeChoice(flags, DOCTOR, problems, true),
+      });
+      return {
+        name: 'doctor',
+        ...values.choice,
+        source: values.source,
+        aliases: values.aliases,
+        ...(databaseUrl === undefined ? {} : { databaseUrl }),
+        ...(region ? { region } : {}),
+        ...(endpoint ? { endpoint } : {}),
+        anonymous: flags.on(DOCTOR.anonymous),
+        json: flags.on(DOCTOR.json),
       };
     }
     default:

@@ -145,6 +145,11 @@ async function execute(command: Command, shell: CliShell): Promise<number> {
     }
     case 'serve':
       return serve(command, shell);
+    case 'doctor': {
+      // Loaded here: the GitHub client and the S3 SDK are needed by this command alone.
+      const { doctorCommand } = await import('./doctor.ts');
+      return doctorCommand(command, shell);
+    }
     case 'runs-compare': {
       const [a, b] = await usingDatabase(command, context, (db) =>
         readRunPair(db.pool, command.a, command.b),

@@ -98,7 +98,12 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 
 /** Starts the server with a repository whose `main` holds one commit (and `files` on it). */
 export async function startGitHubApiServer(
-  options: { token?: string; files?: Record<string, string> } = {},
+  options: {
+    token?: string;
+    files?: Record<string, string>;
+    /** GitHub Pages is enabled, built by Actions (default: not enabled, GET …/pages is 404). */
+    pages?: boolean;
+  } = {},
 ): Promise<GitHubApiServer> {
   const token = options.token ?? 'ghs_test_token';
   const requests: GitHubRequest[] = [];
@@ -527,6 +532,22 @@ export async function startGitHubApiServer(
           commit: { sha: commit, message: body.message },
         });
       }
+    }
+
+    // GitHub Pages (docs.github.com/rest/pages/pages#get-a-apiname-pages-site).
+    if (rest === 'pages' && method === 'GET') {
+      if (options.pages !== true) return notFound(response, 'pages/pages#get-a-apiname-pages-site');
+      return send(response, 200, {
+        url: `${api()}/pages`,
+        status: 'built',
+        cname: null,
+        custom_404: false,
+        html_url: `https://${OWNER}.github.io/${REPO}/`,
+        build_type: 'workflow',
+        source: { branch: 'main', path: '/' },
+        public: true,
+        https_enforced: true,
+      });
     }
 
     // Pull requests.

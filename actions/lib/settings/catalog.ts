@@ -1,6 +1,7 @@
 // Every command's and every action's settings, for what is generated from or checked against them
 // (`freshet <command> --help`, the README's tables, every action.yml). A shell imports only its own
 // command's module, so that an action's bundle holds only its own settings.
+import { DOCTOR } from './doctor.ts';
 import { INGEST } from './ingest.ts';
 import { DEMO, GENERATE_FETCHES, MIGRATE, RUNS, RUNS_COMPARE, STATUS } from './other-commands.ts';
 import { PLAN } from './plan.ts';
@@ -48,6 +49,7 @@ export const SETTINGS_CATALOG: readonly SettingsGroup[] = [
   { command: 'models bundle', settings: MODELS_BUNDLE },
   { command: 'promote', settings: PROMOTE },
   { command: 'serve', settings: SERVE },
+  { command: 'doctor', settings: DOCTOR },
 ];
 
 /**
