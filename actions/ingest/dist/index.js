@@ -18327,7 +18327,7 @@ var require_eventsource_stream = __commonJS({
     var BOM = [239, 187, 191];
     var LF = 10;
     var CR = 13;
-    var COLON4 = 58;
+    var COLON3 = 58;
     var SPACE3 = 32;
     var defaultMaxEventSize = buffer.kStringMaxLength;
     var DATA = Buffer.from("data");
@@ -18511,7 +18511,7 @@ var require_eventsource_stream = __commonJS({
         if (line.length === 0) {
           return;
         }
-        const colonPosition = line.indexOf(COLON4);
+        const colonPosition = line.indexOf(COLON3);
         if (colonPosition === 0) {
           return;
         }
@@ -21002,13 +21002,13 @@ function dateToUtcString(date2) {
   const secondsString = secondsInt < 10 ? `0${secondsInt}` : `${secondsInt}`;
   return `${DAYS[dayOfWeek]}, ${dayOfMonthString} ${MONTHS[month]} ${year2} ${hoursString}:${minutesString}:${secondsString} GMT`;
 }
-var DAYS, MONTHS, RFC3339, parseRfc3339DateTime, RFC3339_WITH_OFFSET, parseRfc3339DateTimeWithOffset, IMF_FIXDATE, RFC_850_DATE, ASC_TIME, parseRfc7231DateTime, parseEpochTimestamp, buildDate, parseTwoDigitYear, FIFTY_YEARS_IN_MILLIS, adjustRfc850Year, parseMonthByShortName, DAYS_IN_MONTH2, validateDayOfMonth, isLeapYear2, parseDateValue, parseMilliseconds, parseOffsetToMilliseconds, stripLeadingZeroes;
+var DAYS, MONTHS, RFC33392, parseRfc3339DateTime, RFC3339_WITH_OFFSET, parseRfc3339DateTimeWithOffset, IMF_FIXDATE, RFC_850_DATE, ASC_TIME, parseRfc7231DateTime, parseEpochTimestamp, buildDate, parseTwoDigitYear, FIFTY_YEARS_IN_MILLIS, adjustRfc850Year, parseMonthByShortName, DAYS_IN_MONTH2, validateDayOfMonth, isLeapYear2, parseDateValue, parseMilliseconds, parseOffsetToMilliseconds, stripLeadingZeroes;
 var init_date_utils = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/date-utils.js"() {
     init_parse_utils();
     DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
     MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    RFC3339 = new RegExp(/^(\d{4})-(\d{2})-(\d{2})[tT](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?[zZ]$/);
+    RFC33392 = new RegExp(/^(\d{4})-(\d{2})-(\d{2})[tT](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?[zZ]$/);
     parseRfc3339DateTime = (value) => {
       if (value === null || value === void 0) {
         return void 0;
@@ -21016,7 +21016,7 @@ var init_date_utils = __esm({
       if (typeof value !== "string") {
         throw new TypeError("RFC-3339 date-times must be expressed as strings");
       }
-      const match = RFC3339.exec(value);
+      const match = RFC33392.exec(value);
       if (!match) {
         throw new TypeError("Invalid RFC-3339 date-time value");
       }
@@ -31169,7 +31169,7 @@ var init_JsonBytesStringAdapter = __esm({
 function alloc(size) {
   return JsonBytesStringAdapter.allocUnsafe(size);
 }
-var encoder2, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, QUOTE2, COLON3, COMMA2, BACKSLASH, TRUE, FALSE, NULL, ESCAPE_TABLE, INITIAL_BUFFER_SIZE, JsonShapeSerializer2;
+var encoder2, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, QUOTE2, COLON2, COMMA2, BACKSLASH, TRUE, FALSE, NULL, ESCAPE_TABLE, INITIAL_BUFFER_SIZE, JsonShapeSerializer2;
 var init_JsonShapeSerializer2 = __esm({
   "node_modules/@smithy/core/dist-es/submodules/protocols/json/codec-v2/JsonShapeSerializer2.js"() {
     init_determineTimestampFormat();
@@ -31184,7 +31184,7 @@ var init_JsonShapeSerializer2 = __esm({
     OPEN_BRACKET = 91;
     CLOSE_BRACKET = 93;
     QUOTE2 = 34;
-    COLON3 = 58;
+    COLON2 = 58;
     COMMA2 = 44;
     BACKSLASH = 92;
     TRUE = new Uint8Array([116, 114, 117, 101]);
@@ -31522,7 +31522,7 @@ var init_JsonShapeSerializer2 = __esm({
             writtenKeys.add(targetKey);
           }
           this.writeAsciiQuoted(targetKey);
-          this.json[this.i++] = COLON3;
+          this.json[this.i++] = COLON2;
           this.writeValue(memberSchema, item, ns);
         }
         if (!wroteAny && ns.isUnionSchema()) {
@@ -31531,7 +31531,7 @@ var init_JsonShapeSerializer2 = __esm({
             const [k5, v] = $unknown;
             this.writeAsciiQuoted(k5);
             this.ensure(1);
-            this.json[this.i++] = COLON3;
+            this.json[this.i++] = COLON2;
             this.writeValue(15, v, ns);
           }
         } else if (hasType) {
@@ -31548,7 +31548,7 @@ var init_JsonShapeSerializer2 = __esm({
             wroteAny = true;
             this.writeAsciiQuoted(k5);
             this.ensure(1);
-            this.json[this.i++] = COLON3;
+            this.json[this.i++] = COLON2;
             this.writeValue(15, v, void 0);
           }
         }
@@ -31655,7 +31655,7 @@ var init_JsonShapeSerializer2 = __esm({
           first = false;
           this.writeJsonString(k5);
           this.ensure(1);
-          this.json[this.i++] = COLON3;
+          this.json[this.i++] = COLON2;
           this.writeValue(valueSchema, v, void 0);
         }
         this.ensure(1);
@@ -74740,7 +74740,12 @@ function daysFromCivil(year2, month, day) {
   const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
   return era * 146097 + dayOfEra - 719468;
 }
-function parseRfc3339(text) {
+var RFC3339 = {
+  separators: [UPPER_T, LOWER_T],
+  utc: [UPPER_Z, LOWER_Z],
+  maxFractionDigits: Number.POSITIVE_INFINITY
+};
+function parseDateTime(text, grammar) {
   const length = text.length;
   if (length < 20) return Number.NaN;
   const century = twoDigits(text, 0);
@@ -74753,8 +74758,7 @@ function parseRfc3339(text) {
   const day = twoDigits(text, 8);
   const monthDays = month === 2 && isLeapYear(year2) ? 29 : DAYS_IN_MONTH[month] ?? 0;
   if (day < 1 || day > monthDays) return Number.NaN;
-  const separator = text.charCodeAt(10);
-  if (separator !== UPPER_T && separator !== LOWER_T) return Number.NaN;
+  if (!grammar.separators.includes(text.charCodeAt(10))) return Number.NaN;
   const hour = twoDigits(text, 11);
   if (hour < 0 || hour > 23 || text.charCodeAt(13) !== COLON) return Number.NaN;
   const minute = twoDigits(text, 14);
@@ -74772,11 +74776,12 @@ function parseRfc3339(text) {
       scale /= 10;
       if (scale < 1) scale = 0;
     }
-    if (at === fractionStart) return Number.NaN;
+    const digits = at - fractionStart;
+    if (digits < 1 || digits > grammar.maxFractionDigits) return Number.NaN;
   }
   let offsetMinutes = 0;
   const zone = text.charCodeAt(at);
-  if (zone === UPPER_Z || zone === LOWER_Z) {
+  if (grammar.utc.includes(zone)) {
     if (at + 1 !== length) return Number.NaN;
   } else if (zone === PLUS || zone === HYPHEN) {
     if (at + 6 !== length) return Number.NaN;
@@ -74792,6 +74797,9 @@ function parseRfc3339(text) {
   const days = daysFromCivil(year2, month, day);
   const msOfDay = ((hour * 60 + minute) * 60 + second) * 1e3 + millis;
   return days * MS_PER_DAY + msOfDay - offsetMinutes * MS_PER_MINUTE;
+}
+function parseRfc3339(text) {
+  return parseDateTime(text, RFC3339);
 }
 
 // actions/lib/openaq/feed-text.ts
@@ -76158,69 +76166,16 @@ import { Worker } from "node:worker_threads";
 init_errors();
 
 // actions/lib/openaq/archive-datetime.ts
-var DIGIT_02 = 48;
-var DIGIT_93 = 57;
-var HYPHEN2 = 45;
-var PLUS2 = 43;
-var COLON2 = 58;
-var DOT2 = 46;
 var SPACE = 32;
 var UPPER_T2 = 84;
 var UPPER_Z2 = 90;
-var MS_PER_MINUTE2 = 6e4;
-var MS_PER_DAY2 = 864e5;
-var MAX_FRACTION_DIGITS = 6;
+var ARCHIVE = {
+  separators: [UPPER_T2, SPACE],
+  utc: [UPPER_Z2],
+  maxFractionDigits: 6
+};
 function parseArchiveDateTime(text) {
-  const length = text.length;
-  if (length < 20) return Number.NaN;
-  const century = twoDigits(text, 0);
-  const yearInCentury = twoDigits(text, 2);
-  if (century < 0 || yearInCentury < 0 || text.charCodeAt(4) !== HYPHEN2) return Number.NaN;
-  const year2 = century * 100 + yearInCentury;
-  const month = twoDigits(text, 5);
-  if (month < 1 || month > 12 || text.charCodeAt(7) !== HYPHEN2) return Number.NaN;
-  const day = twoDigits(text, 8);
-  const monthDays = month === 2 && isLeapYear(year2) ? 29 : DAYS_IN_MONTH[month] ?? 0;
-  if (day < 1 || day > monthDays) return Number.NaN;
-  const separator = text.charCodeAt(10);
-  if (separator !== UPPER_T2 && separator !== SPACE) return Number.NaN;
-  const hour = twoDigits(text, 11);
-  if (hour < 0 || hour > 23 || text.charCodeAt(13) !== COLON2) return Number.NaN;
-  const minute = twoDigits(text, 14);
-  if (minute < 0 || minute > 59 || text.charCodeAt(16) !== COLON2) return Number.NaN;
-  const second = twoDigits(text, 17);
-  if (second < 0 || second > 59) return Number.NaN;
-  let at = 19;
-  let millis = 0;
-  if (text.charCodeAt(at) === DOT2) {
-    at++;
-    const fractionStart = at;
-    let scale = 100;
-    for (let code = text.charCodeAt(at); code >= DIGIT_02 && code <= DIGIT_93; code = text.charCodeAt(++at)) {
-      millis += (code - DIGIT_02) * scale;
-      scale = scale < 10 ? 0 : scale / 10;
-    }
-    const digits = at - fractionStart;
-    if (digits < 1 || digits > MAX_FRACTION_DIGITS) return Number.NaN;
-  }
-  let offsetMinutes = 0;
-  const zone = text.charCodeAt(at);
-  if (zone === UPPER_Z2) {
-    if (at + 1 !== length) return Number.NaN;
-  } else if (zone === PLUS2 || zone === HYPHEN2) {
-    if (at + 6 !== length || text.charCodeAt(at + 3) !== COLON2) return Number.NaN;
-    const offsetHours = twoDigits(text, at + 1);
-    const offsetMins = twoDigits(text, at + 4);
-    if (offsetHours < 0 || offsetHours > 23 || offsetMins < 0 || offsetMins > 59) {
-      return Number.NaN;
-    }
-    offsetMinutes = offsetHours * 60 + offsetMins;
-    if (zone === HYPHEN2) offsetMinutes = -offsetMinutes;
-  } else {
-    return Number.NaN;
-  }
-  const msOfDay = ((hour * 60 + minute) * 60 + second) * 1e3 + millis;
-  return daysFromCivil(year2, month, day) * MS_PER_DAY2 + msOfDay - offsetMinutes * MS_PER_MINUTE2;
+  return parseDateTime(text, ARCHIVE);
 }
 
 // actions/lib/openaq/csv-line.ts
@@ -77551,7 +77506,7 @@ init_errors();
 init_errors();
 
 // actions/lib/openaq/archive-key.ts
-var MS_PER_DAY3 = 864e5;
+var MS_PER_DAY2 = 864e5;
 var ARCHIVE_KEY = /^locationid=([1-9]\d*)\/year=(\d{4})\/month=(\d{2})\/location-([1-9]\d*)-(\d{4})(\d{2})(\d{2})\.csv\.gz$/;
 var LOCATION_ID = /^[1-9]\d*$/;
 function parseArchiveKey(key) {
@@ -77567,7 +77522,7 @@ function parseArchiveKey(key) {
   if (m3 < 1 || m3 > 12) return null;
   const monthDays = m3 === 2 && isLeapYear(y) ? 29 : DAYS_IN_MONTH[m3] ?? 0;
   if (d5 < 1 || d5 > monthDays) return null;
-  return { locationId: locationId2, day: daysFromCivil(y, m3, d5) * MS_PER_DAY3 };
+  return { locationId: locationId2, day: daysFromCivil(y, m3, d5) * MS_PER_DAY2 };
 }
 function archiveKeyOf(locationId2, day) {
   const date2 = new Date(day).toISOString();

@@ -61,7 +61,12 @@ function daysFromCivil(year, month, day) {
   const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
   return era * 146097 + dayOfEra - 719468;
 }
-function parseRfc3339(text) {
+var RFC3339 = {
+  separators: [UPPER_T, LOWER_T],
+  utc: [UPPER_Z, LOWER_Z],
+  maxFractionDigits: Number.POSITIVE_INFINITY
+};
+function parseDateTime(text, grammar) {
   const length = text.length;
   if (length < 20) return Number.NaN;
   const century = twoDigits(text, 0);
@@ -74,8 +79,7 @@ function parseRfc3339(text) {
   const day = twoDigits(text, 8);
   const monthDays = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month] ?? 0;
   if (day < 1 || day > monthDays) return Number.NaN;
-  const separator = text.charCodeAt(10);
-  if (separator !== UPPER_T && separator !== LOWER_T) return Number.NaN;
+  if (!grammar.separators.includes(text.charCodeAt(10))) return Number.NaN;
   const hour = twoDigits(text, 11);
   if (hour < 0 || hour > 23 || text.charCodeAt(13) !== COLON) return Number.NaN;
   const minute = twoDigits(text, 14);
@@ -93,11 +97,12 @@ function parseRfc3339(text) {
       scale /= 10;
       if (scale < 1) scale = 0;
     }
-    if (at === fractionStart) return Number.NaN;
+    const digits = at - fractionStart;
+    if (digits < 1 || digits > grammar.maxFractionDigits) return Number.NaN;
   }
   let offsetMinutes = 0;
   const zone = text.charCodeAt(at);
-  if (zone === UPPER_Z || zone === LOWER_Z) {
+  if (grammar.utc.includes(zone)) {
     if (at + 1 !== length) return Number.NaN;
   } else if (zone === PLUS || zone === HYPHEN) {
     if (at + 6 !== length) return Number.NaN;
@@ -114,71 +119,21 @@ function parseRfc3339(text) {
   const msOfDay = ((hour * 60 + minute) * 60 + second) * 1e3 + millis;
   return days * MS_PER_DAY + msOfDay - offsetMinutes * MS_PER_MINUTE;
 }
+function parseRfc3339(text) {
+  return parseDateTime(text, RFC3339);
+}
 
 // actions/lib/openaq/archive-datetime.ts
-var DIGIT_02 = 48;
-var DIGIT_92 = 57;
-var HYPHEN2 = 45;
-var PLUS2 = 43;
-var COLON2 = 58;
-var DOT2 = 46;
 var SPACE = 32;
 var UPPER_T2 = 84;
 var UPPER_Z2 = 90;
-var MS_PER_MINUTE2 = 6e4;
-var MS_PER_DAY2 = 864e5;
-var MAX_FRACTION_DIGITS = 6;
+var ARCHIVE = {
+  separators: [UPPER_T2, SPACE],
+  utc: [UPPER_Z2],
+  maxFractionDigits: 6
+};
 function parseArchiveDateTime(text) {
-  const length = text.length;
-  if (length < 20) return Number.NaN;
-  const century = twoDigits(text, 0);
-  const yearInCentury = twoDigits(text, 2);
-  if (century < 0 || yearInCentury < 0 || text.charCodeAt(4) !== HYPHEN2) return Number.NaN;
-  const year = century * 100 + yearInCentury;
-  const month = twoDigits(text, 5);
-  if (month < 1 || month > 12 || text.charCodeAt(7) !== HYPHEN2) return Number.NaN;
-  const day = twoDigits(text, 8);
-  const monthDays = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month] ?? 0;
-  if (day < 1 || day > monthDays) return Number.NaN;
-  const separator = text.charCodeAt(10);
-  if (separator !== UPPER_T2 && separator !== SPACE) return Number.NaN;
-  const hour = twoDigits(text, 11);
-  if (hour < 0 || hour > 23 || text.charCodeAt(13) !== COLON2) return Number.NaN;
-  const minute = twoDigits(text, 14);
-  if (minute < 0 || minute > 59 || text.charCodeAt(16) !== COLON2) return Number.NaN;
-  const second = twoDigits(text, 17);
-  if (second < 0 || second > 59) return Number.NaN;
-  let at = 19;
-  let millis = 0;
-  if (text.charCodeAt(at) === DOT2) {
-    at++;
-    const fractionStart = at;
-    let scale = 100;
-    for (let code = text.charCodeAt(at); code >= DIGIT_02 && code <= DIGIT_92; code = text.charCodeAt(++at)) {
-      millis += (code - DIGIT_02) * scale;
-      scale = scale < 10 ? 0 : scale / 10;
-    }
-    const digits = at - fractionStart;
-    if (digits < 1 || digits > MAX_FRACTION_DIGITS) return Number.NaN;
-  }
-  let offsetMinutes = 0;
-  const zone = text.charCodeAt(at);
-  if (zone === UPPER_Z2) {
-    if (at + 1 !== length) return Number.NaN;
-  } else if (zone === PLUS2 || zone === HYPHEN2) {
-    if (at + 6 !== length || text.charCodeAt(at + 3) !== COLON2) return Number.NaN;
-    const offsetHours = twoDigits(text, at + 1);
-    const offsetMins = twoDigits(text, at + 4);
-    if (offsetHours < 0 || offsetHours > 23 || offsetMins < 0 || offsetMins > 59) {
-      return Number.NaN;
-    }
-    offsetMinutes = offsetHours * 60 + offsetMins;
-    if (zone === HYPHEN2) offsetMinutes = -offsetMinutes;
-  } else {
-    return Number.NaN;
-  }
-  const msOfDay = ((hour * 60 + minute) * 60 + second) * 1e3 + millis;
-  return daysFromCivil(year, month, day) * MS_PER_DAY2 + msOfDay - offsetMinutes * MS_PER_MINUTE2;
+  return parseDateTime(text, ARCHIVE);
 }
 
 // actions/lib/openaq/csv-line.ts
@@ -236,7 +191,7 @@ function capFeedText(text, max = FEED_TEXT_MAX) {
 
 // actions/lib/openaq/station-key.ts
 var DIGIT_5 = 53;
-var DIGIT_93 = 57;
+var DIGIT_92 = 57;
 var DECIMALS = 4;
 function expandExponent(digitsAndExponent) {
   const e = digitsAndExponent.indexOf("e");
@@ -251,7 +206,7 @@ function expandExponent(digitsAndExponent) {
 }
 function incrementDigits(digits) {
   let i = digits.length - 1;
-  while (i >= 0 && digits.charCodeAt(i) === DIGIT_93) i--;
+  while (i >= 0 && digits.charCodeAt(i) === DIGIT_92) i--;
   const zeros = "0".repeat(digits.length - 1 - i);
   if (i < 0) return `1${zeros}`;
   return digits.slice(0, i) + String.fromCharCode(digits.charCodeAt(i) + 1) + zeros;

@@ -60,17 +60,33 @@ export function daysFromCivil(year: number, month: number, day: number): number 
   return era * 146_097 + dayOfEra - 719_468;
 }
 
+/** What a date-time grammar allows beyond the shape every one shares (see {@link parseDateTime}). */
+export interface DateTimeGrammar {
+  /** Char codes allowed between the date and the time (e.g. `T`, `t`). */
+  readonly separators: readonly number[];
+  /** Char codes that mean UTC at the end (e.g. `Z`, `z`). */
+  readonly utc: readonly number[];
+  /** Fraction digits allowed at most (at least one when there is a fraction). */
+  readonly maxFractionDigits: number;
+}
+
+/** RFC 3339 §5.6: `T`/`t`, `Z`/`z`, a fraction of any length. */
+export const RFC3339: DateTimeGrammar = {
+  separators: [UPPER_T, LOWER_T],
+  utc: [UPPER_Z, LOWER_Z],
+  maxFractionDigits: Number.POSITIVE_INFINITY,
+};
+
 /**
- * Parses an RFC 3339 date-time into epoch milliseconds (UTC), or returns `NaN` when the text is
- * not one (wrong shape or an impossible calendar date or time).
+ * `YYYY-MM-DD<separator>hh:mm:ss[.fraction](<utc>|+hh:mm|-hh:mm)` into epoch milliseconds (UTC),
+ * or `NaN` when the text is not one (wrong shape or an impossible calendar date or time). The
+ * calendar is checked, the fraction is truncated to milliseconds, and what `grammar` says decides
+ * the separator, the letter for UTC and how long the fraction may be.
  *
  * @example
- * parseRfc3339('2018-06-07T00:00:00.000Z');      // 1528329600000
- * parseRfc3339('2018-06-07T05:00:00+05:00');     // 1528329600000
- * parseRfc3339('2018-02-30T00:00:00Z');          // NaN (no 30 February)
- * parseRfc3339('2018-06-07 00:00:00Z');          // NaN (a space is not accepted)
+ * parseDateTime('2018-06-07T05:00:00+05:00', RFC3339); // 1528329600000
  */
-export function parseRfc3339(text: string): number {
+export function parseDateTime(text: string, grammar: DateTimeGrammar): number {
   const length = text.length;
   // Shortest form: YYYY-MM-DDTHH:MM:SSZ (20 characters).
   if (length < 20) return Number.NaN;
@@ -87,8 +103,7 @@ export function parseRfc3339(text: string): number {
   const monthDays = month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month] ?? 0);
   if (day < 1 || day > monthDays) return Number.NaN;
 
-  const separator = text.charCodeAt(10);
-  if (separator !== UPPER_T && separator !== LOWER_T) return Number.NaN;
+  if (!grammar.separators.includes(text.charCodeAt(10))) return Number.NaN;
   const hour = twoDigits(text, 11);
   if (hour < 0 || hour > 23 || text.charCodeAt(13) !== COLON) return Number.NaN;
   const minute = twoDigits(text, 14);
@@ -112,12 +127,13 @@ export function parseRfc3339(text: string): number {
       scale /= 10;
       if (scale < 1) scale = 0;
     }
-    if (at === fractionStart) return Number.NaN;
+    const digits = at - fractionStart;
+    if (digits < 1 || digits > grammar.maxFractionDigits) return Number.NaN;
   }
 
   let offsetMinutes = 0;
   const zone = text.charCodeAt(at);
-  if (zone === UPPER_Z || zone === LOWER_Z) {
+  if (grammar.utc.includes(zone)) {
     if (at + 1 !== length) return Number.NaN;
   } else if (zone === PLUS || zone === HYPHEN) {
     if (at + 6 !== length) return Number.NaN;
@@ -135,4 +151,18 @@ export function parseRfc3339(text: string): number {
   const msOfDay = ((hour * 60 + minute) * 60 + second) * 1000 + millis;
   // Local time minus its offset is UTC.
   return days * MS_PER_DAY + msOfDay - offsetMinutes * MS_PER_MINUTE;
+}
+
+/**
+ * Parses an RFC 3339 date-time into epoch milliseconds (UTC), or returns `NaN` when the text is
+ * not one (wrong shape or an impossible calendar date or time).
+ *
+ * @example
+ * parseRfc3339('2018-06-07T00:00:00.000Z');      // 1528329600000
+ * parseRfc3339('2018-06-07T05:00:00+05:00');     // 1528329600000
+ * parseRfc3339('2018-02-30T00:00:00Z');          // NaN (no 30 February)
+ * parseRfc3339('2018-06-07 00:00:00Z');          // NaN (a space is not accepted)
+ */
+export function parseRfc3339(text: string): number {
+  return parseDateTime(text, RFC3339);
 }

@@ -35961,6 +35961,17 @@ init_errors();
 // actions/lib/interval/planner.ts
 var DEFAULT_SETTLE_MS = 30 * MINUTE_MS;
 
+// actions/lib/openaq/datetime.ts
+var UPPER_T = 84;
+var LOWER_T = 116;
+var UPPER_Z = 90;
+var LOWER_Z = 122;
+var RFC3339 = {
+  separators: [UPPER_T, LOWER_T],
+  utc: [UPPER_Z, LOWER_Z],
+  maxFractionDigits: Number.POSITIVE_INFINITY
+};
+
 // actions/lib/openaq/station-key.ts
 var MAX_RECENT_KEYS = 1 << 16;
 
