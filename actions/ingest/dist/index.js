@@ -76230,20 +76230,9 @@ var ARCHIVE_HEADER = [
   "units",
   "value"
 ];
-var EARLIEST_STORABLE2 = -621355968e5;
-var END_OF_YEAR_99992 = 2534023008e5;
 var FUTURE_LIMIT_MS = 3 * 864e5;
 var SENTINEL_MAX2 = -999;
 var QUOTE_MAX2 = 40;
-var VARIABLES2 = /* @__PURE__ */ new Map([
-  ["o3", "o3"],
-  ["no2", "no2"],
-  ["so2", "so2"],
-  ["co", "co"],
-  ["pm25", "pm2p5"],
-  ["pm10", "pm10"],
-  ["bc", "bc"]
-]);
 var ID = /^[1-9][0-9]*$/;
 var DECIMAL = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
 function reject2(reason, message) {
@@ -76296,14 +76285,14 @@ function evaluateArchiveLine(line, keyDay) {
   if (Number.isNaN(time2)) {
     return reject2("bad-date", `datetime ${quote2(datetime)} is not a date-time with an offset`);
   }
-  if (time2 < EARLIEST_STORABLE2 || time2 >= END_OF_YEAR_99992) {
+  if (time2 < EARLIEST_STORABLE || time2 >= END_OF_YEAR_9999) {
     return reject2("bad-date", `datetime ${quote2(datetime)} is outside the years 0001–9999 in UTC`);
   }
   if (time2 > keyDay + FUTURE_LIMIT_MS) {
     const limit = new Date(keyDay + FUTURE_LIMIT_MS).toISOString();
     return reject2("future-date", `datetime ${quote2(datetime)} is after ${limit}`);
   }
-  const variable = VARIABLES2.get(parameter);
+  const variable = VARIABLES.get(parameter);
   if (variable === void 0) {
     return reject2("unsupported-parameter", `parameter ${quote2(parameter)} is not supported`);
   }

@@ -189,6 +189,41 @@ function capFeedText(text, max = FEED_TEXT_MAX) {
   return text.slice(0, end);
 }
 
+// actions/lib/openaq/raw-number.ts
+function rawNumberAt(text, path) {
+  const stack = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') {
+      const start = i;
+      i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
+      i++;
+      let j = i;
+      while (text[j] === " " || text[j] === "	" || text[j] === "\r" || text[j] === "\n") j++;
+      const frame = stack.at(-1);
+      if (text[j] === ":" && frame?.object) {
+        frame.key = JSON.parse(text.slice(start, i));
+        i = j + 1;
+      }
+      continue;
+    }
+    if (c === "{" || c === "[") stack.push({ key: void 0, object: c === "{" });
+    else if (c === "}" || c === "]") stack.pop();
+    else if (c === "-" || c !== void 0 && c >= "0" && c <= "9") {
+      const start = i;
+      while (i < text.length && "+-.eE0123456789".includes(text[i] ?? "")) i++;
+      if (stack.length === path.length && stack.every((f, k) => f.object && f.key === path[k])) {
+        return text.slice(start, i);
+      }
+      continue;
+    }
+    i++;
+  }
+  return void 0;
+}
+
 // actions/lib/openaq/station-key.ts
 var DIGIT_5 = 53;
 var DIGIT_92 = 57;
@@ -303,6 +338,181 @@ function convertValue(value, conversion) {
   return value * conversion.multiply / conversion.divide;
 }
 
+// actions/lib/openaq/rules.ts
+var EARLIEST_STORABLE = -621355968e5;
+var END_OF_YEAR_9999 = 2534023008e5;
+var FUTURE_TOLERANCE_MS = 864e5;
+var VARIABLES = /* @__PURE__ */ new Map([
+  ["o3", "o3"],
+  ["no2", "no2"],
+  ["so2", "so2"],
+  ["co", "co"],
+  ["pm25", "pm2p5"],
+  ["pm10", "pm10"],
+  ["bc", "bc"]
+]);
+var SENTINEL_MAX = -999;
+var DEFAULT_AVERAGING_MINUTES = 60;
+var MAX_AVERAGING_MINUTES = 2147483647;
+var QUOTE_MAX = 40;
+function reject(reason, message) {
+  return { kind: "rejected", reason, message };
+}
+function quote(value) {
+  let text;
+  if (typeof value === "string") {
+    text = JSON.stringify(value.length > QUOTE_MAX ? `${value.slice(0, QUOTE_MAX)}…` : value);
+  } else {
+    text = JSON.stringify(value) ?? String(value);
+    if (text.length > QUOTE_MAX) text = `${text.slice(0, QUOTE_MAX)}…`;
+  }
+  return text;
+}
+function problem(field, value, what) {
+  return value === void 0 ? `${field} is missing` : `${field} ${quote(value)} ${what}`;
+}
+function quoteNumber(value, text, path) {
+  if (value !== Number.POSITIVE_INFINITY && value !== Number.NEGATIVE_INFINITY) return quote(value);
+  const written = rawNumberAt(text, path) ?? String(value);
+  return written.length > QUOTE_MAX ? `${written.slice(0, QUOTE_MAX)}…` : written;
+}
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function feedText(value) {
+  return typeof value === "string" ? capFeedText(value) : "";
+}
+function coordinatesProblem(coordinates) {
+  if (coordinates === void 0 || coordinates === null) return "coordinates are missing";
+  if (!isObject(coordinates)) return `coordinates ${quote(coordinates)} are not an object`;
+  const lat = coordinates.latitude;
+  const lng = coordinates.longitude;
+  if (typeof lat !== "number") return problem("coordinates.latitude", lat, "is not a number");
+  if (typeof lng !== "number") return problem("coordinates.longitude", lng, "is not a number");
+  if (!(lat >= -90 && lat <= 90)) return `latitude ${lat} is outside ±90`;
+  if (!(lng >= -180 && lng <= 180)) return `longitude ${lng} is outside ±180`;
+  if (lat === 0 && lng === 0) return "coordinates are exactly (0, 0)";
+  return "";
+}
+function averagingMinutes(period, text) {
+  if (period === void 0 || period === null) return DEFAULT_AVERAGING_MINUTES;
+  if (!isObject(period)) return `averagingPeriod ${quote(period)} is not an object`;
+  const value = period.value;
+  if (typeof value !== "number" || !(value > 0) || value === Number.POSITIVE_INFINITY) {
+    if (value === void 0) return "averagingPeriod.value is missing";
+    const written = quoteNumber(value, text, ["averagingPeriod", "value"]);
+    return `averagingPeriod.value ${written} is not a positive number`;
+  }
+  let minutesPerUnit;
+  switch (period.unit) {
+    case "minutes":
+      minutesPerUnit = 1;
+      break;
+    case "hours":
+      minutesPerUnit = 60;
+      break;
+    case "days":
+      minutesPerUnit = 1440;
+      break;
+    default:
+      return problem("averagingPeriod.unit", period.unit, "is not minutes, hours or days");
+  }
+  const minutes = Math.round(value * minutesPerUnit);
+  if (minutes < 1) return `averaging period ${value} ${period.unit} is shorter than a minute`;
+  if (minutes > MAX_AVERAGING_MINUTES) {
+    return `averaging period ${value} ${period.unit} is too long`;
+  }
+  return minutes;
+}
+function evaluateLine(line, fetchedAt) {
+  if (!line.validUtf8) return reject("bad-json", "line is not valid UTF-8");
+  let parsed;
+  try {
+    parsed = JSON.parse(line.text);
+  } catch (error) {
+    return reject("bad-json", `invalid JSON: ${error.message}`);
+  }
+  if (typeof parsed !== "object" || parsed === null) {
+    return reject(
+      "bad-json",
+      `not a JSON object (${parsed === null ? "null" : `a ${typeof parsed}`})`
+    );
+  }
+  if (Array.isArray(parsed)) return reject("bad-json", "not a JSON object (an array)");
+  const record = parsed;
+  const date = record.date;
+  if (!isObject(date)) {
+    return reject("bad-date", problem("date", date, "is not an object"));
+  }
+  const utc = date.utc;
+  if (typeof utc !== "string") {
+    return reject("bad-date", problem("date.utc", utc, "is not a string"));
+  }
+  const time = parseRfc3339(utc);
+  if (Number.isNaN(time)) {
+    return reject("bad-date", problem("date.utc", utc, "is not an RFC 3339 date-time"));
+  }
+  if (time < EARLIEST_STORABLE || time >= END_OF_YEAR_9999) {
+    return reject("bad-date", problem("date.utc", utc, "is outside the years 0001–9999 in UTC"));
+  }
+  if (time - fetchedAt > FUTURE_TOLERANCE_MS) {
+    const fetched = new Date(fetchedAt).toISOString();
+    return reject(
+      "future-date",
+      problem("date.utc", utc, `is more than a day after the fetch (${fetched})`)
+    );
+  }
+  const parameter = record.parameter;
+  const variable = typeof parameter === "string" ? VARIABLES.get(parameter) : void 0;
+  if (variable === void 0) {
+    return reject("unsupported-parameter", problem("parameter", parameter, "is not supported"));
+  }
+  const coordinates = record.coordinates;
+  const coordinatesMessage = coordinatesProblem(coordinates);
+  if (coordinatesMessage !== "") return reject("no-coordinates", coordinatesMessage);
+  const lat = coordinates.latitude;
+  const lng = coordinates.longitude;
+  const unit = record.unit;
+  const conversion = typeof unit === "string" ? unitConversion(variable, unit) : void 0;
+  if (conversion === void 0) {
+    const what = `is not supported for ${parameter}`;
+    return reject("unsupported-unit", problem("unit", unit, what));
+  }
+  const raw = record.value;
+  if (typeof raw !== "number" || !Number.isFinite(raw)) {
+    if (raw === void 0) return reject("bad-value", "value is missing");
+    const written = quoteNumber(raw, line.text, ["value"]);
+    return reject("bad-value", `value ${written} is not a finite number`);
+  }
+  if (raw <= SENTINEL_MAX) {
+    return reject("sentinel-value", `value ${raw} is a no-data sentinel (≤ -999)`);
+  }
+  const converted = convertValue(raw, conversion);
+  if (!Number.isFinite(converted)) {
+    return reject("bad-value", `value ${raw} ${conversion.unit} overflows when converted`);
+  }
+  const minutes = averagingMinutes(record.averagingPeriod, line.text);
+  if (typeof minutes === "string") return reject("bad-averaging-period", minutes);
+  return {
+    kind: "accepted",
+    measurement: {
+      variable,
+      latKey: stationKey4(lat),
+      lngKey: stationKey4(lng),
+      lat,
+      lng,
+      location: feedText(record.location),
+      city: feedText(record.city),
+      country: feedText(record.country),
+      time,
+      // -0 (from a raw -0) is stored as 0: the database and the wire would otherwise disagree.
+      value: converted === 0 ? 0 : converted,
+      flags: raw < 0 ? FLAG_NEGATIVE : FLAG_OK,
+      averagingMinutes: minutes
+    }
+  };
+}
+
 // actions/lib/openaq/archive-rules.ts
 var ARCHIVE_HEADER = [
   "location_id",
@@ -315,27 +525,16 @@ var ARCHIVE_HEADER = [
   "units",
   "value"
 ];
-var EARLIEST_STORABLE = -621355968e5;
-var END_OF_YEAR_9999 = 2534023008e5;
 var FUTURE_LIMIT_MS = 3 * 864e5;
-var SENTINEL_MAX = -999;
-var QUOTE_MAX = 40;
-var VARIABLES = /* @__PURE__ */ new Map([
-  ["o3", "o3"],
-  ["no2", "no2"],
-  ["so2", "so2"],
-  ["co", "co"],
-  ["pm25", "pm2p5"],
-  ["pm10", "pm10"],
-  ["bc", "bc"]
-]);
+var SENTINEL_MAX2 = -999;
+var QUOTE_MAX2 = 40;
 var ID = /^[1-9][0-9]*$/;
 var DECIMAL = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
-function reject(reason, message) {
+function reject2(reason, message) {
   return { kind: "rejected", reason, message };
 }
-function quote(text) {
-  return JSON.stringify(text.length > QUOTE_MAX ? `${text.slice(0, QUOTE_MAX)}…` : text);
+function quote2(text) {
+  return JSON.stringify(text.length > QUOTE_MAX2 ? `${text.slice(0, QUOTE_MAX2)}…` : text);
 }
 function decimal(text) {
   return DECIMAL.test(text) ? Number(text) : Number.NaN;
@@ -348,7 +547,7 @@ function checkArchiveHeader(text, key) {
   const expected = ARCHIVE_HEADER.join(",");
   if (typeof fields === "string" || fields.length !== ARCHIVE_HEADER.length || fields.some((field, i) => field !== ARCHIVE_HEADER[i])) {
     throw new SourceError(
-      `${key}: the header is not the archive's (${expected}) but ${quote(text)}: the archive format may have changed; nothing of this object is loaded`
+      `${key}: the header is not the archive's (${expected}) but ${quote2(text)}: the archive format may have changed; nothing of this object is loaded`
     );
   }
 }
@@ -360,69 +559,69 @@ function isBlankArchiveLine(text) {
   return true;
 }
 function evaluateArchiveLine(line, keyDay) {
-  if (!line.validUtf8) return reject("bad-csv", "line is not valid UTF-8");
+  if (!line.validUtf8) return reject2("bad-csv", "line is not valid UTF-8");
   const fields = splitCsvLine(line.text);
-  if (typeof fields === "string") return reject("bad-csv", fields);
+  if (typeof fields === "string") return reject2("bad-csv", fields);
   if (fields.length !== ARCHIVE_HEADER.length) {
-    return reject("bad-csv", `${fields.length} fields, not ${ARCHIVE_HEADER.length}`);
+    return reject2("bad-csv", `${fields.length} fields, not ${ARCHIVE_HEADER.length}`);
   }
   const [locationId, sensorsId, location, datetime, lat, lon, parameter, units, value] = fields;
   if (!ID.test(locationId)) {
-    return reject("bad-csv", `location_id ${quote(locationId)} is not a positive integer`);
+    return reject2("bad-csv", `location_id ${quote2(locationId)} is not a positive integer`);
   }
   if (!ID.test(sensorsId)) {
-    return reject("bad-csv", `sensors_id ${quote(sensorsId)} is not a positive integer`);
+    return reject2("bad-csv", `sensors_id ${quote2(sensorsId)} is not a positive integer`);
   }
   const sensorId = Number(sensorsId);
   if (!Number.isSafeInteger(sensorId)) {
-    return reject("bad-csv", `sensors_id ${quote(sensorsId)} is too large`);
+    return reject2("bad-csv", `sensors_id ${quote2(sensorsId)} is too large`);
   }
   const time = parseArchiveDateTime(datetime);
   if (Number.isNaN(time)) {
-    return reject("bad-date", `datetime ${quote(datetime)} is not a date-time with an offset`);
+    return reject2("bad-date", `datetime ${quote2(datetime)} is not a date-time with an offset`);
   }
   if (time < EARLIEST_STORABLE || time >= END_OF_YEAR_9999) {
-    return reject("bad-date", `datetime ${quote(datetime)} is outside the years 0001–9999 in UTC`);
+    return reject2("bad-date", `datetime ${quote2(datetime)} is outside the years 0001–9999 in UTC`);
   }
   if (time > keyDay + FUTURE_LIMIT_MS) {
     const limit = new Date(keyDay + FUTURE_LIMIT_MS).toISOString();
-    return reject("future-date", `datetime ${quote(datetime)} is after ${limit}`);
+    return reject2("future-date", `datetime ${quote2(datetime)} is after ${limit}`);
   }
   const variable = VARIABLES.get(parameter);
   if (variable === void 0) {
-    return reject("unsupported-parameter", `parameter ${quote(parameter)} is not supported`);
+    return reject2("unsupported-parameter", `parameter ${quote2(parameter)} is not supported`);
   }
   const latitude = decimal(lat);
   const longitude = decimal(lon);
   if (!Number.isFinite(latitude)) {
-    return reject("no-coordinates", `lat ${quote(lat)} is not a decimal number`);
+    return reject2("no-coordinates", `lat ${quote2(lat)} is not a decimal number`);
   }
   if (!Number.isFinite(longitude)) {
-    return reject("no-coordinates", `lon ${quote(lon)} is not a decimal number`);
+    return reject2("no-coordinates", `lon ${quote2(lon)} is not a decimal number`);
   }
   if (!(latitude >= -90 && latitude <= 90)) {
-    return reject("no-coordinates", `latitude ${lat} is outside ±90`);
+    return reject2("no-coordinates", `latitude ${lat} is outside ±90`);
   }
   if (!(longitude >= -180 && longitude <= 180)) {
-    return reject("no-coordinates", `longitude ${lon} is outside ±180`);
+    return reject2("no-coordinates", `longitude ${lon} is outside ±180`);
   }
   if (latitude === 0 && longitude === 0) {
-    return reject("no-coordinates", "coordinates are exactly (0, 0)");
+    return reject2("no-coordinates", "coordinates are exactly (0, 0)");
   }
   const conversion = unitConversion(variable, units);
   if (conversion === void 0) {
-    return reject("unsupported-unit", `units ${quote(units)} is not supported for ${parameter}`);
+    return reject2("unsupported-unit", `units ${quote2(units)} is not supported for ${parameter}`);
   }
   const raw = decimal(value);
   if (!Number.isFinite(raw)) {
-    return reject("bad-value", `value ${quote(value)} is not a finite decimal number`);
+    return reject2("bad-value", `value ${quote2(value)} is not a finite decimal number`);
   }
-  if (raw <= SENTINEL_MAX) {
-    return reject("sentinel-value", `value ${value} is a no-data sentinel (≤ -999)`);
+  if (raw <= SENTINEL_MAX2) {
+    return reject2("sentinel-value", `value ${value} is a no-data sentinel (≤ -999)`);
   }
   const converted = convertValue(raw, conversion);
   if (!Number.isFinite(converted)) {
-    return reject("bad-value", `value ${value} ${conversion.unit} overflows when converted`);
+    return reject2("bad-value", `value ${value} ${conversion.unit} overflows when converted`);
   }
   return {
     kind: "accepted",
@@ -671,216 +870,6 @@ async function* decompressed(body2, key) {
 }
 async function* replayEnded(chunks) {
   yield* chunks;
-}
-
-// actions/lib/openaq/raw-number.ts
-function rawNumberAt(text, path) {
-  const stack = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '"') {
-      const start = i;
-      i++;
-      while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
-      i++;
-      let j = i;
-      while (text[j] === " " || text[j] === "	" || text[j] === "\r" || text[j] === "\n") j++;
-      const frame = stack.at(-1);
-      if (text[j] === ":" && frame?.object) {
-        frame.key = JSON.parse(text.slice(start, i));
-        i = j + 1;
-      }
-      continue;
-    }
-    if (c === "{" || c === "[") stack.push({ key: void 0, object: c === "{" });
-    else if (c === "}" || c === "]") stack.pop();
-    else if (c === "-" || c !== void 0 && c >= "0" && c <= "9") {
-      const start = i;
-      while (i < text.length && "+-.eE0123456789".includes(text[i] ?? "")) i++;
-      if (stack.length === path.length && stack.every((f, k) => f.object && f.key === path[k])) {
-        return text.slice(start, i);
-      }
-      continue;
-    }
-    i++;
-  }
-  return void 0;
-}
-
-// actions/lib/openaq/rules.ts
-var EARLIEST_STORABLE2 = -621355968e5;
-var END_OF_YEAR_99992 = 2534023008e5;
-var FUTURE_TOLERANCE_MS = 864e5;
-var VARIABLES2 = /* @__PURE__ */ new Map([
-  ["o3", "o3"],
-  ["no2", "no2"],
-  ["so2", "so2"],
-  ["co", "co"],
-  ["pm25", "pm2p5"],
-  ["pm10", "pm10"],
-  ["bc", "bc"]
-]);
-var SENTINEL_MAX2 = -999;
-var DEFAULT_AVERAGING_MINUTES = 60;
-var MAX_AVERAGING_MINUTES = 2147483647;
-var QUOTE_MAX2 = 40;
-function reject2(reason, message) {
-  return { kind: "rejected", reason, message };
-}
-function quote2(value) {
-  let text;
-  if (typeof value === "string") {
-    text = JSON.stringify(value.length > QUOTE_MAX2 ? `${value.slice(0, QUOTE_MAX2)}…` : value);
-  } else {
-    text = JSON.stringify(value) ?? String(value);
-    if (text.length > QUOTE_MAX2) text = `${text.slice(0, QUOTE_MAX2)}…`;
-  }
-  return text;
-}
-function problem(field, value, what) {
-  return value === void 0 ? `${field} is missing` : `${field} ${quote2(value)} ${what}`;
-}
-function quoteNumber(value, text, path) {
-  if (value !== Number.POSITIVE_INFINITY && value !== Number.NEGATIVE_INFINITY) return quote2(value);
-  const written = rawNumberAt(text, path) ?? String(value);
-  return written.length > QUOTE_MAX2 ? `${written.slice(0, QUOTE_MAX2)}…` : written;
-}
-function isObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function feedText(value) {
-  return typeof value === "string" ? capFeedText(value) : "";
-}
-function coordinatesProblem(coordinates) {
-  if (coordinates === void 0 || coordinates === null) return "coordinates are missing";
-  if (!isObject(coordinates)) return `coordinates ${quote2(coordinates)} are not an object`;
-  const lat = coordinates.latitude;
-  const lng = coordinates.longitude;
-  if (typeof lat !== "number") return problem("coordinates.latitude", lat, "is not a number");
-  if (typeof lng !== "number") return problem("coordinates.longitude", lng, "is not a number");
-  if (!(lat >= -90 && lat <= 90)) return `latitude ${lat} is outside ±90`;
-  if (!(lng >= -180 && lng <= 180)) return `longitude ${lng} is outside ±180`;
-  if (lat === 0 && lng === 0) return "coordinates are exactly (0, 0)";
-  return "";
-}
-function averagingMinutes(period, text) {
-  if (period === void 0 || period === null) return DEFAULT_AVERAGING_MINUTES;
-  if (!isObject(period)) return `averagingPeriod ${quote2(period)} is not an object`;
-  const value = period.value;
-  if (typeof value !== "number" || !(value > 0) || value === Number.POSITIVE_INFINITY) {
-    if (value === void 0) return "averagingPeriod.value is missing";
-    const written = quoteNumber(value, text, ["averagingPeriod", "value"]);
-    return `averagingPeriod.value ${written} is not a positive number`;
-  }
-  let minutesPerUnit;
-  switch (period.unit) {
-    case "minutes":
-      minutesPerUnit = 1;
-      break;
-    case "hours":
-      minutesPerUnit = 60;
-      break;
-    case "days":
-      minutesPerUnit = 1440;
-      break;
-    default:
-      return problem("averagingPeriod.unit", period.unit, "is not minutes, hours or days");
-  }
-  const minutes = Math.round(value * minutesPerUnit);
-  if (minutes < 1) return `averaging period ${value} ${period.unit} is shorter than a minute`;
-  if (minutes > MAX_AVERAGING_MINUTES) {
-    return `averaging period ${value} ${period.unit} is too long`;
-  }
-  return minutes;
-}
-function evaluateLine(line, fetchedAt) {
-  if (!line.validUtf8) return reject2("bad-json", "line is not valid UTF-8");
-  let parsed;
-  try {
-    parsed = JSON.parse(line.text);
-  } catch (error) {
-    return reject2("bad-json", `invalid JSON: ${error.message}`);
-  }
-  if (typeof parsed !== "object" || parsed === null) {
-    return reject2(
-      "bad-json",
-      `not a JSON object (${parsed === null ? "null" : `a ${typeof parsed}`})`
-    );
-  }
-  if (Array.isArray(parsed)) return reject2("bad-json", "not a JSON object (an array)");
-  const record = parsed;
-  const date = record.date;
-  if (!isObject(date)) {
-    return reject2("bad-date", problem("date", date, "is not an object"));
-  }
-  const utc = date.utc;
-  if (typeof utc !== "string") {
-    return reject2("bad-date", problem("date.utc", utc, "is not a string"));
-  }
-  const time = parseRfc3339(utc);
-  if (Number.isNaN(time)) {
-    return reject2("bad-date", problem("date.utc", utc, "is not an RFC 3339 date-time"));
-  }
-  if (time < EARLIEST_STORABLE2 || time >= END_OF_YEAR_99992) {
-    return reject2("bad-date", problem("date.utc", utc, "is outside the years 0001–9999 in UTC"));
-  }
-  if (time - fetchedAt > FUTURE_TOLERANCE_MS) {
-    const fetched = new Date(fetchedAt).toISOString();
-    return reject2(
-      "future-date",
-      problem("date.utc", utc, `is more than a day after the fetch (${fetched})`)
-    );
-  }
-  const parameter = record.parameter;
-  const variable = typeof parameter === "string" ? VARIABLES2.get(parameter) : void 0;
-  if (variable === void 0) {
-    return reject2("unsupported-parameter", problem("parameter", parameter, "is not supported"));
-  }
-  const coordinates = record.coordinates;
-  const coordinatesMessage = coordinatesProblem(coordinates);
-  if (coordinatesMessage !== "") return reject2("no-coordinates", coordinatesMessage);
-  const lat = coordinates.latitude;
-  const lng = coordinates.longitude;
-  const unit = record.unit;
-  const conversion = typeof unit === "string" ? unitConversion(variable, unit) : void 0;
-  if (conversion === void 0) {
-    const what = `is not supported for ${parameter}`;
-    return reject2("unsupported-unit", problem("unit", unit, what));
-  }
-  const raw = record.value;
-  if (typeof raw !== "number" || !Number.isFinite(raw)) {
-    if (raw === void 0) return reject2("bad-value", "value is missing");
-    const written = quoteNumber(raw, line.text, ["value"]);
-    return reject2("bad-value", `value ${written} is not a finite number`);
-  }
-  if (raw <= SENTINEL_MAX2) {
-    return reject2("sentinel-value", `value ${raw} is a no-data sentinel (≤ -999)`);
-  }
-  const converted = convertValue(raw, conversion);
-  if (!Number.isFinite(converted)) {
-    return reject2("bad-value", `value ${raw} ${conversion.unit} overflows when converted`);
-  }
-  const minutes = averagingMinutes(record.averagingPeriod, line.text);
-  if (typeof minutes === "string") return reject2("bad-averaging-period", minutes);
-  return {
-    kind: "accepted",
-    measurement: {
-      variable,
-      latKey: stationKey4(lat),
-      lngKey: stationKey4(lng),
-      lat,
-      lng,
-      location: feedText(record.location),
-      city: feedText(record.city),
-      country: feedText(record.country),
-      time,
-      // -0 (from a raw -0) is stored as 0: the database and the wire would otherwise disagree.
-      value: converted === 0 ? 0 : converted,
-      flags: raw < 0 ? FLAG_NEGATIVE : FLAG_OK,
-      averagingMinutes: minutes
-    }
-  };
 }
 
 // actions/lib/toar/copy-text.ts

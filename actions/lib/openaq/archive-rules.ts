@@ -2,8 +2,10 @@ import { SourceError } from '../errors.ts';
 import { parseArchiveDateTime } from './archive-datetime.ts';
 import { splitCsvLine } from './csv-line.ts';
 import { capFeedText } from './feed-text.ts';
+// The real-time rules' bounds and parameter table: the archive's rules are the same (DESIGN.md).
+import { EARLIEST_STORABLE, END_OF_YEAR_9999, VARIABLES } from './rules.ts';
 import { stationKey4 } from './station-key.ts';
-import type { ArchiveLineOutcome, RejectReason, SourceLine, ToarVariable } from './types.ts';
+import type { ArchiveLineOutcome, RejectReason, SourceLine } from './types.ts';
 import { FLAG_NEGATIVE, FLAG_OK } from './types.ts';
 import { convertValue, unitConversion } from './units.ts';
 
@@ -27,24 +29,10 @@ export const ARCHIVE_HEADER = [
   'value',
 ] as const;
 
-/** 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z: what the database stores as written. */
-const EARLIEST_STORABLE = -62_135_596_800_000;
-const END_OF_YEAR_9999 = 253_402_300_800_000;
 /** A record may be dated up to 00:00 UTC this long after its key's date (three days). */
 const FUTURE_LIMIT_MS = 3 * 86_400_000;
 const SENTINEL_MAX = -999;
 const QUOTE_MAX = 40;
-
-/** OpenAQ parameter → TOAR variable: the real-time table. */
-const VARIABLES: ReadonlyMap<string, ToarVariable> = new Map<string, ToarVariable>([
-  ['o3', 'o3'],
-  ['no2', 'no2'],
-  ['so2', 'so2'],
-  ['co', 'co'],
-  ['pm25', 'pm2p5'],
-  ['pm10', 'pm10'],
-  ['bc', 'bc'],
-]);
 
 /** An id field: an ASCII positive integer without leading zeros. */
 const ID = /^[1-9][0-9]*$/;

@@ -22,14 +22,14 @@ import { convertValue, unitConversion } from './units.ts';
 export const RULES_VERSION = 2;
 
 /** 0001-01-01T00:00:00Z: the earliest instant the database stores as written. */
-const EARLIEST_STORABLE = -62_135_596_800_000;
+export const EARLIEST_STORABLE = -62_135_596_800_000;
 /** 10000-01-01T00:00:00Z: an offset can push 9999-12-31 past it, into text the database rejects. */
-const END_OF_YEAR_9999 = 253_402_300_800_000;
+export const END_OF_YEAR_9999 = 253_402_300_800_000;
 /** How far after its object's fetch time a record may be dated (clocks and time zones drift). */
 const FUTURE_TOLERANCE_MS = 86_400_000;
 
 /** OpenAQ parameter → TOAR variable; exact, case-sensitive. A Map, so `"constructor"` maps to nothing. */
-const VARIABLES: ReadonlyMap<string, ToarVariable> = new Map<string, ToarVariable>([
+export const VARIABLES: ReadonlyMap<string, ToarVariable> = new Map<string, ToarVariable>([
   ['o3', 'o3'],
   ['no2', 'no2'],
   ['so2', 'so2'],

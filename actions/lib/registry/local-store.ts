@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Aliases, formatAliases, parseAliases } from './aliases.ts';
+import type { Aliases } from './aliases.ts';
+import { readAliasesFile, writeAliasesFile } from './aliases-file.ts';
 import { RegistryError, RegistryNotFoundError } from './errors.ts';
 import {
   findAsset,
@@ -191,36 +192,9 @@ export function localStore(stateDir: string, options: { now?: () => number } = {
     return verifyAssetBytes(where, asset, bytes);
   }
 
-  async function aliases(): Promise<Aliases> {
-    const path = join(root, LOCAL_ALIASES_FILE);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      if (errno(error) === 'ENOENT') return {};
-      throw new RegistryError(`reading ${path} failed`, { cause: error });
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new RegistryError(`${path} is not JSON`, { cause: error });
-    }
-    return parseAliases(value, path);
-  }
-
-  async function setAliases(next: Aliases): Promise<void> {
-    const path = join(root, LOCAL_ALIASES_FILE);
-    const temporary = `${path}.${randomUUID()}.tmp`;
-    try {
-      await mkdir(root, { recursive: true });
-      await writeFile(temporary, formatAliases(parseAliases(next)));
-      await rename(temporary, path);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw new RegistryError(`writing ${path} failed`, { cause: error });
-    }
-  }
+  const aliasesPath = join(root, LOCAL_ALIASES_FILE);
+  const aliases = (): Promise<Aliases> => readAliasesFile(aliasesPath);
+  const setAliases = (next: Aliases): Promise<void> => writeAliasesFile(aliasesPath, next);
 
   return {
     kind: 'local',

@@ -26714,15 +26714,15 @@ __export(embedded_exports, {
 });
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync as existsSync2, statSync } from "node:fs";
-import { chmod as chmod2, mkdir as mkdir3, readFile as readFile3, writeFile as writeFile3 } from "node:fs/promises";
+import { chmod as chmod2, mkdir as mkdir4, readFile as readFile4, writeFile as writeFile4 } from "node:fs/promises";
 import { createServer } from "node:net";
-import { dirname as dirname3, join as join5, resolve as resolve2 } from "node:path";
+import { dirname as dirname4, join as join5, resolve as resolve2 } from "node:path";
 function newPassword() {
   return randomBytes(24).toString("hex");
 }
 async function startEmbeddedDatabase(options) {
   const stateDir = resolve2(options.stateDir);
-  await mkdir3(stateDir, { recursive: true });
+  await mkdir4(stateDir, { recursive: true });
   const recordFile = join5(stateDir, "postgres.json");
   const record = await readRecord(recordFile);
   const dataDir = record?.dataDir ?? chooseDataDir(stateDir);
@@ -26753,7 +26753,7 @@ async function startEmbeddedDatabase(options) {
     if (!initialised) {
       options.logger.info(`initialising the embedded PostgreSQL in ${dataDir}`);
       await writeRecord(recordFile, { dataDir, password: known });
-      await mkdir3(dirname3(dataDir), { recursive: true });
+      await mkdir4(dirname4(dataDir), { recursive: true });
       await server.initialise();
     }
     await server.start();
@@ -26790,12 +26790,12 @@ async function replacePassword(port, old) {
 async function writeRecord(file, record) {
   await chmod2(file, 384).catch(() => {
   });
-  await writeFile3(file, `${JSON.stringify(record, null, 2)}
+  await writeFile4(file, `${JSON.stringify(record, null, 2)}
 `, { mode: 384 });
 }
 async function readRecord(file) {
   try {
-    const parsed = JSON.parse(await readFile3(file, "utf8"));
+    const parsed = JSON.parse(await readFile4(file, "utf8"));
     if (parsed && typeof parsed === "object" && "dataDir" in parsed) {
       const { dataDir, password } = parsed;
       if (typeof dataDir === "string") {
@@ -26813,19 +26813,19 @@ function chooseDataDir(stateDir) {
   return join5("/var/tmp", `freshet-postgres-${tag}`);
 }
 function othersCanTraverse(dir) {
-  for (let current = dir; ; current = dirname3(current)) {
+  for (let current = dir; ; current = dirname4(current)) {
     try {
       if ((statSync(current).mode & 1) === 0) return false;
     } catch {
       return false;
     }
-    if (dirname3(current) === current) return true;
+    if (dirname4(current) === current) return true;
   }
 }
 async function runningPort(dataDir) {
   let text;
   try {
-    text = await readFile3(join5(dataDir, "postmaster.pid"), "utf8");
+    text = await readFile4(join5(dataDir, "postmaster.pid"), "utf8");
   } catch {
     return void 0;
   }
@@ -42278,9 +42278,43 @@ async function proposePromotion(store, client, repository, target, options = {})
 init_errors();
 
 // actions/lib/registry/local-store.ts
-import { randomUUID as randomUUID2 } from "node:crypto";
-import { mkdir as mkdir2, readdir as readdir2, readFile, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { randomUUID as randomUUID3 } from "node:crypto";
+import { mkdir as mkdir3, readdir as readdir2, readFile as readFile2, rename as rename3, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
 import { join as join3 } from "node:path";
+
+// actions/lib/registry/aliases-file.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
+import { mkdir as mkdir2, readFile, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { dirname as dirname3 } from "node:path";
+async function readAliasesFile(path6) {
+  let text;
+  try {
+    text = await readFile(path6, "utf8");
+  } catch (error2) {
+    if (error2.code === "ENOENT") return {};
+    throw new RegistryError(`reading ${path6} failed`, { cause: error2 });
+  }
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (error2) {
+    throw new RegistryError(`${path6} is not JSON`, { cause: error2 });
+  }
+  return parseAliases(value, path6);
+}
+async function writeAliasesFile(path6, aliases) {
+  const temporary = `${path6}.${randomUUID2()}.tmp`;
+  try {
+    await mkdir2(dirname3(path6), { recursive: true });
+    await writeFile2(temporary, formatAliases(parseAliases(aliases)));
+    await rename2(temporary, path6);
+  } catch (error2) {
+    await rm2(temporary, { force: true });
+    throw new RegistryError(`writing ${path6} failed`, { cause: error2 });
+  }
+}
+
+// actions/lib/registry/local-store.ts
 function localRegistryDir(stateDir) {
   return join3(stateDir, "registry");
 }
@@ -42312,7 +42346,7 @@ function localStore(stateDir, options = {}) {
     const where = formatModelUri({ kind: "version", name, version });
     let text;
     try {
-      text = await readFile(join3(folderOf(name, version), MANIFEST_ASSET), "utf8");
+      text = await readFile2(join3(folderOf(name, version), MANIFEST_ASSET), "utf8");
     } catch (error2) {
       if (errno(error2) === "ENOENT") {
         const known = await versions(name);
@@ -42337,17 +42371,17 @@ function localStore(stateDir, options = {}) {
     return manifest;
   }
   async function stage(draft) {
-    const staging = join3(folderOf(draft.name), `.staging-${randomUUID2()}`);
+    const staging = join3(folderOf(draft.name), `.staging-${randomUUID3()}`);
     try {
-      await mkdir2(staging, { recursive: true });
+      await mkdir3(staging, { recursive: true });
       for (const asset of draft.assets) {
         const bytes = await asset.read();
         await verifyAssetBytes(`publishing ${draft.name}`, asset, bytes);
-        await writeFile2(join3(staging, asset.name), bytes);
+        await writeFile3(join3(staging, asset.name), bytes);
       }
       return staging;
     } catch (error2) {
-      await rm2(staging, { recursive: true, force: true });
+      await rm3(staging, { recursive: true, force: true });
       throw error2;
     }
   }
@@ -42364,9 +42398,9 @@ function localStore(stateDir, options = {}) {
           ...draft.fields,
           assets: draft.assets.map(({ read: _read, ...asset }) => asset)
         };
-        await writeFile2(join3(staging, MANIFEST_ASSET), formatManifest(parseManifest(manifest)));
+        await writeFile3(join3(staging, MANIFEST_ASSET), formatManifest(parseManifest(manifest)));
         try {
-          await rename2(staging, folderOf(draft.name, version));
+          await rename3(staging, folderOf(draft.name, version));
           return manifest;
         } catch (error2) {
           const code = errno(error2);
@@ -42377,7 +42411,7 @@ function localStore(stateDir, options = {}) {
         `publishing ${draft.name}: no free version number after ${MAX_NUMBER_ATTEMPTS2} attempts`
       );
     } catch (error2) {
-      await rm2(staging, { recursive: true, force: true });
+      await rm3(staging, { recursive: true, force: true });
       if (error2 instanceof RegistryError) throw error2;
       throw new RegistryError(`publishing ${draft.name} to ${root} failed`, { cause: error2 });
     }
@@ -42408,41 +42442,15 @@ function localStore(stateDir, options = {}) {
     }
     let bytes;
     try {
-      bytes = new Uint8Array(await readFile(join3(folderOf(name, version), asset.name)));
+      bytes = new Uint8Array(await readFile2(join3(folderOf(name, version), asset.name)));
     } catch (error2) {
       throw new RegistryError(`${where}: reading ${asset.name} failed`, { cause: error2 });
     }
     return verifyAssetBytes(where, asset, bytes);
   }
-  async function aliases() {
-    const path6 = join3(root, LOCAL_ALIASES_FILE);
-    let text;
-    try {
-      text = await readFile(path6, "utf8");
-    } catch (error2) {
-      if (errno(error2) === "ENOENT") return {};
-      throw new RegistryError(`reading ${path6} failed`, { cause: error2 });
-    }
-    let value;
-    try {
-      value = JSON.parse(text);
-    } catch (error2) {
-      throw new RegistryError(`${path6} is not JSON`, { cause: error2 });
-    }
-    return parseAliases(value, path6);
-  }
-  async function setAliases(next) {
-    const path6 = join3(root, LOCAL_ALIASES_FILE);
-    const temporary = `${path6}.${randomUUID2()}.tmp`;
-    try {
-      await mkdir2(root, { recursive: true });
-      await writeFile2(temporary, formatAliases(parseAliases(next)));
-      await rename2(temporary, path6);
-    } catch (error2) {
-      await rm2(temporary, { force: true });
-      throw new RegistryError(`writing ${path6} failed`, { cause: error2 });
-    }
-  }
+  const aliasesPath = join3(root, LOCAL_ALIASES_FILE);
+  const aliases = () => readAliasesFile(aliasesPath);
+  const setAliases = (next) => writeAliasesFile(aliasesPath, next);
   return {
     kind: "local",
     location: root,
@@ -42458,7 +42466,7 @@ function localStore(stateDir, options = {}) {
 
 // actions/lib/registry/publish-run.ts
 init_errors();
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 import { join as join4 } from "node:path";
 
 // actions/lib/training/forest/model-format.ts
@@ -43148,7 +43156,7 @@ async function draftFromRun(input) {
   const modelPath = join4(artifactsDir, MODEL_ASSET);
   let model;
   try {
-    model = parseModelJson(JSON.parse(await readFile2(modelPath, "utf8")));
+    model = parseModelJson(JSON.parse(await readFile3(modelPath, "utf8")));
   } catch (error2) {
     throw new RegistryError(`run ${run2.id}: reading ${modelPath} failed`, { cause: error2 });
   }
@@ -43165,7 +43173,7 @@ async function draftFromRun(input) {
       ...name === artifact.name ? {} : { path: artifact.name },
       read: async () => {
         try {
-          return new Uint8Array(await readFile2(path6));
+          return new Uint8Array(await readFile3(path6));
         } catch (error2) {
           throw new RegistryError(`run ${run2.id}: reading artifact ${path6} failed`, {
             cause: error2
