@@ -1,7 +1,8 @@
 import { UsageError } from '../errors.ts';
 import { stateOf, summarizeAttempts } from '../interval/attempts.ts';
 import { formatInstant } from '../interval/instant.ts';
-import type { Interval, IntervalAttempt, ReprocessMode } from '../interval/types.ts';
+import type { PlannerOptions } from '../interval/planner.ts';
+import type { Interval, IntervalAttempt } from '../interval/types.ts';
 import { DAY_MS } from './day-intervals.ts';
 
 /** OpenAQ writes a location-day about 72 hours after its local end (DESIGN.md). */
@@ -9,22 +10,14 @@ export const ARCHIVE_SETTLE_MS = 72 * 3_600_000;
 /** Days a scheduled run reads again, for objects OpenAQ re-exported (unchanged ETags cost a listing). */
 export const DEFAULT_REREAD_MS = 14 * DAY_MS;
 
-/** What the archive planner is asked (see {@link planArchiveDays}). Instants and lengths in ms. */
-export interface ArchivePlanOptions {
-  now: number;
-  /** First day (00:00 UTC). */
-  since: number;
-  /** End of a backfill (00:00 UTC, exclusive); omitted for a scheduled run. */
-  until?: number;
-  /** Chunk length: a whole number of days; chunks are aligned to the epoch. */
-  chunkMs: number;
-  reprocess: ReprocessMode;
-  maxChunks: number;
-  /** A day is planned once it ended this long ago (default {@link ARCHIVE_SETTLE_MS}). */
-  settleMs: number;
+/**
+ * What the archive planner is asked (see {@link planArchiveDays}): the real-time planner's options,
+ * in whole days (`since`, `until` at 00:00 UTC; `chunkMs` a number of days; a day is planned once
+ * it ended `settleMs` ago, {@link ARCHIVE_SETTLE_MS} by default), and the re-read window.
+ */
+export interface ArchivePlanOptions extends PlannerOptions {
   /** A scheduled run also plans the days of this window before its last day (default 14 days). */
   rereadMs?: number;
-  rulesVersion: number;
 }
 
 /**
