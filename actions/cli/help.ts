@@ -54,12 +54,15 @@ a promoted version does not match its manifest, or a flag is wrong; 1 when worke
   },
   doctor: {
     usage:
-      'Usage: freshet doctor [--database-url URL] [--source URL] [--repository OWNER/REPO] [flags]',
+      'Usage: freshet doctor [--checks LIST] [--database-url URL] [--source URL] [--locations IDS] [flags]',
     about: `Checks a deployment's configuration and prints one line per check, saying what to fix: the
-database is reachable and migrated (it is never changed), the source is listable, CLOUDFLARE_API_TOKEN
-is set when running in CI (CI=true), each version the aliases file names exists in the store and
-verifies, and GitHub Pages is enabled for the repository (asked of GitHub's API when $GITHUB_TOKEN
-and the repository are given; skipped otherwise).`,
+database is reachable and migrated (it is never changed), the source is listable, each archive
+location has objects in the source (with the archive layout; skipped for the real-time one), the
+Cloudflare secrets CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID are both set or both absent when
+running in CI (CI=true; without them promote.yml deploys no Worker), each version the aliases file
+names exists in the store and verifies, and GitHub Pages is enabled for the repository (asked of
+GitHub's API when $GITHUB_TOKEN and the repository are given; skipped otherwise). --checks runs some
+of them: the workflows run the doctor action first, with the checks their jobs need.`,
     flagsOf: ['doctor'],
     after: 'Exit status: 0 when no check found a problem, 1 when any did, 2 for a usage error.',
   },

@@ -1,6 +1,8 @@
 // The command line's grammar: argv → one validated, typed command. Pure (the environment is a
 // parameter), so that tests exercise it directly. What each flag is (its default, parser, bounds,
 // environment variable) is declared once in lib/settings/, which the actions read too.
+import { DOCTOR_CHECKS } from '../lib/doctor/doctor.ts';
+import type { DoctorSettings } from '../lib/doctor/doctor-settings.ts';
 import { UsageError } from '../lib/errors.ts';
 import { ARCHIVE_SETTLE_MS } from '../lib/ingest/plan-archive.ts';
 import { DEFAULT_SETTLE_MS } from '../lib/interval/planner.ts';
@@ -119,16 +121,7 @@ export type Command =
   | { name: 'site-serve'; dir?: string; port: number; base: string }
   | RegistryCommand
   | { name: 'serve'; port: number; model?: string }
-  | ({
-      name: 'doctor';
-      databaseUrl?: string;
-      source: string;
-      region?: string;
-      endpoint?: string;
-      anonymous: boolean;
-      aliases: string;
-      json: boolean;
-    } & StoreChoice);
+  | ({ name: 'doctor'; json: boolean } & DoctorSettings);
 
 export const COMMANDS = [
   'ingest',
@@ -432,20 +425,32 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
       const databaseUrl = flags.given(DOCTOR.databaseUrl);
       const region = flags.given(DOCTOR.region);
       const endpoint = flags.given(DOCTOR.endpoint);
+      const locations = locationsOf(
+        flags.given(DOCTOR.locations),
+        flags.given(DOCTOR.bbox),
+        flags.given(DOCTOR.country),
+        (message) => problems.push(message),
+      );
+      const openaqApiKey = flags.given(DOCTOR.openaqApiKey);
       const values = complete(problems, {
+        checks: flags.given(DOCTOR.checks) ?? [...DOCTOR_CHECKS],
         source: flags.value(DOCTOR.source),
+        layout: flags.value(DOCTOR.layout),
         aliases: flags.value(DOCTOR.aliases),
         // The repository is kept for the Pages check whatever the store.
         choice: storeChoice(flags, DOCTOR, problems, true),
       });
+      const { choice, ...chosen } = values;
       return {
         name: 'doctor',
-        ...values.choice,
-        source: values.source,
-        aliases: values.aliases,
+        ...choice,
+        ...chosen,
         ...(databaseUrl === undefined ? {} : { databaseUrl }),
         ...(region ? { region } : {}),
         ...(endpoint ? { endpoint } : {}),
+        ...(locations === undefined ? {} : { locations }),
+        ...(openaqApiKey ? { openaqApiKey } : {}),
+        allowPendingMigrations: flags.on(DOCTOR.allowPendingMigrations),
         anonymous: flags.on(DOCTOR.anonymous),
         json: flags.on(DOCTOR.json),
       };
