@@ -173,19 +173,23 @@ promote/<name> comparing the version with production (token: $FRESHET_PR_TOKEN, 
     flagsOf: ['promote'],
   },
   demo: {
-    usage:
-      'Usage: freshet demo [--days 10] [--start 2014-01-01] [--stations 10] [--source URL] [--exit]',
+    usage: `Usage: freshet demo [--days 10] [--start 2014-01-01] [--stations 10] [--exit]
+       freshet demo --layout archive [--locations IDS] [--days N] …    (generated archive objects)
+       freshet demo --source URL [--layout archive --locations IDS] …  (real data)`,
     about: `What \`npm start\` runs: the original design's evaluation, reproduced and extended, on this
 machine with nothing to configure. It starts the embedded PostgreSQL (or uses --database-url) and a
-local S3 API server seeded with generated fetches for a warm-up week and --days days from --start;
-ingests the warm-up, then each day: ingests its intervals, selects one station's ozone, trains
-training/ozone-forest, publishes the version to .freshet/registry/ and promotes it (the first
-version to production, a later one when it beats production on the test hours both predicted,
-else by skill). Then it
-builds the site (.freshet/site/), starts the Worker, calls /forecast and /invocations, and prints
-the timing table, the local URLs and a curl line. Each start forgets the model's earlier versions,
-so --days N leaves N. Without --exit, on a terminal, the site and the Worker serve until Ctrl-C.
-The archive layout is not offered here yet: --source takes real-time fetches.`,
+local S3 API server seeded with generated data for a warm-up week and --days days from --start:
+real-time fetches (an object every 10 minutes), or with --layout archive OpenAQ's archive layout
+(one object per location and local day; the generated stations are locations 1 to --stations, all
+ingested unless --locations names some). --source reads real data instead: a mirror of the
+real-time fetches, or OpenAQ's archive (s3://openaq-data-archive/records/csv.gz/) with --locations,
+the layout told from its folders unless --layout says it. It ingests the warm-up, then each day:
+ingests it, selects one station's ozone, trains training/ozone-forest, publishes the version to
+.freshet/registry/ and promotes it (the first version to production, a later one when it beats
+production on the test hours both predicted, else by skill). Then it builds the site
+(.freshet/site/), starts the Worker, calls /forecast and /invocations, and prints the timing table,
+the local URLs and a curl line. Each start forgets the model's earlier versions, so --days N leaves
+N. Without --exit, on a terminal, the site and the Worker serve until Ctrl-C.`,
     flagsOf: ['demo'],
   },
 };

@@ -7,6 +7,8 @@ import { UsageError } from '../lib/errors.ts';
 import { ARCHIVE_SETTLE_MS } from '../lib/ingest/plan-archive.ts';
 import { DEFAULT_SETTLE_MS } from '../lib/interval/planner.ts';
 import type { ReprocessMode } from '../lib/interval/types.ts';
+import type { LocationsSpec } from '../lib/openaq/locations.ts';
+import type { LayoutSetting } from '../lib/openaq/source-url.ts';
 import { DATABASE_URL } from '../lib/settings/common.ts';
 import { complete } from '../lib/settings/complete.ts';
 import { DOCTOR } from '../lib/settings/doctor.ts';
@@ -80,6 +82,9 @@ export type Command =
       stations: number;
       exit: boolean;
       source?: string;
+      /** `auto`: told from the source's folders (generated data: realtime). */
+      layout: LayoutSetting;
+      locations?: LocationsSpec;
       databaseUrl?: string;
     }
   | {
@@ -160,6 +165,31 @@ function keyValues(
     problems,
     { trimValues: false },
   );
+}
+
+/**
+ * What is wrong with the demo's locations: they select the archive's objects, and generated data
+ * has locations 1 to `stations`.
+ *
+ * @example demoLocationProblems(undefined, 'archive', { kind: 'ids', ids: [42] }, 10) // ['--locations 42: …']
+ */
+function demoLocationProblems(
+  source: string | undefined,
+  layout: LayoutSetting | undefined,
+  locations: LocationsSpec | undefined,
+  stations: number | undefined,
+): string[] {
+  if (locations === undefined) return [];
+  if (layout === 'realtime' || (layout === 'auto' && source === undefined)) {
+    return ['--locations selects archive locations: add --layout archive'];
+  }
+  if (source !== undefined || locations.kind !== 'ids' || stations === undefined) return [];
+  const outside = locations.ids.filter((id) => id > stations);
+  return outside.length === 0
+    ? []
+    : [
+        `--locations ${outside.join(',')}: the generated archive has locations 1 to ${stations} (--stations): choose among them, or give --source`,
+      ];
 }
 
 /** What the parser reads from the environment besides argv. */
@@ -306,11 +336,15 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
         problems.push('--start must be a day at 00:00 UTC, e.g. 2014-01-01');
       }
       const source = flags.given(DEMO.source);
+      const layout = flags.value(DEMO.layout);
+      const locations = flags.given(DEMO.locations);
+      problems.push(...demoLocationProblems(source, layout, locations, values.stations));
       const databaseUrl = database(flags);
       return {
         name: 'demo',
-        ...complete(problems, values),
+        ...complete(problems, { ...values, layout }),
         ...(source === undefined ? {} : { source }),
+        ...(locations === undefined ? {} : { locations }),
         ...databaseUrl,
       };
     }
