@@ -61,12 +61,27 @@ function databaseOptions(
   };
 }
 
+/** What names a source: where, how to reach it, its layout and (for the archive) its locations. */
+export type SourceSettings = Pick<
+  IngestSettings,
+  | 'source'
+  | 'region'
+  | 'endpoint'
+  | 'anonymous'
+  | 'layout'
+  | 'locations'
+  | 'openaqApiKey'
+  | 'openaqApiUrl'
+>;
+
 /**
  * The Source the settings name, in their layout (`auto`: told from its folders, and said), its
  * retries logged as warnings. The archive's `--locations all` list is kept for a day in the state
  * folder.
+ *
+ * @example const source = await sourceOf({ source: 's3://openaq-data-archive/records/csv.gz/', anonymous: true, layout: 'archive', locations }, context);
  */
-async function sourceOf(settings: IngestSettings, context: ShellContext): Promise<Source> {
+export async function sourceOf(settings: SourceSettings, context: ShellContext): Promise<Source> {
   const { logger } = context;
   const options = {
     ...(settings.region ? { region: settings.region } : {}),

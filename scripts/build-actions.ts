@@ -14,7 +14,7 @@ import { type BuildOptions, build, type Plugin } from 'esbuild';
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 /** Every action with a bundle: actions/<name>/main.ts, which exports `run()`. */
-export const ACTIONS = ['plan', 'ingest', 'report', 'train', 'publish'] as const;
+export const ACTIONS = ['plan', 'ingest', 'report', 'train', 'publish', 'doctor'] as const;
 
 /** Where an action's bundle goes, relative to the output root. */
 export function bundlePath(action: string): string {

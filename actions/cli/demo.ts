@@ -1,11 +1,14 @@
 // `freshet demo`, what `npm start` runs: the whole life-cycle on this machine, with nothing to
 // configure. It wires the world (the embedded PostgreSQL, a local S3 API server seeded with
-// generated fetches, the local registry), runs the evaluation (actions/lib/demo/), then builds the
-// site, starts the Worker, asks it for a forecast and a scoring, and prints where both listen.
+// generated fetches or archive objects, or a real source, the local registry), runs the evaluation
+// (actions/lib/demo/), then builds the site, starts the Worker, asks it for a forecast and a
+// scoring, and prints where both listen.
 // Loaded only by this command (s3rver, Miniflare and Astro are needed by it alone).
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, sep } from 'node:path';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
 import { exampleCurl, serveRegistry } from '../../edge-serve/local/serve-registry.ts';
 import { type DemoDay, type DemoResult, runDemo, WARM_UP_DAYS } from '../lib/demo/demo.ts';
 import {
@@ -23,16 +26,18 @@ import { type LocalStore, localRegistryDir, localStore } from '../lib/registry/l
 import { buildSite, DEFAULT_SITE_DIR } from '../lib/site/build-site.ts';
 import { readRegistry } from '../lib/site/registry-snapshot.ts';
 import { serveSite } from '../lib/site/serve-site.ts';
-import { generateFetches } from '../lib/synthetic/index.ts';
+import { archiveObjects, generateFetches } from '../lib/synthetic/index.ts';
 import type { DatabasePool } from '../lib/toar/database.ts';
 import type { Logger } from '../lib/util/logger.ts';
 import { type LocalS3Server, startS3Server } from '../local/s3-server.ts';
 import { abortOnSignals, interruptedExitCode } from '../signals.ts';
-import { type ShellContext, usingDatabase } from '../wiring.ts';
+import { type ShellContext, sourceOf, usingDatabase } from '../wiring.ts';
 import type { Command } from './parse.ts';
 import type { CliShell } from './run.ts';
 
 const DAY_MS = 86_400_000;
+
+const gzip = promisify(gzipCallback);
 
 /** The model the example project publishes (training/ozone-forest's name). */
 export const DEMO_MODEL = 'ozone-forest';
@@ -40,6 +45,13 @@ export const DEMO_MODEL = 'ozone-forest';
 /** The bucket and prefix the generated fetches are served under, as OpenAQ's. */
 const BUCKET = 'openaq-fetches';
 const PREFIX = 'realtime-gzipped/';
+
+/**
+ * The generated archive's, with OpenAQ's prefix but a bucket of its own: the list of all locations
+ * (`--locations all`) is kept a day by source URL, and must never be taken for OpenAQ's.
+ */
+const ARCHIVE_BUCKET = 'freshet-demo-archive';
+const ARCHIVE_PREFIX = 'records/csv.gz/';
 
 /** Hours forecast by the example call. */
 const FORECAST_HOURS = 3;
@@ -66,7 +78,7 @@ export async function demoCommand(
   const store = localStore(shell.stateDir, { now: shell.now });
   await forgetModel(store, shell.stateDir);
   // The fetches are generated while the database starts; the demo awaits them once it has it.
-  const opening = openSourceOf(command, shell.logger).then((world) => {
+  const opening = openSourceOf(command, shell.logger, context).then((world) => {
     shell.logger.info(`${world.what} (${elapsed(began)} s)`);
     return world;
   });
@@ -292,7 +304,8 @@ async function recentOzone(
      JOIN toar.timeseries t ON t.id = d.timeseries_id
      JOIN toar.variables v ON v.id = t.variable_id AND v.name = 'o3'
      JOIN toar.stationmeta_core s ON s.id = t.station_id
-     WHERE s.lat_key = $1::numeric AND s.lng_key = $2::numeric AND t.averaging_minutes <= 60
+     WHERE s.lat_key = $1::numeric AND s.lng_key = $2::numeric
+       AND (t.averaging_minutes <= 60 OR t.data_origin = 'openaq-archive')
        AND d.flags = 0 AND d.datetime >= $3 AND d.datetime < $4
      GROUP BY 1 ORDER BY 1`,
     [lat, lng, new Date(end - 3 * DAY_MS), new Date(end)],
@@ -315,38 +328,80 @@ async function forgetModel(store: LocalStore, stateDir: string): Promise<void> {
   await store.setAliases(others);
 }
 
+/** What the demo reads, said once it is ready, and how to stop what serves it. */
+interface DemoWorld {
+  readonly source: Source;
+  readonly what: string;
+  readonly stop: () => Promise<void>;
+}
+
 /**
- * The source the demo ingests: the one `--source` names, else a local S3 API server seeded with
- * generated fetches for the warm-up and every day.
+ * The source the demo ingests: the one `--source` names (in its layout), else a local S3 API server
+ * seeded with generated data for the warm-up and every day: fetches, or with `--layout archive` the
+ * archive's location-days.
  */
 async function openSourceOf(
   command: DemoCommand,
   logger: Logger,
-): Promise<{ source: Source; what: string; stop: () => Promise<void> }> {
-  const onRetry = (message: string) => logger.warn(message);
+  context: ShellContext,
+): Promise<DemoWorld> {
+  const wiring = { ...context, logger };
   if (command.source !== undefined) {
-    return {
-      source: openSource(command.source, { anonymous: true, onRetry }),
-      what: `reading fetches from ${command.source}`,
-      stop: async () => {},
-    };
+    const source = await sourceOf(
+      {
+        source: command.source,
+        anonymous: true,
+        layout: command.layout,
+        ...(command.locations === undefined ? {} : { locations: command.locations }),
+      },
+      wiring,
+    );
+    const data = source.layout === 'archive' ? "the archive's location-days" : 'fetches';
+    return { source, what: `reading ${data} from ${command.source}`, stop: async () => {} };
   }
   const server = await startS3Server();
-  let seeded: number;
   try {
-    seeded = await seedFetches(server, command);
+    if (command.layout === 'archive') {
+      const seeded = await seedArchive(server, command);
+      const source = await sourceOf(
+        {
+          source: `s3://${ARCHIVE_BUCKET}/${ARCHIVE_PREFIX}`,
+          endpoint: server.endpoint,
+          anonymous: true,
+          layout: 'archive',
+          locations: command.locations ?? { kind: 'ids', ids: seeded.locations },
+        },
+        wiring,
+      );
+      return {
+        source,
+        what: `seeded a local S3 API server at ${server.endpoint} with ${seeded.objects} generated archive objects (${seeded.locations.length} locations, a day each)`,
+        stop: () => server.stop(),
+      };
+    }
+    const seeded = await seedFetches(server, command);
+    return {
+      source: openSource(`s3://${BUCKET}/${PREFIX}`, {
+        endpoint: server.endpoint,
+        anonymous: true,
+        onRetry: (message: string) => logger.warn(message),
+      }),
+      what: `seeded a local S3 API server at ${server.endpoint} with ${seeded} generated fetches`,
+      stop: () => server.stop(),
+    };
   } catch (error) {
     await server.stop();
     throw error;
   }
+}
+
+/** What the demo generates: the warm-up and the days, from the first day of the warm-up. */
+function generatedSpec(command: DemoCommand) {
   return {
-    source: openSource(`s3://${BUCKET}/${PREFIX}`, {
-      endpoint: server.endpoint,
-      anonymous: true,
-      onRetry,
-    }),
-    what: `seeded a local S3 API server at ${server.endpoint} with ${seeded} generated fetches`,
-    stop: () => server.stop(),
+    start: command.start - WARM_UP_DAYS * DAY_MS,
+    days: WARM_UP_DAYS + command.days,
+    stations: command.stations,
+    seed: 1,
   };
 }
 
@@ -354,13 +409,7 @@ async function openSourceOf(
 async function seedFetches(server: LocalS3Server, command: DemoCommand): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'freshet-demo-'));
   try {
-    const generated = await generateFetches({
-      outDir: dir,
-      start: command.start - WARM_UP_DAYS * DAY_MS,
-      days: WARM_UP_DAYS + command.days,
-      stations: command.stations,
-      seed: 1,
-    });
+    const generated = await generateFetches({ outDir: dir, ...generatedSpec(command) });
     await server.createBucket(BUCKET);
     const files = (await readdir(generated.dir, { recursive: true, withFileTypes: true }))
       .filter((entry) => entry.isFile())
@@ -373,10 +422,37 @@ async function seedFetches(server: LocalS3Server, command: DemoCommand): Promise
     await server.seedObjects(BUCKET, objects);
     return objects.length;
   } catch (error) {
-    throw new FreshetError(`seeding the local S3 API server failed: ${describeError(error)}`, {
-      cause: error,
-    });
+    throw seedingFailed(error);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Generates the archive's location-days of the warm-up and the days (the generated stations as
+ * locations 1 to N), and puts them on the server, gzipped as OpenAQ's are.
+ */
+async function seedArchive(
+  server: LocalS3Server,
+  command: DemoCommand,
+): Promise<{ objects: number; locations: number[] }> {
+  try {
+    await server.createBucket(ARCHIVE_BUCKET);
+    const objects: [string, Uint8Array][] = [];
+    const locations = new Set<number>();
+    for (const object of archiveObjects(generatedSpec(command))) {
+      objects.push([ARCHIVE_PREFIX + object.key, new Uint8Array(await gzip(object.text))]);
+      locations.add(object.locationId);
+    }
+    await server.seedObjects(ARCHIVE_BUCKET, objects);
+    return { objects: objects.length, locations: [...locations].sort((a, b) => a - b) };
+  } catch (error) {
+    throw seedingFailed(error);
+  }
+}
+
+function seedingFailed(error: unknown): FreshetError {
+  return new FreshetError(`seeding the local S3 API server failed: ${describeError(error)}`, {
+    cause: error,
+  });
 }

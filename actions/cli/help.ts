@@ -54,12 +54,15 @@ a promoted version does not match its manifest, or a flag is wrong; 1 when worke
   },
   doctor: {
     usage:
-      'Usage: freshet doctor [--database-url URL] [--source URL] [--repository OWNER/REPO] [flags]',
+      'Usage: freshet doctor [--checks LIST] [--database-url URL] [--source URL] [--locations IDS] [flags]',
     about: `Checks a deployment's configuration and prints one line per check, saying what to fix: the
-database is reachable and migrated (it is never changed), the source is listable, CLOUDFLARE_API_TOKEN
-is set when running in CI (CI=true), each version the aliases file names exists in the store and
-verifies, and GitHub Pages is enabled for the repository (asked of GitHub's API when $GITHUB_TOKEN
-and the repository are given; skipped otherwise).`,
+database is reachable and migrated (it is never changed), the source is listable, each archive
+location has objects in the source (with the archive layout; skipped for the real-time one), the
+Cloudflare secrets CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID are both set or both absent when
+running in CI (CI=true; without them promote.yml deploys no Worker), each version the aliases file
+names exists in the store and verifies, and GitHub Pages is enabled for the repository (asked of
+GitHub's API when $GITHUB_TOKEN and the repository are given; skipped otherwise). --checks runs some
+of them: the workflows run the doctor action first, with the checks their jobs need.`,
     flagsOf: ['doctor'],
     after: 'Exit status: 0 when no check found a problem, 1 when any did, 2 for a usage error.',
   },
@@ -170,19 +173,23 @@ promote/<name> comparing the version with production (token: $FRESHET_PR_TOKEN, 
     flagsOf: ['promote'],
   },
   demo: {
-    usage:
-      'Usage: freshet demo [--days 10] [--start 2014-01-01] [--stations 10] [--source URL] [--exit]',
+    usage: `Usage: freshet demo [--days 10] [--start 2014-01-01] [--stations 10] [--exit]
+       freshet demo --layout archive [--locations IDS] [--days N] …    (generated archive objects)
+       freshet demo --source URL [--layout archive --locations IDS] …  (real data)`,
     about: `What \`npm start\` runs: the original design's evaluation, reproduced and extended, on this
 machine with nothing to configure. It starts the embedded PostgreSQL (or uses --database-url) and a
-local S3 API server seeded with generated fetches for a warm-up week and --days days from --start;
-ingests the warm-up, then each day: ingests its intervals, selects one station's ozone, trains
-training/ozone-forest, publishes the version to .freshet/registry/ and promotes it (the first
-version to production, a later one when it beats production on the test hours both predicted,
-else by skill). Then it
-builds the site (.freshet/site/), starts the Worker, calls /forecast and /invocations, and prints
-the timing table, the local URLs and a curl line. Each start forgets the model's earlier versions,
-so --days N leaves N. Without --exit, on a terminal, the site and the Worker serve until Ctrl-C.
-The archive layout is not offered here yet: --source takes real-time fetches.`,
+local S3 API server seeded with generated data for a warm-up week and --days days from --start:
+real-time fetches (an object every 10 minutes), or with --layout archive OpenAQ's archive layout
+(one object per location and local day; the generated stations are locations 1 to --stations, all
+ingested unless --locations names some). --source reads real data instead: a mirror of the
+real-time fetches, or OpenAQ's archive (s3://openaq-data-archive/records/csv.gz/) with --locations,
+the layout told from its folders unless --layout says it. It ingests the warm-up, then each day:
+ingests it, selects one station's ozone, trains training/ozone-forest, publishes the version to
+.freshet/registry/ and promotes it (the first version to production, a later one when it beats
+production on the test hours both predicted, else by skill). Then it builds the site
+(.freshet/site/), starts the Worker, calls /forecast and /invocations, and prints the timing table,
+the local URLs and a curl line. Each start forgets the model's earlier versions, so --days N leaves
+N. Without --exit, on a terminal, the site and the Worker serve until Ctrl-C.`,
     flagsOf: ['demo'],
   },
 };

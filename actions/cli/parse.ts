@@ -1,10 +1,14 @@
 // The command line's grammar: argv → one validated, typed command. Pure (the environment is a
 // parameter), so that tests exercise it directly. What each flag is (its default, parser, bounds,
 // environment variable) is declared once in lib/settings/, which the actions read too.
+import { DOCTOR_CHECKS } from '../lib/doctor/doctor.ts';
+import type { DoctorSettings } from '../lib/doctor/doctor-settings.ts';
 import { UsageError } from '../lib/errors.ts';
 import { ARCHIVE_SETTLE_MS } from '../lib/ingest/plan-archive.ts';
 import { DEFAULT_SETTLE_MS } from '../lib/interval/planner.ts';
 import type { ReprocessMode } from '../lib/interval/types.ts';
+import type { LocationsSpec } from '../lib/openaq/locations.ts';
+import type { LayoutSetting } from '../lib/openaq/source-url.ts';
 import { DATABASE_URL } from '../lib/settings/common.ts';
 import { complete } from '../lib/settings/complete.ts';
 import { DOCTOR } from '../lib/settings/doctor.ts';
@@ -78,6 +82,9 @@ export type Command =
       stations: number;
       exit: boolean;
       source?: string;
+      /** `auto`: told from the source's folders (generated data: realtime). */
+      layout: LayoutSetting;
+      locations?: LocationsSpec;
       databaseUrl?: string;
     }
   | {
@@ -119,16 +126,7 @@ export type Command =
   | { name: 'site-serve'; dir?: string; port: number; base: string }
   | RegistryCommand
   | { name: 'serve'; port: number; model?: string }
-  | ({
-      name: 'doctor';
-      databaseUrl?: string;
-      source: string;
-      region?: string;
-      endpoint?: string;
-      anonymous: boolean;
-      aliases: string;
-      json: boolean;
-    } & StoreChoice);
+  | ({ name: 'doctor'; json: boolean } & DoctorSettings);
 
 export const COMMANDS = [
   'ingest',
@@ -167,6 +165,31 @@ function keyValues(
     problems,
     { trimValues: false },
   );
+}
+
+/**
+ * What is wrong with the demo's locations: they select the archive's objects, and generated data
+ * has locations 1 to `stations`.
+ *
+ * @example demoLocationProblems(undefined, 'archive', { kind: 'ids', ids: [42] }, 10) // ['--locations 42: …']
+ */
+function demoLocationProblems(
+  source: string | undefined,
+  layout: LayoutSetting | undefined,
+  locations: LocationsSpec | undefined,
+  stations: number | undefined,
+): string[] {
+  if (locations === undefined) return [];
+  if (layout === 'realtime' || (layout === 'auto' && source === undefined)) {
+    return ['--locations selects archive locations: add --layout archive'];
+  }
+  if (source !== undefined || locations.kind !== 'ids' || stations === undefined) return [];
+  const outside = locations.ids.filter((id) => id > stations);
+  return outside.length === 0
+    ? []
+    : [
+        `--locations ${outside.join(',')}: the generated archive has locations 1 to ${stations} (--stations): choose among them, or give --source`,
+      ];
 }
 
 /** What the parser reads from the environment besides argv. */
@@ -313,11 +336,15 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
         problems.push('--start must be a day at 00:00 UTC, e.g. 2014-01-01');
       }
       const source = flags.given(DEMO.source);
+      const layout = flags.value(DEMO.layout);
+      const locations = flags.given(DEMO.locations);
+      problems.push(...demoLocationProblems(source, layout, locations, values.stations));
       const databaseUrl = database(flags);
       return {
         name: 'demo',
-        ...complete(problems, values),
+        ...complete(problems, { ...values, layout }),
         ...(source === undefined ? {} : { source }),
+        ...(locations === undefined ? {} : { locations }),
         ...databaseUrl,
       };
     }
@@ -432,20 +459,32 @@ export function parseCommandLine(argv: readonly string[], env: CommandEnvironmen
       const databaseUrl = flags.given(DOCTOR.databaseUrl);
       const region = flags.given(DOCTOR.region);
       const endpoint = flags.given(DOCTOR.endpoint);
+      const locations = locationsOf(
+        flags.given(DOCTOR.locations),
+        flags.given(DOCTOR.bbox),
+        flags.given(DOCTOR.country),
+        (message) => problems.push(message),
+      );
+      const openaqApiKey = flags.given(DOCTOR.openaqApiKey);
       const values = complete(problems, {
+        checks: flags.given(DOCTOR.checks) ?? [...DOCTOR_CHECKS],
         source: flags.value(DOCTOR.source),
+        layout: flags.value(DOCTOR.layout),
         aliases: flags.value(DOCTOR.aliases),
         // The repository is kept for the Pages check whatever the store.
         choice: storeChoice(flags, DOCTOR, problems, true),
       });
+      const { choice, ...chosen } = values;
       return {
         name: 'doctor',
-        ...values.choice,
-        source: values.source,
-        aliases: values.aliases,
+        ...choice,
+        ...chosen,
         ...(databaseUrl === undefined ? {} : { databaseUrl }),
         ...(region ? { region } : {}),
         ...(endpoint ? { endpoint } : {}),
+        ...(locations === undefined ? {} : { locations }),
+        ...(openaqApiKey ? { openaqApiKey } : {}),
+        allowPendingMigrations: flags.on(DOCTOR.allowPendingMigrations),
         anonymous: flags.on(DOCTOR.anonymous),
         json: flags.on(DOCTOR.json),
       };

@@ -19,8 +19,58 @@ interface S3rverOptions {
   silent: boolean;
 }
 
+/** An object as s3rver's filesystem store lists it (only its key is read here). */
+interface S3rverObject {
+  key: string;
+}
+interface S3rverListOptions {
+  delimiter?: string;
+  prefix?: string;
+  maxKeys?: number;
+}
+interface S3rverListing {
+  objects: S3rverObject[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+}
+type ListObjects = (bucket: string, options: S3rverListOptions) => Promise<S3rverListing>;
+
 const require = createRequire(import.meta.url);
 const S3rver = require('s3rver') as new (options: S3rverOptions) => S3rverServer;
+const FilesystemStore = require('s3rver/lib/stores/filesystem') as {
+  prototype: { listObjects: ListObjects };
+};
+
+/**
+ * s3rver 3.7 lists a delimiter listing's common prefixes wrongly: walking its folders, it skips
+ * every folder two levels below the prefix, so a key such as `prefix/a/b/c` yields no common prefix
+ * `prefix/a/` (`locationid=2178/year=2023/month=02/…` under the archive's root lists as nothing,
+ * where S3 lists `locationid=2178/`). Here a delimiter listing walks every key under the prefix and
+ * groups them as S3 does; as in s3rver, `maxKeys` counts keys only.
+ */
+const listObjects = FilesystemStore.prototype.listObjects;
+FilesystemStore.prototype.listObjects = async function (this: unknown, bucket, options) {
+  const { delimiter, prefix = '', maxKeys = Number.POSITIVE_INFINITY } = options;
+  if (!delimiter) return listObjects.call(this, bucket, options);
+  const all = await listObjects.call(this, bucket, {
+    ...options,
+    delimiter: '',
+    maxKeys: Number.POSITIVE_INFINITY,
+  });
+  const objects: S3rverObject[] = [];
+  const commonPrefixes = new Set<string>();
+  let isTruncated = false;
+  for (const object of all.objects) {
+    const at = object.key.indexOf(delimiter, prefix.length);
+    if (at >= 0) commonPrefixes.add(object.key.slice(0, at + delimiter.length));
+    else if (objects.length < maxKeys) objects.push(object);
+    else {
+      isTruncated = true;
+      break;
+    }
+  }
+  return { objects, commonPrefixes: [...commonPrefixes].sort(), isTruncated };
+};
 
 const directory = process.argv[2];
 if (!directory) {

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { DOCTOR_OUTPUTS } from '../../actions/doctor/main.ts';
 import { ingestOutputs } from '../../actions/ingest/main.ts';
 import { emptyIngestReport } from '../../actions/lib/ingest/ingest-range.ts';
 import { actionSettings } from '../../actions/lib/settings/catalog.ts';
@@ -40,6 +41,7 @@ const WRITTEN_OUTPUTS: Record<string, string[]> = {
   report: ['action', 'issue-number', 'url'],
   train: [...TRAIN_OUTPUTS].sort(),
   publish: [...PUBLISH_OUTPUTS].sort(),
+  doctor: [...DOCTOR_OUTPUTS].sort(),
 };
 
 describe('the bundler lists every action', () => {

@@ -1,15 +1,21 @@
 // Issue 13: `freshet doctor` against a good and a broken configuration — real PostgreSQL (one
 // database migrated, one not), a folder source, the local store, and the local GitHub API server
-// for Pages.
+// for Pages; the archive's locations against a real S3 API server holding the real archive object;
+// and the checks a workflow selects.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../actions/cli/run.ts';
 import { testShell } from '../support/cli-shell.ts';
 import { createTestDatabase, useMigratedDatabase } from '../support/database.ts';
 import { type GitHubApiServer, startGitHubApiServer } from '../support/github-api-server.ts';
+import { openaqSampleText } from '../support/openaq-fixtures.ts';
+import { type S3TestServer, startS3Server } from '../support/s3-server.ts';
+
+const ARCHIVE = 's3://openaq-data-archive/records/csv.gz/';
 
 interface Report {
   ok: boolean;
@@ -22,6 +28,7 @@ describe('freshet doctor', () => {
   let dir: string;
   let withPages: GitHubApiServer;
   let withoutPages: GitHubApiServer;
+  let s3: S3TestServer;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'freshet-doctor-'));
@@ -34,10 +41,21 @@ describe('freshet doctor', () => {
     unmigrated = await createTestDatabase('doctor_bare');
     withPages = await startGitHubApiServer({ pages: true });
     withoutPages = await startGitHubApiServer();
+    // The real archive object of location 2178, and the same bytes as 8118's a year later.
+    s3 = await startS3Server();
+    await s3.createBucket('openaq-data-archive');
+    const real = gzipSync(openaqSampleText('archive/location-2178-20230222.csv.gz'));
+    await s3.putObjects('openaq-data-archive', [
+      ['records/csv.gz/locationid=2178/year=2023/month=02/location-2178-20230222.csv.gz', real],
+      ['records/csv.gz/locationid=8118/year=2024/month=02/location-8118-20240222.csv.gz', real],
+      ['records/csv.gz/locationid=8118/year=2024/month=03/README.txt', 'not an object'],
+    ]);
+    await writeFile(join(dir, 'locations.txt'), '# two good, one unknown\n2178\n8118\n4242\n');
   });
   afterAll(async () => {
     await withPages?.close();
     await withoutPages?.close();
+    await s3?.stop();
     await unmigrated?.drop();
     await rm(dir, { recursive: true, force: true });
   });
@@ -70,11 +88,18 @@ describe('freshet doctor', () => {
         join(dir, 'aliases.json'),
       ],
       withPages,
-      { DATABASE_URL: migrated.url, CI: 'true', CLOUDFLARE_API_TOKEN: 'cf-token' },
+      {
+        DATABASE_URL: migrated.url,
+        CI: 'true',
+        CLOUDFLARE_API_TOKEN: 'cf-token',
+        CLOUDFLARE_ACCOUNT_ID: 'cf-account',
+      },
     );
     expect(statusOf(report)).toEqual({
       database: 'ok',
       source: 'ok',
+      // A folder of YYYY-MM-DD folders: the real-time layout, which has no locations.
+      locations: 'skipped',
       cloudflare: 'ok',
       aliases: 'ok',
       pages: 'ok',
@@ -95,7 +120,8 @@ describe('freshet doctor', () => {
         join(dir, 'stale-aliases.json'),
       ],
       withoutPages,
-      { DATABASE_URL: unmigrated.url, CI: 'true' },
+      // The account without the token: half the Cloudflare configuration.
+      { DATABASE_URL: unmigrated.url, CI: 'true', CLOUDFLARE_ACCOUNT_ID: 'cf-account' },
     );
     expect(status).toBe(1);
     const lines = out.join('\n').split('\n');
@@ -120,7 +146,11 @@ describe('freshet doctor', () => {
     const database = unreachable.report?.checks.find((c) => c.check === 'database');
     expect(database?.message).toMatch(/127\.0\.0\.1:1.* cannot be reached/);
     expect(database?.message).not.toContain('secret');
-    expect(statusOf(unreachable.report)).toMatchObject({ cloudflare: 'skipped', pages: 'skipped' });
+    expect(statusOf(unreachable.report)).toMatchObject({
+      locations: 'skipped',
+      cloudflare: 'skipped',
+      pages: 'skipped',
+    });
 
     const missing = await doctor(['--json'], withPages, { FRESHET_SOURCE: 'file:///nowhere/' });
     expect(missing.report?.checks[0]).toMatchObject({
@@ -128,5 +158,121 @@ describe('freshet doctor', () => {
       status: 'problem',
       message: expect.stringContaining('DATABASE_URL is not set'),
     });
+  });
+  /** The doctor's locations check (and the source's) on the archive in the S3 API server. */
+  const archive = (args: string[], env: Record<string, string> = {}) =>
+    doctor(
+      [
+        '--json',
+        '--checks',
+        'source,locations',
+        '--source',
+        ARCHIVE,
+        '--endpoint',
+        s3.endpoint,
+        '--anonymous',
+        ...args,
+      ],
+      withPages,
+      env,
+    );
+  const outcome = (report: Report | undefined, check: string) =>
+    report?.checks.find((c) => c.check === check);
+
+  it('finds every archive location of a good list in the source, with its newest day', async () => {
+    const { status, report } = await archive(['--layout', 'archive', '--locations', '8118,2178']);
+    expect(report?.checks.map((c) => c.check)).toEqual(['source', 'locations']);
+    expect(outcome(report, 'locations')).toEqual({
+      check: 'locations',
+      status: 'ok',
+      message: `2 locations, each with objects in ${ARCHIVE}: 2178 (newest 2023-02-22), 8118 (newest 2024-02-22)`,
+    });
+    expect(status).toBe(0);
+    // The layout told from the folders, and the locations from FRESHET_LOCATIONS, as ingest reads them.
+    const configured = await archive([], { FRESHET_LOCATIONS: '2178' });
+    expect(outcome(configured.report, 'locations')?.status).toBe('ok');
+    const all = await archive(['--locations', 'all']);
+    expect(outcome(all.report, 'locations')).toMatchObject({
+      status: 'ok',
+      message: expect.stringContaining('its listing starts with 2178, 8118'),
+    });
+  });
+
+  it('names the locations of a broken list that the source lacks, and what to do, on one line', async () => {
+    const { status, out } = await doctor(
+      [
+        '--checks',
+        'locations',
+        '--source',
+        ARCHIVE,
+        '--endpoint',
+        s3.endpoint,
+        '--anonymous',
+        '--locations',
+        '2178,99999999,4242',
+      ],
+      withPages,
+      {},
+    );
+    expect(status).toBe(1);
+    expect(out.join('\n').split('\n')).toEqual([
+      `problem  locations: locations 4242, 99999999 have no object in ${ARCHIVE}: check each id on OpenAQ's explorer (https://explore.openaq.org/locations/4242) and fix the variable FRESHET_LOCATIONS (or --locations)`,
+      '1 problem to fix',
+    ]);
+    const fromFile = await archive(['--locations', `@${join(dir, 'locations.txt')}`]);
+    expect(outcome(fromFile.report, 'locations')).toMatchObject({
+      status: 'problem',
+      message: expect.stringMatching(/^location 4242 has no object in .*check the id on OpenAQ/),
+    });
+    const none = await archive(['--layout', 'archive']);
+    expect(outcome(none.report, 'locations')).toMatchObject({
+      status: 'problem',
+      message: expect.stringContaining(
+        'needs locations and none is given: set the variable FRESHET_LOCATIONS',
+      ),
+    });
+    const unreadable = await archive(['--locations', `@${join(dir, 'no-such-file.txt')}`]);
+    expect(outcome(unreadable.report, 'locations')).toMatchObject({
+      status: 'problem',
+      message: expect.stringMatching(/no-such-file\.txt.*fix the variable FRESHET_LOCATIONS/),
+    });
+  });
+
+  it('skips the locations with the real-time layout, saying why', async () => {
+    const { report } = await archive(['--layout', 'realtime', '--locations', '99999999']);
+    expect(outcome(report, 'locations')).toEqual({
+      check: 'locations',
+      status: 'skipped',
+      message:
+        "the layout is realtime (as configured): locations select the archive's objects only",
+    });
+  });
+
+  it('runs only the checks --checks names, and lets a workflow allow pending migrations', async () => {
+    const only = await doctor(['--json', '--checks', 'database'], withPages, {
+      DATABASE_URL: unmigrated.url,
+    });
+    expect(only.report?.checks.map((c) => c.check)).toEqual(['database']);
+    expect(only.status).toBe(1);
+    const allowed = await doctor(
+      ['--json', '--checks', 'database', '--allow-pending-migrations'],
+      withPages,
+      { DATABASE_URL: unmigrated.url },
+    );
+    expect(allowed.report?.checks).toEqual([
+      {
+        check: 'database',
+        status: 'ok',
+        message: expect.stringMatching(
+          /is reachable; \d+ migrations pending \(1 .*applied by the job's next freshet step$/,
+        ),
+      },
+    ]);
+    expect(allowed.status).toBe(0);
+    const unknown = await doctor(['--checks', 'database,nope'], withPages, {});
+    expect(unknown.status).toBe(2);
+    expect(unknown.messages.join('\n')).toContain(
+      '--checks "database,nope" "nope" is not a check: give some of database, source, locations, cloudflare, aliases, pages, separated by commas',
+    );
   });
 });

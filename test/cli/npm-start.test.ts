@@ -1,54 +1,16 @@
 // `npm start` end to end, as a user meets it: in a copy of the repository (its files as they are in
 // this working tree, node_modules linked), with nothing configured, `npm start -- --exit --days 2`
 // runs the whole life-cycle on the embedded PostgreSQL and a local S3 API server, and stops.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-
-/** The system's Node 20 first on the PATH, as on a user's machine: npm's scripts must still use Node 24. */
-const PATH = `/usr/bin:/usr/local/bin:/bin:${process.env.PATH ?? ''}`;
-
-function run(
-  command: string,
-  args: string[],
-  cwd: string,
-  timeout: number,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      command,
-      args,
-      { cwd, env: { PATH, HOME: cwd }, timeout, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-/** The repository's tracked files as they are in the working tree (uncommitted edits included). */
-async function copyRepository(to: string): Promise<void> {
-  const listed = await run('git', ['ls-files', '-z'], REPO, 30_000);
-  if (listed.code !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
-  const files = listed.stdout.split('\0').filter((f) => f !== '' && existsSync(join(REPO, f)));
-  for (const file of files) {
-    await mkdir(dirname(join(to, file)), { recursive: true });
-    await cp(join(REPO, file), join(to, file));
-  }
-  // npm ci's result, shared: installing again would take minutes and need the registry.
-  await symlink(join(REPO, 'node_modules'), join(to, 'node_modules'), 'dir');
-}
+import { copyRepository, type Ran, run } from '../support/npm-start.ts';
 
 describe('npm start', () => {
   let copy: string;
-  let started: { code: number; stdout: string; stderr: string };
+  let started: Ran;
   beforeAll(async () => {
     copy = await mkdtemp(join(tmpdir(), 'freshet-npm-start-'));
     await copyRepository(copy);
@@ -122,7 +84,15 @@ describe('npm start', () => {
   it('explains its options with --help', async () => {
     const help = await run('npm', ['start', '--', '--help'], copy, 60_000);
     expect(help.code).toBe(0);
-    for (const flag of ['--days N', '--start DAY', '--stations N', '--source URL', '--exit']) {
+    for (const flag of [
+      '--days N',
+      '--start DAY',
+      '--stations N',
+      '--source URL',
+      '--layout L',
+      '--locations IDS',
+      '--exit',
+    ]) {
       expect(help.stdout).toContain(flag);
     }
   });

@@ -102,3 +102,55 @@ describe('freshet plan, archive flags', () => {
     expect(realtime).not.toHaveProperty('layout');
   });
 });
+
+describe('freshet demo (npm start), archive flags', () => {
+  it('takes the archive layout, generated or from a source, with the ingest flags’ names', () => {
+    expect(
+      parseCommandLine(
+        ['demo', '--layout', 'archive', '--locations', '1,3', '--stations', '3'],
+        env,
+      ),
+    ).toMatchObject({ layout: 'archive', locations: { kind: 'ids', ids: [1, 3] }, stations: 3 });
+    expect(parseCommandLine(['demo', '--layout', 'archive'], env)).not.toHaveProperty('locations');
+    expect(
+      parseCommandLine(
+        [
+          'demo',
+          '--source',
+          's3://openaq-data-archive/records/csv.gz/',
+          '--layout',
+          'archive',
+          '--locations',
+          '2178,8118',
+        ],
+        env,
+      ),
+    ).toMatchObject({
+      source: 's3://openaq-data-archive/records/csv.gz/',
+      layout: 'archive',
+      locations: { kind: 'ids', ids: [2178, 8118] },
+    });
+    // The environment of a deployment is not the demo's: FRESHET_LAYOUT does not apply.
+    expect(parseCommandLine(['demo'], { ...env, FRESHET_LAYOUT: 'archive' })).toMatchObject({
+      layout: 'auto',
+    });
+  });
+
+  it('says when locations cannot select anything', () => {
+    expect(usageProblems(() => parseCommandLine(['demo', '--locations', '1'], env))).toEqual([
+      '--locations selects archive locations: add --layout archive',
+    ]);
+    expect(
+      usageProblems(() =>
+        parseCommandLine(['demo', '--layout', 'realtime', '--locations', '1'], env),
+      ),
+    ).toEqual(['--locations selects archive locations: add --layout archive']);
+    expect(
+      usageProblems(() =>
+        parseCommandLine(['demo', '--layout', 'archive', '--locations', '2,12,2178'], env),
+      ),
+    ).toEqual([
+      '--locations 12,2178: the generated archive has locations 1 to 10 (--stations): choose among them, or give --source',
+    ]);
+  });
+});

@@ -184,6 +184,7 @@ describe('other commands', () => {
       start: Date.parse('2014-01-01T00:00:00Z'),
       stations: 10,
       exit: false,
+      layout: 'auto',
     });
     expect(
       parseCommandLine(
@@ -196,6 +197,7 @@ describe('other commands', () => {
       start: Date.parse('2015-06-01T00:00:00Z'),
       stations: 10,
       exit: true,
+      layout: 'auto',
       source: 'file:///f/',
     });
     expect(problemsOf(['demo', '--start', '2014-01-01T06:00Z'])).toEqual([
@@ -474,7 +476,7 @@ describe('a value that starts with - and a digit', () => {
       ingest: ['start', 'end', 'source', 'database-url', 'region', 'endpoint', 'concurrency'],
       plan: ['since', 'until', 'chunk', 'reprocess', 'max-chunks', 'settle', 'now'],
       'generate-fetches': ['out', 'start', 'days', 'stations', 'seed'],
-      demo: ['days', 'start', 'stations', 'source'],
+      demo: ['days', 'start', 'stations', 'source', 'layout', 'locations'],
       train: ['project', 'entry-point', 'station', 'variable', 'window', 'from', 'to', 'timeout'],
       runs: ['experiment', 'filter', 'limit'],
     };

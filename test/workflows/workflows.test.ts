@@ -13,6 +13,7 @@ const files = readdirSync(WORKFLOWS)
   .sort();
 
 interface Step {
+  name?: string;
   id?: string;
   if?: string;
   uses?: string;
@@ -228,6 +229,111 @@ describe('every workflow', () => {
       }
     },
   );
+});
+
+/**
+ * The jobs `name` needs, directly or through the jobs it needs.
+ *
+ * @example needsOf(workflow('train.yml'), 'publish') // Set { 'runs-to-publish', 'train', 'projects' }
+ */
+function needsOf(wf: Workflow, name: string, seen = new Set<string>()): Set<string> {
+  const needs = wf.jobs[name]?.needs;
+  for (const need of typeof needs === 'string' ? [needs] : (needs ?? [])) {
+    if (seen.has(need)) continue;
+    seen.add(need);
+    needsOf(wf, need, seen);
+  }
+  return seen;
+}
+
+describe('the doctor runs first', () => {
+  const isDoctor = (step: Step) => step.uses === './actions/doctor';
+  /** Each workflow whose jobs need configuration: its first job, the checks, its first work. */
+  const cases = [
+    {
+      file: 'ingest.yml',
+      job: 'plan',
+      checks: 'database,source,locations',
+      work: (s: Step) => s.uses === './actions/plan',
+    },
+    {
+      file: 'train.yml',
+      job: 'projects',
+      checks: 'database',
+      work: (s: Step) => s.id === 'projects',
+    },
+    {
+      file: 'promote.yml',
+      job: 'deploy',
+      checks: 'aliases,cloudflare',
+      work: (s: Step) => s.run === 'npm ci',
+    },
+    {
+      file: 'site.yml',
+      job: 'build',
+      checks: 'pages',
+      work: (s: Step) => s.run === 'npm ci',
+    },
+  ];
+
+  it.each(cases)(
+    '$file: job $job runs the doctor ($checks) before its work, and every other job needs that job',
+    ({ file, job, checks, work }) => {
+      const wf = workflow(file);
+      const jobSteps = wf.jobs[job]?.steps ?? [];
+      const doctor = jobSteps.findIndex(isDoctor);
+      const first = jobSteps.findIndex(work);
+      expect(doctor, 'the doctor step').toBeGreaterThanOrEqual(0);
+      expect(first, 'the first work step').toBeGreaterThan(doctor);
+      // Only the checkout (the action is in the repository) and cheap decisions come before it.
+      for (const step of jobSteps.slice(0, doctor)) {
+        expect(step.uses?.startsWith('actions/checkout@') || step.id === 'due', step.name).toBe(
+          true,
+        );
+      }
+      expect(jobSteps[doctor]?.with?.checks).toBe(checks);
+      for (const other of Object.keys(wf.jobs).filter((name) => name !== job)) {
+        expect(needsOf(wf, other), `${file} ${other}`).toContain(job);
+      }
+      // Once per workflow: the jobs that need its job are covered.
+      expect(steps(wf).filter(isDoctor)).toHaveLength(1);
+    },
+  );
+
+  it('ingest.yml checks, when the run plans, the configuration the ingest jobs use', () => {
+    const wf = workflow('ingest.yml');
+    const doctor = wf.jobs.plan?.steps?.find(isDoctor);
+    const plan = wf.jobs.plan?.steps?.find((s) => s.uses === './actions/plan');
+    const ingest = wf.jobs.ingest?.steps?.find((s) => s.uses === './actions/ingest');
+    expect(doctor?.if).toBe(plan?.if);
+    const { checks: _checks, ...given } = doctor?.with ?? {};
+    const { start: _start, end: _end, ...used } = ingest?.with ?? {};
+    expect(given).toEqual(used);
+  });
+
+  it('train.yml checks the database the projects and train jobs use', () => {
+    const wf = workflow('train.yml');
+    const doctor = wf.jobs.projects?.steps?.find(isDoctor);
+    const train = wf.jobs.train?.steps?.find((s) => s.id === 'train');
+    expect(doctor?.with?.['database-url']).toBe(train?.with?.['database-url']);
+    expect(doctor?.with?.['allow-pending-migrations']).toBeUndefined();
+  });
+
+  it('promote.yml shows the doctor whether each Cloudflare secret is set, not its value', () => {
+    const doctor = workflow('promote.yml').jobs.deploy?.steps?.find(isDoctor);
+    expect(doctor?.env).toEqual({
+      CLOUDFLARE_API_TOKEN: `\${{ secrets.CLOUDFLARE_API_TOKEN != '' && 'set' || '' }}`,
+      CLOUDFLARE_ACCOUNT_ID: `\${{ secrets.CLOUDFLARE_ACCOUNT_ID != '' && 'set' || '' }}`,
+    });
+    expect(doctor?.with?.store).toBe('github');
+  });
+
+  it('site.yml lets the build job read the Pages settings, and nothing more than it had', () => {
+    expect(workflow('site.yml').jobs.build?.permissions).toEqual({
+      contents: 'read',
+      pages: 'read',
+    });
+  });
 });
 
 describe('ingest.yml', () => {
@@ -451,8 +557,9 @@ describe('train.yml', () => {
     for (const step of steps(wf).filter((s) => s.uses?.startsWith('./actions/'))) {
       expect(step.with?.['database-url']).toBe(`\${{ secrets.DATABASE_URL }}`);
     }
-    // DATABASE_URL for the projects job, the train step and publish, FRESHET_PR_TOKEN for publish.
-    expect(readFileSync(join(WORKFLOWS, 'train.yml'), 'utf8').match(/secrets\./g)).toHaveLength(4);
+    // DATABASE_URL for the doctor, the projects step, the train step and publish, FRESHET_PR_TOKEN
+    // for publish.
+    expect(readFileSync(join(WORKFLOWS, 'train.yml'), 'utf8').match(/secrets\./g)).toHaveLength(5);
   });
 
   it('publishes only runs that succeeded on the default branch, each in a job of its own', () => {
@@ -502,6 +609,7 @@ describe('ci.yml', () => {
     expect(uses).toEqual([
       './actions/plan',
       './actions/ingest',
+      './actions/doctor',
       './actions/train',
       './actions/publish',
     ]);

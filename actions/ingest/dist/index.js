@@ -77626,17 +77626,9 @@ function archiveSource(storage, locations) {
     const folder = monthFolderOf(location, day);
     let listing = folders.get(folder);
     if (listing === void 0) {
-      listing = storage.listObjects(folder).then((objects) => {
-        const byKey = /* @__PURE__ */ new Map();
-        const skipped = [];
-        for (const object of objects) {
-          const parsed = parseArchiveKey(object.key);
-          const inFolder = parsed !== null && parsed.locationId === location && monthFolderOf(location, parsed.day) === folder;
-          if (inFolder) byKey.set(object.key, object);
-          else skipped.push(object.key);
-        }
+      listing = listLocationMonth(storage, location, day).then(({ objects, skipped }) => {
         skippedOf.set(folder, skipped);
-        return byKey;
+        return new Map(objects.map((object) => [object.key, object]));
       });
       listing.catch(() => folders.delete(folder));
       folders.set(folder, listing);
@@ -77680,6 +77672,18 @@ function archiveSource(storage, locations) {
     },
     read: (object) => storage.readObject(object.key)
   };
+}
+async function listLocationMonth(storage, location, day) {
+  const folder = monthFolderOf(location, day);
+  const objects = [];
+  const skipped = [];
+  for (const object of await storage.listObjects(folder)) {
+    const parsed = parseArchiveKey(object.key);
+    const inFolder = parsed !== null && parsed.locationId === location && monthFolderOf(location, parsed.day) === folder;
+    if (inFolder) objects.push(object);
+    else skipped.push(object.key);
+  }
+  return { objects, skipped };
 }
 async function forEachBounded(items, limit, work) {
   let next = 0;

@@ -2,8 +2,9 @@
 // extended. A warm-up week is ingested first, so that the first day already has history to train
 // on; then, day by day as a scheduler would: ingest the day's intervals, select one station's ozone,
 // train the example project, publish the version and promote it when it beats production, each task
-// timed. The shell hands in the source (a local S3 API server seeded with generated fetches), the
-// database and the registry store; this module opens nothing.
+// timed. The shell hands in the source (a local S3 API server seeded with generated fetches or
+// archive objects, or real data; the archive's intervals are its days), the database and the
+// registry store; this module opens nothing.
 import { ingest } from '../ingest/index.ts';
 import type { EvaluationDay } from '../ingest/status.ts';
 import type { Source } from '../openaq/source.ts';
@@ -250,7 +251,10 @@ async function listingTime(pool: DatabasePool, dayStart: number): Promise<number
   return rows[0]?.list_ms ?? 0;
 }
 
-/** The station (as `LAT,LNG`) with the most hourly ozone rows: the one the demo trains on. */
+/**
+ * The station (as `LAT,LNG`) with the most hourly ozone rows: the one the demo trains on. Archive
+ * series (averaging not stated) count as hourly material, as training's selection takes them.
+ */
 async function busiestOzoneStation(pool: DatabasePool): Promise<string | undefined> {
   const { rows } = await pool.query<{ station: string }>(`
     SELECT trim_scale(s.lat_key)::text || ',' || trim_scale(s.lng_key)::text AS station
@@ -258,7 +262,7 @@ async function busiestOzoneStation(pool: DatabasePool): Promise<string | undefin
     JOIN toar.variables v ON v.id = t.variable_id AND v.name = 'o3'
     JOIN toar.stationmeta_core s ON s.id = t.station_id
     CROSS JOIN LATERAL (SELECT count(*) AS n FROM toar.data d WHERE d.timeseries_id = t.id AND d.flags = 0) c
-    WHERE t.averaging_minutes <= 60
+    WHERE t.averaging_minutes <= 60 OR t.data_origin = 'openaq-archive'
     ORDER BY c.n DESC, s.lat_key, s.lng_key
     LIMIT 1`);
   return rows[0]?.station;

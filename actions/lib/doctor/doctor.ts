@@ -3,12 +3,28 @@
 // what is fine or what to fix. Pure apart from awaiting the probes.
 import { describeError } from '../errors.ts';
 
+/**
+ * The checks, in the order a new repository meets them: the database, the source, the archive's
+ * locations, the Cloudflare secrets, the aliases file, GitHub Pages.
+ */
+export const DOCTOR_CHECKS = [
+  'database',
+  'source',
+  'locations',
+  'cloudflare',
+  'aliases',
+  'pages',
+] as const;
+
+/** One of {@link DOCTOR_CHECKS}. */
+export type DoctorCheckName = (typeof DOCTOR_CHECKS)[number];
+
 /** What a check found: fine, a problem to fix, or not applicable (and why). */
 export type CheckStatus = 'ok' | 'problem' | 'skipped';
 
 /** One check's outcome. */
 export interface CheckOutcome {
-  /** `database`, `source`, `cloudflare`, `aliases`, `pages`. */
+  /** One of {@link DOCTOR_CHECKS}. */
   readonly check: string;
   readonly status: CheckStatus;
   /** What was found (ok, skipped) or what to fix (problem): one line. */
@@ -69,9 +85,11 @@ export function formatDoctorReport(report: DoctorReport): string {
 }
 
 /**
- * The Cloudflare check: in CI (the runner sets CI=true) the deploy needs CLOUDFLARE_API_TOKEN.
+ * The Cloudflare check: in CI (the runner sets CI=true) promote.yml deploys the Worker when both
+ * CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID are set, and skips the deploy when neither is (edge
+ * serving is optional: README, "Edge serving"). Only one of the two is a mistake.
  *
- * @example cloudflareTokenOutcome({ CI: 'true' }).status === 'problem'
+ * @example cloudflareTokenOutcome({ CI: 'true', CLOUDFLARE_ACCOUNT_ID: 'abc' }).status === 'problem'
  */
 export function cloudflareTokenOutcome(
   env: Readonly<Record<string, string | undefined>>,
@@ -80,12 +98,28 @@ export function cloudflareTokenOutcome(
   if (!inCi) {
     return { status: 'skipped', message: 'not in CI (CI is not true): the deploy runs there' };
   }
-  if (env.CLOUDFLARE_API_TOKEN?.trim()) {
-    return { status: 'ok', message: 'CLOUDFLARE_API_TOKEN is set' };
+  const token = Boolean(env.CLOUDFLARE_API_TOKEN?.trim());
+  const account = Boolean(env.CLOUDFLARE_ACCOUNT_ID?.trim());
+  if (token && account) {
+    return { status: 'ok', message: 'CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID are set' };
+  }
+  if (!token && !account) {
+    return {
+      status: 'skipped',
+      message:
+        'neither CLOUDFLARE_API_TOKEN nor CLOUDFLARE_ACCOUNT_ID is set, so promote.yml deploys no Worker: to deploy it, add both secrets to the freshet environment',
+    };
+  }
+  if (!token) {
+    return {
+      status: 'problem',
+      message:
+        'CLOUDFLARE_API_TOKEN is not set (CLOUDFLARE_ACCOUNT_ID is): add the secret CLOUDFLARE_API_TOKEN (from the "Edit Cloudflare Workers" template) to the freshet environment and pass it to the job as env',
+    };
   }
   return {
     status: 'problem',
     message:
-      'CLOUDFLARE_API_TOKEN is not set: add the secret CLOUDFLARE_API_TOKEN (from the "Edit Cloudflare Workers" template) to the freshet environment and pass it to the job as env',
+      'CLOUDFLARE_ACCOUNT_ID is not set (CLOUDFLARE_API_TOKEN is): add the secret CLOUDFLARE_ACCOUNT_ID (the account the Worker is deployed to) to the freshet environment and pass it to the job as env',
   };
 }

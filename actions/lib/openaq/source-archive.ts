@@ -34,20 +34,9 @@ export function archiveSource(storage: SourceStorage, locations: readonly number
     const folder = monthFolderOf(location, day);
     let listing = folders.get(folder);
     if (listing === undefined) {
-      listing = storage.listObjects(folder).then((objects) => {
-        const byKey = new Map<string, ListedObject>();
-        const skipped: string[] = [];
-        for (const object of objects) {
-          const parsed = parseArchiveKey(object.key);
-          const inFolder =
-            parsed !== null &&
-            parsed.locationId === location &&
-            monthFolderOf(location, parsed.day) === folder;
-          if (inFolder) byKey.set(object.key, object);
-          else skipped.push(object.key);
-        }
+      listing = listLocationMonth(storage, location, day).then(({ objects, skipped }) => {
         skippedOf.set(folder, skipped);
-        return byKey;
+        return new Map(objects.map((object) => [object.key, object]));
       });
       listing.catch(() => folders.delete(folder));
       folders.set(folder, listing);
@@ -95,8 +84,49 @@ export function archiveSource(storage: SourceStorage, locations: readonly number
   };
 }
 
-/** Runs `work` on every item, at most `limit` at once; the first failure is thrown once all settle. */
-async function forEachBounded<T>(
+/** One listing of a location's month folder, split into its objects and the other names. */
+export interface LocationMonthListing {
+  /** The location's objects of that month (their keys parse, with its id, in that folder), in key order. */
+  readonly objects: ListedObject[];
+  /** Any other name listed in the folder (skipped, never an error). */
+  readonly skipped: string[];
+}
+
+/**
+ * Lists the month folder holding `location`'s objects of `day`'s month (one listing, all pages), as
+ * the archive source reads a location: the keys that are that location's objects of that month, and
+ * the other names.
+ *
+ * @example
+ * await listLocationMonth(storage, 2178, Date.parse('2024-03-01T00:00:00Z'));
+ * // { objects: [{ key: 'locationid=2178/year=2024/month=03/location-2178-20240301.csv.gz', … }, …], skipped: [] }
+ */
+export async function listLocationMonth(
+  storage: Pick<SourceStorage, 'listObjects'>,
+  location: number,
+  day: number,
+): Promise<LocationMonthListing> {
+  const folder = monthFolderOf(location, day);
+  const objects: ListedObject[] = [];
+  const skipped: string[] = [];
+  for (const object of await storage.listObjects(folder)) {
+    const parsed = parseArchiveKey(object.key);
+    const inFolder =
+      parsed !== null &&
+      parsed.locationId === location &&
+      monthFolderOf(location, parsed.day) === folder;
+    if (inFolder) objects.push(object);
+    else skipped.push(object.key);
+  }
+  return { objects, skipped };
+}
+
+/**
+ * Runs `work` on every item, at most `limit` at once; the first failure is thrown once all settle.
+ *
+ * @example await forEachBounded(locations, 16, async (id) => { … })
+ */
+export async function forEachBounded<T>(
   items: readonly T[],
   limit: number,
   work: (item: T) => Promise<void>,

@@ -49,7 +49,7 @@ export const SETTINGS_CATALOG: readonly SettingsGroup[] = [
   { command: 'models bundle', settings: MODELS_BUNDLE },
   { command: 'promote', settings: PROMOTE },
   { command: 'serve', settings: SERVE },
-  { command: 'doctor', settings: DOCTOR },
+  { command: 'doctor', action: 'doctor', settings: DOCTOR },
 ];
 
 /**

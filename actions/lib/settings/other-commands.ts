@@ -4,6 +4,7 @@ import { parseAlignedInstant } from '../interval/instant.ts';
 import { parseSourceUrl } from '../openaq/source-url.ts';
 import { parseRunFilter } from '../training/run/runs.ts';
 import { DATABASE_URL, jsonSwitch } from './common.ts';
+import { INGEST } from './ingest.ts';
 import { parseBoolean, parseText, wholeNumber } from './parsers.ts';
 import type { Setting } from './setting.ts';
 
@@ -83,7 +84,7 @@ export const DEMO = {
   },
   stations: {
     name: 'stations',
-    help: 'how many stations the generated fetches have (1 to 10000)',
+    help: 'how many stations the generated data has (1 to 10000): with --layout archive, locations 1 to N',
     placeholder: 'N',
     default: String(DEMO_STATIONS),
     parse: wholeNumber({ min: 1, max: 10_000 }),
@@ -91,11 +92,31 @@ export const DEMO = {
   },
   source: {
     name: 'source',
-    help: 'real fetches instead of generated ones: s3://bucket/prefix/ (read anonymously, e.g. s3://openaq-fetches/realtime-gzipped/) or file:///path/',
+    help:
+      "real data instead of generated: s3://bucket/prefix/ (read anonymously: OpenAQ's archive " +
+      's3://openaq-data-archive/records/csv.gz/ with --locations, or a mirror of the real-time fetches) or file:///path/',
     placeholder: 'URL',
-    otherwise: 'fetches generated onto a local S3 API server',
+    otherwise: 'data generated onto a local S3 API server',
     parse: parseSourceUrl,
     cli: { flag: 'source' },
+  },
+  layout: {
+    name: INGEST.layout.name,
+    help:
+      'realtime (fetches every 10 minutes), archive (one object per location and day, the ' +
+      'locations --locations names) or auto (told from the folders of --source; generated: realtime)',
+    placeholder: INGEST.layout.placeholder,
+    default: 'auto',
+    parse: INGEST.layout.parse,
+    cli: { flag: 'layout' },
+  },
+  locations: {
+    name: INGEST.locations.name,
+    help: 'the archive locations ingested: ids (2178,8118), @file (one id per line) or all',
+    placeholder: INGEST.locations.placeholder,
+    otherwise: 'all the generated ones; with --source none, which the archive layout refuses',
+    parse: INGEST.locations.parse,
+    cli: { flag: 'locations' },
   },
   exit: {
     name: 'exit',

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.ts';
-import { hashKey, mulberry32, uniformAt } from './random.ts';
+import { hashKey, mulberry32, type Random, uniformAt } from './random.ts';
 import { type SyntheticSeries, type SyntheticStation, stationCatalogue } from './stations.ts';
 import { localTimeText, naturalValue, roundTo, utcTimeText } from './values.ts';
 
@@ -179,6 +179,28 @@ function nudge(value: number, revised: number, decimals: number): number {
   return revised === value ? roundTo(value + 10 ** -decimals, decimals) : revised;
 }
 
+/**
+ * One measurement of a series: its slot's start time (epoch ms), its value in the series' unit as
+ * the series rounds it, and the measurement's own random stream after the value was drawn (what a
+ * fetch uses for the way it reports the measurement). The same in every fetch, and in the archive.
+ *
+ * @example measurement(1, station, station.series[0], 2_000_000) // { time, value: 31.2, random }
+ */
+export function measurement(
+  seed: number,
+  station: SyntheticStation,
+  series: SyntheticSeries,
+  slot: number,
+): { time: number; value: number; random: Random } {
+  const time = slot * series.slotMs + series.offsetMs;
+  const random = mulberry32(hashKey(seed, PURPOSE_VALUE, station.index, series.code, slot));
+  const value = roundTo(
+    naturalValue(seed, station, series, time, random) * series.factor,
+    series.decimals,
+  );
+  return { time, value, random };
+}
+
 /** The line of one measurement as the fetch at `fetchAt` lists it. */
 function measurementLine(
   seed: number,
@@ -188,12 +210,7 @@ function measurementLine(
   kind: Kind,
   fetchAt: number,
 ): string {
-  const time = slot * series.slotMs + series.offsetMs;
-  const random = mulberry32(hashKey(seed, PURPOSE_VALUE, station.index, series.code, slot));
-  const value = roundTo(
-    naturalValue(seed, station, series, time, random) * series.factor,
-    series.decimals,
-  );
+  const { time, value, random } = measurement(seed, station, series, slot);
   let utc = utcTimeText(time);
   let local = localTimeText(station.daylight, station.utcOffset, time);
   let valueText: string;

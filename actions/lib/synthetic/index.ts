@@ -5,7 +5,8 @@
  * - fetch.ts: the pure core (spec, fetch times, object keys, each fetch's lines, volume);
  * - stations.ts / sources.ts: who reports what, where, with which quirks;
  * - values.ts: what they measure (ozone's diurnal and seasonal cycles, …);
- * - write.ts: the I/O edge, gzipped objects in the bucket's layout.
+ * - write.ts: the I/O edge, gzipped objects in the bucket's layout;
+ * - archive.ts: the same stations and values as objects of OpenAQ's archive layout (location-days).
  *
  * Every quirk rate is a named constant exported here; each is documented where it is defined.
  *
@@ -19,6 +20,11 @@
  * await generateFetches({ ...spec, outDir: '/tmp/demo' });
  */
 
+export {
+  type ArchiveObject,
+  archiveLocationId,
+  archiveObjects,
+} from './archive.ts';
 export {
   BAD_DATE_RATE,
   BAD_VALUE_RATE,
@@ -36,6 +42,7 @@ export {
   GAP_RATE,
   MALFORMED_LINE_RATE,
   MEAN_RECORDS_PER_STATION_PER_FETCH,
+  measurement,
   NEGATIVE_VALUE_RATE,
   objectKey,
   objectText,

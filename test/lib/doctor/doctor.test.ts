@@ -44,15 +44,31 @@ describe('runDoctor', () => {
 });
 
 describe('cloudflareTokenOutcome', () => {
-  it('asks for the token in CI only', () => {
+  it('checks the secrets in CI only', () => {
     expect(cloudflareTokenOutcome({}).status).toBe('skipped');
+    expect(cloudflareTokenOutcome({ CLOUDFLARE_ACCOUNT_ID: 'a' }).status).toBe('skipped');
+  });
+
+  it('wants both secrets or neither: without both, promote.yml deploys no Worker', () => {
     expect(cloudflareTokenOutcome({ CI: 'true' })).toMatchObject({
+      status: 'skipped',
+      message: expect.stringContaining('promote.yml deploys no Worker'),
+    });
+    expect(cloudflareTokenOutcome({ CI: 'true', CLOUDFLARE_ACCOUNT_ID: 'a' })).toMatchObject({
       status: 'problem',
       message: expect.stringContaining('add the secret CLOUDFLARE_API_TOKEN'),
     });
-    expect(cloudflareTokenOutcome({ CI: 'true', CLOUDFLARE_API_TOKEN: ' ' }).status).toBe(
-      'problem',
-    );
-    expect(cloudflareTokenOutcome({ CI: 'true', CLOUDFLARE_API_TOKEN: 't' }).status).toBe('ok');
+    expect(
+      cloudflareTokenOutcome({ CI: 'true', CLOUDFLARE_API_TOKEN: ' ', CLOUDFLARE_ACCOUNT_ID: 'a' })
+        .status,
+    ).toBe('problem');
+    expect(cloudflareTokenOutcome({ CI: '1', CLOUDFLARE_API_TOKEN: 't' })).toMatchObject({
+      status: 'problem',
+      message: expect.stringContaining('add the secret CLOUDFLARE_ACCOUNT_ID'),
+    });
+    expect(
+      cloudflareTokenOutcome({ CI: 'true', CLOUDFLARE_API_TOKEN: 't', CLOUDFLARE_ACCOUNT_ID: 'a' })
+        .status,
+    ).toBe('ok');
   });
 });

@@ -4,6 +4,7 @@ import type { SourceObject, TimeSpan } from '../../../actions/lib/openaq/source.
 import {
   parseS3Url,
   type S3SourceOptions,
+  s3Access,
   s3Source,
 } from '../../../actions/lib/openaq/source-s3.ts';
 import type { RetryPolicy } from '../../../actions/lib/util/retry.ts';
@@ -417,6 +418,27 @@ describe('s3Source: faults', () => {
     const attempts = proxy.requests.filter((r) => r.key?.endsWith('1528330260.ndjson.gz'));
     expect(attempts.length).toBeGreaterThanOrEqual(2);
     expect(attempts.every((r) => r.fault === 'status')).toBe(true);
+  });
+});
+
+describe('s3Access: folders', () => {
+  it('lists the folders under a prefix as S3 does, however deep the keys below them', async () => {
+    const bucket = await bucketWith({
+      'records/csv.gz/locationid=2178/year=2023/month=02/location-2178-20230222.csv.gz': 'a',
+      'records/csv.gz/locationid=2178/year=2024/month=01/location-2178-20240101.csv.gz': 'b',
+      'records/csv.gz/locationid=8118/year=2023/month=02/location-8118-20230222.csv.gz': 'c',
+      'records/csv.gz/README.txt': 'not in a folder',
+    });
+    const storage = s3Access(`s3://${bucket}/records/csv.gz/`, {
+      endpoint: s3.endpoint,
+      anonymous: true,
+    });
+    expect(await storage.listFolders('')).toEqual(['locationid=2178/', 'locationid=8118/']);
+    expect(await storage.listFolders('locationid=2178/')).toEqual([
+      'locationid=2178/year=2023/',
+      'locationid=2178/year=2024/',
+    ]);
+    expect(await storage.listFolders('locationid=9999/')).toEqual([]);
   });
 });
 
