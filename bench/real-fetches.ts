@@ -40,7 +40,7 @@ interface RealRecord {
  * paths. The real fetch holds about 29 hours of measurements from 96 places; its last 24 hours are
  * repeated day after day to make a timeline, and placed at 66 sets of stations (the same records moved
  * east by 0.01° per copy, as if more stations reported alike: about 6,300 stations, as in a real fetch
- * of the time). Each fetch holds the timeline's latest hours before its fetch time, as many as make
+ * of the time; a record without coordinates gets a location name per copy instead). Each fetch holds the timeline's latest hours before its fetch time, as many as make
  * about 56k records: like a real fetch it repeats most of the previous one and adds what was measured
  * since.
  */
@@ -68,6 +68,10 @@ export async function writeRealFetches(root: string): Promise<{ files: string[];
     if (copy > 0 && typeof coordinates?.longitude === 'number') {
       const moved = coordinates.longitude + copy * 0.01;
       coordinates.longitude = Math.round((moved > 180 ? moved - 360 : moved) * 1e6) / 1e6;
+    } else if (copy > 0) {
+      // A record without coordinates (a fifth of them) is another location's in each copy, as in a
+      // real fetch: no line repeats within a fetch, only from one fetch to the next.
+      value.location = `${String(value.location)} ${copy}`;
     }
     return JSON.stringify(value);
   };

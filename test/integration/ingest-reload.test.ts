@@ -152,8 +152,11 @@ describe('re-loading an object', () => {
          FROM toar.data ORDER BY timeseries_id, datetime LIMIT 1`,
       );
       await admin.query(
-        `INSERT INTO ops.rejected_records (object_key, line, interval_start, reason, message, raw)
-         VALUES ($1, 1, $2, 'bad-json', 'not JSON', 'x')`,
+        `WITH line AS (
+           INSERT INTO ops.rejected_lines (hash, raw) VALUES (sha256('x'), 'x')
+           ON CONFLICT DO NOTHING)
+         INSERT INTO ops.rejected_records (object_key, line, interval_start, reason, message, raw_hash)
+         VALUES ($1, 1, $2, 'bad-json', 'not JSON', sha256('x'))`,
         [object.key, new Date(T)],
       );
       await admin.query('UPDATE ops.ingest_runs SET rules_version = 1');

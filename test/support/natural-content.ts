@@ -25,7 +25,7 @@ export async function naturalContent(client: pg.ClientBase | pg.Pool) {
     UNION ALL
     SELECT 'rejected', count(*)::integer, md5(coalesce(string_agg(
       concat_ws('|', object_key, line, reason, message, raw), E'\\n' ORDER BY object_key, line), ''))
-    FROM ops.rejected_records`);
+    FROM ops.rejections`);
   return Object.fromEntries(rows.map((r) => [r.part, { n: r.n, digest: r.digest }]));
 }
 

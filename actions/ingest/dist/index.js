@@ -4106,7 +4106,7 @@ var require_util2 = __commonJS({
     try {
       crypto3 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto3.getHashes().filter((hash) => possibleRelevantHashes.includes(hash));
+      supportedHashes = crypto3.getHashes().filter((hash2) => possibleRelevantHashes.includes(hash2));
     } catch {
     }
     function responseURL(response) {
@@ -27547,11 +27547,11 @@ var init_blobHasher = __esm({
   "node_modules/@smithy/core/dist-es/submodules/checksum/hash-blob-browser/blobHasher.js"() {
     init_chunked_blob_reader();
     blobHasher = async function blobHasher2(hashCtor, blob) {
-      const hash = new hashCtor();
+      const hash2 = new hashCtor();
       await blobReader(blob, (chunk) => {
-        hash.update(chunk);
+        hash2.update(chunk);
       });
-      return hash.digest();
+      return hash2.digest();
     };
   }
 });
@@ -27564,9 +27564,9 @@ var init_HashCalculator = __esm({
     init_serde();
     HashCalculator = class extends Writable3 {
       hash;
-      constructor(hash, options) {
+      constructor(hash2, options) {
         super(options);
-        this.hash = hash;
+        this.hash = hash2;
       }
       _write(chunk, encoding, callback) {
         try {
@@ -27595,8 +27595,8 @@ var init_fileStreamHasher = __esm({
         start: fileStream.start,
         end: fileStream.end
       });
-      const hash = new hashCtor();
-      const hashCalculator = new HashCalculator(hash);
+      const hash2 = new hashCtor();
+      const hashCalculator = new HashCalculator(hash2);
       fileStreamTee.pipe(hashCalculator);
       fileStreamTee.on("error", (err) => {
         hashCalculator.end();
@@ -27604,7 +27604,7 @@ var init_fileStreamHasher = __esm({
       });
       hashCalculator.on("error", reject3);
       hashCalculator.on("finish", function() {
-        hash.digest().then(resolve3).catch(reject3);
+        hash2.digest().then(resolve3).catch(reject3);
       });
     });
     isReadStream = (stream) => typeof stream.path === "string";
@@ -27620,8 +27620,8 @@ var init_readableStreamHasher = __esm({
       if (readableStream.readableFlowing !== null) {
         throw new Error("Unable to calculate hash for flowing readable stream");
       }
-      const hash = new hashCtor();
-      const hashCalculator = new HashCalculator(hash);
+      const hash2 = new hashCtor();
+      const hashCalculator = new HashCalculator(hash2);
       readableStream.pipe(hashCalculator);
       return new Promise((resolve3, reject3) => {
         readableStream.on("error", (err) => {
@@ -27630,7 +27630,7 @@ var init_readableStreamHasher = __esm({
         });
         hashCalculator.on("error", reject3);
         hashCalculator.on("finish", () => {
-          hash.digest().then(resolve3).catch(reject3);
+          hash2.digest().then(resolve3).catch(reject3);
         });
       });
     };
@@ -28188,8 +28188,8 @@ var init_Sha256WebCrypto = __esm({
             const sig = await subtle.sign("HMAC", key, data);
             return new Uint8Array(sig);
           }
-          const hash = await subtle.digest("SHA-256", data);
-          return new Uint8Array(hash);
+          const hash2 = await subtle.digest("SHA-256", data);
+          return new Uint8Array(hash2);
         }
         const sha256 = new Sha256Js(this.secret);
         sha256.update(data);
@@ -37554,9 +37554,9 @@ var init_stringHasher = __esm({
   "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/stringHasher.js"() {
     init_serde();
     stringHasher = (checksumAlgorithmFn, body) => {
-      const hash = new checksumAlgorithmFn();
-      hash.update(toUint8Array(body || ""));
-      return hash.digest();
+      const hash2 = new checksumAlgorithmFn();
+      hash2.update(toUint8Array(body || ""));
+      return hash2.digest();
     };
   }
 });
@@ -38517,9 +38517,9 @@ ${sortedHeaders.join(";")}
 ${payloadHash}`;
       }
       async createStringToSign(longDate, credentialScope, canonicalRequest, algorithmIdentifier) {
-        const hash = new this.sha256();
-        hash.update(toUint8Array2(canonicalRequest));
-        const hashedRequest = await hash.digest();
+        const hash2 = new this.sha256();
+        hash2.update(toUint8Array2(canonicalRequest));
+        const hashedRequest = await hash2.digest();
         return `${algorithmIdentifier}
 ${longDate}
 ${credentialScope}
@@ -38589,9 +38589,9 @@ ${toHex2(hashedRequest)}`;
       });
     };
     var hmac = (ctor, secret, data) => {
-      const hash = new ctor(secret);
-      hash.update(toUint8Array2(data));
-      return hash.digest();
+      const hash2 = new ctor(secret);
+      hash2.update(toUint8Array2(data));
+      return hash2.digest();
     };
     var getCanonicalHeaders = ({ headers }, unsignableHeaders, signableHeaders) => {
       const canonical2 = {};
@@ -38723,9 +38723,9 @@ ${toHex2(hashedRequest)}`;
         const { shortDate, longDate } = this.formatDate(signingDate);
         const scope = createScope(shortDate, region, signingService ?? this.service);
         const hashedPayload = await getPayloadHash({ headers: {}, body: payload }, this.sha256);
-        const hash = new this.sha256();
-        hash.update(headers);
-        const hashedHeaders = toHex2(await hash.digest());
+        const hash2 = new this.sha256();
+        hash2.update(headers);
+        const hashedHeaders = toHex2(await hash2.digest());
         const stringToSign = [
           EVENT_ALGORITHM_IDENTIFIER,
           longDate,
@@ -38761,9 +38761,9 @@ ${toHex2(hashedRequest)}`;
         this.validateResolvedCredentials(credentials);
         const region = signingRegion ?? await this.regionProvider();
         const { shortDate } = this.formatDate(signingDate);
-        const hash = new this.sha256(await this.getSigningKey(credentials, region, shortDate, signingService));
-        hash.update(toUint8Array2(stringToSign));
-        return toHex2(await hash.digest());
+        const hash2 = new this.sha256(await this.getSigningKey(credentials, region, shortDate, signingService));
+        hash2.update(toUint8Array2(stringToSign));
+        return toHex2(await hash2.digest());
       }
       async signRequest(requestToSign, { signingDate = /* @__PURE__ */ new Date(), signableHeaders, unsignableHeaders, signingRegion, signingService } = {}) {
         const credentials = await this.credentialProvider();
@@ -38787,9 +38787,9 @@ ${toHex2(hashedRequest)}`;
       }
       async getSignature(longDate, credentialScope, keyPromise, canonicalRequest) {
         const stringToSign = await this.createStringToSign(longDate, credentialScope, canonicalRequest, ALGORITHM_IDENTIFIER);
-        const hash = new this.sha256(await keyPromise);
-        hash.update(toUint8Array2(stringToSign));
-        return toHex2(await hash.digest());
+        const hash2 = new this.sha256(await keyPromise);
+        hash2.update(toUint8Array2(stringToSign));
+        return toHex2(await hash2.digest());
       }
       getSigningKey(credentials, region, shortDate, service) {
         return getSigningKey(this.sha256, credentials, shortDate, region, service || this.service);
@@ -41329,9 +41329,9 @@ function ssecMiddleware(options) {
           valueForHash = ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : new Uint8Array(value);
           input[prop.target] = options.base64Encoder(valueForHash);
         }
-        const hash = new options.md5();
-        hash.update(valueForHash);
-        input[prop.hash] = options.base64Encoder(await hash.digest());
+        const hash2 = new options.md5();
+        hash2.update(valueForHash);
+        input[prop.hash] = options.base64Encoder(await hash2.digest());
       }
     }
     return next({
@@ -48662,8 +48662,8 @@ var init_Sha1WebCrypto = __esm({
             const sig = await subtle2.sign("HMAC", key, data);
             return new Uint8Array(sig);
           }
-          const hash = await subtle2.digest("SHA-1", data);
-          return new Uint8Array(hash);
+          const hash2 = await subtle2.digest("SHA-1", data);
+          return new Uint8Array(hash2);
         }
         const sha1 = new Sha1Js(this.secret);
         sha1.update(data);
@@ -49254,8 +49254,8 @@ var init_Sha512WebCrypto = __esm({
           const sig = await subtle3.sign("HMAC", key, data);
           return new Uint8Array(sig);
         }
-        const hash = await subtle3.digest("SHA-512", data);
-        return new Uint8Array(hash);
+        const hash2 = await subtle3.digest("SHA-512", data);
+        return new Uint8Array(hash2);
       }
       reset() {
         this.pending = [];
@@ -60301,8 +60301,8 @@ var require_utils3 = __commonJS({
         return nodeCrypto.createHash("md5").update(string, "utf-8").digest("hex");
       } catch (e5) {
         const data = typeof string === "string" ? textEncoder.encode(string) : string;
-        const hash = await subtleCrypto.digest("MD5", data);
-        return Array.from(new Uint8Array(hash)).map((b5) => b5.toString(16).padStart(2, "0")).join("");
+        const hash2 = await subtleCrypto.digest("MD5", data);
+        return Array.from(new Uint8Array(hash2)).map((b5) => b5.toString(16).padStart(2, "0")).join("");
       }
     }
     async function postgresMd5PasswordHash(user, password, salt) {
@@ -75202,9 +75202,22 @@ function truncateText(text, max) {
   return text.slice(0, end);
 }
 
+// actions/lib/toar/raw-line-rows.ts
+var HASH_FIELD = 67;
+var NEWLINE = 10;
+var latin1 = new TextDecoder("latin1");
+function forEachRawLine(rows, each) {
+  for (let from = 0; from < rows.length; ) {
+    const newline = rows.indexOf(NEWLINE, from + HASH_FIELD);
+    const end = newline < 0 ? rows.length : newline + 1;
+    each(latin1.decode(rows.subarray(from + 3, from + HASH_FIELD)), rows.subarray(from, end));
+    from = end;
+  }
+}
+
 // actions/lib/toar/text-bytes.ts
 var encoder = new TextEncoder();
-var NEWLINE = 10;
+var NEWLINE2 = 10;
 var TextBytes = class {
   #buffer;
   #length = 0;
@@ -75229,6 +75242,10 @@ var TextBytes = class {
   bytes() {
     return this.#buffer.slice(0, this.#length);
   }
+  /** The bytes, without a copy: valid until the next {@link append}. */
+  view() {
+    return this.#buffer.subarray(0, this.#length);
+  }
   /** The bytes as text. */
   text() {
     return new TextDecoder().decode(this.#buffer.subarray(0, this.#length));
@@ -75238,11 +75255,11 @@ function prefixRows(rows, prefix) {
   if (rows.length === 0) return rows;
   const head = encoder.encode(prefix);
   let count = 0;
-  for (let at = rows.indexOf(NEWLINE); at >= 0; at = rows.indexOf(NEWLINE, at + 1)) count++;
+  for (let at = rows.indexOf(NEWLINE2); at >= 0; at = rows.indexOf(NEWLINE2, at + 1)) count++;
   const out = new Uint8Array(rows.length + count * head.length);
   let from = 0;
   let to = 0;
-  for (let at = rows.indexOf(NEWLINE); at >= 0; at = rows.indexOf(NEWLINE, at + 1)) {
+  for (let at = rows.indexOf(NEWLINE2); at >= 0; at = rows.indexOf(NEWLINE2, at + 1)) {
     out.set(head, to);
     to += head.length;
     out.set(rows.subarray(from, at + 1), to);
@@ -75341,7 +75358,7 @@ function rejectionTexts(batches, staged) {
     for (const [ord, batch] of batches.entries()) {
       if (batch.rejections.length === 0 || staged.has(ord) !== toStage) continue;
       yield prefixRows(
-        batch.rejections.bytes(),
+        batch.rejections.view(),
         toStage ? `${ord}	` : `${copyText(batch.key)}	${new Date(batch.intervalStart).toISOString()}	`
       );
     }
@@ -75351,6 +75368,84 @@ function rejectionTexts(batches, staged) {
     direct: { [Symbol.iterator]: () => texts(false) }
   };
 }
+function distinctRawLines(batches) {
+  function* texts() {
+    const seen = /* @__PURE__ */ new Set();
+    for (const batch of batches) {
+      const shared = batch.sharedLines;
+      const own = batch.rejectedLines.view();
+      const parts = [];
+      let length = 0;
+      const take2 = (hash2, row) => {
+        if (seen.has(hash2)) return;
+        seen.add(hash2);
+        parts.push(row);
+        length += row.length;
+      };
+      forEachRawLine(own, (hash2, row) => take2(hash2, row));
+      for (const hash2 of shared?.hashes ?? [])
+        take2(hash2, shared?.row(hash2) ?? missing(batch, hash2));
+      if (length === 0) continue;
+      const text = new Uint8Array(length);
+      let at = 0;
+      for (const part of parts) {
+        text.set(part, at);
+        at += part.length;
+      }
+      yield text;
+    }
+  }
+  return { [Symbol.iterator]: texts };
+}
+function missing(batch, hash2) {
+  throw new RangeError(`${batch.key}: the raw text of rejected line hash ${hash2} was released`);
+}
+
+// actions/lib/toar/raw-line-registry.ts
+var RawLineRegistry = class {
+  #rows = /* @__PURE__ */ new Map();
+  #bytes = 0;
+  /** Distinct texts held. */
+  get size() {
+    return this.#rows.size;
+  }
+  /** Bytes of the texts held. */
+  get bytes() {
+    return this.#bytes;
+  }
+  /** Moves `batch`'s raw texts here: each one not held yet is copied, the others counted. */
+  adopt(batch) {
+    if (batch.sharedLines !== null) throw new RangeError(`${batch.key} is adopted already`);
+    const hashes = [];
+    forEachRawLine(batch.rejectedLines.view(), (hash2, row) => {
+      const held = this.#rows.get(hash2);
+      if (held !== void 0) {
+        held.refs++;
+      } else {
+        this.#rows.set(hash2, { row: row.slice(), refs: 1 });
+        this.#bytes += row.length;
+      }
+      hashes.push(hash2);
+    });
+    batch.rejectedLines = new TextBytes();
+    batch.sharedLines = { hashes, row: (hash2) => this.#rows.get(hash2)?.row };
+  }
+  /** Lets go of `batch`'s texts (it is loaded, or failed): a text no adopted batch has is dropped. */
+  release(batch) {
+    const shared = batch.sharedLines;
+    if (shared === null) return;
+    for (const hash2 of shared.hashes) {
+      const held = this.#rows.get(hash2);
+      if (held === void 0) continue;
+      held.refs--;
+      if (held.refs === 0) {
+        this.#rows.delete(hash2);
+        this.#bytes -= held.row.length;
+      }
+    }
+    batch.sharedLines = null;
+  }
+};
 
 // actions/lib/util/ordered-map.ts
 async function* orderedMap(items, limit, work) {
@@ -75455,6 +75550,17 @@ init_errors();
 // actions/lib/toar/object-batch.ts
 init_errors();
 
+// actions/lib/toar/raw-line.ts
+import { hash } from "node:crypto";
+var MAX_RAW_LENGTH = 4096;
+function storedRawText(raw) {
+  const kept = truncateText(raw, MAX_RAW_LENGTH);
+  return kept.includes("\0") ? kept.replaceAll("\0", "�") : kept;
+}
+function rawLineHash(stored) {
+  return hash("sha256", stored, "hex");
+}
+
 // actions/lib/toar/variables.ts
 var VARIABLE_IDS = {
   o3: 1,
@@ -75467,7 +75573,6 @@ var VARIABLE_IDS = {
 };
 
 // actions/lib/toar/object-batch.ts
-var MAX_RAW_LENGTH = 4096;
 var INITIAL_CAPACITY = 1024;
 var BYTES_PER_ROW = 30;
 var BYTES_PER_STATION = 200;
@@ -75513,8 +75618,17 @@ var ObjectBatch = class _ObjectBatch {
   rows = 0;
   /** Each station's first sighting in the object, in the order first seen. */
   stations = [];
-  /** `line, reason, message, raw` COPY text of every rejected line, as UTF-8 (see {@link TextBytes}). */
+  /**
+   * `line, reason, message, raw_hash` COPY text of every rejected line, as UTF-8 (see
+   * {@link TextBytes}); `raw_hash` is the SHA-256 of its raw text, as COPY writes a bytea (`\\x…`).
+   */
   rejections = new TextBytes();
+  /** `raw_hash, raw` COPY text of the rejected lines' raw texts: each distinct text once. */
+  rejectedLines = new TextBytes();
+  /** Its raw texts when a `RawLineRegistry` holds them (and {@link rejectedLines} is empty). */
+  sharedLines = null;
+  /** The hashes in {@link rejectedLines}. */
+  #lineHashes = /* @__PURE__ */ new Set();
   /** lat key → lng key → index into `stations` (nested: no key text is built per record). */
   #stationIndex = /* @__PURE__ */ new Map();
   constructor(key, fetchedAt, intervalStart) {
@@ -75580,7 +75694,7 @@ var ObjectBatch = class _ObjectBatch {
    * text and its stations. What pieces of objects and load groups are cut by.
    */
   estimatedBytes() {
-    return this.columns.time.length * BYTES_PER_ROW + this.rejections.length + this.stations.length * BYTES_PER_STATION;
+    return this.columns.time.length * BYTES_PER_ROW + this.rejections.length + this.rejectedLines.length + this.stations.length * BYTES_PER_STATION;
   }
   /** Adds another batch's line counts to this one's (an object's totals over its pieces). */
   addCounts(other) {
@@ -75595,10 +75709,17 @@ var ObjectBatch = class _ObjectBatch {
     this.lines++;
     this.rejected++;
     this.rejectedByReason[r5.reason] = (this.rejectedByReason[r5.reason] ?? 0) + 1;
+    const raw = storedRawText(r5.raw);
+    const hash2 = rawLineHash(raw);
     this.rejections.append(
-      `${r5.line}	${copyText(r5.reason)}	${copyText(r5.message)}	${copyText(truncateText(r5.raw, MAX_RAW_LENGTH))}
+      `${r5.line}	${copyText(r5.reason)}	${copyText(r5.message)}	\\\\x${hash2}
 `
     );
+    if (!this.#lineHashes.has(hash2)) {
+      this.#lineHashes.add(hash2);
+      this.rejectedLines.append(`\\\\x${hash2}	${copyText(raw)}
+`);
+    }
   }
   /**
    * The batch as plain data and the buffers to transfer with it (`postMessage(message, transfer)`);
@@ -75620,11 +75741,13 @@ var ObjectBatch = class _ObjectBatch {
       rows: this.rows,
       columns,
       stations: this.stations,
-      rejections: this.rejections.bytes()
+      rejections: this.rejections.bytes(),
+      rejectedLines: this.rejectedLines.bytes()
     };
     const transfer = [
       ...Object.values(columns).map((c5) => c5.buffer),
-      message.rejections.buffer
+      message.rejections.buffer,
+      message.rejectedLines.buffer
     ];
     return { message, transfer };
   }
@@ -75650,6 +75773,7 @@ var ObjectBatch = class _ObjectBatch {
       byLng.set(station.lngKey, batch.stations.length - 1);
     }
     batch.rejections = new TextBytes(message.rejections);
+    batch.rejectedLines = new TextBytes(message.rejectedLines);
     return batch;
   }
 };
@@ -75677,8 +75801,9 @@ async function prepareSession(client) {
     CREATE TEMP TABLE IF NOT EXISTS stage_codes (g integer, location text COLLATE "C")
       ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_rejects (
-      ord smallint, line integer, reason text, message text, raw text
-    ) ON COMMIT DELETE ROWS;`);
+      ord smallint, line integer, reason text, message text, raw_hash bytea
+    ) ON COMMIT DELETE ROWS;
+    CREATE TEMP TABLE IF NOT EXISTS stage_lines (hash bytea, raw text) ON COMMIT DELETE ROWS;`);
   prepared.add(client);
 }
 var STAGE_OBJECTS = `
@@ -75775,7 +75900,7 @@ function KEY_OF(objectId) {
 }
 var RELOADED = (objectId) => `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
 var upsertData = (staged, layout) => `
-WITH series AS (
+WITH series AS MATERIALIZED (
   SELECT k.g, ts.variable_id, ${layout.seriesMinutes} AS averaging_minutes, ts.id
   FROM stage_keys k
   JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
@@ -75787,11 +75912,6 @@ WITH series AS (
   FROM ${staged} s
   JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
   JOIN stage_objects o ON o.ord = s.ord
-), changed AS (
-  SELECT count(*) AS n FROM winners w
-  JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
-  WHERE (${RELOADED("d.object_id")} OR ${layout.beats("w")})
-    AND (d.value <> w.value OR d.flags <> w.flags)
 ), upserted AS (
   INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
   SELECT timeseries_id, datetime, value, flags, fetched_at, object_id
@@ -75807,10 +75927,14 @@ WITH series AS (
          AND (d.value, d.flags, d.object_id, d.fetched_at) IS DISTINCT FROM
              (excluded.value, excluded.flags, excluded.object_id, excluded.fetched_at))
     OR ${layout.beats("excluded")}
-  RETURNING (xmax = 0) AS inserted
+  RETURNING d.timeseries_id, d.datetime, d.value, d.flags, (xmax = 0) AS inserted
 )
+-- Every part of one statement reads the table as it was before the statement: joined to the rows
+-- the upsert updated, toar.data gives their old values, and says which changed.
 SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
-       (SELECT n FROM changed)::integer AS changed`;
+       (SELECT count(*) FROM upserted u
+        JOIN toar.data d ON d.timeseries_id = u.timeseries_id AND d.datetime = u.datetime
+        WHERE NOT u.inserted AND (d.value <> u.value OR d.flags <> u.flags))::integer AS changed`;
 var STAGED_PIECES = `(
   SELECT DISTINCT ON (g, variable_id, minutes, at_ms) * FROM stage_data
   ORDER BY g, variable_id, minutes, at_ms, piece DESC)`;
@@ -75866,19 +75990,23 @@ function statementsOf(batches) {
   return archive ? STATEMENTS.archive : STATEMENTS.realtime;
 }
 var UPSERT_REJECTIONS = `
-INSERT INTO ops.rejected_records AS r (object_key, line, interval_start, reason, message, raw)
-SELECT o.key, s.line, o.interval_start, s.reason, s.message, s.raw
+INSERT INTO ops.rejected_records AS r (object_key, line, interval_start, reason, message, raw_hash)
+SELECT o.key, s.line, o.interval_start, s.reason, s.message, s.raw_hash
 FROM stage_rejects s JOIN stage_objects o ON o.ord = s.ord
 ORDER BY o.key, s.line
 ON CONFLICT (object_key, line) DO UPDATE SET
   interval_start = excluded.interval_start, reason = excluded.reason,
-  message = excluded.message, raw = excluded.raw, rejected_at = now()
-WHERE (r.reason, r.message, r.raw) IS DISTINCT FROM (excluded.reason, excluded.message, excluded.raw)`;
+  message = excluded.message, raw_hash = excluded.raw_hash, rejected_at = now()
+WHERE (r.reason, r.message, r.raw_hash) IS DISTINCT FROM (excluded.reason, excluded.message, excluded.raw_hash)`;
+var INSERT_RAW_LINES = `
+INSERT INTO ops.rejected_lines (hash, raw)
+SELECT DISTINCT ON (hash) hash, raw FROM stage_lines ORDER BY hash
+ON CONFLICT (hash) DO NOTHING`;
 var DELETE_STALE_REJECTIONS = `
 DELETE FROM ops.rejected_records r USING stage_objects o
 WHERE o.loaded_before AND r.object_key = o.key
   AND NOT EXISTS (SELECT 1 FROM stage_rejects s WHERE s.ord = o.ord AND s.line = r.line)`;
-var COPY_REJECTIONS = "COPY ops.rejected_records (object_key, interval_start, line, reason, message, raw) FROM STDIN";
+var COPY_REJECTIONS = "COPY ops.rejected_records (object_key, interval_start, line, reason, message, raw_hash) FROM STDIN";
 var RETRYABLE = /* @__PURE__ */ new Set(["40P01", "40001"]);
 async function loadObjects(client, batches, options = {}) {
   const attempts = options.attempts ?? 5;
@@ -75925,6 +76053,7 @@ async function loadOnce(client, batches, texts) {
     const rejections = rejectionTexts(batches, loadedBefore);
     await copyInto(client, "COPY stage_rejects FROM STDIN", rejections.staged);
     await copyInto(client, COPY_REJECTIONS, rejections.direct);
+    await copyInto(client, "COPY stage_lines FROM STDIN", distinctRawLines(batches));
     const counts = await applyStaged(client, statementsOf(batches), {
       hasData: texts.data !== "",
       reloaded: loadedBefore.size > 0,
@@ -75977,6 +76106,7 @@ async function applyStaged(client, statements, staged) {
     counts.rowsInserted = written.inserted;
     counts.rowsUpdated = written.changed;
   }
+  await client.query({ name: "freshet-insert-raw-lines", text: INSERT_RAW_LINES });
   if (staged.reloaded) {
     const withdrawn = await client.query(statements.withdrawn);
     counts.rowsUpdated += withdrawn.rowCount ?? 0;
@@ -76027,6 +76157,7 @@ async function loadObjectPieces(client, object, pieces) {
       const rejections = rejectionTexts([batch], reloaded ? /* @__PURE__ */ new Set([0]) : /* @__PURE__ */ new Set());
       await copyInto(client, "COPY stage_rejects FROM STDIN", rejections.staged);
       await copyInto(client, COPY_REJECTIONS, rejections.direct);
+      await copyInto(client, "COPY stage_lines FROM STDIN", distinctRawLines([batch]));
       hasData ||= texts.data !== "";
       totals.addCounts(batch);
       piece++;
@@ -76349,7 +76480,7 @@ function evaluateArchiveLine(line, keyDay) {
 }
 
 // actions/lib/openaq/lines.ts
-var NEWLINE2 = 10;
+var NEWLINE3 = 10;
 var MAX_LINE_BYTES = 1048576;
 var KEPT_LINE_BYTES = 4096;
 var SLICE_BYTES = 256 * 1024;
@@ -76442,12 +76573,12 @@ async function* splitLines(chunks, maxLineBytes = MAX_LINE_BYTES) {
     const batch = [];
     for (let offset = 0; offset < input.length; offset += SLICE_BYTES) {
       const chunk = input.subarray(offset, Math.min(input.length, offset + SLICE_BYTES));
-      const last = chunk.lastIndexOf(NEWLINE2);
+      const last = chunk.lastIndexOf(NEWLINE3);
       if (last < 0) {
         extend(chunk);
         continue;
       }
-      const first = chunk.indexOf(NEWLINE2);
+      const first = chunk.indexOf(NEWLINE3);
       const head = chunk.subarray(0, first);
       if (pendingLength === 0 && overLength < 0) {
         const decodedHead = decodeLine(head);
@@ -76484,7 +76615,7 @@ function pushRegion(batch, region, push) {
   }
   let start = 0;
   for (; ; ) {
-    const end = region.indexOf(NEWLINE2, start);
+    const end = region.indexOf(NEWLINE3, start);
     const decoded = decodeLine(region.subarray(start, end < 0 ? region.length : end));
     push(batch, decoded.text, decoded.validUtf8);
     if (end < 0) break;
@@ -77213,12 +77344,16 @@ async function runPipeline(source, db, range2, options, parser, workers) {
       const first = await iterator.next();
       if (first.done) throw new Error(`${task.object.key}: the parse gave no piece`);
       const second = await iterator.next();
-      if (second.done) return { task, batch: first.value };
+      if (second.done) {
+        rawLines.adopt(first.value);
+        return { task, batch: first.value };
+      }
       return { task, pieces: piecesFrom([first.value, second.value], iterator) };
     } catch (error3) {
       return { task, error: error3 };
     }
   };
+  const rawLines = new RawLineRegistry();
   const ahead = Math.max(1, options.concurrency, workers);
   const parsed = orderedMap(tasks(), ahead, readAndParse);
   let loading = Promise.resolve();
@@ -77245,6 +77380,7 @@ async function runPipeline(source, db, range2, options, parser, workers) {
       await loading;
       if (halt.aborted) break;
       loading = loadGroup(db, item.items, options.logger, texts).then(async (outcome) => {
+        for (const { batch } of item.items) rawLines.release(batch);
         const lost = outcome.failed.find((f5) => isConnectionLoss(f5.error));
         if (lost !== void 0 && !halt.aborted) own.abort(databaseLost(lost.error));
         await ledger.loaded(item.items, outcome, lost === void 0);
@@ -77856,10 +77992,10 @@ function folderStorage(url) {
           continue;
         }
         if (!(entry.isFile() || entry.isSymbolicLink() && await isRegularFile(path6))) continue;
-        const hash = createHash("md5");
-        for await (const chunk of readFile(path6)) hash.update(chunk);
+        const hash2 = createHash("md5");
+        for await (const chunk of readFile(path6)) hash2.update(chunk);
         const { mtimeMs } = await stat2(path6);
-        objects.push({ key, etag: `"${hash.digest("hex")}"`, lastModified: Math.floor(mtimeMs) });
+        objects.push({ key, etag: `"${hash2.digest("hex")}"`, lastModified: Math.floor(mtimeMs) });
       }
       return objects.sort((a5, b5) => a5.key < b5.key ? -1 : a5.key > b5.key ? 1 : 0);
     },
@@ -78704,6 +78840,83 @@ CREATE INDEX ingest_runs_planned ON ops.ingest_runs (interval_start) WHERE statu
 `
 );
 
+// actions/lib/toar/migrations/008-rejected-lines.ts
+var rejected_lines_default = (
+  /* sql */
+  `
+CREATE TABLE ops.rejected_lines (
+  hash  bytea PRIMARY KEY CHECK (length(hash) = 32),
+  raw   text NOT NULL
+);
+INSERT INTO ops.rejected_lines (hash, raw)
+SELECT DISTINCT ON (sha256(convert_to(raw, 'UTF8'))) sha256(convert_to(raw, 'UTF8')), raw
+FROM ops.rejected_records;
+
+ALTER TABLE ops.rejected_records ADD COLUMN raw_hash bytea;
+UPDATE ops.rejected_records SET raw_hash = sha256(convert_to(raw, 'UTF8'));
+ALTER TABLE ops.rejected_records ALTER COLUMN raw_hash SET NOT NULL, DROP COLUMN raw;
+
+CREATE VIEW ops.rejections AS
+SELECT r.object_key, r.line, r.interval_start, r.reason, r.message, l.raw, r.rejected_at
+FROM ops.rejected_records r JOIN ops.rejected_lines l ON l.hash = r.raw_hash;
+`
+);
+
+// actions/lib/toar/migrations/009-data-parents-guarded.ts
+var data_parents_guarded_default = (
+  /* sql */
+  `
+DO $$
+DECLARE c record;
+BEGIN
+  FOR c IN SELECT conname FROM pg_constraint
+           WHERE conrelid = 'toar.data'::regclass AND contype = 'f' AND conparentid = 0 LOOP
+    EXECUTE format('ALTER TABLE toar.data DROP CONSTRAINT %I', c.conname);
+  END LOOP;
+END $$;
+
+CREATE FUNCTION toar.refuse_orphaning_series() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    IF EXISTS (SELECT 1 FROM toar.data) THEN
+      RAISE EXCEPTION 'toar.data has rows: truncate it first' USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN NULL;
+  END IF;
+  IF (TG_OP = 'DELETE' OR NEW.id <> OLD.id)
+     AND EXISTS (SELECT 1 FROM toar.data WHERE timeseries_id = OLD.id) THEN
+    RAISE EXCEPTION 'toar.timeseries % has rows in toar.data', OLD.id
+      USING ERRCODE = 'foreign_key_violation', HINT = 'delete its rows from toar.data first';
+  END IF;
+  RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+END $$;
+CREATE TRIGGER data_parent BEFORE DELETE OR UPDATE OF id ON toar.timeseries
+  FOR EACH ROW EXECUTE FUNCTION toar.refuse_orphaning_series();
+CREATE TRIGGER data_parent_truncate BEFORE TRUNCATE ON toar.timeseries
+  FOR EACH STATEMENT EXECUTE FUNCTION toar.refuse_orphaning_series();
+
+CREATE FUNCTION toar.refuse_orphaning_objects() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    IF EXISTS (SELECT 1 FROM toar.data) THEN
+      RAISE EXCEPTION 'toar.data has rows: truncate it first' USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN NULL;
+  END IF;
+  IF (TG_OP = 'DELETE' OR NEW.id <> OLD.id)
+     AND EXISTS (SELECT 1 FROM toar.data WHERE object_id = OLD.id) THEN
+    RAISE EXCEPTION 'ops.source_objects % (%) has rows in toar.data', OLD.id, OLD.key
+      USING ERRCODE = 'foreign_key_violation', HINT = 'delete its rows from toar.data first';
+  END IF;
+  RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+END $$;
+CREATE TRIGGER data_parent BEFORE DELETE OR UPDATE OF id ON ops.source_objects
+  FOR EACH ROW EXECUTE FUNCTION toar.refuse_orphaning_objects();
+CREATE TRIGGER data_parent_truncate BEFORE TRUNCATE ON ops.source_objects
+  FOR EACH STATEMENT EXECUTE FUNCTION toar.refuse_orphaning_objects();
+`
+);
+
 // actions/lib/toar/migrations/index.ts
 var MIGRATIONS = [
   { version: 1, name: "toar-schema", sql: toar_schema_default },
@@ -78711,7 +78924,9 @@ var MIGRATIONS = [
   { version: 3, name: "training-run-deadline", sql: training_run_deadline_default },
   { version: 4, name: "data-object", sql: data_object_default },
   { version: 5, name: "archive-series", sql: archive_series_default },
-  { version: 6, name: "planned-attempts", sql: planned_attempts_default }
+  { version: 6, name: "planned-attempts", sql: planned_attempts_default },
+  { version: 8, name: "rejected-lines", sql: rejected_lines_default },
+  { version: 9, name: "data-parents-guarded", sql: data_parents_guarded_default }
 ];
 
 // actions/lib/toar/migrate.ts

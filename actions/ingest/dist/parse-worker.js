@@ -907,6 +907,17 @@ function truncateText(text, max) {
   return text.slice(0, end);
 }
 
+// actions/lib/toar/raw-line.ts
+import { hash } from "node:crypto";
+var MAX_RAW_LENGTH = 4096;
+function storedRawText(raw) {
+  const kept = truncateText(raw, MAX_RAW_LENGTH);
+  return kept.includes("\0") ? kept.replaceAll("\0", "�") : kept;
+}
+function rawLineHash(stored) {
+  return hash("sha256", stored, "hex");
+}
+
 // actions/lib/toar/text-bytes.ts
 var encoder = new TextEncoder();
 var TextBytes = class {
@@ -933,6 +944,10 @@ var TextBytes = class {
   bytes() {
     return this.#buffer.slice(0, this.#length);
   }
+  /** The bytes, without a copy: valid until the next {@link append}. */
+  view() {
+    return this.#buffer.subarray(0, this.#length);
+  }
   /** The bytes as text. */
   text() {
     return new TextDecoder().decode(this.#buffer.subarray(0, this.#length));
@@ -951,7 +966,6 @@ var VARIABLE_IDS = {
 };
 
 // actions/lib/toar/object-batch.ts
-var MAX_RAW_LENGTH = 4096;
 var INITIAL_CAPACITY = 1024;
 var BYTES_PER_ROW = 30;
 var BYTES_PER_STATION = 200;
@@ -997,8 +1011,17 @@ var ObjectBatch = class _ObjectBatch {
   rows = 0;
   /** Each station's first sighting in the object, in the order first seen. */
   stations = [];
-  /** `line, reason, message, raw` COPY text of every rejected line, as UTF-8 (see {@link TextBytes}). */
+  /**
+   * `line, reason, message, raw_hash` COPY text of every rejected line, as UTF-8 (see
+   * {@link TextBytes}); `raw_hash` is the SHA-256 of its raw text, as COPY writes a bytea (`\\x…`).
+   */
   rejections = new TextBytes();
+  /** `raw_hash, raw` COPY text of the rejected lines' raw texts: each distinct text once. */
+  rejectedLines = new TextBytes();
+  /** Its raw texts when a `RawLineRegistry` holds them (and {@link rejectedLines} is empty). */
+  sharedLines = null;
+  /** The hashes in {@link rejectedLines}. */
+  #lineHashes = /* @__PURE__ */ new Set();
   /** lat key → lng key → index into `stations` (nested: no key text is built per record). */
   #stationIndex = /* @__PURE__ */ new Map();
   constructor(key, fetchedAt, intervalStart) {
@@ -1064,7 +1087,7 @@ var ObjectBatch = class _ObjectBatch {
    * text and its stations. What pieces of objects and load groups are cut by.
    */
   estimatedBytes() {
-    return this.columns.time.length * BYTES_PER_ROW + this.rejections.length + this.stations.length * BYTES_PER_STATION;
+    return this.columns.time.length * BYTES_PER_ROW + this.rejections.length + this.rejectedLines.length + this.stations.length * BYTES_PER_STATION;
   }
   /** Adds another batch's line counts to this one's (an object's totals over its pieces). */
   addCounts(other) {
@@ -1079,10 +1102,17 @@ var ObjectBatch = class _ObjectBatch {
     this.lines++;
     this.rejected++;
     this.rejectedByReason[r.reason] = (this.rejectedByReason[r.reason] ?? 0) + 1;
+    const raw = storedRawText(r.raw);
+    const hash2 = rawLineHash(raw);
     this.rejections.append(
-      `${r.line}	${copyText(r.reason)}	${copyText(r.message)}	${copyText(truncateText(r.raw, MAX_RAW_LENGTH))}
+      `${r.line}	${copyText(r.reason)}	${copyText(r.message)}	\\\\x${hash2}
 `
     );
+    if (!this.#lineHashes.has(hash2)) {
+      this.#lineHashes.add(hash2);
+      this.rejectedLines.append(`\\\\x${hash2}	${copyText(raw)}
+`);
+    }
   }
   /**
    * The batch as plain data and the buffers to transfer with it (`postMessage(message, transfer)`);
@@ -1104,11 +1134,13 @@ var ObjectBatch = class _ObjectBatch {
       rows: this.rows,
       columns,
       stations: this.stations,
-      rejections: this.rejections.bytes()
+      rejections: this.rejections.bytes(),
+      rejectedLines: this.rejectedLines.bytes()
     };
     const transfer = [
       ...Object.values(columns).map((c) => c.buffer),
-      message.rejections.buffer
+      message.rejections.buffer,
+      message.rejectedLines.buffer
     ];
     return { message, transfer };
   }
@@ -1134,6 +1166,7 @@ var ObjectBatch = class _ObjectBatch {
       byLng.set(station.lngKey, batch.stations.length - 1);
     }
     batch.rejections = new TextBytes(message.rejections);
+    batch.rejectedLines = new TextBytes(message.rejectedLines);
     return batch;
   }
 };

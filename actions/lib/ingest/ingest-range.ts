@@ -5,6 +5,7 @@ import type { Interval } from '../interval/types.ts';
 import type { Source, SourceObject } from '../openaq/source.ts';
 import type { DatabasePool } from '../toar/database.ts';
 import { groupTexts } from '../toar/group-texts.ts';
+import { RawLineRegistry } from '../toar/raw-line-registry.ts';
 import type { Logger } from '../util/logger.ts';
 import { orderedMap } from '../util/ordered-map.ts';
 import { isConnectionLoss } from './connection-loss.ts';
@@ -181,13 +182,18 @@ async function runPipeline(
       const first = await iterator.next();
       if (first.done) throw new Error(`${task.object.key}: the parse gave no piece`);
       const second = await iterator.next();
-      if (second.done) return { task, batch: first.value };
+      if (second.done) {
+        rawLines.adopt(first.value);
+        return { task, batch: first.value };
+      }
       return { task, pieces: piecesFrom([first.value, second.value], iterator) };
     } catch (error) {
       return { task, error };
     }
   };
 
+  // The raw texts of rejected lines waiting to load, each once (fetches repeat them).
+  const rawLines = new RawLineRegistry();
   const ahead = Math.max(1, options.concurrency, workers);
   const parsed = orderedMap(tasks(), ahead, readAndParse);
   let loading: Promise<void> = Promise.resolve();
@@ -216,6 +222,7 @@ async function runPipeline(
       await loading;
       if (halt.aborted) break;
       loading = loadGroup(db, item.items, options.logger, texts).then(async (outcome) => {
+        for (const { batch } of item.items) rawLines.release(batch);
         // A lost connection fails every object after it alike: the run stops, said once.
         const lost = outcome.failed.find((f) => isConnectionLoss(f.error));
         if (lost !== undefined && !halt.aborted) own.abort(databaseLost(lost.error));

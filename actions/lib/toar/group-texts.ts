@@ -2,6 +2,7 @@
 // each repeated measurement kept once, and the rejected lines split by where they go. Pure.
 import { copyText } from './copy-text.ts';
 import type { ObjectBatch } from './object-batch.ts';
+import { forEachRawLine } from './raw-line-rows.ts';
 import { prefixRows } from './text-bytes.ts';
 
 /** The COPY texts of objects loaded together. */
@@ -123,9 +124,10 @@ export function groupTexts(
 /**
  * The rejected lines of a group, split by where they go, one text per object (so that no text of
  * the whole group is ever made: they are copied one after another): `staged` (`ord, line, reason,
- * message, raw`, for the staging table) holds those of the objects at the positions in `staged`,
+ * message, raw_hash`, for the staging table) holds those of the objects at the positions in `staged`,
  * which are merged with what the database has; `direct` (`object_key, interval_start, line,
- * reason, message, raw`, the columns of ops.rejected_records) holds the others, copied straight in.
+ * reason, message, raw_hash`, the columns of ops.rejected_records) holds the others, copied straight
+ * in. Their raw texts are in {@link distinctRawLines}.
  *
  * @example
  * rejectionTexts([batch], new Set()).direct; // ['2018-06-07/1.ndjson\t2018-06-07T00:00:00.000Z\t3\tbad-json\t…\n']
@@ -140,7 +142,7 @@ export function rejectionTexts(
       if (batch.rejections.length === 0 || staged.has(ord) !== toStage) continue;
       // Every row ends with a newline (fields are COPY-escaped): each gets the prefix.
       yield prefixRows(
-        batch.rejections.bytes(),
+        batch.rejections.view(),
         toStage
           ? `${ord}\t`
           : `${copyText(batch.key)}\t${new Date(batch.intervalStart).toISOString()}\t`,
@@ -151,4 +153,47 @@ export function rejectionTexts(
     staged: { [Symbol.iterator]: () => texts(true) },
     direct: { [Symbol.iterator]: () => texts(false) },
   };
+}
+
+/**
+ * The `raw_hash, raw` COPY text of a group's rejected lines, each distinct text once (a fetch
+ * repeats most of the previous fetch's rejected lines): one text per object, made as it is copied,
+ * holding the texts no earlier object of the group had. A batch whose texts a
+ * `RawLineRegistry` holds gives them from there.
+ *
+ * @example
+ * await copyInto(client, 'COPY stage_lines FROM STDIN', distinctRawLines(batches));
+ */
+export function distinctRawLines(batches: readonly ObjectBatch[]): Iterable<Uint8Array> {
+  function* texts(): Generator<Uint8Array> {
+    const seen = new Set<string>();
+    for (const batch of batches) {
+      const shared = batch.sharedLines;
+      const own = batch.rejectedLines.view();
+      const parts: Uint8Array[] = [];
+      let length = 0;
+      const take = (hash: string, row: Uint8Array) => {
+        if (seen.has(hash)) return;
+        seen.add(hash);
+        parts.push(row);
+        length += row.length;
+      };
+      forEachRawLine(own, (hash, row) => take(hash, row));
+      for (const hash of shared?.hashes ?? [])
+        take(hash, shared?.row(hash) ?? missing(batch, hash));
+      if (length === 0) continue;
+      const text = new Uint8Array(length);
+      let at = 0;
+      for (const part of parts) {
+        text.set(part, at);
+        at += part.length;
+      }
+      yield text;
+    }
+  }
+  return { [Symbol.iterator]: texts };
+}
+
+function missing(batch: ObjectBatch, hash: string): never {
+  throw new RangeError(`${batch.key}: the raw text of rejected line hash ${hash} was released`);
 }

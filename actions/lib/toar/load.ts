@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DatabaseError } from '../errors.ts';
-import { type GroupTexts, groupTexts, rejectionTexts } from './group-texts.ts';
+import { distinctRawLines, type GroupTexts, groupTexts, rejectionTexts } from './group-texts.ts';
 import { ObjectBatch } from './object-batch.ts';
 
 export { type DataRecord, ObjectBatch, type Rejection } from './object-batch.ts';
@@ -45,8 +45,9 @@ async function prepareSession(client: pg.ClientBase): Promise<void> {
     CREATE TEMP TABLE IF NOT EXISTS stage_codes (g integer, location text COLLATE "C")
       ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_rejects (
-      ord smallint, line integer, reason text, message text, raw text
-    ) ON COMMIT DELETE ROWS;`);
+      ord smallint, line integer, reason text, message text, raw_hash bytea
+    ) ON COMMIT DELETE ROWS;
+    CREATE TEMP TABLE IF NOT EXISTS stage_lines (hash bytea, raw text) ON COMMIT DELETE ROWS;`);
   prepared.add(client);
 }
 
@@ -179,8 +180,10 @@ function KEY_OF(objectId: string): string {
 const RELOADED = (objectId: string) =>
   `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
 
+// \`series\` is materialized: the group's series, a few thousand rows, are hashed once, where an
+// inlined join looked a series up in toar.timeseries for every staged row.
 const upsertData = (staged: string, layout: LayoutSql) => `
-WITH series AS (
+WITH series AS MATERIALIZED (
   SELECT k.g, ts.variable_id, ${layout.seriesMinutes} AS averaging_minutes, ts.id
   FROM stage_keys k
   JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
@@ -192,11 +195,6 @@ WITH series AS (
   FROM ${staged} s
   JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
   JOIN stage_objects o ON o.ord = s.ord
-), changed AS (
-  SELECT count(*) AS n FROM winners w
-  JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
-  WHERE (${RELOADED('d.object_id')} OR ${layout.beats('w')})
-    AND (d.value <> w.value OR d.flags <> w.flags)
 ), upserted AS (
   INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
   SELECT timeseries_id, datetime, value, flags, fetched_at, object_id
@@ -212,10 +210,14 @@ WITH series AS (
          AND (d.value, d.flags, d.object_id, d.fetched_at) IS DISTINCT FROM
              (excluded.value, excluded.flags, excluded.object_id, excluded.fetched_at))
     OR ${layout.beats('excluded')}
-  RETURNING (xmax = 0) AS inserted
+  RETURNING d.timeseries_id, d.datetime, d.value, d.flags, (xmax = 0) AS inserted
 )
+-- Every part of one statement reads the table as it was before the statement: joined to the rows
+-- the upsert updated, toar.data gives their old values, and says which changed.
 SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
-       (SELECT n FROM changed)::integer AS changed`;
+       (SELECT count(*) FROM upserted u
+        JOIN toar.data d ON d.timeseries_id = u.timeseries_id AND d.datetime = u.datetime
+        WHERE NOT u.inserted AND (d.value <> u.value OR d.flags <> u.flags))::integer AS changed`;
 
 // An object loaded in pieces stages a measurement once per piece that has it: the latest piece wins.
 const STAGED_PIECES = `(
@@ -292,14 +294,22 @@ function statementsOf(batches: readonly ObjectBatch[]): LayoutStatements {
 }
 
 const UPSERT_REJECTIONS = `
-INSERT INTO ops.rejected_records AS r (object_key, line, interval_start, reason, message, raw)
-SELECT o.key, s.line, o.interval_start, s.reason, s.message, s.raw
+INSERT INTO ops.rejected_records AS r (object_key, line, interval_start, reason, message, raw_hash)
+SELECT o.key, s.line, o.interval_start, s.reason, s.message, s.raw_hash
 FROM stage_rejects s JOIN stage_objects o ON o.ord = s.ord
 ORDER BY o.key, s.line
 ON CONFLICT (object_key, line) DO UPDATE SET
   interval_start = excluded.interval_start, reason = excluded.reason,
-  message = excluded.message, raw = excluded.raw, rejected_at = now()
-WHERE (r.reason, r.message, r.raw) IS DISTINCT FROM (excluded.reason, excluded.message, excluded.raw)`;
+  message = excluded.message, raw_hash = excluded.raw_hash, rejected_at = now()
+WHERE (r.reason, r.message, r.raw_hash) IS DISTINCT FROM (excluded.reason, excluded.message, excluded.raw_hash)`;
+
+// Each distinct raw text once (a piece may repeat an earlier piece's), in hash order so that
+// concurrent loads of repeating fetches wait for each other instead of deadlocking. A text already
+// stored is left as it is: a hash names one text.
+const INSERT_RAW_LINES = `
+INSERT INTO ops.rejected_lines (hash, raw)
+SELECT DISTINCT ON (hash) hash, raw FROM stage_lines ORDER BY hash
+ON CONFLICT (hash) DO NOTHING`;
 
 // Lines rejected by an earlier load under other rules and accepted now are no longer rejections.
 // An object loaded for the first time has no earlier rejections (they commit with its
@@ -310,7 +320,7 @@ WHERE o.loaded_before AND r.object_key = o.key
   AND NOT EXISTS (SELECT 1 FROM stage_rejects s WHERE s.ord = o.ord AND s.line = r.line)`;
 
 const COPY_REJECTIONS =
-  'COPY ops.rejected_records (object_key, interval_start, line, reason, message, raw) FROM STDIN';
+  'COPY ops.rejected_records (object_key, interval_start, line, reason, message, raw_hash) FROM STDIN';
 
 const RETRYABLE = new Set(['40P01', '40001']);
 
@@ -396,6 +406,7 @@ async function loadOnce(
     // An object loaded for the first time has no rejections stored yet (they commit with its
     // ops.source_objects row, which did not exist): its rejections are copied in as they are.
     await copyInto(client, COPY_REJECTIONS, rejections.direct);
+    await copyInto(client, 'COPY stage_lines FROM STDIN', distinctRawLines(batches));
     const counts = await applyStaged(client, statementsOf(batches), {
       hasData: texts.data !== '',
       reloaded: loadedBefore.size > 0,
@@ -465,6 +476,7 @@ async function applyStaged(
     counts.rowsInserted = written.inserted;
     counts.rowsUpdated = written.changed;
   }
+  await client.query({ name: 'freshet-insert-raw-lines', text: INSERT_RAW_LINES });
   if (staged.reloaded) {
     const withdrawn = await client.query(statements.withdrawn);
     counts.rowsUpdated += withdrawn.rowCount ?? 0;
@@ -542,6 +554,7 @@ export async function loadObjectPieces(
       const rejections = rejectionTexts([batch], reloaded ? new Set([0]) : new Set());
       await copyInto(client, 'COPY stage_rejects FROM STDIN', rejections.staged);
       await copyInto(client, COPY_REJECTIONS, rejections.direct);
+      await copyInto(client, 'COPY stage_lines FROM STDIN', distinctRawLines([batch]));
       hasData ||= texts.data !== '';
       totals.addCounts(batch);
       piece++;

@@ -1,10 +1,8 @@
 import { DatabaseError } from '../errors.ts';
-import { copyText, truncateText } from './copy-text.ts';
+import { copyText } from './copy-text.ts';
+import { rawLineHash, storedRawText } from './raw-line.ts';
 import { TextBytes } from './text-bytes.ts';
 import { VARIABLE_IDS } from './variables.ts';
-
-/** Raw text kept per rejected line (DESIGN.md: up to 4 KB). */
-export const MAX_RAW_LENGTH = 4096;
 
 /** What an accepted record says, in TOAR terms (the ingest glue converts OpenAQ measurements to this). */
 export interface RecordFields {
@@ -29,6 +27,13 @@ export interface RecordFields {
 export interface DataRecord extends RecordFields {
   /** 1-based line in the object. */
   line: number;
+}
+
+/** A batch's raw texts as a `RawLineRegistry` holds them: its distinct hashes, and each one's row. */
+export interface SharedRawLines {
+  readonly hashes: readonly string[];
+  /** The `raw_hash, raw` COPY row of a hash (newline included), while the registry holds it. */
+  row(hash: string): Uint8Array | undefined;
 }
 
 /** One rejected line. */
@@ -85,8 +90,10 @@ export interface ObjectBatchMessage {
   rows: number;
   columns: RowColumns;
   stations: StationSighting[];
-  /** UTF-8 COPY text of the rejected lines. */
+  /** UTF-8 COPY text of the rejected lines (see {@link ObjectBatch.rejections}). */
   rejections: Uint8Array;
+  /** UTF-8 COPY text of their raw texts (see {@link ObjectBatch.rejectedLines}). */
+  rejectedLines: Uint8Array;
 }
 
 const INITIAL_CAPACITY = 1024;
@@ -152,8 +159,17 @@ export class ObjectBatch {
   rows = 0;
   /** Each station's first sighting in the object, in the order first seen. */
   readonly stations: StationSighting[] = [];
-  /** `line, reason, message, raw` COPY text of every rejected line, as UTF-8 (see {@link TextBytes}). */
+  /**
+   * `line, reason, message, raw_hash` COPY text of every rejected line, as UTF-8 (see
+   * {@link TextBytes}); `raw_hash` is the SHA-256 of its raw text, as COPY writes a bytea (`\\x…`).
+   */
   rejections = new TextBytes();
+  /** `raw_hash, raw` COPY text of the rejected lines' raw texts: each distinct text once. */
+  rejectedLines = new TextBytes();
+  /** Its raw texts when a `RawLineRegistry` holds them (and {@link rejectedLines} is empty). */
+  sharedLines: SharedRawLines | null = null;
+  /** The hashes in {@link rejectedLines}. */
+  readonly #lineHashes = new Set<string>();
   /** lat key → lng key → index into `stations` (nested: no key text is built per record). */
   readonly #stationIndex = new Map<string, Map<string, number>>();
 
@@ -226,6 +242,7 @@ export class ObjectBatch {
     return (
       this.columns.time.length * BYTES_PER_ROW +
       this.rejections.length +
+      this.rejectedLines.length +
       this.stations.length * BYTES_PER_STATION
     );
   }
@@ -244,9 +261,15 @@ export class ObjectBatch {
     this.lines++;
     this.rejected++;
     this.rejectedByReason[r.reason] = (this.rejectedByReason[r.reason] ?? 0) + 1;
+    const raw = storedRawText(r.raw);
+    const hash = rawLineHash(raw);
     this.rejections.append(
-      `${r.line}\t${copyText(r.reason)}\t${copyText(r.message)}\t${copyText(truncateText(r.raw, MAX_RAW_LENGTH))}\n`,
+      `${r.line}\t${copyText(r.reason)}\t${copyText(r.message)}\t\\\\x${hash}\n`,
     );
+    if (!this.#lineHashes.has(hash)) {
+      this.#lineHashes.add(hash);
+      this.rejectedLines.append(`\\\\x${hash}\t${copyText(raw)}\n`);
+    }
   }
 
   /**
@@ -270,10 +293,12 @@ export class ObjectBatch {
       columns,
       stations: this.stations,
       rejections: this.rejections.bytes(),
+      rejectedLines: this.rejectedLines.bytes(),
     };
     const transfer = [
       ...Object.values(columns).map((c: ArrayBufferView) => c.buffer as ArrayBuffer),
       message.rejections.buffer as ArrayBuffer,
+      message.rejectedLines.buffer as ArrayBuffer,
     ];
     return { message, transfer };
   }
@@ -300,6 +325,7 @@ export class ObjectBatch {
       byLng.set(station.lngKey, batch.stations.length - 1);
     }
     batch.rejections = new TextBytes(message.rejections);
+    batch.rejectedLines = new TextBytes(message.rejectedLines);
     return batch;
   }
 }

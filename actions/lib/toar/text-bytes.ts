@@ -44,6 +44,11 @@ export class TextBytes {
     return this.#buffer.slice(0, this.#length);
   }
 
+  /** The bytes, without a copy: valid until the next {@link append}. */
+  view(): Uint8Array {
+    return this.#buffer.subarray(0, this.#length);
+  }
+
   /** The bytes as text. */
   text(): string {
     return new TextDecoder().decode(this.#buffer.subarray(0, this.#length));

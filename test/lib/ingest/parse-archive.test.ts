@@ -135,13 +135,17 @@ describe('parsing an archive object', () => {
     const batch = await parse(`${plainCsv(ROWS)}\n\n2178,1,"x,y`);
     const rejections = new TextDecoder().decode(batch.rejections.bytes()).split('\n');
     expect(rejections[0]).toMatch(/^5\tsentinel-value\t/);
-    expect(rejections[1]).toMatch(/^7\tbad-csv\tfield 3 has no closing quote\t2178,1,"x,y$/);
+    // Each rejection names its raw text by its SHA-256; the texts are kept apart, each once.
+    expect(rejections[1]).toMatch(/^7\tbad-csv\tfield 3 has no closing quote\t\\\\x[0-9a-f]{64}$/);
+    expect(batch.rejectedLines.text()).toMatch(/\t2178,1,"x,y\n$/);
   });
 
   it('rejects a line longer than 1 MiB as line-too-long, keeping 4 KB', async () => {
     const long = `2178,3919,${'x'.repeat(1_048_600)},2023-02-22T01:00:00Z,1,1,pm10,µg/m³,1`;
     const batch = await parse(`${plainCsv(ROWS)}\n${long}`);
     expect(batch.rejectedByReason['line-too-long']).toBe(1);
+    const kept = batch.rejectedLines.text().split('\n').at(-2)?.split('\t')[1];
+    expect(kept).toBe(long.slice(0, 4096));
   });
 
   it('fails the object when its header is not the documented one, or it is empty', async () => {

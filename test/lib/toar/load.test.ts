@@ -98,7 +98,7 @@ describe('loadObjects', () => {
     const rejectionsOf = async (key: string) =>
       (
         await client.query(
-          'SELECT line, reason, message, raw FROM ops.rejected_records WHERE object_key = $1 ORDER BY line',
+          'SELECT line, reason, message, raw FROM ops.rejections WHERE object_key = $1 ORDER BY line',
           [key],
         )
       ).rows;

@@ -1,5 +1,10 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { groupTexts, rejectionTexts } from '../../../actions/lib/toar/group-texts.ts';
+import {
+  distinctRawLines,
+  groupTexts,
+  rejectionTexts,
+} from '../../../actions/lib/toar/group-texts.ts';
 import { type DataRecord, ObjectBatch } from '../../../actions/lib/toar/object-batch.ts';
 
 const record = (over: Partial<DataRecord>): DataRecord => ({
@@ -71,8 +76,9 @@ describe('groupTexts', () => {
       ['1', '3', '4'],
     ]);
     expect(decoded(rejectionTexts([a, b], new Set([0, 1])).staged)).toEqual([
-      '0\t2\tbad-json\tnot JSON\tx\\ty\\\\z\n',
+      `0\t2\tbad-json\tnot JSON\t${hashField('x\ty\\z')}\n`,
     ]);
+    expect(decoded(distinctRawLines([a, b]))).toEqual([`${hashField('x\ty\\z')}\tx\\ty\\\\z\n`]);
     expect(a.rejectedByReason).toEqual({ 'bad-json': 1 });
     expect([a.lines, a.accepted, a.rejected]).toEqual([2, 1, 1]);
   });
@@ -110,12 +116,14 @@ describe('ObjectBatch messages', () => {
       3000 * 8,
       3000 * 8,
       3000,
-      // The rejected line's COPY text, as UTF-8.
-      '3001\tbad-json\tx\ty\n'.length,
+      // The rejected line's COPY text, and its raw text's, as UTF-8.
+      `3001\tbad-json\tx\t${hashField('y')}\n`.length,
+      `${hashField('y')}\ty\n`.length,
     ]);
     const copy = ObjectBatch.fromMessage(structuredClone(message, { transfer }));
     expect(groupTexts([copy])).toEqual(expected);
-    expect(copy.rejections.text()).toBe('3001\tbad-json\tx\ty\n');
+    expect(copy.rejections.text()).toBe(`3001\tbad-json\tx\t${hashField('y')}\n`);
+    expect(copy.rejectedLines.text()).toBe(`${hashField('y')}\ty\n`);
     expect([copy.lines, copy.accepted, copy.rejected, copy.rows]).toEqual([3001, 3000, 1, 3000]);
     expect(copy.stations[0]?.locations).toEqual(['Odd', 'Even']);
     // A record added afterwards finds its station among those that came with the message.
@@ -133,20 +141,51 @@ describe('rejectionTexts', () => {
     b.addRejection({ line: 1, reason: 'bad-json', message: 'o', raw: 'z' });
     const empty = new ObjectBatch('c', 3, 0);
     const texts = rejectionTexts([a, b, empty], new Set([1, 2]));
+    const [x, y, z] = [hashField('x'), hashField('y'), hashField('z')];
     expect({ staged: decoded(texts.staged), direct: decoded(texts.direct) }).toEqual({
-      staged: ['1\t1\tbad-json\to\tz\n'],
+      staged: [`1\t1\tbad-json\to\t${z}\n`],
       direct: [
-        'a\\tkey\t2018-06-07T00:00:00.000Z\t2\tbad-json\tm\tx\n' +
-          'a\\tkey\t2018-06-07T00:00:00.000Z\t5\tbad-date\tn\ty\n',
+        `a\\tkey\t2018-06-07T00:00:00.000Z\t2\tbad-json\tm\t${x}\n` +
+          `a\\tkey\t2018-06-07T00:00:00.000Z\t5\tbad-date\tn\t${y}\n`,
       ],
     });
     // Staging every object numbers each one's rows with its position.
     expect(decoded(rejectionTexts([a, b, empty], new Set([0, 1, 2])).staged)).toEqual([
-      '0\t2\tbad-json\tm\tx\n0\t5\tbad-date\tn\ty\n',
-      '1\t1\tbad-json\to\tz\n',
+      `0\t2\tbad-json\tm\t${x}\n0\t5\tbad-date\tn\t${y}\n`,
+      `1\t1\tbad-json\to\t${z}\n`,
     ]);
   });
 });
+
+describe('distinctRawLines', () => {
+  it('gives each distinct raw text of a group once, in the first object that has it', () => {
+    const a = new ObjectBatch('a', 1, 0);
+    a.addRejection({ line: 1, reason: 'no-coordinates', message: 'm', raw: 'same' });
+    a.addRejection({ line: 2, reason: 'no-coordinates', message: 'm', raw: 'same' });
+    a.addRejection({ line: 3, reason: 'bad-json', message: 'm', raw: 'a\u0000b' });
+    const b = new ObjectBatch('b', 2, 0);
+    b.addRejection({ line: 1, reason: 'no-coordinates', message: 'm', raw: 'same' });
+    b.addRejection({ line: 2, reason: 'bad-json', message: 'm', raw: 'new' });
+    const only = new ObjectBatch('c', 3, 0);
+    only.addRejection({ line: 1, reason: 'bad-json', message: 'm', raw: 'same' });
+    // NUL is stored as U+FFFD, and hashed as stored.
+    expect(decoded(distinctRawLines([a, b, only]))).toEqual([
+      `${hashField('same')}\tsame\n${hashField('a\uFFFDb')}\ta\uFFFDb\n`,
+      `${hashField('new')}\tnew\n`,
+    ]);
+    // Every rejection still names its text.
+    expect(a.rejections.text().split('\n').slice(0, 2)).toEqual([
+      `1\tno-coordinates\tm\t${hashField('same')}`,
+      `2\tno-coordinates\tm\t${hashField('same')}`,
+    ]);
+    expect(decoded(distinctRawLines([new ObjectBatch('d', 4, 0)]))).toEqual([]);
+  });
+});
+
+/** A raw text's SHA-256 as a bytea field of COPY text (`\\x` and 64 hex digits). */
+function hashField(raw: string): string {
+  return `\\\\x${createHash('sha256').update(raw, 'utf8').digest('hex')}`;
+}
 
 /** COPY texts made as bytes, as strings. */
 function decoded(parts: Iterable<Uint8Array>): string[] {
