@@ -75775,6 +75775,83 @@ CREATE INDEX ingest_runs_planned ON ops.ingest_runs (interval_start) WHERE statu
 `
 );
 
+// actions/lib/toar/migrations/008-rejected-lines.ts
+var rejected_lines_default = (
+  /* sql */
+  `
+CREATE TABLE ops.rejected_lines (
+  hash  bytea PRIMARY KEY CHECK (length(hash) = 32),
+  raw   text NOT NULL
+);
+INSERT INTO ops.rejected_lines (hash, raw)
+SELECT DISTINCT ON (sha256(convert_to(raw, 'UTF8'))) sha256(convert_to(raw, 'UTF8')), raw
+FROM ops.rejected_records;
+
+ALTER TABLE ops.rejected_records ADD COLUMN raw_hash bytea;
+UPDATE ops.rejected_records SET raw_hash = sha256(convert_to(raw, 'UTF8'));
+ALTER TABLE ops.rejected_records ALTER COLUMN raw_hash SET NOT NULL, DROP COLUMN raw;
+
+CREATE VIEW ops.rejections AS
+SELECT r.object_key, r.line, r.interval_start, r.reason, r.message, l.raw, r.rejected_at
+FROM ops.rejected_records r JOIN ops.rejected_lines l ON l.hash = r.raw_hash;
+`
+);
+
+// actions/lib/toar/migrations/009-data-parents-guarded.ts
+var data_parents_guarded_default = (
+  /* sql */
+  `
+DO $$
+DECLARE c record;
+BEGIN
+  FOR c IN SELECT conname FROM pg_constraint
+           WHERE conrelid = 'toar.data'::regclass AND contype = 'f' AND conparentid = 0 LOOP
+    EXECUTE format('ALTER TABLE toar.data DROP CONSTRAINT %I', c.conname);
+  END LOOP;
+END $$;
+
+CREATE FUNCTION toar.refuse_orphaning_series() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    IF EXISTS (SELECT 1 FROM toar.data) THEN
+      RAISE EXCEPTION 'toar.data has rows: truncate it first' USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN NULL;
+  END IF;
+  IF (TG_OP = 'DELETE' OR NEW.id <> OLD.id)
+     AND EXISTS (SELECT 1 FROM toar.data WHERE timeseries_id = OLD.id) THEN
+    RAISE EXCEPTION 'toar.timeseries % has rows in toar.data', OLD.id
+      USING ERRCODE = 'foreign_key_violation', HINT = 'delete its rows from toar.data first';
+  END IF;
+  RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+END $$;
+CREATE TRIGGER data_parent BEFORE DELETE OR UPDATE OF id ON toar.timeseries
+  FOR EACH ROW EXECUTE FUNCTION toar.refuse_orphaning_series();
+CREATE TRIGGER data_parent_truncate BEFORE TRUNCATE ON toar.timeseries
+  FOR EACH STATEMENT EXECUTE FUNCTION toar.refuse_orphaning_series();
+
+CREATE FUNCTION toar.refuse_orphaning_objects() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    IF EXISTS (SELECT 1 FROM toar.data) THEN
+      RAISE EXCEPTION 'toar.data has rows: truncate it first' USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN NULL;
+  END IF;
+  IF (TG_OP = 'DELETE' OR NEW.id <> OLD.id)
+     AND EXISTS (SELECT 1 FROM toar.data WHERE object_id = OLD.id) THEN
+    RAISE EXCEPTION 'ops.source_objects % (%) has rows in toar.data', OLD.id, OLD.key
+      USING ERRCODE = 'foreign_key_violation', HINT = 'delete its rows from toar.data first';
+  END IF;
+  RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+END $$;
+CREATE TRIGGER data_parent BEFORE DELETE OR UPDATE OF id ON ops.source_objects
+  FOR EACH ROW EXECUTE FUNCTION toar.refuse_orphaning_objects();
+CREATE TRIGGER data_parent_truncate BEFORE TRUNCATE ON ops.source_objects
+  FOR EACH STATEMENT EXECUTE FUNCTION toar.refuse_orphaning_objects();
+`
+);
+
 // actions/lib/toar/migrations/index.ts
 var MIGRATIONS = [
   { version: 1, name: "toar-schema", sql: toar_schema_default },
@@ -75782,7 +75859,9 @@ var MIGRATIONS = [
   { version: 3, name: "training-run-deadline", sql: training_run_deadline_default },
   { version: 4, name: "data-object", sql: data_object_default },
   { version: 5, name: "archive-series", sql: archive_series_default },
-  { version: 6, name: "planned-attempts", sql: planned_attempts_default }
+  { version: 6, name: "planned-attempts", sql: planned_attempts_default },
+  { version: 8, name: "rejected-lines", sql: rejected_lines_default },
+  { version: 9, name: "data-parents-guarded", sql: data_parents_guarded_default }
 ];
 
 // actions/lib/util/redact-url.ts
@@ -82312,6 +82391,9 @@ var DAY_MS2 = 864e5;
 // actions/lib/ingest/ingest-range.ts
 init_errors();
 
+// actions/lib/toar/raw-line-rows.ts
+var latin1 = new TextDecoder("latin1");
+
 // actions/lib/toar/text-bytes.ts
 var encoder2 = new TextEncoder();
 
@@ -82404,7 +82486,7 @@ function KEY_OF(objectId) {
 }
 var RELOADED = (objectId) => `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
 var upsertData = (staged, layout) => `
-WITH series AS (
+WITH series AS MATERIALIZED (
   SELECT k.g, ts.variable_id, ${layout.seriesMinutes} AS averaging_minutes, ts.id
   FROM stage_keys k
   JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
@@ -82416,11 +82498,6 @@ WITH series AS (
   FROM ${staged} s
   JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
   JOIN stage_objects o ON o.ord = s.ord
-), changed AS (
-  SELECT count(*) AS n FROM winners w
-  JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
-  WHERE (${RELOADED("d.object_id")} OR ${layout.beats("w")})
-    AND (d.value <> w.value OR d.flags <> w.flags)
 ), upserted AS (
   INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
   SELECT timeseries_id, datetime, value, flags, fetched_at, object_id
@@ -82436,10 +82513,14 @@ WITH series AS (
          AND (d.value, d.flags, d.object_id, d.fetched_at) IS DISTINCT FROM
              (excluded.value, excluded.flags, excluded.object_id, excluded.fetched_at))
     OR ${layout.beats("excluded")}
-  RETURNING (xmax = 0) AS inserted
+  RETURNING d.timeseries_id, d.datetime, d.value, d.flags, (xmax = 0) AS inserted
 )
+-- Every part of one statement reads the table as it was before the statement: joined to the rows
+-- the upsert updated, toar.data gives their old values, and says which changed.
 SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
-       (SELECT n FROM changed)::integer AS changed`;
+       (SELECT count(*) FROM upserted u
+        JOIN toar.data d ON d.timeseries_id = u.timeseries_id AND d.datetime = u.datetime
+        WHERE NOT u.inserted AND (d.value <> u.value OR d.flags <> u.flags))::integer AS changed`;
 var STAGED_PIECES = `(
   SELECT DISTINCT ON (g, variable_id, minutes, at_ms) * FROM stage_data
   ORDER BY g, variable_id, minutes, at_ms, piece DESC)`;
