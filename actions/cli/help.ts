@@ -112,8 +112,8 @@ pinned 40-hex commit) once: installs its dependencies, selects one station's hou
 training table (and the feature table when the project declares features), runs the entry point's
 command with DATABASE_URL, FRESHET_TRAINING_TABLE, FRESHET_FEATURES_TABLE and FRESHET_OUTPUT_DIR,
 checks params.json, metrics.json and model.json, copies every artifact to .freshet/runs/<run id>/
-and records the run in ops.training_runs. Another repository's code reads the database through a
-read-only role made for the run (the database user needs CREATEROLE, else the run is refused).`,
+and records the run in ops.training_runs. Another repository's code gets no database credentials:
+it runs as an OS user of its own, made for the run, and reads its tables as CSV files.`,
     flagsOf: ['train'],
     after: `Exit status: 0 when the run succeeded, 1 when it failed (recorded as failed, with the reason),
 2 for a usage error (nothing ran, nothing was recorded).`,

@@ -75898,6 +75898,37 @@ async function pendingMigrations(client, migrations = MIGRATIONS) {
   const versions2 = new Set(applied.rows.map((r5) => r5.version));
   return migrations.filter((m3) => !versions2.has(m3.version));
 }
+async function missingPrivileges(client, pending) {
+  const { rows } = await client.query(
+    `SELECT current_user AS role,
+            has_database_privilege(current_database(), 'CREATE') AS database,
+            has_schema_privilege('public', 'CREATE') AS public,
+            CASE WHEN to_regclass('toar.data') IS NOT NULL
+                 THEN has_table_privilege('toar.data', 'INSERT, UPDATE, DELETE') END AS data,
+            CASE WHEN to_regclass('ops.ingest_runs') IS NOT NULL
+                 THEN has_table_privilege('ops.ingest_runs', 'INSERT, UPDATE') END AS runs`
+  );
+  const found = rows[0];
+  if (found === void 0) return [];
+  const role = `"${found.role.replaceAll('"', '""')}"`;
+  const missing = [];
+  if (pending && !found.database) {
+    missing.push(
+      `CREATE on the database, for the migrations' schemas (GRANT CREATE ON DATABASE <database> TO ${role}, or run the migrations as its owner)`
+    );
+  }
+  if (!found.public) {
+    missing.push(
+      `CREATE on schema public, for the training tables (GRANT CREATE ON SCHEMA public TO ${role})`
+    );
+  }
+  if (found.data === false || found.runs === false) {
+    missing.push(
+      `writing the toar and ops tables (GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA toar, ops TO ${role})`
+    );
+  }
+  return missing;
+}
 async function databaseOutcome(databaseUrl, allowPending = false) {
   if (databaseUrl === void 0) {
     return {
@@ -75919,6 +75950,13 @@ async function databaseOutcome(databaseUrl, allowPending = false) {
   }
   try {
     const pending = await pendingMigrations(client);
+    const lacking = await missingPrivileges(client, pending.length > 0);
+    if (lacking.length > 0) {
+      return {
+        status: "problem",
+        message: `${shown2}: the role lacks ${lacking.join("; ")}`
+      };
+    }
     if (pending.length > 0) {
       const names = pending.map((m3) => `${m3.version} ${m3.name}`).join(", ");
       if (allowPending) {

@@ -1,5 +1,6 @@
-// The doctor's database check: reachable, and every migration applied. It only reads: applying
-// the migrations is `freshet db migrate`'s job (the doctor never changes what it checks).
+// The doctor's database check: reachable, every migration applied, and the role able to do what the
+// jobs do. It only reads: applying the migrations is `freshet db migrate`'s job (the doctor never
+// changes what it checks).
 import pg from 'pg';
 import { describeError } from '../errors.ts';
 import { MIGRATIONS, type Migration } from '../toar/migrations/index.ts';
@@ -27,7 +28,58 @@ export async function pendingMigrations(
 }
 
 /**
- * Connects to `databaseUrl` (one connection, a 10 s timeout) and says whether it is migrated.
+ * What the role behind `client` lacks to do the jobs' work, as privileges and the statement that
+ * grants them: CREATE on the database while migrations are pending (they create the schemas toar
+ * and ops), CREATE on schema public (each training run selects into a table there; PostgreSQL 15
+ * and newer no longer grant it to every role), and writing the tables the ingest writes. An empty
+ * list when nothing is missing.
+ *
+ * @example await missingPrivileges(client, false) // ['CREATE on schema public (GRANT CREATE ON SCHEMA public TO freshet)']
+ */
+export async function missingPrivileges(
+  client: Pick<pg.ClientBase, 'query'>,
+  pending: boolean,
+): Promise<string[]> {
+  const { rows } = await client.query<{
+    role: string;
+    database: boolean;
+    public: boolean;
+    data: boolean | null;
+    runs: boolean | null;
+  }>(
+    `SELECT current_user AS role,
+            has_database_privilege(current_database(), 'CREATE') AS database,
+            has_schema_privilege('public', 'CREATE') AS public,
+            CASE WHEN to_regclass('toar.data') IS NOT NULL
+                 THEN has_table_privilege('toar.data', 'INSERT, UPDATE, DELETE') END AS data,
+            CASE WHEN to_regclass('ops.ingest_runs') IS NOT NULL
+                 THEN has_table_privilege('ops.ingest_runs', 'INSERT, UPDATE') END AS runs`,
+  );
+  const found = rows[0];
+  if (found === undefined) return [];
+  const role = `"${found.role.replaceAll('"', '""')}"`;
+  const missing: string[] = [];
+  if (pending && !found.database) {
+    missing.push(
+      `CREATE on the database, for the migrations' schemas (GRANT CREATE ON DATABASE <database> TO ${role}, or run the migrations as its owner)`,
+    );
+  }
+  if (!found.public) {
+    missing.push(
+      `CREATE on schema public, for the training tables (GRANT CREATE ON SCHEMA public TO ${role})`,
+    );
+  }
+  if (found.data === false || found.runs === false) {
+    missing.push(
+      `writing the toar and ops tables (GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA toar, ops TO ${role})`,
+    );
+  }
+  return missing;
+}
+
+/**
+ * Connects to `databaseUrl` (one connection, a 10 s timeout) and says whether it is migrated and
+ * whether its role has the privileges the jobs need (see {@link missingPrivileges}).
  * Pending migrations are a problem, unless `allowPending`: a workflow's doctor runs before the job's
  * own freshet step, which applies them (every command and action does).
  *
@@ -58,6 +110,13 @@ export async function databaseOutcome(
   }
   try {
     const pending = await pendingMigrations(client);
+    const lacking = await missingPrivileges(client, pending.length > 0);
+    if (lacking.length > 0) {
+      return {
+        status: 'problem',
+        message: `${shown}: the role lacks ${lacking.join('; ')}`,
+      };
+    }
     if (pending.length > 0) {
       const names = pending.map((m) => `${m.version} ${m.name}`).join(', ');
       if (allowPending) {
