@@ -75281,6 +75281,7 @@ function groupTexts(batches, options = {}) {
   const slotG = [];
   const stations = [];
   const codes = [];
+  const codeSeen = /* @__PURE__ */ new Set();
   batches.forEach((batch, ord) => {
     const local = batch.stations.map((s2) => {
       const key = `${s2.latKey}	${s2.lngKey}`;
@@ -75290,13 +75291,18 @@ function groupTexts(batches, options = {}) {
         groupIndex.set(key, g5);
         keys.push(`${g5}	${key}
 `);
-      }
-      stations.push(
-        `${ord}	${g5}	${s2.line}	${s2.lat}	${s2.lng}	${copyText(s2.location)}	${copyText(s2.city)}	${copyText(s2.country)}
+        stations.push(
+          `${ord}	${g5}	${s2.line}	${s2.lat}	${s2.lng}	${copyText(s2.location)}	${copyText(s2.city)}	${copyText(s2.country)}
 `
-      );
-      for (const location of s2.locations) codes.push(`${g5}	${copyText(location)}
-`);
+        );
+      }
+      for (const location of s2.locations) {
+        const code = `${g5}	${copyText(location)}
+`;
+        if (codeSeen.has(code)) continue;
+        codeSeen.add(code);
+        codes.push(code);
+      }
       return g5;
     });
     const { station, variable, minutes, time: time2 } = batch.columns;

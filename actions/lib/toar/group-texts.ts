@@ -11,9 +11,9 @@ export interface GroupTexts {
   keys: string;
   /** `ord, g, variable_id, minutes, epoch ms, value, flags`: the latest record of each measurement. */
   data: string;
-  /** `ord, g, line, lat, lng, location, city, country`: each object's first record per station. */
+  /** `ord, g, line, lat, lng, location, city, country`: each station's first record in the group. */
   stations: string;
-  /** `g, location`: location names per station. */
+  /** `g, location`: location names per station, each once. */
   codes: string;
 }
 
@@ -48,6 +48,7 @@ export function groupTexts(
   const slotG: number[] = [];
   const stations: string[] = [];
   const codes: string[] = [];
+  const codeSeen = new Set<string>();
   batches.forEach((batch, ord) => {
     const local = batch.stations.map((s) => {
       const key = `${s.latKey}\t${s.lngKey}`;
@@ -56,11 +57,18 @@ export function groupTexts(
         g = groupIndex.size;
         groupIndex.set(key, g);
         keys.push(`${g}\t${key}\n`);
+        // Only a station's first sighting in the group can name it (objects come in precedence
+        // order, and a sighting is its object's first record there): the later ones are not staged.
+        stations.push(
+          `${ord}\t${g}\t${s.line}\t${s.lat}\t${s.lng}\t${copyText(s.location)}\t${copyText(s.city)}\t${copyText(s.country)}\n`,
+        );
       }
-      stations.push(
-        `${ord}\t${g}\t${s.line}\t${s.lat}\t${s.lng}\t${copyText(s.location)}\t${copyText(s.city)}\t${copyText(s.country)}\n`,
-      );
-      for (const location of s.locations) codes.push(`${g}\t${copyText(location)}\n`);
+      for (const location of s.locations) {
+        const code = `${g}\t${copyText(location)}\n`;
+        if (codeSeen.has(code)) continue;
+        codeSeen.add(code);
+        codes.push(code);
+      }
       return g;
     });
     const { station, variable, minutes, time } = batch.columns;

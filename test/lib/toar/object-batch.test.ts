@@ -50,16 +50,14 @@ describe('groupTexts', () => {
       ].sort(),
     );
     expect(rowsOf(texts.keys)).toEqual([['0', '10.5', '-3']]);
-    // Each object's first sighting of the station, for the name precedence.
+    // The station's first sighting in the group (the earliest object's), which names it.
     expect(rowsOf(texts.stations)).toEqual([
       ['0', '0', '1', '10.50001', '-3', 'Here', 'Town', 'XX'],
-      ['1', '0', '1', '10.50001', '-3', 'Also here', 'Town', 'XX'],
     ]);
-    // Every location name per object; the database keeps the distinct ones.
+    // Every location name of the station in the group, once.
     expect(rowsOf(texts.codes)).toEqual([
       ['0', 'Here'],
       ['0', 'Also here'],
-      ['0', 'Here'],
     ]);
   });
 
