@@ -43875,7 +43875,7 @@ CREATE INDEX ingest_runs_planned ON ops.ingest_runs (interval_start) WHERE statu
 `
 );
 
-// actions/lib/toar/migrations/008-rejected-lines.ts
+// actions/lib/toar/migrations/009-rejected-lines.ts
 var rejected_lines_default = (
   /* sql */
   `
@@ -43897,7 +43897,7 @@ FROM ops.rejected_records r JOIN ops.rejected_lines l ON l.hash = r.raw_hash;
 `
 );
 
-// actions/lib/toar/migrations/009-data-parents-guarded.ts
+// actions/lib/toar/migrations/010-data-parents-guarded.ts
 var data_parents_guarded_default = (
   /* sql */
   `
@@ -43960,8 +43960,8 @@ var MIGRATIONS = [
   { version: 4, name: "data-object", sql: data_object_default },
   { version: 5, name: "archive-series", sql: archive_series_default },
   { version: 6, name: "planned-attempts", sql: planned_attempts_default },
-  { version: 8, name: "rejected-lines", sql: rejected_lines_default },
-  { version: 9, name: "data-parents-guarded", sql: data_parents_guarded_default }
+  { version: 9, name: "rejected-lines", sql: rejected_lines_default },
+  { version: 10, name: "data-parents-guarded", sql: data_parents_guarded_default }
 ];
 
 // actions/lib/toar/migrate.ts

@@ -100,7 +100,7 @@ describe('rejected lines stored once per text', () => {
       await migrate(
         client,
         silentLogger,
-        MIGRATIONS.filter((m) => m.version < 8),
+        MIGRATIONS.filter((m) => m.version < 9),
       );
       const raws = [...TEXTS.map(storedRawText), TEXTS[0] ?? ''];
       for (const [i, raw] of raws.entries()) {

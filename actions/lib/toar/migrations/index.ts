@@ -4,8 +4,8 @@ import trainingRunDeadline from './003-training-run-deadline.ts';
 import dataObject from './004-data-object.ts';
 import archiveSeries from './005-archive-series.ts';
 import plannedAttempts from './006-planned-attempts.ts';
-import rejectedLines from './008-rejected-lines.ts';
-import dataParentsGuarded from './009-data-parents-guarded.ts';
+import rejectedLines from './009-rejected-lines.ts';
+import dataParentsGuarded from './010-data-parents-guarded.ts';
 
 /** A numbered schema change, applied once, in order. */
 export interface Migration {
@@ -25,6 +25,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'data-object', sql: dataObject },
   { version: 5, name: 'archive-series', sql: archiveSeries },
   { version: 6, name: 'planned-attempts', sql: plannedAttempts },
-  { version: 8, name: 'rejected-lines', sql: rejectedLines },
-  { version: 9, name: 'data-parents-guarded', sql: dataParentsGuarded },
+  { version: 9, name: 'rejected-lines', sql: rejectedLines },
+  { version: 10, name: 'data-parents-guarded', sql: dataParentsGuarded },
 ];
