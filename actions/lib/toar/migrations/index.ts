@@ -4,6 +4,7 @@ import trainingRunDeadline from './003-training-run-deadline.ts';
 import dataObject from './004-data-object.ts';
 import archiveSeries from './005-archive-series.ts';
 import plannedAttempts from './006-planned-attempts.ts';
+import dataByMonth from './007-data-by-month.ts';
 
 /** A numbered schema change, applied once, in order. */
 export interface Migration {
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'data-object', sql: dataObject },
   { version: 5, name: 'archive-series', sql: archiveSeries },
   { version: 6, name: 'planned-attempts', sql: plannedAttempts },
+  { version: 7, name: 'data-by-month', sql: dataByMonth },
 ];
