@@ -259,7 +259,7 @@ describe('migration 005 on a database with real-time series', () => {
         INSERT INTO ops.source_objects (key, fetched_at) VALUES ('2024-03-10/1710028800.ndjson.gz', '2024-03-10');
         INSERT INTO toar.data (timeseries_id, datetime, value, fetched_at, object_id)
           SELECT t.id, '2024-03-01', 9, '2024-03-10', o.id FROM toar.timeseries t, ops.source_objects o;`);
-      expect(await migrate(c, silentLogger)).toEqual([5, 6, 7]);
+      expect(await migrate(c, silentLogger)).toEqual([5, 6, 7, 8]);
       const before = await c.query('SELECT id, label, averaging_minutes FROM toar.timeseries');
       expect(before.rows).toEqual([{ id: '1', label: '', averaging_minutes: 60 }]);
       // A real-time load of the same series finds it (no second series), and replaces the row.

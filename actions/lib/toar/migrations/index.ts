@@ -5,6 +5,7 @@ import dataObject from './004-data-object.ts';
 import archiveSeries from './005-archive-series.ts';
 import plannedAttempts from './006-planned-attempts.ts';
 import dataByMonth from './007-data-by-month.ts';
+import citus from './008-citus.ts';
 
 /** A numbered schema change, applied once, in order. */
 export interface Migration {
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'archive-series', sql: archiveSeries },
   { version: 6, name: 'planned-attempts', sql: plannedAttempts },
   { version: 7, name: 'data-by-month', sql: dataByMonth },
+  { version: 8, name: 'citus', sql: citus },
 ];
