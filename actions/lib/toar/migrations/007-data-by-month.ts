@@ -34,13 +34,15 @@
 export default /* sql */ `
 ALTER TABLE toar.data RENAME TO data_unpartitioned;
 
+-- NOT NULL constraints named as the old table's are (PostgreSQL 18 names them, and would add a
+-- suffix while the old table is there; earlier versions ignore the names).
 CREATE TABLE toar.data (
-  timeseries_id  bigint NOT NULL,
-  datetime       timestamptz NOT NULL,
-  value          double precision NOT NULL,
-  flags          smallint NOT NULL DEFAULT 0,
-  fetched_at     timestamptz NOT NULL,
-  object_id      integer NOT NULL
+  timeseries_id  bigint CONSTRAINT data_timeseries_id_not_null NOT NULL,
+  datetime       timestamptz CONSTRAINT data_datetime_not_null NOT NULL,
+  value          double precision CONSTRAINT data_value_not_null NOT NULL,
+  flags          smallint CONSTRAINT data_flags_not_null NOT NULL DEFAULT 0,
+  fetched_at     timestamptz CONSTRAINT data_fetched_at_not_null NOT NULL,
+  object_id      integer CONSTRAINT data_object_id_not_null NOT NULL
 ) PARTITION BY RANGE (datetime);
 
 -- Creates the month partitions of toar.data that rows at these instants need and that do not exist
