@@ -1,8 +1,16 @@
-// The calendar months (UTC) that objects' rows fall in: the month partitions of toar.data a load
-// writes to (migration 007). Pure.
+// When objects' rows are: their earliest and latest instants, and the calendar months (UTC) they
+// fall in, which are the month partitions of toar.data a load writes to (migration 007). Pure.
 import type { ObjectBatch } from './object-batch.ts';
 
 const DAY_MS = 86_400_000;
+
+/** The instants of rows (epoch ms): the earliest, the latest, and the months between that have rows. */
+export interface DataSpan {
+  readonly first: number;
+  readonly last: number;
+  /** The UTC months of the rows, as their first instants (epoch ms), each once, in order. */
+  readonly months: readonly number[];
+}
 
 /**
  * The first instant (epoch ms) of the UTC month of `time`. Years below 100 are kept as they are
@@ -25,30 +33,29 @@ function nextMonth(start: number): number {
 }
 
 /**
- * The UTC months of the batches' rows, as their first instants (epoch ms), each once, in order.
- * One pass finds the earliest and latest row: when they are in the same month or in adjacent ones
- * (a fetch repeats about a day; an archive object is a day), those are the months. Otherwise a
- * second pass collects the rows' days, so that a stray row of long ago adds its own month and not
- * every month between.
+ * The span of the batches' rows, or undefined when they have none. One pass finds the earliest and
+ * latest row: when they are in the same month or in adjacent ones (a fetch repeats about a day; an
+ * archive object is a day), those are the months. Otherwise a second pass collects the rows' days,
+ * so that a stray row of long ago adds its own month and not every month between.
  *
- * @example dataMonths([batchOf20140131And20140201]) // [Date.parse('2014-01-01Z'), Date.parse('2014-02-01Z')]
+ * @example dataSpan([batchOf20140131And20140201])?.months // [Date.parse('2014-01-01Z'), Date.parse('2014-02-01Z')]
  */
-export function dataMonths(batches: readonly ObjectBatch[]): number[] {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
+export function dataSpan(batches: readonly ObjectBatch[]): DataSpan | undefined {
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
   for (const batch of batches) {
     const time = batch.columns.time;
     for (let row = 0; row < batch.rows; row++) {
       const t = time[row] ?? 0;
-      if (t < min) min = t;
-      if (t > max) max = t;
+      if (t < first) first = t;
+      if (t > last) last = t;
     }
   }
-  if (min > max) return [];
-  const first = monthStart(min);
-  const last = monthStart(max);
-  if (first === last) return [first];
-  if (nextMonth(first) === last) return [first, last];
+  if (first > last) return undefined;
+  const firstMonth = monthStart(first);
+  const lastMonth = monthStart(last);
+  if (firstMonth === lastMonth) return { first, last, months: [firstMonth] };
+  if (nextMonth(firstMonth) === lastMonth) return { first, last, months: [firstMonth, lastMonth] };
   const days = new Set<number>();
   for (const batch of batches) {
     const time = batch.columns.time;
@@ -56,5 +63,16 @@ export function dataMonths(batches: readonly ObjectBatch[]): number[] {
   }
   const months = new Set<number>();
   for (const day of days) months.add(monthStart(day * DAY_MS));
-  return [...months].sort((a, b) => a - b);
+  return { first, last, months: [...months].sort((a, b) => a - b) };
+}
+
+/** The span of both (of the pieces of one object, say), or the one that is defined. */
+export function joinSpans(a: DataSpan | undefined, b: DataSpan | undefined): DataSpan | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return {
+    first: Math.min(a.first, b.first),
+    last: Math.max(a.last, b.last),
+    months: [...new Set([...a.months, ...b.months])].sort((x, y) => x - y),
+  };
 }

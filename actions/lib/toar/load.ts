@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DatabaseError } from '../errors.ts';
-import { dataMonths } from './data-months.ts';
+import { type DataSpan, dataSpan, joinSpans } from './data-months.ts';
 import { type GroupTexts, groupTexts, rejectionTexts } from './group-texts.ts';
 import { ObjectBatch } from './object-batch.ts';
 import { ensureDataPartitions } from './partitions.ts';
@@ -203,8 +203,11 @@ WITH series AS (
          count(*) FILTER (WHERE d.timeseries_id IS NOT NULL
                             AND (${RELOADED('d.object_id')} OR ${layout.beats('w')})
                             AND (d.value <> w.value OR d.flags <> w.flags)) AS changed
+  -- $1 and $2, the staged rows' earliest and latest instants, let the planner see which months of
+  -- toar.data the join can meet: a lookup per row in those alone, never a scan of every month.
   FROM winners w
   LEFT JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
+    AND d.datetime >= $1::timestamptz AND d.datetime <= $2::timestamptz
 ), upserted AS (
   INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
   SELECT timeseries_id, datetime, value, flags, fetched_at, object_id
@@ -353,10 +356,10 @@ export async function loadObjects(
 ): Promise<LoadCounts> {
   const attempts = options.attempts ?? 5;
   const texts = options.texts ?? groupTexts(batches);
-  const months = dataMonths(batches);
+  const span = dataSpan(batches);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await loadOnce(client, batches, texts, months);
+      return await loadOnce(client, batches, texts, span);
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code && RETRYABLE.has(code) && attempt < attempts) {
@@ -388,10 +391,10 @@ async function loadOnce(
   client: pg.ClientBase,
   batches: readonly ObjectBatch[],
   texts: GroupTexts,
-  months: readonly number[],
+  span: DataSpan | undefined,
 ): Promise<LoadCounts> {
   // In a transaction of its own, before the load's takes its locks (see ensureDataPartitions).
-  await ensureDataPartitions(client, months);
+  await ensureDataPartitions(client, span?.months ?? []);
   await prepareSession(client);
   await client.query('BEGIN');
   try {
@@ -408,7 +411,7 @@ async function loadOnce(
     // ops.source_objects row, which did not exist): its rejections are copied in as they are.
     await copyInto(client, COPY_REJECTIONS, rejections.direct);
     const counts = await applyStaged(client, statementsOf(batches), {
-      hasData: texts.data !== '',
+      span,
       reloaded: loadedBefore.size > 0,
       pieces: false,
     });
@@ -453,7 +456,12 @@ async function stageObjects(
 async function applyStaged(
   client: pg.ClientBase,
   statements: LayoutStatements,
-  staged: { hasData: boolean; reloaded: boolean; pieces: boolean },
+  staged: {
+    /** The staged rows' span (none: no rows). */
+    span: DataSpan | undefined;
+    reloaded: boolean;
+    pieces: boolean;
+  },
 ): Promise<LoadCounts> {
   // Statistics of what was just staged: without them the planner takes the temporary tables
   // for nearly empty and joins them row by row with nested loops.
@@ -464,12 +472,13 @@ async function applyStaged(
     rowsInserted: 0,
     rowsUpdated: 0,
   };
-  if (staged.hasData) {
+  if (staged.span !== undefined) {
     const stations = await client.query<{ inserted: boolean }>(statements.stations);
     const series = await client.query(statements.series);
-    const data = await client.query<{ inserted: number; changed: number }>(
-      staged.pieces ? statements.dataOfPieces : statements.data,
-    );
+    const data = await client.query<{ inserted: number; changed: number }>({
+      ...(staged.pieces ? statements.dataOfPieces : statements.data),
+      values: [new Date(staged.span.first).toISOString(), new Date(staged.span.last).toISOString()],
+    });
     const [written] = data.rows;
     if (written === undefined) throw new DatabaseError('the data upsert returned no counts');
     counts.stationsCreated = stations.rows.filter((r) => r.inserted).length;
@@ -536,8 +545,7 @@ export async function loadObjectPieces(
   try {
     await client.query(SESSION_SETTINGS);
     const numbering = new Map<string, number>();
-    const months = new Set<number>();
-    let hasData = false;
+    let span: DataSpan | undefined;
     let piece = 0;
     const iterator = pieces[Symbol.asyncIterator]();
     for (;;) {
@@ -562,18 +570,14 @@ export async function loadObjectPieces(
         'COPY stage_rejects FROM STDIN',
         rejectionTexts([batch], new Set([0])).staged,
       );
-      for (const month of dataMonths([batch])) months.add(month);
-      hasData ||= texts.data !== '';
+      span = joinSpans(span, dataSpan([batch]));
       totals.addCounts(batch);
       piece++;
     }
-    await ensureDataPartitions(
-      client,
-      [...months].sort((a, b) => a - b),
-    );
+    await ensureDataPartitions(client, span?.months ?? []);
     const [staged] = await stageObjects(client, [totals]);
     const reloaded = staged?.loaded_before === true;
-    const counts = await applyStaged(client, statements, { hasData, reloaded, pieces: true });
+    const counts = await applyStaged(client, statements, { span, reloaded, pieces: true });
     await client.query('COMMIT');
     return { counts, totals };
   } catch (error) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dataMonths, monthStart } from '../../../actions/lib/toar/data-months.ts';
+import { dataSpan, joinSpans, monthStart } from '../../../actions/lib/toar/data-months.ts';
 import { ObjectBatch } from '../../../actions/lib/toar/object-batch.ts';
 
 /** An object with a row at each time. */
@@ -36,22 +36,41 @@ describe('monthStart', () => {
   });
 });
 
-describe('dataMonths', () => {
+describe('dataSpan', () => {
+  const monthsOf = (batches: ObjectBatch[]) => dataSpan(batches)?.months;
+
   it('lists the months of the rows, each once, in order, and no month between', () => {
-    expect(dataMonths([])).toEqual([]);
-    expect(dataMonths([batchAt([])])).toEqual([]);
-    expect(dataMonths([batchAt([at('2018-06-07T01:00Z'), at('2018-06-06T00:00Z')])])).toEqual([
+    expect(dataSpan([])).toBeUndefined();
+    expect(dataSpan([batchAt([])])).toBeUndefined();
+    expect(monthsOf([batchAt([at('2018-06-07T01:00Z'), at('2018-06-06T00:00Z')])])).toEqual([
       at('2018-06-01Z'),
     ]);
     // A fetch across the new year.
     expect(
-      dataMonths([batchAt([at('2018-01-01T00:00Z')]), batchAt([at('2017-12-31T23:00Z')])]),
+      monthsOf([batchAt([at('2018-01-01T00:00Z')]), batchAt([at('2017-12-31T23:00Z')])]),
     ).toEqual([at('2017-12-01Z'), at('2018-01-01Z')]);
-    // A stray row of 1970 adds its month, not the 581 between.
+    // A stray row of 1970 adds its month, not the 580 between.
     expect(
-      dataMonths([
+      monthsOf([
         batchAt([at('2018-06-07T01:00Z'), 0, at('2018-06-06T00:00Z'), at('2018-04-30T23:00Z')]),
       ]),
     ).toEqual([at('1970-01-01Z'), at('2018-04-01Z'), at('2018-06-01Z')]);
+  });
+
+  it('has the earliest and latest row, and joins with another span', () => {
+    const a = dataSpan([batchAt([at('2018-06-07T01:00Z'), at('2018-06-06T00:00Z')])]);
+    expect(a).toEqual({
+      first: at('2018-06-06T00:00Z'),
+      last: at('2018-06-07T01:00Z'),
+      months: [at('2018-06-01Z')],
+    });
+    const b = dataSpan([batchAt([at('2018-08-01T00:00Z')])]);
+    expect(joinSpans(a, b)).toEqual({
+      first: at('2018-06-06T00:00Z'),
+      last: at('2018-08-01T00:00Z'),
+      months: [at('2018-06-01Z'), at('2018-08-01Z')],
+    });
+    expect(joinSpans(undefined, b)).toBe(b);
+    expect(joinSpans(a, undefined)).toBe(a);
   });
 });
