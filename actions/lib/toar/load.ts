@@ -574,6 +574,7 @@ export async function loadObjectPieces(
       totals.addCounts(batch);
       piece++;
     }
+    // Before the first lock outside the staging tables (see above).
     await ensureDataPartitions(client, span?.months ?? []);
     const [staged] = await stageObjects(client, [totals]);
     const reloaded = staged?.loaded_before === true;
