@@ -195,6 +195,7 @@ async function growTo(client: pg.Client, total: number): Promise<void> {
       )
     ).rows[0].n,
   );
+  await client.query(`SELECT toar.ensure_data_partitions_between('2019-01-01Z', '2019-12-31Z')`);
   for (let done = 0; done < needed; done += 100) {
     const batch = Math.min(100, needed - done);
     await client.query(

@@ -147,6 +147,10 @@ describe('re-loading an object', () => {
     try {
       await admin.query('UPDATE toar.data SET value = value + 1000');
       await admin.query(
+        `SELECT toar.ensure_data_partitions(ARRAY(
+           SELECT datetime - interval '7 days' FROM toar.data ORDER BY timeseries_id, datetime LIMIT 1))`,
+      );
+      await admin.query(
         `INSERT INTO toar.data (timeseries_id, datetime, value, flags, fetched_at, object_id)
          SELECT timeseries_id, datetime - interval '7 days', 1, 0, fetched_at, object_id
          FROM toar.data ORDER BY timeseries_id, datetime LIMIT 1`,

@@ -75553,6 +75553,54 @@ init_errors();
 var import_pg_copy_streams = __toESM(require_pg_copy_streams(), 1);
 init_errors();
 
+// actions/lib/toar/data-months.ts
+var DAY_MS3 = 864e5;
+function monthStart(time2) {
+  const date2 = new Date(time2);
+  const start = /* @__PURE__ */ new Date(0);
+  start.setUTCFullYear(date2.getUTCFullYear(), date2.getUTCMonth(), 1);
+  return start.getTime();
+}
+function nextMonth(start) {
+  const date2 = new Date(start);
+  date2.setUTCMonth(date2.getUTCMonth() + 1);
+  return date2.getTime();
+}
+function dataSpan(batches) {
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const batch of batches) {
+    const time2 = batch.columns.time;
+    for (let row = 0; row < batch.rows; row++) {
+      const t = time2[row] ?? 0;
+      if (t < first) first = t;
+      if (t > last) last = t;
+    }
+  }
+  if (first > last) return void 0;
+  const firstMonth = monthStart(first);
+  const lastMonth = monthStart(last);
+  if (firstMonth === lastMonth) return { first, last, months: [firstMonth] };
+  if (nextMonth(firstMonth) === lastMonth) return { first, last, months: [firstMonth, lastMonth] };
+  const days = /* @__PURE__ */ new Set();
+  for (const batch of batches) {
+    const time2 = batch.columns.time;
+    for (let row = 0; row < batch.rows; row++) days.add(Math.floor((time2[row] ?? 0) / DAY_MS3));
+  }
+  const months2 = /* @__PURE__ */ new Set();
+  for (const day of days) months2.add(monthStart(day * DAY_MS3));
+  return { first, last, months: [...months2].sort((a5, b5) => a5 - b5) };
+}
+function joinSpans(a5, b5) {
+  if (a5 === void 0) return b5;
+  if (b5 === void 0) return a5;
+  return {
+    first: Math.min(a5.first, b5.first),
+    last: Math.max(a5.last, b5.last),
+    months: [.../* @__PURE__ */ new Set([...a5.months, ...b5.months])].sort((x, y) => x - y)
+  };
+}
+
 // actions/lib/toar/object-batch.ts
 init_errors();
 
@@ -75784,6 +75832,31 @@ var ObjectBatch = class _ObjectBatch {
   }
 };
 
+// actions/lib/toar/partitions.ts
+init_errors();
+function monthText(time2) {
+  return new Date(time2).toISOString().slice(0, 7);
+}
+async function ensureDataPartitions(client, months2) {
+  if (months2.length === 0) return 0;
+  try {
+    const { rows } = await client.query({
+      name: "freshet-ensure-data-partitions",
+      text: "SELECT toar.ensure_data_partitions($1::timestamptz[]) AS created",
+      values: [months2.map((m3) => new Date(m3).toISOString())]
+    });
+    return rows[0]?.created ?? 0;
+  } catch (error3) {
+    const first = months2[0] ?? 0;
+    const last = months2.at(-1) ?? first;
+    const span = first === last ? monthText(first) : `${monthText(first)} … ${monthText(last)}`;
+    throw new DatabaseError(
+      `creating the month partitions of toar.data for ${months2.length} month(s) (${span}) failed`,
+      { cause: error3 }
+    );
+  }
+}
+
 // actions/lib/toar/load.ts
 var prepared = /* @__PURE__ */ new WeakSet();
 async function prepareSession(client) {
@@ -75918,6 +75991,20 @@ WITH series AS MATERIALIZED (
   FROM ${staged} s
   JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
   JOIN stage_objects o ON o.ord = s.ord
+), counted AS (
+  -- What the upsert will do, seen from the statement's snapshot: rows it inserts (absent now), and
+  -- stored rows whose value it changes. (RETURNING cannot tell an insert from an update on a
+  -- partitioned table: xmax is not available there. A row that a concurrent load inserts first is
+  -- counted as inserted by both.)
+  SELECT count(*) FILTER (WHERE d.timeseries_id IS NULL) AS inserted,
+         count(*) FILTER (WHERE d.timeseries_id IS NOT NULL
+                            AND (${RELOADED("d.object_id")} OR ${layout.beats("w")})
+                            AND (d.value <> w.value OR d.flags <> w.flags)) AS changed
+  -- $1 and $2, the staged rows' earliest and latest instants, let the planner see which months of
+  -- toar.data the join can meet: a lookup per row in those alone, never a scan of every month.
+  FROM winners w
+  LEFT JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
+    AND d.datetime >= $1::timestamptz AND d.datetime <= $2::timestamptz
 ), upserted AS (
   INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
   SELECT timeseries_id, datetime, value, flags, fetched_at, object_id
@@ -75933,14 +76020,8 @@ WITH series AS MATERIALIZED (
          AND (d.value, d.flags, d.object_id, d.fetched_at) IS DISTINCT FROM
              (excluded.value, excluded.flags, excluded.object_id, excluded.fetched_at))
     OR ${layout.beats("excluded")}
-  RETURNING d.timeseries_id, d.datetime, d.value, d.flags, (xmax = 0) AS inserted
 )
--- Every part of one statement reads the table as it was before the statement: joined to the rows
--- the upsert updated, toar.data gives their old values, and says which changed.
-SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
-       (SELECT count(*) FROM upserted u
-        JOIN toar.data d ON d.timeseries_id = u.timeseries_id AND d.datetime = u.datetime
-        WHERE NOT u.inserted AND (d.value <> u.value OR d.flags <> u.flags))::integer AS changed`;
+SELECT inserted::integer, changed::integer FROM counted`;
 var STAGED_PIECES = `(
   SELECT DISTINCT ON (g, variable_id, minutes, at_ms) * FROM stage_data
   ORDER BY g, variable_id, minutes, at_ms, piece DESC)`;
@@ -76017,9 +76098,10 @@ var RETRYABLE = /* @__PURE__ */ new Set(["40P01", "40001"]);
 async function loadObjects(client, batches, options = {}) {
   const attempts = options.attempts ?? 5;
   const texts = options.texts ?? groupTexts(batches);
+  const span = dataSpan(batches);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await loadOnce(client, batches, texts);
+      return await loadOnce(client, batches, texts, span);
     } catch (error3) {
       const code = error3.code;
       if (code && RETRYABLE.has(code) && attempt < attempts) {
@@ -76045,7 +76127,8 @@ function describeGroup(batches) {
   if (batches.length === 1) return first.key;
   return `${batches.length} objects (${first.key} … ${last.key})`;
 }
-async function loadOnce(client, batches, texts) {
+async function loadOnce(client, batches, texts, span) {
+  await ensureDataPartitions(client, span?.months ?? []);
   await prepareSession(client);
   await client.query("BEGIN");
   try {
@@ -76061,7 +76144,7 @@ async function loadOnce(client, batches, texts) {
     await copyInto(client, COPY_REJECTIONS, rejections.direct);
     await copyInto(client, "COPY stage_lines FROM STDIN", distinctRawLines(batches));
     const counts = await applyStaged(client, statementsOf(batches), {
-      hasData: texts.data !== "",
+      span,
       reloaded: loadedBefore.size > 0,
       pieces: false
     });
@@ -76099,12 +76182,13 @@ async function applyStaged(client, statements, staged) {
     rowsInserted: 0,
     rowsUpdated: 0
   };
-  if (staged.hasData) {
+  if (staged.span !== void 0) {
     const stations = await client.query(statements.stations);
     const series2 = await client.query(statements.series);
-    const data = await client.query(
-      staged.pieces ? statements.dataOfPieces : statements.data
-    );
+    const data = await client.query({
+      ...staged.pieces ? statements.dataOfPieces : statements.data,
+      values: [new Date(staged.span.first).toISOString(), new Date(staged.span.last).toISOString()]
+    });
     const [written] = data.rows;
     if (written === void 0) throw new DatabaseError("the data upsert returned no counts");
     counts.stationsCreated = stations.rows.filter((r5) => r5.inserted).length;
@@ -76116,7 +76200,11 @@ async function applyStaged(client, statements, staged) {
   if (staged.reloaded) {
     const withdrawn = await client.query(statements.withdrawn);
     counts.rowsUpdated += withdrawn.rowCount ?? 0;
+  }
+  if (staged.reloaded || staged.pieces) {
     await client.query({ name: "freshet-upsert-rejections", text: UPSERT_REJECTIONS });
+  }
+  if (staged.reloaded) {
     await client.query({
       name: "freshet-delete-stale-rejections",
       text: DELETE_STALE_REJECTIONS
@@ -76124,9 +76212,6 @@ async function applyStaged(client, statements, staged) {
   }
   return counts;
 }
-var UPDATE_OBJECT_COUNTS = `
-UPDATE ops.source_objects SET lines = $2, accepted = $3, rejected = $4, rules_version = $5
-WHERE key = $1`;
 async function loadObjectPieces(client, object, pieces) {
   const totals = new ObjectBatch(object.key, object.fetchedAt, object.intervalStart);
   totals.archive = object.archive === true;
@@ -76137,10 +76222,8 @@ async function loadObjectPieces(client, object, pieces) {
   let source;
   try {
     await client.query(SESSION_SETTINGS);
-    const [staged] = await stageObjects(client, [totals]);
-    const reloaded = staged?.loaded_before === true;
     const numbering = /* @__PURE__ */ new Map();
-    let hasData = false;
+    let span;
     let piece = 0;
     const iterator = pieces[Symbol.asyncIterator]();
     for (; ; ) {
@@ -76160,22 +76243,20 @@ async function loadObjectPieces(client, object, pieces) {
       await copyInto(client, COPY_PIECE_DATA, texts.data);
       await copyInto(client, "COPY stage_stations FROM STDIN", texts.stations);
       await copyInto(client, "COPY stage_codes FROM STDIN", texts.codes);
-      const rejections = rejectionTexts([batch], reloaded ? /* @__PURE__ */ new Set([0]) : /* @__PURE__ */ new Set());
-      await copyInto(client, "COPY stage_rejects FROM STDIN", rejections.staged);
-      await copyInto(client, COPY_REJECTIONS, rejections.direct);
+      await copyInto(
+        client,
+        "COPY stage_rejects FROM STDIN",
+        rejectionTexts([batch], /* @__PURE__ */ new Set([0])).staged
+      );
       await copyInto(client, "COPY stage_lines FROM STDIN", distinctRawLines([batch]));
-      hasData ||= texts.data !== "";
+      span = joinSpans(span, dataSpan([batch]));
       totals.addCounts(batch);
       piece++;
     }
-    await client.query(UPDATE_OBJECT_COUNTS, [
-      totals.key,
-      totals.lines,
-      totals.accepted,
-      totals.rejected,
-      totals.rulesVersion
-    ]);
-    const counts = await applyStaged(client, statements, { hasData, reloaded, pieces: true });
+    await ensureDataPartitions(client, span?.months ?? []);
+    const [staged] = await stageObjects(client, [totals]);
+    const reloaded = staged?.loaded_before === true;
+    const counts = await applyStaged(client, statements, { span, reloaded, pieces: true });
     await client.query("COMMIT");
     return { counts, totals };
   } catch (error3) {
@@ -76291,8 +76372,13 @@ async function withConnection(pool, logger2, work) {
   }
 }
 function isDataError(error3) {
-  const code = (error3 instanceof Error ? error3.cause : void 0)?.code;
-  return typeof code === "string" && (code.startsWith("22") || code.startsWith("23"));
+  let current = error3;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    const code = current.code;
+    if (typeof code === "string") return code.startsWith("22") || code.startsWith("23");
+    current = current.cause;
+  }
+  return false;
 }
 
 // actions/lib/ingest/parse-pool.ts
@@ -77757,7 +77843,7 @@ async function detectLayout(storage) {
 
 // actions/lib/openaq/source-archive.ts
 init_errors();
-var DAY_MS3 = 864e5;
+var DAY_MS4 = 864e5;
 var ARCHIVE_LISTING_CONCURRENCY = 16;
 function archiveSource(storage, locations) {
   const selected = [...new Set(locations)].sort((a5, b5) => a5 - b5);
@@ -77790,7 +77876,7 @@ function archiveSource(storage, locations) {
       const objects = [];
       const skipped = [];
       const pairs = [];
-      for (let day = Math.ceil(span.start / DAY_MS3) * DAY_MS3; day < span.end; day += DAY_MS3) {
+      for (let day = Math.ceil(span.start / DAY_MS4) * DAY_MS4; day < span.end; day += DAY_MS4) {
         for (const location of selected) pairs.push({ location, day });
       }
       await forEachBounded(pairs, ARCHIVE_LISTING_CONCURRENCY, async ({ location, day }) => {
@@ -78846,6 +78932,151 @@ CREATE INDEX ingest_runs_planned ON ops.ingest_runs (interval_start) WHERE statu
 `
 );
 
+// actions/lib/toar/migrations/007-data-by-month.ts
+var data_by_month_default = (
+  /* sql */
+  `
+ALTER TABLE toar.data RENAME TO data_unpartitioned;
+
+-- NOT NULL constraints named as the old table's are (PostgreSQL 18 names them, and would add a
+-- suffix while the old table is there; earlier versions ignore the names).
+CREATE TABLE toar.data (
+  timeseries_id  bigint CONSTRAINT data_timeseries_id_not_null NOT NULL,
+  datetime       timestamptz CONSTRAINT data_datetime_not_null NOT NULL,
+  value          double precision CONSTRAINT data_value_not_null NOT NULL,
+  flags          smallint CONSTRAINT data_flags_not_null NOT NULL DEFAULT 0,
+  fetched_at     timestamptz CONSTRAINT data_fetched_at_not_null NOT NULL,
+  object_id      integer CONSTRAINT data_object_id_not_null NOT NULL
+) PARTITION BY RANGE (datetime);
+
+-- Creates the month partitions of toar.data that rows at these instants need and that do not exist
+-- yet, and returns how many it created. More than max_new missing months (NULL: no limit) is refused
+-- (SQLSTATE 22023): rows spread over more than twenty years in one load are most likely misdated, and
+-- would otherwise leave hundreds of empty partitions behind. A table of a month's name that is not a
+-- partition of toar.data (a month detached to be archived) is refused too (SQLSTATE 55000): its rows
+-- are not to be written again unless it is attached again.
+CREATE FUNCTION toar.ensure_data_partitions(instants timestamptz[], max_new integer DEFAULT 240)
+RETURNS integer LANGUAGE plpgsql AS $fn$
+DECLARE
+  -- The first instants of the months without a partition, as UTC wall-clock time.
+  missing timestamp[];
+  month_start timestamp;
+  part text;
+  created integer := 0;
+BEGIN
+  SELECT coalesce(array_agg(m ORDER BY m), '{}') INTO missing
+  FROM (SELECT DISTINCT date_trunc('month', i AT TIME ZONE 'UTC') AS m
+        FROM unnest(instants) AS i WHERE i IS NOT NULL) months
+  WHERE NOT EXISTS (
+    SELECT 1 FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid
+    WHERE h.inhparent = 'toar.data'::regclass AND c.relname = 'data_' || to_char(m, '"y"YYYY"m"MM'));
+  IF cardinality(missing) = 0 THEN
+    RETURN 0;
+  END IF;
+  IF cardinality(missing) > max_new THEN
+    RAISE EXCEPTION 'toar.data has no partition for % months (% to %): more than % are not created at once',
+      cardinality(missing), to_char(missing[1], 'YYYY-MM'),
+      to_char(missing[cardinality(missing)], 'YYYY-MM'), max_new
+      USING ERRCODE = '22023',
+            HINT = 'Check the dates of the rows being loaded; to create that many months on purpose, call toar.ensure_data_partitions(instants, max_new => NULL).';
+  END IF;
+  -- Any key unique to Freshet's partition creation (the migrations' is 7164001).
+  PERFORM pg_advisory_xact_lock(7164007);
+  LOCK TABLE ops.source_objects, toar.timeseries IN SHARE ROW EXCLUSIVE MODE;
+  LOCK TABLE toar.data IN ACCESS EXCLUSIVE MODE;
+  FOREACH month_start IN ARRAY missing LOOP
+    part := 'data_' || to_char(month_start, '"y"YYYY"m"MM');
+    CONTINUE WHEN EXISTS (
+      SELECT 1 FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid
+      WHERE h.inhparent = 'toar.data'::regclass AND c.relname = part);
+    IF to_regclass(format('toar.%I', part)) IS NOT NULL THEN
+      RAISE EXCEPTION 'toar.% exists but is not a partition of toar.data (a detached month): rows of % cannot be stored',
+        part, to_char(month_start, 'YYYY-MM')
+        USING ERRCODE = '55000',
+              HINT = format('Attach it again (ALTER TABLE toar.data ATTACH PARTITION toar.%I FOR VALUES FROM (%L) TO (%L)), or move it out of schema toar.',
+                            part, to_char(month_start, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                            to_char(month_start + interval '1 month', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'));
+    END IF;
+    EXECUTE format('CREATE TABLE toar.%I PARTITION OF toar.data FOR VALUES FROM (%L) TO (%L) WITH (fillfactor = 85)',
+                   part, to_char(month_start, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                   to_char(month_start + interval '1 month', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'));
+    created := created + 1;
+  END LOOP;
+  RETURN created;
+END
+$fn$;
+
+-- Every month from first_instant's to last_instant's (UTC), e.g. to create a backfill's months ahead of it.
+CREATE FUNCTION toar.ensure_data_partitions_between(first_instant timestamptz, last_instant timestamptz)
+RETURNS integer LANGUAGE sql AS $fn$
+  SELECT toar.ensure_data_partitions(ARRAY(
+    SELECT m AT TIME ZONE 'UTC'
+    FROM generate_series(date_trunc('month', first_instant AT TIME ZONE 'UTC'),
+                         last_instant AT TIME ZONE 'UTC',
+                         interval '1 month') AS m))
+$fn$;
+
+SELECT toar.ensure_data_partitions(ARRAY(
+  SELECT DISTINCT date_trunc('month', datetime AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+  FROM toar.data_unpartitioned), NULL);
+
+SET LOCAL maintenance_work_mem = '256MB';
+INSERT INTO toar.data (timeseries_id, datetime, value, flags, fetched_at, object_id)
+SELECT timeseries_id, datetime, value, flags, fetched_at, object_id FROM toar.data_unpartitioned;
+DROP TABLE toar.data_unpartitioned;
+
+ALTER TABLE toar.data
+  ADD CONSTRAINT data_pkey PRIMARY KEY (timeseries_id, datetime),
+  ADD CONSTRAINT data_timeseries_id_fkey FOREIGN KEY (timeseries_id) REFERENCES toar.timeseries (id),
+  ADD CONSTRAINT data_object_id_fkey FOREIGN KEY (object_id) REFERENCES ops.source_objects (id);
+CREATE INDEX data_object ON toar.data (object_id);
+-- The moved rows have no statistics yet (autovacuum analyzes the months, never toar.data itself).
+ANALYZE toar.data;
+`
+);
+
+// actions/lib/toar/migrations/008-citus.ts
+var citus_default = (
+  /* sql */
+  `
+CREATE FUNCTION toar.distribute_on_citus() RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+    RAISE EXCEPTION 'the extension citus is not installed in this database: there is nothing to distribute on'
+      USING ERRCODE = '55000';
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'toar.data'::regclass) THEN
+    RETURN;
+  END IF;
+  SET LOCAL citus.multi_shard_modify_mode TO 'sequential';
+  ALTER TABLE toar.data DROP CONSTRAINT data_timeseries_id_fkey,
+                        DROP CONSTRAINT data_object_id_fkey;
+  ALTER TABLE toar.timeseries DROP CONSTRAINT timeseries_station_id_fkey,
+                              DROP CONSTRAINT timeseries_variable_id_fkey;
+  PERFORM create_reference_table('toar.variables'::regclass);
+  PERFORM create_reference_table('toar.stationmeta_core'::regclass);
+  PERFORM create_reference_table('toar.timeseries'::regclass);
+  PERFORM create_reference_table('ops.source_objects'::regclass);
+  PERFORM create_distributed_table('toar.data'::regclass, 'timeseries_id');
+  ALTER TABLE toar.timeseries
+    ADD CONSTRAINT timeseries_station_id_fkey FOREIGN KEY (station_id) REFERENCES toar.stationmeta_core (id),
+    ADD CONSTRAINT timeseries_variable_id_fkey FOREIGN KEY (variable_id) REFERENCES toar.variables (id);
+  ALTER TABLE toar.data
+    ADD CONSTRAINT data_timeseries_id_fkey FOREIGN KEY (timeseries_id) REFERENCES toar.timeseries (id),
+    ADD CONSTRAINT data_object_id_fkey FOREIGN KEY (object_id) REFERENCES ops.source_objects (id);
+END
+$fn$;
+
+DO $citus$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+    PERFORM toar.distribute_on_citus();
+  END IF;
+END
+$citus$;
+`
+);
+
 // actions/lib/toar/migrations/009-rejected-lines.ts
 var rejected_lines_default = (
   /* sql */
@@ -78931,6 +79162,8 @@ var MIGRATIONS = [
   { version: 4, name: "data-object", sql: data_object_default },
   { version: 5, name: "archive-series", sql: archive_series_default },
   { version: 6, name: "planned-attempts", sql: planned_attempts_default },
+  { version: 7, name: "data-by-month", sql: data_by_month_default },
+  { version: 8, name: "citus", sql: citus_default },
   { version: 9, name: "rejected-lines", sql: rejected_lines_default },
   { version: 10, name: "data-parents-guarded", sql: data_parents_guarded_default }
 ];
@@ -79044,7 +79277,7 @@ init_errors();
 
 // actions/lib/training/data/features.ts
 var TWO_PI = 2 * Math.PI;
-var DAY_MS4 = 24 * HOUR_MS;
+var DAY_MS5 = 24 * HOUR_MS;
 
 // actions/lib/training/data/selection.ts
 init_errors();
@@ -79070,6 +79303,9 @@ CROSS JOIN LATERAL (
   SELECT datetime, value FROM toar.data
   WHERE timeseries_id = s.id AND datetime >= $2::timestamptz + sh.shift
     AND datetime < $3::timestamptz + sh.shift AND flags = 0
+    -- Both shifts' windows, in terms of the parameters alone: the planner reads only the window's
+    -- months of toar.data (partition pruning), however many months it holds.
+    AND datetime >= $2::timestamptz AND datetime < $3::timestamptz + interval '1 microsecond'
 ) d
 GROUP BY 1`;
 var NEWEST_SQL = `

@@ -141,8 +141,17 @@ async function withConnection<R>(
   }
 }
 
-/** PostgreSQL refused the data itself (SQLSTATE classes 22 and 23), not the connection. */
+/**
+ * PostgreSQL refused the data itself (SQLSTATE classes 22 and 23), not the connection: the first
+ * SQLSTATE along the error's `cause` chain says (a load's error wraps the database's, sometimes
+ * through a step's own, e.g. creating month partitions).
+ */
 export function isDataError(error: unknown): boolean {
-  const code = (error instanceof Error ? (error.cause as { code?: unknown }) : undefined)?.code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code.startsWith('22') || code.startsWith('23');
+    current = current.cause;
+  }
+  return false;
 }

@@ -1,8 +1,10 @@
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DatabaseError } from '../errors.ts';
+import { type DataSpan, dataSpan, joinSpans } from './data-months.ts';
 import { distinctRawLines, type GroupTexts, groupTexts, rejectionTexts } from './group-texts.ts';
 import { ObjectBatch } from './object-batch.ts';
+import { ensureDataPartitions } from './partitions.ts';
 
 export { type DataRecord, ObjectBatch, type Rejection } from './object-batch.ts';
 
@@ -195,6 +197,20 @@ WITH series AS MATERIALIZED (
   FROM ${staged} s
   JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
   JOIN stage_objects o ON o.ord = s.ord
+), counted AS (
+  -- What the upsert will do, seen from the statement's snapshot: rows it inserts (absent now), and
+  -- stored rows whose value it changes. (RETURNING cannot tell an insert from an update on a
+  -- partitioned table: xmax is not available there. A row that a concurrent load inserts first is
+  -- counted as inserted by both.)
+  SELECT count(*) FILTER (WHERE d.timeseries_id IS NULL) AS inserted,
+         count(*) FILTER (WHERE d.timeseries_id IS NOT NULL
+                            AND (${RELOADED('d.object_id')} OR ${layout.beats('w')})
+                            AND (d.value <> w.value OR d.flags <> w.flags)) AS changed
+  -- $1 and $2, the staged rows' earliest and latest instants, let the planner see which months of
+  -- toar.data the join can meet: a lookup per row in those alone, never a scan of every month.
+  FROM winners w
+  LEFT JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
+    AND d.datetime >= $1::timestamptz AND d.datetime <= $2::timestamptz
 ), upserted AS (
   INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
   SELECT timeseries_id, datetime, value, flags, fetched_at, object_id
@@ -210,14 +226,8 @@ WITH series AS MATERIALIZED (
          AND (d.value, d.flags, d.object_id, d.fetched_at) IS DISTINCT FROM
              (excluded.value, excluded.flags, excluded.object_id, excluded.fetched_at))
     OR ${layout.beats('excluded')}
-  RETURNING d.timeseries_id, d.datetime, d.value, d.flags, (xmax = 0) AS inserted
 )
--- Every part of one statement reads the table as it was before the statement: joined to the rows
--- the upsert updated, toar.data gives their old values, and says which changed.
-SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
-       (SELECT count(*) FROM upserted u
-        JOIN toar.data d ON d.timeseries_id = u.timeseries_id AND d.datetime = u.datetime
-        WHERE NOT u.inserted AND (d.value <> u.value OR d.flags <> u.flags))::integer AS changed`;
+SELECT inserted::integer, changed::integer FROM counted`;
 
 // An object loaded in pieces stages a measurement once per piece that has it: the latest piece wins.
 const STAGED_PIECES = `(
@@ -330,7 +340,8 @@ const RETRYABLE = new Set(['40P01', '40001']);
  * are upserted set-based, in key order. Within the group, a measurement repeated by several
  * objects is resolved before it is staged (the latest wins), so a row is written once per group
  * rather than once per fetch that repeats it. A deadlock or serialization failure rolls back
- * and retries the group.
+ * and retries the group. The month partitions of toar.data the rows need are created first, in a
+ * transaction of their own (see {@link ensureDataPartitions}).
  *
  * Re-loading an object (reprocessing, or a corrected file under the same key) leaves what a fresh
  * load leaves: the rows it owns take what the group yields now, those no object of the group yields
@@ -356,9 +367,10 @@ export async function loadObjects(
 ): Promise<LoadCounts> {
   const attempts = options.attempts ?? 5;
   const texts = options.texts ?? groupTexts(batches);
+  const span = dataSpan(batches);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await loadOnce(client, batches, texts);
+      return await loadOnce(client, batches, texts, span);
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code && RETRYABLE.has(code) && attempt < attempts) {
@@ -390,7 +402,10 @@ async function loadOnce(
   client: pg.ClientBase,
   batches: readonly ObjectBatch[],
   texts: GroupTexts,
+  span: DataSpan | undefined,
 ): Promise<LoadCounts> {
+  // In a transaction of its own, before the load's takes its locks (see ensureDataPartitions).
+  await ensureDataPartitions(client, span?.months ?? []);
   await prepareSession(client);
   await client.query('BEGIN');
   try {
@@ -408,7 +423,7 @@ async function loadOnce(
     await copyInto(client, COPY_REJECTIONS, rejections.direct);
     await copyInto(client, 'COPY stage_lines FROM STDIN', distinctRawLines(batches));
     const counts = await applyStaged(client, statementsOf(batches), {
-      hasData: texts.data !== '',
+      span,
       reloaded: loadedBefore.size > 0,
       pieces: false,
     });
@@ -446,13 +461,19 @@ async function stageObjects(
 }
 
 /**
- * What is staged, applied set-based: stations, series, data, withdrawn rows, and the rejections of
- * objects loaded before (merged with what they left).
+ * What is staged, applied set-based: stations, series, data, withdrawn rows, and the staged
+ * rejections (those of objects loaded before, merged with what they left; an object loaded in
+ * `pieces` stages all of its own).
  */
 async function applyStaged(
   client: pg.ClientBase,
   statements: LayoutStatements,
-  staged: { hasData: boolean; reloaded: boolean; pieces: boolean },
+  staged: {
+    /** The staged rows' span (none: no rows). */
+    span: DataSpan | undefined;
+    reloaded: boolean;
+    pieces: boolean;
+  },
 ): Promise<LoadCounts> {
   // Statistics of what was just staged: without them the planner takes the temporary tables
   // for nearly empty and joins them row by row with nested loops.
@@ -463,12 +484,13 @@ async function applyStaged(
     rowsInserted: 0,
     rowsUpdated: 0,
   };
-  if (staged.hasData) {
+  if (staged.span !== undefined) {
     const stations = await client.query<{ inserted: boolean }>(statements.stations);
     const series = await client.query(statements.series);
-    const data = await client.query<{ inserted: number; changed: number }>(
-      staged.pieces ? statements.dataOfPieces : statements.data,
-    );
+    const data = await client.query<{ inserted: number; changed: number }>({
+      ...(staged.pieces ? statements.dataOfPieces : statements.data),
+      values: [new Date(staged.span.first).toISOString(), new Date(staged.span.last).toISOString()],
+    });
     const [written] = data.rows;
     if (written === undefined) throw new DatabaseError('the data upsert returned no counts');
     counts.stationsCreated = stations.rows.filter((r) => r.inserted).length;
@@ -480,7 +502,11 @@ async function applyStaged(
   if (staged.reloaded) {
     const withdrawn = await client.query(statements.withdrawn);
     counts.rowsUpdated += withdrawn.rowCount ?? 0;
+  }
+  if (staged.reloaded || staged.pieces) {
     await client.query({ name: 'freshet-upsert-rejections', text: UPSERT_REJECTIONS });
+  }
+  if (staged.reloaded) {
     await client.query({
       name: 'freshet-delete-stale-rejections',
       text: DELETE_STALE_REJECTIONS,
@@ -489,15 +515,18 @@ async function applyStaged(
   return counts;
 }
 
-const UPDATE_OBJECT_COUNTS = `
-UPDATE ops.source_objects SET lines = $2, accepted = $3, rejected = $4, rules_version = $5
-WHERE key = $1`;
-
 /**
  * Loads one object from its pieces (see `parsePieces`), in one transaction, taking each piece
  * only when the one before is staged: an object of any size is loaded with one piece or two in
  * memory, and leaves exactly what loading it whole would. Returns the counts and the object's
  * totals (lines, accepted, rejected by reason) as a batch without rows.
+ *
+ * The object's months are known only once its last piece is staged, inside the transaction: its
+ * month partitions are created then, before the transaction takes a lock outside its staging
+ * tables (the object is recorded in `ops.source_objects` only after its pieces, and every
+ * rejection is staged until then). A month created so is locked until the object commits, so other
+ * loads wait for it; that happens once per month at most, when a large object is the first to
+ * bring it.
  *
  * Unlike {@link loadObjects}, a deadlock is not retried (the pieces are gone once staged): the
  * object fails, and its interval is planned again. When the pieces throw (a gzip that breaks at
@@ -528,10 +557,8 @@ export async function loadObjectPieces(
   let source: unknown;
   try {
     await client.query(SESSION_SETTINGS);
-    const [staged] = await stageObjects(client, [totals]);
-    const reloaded = staged?.loaded_before === true;
     const numbering = new Map<string, number>();
-    let hasData = false;
+    let span: DataSpan | undefined;
     let piece = 0;
     const iterator = pieces[Symbol.asyncIterator]();
     for (;;) {
@@ -551,22 +578,21 @@ export async function loadObjectPieces(
       await copyInto(client, COPY_PIECE_DATA, texts.data);
       await copyInto(client, 'COPY stage_stations FROM STDIN', texts.stations);
       await copyInto(client, 'COPY stage_codes FROM STDIN', texts.codes);
-      const rejections = rejectionTexts([batch], reloaded ? new Set([0]) : new Set());
-      await copyInto(client, 'COPY stage_rejects FROM STDIN', rejections.staged);
-      await copyInto(client, COPY_REJECTIONS, rejections.direct);
+      await copyInto(
+        client,
+        'COPY stage_rejects FROM STDIN',
+        rejectionTexts([batch], new Set([0])).staged,
+      );
       await copyInto(client, 'COPY stage_lines FROM STDIN', distinctRawLines([batch]));
-      hasData ||= texts.data !== '';
+      span = joinSpans(span, dataSpan([batch]));
       totals.addCounts(batch);
       piece++;
     }
-    await client.query(UPDATE_OBJECT_COUNTS, [
-      totals.key,
-      totals.lines,
-      totals.accepted,
-      totals.rejected,
-      totals.rulesVersion,
-    ]);
-    const counts = await applyStaged(client, statements, { hasData, reloaded, pieces: true });
+    // Before the first lock outside the staging tables (see above).
+    await ensureDataPartitions(client, span?.months ?? []);
+    const [staged] = await stageObjects(client, [totals]);
+    const reloaded = staged?.loaded_before === true;
+    const counts = await applyStaged(client, statements, { span, reloaded, pieces: true });
     await client.query('COMMIT');
     return { counts, totals };
   } catch (error) {

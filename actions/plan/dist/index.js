@@ -36130,6 +36130,9 @@ init_errors();
 // actions/lib/toar/object-batch.ts
 init_errors();
 
+// actions/lib/toar/partitions.ts
+init_errors();
+
 // actions/lib/toar/load.ts
 var EARLIER = `(excluded.name_source_fetched_at, excluded.name_source_key, excluded.name_source_line)
   < (s.name_source_fetched_at, s.name_source_key, s.name_source_line)`;
@@ -36218,6 +36221,20 @@ WITH series AS MATERIALIZED (
   FROM ${staged} s
   JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
   JOIN stage_objects o ON o.ord = s.ord
+), counted AS (
+  -- What the upsert will do, seen from the statement's snapshot: rows it inserts (absent now), and
+  -- stored rows whose value it changes. (RETURNING cannot tell an insert from an update on a
+  -- partitioned table: xmax is not available there. A row that a concurrent load inserts first is
+  -- counted as inserted by both.)
+  SELECT count(*) FILTER (WHERE d.timeseries_id IS NULL) AS inserted,
+         count(*) FILTER (WHERE d.timeseries_id IS NOT NULL
+                            AND (${RELOADED("d.object_id")} OR ${layout.beats("w")})
+                            AND (d.value <> w.value OR d.flags <> w.flags)) AS changed
+  -- $1 and $2, the staged rows' earliest and latest instants, let the planner see which months of
+  -- toar.data the join can meet: a lookup per row in those alone, never a scan of every month.
+  FROM winners w
+  LEFT JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
+    AND d.datetime >= $1::timestamptz AND d.datetime <= $2::timestamptz
 ), upserted AS (
   INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
   SELECT timeseries_id, datetime, value, flags, fetched_at, object_id
@@ -36233,14 +36250,8 @@ WITH series AS MATERIALIZED (
          AND (d.value, d.flags, d.object_id, d.fetched_at) IS DISTINCT FROM
              (excluded.value, excluded.flags, excluded.object_id, excluded.fetched_at))
     OR ${layout.beats("excluded")}
-  RETURNING d.timeseries_id, d.datetime, d.value, d.flags, (xmax = 0) AS inserted
 )
--- Every part of one statement reads the table as it was before the statement: joined to the rows
--- the upsert updated, toar.data gives their old values, and says which changed.
-SELECT (SELECT count(*) FROM upserted WHERE inserted)::integer AS inserted,
-       (SELECT count(*) FROM upserted u
-        JOIN toar.data d ON d.timeseries_id = u.timeseries_id AND d.datetime = u.datetime
-        WHERE NOT u.inserted AND (d.value <> u.value OR d.flags <> u.flags))::integer AS changed`;
+SELECT inserted::integer, changed::integer FROM counted`;
 var STAGED_PIECES = `(
   SELECT DISTINCT ON (g, variable_id, minutes, at_ms) * FROM stage_data
   ORDER BY g, variable_id, minutes, at_ms, piece DESC)`;
@@ -36642,6 +36653,151 @@ CREATE INDEX ingest_runs_planned ON ops.ingest_runs (interval_start) WHERE statu
 `
 );
 
+// actions/lib/toar/migrations/007-data-by-month.ts
+var data_by_month_default = (
+  /* sql */
+  `
+ALTER TABLE toar.data RENAME TO data_unpartitioned;
+
+-- NOT NULL constraints named as the old table's are (PostgreSQL 18 names them, and would add a
+-- suffix while the old table is there; earlier versions ignore the names).
+CREATE TABLE toar.data (
+  timeseries_id  bigint CONSTRAINT data_timeseries_id_not_null NOT NULL,
+  datetime       timestamptz CONSTRAINT data_datetime_not_null NOT NULL,
+  value          double precision CONSTRAINT data_value_not_null NOT NULL,
+  flags          smallint CONSTRAINT data_flags_not_null NOT NULL DEFAULT 0,
+  fetched_at     timestamptz CONSTRAINT data_fetched_at_not_null NOT NULL,
+  object_id      integer CONSTRAINT data_object_id_not_null NOT NULL
+) PARTITION BY RANGE (datetime);
+
+-- Creates the month partitions of toar.data that rows at these instants need and that do not exist
+-- yet, and returns how many it created. More than max_new missing months (NULL: no limit) is refused
+-- (SQLSTATE 22023): rows spread over more than twenty years in one load are most likely misdated, and
+-- would otherwise leave hundreds of empty partitions behind. A table of a month's name that is not a
+-- partition of toar.data (a month detached to be archived) is refused too (SQLSTATE 55000): its rows
+-- are not to be written again unless it is attached again.
+CREATE FUNCTION toar.ensure_data_partitions(instants timestamptz[], max_new integer DEFAULT 240)
+RETURNS integer LANGUAGE plpgsql AS $fn$
+DECLARE
+  -- The first instants of the months without a partition, as UTC wall-clock time.
+  missing timestamp[];
+  month_start timestamp;
+  part text;
+  created integer := 0;
+BEGIN
+  SELECT coalesce(array_agg(m ORDER BY m), '{}') INTO missing
+  FROM (SELECT DISTINCT date_trunc('month', i AT TIME ZONE 'UTC') AS m
+        FROM unnest(instants) AS i WHERE i IS NOT NULL) months
+  WHERE NOT EXISTS (
+    SELECT 1 FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid
+    WHERE h.inhparent = 'toar.data'::regclass AND c.relname = 'data_' || to_char(m, '"y"YYYY"m"MM'));
+  IF cardinality(missing) = 0 THEN
+    RETURN 0;
+  END IF;
+  IF cardinality(missing) > max_new THEN
+    RAISE EXCEPTION 'toar.data has no partition for % months (% to %): more than % are not created at once',
+      cardinality(missing), to_char(missing[1], 'YYYY-MM'),
+      to_char(missing[cardinality(missing)], 'YYYY-MM'), max_new
+      USING ERRCODE = '22023',
+            HINT = 'Check the dates of the rows being loaded; to create that many months on purpose, call toar.ensure_data_partitions(instants, max_new => NULL).';
+  END IF;
+  -- Any key unique to Freshet's partition creation (the migrations' is 7164001).
+  PERFORM pg_advisory_xact_lock(7164007);
+  LOCK TABLE ops.source_objects, toar.timeseries IN SHARE ROW EXCLUSIVE MODE;
+  LOCK TABLE toar.data IN ACCESS EXCLUSIVE MODE;
+  FOREACH month_start IN ARRAY missing LOOP
+    part := 'data_' || to_char(month_start, '"y"YYYY"m"MM');
+    CONTINUE WHEN EXISTS (
+      SELECT 1 FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid
+      WHERE h.inhparent = 'toar.data'::regclass AND c.relname = part);
+    IF to_regclass(format('toar.%I', part)) IS NOT NULL THEN
+      RAISE EXCEPTION 'toar.% exists but is not a partition of toar.data (a detached month): rows of % cannot be stored',
+        part, to_char(month_start, 'YYYY-MM')
+        USING ERRCODE = '55000',
+              HINT = format('Attach it again (ALTER TABLE toar.data ATTACH PARTITION toar.%I FOR VALUES FROM (%L) TO (%L)), or move it out of schema toar.',
+                            part, to_char(month_start, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                            to_char(month_start + interval '1 month', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'));
+    END IF;
+    EXECUTE format('CREATE TABLE toar.%I PARTITION OF toar.data FOR VALUES FROM (%L) TO (%L) WITH (fillfactor = 85)',
+                   part, to_char(month_start, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                   to_char(month_start + interval '1 month', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'));
+    created := created + 1;
+  END LOOP;
+  RETURN created;
+END
+$fn$;
+
+-- Every month from first_instant's to last_instant's (UTC), e.g. to create a backfill's months ahead of it.
+CREATE FUNCTION toar.ensure_data_partitions_between(first_instant timestamptz, last_instant timestamptz)
+RETURNS integer LANGUAGE sql AS $fn$
+  SELECT toar.ensure_data_partitions(ARRAY(
+    SELECT m AT TIME ZONE 'UTC'
+    FROM generate_series(date_trunc('month', first_instant AT TIME ZONE 'UTC'),
+                         last_instant AT TIME ZONE 'UTC',
+                         interval '1 month') AS m))
+$fn$;
+
+SELECT toar.ensure_data_partitions(ARRAY(
+  SELECT DISTINCT date_trunc('month', datetime AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+  FROM toar.data_unpartitioned), NULL);
+
+SET LOCAL maintenance_work_mem = '256MB';
+INSERT INTO toar.data (timeseries_id, datetime, value, flags, fetched_at, object_id)
+SELECT timeseries_id, datetime, value, flags, fetched_at, object_id FROM toar.data_unpartitioned;
+DROP TABLE toar.data_unpartitioned;
+
+ALTER TABLE toar.data
+  ADD CONSTRAINT data_pkey PRIMARY KEY (timeseries_id, datetime),
+  ADD CONSTRAINT data_timeseries_id_fkey FOREIGN KEY (timeseries_id) REFERENCES toar.timeseries (id),
+  ADD CONSTRAINT data_object_id_fkey FOREIGN KEY (object_id) REFERENCES ops.source_objects (id);
+CREATE INDEX data_object ON toar.data (object_id);
+-- The moved rows have no statistics yet (autovacuum analyzes the months, never toar.data itself).
+ANALYZE toar.data;
+`
+);
+
+// actions/lib/toar/migrations/008-citus.ts
+var citus_default = (
+  /* sql */
+  `
+CREATE FUNCTION toar.distribute_on_citus() RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+    RAISE EXCEPTION 'the extension citus is not installed in this database: there is nothing to distribute on'
+      USING ERRCODE = '55000';
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'toar.data'::regclass) THEN
+    RETURN;
+  END IF;
+  SET LOCAL citus.multi_shard_modify_mode TO 'sequential';
+  ALTER TABLE toar.data DROP CONSTRAINT data_timeseries_id_fkey,
+                        DROP CONSTRAINT data_object_id_fkey;
+  ALTER TABLE toar.timeseries DROP CONSTRAINT timeseries_station_id_fkey,
+                              DROP CONSTRAINT timeseries_variable_id_fkey;
+  PERFORM create_reference_table('toar.variables'::regclass);
+  PERFORM create_reference_table('toar.stationmeta_core'::regclass);
+  PERFORM create_reference_table('toar.timeseries'::regclass);
+  PERFORM create_reference_table('ops.source_objects'::regclass);
+  PERFORM create_distributed_table('toar.data'::regclass, 'timeseries_id');
+  ALTER TABLE toar.timeseries
+    ADD CONSTRAINT timeseries_station_id_fkey FOREIGN KEY (station_id) REFERENCES toar.stationmeta_core (id),
+    ADD CONSTRAINT timeseries_variable_id_fkey FOREIGN KEY (variable_id) REFERENCES toar.variables (id);
+  ALTER TABLE toar.data
+    ADD CONSTRAINT data_timeseries_id_fkey FOREIGN KEY (timeseries_id) REFERENCES toar.timeseries (id),
+    ADD CONSTRAINT data_object_id_fkey FOREIGN KEY (object_id) REFERENCES ops.source_objects (id);
+END
+$fn$;
+
+DO $citus$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+    PERFORM toar.distribute_on_citus();
+  END IF;
+END
+$citus$;
+`
+);
+
 // actions/lib/toar/migrations/009-rejected-lines.ts
 var rejected_lines_default = (
   /* sql */
@@ -36727,6 +36883,8 @@ var MIGRATIONS = [
   { version: 4, name: "data-object", sql: data_object_default },
   { version: 5, name: "archive-series", sql: archive_series_default },
   { version: 6, name: "planned-attempts", sql: planned_attempts_default },
+  { version: 7, name: "data-by-month", sql: data_by_month_default },
+  { version: 8, name: "citus", sql: citus_default },
   { version: 9, name: "rejected-lines", sql: rejected_lines_default },
   { version: 10, name: "data-parents-guarded", sql: data_parents_guarded_default }
 ];
@@ -36866,6 +37024,9 @@ CROSS JOIN LATERAL (
   SELECT datetime, value FROM toar.data
   WHERE timeseries_id = s.id AND datetime >= $2::timestamptz + sh.shift
     AND datetime < $3::timestamptz + sh.shift AND flags = 0
+    -- Both shifts' windows, in terms of the parameters alone: the planner reads only the window's
+    -- months of toar.data (partition pruning), however many months it holds.
+    AND datetime >= $2::timestamptz AND datetime < $3::timestamptz + interval '1 microsecond'
 ) d
 GROUP BY 1`;
 var NEWEST_SQL = `

@@ -13767,6 +13767,9 @@ CROSS JOIN LATERAL (
   SELECT datetime, value FROM toar.data
   WHERE timeseries_id = s.id AND datetime >= $2::timestamptz + sh.shift
     AND datetime < $3::timestamptz + sh.shift AND flags = 0
+    -- Both shifts' windows, in terms of the parameters alone: the planner reads only the window's
+    -- months of toar.data (partition pruning), however many months it holds.
+    AND datetime >= $2::timestamptz AND datetime < $3::timestamptz + interval '1 microsecond'
 ) d
 GROUP BY 1`;
 var NEWEST_SQL = `

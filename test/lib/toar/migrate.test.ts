@@ -18,7 +18,7 @@ describe('migrate', () => {
     await Promise.all(clients.map((c) => c.connect()));
     try {
       const applied = await Promise.all(clients.map((c) => migrate(c, silentLogger)));
-      expect(applied.flat().sort()).toEqual(MIGRATIONS.map((m) => m.version));
+      expect(applied.flat().sort((a, b) => a - b)).toEqual(MIGRATIONS.map((m) => m.version));
       const first = defined(clients[0], 'a first client');
       const { rows } = await first.query('SELECT version FROM ops.schema_migrations');
       expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));

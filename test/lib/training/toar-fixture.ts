@@ -48,6 +48,10 @@ export async function insertData(
      ON CONFLICT (key) DO UPDATE SET key = excluded.key RETURNING id`,
   );
   const objectId = object.rows[0].id;
+  // toar.data has a partition per month, created before rows of the month are written (as a load does).
+  await client.query('SELECT toar.ensure_data_partitions($1::timestamptz[])', [
+    rows.map((r) => r[0]),
+  ]);
   await client.query(
     `INSERT INTO toar.data (timeseries_id, datetime, value, flags, fetched_at, object_id)
      SELECT $1, d, v, f, '2014-01-01Z', $5

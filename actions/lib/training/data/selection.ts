@@ -1,7 +1,9 @@
 // Data selection: one station's hourly series of a variable over a window, into the training table
 // (DESIGN.md, Training projects). Every query reaches toar.data through its primary key
-// (timeseries_id, datetime), one range scan per series, so the cost follows the rows selected and
-// not the size of the table — the step that grew with the database in the design we re-create.
+// (timeseries_id, datetime), one range scan per series in each month of the window (toar.data is
+// partitioned by month, and the window's bounds prune the others), so the cost follows the rows
+// selected and not the size of the table — the step that grew with the database in the design we
+// re-create.
 import type pg from 'pg';
 import { DatabaseError, FreshetError, UsageError } from '../../errors.ts';
 import type { HourlySeries } from './features.ts';
@@ -85,7 +87,8 @@ export async function periodEnds(
 /**
  * Hourly means of series `$1` (bigint[]) in `[$2, $3)`: one row per UTC hour with any unflagged
  * value, `(datetime, value, n)`; an archive row (`$4`, see {@link periodEnds}) counts in the hour
- * that ends at its datetime, so its window is `($2, $3]`. The LATERAL subquery makes each series one primary-key range scan.
+ * that ends at its datetime, so its window is `($2, $3]`. The LATERAL subquery makes each series one primary-key range scan
+ * in each month of the window (toar.data's partitions).
  * Each hour's values are summed in ascending order: floating-point sums depend on their order, and
  * this one is a function of the values alone, so the mean (and the table's sha256) does not depend
  * on the plan, the series ids or the order rows were stored in. Exported so that tests can EXPLAIN
@@ -100,6 +103,9 @@ CROSS JOIN LATERAL (
   SELECT datetime, value FROM toar.data
   WHERE timeseries_id = s.id AND datetime >= $2::timestamptz + sh.shift
     AND datetime < $3::timestamptz + sh.shift AND flags = 0
+    -- Both shifts' windows, in terms of the parameters alone: the planner reads only the window's
+    -- months of toar.data (partition pruning), however many months it holds.
+    AND datetime >= $2::timestamptz AND datetime < $3::timestamptz + interval '1 microsecond'
 ) d
 GROUP BY 1`;
 
