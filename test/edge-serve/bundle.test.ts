@@ -82,12 +82,15 @@ describe('the binary forest', () => {
     ]);
   }
 
-  it('is a view of its bytes: leaves of 8 bytes, splits of 4, predicting as the library does bit for bit', () => {
+  it('is a view of its bytes: leaves of 7 bytes, splits of 3.125, predicting as the library does bit for bit', () => {
     const bytes = encodeForest(forest);
     const decoded = decodeForest(bytes.buffer as ArrayBuffer);
-    const nodes = forest.trees.reduce((n, tree) => n + tree.feature.length, 0);
-    const splits = forest.trees.reduce(
-      (n, tree) => n + tree.feature.filter((f) => f >= 0).length,
+    const splitsOf = (tree: (typeof forest.trees)[number]) => tree.feature.filter((f) => f >= 0);
+    const splits = forest.trees.reduce((n, tree) => n + splitsOf(tree).length, 0);
+    const leaves = forest.trees.reduce((n, tree) => n + tree.feature.length, 0) - splits;
+    // Each tree's splits take a multiple of 32 slots.
+    const slots = forest.trees.reduce(
+      (n, tree) => n + 32 * Math.ceil(splitsOf(tree).length / 32),
       0,
     );
     const tests = new Set(
@@ -97,15 +100,28 @@ describe('the binary forest', () => {
           .map((i) => `${tree.feature[i]} ${tree.threshold[i]}`),
       ),
     );
-    const leaves = nodes - splits;
-    // Header, leaf values, thresholds, each tree's first split and leaf, split words, test features.
+    const float64 = new Float64Array(1);
+    const highs = new Set(
+      forest.trees.flatMap((tree) =>
+        [...tree.value.keys()]
+          .filter((i) => (tree.feature[i] ?? 0) < 0)
+          .map((i) => {
+            float64[0] = tree.value[i] ?? 0;
+            return new Uint16Array(float64.buffer)[3];
+          }),
+      ),
+    );
+    // Header, leaves, tests, each tree's first slot and leaf, slots (3 bytes, and a 4-byte count
+    // per 32), the leaves' distinct high halves.
     expect(bytes.length).toBe(
-      32 + 8 * leaves + 4 * tests.size + 2 * 4 * 5 + 4 * splits + 2 * tests.size,
+      48 + 7 * leaves + 6 * tests.size + 2 * 4 * 5 + 3 * slots + (4 * slots) / 32 + 2 * highs.size,
     );
     expect(tests.size).toBeLessThan(splits);
+    expect(highs.size).toBeLessThan(leaves);
     expect([decoded.nFeatures, decoded.nTrees]).toEqual([11, 4]);
-    expect(decoded.value.buffer).toBe(bytes.buffer);
+    expect(decoded.leafLow.buffer).toBe(bytes.buffer);
     expect(decoded.test).toBeInstanceOf(Uint16Array);
+    expect(decoded.leafHigh).toBeInstanceOf(Uint8Array);
     const rows = rowsAroundThresholds(forest);
     expect(rows.length).toBe(4 * splits);
     expectLibraryPredictions(forest, rows);
@@ -151,9 +167,10 @@ describe('the binary forest', () => {
     expectLibraryPredictions(trees, rows);
   });
 
-  it('widens its words for a tree of more than 16,384 leaves', () => {
-    // A caterpillar: split i sends x0 <= i to leaf i, else on to split i + 1.
-    const n = 20_000;
+  it('widens tests past 65,536 and high halves past 256, and holds trees of any size', () => {
+    // A caterpillar: split i sends x0 <= i + 0.5 to leaf i, else on to split i + 1; its leaves'
+    // values span 600 binades, each of its thresholds is a test of its own.
+    const n = 70_000;
     const feature = new Int32Array(2 * n + 1).fill(-1);
     const threshold = new Float32Array(2 * n + 1);
     const left = new Int32Array(2 * n + 1).fill(-1);
@@ -164,13 +181,14 @@ describe('the binary forest', () => {
       threshold[2 * i] = i + 0.5;
       left[2 * i] = 2 * i + 1;
       right[2 * i] = 2 * i + 2;
-      value[2 * i + 1] = i / 3;
+      value[2 * i + 1] = (i % 2 ? -1 : 1) * 2 ** ((i % 600) - 300) * (1 + i / 3);
     }
     value[2 * n] = -1 / 3;
-    const trees = { nFeatures: 1, trees: [{ feature, threshold, left, right, value }] };
+    const trees = { nFeatures: 1, trees: [{ feature, threshold, left, right, value }, leaf(2)] };
     const decoded = decodeForest(encodeForest(trees).buffer as ArrayBuffer);
-    expect(decoded.children).toBeInstanceOf(Uint32Array);
-    const rows = [0, 1, 16_383.7, 16_384.2, 19_999.5, 20_000, 1e9].map((x) => [x]);
+    expect(decoded.test).toBeInstanceOf(Uint32Array);
+    expect(decoded.leafHigh).toBeInstanceOf(Uint16Array);
+    const rows = [0, 1, 599.5, 600, 16_383.7, 65_536.5, 69_999.5, 70_000, 1e9].map((x) => [x]);
     expectLibraryPredictions(trees, rows);
   });
 
@@ -192,7 +210,7 @@ describe('the binary forest', () => {
       /version 1 is not supported \(this reader reads 2\)/,
     );
     expect(() => decodeForest(bytes.slice(0, -4).buffer)).toThrow(
-      /bytes, but its header \(11 features, 4 trees, \d+ splits, \d+ leaves, \d+ tests, 2-byte words\) needs/,
+      /bytes, but its header \(11 features, 4 trees, \d+ split slots, \d+ leaves, \d+ tests, \d+ high halves, 2-byte tests, 1-byte highs\) needs/,
     );
   });
 });

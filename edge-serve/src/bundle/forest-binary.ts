@@ -2,113 +2,155 @@
 // JSON, no base64, no copy, nothing proportional to the model but the sha256 the loader checks
 // first. A cold isolate pays for every byte of it within its 10 ms of CPU (fetching it through the
 // static assets, then hashing it), so it is as small as a lossless, zero-parse form can be: on the
-// example model 0.86 MB, against model.json's 3.4 MB and version 1's 1.4 MB (10 bytes a node).
+// example model 0.69 MB, against model.json's 3.4 MB and version 1's 1.4 MB (10 bytes a node).
 // Web-standard: the Worker decodes it, the bundle builder (Node) encodes it.
 //
-// Three facts make it small:
-// - Leaves and splits are stored apart: a leaf is its float64 value alone (8 bytes; float32 would
-//   not sum to the library's predictions bit for bit), a split 4 bytes.
+// What makes it small, while a first prediction — run by V8's interpreter in a cold isolate, where
+// each node visited costs more than a few bytes fetched — stays a short walk:
+// - Leaves and splits are stored apart. A leaf is its float64 value, bit for bit (float32 values
+//   would not sum to the library's predictions), in 7 bytes: the low 48 bits as they are, the high
+//   16 (sign, exponent, 4 bits of mantissa) as a byte indexing the forest's distinct high halves —
+//   a model's predictions span few binades, so there are a few hundred at most (2 bytes else).
 // - A split's test (feature, float32 threshold) is an index into the forest's table of distinct
 //   tests: the library's trees split at bin edges, at most 255 a feature, so 2 bytes name it.
-// - Children are implicit: numbering each tree's nodes breadth-first, the k-th split's children
-//   are nodes 2k + 1 and 2k + 2 (every split before it has two children, the root is node 0). A
-//   node's split or leaf number is then its position less (or, for a leaf, just) the count of
-//   leaves before it, so a split stores that count at 2k + 1 and whether each child is a leaf:
-//   2 bytes.
+// - Children are implicit. Numbering a tree's nodes breadth-first, the k-th split's children are
+//   nodes 2k + 1 and 2k + 2 (every split before it has two children, the root is node 0), and a
+//   node is split p − b or leaf b, p being its place and b the tree's leaves before it. So a split
+//   stores b for its left child, in one byte with two bits saying which children are leaves: b is
+//   counted from a uint32 shared by 32 splits (it grows by at most 2 a split, so 6 bits hold the
+//   rest). A split costs 3.125 bytes.
 import type { TreeEnsemble } from '../../../actions/lib/training/forest/types.ts';
 
 /** `FRST` read as a little-endian uint32: the first four bytes of every forest file. */
 const MAGIC = 0x5453_5246;
 /** The layout below; a reader refuses any other (version 1 stored 10 bytes a node). */
 export const FOREST_BINARY_VERSION = 2;
-/** magic, version, n_features, n_trees, n_splits, n_leaves, n_tests, word bytes (uint32 each). */
-const HEADER_BYTES = 32;
+/**
+ * magic, version, n_features, n_trees, n_slots, n_leaves, n_tests, n_highs, test_bytes,
+ * high_bytes, 2 reserved (uint32 each).
+ */
+const HEADER_BYTES = 48;
 /** Test features are uint16. */
 const MAX_FEATURES = 0xffff;
-/** In 2-byte words: the leaves a tree may have (a count below 2^14 beside two flag bits). */
-const NARROW_MAX_LEAVES = 1 << 14;
-/** In 2-byte words: the distinct tests a forest may have. */
-const NARROW_MAX_TESTS = 1 << 16;
-/** In 4-byte words (any larger forest): the leaves of a tree, the tests of a forest. */
-const WIDE_MAX_LEAVES = 2 ** 30;
-const WIDE_MAX_TESTS = 2 ** 32;
+/** Splits whose leaf counts start from one uint32; each tree's splits start at a multiple of it. */
+const SPLITS_PER_BLOCK = 32;
+const BLOCK_SHIFT = 5;
+/** A split's byte: `b << 2 | rightIsLeaf << 1 | leftIsLeaf`, b counted from its block's count. */
+const LEFT_IS_LEAF = 1;
+const RIGHT_IS_LEAF = 2;
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** A split's word holds `leavesBefore << 2 | leftIsLeaf << 1 | rightIsLeaf`. */
-const LEFT_IS_LEAF = 2;
-const RIGHT_IS_LEAF = 1;
-
 /**
- * A forest as the Worker evaluates it. Tree `t` owns splits `treeSplits[t]…treeSplits[t + 1] - 1`
- * and leaves `treeLeaves[t]…treeLeaves[t + 1] - 1`, each numbered breadth-first within the tree
- * (a tree without splits is one leaf). Split `s` sends a row left when
- * `fround(row[testFeature[test[s]]]) <= threshold[test[s]]`; its `children[s]` word is
- * `before << 2 | leftIsLeaf << 1 | rightIsLeaf`, `before` counting the tree's leaves that precede
- * its left child breadth-first (see {@link predictCompact} for the walk).
+ * A forest as the Worker evaluates it. Tree `t` owns split slots `treeSplits[t]…` (its splits
+ * breadth-first, then padding to a multiple of 32) and leaves `treeLeaves[t]…treeLeaves[t + 1] - 1`
+ * (breadth-first); a tree without splits is one leaf. Slot `s` sends a row left when
+ * `fround(row[testFeature[test[s]]]) <= threshold[test[s]]`; its left child is preceded in the tree
+ * by `blockLeaves[s >> 5] + (child[s] >> 2)` leaves, and bits 0 and 1 of `child[s]` say whether its
+ * left and right children are leaves. Leaf `l`'s value has the float64 bits
+ * `highTable[leafHigh[l]] << 48 | leafMid[l] << 32 | leafLow[l]`. See {@link predictCompact}.
  */
 export interface CompactForest {
   readonly nFeatures: number;
   readonly nTrees: number;
   readonly treeSplits: Uint32Array;
   readonly treeLeaves: Uint32Array;
+  readonly blockLeaves: Uint32Array;
+  readonly child: Uint8Array;
   readonly test: Uint16Array | Uint32Array;
-  readonly children: Uint16Array | Uint32Array;
   readonly testFeature: Uint16Array;
   readonly threshold: Float32Array;
-  readonly value: Float64Array;
+  readonly leafLow: Uint32Array;
+  readonly leafMid: Uint16Array;
+  readonly leafHigh: Uint8Array | Uint16Array;
+  readonly highTable: Uint16Array;
 }
 
 interface Counts {
   readonly nTrees: number;
-  readonly nSplits: number;
+  /** Split slots: every tree's splits, each tree padded to a multiple of 32. */
+  readonly nSlots: number;
   readonly nLeaves: number;
   readonly nTests: number;
-  /** 2 or 4: the size of a split's test and children words. */
-  readonly wordBytes: number;
+  readonly nHighs: number;
+  /** 2, or 4 when there are more than 65,536 tests. */
+  readonly testBytes: number;
+  /** 1, or 2 when there are more than 256 high halves. */
+  readonly highBytes: number;
 }
 
 /**
- * Byte layout, little-endian, T trees, S splits, L leaves, D distinct tests, words of W bytes;
- * each section aligned to its element size:
+ * Byte layout, little-endian, T trees, N split slots, L leaves, D distinct tests, H distinct high
+ * halves; each section aligned to its element size:
  *
- * | offset              | section                                                     |
- * |---------------------|-------------------------------------------------------------|
- * | 0                   | header: 8 × uint32 (see HEADER_BYTES)                        |
- * | 32                  | value: float64 × L                                           |
- * | 32 + 8L             | threshold: float32 × D                                       |
- * | … + 4D              | treeSplits: uint32 × (T + 1) (the last one is S)             |
- * | … + 4(T + 1)        | treeLeaves: uint32 × (T + 1) (the last one is L)             |
- * | … + 4(T + 1)        | test: uintW × S (an index into the tests)                    |
- * | … + W·S             | children: uintW × S                                          |
- * | … + W·S             | testFeature: uint16 × D                                      |
+ * | section                                   | type × count                 |
+ * |-------------------------------------------|------------------------------|
+ * | header (see HEADER_BYTES)                 | uint32 × 12                  |
+ * | leafLow: a leaf value's low 32 bits       | uint32 × L                   |
+ * | threshold                                 | float32 × D                  |
+ * | treeSplits (the last one is N)            | uint32 × (T + 1)             |
+ * | treeLeaves (the last one is L)            | uint32 × (T + 1)             |
+ * | blockLeaves                               | uint32 × N / 32              |
+ * | test                                      | uint16 (or uint32) × N       |
+ * | leafMid: a leaf value's bits 32–47        | uint16 × L                   |
+ * | testFeature                               | uint16 × D                   |
+ * | highTable: distinct bits 48–63            | uint16 × H                   |
+ * | child                                     | uint8 × N                    |
+ * | leafHigh                                  | uint8 (or uint16) × L        |
  */
-function layout({ nTrees, nSplits, nLeaves, nTests, wordBytes }: Counts) {
-  const value = HEADER_BYTES;
-  const threshold = value + 8 * nLeaves;
+function layout(counts: Counts) {
+  const { nTrees, nSlots, nLeaves, nTests, nHighs, testBytes, highBytes } = counts;
+  const leafLow = HEADER_BYTES;
+  const threshold = leafLow + 4 * nLeaves;
   const treeSplits = threshold + 4 * nTests;
   const treeLeaves = treeSplits + 4 * (nTrees + 1);
-  const test = treeLeaves + 4 * (nTrees + 1);
-  const children = test + wordBytes * nSplits;
-  const testFeature = children + wordBytes * nSplits;
-  const total = testFeature + 2 * nTests;
-  return { value, threshold, treeSplits, treeLeaves, test, children, testFeature, total };
+  const blockLeaves = treeLeaves + 4 * (nTrees + 1);
+  const test = blockLeaves + (4 * nSlots) / SPLITS_PER_BLOCK;
+  const leafMid = test + testBytes * nSlots;
+  const testFeature = leafMid + 2 * nLeaves;
+  const highTable = testFeature + 2 * nTests;
+  const child = highTable + 2 * nHighs;
+  const leafHigh = child + nSlots;
+  const total = leafHigh + highBytes * nLeaves;
+  return {
+    leafLow,
+    threshold,
+    treeSplits,
+    treeLeaves,
+    blockLeaves,
+    test,
+    leafMid,
+    testFeature,
+    highTable,
+    child,
+    leafHigh,
+    total,
+  };
 }
 
 function views(buffer: ArrayBuffer, nFeatures: number, counts: Counts): CompactForest {
   const at = layout(counts);
-  const { nTrees, nSplits, nLeaves, nTests } = counts;
-  const Word = counts.wordBytes === 2 ? Uint16Array : Uint32Array;
+  const { nTrees, nSlots, nLeaves, nTests, nHighs } = counts;
   return {
     nFeatures,
     nTrees,
     treeSplits: new Uint32Array(buffer, at.treeSplits, nTrees + 1),
     treeLeaves: new Uint32Array(buffer, at.treeLeaves, nTrees + 1),
-    test: new Word(buffer, at.test, nSplits),
-    children: new Word(buffer, at.children, nSplits),
+    blockLeaves: new Uint32Array(buffer, at.blockLeaves, nSlots / SPLITS_PER_BLOCK),
+    child: new Uint8Array(buffer, at.child, nSlots),
+    test:
+      counts.testBytes === 2
+        ? new Uint16Array(buffer, at.test, nSlots)
+        : new Uint32Array(buffer, at.test, nSlots),
     testFeature: new Uint16Array(buffer, at.testFeature, nTests),
     threshold: new Float32Array(buffer, at.threshold, nTests),
-    value: new Float64Array(buffer, at.value, nLeaves),
+    leafLow: new Uint32Array(buffer, at.leafLow, nLeaves),
+    leafMid: new Uint16Array(buffer, at.leafMid, nLeaves),
+    leafHigh:
+      counts.highBytes === 1
+        ? new Uint8Array(buffer, at.leafHigh, nLeaves)
+        : new Uint16Array(buffer, at.leafHigh, nLeaves),
+    highTable: new Uint16Array(buffer, at.highTable, nHighs),
   };
 }
 
@@ -127,7 +169,23 @@ function breadthFirst(tree: TreeEnsemble['trees'][number], t: number) {
   for (let p = 0; p < order.length; p++) {
     leavesBefore[p + 1] = leavesBefore[p]! + (tree.feature[order[p]!]! < 0 ? 1 : 0);
   }
-  return { order, leavesBefore };
+  const nLeaves = leavesBefore[order.length]!;
+  return { order, leavesBefore, nLeaves, nSplits: order.length - nLeaves };
+}
+
+/** Numbers distinct keys in the order they are first seen. */
+class Numbering<K> {
+  readonly #ids = new Map<K, number>();
+  readonly keys: K[] = [];
+  id(key: K): number {
+    let id = this.#ids.get(key);
+    if (id === undefined) {
+      id = this.keys.length;
+      this.#ids.set(key, id);
+      this.keys.push(key);
+    }
+    return id;
+  }
 }
 
 /**
@@ -145,76 +203,105 @@ export function encodeForest(forest: TreeEnsemble): Uint8Array {
     throw new Error(`forest file: ${forest.nFeatures} features is more than ${MAX_FEATURES}`);
   }
   const trees = forest.trees.map(breadthFirst);
-  // Tests by feature and the threshold's float32 bits: -0 and 0 stay apart, as in the tree.
-  const bits = new Uint32Array(1);
-  const asFloat = new Float32Array(bits.buffer);
-  const tests = new Map<number, number>();
-  const testFeature: number[] = [];
-  const testThreshold: number[] = [];
-  let nSplits = 0;
-  let widest = 0;
+  // One float64's bits and one float32's, to read and write them as integers.
+  const float64 = new Float64Array(1);
+  const bits64 = new Uint32Array(float64.buffer);
+  const float32 = new Float32Array(1);
+  const bits32 = new Uint32Array(float32.buffer);
+  // Tests by feature and the threshold's float32 bits (-0 and 0 stay apart, as in the tree).
+  const tests = new Numbering<number>();
+  const testOf = (feature: number, threshold: number) => {
+    float32[0] = threshold;
+    return tests.id(feature * 2 ** 32 + bits32[0]!);
+  };
+  const highs = new Numbering<number>();
+  const slotsOf = (nSplits: number) => Math.ceil(nSplits / SPLITS_PER_BLOCK) * SPLITS_PER_BLOCK;
+  const nSlots = trees.reduce((sum, tree) => sum + slotsOf(tree.nSplits), 0);
+  const nLeaves = trees.reduce((sum, tree) => sum + tree.nLeaves, 0);
+  // The tests and high halves are numbered before the layout is known; the slots and leaves they
+  // go to are filled in below.
+  const splitTests = new Uint32Array(nSlots);
+  const leafHighs = new Uint32Array(nLeaves);
+  let slotBase = 0;
+  let leafBase = 0;
   for (const [t, tree] of forest.trees.entries()) {
-    for (let i = 0; i < tree.feature.length; i++) {
-      const feature = tree.feature[i]!;
-      if (feature < 0) continue;
-      nSplits++;
-      asFloat[0] = tree.threshold[i]!;
-      const key = feature * 2 ** 32 + bits[0]!;
-      if (!tests.has(key)) {
-        tests.set(key, testFeature.length);
-        testFeature.push(feature);
-        testThreshold.push(asFloat[0]);
+    const { order, leavesBefore, nLeaves: leaves, nSplits } = trees[t]!;
+    for (let p = 0; p < order.length; p++) {
+      const old = order[p]!;
+      const before = leavesBefore[p]!;
+      if (tree.feature[old]! < 0) {
+        float64[0] = tree.value[old]!;
+        leafHighs[leafBase + before] = highs.id(bits64[1]! >>> 16);
+      } else {
+        splitTests[slotBase + p - before] = testOf(tree.feature[old]!, tree.threshold[old]!);
       }
     }
-    widest = Math.max(widest, trees[t]!.leavesBefore.at(-1)!);
+    slotBase += slotsOf(nSplits);
+    leafBase += leaves;
   }
-  const nLeaves = forest.trees.reduce((sum, tree) => sum + tree.feature.length, 0) - nSplits;
-  const nTests = testFeature.length;
-  const narrow = widest <= NARROW_MAX_LEAVES && nTests <= NARROW_MAX_TESTS;
-  if (!narrow && (widest > WIDE_MAX_LEAVES || nTests > WIDE_MAX_TESTS)) {
-    throw new Error(`forest file: a tree of ${widest} leaves or ${nTests} tests is too large`);
-  }
-  const counts = { nTrees: trees.length, nSplits, nLeaves, nTests, wordBytes: narrow ? 2 : 4 };
+  const counts: Counts = {
+    nTrees: trees.length,
+    nSlots,
+    nLeaves,
+    nTests: tests.keys.length,
+    nHighs: highs.keys.length,
+    testBytes: tests.keys.length <= 2 ** 16 ? 2 : 4,
+    highBytes: highs.keys.length <= 2 ** 8 ? 1 : 2,
+  };
   const buffer = new ArrayBuffer(layout(counts).total);
-  new Uint32Array(buffer, 0, 8).set([
+  new Uint32Array(buffer, 0, HEADER_BYTES / 4).set([
     MAGIC,
     FOREST_BINARY_VERSION,
     forest.nFeatures,
     counts.nTrees,
-    nSplits,
+    nSlots,
     nLeaves,
-    nTests,
-    counts.wordBytes,
+    counts.nTests,
+    counts.nHighs,
+    counts.testBytes,
+    counts.highBytes,
   ]);
   const out = views(buffer, forest.nFeatures, counts);
-  out.testFeature.set(testFeature);
-  out.threshold.set(testThreshold);
-  let splitBase = 0;
-  let leafBase = 0;
+  out.test.set(splitTests);
+  out.testFeature.set(tests.keys.map((key) => Math.floor(key / 2 ** 32)));
+  out.threshold.set(
+    tests.keys.map((key) => {
+      bits32[0] = key % 2 ** 32;
+      return float32[0]!;
+    }),
+  );
+  out.highTable.set(highs.keys);
+  out.leafHigh.set(leafHighs);
+  slotBase = 0;
+  leafBase = 0;
   for (const [t, tree] of forest.trees.entries()) {
-    const { order, leavesBefore } = trees[t]!;
-    out.treeSplits[t] = splitBase;
+    const { order, leavesBefore, nLeaves: leaves, nSplits } = trees[t]!;
+    out.treeSplits[t] = slotBase;
     out.treeLeaves[t] = leafBase;
-    const isLeaf = (p: number) => tree.feature[order[p]!]! < 0;
     for (let p = 0; p < order.length; p++) {
       const old = order[p]!;
       const before = leavesBefore[p]!;
-      if (isLeaf(p)) {
-        out.value[leafBase + before] = tree.value[old]!;
+      if (tree.feature[old]! < 0) {
+        float64[0] = tree.value[old]!;
+        out.leafLow[leafBase + before] = bits64[0]!;
+        out.leafMid[leafBase + before] = bits64[1]! & 0xffff;
         continue;
       }
       const k = p - before;
-      asFloat[0] = tree.threshold[old]!;
-      out.test[splitBase + k] = tests.get(tree.feature[old]! * 2 ** 32 + bits[0]!)!;
-      out.children[splitBase + k] =
-        leavesBefore[2 * k + 1]! * 4 +
-        (isLeaf(2 * k + 1) ? LEFT_IS_LEAF : 0) +
-        (isLeaf(2 * k + 2) ? RIGHT_IS_LEAF : 0);
+      const slot = slotBase + k;
+      const block = slot >>> BLOCK_SHIFT;
+      // The tree's leaves before its left child (node 2k + 1), from the block's first split's.
+      const leftBefore = leavesBefore[2 * k + 1]!;
+      if (k % SPLITS_PER_BLOCK === 0) out.blockLeaves[block] = leftBefore;
+      out.child[slot] =
+        ((leftBefore - out.blockLeaves[block]!) << 2) +
+        (leavesBefore[2 * k + 2]! > leftBefore ? LEFT_IS_LEAF : 0) +
+        (leavesBefore[2 * k + 3]! > leavesBefore[2 * k + 2]! ? RIGHT_IS_LEAF : 0);
     }
-    leafBase += leavesBefore[order.length]!;
-    splitBase += order.length - leavesBefore[order.length]!;
+    slotBase += slotsOf(nSplits);
+    leafBase += leaves;
   }
-  out.treeSplits[counts.nTrees] = splitBase;
+  out.treeSplits[counts.nTrees] = slotBase;
   out.treeLeaves[counts.nTrees] = leafBase;
   return new Uint8Array(buffer);
 }
@@ -234,37 +321,35 @@ export function decodeForest(buffer: ArrayBuffer): CompactForest {
   if (buffer.byteLength < HEADER_BYTES) {
     throw new Error(`forest file: ${buffer.byteLength} bytes is shorter than its header`);
   }
-  const [
-    magic,
-    version,
-    nFeatures = 0,
-    nTrees = 0,
-    nSplits = 0,
-    nLeaves = 0,
-    nTests = 0,
-    word = 0,
-  ] = new Uint32Array(buffer, 0, 8);
+  const header = new Uint32Array(buffer, 0, HEADER_BYTES / 4);
+  const [magic, version, nFeatures = 0, nTrees = 0, nSlots = 0, nLeaves = 0] = header;
+  const [nTests = 0, nHighs = 0, testBytes = 0, highBytes = 0] = header.subarray(6);
   if (magic !== MAGIC) throw new Error('forest file: not a Freshet forest (bad magic number)');
   if (version !== FOREST_BINARY_VERSION) {
     throw new Error(
       `forest file: version ${version} is not supported (this reader reads ${FOREST_BINARY_VERSION})`,
     );
   }
-  const counts = { nTrees, nSplits, nLeaves, nTests, wordBytes: word };
+  const counts = { nTrees, nSlots, nLeaves, nTests, nHighs, testBytes, highBytes };
   const { total } = layout(counts);
   if (
     nFeatures < 1 ||
     nTrees < 1 ||
-    nLeaves !== nSplits + nTrees ||
-    (word !== 2 && word !== 4) ||
+    nSlots % SPLITS_PER_BLOCK !== 0 ||
+    (testBytes !== 2 && testBytes !== 4) ||
+    (highBytes !== 1 && highBytes !== 2) ||
     buffer.byteLength !== total
   ) {
     throw new Error(
-      `forest file: ${buffer.byteLength} bytes, but its header (${nFeatures} features, ${nTrees} trees, ${nSplits} splits, ${nLeaves} leaves, ${nTests} tests, ${word}-byte words) needs ${total}`,
+      `forest file: ${buffer.byteLength} bytes, but its header (${nFeatures} features, ${nTrees} trees, ${nSlots} split slots, ${nLeaves} leaves, ${nTests} tests, ${nHighs} high halves, ${testBytes}-byte tests, ${highBytes}-byte highs) needs ${total}`,
     );
   }
   return views(buffer, nFeatures, counts);
 }
+
+// One float64 and its two uint32 halves: a leaf's value is assembled there from its bits.
+const leafValue = new Float64Array(1);
+const leafBits = new Uint32Array(leafValue.buffer);
 
 /**
  * Predicts rows given as one row-major float32 matrix (`x[i * nFeatures + f]`): per row, the mean
@@ -280,54 +365,47 @@ export function predictCompact(
   x: Float32Array,
   nRows: number,
 ): Float64Array {
-  const {
-    nFeatures,
-    nTrees,
-    treeSplits,
-    treeLeaves,
-    test,
-    children,
-    testFeature,
-    threshold,
-    value,
-  } = forest;
+  const { nFeatures, nTrees, treeSplits, treeLeaves, blockLeaves, child, test } = forest;
+  const { testFeature, threshold, leafLow, leafMid, leafHigh, highTable } = forest;
   if (x.length !== nRows * nFeatures) {
     throw new Error(`forest: x holds ${x.length} values, expected ${nRows} × ${nFeatures}`);
   }
   const out = new Float64Array(nRows);
   // Tree by tree, as predictBatch, so that one tree's nodes stay in cache over all rows.
   for (let t = 0; t < nTrees; t++) {
-    // t < nTrees; splits, tests and leaves were written by encodeForest (sha256-checked), so every
+    // t < nTrees; slots, tests and leaves were written by encodeForest (sha256-checked), so every
     // index below is inside its array.
-    const splits = treeSplits[t]!;
-    const leaves = treeLeaves[t]!;
-    const lone = treeSplits[t + 1] === splits;
+    const first = treeSplits[t]!;
+    const lone = treeSplits[t + 1] === first;
     for (let i = 0; i < nRows; i++) {
       const offset = i * nFeatures;
+      // The tree's leaf the row reaches. Split k's children are the tree's nodes 2k + 1 and 2k + 2;
+      // node p is split p − b or leaf b, b counting the leaves before it.
       let leaf = 0;
-      // Split k's children are the tree's nodes 2k + 1 and 2k + 2 breadth-first; the node at p is
-      // split p − before, or leaf before, `before` counting the leaves ahead of it.
-      let k = 0;
-      while (!lone) {
-        const word = children[splits + k]!;
-        const tested = test[splits + k]!;
-        const before = word >>> 2;
+      for (let k = 0; !lone; ) {
+        const slot = first + k;
+        const bits = child[slot]!;
+        const tested = test[slot]!;
+        const before = blockLeaves[slot >>> BLOCK_SHIFT]! + (bits >>> 2);
         if (x[offset + testFeature[tested]!]! <= threshold[tested]!) {
-          if ((word & LEFT_IS_LEAF) !== 0) {
+          if (bits & LEFT_IS_LEAF) {
             leaf = before;
             break;
           }
           k = 2 * k + 1 - before;
         } else {
-          const right = before + ((word & LEFT_IS_LEAF) >>> 1);
-          if ((word & RIGHT_IS_LEAF) !== 0) {
+          const right = before + (bits & LEFT_IS_LEAF);
+          if (bits & RIGHT_IS_LEAF) {
             leaf = right;
             break;
           }
           k = 2 * k + 2 - right;
         }
       }
-      out[i] = out[i]! + value[leaves + leaf]!;
+      const l = treeLeaves[t]! + leaf;
+      leafBits[0] = leafLow[l]!;
+      leafBits[1] = (highTable[leafHigh[l]!]! << 16) | leafMid[l]!;
+      out[i] = out[i]! + leafValue[0]!;
     }
   }
   for (let i = 0; i < nRows; i++) out[i] = out[i]! / nTrees;
