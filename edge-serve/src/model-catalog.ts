@@ -10,7 +10,7 @@ import {
 } from './bundle/deployment-index.ts';
 import { type CompactForest, decodeForest } from './bundle/forest-binary.ts';
 import { HttpProblem } from './http-problem.ts';
-import { readBodyOfSize } from './read-body.ts';
+import { BodyLengthError, readBodyOfSize } from './read-body.ts';
 
 /** The static assets binding (`env.ASSETS`): fetches a file of the deployment by URL. */
 export interface AssetFetcher {
@@ -194,7 +194,14 @@ export class ModelCatalog {
     try {
       bytes = await readBodyOfSize(response, entry.forest.size);
     } catch (error) {
-      throw mismatch(messageOf(error), error);
+      if (error instanceof BodyLengthError) throw mismatch(error.message, error);
+      throw new HttpProblem(
+        503,
+        `${what}: its forest file could not be read: ${messageOf(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
     const sha256 = hex(await crypto.subtle.digest('SHA-256', bytes));
     if (sha256 !== entry.forest.sha256) {

@@ -86,6 +86,11 @@ export function checkDeploymentIndex(value: unknown): DeploymentIndex {
           `index.json: ${name} version ${version}'s forest must be of format ${FOREST_BINARY_VERSION} (rebuild the bundle)`,
         );
       }
+      if (!Number.isSafeInteger(forest.size) || typeof forest.sha256 !== 'string') {
+        throw new Error(
+          `index.json: ${name} version ${version}'s forest needs a size and a sha256`,
+        );
+      }
     }
     for (const [alias, version] of Object.entries(model.aliases)) {
       if (typeof version !== 'number' || !isObject(model.versions[String(version)])) {
