@@ -273,8 +273,10 @@ describe('buildDeploymentBundle', () => {
     expect(() =>
       checkDeploymentIndex(JSON.parse(text.replace('"schema": 2', '"schema": 1'))),
     ).toThrow('index.json: schema must be 2');
-    const unsized = JSON.parse(text);
-    delete unsized.models[NAME].versions['3'].forest.size;
+    const unsized = JSON.parse(text) as {
+      models: Record<string, { versions: Record<string, { forest: { size?: number } }> }>;
+    };
+    delete unsized.models[NAME]?.versions['3']?.forest.size;
     expect(() => checkDeploymentIndex(unsized)).toThrow(
       "index.json: ozone-forest version 3's forest needs a size and a sha256",
     );
