@@ -7,10 +7,12 @@
 // time of a cold isolate's first prediction, model load included. Timers inside workerd do not
 // advance during CPU work, so that is measured from outside: the workerd process's CPU time
 // (/proc/<pid>/task/*/schedstat, nanoseconds) around the first request to a freshly started
-// process, less the same around a first GET /ping (which reads the small index.json too).
+// process, less the same around a first GET /ping (which reads the small index.json too). Each cold
+// figure is the median of its runs, with the interquartile range: other processes on the machine
+// move CPU times too (by a third and more), so one run says little.
 // Prints a table, then one JSON object as the last stdout line.
 //
-//   node bench/serve.ts [--seconds 2] [--rounds 3] [--connections 10] [--cold-runs 5]
+//   node bench/serve.ts [--seconds 2] [--rounds 3] [--connections 10] [--cold-runs 15]
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
@@ -32,7 +34,7 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '10' },
-    'cold-runs': { type: 'string', default: '5' },
+    'cold-runs': { type: 'string', default: '15' },
   },
 });
 const SECONDS = Number(flags.seconds);
@@ -233,7 +235,10 @@ async function firstRequestCpu(
 }
 
 log(`cold isolates: ${COLD_RUNS} fresh workerd processes for each first request…`);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+/** The value below which a fraction `q` of `xs` falls (the nearest rank). */
+const quantile = (xs: readonly number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1) + 0.5)] ?? 0;
+const median = (xs: readonly number[]) => quantile(xs, 0.5);
 const coldPing: number[] = [];
 const coldCard: number[] = [];
 const coldPost: number[] = [];
@@ -256,12 +261,17 @@ for (let i = 0; i < COLD_RUNS; i++) {
   coldTiny.push(await firstRequestCpu('/invocations', post(singleBody), 200, tiny.bundle));
 }
 const coldCpu = median(coldPredict) - median(coldPing);
+// Each run's prediction less its own ping (started a few seconds apart): how much the difference
+// itself moves from run to run.
+const paired = coldPredict.map((ms, i) => ms - (coldPing[i] ?? 0));
 await rm(dirname(registry), { recursive: true, force: true });
 await rm(dirname(tiny.registry), { recursive: true, force: true });
 
 // ---------------------------------------------------------------- report
 
 const f = (x: number, d = 1) => x.toFixed(d);
+const spread = (xs: readonly number[]) =>
+  `${f(median(xs), 2)} (${f(quantile(xs, 0.25), 2)}–${f(quantile(xs, 0.75), 2)})`;
 console.log(
   formatTable(
     ['request', 'connections', 'requests', 'req/s', 'p50 ms', 'p99 ms'],
@@ -281,19 +291,17 @@ console.log(
       ['forest.bin bytes (deployed)', forestBytes],
       ['Worker script KiB (unminified)', f(script.length / 1024, 0)],
       ['library time per row, µs (Node, 1,000-row batch)', f(rowUs, 2)],
-      ['cold first GET /ping, workerd CPU ms (median)', f(median(coldPing), 2)],
-      ['cold first GET /models/:name (no forest), workerd CPU ms (median)', f(median(coldCard), 2)],
-      [
-        'cold first POST refused with 415 (no model), workerd CPU ms (median)',
-        f(median(coldPost), 2),
-      ],
-      ['cold first 1-row /invocations, workerd CPU ms (median)', f(median(coldPredict), 2)],
+      [`cold first GET /ping, workerd CPU ms (median of ${COLD_RUNS}, p25–p75)`, spread(coldPing)],
+      ['cold first GET /models/:name (no forest), workerd CPU ms', spread(coldCard)],
+      ['cold first POST refused with 415 (no model), workerd CPU ms', spread(coldPost)],
+      ['cold first 1-row /invocations, workerd CPU ms', spread(coldPredict)],
       ['cold prediction less the 415 POST, CPU ms', f(median(coldPredict) - median(coldPost), 2)],
-      ['cold first 1-row /invocations, 1-tree forest, CPU ms (median)', f(median(coldTiny), 2)],
+      ['cold first 1-row /invocations, 1-tree forest, CPU ms', spread(coldTiny)],
       [
-        "the 100-tree forest's share (fetch + sha256 of its bytes), CPU ms",
+        "the 100-tree forest's share (fetch + sha256 of its bytes, predicting), CPU ms",
         f(median(coldPredict) - median(coldTiny), 2),
       ],
+      ['cold prediction less ping, run by run, CPU ms (median, p25–p75)', spread(paired)],
       ['cold prediction less ping (load + verify + predict), CPU ms', f(coldCpu, 2)],
     ],
   ),
@@ -307,5 +315,9 @@ console.log(
     batch1000_ms: Number(serial.p50.toFixed(2)),
     row_us: Number(rowUs.toFixed(3)),
     cold_first_request_cpu_ms: Number(coldCpu.toFixed(2)),
+    cold_runs: COLD_RUNS,
+    cold_paired_p25_p75_ms: [quantile(paired, 0.25), quantile(paired, 0.75)].map((ms) =>
+      Number(ms.toFixed(2)),
+    ),
   }),
 );

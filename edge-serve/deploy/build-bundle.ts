@@ -14,7 +14,7 @@ import {
   INDEX_SCHEMA,
   type Json,
 } from '../src/bundle/deployment-index.ts';
-import { encodeForest } from '../src/bundle/forest-binary.ts';
+import { encodeForest, FOREST_BINARY_VERSION } from '../src/bundle/forest-binary.ts';
 
 /** One version to deploy, as the registry holds it. */
 export interface PromotedVersion {
@@ -67,7 +67,12 @@ export async function buildDeploymentBundle(input: BundleInput): Promise<BundleF
     const model = models[promoted.name] as (typeof models)[string];
     model.versions[String(promoted.version)] = {
       ...entry.version,
-      forest: { path, size: entry.bytes.length, sha256: await sha256Hex(entry.bytes) },
+      forest: {
+        path,
+        format: FOREST_BINARY_VERSION,
+        size: entry.bytes.length,
+        sha256: await sha256Hex(entry.bytes),
+      },
     };
   }
   for (const [name, aliases] of Object.entries(input.aliases)) {
@@ -152,7 +157,14 @@ async function deployVersion(
       problems.push(...(error instanceof UsageError ? error.problems : [String(error)]));
     }
   }
-  if (problems.length > start) return undefined;
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = encodeForest(forest);
+  } catch (error) {
+    // A forest the deployed form cannot hold (too many features, a tree too large).
+    problems.push(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (problems.length > start || bytes === undefined) return undefined;
   return {
     version: {
       version: promoted.version,
@@ -161,7 +173,7 @@ async function deployVersion(
       features,
       manifest: manifest as { [key: string]: Json },
     },
-    bytes: encodeForest(forest),
+    bytes,
   };
 }
 

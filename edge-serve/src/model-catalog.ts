@@ -1,6 +1,6 @@
 // The deployment's models as the Worker sees them: index.json read once, each forest fetched from
-// the static assets on first use, its sha256 checked against the index, then kept for the isolate's
-// life as typed-array views. Web-standard (fetch, crypto.subtle).
+// the static assets on first use, its size and sha256 checked against the index, then kept for the
+// isolate's life as typed-array views. Web-standard (fetch, crypto.subtle).
 import {
   checkDeploymentIndex,
   DEFAULT_ALIAS,
@@ -10,6 +10,7 @@ import {
 } from './bundle/deployment-index.ts';
 import { type CompactForest, decodeForest } from './bundle/forest-binary.ts';
 import { HttpProblem } from './http-problem.ts';
+import { BodyLengthError, readBodyOfSize } from './read-body.ts';
 
 /** The static assets binding (`env.ASSETS`): fetches a file of the deployment by URL. */
 export interface AssetFetcher {
@@ -183,13 +184,28 @@ export class ModelCatalog {
         `${what}: its forest file is missing from the deployment (${response.status})`,
       );
     }
-    const bytes = await response.arrayBuffer();
-    const sha256 = hex(await crypto.subtle.digest('SHA-256', bytes));
-    if (sha256 !== entry.forest.sha256) {
+    const mismatch = (detail: string, cause?: unknown) =>
+      new HttpProblem(
+        503,
+        `${what}: its forest file does not match the deployment's record (${detail}); refusing to serve it`,
+        { cause },
+      );
+    let bytes: ArrayBuffer;
+    try {
+      bytes = await readBodyOfSize(response, entry.forest.size);
+    } catch (error) {
+      if (error instanceof BodyLengthError) throw mismatch(error.message, error);
       throw new HttpProblem(
         503,
-        `${what}: its forest file does not match the deployment's record (sha256 ${sha256}, expected ${entry.forest.sha256}); refusing to serve it`,
+        `${what}: its forest file could not be read: ${messageOf(error)}`,
+        {
+          cause: error,
+        },
       );
+    }
+    const sha256 = hex(await crypto.subtle.digest('SHA-256', bytes));
+    if (sha256 !== entry.forest.sha256) {
+      throw mismatch(`sha256 ${sha256}, expected ${entry.forest.sha256}`);
     }
     try {
       return { ...resolved, forest: decodeForest(bytes) };

@@ -33,7 +33,8 @@ describe('a forest that does not match its sha256', () => {
     const { bundle } = await bundleOf(versions, { [NAME]: { production: 1, staging: 2 } });
     const forest = join(bundle, '_bundle/models/ozone-forest/2/forest.bin');
     const bytes = await readFile(forest);
-    // One bit of the last node's right child: the sha256 is checked before the bytes are read.
+    // One bit of the file's last byte (a test's feature): the sha256 is checked before the bytes
+    // are read.
     const last = bytes.length - 1;
     bytes[last] = (bytes[last] ?? 0) ^ 1;
     await writeFile(forest, bytes);

@@ -2,13 +2,14 @@
 // Worker reads it once per isolate. Small (names, aliases, manifests, sha256s), so parsing it is
 // cheap; the forests themselves are binary files it points to. Web-standard.
 import type { FeatureSpec } from '../../../actions/lib/training/data/feature-spec.ts';
+import { FOREST_BINARY_VERSION } from './forest-binary.ts';
 
 /** Where the bundle's files live under the static assets' root (never served as they are). */
 export const BUNDLE_PREFIX = '/_bundle';
 /** The index's path under the assets' root. */
 export const INDEX_PATH = `${BUNDLE_PREFIX}/index.json`;
-/** The only layout this code writes and reads. */
-export const INDEX_SCHEMA = 1;
+/** The only layout this code writes and reads (2: forests carry their binary format's version). */
+export const INDEX_SCHEMA = 2;
 
 /** Any value JSON can hold. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -16,8 +17,16 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 /** One deployed version of a model. */
 export interface DeployedVersion {
   readonly version: number;
-  /** The binary forest (see forest-binary.ts): its path under the assets' root, size and sha256. */
-  readonly forest: { readonly path: string; readonly size: number; readonly sha256: string };
+  /**
+   * The binary forest (see forest-binary.ts): its path under the assets' root, its layout's
+   * version (FOREST_BINARY_VERSION), size and sha256.
+   */
+  readonly forest: {
+    readonly path: string;
+    readonly format: typeof FOREST_BINARY_VERSION;
+    readonly size: number;
+    readonly sha256: string;
+  };
   /** The ordered feature names (model.json's signature inputs). */
   readonly inputs: readonly string[];
   /** The predicted variable. */
@@ -39,7 +48,7 @@ export interface DeployedModel {
  * The whole of index.json.
  *
  * @example
- * { "schema": 1, "built_at": "2026-11-29T12:00:00Z", "default_model": "ozone-forest",
+ * { "schema": 2, "built_at": "2026-11-29T12:00:00Z", "default_model": "ozone-forest",
  *   "models": { "ozone-forest": { "aliases": { "production": 3 }, "versions": { "3": { … } } } } }
  */
 export interface DeploymentIndex {
@@ -69,6 +78,19 @@ export function checkDeploymentIndex(value: unknown): DeploymentIndex {
   for (const [name, model] of Object.entries(value.models)) {
     if (!isObject(model) || !isObject(model.aliases) || !isObject(model.versions)) {
       throw new Error(`index.json: model ${name} needs aliases and versions`);
+    }
+    for (const [version, entry] of Object.entries(model.versions)) {
+      const forest = isObject(entry) ? entry.forest : undefined;
+      if (!isObject(forest) || forest.format !== FOREST_BINARY_VERSION) {
+        throw new Error(
+          `index.json: ${name} version ${version}'s forest must be of format ${FOREST_BINARY_VERSION} (rebuild the bundle)`,
+        );
+      }
+      if (!Number.isSafeInteger(forest.size) || typeof forest.sha256 !== 'string') {
+        throw new Error(
+          `index.json: ${name} version ${version}'s forest needs a size and a sha256`,
+        );
+      }
     }
     for (const [alias, version] of Object.entries(model.aliases)) {
       if (typeof version !== 'number' || !isObject(model.versions[String(version)])) {
