@@ -41,7 +41,7 @@ export type RunEnvironment =
  */
 export const DEFAULT_OPTIONS: OzoneForestOptions = {
   nEstimators: 100,
-  minSamplesLeaf: 5,
+  minSamplesLeaf: 10,
   maxFeatures: 1,
   maxDepth: 0,
   seed: 0,
@@ -103,7 +103,7 @@ const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
  * @throws UsageError listing every unknown flag and every value out of range
  * @example
  * parseOzoneForestArgs(['--n-estimators', '50', '--max-depth', '0'])
- * // { nEstimators: 50, minSamplesLeaf: 5, maxFeatures: 1, maxDepth: 0, seed: 0, testFraction: 0.2 }
+ * // { nEstimators: 50, minSamplesLeaf: 10, maxFeatures: 1, maxDepth: 0, seed: 0, testFraction: 0.2 }
  */
 export function parseOzoneForestArgs(argv: readonly string[]): OzoneForestOptions {
   const { values, problems } = readFlags(argv);

@@ -51,7 +51,7 @@ describe('trainOzoneForest', () => {
   it('passes the parameters to the forest, max_depth 0 meaning unlimited', () => {
     expect(result.forest.params).toMatchObject({
       nEstimators: 10,
-      minSamplesLeaf: 5,
+      minSamplesLeaf: 10,
       maxDepth: undefined,
       seed: 3,
     });
@@ -96,7 +96,7 @@ describe('ozoneForestArtifacts', () => {
     expect(JSON.parse(text('metrics.json'))).toEqual(result.metrics);
     expect(JSON.parse(text('params.json'))).toEqual({
       n_estimators: 10,
-      min_samples_leaf: 5,
+      min_samples_leaf: 10,
       max_features: 1,
       max_depth: 0,
       seed: 3,
@@ -161,10 +161,10 @@ describe('min_samples_leaf auto', () => {
     return { chosen, grown, bytes: Buffer.byteLength(model), params };
   }
 
-  it('keeps 5 on a year (P365D): model.json <= 5 MB, RMSE within 2 % of the fully grown forest', async () => {
+  it('keeps 10 on a year (P365D): model.json <= 5 MB, RMSE within 2 % of the fully grown forest', async () => {
     const { chosen, grown, bytes, params } = await compare(365);
-    expect(chosen.minSamplesLeaf).toBe(5);
-    expect(params.min_samples_leaf).toBe(5);
+    expect(chosen.minSamplesLeaf).toBe(10);
+    expect(params.min_samples_leaf).toBe(10);
     expect(bytes).toBeLessThanOrEqual(5_000_000);
     expect(chosen.metrics.rmse).toBeLessThanOrEqual(1.02 * grown.metrics.rmse);
   });
@@ -172,15 +172,15 @@ describe('min_samples_leaf auto', () => {
   it('grows with the rows on five years (P5Y): model.json <= 5 MB, RMSE within 2 % of fully grown', async () => {
     const { chosen, grown, bytes, params } = await compare(5 * 365 + 1);
     expect(chosen.minSamplesLeaf).toBe(chooseMinSamplesLeaf(chosen.split.nTrain, 100));
-    expect(chosen.minSamplesLeaf).toBeGreaterThan(5);
+    expect(chosen.minSamplesLeaf).toBeGreaterThan(10);
     expect(params.min_samples_leaf).toBe(chosen.minSamplesLeaf);
     expect(bytes).toBeLessThanOrEqual(5_000_000);
     expect(chosen.metrics.rmse).toBeLessThanOrEqual(1.02 * grown.metrics.rmse);
   });
 
-  it('is 5 for small tables and scales with trees and rows', () => {
-    expect(chooseMinSamplesLeaf(500, 100)).toBe(5);
-    expect(chooseMinSamplesLeaf(6_988, 100)).toBe(5);
+  it('is 10 for small tables and scales with trees and rows', () => {
+    expect(chooseMinSamplesLeaf(500, 100)).toBe(10);
+    expect(chooseMinSamplesLeaf(6_988, 100)).toBe(10);
     expect(chooseMinSamplesLeaf(35_039, 100)).toBe(26);
     expect(chooseMinSamplesLeaf(35_039, 50)).toBe(13);
   });

@@ -10,7 +10,7 @@ describe('parseOzoneForestArgs', () => {
   it('takes the project file’s defaults for flags left out', () => {
     expect(parseOzoneForestArgs([])).toEqual({
       nEstimators: 100,
-      minSamplesLeaf: 5,
+      minSamplesLeaf: 10,
       maxFeatures: 1,
       maxDepth: 0,
       seed: 0,
