@@ -38,7 +38,8 @@ describe('site.yml', () => {
 
   it('grants pages: write and id-token: write to the deploy job alone', () => {
     expect(wf.permissions).toEqual({ contents: 'read' });
-    expect(wf.jobs.build?.permissions).toEqual({ contents: 'read' });
+    // The build reads the Pages settings only (its first step, the doctor, checks Pages is on).
+    expect(wf.jobs.build?.permissions).toEqual({ contents: 'read', pages: 'read' });
     expect(wf.jobs.deploy?.permissions).toEqual({ pages: 'write', 'id-token': 'write' });
     expect(wf.jobs.deploy?.needs).toBe('build');
     expect(wf.jobs.deploy?.environment?.name).toBe('github-pages');
