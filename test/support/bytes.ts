@@ -1,4 +1,5 @@
 // A source's streamed body, whole: what the tests compare.
+import { concatBytes } from '../../actions/lib/util/bytes.ts';
 
 /** Every chunk of `body`, joined. */
 export async function bytesOf(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
@@ -8,13 +9,7 @@ export async function bytesOf(body: AsyncIterable<Uint8Array>): Promise<Uint8Arr
     chunks.push(chunk);
     length += chunk.length;
   }
-  const joined = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, at);
-    at += chunk.length;
-  }
-  return joined;
+  return concatBytes(chunks, length);
 }
 
 /** `bytes` as a body of one chunk. */

@@ -21527,7 +21527,7 @@ var init_toUint8Array = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/serde/concatBytes.js
-function concatBytes(arrays, length) {
+function concatBytes2(arrays, length) {
   if (length === void 0) {
     length = 0;
     for (const bytes of arrays) {
@@ -26888,7 +26888,7 @@ var init_headStream = __esm({
         });
         collector.on("error", reject3);
         collector.on("finish", function() {
-          const bytes2 = concatBytes(this.buffers);
+          const bytes2 = concatBytes2(this.buffers);
           resolve3(bytes2);
         });
       });
@@ -26946,7 +26946,7 @@ async function collectReadableStream(stream) {
       break;
     }
   }
-  return concatBytes(chunks, length);
+  return concatBytes2(chunks, length);
 }
 var streamCollector;
 var init_stream_collector_browser = __esm({
@@ -27051,7 +27051,7 @@ var init_stream_collector = __esm({
         });
         collector.on("error", reject3);
         collector.on("finish", function() {
-          const bytes = concatBytes(this.bufferedBytes);
+          const bytes = concatBytes2(this.bufferedBytes);
           resolve3(bytes);
         });
       });
@@ -27174,7 +27174,7 @@ __export(serde_exports, {
   _parseRfc3339DateTimeWithOffset: () => _parseRfc3339DateTimeWithOffset,
   _parseRfc7231DateTime: () => _parseRfc7231DateTime,
   calculateBodyLength: () => calculateBodyLength,
-  concatBytes: () => concatBytes,
+  concatBytes: () => concatBytes2,
   copyDocumentWithTransform: () => copyDocumentWithTransform,
   createBufferedReadable: () => createBufferedReadable,
   createChecksumStream: () => createChecksumStream2,
@@ -28180,7 +28180,7 @@ var init_Sha256WebCrypto = __esm({
         if (this.secret && this.finished) {
           throw new Error("Attempted to digest an already finished HMAC.");
         }
-        const data = concatBytes(this.pending);
+        const data = concatBytes2(this.pending);
         if (subtle) {
           if (this.secret) {
             this.finished = true;
@@ -48654,7 +48654,7 @@ var init_Sha1WebCrypto = __esm({
         if (this.secret && this.finished) {
           throw new Error("Attempted to digest an already finished HMAC.");
         }
-        const data = concatBytes(this.pending);
+        const data = concatBytes2(this.pending);
         if (subtle2) {
           if (this.secret) {
             this.finished = true;
@@ -49247,7 +49247,7 @@ var init_Sha512WebCrypto = __esm({
         if (this.secret && this.finished) {
           throw new Error("Attempted to digest an already finished HMAC.");
         }
-        const data = concatBytes(this.pending);
+        const data = concatBytes2(this.pending);
         if (this.secret) {
           this.finished = true;
           const key = await subtle3.importKey("raw", this.secret, { name: "HMAC", hash: "SHA-512" }, false, ["sign"]);
@@ -75167,6 +75167,19 @@ function dayIntervalsOf(range2) {
 init_errors();
 import { availableParallelism } from "node:os";
 
+// actions/lib/util/bytes.ts
+function concatBytes(pieces, length) {
+  const [only] = pieces;
+  if (pieces.length === 1 && only !== void 0) return only;
+  const joined = new Uint8Array(length);
+  let at = 0;
+  for (const piece of pieces) {
+    joined.set(piece, at);
+    at += piece.length;
+  }
+  return joined;
+}
+
 // actions/lib/toar/copy-text.ts
 function copyText(value) {
   if (!/[\\\t\n\r\u0000]/.test(value)) return value;
@@ -75391,14 +75404,7 @@ function distinctRawLines(batches) {
       forEachRawLine(own, (hash2, row) => take2(hash2, row));
       for (const hash2 of shared?.hashes ?? [])
         take2(hash2, shared?.row(hash2) ?? missing(batch, hash2));
-      if (length === 0) continue;
-      const text = new Uint8Array(length);
-      let at = 0;
-      for (const part of parts) {
-        text.set(part, at);
-        at += part.length;
-      }
-      yield text;
+      if (length > 0) yield concatBytes(parts, length);
     }
   }
   return { [Symbol.iterator]: texts };
@@ -76590,17 +76596,6 @@ function decodeLine(bytes) {
 function withoutCarriageReturn(text) {
   return text.charCodeAt(text.length - 1) === CARRIAGE_RETURN ? text.slice(0, -1) : text;
 }
-function concat(pieces, length) {
-  const [only] = pieces;
-  if (pieces.length === 1 && only !== void 0) return only;
-  const joined = new Uint8Array(length);
-  let at = 0;
-  for (const piece of pieces) {
-    joined.set(piece, at);
-    at += piece.length;
-  }
-  return joined;
-}
 function isBlank(text) {
   for (let i5 = 0; i5 < text.length; i5++) {
     const code = text.charCodeAt(i5);
@@ -76636,7 +76631,7 @@ async function* splitLines(chunks, maxLineBytes = MAX_LINE_BYTES) {
     }
     if (pendingLength + bytes.length > maxLineBytes) {
       const start = bytes.subarray(0, KEPT_LINE_BYTES);
-      const kept = concat([...pending, start], pendingLength + start.length).slice(
+      const kept = concatBytes([...pending, start], pendingLength + start.length).slice(
         0,
         KEPT_LINE_BYTES
       );
@@ -76651,9 +76646,9 @@ async function* splitLines(chunks, maxLineBytes = MAX_LINE_BYTES) {
   const finishPending = (batch, head) => {
     extend(head);
     if (overLength >= 0) {
-      pushTooLong(batch, concat(pending, pendingLength), overLength);
+      pushTooLong(batch, concatBytes(pending, pendingLength), overLength);
     } else {
-      const line = pendingLength === 0 ? new Uint8Array(0) : concat(pending, pendingLength);
+      const line = pendingLength === 0 ? new Uint8Array(0) : concatBytes(pending, pendingLength);
       const decoded = decodeLine(line);
       push(batch, decoded.text, decoded.validUtf8);
     }

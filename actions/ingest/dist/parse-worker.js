@@ -643,6 +643,19 @@ function evaluateArchiveLine(line, keyDay) {
   };
 }
 
+// actions/lib/util/bytes.ts
+function concatBytes(pieces, length) {
+  const [only] = pieces;
+  if (pieces.length === 1 && only !== void 0) return only;
+  const joined = new Uint8Array(length);
+  let at = 0;
+  for (const piece of pieces) {
+    joined.set(piece, at);
+    at += piece.length;
+  }
+  return joined;
+}
+
 // actions/lib/openaq/lines.ts
 var NEWLINE = 10;
 var MAX_LINE_BYTES = 1048576;
@@ -661,17 +674,6 @@ function decodeLine(bytes) {
 }
 function withoutCarriageReturn(text) {
   return text.charCodeAt(text.length - 1) === CARRIAGE_RETURN ? text.slice(0, -1) : text;
-}
-function concat(pieces, length) {
-  const [only] = pieces;
-  if (pieces.length === 1 && only !== void 0) return only;
-  const joined = new Uint8Array(length);
-  let at = 0;
-  for (const piece of pieces) {
-    joined.set(piece, at);
-    at += piece.length;
-  }
-  return joined;
 }
 function isBlank(text) {
   for (let i = 0; i < text.length; i++) {
@@ -708,7 +710,7 @@ async function* splitLines(chunks, maxLineBytes = MAX_LINE_BYTES) {
     }
     if (pendingLength + bytes.length > maxLineBytes) {
       const start = bytes.subarray(0, KEPT_LINE_BYTES);
-      const kept = concat([...pending, start], pendingLength + start.length).slice(
+      const kept = concatBytes([...pending, start], pendingLength + start.length).slice(
         0,
         KEPT_LINE_BYTES
       );
@@ -723,9 +725,9 @@ async function* splitLines(chunks, maxLineBytes = MAX_LINE_BYTES) {
   const finishPending = (batch, head) => {
     extend(head);
     if (overLength >= 0) {
-      pushTooLong(batch, concat(pending, pendingLength), overLength);
+      pushTooLong(batch, concatBytes(pending, pendingLength), overLength);
     } else {
-      const line = pendingLength === 0 ? new Uint8Array(0) : concat(pending, pendingLength);
+      const line = pendingLength === 0 ? new Uint8Array(0) : concatBytes(pending, pendingLength);
       const decoded = decodeLine(line);
       push(batch, decoded.text, decoded.validUtf8);
     }

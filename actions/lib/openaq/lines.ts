@@ -1,3 +1,4 @@
+import { concatBytes } from '../util/bytes.ts';
 import type { SourceLine } from './types.ts';
 
 /**
@@ -45,18 +46,6 @@ function decodeLine(bytes: Uint8Array): { text: string; validUtf8: boolean } {
 
 function withoutCarriageReturn(text: string): string {
   return text.charCodeAt(text.length - 1) === CARRIAGE_RETURN ? text.slice(0, -1) : text;
-}
-
-function concat(pieces: readonly Uint8Array[], length: number): Uint8Array {
-  const [only] = pieces;
-  if (pieces.length === 1 && only !== undefined) return only;
-  const joined = new Uint8Array(length);
-  let at = 0;
-  for (const piece of pieces) {
-    joined.set(piece, at);
-    at += piece.length;
-  }
-  return joined;
 }
 
 /**
@@ -133,7 +122,7 @@ export async function* splitLines(
     }
     if (pendingLength + bytes.length > maxLineBytes) {
       const start = bytes.subarray(0, KEPT_LINE_BYTES);
-      const kept = concat([...pending, start], pendingLength + start.length).slice(
+      const kept = concatBytes([...pending, start], pendingLength + start.length).slice(
         0,
         KEPT_LINE_BYTES,
       );
@@ -151,9 +140,9 @@ export async function* splitLines(
   const finishPending = (batch: SourceLine[], head: Uint8Array): void => {
     extend(head);
     if (overLength >= 0) {
-      pushTooLong(batch, concat(pending, pendingLength), overLength);
+      pushTooLong(batch, concatBytes(pending, pendingLength), overLength);
     } else {
-      const line = pendingLength === 0 ? new Uint8Array(0) : concat(pending, pendingLength);
+      const line = pendingLength === 0 ? new Uint8Array(0) : concatBytes(pending, pendingLength);
       const decoded = decodeLine(line);
       push(batch, decoded.text, decoded.validUtf8);
     }

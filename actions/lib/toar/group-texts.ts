@@ -1,5 +1,6 @@
 // A group's COPY texts: objects (in precedence order) joined into the staging tables' rows, with
 // each repeated measurement kept once, and the rejected lines split by where they go. Pure.
+import { concatBytes } from '../util/bytes.ts';
 import { copyText } from './copy-text.ts';
 import type { ObjectBatch } from './object-batch.ts';
 import { forEachRawLine } from './raw-line-rows.ts';
@@ -189,14 +190,7 @@ export function distinctRawLines(batches: readonly ObjectBatch[]): Iterable<Uint
       forEachRawLine(own, (hash, row) => take(hash, row));
       for (const hash of shared?.hashes ?? [])
         take(hash, shared?.row(hash) ?? missing(batch, hash));
-      if (length === 0) continue;
-      const text = new Uint8Array(length);
-      let at = 0;
-      for (const part of parts) {
-        text.set(part, at);
-        at += part.length;
-      }
-      yield text;
+      if (length > 0) yield concatBytes(parts, length);
     }
   }
   return { [Symbol.iterator]: texts };
