@@ -2,9 +2,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadObjects } from '../../../actions/lib/toar/load.ts';
 import { migrate } from '../../../actions/lib/toar/migrate.ts';
-import { ObjectBatch } from '../../../actions/lib/toar/object-batch.ts';
 import { silentLogger } from '../../../actions/lib/util/logger.ts';
 import { createTestDatabase } from '../../support/database.ts';
+import { sampleBatch } from '../../support/sample-records.ts';
 
 const T = Date.parse('2018-06-07T00:00:00Z');
 
@@ -16,23 +16,7 @@ describe('toar.data without foreign keys', () => {
     client = new pg.Client({ connectionString: db.url });
     await client.connect();
     await migrate(client, silentLogger);
-    const batch = new ObjectBatch('a/1', T, T);
-    batch.addRecord({
-      latKey: '10.5',
-      lngKey: '-3',
-      lat: 10.5,
-      lng: -3,
-      location: 'Here',
-      city: '',
-      country: 'XX',
-      variable: 'o3',
-      averagingMinutes: 60,
-      time: T,
-      value: 30,
-      flags: 0,
-      line: 1,
-    });
-    await loadObjects(client, [batch]);
+    await loadObjects(client, [sampleBatch('a/1', T, [{ time: T }])]);
   });
   afterAll(async () => {
     await client?.end();

@@ -3,36 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseError } from '../../../actions/lib/errors.ts';
 import { loadObjects } from '../../../actions/lib/toar/load.ts';
 import { migrate } from '../../../actions/lib/toar/migrate.ts';
-import { type DataRecord, ObjectBatch } from '../../../actions/lib/toar/object-batch.ts';
+import type { DataRecord, ObjectBatch } from '../../../actions/lib/toar/object-batch.ts';
 import { silentLogger } from '../../../actions/lib/util/logger.ts';
 import { createTestDatabase } from '../../support/database.ts';
+import { sampleBatch } from '../../support/sample-records.ts';
 
 const T = Date.parse('2018-06-07T00:00:00Z');
 
-const record = (over: Partial<DataRecord>): DataRecord => ({
-  latKey: '10.5',
-  lngKey: '-3',
-  lat: 10.50001,
-  lng: -3,
-  location: 'Here',
-  city: 'Town',
-  country: 'XX',
-  variable: 'o3',
-  averagingMinutes: 60,
-  time: T,
-  value: 30,
-  flags: 0,
-  line: 1,
-  ...over,
-});
-
-function batch(key: string, fetchedAt: number, records: Partial<DataRecord>[]): ObjectBatch {
-  const b = new ObjectBatch(key, fetchedAt, T);
-  records.forEach((r, i) => {
-    b.addRecord(record({ line: i + 1, ...r }));
-  });
-  return b;
-}
+const batch = (key: string, fetchedAt: number, records: Partial<DataRecord>[]) =>
+  sampleBatch(key, fetchedAt, records, T);
 
 describe('loadObjects', () => {
   let db: { url: string; drop: () => Promise<void> };

@@ -5,24 +5,8 @@ import {
   groupTexts,
   rejectionTexts,
 } from '../../../actions/lib/toar/group-texts.ts';
-import { type DataRecord, ObjectBatch } from '../../../actions/lib/toar/object-batch.ts';
-
-const record = (over: Partial<DataRecord>): DataRecord => ({
-  latKey: '10.5',
-  lngKey: '-3',
-  lat: 10.50001,
-  lng: -3,
-  location: 'Here',
-  city: 'Town',
-  country: 'XX',
-  variable: 'o3',
-  averagingMinutes: 60,
-  time: Date.UTC(2018, 5, 7),
-  value: 30,
-  flags: 0,
-  line: 1,
-  ...over,
-});
+import { ObjectBatch } from '../../../actions/lib/toar/object-batch.ts';
+import { sampleRecord } from '../../support/sample-records.ts';
 
 const rowsOf = (text: string) =>
   text
@@ -33,12 +17,12 @@ const rowsOf = (text: string) =>
 describe('groupTexts', () => {
   it('stages each measurement once, from its latest record by object and line', () => {
     const first = new ObjectBatch('2018-06-07/1.ndjson', 1000, 0);
-    first.addRecord(record({ value: 1, line: 1 }));
-    first.addRecord(record({ value: 2, line: 5 })); // the same measurement again, later in the object
-    first.addRecord(record({ value: 9, line: 6, time: Date.UTC(2018, 5, 7, 1) }));
+    first.addRecord(sampleRecord({ value: 1, line: 1 }));
+    first.addRecord(sampleRecord({ value: 2, line: 5 })); // the same measurement again, later in the object
+    first.addRecord(sampleRecord({ value: 9, line: 6, time: Date.UTC(2018, 5, 7, 1) }));
     const second = new ObjectBatch('2018-06-07/2.ndjson', 2000, 0);
-    second.addRecord(record({ value: 3, line: 1, location: 'Also here' }));
-    second.addRecord(record({ value: 4, line: 2, variable: 'no2' }));
+    second.addRecord(sampleRecord({ value: 3, line: 1, location: 'Also here' }));
+    second.addRecord(sampleRecord({ value: 4, line: 2, variable: 'no2' }));
 
     const texts = groupTexts([first, second]);
     // ord, g, variable_id, minutes, epoch ms, value, flags
@@ -63,11 +47,11 @@ describe('groupTexts', () => {
 
   it('numbers stations across the group and keeps rejections per object', () => {
     const a = new ObjectBatch('a', 1, 0);
-    a.addRecord(record({ latKey: '1', lngKey: '2' }));
+    a.addRecord(sampleRecord({ latKey: '1', lngKey: '2' }));
     a.addRejection({ line: 2, reason: 'bad-json', message: 'not JSON', raw: 'x\ty\\z' });
     const b = new ObjectBatch('b', 2, 0);
-    b.addRecord(record({ latKey: '3', lngKey: '4' }));
-    b.addRecord(record({ latKey: '1', lngKey: '2', line: 2 }));
+    b.addRecord(sampleRecord({ latKey: '3', lngKey: '4' }));
+    b.addRecord(sampleRecord({ latKey: '1', lngKey: '2', line: 2 }));
     const texts = groupTexts([a, b]);
     expect(rowsOf(texts.keys)).toEqual([
       ['0', '1', '2'],
@@ -82,7 +66,7 @@ describe('groupTexts', () => {
   });
 
   it('refuses a variable the TOAR schema does not have', () => {
-    expect(() => new ObjectBatch('k', 1, 0).addRecord(record({ variable: 'pm1' }))).toThrow(
+    expect(() => new ObjectBatch('k', 1, 0).addRecord(sampleRecord({ variable: 'pm1' }))).toThrow(
       /k line 1: no TOAR variable pm1/,
     );
   });
@@ -93,7 +77,7 @@ describe('ObjectBatch messages', () => {
     const batch = new ObjectBatch('2018-06-07/1.ndjson', 1000, 0);
     for (let line = 1; line <= 3000; line++) {
       batch.addRecord(
-        record({
+        sampleRecord({
           line,
           latKey: String(line % 7),
           value: line / 3,
@@ -125,7 +109,7 @@ describe('ObjectBatch messages', () => {
     expect([copy.lines, copy.accepted, copy.rejected, copy.rows]).toEqual([3001, 3000, 1, 3000]);
     expect(copy.stations[0]?.locations).toEqual(['Odd', 'Even']);
     // A record added afterwards finds its station among those that came with the message.
-    copy.addRecord(record({ latKey: '1', line: 3002 }));
+    copy.addRecord(sampleRecord({ latKey: '1', line: 3002 }));
     expect(copy.stations).toHaveLength(7);
   });
 });

@@ -10,40 +10,15 @@ import { readStatus } from '../../../actions/lib/ingest/status.ts';
 import { loadObjectPieces, loadObjects } from '../../../actions/lib/toar/load.ts';
 import { migrate } from '../../../actions/lib/toar/migrate.ts';
 import { MIGRATIONS } from '../../../actions/lib/toar/migrations/index.ts';
-import { type DataRecord, ObjectBatch } from '../../../actions/lib/toar/object-batch.ts';
+import type { DataRecord, ObjectBatch } from '../../../actions/lib/toar/object-batch.ts';
 import { HOURLY_MEANS_SQL, NEWEST_SQL } from '../../../actions/lib/training/data/selection.ts';
 import { silentLogger } from '../../../actions/lib/util/logger.ts';
 import { createTestDatabase } from '../../support/database.ts';
 import { defined } from '../../support/defined.ts';
+import { sampleBatch } from '../../support/sample-records.ts';
 
 const HOUR = 3_600_000;
 const at = (iso: string) => Date.parse(iso);
-
-const record = (over: Partial<DataRecord>): DataRecord => ({
-  latKey: '10.5',
-  lngKey: '-3',
-  lat: 10.50001,
-  lng: -3,
-  location: 'Here',
-  city: 'Town',
-  country: 'XX',
-  variable: 'o3',
-  averagingMinutes: 60,
-  time: 0,
-  value: 30,
-  flags: 0,
-  line: 1,
-  ...over,
-});
-
-/** An object fetched at `fetchedAt` with a record per entry of `records`, in line order. */
-function batch(key: string, fetchedAt: number, records: Partial<DataRecord>[]): ObjectBatch {
-  const b = new ObjectBatch(key, fetchedAt, fetchedAt);
-  records.forEach((r, i) => {
-    b.addRecord(record({ line: i + 1, ...r }));
-  });
-  return b;
-}
 
 /** Hourly records of two stations and two variables from `start`, `hours` of them each. */
 function hourly(start: number, hours: number, value = 0): Partial<DataRecord>[] {
@@ -235,7 +210,7 @@ describe('toar.data by month', () => {
         )
       ).rows;
     expect(await rowOf('2017-12-31T13:00Z')).toEqual([{ value: 6, key: '2018-01-01/b' }]);
-    const later = batch('2018-01-01/d', at('2018-01-01T11:00Z'), [
+    const later = sampleBatch('2018-01-01/d', at('2018-01-01T11:00Z'), [
       { time: at('2017-12-31T13:00Z'), value: 99 },
     ]);
     expect(await loadObjects(client, [later])).toEqual({
@@ -258,7 +233,7 @@ describe('toar.data by month', () => {
   it('creates the partition of each new month a load brings, and of no month between', async () => {
     const counts = await loadObjects(client, [
       // A stray row of long ago adds its own month, not the 26 months between.
-      batch('2018-05-02/e', at('2018-05-02T00:00Z'), [
+      sampleBatch('2018-05-02/e', at('2018-05-02T00:00Z'), [
         ...hourly(at('2018-05-01T00:00Z'), 3),
         { time: at('2016-02-29T23:00Z'), value: 1 },
       ]),
@@ -293,14 +268,18 @@ describe('toar.data by month', () => {
         // Overlapping rows (each fetch repeats the previous one's hours), a row of the month after,
         // and a large object loaded in pieces.
         const results = await Promise.all([
-          loadObjects(a, [batch(`${month}/r${round}a`, start + HOUR, hourly(start, 6))]),
-          loadObjects(b, [batch(`${month}/r${round}b`, start + 2 * HOUR, hourly(start, 8, 3))]),
+          loadObjects(a, [sampleBatch(`${month}/r${round}a`, start + HOUR, hourly(start, 6))]),
+          loadObjects(b, [
+            sampleBatch(`${month}/r${round}b`, start + 2 * HOUR, hourly(start, 8, 3)),
+          ]),
           loadObjectPieces(
             c,
             { key: `${month}/r${round}c`, fetchedAt: start, intervalStart: start },
             piecesOf([
-              batch(`${month}/r${round}c`, start, hourly(start + 20 * HOUR, 4)),
-              batch(`${month}/r${round}c`, start, [{ time: start + 40 * 24 * HOUR, value: 7 }]),
+              sampleBatch(`${month}/r${round}c`, start, hourly(start + 20 * HOUR, 4)),
+              sampleBatch(`${month}/r${round}c`, start, [
+                { time: start + 40 * 24 * HOUR, value: 7 },
+              ]),
             ]),
           ),
         ]);
@@ -338,7 +317,7 @@ describe('toar.data by month', () => {
       );
       const pid = (await creator.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
       const creating = loadObjects(creator, [
-        batch('2019-04/x', at('2019-04-02T00:00Z'), hourly(at('2019-04-01T00:00Z'), 2)),
+        sampleBatch('2019-04/x', at('2019-04-02T00:00Z'), hourly(at('2019-04-01T00:00Z'), 2)),
       ]);
       await waitingForLock(client, pid);
       await other.query(
@@ -361,7 +340,7 @@ describe('toar.data by month', () => {
 
   it('refuses rows spread over more than 240 months, as the data it is: the group is split and the object fails alone', async () => {
     const before = await names(client);
-    const misdated = batch(
+    const misdated = sampleBatch(
       'bad/1',
       at('2019-05-01T00:00Z'),
       Array.from({ length: 241 }, (_, i) => ({ time: Date.UTC(1990, i, 15) })),
@@ -393,7 +372,7 @@ describe('toar.data by month', () => {
     expect(archived.rows).toEqual([{ n: november }]);
     expect(await names(client)).not.toContain('data_y2017m11');
 
-    const late = batch('2017-11-30/late', at('2017-11-30T18:00Z'), [
+    const late = sampleBatch('2017-11-30/late', at('2017-11-30T18:00Z'), [
       { time: at('2017-11-30T17:00Z') },
     ]);
     const refused = await loadObjects(client, [late]).catch((e: unknown) => e);
@@ -416,7 +395,7 @@ describe('toar.data by month', () => {
     await client.query('ALTER TABLE toar.data DETACH PARTITION toar.data_y2016m02 CONCURRENTLY');
     await client.query('DROP TABLE toar.data_y2016m02');
     expect(await names(client)).not.toContain('data_y2016m02');
-    const again = batch('2016-03-01/again', at('2016-03-01T00:00Z'), [
+    const again = sampleBatch('2016-03-01/again', at('2016-03-01T00:00Z'), [
       { time: at('2016-02-29T22:00Z'), value: 2 },
     ]);
     expect(await loadObjects(client, [again])).toMatchObject({ rowsInserted: 1 });
@@ -561,7 +540,7 @@ describe('a fresh database', () => {
           'the extension citus is not installed in this database: there is nothing to distribute on',
       });
       await loadObjects(client, [
-        batch('2020-02-29/f', at('2020-02-29T01:00Z'), hourly(at('2020-02-29T00:00Z'), 1)),
+        sampleBatch('2020-02-29/f', at('2020-02-29T01:00Z'), hourly(at('2020-02-29T00:00Z'), 1)),
       ]);
       expect(await names(client)).toEqual(['data_y2020m02']);
     } finally {
