@@ -36705,7 +36705,9 @@ BEGIN
   END LOOP;
 END $$;
 
-CREATE FUNCTION toar.refuse_orphaning_series() RETURNS trigger LANGUAGE plpgsql AS $$
+-- One guard for both parents: TG_ARGV[0] names the column of toar.data that points at the row.
+CREATE FUNCTION toar.refuse_orphaning_data() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE referenced boolean;
 BEGIN
   IF TG_OP = 'TRUNCATE' THEN
     IF EXISTS (SELECT 1 FROM toar.data) THEN
@@ -36713,37 +36715,26 @@ BEGIN
     END IF;
     RETURN NULL;
   END IF;
-  IF (TG_OP = 'DELETE' OR NEW.id <> OLD.id)
-     AND EXISTS (SELECT 1 FROM toar.data WHERE timeseries_id = OLD.id) THEN
-    RAISE EXCEPTION 'toar.timeseries % has rows in toar.data', OLD.id
-      USING ERRCODE = 'foreign_key_violation', HINT = 'delete its rows from toar.data first';
+  IF TG_OP = 'DELETE' OR NEW.id <> OLD.id THEN
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM toar.data WHERE %I = $1)', TG_ARGV[0])
+      INTO referenced USING OLD.id;
+    IF referenced THEN
+      -- An object is named by its key too.
+      RAISE EXCEPTION '%.% % has rows in toar.data', TG_TABLE_SCHEMA, TG_TABLE_NAME,
+        OLD.id || coalesce(' (' || (to_jsonb(OLD) ->> 'key') || ')', '')
+        USING ERRCODE = 'foreign_key_violation', HINT = 'delete its rows from toar.data first';
+    END IF;
   END IF;
   RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
 END $$;
 CREATE TRIGGER data_parent BEFORE DELETE OR UPDATE OF id ON toar.timeseries
-  FOR EACH ROW EXECUTE FUNCTION toar.refuse_orphaning_series();
+  FOR EACH ROW EXECUTE FUNCTION toar.refuse_orphaning_data('timeseries_id');
 CREATE TRIGGER data_parent_truncate BEFORE TRUNCATE ON toar.timeseries
-  FOR EACH STATEMENT EXECUTE FUNCTION toar.refuse_orphaning_series();
-
-CREATE FUNCTION toar.refuse_orphaning_objects() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'TRUNCATE' THEN
-    IF EXISTS (SELECT 1 FROM toar.data) THEN
-      RAISE EXCEPTION 'toar.data has rows: truncate it first' USING ERRCODE = 'foreign_key_violation';
-    END IF;
-    RETURN NULL;
-  END IF;
-  IF (TG_OP = 'DELETE' OR NEW.id <> OLD.id)
-     AND EXISTS (SELECT 1 FROM toar.data WHERE object_id = OLD.id) THEN
-    RAISE EXCEPTION 'ops.source_objects % (%) has rows in toar.data', OLD.id, OLD.key
-      USING ERRCODE = 'foreign_key_violation', HINT = 'delete its rows from toar.data first';
-  END IF;
-  RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
-END $$;
+  FOR EACH STATEMENT EXECUTE FUNCTION toar.refuse_orphaning_data('timeseries_id');
 CREATE TRIGGER data_parent BEFORE DELETE OR UPDATE OF id ON ops.source_objects
-  FOR EACH ROW EXECUTE FUNCTION toar.refuse_orphaning_objects();
+  FOR EACH ROW EXECUTE FUNCTION toar.refuse_orphaning_data('object_id');
 CREATE TRIGGER data_parent_truncate BEFORE TRUNCATE ON ops.source_objects
-  FOR EACH STATEMENT EXECUTE FUNCTION toar.refuse_orphaning_objects();
+  FOR EACH STATEMENT EXECUTE FUNCTION toar.refuse_orphaning_data('object_id');
 `
 );
 
