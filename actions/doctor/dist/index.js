@@ -75868,10 +75868,7 @@ INSERT INTO toar.data (timeseries_id, datetime, value, flags, fetched_at, object
 SELECT timeseries_id, datetime, value, flags, fetched_at, object_id FROM toar.data_unpartitioned;
 DROP TABLE toar.data_unpartitioned;
 
-ALTER TABLE toar.data
-  ADD CONSTRAINT data_pkey PRIMARY KEY (timeseries_id, datetime),
-  ADD CONSTRAINT data_timeseries_id_fkey FOREIGN KEY (timeseries_id) REFERENCES toar.timeseries (id),
-  ADD CONSTRAINT data_object_id_fkey FOREIGN KEY (object_id) REFERENCES ops.source_objects (id);
+ALTER TABLE toar.data ADD CONSTRAINT data_pkey PRIMARY KEY (timeseries_id, datetime);
 CREATE INDEX data_object ON toar.data (object_id);
 -- The moved rows have no statistics yet (autovacuum analyzes the months, never toar.data itself).
 ANALYZE toar.data;
@@ -75892,8 +75889,6 @@ BEGIN
     RETURN;
   END IF;
   SET LOCAL citus.multi_shard_modify_mode TO 'sequential';
-  ALTER TABLE toar.data DROP CONSTRAINT data_timeseries_id_fkey,
-                        DROP CONSTRAINT data_object_id_fkey;
   ALTER TABLE toar.timeseries DROP CONSTRAINT timeseries_station_id_fkey,
                               DROP CONSTRAINT timeseries_variable_id_fkey;
   PERFORM create_reference_table('toar.variables'::regclass);
@@ -75904,9 +75899,6 @@ BEGIN
   ALTER TABLE toar.timeseries
     ADD CONSTRAINT timeseries_station_id_fkey FOREIGN KEY (station_id) REFERENCES toar.stationmeta_core (id),
     ADD CONSTRAINT timeseries_variable_id_fkey FOREIGN KEY (variable_id) REFERENCES toar.variables (id);
-  ALTER TABLE toar.data
-    ADD CONSTRAINT data_timeseries_id_fkey FOREIGN KEY (timeseries_id) REFERENCES toar.timeseries (id),
-    ADD CONSTRAINT data_object_id_fkey FOREIGN KEY (object_id) REFERENCES ops.source_objects (id);
 END
 $fn$;
 

@@ -17,15 +17,15 @@
 //
 // An existing table is converted in place, in this migration's one transaction: it is renamed, the
 // partitioned table is created, with a partition for each month the old table has rows of, the rows
-// are moved (INSERT … SELECT) and the old table is dropped. The primary key, the foreign keys and
-// the object index are added after the rows are in: each is then built or checked once per month,
-// set-based, instead of once per row moved. Their names stay those of the table they replace
-// (data_pkey, data_timeseries_id_fkey, data_object_id_fkey, data_object); each month's own are
-// PostgreSQL's (data_y2014m01_pkey, data_y2014m01_object_id_idx).
+// are moved (INSERT … SELECT) and the old table is dropped. The primary key and the object index are
+// added after the rows are in: each is then built once per month, set-based, instead of once per row
+// moved. Their names stay those of the table they replace (data_pkey, data_object); each month's own
+// are PostgreSQL's (data_y2014m01_pkey, data_y2014m01_object_id_idx). The old table's foreign keys
+// are not made again: toar.data has none from here on (migration 010 says why).
 //
-// Creating a partition takes an ACCESS EXCLUSIVE lock on toar.data and a SHARE ROW EXCLUSIVE lock on
-// the tables its foreign keys reference (it adds their check triggers): PostgreSQL takes toar.data's
-// first. A load holds ROW EXCLUSIVE locks on ops.source_objects, then toar.timeseries, then toar.data,
+// Creating a partition takes an ACCESS EXCLUSIVE lock on toar.data and, while toar.data had foreign
+// keys (until migration 010, and on a database converted by an earlier form of this migration), a
+// SHARE ROW EXCLUSIVE lock on the tables they reference: PostgreSQL takes toar.data's first. A load holds ROW EXCLUSIVE locks on ops.source_objects, then toar.timeseries, then toar.data,
 // in that order, until it commits; a creator taking toar.data's first would hold it while waiting for
 // a load that then waits for toar.data: a deadlock. toar.ensure_data_partitions therefore takes the
 // locks itself, in the loads' order, before it creates anything, and only when a month is missing:
@@ -121,10 +121,7 @@ INSERT INTO toar.data (timeseries_id, datetime, value, flags, fetched_at, object
 SELECT timeseries_id, datetime, value, flags, fetched_at, object_id FROM toar.data_unpartitioned;
 DROP TABLE toar.data_unpartitioned;
 
-ALTER TABLE toar.data
-  ADD CONSTRAINT data_pkey PRIMARY KEY (timeseries_id, datetime),
-  ADD CONSTRAINT data_timeseries_id_fkey FOREIGN KEY (timeseries_id) REFERENCES toar.timeseries (id),
-  ADD CONSTRAINT data_object_id_fkey FOREIGN KEY (object_id) REFERENCES ops.source_objects (id);
+ALTER TABLE toar.data ADD CONSTRAINT data_pkey PRIMARY KEY (timeseries_id, datetime);
 CREATE INDEX data_object ON toar.data (object_id);
 -- The moved rows have no statistics yet (autovacuum analyzes the months, never toar.data itself).
 ANALYZE toar.data;

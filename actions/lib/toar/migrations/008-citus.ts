@@ -16,11 +16,11 @@
 // table instead: it is small (a row per series), written only when a series is new, and a copy on
 // every node makes its join with toar.data local wherever the data is. Its foreign keys need what it
 // refers to on every node too: toar.variables and toar.stationmeta_core are reference tables, and so
-// is ops.source_objects, which toar.data refers to (a distributed table may refer to a reference
-// table, never to a table of the coordinator alone). The other ops tables stay on the coordinator.
+// is ops.source_objects, whose ids toar.data's rows carry (toar.data itself has no foreign keys:
+// migration 010). The other ops tables stay on the coordinator.
 //
-// Order: Citus distributes a table whose foreign keys point at tables it already distributed, so the
-// foreign keys between these tables are dropped first, the tables distributed (referenced ones first),
+// Order: Citus distributes a table whose foreign keys point at tables it already distributed, so
+// toar.timeseries' foreign keys are dropped first, the tables distributed (referenced ones first),
 // and the keys added again; sequential mode keeps the DDL and the copies on one connection per node in
 // this one transaction. toar.data's month partitions are distributed with it, and a month created
 // later (toar.ensure_data_partitions, on the coordinator) is distributed by Citus as it is created.
@@ -38,8 +38,6 @@ BEGIN
     RETURN;
   END IF;
   SET LOCAL citus.multi_shard_modify_mode TO 'sequential';
-  ALTER TABLE toar.data DROP CONSTRAINT data_timeseries_id_fkey,
-                        DROP CONSTRAINT data_object_id_fkey;
   ALTER TABLE toar.timeseries DROP CONSTRAINT timeseries_station_id_fkey,
                               DROP CONSTRAINT timeseries_variable_id_fkey;
   PERFORM create_reference_table('toar.variables'::regclass);
@@ -50,9 +48,6 @@ BEGIN
   ALTER TABLE toar.timeseries
     ADD CONSTRAINT timeseries_station_id_fkey FOREIGN KEY (station_id) REFERENCES toar.stationmeta_core (id),
     ADD CONSTRAINT timeseries_variable_id_fkey FOREIGN KEY (variable_id) REFERENCES toar.variables (id);
-  ALTER TABLE toar.data
-    ADD CONSTRAINT data_timeseries_id_fkey FOREIGN KEY (timeseries_id) REFERENCES toar.timeseries (id),
-    ADD CONSTRAINT data_object_id_fkey FOREIGN KEY (object_id) REFERENCES ops.source_objects (id);
 END
 $fn$;
 
