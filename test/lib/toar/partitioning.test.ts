@@ -15,6 +15,7 @@ import { HOURLY_MEANS_SQL, NEWEST_SQL } from '../../../actions/lib/training/data
 import { silentLogger } from '../../../actions/lib/util/logger.ts';
 import { createTestDatabase } from '../../support/database.ts';
 import { defined } from '../../support/defined.ts';
+import { planNodes } from '../../support/query-plan.ts';
 import { sampleBatch } from '../../support/sample-records.ts';
 
 const HOUR = 3_600_000;
@@ -404,25 +405,6 @@ describe('toar.data by month', () => {
   });
 
   describe('reads touch the months they need', () => {
-    interface PlanNode {
-      'Node Type': string;
-      'Relation Name'?: string;
-      'Actual Loops'?: number;
-      'Scan Direction'?: string;
-      'Subplans Removed'?: number;
-      Plans?: PlanNode[];
-    }
-
-    function planNodes(plan: { Plan: PlanNode }[]): PlanNode[] {
-      const nodes: PlanNode[] = [];
-      const visit = (node: PlanNode) => {
-        nodes.push(node);
-        for (const child of node.Plans ?? []) visit(child);
-      };
-      for (const { Plan } of plan) visit(Plan);
-      return nodes;
-    }
-
     /** The month partitions the plan has, and those it read (scanned at least once). */
     async function monthsOf(sql: string, params: unknown[]) {
       const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params);

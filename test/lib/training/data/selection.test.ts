@@ -14,6 +14,7 @@ import type { SelectionRequest } from '../../../../actions/lib/training/data/sel
 import { trainingRowsSha256 } from '../../../../actions/lib/training/data/table-digest.ts';
 import { silentLogger } from '../../../../actions/lib/util/logger.ts';
 import { createTestDatabase } from '../../../support/database.ts';
+import { type PlanNode, planNodes } from '../../../support/query-plan.ts';
 import { at, HOUR, rejectsWithUsageError } from '../helpers.ts';
 import { type DataRow, insertData, insertSeries, insertStation } from '../toar-fixture.ts';
 
@@ -317,25 +318,6 @@ describe('station keys in SQL', () => {
 });
 
 describe('selection cost', () => {
-  interface PlanNode {
-    'Node Type': string;
-    'Relation Name'?: string;
-    'Index Name'?: string;
-    'Index Cond'?: string;
-    Plans?: PlanNode[];
-  }
-
-  /** Every node of an EXPLAIN (FORMAT JSON) plan. */
-  function planNodes(plan: { Plan: PlanNode }[]): PlanNode[] {
-    const nodes: PlanNode[] = [];
-    const visit = (node: PlanNode) => {
-      nodes.push(node);
-      for (const child of node.Plans ?? []) visit(child);
-    };
-    for (const { Plan } of plan) visit(Plan);
-    return nodes;
-  }
-
   it('reads toar.data by primary-key range scans per series, never a sequential scan, in a large table', async () => {
     // 100 more series of 1,500 rows each: enough that a plan reading the whole table would show,
     // little enough to build in a moment.
