@@ -1,13 +1,13 @@
 // The real-data case of `npm run bench:ingest`: fetch objects made of real OpenAQ records, ingested
 // by a whole `freshet ingest` process, against gunzip + JSON.parse of the same files in one thread.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import pg from 'pg';
+import { childrenOf, peakRss } from '../test/support/processes.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 /** The real fetch: its vendored copy when there is one, else the shared data. */
@@ -131,10 +131,11 @@ export async function realCase(work: string, serverUrl: string, log: (message: s
 
   log('real: running `freshet ingest` on a fresh database…');
   const started = performance.now();
-  const { stdout } = await promisify(execFile)(
+  // Through the launcher, as a user runs it (it starts the command with its Node flags).
+  const run = await runWatched(
     join(ROOT, 'node_modules/.bin/node'),
     [
-      join(ROOT, 'actions/cli.ts'),
+      join(ROOT, 'actions/bin/freshet.js'),
       'ingest',
       '--source',
       pathToFileURL(root).toString(),
@@ -146,12 +147,9 @@ export async function realCase(work: string, serverUrl: string, log: (message: s
     ],
     // The database URL (with its password) goes in the environment: a command line is readable by
     // every user of the machine from /proc.
-    {
-      cwd: work,
-      maxBuffer: 16 * 1024 * 1024,
-      env: { ...process.env, DATABASE_URL: url.toString() },
-    },
+    { cwd: work, env: { ...process.env, DATABASE_URL: url.toString() } },
   );
+  const stdout = run.stdout;
   const seconds = (performance.now() - started) / 1000;
   const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
     lines?: number;
@@ -166,11 +164,44 @@ export async function realCase(work: string, serverUrl: string, log: (message: s
   ) {
     throw new Error(`real: unexpected ingest report ${stdout}`);
   }
-  log(`real: ${report.lines} records in ${seconds.toFixed(2)} s (whole process)`);
+  log(
+    `real: ${report.lines} records in ${seconds.toFixed(2)} s (whole process), peak memory ${(run.peakBytes / 2 ** 20).toFixed(0)} MiB`,
+  );
   return {
+    peakBytes: run.peakBytes,
     records: parse.records,
     stations: report.stations_created ?? 0,
     parseRate: parse.rate,
     ingestRate: parse.records / seconds,
   };
+}
+
+/**
+ * Runs a command to its end, with its output and the peak resident memory of the process it starts
+ * (the launcher's child: the command itself), read from /proc as it runs.
+ */
+async function runWatched(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ stdout: string; peakBytes: number }> {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (text: string) => {
+    stdout += text;
+  });
+  let peakBytes = 0;
+  const watch = setInterval(async () => {
+    for (const pid of child.pid === undefined ? [] : childrenOf(child.pid)) {
+      peakBytes = Math.max(peakBytes, await peakRss(pid));
+    }
+  }, 100);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', resolve);
+  });
+  clearInterval(watch);
+  if (code !== 0) throw new Error(`real: \`freshet ingest\` exited with ${code}`);
+  return { stdout, peakBytes };
 }

@@ -9,6 +9,11 @@
 // 143, as a shell reports it), and holds an IPC channel open to the child, whose end tells the child
 // that the launcher is gone (even after `kill -9`), so that the child stops too instead of running on
 // as an orphan.
+//
+// The command runs with V8's young generation capped (NODE_FLAGS): by default Node 24 lets it grow
+// to 64 MiB a semi-space, which on real fetches took an ingest's peak memory from 0.49 GB to 0.59
+// GB, for no gain in speed (8 MiB was as fast or faster). Node 24 running this file without those
+// flags starts the command as a child with them, as Node 20 does.
 import { spawn } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { constants } from 'node:os';
@@ -19,12 +24,14 @@ const here = dirname(realpathSync(fileURLToPath(import.meta.url)));
 const cli = join(here, '..', 'cli.ts');
 const major = Number(process.versions.node.split('.')[0]);
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** Node's flags for the command (the npm scripts `freshet` and `start` pass the same). */
+const NODE_FLAGS = ['--max-semi-space-size=8'];
 
-if (major >= 24) {
+if (major >= 24 && NODE_FLAGS.every((flag) => process.execArgv.includes(flag))) {
   await import(cli);
 } else {
   let dir = here;
-  let pinned = '';
+  let pinned = major >= 24 ? process.execPath : '';
   while (!pinned) {
     const candidate = join(dir, 'node_modules', 'node', 'bin', 'node');
     if (existsSync(candidate)) pinned = candidate;
@@ -35,7 +42,7 @@ if (major >= 24) {
     process.stderr.write('freshet needs Node 24: run `npm ci` in the project first.\n');
     process.exit(2);
   }
-  const child = spawn(pinned, [cli, ...process.argv.slice(2)], {
+  const child = spawn(pinned, [...NODE_FLAGS, cli, ...process.argv.slice(2)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   });
   const forward = (signal) => child.kill(signal);

@@ -3,7 +3,7 @@
 // promptly within 512 MB; an object under the wrong date folder is counted as misfiled.
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createGzip } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../support/database.ts';
+import { peakRss } from '../support/processes.ts';
 import { sampleText } from '../support/sample-layout.ts';
 
 const NODE = fileURLToPath(new URL('../../node_modules/.bin/node', import.meta.url));
@@ -27,17 +28,6 @@ async function gzipStream(path: string, count: number, chunk: (i: number) => Uin
     for (let i = 0; i < count; i++) yield chunk(i);
   }
   await pipeline(chunks(), createGzip({ level: 1 }), createWriteStream(path));
-}
-
-/** Peak resident memory of a process so far (VmHWM), in bytes; 0 once it is gone. */
-async function peakRss(pid: number): Promise<number> {
-  try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const kb = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
-    return kb === undefined ? 0 : Number(kb) * 1024;
-  } catch {
-    return 0;
-  }
 }
 
 interface Run {

@@ -1,6 +1,8 @@
 // node_modules/.bin/freshet started by Node 20 runs the command as a Node 24 child: signals reach
-// the child, the launcher exits as the child did, and the child never outlives the launcher.
+// the child, the launcher exits as the child did, and the child never outlives the launcher. Started
+// by Node 20 or by Node 24 without them, it gives the child its Node flags (a capped young generation).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,12 +33,12 @@ describe('the launcher', () => {
     await rm(cwd, { recursive: true, force: true });
   });
 
-  function launch(): {
+  function launch(node = NODE20): {
     launcher: ChildProcess;
     exited: Promise<number | null>;
     child: Promise<number>;
   } {
-    const launcher = spawn(NODE20, [FRESHET, ...LONG_COMMAND, '--out', join(cwd, 'out')], {
+    const launcher = spawn(node, [FRESHET, ...LONG_COMMAND, '--out', join(cwd, 'out')], {
       cwd,
       stdio: 'ignore',
     });
@@ -75,5 +77,20 @@ describe('the launcher', () => {
     launcher.kill('SIGKILL');
     await exited;
     expect(await until(() => !isAlive(pid), 30_000)).toBe(true);
+  });
+
+  it.each([
+    ['Node 20', NODE20],
+    ['Node 24 without the flags', process.execPath],
+  ])('started by %s, runs the command with a young generation of 8 MiB', async (_, node) => {
+    const { launcher, exited, child } = launch(node);
+    const pid = await child;
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    launcher.kill('SIGTERM');
+    await exited;
+    expect(argv).toContain('--max-semi-space-size=8');
+    expect(argv.indexOf('--max-semi-space-size=8')).toBeLessThan(
+      argv.findIndex((a) => a.endsWith('cli.ts')),
+    );
   });
 });

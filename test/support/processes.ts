@@ -2,6 +2,7 @@
 // condition within a bound (so that a hang becomes a failure, not a stuck run).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 
 /** The system's Node 20, as on a user's machine. */
 export const NODE20 = '/usr/bin/node';
@@ -45,4 +46,15 @@ export async function until(
     await new Promise((r) => setTimeout(r, everyMs));
   }
   return condition();
+}
+
+/** Peak resident memory of a process so far (its VmHWM), in bytes; 0 once it is gone. */
+export async function peakRss(pid: number): Promise<number> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
+    return kb === undefined ? 0 : Number(kb) * 1024;
+  } catch {
+    return 0;
+  }
 }
