@@ -1,6 +1,20 @@
 // The `freshet` command's entry point (node_modules/.bin/freshet runs it on Node 24): everything
 // else is in cli/run.ts, which tests import.
-import { run } from './cli/run.ts';
+import module from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+// Node's compile cache keeps our TypeScript sources stripped and compiled between runs: loading
+// them is then about 0.2 s faster and 25 MB smaller (the type stripper is never loaded), in every
+// thread. It lives in the project's node_modules/.cache, not in the shared temporary folder, where
+// another user of the machine could plant code for us to run. Set before run.ts is loaded (hence
+// the dynamic import), and in the environment, which the parse workers inherit.
+// NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+const cacheDir = fileURLToPath(new URL('../node_modules/.cache/freshet-node', import.meta.url));
+const cache = module.enableCompileCache?.(cacheDir);
+if (cache?.status === module.constants.compileCacheStatus.ENABLED) {
+  process.env.NODE_COMPILE_CACHE ??= cacheDir;
+}
+const { run } = await import('./cli/run.ts');
 
 // Started by the launcher (bin/freshet.js) on an IPC channel: when the channel closes, the launcher
 // is gone (even killed with SIGKILL), and the command stops as if it had been sent SIGTERM rather

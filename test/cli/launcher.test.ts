@@ -1,11 +1,13 @@
 // node_modules/.bin/freshet started by Node 20 runs the command as a Node 24 child: signals reach
 // the child, the launcher exits as the child did, and the child never outlives the launcher. Started
-// by Node 20 or by Node 24 without them, it gives the child its Node flags (a capped young generation).
+// by Node 20 or by Node 24 without them, it gives the child its Node flags (a capped young generation)
+// and Node's compile cache in the project's node_modules/.cache.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defined } from '../support/defined.ts';
 import { FRESHET } from '../support/freshet-command.ts';
@@ -82,15 +84,22 @@ describe('the launcher', () => {
   it.each([
     ['Node 20', NODE20],
     ['Node 24 without the flags', process.execPath],
-  ])('started by %s, runs the command with a young generation of 8 MiB', async (_, node) => {
-    const { launcher, exited, child } = launch(node);
-    const pid = await child;
-    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    launcher.kill('SIGTERM');
-    await exited;
-    expect(argv).toContain('--max-semi-space-size=8');
-    expect(argv.indexOf('--max-semi-space-size=8')).toBeLessThan(
-      argv.findIndex((a) => a.endsWith('cli.ts')),
-    );
-  });
+  ])(
+    'started by %s, runs the command with a young generation of 8 MiB and the compile cache',
+    async (_, node) => {
+      const { launcher, exited, child } = launch(node);
+      const pid = await child;
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      launcher.kill('SIGTERM');
+      await exited;
+      expect(environment).toContain(
+        `NODE_COMPILE_CACHE=${fileURLToPath(new URL('../../node_modules/.cache/freshet-node', import.meta.url))}`,
+      );
+      expect(argv).toContain('--max-semi-space-size=8');
+      expect(argv.indexOf('--max-semi-space-size=8')).toBeLessThan(
+        argv.findIndex((a) => a.endsWith('cli.ts')),
+      );
+    },
+  );
 });

@@ -61941,7 +61941,7 @@ var require_dist_cjs16 = __commonJS({
       extensions.forEach((extension) => extension.configure(extensionConfiguration));
       return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration2(extensionConfiguration), resolveDefaultRuntimeConfig2(extensionConfiguration), resolveHttpHandlerRuntimeConfig2(extensionConfiguration), resolveHttpAuthRuntimeConfig5(extensionConfiguration));
     };
-    var S3Client2 = class extends Client3 {
+    var S3Client = class extends Client3 {
       config;
       constructor(...[configuration]) {
         const _config_0 = getRuntimeConfig9(configuration || {});
@@ -62090,7 +62090,7 @@ var require_dist_cjs16 = __commonJS({
     };
     var GetObjectAttributesCommand = class extends command5(_ep5, _mw1, "GetObjectAttributes", GetObjectAttributes$) {
     };
-    var GetObjectCommand2 = class extends command5(_ep05, _mw7, "GetObject", GetObject$) {
+    var GetObjectCommand = class extends command5(_ep05, _mw7, "GetObject", GetObject$) {
     };
     var GetObjectLegalHoldCommand = class extends command5(_ep5, _mw05, "GetObjectLegalHold", GetObjectLegalHold$) {
     };
@@ -62126,7 +62126,7 @@ var require_dist_cjs16 = __commonJS({
     };
     var ListObjectsCommand = class extends command5(_ep8, _mw05, "ListObjects", ListObjects$) {
     };
-    var ListObjectsV2Command2 = class extends command5(_ep8, _mw05, "ListObjectsV2", ListObjectsV2$) {
+    var ListObjectsV2Command = class extends command5(_ep8, _mw05, "ListObjectsV2", ListObjectsV2$) {
     };
     var ListObjectVersionsCommand = class extends command5(_ep8, _mw05, "ListObjectVersions", ListObjectVersions$) {
     };
@@ -62206,11 +62206,11 @@ var require_dist_cjs16 = __commonJS({
     };
     var WriteGetObjectResponseCommand = class extends command5(_ep9, _mw4, "WriteGetObjectResponse", WriteGetObjectResponse$) {
     };
-    var paginateListBuckets = createPaginator2(S3Client2, ListBucketsCommand, "ContinuationToken", "ContinuationToken", "MaxBuckets");
-    var paginateListDirectoryBuckets = createPaginator2(S3Client2, ListDirectoryBucketsCommand, "ContinuationToken", "ContinuationToken", "MaxDirectoryBuckets");
-    var paginateListObjectAnnotations = createPaginator2(S3Client2, ListObjectAnnotationsCommand, "ContinuationToken", "NextContinuationToken", "MaxAnnotationResults");
-    var paginateListObjectsV2 = createPaginator2(S3Client2, ListObjectsV2Command2, "ContinuationToken", "NextContinuationToken", "MaxKeys");
-    var paginateListParts = createPaginator2(S3Client2, ListPartsCommand, "PartNumberMarker", "NextPartNumberMarker", "MaxParts");
+    var paginateListBuckets = createPaginator2(S3Client, ListBucketsCommand, "ContinuationToken", "ContinuationToken", "MaxBuckets");
+    var paginateListDirectoryBuckets = createPaginator2(S3Client, ListDirectoryBucketsCommand, "ContinuationToken", "ContinuationToken", "MaxDirectoryBuckets");
+    var paginateListObjectAnnotations = createPaginator2(S3Client, ListObjectAnnotationsCommand, "ContinuationToken", "NextContinuationToken", "MaxAnnotationResults");
+    var paginateListObjectsV2 = createPaginator2(S3Client, ListObjectsV2Command, "ContinuationToken", "NextContinuationToken", "MaxKeys");
+    var paginateListParts = createPaginator2(S3Client, ListPartsCommand, "PartNumberMarker", "NextPartNumberMarker", "MaxParts");
     var checkState$3 = async (client, input) => {
       let reason;
       try {
@@ -62353,7 +62353,7 @@ var require_dist_cjs16 = __commonJS({
       GetBucketTaggingCommand,
       GetBucketVersioningCommand,
       GetBucketWebsiteCommand,
-      GetObjectCommand: GetObjectCommand2,
+      GetObjectCommand,
       GetObjectAclCommand,
       GetObjectAnnotationCommand,
       GetObjectAttributesCommand,
@@ -62374,7 +62374,7 @@ var require_dist_cjs16 = __commonJS({
       ListMultipartUploadsCommand,
       ListObjectAnnotationsCommand,
       ListObjectsCommand,
-      ListObjectsV2Command: ListObjectsV2Command2,
+      ListObjectsV2Command,
       ListObjectVersionsCommand,
       ListPartsCommand,
       PutBucketAbacCommand,
@@ -62428,7 +62428,7 @@ var require_dist_cjs16 = __commonJS({
       waitUntilObjectExists,
       waitUntilObjectNotExists
     };
-    var S3 = class extends S3Client2 {
+    var S3 = class extends S3Client {
     };
     createAggregatedClient2(commands5, S3, { paginators, waiters });
     var BucketAbacStatus = {
@@ -63160,7 +63160,7 @@ var require_dist_cjs16 = __commonJS({
     exports.GetObjectAttributesOutput$ = GetObjectAttributesOutput$;
     exports.GetObjectAttributesParts$ = GetObjectAttributesParts$;
     exports.GetObjectAttributesRequest$ = GetObjectAttributesRequest$;
-    exports.GetObjectCommand = GetObjectCommand2;
+    exports.GetObjectCommand = GetObjectCommand;
     exports.GetObjectLegalHold$ = GetObjectLegalHold$;
     exports.GetObjectLegalHoldCommand = GetObjectLegalHoldCommand;
     exports.GetObjectLegalHoldOutput$ = GetObjectLegalHoldOutput$;
@@ -63284,7 +63284,7 @@ var require_dist_cjs16 = __commonJS({
     exports.ListObjectsOutput$ = ListObjectsOutput$;
     exports.ListObjectsRequest$ = ListObjectsRequest$;
     exports.ListObjectsV2$ = ListObjectsV2$;
-    exports.ListObjectsV2Command = ListObjectsV2Command2;
+    exports.ListObjectsV2Command = ListObjectsV2Command;
     exports.ListObjectsV2Output$ = ListObjectsV2Output$;
     exports.ListObjectsV2Request$ = ListObjectsV2Request$;
     exports.ListParts$ = ListParts$;
@@ -63488,7 +63488,7 @@ var require_dist_cjs16 = __commonJS({
     exports.RestoreStatus$ = RestoreStatus$;
     exports.RoutingRule$ = RoutingRule$;
     exports.S3 = S3;
-    exports.S3Client = S3Client2;
+    exports.S3Client = S3Client;
     exports.S3KeyFilter$ = S3KeyFilter$;
     exports.S3Location$ = S3Location$;
     exports.S3ServiceException = S3ServiceException;
@@ -76947,7 +76947,6 @@ async function isFolder(path6) {
 }
 
 // actions/lib/openaq/source-s3.ts
-var import_client_s3 = __toESM(require_dist_cjs16(), 1);
 init_errors();
 
 // actions/lib/util/retry.ts
@@ -76968,6 +76967,20 @@ async function withRetry(work, policy, isRetryable, onRetry) {
 
 // actions/lib/openaq/source-s3.ts
 var WHOLE_READ_BYTES = 32 * 1024 * 1024;
+function lazyS3Client(config) {
+  let calls;
+  const load = () => calls ??= Promise.resolve().then(() => __toESM(require_dist_cjs16(), 1)).then((sdk) => {
+    const client = new sdk.S3Client(config);
+    return {
+      list: (input) => client.send(new sdk.ListObjectsV2Command(input)),
+      get: (input) => client.send(new sdk.GetObjectCommand(input))
+    };
+  });
+  return {
+    list: async (input) => (await load()).list(input),
+    get: async (input) => (await load()).get(input)
+  };
+}
 function s3Source(url, options = {}) {
   const access3 = s3Access(url, options);
   return layoutSource(
@@ -76987,7 +77000,7 @@ function s3Source(url, options = {}) {
 }
 function s3Access(url, options = {}) {
   const parsed = parseS3Url(url);
-  const client = new import_client_s3.S3Client({
+  const client = lazyS3Client({
     region: options.region ?? "us-east-1",
     ...options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {},
     ...options.anonymous ? {
@@ -77019,14 +77032,12 @@ function s3Access(url, options = {}) {
       do {
         const page = await retry2(
           `listing s3://${parsed.bucket}/${full}`,
-          () => client.send(
-            new import_client_s3.ListObjectsV2Command({
-              Bucket: parsed.bucket,
-              Prefix: full,
-              ContinuationToken: token,
-              ...delimiter3 ? { Delimiter: delimiter3 } : {}
-            })
-          )
+          () => client.list({
+            Bucket: parsed.bucket,
+            Prefix: full,
+            ContinuationToken: token,
+            ...delimiter3 ? { Delimiter: delimiter3 } : {}
+          })
         );
         take2(page);
         token = page.IsTruncated && !firstPage ? page.NextContinuationToken : void 0;
@@ -77065,13 +77076,7 @@ function s3Access(url, options = {}) {
       try {
         page = await retry2(
           `listing ${url}`,
-          () => client.send(
-            new import_client_s3.ListObjectsV2Command({
-              Bucket: parsed.bucket,
-              Prefix: parsed.prefix,
-              MaxKeys: 1
-            })
-          )
+          () => client.list({ Bucket: parsed.bucket, Prefix: parsed.prefix, MaxKeys: 1 })
         );
       } catch (error3) {
         const status = error3.$metadata?.httpStatusCode;
@@ -77085,7 +77090,7 @@ function s3Access(url, options = {}) {
     async *readObject(key) {
       const fullKey = `${parsed.prefix}${key}`;
       const where = `s3://${parsed.bucket}/${fullKey}`;
-      const get2 = () => client.send(new import_client_s3.GetObjectCommand({ Bucket: parsed.bucket, Key: fullKey }));
+      const get2 = () => client.get({ Bucket: parsed.bucket, Key: fullKey });
       let response;
       try {
         response = await retry2(`reading ${where}`, get2);
@@ -82656,7 +82661,7 @@ function KEY_OF(objectId) {
   return `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
 }
 var RELOADED = (objectId) => `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
-var upsertData = (staged, layout) => `
+var upsertDataCountedBySnapshot = (staged, layout) => `
 WITH series AS MATERIALIZED (
   SELECT k.g, ts.variable_id, ${layout.seriesMinutes} AS averaging_minutes, ts.id
   FROM stage_keys k
@@ -82671,9 +82676,9 @@ WITH series AS MATERIALIZED (
   JOIN stage_objects o ON o.ord = s.ord
 ), counted AS (
   -- What the upsert will do, seen from the statement's snapshot: rows it inserts (absent now), and
-  -- stored rows whose value it changes. (RETURNING cannot tell an insert from an update on a
-  -- partitioned table: xmax is not available there. A row that a concurrent load inserts first is
-  -- counted as inserted by both.)
+  -- stored rows whose value it changes. (Before PostgreSQL 18, RETURNING cannot tell an insert from
+  -- an update on a partitioned table: xmax is not available there. A row that a concurrent load
+  -- inserts first is counted as inserted by both.)
   SELECT count(*) FILTER (WHERE d.timeseries_id IS NULL) AS inserted,
          count(*) FILTER (WHERE d.timeseries_id IS NOT NULL
                             AND (${RELOADED("d.object_id")} OR ${layout.beats("w")})
@@ -82700,6 +82705,37 @@ WITH series AS MATERIALIZED (
     OR ${layout.beats("excluded")}
 )
 SELECT inserted::integer, changed::integer FROM counted`;
+var upsertDataCountedByReturning = (staged, layout) => `
+WITH series AS MATERIALIZED (
+  SELECT k.g, ts.variable_id, ${layout.seriesMinutes} AS averaging_minutes, ts.id
+  FROM stage_keys k
+  JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
+  JOIN toar.timeseries ts ON ts.station_id = st.id ${layout.seriesFilter}
+), upserted AS (
+  INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
+  SELECT se.id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond',
+         s.value, s.flags, o.fetched_at, o.object_id
+  FROM ${staged} s
+  JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
+  JOIN stage_objects o ON o.ord = s.ord
+  ORDER BY 1, 2
+  ON CONFLICT (timeseries_id, datetime) DO UPDATE SET
+    value = excluded.value, flags = excluded.flags,
+    fetched_at = excluded.fetched_at, object_id = excluded.object_id
+  WHERE (${RELOADED("d.object_id")}
+         AND (d.value, d.flags, d.object_id, d.fetched_at) IS DISTINCT FROM
+             (excluded.value, excluded.flags, excluded.object_id, excluded.fetched_at))
+    OR ${layout.beats("excluded")}
+  RETURNING old.timeseries_id IS NULL AS inserted,
+            (old.value <> new.value OR old.flags <> new.flags) AS changed
+)
+SELECT (count(*) FILTER (WHERE inserted))::integer AS inserted,
+       (count(*) FILTER (WHERE changed))::integer AS changed
+FROM upserted`;
+var upsertData = (staged, layout, name) => ({
+  returning: { name: `${name}-returning`, text: upsertDataCountedByReturning(staged, layout) },
+  snapshot: { name: `${name}-snapshot`, text: upsertDataCountedBySnapshot(staged, layout) }
+});
 var STAGED_PIECES = `(
   SELECT DISTINCT ON (g, variable_id, minutes, at_ms) * FROM stage_data
   ORDER BY g, variable_id, minutes, at_ms, piece DESC)`;
@@ -82726,21 +82762,15 @@ var STATEMENTS = {
   realtime: {
     stations: { name: "freshet-upsert-stations", text: UPSERT_STATIONS },
     series: { name: "freshet-insert-series", text: INSERT_SERIES },
-    data: { name: "freshet-upsert-data", text: upsertData("stage_data", REALTIME_SQL) },
-    dataOfPieces: {
-      name: "freshet-upsert-data-of-pieces",
-      text: upsertData(STAGED_PIECES, REALTIME_SQL)
-    },
+    data: upsertData("stage_data", REALTIME_SQL, "freshet-upsert-data"),
+    dataOfPieces: upsertData(STAGED_PIECES, REALTIME_SQL, "freshet-upsert-data-of-pieces"),
     withdrawn: { name: "freshet-delete-withdrawn-data", text: deleteWithdrawnData(REALTIME_SQL) }
   },
   archive: {
     stations: { name: "freshet-upsert-archive-stations", text: UPSERT_ARCHIVE_STATIONS },
     series: { name: "freshet-insert-archive-series", text: INSERT_ARCHIVE_SERIES },
-    data: { name: "freshet-upsert-archive-data", text: upsertData("stage_data", ARCHIVE_SQL) },
-    dataOfPieces: {
-      name: "freshet-upsert-archive-data-of-pieces",
-      text: upsertData(STAGED_PIECES, ARCHIVE_SQL)
-    },
+    data: upsertData("stage_data", ARCHIVE_SQL, "freshet-upsert-archive-data"),
+    dataOfPieces: upsertData(STAGED_PIECES, ARCHIVE_SQL, "freshet-upsert-archive-data-of-pieces"),
     withdrawn: {
       name: "freshet-delete-withdrawn-archive-data",
       text: deleteWithdrawnData(ARCHIVE_SQL)

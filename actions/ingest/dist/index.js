@@ -57467,7 +57467,7 @@ var require_dist_cjs16 = __commonJS({
       extensions.forEach((extension) => extension.configure(extensionConfiguration));
       return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration2(extensionConfiguration), resolveDefaultRuntimeConfig2(extensionConfiguration), resolveHttpHandlerRuntimeConfig2(extensionConfiguration), resolveHttpAuthRuntimeConfig5(extensionConfiguration));
     };
-    var S3Client2 = class extends Client3 {
+    var S3Client = class extends Client3 {
       config;
       constructor(...[configuration]) {
         const _config_0 = getRuntimeConfig9(configuration || {});
@@ -57616,7 +57616,7 @@ var require_dist_cjs16 = __commonJS({
     };
     var GetObjectAttributesCommand = class extends command5(_ep5, _mw1, "GetObjectAttributes", GetObjectAttributes$) {
     };
-    var GetObjectCommand2 = class extends command5(_ep05, _mw7, "GetObject", GetObject$) {
+    var GetObjectCommand = class extends command5(_ep05, _mw7, "GetObject", GetObject$) {
     };
     var GetObjectLegalHoldCommand = class extends command5(_ep5, _mw05, "GetObjectLegalHold", GetObjectLegalHold$) {
     };
@@ -57652,7 +57652,7 @@ var require_dist_cjs16 = __commonJS({
     };
     var ListObjectsCommand = class extends command5(_ep8, _mw05, "ListObjects", ListObjects$) {
     };
-    var ListObjectsV2Command2 = class extends command5(_ep8, _mw05, "ListObjectsV2", ListObjectsV2$) {
+    var ListObjectsV2Command = class extends command5(_ep8, _mw05, "ListObjectsV2", ListObjectsV2$) {
     };
     var ListObjectVersionsCommand = class extends command5(_ep8, _mw05, "ListObjectVersions", ListObjectVersions$) {
     };
@@ -57732,11 +57732,11 @@ var require_dist_cjs16 = __commonJS({
     };
     var WriteGetObjectResponseCommand = class extends command5(_ep9, _mw4, "WriteGetObjectResponse", WriteGetObjectResponse$) {
     };
-    var paginateListBuckets = createPaginator2(S3Client2, ListBucketsCommand, "ContinuationToken", "ContinuationToken", "MaxBuckets");
-    var paginateListDirectoryBuckets = createPaginator2(S3Client2, ListDirectoryBucketsCommand, "ContinuationToken", "ContinuationToken", "MaxDirectoryBuckets");
-    var paginateListObjectAnnotations = createPaginator2(S3Client2, ListObjectAnnotationsCommand, "ContinuationToken", "NextContinuationToken", "MaxAnnotationResults");
-    var paginateListObjectsV2 = createPaginator2(S3Client2, ListObjectsV2Command2, "ContinuationToken", "NextContinuationToken", "MaxKeys");
-    var paginateListParts = createPaginator2(S3Client2, ListPartsCommand, "PartNumberMarker", "NextPartNumberMarker", "MaxParts");
+    var paginateListBuckets = createPaginator2(S3Client, ListBucketsCommand, "ContinuationToken", "ContinuationToken", "MaxBuckets");
+    var paginateListDirectoryBuckets = createPaginator2(S3Client, ListDirectoryBucketsCommand, "ContinuationToken", "ContinuationToken", "MaxDirectoryBuckets");
+    var paginateListObjectAnnotations = createPaginator2(S3Client, ListObjectAnnotationsCommand, "ContinuationToken", "NextContinuationToken", "MaxAnnotationResults");
+    var paginateListObjectsV2 = createPaginator2(S3Client, ListObjectsV2Command, "ContinuationToken", "NextContinuationToken", "MaxKeys");
+    var paginateListParts = createPaginator2(S3Client, ListPartsCommand, "PartNumberMarker", "NextPartNumberMarker", "MaxParts");
     var checkState$3 = async (client, input) => {
       let reason;
       try {
@@ -57879,7 +57879,7 @@ var require_dist_cjs16 = __commonJS({
       GetBucketTaggingCommand,
       GetBucketVersioningCommand,
       GetBucketWebsiteCommand,
-      GetObjectCommand: GetObjectCommand2,
+      GetObjectCommand,
       GetObjectAclCommand,
       GetObjectAnnotationCommand,
       GetObjectAttributesCommand,
@@ -57900,7 +57900,7 @@ var require_dist_cjs16 = __commonJS({
       ListMultipartUploadsCommand,
       ListObjectAnnotationsCommand,
       ListObjectsCommand,
-      ListObjectsV2Command: ListObjectsV2Command2,
+      ListObjectsV2Command,
       ListObjectVersionsCommand,
       ListPartsCommand,
       PutBucketAbacCommand,
@@ -57954,7 +57954,7 @@ var require_dist_cjs16 = __commonJS({
       waitUntilObjectExists,
       waitUntilObjectNotExists
     };
-    var S3 = class extends S3Client2 {
+    var S3 = class extends S3Client {
     };
     createAggregatedClient2(commands5, S3, { paginators, waiters });
     var BucketAbacStatus = {
@@ -58686,7 +58686,7 @@ var require_dist_cjs16 = __commonJS({
     exports.GetObjectAttributesOutput$ = GetObjectAttributesOutput$;
     exports.GetObjectAttributesParts$ = GetObjectAttributesParts$;
     exports.GetObjectAttributesRequest$ = GetObjectAttributesRequest$;
-    exports.GetObjectCommand = GetObjectCommand2;
+    exports.GetObjectCommand = GetObjectCommand;
     exports.GetObjectLegalHold$ = GetObjectLegalHold$;
     exports.GetObjectLegalHoldCommand = GetObjectLegalHoldCommand;
     exports.GetObjectLegalHoldOutput$ = GetObjectLegalHoldOutput$;
@@ -58810,7 +58810,7 @@ var require_dist_cjs16 = __commonJS({
     exports.ListObjectsOutput$ = ListObjectsOutput$;
     exports.ListObjectsRequest$ = ListObjectsRequest$;
     exports.ListObjectsV2$ = ListObjectsV2$;
-    exports.ListObjectsV2Command = ListObjectsV2Command2;
+    exports.ListObjectsV2Command = ListObjectsV2Command;
     exports.ListObjectsV2Output$ = ListObjectsV2Output$;
     exports.ListObjectsV2Request$ = ListObjectsV2Request$;
     exports.ListParts$ = ListParts$;
@@ -59014,7 +59014,7 @@ var require_dist_cjs16 = __commonJS({
     exports.RestoreStatus$ = RestoreStatus$;
     exports.RoutingRule$ = RoutingRule$;
     exports.S3 = S3;
-    exports.S3Client = S3Client2;
+    exports.S3Client = S3Client;
     exports.S3KeyFilter$ = S3KeyFilter$;
     exports.S3Location$ = S3Location$;
     exports.S3ServiceException = S3ServiceException;
@@ -75864,9 +75864,10 @@ async function ensureDataPartitions(client, months2) {
 }
 
 // actions/lib/toar/load.ts
-var prepared = /* @__PURE__ */ new WeakSet();
+var prepared = /* @__PURE__ */ new WeakMap();
 async function prepareSession(client) {
-  if (prepared.has(client)) return;
+  const known = prepared.get(client);
+  if (known !== void 0) return known;
   await client.query(`
     CREATE TEMP TABLE IF NOT EXISTS stage_objects (
       ord smallint, object_id integer, key text COLLATE "C", fetched_at timestamptz,
@@ -75889,7 +75890,13 @@ async function prepareSession(client) {
       ord smallint, line integer, reason text, message text, raw_hash bytea
     ) ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_lines (hash bytea, raw text) ON COMMIT DELETE ROWS;`);
-  prepared.add(client);
+  const { rows } = await client.query(
+    `SELECT current_setting('server_version_num')::integer >= 180000
+        AND coalesce(current_setting('freshet.data_counting', true), '') <> 'snapshot' AS returning`
+  );
+  const counting = rows[0]?.returning === true ? "returning" : "snapshot";
+  prepared.set(client, counting);
+  return counting;
 }
 var STAGE_OBJECTS = `
 WITH input AS (
@@ -75984,7 +75991,7 @@ function KEY_OF(objectId) {
   return `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
 }
 var RELOADED = (objectId) => `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
-var upsertData = (staged, layout) => `
+var upsertDataCountedBySnapshot = (staged, layout) => `
 WITH series AS MATERIALIZED (
   SELECT k.g, ts.variable_id, ${layout.seriesMinutes} AS averaging_minutes, ts.id
   FROM stage_keys k
@@ -75999,9 +76006,9 @@ WITH series AS MATERIALIZED (
   JOIN stage_objects o ON o.ord = s.ord
 ), counted AS (
   -- What the upsert will do, seen from the statement's snapshot: rows it inserts (absent now), and
-  -- stored rows whose value it changes. (RETURNING cannot tell an insert from an update on a
-  -- partitioned table: xmax is not available there. A row that a concurrent load inserts first is
-  -- counted as inserted by both.)
+  -- stored rows whose value it changes. (Before PostgreSQL 18, RETURNING cannot tell an insert from
+  -- an update on a partitioned table: xmax is not available there. A row that a concurrent load
+  -- inserts first is counted as inserted by both.)
   SELECT count(*) FILTER (WHERE d.timeseries_id IS NULL) AS inserted,
          count(*) FILTER (WHERE d.timeseries_id IS NOT NULL
                             AND (${RELOADED("d.object_id")} OR ${layout.beats("w")})
@@ -76028,6 +76035,37 @@ WITH series AS MATERIALIZED (
     OR ${layout.beats("excluded")}
 )
 SELECT inserted::integer, changed::integer FROM counted`;
+var upsertDataCountedByReturning = (staged, layout) => `
+WITH series AS MATERIALIZED (
+  SELECT k.g, ts.variable_id, ${layout.seriesMinutes} AS averaging_minutes, ts.id
+  FROM stage_keys k
+  JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
+  JOIN toar.timeseries ts ON ts.station_id = st.id ${layout.seriesFilter}
+), upserted AS (
+  INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
+  SELECT se.id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond',
+         s.value, s.flags, o.fetched_at, o.object_id
+  FROM ${staged} s
+  JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
+  JOIN stage_objects o ON o.ord = s.ord
+  ORDER BY 1, 2
+  ON CONFLICT (timeseries_id, datetime) DO UPDATE SET
+    value = excluded.value, flags = excluded.flags,
+    fetched_at = excluded.fetched_at, object_id = excluded.object_id
+  WHERE (${RELOADED("d.object_id")}
+         AND (d.value, d.flags, d.object_id, d.fetched_at) IS DISTINCT FROM
+             (excluded.value, excluded.flags, excluded.object_id, excluded.fetched_at))
+    OR ${layout.beats("excluded")}
+  RETURNING old.timeseries_id IS NULL AS inserted,
+            (old.value <> new.value OR old.flags <> new.flags) AS changed
+)
+SELECT (count(*) FILTER (WHERE inserted))::integer AS inserted,
+       (count(*) FILTER (WHERE changed))::integer AS changed
+FROM upserted`;
+var upsertData = (staged, layout, name) => ({
+  returning: { name: `${name}-returning`, text: upsertDataCountedByReturning(staged, layout) },
+  snapshot: { name: `${name}-snapshot`, text: upsertDataCountedBySnapshot(staged, layout) }
+});
 var STAGED_PIECES = `(
   SELECT DISTINCT ON (g, variable_id, minutes, at_ms) * FROM stage_data
   ORDER BY g, variable_id, minutes, at_ms, piece DESC)`;
@@ -76054,21 +76092,15 @@ var STATEMENTS = {
   realtime: {
     stations: { name: "freshet-upsert-stations", text: UPSERT_STATIONS },
     series: { name: "freshet-insert-series", text: INSERT_SERIES },
-    data: { name: "freshet-upsert-data", text: upsertData("stage_data", REALTIME_SQL) },
-    dataOfPieces: {
-      name: "freshet-upsert-data-of-pieces",
-      text: upsertData(STAGED_PIECES, REALTIME_SQL)
-    },
+    data: upsertData("stage_data", REALTIME_SQL, "freshet-upsert-data"),
+    dataOfPieces: upsertData(STAGED_PIECES, REALTIME_SQL, "freshet-upsert-data-of-pieces"),
     withdrawn: { name: "freshet-delete-withdrawn-data", text: deleteWithdrawnData(REALTIME_SQL) }
   },
   archive: {
     stations: { name: "freshet-upsert-archive-stations", text: UPSERT_ARCHIVE_STATIONS },
     series: { name: "freshet-insert-archive-series", text: INSERT_ARCHIVE_SERIES },
-    data: { name: "freshet-upsert-archive-data", text: upsertData("stage_data", ARCHIVE_SQL) },
-    dataOfPieces: {
-      name: "freshet-upsert-archive-data-of-pieces",
-      text: upsertData(STAGED_PIECES, ARCHIVE_SQL)
-    },
+    data: upsertData("stage_data", ARCHIVE_SQL, "freshet-upsert-archive-data"),
+    dataOfPieces: upsertData(STAGED_PIECES, ARCHIVE_SQL, "freshet-upsert-archive-data-of-pieces"),
     withdrawn: {
       name: "freshet-delete-withdrawn-archive-data",
       text: deleteWithdrawnData(ARCHIVE_SQL)
@@ -76135,7 +76167,7 @@ function describeGroup(batches) {
 }
 async function loadOnce(client, batches, texts, span) {
   await ensureDataPartitions(client, span?.months ?? []);
-  await prepareSession(client);
+  const counting = await prepareSession(client);
   await client.query("BEGIN");
   try {
     await client.query(SESSION_SETTINGS);
@@ -76152,7 +76184,8 @@ async function loadOnce(client, batches, texts, span) {
     const counts = await applyStaged(client, statementsOf(batches), {
       span,
       reloaded: loadedBefore.size > 0,
-      pieces: false
+      pieces: false,
+      counting
     });
     await client.query("COMMIT");
     return counts;
@@ -76191,10 +76224,16 @@ async function applyStaged(client, statements, staged) {
   if (staged.span !== void 0) {
     const stations = await client.query(statements.stations);
     const series2 = await client.query(statements.series);
-    const data = await client.query({
-      ...staged.pieces ? statements.dataOfPieces : statements.data,
-      values: [new Date(staged.span.first).toISOString(), new Date(staged.span.last).toISOString()]
-    });
+    const upsert = (staged.pieces ? statements.dataOfPieces : statements.data)[staged.counting];
+    const data = await client.query(
+      staged.counting === "returning" ? upsert : {
+        ...upsert,
+        values: [
+          new Date(staged.span.first).toISOString(),
+          new Date(staged.span.last).toISOString()
+        ]
+      }
+    );
     const [written] = data.rows;
     if (written === void 0) throw new DatabaseError("the data upsert returned no counts");
     counts.stationsCreated = stations.rows.filter((r5) => r5.inserted).length;
@@ -76223,7 +76262,7 @@ async function loadObjectPieces(client, object, pieces) {
   totals.archive = object.archive === true;
   totals.etag = object.etag ?? null;
   const statements = statementsOf([totals]);
-  await prepareSession(client);
+  const counting = await prepareSession(client);
   await client.query("BEGIN");
   let source;
   try {
@@ -76262,7 +76301,12 @@ async function loadObjectPieces(client, object, pieces) {
     await ensureDataPartitions(client, span?.months ?? []);
     const [staged] = await stageObjects(client, [totals]);
     const reloaded = staged?.loaded_before === true;
-    const counts = await applyStaged(client, statements, { span, reloaded, pieces: true });
+    const counts = await applyStaged(client, statements, {
+      span,
+      reloaded,
+      pieces: true,
+      counting
+    });
     await client.query("COMMIT");
     return { counts, totals };
   } catch (error3) {
@@ -76885,7 +76929,7 @@ var PARSE_WORKER_URL = new URL(
   import.meta.url.endsWith(".ts") ? "./parse-worker.ts" : "./parse-worker.js",
   import.meta.url
 );
-var WORKER_HEAP = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 };
+var WORKER_HEAP = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
 var CHUNKS_IN_FLIGHT = 4;
 function threadParser(limits) {
   return {
@@ -78148,7 +78192,6 @@ async function isFolder(path6) {
 }
 
 // actions/lib/openaq/source-s3.ts
-var import_client_s3 = __toESM(require_dist_cjs16(), 1);
 init_errors();
 
 // actions/lib/util/retry.ts
@@ -78169,6 +78212,20 @@ async function withRetry(work, policy, isRetryable, onRetry) {
 
 // actions/lib/openaq/source-s3.ts
 var WHOLE_READ_BYTES = 32 * 1024 * 1024;
+function lazyS3Client(config) {
+  let calls;
+  const load = () => calls ??= Promise.resolve().then(() => __toESM(require_dist_cjs16(), 1)).then((sdk) => {
+    const client = new sdk.S3Client(config);
+    return {
+      list: (input) => client.send(new sdk.ListObjectsV2Command(input)),
+      get: (input) => client.send(new sdk.GetObjectCommand(input))
+    };
+  });
+  return {
+    list: async (input) => (await load()).list(input),
+    get: async (input) => (await load()).get(input)
+  };
+}
 function s3Source(url, options = {}) {
   const access3 = s3Access(url, options);
   return layoutSource(
@@ -78188,7 +78245,7 @@ function s3Source(url, options = {}) {
 }
 function s3Access(url, options = {}) {
   const parsed = parseS3Url(url);
-  const client = new import_client_s3.S3Client({
+  const client = lazyS3Client({
     region: options.region ?? "us-east-1",
     ...options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {},
     ...options.anonymous ? {
@@ -78220,14 +78277,12 @@ function s3Access(url, options = {}) {
       do {
         const page = await retry(
           `listing s3://${parsed.bucket}/${full}`,
-          () => client.send(
-            new import_client_s3.ListObjectsV2Command({
-              Bucket: parsed.bucket,
-              Prefix: full,
-              ContinuationToken: token,
-              ...delimiter3 ? { Delimiter: delimiter3 } : {}
-            })
-          )
+          () => client.list({
+            Bucket: parsed.bucket,
+            Prefix: full,
+            ContinuationToken: token,
+            ...delimiter3 ? { Delimiter: delimiter3 } : {}
+          })
         );
         take2(page);
         token = page.IsTruncated && !firstPage ? page.NextContinuationToken : void 0;
@@ -78266,13 +78321,7 @@ function s3Access(url, options = {}) {
       try {
         page = await retry(
           `listing ${url}`,
-          () => client.send(
-            new import_client_s3.ListObjectsV2Command({
-              Bucket: parsed.bucket,
-              Prefix: parsed.prefix,
-              MaxKeys: 1
-            })
-          )
+          () => client.list({ Bucket: parsed.bucket, Prefix: parsed.prefix, MaxKeys: 1 })
         );
       } catch (error3) {
         const status = error3.$metadata?.httpStatusCode;
@@ -78286,7 +78335,7 @@ function s3Access(url, options = {}) {
     async *readObject(key) {
       const fullKey = `${parsed.prefix}${key}`;
       const where = `s3://${parsed.bucket}/${fullKey}`;
-      const get2 = () => client.send(new import_client_s3.GetObjectCommand({ Bucket: parsed.bucket, Key: fullKey }));
+      const get2 = () => client.get({ Bucket: parsed.bucket, Key: fullKey });
       let response;
       try {
         response = await retry(`reading ${where}`, get2);

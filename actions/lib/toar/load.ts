@@ -17,7 +17,16 @@ export interface LoadCounts {
   rowsUpdated: number;
 }
 
-const prepared = new WeakSet<pg.ClientBase>();
+/**
+ * How a session's data upsert counts the rows it inserted and changed: from the rows it wrote
+ * (`RETURNING old`, PostgreSQL 18 and later), or by looking each staged row up in `toar.data`
+ * beforehand, in the statement's snapshot (before 18; the database setting
+ * `freshet.data_counting = 'snapshot'` chooses it on any version).
+ */
+type Counting = 'returning' | 'snapshot';
+
+/** The sessions whose staging tables exist, with their way of counting. */
+const prepared = new WeakMap<pg.ClientBase, Counting>();
 
 /**
  * Session-local staging tables, emptied at every commit. `ord` is an object's position in its
@@ -26,8 +35,9 @@ const prepared = new WeakSet<pg.ClientBase>();
  * stage_data holds one row per measurement, the group's latest record of it; except for an object
  * loaded in pieces, where each piece (`piece`, in line order) holds one and the latest piece wins.
  */
-async function prepareSession(client: pg.ClientBase): Promise<void> {
-  if (prepared.has(client)) return;
+async function prepareSession(client: pg.ClientBase): Promise<Counting> {
+  const known = prepared.get(client);
+  if (known !== undefined) return known;
   await client.query(`
     CREATE TEMP TABLE IF NOT EXISTS stage_objects (
       ord smallint, object_id integer, key text COLLATE "C", fetched_at timestamptz,
@@ -50,7 +60,13 @@ async function prepareSession(client: pg.ClientBase): Promise<void> {
       ord smallint, line integer, reason text, message text, raw_hash bytea
     ) ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS stage_lines (hash bytea, raw text) ON COMMIT DELETE ROWS;`);
-  prepared.add(client);
+  const { rows } = await client.query<{ returning: boolean }>(
+    `SELECT current_setting('server_version_num')::integer >= 180000
+        AND coalesce(current_setting('freshet.data_counting', true), '') <> 'snapshot' AS returning`,
+  );
+  const counting: Counting = rows[0]?.returning === true ? 'returning' : 'snapshot';
+  prepared.set(client, counting);
+  return counting;
 }
 
 const STAGE_OBJECTS = `
@@ -183,8 +199,9 @@ const RELOADED = (objectId: string) =>
   `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
 
 // \`series\` is materialized: the group's series, a few thousand rows, are hashed once, where an
-// inlined join looked a series up in toar.timeseries for every staged row.
-const upsertData = (staged: string, layout: LayoutSql) => `
+// inlined join looked a series up in toar.timeseries for every staged row. This form counts in
+// the statement's snapshot (see Counting): a second lookup of every staged row in toar.data.
+const upsertDataCountedBySnapshot = (staged: string, layout: LayoutSql) => `
 WITH series AS MATERIALIZED (
   SELECT k.g, ts.variable_id, ${layout.seriesMinutes} AS averaging_minutes, ts.id
   FROM stage_keys k
@@ -199,9 +216,9 @@ WITH series AS MATERIALIZED (
   JOIN stage_objects o ON o.ord = s.ord
 ), counted AS (
   -- What the upsert will do, seen from the statement's snapshot: rows it inserts (absent now), and
-  -- stored rows whose value it changes. (RETURNING cannot tell an insert from an update on a
-  -- partitioned table: xmax is not available there. A row that a concurrent load inserts first is
-  -- counted as inserted by both.)
+  -- stored rows whose value it changes. (Before PostgreSQL 18, RETURNING cannot tell an insert from
+  -- an update on a partitioned table: xmax is not available there. A row that a concurrent load
+  -- inserts first is counted as inserted by both.)
   SELECT count(*) FILTER (WHERE d.timeseries_id IS NULL) AS inserted,
          count(*) FILTER (WHERE d.timeseries_id IS NOT NULL
                             AND (${RELOADED('d.object_id')} OR ${layout.beats('w')})
@@ -228,6 +245,43 @@ WITH series AS MATERIALIZED (
     OR ${layout.beats('excluded')}
 )
 SELECT inserted::integer, changed::integer FROM counted`;
+
+// The same upsert on PostgreSQL 18 and later, counting from the rows it wrote: `old` is null for
+// an inserted row, the stored row for an updated one (rows the WHERE leaves alone are not
+// returned). No parameters: nothing is looked up in toar.data besides the conflicts themselves.
+const upsertDataCountedByReturning = (staged: string, layout: LayoutSql) => `
+WITH series AS MATERIALIZED (
+  SELECT k.g, ts.variable_id, ${layout.seriesMinutes} AS averaging_minutes, ts.id
+  FROM stage_keys k
+  JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
+  JOIN toar.timeseries ts ON ts.station_id = st.id ${layout.seriesFilter}
+), upserted AS (
+  INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
+  SELECT se.id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond',
+         s.value, s.flags, o.fetched_at, o.object_id
+  FROM ${staged} s
+  JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
+  JOIN stage_objects o ON o.ord = s.ord
+  ORDER BY 1, 2
+  ON CONFLICT (timeseries_id, datetime) DO UPDATE SET
+    value = excluded.value, flags = excluded.flags,
+    fetched_at = excluded.fetched_at, object_id = excluded.object_id
+  WHERE (${RELOADED('d.object_id')}
+         AND (d.value, d.flags, d.object_id, d.fetched_at) IS DISTINCT FROM
+             (excluded.value, excluded.flags, excluded.object_id, excluded.fetched_at))
+    OR ${layout.beats('excluded')}
+  RETURNING old.timeseries_id IS NULL AS inserted,
+            (old.value <> new.value OR old.flags <> new.flags) AS changed
+)
+SELECT (count(*) FILTER (WHERE inserted))::integer AS inserted,
+       (count(*) FILTER (WHERE changed))::integer AS changed
+FROM upserted`;
+
+/** The data upsert of a layout, staged whole or in pieces, in each way of counting. */
+const upsertData = (staged: string, layout: LayoutSql, name: string) => ({
+  returning: { name: `${name}-returning`, text: upsertDataCountedByReturning(staged, layout) },
+  snapshot: { name: `${name}-snapshot`, text: upsertDataCountedBySnapshot(staged, layout) },
+});
 
 // An object loaded in pieces stages a measurement once per piece that has it: the latest piece wins.
 const STAGED_PIECES = `(
@@ -263,8 +317,8 @@ WHERE d.timeseries_id = l.timeseries_id AND d.datetime = l.datetime`;
 interface LayoutStatements {
   stations: pg.QueryConfig;
   series: pg.QueryConfig;
-  data: pg.QueryConfig;
-  dataOfPieces: pg.QueryConfig;
+  data: Record<Counting, pg.QueryConfig>;
+  dataOfPieces: Record<Counting, pg.QueryConfig>;
   withdrawn: pg.QueryConfig;
 }
 
@@ -272,21 +326,15 @@ const STATEMENTS: { realtime: LayoutStatements; archive: LayoutStatements } = {
   realtime: {
     stations: { name: 'freshet-upsert-stations', text: UPSERT_STATIONS },
     series: { name: 'freshet-insert-series', text: INSERT_SERIES },
-    data: { name: 'freshet-upsert-data', text: upsertData('stage_data', REALTIME_SQL) },
-    dataOfPieces: {
-      name: 'freshet-upsert-data-of-pieces',
-      text: upsertData(STAGED_PIECES, REALTIME_SQL),
-    },
+    data: upsertData('stage_data', REALTIME_SQL, 'freshet-upsert-data'),
+    dataOfPieces: upsertData(STAGED_PIECES, REALTIME_SQL, 'freshet-upsert-data-of-pieces'),
     withdrawn: { name: 'freshet-delete-withdrawn-data', text: deleteWithdrawnData(REALTIME_SQL) },
   },
   archive: {
     stations: { name: 'freshet-upsert-archive-stations', text: UPSERT_ARCHIVE_STATIONS },
     series: { name: 'freshet-insert-archive-series', text: INSERT_ARCHIVE_SERIES },
-    data: { name: 'freshet-upsert-archive-data', text: upsertData('stage_data', ARCHIVE_SQL) },
-    dataOfPieces: {
-      name: 'freshet-upsert-archive-data-of-pieces',
-      text: upsertData(STAGED_PIECES, ARCHIVE_SQL),
-    },
+    data: upsertData('stage_data', ARCHIVE_SQL, 'freshet-upsert-archive-data'),
+    dataOfPieces: upsertData(STAGED_PIECES, ARCHIVE_SQL, 'freshet-upsert-archive-data-of-pieces'),
     withdrawn: {
       name: 'freshet-delete-withdrawn-archive-data',
       text: deleteWithdrawnData(ARCHIVE_SQL),
@@ -406,7 +454,7 @@ async function loadOnce(
 ): Promise<LoadCounts> {
   // In a transaction of its own, before the load's takes its locks (see ensureDataPartitions).
   await ensureDataPartitions(client, span?.months ?? []);
-  await prepareSession(client);
+  const counting = await prepareSession(client);
   await client.query('BEGIN');
   try {
     await client.query(SESSION_SETTINGS);
@@ -426,6 +474,7 @@ async function loadOnce(
       span,
       reloaded: loadedBefore.size > 0,
       pieces: false,
+      counting,
     });
     await client.query('COMMIT');
     return counts;
@@ -473,6 +522,8 @@ async function applyStaged(
     span: DataSpan | undefined;
     reloaded: boolean;
     pieces: boolean;
+    /** The session's way of counting the data upsert's rows. */
+    counting: Counting;
   },
 ): Promise<LoadCounts> {
   // Statistics of what was just staged: without them the planner takes the temporary tables
@@ -487,10 +538,18 @@ async function applyStaged(
   if (staged.span !== undefined) {
     const stations = await client.query<{ inserted: boolean }>(statements.stations);
     const series = await client.query(statements.series);
-    const data = await client.query<{ inserted: number; changed: number }>({
-      ...(staged.pieces ? statements.dataOfPieces : statements.data),
-      values: [new Date(staged.span.first).toISOString(), new Date(staged.span.last).toISOString()],
-    });
+    const upsert = (staged.pieces ? statements.dataOfPieces : statements.data)[staged.counting];
+    const data = await client.query<{ inserted: number; changed: number }>(
+      staged.counting === 'returning'
+        ? upsert
+        : {
+            ...upsert,
+            values: [
+              new Date(staged.span.first).toISOString(),
+              new Date(staged.span.last).toISOString(),
+            ],
+          },
+    );
     const [written] = data.rows;
     if (written === undefined) throw new DatabaseError('the data upsert returned no counts');
     counts.stationsCreated = stations.rows.filter((r) => r.inserted).length;
@@ -552,7 +611,7 @@ export async function loadObjectPieces(
   totals.archive = object.archive === true;
   totals.etag = object.etag ?? null;
   const statements = statementsOf([totals]);
-  await prepareSession(client);
+  const counting = await prepareSession(client);
   await client.query('BEGIN');
   let source: unknown;
   try {
@@ -592,7 +651,12 @@ export async function loadObjectPieces(
     await ensureDataPartitions(client, span?.months ?? []);
     const [staged] = await stageObjects(client, [totals]);
     const reloaded = staged?.loaded_before === true;
-    const counts = await applyStaged(client, statements, { span, reloaded, pieces: true });
+    const counts = await applyStaged(client, statements, {
+      span,
+      reloaded,
+      pieces: true,
+      counting,
+    });
     await client.query('COMMIT');
     return { counts, totals };
   } catch (error) {

@@ -36124,7 +36124,7 @@ function KEY_OF(objectId) {
   return `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
 }
 var RELOADED = (objectId) => `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
-var upsertData = (staged, layout) => `
+var upsertDataCountedBySnapshot = (staged, layout) => `
 WITH series AS MATERIALIZED (
   SELECT k.g, ts.variable_id, ${layout.seriesMinutes} AS averaging_minutes, ts.id
   FROM stage_keys k
@@ -36139,9 +36139,9 @@ WITH series AS MATERIALIZED (
   JOIN stage_objects o ON o.ord = s.ord
 ), counted AS (
   -- What the upsert will do, seen from the statement's snapshot: rows it inserts (absent now), and
-  -- stored rows whose value it changes. (RETURNING cannot tell an insert from an update on a
-  -- partitioned table: xmax is not available there. A row that a concurrent load inserts first is
-  -- counted as inserted by both.)
+  -- stored rows whose value it changes. (Before PostgreSQL 18, RETURNING cannot tell an insert from
+  -- an update on a partitioned table: xmax is not available there. A row that a concurrent load
+  -- inserts first is counted as inserted by both.)
   SELECT count(*) FILTER (WHERE d.timeseries_id IS NULL) AS inserted,
          count(*) FILTER (WHERE d.timeseries_id IS NOT NULL
                             AND (${RELOADED("d.object_id")} OR ${layout.beats("w")})
@@ -36168,6 +36168,37 @@ WITH series AS MATERIALIZED (
     OR ${layout.beats("excluded")}
 )
 SELECT inserted::integer, changed::integer FROM counted`;
+var upsertDataCountedByReturning = (staged, layout) => `
+WITH series AS MATERIALIZED (
+  SELECT k.g, ts.variable_id, ${layout.seriesMinutes} AS averaging_minutes, ts.id
+  FROM stage_keys k
+  JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
+  JOIN toar.timeseries ts ON ts.station_id = st.id ${layout.seriesFilter}
+), upserted AS (
+  INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
+  SELECT se.id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond',
+         s.value, s.flags, o.fetched_at, o.object_id
+  FROM ${staged} s
+  JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
+  JOIN stage_objects o ON o.ord = s.ord
+  ORDER BY 1, 2
+  ON CONFLICT (timeseries_id, datetime) DO UPDATE SET
+    value = excluded.value, flags = excluded.flags,
+    fetched_at = excluded.fetched_at, object_id = excluded.object_id
+  WHERE (${RELOADED("d.object_id")}
+         AND (d.value, d.flags, d.object_id, d.fetched_at) IS DISTINCT FROM
+             (excluded.value, excluded.flags, excluded.object_id, excluded.fetched_at))
+    OR ${layout.beats("excluded")}
+  RETURNING old.timeseries_id IS NULL AS inserted,
+            (old.value <> new.value OR old.flags <> new.flags) AS changed
+)
+SELECT (count(*) FILTER (WHERE inserted))::integer AS inserted,
+       (count(*) FILTER (WHERE changed))::integer AS changed
+FROM upserted`;
+var upsertData = (staged, layout, name) => ({
+  returning: { name: `${name}-returning`, text: upsertDataCountedByReturning(staged, layout) },
+  snapshot: { name: `${name}-snapshot`, text: upsertDataCountedBySnapshot(staged, layout) }
+});
 var STAGED_PIECES = `(
   SELECT DISTINCT ON (g, variable_id, minutes, at_ms) * FROM stage_data
   ORDER BY g, variable_id, minutes, at_ms, piece DESC)`;
@@ -36194,21 +36225,15 @@ var STATEMENTS = {
   realtime: {
     stations: { name: "freshet-upsert-stations", text: UPSERT_STATIONS },
     series: { name: "freshet-insert-series", text: INSERT_SERIES },
-    data: { name: "freshet-upsert-data", text: upsertData("stage_data", REALTIME_SQL) },
-    dataOfPieces: {
-      name: "freshet-upsert-data-of-pieces",
-      text: upsertData(STAGED_PIECES, REALTIME_SQL)
-    },
+    data: upsertData("stage_data", REALTIME_SQL, "freshet-upsert-data"),
+    dataOfPieces: upsertData(STAGED_PIECES, REALTIME_SQL, "freshet-upsert-data-of-pieces"),
     withdrawn: { name: "freshet-delete-withdrawn-data", text: deleteWithdrawnData(REALTIME_SQL) }
   },
   archive: {
     stations: { name: "freshet-upsert-archive-stations", text: UPSERT_ARCHIVE_STATIONS },
     series: { name: "freshet-insert-archive-series", text: INSERT_ARCHIVE_SERIES },
-    data: { name: "freshet-upsert-archive-data", text: upsertData("stage_data", ARCHIVE_SQL) },
-    dataOfPieces: {
-      name: "freshet-upsert-archive-data-of-pieces",
-      text: upsertData(STAGED_PIECES, ARCHIVE_SQL)
-    },
+    data: upsertData("stage_data", ARCHIVE_SQL, "freshet-upsert-archive-data"),
+    dataOfPieces: upsertData(STAGED_PIECES, ARCHIVE_SQL, "freshet-upsert-archive-data-of-pieces"),
     withdrawn: {
       name: "freshet-delete-withdrawn-archive-data",
       text: deleteWithdrawnData(ARCHIVE_SQL)

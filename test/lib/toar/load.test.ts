@@ -13,11 +13,23 @@ const T = Date.parse('2018-06-07T00:00:00Z');
 const batch = (key: string, fetchedAt: number, records: Partial<DataRecord>[]) =>
   sampleBatch(key, fetchedAt, records, T);
 
-describe('loadObjects', () => {
+// Each way the data upsert counts what it did (load.ts, Counting): from the rows it wrote
+// (PostgreSQL 18, the test server), and in its snapshot, as before 18 (chosen by a setting here).
+describe.each([
+  ['returning', undefined],
+  ['snapshot', 'snapshot'],
+] as const)('loadObjects, counting the data rows by %s', (counting, setting) => {
   let db: { url: string; drop: () => Promise<void> };
   let client: pg.Client;
   beforeAll(async () => {
     db = await createTestDatabase('load');
+    if (setting !== undefined) {
+      const admin = new pg.Client({ connectionString: db.url });
+      await admin.connect();
+      const name = new URL(db.url).pathname.slice(1);
+      await admin.query(`ALTER DATABASE ${name} SET freshet.data_counting = '${setting}'`);
+      await admin.end();
+    }
     client = new pg.Client({ connectionString: db.url });
     await client.connect();
     await migrate(client, silentLogger);
@@ -58,6 +70,10 @@ describe('loadObjects', () => {
       'SELECT object_key, line, reason FROM ops.rejected_records',
     );
     expect(rejected.rows).toEqual([{ object_key: 'a/1', line: 3, reason: 'bad-json' }]);
+    const prepared = await client.query<{ name: string }>(
+      `SELECT name FROM pg_prepared_statements WHERE name LIKE 'freshet-upsert-data-%'`,
+    );
+    expect(prepared.rows).toEqual([{ name: `freshet-upsert-data-${counting}` }]);
   });
 
   it('replaces a stored row only by a later fetch, and counts changed values', async () => {
@@ -71,6 +87,26 @@ describe('loadObjects', () => {
       value: 33,
       key: 'a/3',
     });
+  });
+
+  it('counts a re-loaded object: its changed rows as updated, its new rows as inserted', async () => {
+    const first = batch('c/1', T + 300, [{ value: 7, time: T + 7_200_000 }]);
+    expect(await loadObjects(client, [first])).toMatchObject({ rowsInserted: 1, rowsUpdated: 0 });
+    // The same object again (a corrected file under the same key): its value changed, and it
+    // holds one more row; loaded unchanged once more, it changes nothing.
+    const corrected = batch('c/1', T + 300, [
+      { value: 8, time: T + 7_200_000 },
+      { value: 9, time: T + 10_800_000 },
+    ]);
+    expect(await loadObjects(client, [corrected])).toMatchObject({
+      rowsInserted: 1,
+      rowsUpdated: 1,
+    });
+    const same = batch('c/1', T + 300, [
+      { value: 8, time: T + 7_200_000 },
+      { value: 9, time: T + 10_800_000 },
+    ]);
+    expect(await loadObjects(client, [same])).toMatchObject({ rowsInserted: 0, rowsUpdated: 0 });
   });
 
   it('keeps the rejections of the latest load of an object, whether it was loaded before or not', async () => {
