@@ -168,6 +168,8 @@ try {
   process.exitCode = 1;
 } finally {
   await db.stop();
+  // As root, the cluster (gigabytes after the 10M-row case) lives outside `work`: see embedded.ts.
+  await rm(db.dataDir, { recursive: true, force: true });
   await s3.stop();
   await rm(work, { recursive: true, force: true });
 }

@@ -35,5 +35,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     await db.stop();
     await rm(dir, { recursive: true, force: true });
+    // As root, the cluster lives outside the folder (see chooseDataDir in embedded.ts).
+    await rm(db.dataDir, { recursive: true, force: true });
   };
 }

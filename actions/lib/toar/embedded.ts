@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
@@ -41,7 +41,10 @@ function newPassword(): string {
  * Starts the embedded PostgreSQL whose state lives under `stateDir` (`.freshet/` of the working
  * directory), initialising it on first use. As root, PostgreSQL runs as user `postgres`, which must be
  * able to reach the data directory: when it cannot (a home directory of mode 0700, say), the cluster
- * lives under /var/tmp instead and `.freshet/postgres.json` records where.
+ * lives under /var/tmp instead and `.freshet/postgres.json` records where; such a cluster also
+ * records its state folder, and is removed by a later start once that folder is gone (see
+ * {@link removeOrphanedClusters}): a state folder deleted with `rm -rf` (a temporary one, say)
+ * leaves no cluster behind for long.
  * When another freshet process already runs this cluster, it is reused and left running.
  *
  * @example
@@ -58,6 +61,7 @@ export async function startEmbeddedDatabase(options: {
 }): Promise<EmbeddedDatabase> {
   const stateDir = resolve(options.stateDir);
   await mkdir(stateDir, { recursive: true });
+  await removeOrphanedClusters(options.logger);
   const recordFile = join(stateDir, 'postgres.json');
   const record = await readRecord(recordFile);
   const dataDir = record?.dataDir ?? chooseDataDir(stateDir);
@@ -92,6 +96,7 @@ export async function startEmbeddedDatabase(options: {
       await writeRecord(recordFile, { dataDir, password: known });
       await mkdir(dirname(dataDir), { recursive: true });
       await server.initialise();
+      if (!isInside(dataDir, stateDir)) await writeFile(join(dataDir, OWNER_FILE), stateDir);
     }
     await server.start();
   } catch (error) {
@@ -162,6 +167,43 @@ function chooseDataDir(stateDir: string): string {
   if (process.getuid?.() !== 0 || othersCanTraverse(stateDir)) return preferred;
   const tag = createHash('sha256').update(stateDir).digest('hex').slice(0, 12);
   return join('/var/tmp', `freshet-postgres-${tag}`);
+}
+
+/** Where a cluster outside its state folder records that folder. PostgreSQL ignores the file. */
+const OWNER_FILE = 'freshet-state-dir';
+/** The folder of clusters whose state folder user `postgres` cannot reach. */
+const FALLBACK_ROOT = '/var/tmp';
+const FALLBACK_NAME = /^freshet-postgres-[0-9a-f]{12}$/;
+
+function isInside(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(`${dir}/`);
+}
+
+/**
+ * Removes the clusters under /var/tmp whose state folder no longer exists and on which no server
+ * runs: nothing can find them any more (a cluster is found through its state folder), and each
+ * holds from 40 MB to gigabytes. A cluster without the record of its folder (made before it was
+ * kept) is left alone.
+ */
+export async function removeOrphanedClusters(logger: Logger, root = FALLBACK_ROOT): Promise<void> {
+  let names: string[];
+  try {
+    names = (await readdir(root)).filter((name) => FALLBACK_NAME.test(name));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const dataDir = join(root, name);
+    let owner: string;
+    try {
+      owner = (await readFile(join(dataDir, OWNER_FILE), 'utf8')).trim();
+    } catch {
+      continue;
+    }
+    if (owner === '' || existsSync(owner) || (await runningPort(dataDir)) !== undefined) continue;
+    await rm(dataDir, { recursive: true, force: true });
+    logger.info(`removed the embedded PostgreSQL of ${owner}, a folder that no longer exists`);
+  }
 }
 
 /** True when every directory from `/` to `dir` lets other users through (mode o+x). */

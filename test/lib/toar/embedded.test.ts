@@ -1,11 +1,16 @@
 // The embedded PostgreSQL's superuser password: random per cluster, kept in postgres.json that only
-// its owner can read, and a cluster of the old constant password given a random one on its next start.
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+// its owner can read, and a cluster of the old constant password given a random one on its next start;
+// a cluster kept outside its state folder is removed once that folder is gone.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEmbeddedDatabase } from '../../../actions/lib/toar/embedded.ts';
+import {
+  removeOrphanedClusters,
+  startEmbeddedDatabase,
+} from '../../../actions/lib/toar/embedded.ts';
 import { silentLogger } from '../../../actions/lib/util/logger.ts';
 
 describe('the embedded database', () => {
@@ -68,5 +73,45 @@ describe('the embedded database', () => {
     } finally {
       await db.stop().catch(() => {});
     }
+  });
+
+  it('records the state folder of a cluster kept outside it, and a later start removes the cluster once that folder is gone', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'freshet-embedded-'));
+    folders.push(stateDir);
+    const db = await startEmbeddedDatabase({ stateDir, logger: silentLogger });
+    folders.push(db.dataDir);
+    await db.stop();
+    const outside = !db.dataDir.startsWith(`${stateDir}/`);
+    // As root with a state folder of mode 0700 (mkdtemp's), user postgres cannot reach it.
+    expect(outside).toBe(process.getuid?.() === 0);
+    if (outside) {
+      expect(await readFile(join(db.dataDir, 'freshet-state-dir'), 'utf8')).toBe(stateDir);
+      await rm(stateDir, { recursive: true, force: true });
+      await removeOrphanedClusters(silentLogger);
+      expect(existsSync(db.dataDir)).toBe(false);
+    } else {
+      expect(existsSync(join(db.dataDir, 'freshet-state-dir'))).toBe(false);
+    }
+  });
+
+  it('removes only the clusters whose recorded state folder is gone', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'freshet-clusters-'));
+    folders.push(root);
+    const cluster = async (name: string, owner?: string) => {
+      await mkdir(join(root, name));
+      if (owner !== undefined) await writeFile(join(root, name, 'freshet-state-dir'), owner);
+      return join(root, name);
+    };
+    const orphan = await cluster('freshet-postgres-000000000001', join(root, 'gone'));
+    const owned = await cluster('freshet-postgres-000000000002', root);
+    const unrecorded = await cluster('freshet-postgres-000000000003');
+    const other = await cluster('postgres-000000000004', join(root, 'gone'));
+    const messages: string[] = [];
+    await removeOrphanedClusters({ ...silentLogger, info: (m: string) => messages.push(m) }, root);
+    expect(existsSync(orphan)).toBe(false);
+    expect([owned, unrecorded, other].map((dir) => existsSync(dir))).toEqual([true, true, true]);
+    expect(messages).toEqual([
+      `removed the embedded PostgreSQL of ${join(root, 'gone')}, a folder that no longer exists`,
+    ]);
   });
 });
