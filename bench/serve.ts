@@ -291,7 +291,7 @@ console.log(
     [
       ['model.json bytes (100 trees, a year)', modelJsonBytes],
       ['forest.bin bytes (deployed)', forestBytes],
-      ['Worker script KiB (unminified)', f(script.length / 1024, 0)],
+      ['Worker script KiB (minified, as deployed)', f(script.length / 1024, 0)],
       ['library time per row, µs (Node, 1,000-row batch)', f(rowUs, 2)],
       [`cold first GET /ping, workerd CPU ms (median of ${COLD_RUNS}, p25–p75)`, spread(coldPing)],
       ['cold first GET /models/:name (no forest), workerd CPU ms', spread(coldCard)],

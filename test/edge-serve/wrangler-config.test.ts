@@ -17,11 +17,12 @@ function parseJsonc(text: string): Record<string, unknown> {
 }
 
 describe('edge-serve/wrangler.jsonc', () => {
-  it('names the entry, compatibility date and assets the local runtime uses', async () => {
+  it('names the entry, compatibility date, minifying and assets the local runtime uses', async () => {
     const config = parseJsonc(await readFile(CONFIG, 'utf8'));
     expect(config).toMatchObject({
       name: 'freshet-serve',
       compatibility_date: COMPATIBILITY_DATE,
+      minify: true,
       assets: { binding: 'ASSETS', run_worker_first: true },
     });
     expect(new URL(String(config.main), CONFIG).pathname).toBe(WORKER_ENTRY);
@@ -29,9 +30,12 @@ describe('edge-serve/wrangler.jsonc', () => {
     expect(new URL(`${assets.directory}/`, CONFIG).pathname).toBe(`${DEFAULT_BUNDLE_DIR}/`);
   });
 
-  it('bundles a Worker that imports no node: module and stays far under the 3 MB limit', async () => {
+  it('bundles a minified Worker that imports no node: module and stays far under the 3 MB limit', async () => {
     const script = await bundleWorker();
     expect(script).not.toMatch(/from\s*["']node:|import\(["']node:|require\(["']node:/);
     expect(script.length).toBeLessThan(300_000);
+    // Minified: no indented line, few lines at all.
+    expect(script).not.toMatch(/\n {2}\S/);
+    expect(script.split('\n').length).toBeLessThan(100);
   });
 });
