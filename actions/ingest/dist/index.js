@@ -64447,12 +64447,13 @@ var init_esm = __esm({
 var embedded_exports = {};
 __export(embedded_exports, {
   freePort: () => freePort,
+  removeOrphanedClusters: () => removeOrphanedClusters,
   startEmbeddedDatabase: () => startEmbeddedDatabase,
   writeRecord: () => writeRecord
 });
 import { createHash as createHash8, randomBytes } from "node:crypto";
 import { existsSync as existsSync2, statSync } from "node:fs";
-import { chmod as chmod2, mkdir as mkdir2, readFile as readFile4, writeFile as writeFile2 } from "node:fs/promises";
+import { chmod as chmod2, mkdir as mkdir2, readdir as readdir3, readFile as readFile4, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname as dirname3, join as join8, resolve as resolve2 } from "node:path";
 function newPassword() {
@@ -64461,6 +64462,7 @@ function newPassword() {
 async function startEmbeddedDatabase(options) {
   const stateDir = resolve2(options.stateDir);
   await mkdir2(stateDir, { recursive: true });
+  await removeOrphanedClusters(options.logger);
   const recordFile = join8(stateDir, "postgres.json");
   const record = await readRecord(recordFile);
   const dataDir = record?.dataDir ?? chooseDataDir(stateDir);
@@ -64493,6 +64495,7 @@ async function startEmbeddedDatabase(options) {
       await writeRecord(recordFile, { dataDir, password: known });
       await mkdir2(dirname3(dataDir), { recursive: true });
       await server.initialise();
+      if (!isInside(dataDir, stateDir)) await writeFile2(join8(dataDir, OWNER_FILE), stateDir);
     }
     await server.start();
   } catch (error3) {
@@ -64550,6 +64553,29 @@ function chooseDataDir(stateDir) {
   const tag = createHash8("sha256").update(stateDir).digest("hex").slice(0, 12);
   return join8("/var/tmp", `freshet-postgres-${tag}`);
 }
+function isInside(path6, dir) {
+  return path6 === dir || path6.startsWith(`${dir}/`);
+}
+async function removeOrphanedClusters(logger2, root5 = FALLBACK_ROOT) {
+  let names;
+  try {
+    names = (await readdir3(root5)).filter((name) => FALLBACK_NAME.test(name));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const dataDir = join8(root5, name);
+    let owner;
+    try {
+      owner = (await readFile4(join8(dataDir, OWNER_FILE), "utf8")).trim();
+    } catch {
+      continue;
+    }
+    if (owner === "" || existsSync2(owner) || await runningPort(dataDir) !== void 0) continue;
+    await rm2(dataDir, { recursive: true, force: true });
+    logger2.info(`removed the embedded PostgreSQL of ${owner}, a folder that no longer exists`);
+  }
+}
 function othersCanTraverse(dir) {
   for (let current = dir; ; current = dirname3(current)) {
     try {
@@ -64601,7 +64627,7 @@ async function importEmbeddedPostgres() {
   }
   return EmbeddedPostgres;
 }
-var USER, LEGACY_PASSWORD, EXIT_HOOK_EVENTS;
+var USER, LEGACY_PASSWORD, OWNER_FILE, FALLBACK_ROOT, FALLBACK_NAME, EXIT_HOOK_EVENTS;
 var init_embedded = __esm({
   "actions/lib/toar/embedded.ts"() {
     "use strict";
@@ -64609,6 +64635,9 @@ var init_embedded = __esm({
     init_errors();
     USER = "postgres";
     LEGACY_PASSWORD = "freshet";
+    OWNER_FILE = "freshet-state-dir";
+    FALLBACK_ROOT = "/var/tmp";
+    FALLBACK_NAME = /^freshet-postgres-[0-9a-f]{12}$/;
     EXIT_HOOK_EVENTS = [
       "beforeExit",
       "exit",

@@ -25399,12 +25399,13 @@ var init_esm = __esm({
 var embedded_exports = {};
 __export(embedded_exports, {
   freePort: () => freePort,
+  removeOrphanedClusters: () => removeOrphanedClusters,
   startEmbeddedDatabase: () => startEmbeddedDatabase,
   writeRecord: () => writeRecord
 });
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync as existsSync2, statSync } from "node:fs";
-import { chmod as chmod2, mkdir as mkdir2, readFile, writeFile as writeFile2 } from "node:fs/promises";
+import { chmod as chmod2, mkdir as mkdir2, readdir as readdir2, readFile, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname as dirname3, join as join3, resolve as resolve2 } from "node:path";
 function newPassword() {
@@ -25413,6 +25414,7 @@ function newPassword() {
 async function startEmbeddedDatabase(options) {
   const stateDir = resolve2(options.stateDir);
   await mkdir2(stateDir, { recursive: true });
+  await removeOrphanedClusters(options.logger);
   const recordFile = join3(stateDir, "postgres.json");
   const record = await readRecord(recordFile);
   const dataDir = record?.dataDir ?? chooseDataDir(stateDir);
@@ -25445,6 +25447,7 @@ async function startEmbeddedDatabase(options) {
       await writeRecord(recordFile, { dataDir, password: known });
       await mkdir2(dirname3(dataDir), { recursive: true });
       await server.initialise();
+      if (!isInside(dataDir, stateDir)) await writeFile2(join3(dataDir, OWNER_FILE), stateDir);
     }
     await server.start();
   } catch (error2) {
@@ -25502,6 +25505,29 @@ function chooseDataDir(stateDir) {
   const tag = createHash("sha256").update(stateDir).digest("hex").slice(0, 12);
   return join3("/var/tmp", `freshet-postgres-${tag}`);
 }
+function isInside(path6, dir) {
+  return path6 === dir || path6.startsWith(`${dir}/`);
+}
+async function removeOrphanedClusters(logger, root = FALLBACK_ROOT) {
+  let names;
+  try {
+    names = (await readdir2(root)).filter((name) => FALLBACK_NAME.test(name));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const dataDir = join3(root, name);
+    let owner;
+    try {
+      owner = (await readFile(join3(dataDir, OWNER_FILE), "utf8")).trim();
+    } catch {
+      continue;
+    }
+    if (owner === "" || existsSync2(owner) || await runningPort(dataDir) !== void 0) continue;
+    await rm2(dataDir, { recursive: true, force: true });
+    logger.info(`removed the embedded PostgreSQL of ${owner}, a folder that no longer exists`);
+  }
+}
 function othersCanTraverse(dir) {
   for (let current = dir; ; current = dirname3(current)) {
     try {
@@ -25553,7 +25579,7 @@ async function importEmbeddedPostgres() {
   }
   return EmbeddedPostgres;
 }
-var USER, LEGACY_PASSWORD, EXIT_HOOK_EVENTS;
+var USER, LEGACY_PASSWORD, OWNER_FILE, FALLBACK_ROOT, FALLBACK_NAME, EXIT_HOOK_EVENTS;
 var init_embedded = __esm({
   "actions/lib/toar/embedded.ts"() {
     "use strict";
@@ -25561,6 +25587,9 @@ var init_embedded = __esm({
     init_errors();
     USER = "postgres";
     LEGACY_PASSWORD = "freshet";
+    OWNER_FILE = "freshet-state-dir";
+    FALLBACK_ROOT = "/var/tmp";
+    FALLBACK_NAME = /^freshet-postgres-[0-9a-f]{12}$/;
     EXIT_HOOK_EVENTS = [
       "beforeExit",
       "exit",

@@ -26709,12 +26709,13 @@ var init_esm = __esm({
 var embedded_exports = {};
 __export(embedded_exports, {
   freePort: () => freePort,
+  removeOrphanedClusters: () => removeOrphanedClusters,
   startEmbeddedDatabase: () => startEmbeddedDatabase,
   writeRecord: () => writeRecord
 });
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync as existsSync2, statSync } from "node:fs";
-import { chmod as chmod2, mkdir as mkdir4, readFile as readFile4, writeFile as writeFile4 } from "node:fs/promises";
+import { chmod as chmod2, mkdir as mkdir4, readdir as readdir3, readFile as readFile4, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname as dirname4, join as join5, resolve as resolve2 } from "node:path";
 function newPassword() {
@@ -26723,6 +26724,7 @@ function newPassword() {
 async function startEmbeddedDatabase(options) {
   const stateDir = resolve2(options.stateDir);
   await mkdir4(stateDir, { recursive: true });
+  await removeOrphanedClusters(options.logger);
   const recordFile = join5(stateDir, "postgres.json");
   const record = await readRecord(recordFile);
   const dataDir = record?.dataDir ?? chooseDataDir(stateDir);
@@ -26755,6 +26757,7 @@ async function startEmbeddedDatabase(options) {
       await writeRecord(recordFile, { dataDir, password: known });
       await mkdir4(dirname4(dataDir), { recursive: true });
       await server.initialise();
+      if (!isInside(dataDir, stateDir)) await writeFile4(join5(dataDir, OWNER_FILE), stateDir);
     }
     await server.start();
   } catch (error2) {
@@ -26812,6 +26815,29 @@ function chooseDataDir(stateDir) {
   const tag = createHash("sha256").update(stateDir).digest("hex").slice(0, 12);
   return join5("/var/tmp", `freshet-postgres-${tag}`);
 }
+function isInside(path6, dir) {
+  return path6 === dir || path6.startsWith(`${dir}/`);
+}
+async function removeOrphanedClusters(logger, root = FALLBACK_ROOT) {
+  let names;
+  try {
+    names = (await readdir3(root)).filter((name) => FALLBACK_NAME.test(name));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const dataDir = join5(root, name);
+    let owner;
+    try {
+      owner = (await readFile4(join5(dataDir, OWNER_FILE), "utf8")).trim();
+    } catch {
+      continue;
+    }
+    if (owner === "" || existsSync2(owner) || await runningPort(dataDir) !== void 0) continue;
+    await rm4(dataDir, { recursive: true, force: true });
+    logger.info(`removed the embedded PostgreSQL of ${owner}, a folder that no longer exists`);
+  }
+}
 function othersCanTraverse(dir) {
   for (let current = dir; ; current = dirname4(current)) {
     try {
@@ -26863,7 +26889,7 @@ async function importEmbeddedPostgres() {
   }
   return EmbeddedPostgres;
 }
-var USER, LEGACY_PASSWORD, EXIT_HOOK_EVENTS;
+var USER, LEGACY_PASSWORD, OWNER_FILE, FALLBACK_ROOT, FALLBACK_NAME, EXIT_HOOK_EVENTS;
 var init_embedded = __esm({
   "actions/lib/toar/embedded.ts"() {
     "use strict";
@@ -26871,6 +26897,9 @@ var init_embedded = __esm({
     init_errors();
     USER = "postgres";
     LEGACY_PASSWORD = "freshet";
+    OWNER_FILE = "freshet-state-dir";
+    FALLBACK_ROOT = "/var/tmp";
+    FALLBACK_NAME = /^freshet-postgres-[0-9a-f]{12}$/;
     EXIT_HOOK_EVENTS = [
       "beforeExit",
       "exit",

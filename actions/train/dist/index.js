@@ -25402,12 +25402,13 @@ var init_esm = __esm({
 var embedded_exports = {};
 __export(embedded_exports, {
   freePort: () => freePort,
+  removeOrphanedClusters: () => removeOrphanedClusters,
   startEmbeddedDatabase: () => startEmbeddedDatabase,
   writeRecord: () => writeRecord
 });
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync as existsSync2, statSync } from "node:fs";
-import { chmod as chmod2, mkdir as mkdir2, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
+import { chmod as chmod2, mkdir as mkdir2, readdir as readdir2, readFile as readFile2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname as dirname3, join as join4, resolve as resolve2 } from "node:path";
 function newPassword() {
@@ -25416,6 +25417,7 @@ function newPassword() {
 async function startEmbeddedDatabase(options) {
   const stateDir = resolve2(options.stateDir);
   await mkdir2(stateDir, { recursive: true });
+  await removeOrphanedClusters(options.logger);
   const recordFile = join4(stateDir, "postgres.json");
   const record = await readRecord(recordFile);
   const dataDir = record?.dataDir ?? chooseDataDir(stateDir);
@@ -25448,6 +25450,7 @@ async function startEmbeddedDatabase(options) {
       await writeRecord(recordFile, { dataDir, password: known });
       await mkdir2(dirname3(dataDir), { recursive: true });
       await server.initialise();
+      if (!isInside(dataDir, stateDir)) await writeFile2(join4(dataDir, OWNER_FILE), stateDir);
     }
     await server.start();
   } catch (error2) {
@@ -25505,6 +25508,29 @@ function chooseDataDir(stateDir) {
   const tag = createHash("sha256").update(stateDir).digest("hex").slice(0, 12);
   return join4("/var/tmp", `freshet-postgres-${tag}`);
 }
+function isInside(path6, dir) {
+  return path6 === dir || path6.startsWith(`${dir}/`);
+}
+async function removeOrphanedClusters(logger, root = FALLBACK_ROOT) {
+  let names;
+  try {
+    names = (await readdir2(root)).filter((name) => FALLBACK_NAME.test(name));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const dataDir = join4(root, name);
+    let owner;
+    try {
+      owner = (await readFile2(join4(dataDir, OWNER_FILE), "utf8")).trim();
+    } catch {
+      continue;
+    }
+    if (owner === "" || existsSync2(owner) || await runningPort(dataDir) !== void 0) continue;
+    await rm2(dataDir, { recursive: true, force: true });
+    logger.info(`removed the embedded PostgreSQL of ${owner}, a folder that no longer exists`);
+  }
+}
 function othersCanTraverse(dir) {
   for (let current = dir; ; current = dirname3(current)) {
     try {
@@ -25556,7 +25582,7 @@ async function importEmbeddedPostgres() {
   }
   return EmbeddedPostgres;
 }
-var USER, LEGACY_PASSWORD, EXIT_HOOK_EVENTS;
+var USER, LEGACY_PASSWORD, OWNER_FILE, FALLBACK_ROOT, FALLBACK_NAME, EXIT_HOOK_EVENTS;
 var init_embedded = __esm({
   "actions/lib/toar/embedded.ts"() {
     "use strict";
@@ -25564,6 +25590,9 @@ var init_embedded = __esm({
     init_errors();
     USER = "postgres";
     LEGACY_PASSWORD = "freshet";
+    OWNER_FILE = "freshet-state-dir";
+    FALLBACK_ROOT = "/var/tmp";
+    FALLBACK_NAME = /^freshet-postgres-[0-9a-f]{12}$/;
     EXIT_HOOK_EVENTS = [
       "beforeExit",
       "exit",
@@ -36865,7 +36894,7 @@ async function withDatabase(options, work) {
 
 // actions/lib/training/run/runner.ts
 init_errors();
-import { mkdir as mkdir6, mkdtemp, rm as rm4 } from "node:fs/promises";
+import { mkdir as mkdir6, mkdtemp, rm as rm5 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname as dirname6, join as join12, relative as relative5, resolve as resolve5 } from "node:path";
 
@@ -37570,7 +37599,7 @@ async function createFeatureTable(client, options) {
 // actions/lib/training/project/dependencies.ts
 import { createHash as createHash3 } from "node:crypto";
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir3, readFile as readFile4, rm as rm2, symlink as symlink2, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir3, readFile as readFile4, rm as rm3, symlink as symlink2, writeFile as writeFile3 } from "node:fs/promises";
 import { dirname as dirname4, join as join5, relative as relative2, resolve as resolve3 } from "node:path";
 
 // actions/lib/training/project/tool.ts
@@ -37579,7 +37608,7 @@ import { execFile as execFile2 } from "node:child_process";
 
 // actions/lib/training/run/run-as.ts
 import { execFile } from "node:child_process";
-import { readdir as readdir2, readFile as readFile3 } from "node:fs/promises";
+import { readdir as readdir3, readFile as readFile3 } from "node:fs/promises";
 var SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 function spawnSpec(file, args, env, runAs) {
   if (runAs === void 0) return { file, args, env };
@@ -37609,7 +37638,7 @@ function privileged(direct, file, args) {
 }
 async function processesOf(uid) {
   const pids = [];
-  for (const entry of await readdir2("/proc")) {
+  for (const entry of await readdir3("/proc")) {
     if (!/^[0-9]+$/.test(entry)) continue;
     const status = await readFile3(`/proc/${entry}/status`, "utf8").catch(() => "");
     const line = status.split("\n").find((l) => l.startsWith("Uid:"));
@@ -37763,7 +37792,7 @@ async function systemPythonShim(options) {
   const dir = resolve3(options.stateDir, "python-shim");
   await mkdir3(dir, { recursive: true });
   for (const name of ["python3", "python"]) {
-    await rm2(join5(dir, name), { force: true });
+    await rm3(join5(dir, name), { force: true });
     await symlink2(python, join5(dir, name));
   }
   return [dir];
@@ -37781,7 +37810,7 @@ ${text}`).digest("hex").slice(0, 16);
 }
 async function makeVenv(venv, requirements, index, options) {
   options.logger.info(`installing ${requirements} into a virtual environment at ${venv}`);
-  await rm2(venv, { recursive: true, force: true });
+  await rm3(venv, { recursive: true, force: true });
   await runTool(
     systemPython(),
     ["-m", "venv", "--system-site-packages", venv],
@@ -38036,7 +38065,7 @@ async function openProjectSource(ref, options) {
 init_errors();
 import { createHash as createHash4 } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { copyFile as copyFile2, lstat as lstat2, mkdir as mkdir4, readdir as readdir3 } from "node:fs/promises";
+import { copyFile as copyFile2, lstat as lstat2, mkdir as mkdir4, readdir as readdir4 } from "node:fs/promises";
 import { dirname as dirname5, join as join8, relative as relative3, sep as sep3 } from "node:path";
 var DEFAULT_MAX_ARTIFACT_BYTES = 5e8;
 async function sha256OfFile(path6) {
@@ -38048,7 +38077,7 @@ async function listArtifacts(dir, logger, maxBytes) {
   const found = [];
   let total = 0;
   const walk = async (folder) => {
-    const entries = await readdir3(folder, { withFileTypes: true });
+    const entries = await readdir4(folder, { withFileTypes: true });
     for (const entry of entries) {
       const path6 = join8(folder, entry.name);
       const name = relative3(dir, path6).split(sep3).join("/");
@@ -39099,7 +39128,7 @@ async function preflight(client, request, now) {
 }
 
 // actions/lib/training/run/sandbox-files.ts
-import { lstat as lstat3, mkdir as mkdir5, readdir as readdir4, rm as rm3 } from "node:fs/promises";
+import { lstat as lstat3, mkdir as mkdir5, readdir as readdir5, rm as rm4 } from "node:fs/promises";
 import { join as join11 } from "node:path";
 async function stageIntoHome(user, from, to) {
   await privileged(user.direct, "mkdir", ["-p", to]);
@@ -39120,13 +39149,13 @@ async function collectFromHome(user, from, to, logger) {
   await dropNonFiles(to, logger);
 }
 async function dropNonFiles(dir, logger) {
-  for (const entry of await readdir4(dir)) {
+  for (const entry of await readdir5(dir)) {
     const path6 = join11(dir, entry);
     const found = await lstat3(path6);
     if (found.isDirectory()) await dropNonFiles(path6, logger);
     else if (!found.isFile()) {
       logger.warn(`ignoring ${path6}: the project wrote a link or special file, not a file`);
-      await rm3(path6, { force: true });
+      await rm4(path6, { force: true });
     }
   }
 }
@@ -39312,7 +39341,7 @@ async function runTraining(options, context) {
       client.release();
     }
   } finally {
-    await rm4(scratch, { recursive: true, force: true });
+    await rm5(scratch, { recursive: true, force: true });
   }
 }
 async function connect(db) {
@@ -39597,7 +39626,7 @@ async function install(plan2, run2, folder, home, identity) {
 
 // actions/lib/training/run/schedule-reads.ts
 init_errors();
-import { mkdtemp as mkdtemp2, rm as rm5 } from "node:fs/promises";
+import { mkdtemp as mkdtemp2, rm as rm6 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
 import { join as join13 } from "node:path";
 async function readLatestSucceededRun(db, experiment) {
@@ -39648,7 +39677,7 @@ async function readExperimentName(project, options) {
     });
     return (await loadProject(source.folder)).name;
   } finally {
-    await rm5(scratch, { recursive: true, force: true });
+    await rm6(scratch, { recursive: true, force: true });
   }
 }
 
