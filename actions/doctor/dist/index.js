@@ -82661,7 +82661,7 @@ function KEY_OF(objectId) {
   return `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
 }
 var RELOADED = (objectId) => `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
-var upsertDataCountedBySnapshot = (staged, layout) => `
+var seriesAndWinners = (staged, layout) => `
 WITH series AS MATERIALIZED (
   SELECT k.g, ts.variable_id, ${layout.seriesMinutes} AS averaging_minutes, ts.id
   FROM stage_keys k
@@ -82674,21 +82674,8 @@ WITH series AS MATERIALIZED (
   FROM ${staged} s
   JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
   JOIN stage_objects o ON o.ord = s.ord
-), counted AS (
-  -- What the upsert will do, seen from the statement's snapshot: rows it inserts (absent now), and
-  -- stored rows whose value it changes. (Before PostgreSQL 18, RETURNING cannot tell an insert from
-  -- an update on a partitioned table: xmax is not available there. A row that a concurrent load
-  -- inserts first is counted as inserted by both.)
-  SELECT count(*) FILTER (WHERE d.timeseries_id IS NULL) AS inserted,
-         count(*) FILTER (WHERE d.timeseries_id IS NOT NULL
-                            AND (${RELOADED("d.object_id")} OR ${layout.beats("w")})
-                            AND (d.value <> w.value OR d.flags <> w.flags)) AS changed
-  -- $1 and $2, the staged rows' earliest and latest instants, let the planner see which months of
-  -- toar.data the join can meet: a lookup per row in those alone, never a scan of every month.
-  FROM winners w
-  LEFT JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
-    AND d.datetime >= $1::timestamptz AND d.datetime <= $2::timestamptz
-), upserted AS (
+)`;
+var insertWinners = (layout) => `
   INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
   SELECT timeseries_id, datetime, value, flags, fetched_at, object_id
   FROM winners ORDER BY timeseries_id, datetime
@@ -82702,30 +82689,25 @@ WITH series AS MATERIALIZED (
   WHERE (${RELOADED("d.object_id")}
          AND (d.value, d.flags, d.object_id, d.fetched_at) IS DISTINCT FROM
              (excluded.value, excluded.flags, excluded.object_id, excluded.fetched_at))
-    OR ${layout.beats("excluded")}
+    OR ${layout.beats("excluded")}`;
+var upsertDataCountedBySnapshot = (staged, layout) => `${seriesAndWinners(staged, layout)}, counted AS (
+  -- What the upsert will do, seen from the statement's snapshot: rows it inserts (absent now), and
+  -- stored rows whose value it changes. (Before PostgreSQL 18, RETURNING cannot tell an insert from
+  -- an update on a partitioned table: xmax is not available there. A row that a concurrent load
+  -- inserts first is counted as inserted by both.)
+  SELECT count(*) FILTER (WHERE d.timeseries_id IS NULL) AS inserted,
+         count(*) FILTER (WHERE d.timeseries_id IS NOT NULL
+                            AND (${RELOADED("d.object_id")} OR ${layout.beats("w")})
+                            AND (d.value <> w.value OR d.flags <> w.flags)) AS changed
+  -- $1 and $2, the staged rows' earliest and latest instants, let the planner see which months of
+  -- toar.data the join can meet: a lookup per row in those alone, never a scan of every month.
+  FROM winners w
+  LEFT JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
+    AND d.datetime >= $1::timestamptz AND d.datetime <= $2::timestamptz
+), upserted AS (${insertWinners(layout)}
 )
 SELECT inserted::integer, changed::integer FROM counted`;
-var upsertDataCountedByReturning = (staged, layout) => `
-WITH series AS MATERIALIZED (
-  SELECT k.g, ts.variable_id, ${layout.seriesMinutes} AS averaging_minutes, ts.id
-  FROM stage_keys k
-  JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
-  JOIN toar.timeseries ts ON ts.station_id = st.id ${layout.seriesFilter}
-), upserted AS (
-  INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
-  SELECT se.id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond',
-         s.value, s.flags, o.fetched_at, o.object_id
-  FROM ${staged} s
-  JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
-  JOIN stage_objects o ON o.ord = s.ord
-  ORDER BY 1, 2
-  ON CONFLICT (timeseries_id, datetime) DO UPDATE SET
-    value = excluded.value, flags = excluded.flags,
-    fetched_at = excluded.fetched_at, object_id = excluded.object_id
-  WHERE (${RELOADED("d.object_id")}
-         AND (d.value, d.flags, d.object_id, d.fetched_at) IS DISTINCT FROM
-             (excluded.value, excluded.flags, excluded.object_id, excluded.fetched_at))
-    OR ${layout.beats("excluded")}
+var upsertDataCountedByReturning = (staged, layout) => `${seriesAndWinners(staged, layout)}, upserted AS (${insertWinners(layout)}
   RETURNING old.timeseries_id IS NULL AS inserted,
             (old.value <> new.value OR old.flags <> new.flags) AS changed
 )

@@ -198,10 +198,10 @@ function KEY_OF(objectId: string): string {
 const RELOADED = (objectId: string) =>
   `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
 
-// \`series\` is materialized: the group's series, a few thousand rows, are hashed once, where an
-// inlined join looked a series up in toar.timeseries for every staged row. This form counts in
-// the statement's snapshot (see Counting): a second lookup of every staged row in toar.data.
-const upsertDataCountedBySnapshot = (staged: string, layout: LayoutSql) => `
+// The group's series and the staged rows as toar.data rows. \`series\` is materialized: the group's
+// series, a few thousand rows, are hashed once, where an inlined join looked a series up in
+// toar.timeseries for every staged row.
+const seriesAndWinners = (staged: string, layout: LayoutSql) => `
 WITH series AS MATERIALIZED (
   SELECT k.g, ts.variable_id, ${layout.seriesMinutes} AS averaging_minutes, ts.id
   FROM stage_keys k
@@ -214,21 +214,10 @@ WITH series AS MATERIALIZED (
   FROM ${staged} s
   JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
   JOIN stage_objects o ON o.ord = s.ord
-), counted AS (
-  -- What the upsert will do, seen from the statement's snapshot: rows it inserts (absent now), and
-  -- stored rows whose value it changes. (Before PostgreSQL 18, RETURNING cannot tell an insert from
-  -- an update on a partitioned table: xmax is not available there. A row that a concurrent load
-  -- inserts first is counted as inserted by both.)
-  SELECT count(*) FILTER (WHERE d.timeseries_id IS NULL) AS inserted,
-         count(*) FILTER (WHERE d.timeseries_id IS NOT NULL
-                            AND (${RELOADED('d.object_id')} OR ${layout.beats('w')})
-                            AND (d.value <> w.value OR d.flags <> w.flags)) AS changed
-  -- $1 and $2, the staged rows' earliest and latest instants, let the planner see which months of
-  -- toar.data the join can meet: a lookup per row in those alone, never a scan of every month.
-  FROM winners w
-  LEFT JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
-    AND d.datetime >= $1::timestamptz AND d.datetime <= $2::timestamptz
-), upserted AS (
+)`;
+
+// The upsert of the winners.
+const insertWinners = (layout: LayoutSql) => `
   INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
   SELECT timeseries_id, datetime, value, flags, fetched_at, object_id
   FROM winners ORDER BY timeseries_id, datetime
@@ -242,34 +231,38 @@ WITH series AS MATERIALIZED (
   WHERE (${RELOADED('d.object_id')}
          AND (d.value, d.flags, d.object_id, d.fetched_at) IS DISTINCT FROM
              (excluded.value, excluded.flags, excluded.object_id, excluded.fetched_at))
-    OR ${layout.beats('excluded')}
+    OR ${layout.beats('excluded')}`;
+
+// Counted in the statement's snapshot (see Counting): a second lookup of every staged row in
+// toar.data.
+const upsertDataCountedBySnapshot = (
+  staged: string,
+  layout: LayoutSql,
+) => `${seriesAndWinners(staged, layout)}, counted AS (
+  -- What the upsert will do, seen from the statement's snapshot: rows it inserts (absent now), and
+  -- stored rows whose value it changes. (Before PostgreSQL 18, RETURNING cannot tell an insert from
+  -- an update on a partitioned table: xmax is not available there. A row that a concurrent load
+  -- inserts first is counted as inserted by both.)
+  SELECT count(*) FILTER (WHERE d.timeseries_id IS NULL) AS inserted,
+         count(*) FILTER (WHERE d.timeseries_id IS NOT NULL
+                            AND (${RELOADED('d.object_id')} OR ${layout.beats('w')})
+                            AND (d.value <> w.value OR d.flags <> w.flags)) AS changed
+  -- $1 and $2, the staged rows' earliest and latest instants, let the planner see which months of
+  -- toar.data the join can meet: a lookup per row in those alone, never a scan of every month.
+  FROM winners w
+  LEFT JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
+    AND d.datetime >= $1::timestamptz AND d.datetime <= $2::timestamptz
+), upserted AS (${insertWinners(layout)}
 )
 SELECT inserted::integer, changed::integer FROM counted`;
 
-// The same upsert on PostgreSQL 18 and later, counting from the rows it wrote: `old` is null for
-// an inserted row, the stored row for an updated one (rows the WHERE leaves alone are not
-// returned). No parameters: nothing is looked up in toar.data besides the conflicts themselves.
-const upsertDataCountedByReturning = (staged: string, layout: LayoutSql) => `
-WITH series AS MATERIALIZED (
-  SELECT k.g, ts.variable_id, ${layout.seriesMinutes} AS averaging_minutes, ts.id
-  FROM stage_keys k
-  JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
-  JOIN toar.timeseries ts ON ts.station_id = st.id ${layout.seriesFilter}
-), upserted AS (
-  INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
-  SELECT se.id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond',
-         s.value, s.flags, o.fetched_at, o.object_id
-  FROM ${staged} s
-  JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
-  JOIN stage_objects o ON o.ord = s.ord
-  ORDER BY 1, 2
-  ON CONFLICT (timeseries_id, datetime) DO UPDATE SET
-    value = excluded.value, flags = excluded.flags,
-    fetched_at = excluded.fetched_at, object_id = excluded.object_id
-  WHERE (${RELOADED('d.object_id')}
-         AND (d.value, d.flags, d.object_id, d.fetched_at) IS DISTINCT FROM
-             (excluded.value, excluded.flags, excluded.object_id, excluded.fetched_at))
-    OR ${layout.beats('excluded')}
+// Counted from the rows the upsert wrote, on PostgreSQL 18 and later: \`old\` is null for an
+// inserted row, the stored row for an updated one (rows the WHERE leaves alone are not returned).
+// No parameters: nothing is looked up in toar.data besides the conflicts themselves.
+const upsertDataCountedByReturning = (
+  staged: string,
+  layout: LayoutSql,
+) => `${seriesAndWinners(staged, layout)}, upserted AS (${insertWinners(layout)}
   RETURNING old.timeseries_id IS NULL AS inserted,
             (old.value <> new.value OR old.flags <> new.flags) AS changed
 )
