@@ -64551,7 +64551,7 @@ function chooseDataDir(stateDir) {
   const preferred = join8(stateDir, "postgres");
   if (process.getuid?.() !== 0 || othersCanTraverse(stateDir)) return preferred;
   const tag = createHash8("sha256").update(stateDir).digest("hex").slice(0, 12);
-  return join8("/var/tmp", `freshet-postgres-${tag}`);
+  return join8(FALLBACK_ROOT, `freshet-postgres-${tag}`);
 }
 function isInside(path6, dir) {
   return path6 === dir || path6.startsWith(`${dir}/`);
@@ -64571,7 +64571,8 @@ async function removeOrphanedClusters(logger2, root5 = FALLBACK_ROOT) {
     } catch {
       continue;
     }
-    if (owner === "" || existsSync2(owner) || await runningPort(dataDir) !== void 0) continue;
+    if (owner === "" || existsSync2(owner) || !existsSync2(join8(dataDir, "PG_VERSION"))) continue;
+    if (await runningPort(dataDir) !== void 0) continue;
     await rm2(dataDir, { recursive: true, force: true });
     logger2.info(`removed the embedded PostgreSQL of ${owner}, a folder that no longer exists`);
   }

@@ -166,13 +166,14 @@ function chooseDataDir(stateDir: string): string {
   const preferred = join(stateDir, 'postgres');
   if (process.getuid?.() !== 0 || othersCanTraverse(stateDir)) return preferred;
   const tag = createHash('sha256').update(stateDir).digest('hex').slice(0, 12);
-  return join('/var/tmp', `freshet-postgres-${tag}`);
+  return join(FALLBACK_ROOT, `freshet-postgres-${tag}`);
 }
 
 /** Where a cluster outside its state folder records that folder. PostgreSQL ignores the file. */
 const OWNER_FILE = 'freshet-state-dir';
-/** The folder of clusters whose state folder user `postgres` cannot reach. */
+/** The folder of clusters whose state folder user `postgres` cannot reach (see chooseDataDir). */
 const FALLBACK_ROOT = '/var/tmp';
+/** Their names: `freshet-postgres-` and 12 hex digits of the state folder's hash. */
 const FALLBACK_NAME = /^freshet-postgres-[0-9a-f]{12}$/;
 
 function isInside(path: string, dir: string): boolean {
@@ -182,8 +183,9 @@ function isInside(path: string, dir: string): boolean {
 /**
  * Removes the clusters under /var/tmp whose state folder no longer exists and on which no server
  * runs: nothing can find them any more (a cluster is found through its state folder), and each
- * holds from 40 MB to gigabytes. A cluster without the record of its folder (made before it was
- * kept) is left alone.
+ * holds from 40 MB to gigabytes. Only a folder named as these clusters are, holding a cluster
+ * (PG_VERSION) and the record of its state folder, is removed; a cluster made before that record
+ * was kept is left alone.
  */
 export async function removeOrphanedClusters(logger: Logger, root = FALLBACK_ROOT): Promise<void> {
   let names: string[];
@@ -200,7 +202,8 @@ export async function removeOrphanedClusters(logger: Logger, root = FALLBACK_ROO
     } catch {
       continue;
     }
-    if (owner === '' || existsSync(owner) || (await runningPort(dataDir)) !== undefined) continue;
+    if (owner === '' || existsSync(owner) || !existsSync(join(dataDir, 'PG_VERSION'))) continue;
+    if ((await runningPort(dataDir)) !== undefined) continue;
     await rm(dataDir, { recursive: true, force: true });
     logger.info(`removed the embedded PostgreSQL of ${owner}, a folder that no longer exists`);
   }

@@ -26813,7 +26813,7 @@ function chooseDataDir(stateDir) {
   const preferred = join5(stateDir, "postgres");
   if (process.getuid?.() !== 0 || othersCanTraverse(stateDir)) return preferred;
   const tag = createHash("sha256").update(stateDir).digest("hex").slice(0, 12);
-  return join5("/var/tmp", `freshet-postgres-${tag}`);
+  return join5(FALLBACK_ROOT, `freshet-postgres-${tag}`);
 }
 function isInside(path6, dir) {
   return path6 === dir || path6.startsWith(`${dir}/`);
@@ -26833,7 +26833,8 @@ async function removeOrphanedClusters(logger, root = FALLBACK_ROOT) {
     } catch {
       continue;
     }
-    if (owner === "" || existsSync2(owner) || await runningPort(dataDir) !== void 0) continue;
+    if (owner === "" || existsSync2(owner) || !existsSync2(join5(dataDir, "PG_VERSION"))) continue;
+    if (await runningPort(dataDir) !== void 0) continue;
     await rm4(dataDir, { recursive: true, force: true });
     logger.info(`removed the embedded PostgreSQL of ${owner}, a folder that no longer exists`);
   }

@@ -25506,7 +25506,7 @@ function chooseDataDir(stateDir) {
   const preferred = join4(stateDir, "postgres");
   if (process.getuid?.() !== 0 || othersCanTraverse(stateDir)) return preferred;
   const tag = createHash("sha256").update(stateDir).digest("hex").slice(0, 12);
-  return join4("/var/tmp", `freshet-postgres-${tag}`);
+  return join4(FALLBACK_ROOT, `freshet-postgres-${tag}`);
 }
 function isInside(path6, dir) {
   return path6 === dir || path6.startsWith(`${dir}/`);
@@ -25526,7 +25526,8 @@ async function removeOrphanedClusters(logger, root = FALLBACK_ROOT) {
     } catch {
       continue;
     }
-    if (owner === "" || existsSync2(owner) || await runningPort(dataDir) !== void 0) continue;
+    if (owner === "" || existsSync2(owner) || !existsSync2(join4(dataDir, "PG_VERSION"))) continue;
+    if (await runningPort(dataDir) !== void 0) continue;
     await rm2(dataDir, { recursive: true, force: true });
     logger.info(`removed the embedded PostgreSQL of ${owner}, a folder that no longer exists`);
   }

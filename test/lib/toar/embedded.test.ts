@@ -97,8 +97,9 @@ describe('the embedded database', () => {
   it('removes only the clusters whose recorded state folder is gone', async () => {
     const root = await mkdtemp(join(tmpdir(), 'freshet-clusters-'));
     folders.push(root);
-    const cluster = async (name: string, owner?: string) => {
+    const cluster = async (name: string, owner?: string, isCluster = true) => {
       await mkdir(join(root, name));
+      if (isCluster) await writeFile(join(root, name, 'PG_VERSION'), '18\n');
       if (owner !== undefined) await writeFile(join(root, name, 'freshet-state-dir'), owner);
       return join(root, name);
     };
@@ -106,10 +107,16 @@ describe('the embedded database', () => {
     const owned = await cluster('freshet-postgres-000000000002', root);
     const unrecorded = await cluster('freshet-postgres-000000000003');
     const other = await cluster('postgres-000000000004', join(root, 'gone'));
+    const notCluster = await cluster('freshet-postgres-000000000005', join(root, 'gone'), false);
     const messages: string[] = [];
     await removeOrphanedClusters({ ...silentLogger, info: (m: string) => messages.push(m) }, root);
     expect(existsSync(orphan)).toBe(false);
-    expect([owned, unrecorded, other].map((dir) => existsSync(dir))).toEqual([true, true, true]);
+    expect([owned, unrecorded, other, notCluster].map((dir) => existsSync(dir))).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
     expect(messages).toEqual([
       `removed the embedded PostgreSQL of ${join(root, 'gone')}, a folder that no longer exists`,
     ]);
