@@ -192,10 +192,11 @@ async function runWatched(
     stdout += text;
   });
   let peakBytes = 0;
+  // The launcher's one child, looked up once (`ps` is a process of its own, on the measured cores).
+  let commandPid: number | undefined;
   const watch = setInterval(async () => {
-    for (const pid of child.pid === undefined ? [] : childrenOf(child.pid)) {
-      peakBytes = Math.max(peakBytes, await peakRss(pid));
-    }
+    commandPid ??= child.pid === undefined ? undefined : childrenOf(child.pid)[0];
+    if (commandPid !== undefined) peakBytes = Math.max(peakBytes, await peakRss(commandPid));
   }, 100);
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
