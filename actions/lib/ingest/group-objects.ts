@@ -52,7 +52,13 @@ export type GroupedItem<T> =
  */
 export async function* groupObjects<T>(
   parsed: AsyncIterable<Parsed<T>>,
-  options: { groupLines?: number | undefined; groupBytes?: number; maxObjects?: number } = {},
+  options: {
+    groupLines?: number | undefined;
+    groupBytes?: number;
+    maxObjects?: number;
+    /** Called with each object as it joins the group being formed (`first`: it opens a group). */
+    onJoin?: (item: ParsedBatch<T>, first: boolean) => void;
+  } = {},
 ): AsyncGenerator<GroupedItem<T>> {
   const groupLines = options.groupLines ?? DEFAULT_GROUP_LINES;
   const groupBytes = options.groupBytes ?? DEFAULT_GROUP_BYTES;
@@ -74,7 +80,9 @@ export async function* groupObjects<T>(
       yield { kind: 'failed', task: item.task, error: item.error };
       continue;
     }
-    items.push({ task: item.task, batch: item.batch });
+    const joined = { task: item.task, batch: item.batch };
+    items.push(joined);
+    options.onJoin?.(joined, items.length === 1);
     lines += item.batch.lines;
     bytes += item.batch.estimatedBytes();
     if (lines >= groupLines || bytes >= groupBytes || items.length >= maxObjects) {

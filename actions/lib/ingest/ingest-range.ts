@@ -10,7 +10,8 @@ import type { Logger } from '../util/logger.ts';
 import { orderedMap } from '../util/ordered-map.ts';
 import { isConnectionLoss } from './connection-loss.ts';
 import { dayIntervalsOf } from './day-intervals.ts';
-import { groupObjects, type Parsed } from './group-objects.ts';
+import { FormingGroup } from './forming-group.ts';
+import { groupObjects, type Parsed, type ParsedBatch } from './group-objects.ts';
 import { listObjects } from './list-objects.ts';
 import { loadGroup, loadLarge } from './load-group.ts';
 import { type ObjectParser, openParser } from './parse-pool.ts';
@@ -197,8 +198,16 @@ async function runPipeline(
   const ahead = Math.max(1, options.concurrency, workers);
   const parsed = orderedMap(tasks(), ahead, readAndParse);
   let loading: Promise<void> = Promise.resolve();
+  // The group being formed stages its objects as they come, in a transaction of its own, opened
+  // once the load before it has made its month partitions (see FormingGroup): `opened`.
+  let forming: FormingGroup | undefined;
+  let opened: Promise<unknown> = Promise.resolve();
+  const onJoin = (joined: ParsedBatch<Task>, first: boolean) => {
+    if (first) forming = new FormingGroup(db, options.logger, opened);
+    forming?.add(joined.batch);
+  };
   try {
-    for await (const item of groupObjects(parsed, { groupLines: options.groupLines })) {
+    for await (const item of groupObjects(parsed, { groupLines: options.groupLines, onJoin })) {
       if (halt.aborted) break;
       if (item.kind === 'failed') {
         ledger.fail(item.task.tally, item.task.object.key, item.error);
@@ -207,7 +216,8 @@ async function runPipeline(
         continue;
       }
       if (item.kind === 'large') {
-        // Loaded alone, after the group before it, while its pieces are parsed.
+        // Loaded alone, after the group before it, while its pieces are parsed; it makes its month
+        // partitions at its end (see loadObjectPieces): the next group opens after it.
         await loading;
         if (halt.aborted) break;
         const outcome = await loadLarge(db, item, options.logger);
@@ -215,13 +225,27 @@ async function runPipeline(
         if (lost !== undefined && !halt.aborted) own.abort(databaseLost(lost.error));
         await ledger.loaded([item], outcome, lost === undefined);
         stopWhenUnrecorded();
+        opened = Promise.resolve();
         continue;
       }
-      // One group loads while the next is read, parsed and staged as text.
+      // One group loads while the next is read, parsed and staged.
       const texts = groupTexts(item.items.map((i) => i.batch));
+      const staged = forming;
+      forming = undefined;
       await loading;
-      if (halt.aborted) break;
-      loading = loadGroup(db, item.items, options.logger, texts).then(async (outcome) => {
+      if (halt.aborted) {
+        await staged?.abandon();
+        break;
+      }
+      let onOpened = () => {};
+      const loadOpened = new Promise<void>((resolve) => {
+        onOpened = resolve;
+      });
+      loading = loadGroup(db, item.items, options.logger, {
+        texts,
+        ...(staged ? { forming: staged } : {}),
+        onOpened,
+      }).then(async (outcome) => {
         for (const { batch } of item.items) rawLines.release(batch);
         // A lost connection fails every object after it alike: the run stops, said once.
         const lost = outcome.failed.find((f) => isConnectionLoss(f.error));
@@ -229,10 +253,13 @@ async function runPipeline(
         await ledger.loaded(item.items, outcome, lost === undefined);
         stopWhenUnrecorded();
       });
+      // A load that fails before its transaction opens never calls onOpened: it has ended then.
+      opened = Promise.race([loadOpened, loading]);
     }
   } finally {
     // Nothing may use the pool once this returns: the shell closes it.
     await loading;
+    await forming?.abandon();
   }
   if (halt.aborted) {
     const reason = describeError(halt.reason);

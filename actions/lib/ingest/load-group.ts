@@ -5,6 +5,7 @@ import type { GroupTexts, groupTexts } from '../toar/group-texts.ts';
 import { type LoadCounts, loadObjectPieces, loadObjects } from '../toar/load.ts';
 import { ObjectBatch } from '../toar/object-batch.ts';
 import type { Logger } from '../util/logger.ts';
+import type { FormingGroup } from './forming-group.ts';
 import type { ParsedBatch } from './group-objects.ts';
 
 /** What loading a group came to: the parts that loaded (one, or one per object after a retry) and the objects that failed. */
@@ -13,11 +14,21 @@ export interface GroupOutcome<T> {
   failed: { item: ParsedBatch<T>; error: unknown }[];
 }
 
+/** What the loading step may be given besides the group. */
+export interface GroupLoadOptions {
+  /** The group's {@link groupTexts}, when made already. */
+  texts?: GroupTexts;
+  /** The group's transaction, staged as the group formed: used when it holds the group. */
+  forming?: FormingGroup;
+  /** Called once the load's transaction is open, its month partitions made. */
+  onOpened?: () => void;
+}
+
 /**
- * The loading step: loads a group in one transaction on a connection of its own (`texts`: its
- * {@link groupTexts}, when made already). When PostgreSQL
- * refuses the group's data, its objects are loaded again one by one, so that one bad object cannot
- * hold back the rest; any other failure fails the whole group. Never throws.
+ * The loading step: loads a group in one transaction on a connection of its own (the forming
+ * group's, when `options.forming` staged it). When PostgreSQL refuses the group's data, its objects
+ * are loaded again one by one, so that one bad object cannot hold back the rest; any other failure
+ * fails the whole group. Never throws.
  *
  * @example
  * const outcome = await loadGroup(db, group.items, logger);
@@ -27,15 +38,18 @@ export async function loadGroup<T>(
   db: DatabasePool,
   items: readonly ParsedBatch<T>[],
   logger: Logger,
-  texts?: GroupTexts,
+  options: GroupLoadOptions = {},
 ): Promise<GroupOutcome<T>> {
+  const batches = items.map((i) => i.batch);
   try {
-    const counts = await loadWithConnection(
-      db,
-      items.map((i) => i.batch),
-      logger,
-      texts,
-    );
+    const taken = await options.forming?.take(batches);
+    const counts = await (taken === undefined
+      ? withConnection(db, logger, (client) =>
+          loadObjects(client, batches, loadOptions(options, logger)),
+        )
+      : onClient(taken.client, logger, (client) =>
+          loadObjects(client, batches, { ...loadOptions(options, logger), opened: taken.group }),
+        ));
     return { loaded: [{ items: [...items], counts }], failed: [] };
   } catch (error) {
     if (items.length > 1 && isDataError(error)) {
@@ -103,19 +117,13 @@ export async function loadLarge<T extends LargeTask>(
   }
 }
 
-/** Loads on a connection of its own (see {@link withConnection}). */
-function loadWithConnection(
-  pool: DatabasePool,
-  batches: readonly ObjectBatch[],
-  logger: Logger,
-  texts: GroupTexts | undefined,
-): Promise<LoadCounts> {
-  return withConnection(pool, logger, (client) =>
-    loadObjects(client, batches, {
-      onRetry: (m) => logger.warn(m),
-      ...(texts ? { texts } : {}),
-    }),
-  );
+/** `loadObjects`' options for the loading step's. */
+function loadOptions(options: GroupLoadOptions, logger: Logger) {
+  return {
+    onRetry: (m: string) => logger.warn(m),
+    ...(options.texts ? { texts: options.texts } : {}),
+    ...(options.onOpened ? { onOpened: options.onOpened } : {}),
+  };
 }
 
 /** Runs `work` on a connection of its own; a connection that dies is dropped, never crashes the process. */
@@ -124,7 +132,15 @@ async function withConnection<R>(
   logger: Logger,
   work: (client: pg.PoolClient) => Promise<R>,
 ): Promise<R> {
-  const client = await pool.connect();
+  return onClient(await pool.connect(), logger, work);
+}
+
+/** Runs `work` on `client`, then releases it; a connection that dies is dropped, never crashes the process. */
+async function onClient<R>(
+  client: pg.PoolClient,
+  logger: Logger,
+  work: (client: pg.PoolClient) => Promise<R>,
+): Promise<R> {
   // A connection that dies while checked out emits 'error' on the client (the pool listens only
   // to idle ones): the query in flight fails and is reported; the process must not crash.
   const onLost = (error: Error) => logger.warn(`database connection lost: ${error.message}`);

@@ -136,7 +136,8 @@ export function groupTexts(
  * message, raw_hash`, for the staging table) holds those of the objects at the positions in `staged`,
  * which are merged with what the database has; `direct` (`object_key, interval_start, line,
  * reason, message, raw_hash`, the columns of ops.rejected_records) holds the others, copied straight
- * in. Their raw texts are in {@link distinctRawLines}.
+ * in. Their raw texts are in {@link distinctRawLines}. `firstOrd` is the position of the first of
+ * `batches` in its group (a group staged object by object).
  *
  * @example
  * rejectionTexts([batch], new Set()).direct; // ['2018-06-07/1.ndjson\t2018-06-07T00:00:00.000Z\t3\tbad-json\t…\n']
@@ -144,10 +145,12 @@ export function groupTexts(
 export function rejectionTexts(
   batches: readonly ObjectBatch[],
   staged: ReadonlySet<number>,
+  firstOrd = 0,
 ): { staged: Iterable<Uint8Array>; direct: Iterable<Uint8Array> } {
   // Made as they are copied: one object's prefixed text at a time, never the group's.
   function* texts(toStage: boolean): Generator<Uint8Array> {
-    for (const [ord, batch] of batches.entries()) {
+    for (const [index, batch] of batches.entries()) {
+      const ord = firstOrd + index;
       if (batch.rejections.length === 0 || staged.has(ord) !== toStage) continue;
       // Every row ends with a newline (fields are COPY-escaped): each gets the prefix.
       yield prefixRows(
@@ -168,14 +171,17 @@ export function rejectionTexts(
  * The `raw_hash, raw` COPY text of a group's rejected lines, each distinct text once (a fetch
  * repeats most of the previous fetch's rejected lines): one text per object, made as it is copied,
  * holding the texts no earlier object of the group had. A batch whose texts a
- * `RawLineRegistry` holds gives them from there.
+ * `RawLineRegistry` holds gives them from there. `seen` holds the hashes of the texts already given
+ * (for a group staged object by object, the texts of its earlier objects) and is added to.
  *
  * @example
  * await copyInto(client, 'COPY stage_lines FROM STDIN', distinctRawLines(batches));
  */
-export function distinctRawLines(batches: readonly ObjectBatch[]): Iterable<Uint8Array> {
+export function distinctRawLines(
+  batches: readonly ObjectBatch[],
+  seen: Set<string> = new Set(),
+): Iterable<Uint8Array> {
   function* texts(): Generator<Uint8Array> {
-    const seen = new Set<string>();
     for (const batch of batches) {
       const shared = batch.sharedLines;
       const own = batch.rejectedLines.view();

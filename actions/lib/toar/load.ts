@@ -85,7 +85,7 @@ WITH input AS (
   RETURNING id, key, NOT (xmax = 0) AS loaded_before
 )
 INSERT INTO stage_objects (ord, object_id, key, fetched_at, interval_start, loaded_before)
-SELECT i.n - 1, u.id, i.key, i.fetched_at, i.interval_start, u.loaded_before
+SELECT $9::integer + i.n - 1, u.id, i.key, i.fetched_at, i.interval_start, u.loaded_before
 FROM input i JOIN upserted u ON u.key = i.key COLLATE "C"
 RETURNING ord, loaded_before`;
 
@@ -404,14 +404,39 @@ export async function loadObjects(
     onRetry?: (message: string) => void;
     /** `groupTexts(batches)`, when the caller made them already (e.g. while the previous group loaded). */
     texts?: GroupTexts;
+    /**
+     * The group's transaction, open on `client` with `batches` staged in it as they came (see
+     * {@link OpenGroup}): the first attempt finishes it. One that holds other objects, or not their
+     * months, is rolled back, and the group is loaded as if it had not been given.
+     */
+    opened?: OpenGroup;
+    /** Called once, when the load's transaction is open (its month partitions are made). */
+    onOpened?: () => void;
   } = {},
 ): Promise<LoadCounts> {
   const attempts = options.attempts ?? 5;
   const texts = options.texts ?? groupTexts(batches);
   const span = dataSpan(batches);
+  let opened = options.opened;
+  if (opened !== undefined && !(holds(opened, batches) && opened.covers(batches))) {
+    await opened.rollback();
+    opened = undefined;
+  }
+  let announced = false;
+  const onOpened = () => {
+    if (announced) return;
+    announced = true;
+    options.onOpened?.();
+  };
   for (let attempt = 1; ; attempt++) {
     try {
-      return await loadOnce(client, batches, texts, span);
+      if (opened !== undefined) {
+        const group = opened;
+        opened = undefined;
+        onOpened();
+        return await group.finish(texts);
+      }
+      return await loadOnce(client, batches, texts, span, onOpened);
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code && RETRYABLE.has(code) && attempt < attempts) {
@@ -431,6 +456,12 @@ export async function loadObjects(
   }
 }
 
+/** Whether `group` staged exactly `batches`, in their order. */
+function holds(group: OpenGroup, batches: readonly ObjectBatch[]): boolean {
+  const staged = group.batches;
+  return staged.length === batches.length && staged.every((batch, i) => batch === batches[i]);
+}
+
 function describeGroup(batches: readonly ObjectBatch[]): string {
   const first = batches[0];
   const last = batches.at(-1);
@@ -444,46 +475,146 @@ async function loadOnce(
   batches: readonly ObjectBatch[],
   texts: GroupTexts,
   span: DataSpan | undefined,
+  onOpened: (() => void) | undefined,
 ): Promise<LoadCounts> {
-  // In a transaction of its own, before the load's takes its locks (see ensureDataPartitions).
-  await ensureDataPartitions(client, span?.months ?? []);
-  const counting = await prepareSession(client);
-  await client.query('BEGIN');
+  const group = await OpenGroup.open(client, span?.months ?? []);
+  onOpened?.();
   try {
-    await client.query(SESSION_SETTINGS);
-    const staged = await stageObjects(client, batches);
-    await copyInto(client, 'COPY stage_keys FROM STDIN', texts.keys);
-    await copyInto(client, COPY_DATA, texts.data);
-    await copyInto(client, 'COPY stage_stations FROM STDIN', texts.stations);
-    await copyInto(client, 'COPY stage_codes FROM STDIN', texts.codes);
-    const loadedBefore = new Set(staged.filter((r) => r.loaded_before).map((r) => r.ord));
-    const rejections = rejectionTexts(batches, loadedBefore);
-    await copyInto(client, 'COPY stage_rejects FROM STDIN', rejections.staged);
-    // An object loaded for the first time has no rejections stored yet (they commit with its
-    // ops.source_objects row, which did not exist): its rejections are copied in as they are.
-    await copyInto(client, COPY_REJECTIONS, rejections.direct);
-    await copyInto(client, 'COPY stage_lines FROM STDIN', distinctRawLines(batches));
-    const counts = await applyStaged(client, statementsOf(batches), {
-      span,
-      reloaded: loadedBefore.size > 0,
-      pieces: false,
-      counting,
-    });
-    await client.query('COMMIT');
-    return counts;
+    for (const batch of batches) await group.add(batch);
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
+    await group.rollback();
     throw error;
+  }
+  return group.finish(texts);
+}
+
+/**
+ * A group's load in progress: its transaction, open on a connection, into which objects are staged
+ * one by one (their `ops.source_objects` rows, their rejected lines and those lines' texts), in
+ * precedence order, until {@link OpenGroup.finish} stages the group's data, applies everything and
+ * commits. {@link loadObjects} stages a whole group at once; an ingest opens a group at its first
+ * object and stages each object as it is parsed, so that this work overlaps the parse of the next
+ * ones instead of following the last.
+ *
+ * The month partitions of toar.data are created when the group opens, for the months it is told
+ * (see {@link ensureDataPartitions}: before the transaction takes a lock); an object with rows in
+ * another month cannot join it ({@link OpenGroup.covers}).
+ *
+ * @example
+ * const group = await OpenGroup.open(client, dataSpan([first])?.months ?? []);
+ * await group.add(first);
+ * if (group.covers([second])) await group.add(second);
+ * const counts = await group.finish(groupTexts([first, second]));
+ */
+export class OpenGroup {
+  readonly #client: pg.ClientBase;
+  readonly #months: ReadonlySet<number>;
+  readonly #counting: Counting;
+  /** The objects staged, in order (an object's position is its `ord`). */
+  readonly #batches: ObjectBatch[] = [];
+  /** Positions of the objects loaded before (their rejections are merged, not copied in). */
+  readonly #loadedBefore = new Set<number>();
+  /** Hashes of the raw texts staged. */
+  readonly #lines = new Set<string>();
+
+  private constructor(client: pg.ClientBase, months: readonly number[], counting: Counting) {
+    this.#client = client;
+    this.#months = new Set(months);
+    this.#counting = counting;
+  }
+
+  /** Creates the partitions of `months` (in a transaction of their own), then opens the group's. */
+  static async open(client: pg.ClientBase, months: readonly number[]): Promise<OpenGroup> {
+    // In a transaction of its own, before the load's takes its locks (see ensureDataPartitions).
+    await ensureDataPartitions(client, months);
+    const counting = await prepareSession(client);
+    await client.query('BEGIN');
+    try {
+      await client.query(SESSION_SETTINGS);
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+    return new OpenGroup(client, months, counting);
+  }
+
+  /** The objects staged, in order. */
+  get batches(): readonly ObjectBatch[] {
+    return this.#batches;
+  }
+
+  /** Whether every row of `batches` falls in a month whose partition the group made sure of. */
+  covers(batches: readonly ObjectBatch[]): boolean {
+    return (dataSpan(batches)?.months ?? []).every((month) => this.#months.has(month));
+  }
+
+  /**
+   * Stages the next object: its `ops.source_objects` row, its rejected lines (copied straight into
+   * `ops.rejected_records` for an object loaded for the first time, whose rejections cannot exist
+   * yet: they commit with that row; staged, to be merged, for one loaded before) and their texts.
+   * On failure, the caller rolls the group back.
+   */
+  async add(batch: ObjectBatch): Promise<void> {
+    const ord = this.#batches.length;
+    this.#batches.push(batch);
+    const [staged] = await stageObjects(this.#client, [batch], ord);
+    if (staged?.loaded_before === true) this.#loadedBefore.add(ord);
+    const rejections = rejectionTexts([batch], this.#loadedBefore, ord);
+    await copyInto(this.#client, 'COPY stage_rejects FROM STDIN', rejections.staged);
+    await copyInto(this.#client, COPY_REJECTIONS, rejections.direct);
+    await copyInto(
+      this.#client,
+      'COPY stage_lines FROM STDIN',
+      distinctRawLines([batch], this.#lines),
+    );
+  }
+
+  /**
+   * Stages the group's data (`texts`: {@link groupTexts} of its objects), applies everything staged
+   * and commits; on failure, rolls back and throws.
+   */
+  async finish(texts: GroupTexts): Promise<LoadCounts> {
+    const client = this.#client;
+    try {
+      const span = dataSpan(this.#batches);
+      if (!this.covers(this.#batches)) {
+        throw new DatabaseError('a load group has rows in a month it did not create');
+      }
+      await copyInto(client, 'COPY stage_keys FROM STDIN', texts.keys);
+      await copyInto(client, COPY_DATA, texts.data);
+      await copyInto(client, 'COPY stage_stations FROM STDIN', texts.stations);
+      await copyInto(client, 'COPY stage_codes FROM STDIN', texts.codes);
+      const counts = await applyStaged(client, statementsOf(this.#batches), {
+        span,
+        reloaded: this.#loadedBefore.size > 0,
+        pieces: false,
+        counting: this.#counting,
+      });
+      await client.query('COMMIT');
+      return counts;
+    } catch (error) {
+      await this.rollback();
+      throw error;
+    }
+  }
+
+  /** Rolls the group back: nothing of it is stored. */
+  async rollback(): Promise<void> {
+    await this.#client.query('ROLLBACK').catch(() => {});
   }
 }
 
 // Sorting a group's rows (DISTINCT ON) stays in memory with a larger work_mem.
 const SESSION_SETTINGS = "SET LOCAL synchronous_commit = off; SET LOCAL work_mem = '64MB'";
 
-/** Upserts the objects' ops.source_objects rows and stages them: which were loaded before. */
+/**
+ * Upserts the objects' ops.source_objects rows and stages them (the first at position `firstOrd`
+ * of its group): which were loaded before.
+ */
 async function stageObjects(
   client: pg.ClientBase,
   batches: readonly ObjectBatch[],
+  firstOrd = 0,
 ): Promise<{ ord: number; loaded_before: boolean }[]> {
   const staged = await client.query<{ ord: number; loaded_before: boolean }>({
     name: 'freshet-stage-objects',
@@ -497,6 +628,7 @@ async function stageObjects(
       batches.map((b) => new Date(b.intervalStart)),
       batches.map((b) => b.etag),
       batches.map((b) => b.rulesVersion),
+      firstOrd,
     ],
   });
   return staged.rows;
