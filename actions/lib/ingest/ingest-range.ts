@@ -4,7 +4,7 @@ import { intervalsOf } from '../interval/range.ts';
 import type { Interval } from '../interval/types.ts';
 import type { Source, SourceObject } from '../openaq/source.ts';
 import type { DatabasePool } from '../toar/database.ts';
-import { groupTexts } from '../toar/group-texts.ts';
+import { GroupTextBuilder, groupTexts } from '../toar/group-texts.ts';
 import { RawLineRegistry } from '../toar/raw-line-registry.ts';
 import type { Logger } from '../util/logger.ts';
 import { orderedMap } from '../util/ordered-map.ts';
@@ -200,11 +200,17 @@ async function runPipeline(
   let loading: Promise<void> = Promise.resolve();
   // The group being formed stages its objects as they come, in a transaction of its own, opened
   // once the load before it has made its month partitions (see FormingGroup): `opened`.
+  // Its COPY texts are made as its objects come too.
   let forming: FormingGroup | undefined;
+  let formingTexts = new GroupTextBuilder();
   let opened: Promise<unknown> = Promise.resolve();
   const onJoin = (joined: ParsedBatch<Task>, first: boolean) => {
-    if (first) forming = new FormingGroup(db, options.logger, opened);
+    if (first) {
+      forming = new FormingGroup(db, options.logger, opened);
+      formingTexts = new GroupTextBuilder();
+    }
     forming?.add(joined.batch);
+    formingTexts.add(joined.batch);
   };
   try {
     for await (const item of groupObjects(parsed, { groupLines: options.groupLines, onJoin })) {
@@ -229,7 +235,12 @@ async function runPipeline(
         continue;
       }
       // One group loads while the next is read, parsed and staged.
-      const texts = groupTexts(item.items.map((i) => i.batch));
+      const batches = item.items.map((i) => i.batch);
+      const built = formingTexts.batches;
+      const texts =
+        built.length === batches.length && built.every((b, i) => b === batches[i])
+          ? formingTexts.texts()
+          : groupTexts(batches);
       const staged = forming;
       forming = undefined;
       await loading;

@@ -37,41 +37,75 @@ export function groupTexts(
   batches: readonly ObjectBatch[],
   options: { numbering?: Map<string, number>; piece?: number } = {},
 ): GroupTexts {
-  const groupIndex = options.numbering ?? new Map<string, number>();
-  const rowEnd = options.piece === undefined ? '\n' : `\t${options.piece}\n`;
-  const keys: string[] = [];
+  const builder = new GroupTextBuilder(options);
+  for (const batch of batches) builder.add(batch);
+  return builder.texts();
+}
+
+/**
+ * {@link groupTexts}, made object by object: each object is taken in as it comes (while the group
+ * forms), and only the data rows of each measurement's latest record are written at the end.
+ *
+ * @example
+ * const builder = new GroupTextBuilder();
+ * for (const batch of group) builder.add(batch); // as each object is parsed
+ * const texts = builder.texts();
+ */
+export class GroupTextBuilder {
+  readonly #groupIndex: Map<string, number>;
+  readonly #rowEnd: string;
+  readonly #batches: ObjectBatch[] = [];
+  readonly #keys: string[] = [];
   // Per series of the group (station number, variable, minutes): measurement time → a slot, which
   // holds the latest record of that measurement (its object's position and row). Slots are small
   // integers in plain arrays: nothing is allocated per row but the map entry of a new measurement.
-  const seriesOf = new Map<number, Map<number, Map<number, number>>>();
-  const slotOrd: number[] = [];
-  const slotRow: number[] = [];
-  const slotG: number[] = [];
-  const stations: string[] = [];
-  const codes: string[] = [];
-  const codeSeen = new Set<string>();
-  batches.forEach((batch, ord) => {
+  readonly #seriesOf = new Map<number, Map<number, Map<number, number>>>();
+  readonly #slotOrd: number[] = [];
+  readonly #slotRow: number[] = [];
+  readonly #slotG: number[] = [];
+  readonly #stations: string[] = [];
+  readonly #codes: string[] = [];
+  readonly #codeSeen = new Set<string>();
+
+  constructor(options: { numbering?: Map<string, number>; piece?: number } = {}) {
+    this.#groupIndex = options.numbering ?? new Map<string, number>();
+    this.#rowEnd = options.piece === undefined ? '\n' : `\t${options.piece}\n`;
+  }
+
+  /** The objects taken in, in order. */
+  get batches(): readonly ObjectBatch[] {
+    return this.#batches;
+  }
+
+  /** Takes in the group's next object (in precedence order). */
+  add(batch: ObjectBatch): void {
+    const ord = this.#batches.length;
+    this.#batches.push(batch);
     const local = batch.stations.map((s) => {
       const key = `${s.latKey}\t${s.lngKey}`;
-      let g = groupIndex.get(key);
+      let g = this.#groupIndex.get(key);
       if (g === undefined) {
-        g = groupIndex.size;
-        groupIndex.set(key, g);
-        keys.push(`${g}\t${key}\n`);
+        g = this.#groupIndex.size;
+        this.#groupIndex.set(key, g);
+        this.#keys.push(`${g}\t${key}\n`);
         // Only a station's first sighting in the group can name it (objects come in precedence
         // order, and a sighting is its object's first record there): the later ones are not staged.
-        stations.push(
+        this.#stations.push(
           `${ord}\t${g}\t${s.line}\t${s.lat}\t${s.lng}\t${copyText(s.location)}\t${copyText(s.city)}\t${copyText(s.country)}\n`,
         );
       }
       for (const location of s.locations) {
         const code = `${g}\t${copyText(location)}\n`;
-        if (codeSeen.has(code)) continue;
-        codeSeen.add(code);
-        codes.push(code);
+        if (this.#codeSeen.has(code)) continue;
+        this.#codeSeen.add(code);
+        this.#codes.push(code);
       }
       return g;
     });
+    const seriesOf = this.#seriesOf;
+    const slotOrd = this.#slotOrd;
+    const slotRow = this.#slotRow;
+    const slotG = this.#slotG;
     const { station, variable, minutes, time } = batch.columns;
     let lastStationVariable = -1;
     let lastMinutes = -1;
@@ -111,23 +145,28 @@ export function groupTexts(
         slotRow[slot] = row;
       }
     }
-  });
-  const data: string[] = [];
-  for (let slot = 0; slot < slotG.length; slot++) {
-    const ord = slotOrd[slot] ?? -1;
-    const row = slotRow[slot] ?? -1;
-    const c = batches[ord]?.columns;
-    if (c === undefined) throw new RangeError(`no object ${ord} in the group`);
-    data.push(
-      `${ord}\t${slotG[slot]}\t${c.variable[row]}\t${c.minutes[row]}\t${c.time[row]}\t${c.value[row]}\t${c.flags[row]}${rowEnd}`,
-    );
   }
-  return {
-    keys: keys.join(''),
-    data: data.join(''),
-    stations: stations.join(''),
-    codes: codes.join(''),
-  };
+
+  /** The COPY texts of the objects taken in. */
+  texts(): GroupTexts {
+    const data: string[] = [];
+    const slotG = this.#slotG;
+    for (let slot = 0; slot < slotG.length; slot++) {
+      const ord = this.#slotOrd[slot] ?? -1;
+      const row = this.#slotRow[slot] ?? -1;
+      const c = this.#batches[ord]?.columns;
+      if (c === undefined) throw new RangeError(`no object ${ord} in the group`);
+      data.push(
+        `${ord}\t${slotG[slot]}\t${c.variable[row]}\t${c.minutes[row]}\t${c.time[row]}\t${c.value[row]}\t${c.flags[row]}${this.#rowEnd}`,
+      );
+    }
+    return {
+      keys: this.#keys.join(''),
+      data: data.join(''),
+      stations: this.#stations.join(''),
+      codes: this.#codes.join(''),
+    };
+  }
 }
 
 /**

@@ -97,6 +97,9 @@ export interface ObjectBatchMessage {
 }
 
 const INITIAL_CAPACITY = 1024;
+/** Where a raw text's row has its hash's hex digits (after COPY's `\\x`), and the row's start before they are known. */
+const HASH_DIGITS_AT = 3;
+const BLANK_HASH_FIELD = `\\\\x${'0'.repeat(64)}\t`;
 /** Bytes per row of {@link RowColumns}: 4 + 1 + 8 + 8 + 8 + 1. */
 const BYTES_PER_ROW = 30;
 /** A station sighting's object and strings, roughly. */
@@ -262,14 +265,26 @@ export class ObjectBatch {
     this.rejected++;
     this.rejectedByReason[r.reason] = (this.rejectedByReason[r.reason] ?? 0) + 1;
     const raw = storedRawText(r.raw);
-    const hash = rawLineHash(raw);
+    const escaped = copyText(raw);
+    // The text's row is written at once, its hash left blank: the text is encoded once, and hashed
+    // where it lies when COPY needs no escape in it (nearly always); the row is taken back when
+    // the object had the text already.
+    const lines = this.rejectedLines;
+    const row = lines.length;
+    lines.append(BLANK_HASH_FIELD);
+    const text = lines.length;
+    lines.append(escaped);
+    const hash = rawLineHash(escaped === raw ? lines.view().subarray(text) : raw);
+    lines.append('\n');
+    if (this.#lineHashes.has(hash)) {
+      lines.truncate(row);
+    } else {
+      this.#lineHashes.add(hash);
+      lines.overwrite(row + HASH_DIGITS_AT, hash);
+    }
     this.rejections.append(
       `${r.line}\t${copyText(r.reason)}\t${copyText(r.message)}\t\\\\x${hash}\n`,
     );
-    if (!this.#lineHashes.has(hash)) {
-      this.#lineHashes.add(hash);
-      this.rejectedLines.append(`\\\\x${hash}\t${copyText(raw)}\n`);
-    }
   }
 
   /**

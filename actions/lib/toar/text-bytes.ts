@@ -39,6 +39,20 @@ export class TextBytes {
     this.#length += encoder.encodeInto(text, this.#buffer.subarray(this.#length)).written;
   }
 
+  /** Forgets the bytes from `length` on (see {@link length}). */
+  truncate(length: number): void {
+    if (length < 0 || length > this.#length) throw new RangeError(`cannot truncate to ${length}`);
+    this.#length = length;
+  }
+
+  /** Overwrites bytes from `at` with `ascii` (ASCII only: one byte per character), within the length. */
+  overwrite(at: number, ascii: string): void {
+    if (at < 0 || at + ascii.length > this.#length) {
+      throw new RangeError(`cannot overwrite ${ascii.length} bytes at ${at}`);
+    }
+    encoder.encodeInto(ascii, this.#buffer.subarray(at, at + ascii.length));
+  }
+
   /** The bytes, in a buffer of their own (which can be transferred). */
   bytes(): Uint8Array {
     return this.#buffer.slice(0, this.#length);
