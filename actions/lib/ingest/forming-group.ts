@@ -92,6 +92,7 @@ export class FormingGroup {
     const staged = group?.batches ?? [];
     const complete =
       staged.length === batches.length && staged.every((batch, i) => batch === batches[i]);
+    if (this.#closed) return undefined;
     if (client === undefined || group === undefined || this.#unusable !== undefined || !complete) {
       // Not worth a word: a failure that lasts fails the ordinary load too, and is reported there.
       await this.abandon();

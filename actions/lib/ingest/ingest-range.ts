@@ -65,7 +65,10 @@ interface Task {
  * A pipeline of named steps: list ({@link listObjects}) → read and parse (`concurrency` objects
  * ahead, parsed on `workers` threads, results in fetch order) → group ({@link groupObjects}, about
  * `groupLines` lines each) → load ({@link loadGroup}, one transaction per group, while the next
- * group is read and parsed) → record the attempt ({@link RunLedger}). Objects load in fetch
+ * group is read and parsed) → record the attempt ({@link RunLedger}). A group's transaction opens
+ * at its first object, and each object is staged in it as soon as it is parsed (its source row,
+ * its rejected lines: {@link FormingGroup}), its COPY texts made as it comes; the load then only
+ * writes the group's data, so little of it follows the last parse. Objects load in fetch
  * order, so that measurements repeated by consecutive fetches are written once per group. A failed
  * object (it could not be read, its gzip is broken, its parse worker crashed) is reported and its
  * interval recorded as failed; the others still load. When a group fails on its data, its objects
@@ -241,13 +244,11 @@ async function runPipeline(
         built.length === batches.length && built.every((b, i) => b === batches[i])
           ? formingTexts.texts()
           : groupTexts(batches);
+      // Handed to its load, or abandoned below when the run stops first.
       const staged = forming;
-      forming = undefined;
       await loading;
-      if (halt.aborted) {
-        await staged?.abandon();
-        break;
-      }
+      if (halt.aborted) break;
+      forming = undefined;
       let onOpened = () => {};
       const loadOpened = new Promise<void>((resolve) => {
         onOpened = resolve;

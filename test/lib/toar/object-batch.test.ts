@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   distinctRawLines,
+  GroupTextBuilder,
   groupTexts,
   rejectionTexts,
 } from '../../../actions/lib/toar/group-texts.ts';
@@ -63,6 +64,36 @@ describe('groupTexts', () => {
     expect(decoded(distinctRawLines([a, b]))).toEqual([`${hashField('x\ty\\z')}\tx\\ty\\\\z\n`]);
     expect(a.rejectedByReason).toEqual({ 'bad-json': 1 });
     expect([a.lines, a.accepted, a.rejected]).toEqual([2, 1, 1]);
+  });
+
+  it('are the same made object by object as the objects come (GroupTextBuilder)', () => {
+    const a = new ObjectBatch('a', 1, 0);
+    a.addRecord(sampleRecord({ latKey: '1', lngKey: '2', value: 1, location: 'A' }));
+    a.addRecord(sampleRecord({ latKey: '3', lngKey: '4', value: 2, city: 'tab\there' }));
+    const b = new ObjectBatch('b', 2, 0);
+    b.addRecord(sampleRecord({ latKey: '1', lngKey: '2', value: 5, location: 'B' }));
+    b.addRecord(
+      sampleRecord({ latKey: '5', lngKey: '6', value: 6, time: Date.UTC(2018, 5, 7, 2) }),
+    );
+    const builder = new GroupTextBuilder();
+    builder.add(a);
+    expect(builder.batches).toEqual([a]);
+    builder.add(b);
+    expect(builder.batches).toEqual([a, b]);
+    const texts = builder.texts();
+    expect(texts).toEqual(groupTexts([a, b]));
+    // The latest record of the measurement both objects have is b's: ord 1, value 5.
+    expect(rowsOf(texts.data).map((r) => [r[0], r[1], r[5]])).toEqual([
+      ['1', '0', '5'],
+      ['0', '1', '2'],
+      ['1', '2', '6'],
+    ]);
+    expect(rowsOf(texts.codes)).toEqual([
+      ['0', 'A'],
+      ['1', 'Here'],
+      ['0', 'B'],
+      ['2', 'Here'],
+    ]);
   });
 
   it('refuses a variable the TOAR schema does not have', () => {
@@ -136,6 +167,15 @@ describe('rejectionTexts', () => {
       `0\t2\tbad-json\tm\t${x}\n0\t5\tbad-date\tn\t${y}\n`,
       `1\t1\tbad-json\to\t${z}\n`,
     ]);
+    // One object of a group staged object by object: its position in the group.
+    const alone = rejectionTexts([b], new Set([3]), 3);
+    expect({ staged: decoded(alone.staged), direct: decoded(alone.direct) }).toEqual({
+      staged: [`3\t1\tbad-json\to\t${z}\n`],
+      direct: [],
+    });
+    expect(decoded(rejectionTexts([b], new Set([0]), 3).direct)).toEqual([
+      `b\t2018-06-07T00:10:00.000Z\t1\tbad-json\to\t${z}\n`,
+    ]);
   });
 });
 
@@ -148,12 +188,26 @@ describe('distinctRawLines', () => {
     const b = new ObjectBatch('b', 2, 0);
     b.addRejection({ line: 1, reason: 'no-coordinates', message: 'm', raw: 'same' });
     b.addRejection({ line: 2, reason: 'bad-json', message: 'm', raw: 'new' });
+    // A text COPY must escape is hashed as it is, and written escaped; multi-byte characters too.
+    b.addRejection({ line: 3, reason: 'bad-json', message: 'm', raw: 'µg\tm³\\' });
+    b.addRejection({ line: 4, reason: 'bad-json', message: 'm', raw: 'µg/m³ ✓ 𝛼' });
     const only = new ObjectBatch('c', 3, 0);
     only.addRejection({ line: 1, reason: 'bad-json', message: 'm', raw: 'same' });
     // NUL is stored as U+FFFD, and hashed as stored.
     expect(decoded(distinctRawLines([a, b, only]))).toEqual([
       `${hashField('same')}\tsame\n${hashField('a\uFFFDb')}\ta\uFFFDb\n`,
-      `${hashField('new')}\tnew\n`,
+      `${hashField('new')}\tnew\n${hashField('µg\tm³\\')}\tµg\\tm³\\\\\n${hashField('µg/m³ ✓ 𝛼')}\tµg/m³ ✓ 𝛼\n`,
+    ]);
+    expect(b.rejections.text().split('\n').slice(2, 4)).toEqual([
+      `3\tbad-json\tm\t${hashField('µg\tm³\\')}`,
+      `4\tbad-json\tm\t${hashField('µg/m³ ✓ 𝛼')}`,
+    ]);
+    // Given the texts already copied for the group (its objects staged one by one), the others.
+    const seen = new Set<string>();
+    expect(decoded(distinctRawLines([a], seen))).toHaveLength(1);
+    expect(decoded(distinctRawLines([only], seen))).toEqual([]);
+    expect(decoded(distinctRawLines([b], seen))).toEqual([
+      `${hashField('new')}\tnew\n${hashField('µg\tm³\\')}\tµg\\tm³\\\\\n${hashField('µg/m³ ✓ 𝛼')}\tµg/m³ ✓ 𝛼\n`,
     ]);
     // Every rejection still names its text.
     expect(a.rejections.text().split('\n').slice(0, 2)).toEqual([

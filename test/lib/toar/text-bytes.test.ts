@@ -25,6 +25,23 @@ describe('TextBytes', () => {
   });
 });
 
+describe('TextBytes, written back', () => {
+  it('forgets what follows a length, and overwrites ASCII in place, within what it holds', () => {
+    const text = new TextBytes();
+    text.append('\\\\x0000\tµ\n');
+    const end = text.length;
+    text.append('taken back\n');
+    text.truncate(end);
+    expect(text.text()).toBe('\\\\x0000\tµ\n');
+    text.overwrite(3, 'ab12');
+    expect(text.text()).toBe('\\\\xab12\tµ\n');
+    text.append('more\n');
+    expect(text.text()).toBe('\\\\xab12\tµ\nmore\n');
+    expect(() => text.truncate(text.length + 1)).toThrow(RangeError);
+    expect(() => text.overwrite(text.length - 2, 'abc')).toThrow(RangeError);
+  });
+});
+
 describe('prefixRows', () => {
   it('puts the prefix before every row, multi-byte characters included', () => {
     expect(decode(prefixRows(encode('a\tµ\nb\n\nc✓\n'), 'k\t2018\t'))).toBe(
