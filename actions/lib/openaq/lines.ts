@@ -74,8 +74,8 @@ export function isBlank(text: string): boolean {
  * last line without a final newline is included; a stream ending in `\n` has no empty line after
  * it. A UTF-8 byte order mark at the start of the stream is dropped.
  *
- * Lines are yielded in batches, one array per input chunk that completes at least one line (no
- * empty arrays), and the final partial line as a batch of its own. A line longer than
+ * Lines are yielded in batches, one array per slice of an input chunk (at most 32 KiB) that
+ * completes at least one line (no empty arrays), and the final partial line as a batch of its own. A line longer than
  * `maxLineBytes` (default {@link MAX_LINE_BYTES}) is never held whole: its first
  * {@link KEPT_LINE_BYTES} are kept as its `text`, the rest is only counted, and it comes with
  * `overLength` (its length in bytes), for the caller to reject as `line-too-long`. Blank lines are yielded too,
@@ -157,8 +157,8 @@ export async function* splitLines(
   };
 
   for await (const input of chunks) {
-    const batch: SourceLine[] = [];
     for (let offset = 0; offset < input.length; offset += SLICE_BYTES) {
+      const batch: SourceLine[] = [];
       const chunk = input.subarray(offset, Math.min(input.length, offset + SLICE_BYTES));
       const last = chunk.lastIndexOf(NEWLINE);
       if (last < 0) {
@@ -181,8 +181,10 @@ export async function* splitLines(
       if (last > first) pushRegion(batch, chunk.subarray(first + 1, last), push);
 
       extend(chunk.subarray(last + 1));
+      // Yielded slice by slice: the lines waiting to be evaluated (live through every young
+      // collection meanwhile) are a slice's, not a whole input chunk's.
+      yield batch;
     }
-    if (batch.length > 0) yield batch;
   }
 
   if (pendingLength > 0 || overLength >= 0) {
