@@ -207,6 +207,9 @@ async function runPipeline(
   let forming: FormingGroup | undefined;
   let formingTexts = new GroupTextBuilder();
   let opened: Promise<unknown> = Promise.resolve();
+  // The texts of rejected lines the last group to commit stored: a fetch repeats most of them, and
+  // the next group need not stage them again (one group's, so that memory stays bounded).
+  let storedLines: ReadonlySet<string> = new Set();
   const onJoin = (joined: ParsedBatch<Task>, first: boolean) => {
     if (first) {
       forming = new FormingGroup(db, options.logger, opened);
@@ -257,7 +260,13 @@ async function runPipeline(
         texts,
         ...(staged ? { forming: staged } : {}),
         onOpened,
+        storedLines,
       }).then(async (outcome) => {
+        storedLines = new Set(
+          outcome.loaded.flatMap((part) =>
+            part.items.flatMap(({ batch }) => batch.sharedLines?.hashes ?? []),
+          ),
+        );
         for (const { batch } of item.items) rawLines.release(batch);
         // A lost connection fails every object after it alike: the run stops, said once.
         const lost = outcome.failed.find((f) => isConnectionLoss(f.error));

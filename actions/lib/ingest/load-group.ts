@@ -22,6 +22,8 @@ export interface GroupLoadOptions {
   forming?: FormingGroup;
   /** Called once the load's transaction is open, its month partitions made. */
   onOpened?: () => void;
+  /** Hashes of rejected lines' texts an earlier load committed (see `loadObjects`). */
+  storedLines?: ReadonlySet<string>;
 }
 
 /**
@@ -123,6 +125,7 @@ function loadOptions(options: GroupLoadOptions, logger: Logger) {
     onRetry: (m: string) => logger.warn(m),
     ...(options.texts ? { texts: options.texts } : {}),
     ...(options.onOpened ? { onOpened: options.onOpened } : {}),
+    ...(options.storedLines ? { storedLines: options.storedLines } : {}),
   };
 }
 

@@ -412,6 +412,8 @@ export async function loadObjects(
     opened?: OpenGroup;
     /** Called once, when the load's transaction is open (its month partitions are made). */
     onOpened?: () => void;
+    /** Hashes of rejected lines' texts an earlier load committed: not staged again. */
+    storedLines?: ReadonlySet<string>;
   } = {},
 ): Promise<LoadCounts> {
   const attempts = options.attempts ?? 5;
@@ -434,9 +436,9 @@ export async function loadObjects(
         const group = opened;
         opened = undefined;
         onOpened();
-        return await group.finish(texts);
+        return await group.finish(texts, options.storedLines);
       }
-      return await loadOnce(client, batches, texts, span, onOpened);
+      return await loadOnce(client, batches, texts, span, onOpened, options.storedLines);
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code && RETRYABLE.has(code) && attempt < attempts) {
@@ -476,6 +478,7 @@ async function loadOnce(
   texts: GroupTexts,
   span: DataSpan | undefined,
   onOpened: (() => void) | undefined,
+  storedLines: ReadonlySet<string> | undefined,
 ): Promise<LoadCounts> {
   const group = await OpenGroup.open(client, span?.months ?? []);
   onOpened?.();
@@ -485,7 +488,7 @@ async function loadOnce(
     await group.rollback();
     throw error;
   }
-  return group.finish(texts);
+  return group.finish(texts, storedLines);
 }
 
 /**
@@ -514,8 +517,6 @@ export class OpenGroup {
   readonly #batches: ObjectBatch[] = [];
   /** Positions of the objects loaded before (their rejections are merged, not copied in). */
   readonly #loadedBefore = new Set<number>();
-  /** Hashes of the raw texts staged. */
-  readonly #lines = new Set<string>();
 
   private constructor(client: pg.ClientBase, months: readonly number[], counting: Counting) {
     this.#client = client;
@@ -549,10 +550,10 @@ export class OpenGroup {
   }
 
   /**
-   * Stages the next object: its `ops.source_objects` row, its rejected lines (copied straight into
-   * `ops.rejected_records` for an object loaded for the first time, whose rejections cannot exist
-   * yet: they commit with that row; staged, to be merged, for one loaded before) and their texts.
-   * On failure, the caller rolls the group back.
+   * Stages the next object: its `ops.source_objects` row and its rejected lines (copied straight
+   * into `ops.rejected_records` for an object loaded for the first time, whose rejections cannot
+   * exist yet: they commit with that row; staged, to be merged, for one loaded before). On failure,
+   * the caller rolls the group back.
    */
   async add(batch: ObjectBatch): Promise<void> {
     const ord = this.#batches.length;
@@ -562,18 +563,18 @@ export class OpenGroup {
     const rejections = rejectionTexts([batch], this.#loadedBefore, ord);
     await copyInto(this.#client, 'COPY stage_rejects FROM STDIN', rejections.staged);
     await copyInto(this.#client, COPY_REJECTIONS, rejections.direct);
-    await copyInto(
-      this.#client,
-      'COPY stage_lines FROM STDIN',
-      distinctRawLines([batch], this.#lines),
-    );
   }
 
   /**
-   * Stages the group's data (`texts`: {@link groupTexts} of its objects), applies everything staged
-   * and commits; on failure, rolls back and throws.
+   * Stages the group's data (`texts`: {@link groupTexts} of its objects) and the texts of its
+   * rejected lines (but those of `storedLines`, hashes of texts an earlier load committed: a fetch
+   * repeats most of the previous one's), applies everything staged and commits; on failure, rolls
+   * back and throws.
    */
-  async finish(texts: GroupTexts): Promise<LoadCounts> {
+  async finish(
+    texts: GroupTexts,
+    storedLines: ReadonlySet<string> = new Set(),
+  ): Promise<LoadCounts> {
     const client = this.#client;
     try {
       const span = dataSpan(this.#batches);
@@ -584,6 +585,11 @@ export class OpenGroup {
       await copyInto(client, COPY_DATA, texts.data);
       await copyInto(client, 'COPY stage_stations FROM STDIN', texts.stations);
       await copyInto(client, 'COPY stage_codes FROM STDIN', texts.codes);
+      await copyInto(
+        client,
+        'COPY stage_lines FROM STDIN',
+        distinctRawLines(this.#batches, new Set(storedLines)),
+      );
       const counts = await applyStaged(client, statementsOf(this.#batches), {
         span,
         reloaded: this.#loadedBefore.size > 0,

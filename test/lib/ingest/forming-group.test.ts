@@ -4,6 +4,7 @@ import { loadGroup } from '../../../actions/lib/ingest/load-group.ts';
 import { dataSpan } from '../../../actions/lib/toar/data-months.ts';
 import { loadObjects, OpenGroup } from '../../../actions/lib/toar/load.ts';
 import type { ObjectBatch } from '../../../actions/lib/toar/object-batch.ts';
+import { rawLineHash } from '../../../actions/lib/toar/raw-line.ts';
 import { silentLogger } from '../../../actions/lib/util/logger.ts';
 import { useMigratedDatabase } from '../../support/database.ts';
 import { sampleBatch } from '../../support/sample-records.ts';
@@ -76,6 +77,29 @@ describe('FormingGroup', () => {
         { object_key: 'f/3', raw: 'raw of f/3' },
       ],
     });
+  });
+
+  it('does not stage again the texts an earlier load stored', async () => {
+    const later = object('t/2', T + 600_000, '7', 2);
+    later.addRejection({ line: 3, reason: 'bad-json', message: 'm', raw: 'stored before' });
+    // Said to be stored (it is not, here): were it staged, it would be in ops.rejected_lines.
+    const stored = new Set([rawLineHash('stored before')]);
+    const forming = new FormingGroup(db.pool, silentLogger, Promise.resolve());
+    forming.add(later);
+    const outcome = await loadGroup(db.pool, items([later]), silentLogger, {
+      forming,
+      storedLines: stored,
+    });
+    expect(outcome.failed).toEqual([]);
+    const lines = await db.pool.query<{ raw: string }>(
+      `SELECT l.raw FROM ops.rejected_records r JOIN ops.rejected_lines l ON l.hash = r.raw_hash
+       WHERE r.object_key = 't/2' ORDER BY r.line`,
+    );
+    expect(lines.rows).toEqual([{ raw: 'raw of t/2' }]);
+    const records = await db.pool.query(
+      `SELECT line FROM ops.rejected_records WHERE object_key = 't/2' ORDER BY line`,
+    );
+    expect(records.rows).toEqual([{ line: 2 }, { line: 3 }]);
   });
 
   it('opens only once the load before it has opened', async () => {
