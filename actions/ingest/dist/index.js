@@ -75281,6 +75281,18 @@ var TextBytes = class {
     }
     this.#length += encoder.encodeInto(text, this.#buffer.subarray(this.#length)).written;
   }
+  /** Forgets the bytes from `length` on (see {@link length}). */
+  truncate(length) {
+    if (length < 0 || length > this.#length) throw new RangeError(`cannot truncate to ${length}`);
+    this.#length = length;
+  }
+  /** Overwrites bytes from `at` with `ascii` (ASCII only: one byte per character), within the length. */
+  overwrite(at, ascii) {
+    if (at < 0 || at + ascii.length > this.#length) {
+      throw new RangeError(`cannot overwrite ${ascii.length} bytes at ${at}`);
+    }
+    encoder.encodeInto(ascii, this.#buffer.subarray(at, at + ascii.length));
+  }
   /** The bytes, in a buffer of their own (which can be transferred). */
   bytes() {
     return this.#buffer.slice(0, this.#length);
@@ -75314,27 +75326,47 @@ function prefixRows(rows, prefix) {
 
 // actions/lib/toar/group-texts.ts
 function groupTexts(batches, options = {}) {
-  const groupIndex = options.numbering ?? /* @__PURE__ */ new Map();
-  const rowEnd = options.piece === void 0 ? "\n" : `	${options.piece}
+  const builder = new GroupTextBuilder(options);
+  for (const batch of batches) builder.add(batch);
+  return builder.texts();
+}
+var GroupTextBuilder = class {
+  #groupIndex;
+  #rowEnd;
+  #batches = [];
+  #keys = [];
+  // Per series of the group (station number, variable, minutes): measurement time → a slot, which
+  // holds the latest record of that measurement (its object's position and row). Slots are small
+  // integers in plain arrays: nothing is allocated per row but the map entry of a new measurement.
+  #seriesOf = /* @__PURE__ */ new Map();
+  #slotOrd = [];
+  #slotRow = [];
+  #slotG = [];
+  #stations = [];
+  #codes = [];
+  #codeSeen = /* @__PURE__ */ new Set();
+  constructor(options = {}) {
+    this.#groupIndex = options.numbering ?? /* @__PURE__ */ new Map();
+    this.#rowEnd = options.piece === void 0 ? "\n" : `	${options.piece}
 `;
-  const keys = [];
-  const seriesOf = /* @__PURE__ */ new Map();
-  const slotOrd = [];
-  const slotRow = [];
-  const slotG = [];
-  const stations = [];
-  const codes = [];
-  const codeSeen = /* @__PURE__ */ new Set();
-  batches.forEach((batch, ord) => {
+  }
+  /** The objects taken in, in order. */
+  get batches() {
+    return this.#batches;
+  }
+  /** Takes in the group's next object (in precedence order). */
+  add(batch) {
+    const ord = this.#batches.length;
+    this.#batches.push(batch);
     const local = batch.stations.map((s2) => {
       const key = `${s2.latKey}	${s2.lngKey}`;
-      let g5 = groupIndex.get(key);
+      let g5 = this.#groupIndex.get(key);
       if (g5 === void 0) {
-        g5 = groupIndex.size;
-        groupIndex.set(key, g5);
-        keys.push(`${g5}	${key}
+        g5 = this.#groupIndex.size;
+        this.#groupIndex.set(key, g5);
+        this.#keys.push(`${g5}	${key}
 `);
-        stations.push(
+        this.#stations.push(
           `${ord}	${g5}	${s2.line}	${s2.lat}	${s2.lng}	${copyText(s2.location)}	${copyText(s2.city)}	${copyText(s2.country)}
 `
         );
@@ -75342,12 +75374,16 @@ function groupTexts(batches, options = {}) {
       for (const location of s2.locations) {
         const code = `${g5}	${copyText(location)}
 `;
-        if (codeSeen.has(code)) continue;
-        codeSeen.add(code);
-        codes.push(code);
+        if (this.#codeSeen.has(code)) continue;
+        this.#codeSeen.add(code);
+        this.#codes.push(code);
       }
       return g5;
     });
+    const seriesOf = this.#seriesOf;
+    const slotOrd = this.#slotOrd;
+    const slotRow = this.#slotRow;
+    const slotG = this.#slotG;
     const { station, variable, minutes, time: time2 } = batch.columns;
     let lastStationVariable = -1;
     let lastMinutes = -1;
@@ -75384,27 +75420,32 @@ function groupTexts(batches, options = {}) {
         slotRow[slot] = row;
       }
     }
-  });
-  const data = [];
-  for (let slot = 0; slot < slotG.length; slot++) {
-    const ord = slotOrd[slot] ?? -1;
-    const row = slotRow[slot] ?? -1;
-    const c5 = batches[ord]?.columns;
-    if (c5 === void 0) throw new RangeError(`no object ${ord} in the group`);
-    data.push(
-      `${ord}	${slotG[slot]}	${c5.variable[row]}	${c5.minutes[row]}	${c5.time[row]}	${c5.value[row]}	${c5.flags[row]}${rowEnd}`
-    );
   }
-  return {
-    keys: keys.join(""),
-    data: data.join(""),
-    stations: stations.join(""),
-    codes: codes.join("")
-  };
-}
-function rejectionTexts(batches, staged) {
+  /** The COPY texts of the objects taken in. */
+  texts() {
+    const data = [];
+    const slotG = this.#slotG;
+    for (let slot = 0; slot < slotG.length; slot++) {
+      const ord = this.#slotOrd[slot] ?? -1;
+      const row = this.#slotRow[slot] ?? -1;
+      const c5 = this.#batches[ord]?.columns;
+      if (c5 === void 0) throw new RangeError(`no object ${ord} in the group`);
+      data.push(
+        `${ord}	${slotG[slot]}	${c5.variable[row]}	${c5.minutes[row]}	${c5.time[row]}	${c5.value[row]}	${c5.flags[row]}${this.#rowEnd}`
+      );
+    }
+    return {
+      keys: this.#keys.join(""),
+      data: data.join(""),
+      stations: this.#stations.join(""),
+      codes: this.#codes.join("")
+    };
+  }
+};
+function rejectionTexts(batches, staged, firstOrd = 0) {
   function* texts(toStage) {
-    for (const [ord, batch] of batches.entries()) {
+    for (const [index, batch] of batches.entries()) {
+      const ord = firstOrd + index;
       if (batch.rejections.length === 0 || staged.has(ord) !== toStage) continue;
       yield prefixRows(
         batch.rejections.view(),
@@ -75417,9 +75458,8 @@ function rejectionTexts(batches, staged) {
     direct: { [Symbol.iterator]: () => texts(false) }
   };
 }
-function distinctRawLines(batches) {
+function distinctRawLines(batches, seen = /* @__PURE__ */ new Set()) {
   function* texts() {
-    const seen = /* @__PURE__ */ new Set();
     for (const batch of batches) {
       const shared = batch.sharedLines;
       const own = batch.rejectedLines.view();
@@ -75519,74 +75559,7 @@ function isConnectionLoss(error3) {
   return false;
 }
 
-// actions/lib/ingest/group-objects.ts
-var DEFAULT_GROUP_LINES = 6e5;
-var MAX_GROUP_OBJECTS = 1e3;
-var DEFAULT_GROUP_BYTES = 64 * 1024 * 1024;
-async function* groupObjects(parsed, options = {}) {
-  const groupLines = options.groupLines ?? DEFAULT_GROUP_LINES;
-  const groupBytes = options.groupBytes ?? DEFAULT_GROUP_BYTES;
-  const maxObjects = options.maxObjects ?? MAX_GROUP_OBJECTS;
-  let items = [];
-  let lines = 0;
-  let bytes = 0;
-  for await (const item of parsed) {
-    if (item.pieces !== void 0) {
-      if (items.length > 0) yield { kind: "group", items };
-      items = [];
-      lines = 0;
-      bytes = 0;
-      yield { kind: "large", task: item.task, pieces: item.pieces };
-      continue;
-    }
-    if (item.batch === void 0) {
-      yield { kind: "failed", task: item.task, error: item.error };
-      continue;
-    }
-    items.push({ task: item.task, batch: item.batch });
-    lines += item.batch.lines;
-    bytes += item.batch.estimatedBytes();
-    if (lines >= groupLines || bytes >= groupBytes || items.length >= maxObjects) {
-      yield { kind: "group", items };
-      items = [];
-      lines = 0;
-      bytes = 0;
-    }
-  }
-  if (items.length > 0) yield { kind: "group", items };
-}
-
-// actions/lib/ingest/list-objects.ts
-async function* listObjects(source, intervals) {
-  for (const interval of intervals) {
-    const started = performance.now();
-    try {
-      const listing = await source.list(interval);
-      yield {
-        interval,
-        objects: listing.objects,
-        skipped: listing.skipped,
-        misfiled: listing.misfiled,
-        listMs: Math.round(performance.now() - started)
-      };
-    } catch (error3) {
-      yield {
-        interval,
-        objects: [],
-        skipped: [],
-        misfiled: [],
-        error: error3,
-        listMs: Math.round(performance.now() - started)
-      };
-    }
-  }
-}
-
-// actions/lib/ingest/load-group.ts
-init_errors();
-
-// actions/lib/toar/load.ts
-var import_pg_copy_streams = __toESM(require_pg_copy_streams(), 1);
+// actions/lib/ingest/forming-group.ts
 init_errors();
 
 // actions/lib/toar/data-months.ts
@@ -75637,6 +75610,10 @@ function joinSpans(a5, b5) {
   };
 }
 
+// actions/lib/toar/load.ts
+var import_pg_copy_streams = __toESM(require_pg_copy_streams(), 1);
+init_errors();
+
 // actions/lib/toar/object-batch.ts
 init_errors();
 
@@ -75664,6 +75641,8 @@ var VARIABLE_IDS = {
 
 // actions/lib/toar/object-batch.ts
 var INITIAL_CAPACITY = 1024;
+var HASH_DIGITS_AT = 3;
+var BLANK_HASH_FIELD = `\\\\x${"0".repeat(64)}	`;
 var BYTES_PER_ROW = 30;
 var BYTES_PER_STATION = 200;
 function emptyColumns(capacity) {
@@ -75800,16 +75779,24 @@ var ObjectBatch = class _ObjectBatch {
     this.rejected++;
     this.rejectedByReason[r5.reason] = (this.rejectedByReason[r5.reason] ?? 0) + 1;
     const raw = storedRawText(r5.raw);
-    const hash2 = rawLineHash(raw);
+    const escaped = copyText(raw);
+    const lines = this.rejectedLines;
+    const row = lines.length;
+    lines.append(BLANK_HASH_FIELD);
+    const text = lines.length;
+    lines.append(escaped);
+    const hash2 = rawLineHash(escaped === raw ? lines.view().subarray(text) : raw);
+    lines.append("\n");
+    if (this.#lineHashes.has(hash2)) {
+      lines.truncate(row);
+    } else {
+      this.#lineHashes.add(hash2);
+      lines.overwrite(row + HASH_DIGITS_AT, hash2);
+    }
     this.rejections.append(
       `${r5.line}	${copyText(r5.reason)}	${copyText(r5.message)}	\\\\x${hash2}
 `
     );
-    if (!this.#lineHashes.has(hash2)) {
-      this.#lineHashes.add(hash2);
-      this.rejectedLines.append(`\\\\x${hash2}	${copyText(raw)}
-`);
-    }
   }
   /**
    * The batch as plain data and the buffers to transfer with it (`postMessage(message, transfer)`);
@@ -75944,7 +75931,7 @@ WITH input AS (
   RETURNING id, key, NOT (xmax = 0) AS loaded_before
 )
 INSERT INTO stage_objects (ord, object_id, key, fetched_at, interval_start, loaded_before)
-SELECT i.n - 1, u.id, i.key, i.fetched_at, i.interval_start, u.loaded_before
+SELECT $9::integer + i.n - 1, u.id, i.key, i.fetched_at, i.interval_start, u.loaded_before
 FROM input i JOIN upserted u ON u.key = i.key COLLATE "C"
 RETURNING ord, loaded_before`;
 var EARLIER = `(excluded.name_source_fetched_at, excluded.name_source_key, excluded.name_source_line)
@@ -76149,9 +76136,26 @@ async function loadObjects(client, batches, options = {}) {
   const attempts = options.attempts ?? 5;
   const texts = options.texts ?? groupTexts(batches);
   const span = dataSpan(batches);
+  let opened = options.opened;
+  if (opened !== void 0 && !(holds(opened, batches) && opened.covers(batches))) {
+    await opened.rollback();
+    opened = void 0;
+  }
+  let announced = false;
+  const onOpened = () => {
+    if (announced) return;
+    announced = true;
+    options.onOpened?.();
+  };
   for (let attempt = 1; ; attempt++) {
     try {
-      return await loadOnce(client, batches, texts, span);
+      if (opened !== void 0) {
+        const group5 = opened;
+        opened = void 0;
+        onOpened();
+        return await group5.finish(texts, options.storedLines);
+      }
+      return await loadOnce(client, batches, texts, span, onOpened, options.storedLines);
     } catch (error3) {
       const code = error3.code;
       if (code && RETRYABLE.has(code) && attempt < attempts) {
@@ -76170,6 +76174,10 @@ async function loadObjects(client, batches, options = {}) {
     }
   }
 }
+function holds(group5, batches) {
+  const staged = group5.batches;
+  return staged.length === batches.length && staged.every((batch, i5) => batch === batches[i5]);
+}
 function describeGroup(batches) {
   const first = batches[0];
   const last = batches.at(-1);
@@ -76177,38 +76185,110 @@ function describeGroup(batches) {
   if (batches.length === 1) return first.key;
   return `${batches.length} objects (${first.key} … ${last.key})`;
 }
-async function loadOnce(client, batches, texts, span) {
-  await ensureDataPartitions(client, span?.months ?? []);
-  const counting = await prepareSession(client);
-  await client.query("BEGIN");
+async function loadOnce(client, batches, texts, span, onOpened, storedLines) {
+  const group5 = await OpenGroup.open(client, span?.months ?? []);
+  onOpened?.();
   try {
-    await client.query(SESSION_SETTINGS);
-    const staged = await stageObjects(client, batches);
-    await copyInto(client, "COPY stage_keys FROM STDIN", texts.keys);
-    await copyInto(client, COPY_DATA, texts.data);
-    await copyInto(client, "COPY stage_stations FROM STDIN", texts.stations);
-    await copyInto(client, "COPY stage_codes FROM STDIN", texts.codes);
-    const loadedBefore = new Set(staged.filter((r5) => r5.loaded_before).map((r5) => r5.ord));
-    const rejections = rejectionTexts(batches, loadedBefore);
-    await copyInto(client, "COPY stage_rejects FROM STDIN", rejections.staged);
-    await copyInto(client, COPY_REJECTIONS, rejections.direct);
-    await copyInto(client, "COPY stage_lines FROM STDIN", distinctRawLines(batches));
-    const counts = await applyStaged(client, statementsOf(batches), {
-      span,
-      reloaded: loadedBefore.size > 0,
-      pieces: false,
-      counting
-    });
-    await client.query("COMMIT");
-    return counts;
+    for (const batch of batches) await group5.add(batch);
   } catch (error3) {
-    await client.query("ROLLBACK").catch(() => {
-    });
+    await group5.rollback();
     throw error3;
   }
+  return group5.finish(texts, storedLines);
 }
+var OpenGroup = class _OpenGroup {
+  #client;
+  #months;
+  #counting;
+  /** The objects staged, in order (an object's position is its `ord`). */
+  #batches = [];
+  /** Positions of the objects loaded before (their rejections are merged, not copied in). */
+  #loadedBefore = /* @__PURE__ */ new Set();
+  constructor(client, months2, counting) {
+    this.#client = client;
+    this.#months = new Set(months2);
+    this.#counting = counting;
+  }
+  /** Creates the partitions of `months` (in a transaction of their own), then opens the group's. */
+  static async open(client, months2) {
+    await ensureDataPartitions(client, months2);
+    const counting = await prepareSession(client);
+    await client.query("BEGIN");
+    try {
+      await client.query(SESSION_SETTINGS);
+    } catch (error3) {
+      await client.query("ROLLBACK").catch(() => {
+      });
+      throw error3;
+    }
+    return new _OpenGroup(client, months2, counting);
+  }
+  /** The objects staged, in order. */
+  get batches() {
+    return this.#batches;
+  }
+  /** Whether every row of `batches` falls in a month whose partition the group made sure of. */
+  covers(batches) {
+    return (dataSpan(batches)?.months ?? []).every((month) => this.#months.has(month));
+  }
+  /**
+   * Stages the next object: its `ops.source_objects` row and its rejected lines (copied straight
+   * into `ops.rejected_records` for an object loaded for the first time, whose rejections cannot
+   * exist yet: they commit with that row; staged, to be merged, for one loaded before). On failure,
+   * the caller rolls the group back.
+   */
+  async add(batch) {
+    const ord = this.#batches.length;
+    this.#batches.push(batch);
+    const [staged] = await stageObjects(this.#client, [batch], ord);
+    if (staged?.loaded_before === true) this.#loadedBefore.add(ord);
+    const rejections = rejectionTexts([batch], this.#loadedBefore, ord);
+    await copyInto(this.#client, "COPY stage_rejects FROM STDIN", rejections.staged);
+    await copyInto(this.#client, COPY_REJECTIONS, rejections.direct);
+  }
+  /**
+   * Stages the group's data (`texts`: {@link groupTexts} of its objects) and the texts of its
+   * rejected lines (but those of `storedLines`, hashes of texts an earlier load committed: a fetch
+   * repeats most of the previous one's), applies everything staged and commits; on failure, rolls
+   * back and throws.
+   */
+  async finish(texts, storedLines = /* @__PURE__ */ new Set()) {
+    const client = this.#client;
+    try {
+      const span = dataSpan(this.#batches);
+      if (!this.covers(this.#batches)) {
+        throw new DatabaseError("a load group has rows in a month it did not create");
+      }
+      await copyInto(client, "COPY stage_keys FROM STDIN", texts.keys);
+      await copyInto(client, COPY_DATA, texts.data);
+      await copyInto(client, "COPY stage_stations FROM STDIN", texts.stations);
+      await copyInto(client, "COPY stage_codes FROM STDIN", texts.codes);
+      await copyInto(
+        client,
+        "COPY stage_lines FROM STDIN",
+        distinctRawLines(this.#batches, new Set(storedLines))
+      );
+      const counts = await applyStaged(client, statementsOf(this.#batches), {
+        span,
+        reloaded: this.#loadedBefore.size > 0,
+        pieces: false,
+        counting: this.#counting
+      });
+      await client.query("COMMIT");
+      return counts;
+    } catch (error3) {
+      await this.rollback();
+      throw error3;
+    }
+  }
+  /** Rolls the group back: nothing of it is stored. */
+  async rollback() {
+    await this.#client.query("ROLLBACK").catch(() => {
+    });
+  }
+};
 var SESSION_SETTINGS = "SET LOCAL synchronous_commit = off; SET LOCAL work_mem = '64MB'";
-async function stageObjects(client, batches) {
+async function stageObjects(client, batches, firstOrd = 0) {
   const staged = await client.query({
     name: "freshet-stage-objects",
     text: STAGE_OBJECTS,
@@ -76220,7 +76300,8 @@ async function stageObjects(client, batches) {
       batches.map((b5) => b5.rejected),
       batches.map((b5) => new Date(b5.intervalStart)),
       batches.map((b5) => b5.etag),
-      batches.map((b5) => b5.rulesVersion)
+      batches.map((b5) => b5.rulesVersion),
+      firstOrd
     ]
   });
   return staged.rows;
@@ -76356,15 +76437,165 @@ async function copyInto(client, sql, text) {
   });
 }
 
-// actions/lib/ingest/load-group.ts
-async function loadGroup(db, items, logger2, texts) {
-  try {
-    const counts = await loadWithConnection(
-      db,
-      items.map((i5) => i5.batch),
-      logger2,
-      texts
+// actions/lib/ingest/forming-group.ts
+var FormingGroup = class {
+  #pool;
+  #logger;
+  /** The staging steps, one after another. */
+  #chain;
+  #client;
+  #group;
+  /** Why the transaction cannot be used (the first reason), once it cannot: kept for debugging. */
+  #unusable;
+  #closed = false;
+  constructor(pool, logger2, notBefore) {
+    this.#pool = pool;
+    this.#logger = logger2;
+    this.#chain = notBefore.then(
+      () => {
+      },
+      () => {
+      }
     );
+  }
+  /** Stages `batch` (the group's next object) once the objects before it are. */
+  add(batch) {
+    this.#chain = this.#chain.then(() => this.#stage(batch));
+  }
+  async #stage(batch) {
+    if (this.#unusable !== void 0 || this.#closed) return;
+    try {
+      if (this.#group === void 0) {
+        const client = await this.#pool.connect();
+        this.#client = client;
+        client.on("error", this.#onLost);
+        this.#group = await OpenGroup.open(client, dataSpan([batch])?.months ?? []);
+      }
+      if (!this.#group.covers([batch])) {
+        this.#unusable = `${batch.key} has rows in a month the group did not make`;
+        return;
+      }
+      await this.#group.add(batch);
+    } catch (error3) {
+      this.#unusable = describeError(error3);
+    }
+  }
+  #onLost = (error3) => {
+    this.#logger.warn(`database connection lost: ${error3.message}`);
+  };
+  /**
+   * The transaction with exactly `batches` staged, and its connection (the caller releases it), or
+   * `undefined` when the group must be loaded the ordinary way (the transaction, if any, rolled
+   * back and its connection released).
+   */
+  async take(batches) {
+    await this.#chain;
+    const client = this.#client;
+    const group5 = this.#group;
+    const staged = group5?.batches ?? [];
+    const complete2 = staged.length === batches.length && staged.every((batch, i5) => batch === batches[i5]);
+    if (this.#closed) return void 0;
+    if (client === void 0 || group5 === void 0 || this.#unusable !== void 0 || !complete2) {
+      await this.abandon();
+      return void 0;
+    }
+    this.#closed = true;
+    client.off("error", this.#onLost);
+    return { client, group: group5 };
+  }
+  /** Rolls the transaction back, if any, and releases its connection (a stopped run). */
+  async abandon() {
+    await this.#chain;
+    if (this.#closed) return;
+    this.#closed = true;
+    const client = this.#client;
+    if (client === void 0) return;
+    await this.#group?.rollback();
+    client.off("error", this.#onLost);
+    client.release(this.#unusable === void 0 ? void 0 : true);
+  }
+};
+
+// actions/lib/ingest/group-objects.ts
+var DEFAULT_GROUP_LINES = 6e5;
+var MAX_GROUP_OBJECTS = 1e3;
+var DEFAULT_GROUP_BYTES = 64 * 1024 * 1024;
+async function* groupObjects(parsed, options = {}) {
+  const groupLines = options.groupLines ?? DEFAULT_GROUP_LINES;
+  const groupBytes = options.groupBytes ?? DEFAULT_GROUP_BYTES;
+  const maxObjects = options.maxObjects ?? MAX_GROUP_OBJECTS;
+  let items = [];
+  let lines = 0;
+  let bytes = 0;
+  for await (const item of parsed) {
+    if (item.pieces !== void 0) {
+      if (items.length > 0) yield { kind: "group", items };
+      items = [];
+      lines = 0;
+      bytes = 0;
+      yield { kind: "large", task: item.task, pieces: item.pieces };
+      continue;
+    }
+    if (item.batch === void 0) {
+      yield { kind: "failed", task: item.task, error: item.error };
+      continue;
+    }
+    const joined = { task: item.task, batch: item.batch };
+    items.push(joined);
+    options.onJoin?.(joined, items.length === 1);
+    lines += item.batch.lines;
+    bytes += item.batch.estimatedBytes();
+    if (lines >= groupLines || bytes >= groupBytes || items.length >= maxObjects) {
+      yield { kind: "group", items };
+      items = [];
+      lines = 0;
+      bytes = 0;
+    }
+  }
+  if (items.length > 0) yield { kind: "group", items };
+}
+
+// actions/lib/ingest/list-objects.ts
+async function* listObjects(source, intervals) {
+  for (const interval of intervals) {
+    const started = performance.now();
+    try {
+      const listing = await source.list(interval);
+      yield {
+        interval,
+        objects: listing.objects,
+        skipped: listing.skipped,
+        misfiled: listing.misfiled,
+        listMs: Math.round(performance.now() - started)
+      };
+    } catch (error3) {
+      yield {
+        interval,
+        objects: [],
+        skipped: [],
+        misfiled: [],
+        error: error3,
+        listMs: Math.round(performance.now() - started)
+      };
+    }
+  }
+}
+
+// actions/lib/ingest/load-group.ts
+init_errors();
+async function loadGroup(db, items, logger2, options = {}) {
+  const batches = items.map((i5) => i5.batch);
+  try {
+    const taken = await options.forming?.take(batches);
+    const counts = await (taken === void 0 ? withConnection(
+      db,
+      logger2,
+      (client) => loadObjects(client, batches, loadOptions(options, logger2))
+    ) : onClient(
+      taken.client,
+      logger2,
+      (client) => loadObjects(client, batches, { ...loadOptions(options, logger2), opened: taken.group })
+    ));
     return { loaded: [{ items: [...items], counts }], failed: [] };
   } catch (error3) {
     if (items.length > 1 && isDataError(error3)) {
@@ -76409,18 +76640,18 @@ async function loadLarge(db, item, logger2) {
     return { loaded: [], failed: [{ item: { task: item.task, batch: totals }, error: error3 }] };
   }
 }
-function loadWithConnection(pool, batches, logger2, texts) {
-  return withConnection(
-    pool,
-    logger2,
-    (client) => loadObjects(client, batches, {
-      onRetry: (m3) => logger2.warn(m3),
-      ...texts ? { texts } : {}
-    })
-  );
+function loadOptions(options, logger2) {
+  return {
+    onRetry: (m3) => logger2.warn(m3),
+    ...options.texts ? { texts: options.texts } : {},
+    ...options.onOpened ? { onOpened: options.onOpened } : {},
+    ...options.storedLines ? { storedLines: options.storedLines } : {}
+  };
 }
 async function withConnection(pool, logger2, work) {
-  const client = await pool.connect();
+  return onClient(await pool.connect(), logger2, work);
+}
+async function onClient(client, logger2, work) {
   const onLost = (error3) => logger2.warn(`database connection lost: ${error3.message}`);
   client.on("error", onLost);
   try {
@@ -76637,7 +76868,7 @@ function evaluateArchiveLine(line, keyDay) {
 var NEWLINE3 = 10;
 var MAX_LINE_BYTES = 1048576;
 var KEPT_LINE_BYTES = 4096;
-var SLICE_BYTES = 256 * 1024;
+var SLICE_BYTES = 32 * 1024;
 var CARRIAGE_RETURN = 13;
 var BYTE_ORDER_MARK = 65279;
 var strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -76713,8 +76944,8 @@ async function* splitLines(chunks, maxLineBytes = MAX_LINE_BYTES) {
     overLength = -1;
   };
   for await (const input of chunks) {
-    const batch = [];
     for (let offset = 0; offset < input.length; offset += SLICE_BYTES) {
+      const batch = [];
       const chunk = input.subarray(offset, Math.min(input.length, offset + SLICE_BYTES));
       const last = chunk.lastIndexOf(NEWLINE3);
       if (last < 0) {
@@ -76731,8 +76962,8 @@ async function* splitLines(chunks, maxLineBytes = MAX_LINE_BYTES) {
       }
       if (last > first) pushRegion(batch, chunk.subarray(first + 1, last), push);
       extend(chunk.subarray(last + 1));
+      yield batch;
     }
-    if (batch.length > 0) yield batch;
   }
   if (pendingLength > 0 || overLength >= 0) {
     const batch = [];
@@ -77500,8 +77731,20 @@ async function runPipeline(source, db, range2, options, parser, workers) {
   const ahead = Math.max(1, options.concurrency, workers);
   const parsed = orderedMap(tasks(), ahead, readAndParse);
   let loading = Promise.resolve();
+  let forming;
+  let formingTexts = new GroupTextBuilder();
+  let opened = Promise.resolve();
+  let storedLines = /* @__PURE__ */ new Set();
+  const onJoin = (joined, first) => {
+    if (first) {
+      forming = new FormingGroup(db, options.logger, opened);
+      formingTexts = new GroupTextBuilder();
+    }
+    forming?.add(joined.batch);
+    formingTexts.add(joined.batch);
+  };
   try {
-    for await (const item of groupObjects(parsed, { groupLines: options.groupLines })) {
+    for await (const item of groupObjects(parsed, { groupLines: options.groupLines, onJoin })) {
       if (halt.aborted) break;
       if (item.kind === "failed") {
         ledger.fail(item.task.tally, item.task.object.key, item.error);
@@ -77517,21 +77760,43 @@ async function runPipeline(source, db, range2, options, parser, workers) {
         if (lost !== void 0 && !halt.aborted) own.abort(databaseLost(lost.error));
         await ledger.loaded([item], outcome, lost === void 0);
         stopWhenUnrecorded();
+        opened = Promise.resolve();
         continue;
       }
-      const texts = groupTexts(item.items.map((i5) => i5.batch));
+      const batches = item.items.map((i5) => i5.batch);
+      const built = formingTexts.batches;
+      const texts = built.length === batches.length && built.every((b5, i5) => b5 === batches[i5]) ? formingTexts.texts() : groupTexts(batches);
+      const staged = forming;
       await loading;
       if (halt.aborted) break;
-      loading = loadGroup(db, item.items, options.logger, texts).then(async (outcome) => {
+      forming = void 0;
+      let onOpened = () => {
+      };
+      const loadOpened = new Promise((resolve3) => {
+        onOpened = resolve3;
+      });
+      loading = loadGroup(db, item.items, options.logger, {
+        texts,
+        ...staged ? { forming: staged } : {},
+        onOpened,
+        storedLines
+      }).then(async (outcome) => {
+        storedLines = new Set(
+          outcome.loaded.flatMap(
+            (part) => part.items.flatMap(({ batch }) => batch.sharedLines?.hashes ?? [])
+          )
+        );
         for (const { batch } of item.items) rawLines.release(batch);
         const lost = outcome.failed.find((f5) => isConnectionLoss(f5.error));
         if (lost !== void 0 && !halt.aborted) own.abort(databaseLost(lost.error));
         await ledger.loaded(item.items, outcome, lost === void 0);
         stopWhenUnrecorded();
       });
+      opened = Promise.race([loadOpened, loading]);
     }
   } finally {
     await loading;
+    await forming?.abandon();
   }
   if (halt.aborted) {
     const reason = describeError(halt.reason);

@@ -660,7 +660,7 @@ function concatBytes(pieces, length) {
 var NEWLINE = 10;
 var MAX_LINE_BYTES = 1048576;
 var KEPT_LINE_BYTES = 4096;
-var SLICE_BYTES = 256 * 1024;
+var SLICE_BYTES = 32 * 1024;
 var CARRIAGE_RETURN = 13;
 var BYTE_ORDER_MARK = 65279;
 var strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -736,8 +736,8 @@ async function* splitLines(chunks, maxLineBytes = MAX_LINE_BYTES) {
     overLength = -1;
   };
   for await (const input of chunks) {
-    const batch = [];
     for (let offset = 0; offset < input.length; offset += SLICE_BYTES) {
+      const batch = [];
       const chunk = input.subarray(offset, Math.min(input.length, offset + SLICE_BYTES));
       const last = chunk.lastIndexOf(NEWLINE);
       if (last < 0) {
@@ -754,8 +754,8 @@ async function* splitLines(chunks, maxLineBytes = MAX_LINE_BYTES) {
       }
       if (last > first) pushRegion(batch, chunk.subarray(first + 1, last), push);
       extend(chunk.subarray(last + 1));
+      yield batch;
     }
-    if (batch.length > 0) yield batch;
   }
   if (pendingLength > 0 || overLength >= 0) {
     const batch = [];
@@ -942,6 +942,18 @@ var TextBytes = class {
     }
     this.#length += encoder.encodeInto(text, this.#buffer.subarray(this.#length)).written;
   }
+  /** Forgets the bytes from `length` on (see {@link length}). */
+  truncate(length) {
+    if (length < 0 || length > this.#length) throw new RangeError(`cannot truncate to ${length}`);
+    this.#length = length;
+  }
+  /** Overwrites bytes from `at` with `ascii` (ASCII only: one byte per character), within the length. */
+  overwrite(at, ascii) {
+    if (at < 0 || at + ascii.length > this.#length) {
+      throw new RangeError(`cannot overwrite ${ascii.length} bytes at ${at}`);
+    }
+    encoder.encodeInto(ascii, this.#buffer.subarray(at, at + ascii.length));
+  }
   /** The bytes, in a buffer of their own (which can be transferred). */
   bytes() {
     return this.#buffer.slice(0, this.#length);
@@ -969,6 +981,8 @@ var VARIABLE_IDS = {
 
 // actions/lib/toar/object-batch.ts
 var INITIAL_CAPACITY = 1024;
+var HASH_DIGITS_AT = 3;
+var BLANK_HASH_FIELD = `\\\\x${"0".repeat(64)}	`;
 var BYTES_PER_ROW = 30;
 var BYTES_PER_STATION = 200;
 function emptyColumns(capacity) {
@@ -1105,16 +1119,24 @@ var ObjectBatch = class _ObjectBatch {
     this.rejected++;
     this.rejectedByReason[r.reason] = (this.rejectedByReason[r.reason] ?? 0) + 1;
     const raw = storedRawText(r.raw);
-    const hash2 = rawLineHash(raw);
+    const escaped = copyText(raw);
+    const lines = this.rejectedLines;
+    const row = lines.length;
+    lines.append(BLANK_HASH_FIELD);
+    const text = lines.length;
+    lines.append(escaped);
+    const hash2 = rawLineHash(escaped === raw ? lines.view().subarray(text) : raw);
+    lines.append("\n");
+    if (this.#lineHashes.has(hash2)) {
+      lines.truncate(row);
+    } else {
+      this.#lineHashes.add(hash2);
+      lines.overwrite(row + HASH_DIGITS_AT, hash2);
+    }
     this.rejections.append(
       `${r.line}	${copyText(r.reason)}	${copyText(r.message)}	\\\\x${hash2}
 `
     );
-    if (!this.#lineHashes.has(hash2)) {
-      this.#lineHashes.add(hash2);
-      this.rejectedLines.append(`\\\\x${hash2}	${copyText(raw)}
-`);
-    }
   }
   /**
    * The batch as plain data and the buffers to transfer with it (`postMessage(message, transfer)`);

@@ -36063,10 +36063,7 @@ var latin1 = new TextDecoder("latin1");
 // actions/lib/toar/text-bytes.ts
 var encoder = new TextEncoder();
 
-// actions/lib/ingest/group-objects.ts
-var DEFAULT_GROUP_BYTES = 64 * 1024 * 1024;
-
-// actions/lib/ingest/load-group.ts
+// actions/lib/ingest/forming-group.ts
 init_errors();
 
 // actions/lib/toar/load.ts
@@ -36075,6 +36072,7 @@ init_errors();
 
 // actions/lib/toar/object-batch.ts
 init_errors();
+var BLANK_HASH_FIELD = `\\\\x${"0".repeat(64)}	`;
 
 // actions/lib/toar/partitions.ts
 init_errors();
@@ -36253,6 +36251,12 @@ var STATEMENTS = {
   }
 };
 
+// actions/lib/ingest/group-objects.ts
+var DEFAULT_GROUP_BYTES = 64 * 1024 * 1024;
+
+// actions/lib/ingest/load-group.ts
+init_errors();
+
 // actions/lib/ingest/parse-pool.ts
 init_errors();
 
@@ -36261,7 +36265,7 @@ init_errors();
 var FUTURE_LIMIT_MS = 3 * 864e5;
 
 // actions/lib/openaq/lines.ts
-var SLICE_BYTES = 256 * 1024;
+var SLICE_BYTES = 32 * 1024;
 var strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 var lenientDecoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
 
