@@ -144,15 +144,17 @@ describe('ingesting on worker threads', () => {
     // 12 good objects of 40 stations × 6 hours × 3 variables and 4 rejected lines (one blank).
     const expectedLines = 12 * (40 * 6 * 3 + 3);
     // The last two load every object in pieces of 97 lines (its measurements repeated from piece to
-    // piece, since each fetch lists a station's hours together), as a large object is loaded.
-    for (const [groupLines, concurrency, workers, pieceLines] of [
-      [1, 1, 1, undefined],
-      [800, 2, 2, undefined],
-      [800, 3, 2, 97],
-      [800, 1, 0, 97],
+    // piece, since each fetch lists a station's hours together), as a large object is loaded. With
+    // a pool of two connections or more, each group is staged as it forms; with one, it is not.
+    for (const [groupLines, concurrency, workers, pieceLines, connections] of [
+      [1, 1, 1, undefined, 2],
+      [800, 2, 2, undefined, 2],
+      [1, 2, 2, undefined, 1],
+      [800, 3, 2, 97, 2],
+      [800, 1, 0, 97, 2],
     ] as const) {
       const url = await freshDatabase();
-      const pool = new pg.Pool({ connectionString: url, max: 2 });
+      const pool = new pg.Pool({ connectionString: url, max: connections });
       try {
         const client = await pool.connect();
         await migrate(client, silentLogger);

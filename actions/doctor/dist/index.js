@@ -82564,6 +82564,12 @@ var DAY_MS2 = 864e5;
 // actions/lib/ingest/ingest-range.ts
 init_errors();
 
+// actions/lib/toar/database.ts
+init_esm();
+
+// actions/lib/toar/migrate.ts
+init_errors();
+
 // actions/lib/toar/raw-line-rows.ts
 var latin1 = new TextDecoder("latin1");
 
@@ -82811,12 +82817,6 @@ var DEFAULT_INGEST_CONCURRENCY = 3;
 
 // actions/lib/state-dir.ts
 var DEFAULT_STATE_DIR = ".freshet";
-
-// actions/lib/toar/database.ts
-init_esm();
-
-// actions/lib/toar/migrate.ts
-init_errors();
 
 // actions/lib/training/run/runner.ts
 init_errors();

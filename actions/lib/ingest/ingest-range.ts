@@ -3,7 +3,7 @@ import { DatabaseError, describeError } from '../errors.ts';
 import { intervalsOf } from '../interval/range.ts';
 import type { Interval } from '../interval/types.ts';
 import type { Source, SourceObject } from '../openaq/source.ts';
-import type { DatabasePool } from '../toar/database.ts';
+import { type DatabasePool, mayHoldTwo } from '../toar/database.ts';
 import { GroupTextBuilder, groupTexts } from '../toar/group-texts.ts';
 import { RawLineRegistry } from '../toar/raw-line-registry.ts';
 import type { Logger } from '../util/logger.ts';
@@ -67,8 +67,9 @@ interface Task {
  * `groupLines` lines each) → load ({@link loadGroup}, one transaction per group, while the next
  * group is read and parsed) → record the attempt ({@link RunLedger}). A group's transaction opens
  * at its first object, and each object is staged in it as soon as it is parsed (its source row,
- * its rejected lines: {@link FormingGroup}), its COPY texts made as it comes; the load then only
- * writes the group's data, so little of it follows the last parse. Objects load in fetch
+ * its rejected lines: {@link FormingGroup}, when the pool may open two connections), its COPY
+ * texts made as it comes; the load then only writes the group's data, so little of it follows the
+ * last parse. Objects load in fetch
  * order, so that measurements repeated by consecutive fetches are written once per group. A failed
  * object (it could not be read, its gzip is broken, its parse worker crashed) is reported and its
  * interval recorded as failed; the others still load. When a group fails on its data, its objects
@@ -210,9 +211,12 @@ async function runPipeline(
   // The texts of rejected lines the last group to commit stored: a fetch repeats most of them, and
   // the next group need not stage them again (one group's, so that memory stays bounded).
   let storedLines: ReadonlySet<string> = new Set();
+  // It holds a connection while the group before it loads and records its outcome: not with a
+  // pool of one connection, which would then wait for itself.
+  const stageAhead = mayHoldTwo(db);
   const onJoin = (joined: ParsedBatch<Task>, first: boolean) => {
     if (first) {
-      forming = new FormingGroup(db, options.logger, opened);
+      forming = stageAhead ? new FormingGroup(db, options.logger, opened) : undefined;
       formingTexts = new GroupTextBuilder();
     }
     forming?.add(joined.batch);

@@ -5,9 +5,22 @@ import { migrate } from './migrate.ts';
 
 /**
  * What the library needs of the database: queries, and a connection of its own for a transaction or
- * a COPY. A `pg.Pool` is one; tests may hand in anything shaped like it.
+ * a COPY. A `pg.Pool` is one; tests may hand in anything shaped like it. `options.max`, when known,
+ * is how many connections it opens at most (see {@link mayHoldTwo}).
  */
-export type DatabasePool = Pick<pg.Pool, 'query' | 'connect'>;
+export type DatabasePool = Pick<pg.Pool, 'query' | 'connect'> & {
+  readonly options?: { readonly max?: number | undefined };
+};
+
+/**
+ * Whether `pool` is known to open two connections or more: only then may a step hold one across
+ * another's work (a pool of one would wait for itself).
+ *
+ * @example mayHoldTwo(new pg.Pool({ max: 3 })) // true
+ */
+export function mayHoldTwo(pool: DatabasePool): boolean {
+  return (pool.options?.max ?? 0) >= 2;
+}
 
 /** A connection pool to the TOAR database, migrated, with its own way to close. */
 export interface Database {

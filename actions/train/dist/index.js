@@ -19213,860 +19213,6 @@ var init_errors = __esm({
   }
 });
 
-// node_modules/pg-copy-streams/obuf.js
-var require_obuf = __commonJS({
-  "node_modules/pg-copy-streams/obuf.js"(exports, module) {
-    var Buffer2 = __require("buffer").Buffer;
-    function OffsetBuffer() {
-      this.offset = 0;
-      this.size = 0;
-      this.buffers = [];
-    }
-    module.exports = OffsetBuffer;
-    OffsetBuffer.prototype.isEmpty = function isEmpty() {
-      return this.size === 0;
-    };
-    OffsetBuffer.prototype.clone = function clone(size) {
-      const r = new OffsetBuffer();
-      r.offset = this.offset;
-      r.size = size;
-      r.buffers = this.buffers.slice();
-      return r;
-    };
-    OffsetBuffer.prototype.toChunks = function toChunks() {
-      if (this.size === 0) return [];
-      if (this.offset !== 0) {
-        this.buffers[0] = this.buffers[0].slice(this.offset);
-        this.offset = 0;
-      }
-      const chunks = [];
-      let off = 0;
-      let i;
-      for (i = 0; off <= this.size && i < this.buffers.length; i++) {
-        let buf = this.buffers[i];
-        off += buf.length;
-        if (off > this.size) {
-          buf = buf.slice(0, buf.length - (off - this.size));
-          this.buffers[i] = buf;
-        }
-        chunks.push(buf);
-      }
-      if (i < this.buffers.length) this.buffers.length = i;
-      return chunks;
-    };
-    OffsetBuffer.prototype.toString = function toString(enc) {
-      return this.toChunks().map(function(c) {
-        return c.toString(enc);
-      }).join("");
-    };
-    OffsetBuffer.prototype.use = function use(buf, off, n) {
-      this.buffers = [buf];
-      this.offset = off;
-      this.size = n;
-    };
-    OffsetBuffer.prototype.push = function push(data) {
-      if (data.length === 0) return;
-      this.size += data.length;
-      this.buffers.push(data);
-    };
-    OffsetBuffer.prototype.has = function has(n) {
-      return this.size >= n;
-    };
-    OffsetBuffer.prototype.skip = function skip(n) {
-      if (this.size === 0) return;
-      this.size -= n;
-      if (this.offset + n < this.buffers[0].length) {
-        this.offset += n;
-        return;
-      }
-      let left = n - (this.buffers[0].length - this.offset);
-      this.offset = 0;
-      let shift;
-      for (shift = 1; left > 0 && shift < this.buffers.length; shift++) {
-        const buf = this.buffers[shift];
-        if (buf.length > left) {
-          this.offset = left;
-          break;
-        }
-        left -= buf.length;
-      }
-      this.buffers = this.buffers.slice(shift);
-    };
-    OffsetBuffer.prototype.copy = function copy(target, targetOff, off, n) {
-      if (this.size === 0) return;
-      if (off !== 0) throw new Error("Unsupported offset in .copy()");
-      let toff = targetOff;
-      const first = this.buffers[0];
-      const toCopy = Math.min(n, first.length - this.offset);
-      first.copy(target, toff, this.offset, this.offset + toCopy);
-      toff += toCopy;
-      let left = n - toCopy;
-      for (let i = 1; left > 0 && i < this.buffers.length; i++) {
-        const buf = this.buffers[i];
-        const toCopy2 = Math.min(left, buf.length);
-        buf.copy(target, toff, 0, toCopy2);
-        toff += toCopy2;
-        left -= toCopy2;
-      }
-    };
-    OffsetBuffer.prototype.take = function take(n) {
-      if (n === 0) return Buffer2.alloc(0);
-      this.size -= n;
-      const first = this.buffers[0].length - this.offset;
-      if (first === n) {
-        let r = this.buffers.shift();
-        if (this.offset !== 0) {
-          r = r.slice(this.offset);
-          this.offset = 0;
-        }
-        return r;
-      } else if (first > n) {
-        const r = this.buffers[0].slice(this.offset, this.offset + n);
-        this.offset += n;
-        return r;
-      }
-      const out = Buffer2.alloc(n);
-      let toOff = 0;
-      let startOff = this.offset;
-      let i;
-      for (i = 0; toOff !== n && i < this.buffers.length; i++) {
-        const buf = this.buffers[i];
-        const toCopy = Math.min(buf.length - startOff, n - toOff);
-        buf.copy(out, toOff, startOff, startOff + toCopy);
-        if (startOff + toCopy < buf.length) {
-          this.offset = startOff + toCopy;
-          break;
-        } else {
-          toOff += toCopy;
-          startOff = 0;
-        }
-      }
-      this.buffers = this.buffers.slice(i);
-      if (this.buffers.length === 0) this.offset = 0;
-      return out;
-    };
-    OffsetBuffer.prototype.peekUInt8 = function peekUInt8() {
-      return this.buffers[0][this.offset];
-    };
-    OffsetBuffer.prototype.readUInt8 = function readUInt8() {
-      this.size -= 1;
-      const first = this.buffers[0];
-      const r = first[this.offset];
-      if (++this.offset === first.length) {
-        this.offset = 0;
-        this.buffers.shift();
-      }
-      return r;
-    };
-    OffsetBuffer.prototype.readUInt16LE = function readUInt16LE() {
-      const first = this.buffers[0];
-      this.size -= 2;
-      let r;
-      let shift;
-      if (first.length - this.offset >= 2) {
-        r = first.readUInt16LE(this.offset);
-        shift = 0;
-        this.offset += 2;
-      } else {
-        r = first[this.offset] | this.buffers[1][0] << 8;
-        shift = 1;
-        this.offset = 1;
-      }
-      if (this.offset === this.buffers[shift].length) {
-        this.offset = 0;
-        shift++;
-      }
-      if (shift !== 0) this.buffers = this.buffers.slice(shift);
-      return r;
-    };
-    OffsetBuffer.prototype.readUInt24LE = function readUInt24LE() {
-      const first = this.buffers[0];
-      let r;
-      let shift;
-      const firstHas = first.length - this.offset;
-      if (firstHas >= 3) {
-        r = first.readUInt16LE(this.offset) | first[this.offset + 2] << 16;
-        shift = 0;
-        this.offset += 3;
-      } else if (firstHas >= 2) {
-        r = first.readUInt16LE(this.offset) | this.buffers[1][0] << 16;
-        shift = 1;
-        this.offset = 1;
-      } else {
-        r = first[this.offset];
-        this.offset = 0;
-        this.buffers.shift();
-        this.size -= 1;
-        r |= this.readUInt16LE() << 8;
-        return r;
-      }
-      this.size -= 3;
-      if (this.offset === this.buffers[shift].length) {
-        this.offset = 0;
-        shift++;
-      }
-      if (shift !== 0) this.buffers = this.buffers.slice(shift);
-      return r;
-    };
-    OffsetBuffer.prototype.readUInt32LE = function readUInt32LE() {
-      const first = this.buffers[0];
-      let r;
-      let shift;
-      const firstHas = first.length - this.offset;
-      if (firstHas >= 4) {
-        r = first.readUInt32LE(this.offset);
-        shift = 0;
-        this.offset += 4;
-      } else if (firstHas >= 3) {
-        r = (first.readUInt16LE(this.offset) | first[this.offset + 2] << 16) + this.buffers[1][0] * 16777216;
-        shift = 1;
-        this.offset = 1;
-      } else if (firstHas >= 2) {
-        r = first.readUInt16LE(this.offset);
-        this.offset = 0;
-        this.buffers.shift();
-        this.size -= 2;
-        r += this.readUInt16LE() * 65536;
-        return r;
-      } else {
-        r = first[this.offset];
-        this.offset = 0;
-        this.buffers.shift();
-        this.size -= 1;
-        r += this.readUInt24LE() * 256;
-        return r;
-      }
-      this.size -= 4;
-      if (this.offset === this.buffers[shift].length) {
-        this.offset = 0;
-        shift++;
-      }
-      if (shift !== 0) this.buffers = this.buffers.slice(shift);
-      return r;
-    };
-    OffsetBuffer.prototype.readUInt16BE = function readUInt16BE() {
-      const r = this.readUInt16LE();
-      return (r & 255) << 8 | r >> 8;
-    };
-    OffsetBuffer.prototype.readUInt24BE = function readUInt24BE() {
-      const r = this.readUInt24LE();
-      return (r & 255) << 16 | (r >> 8 & 255) << 8 | r >> 16;
-    };
-    OffsetBuffer.prototype.readUInt32BE = function readUInt32BE() {
-      const r = this.readUInt32LE();
-      return ((r & 255) << 24 | (r >>> 8 & 255) << 16 | (r >>> 16 & 255) << 8 | r >>> 24) >>> 0;
-    };
-    function signedInt8(num) {
-      if (num >= 128) return -(255 ^ num) - 1;
-      else return num;
-    }
-    OffsetBuffer.prototype.peekInt8 = function peekInt8() {
-      return signedInt8(this.peekUInt8());
-    };
-    OffsetBuffer.prototype.readInt8 = function readInt8() {
-      return signedInt8(this.readUInt8());
-    };
-    function signedInt16(num) {
-      if (num >= 32768) return -(65535 ^ num) - 1;
-      else return num;
-    }
-    OffsetBuffer.prototype.readInt16BE = function readInt16BE() {
-      return signedInt16(this.readUInt16BE());
-    };
-    OffsetBuffer.prototype.readInt16LE = function readInt16LE() {
-      return signedInt16(this.readUInt16LE());
-    };
-    function signedInt24(num) {
-      if (num >= 8388608) return -(16777215 ^ num) - 1;
-      else return num;
-    }
-    OffsetBuffer.prototype.readInt24BE = function readInt24BE() {
-      return signedInt24(this.readUInt24BE());
-    };
-    OffsetBuffer.prototype.readInt24LE = function readInt24LE() {
-      return signedInt24(this.readUInt24LE());
-    };
-    function signedInt32(num) {
-      if (num >= 2147483648) return -(4294967295 ^ num) - 1;
-      else return num;
-    }
-    OffsetBuffer.prototype.readInt32BE = function readInt32BE() {
-      return signedInt32(this.readUInt32BE());
-    };
-    OffsetBuffer.prototype.readInt32LE = function readInt32LE() {
-      return signedInt32(this.readUInt32LE());
-    };
-  }
-});
-
-// node_modules/pg-copy-streams/message-formats.js
-var require_message_formats = __commonJS({
-  "node_modules/pg-copy-streams/message-formats.js"(exports, module) {
-    module.exports = {
-      ErrorResponse: 69,
-      // E
-      CopyInResponse: 71,
-      // G
-      CopyOutResponse: 72,
-      // H
-      CopyBothResponse: 87,
-      // W
-      CopyDone: 99,
-      // c
-      CopyData: 100,
-      // d
-      CopyFail: 102,
-      // f
-      CommandComplete: 67,
-      // C
-      ReadyForQuery: 90,
-      // Z
-      // It is possible for NoticeResponse and ParameterStatus messages to be interspersed between CopyData messages;
-      // frontends must handle these cases, and should be prepared for other asynchronous message types as well
-      // (see Section 50.2.6).
-      // Otherwise, any message type other than CopyData or CopyDone may be treated as terminating copy-out mode.
-      NotificationResponse: 65,
-      // A
-      NoticeResponse: 78,
-      // N
-      ParameterStatus: 83
-      // S
-    };
-  }
-});
-
-// node_modules/pg-copy-streams/copy-to.js
-var require_copy_to = __commonJS({
-  "node_modules/pg-copy-streams/copy-to.js"(exports, module) {
-    "use strict";
-    module.exports = function(txt, options) {
-      return new CopyStreamQuery(txt, options);
-    };
-    var { Readable } = __require("stream");
-    var assert = __require("assert");
-    var BufferList = require_obuf();
-    var code = require_message_formats();
-    var PG_CODE = 0;
-    var PG_LENGTH = 1;
-    var PG_MESSAGE = 2;
-    var CopyStreamQuery = class extends Readable {
-      constructor(text, options) {
-        super(options);
-        this.text = text;
-        this.rowCount = 0;
-        this._state = PG_CODE;
-        this._buffer = new BufferList();
-        this._unreadMessageContentLength = 0;
-        this._copyDataChunks = new BufferList();
-        this._pgDataHandler = null;
-        this._drained = false;
-        this._forwarding = false;
-        this._onReadableEvent = this._onReadable.bind(this);
-      }
-      submit(connection) {
-        this.connection = connection;
-        this._attach();
-        connection.query(this.text);
-      }
-      _attach() {
-        const connectionStream = this.connection.stream;
-        const pgDataListeners = connectionStream.listeners("data");
-        assert(pgDataListeners.length == 1);
-        this._pgDataHandler = pgDataListeners.pop();
-        connectionStream.removeListener("data", this._pgDataHandler);
-        connectionStream.pause();
-        this._forward();
-        connectionStream.on("readable", this._onReadableEvent);
-      }
-      _detach() {
-        const connectionStream = this.connection.stream;
-        const unreadBuffer = this._buffer.take(this._buffer.size);
-        connectionStream.removeListener("readable", this._onReadableEvent);
-        connectionStream.addListener("data", this._pgDataHandler);
-        this._pgDataHandler(unreadBuffer);
-        process.nextTick(function() {
-          connectionStream.resume();
-        });
-      }
-      _cleanup() {
-        this._buffer = null;
-        this._copyDataChunks = null;
-        this._pgDataHandler = null;
-        this._onReadableEvent = null;
-      }
-      _onReadable() {
-        this._forward();
-      }
-      _read() {
-        this._drained = true;
-        this._forward();
-      }
-      _forward() {
-        if (this._forwarding || !this._drained || !this.connection) return;
-        this._forwarding = true;
-        const connectionStream = this.connection.stream;
-        let chunk;
-        while (this._drained && (chunk = connectionStream.read()) !== null) {
-          this._drained = this._parse(chunk);
-        }
-        this._forwarding = false;
-      }
-      _parse(chunk) {
-        let done = false;
-        let drained = true;
-        this._buffer.push(chunk);
-        while (!done && this._buffer.size > 0) {
-          if (PG_CODE === this._state) {
-            if (!this._buffer.has(1)) break;
-            this._code = this._buffer.peekUInt8();
-            if (this._code === code.ErrorResponse) {
-              this._detach();
-              return;
-            }
-            this._buffer.readUInt8();
-            this._state = PG_LENGTH;
-          }
-          if (PG_LENGTH === this._state) {
-            if (!this._buffer.has(4)) break;
-            this._unreadMessageContentLength = this._buffer.readUInt32BE() - 4;
-            this._state = PG_MESSAGE;
-          }
-          if (PG_MESSAGE === this._state) {
-            if (this._unreadMessageContentLength > 0 && this._buffer.size > 0) {
-              const n = Math.min(this._buffer.size, this._unreadMessageContentLength);
-              const messageContentChunk = this._buffer.take(n);
-              this._unreadMessageContentLength -= n;
-              if (this._code === code.CopyData) {
-                this._copyDataChunks.push(messageContentChunk);
-              }
-            }
-            if (this._unreadMessageContentLength === 0) {
-              switch (this._code) {
-                case code.CopyOutResponse:
-                case code.CopyData:
-                // standard interspersed messages.
-                // see https://www.postgresql.org/docs/9.6/protocol-flow.html#PROTOCOL-COPY
-                case code.ParameterStatus:
-                case code.NoticeResponse:
-                case code.NotificationResponse:
-                  break;
-                case code.CopyDone:
-                default:
-                  done = true;
-                  break;
-              }
-              this._state = PG_CODE;
-            }
-          }
-        }
-        const len = this._copyDataChunks.size;
-        if (len > 0) {
-          drained = this.push(this._copyDataChunks.take(len));
-        }
-        if (done) {
-          this._detach();
-          this.push(null);
-          this._cleanup();
-        }
-        return drained;
-      }
-      handleError(err) {
-        this.emit("error", err);
-        this._cleanup();
-      }
-      handleCommandComplete(msg) {
-        const match = /COPY (\d+)/.exec((msg || {}).text);
-        if (match) {
-          this.rowCount = parseInt(match[1], 10);
-        }
-      }
-      handleReadyForQuery() {
-      }
-    };
-  }
-});
-
-// node_modules/pg-copy-streams/copy-from.js
-var require_copy_from = __commonJS({
-  "node_modules/pg-copy-streams/copy-from.js"(exports, module) {
-    "use strict";
-    module.exports = function(txt, options) {
-      return new CopyStreamQuery(txt, options);
-    };
-    var { Writable } = __require("stream");
-    var code = require_message_formats();
-    var CopyStreamQuery = class extends Writable {
-      constructor(text, options) {
-        super(options);
-        this.text = text;
-        this.rowCount = 0;
-        this._gotCopyInResponse = false;
-        this.chunks = [];
-        this.cb_CopyInResponse = null;
-        this.cb_ReadyForQuery = null;
-        this.cb_destroy = null;
-        this.cork();
-      }
-      submit(connection) {
-        this.connection = connection;
-        connection.query(this.text);
-      }
-      callback() {
-      }
-      _write(chunk, enc, cb) {
-        this.chunks.push({ chunk, encoding: enc });
-        if (this._gotCopyInResponse) {
-          return this.flush(cb);
-        }
-        this.cb_CopyInResponse = cb;
-      }
-      _writev(chunks, cb) {
-        if (this.chunks.length == 0) {
-          this.chunks = chunks;
-        } else {
-          const QUANTUM = 125e3;
-          for (let i = 0; i < chunks.length; i += QUANTUM) {
-            this.chunks.push(...chunks.slice(i, Math.min(i + QUANTUM, chunks.length)));
-          }
-        }
-        if (this._gotCopyInResponse) {
-          return this.flush(cb);
-        }
-        this.cb_CopyInResponse = cb;
-      }
-      _destroy(err, cb) {
-        if (this.cb_ReadyForQuery) return cb(err);
-        this.cb_destroy = cb;
-        const msg = err ? err.message : "NODE-PG-COPY-STREAMS destroy() was called";
-        const self = this;
-        const done = function() {
-          self.connection.sendCopyFail(msg);
-        };
-        this.chunks = [];
-        if (this._gotCopyInResponse) {
-          return this.flush(done);
-        }
-        this.cb_CopyInResponse = done;
-      }
-      _final(cb) {
-        this.cb_ReadyForQuery = cb;
-        const self = this;
-        const done = function() {
-          const Int32Len = 4;
-          const finBuffer = Buffer.from([code.CopyDone, 0, 0, 0, Int32Len]);
-          self.connection.stream.write(finBuffer);
-        };
-        if (this._gotCopyInResponse) {
-          return this.flush(done);
-        }
-        this.cb_CopyInResponse = done;
-      }
-      flush(callback) {
-        let chunk;
-        let ok = true;
-        while (ok && (chunk = this.chunks.shift())) {
-          ok = this.flushChunk(chunk.chunk);
-        }
-        if (callback) {
-          if (ok) {
-            callback();
-          } else {
-            if (this.chunks.length) {
-              this.connection.stream.once("drain", this.flush.bind(this, callback));
-            } else {
-              this.connection.stream.once("drain", callback);
-            }
-          }
-        }
-      }
-      flushChunk(chunk) {
-        const Int32Len = 4;
-        const lenBuffer = Buffer.from([code.CopyData, 0, 0, 0, 0]);
-        lenBuffer.writeUInt32BE(chunk.length + Int32Len, 1);
-        this.connection.stream.write(lenBuffer);
-        return this.connection.stream.write(chunk);
-      }
-      handleError(e) {
-        this.callback();
-        if (this.cb_destroy) {
-          const cb = this.cb_destroy;
-          this.cb_destroy = null;
-          cb(e);
-        } else {
-          this.emit("error", e);
-        }
-        this.connection = null;
-      }
-      handleCopyInResponse(connection) {
-        this._gotCopyInResponse = true;
-        if (!this.destroyed) {
-          this.uncork();
-        }
-        const cb = this.cb_CopyInResponse || function() {
-        };
-        this.cb_CopyInResponse = null;
-        this.flush(cb);
-      }
-      handleCommandComplete(msg) {
-        const match = /COPY (\d+)/.exec((msg || {}).text);
-        if (match) {
-          this.rowCount = parseInt(match[1], 10);
-        }
-      }
-      handleReadyForQuery() {
-        this.callback();
-        this.cb_ReadyForQuery();
-        this.connection = null;
-      }
-    };
-  }
-});
-
-// node_modules/pg-copy-streams/copy-both.js
-var require_copy_both = __commonJS({
-  "node_modules/pg-copy-streams/copy-both.js"(exports, module) {
-    "use strict";
-    module.exports = function(txt, options) {
-      return new CopyStreamQuery(txt, options);
-    };
-    var { Duplex } = __require("stream");
-    var assert = __require("assert");
-    var BufferList = require_obuf();
-    var code = require_message_formats();
-    var PG_CODE = 0;
-    var PG_LENGTH = 1;
-    var PG_MESSAGE = 2;
-    var CopyStreamQuery = class extends Duplex {
-      constructor(text, options) {
-        super(options);
-        this.text = text;
-        this._state = PG_CODE;
-        this._buffer = new BufferList();
-        this._unreadMessageContentLength = 0;
-        this._copyDataChunks = new BufferList();
-        this._pgDataHandler = null;
-        this._drained = false;
-        this._forwarding = false;
-        this._onReadableEvent = this._onReadable.bind(this);
-        this.alignOnCopyDataFrame = options ? options.alignOnCopyDataFrame === true : false;
-        this._gotCopyInResponse = false;
-        this.chunks = [];
-        this.cb = null;
-        this.cork();
-      }
-      submit(connection) {
-        this.connection = connection;
-        this._attach();
-        connection.query(this.text);
-      }
-      /* Readable implementation */
-      _attach() {
-        const connectionStream = this.connection.stream;
-        const pgDataListeners = connectionStream.listeners("data");
-        assert(pgDataListeners.length == 1);
-        this._pgDataHandler = pgDataListeners.pop();
-        connectionStream.removeListener("data", this._pgDataHandler);
-        connectionStream.pause();
-        this._forward();
-        connectionStream.on("readable", this._onReadableEvent);
-      }
-      _detach() {
-        const connectionStream = this.connection.stream;
-        const unreadBuffer = this._buffer.take(this._buffer.size);
-        connectionStream.removeListener("readable", this._onReadableEvent);
-        connectionStream.addListener("data", this._pgDataHandler);
-        this._pgDataHandler(unreadBuffer);
-        process.nextTick(function() {
-          connectionStream.resume();
-        });
-      }
-      _cleanup() {
-        this._buffer = null;
-        this._copyDataChunks = null;
-        this._pgDataHandler = null;
-        this._onReadableEvent = null;
-      }
-      _onReadable() {
-        this._forward();
-      }
-      _read() {
-        this._drained = true;
-        this._forward();
-      }
-      _forward() {
-        if (this._forwarding || !this._drained || !this.connection) return;
-        this._forwarding = true;
-        const connectionStream = this.connection.stream;
-        let chunk;
-        while (this._drained && (chunk = connectionStream.read()) !== null) {
-          this._drained = this._parse(chunk);
-        }
-        this._forwarding = false;
-      }
-      _parse(chunk) {
-        let done = false;
-        let drained = true;
-        this._buffer.push(chunk);
-        while (!done && this._buffer.size > 0) {
-          if (PG_CODE === this._state) {
-            if (!this._buffer.has(1)) break;
-            this._code = this._buffer.peekUInt8();
-            if (this._code === code.ErrorResponse) {
-              this._detach();
-              return;
-            }
-            this._buffer.readUInt8();
-            this._state = PG_LENGTH;
-          }
-          if (PG_LENGTH === this._state) {
-            if (!this._buffer.has(4)) break;
-            this._unreadMessageContentLength = this._buffer.readUInt32BE() - 4;
-            this._state = PG_MESSAGE;
-          }
-          if (PG_MESSAGE === this._state) {
-            if (this._unreadMessageContentLength > 0 && this._buffer.size > 0) {
-              const n = Math.min(this._buffer.size, this._unreadMessageContentLength);
-              const messageContentChunk = this._buffer.take(n);
-              this._unreadMessageContentLength -= n;
-              if (this._code === code.CopyData) {
-                this._copyDataChunks.push(messageContentChunk);
-              }
-            }
-            if (this._unreadMessageContentLength === 0) {
-              switch (this._code) {
-                case code.CopyBothResponse:
-                  this._startCopyIn();
-                  break;
-                case code.CopyData:
-                  if (this.alignOnCopyDataFrame) {
-                    drained = this._flushCopyData();
-                  }
-                  break;
-                // standard interspersed messages.
-                // see https://www.postgresql.org/docs/9.6/protocol-flow.html#PROTOCOL-COPY
-                case code.ParameterStatus:
-                case code.NoticeResponse:
-                case code.NotificationResponse:
-                  break;
-                case code.CopyDone:
-                default:
-                  done = true;
-                  break;
-              }
-              this._state = PG_CODE;
-            }
-          }
-        }
-        if (!this.alignOnCopyDataFrame) {
-          drained = this._flushCopyData();
-        }
-        if (done) {
-          this._detach();
-          this.push(null);
-          this._cleanup();
-        }
-        return drained;
-      }
-      _flushCopyData() {
-        let drained = true;
-        const len = this._copyDataChunks.size;
-        if (len > 0) {
-          drained = this.push(this._copyDataChunks.take(len));
-        }
-        return drained;
-      }
-      /* Writable implementation */
-      _write(chunk, enc, cb) {
-        this.chunks.push({ chunk, encoding: enc });
-        if (this._gotCopyInResponse) {
-          return this.flush(cb);
-        }
-        this.cb = cb;
-      }
-      _writev(chunks, cb) {
-        this.chunks.push(...chunks);
-        if (this._gotCopyInResponse) {
-          return this.flush(cb);
-        }
-        this.cb = cb;
-      }
-      _final(cb) {
-        this.flush();
-        const Int32Len = 4;
-        const finBuffer = Buffer.from([code.CopyDone, 0, 0, 0, Int32Len]);
-        this.connection.stream.write(finBuffer);
-        this.cb_flush = cb;
-      }
-      flush(callback) {
-        let chunk;
-        let ok = true;
-        while (ok && (chunk = this.chunks.shift())) {
-          ok = this.flushChunk(chunk.chunk);
-        }
-        if (callback) {
-          if (ok) {
-            callback();
-          } else {
-            if (this.chunks.length) {
-              this.connection.stream.once("drain", this.flush.bind(this, callback));
-            } else {
-              this.connection.stream.once("drain", callback);
-            }
-          }
-        }
-      }
-      flushChunk(chunk) {
-        const Int32Len = 4;
-        const lenBuffer = Buffer.from([code.CopyData, 0, 0, 0, 0]);
-        lenBuffer.writeUInt32BE(chunk.length + Int32Len, 1);
-        this.connection.stream.write(lenBuffer);
-        return this.connection.stream.write(chunk);
-      }
-      _startCopyIn() {
-        this._gotCopyInResponse = true;
-        this.uncork();
-        this.flush();
-        if (this.cb) {
-          const { cb } = this;
-          this.cb = null;
-          cb();
-        }
-      }
-      handleError(err) {
-        this.emit("error", err);
-        this._cleanup();
-      }
-      handleCopyData(chunk) {
-      }
-      handleCommandComplete() {
-      }
-      handleReadyForQuery() {
-        this.connection = null;
-        this.cb_flush();
-      }
-    };
-  }
-});
-
-// node_modules/pg-copy-streams/index.js
-var require_pg_copy_streams = __commonJS({
-  "node_modules/pg-copy-streams/index.js"(exports) {
-    "use strict";
-    var CopyToQueryStream = require_copy_to();
-    var CopyFromQueryStream = require_copy_from();
-    var CopyBothQueryStream = require_copy_both();
-    exports.to = function copyTo2(txt, options) {
-      return new CopyToQueryStream(txt, options);
-    };
-    exports.from = function copyFrom3(txt, options) {
-      return new CopyFromQueryStream(txt, options);
-    };
-    exports.both = function copyBoth(txt, options) {
-      return new CopyBothQueryStream(txt, options);
-    };
-  }
-});
-
 // node_modules/postgres-array/index.js
 var require_postgres_array = __commonJS({
   "node_modules/postgres-array/index.js"(exports) {
@@ -25603,6 +24749,860 @@ var init_embedded = __esm({
       "SIGBREAK",
       "message"
     ];
+  }
+});
+
+// node_modules/pg-copy-streams/obuf.js
+var require_obuf = __commonJS({
+  "node_modules/pg-copy-streams/obuf.js"(exports, module) {
+    var Buffer2 = __require("buffer").Buffer;
+    function OffsetBuffer() {
+      this.offset = 0;
+      this.size = 0;
+      this.buffers = [];
+    }
+    module.exports = OffsetBuffer;
+    OffsetBuffer.prototype.isEmpty = function isEmpty() {
+      return this.size === 0;
+    };
+    OffsetBuffer.prototype.clone = function clone(size) {
+      const r = new OffsetBuffer();
+      r.offset = this.offset;
+      r.size = size;
+      r.buffers = this.buffers.slice();
+      return r;
+    };
+    OffsetBuffer.prototype.toChunks = function toChunks() {
+      if (this.size === 0) return [];
+      if (this.offset !== 0) {
+        this.buffers[0] = this.buffers[0].slice(this.offset);
+        this.offset = 0;
+      }
+      const chunks = [];
+      let off = 0;
+      let i;
+      for (i = 0; off <= this.size && i < this.buffers.length; i++) {
+        let buf = this.buffers[i];
+        off += buf.length;
+        if (off > this.size) {
+          buf = buf.slice(0, buf.length - (off - this.size));
+          this.buffers[i] = buf;
+        }
+        chunks.push(buf);
+      }
+      if (i < this.buffers.length) this.buffers.length = i;
+      return chunks;
+    };
+    OffsetBuffer.prototype.toString = function toString(enc) {
+      return this.toChunks().map(function(c) {
+        return c.toString(enc);
+      }).join("");
+    };
+    OffsetBuffer.prototype.use = function use(buf, off, n) {
+      this.buffers = [buf];
+      this.offset = off;
+      this.size = n;
+    };
+    OffsetBuffer.prototype.push = function push(data) {
+      if (data.length === 0) return;
+      this.size += data.length;
+      this.buffers.push(data);
+    };
+    OffsetBuffer.prototype.has = function has(n) {
+      return this.size >= n;
+    };
+    OffsetBuffer.prototype.skip = function skip(n) {
+      if (this.size === 0) return;
+      this.size -= n;
+      if (this.offset + n < this.buffers[0].length) {
+        this.offset += n;
+        return;
+      }
+      let left = n - (this.buffers[0].length - this.offset);
+      this.offset = 0;
+      let shift;
+      for (shift = 1; left > 0 && shift < this.buffers.length; shift++) {
+        const buf = this.buffers[shift];
+        if (buf.length > left) {
+          this.offset = left;
+          break;
+        }
+        left -= buf.length;
+      }
+      this.buffers = this.buffers.slice(shift);
+    };
+    OffsetBuffer.prototype.copy = function copy(target, targetOff, off, n) {
+      if (this.size === 0) return;
+      if (off !== 0) throw new Error("Unsupported offset in .copy()");
+      let toff = targetOff;
+      const first = this.buffers[0];
+      const toCopy = Math.min(n, first.length - this.offset);
+      first.copy(target, toff, this.offset, this.offset + toCopy);
+      toff += toCopy;
+      let left = n - toCopy;
+      for (let i = 1; left > 0 && i < this.buffers.length; i++) {
+        const buf = this.buffers[i];
+        const toCopy2 = Math.min(left, buf.length);
+        buf.copy(target, toff, 0, toCopy2);
+        toff += toCopy2;
+        left -= toCopy2;
+      }
+    };
+    OffsetBuffer.prototype.take = function take(n) {
+      if (n === 0) return Buffer2.alloc(0);
+      this.size -= n;
+      const first = this.buffers[0].length - this.offset;
+      if (first === n) {
+        let r = this.buffers.shift();
+        if (this.offset !== 0) {
+          r = r.slice(this.offset);
+          this.offset = 0;
+        }
+        return r;
+      } else if (first > n) {
+        const r = this.buffers[0].slice(this.offset, this.offset + n);
+        this.offset += n;
+        return r;
+      }
+      const out = Buffer2.alloc(n);
+      let toOff = 0;
+      let startOff = this.offset;
+      let i;
+      for (i = 0; toOff !== n && i < this.buffers.length; i++) {
+        const buf = this.buffers[i];
+        const toCopy = Math.min(buf.length - startOff, n - toOff);
+        buf.copy(out, toOff, startOff, startOff + toCopy);
+        if (startOff + toCopy < buf.length) {
+          this.offset = startOff + toCopy;
+          break;
+        } else {
+          toOff += toCopy;
+          startOff = 0;
+        }
+      }
+      this.buffers = this.buffers.slice(i);
+      if (this.buffers.length === 0) this.offset = 0;
+      return out;
+    };
+    OffsetBuffer.prototype.peekUInt8 = function peekUInt8() {
+      return this.buffers[0][this.offset];
+    };
+    OffsetBuffer.prototype.readUInt8 = function readUInt8() {
+      this.size -= 1;
+      const first = this.buffers[0];
+      const r = first[this.offset];
+      if (++this.offset === first.length) {
+        this.offset = 0;
+        this.buffers.shift();
+      }
+      return r;
+    };
+    OffsetBuffer.prototype.readUInt16LE = function readUInt16LE() {
+      const first = this.buffers[0];
+      this.size -= 2;
+      let r;
+      let shift;
+      if (first.length - this.offset >= 2) {
+        r = first.readUInt16LE(this.offset);
+        shift = 0;
+        this.offset += 2;
+      } else {
+        r = first[this.offset] | this.buffers[1][0] << 8;
+        shift = 1;
+        this.offset = 1;
+      }
+      if (this.offset === this.buffers[shift].length) {
+        this.offset = 0;
+        shift++;
+      }
+      if (shift !== 0) this.buffers = this.buffers.slice(shift);
+      return r;
+    };
+    OffsetBuffer.prototype.readUInt24LE = function readUInt24LE() {
+      const first = this.buffers[0];
+      let r;
+      let shift;
+      const firstHas = first.length - this.offset;
+      if (firstHas >= 3) {
+        r = first.readUInt16LE(this.offset) | first[this.offset + 2] << 16;
+        shift = 0;
+        this.offset += 3;
+      } else if (firstHas >= 2) {
+        r = first.readUInt16LE(this.offset) | this.buffers[1][0] << 16;
+        shift = 1;
+        this.offset = 1;
+      } else {
+        r = first[this.offset];
+        this.offset = 0;
+        this.buffers.shift();
+        this.size -= 1;
+        r |= this.readUInt16LE() << 8;
+        return r;
+      }
+      this.size -= 3;
+      if (this.offset === this.buffers[shift].length) {
+        this.offset = 0;
+        shift++;
+      }
+      if (shift !== 0) this.buffers = this.buffers.slice(shift);
+      return r;
+    };
+    OffsetBuffer.prototype.readUInt32LE = function readUInt32LE() {
+      const first = this.buffers[0];
+      let r;
+      let shift;
+      const firstHas = first.length - this.offset;
+      if (firstHas >= 4) {
+        r = first.readUInt32LE(this.offset);
+        shift = 0;
+        this.offset += 4;
+      } else if (firstHas >= 3) {
+        r = (first.readUInt16LE(this.offset) | first[this.offset + 2] << 16) + this.buffers[1][0] * 16777216;
+        shift = 1;
+        this.offset = 1;
+      } else if (firstHas >= 2) {
+        r = first.readUInt16LE(this.offset);
+        this.offset = 0;
+        this.buffers.shift();
+        this.size -= 2;
+        r += this.readUInt16LE() * 65536;
+        return r;
+      } else {
+        r = first[this.offset];
+        this.offset = 0;
+        this.buffers.shift();
+        this.size -= 1;
+        r += this.readUInt24LE() * 256;
+        return r;
+      }
+      this.size -= 4;
+      if (this.offset === this.buffers[shift].length) {
+        this.offset = 0;
+        shift++;
+      }
+      if (shift !== 0) this.buffers = this.buffers.slice(shift);
+      return r;
+    };
+    OffsetBuffer.prototype.readUInt16BE = function readUInt16BE() {
+      const r = this.readUInt16LE();
+      return (r & 255) << 8 | r >> 8;
+    };
+    OffsetBuffer.prototype.readUInt24BE = function readUInt24BE() {
+      const r = this.readUInt24LE();
+      return (r & 255) << 16 | (r >> 8 & 255) << 8 | r >> 16;
+    };
+    OffsetBuffer.prototype.readUInt32BE = function readUInt32BE() {
+      const r = this.readUInt32LE();
+      return ((r & 255) << 24 | (r >>> 8 & 255) << 16 | (r >>> 16 & 255) << 8 | r >>> 24) >>> 0;
+    };
+    function signedInt8(num) {
+      if (num >= 128) return -(255 ^ num) - 1;
+      else return num;
+    }
+    OffsetBuffer.prototype.peekInt8 = function peekInt8() {
+      return signedInt8(this.peekUInt8());
+    };
+    OffsetBuffer.prototype.readInt8 = function readInt8() {
+      return signedInt8(this.readUInt8());
+    };
+    function signedInt16(num) {
+      if (num >= 32768) return -(65535 ^ num) - 1;
+      else return num;
+    }
+    OffsetBuffer.prototype.readInt16BE = function readInt16BE() {
+      return signedInt16(this.readUInt16BE());
+    };
+    OffsetBuffer.prototype.readInt16LE = function readInt16LE() {
+      return signedInt16(this.readUInt16LE());
+    };
+    function signedInt24(num) {
+      if (num >= 8388608) return -(16777215 ^ num) - 1;
+      else return num;
+    }
+    OffsetBuffer.prototype.readInt24BE = function readInt24BE() {
+      return signedInt24(this.readUInt24BE());
+    };
+    OffsetBuffer.prototype.readInt24LE = function readInt24LE() {
+      return signedInt24(this.readUInt24LE());
+    };
+    function signedInt32(num) {
+      if (num >= 2147483648) return -(4294967295 ^ num) - 1;
+      else return num;
+    }
+    OffsetBuffer.prototype.readInt32BE = function readInt32BE() {
+      return signedInt32(this.readUInt32BE());
+    };
+    OffsetBuffer.prototype.readInt32LE = function readInt32LE() {
+      return signedInt32(this.readUInt32LE());
+    };
+  }
+});
+
+// node_modules/pg-copy-streams/message-formats.js
+var require_message_formats = __commonJS({
+  "node_modules/pg-copy-streams/message-formats.js"(exports, module) {
+    module.exports = {
+      ErrorResponse: 69,
+      // E
+      CopyInResponse: 71,
+      // G
+      CopyOutResponse: 72,
+      // H
+      CopyBothResponse: 87,
+      // W
+      CopyDone: 99,
+      // c
+      CopyData: 100,
+      // d
+      CopyFail: 102,
+      // f
+      CommandComplete: 67,
+      // C
+      ReadyForQuery: 90,
+      // Z
+      // It is possible for NoticeResponse and ParameterStatus messages to be interspersed between CopyData messages;
+      // frontends must handle these cases, and should be prepared for other asynchronous message types as well
+      // (see Section 50.2.6).
+      // Otherwise, any message type other than CopyData or CopyDone may be treated as terminating copy-out mode.
+      NotificationResponse: 65,
+      // A
+      NoticeResponse: 78,
+      // N
+      ParameterStatus: 83
+      // S
+    };
+  }
+});
+
+// node_modules/pg-copy-streams/copy-to.js
+var require_copy_to = __commonJS({
+  "node_modules/pg-copy-streams/copy-to.js"(exports, module) {
+    "use strict";
+    module.exports = function(txt, options) {
+      return new CopyStreamQuery(txt, options);
+    };
+    var { Readable } = __require("stream");
+    var assert = __require("assert");
+    var BufferList = require_obuf();
+    var code = require_message_formats();
+    var PG_CODE = 0;
+    var PG_LENGTH = 1;
+    var PG_MESSAGE = 2;
+    var CopyStreamQuery = class extends Readable {
+      constructor(text, options) {
+        super(options);
+        this.text = text;
+        this.rowCount = 0;
+        this._state = PG_CODE;
+        this._buffer = new BufferList();
+        this._unreadMessageContentLength = 0;
+        this._copyDataChunks = new BufferList();
+        this._pgDataHandler = null;
+        this._drained = false;
+        this._forwarding = false;
+        this._onReadableEvent = this._onReadable.bind(this);
+      }
+      submit(connection) {
+        this.connection = connection;
+        this._attach();
+        connection.query(this.text);
+      }
+      _attach() {
+        const connectionStream = this.connection.stream;
+        const pgDataListeners = connectionStream.listeners("data");
+        assert(pgDataListeners.length == 1);
+        this._pgDataHandler = pgDataListeners.pop();
+        connectionStream.removeListener("data", this._pgDataHandler);
+        connectionStream.pause();
+        this._forward();
+        connectionStream.on("readable", this._onReadableEvent);
+      }
+      _detach() {
+        const connectionStream = this.connection.stream;
+        const unreadBuffer = this._buffer.take(this._buffer.size);
+        connectionStream.removeListener("readable", this._onReadableEvent);
+        connectionStream.addListener("data", this._pgDataHandler);
+        this._pgDataHandler(unreadBuffer);
+        process.nextTick(function() {
+          connectionStream.resume();
+        });
+      }
+      _cleanup() {
+        this._buffer = null;
+        this._copyDataChunks = null;
+        this._pgDataHandler = null;
+        this._onReadableEvent = null;
+      }
+      _onReadable() {
+        this._forward();
+      }
+      _read() {
+        this._drained = true;
+        this._forward();
+      }
+      _forward() {
+        if (this._forwarding || !this._drained || !this.connection) return;
+        this._forwarding = true;
+        const connectionStream = this.connection.stream;
+        let chunk;
+        while (this._drained && (chunk = connectionStream.read()) !== null) {
+          this._drained = this._parse(chunk);
+        }
+        this._forwarding = false;
+      }
+      _parse(chunk) {
+        let done = false;
+        let drained = true;
+        this._buffer.push(chunk);
+        while (!done && this._buffer.size > 0) {
+          if (PG_CODE === this._state) {
+            if (!this._buffer.has(1)) break;
+            this._code = this._buffer.peekUInt8();
+            if (this._code === code.ErrorResponse) {
+              this._detach();
+              return;
+            }
+            this._buffer.readUInt8();
+            this._state = PG_LENGTH;
+          }
+          if (PG_LENGTH === this._state) {
+            if (!this._buffer.has(4)) break;
+            this._unreadMessageContentLength = this._buffer.readUInt32BE() - 4;
+            this._state = PG_MESSAGE;
+          }
+          if (PG_MESSAGE === this._state) {
+            if (this._unreadMessageContentLength > 0 && this._buffer.size > 0) {
+              const n = Math.min(this._buffer.size, this._unreadMessageContentLength);
+              const messageContentChunk = this._buffer.take(n);
+              this._unreadMessageContentLength -= n;
+              if (this._code === code.CopyData) {
+                this._copyDataChunks.push(messageContentChunk);
+              }
+            }
+            if (this._unreadMessageContentLength === 0) {
+              switch (this._code) {
+                case code.CopyOutResponse:
+                case code.CopyData:
+                // standard interspersed messages.
+                // see https://www.postgresql.org/docs/9.6/protocol-flow.html#PROTOCOL-COPY
+                case code.ParameterStatus:
+                case code.NoticeResponse:
+                case code.NotificationResponse:
+                  break;
+                case code.CopyDone:
+                default:
+                  done = true;
+                  break;
+              }
+              this._state = PG_CODE;
+            }
+          }
+        }
+        const len = this._copyDataChunks.size;
+        if (len > 0) {
+          drained = this.push(this._copyDataChunks.take(len));
+        }
+        if (done) {
+          this._detach();
+          this.push(null);
+          this._cleanup();
+        }
+        return drained;
+      }
+      handleError(err) {
+        this.emit("error", err);
+        this._cleanup();
+      }
+      handleCommandComplete(msg) {
+        const match = /COPY (\d+)/.exec((msg || {}).text);
+        if (match) {
+          this.rowCount = parseInt(match[1], 10);
+        }
+      }
+      handleReadyForQuery() {
+      }
+    };
+  }
+});
+
+// node_modules/pg-copy-streams/copy-from.js
+var require_copy_from = __commonJS({
+  "node_modules/pg-copy-streams/copy-from.js"(exports, module) {
+    "use strict";
+    module.exports = function(txt, options) {
+      return new CopyStreamQuery(txt, options);
+    };
+    var { Writable } = __require("stream");
+    var code = require_message_formats();
+    var CopyStreamQuery = class extends Writable {
+      constructor(text, options) {
+        super(options);
+        this.text = text;
+        this.rowCount = 0;
+        this._gotCopyInResponse = false;
+        this.chunks = [];
+        this.cb_CopyInResponse = null;
+        this.cb_ReadyForQuery = null;
+        this.cb_destroy = null;
+        this.cork();
+      }
+      submit(connection) {
+        this.connection = connection;
+        connection.query(this.text);
+      }
+      callback() {
+      }
+      _write(chunk, enc, cb) {
+        this.chunks.push({ chunk, encoding: enc });
+        if (this._gotCopyInResponse) {
+          return this.flush(cb);
+        }
+        this.cb_CopyInResponse = cb;
+      }
+      _writev(chunks, cb) {
+        if (this.chunks.length == 0) {
+          this.chunks = chunks;
+        } else {
+          const QUANTUM = 125e3;
+          for (let i = 0; i < chunks.length; i += QUANTUM) {
+            this.chunks.push(...chunks.slice(i, Math.min(i + QUANTUM, chunks.length)));
+          }
+        }
+        if (this._gotCopyInResponse) {
+          return this.flush(cb);
+        }
+        this.cb_CopyInResponse = cb;
+      }
+      _destroy(err, cb) {
+        if (this.cb_ReadyForQuery) return cb(err);
+        this.cb_destroy = cb;
+        const msg = err ? err.message : "NODE-PG-COPY-STREAMS destroy() was called";
+        const self = this;
+        const done = function() {
+          self.connection.sendCopyFail(msg);
+        };
+        this.chunks = [];
+        if (this._gotCopyInResponse) {
+          return this.flush(done);
+        }
+        this.cb_CopyInResponse = done;
+      }
+      _final(cb) {
+        this.cb_ReadyForQuery = cb;
+        const self = this;
+        const done = function() {
+          const Int32Len = 4;
+          const finBuffer = Buffer.from([code.CopyDone, 0, 0, 0, Int32Len]);
+          self.connection.stream.write(finBuffer);
+        };
+        if (this._gotCopyInResponse) {
+          return this.flush(done);
+        }
+        this.cb_CopyInResponse = done;
+      }
+      flush(callback) {
+        let chunk;
+        let ok = true;
+        while (ok && (chunk = this.chunks.shift())) {
+          ok = this.flushChunk(chunk.chunk);
+        }
+        if (callback) {
+          if (ok) {
+            callback();
+          } else {
+            if (this.chunks.length) {
+              this.connection.stream.once("drain", this.flush.bind(this, callback));
+            } else {
+              this.connection.stream.once("drain", callback);
+            }
+          }
+        }
+      }
+      flushChunk(chunk) {
+        const Int32Len = 4;
+        const lenBuffer = Buffer.from([code.CopyData, 0, 0, 0, 0]);
+        lenBuffer.writeUInt32BE(chunk.length + Int32Len, 1);
+        this.connection.stream.write(lenBuffer);
+        return this.connection.stream.write(chunk);
+      }
+      handleError(e) {
+        this.callback();
+        if (this.cb_destroy) {
+          const cb = this.cb_destroy;
+          this.cb_destroy = null;
+          cb(e);
+        } else {
+          this.emit("error", e);
+        }
+        this.connection = null;
+      }
+      handleCopyInResponse(connection) {
+        this._gotCopyInResponse = true;
+        if (!this.destroyed) {
+          this.uncork();
+        }
+        const cb = this.cb_CopyInResponse || function() {
+        };
+        this.cb_CopyInResponse = null;
+        this.flush(cb);
+      }
+      handleCommandComplete(msg) {
+        const match = /COPY (\d+)/.exec((msg || {}).text);
+        if (match) {
+          this.rowCount = parseInt(match[1], 10);
+        }
+      }
+      handleReadyForQuery() {
+        this.callback();
+        this.cb_ReadyForQuery();
+        this.connection = null;
+      }
+    };
+  }
+});
+
+// node_modules/pg-copy-streams/copy-both.js
+var require_copy_both = __commonJS({
+  "node_modules/pg-copy-streams/copy-both.js"(exports, module) {
+    "use strict";
+    module.exports = function(txt, options) {
+      return new CopyStreamQuery(txt, options);
+    };
+    var { Duplex } = __require("stream");
+    var assert = __require("assert");
+    var BufferList = require_obuf();
+    var code = require_message_formats();
+    var PG_CODE = 0;
+    var PG_LENGTH = 1;
+    var PG_MESSAGE = 2;
+    var CopyStreamQuery = class extends Duplex {
+      constructor(text, options) {
+        super(options);
+        this.text = text;
+        this._state = PG_CODE;
+        this._buffer = new BufferList();
+        this._unreadMessageContentLength = 0;
+        this._copyDataChunks = new BufferList();
+        this._pgDataHandler = null;
+        this._drained = false;
+        this._forwarding = false;
+        this._onReadableEvent = this._onReadable.bind(this);
+        this.alignOnCopyDataFrame = options ? options.alignOnCopyDataFrame === true : false;
+        this._gotCopyInResponse = false;
+        this.chunks = [];
+        this.cb = null;
+        this.cork();
+      }
+      submit(connection) {
+        this.connection = connection;
+        this._attach();
+        connection.query(this.text);
+      }
+      /* Readable implementation */
+      _attach() {
+        const connectionStream = this.connection.stream;
+        const pgDataListeners = connectionStream.listeners("data");
+        assert(pgDataListeners.length == 1);
+        this._pgDataHandler = pgDataListeners.pop();
+        connectionStream.removeListener("data", this._pgDataHandler);
+        connectionStream.pause();
+        this._forward();
+        connectionStream.on("readable", this._onReadableEvent);
+      }
+      _detach() {
+        const connectionStream = this.connection.stream;
+        const unreadBuffer = this._buffer.take(this._buffer.size);
+        connectionStream.removeListener("readable", this._onReadableEvent);
+        connectionStream.addListener("data", this._pgDataHandler);
+        this._pgDataHandler(unreadBuffer);
+        process.nextTick(function() {
+          connectionStream.resume();
+        });
+      }
+      _cleanup() {
+        this._buffer = null;
+        this._copyDataChunks = null;
+        this._pgDataHandler = null;
+        this._onReadableEvent = null;
+      }
+      _onReadable() {
+        this._forward();
+      }
+      _read() {
+        this._drained = true;
+        this._forward();
+      }
+      _forward() {
+        if (this._forwarding || !this._drained || !this.connection) return;
+        this._forwarding = true;
+        const connectionStream = this.connection.stream;
+        let chunk;
+        while (this._drained && (chunk = connectionStream.read()) !== null) {
+          this._drained = this._parse(chunk);
+        }
+        this._forwarding = false;
+      }
+      _parse(chunk) {
+        let done = false;
+        let drained = true;
+        this._buffer.push(chunk);
+        while (!done && this._buffer.size > 0) {
+          if (PG_CODE === this._state) {
+            if (!this._buffer.has(1)) break;
+            this._code = this._buffer.peekUInt8();
+            if (this._code === code.ErrorResponse) {
+              this._detach();
+              return;
+            }
+            this._buffer.readUInt8();
+            this._state = PG_LENGTH;
+          }
+          if (PG_LENGTH === this._state) {
+            if (!this._buffer.has(4)) break;
+            this._unreadMessageContentLength = this._buffer.readUInt32BE() - 4;
+            this._state = PG_MESSAGE;
+          }
+          if (PG_MESSAGE === this._state) {
+            if (this._unreadMessageContentLength > 0 && this._buffer.size > 0) {
+              const n = Math.min(this._buffer.size, this._unreadMessageContentLength);
+              const messageContentChunk = this._buffer.take(n);
+              this._unreadMessageContentLength -= n;
+              if (this._code === code.CopyData) {
+                this._copyDataChunks.push(messageContentChunk);
+              }
+            }
+            if (this._unreadMessageContentLength === 0) {
+              switch (this._code) {
+                case code.CopyBothResponse:
+                  this._startCopyIn();
+                  break;
+                case code.CopyData:
+                  if (this.alignOnCopyDataFrame) {
+                    drained = this._flushCopyData();
+                  }
+                  break;
+                // standard interspersed messages.
+                // see https://www.postgresql.org/docs/9.6/protocol-flow.html#PROTOCOL-COPY
+                case code.ParameterStatus:
+                case code.NoticeResponse:
+                case code.NotificationResponse:
+                  break;
+                case code.CopyDone:
+                default:
+                  done = true;
+                  break;
+              }
+              this._state = PG_CODE;
+            }
+          }
+        }
+        if (!this.alignOnCopyDataFrame) {
+          drained = this._flushCopyData();
+        }
+        if (done) {
+          this._detach();
+          this.push(null);
+          this._cleanup();
+        }
+        return drained;
+      }
+      _flushCopyData() {
+        let drained = true;
+        const len = this._copyDataChunks.size;
+        if (len > 0) {
+          drained = this.push(this._copyDataChunks.take(len));
+        }
+        return drained;
+      }
+      /* Writable implementation */
+      _write(chunk, enc, cb) {
+        this.chunks.push({ chunk, encoding: enc });
+        if (this._gotCopyInResponse) {
+          return this.flush(cb);
+        }
+        this.cb = cb;
+      }
+      _writev(chunks, cb) {
+        this.chunks.push(...chunks);
+        if (this._gotCopyInResponse) {
+          return this.flush(cb);
+        }
+        this.cb = cb;
+      }
+      _final(cb) {
+        this.flush();
+        const Int32Len = 4;
+        const finBuffer = Buffer.from([code.CopyDone, 0, 0, 0, Int32Len]);
+        this.connection.stream.write(finBuffer);
+        this.cb_flush = cb;
+      }
+      flush(callback) {
+        let chunk;
+        let ok = true;
+        while (ok && (chunk = this.chunks.shift())) {
+          ok = this.flushChunk(chunk.chunk);
+        }
+        if (callback) {
+          if (ok) {
+            callback();
+          } else {
+            if (this.chunks.length) {
+              this.connection.stream.once("drain", this.flush.bind(this, callback));
+            } else {
+              this.connection.stream.once("drain", callback);
+            }
+          }
+        }
+      }
+      flushChunk(chunk) {
+        const Int32Len = 4;
+        const lenBuffer = Buffer.from([code.CopyData, 0, 0, 0, 0]);
+        lenBuffer.writeUInt32BE(chunk.length + Int32Len, 1);
+        this.connection.stream.write(lenBuffer);
+        return this.connection.stream.write(chunk);
+      }
+      _startCopyIn() {
+        this._gotCopyInResponse = true;
+        this.uncork();
+        this.flush();
+        if (this.cb) {
+          const { cb } = this;
+          this.cb = null;
+          cb();
+        }
+      }
+      handleError(err) {
+        this.emit("error", err);
+        this._cleanup();
+      }
+      handleCopyData(chunk) {
+      }
+      handleCommandComplete() {
+      }
+      handleReadyForQuery() {
+        this.connection = null;
+        this.cb_flush();
+      }
+    };
+  }
+});
+
+// node_modules/pg-copy-streams/index.js
+var require_pg_copy_streams = __commonJS({
+  "node_modules/pg-copy-streams/index.js"(exports) {
+    "use strict";
+    var CopyToQueryStream = require_copy_to();
+    var CopyFromQueryStream = require_copy_from();
+    var CopyBothQueryStream = require_copy_both();
+    exports.to = function copyTo2(txt, options) {
+      return new CopyToQueryStream(txt, options);
+    };
+    exports.from = function copyFrom3(txt, options) {
+      return new CopyFromQueryStream(txt, options);
+    };
+    exports.both = function copyBoth(txt, options) {
+      return new CopyBothQueryStream(txt, options);
+    };
   }
 });
 
@@ -36057,272 +36057,6 @@ var DAY_MS2 = 864e5;
 // actions/lib/ingest/ingest-range.ts
 init_errors();
 
-// actions/lib/toar/raw-line-rows.ts
-var latin1 = new TextDecoder("latin1");
-
-// actions/lib/toar/text-bytes.ts
-var encoder = new TextEncoder();
-
-// actions/lib/ingest/forming-group.ts
-init_errors();
-
-// actions/lib/toar/load.ts
-var import_pg_copy_streams = __toESM(require_pg_copy_streams(), 1);
-init_errors();
-
-// actions/lib/toar/object-batch.ts
-init_errors();
-var BLANK_HASH_FIELD = `\\\\x${"0".repeat(64)}	`;
-
-// actions/lib/toar/partitions.ts
-init_errors();
-
-// actions/lib/toar/load.ts
-var EARLIER = `(excluded.name_source_fetched_at, excluded.name_source_key, excluded.name_source_line)
-  < (s.name_source_fetched_at, s.name_source_key, s.name_source_line)`;
-var upsertStations = (nameTime) => `
-WITH first AS (
-  SELECT DISTINCT ON (s.g) s.*, o.fetched_at, o.key
-  FROM stage_stations s JOIN stage_objects o ON o.ord = s.ord
-  ORDER BY s.g, s.ord, s.line
-), codes AS (
-  SELECT g, array_agg(location ORDER BY location) AS codes
-  FROM (SELECT DISTINCT g, location FROM stage_codes) d
-  GROUP BY g
-)
-INSERT INTO toar.stationmeta_core AS s
-  (codes, name, lat, lng, lat_key, lng_key, country, city,
-   name_source_fetched_at, name_source_key, name_source_line)
-SELECT coalesce(c.codes, '{}'),
-       CASE WHEN f.location = '' THEN trim_scale(k.lat_key)::text || ',' || trim_scale(k.lng_key)::text
-            ELSE f.location END,
-       f.lat, f.lng, k.lat_key, k.lng_key, f.country, f.city, ${nameTime}, f.key, f.line
-FROM first f JOIN stage_keys k ON k.g = f.g LEFT JOIN codes c ON c.g = f.g
-ORDER BY k.lat_key, k.lng_key
-ON CONFLICT (lat_key, lng_key) DO UPDATE SET
-  codes = ARRAY(SELECT u FROM (SELECT DISTINCT unnest(s.codes || excluded.codes) COLLATE "C" AS u) x ORDER BY u),
-  name = CASE WHEN ${EARLIER} THEN excluded.name ELSE s.name END,
-  lat = CASE WHEN ${EARLIER} THEN excluded.lat ELSE s.lat END,
-  lng = CASE WHEN ${EARLIER} THEN excluded.lng ELSE s.lng END,
-  country = CASE WHEN ${EARLIER} THEN excluded.country ELSE s.country END,
-  city = CASE WHEN ${EARLIER} THEN excluded.city ELSE s.city END,
-  name_source_fetched_at = CASE WHEN ${EARLIER} THEN excluded.name_source_fetched_at ELSE s.name_source_fetched_at END,
-  name_source_key = CASE WHEN ${EARLIER} THEN excluded.name_source_key ELSE s.name_source_key END,
-  name_source_line = CASE WHEN ${EARLIER} THEN excluded.name_source_line ELSE s.name_source_line END
-WHERE NOT (excluded.codes <@ s.codes) OR ${EARLIER}
-RETURNING (xmax = 0) AS inserted`;
-var UPSERT_STATIONS = upsertStations("f.fetched_at");
-var UPSERT_ARCHIVE_STATIONS = upsertStations(`timestamptz 'infinity'`);
-var INSERT_SERIES = `
-INSERT INTO toar.timeseries (station_id, variable_id, averaging_minutes, label)
-SELECT st.id, d.variable_id, d.minutes, ''
-FROM (SELECT DISTINCT g, variable_id, minutes FROM stage_data) d
-JOIN stage_keys k ON k.g = d.g
-JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
-ORDER BY 1, 2, 3
-ON CONFLICT (station_id, variable_id, averaging_minutes, data_origin, label) DO NOTHING
-RETURNING id`;
-var ARCHIVE_ORIGIN = "openaq-archive";
-var INSERT_ARCHIVE_SERIES = `
-INSERT INTO toar.timeseries (station_id, variable_id, averaging_minutes, label, data_origin)
-SELECT st.id, d.variable_id, NULL, d.minutes::text, '${ARCHIVE_ORIGIN}'
-FROM (SELECT DISTINCT g, variable_id, minutes FROM stage_data) d
-JOIN stage_keys k ON k.g = d.g
-JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
-ORDER BY 1, 2, 4
-ON CONFLICT (station_id, variable_id, averaging_minutes, data_origin, label) DO NOTHING
-RETURNING id`;
-var REALTIME_SQL = {
-  seriesMinutes: "ts.averaging_minutes",
-  seriesFilter: "",
-  // Fetch time, then key.
-  beats: (w) => `(${w}.fetched_at > d.fetched_at
-         OR (${w}.fetched_at = d.fetched_at AND ${w}.object_id <> d.object_id
-             AND ${KEY_OF(`${w}.object_id`)} > ${KEY_OF("d.object_id")}))`
-};
-var ARCHIVE_SQL = {
-  // Guarded: a real-time series' label ('') is no number, whatever order the planner filters in.
-  seriesMinutes: `CASE WHEN ts.data_origin = '${ARCHIVE_ORIGIN}' THEN ts.label::bigint END`,
-  seriesFilter: `AND ts.data_origin = '${ARCHIVE_ORIGIN}'`,
-  // Key alone: fetched_at (LastModified) plays no part in archive precedence.
-  beats: (w) => `(${w}.object_id <> d.object_id
-         AND ${KEY_OF(`${w}.object_id`)} > ${KEY_OF("d.object_id")})`
-};
-function KEY_OF(objectId) {
-  return `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
-}
-var RELOADED = (objectId) => `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
-var seriesAndWinners = (staged, layout) => `
-WITH series AS MATERIALIZED (
-  SELECT k.g, ts.variable_id, ${layout.seriesMinutes} AS averaging_minutes, ts.id
-  FROM stage_keys k
-  JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
-  JOIN toar.timeseries ts ON ts.station_id = st.id ${layout.seriesFilter}
-), winners AS (
-  -- stage_data already holds only the latest record of each measurement (see groupTexts).
-  SELECT se.id AS timeseries_id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond' AS datetime,
-         s.value, s.flags, o.fetched_at, o.object_id, o.key
-  FROM ${staged} s
-  JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
-  JOIN stage_objects o ON o.ord = s.ord
-)`;
-var insertWinners = (layout) => `
-  INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
-  SELECT timeseries_id, datetime, value, flags, fetched_at, object_id
-  FROM winners ORDER BY timeseries_id, datetime
-  ON CONFLICT (timeseries_id, datetime) DO UPDATE SET
-    value = excluded.value, flags = excluded.flags,
-    fetched_at = excluded.fetched_at, object_id = excluded.object_id
-  -- A row of an object of this group (re-loaded: reprocessing, or a corrected file under the same
-  -- key) takes what the group yields now, even from an earlier object of it; a row of another
-  -- object only a later one (real-time: fetch time, then key; archive: key).
-  -- (An archive object's fetched_at, its LastModified, changes with a re-export: it is taken too.)
-  WHERE (${RELOADED("d.object_id")}
-         AND (d.value, d.flags, d.object_id, d.fetched_at) IS DISTINCT FROM
-             (excluded.value, excluded.flags, excluded.object_id, excluded.fetched_at))
-    OR ${layout.beats("excluded")}`;
-var upsertDataCountedBySnapshot = (staged, layout) => `${seriesAndWinners(staged, layout)}, counted AS (
-  -- What the upsert will do, seen from the statement's snapshot: rows it inserts (absent now), and
-  -- stored rows whose value it changes. (Before PostgreSQL 18, RETURNING cannot tell an insert from
-  -- an update on a partitioned table: xmax is not available there. A row that a concurrent load
-  -- inserts first is counted as inserted by both.)
-  SELECT count(*) FILTER (WHERE d.timeseries_id IS NULL) AS inserted,
-         count(*) FILTER (WHERE d.timeseries_id IS NOT NULL
-                            AND (${RELOADED("d.object_id")} OR ${layout.beats("w")})
-                            AND (d.value <> w.value OR d.flags <> w.flags)) AS changed
-  -- $1 and $2, the staged rows' earliest and latest instants, let the planner see which months of
-  -- toar.data the join can meet: a lookup per row in those alone, never a scan of every month.
-  FROM winners w
-  LEFT JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
-    AND d.datetime >= $1::timestamptz AND d.datetime <= $2::timestamptz
-), upserted AS (${insertWinners(layout)}
-)
-SELECT inserted::integer, changed::integer FROM counted`;
-var upsertDataCountedByReturning = (staged, layout) => `${seriesAndWinners(staged, layout)}, upserted AS (${insertWinners(layout)}
-  RETURNING old.timeseries_id IS NULL AS inserted,
-            (old.value <> new.value OR old.flags <> new.flags) AS changed
-)
-SELECT (count(*) FILTER (WHERE inserted))::integer AS inserted,
-       (count(*) FILTER (WHERE changed))::integer AS changed
-FROM upserted`;
-var upsertData = (staged, layout, name) => ({
-  returning: { name: `${name}-returning`, text: upsertDataCountedByReturning(staged, layout) },
-  snapshot: { name: `${name}-snapshot`, text: upsertDataCountedBySnapshot(staged, layout) }
-});
-var STAGED_PIECES = `(
-  SELECT DISTINCT ON (g, variable_id, minutes, at_ms) * FROM stage_data
-  ORDER BY g, variable_id, minutes, at_ms, piece DESC)`;
-var deleteWithdrawnData = (layout) => `
-WITH gone AS (
-  SELECT d.timeseries_id, d.datetime
-  FROM toar.data d JOIN stage_objects o ON o.loaded_before AND d.object_id = o.object_id
-  EXCEPT
-  SELECT se.id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond'
-  FROM stage_data s
-  JOIN stage_keys k ON k.g = s.g
-  JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
-  JOIN (SELECT ts.id, ts.station_id, ts.variable_id, ${layout.seriesMinutes} AS minutes
-        FROM toar.timeseries ts WHERE true ${layout.seriesFilter}) se
-    ON se.station_id = st.id AND se.variable_id = s.variable_id AND se.minutes = s.minutes
-), locked AS (
-  SELECT d.timeseries_id, d.datetime FROM toar.data d JOIN gone g USING (timeseries_id, datetime)
-  JOIN stage_objects o ON o.loaded_before AND d.object_id = o.object_id
-  ORDER BY d.timeseries_id, d.datetime FOR UPDATE OF d
-)
-DELETE FROM toar.data d USING locked l
-WHERE d.timeseries_id = l.timeseries_id AND d.datetime = l.datetime`;
-var STATEMENTS = {
-  realtime: {
-    stations: { name: "freshet-upsert-stations", text: UPSERT_STATIONS },
-    series: { name: "freshet-insert-series", text: INSERT_SERIES },
-    data: upsertData("stage_data", REALTIME_SQL, "freshet-upsert-data"),
-    dataOfPieces: upsertData(STAGED_PIECES, REALTIME_SQL, "freshet-upsert-data-of-pieces"),
-    withdrawn: { name: "freshet-delete-withdrawn-data", text: deleteWithdrawnData(REALTIME_SQL) }
-  },
-  archive: {
-    stations: { name: "freshet-upsert-archive-stations", text: UPSERT_ARCHIVE_STATIONS },
-    series: { name: "freshet-insert-archive-series", text: INSERT_ARCHIVE_SERIES },
-    data: upsertData("stage_data", ARCHIVE_SQL, "freshet-upsert-archive-data"),
-    dataOfPieces: upsertData(STAGED_PIECES, ARCHIVE_SQL, "freshet-upsert-archive-data-of-pieces"),
-    withdrawn: {
-      name: "freshet-delete-withdrawn-archive-data",
-      text: deleteWithdrawnData(ARCHIVE_SQL)
-    }
-  }
-};
-
-// actions/lib/ingest/group-objects.ts
-var DEFAULT_GROUP_BYTES = 64 * 1024 * 1024;
-
-// actions/lib/ingest/load-group.ts
-init_errors();
-
-// actions/lib/ingest/parse-pool.ts
-init_errors();
-
-// actions/lib/openaq/archive-rules.ts
-init_errors();
-var FUTURE_LIMIT_MS = 3 * 864e5;
-
-// actions/lib/openaq/lines.ts
-var SLICE_BYTES = 32 * 1024;
-var strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-var lenientDecoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
-
-// actions/lib/openaq/object-stream.ts
-init_errors();
-var INFLATE_CHUNK_BYTES = 256 * 1024;
-
-// actions/lib/ingest/parse-object.ts
-var DEFAULT_MAX_OBJECT_BYTES = 2 ** 31;
-var DEFAULT_PIECE_BYTES = 24 * 1024 * 1024;
-
-// actions/lib/ingest/parse-pool.ts
-var PARSE_WORKER_URL = new URL(
-  import.meta.url.endsWith(".ts") ? "./parse-worker.ts" : "./parse-worker.js",
-  import.meta.url
-);
-
-// actions/lib/ingest/run-ledger.ts
-init_errors();
-
-// actions/lib/ingest/ingest-runs.ts
-init_errors();
-
-// actions/lib/ingest/plan-archive.ts
-init_errors();
-var ARCHIVE_SETTLE_MS = 72 * 36e5;
-var DEFAULT_REREAD_MS = 14 * DAY_MS2;
-
-// actions/lib/ingest/index.ts
-var DEFAULT_LEASE_MS = 2 * 30 * 6e4;
-
-// actions/lib/openaq/source-url.ts
-init_errors();
-
-// actions/lib/openaq/resolve-locations.ts
-init_errors();
-
-// actions/lib/openaq/locations.ts
-init_errors();
-
-// actions/lib/openaq/locations-api.ts
-init_errors();
-
-// actions/lib/openaq/source-archive.ts
-init_errors();
-
-// actions/lib/openaq/source-folder.ts
-init_errors();
-var READ_CHUNK_BYTES = 1024 * 1024;
-
-// actions/lib/openaq/source-s3.ts
-init_errors();
-var WHOLE_READ_BYTES = 32 * 1024 * 1024;
-
-// actions/lib/state-dir.ts
-var DEFAULT_STATE_DIR = ".freshet";
-
 // actions/lib/toar/database.ts
 init_esm();
 
@@ -36878,6 +36612,272 @@ async function withDatabase(options, work) {
     await db.close();
   }
 }
+
+// actions/lib/toar/raw-line-rows.ts
+var latin1 = new TextDecoder("latin1");
+
+// actions/lib/toar/text-bytes.ts
+var encoder = new TextEncoder();
+
+// actions/lib/ingest/forming-group.ts
+init_errors();
+
+// actions/lib/toar/load.ts
+var import_pg_copy_streams = __toESM(require_pg_copy_streams(), 1);
+init_errors();
+
+// actions/lib/toar/object-batch.ts
+init_errors();
+var BLANK_HASH_FIELD = `\\\\x${"0".repeat(64)}	`;
+
+// actions/lib/toar/partitions.ts
+init_errors();
+
+// actions/lib/toar/load.ts
+var EARLIER = `(excluded.name_source_fetched_at, excluded.name_source_key, excluded.name_source_line)
+  < (s.name_source_fetched_at, s.name_source_key, s.name_source_line)`;
+var upsertStations = (nameTime) => `
+WITH first AS (
+  SELECT DISTINCT ON (s.g) s.*, o.fetched_at, o.key
+  FROM stage_stations s JOIN stage_objects o ON o.ord = s.ord
+  ORDER BY s.g, s.ord, s.line
+), codes AS (
+  SELECT g, array_agg(location ORDER BY location) AS codes
+  FROM (SELECT DISTINCT g, location FROM stage_codes) d
+  GROUP BY g
+)
+INSERT INTO toar.stationmeta_core AS s
+  (codes, name, lat, lng, lat_key, lng_key, country, city,
+   name_source_fetched_at, name_source_key, name_source_line)
+SELECT coalesce(c.codes, '{}'),
+       CASE WHEN f.location = '' THEN trim_scale(k.lat_key)::text || ',' || trim_scale(k.lng_key)::text
+            ELSE f.location END,
+       f.lat, f.lng, k.lat_key, k.lng_key, f.country, f.city, ${nameTime}, f.key, f.line
+FROM first f JOIN stage_keys k ON k.g = f.g LEFT JOIN codes c ON c.g = f.g
+ORDER BY k.lat_key, k.lng_key
+ON CONFLICT (lat_key, lng_key) DO UPDATE SET
+  codes = ARRAY(SELECT u FROM (SELECT DISTINCT unnest(s.codes || excluded.codes) COLLATE "C" AS u) x ORDER BY u),
+  name = CASE WHEN ${EARLIER} THEN excluded.name ELSE s.name END,
+  lat = CASE WHEN ${EARLIER} THEN excluded.lat ELSE s.lat END,
+  lng = CASE WHEN ${EARLIER} THEN excluded.lng ELSE s.lng END,
+  country = CASE WHEN ${EARLIER} THEN excluded.country ELSE s.country END,
+  city = CASE WHEN ${EARLIER} THEN excluded.city ELSE s.city END,
+  name_source_fetched_at = CASE WHEN ${EARLIER} THEN excluded.name_source_fetched_at ELSE s.name_source_fetched_at END,
+  name_source_key = CASE WHEN ${EARLIER} THEN excluded.name_source_key ELSE s.name_source_key END,
+  name_source_line = CASE WHEN ${EARLIER} THEN excluded.name_source_line ELSE s.name_source_line END
+WHERE NOT (excluded.codes <@ s.codes) OR ${EARLIER}
+RETURNING (xmax = 0) AS inserted`;
+var UPSERT_STATIONS = upsertStations("f.fetched_at");
+var UPSERT_ARCHIVE_STATIONS = upsertStations(`timestamptz 'infinity'`);
+var INSERT_SERIES = `
+INSERT INTO toar.timeseries (station_id, variable_id, averaging_minutes, label)
+SELECT st.id, d.variable_id, d.minutes, ''
+FROM (SELECT DISTINCT g, variable_id, minutes FROM stage_data) d
+JOIN stage_keys k ON k.g = d.g
+JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
+ORDER BY 1, 2, 3
+ON CONFLICT (station_id, variable_id, averaging_minutes, data_origin, label) DO NOTHING
+RETURNING id`;
+var ARCHIVE_ORIGIN = "openaq-archive";
+var INSERT_ARCHIVE_SERIES = `
+INSERT INTO toar.timeseries (station_id, variable_id, averaging_minutes, label, data_origin)
+SELECT st.id, d.variable_id, NULL, d.minutes::text, '${ARCHIVE_ORIGIN}'
+FROM (SELECT DISTINCT g, variable_id, minutes FROM stage_data) d
+JOIN stage_keys k ON k.g = d.g
+JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
+ORDER BY 1, 2, 4
+ON CONFLICT (station_id, variable_id, averaging_minutes, data_origin, label) DO NOTHING
+RETURNING id`;
+var REALTIME_SQL = {
+  seriesMinutes: "ts.averaging_minutes",
+  seriesFilter: "",
+  // Fetch time, then key.
+  beats: (w) => `(${w}.fetched_at > d.fetched_at
+         OR (${w}.fetched_at = d.fetched_at AND ${w}.object_id <> d.object_id
+             AND ${KEY_OF(`${w}.object_id`)} > ${KEY_OF("d.object_id")}))`
+};
+var ARCHIVE_SQL = {
+  // Guarded: a real-time series' label ('') is no number, whatever order the planner filters in.
+  seriesMinutes: `CASE WHEN ts.data_origin = '${ARCHIVE_ORIGIN}' THEN ts.label::bigint END`,
+  seriesFilter: `AND ts.data_origin = '${ARCHIVE_ORIGIN}'`,
+  // Key alone: fetched_at (LastModified) plays no part in archive precedence.
+  beats: (w) => `(${w}.object_id <> d.object_id
+         AND ${KEY_OF(`${w}.object_id`)} > ${KEY_OF("d.object_id")})`
+};
+function KEY_OF(objectId) {
+  return `(SELECT o.key FROM ops.source_objects o WHERE o.id = ${objectId})`;
+}
+var RELOADED = (objectId) => `EXISTS (SELECT 1 FROM stage_objects r WHERE r.object_id = ${objectId})`;
+var seriesAndWinners = (staged, layout) => `
+WITH series AS MATERIALIZED (
+  SELECT k.g, ts.variable_id, ${layout.seriesMinutes} AS averaging_minutes, ts.id
+  FROM stage_keys k
+  JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
+  JOIN toar.timeseries ts ON ts.station_id = st.id ${layout.seriesFilter}
+), winners AS (
+  -- stage_data already holds only the latest record of each measurement (see groupTexts).
+  SELECT se.id AS timeseries_id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond' AS datetime,
+         s.value, s.flags, o.fetched_at, o.object_id, o.key
+  FROM ${staged} s
+  JOIN series se ON se.g = s.g AND se.variable_id = s.variable_id AND se.averaging_minutes = s.minutes
+  JOIN stage_objects o ON o.ord = s.ord
+)`;
+var insertWinners = (layout) => `
+  INSERT INTO toar.data AS d (timeseries_id, datetime, value, flags, fetched_at, object_id)
+  SELECT timeseries_id, datetime, value, flags, fetched_at, object_id
+  FROM winners ORDER BY timeseries_id, datetime
+  ON CONFLICT (timeseries_id, datetime) DO UPDATE SET
+    value = excluded.value, flags = excluded.flags,
+    fetched_at = excluded.fetched_at, object_id = excluded.object_id
+  -- A row of an object of this group (re-loaded: reprocessing, or a corrected file under the same
+  -- key) takes what the group yields now, even from an earlier object of it; a row of another
+  -- object only a later one (real-time: fetch time, then key; archive: key).
+  -- (An archive object's fetched_at, its LastModified, changes with a re-export: it is taken too.)
+  WHERE (${RELOADED("d.object_id")}
+         AND (d.value, d.flags, d.object_id, d.fetched_at) IS DISTINCT FROM
+             (excluded.value, excluded.flags, excluded.object_id, excluded.fetched_at))
+    OR ${layout.beats("excluded")}`;
+var upsertDataCountedBySnapshot = (staged, layout) => `${seriesAndWinners(staged, layout)}, counted AS (
+  -- What the upsert will do, seen from the statement's snapshot: rows it inserts (absent now), and
+  -- stored rows whose value it changes. (Before PostgreSQL 18, RETURNING cannot tell an insert from
+  -- an update on a partitioned table: xmax is not available there. A row that a concurrent load
+  -- inserts first is counted as inserted by both.)
+  SELECT count(*) FILTER (WHERE d.timeseries_id IS NULL) AS inserted,
+         count(*) FILTER (WHERE d.timeseries_id IS NOT NULL
+                            AND (${RELOADED("d.object_id")} OR ${layout.beats("w")})
+                            AND (d.value <> w.value OR d.flags <> w.flags)) AS changed
+  -- $1 and $2, the staged rows' earliest and latest instants, let the planner see which months of
+  -- toar.data the join can meet: a lookup per row in those alone, never a scan of every month.
+  FROM winners w
+  LEFT JOIN toar.data d ON d.timeseries_id = w.timeseries_id AND d.datetime = w.datetime
+    AND d.datetime >= $1::timestamptz AND d.datetime <= $2::timestamptz
+), upserted AS (${insertWinners(layout)}
+)
+SELECT inserted::integer, changed::integer FROM counted`;
+var upsertDataCountedByReturning = (staged, layout) => `${seriesAndWinners(staged, layout)}, upserted AS (${insertWinners(layout)}
+  RETURNING old.timeseries_id IS NULL AS inserted,
+            (old.value <> new.value OR old.flags <> new.flags) AS changed
+)
+SELECT (count(*) FILTER (WHERE inserted))::integer AS inserted,
+       (count(*) FILTER (WHERE changed))::integer AS changed
+FROM upserted`;
+var upsertData = (staged, layout, name) => ({
+  returning: { name: `${name}-returning`, text: upsertDataCountedByReturning(staged, layout) },
+  snapshot: { name: `${name}-snapshot`, text: upsertDataCountedBySnapshot(staged, layout) }
+});
+var STAGED_PIECES = `(
+  SELECT DISTINCT ON (g, variable_id, minutes, at_ms) * FROM stage_data
+  ORDER BY g, variable_id, minutes, at_ms, piece DESC)`;
+var deleteWithdrawnData = (layout) => `
+WITH gone AS (
+  SELECT d.timeseries_id, d.datetime
+  FROM toar.data d JOIN stage_objects o ON o.loaded_before AND d.object_id = o.object_id
+  EXCEPT
+  SELECT se.id, timestamptz 'epoch' + s.at_ms * interval '1 millisecond'
+  FROM stage_data s
+  JOIN stage_keys k ON k.g = s.g
+  JOIN toar.stationmeta_core st ON st.lat_key = k.lat_key AND st.lng_key = k.lng_key
+  JOIN (SELECT ts.id, ts.station_id, ts.variable_id, ${layout.seriesMinutes} AS minutes
+        FROM toar.timeseries ts WHERE true ${layout.seriesFilter}) se
+    ON se.station_id = st.id AND se.variable_id = s.variable_id AND se.minutes = s.minutes
+), locked AS (
+  SELECT d.timeseries_id, d.datetime FROM toar.data d JOIN gone g USING (timeseries_id, datetime)
+  JOIN stage_objects o ON o.loaded_before AND d.object_id = o.object_id
+  ORDER BY d.timeseries_id, d.datetime FOR UPDATE OF d
+)
+DELETE FROM toar.data d USING locked l
+WHERE d.timeseries_id = l.timeseries_id AND d.datetime = l.datetime`;
+var STATEMENTS = {
+  realtime: {
+    stations: { name: "freshet-upsert-stations", text: UPSERT_STATIONS },
+    series: { name: "freshet-insert-series", text: INSERT_SERIES },
+    data: upsertData("stage_data", REALTIME_SQL, "freshet-upsert-data"),
+    dataOfPieces: upsertData(STAGED_PIECES, REALTIME_SQL, "freshet-upsert-data-of-pieces"),
+    withdrawn: { name: "freshet-delete-withdrawn-data", text: deleteWithdrawnData(REALTIME_SQL) }
+  },
+  archive: {
+    stations: { name: "freshet-upsert-archive-stations", text: UPSERT_ARCHIVE_STATIONS },
+    series: { name: "freshet-insert-archive-series", text: INSERT_ARCHIVE_SERIES },
+    data: upsertData("stage_data", ARCHIVE_SQL, "freshet-upsert-archive-data"),
+    dataOfPieces: upsertData(STAGED_PIECES, ARCHIVE_SQL, "freshet-upsert-archive-data-of-pieces"),
+    withdrawn: {
+      name: "freshet-delete-withdrawn-archive-data",
+      text: deleteWithdrawnData(ARCHIVE_SQL)
+    }
+  }
+};
+
+// actions/lib/ingest/group-objects.ts
+var DEFAULT_GROUP_BYTES = 64 * 1024 * 1024;
+
+// actions/lib/ingest/load-group.ts
+init_errors();
+
+// actions/lib/ingest/parse-pool.ts
+init_errors();
+
+// actions/lib/openaq/archive-rules.ts
+init_errors();
+var FUTURE_LIMIT_MS = 3 * 864e5;
+
+// actions/lib/openaq/lines.ts
+var SLICE_BYTES = 32 * 1024;
+var strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+var lenientDecoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
+
+// actions/lib/openaq/object-stream.ts
+init_errors();
+var INFLATE_CHUNK_BYTES = 256 * 1024;
+
+// actions/lib/ingest/parse-object.ts
+var DEFAULT_MAX_OBJECT_BYTES = 2 ** 31;
+var DEFAULT_PIECE_BYTES = 24 * 1024 * 1024;
+
+// actions/lib/ingest/parse-pool.ts
+var PARSE_WORKER_URL = new URL(
+  import.meta.url.endsWith(".ts") ? "./parse-worker.ts" : "./parse-worker.js",
+  import.meta.url
+);
+
+// actions/lib/ingest/run-ledger.ts
+init_errors();
+
+// actions/lib/ingest/ingest-runs.ts
+init_errors();
+
+// actions/lib/ingest/plan-archive.ts
+init_errors();
+var ARCHIVE_SETTLE_MS = 72 * 36e5;
+var DEFAULT_REREAD_MS = 14 * DAY_MS2;
+
+// actions/lib/ingest/index.ts
+var DEFAULT_LEASE_MS = 2 * 30 * 6e4;
+
+// actions/lib/openaq/source-url.ts
+init_errors();
+
+// actions/lib/openaq/resolve-locations.ts
+init_errors();
+
+// actions/lib/openaq/locations.ts
+init_errors();
+
+// actions/lib/openaq/locations-api.ts
+init_errors();
+
+// actions/lib/openaq/source-archive.ts
+init_errors();
+
+// actions/lib/openaq/source-folder.ts
+init_errors();
+var READ_CHUNK_BYTES = 1024 * 1024;
+
+// actions/lib/openaq/source-s3.ts
+init_errors();
+var WHOLE_READ_BYTES = 32 * 1024 * 1024;
+
+// actions/lib/state-dir.ts
+var DEFAULT_STATE_DIR = ".freshet";
 
 // actions/lib/training/run/runner.ts
 init_errors();

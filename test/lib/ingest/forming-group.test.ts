@@ -1,7 +1,9 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { FormingGroup } from '../../../actions/lib/ingest/forming-group.ts';
 import { loadGroup } from '../../../actions/lib/ingest/load-group.ts';
 import { dataSpan } from '../../../actions/lib/toar/data-months.ts';
+import { mayHoldTwo } from '../../../actions/lib/toar/database.ts';
 import { loadObjects, OpenGroup } from '../../../actions/lib/toar/load.ts';
 import type { ObjectBatch } from '../../../actions/lib/toar/object-batch.ts';
 import { rawLineHash } from '../../../actions/lib/toar/raw-line.ts';
@@ -174,6 +176,17 @@ describe('FormingGroup', () => {
     expect(await forming.take([a])).toBeUndefined();
     const keys = await db.pool.query(`SELECT key FROM ops.source_objects WHERE key = 's/1'`);
     expect(keys.rows).toEqual([]);
+  });
+});
+
+describe('mayHoldTwo', () => {
+  it('is true only of a pool known to open two connections or more', () => {
+    expect(mayHoldTwo(new pg.Pool({ max: 3 }))).toBe(true);
+    expect(mayHoldTwo(new pg.Pool({ max: 2 }))).toBe(true);
+    expect(mayHoldTwo(new pg.Pool({ max: 1 }))).toBe(false);
+    expect(mayHoldTwo({ query: pg.Pool.prototype.query, connect: pg.Pool.prototype.connect })).toBe(
+      false,
+    );
   });
 });
 
