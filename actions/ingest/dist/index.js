@@ -76818,10 +76818,7 @@ var OpenGroup = class _OpenGroup {
       if (!this.covers(this.#batches)) {
         throw new DatabaseError("a load group has rows in a month it did not create");
       }
-      await copyInto(client, "COPY stage_keys FROM STDIN", texts.keys);
-      await copyInto(client, COPY_DATA, texts.data);
-      await copyInto(client, "COPY stage_stations FROM STDIN", texts.stations);
-      await copyInto(client, "COPY stage_codes FROM STDIN", texts.codes);
+      await copyTexts(client, texts, COPY_DATA);
       await copyInto(
         client,
         "COPY stage_lines FROM STDIN",
@@ -76936,10 +76933,7 @@ async function loadObjectPieces(client, object, pieces) {
       statementsOf([totals, batch]);
       totals.rulesVersion = batch.rulesVersion;
       const texts = groupTexts([batch], { numbering, piece });
-      await copyInto(client, "COPY stage_keys FROM STDIN", texts.keys);
-      await copyInto(client, COPY_PIECE_DATA, texts.data);
-      await copyInto(client, "COPY stage_stations FROM STDIN", texts.stations);
-      await copyInto(client, "COPY stage_codes FROM STDIN", texts.codes);
+      await copyTexts(client, texts, COPY_PIECE_DATA);
       await copyInto(
         client,
         "COPY stage_rejects FROM STDIN",
@@ -76972,6 +76966,12 @@ async function loadObjectPieces(client, object, pieces) {
 }
 var COPY_DATA = "COPY stage_data (ord, g, variable_id, minutes, at_ms, value, flags) FROM STDIN";
 var COPY_PIECE_DATA = "COPY stage_data (ord, g, variable_id, minutes, at_ms, value, flags, piece) FROM STDIN";
+async function copyTexts(client, texts, copyData) {
+  await copyInto(client, "COPY stage_keys FROM STDIN", texts.keys);
+  await copyInto(client, copyData, texts.data);
+  await copyInto(client, "COPY stage_stations FROM STDIN", texts.stations);
+  await copyInto(client, "COPY stage_codes FROM STDIN", texts.codes);
+}
 async function copyInto(client, sql, text) {
   const parts = (typeof text === "string" ? [text] : text)[Symbol.iterator]();
   let first = parts.next();

@@ -581,10 +581,7 @@ export class OpenGroup {
       if (!this.covers(this.#batches)) {
         throw new DatabaseError('a load group has rows in a month it did not create');
       }
-      await copyInto(client, 'COPY stage_keys FROM STDIN', texts.keys);
-      await copyInto(client, COPY_DATA, texts.data);
-      await copyInto(client, 'COPY stage_stations FROM STDIN', texts.stations);
-      await copyInto(client, 'COPY stage_codes FROM STDIN', texts.codes);
+      await copyTexts(client, texts, COPY_DATA);
       await copyInto(
         client,
         'COPY stage_lines FROM STDIN',
@@ -764,10 +761,7 @@ export async function loadObjectPieces(
       statementsOf([totals, batch]);
       totals.rulesVersion = batch.rulesVersion;
       const texts = groupTexts([batch], { numbering, piece });
-      await copyInto(client, 'COPY stage_keys FROM STDIN', texts.keys);
-      await copyInto(client, COPY_PIECE_DATA, texts.data);
-      await copyInto(client, 'COPY stage_stations FROM STDIN', texts.stations);
-      await copyInto(client, 'COPY stage_codes FROM STDIN', texts.codes);
+      await copyTexts(client, texts, COPY_PIECE_DATA);
       await copyInto(
         client,
         'COPY stage_rejects FROM STDIN',
@@ -802,6 +796,18 @@ export async function loadObjectPieces(
 const COPY_DATA = 'COPY stage_data (ord, g, variable_id, minutes, at_ms, value, flags) FROM STDIN';
 const COPY_PIECE_DATA =
   'COPY stage_data (ord, g, variable_id, minutes, at_ms, value, flags, piece) FROM STDIN';
+
+/** COPYs a group's (or a piece's) texts into the staging tables, its data rows by `copyData`. */
+async function copyTexts(
+  client: pg.ClientBase,
+  texts: GroupTexts,
+  copyData: string,
+): Promise<void> {
+  await copyInto(client, 'COPY stage_keys FROM STDIN', texts.keys);
+  await copyInto(client, copyData, texts.data);
+  await copyInto(client, 'COPY stage_stations FROM STDIN', texts.stations);
+  await copyInto(client, 'COPY stage_codes FROM STDIN', texts.codes);
+}
 
 /**
  * COPYs `text`, or its parts one after another (made as they are taken, and taken only when the
