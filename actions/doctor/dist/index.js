@@ -82564,17 +82564,17 @@ var DAY_MS2 = 864e5;
 // actions/lib/ingest/ingest-range.ts
 init_errors();
 
-// actions/lib/toar/database.ts
-init_esm();
-
-// actions/lib/toar/migrate.ts
-init_errors();
-
 // actions/lib/toar/raw-line-rows.ts
 var latin1 = new TextDecoder("latin1");
 
 // actions/lib/toar/text-bytes.ts
 var encoder2 = new TextEncoder();
+
+// actions/lib/toar/database.ts
+init_esm();
+
+// actions/lib/toar/migrate.ts
+init_errors();
 
 // actions/lib/ingest/forming-group.ts
 init_errors();

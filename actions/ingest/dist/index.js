@@ -75197,6 +75197,161 @@ function dayIntervalsOf(range2) {
 init_errors();
 import { availableParallelism } from "node:os";
 
+// actions/lib/toar/raw-line-rows.ts
+var HASH_FIELD = 67;
+var NEWLINE = 10;
+var latin1 = new TextDecoder("latin1");
+function forEachRawLine(rows, each) {
+  for (let from = 0; from < rows.length; ) {
+    const newline = rows.indexOf(NEWLINE, from + HASH_FIELD);
+    const end = newline < 0 ? rows.length : newline + 1;
+    each(latin1.decode(rows.subarray(from + 3, from + HASH_FIELD)), rows.subarray(from, end));
+    from = end;
+  }
+}
+
+// actions/lib/toar/text-bytes.ts
+var encoder = new TextEncoder();
+var NEWLINE2 = 10;
+var TextBytes = class {
+  #buffer;
+  #length = 0;
+  constructor(initial = new Uint8Array(0)) {
+    this.#buffer = initial;
+    this.#length = initial.length;
+  }
+  /** Bytes held. */
+  get length() {
+    return this.#length;
+  }
+  append(text) {
+    const needed = this.#length + text.length * 3;
+    if (needed > this.#buffer.length) {
+      const grown = new Uint8Array(Math.max(needed, this.#buffer.length * 2, 4096));
+      grown.set(this.#buffer.subarray(0, this.#length));
+      this.#buffer = grown;
+    }
+    this.#length += encoder.encodeInto(text, this.#buffer.subarray(this.#length)).written;
+  }
+  /** Forgets the bytes from `length` on (see {@link length}). */
+  truncate(length) {
+    if (length < 0 || length > this.#length) throw new RangeError(`cannot truncate to ${length}`);
+    this.#length = length;
+  }
+  /** Overwrites bytes from `at` with `ascii` (ASCII only: one byte per character), within the length. */
+  overwrite(at, ascii) {
+    if (at < 0 || at + ascii.length > this.#length) {
+      throw new RangeError(`cannot overwrite ${ascii.length} bytes at ${at}`);
+    }
+    encoder.encodeInto(ascii, this.#buffer.subarray(at, at + ascii.length));
+  }
+  /** The bytes, in a buffer of their own (which can be transferred). */
+  bytes() {
+    return this.#buffer.slice(0, this.#length);
+  }
+  /** The bytes, without a copy: valid until the next {@link append}. */
+  view() {
+    return this.#buffer.subarray(0, this.#length);
+  }
+  /** The bytes as text. */
+  text() {
+    return new TextDecoder().decode(this.#buffer.subarray(0, this.#length));
+  }
+};
+function prefixRows(rows, prefix) {
+  if (rows.length === 0) return rows;
+  const head = encoder.encode(prefix);
+  let count = 0;
+  for (let at = rows.indexOf(NEWLINE2); at >= 0; at = rows.indexOf(NEWLINE2, at + 1)) count++;
+  const out = new Uint8Array(rows.length + count * head.length);
+  let from = 0;
+  let to = 0;
+  for (let at = rows.indexOf(NEWLINE2); at >= 0; at = rows.indexOf(NEWLINE2, at + 1)) {
+    out.set(head, to);
+    to += head.length;
+    out.set(rows.subarray(from, at + 1), to);
+    to += at + 1 - from;
+    from = at + 1;
+  }
+  return out;
+}
+
+// actions/lib/toar/raw-line-registry.ts
+var RawLineRegistry = class {
+  #rows = /* @__PURE__ */ new Map();
+  #bytes = 0;
+  /** Distinct texts held. */
+  get size() {
+    return this.#rows.size;
+  }
+  /** Bytes of the texts held. */
+  get bytes() {
+    return this.#bytes;
+  }
+  /** Moves `batch`'s raw texts here: each one not held yet is copied, the others counted. */
+  adopt(batch) {
+    if (batch.sharedLines !== null) throw new RangeError(`${batch.key} is adopted already`);
+    const hashes = [];
+    forEachRawLine(batch.rejectedLines.view(), (hash2, row) => {
+      const held = this.#rows.get(hash2);
+      if (held !== void 0) {
+        held.refs++;
+      } else {
+        this.#rows.set(hash2, { row: row.slice(), refs: 1 });
+        this.#bytes += row.length;
+      }
+      hashes.push(hash2);
+    });
+    batch.rejectedLines = new TextBytes();
+    batch.sharedLines = { hashes, row: (hash2) => this.#rows.get(hash2)?.row };
+  }
+  /** Lets go of `batch`'s texts (it is loaded, or failed): a text no adopted batch has is dropped. */
+  release(batch) {
+    const shared = batch.sharedLines;
+    if (shared === null) return;
+    for (const hash2 of shared.hashes) {
+      const held = this.#rows.get(hash2);
+      if (held === void 0) continue;
+      held.refs--;
+      if (held.refs === 0) {
+        this.#rows.delete(hash2);
+        this.#bytes -= held.row.length;
+      }
+    }
+    batch.sharedLines = null;
+  }
+};
+
+// actions/lib/util/ordered-map.ts
+async function* orderedMap(items, limit, work) {
+  const pending = [];
+  for await (const item of items) {
+    pending.push(work(item));
+    const oldest = pending.length >= limit ? pending.shift() : void 0;
+    if (oldest !== void 0) yield await oldest;
+  }
+  for (let oldest = pending.shift(); oldest !== void 0; oldest = pending.shift()) {
+    yield await oldest;
+  }
+}
+
+// actions/lib/ingest/connection-loss.ts
+var LOST_SQLSTATE = /^(08|57P)/;
+var LOST_ERRNO = /* @__PURE__ */ new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH"]);
+function isConnectionLoss(error3) {
+  let current = error3;
+  for (let depth = 0; current instanceof Error && depth < 6; depth++) {
+    const code = current.code;
+    if (typeof code === "string" && (LOST_SQLSTATE.test(code) || LOST_ERRNO.has(code))) return true;
+    if (/Connection terminated|Client has encountered a connection error/.test(current.message)) {
+      return true;
+    }
+    if (current instanceof AggregateError && current.errors.some(isConnectionLoss)) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
 // actions/lib/toar/database.ts
 init_esm();
 
@@ -75804,85 +75959,6 @@ function truncateText(text, max) {
   return text.slice(0, end);
 }
 
-// actions/lib/toar/raw-line-rows.ts
-var HASH_FIELD = 67;
-var NEWLINE = 10;
-var latin1 = new TextDecoder("latin1");
-function forEachRawLine(rows, each) {
-  for (let from = 0; from < rows.length; ) {
-    const newline = rows.indexOf(NEWLINE, from + HASH_FIELD);
-    const end = newline < 0 ? rows.length : newline + 1;
-    each(latin1.decode(rows.subarray(from + 3, from + HASH_FIELD)), rows.subarray(from, end));
-    from = end;
-  }
-}
-
-// actions/lib/toar/text-bytes.ts
-var encoder = new TextEncoder();
-var NEWLINE2 = 10;
-var TextBytes = class {
-  #buffer;
-  #length = 0;
-  constructor(initial = new Uint8Array(0)) {
-    this.#buffer = initial;
-    this.#length = initial.length;
-  }
-  /** Bytes held. */
-  get length() {
-    return this.#length;
-  }
-  append(text) {
-    const needed = this.#length + text.length * 3;
-    if (needed > this.#buffer.length) {
-      const grown = new Uint8Array(Math.max(needed, this.#buffer.length * 2, 4096));
-      grown.set(this.#buffer.subarray(0, this.#length));
-      this.#buffer = grown;
-    }
-    this.#length += encoder.encodeInto(text, this.#buffer.subarray(this.#length)).written;
-  }
-  /** Forgets the bytes from `length` on (see {@link length}). */
-  truncate(length) {
-    if (length < 0 || length > this.#length) throw new RangeError(`cannot truncate to ${length}`);
-    this.#length = length;
-  }
-  /** Overwrites bytes from `at` with `ascii` (ASCII only: one byte per character), within the length. */
-  overwrite(at, ascii) {
-    if (at < 0 || at + ascii.length > this.#length) {
-      throw new RangeError(`cannot overwrite ${ascii.length} bytes at ${at}`);
-    }
-    encoder.encodeInto(ascii, this.#buffer.subarray(at, at + ascii.length));
-  }
-  /** The bytes, in a buffer of their own (which can be transferred). */
-  bytes() {
-    return this.#buffer.slice(0, this.#length);
-  }
-  /** The bytes, without a copy: valid until the next {@link append}. */
-  view() {
-    return this.#buffer.subarray(0, this.#length);
-  }
-  /** The bytes as text. */
-  text() {
-    return new TextDecoder().decode(this.#buffer.subarray(0, this.#length));
-  }
-};
-function prefixRows(rows, prefix) {
-  if (rows.length === 0) return rows;
-  const head = encoder.encode(prefix);
-  let count = 0;
-  for (let at = rows.indexOf(NEWLINE2); at >= 0; at = rows.indexOf(NEWLINE2, at + 1)) count++;
-  const out = new Uint8Array(rows.length + count * head.length);
-  let from = 0;
-  let to = 0;
-  for (let at = rows.indexOf(NEWLINE2); at >= 0; at = rows.indexOf(NEWLINE2, at + 1)) {
-    out.set(head, to);
-    to += head.length;
-    out.set(rows.subarray(from, at + 1), to);
-    to += at + 1 - from;
-    from = at + 1;
-  }
-  return out;
-}
-
 // actions/lib/toar/group-texts.ts
 function groupTexts(batches, options = {}) {
   const builder = new GroupTextBuilder(options);
@@ -76040,82 +76116,6 @@ function distinctRawLines(batches, seen = /* @__PURE__ */ new Set()) {
 }
 function missing(batch, hash2) {
   throw new RangeError(`${batch.key}: the raw text of rejected line hash ${hash2} was released`);
-}
-
-// actions/lib/toar/raw-line-registry.ts
-var RawLineRegistry = class {
-  #rows = /* @__PURE__ */ new Map();
-  #bytes = 0;
-  /** Distinct texts held. */
-  get size() {
-    return this.#rows.size;
-  }
-  /** Bytes of the texts held. */
-  get bytes() {
-    return this.#bytes;
-  }
-  /** Moves `batch`'s raw texts here: each one not held yet is copied, the others counted. */
-  adopt(batch) {
-    if (batch.sharedLines !== null) throw new RangeError(`${batch.key} is adopted already`);
-    const hashes = [];
-    forEachRawLine(batch.rejectedLines.view(), (hash2, row) => {
-      const held = this.#rows.get(hash2);
-      if (held !== void 0) {
-        held.refs++;
-      } else {
-        this.#rows.set(hash2, { row: row.slice(), refs: 1 });
-        this.#bytes += row.length;
-      }
-      hashes.push(hash2);
-    });
-    batch.rejectedLines = new TextBytes();
-    batch.sharedLines = { hashes, row: (hash2) => this.#rows.get(hash2)?.row };
-  }
-  /** Lets go of `batch`'s texts (it is loaded, or failed): a text no adopted batch has is dropped. */
-  release(batch) {
-    const shared = batch.sharedLines;
-    if (shared === null) return;
-    for (const hash2 of shared.hashes) {
-      const held = this.#rows.get(hash2);
-      if (held === void 0) continue;
-      held.refs--;
-      if (held.refs === 0) {
-        this.#rows.delete(hash2);
-        this.#bytes -= held.row.length;
-      }
-    }
-    batch.sharedLines = null;
-  }
-};
-
-// actions/lib/util/ordered-map.ts
-async function* orderedMap(items, limit, work) {
-  const pending = [];
-  for await (const item of items) {
-    pending.push(work(item));
-    const oldest = pending.length >= limit ? pending.shift() : void 0;
-    if (oldest !== void 0) yield await oldest;
-  }
-  for (let oldest = pending.shift(); oldest !== void 0; oldest = pending.shift()) {
-    yield await oldest;
-  }
-}
-
-// actions/lib/ingest/connection-loss.ts
-var LOST_SQLSTATE = /^(08|57P)/;
-var LOST_ERRNO = /* @__PURE__ */ new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH"]);
-function isConnectionLoss(error3) {
-  let current = error3;
-  for (let depth = 0; current instanceof Error && depth < 6; depth++) {
-    const code = current.code;
-    if (typeof code === "string" && (LOST_SQLSTATE.test(code) || LOST_ERRNO.has(code))) return true;
-    if (/Connection terminated|Client has encountered a connection error/.test(current.message)) {
-      return true;
-    }
-    if (current instanceof AggregateError && current.errors.some(isConnectionLoss)) return true;
-    current = current.cause;
-  }
-  return false;
 }
 
 // actions/lib/ingest/forming-group.ts
@@ -77072,6 +77072,74 @@ var FormingGroup = class {
     await this.#group?.rollback();
     client.off("error", this.#onLost);
     client.release(this.#unusable === void 0 ? void 0 : true);
+  }
+};
+
+// actions/lib/ingest/group-formation.ts
+var GroupFormation = class {
+  #db;
+  #logger;
+  /** A pool of one connection would wait for itself: its groups are not staged ahead. */
+  #stageAhead;
+  #forming;
+  #texts = new GroupTextBuilder();
+  /** Settles once the last load handed over has opened its transaction, or ended. */
+  #opened = Promise.resolve();
+  #storedLines = /* @__PURE__ */ new Set();
+  constructor(db, logger2) {
+    this.#db = db;
+    this.#logger = logger2;
+    this.#stageAhead = mayHoldTwo(db);
+  }
+  /** `batch` joins the group being formed (`first`: it starts a new one). */
+  join(batch, first) {
+    if (first) {
+      this.#forming = this.#stageAhead ? new FormingGroup(this.#db, this.#logger, this.#opened) : void 0;
+      this.#texts = new GroupTextBuilder();
+    }
+    this.#forming?.add(batch);
+    this.#texts.add(batch);
+  }
+  /** The COPY texts of the complete group `batches` (made as they came, when they are these). */
+  textsOf(batches) {
+    const built = this.#texts.batches;
+    const same = built.length === batches.length && built.every((b5, i5) => b5 === batches[i5]);
+    return same ? this.#texts.texts() : groupTexts(batches);
+  }
+  /**
+   * What the complete group's load takes besides its texts: its staged transaction, which the
+   * formation lets go of, and the texts stored before it.
+   */
+  handOver() {
+    const forming = this.#forming;
+    this.#forming = void 0;
+    return { ...forming ? { forming } : {}, storedLines: this.#storedLines };
+  }
+  /**
+   * The load handed over has started: the next group opens its transaction once `opened` settles
+   * (that load's transaction is open, its month partitions made) or `loading` ends (a load that
+   * failed before opening never says so).
+   */
+  loadStarted(opened, loading) {
+    this.#opened = Promise.race([opened, loading]);
+  }
+  /** The outcome of a group's load: the texts its committed parts stored. */
+  loaded(outcome) {
+    this.#storedLines = new Set(
+      outcome.loaded.flatMap(
+        (part) => part.items.flatMap(({ batch }) => batch.sharedLines?.hashes ?? [])
+      )
+    );
+  }
+  /** A large object was loaded alone: it made its partitions as it ended, the next may open now. */
+  largeLoaded() {
+    this.#opened = Promise.resolve();
+  }
+  /** Rolls back the group being formed, if staged (a run that stops). */
+  async abandon() {
+    const forming = this.#forming;
+    this.#forming = void 0;
+    await forming?.abandon();
   }
 };
 
@@ -78290,19 +78358,8 @@ async function runPipeline(source, db, range2, options, parser, workers) {
   const ahead = Math.max(1, options.concurrency, workers);
   const parsed = orderedMap(tasks(), ahead, readAndParse);
   let loading = Promise.resolve();
-  let forming;
-  let formingTexts = new GroupTextBuilder();
-  let opened = Promise.resolve();
-  let storedLines = /* @__PURE__ */ new Set();
-  const stageAhead = mayHoldTwo(db);
-  const onJoin = (joined, first) => {
-    if (first) {
-      forming = stageAhead ? new FormingGroup(db, options.logger, opened) : void 0;
-      formingTexts = new GroupTextBuilder();
-    }
-    forming?.add(joined.batch);
-    formingTexts.add(joined.batch);
-  };
+  const formation = new GroupFormation(db, options.logger);
+  const onJoin = (joined, first) => formation.join(joined.batch, first);
   try {
     for await (const item of groupObjects(parsed, { groupLines: options.groupLines, onJoin })) {
       if (halt.aborted) break;
@@ -78320,43 +78377,34 @@ async function runPipeline(source, db, range2, options, parser, workers) {
         if (lost !== void 0 && !halt.aborted) own.abort(databaseLost(lost.error));
         await ledger.loaded([item], outcome, lost === void 0);
         stopWhenUnrecorded();
-        opened = Promise.resolve();
+        formation.largeLoaded();
         continue;
       }
-      const batches = item.items.map((i5) => i5.batch);
-      const built = formingTexts.batches;
-      const texts = built.length === batches.length && built.every((b5, i5) => b5 === batches[i5]) ? formingTexts.texts() : groupTexts(batches);
-      const staged = forming;
+      const texts = formation.textsOf(item.items.map((i5) => i5.batch));
       await loading;
       if (halt.aborted) break;
-      forming = void 0;
       let onOpened = () => {
       };
-      const loadOpened = new Promise((resolve3) => {
+      const opened = new Promise((resolve3) => {
         onOpened = resolve3;
       });
       loading = loadGroup(db, item.items, options.logger, {
         texts,
-        ...staged ? { forming: staged } : {},
         onOpened,
-        storedLines
+        ...formation.handOver()
       }).then(async (outcome) => {
-        storedLines = new Set(
-          outcome.loaded.flatMap(
-            (part) => part.items.flatMap(({ batch }) => batch.sharedLines?.hashes ?? [])
-          )
-        );
+        formation.loaded(outcome);
         for (const { batch } of item.items) rawLines.release(batch);
         const lost = outcome.failed.find((f5) => isConnectionLoss(f5.error));
         if (lost !== void 0 && !halt.aborted) own.abort(databaseLost(lost.error));
         await ledger.loaded(item.items, outcome, lost === void 0);
         stopWhenUnrecorded();
       });
-      opened = Promise.race([loadOpened, loading]);
+      formation.loadStarted(opened, loading);
     }
   } finally {
     await loading;
-    await forming?.abandon();
+    await formation.abandon();
   }
   if (halt.aborted) {
     const reason = describeError(halt.reason);

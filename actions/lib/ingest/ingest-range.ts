@@ -3,14 +3,13 @@ import { DatabaseError, describeError } from '../errors.ts';
 import { intervalsOf } from '../interval/range.ts';
 import type { Interval } from '../interval/types.ts';
 import type { Source, SourceObject } from '../openaq/source.ts';
-import { type DatabasePool, mayHoldTwo } from '../toar/database.ts';
-import { GroupTextBuilder, groupTexts } from '../toar/group-texts.ts';
+import type { DatabasePool } from '../toar/database.ts';
 import { RawLineRegistry } from '../toar/raw-line-registry.ts';
 import type { Logger } from '../util/logger.ts';
 import { orderedMap } from '../util/ordered-map.ts';
 import { isConnectionLoss } from './connection-loss.ts';
 import { dayIntervalsOf } from './day-intervals.ts';
-import { FormingGroup } from './forming-group.ts';
+import { GroupFormation } from './group-formation.ts';
 import { groupObjects, type Parsed, type ParsedBatch } from './group-objects.ts';
 import { listObjects } from './list-objects.ts';
 import { loadGroup, loadLarge } from './load-group.ts';
@@ -67,9 +66,9 @@ interface Task {
  * `groupLines` lines each) → load ({@link loadGroup}, one transaction per group, while the next
  * group is read and parsed) → record the attempt ({@link RunLedger}). A group's transaction opens
  * at its first object, and each object is staged in it as soon as it is parsed (its source row,
- * its rejected lines: {@link FormingGroup}, when the pool may open two connections), its COPY
- * texts made as it comes; the load then only writes the group's data, so little of it follows the
- * last parse. Objects load in fetch
+ * its rejected lines, when the pool may open two connections), its COPY texts made as it comes
+ * ({@link GroupFormation}); the load then only writes the group's data, so little of it follows
+ * the last parse. Objects load in fetch
  * order, so that measurements repeated by consecutive fetches are written once per group. A failed
  * object (it could not be read, its gzip is broken, its parse worker crashed) is reported and its
  * interval recorded as failed; the others still load. When a group fails on its data, its objects
@@ -202,26 +201,9 @@ async function runPipeline(
   const ahead = Math.max(1, options.concurrency, workers);
   const parsed = orderedMap(tasks(), ahead, readAndParse);
   let loading: Promise<void> = Promise.resolve();
-  // The group being formed stages its objects as they come, in a transaction of its own, opened
-  // once the load before it has made its month partitions (see FormingGroup): `opened`.
-  // Its COPY texts are made as its objects come too.
-  let forming: FormingGroup | undefined;
-  let formingTexts = new GroupTextBuilder();
-  let opened: Promise<unknown> = Promise.resolve();
-  // The texts of rejected lines the last group to commit stored: a fetch repeats most of them, and
-  // the next group need not stage them again (one group's, so that memory stays bounded).
-  let storedLines: ReadonlySet<string> = new Set();
-  // It holds a connection while the group before it loads and records its outcome: not with a
-  // pool of one connection, which would then wait for itself.
-  const stageAhead = mayHoldTwo(db);
-  const onJoin = (joined: ParsedBatch<Task>, first: boolean) => {
-    if (first) {
-      forming = stageAhead ? new FormingGroup(db, options.logger, opened) : undefined;
-      formingTexts = new GroupTextBuilder();
-    }
-    forming?.add(joined.batch);
-    formingTexts.add(joined.batch);
-  };
+  // The group being formed is made ready as its objects come (see GroupFormation).
+  const formation = new GroupFormation(db, options.logger);
+  const onJoin = (joined: ParsedBatch<Task>, first: boolean) => formation.join(joined.batch, first);
   try {
     for await (const item of groupObjects(parsed, { groupLines: options.groupLines, onJoin })) {
       if (halt.aborted) break;
@@ -232,8 +214,7 @@ async function runPipeline(
         continue;
       }
       if (item.kind === 'large') {
-        // Loaded alone, after the group before it, while its pieces are parsed; it makes its month
-        // partitions at its end (see loadObjectPieces): the next group opens after it.
+        // Loaded alone, after the group before it, while its pieces are parsed.
         await loading;
         if (halt.aborted) break;
         const outcome = await loadLarge(db, item, options.logger);
@@ -241,36 +222,24 @@ async function runPipeline(
         if (lost !== undefined && !halt.aborted) own.abort(databaseLost(lost.error));
         await ledger.loaded([item], outcome, lost === undefined);
         stopWhenUnrecorded();
-        opened = Promise.resolve();
+        formation.largeLoaded();
         continue;
       }
       // One group loads while the next is read, parsed and staged.
-      const batches = item.items.map((i) => i.batch);
-      const built = formingTexts.batches;
-      const texts =
-        built.length === batches.length && built.every((b, i) => b === batches[i])
-          ? formingTexts.texts()
-          : groupTexts(batches);
-      // Handed to its load, or abandoned below when the run stops first.
-      const staged = forming;
+      const texts = formation.textsOf(item.items.map((i) => i.batch));
       await loading;
+      // The group's staged transaction is rolled back below.
       if (halt.aborted) break;
-      forming = undefined;
       let onOpened = () => {};
-      const loadOpened = new Promise<void>((resolve) => {
+      const opened = new Promise<void>((resolve) => {
         onOpened = resolve;
       });
       loading = loadGroup(db, item.items, options.logger, {
         texts,
-        ...(staged ? { forming: staged } : {}),
         onOpened,
-        storedLines,
+        ...formation.handOver(),
       }).then(async (outcome) => {
-        storedLines = new Set(
-          outcome.loaded.flatMap((part) =>
-            part.items.flatMap(({ batch }) => batch.sharedLines?.hashes ?? []),
-          ),
-        );
+        formation.loaded(outcome);
         for (const { batch } of item.items) rawLines.release(batch);
         // A lost connection fails every object after it alike: the run stops, said once.
         const lost = outcome.failed.find((f) => isConnectionLoss(f.error));
@@ -278,13 +247,12 @@ async function runPipeline(
         await ledger.loaded(item.items, outcome, lost === undefined);
         stopWhenUnrecorded();
       });
-      // A load that fails before its transaction opens never calls onOpened: it has ended then.
-      opened = Promise.race([loadOpened, loading]);
+      formation.loadStarted(opened, loading);
     }
   } finally {
     // Nothing may use the pool once this returns: the shell closes it.
     await loading;
-    await forming?.abandon();
+    await formation.abandon();
   }
   if (halt.aborted) {
     const reason = describeError(halt.reason);

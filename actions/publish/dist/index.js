@@ -43418,6 +43418,12 @@ var DAY_MS2 = 864e5;
 // actions/lib/ingest/ingest-range.ts
 init_errors();
 
+// actions/lib/toar/raw-line-rows.ts
+var latin1 = new TextDecoder("latin1");
+
+// actions/lib/toar/text-bytes.ts
+var encoder = new TextEncoder();
+
 // actions/lib/toar/database.ts
 init_esm();
 
@@ -43973,12 +43979,6 @@ async function withDatabase(options, work) {
     await db.close();
   }
 }
-
-// actions/lib/toar/raw-line-rows.ts
-var latin1 = new TextDecoder("latin1");
-
-// actions/lib/toar/text-bytes.ts
-var encoder = new TextEncoder();
 
 // actions/lib/ingest/forming-group.ts
 init_errors();
