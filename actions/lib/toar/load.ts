@@ -493,9 +493,9 @@ async function loadOnce(
 
 /**
  * A group's load in progress: its transaction, open on a connection, into which objects are staged
- * one by one (their `ops.source_objects` rows, their rejected lines and those lines' texts), in
- * precedence order, until {@link OpenGroup.finish} stages the group's data, applies everything and
- * commits. {@link loadObjects} stages a whole group at once; an ingest opens a group at its first
+ * one by one (their `ops.source_objects` rows and their rejected lines), in precedence order, until
+ * {@link OpenGroup.finish} stages the group's data and the rejected lines' texts, applies everything
+ * and commits. {@link loadObjects} stages a whole group at once; an ingest opens a group at its first
  * object and stages each object as it is parsed, so that this work overlaps the parse of the next
  * ones instead of following the last.
  *
