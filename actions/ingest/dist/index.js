@@ -76118,6 +76118,11 @@ function missing(batch, hash2) {
   throw new RangeError(`${batch.key}: the raw text of rejected line hash ${hash2} was released`);
 }
 
+// actions/lib/util/same-items.ts
+function sameItems(a5, b5) {
+  return a5.length === b5.length && a5.every((item, i5) => item === b5[i5]);
+}
+
 // actions/lib/ingest/forming-group.ts
 init_errors();
 
@@ -76694,9 +76699,8 @@ var RETRYABLE = /* @__PURE__ */ new Set(["40P01", "40001"]);
 async function loadObjects(client, batches, options = {}) {
   const attempts = options.attempts ?? 5;
   const texts = options.texts ?? groupTexts(batches);
-  const span = dataSpan(batches);
   let opened = options.opened;
-  if (opened !== void 0 && !(holds(opened, batches) && opened.covers(batches))) {
+  if (opened !== void 0 && !sameItems(opened.batches, batches)) {
     await opened.rollback();
     opened = void 0;
   }
@@ -76714,7 +76718,7 @@ async function loadObjects(client, batches, options = {}) {
         onOpened();
         return await group5.finish(texts, options.storedLines);
       }
-      return await loadOnce(client, batches, texts, span, onOpened, options.storedLines);
+      return await loadOnce(client, batches, texts, onOpened, options.storedLines);
     } catch (error3) {
       const code = error3.code;
       if (code && RETRYABLE.has(code) && attempt < attempts) {
@@ -76733,10 +76737,6 @@ async function loadObjects(client, batches, options = {}) {
     }
   }
 }
-function holds(group5, batches) {
-  const staged = group5.batches;
-  return staged.length === batches.length && staged.every((batch, i5) => batch === batches[i5]);
-}
 function describeGroup(batches) {
   const first = batches[0];
   const last = batches.at(-1);
@@ -76744,8 +76744,8 @@ function describeGroup(batches) {
   if (batches.length === 1) return first.key;
   return `${batches.length} objects (${first.key} … ${last.key})`;
 }
-async function loadOnce(client, batches, texts, span, onOpened, storedLines) {
-  const group5 = await OpenGroup.open(client, span?.months ?? []);
+async function loadOnce(client, batches, texts, onOpened, storedLines) {
+  const group5 = await OpenGroup.open(client, dataSpan(batches)?.months ?? []);
   onOpened?.();
   try {
     for (const batch of batches) await group5.add(batch);
@@ -76763,6 +76763,8 @@ var OpenGroup = class _OpenGroup {
   #batches = [];
   /** Positions of the objects loaded before (their rejections are merged, not copied in). */
   #loadedBefore = /* @__PURE__ */ new Set();
+  /** The span of the rows staged. */
+  #span;
   constructor(client, months2, counting) {
     this.#client = client;
     this.#months = new Set(months2);
@@ -76788,15 +76790,24 @@ var OpenGroup = class _OpenGroup {
   }
   /** Whether every row of `batches` falls in a month whose partition the group made sure of. */
   covers(batches) {
-    return (dataSpan(batches)?.months ?? []).every((month) => this.#months.has(month));
+    return this.#covered(dataSpan(batches));
+  }
+  #covered(span) {
+    return (span?.months ?? []).every((month) => this.#months.has(month));
   }
   /**
    * Stages the next object: its `ops.source_objects` row and its rejected lines (copied straight
    * into `ops.rejected_records` for an object loaded for the first time, whose rejections cannot
-   * exist yet: they commit with that row; staged, to be merged, for one loaded before). On failure,
-   * the caller rolls the group back.
+   * exist yet: they commit with that row; staged, to be merged, for one loaded before). An object
+   * with rows in a month the group did not make is refused, before anything of it is staged. On
+   * failure, the caller rolls the group back.
    */
   async add(batch) {
+    const span = dataSpan([batch]);
+    if (!this.#covered(span)) {
+      throw new DatabaseError(`${batch.key} has rows in a month its load group did not make`);
+    }
+    this.#span = joinSpans(this.#span, span);
     const ord = this.#batches.length;
     this.#batches.push(batch);
     const [staged] = await stageObjects(this.#client, [batch], ord);
@@ -76814,10 +76825,6 @@ var OpenGroup = class _OpenGroup {
   async finish(texts, storedLines = /* @__PURE__ */ new Set()) {
     const client = this.#client;
     try {
-      const span = dataSpan(this.#batches);
-      if (!this.covers(this.#batches)) {
-        throw new DatabaseError("a load group has rows in a month it did not create");
-      }
       await copyTexts(client, texts, COPY_DATA);
       await copyInto(
         client,
@@ -76825,7 +76832,7 @@ var OpenGroup = class _OpenGroup {
         distinctRawLines(this.#batches, new Set(storedLines))
       );
       const counts = await applyStaged(client, statementsOf(this.#batches), {
-        span,
+        span: this.#span,
         reloaded: this.#loadedBefore.size > 0,
         pieces: false,
         counting: this.#counting
@@ -76996,10 +77003,98 @@ async function copyInto(client, sql, text) {
   });
 }
 
+// actions/lib/ingest/load-group.ts
+init_errors();
+async function loadGroup(db, items, logger2, options = {}) {
+  const batches = items.map((i5) => i5.batch);
+  try {
+    const taken = await options.forming?.take(batches);
+    const load = (client) => loadObjects(client, batches, {
+      onRetry: (m3) => logger2.warn(m3),
+      ...options.texts ? { texts: options.texts } : {},
+      ...options.onOpened ? { onOpened: options.onOpened } : {},
+      ...options.storedLines ? { storedLines: options.storedLines } : {},
+      ...taken ? { opened: taken.group } : {}
+    });
+    const counts = await (taken === void 0 ? withConnection(db, logger2, load) : onClient(taken.client, logger2, load));
+    return { loaded: [{ items: [...items], counts }], failed: [] };
+  } catch (error3) {
+    if (items.length > 1 && isDataError(error3)) {
+      logger2.warn(
+        `a group of ${items.length} objects was refused (${describeError(error3)}); loading them one by one`
+      );
+      const outcome = { loaded: [], failed: [] };
+      for (const item of items) {
+        const one = await loadGroup(db, [item], logger2);
+        outcome.loaded.push(...one.loaded);
+        outcome.failed.push(...one.failed);
+      }
+      return outcome;
+    }
+    return { loaded: [], failed: items.map((item) => ({ item, error: error3 })) };
+  }
+}
+async function loadLarge(db, item, logger2) {
+  const { object, tally } = item.task;
+  const totals = new ObjectBatch(object.key, object.fetchedAt, tally.interval.start);
+  try {
+    const loaded = await withConnection(
+      db,
+      logger2,
+      (client) => loadObjectPieces(
+        client,
+        {
+          key: object.key,
+          fetchedAt: object.fetchedAt,
+          intervalStart: tally.interval.start,
+          archive: object.archiveDay !== void 0,
+          etag: object.etag ?? null
+        },
+        item.pieces
+      )
+    );
+    return {
+      loaded: [{ items: [{ task: item.task, batch: loaded.totals }], counts: loaded.counts }],
+      failed: []
+    };
+  } catch (error3) {
+    return { loaded: [], failed: [{ item: { task: item.task, batch: totals }, error: error3 }] };
+  }
+}
+function connectionLost(logger2) {
+  return (error3) => logger2.warn(`database connection lost: ${error3.message}`);
+}
+async function withConnection(pool, logger2, work) {
+  return onClient(await pool.connect(), logger2, work);
+}
+async function onClient(client, logger2, work) {
+  const onLost = connectionLost(logger2);
+  client.on("error", onLost);
+  try {
+    const result = await work(client);
+    client.off("error", onLost);
+    client.release();
+    return result;
+  } catch (error3) {
+    client.release(error3 instanceof Error ? error3 : true);
+    throw error3;
+  }
+}
+function isDataError(error3) {
+  let current = error3;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    const code = current.code;
+    if (typeof code === "string") return code.startsWith("22") || code.startsWith("23");
+    current = current.cause;
+  }
+  return false;
+}
+
 // actions/lib/ingest/forming-group.ts
 var FormingGroup = class {
   #pool;
-  #logger;
+  /** Listens to the connection while it waits between objects (see `connectionLost`). */
+  #onLost;
   /** The staging steps, one after another. */
   #chain;
   #client;
@@ -77009,7 +77104,7 @@ var FormingGroup = class {
   #closed = false;
   constructor(pool, logger2, notBefore) {
     this.#pool = pool;
-    this.#logger = logger2;
+    this.#onLost = connectionLost(logger2);
     this.#chain = notBefore.then(
       () => {
       },
@@ -77030,18 +77125,11 @@ var FormingGroup = class {
         client.on("error", this.#onLost);
         this.#group = await OpenGroup.open(client, dataSpan([batch])?.months ?? []);
       }
-      if (!this.#group.covers([batch])) {
-        this.#unusable = `${batch.key} has rows in a month the group did not make`;
-        return;
-      }
       await this.#group.add(batch);
     } catch (error3) {
       this.#unusable = describeError(error3);
     }
   }
-  #onLost = (error3) => {
-    this.#logger.warn(`database connection lost: ${error3.message}`);
-  };
   /**
    * The transaction with exactly `batches` staged, and its connection (the caller releases it), or
    * `undefined` when the group must be loaded the ordinary way (the transaction, if any, rolled
@@ -77051,9 +77139,8 @@ var FormingGroup = class {
     await this.#chain;
     const client = this.#client;
     const group5 = this.#group;
-    const staged = group5?.batches ?? [];
-    const complete2 = staged.length === batches.length && staged.every((batch, i5) => batch === batches[i5]);
     if (this.#closed) return void 0;
+    const complete2 = group5 !== void 0 && sameItems(group5.batches, batches);
     if (client === void 0 || group5 === void 0 || this.#unusable !== void 0 || !complete2) {
       await this.abandon();
       return void 0;
@@ -77102,9 +77189,7 @@ var GroupFormation = class {
   }
   /** The COPY texts of the complete group `batches` (made as they came, when they are these). */
   textsOf(batches) {
-    const built = this.#texts.batches;
-    const same = built.length === batches.length && built.every((b5, i5) => b5 === batches[i5]);
-    return same ? this.#texts.texts() : groupTexts(batches);
+    return sameItems(this.#texts.batches, batches) ? this.#texts.texts() : groupTexts(batches);
   }
   /**
    * What the complete group's load takes besides its texts: its staged transaction, which the
@@ -77206,99 +77291,6 @@ async function* listObjects(source, intervals) {
       };
     }
   }
-}
-
-// actions/lib/ingest/load-group.ts
-init_errors();
-async function loadGroup(db, items, logger2, options = {}) {
-  const batches = items.map((i5) => i5.batch);
-  try {
-    const taken = await options.forming?.take(batches);
-    const counts = await (taken === void 0 ? withConnection(
-      db,
-      logger2,
-      (client) => loadObjects(client, batches, loadOptions(options, logger2))
-    ) : onClient(
-      taken.client,
-      logger2,
-      (client) => loadObjects(client, batches, { ...loadOptions(options, logger2), opened: taken.group })
-    ));
-    return { loaded: [{ items: [...items], counts }], failed: [] };
-  } catch (error3) {
-    if (items.length > 1 && isDataError(error3)) {
-      logger2.warn(
-        `a group of ${items.length} objects was refused (${describeError(error3)}); loading them one by one`
-      );
-      const outcome = { loaded: [], failed: [] };
-      for (const item of items) {
-        const one = await loadGroup(db, [item], logger2);
-        outcome.loaded.push(...one.loaded);
-        outcome.failed.push(...one.failed);
-      }
-      return outcome;
-    }
-    return { loaded: [], failed: items.map((item) => ({ item, error: error3 })) };
-  }
-}
-async function loadLarge(db, item, logger2) {
-  const { object, tally } = item.task;
-  const totals = new ObjectBatch(object.key, object.fetchedAt, tally.interval.start);
-  try {
-    const loaded = await withConnection(
-      db,
-      logger2,
-      (client) => loadObjectPieces(
-        client,
-        {
-          key: object.key,
-          fetchedAt: object.fetchedAt,
-          intervalStart: tally.interval.start,
-          archive: object.archiveDay !== void 0,
-          etag: object.etag ?? null
-        },
-        item.pieces
-      )
-    );
-    return {
-      loaded: [{ items: [{ task: item.task, batch: loaded.totals }], counts: loaded.counts }],
-      failed: []
-    };
-  } catch (error3) {
-    return { loaded: [], failed: [{ item: { task: item.task, batch: totals }, error: error3 }] };
-  }
-}
-function loadOptions(options, logger2) {
-  return {
-    onRetry: (m3) => logger2.warn(m3),
-    ...options.texts ? { texts: options.texts } : {},
-    ...options.onOpened ? { onOpened: options.onOpened } : {},
-    ...options.storedLines ? { storedLines: options.storedLines } : {}
-  };
-}
-async function withConnection(pool, logger2, work) {
-  return onClient(await pool.connect(), logger2, work);
-}
-async function onClient(client, logger2, work) {
-  const onLost = (error3) => logger2.warn(`database connection lost: ${error3.message}`);
-  client.on("error", onLost);
-  try {
-    const result = await work(client);
-    client.off("error", onLost);
-    client.release();
-    return result;
-  } catch (error3) {
-    client.release(error3 instanceof Error ? error3 : true);
-    throw error3;
-  }
-}
-function isDataError(error3) {
-  let current = error3;
-  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
-    const code = current.code;
-    if (typeof code === "string") return code.startsWith("22") || code.startsWith("23");
-    current = current.cause;
-  }
-  return false;
 }
 
 // actions/lib/ingest/parse-pool.ts

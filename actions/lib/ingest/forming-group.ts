@@ -5,6 +5,8 @@ import type { DatabasePool } from '../toar/database.ts';
 import { OpenGroup } from '../toar/load.ts';
 import type { ObjectBatch } from '../toar/object-batch.ts';
 import type { Logger } from '../util/logger.ts';
+import { sameItems } from '../util/same-items.ts';
+import { connectionLost } from './load-group.ts';
 
 /** A forming group's transaction, with the connection it is open on. */
 export interface TakenGroup {
@@ -34,7 +36,8 @@ export interface TakenGroup {
  */
 export class FormingGroup {
   readonly #pool: DatabasePool;
-  readonly #logger: Logger;
+  /** Listens to the connection while it waits between objects (see `connectionLost`). */
+  readonly #onLost: (error: Error) => void;
   /** The staging steps, one after another. */
   #chain: Promise<void>;
   #client: pg.PoolClient | undefined;
@@ -45,7 +48,7 @@ export class FormingGroup {
 
   constructor(pool: DatabasePool, logger: Logger, notBefore: Promise<unknown>) {
     this.#pool = pool;
-    this.#logger = logger;
+    this.#onLost = connectionLost(logger);
     this.#chain = notBefore.then(
       () => {},
       () => {},
@@ -66,19 +69,12 @@ export class FormingGroup {
         client.on('error', this.#onLost);
         this.#group = await OpenGroup.open(client, dataSpan([batch])?.months ?? []);
       }
-      if (!this.#group.covers([batch])) {
-        this.#unusable = `${batch.key} has rows in a month the group did not make`;
-        return;
-      }
+      // Refused when it has rows in a month the group did not make when it opened.
       await this.#group.add(batch);
     } catch (error) {
       this.#unusable = describeError(error);
     }
   }
-
-  readonly #onLost = (error: Error) => {
-    this.#logger.warn(`database connection lost: ${error.message}`);
-  };
 
   /**
    * The transaction with exactly `batches` staged, and its connection (the caller releases it), or
@@ -89,10 +85,8 @@ export class FormingGroup {
     await this.#chain;
     const client = this.#client;
     const group = this.#group;
-    const staged = group?.batches ?? [];
-    const complete =
-      staged.length === batches.length && staged.every((batch, i) => batch === batches[i]);
     if (this.#closed) return undefined;
+    const complete = group !== undefined && sameItems(group.batches, batches);
     if (client === undefined || group === undefined || this.#unusable !== undefined || !complete) {
       // Not worth a word: a failure that lasts fails the ordinary load too, and is reported there.
       await this.abandon();

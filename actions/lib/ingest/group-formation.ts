@@ -2,6 +2,7 @@ import { type DatabasePool, mayHoldTwo } from '../toar/database.ts';
 import { GroupTextBuilder, type GroupTexts, groupTexts } from '../toar/group-texts.ts';
 import type { ObjectBatch } from '../toar/object-batch.ts';
 import type { Logger } from '../util/logger.ts';
+import { sameItems } from '../util/same-items.ts';
 import { FormingGroup } from './forming-group.ts';
 import type { GroupLoadOptions, GroupOutcome } from './load-group.ts';
 
@@ -50,9 +51,7 @@ export class GroupFormation {
 
   /** The COPY texts of the complete group `batches` (made as they came, when they are these). */
   textsOf(batches: readonly ObjectBatch[]): GroupTexts {
-    const built = this.#texts.batches;
-    const same = built.length === batches.length && built.every((b, i) => b === batches[i]);
-    return same ? this.#texts.texts() : groupTexts(batches);
+    return sameItems(this.#texts.batches, batches) ? this.#texts.texts() : groupTexts(batches);
   }
 
   /**

@@ -68,8 +68,8 @@ interface Task {
  * at its first object, and each object is staged in it as soon as it is parsed (its source row,
  * its rejected lines, when the pool may open two connections), its COPY texts made as it comes
  * ({@link GroupFormation}); the load then only writes the group's data, so little of it follows
- * the last parse. Objects load in fetch
- * order, so that measurements repeated by consecutive fetches are written once per group. A failed
+ * the last parse. Objects load in fetch order, so that measurements repeated by consecutive
+ * fetches are written once per group. A failed
  * object (it could not be read, its gzip is broken, its parse worker crashed) is reported and its
  * interval recorded as failed; the others still load. When a group fails on its data, its objects
  * are retried one by one, so that one bad object cannot hold back the rest.

@@ -45,13 +45,17 @@ export async function loadGroup<T>(
   const batches = items.map((i) => i.batch);
   try {
     const taken = await options.forming?.take(batches);
+    const load = (client: pg.PoolClient) =>
+      loadObjects(client, batches, {
+        onRetry: (m: string) => logger.warn(m),
+        ...(options.texts ? { texts: options.texts } : {}),
+        ...(options.onOpened ? { onOpened: options.onOpened } : {}),
+        ...(options.storedLines ? { storedLines: options.storedLines } : {}),
+        ...(taken ? { opened: taken.group } : {}),
+      });
     const counts = await (taken === undefined
-      ? withConnection(db, logger, (client) =>
-          loadObjects(client, batches, loadOptions(options, logger)),
-        )
-      : onClient(taken.client, logger, (client) =>
-          loadObjects(client, batches, { ...loadOptions(options, logger), opened: taken.group }),
-        ));
+      ? withConnection(db, logger, load)
+      : onClient(taken.client, logger, load));
     return { loaded: [{ items: [...items], counts }], failed: [] };
   } catch (error) {
     if (items.length > 1 && isDataError(error)) {
@@ -119,14 +123,12 @@ export async function loadLarge<T extends LargeTask>(
   }
 }
 
-/** `loadObjects`' options for the loading step's. */
-function loadOptions(options: GroupLoadOptions, logger: Logger) {
-  return {
-    onRetry: (m: string) => logger.warn(m),
-    ...(options.texts ? { texts: options.texts } : {}),
-    ...(options.onOpened ? { onOpened: options.onOpened } : {}),
-    ...(options.storedLines ? { storedLines: options.storedLines } : {}),
-  };
+/**
+ * A checked-out connection's 'error' listener: says the connection died, for the query in flight
+ * to fail on (without it, the process would crash).
+ */
+export function connectionLost(logger: Logger): (error: Error) => void {
+  return (error) => logger.warn(`database connection lost: ${error.message}`);
 }
 
 /** Runs `work` on a connection of its own; a connection that dies is dropped, never crashes the process. */
@@ -146,7 +148,7 @@ async function onClient<R>(
 ): Promise<R> {
   // A connection that dies while checked out emits 'error' on the client (the pool listens only
   // to idle ones): the query in flight fails and is reported; the process must not crash.
-  const onLost = (error: Error) => logger.warn(`database connection lost: ${error.message}`);
+  const onLost = connectionLost(logger);
   client.on('error', onLost);
   try {
     const result = await work(client);

@@ -26,10 +26,10 @@ export const KEPT_LINE_BYTES = 4096;
  * at once is then always shorter than {@link MAX_LINE_BYTES}, so only a line spread over several
  * slices can be too long, and the decoder never makes one huge string of a huge body.
  *
- * Small enough that a region's string (up to twice its bytes: two per character once one is past U+00FF)
- * is still in the processor's cache when its lines are parsed, and is an ordinary young object
- * rather than a large one: on 20 real fetch objects, 32 KiB took the parse workers' time from
- * 5.3–5.5 s to 4.6–4.7 s against 256 KiB (8 and 16 KiB did no better).
+ * Small enough that a region's string (up to twice its bytes: two per character once one is past
+ * U+00FF) is still in the processor's cache when its lines are parsed, and is an ordinary young
+ * object rather than a large one: on 20 real fetch objects, 32 KiB took the parse workers' time
+ * from 5.3–5.5 s to 4.6–4.7 s against 256 KiB (8 and 16 KiB did no better).
  */
 const SLICE_BYTES = 32 * 1024;
 const CARRIAGE_RETURN = 13;
@@ -75,8 +75,8 @@ export function isBlank(text: string): boolean {
  * it. A UTF-8 byte order mark at the start of the stream is dropped.
  *
  * Lines are yielded in batches, one array per slice of an input chunk (at most 32 KiB) that
- * completes at least one line (no empty arrays), and the final partial line as a batch of its own. A line longer than
- * `maxLineBytes` (default {@link MAX_LINE_BYTES}) is never held whole: its first
+ * completes at least one line (no empty arrays), and the final partial line as a batch of its own.
+ * A line longer than `maxLineBytes` (default {@link MAX_LINE_BYTES}) is never held whole: its first
  * {@link KEPT_LINE_BYTES} are kept as its `text`, the rest is only counted, and it comes with
  * `overLength` (its length in bytes), for the caller to reject as `line-too-long`. Blank lines are yielded too,
  * with their numbers: the caller skips them (see {@link isBlank}) so that line numbers stay

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DatabaseError } from '../errors.ts';
+import { sameItems } from '../util/same-items.ts';
 import { type DataSpan, dataSpan, joinSpans } from './data-months.ts';
 import { distinctRawLines, type GroupTexts, groupTexts, rejectionTexts } from './group-texts.ts';
 import { ObjectBatch } from './object-batch.ts';
@@ -406,8 +407,8 @@ export async function loadObjects(
     texts?: GroupTexts;
     /**
      * The group's transaction, open on `client` with `batches` staged in it as they came (see
-     * {@link OpenGroup}): the first attempt finishes it. One that holds other objects, or not their
-     * months, is rolled back, and the group is loaded as if it had not been given.
+     * {@link OpenGroup}): the first attempt finishes it. One that holds other objects is rolled
+     * back, and the group is loaded as if it had not been given.
      */
     opened?: OpenGroup;
     /** Called once, when the load's transaction is open (its month partitions are made). */
@@ -418,9 +419,8 @@ export async function loadObjects(
 ): Promise<LoadCounts> {
   const attempts = options.attempts ?? 5;
   const texts = options.texts ?? groupTexts(batches);
-  const span = dataSpan(batches);
   let opened = options.opened;
-  if (opened !== undefined && !(holds(opened, batches) && opened.covers(batches))) {
+  if (opened !== undefined && !sameItems(opened.batches, batches)) {
     await opened.rollback();
     opened = undefined;
   }
@@ -438,7 +438,7 @@ export async function loadObjects(
         onOpened();
         return await group.finish(texts, options.storedLines);
       }
-      return await loadOnce(client, batches, texts, span, onOpened, options.storedLines);
+      return await loadOnce(client, batches, texts, onOpened, options.storedLines);
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code && RETRYABLE.has(code) && attempt < attempts) {
@@ -458,12 +458,6 @@ export async function loadObjects(
   }
 }
 
-/** Whether `group` staged exactly `batches`, in their order. */
-function holds(group: OpenGroup, batches: readonly ObjectBatch[]): boolean {
-  const staged = group.batches;
-  return staged.length === batches.length && staged.every((batch, i) => batch === batches[i]);
-}
-
 function describeGroup(batches: readonly ObjectBatch[]): string {
   const first = batches[0];
   const last = batches.at(-1);
@@ -476,11 +470,10 @@ async function loadOnce(
   client: pg.ClientBase,
   batches: readonly ObjectBatch[],
   texts: GroupTexts,
-  span: DataSpan | undefined,
   onOpened: (() => void) | undefined,
   storedLines: ReadonlySet<string> | undefined,
 ): Promise<LoadCounts> {
-  const group = await OpenGroup.open(client, span?.months ?? []);
+  const group = await OpenGroup.open(client, dataSpan(batches)?.months ?? []);
   onOpened?.();
   try {
     for (const batch of batches) await group.add(batch);
@@ -517,6 +510,8 @@ export class OpenGroup {
   readonly #batches: ObjectBatch[] = [];
   /** Positions of the objects loaded before (their rejections are merged, not copied in). */
   readonly #loadedBefore = new Set<number>();
+  /** The span of the rows staged. */
+  #span: DataSpan | undefined;
 
   private constructor(client: pg.ClientBase, months: readonly number[], counting: Counting) {
     this.#client = client;
@@ -546,16 +541,26 @@ export class OpenGroup {
 
   /** Whether every row of `batches` falls in a month whose partition the group made sure of. */
   covers(batches: readonly ObjectBatch[]): boolean {
-    return (dataSpan(batches)?.months ?? []).every((month) => this.#months.has(month));
+    return this.#covered(dataSpan(batches));
+  }
+
+  #covered(span: DataSpan | undefined): boolean {
+    return (span?.months ?? []).every((month) => this.#months.has(month));
   }
 
   /**
    * Stages the next object: its `ops.source_objects` row and its rejected lines (copied straight
    * into `ops.rejected_records` for an object loaded for the first time, whose rejections cannot
-   * exist yet: they commit with that row; staged, to be merged, for one loaded before). On failure,
-   * the caller rolls the group back.
+   * exist yet: they commit with that row; staged, to be merged, for one loaded before). An object
+   * with rows in a month the group did not make is refused, before anything of it is staged. On
+   * failure, the caller rolls the group back.
    */
   async add(batch: ObjectBatch): Promise<void> {
+    const span = dataSpan([batch]);
+    if (!this.#covered(span)) {
+      throw new DatabaseError(`${batch.key} has rows in a month its load group did not make`);
+    }
+    this.#span = joinSpans(this.#span, span);
     const ord = this.#batches.length;
     this.#batches.push(batch);
     const [staged] = await stageObjects(this.#client, [batch], ord);
@@ -577,10 +582,6 @@ export class OpenGroup {
   ): Promise<LoadCounts> {
     const client = this.#client;
     try {
-      const span = dataSpan(this.#batches);
-      if (!this.covers(this.#batches)) {
-        throw new DatabaseError('a load group has rows in a month it did not create');
-      }
       await copyTexts(client, texts, COPY_DATA);
       await copyInto(
         client,
@@ -588,7 +589,7 @@ export class OpenGroup {
         distinctRawLines(this.#batches, new Set(storedLines)),
       );
       const counts = await applyStaged(client, statementsOf(this.#batches), {
-        span,
+        span: this.#span,
         reloaded: this.#loadedBefore.size > 0,
         pieces: false,
         counting: this.#counting,

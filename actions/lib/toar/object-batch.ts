@@ -97,8 +97,9 @@ export interface ObjectBatchMessage {
 }
 
 const INITIAL_CAPACITY = 1024;
-/** Where a raw text's row has its hash's hex digits (after COPY's `\\x`), and the row's start before they are known. */
+/** Where a raw text's row has its hash's 64 hex digits: after COPY's `\\x`. */
 const HASH_DIGITS_AT = 3;
+/** A raw text's row's first field before its hash is known. */
 const BLANK_HASH_FIELD = `\\\\x${'0'.repeat(64)}\t`;
 /** Bytes per row of {@link RowColumns}: 4 + 1 + 8 + 8 + 8 + 1. */
 const BYTES_PER_ROW = 30;

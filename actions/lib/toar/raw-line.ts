@@ -18,8 +18,9 @@ export function storedRawText(raw: string): string {
 }
 
 /**
- * The hex SHA-256 of a stored raw text's UTF-8 bytes (given as text, or as those bytes): what PostgreSQL's
- * `sha256(convert_to(raw, 'UTF8'))` gives (the migration computes it so for existing rows).
+ * The hex SHA-256 of a stored raw text's UTF-8 bytes (given as text, or as those bytes): what
+ * PostgreSQL's `sha256(convert_to(raw, 'UTF8'))` gives (the migration computes it so for existing
+ * rows).
  *
  * @example rawLineHash('') // 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
  */

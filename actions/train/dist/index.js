@@ -36807,11 +36807,11 @@ var STATEMENTS = {
   }
 };
 
-// actions/lib/ingest/group-objects.ts
-var DEFAULT_GROUP_BYTES = 64 * 1024 * 1024;
-
 // actions/lib/ingest/load-group.ts
 init_errors();
+
+// actions/lib/ingest/group-objects.ts
+var DEFAULT_GROUP_BYTES = 64 * 1024 * 1024;
 
 // actions/lib/ingest/parse-pool.ts
 init_errors();
