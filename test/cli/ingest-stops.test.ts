@@ -15,10 +15,15 @@ import { defined } from '../support/defined.ts';
 import { FRESHET, freshet } from '../support/freshet-command.ts';
 import { childrenOf, isAlive, NODE20, until } from '../support/processes.ts';
 
-/** Ten days of fetches of a few stations: 1,440 intervals of one small object each. */
+/**
+ * Thirty days of fetches of a few stations: 4,320 intervals of one small object each. A load group
+ * holds at most 1,000 objects (`MAX_GROUP_OBJECTS`), so the first attempts succeed a thousand at
+ * once; the range is long enough that the run is still well before its end when the signal comes,
+ * however fast the next groups are listed and parsed meanwhile.
+ */
 const START = '2014-01-01T00:00Z';
-const END = '2014-01-11T00:00Z';
-const INTERVALS = 1440;
+const END = '2014-01-31T00:00Z';
+const INTERVALS = 4320;
 
 /** Attempts by status. */
 async function attempts(url: string): Promise<Record<string, number>> {
@@ -64,7 +69,7 @@ describe('freshet ingest stopped midway', () => {
         '--start',
         '2014-01-01',
         '--days',
-        '10',
+        '30',
         '--stations',
         '2',
       ],
