@@ -130,13 +130,14 @@ export async function publishLocally(
 /**
  * A bundle directory built from a fresh local registry of `versions`.
  *
- * @returns the temporary folder's paths: the registry and the bundle (the Worker's assets)
+ * @returns the temporary folder (`root`, for the caller to remove) and its paths: the registry and
+ *   the bundle (the Worker's assets)
  */
 export async function bundleOf(
   versions: readonly TrainedVersion[],
   aliases: Record<string, Record<string, number>>,
   defaultModel?: string,
-): Promise<{ registry: string; bundle: string }> {
+): Promise<{ root: string; registry: string; bundle: string }> {
   const root = await mkdtemp(join(tmpdir(), 'freshet-serve-'));
   const registry = join(root, 'registry');
   await publishLocally(registry, versions, aliases);
@@ -147,5 +148,5 @@ export async function bundleOf(
     builtAt: '2014-03-01T00:00:00Z',
   });
   await writeBundle(bundle, files);
-  return { registry, bundle };
+  return { root, registry, bundle };
 }

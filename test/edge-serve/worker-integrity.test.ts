@@ -10,9 +10,12 @@ import { bundleOf, trainExample } from './model-fixture.ts';
 const NAME = 'ozone-forest';
 const ROW = [30, 31, 32, 33, 30, 25, 20, 0.5, 0.87, 0.1, 0.99];
 const workers: LocalWorker[] = [];
+/** The bundles' temporary folders. */
+const temporaries: string[] = [];
 
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.dispose()));
+  await Promise.all(temporaries.map((t) => rm(t, { recursive: true, force: true })));
 });
 
 async function post(worker: LocalWorker, path: string) {
@@ -30,7 +33,8 @@ describe('a forest that does not match its sha256', () => {
     const versions = [1, 2].map((version) =>
       trainExample({ name: NAME, version, hours: 24 * 30, trees: 5, seed: version }),
     );
-    const { bundle } = await bundleOf(versions, { [NAME]: { production: 1, staging: 2 } });
+    const { root, bundle } = await bundleOf(versions, { [NAME]: { production: 1, staging: 2 } });
+    temporaries.push(root);
     const forest = join(bundle, '_bundle/models/ozone-forest/2/forest.bin');
     const bytes = await readFile(forest);
     // One bit of the file's last byte (a test's feature): the sha256 is checked before the bytes
@@ -63,7 +67,8 @@ describe('a forest that does not match its sha256', () => {
 describe('a bundle without its index', () => {
   it('answers 503 on model routes and /health, 200 on /ping', async () => {
     const versions = [trainExample({ name: NAME, version: 1, hours: 24 * 30, trees: 3 })];
-    const { bundle } = await bundleOf(versions, { [NAME]: { production: 1 } });
+    const { root, bundle } = await bundleOf(versions, { [NAME]: { production: 1 } });
+    temporaries.push(root);
     await rm(join(bundle, '_bundle/index.json'));
     const worker = await startLocalWorker({ assetsDir: bundle });
     workers.push(worker);

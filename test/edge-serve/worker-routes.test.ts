@@ -1,7 +1,7 @@
 // The Worker in workerd (Miniflare, over HTTP on 127.0.0.1): every route, model references by alias
 // and version, the forecast route against the library's iterated forecast, the headers every
 // response carries, CORS, and that no route changes anything.
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFeatureRow, type FeatureSpec } from '../../actions/lib/training/data/features.ts';
@@ -28,6 +28,8 @@ const SHORT_SPEC = {
 } as const;
 
 let worker: LocalWorker;
+/** The bundle's temporary folder. */
+let temporary: string | undefined;
 const models = new Map<string, ServingForest>();
 
 beforeAll(async () => {
@@ -42,7 +44,7 @@ beforeAll(async () => {
       spec: SHORT_SPEC,
     }),
   ];
-  const { registry, bundle } = await bundleOf(
+  const { root, registry, bundle } = await bundleOf(
     versions,
     { [NAME]: { production: 1, staging: 2 }, [OTHER]: { production: 5 } },
     NAME,
@@ -55,10 +57,12 @@ beforeAll(async () => {
     const text = await readFile(join(registry, name, String(version), 'model.json'), 'utf8');
     models.set(`${name}/${version}`, parseModelJson(text));
   }
+  temporary = root;
   worker = await startLocalWorker({ assetsDir: bundle });
 });
 afterAll(async () => {
   await worker?.dispose();
+  if (temporary !== undefined) await rm(temporary, { recursive: true, force: true });
 });
 
 function model(key: string): ServingForest {

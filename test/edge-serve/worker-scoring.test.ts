@@ -1,7 +1,7 @@
 // The Worker in workerd (Miniflare, over HTTP on 127.0.0.1) scoring with MLflow's protocol: every
 // input format, CSV, content types, every malformed case, and predictions equal, bit for bit, to the
 // training library's on the same rows.
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFeatures, featureNames } from '../../actions/lib/training/data/features.ts';
@@ -23,13 +23,16 @@ interface Answer {
   readonly message: string;
 }
 let worker: LocalWorker;
+/** The bundle's temporary folder. */
+let temporary: string | undefined;
 let model: ServingForest;
 /** Feature rows of unseen data, float32 (as buildFeatures makes them). */
 let rows: number[][];
 
 beforeAll(async () => {
   const v1 = trainExample({ name: NAME, version: 1, hours: 24 * 60, trees: 20 });
-  const { registry, bundle } = await bundleOf([v1], { [NAME]: { production: 1 } });
+  const { root, registry, bundle } = await bundleOf([v1], { [NAME]: { production: 1 } });
+  temporary = root;
   model = parseModelJson(await readFile(join(registry, NAME, '1', 'model.json'), 'utf8'));
   const matrix = buildFeatures(EXAMPLE_SPEC, { target: ozoneSeries(24 * 5, 99) });
   rows = [];
@@ -40,6 +43,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await worker?.dispose();
+  if (temporary !== undefined) await rm(temporary, { recursive: true, force: true });
 });
 
 async function post(path: string, body: string, contentType = 'application/json') {
