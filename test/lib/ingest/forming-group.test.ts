@@ -9,6 +9,7 @@ import type { ObjectBatch } from '../../../actions/lib/toar/object-batch.ts';
 import { rawLineHash } from '../../../actions/lib/toar/raw-line.ts';
 import { silentLogger } from '../../../actions/lib/util/logger.ts';
 import { useMigratedDatabase } from '../../support/database.ts';
+import { until } from '../../support/processes.ts';
 import { sampleBatch } from '../../support/sample-records.ts';
 
 const T = Date.parse('2018-06-07T00:00:00Z');
@@ -48,7 +49,9 @@ describe('FormingGroup', () => {
     forming.add(a);
     forming.add(b);
     forming.add(later);
-    // Another connection sees nothing of it until the group commits.
+    // Another connection sees nothing of it until the group commits (looked at once the group
+    // holds its connection, and a while later, when its objects are staged).
+    expect(await until(() => inUse() === 1, 30_000), 'the group took no connection').toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(inUse()).toBe(1);
     expect(await stored()).toEqual({ data: [], rejections: [] });
