@@ -6,7 +6,7 @@
 //   (d) real data: 20 fetch objects of about 56k real records each, made from the real 2018-06-07
 //       fetch (each repeating most of the previous one, as real fetches do), ingested by a whole
 //       `freshet ingest` process on a fresh database, against gunzip + JSON.parse of the same files
-//       in one thread,
+//       in one thread; three such pairs side by side, the one with the median ratio reported,
 //   (e) the archive layout: about 1,000 generated location-days (many small objects), read 16 at a
 //       time from the same S3 server, then the same day again (every object unchanged).
 // Prints a table, then one JSON object as the last line.
@@ -129,6 +129,7 @@ try {
     real_parse_records_per_s: Math.round(real.parseRate),
     real_ingest_records_per_s: Math.round(real.ingestRate),
     real_ingest_to_parse_ratio: round(real.ingestRate / real.parseRate, 3),
+    real_ingest_to_parse_ratio_runs: real.ratios.map((r) => round(r, 3)),
     real_ingest_peak_mib: Math.round(real.peakBytes / 2 ** 20),
     archive_objects: archive.objects,
     archive_records_per_s: Math.round(archive.recordsPerSecond),
@@ -152,7 +153,8 @@ try {
         ['real: stations', real.stations, ''],
         ['real: gunzip + JSON.parse (records/s)', result.real_parse_records_per_s, ''],
         ['real: `freshet ingest` process (records/s)', result.real_ingest_records_per_s, ''],
-        ['real: ingest / parse', result.real_ingest_to_parse_ratio, '≥ 0.5'],
+        ['real: ingest / parse (median of the runs)', result.real_ingest_to_parse_ratio, '≥ 0.5'],
+        ['real: ingest / parse, each run', result.real_ingest_to_parse_ratio_runs.join(', '), ''],
         ['real: peak memory of the process (MiB)', result.real_ingest_peak_mib, '< 512'],
         ['archive: location-day objects', archive.objects, `${ARCHIVE_LOCATIONS}`],
         ['archive: records', archive.records, ''],
