@@ -92,12 +92,20 @@ describe('the freshet command', () => {
       expect(status.code).toBe(0);
       const report = JSON.parse(status.stdout);
       expect(report.days).toEqual([
-        { day: '2018-06-07', ingested: 1, empty: 2, failed: 0, running: 0, missing: 141 },
+        {
+          day: '2018-06-07',
+          intervals: 144,
+          ingested: 1,
+          empty: 2,
+          failed: 0,
+          running: 0,
+          missing: 141,
+        },
       ]);
       expect(report.last_success).toBe('2018-06-07T00:20:00Z');
       expect(report.rejected).toEqual({ 'no-coordinates': last.rejected['no-coordinates'] });
       const text = await freshet(['status'], cwd, { DATABASE_URL: db.url });
-      expect(text.stdout).toMatch(/2018-06-07\s+1\s+2\s+0\s+0\s+141/);
+      expect(text.stdout).toMatch(/2018-06-07\s+144\s+1\s+2\s+0\s+0\s+141/);
 
       const planned = await freshet(
         [

@@ -52,8 +52,16 @@ export function formatStatus(status: StatusReport): string {
   const rejected = Object.entries(status.rejected);
   return [
     formatTable(
-      ['day', 'ingested', 'empty', 'failed', 'running', 'missing'],
-      status.days.map((d) => [d.day, d.ingested, d.empty, d.failed, d.running, d.missing]),
+      ['day', 'intervals', 'ingested', 'empty', 'failed', 'running', 'missing'],
+      status.days.map((d) => [
+        d.day,
+        d.intervals,
+        d.ingested,
+        d.empty,
+        d.failed,
+        d.running,
+        d.missing,
+      ]),
     ),
     `\nlast successful interval: ${status.last_success ?? 'none'}`,
     `\n${rejected.length ? formatTable(['rejected because', 'lines'], rejected) : 'no rejected lines'}`,

@@ -1,9 +1,17 @@
 import type pg from 'pg';
 import { formatInstant } from '../interval/instant.ts';
 
+/** Ten-minute intervals in a UTC day of the real-time layout (an archive day is one interval). */
+export const REALTIME_INTERVALS_PER_DAY = 144;
+
 /** One UTC day of the ingest grid (what Airflow's grid view shows, by day). */
 export interface DayStatus {
   day: string;
+  /**
+   * The day's intervals: 144 ten-minute intervals of the real-time layout, one for an archive
+   * day (145 on a day attempted in both layouts).
+   */
+  intervals: number;
   /** Intervals whose latest outcome is a success that found objects. */
   ingested: number;
   /** Succeeded, but no object was there. */
@@ -116,13 +124,15 @@ export const STATUS_TRAINING_RUNS = 100;
  * (what `freshet status --json` prints and the registry site's data page shows).
  */
 export async function readStatus(pool: pg.Pool): Promise<StatusReport> {
+  // A day's intervals are those of the layouts attempted that day (a day attempted with neither,
+  // between attempted days, takes those of the last day before it that was attempted).
   const days = await pool.query<DayStatus>(`
     WITH per_interval AS (
-      SELECT interval_start,
+      SELECT layout, interval_start,
              bool_or(status = 'succeeded') AS ok,
              max(objects) FILTER (WHERE status = 'succeeded') AS objects,
              bool_or(status IN ('running', 'planned') AND lease_until > now()) AS live
-      FROM ops.ingest_runs GROUP BY interval_start
+      FROM ops.ingest_runs GROUP BY layout, interval_start
     ), bounds AS (
       SELECT date_trunc('day', min(interval_start) AT TIME ZONE 'UTC') AS first_day,
              date_trunc('day', max(interval_start) AT TIME ZONE 'UTC') AS last_day
@@ -130,18 +140,28 @@ export async function readStatus(pool: pg.Pool): Promise<StatusReport> {
     ), days AS (
       SELECT generate_series(first_day, last_day, interval '1 day') AS day FROM bounds
       WHERE first_day IS NOT NULL
+    ), per_day AS (
+      SELECT d.day,
+        count(*) FILTER (WHERE p.ok AND p.objects > 0)::integer AS ingested,
+        count(*) FILTER (WHERE p.ok AND p.objects = 0)::integer AS empty,
+        count(*) FILTER (WHERE NOT p.ok AND NOT p.live)::integer AS failed,
+        count(*) FILTER (WHERE NOT p.ok AND p.live)::integer AS running,
+        count(p.interval_start)::integer AS attempted,
+        (CASE WHEN bool_or(p.layout = 'realtime') THEN ${REALTIME_INTERVALS_PER_DAY} ELSE 0 END
+         + CASE WHEN bool_or(p.layout = 'archive') THEN 1 ELSE 0 END) AS own
+      FROM days d
+      LEFT JOIN per_interval p
+        ON p.interval_start >= d.day AT TIME ZONE 'UTC'
+       AND p.interval_start < (d.day + interval '1 day') AT TIME ZONE 'UTC'
+      GROUP BY d.day
+    ), carried AS (
+      SELECT *, count(*) FILTER (WHERE own > 0) OVER (ORDER BY day) AS attempted_days FROM per_day
+    ), expected AS (
+      SELECT *, max(own) OVER (PARTITION BY attempted_days) AS intervals FROM carried
     )
-    SELECT to_char(d.day, 'YYYY-MM-DD') AS day,
-      count(*) FILTER (WHERE p.ok AND p.objects > 0)::integer AS ingested,
-      count(*) FILTER (WHERE p.ok AND p.objects = 0)::integer AS empty,
-      count(*) FILTER (WHERE NOT p.ok AND NOT p.live)::integer AS failed,
-      count(*) FILTER (WHERE NOT p.ok AND p.live)::integer AS running,
-      (144 - count(p.interval_start))::integer AS missing
-    FROM days d
-    LEFT JOIN per_interval p
-      ON p.interval_start >= d.day AT TIME ZONE 'UTC'
-     AND p.interval_start < (d.day + interval '1 day') AT TIME ZONE 'UTC'
-    GROUP BY d.day ORDER BY d.day`);
+    SELECT to_char(day, 'YYYY-MM-DD') AS day, intervals::integer AS intervals, ingested, empty,
+           failed, running, greatest(intervals - attempted, 0)::integer AS missing
+    FROM expected ORDER BY day`);
   const last = await pool.query<{ last: Date | null }>(
     `SELECT max(interval_start) AS last FROM ops.ingest_runs WHERE status = 'succeeded'`,
   );

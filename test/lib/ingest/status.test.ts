@@ -103,3 +103,53 @@ describe('readStatus', () => {
     expect(JSON.parse(JSON.stringify(status))).toEqual(status);
   });
 });
+
+describe("readStatus's day grid", () => {
+  const db = useMigratedDatabase('statusdays');
+
+  it("counts each day's intervals by the layouts attempted: 144 real-time, one archive day", async () => {
+    await db.pool.query(`
+      INSERT INTO ops.ingest_runs (layout, interval_start, interval_end, status, lease_until, source,
+                                   rules_version, objects, finished_at)
+      VALUES ('realtime', '2014-01-01T00:00Z', '2014-01-01T00:10Z', 'succeeded', now(), 'file:///x', 1, 1, now()),
+             ('realtime', '2014-01-01T00:10Z', '2014-01-01T00:20Z', 'succeeded', now(), 'file:///x', 1, 0, now()),
+             ('archive', '2014-01-03T00:00Z', '2014-01-04T00:00Z', 'succeeded', now(), 's3://a/', 1, 3, now()),
+             ('realtime', '2014-01-05T00:00Z', '2014-01-05T00:10Z', 'failed', now(), 'file:///x', 1, 0, now()),
+             ('realtime', '2014-01-05T00:10Z', '2014-01-05T00:20Z', 'running', now() + interval '1 hour', 'file:///x', 1, 0, NULL),
+             ('archive', '2014-01-05T00:00Z', '2014-01-06T00:00Z', 'succeeded', now(), 's3://a/', 1, 2, now())`);
+    const { days } = await readStatus(db.pool);
+    expect(days).toEqual([
+      {
+        day: '2014-01-01',
+        intervals: 144,
+        ingested: 1,
+        empty: 1,
+        failed: 0,
+        running: 0,
+        missing: 142,
+      },
+      // Not attempted: the intervals of the day before it that was.
+      {
+        day: '2014-01-02',
+        intervals: 144,
+        ingested: 0,
+        empty: 0,
+        failed: 0,
+        running: 0,
+        missing: 144,
+      },
+      { day: '2014-01-03', intervals: 1, ingested: 1, empty: 0, failed: 0, running: 0, missing: 0 },
+      { day: '2014-01-04', intervals: 1, ingested: 0, empty: 0, failed: 0, running: 0, missing: 1 },
+      // Both layouts: the real-time interval at 00:00 and the archive day are two intervals.
+      {
+        day: '2014-01-05',
+        intervals: 145,
+        ingested: 1,
+        empty: 0,
+        failed: 1,
+        running: 1,
+        missing: 142,
+      },
+    ]);
+  });
+});

@@ -130,6 +130,7 @@ describe('bar charts', () => {
 describe('calendarChart', () => {
   const day = (date: string, counts: Partial<DayStatus>): DayStatus => ({
     day: date,
+    intervals: 144,
     ingested: 0,
     empty: 0,
     failed: 0,
@@ -152,6 +153,18 @@ describe('calendarChart', () => {
       '2014-01-02: 100 ingested, 0 empty, 2 failed, 0 running, 42 missing of 144',
     );
     expect(svg).toContain('1 with a failed interval');
+  });
+
+  it('shades an archive day (one interval) by its own share: ingested is all of it', () => {
+    const svg = calendarChart([
+      day('2024-03-01', { intervals: 1, ingested: 1, missing: 0 }),
+      day('2024-03-02', { intervals: 1, missing: 1 }),
+      day('2024-03-03', { intervals: 144, ingested: 1, missing: 143 }),
+    ]);
+    expect(svg).toMatch(/data-day="2024-03-01"[^>]* fill="#1e3a8a"/);
+    expect(svg).toMatch(/data-day="2024-03-02"[^>]* fill="#d4d4d8"/);
+    expect(svg).toMatch(/data-day="2024-03-03"[^>]* fill="#93c5fd"/);
+    expect(svg).toContain('2024-03-01: 1 ingested, 0 empty, 0 failed, 0 running, 0 missing of 1');
   });
 });
 

@@ -1,17 +1,17 @@
 // Ingestion health as a calendar (what Airflow's grid view shows, by day): one square per UTC day,
-// weeks as columns, shaded by the share of its 144 intervals ingested; a day with a failed interval
-// is drawn red with a heavy outline. Pure and Web-standard.
+// weeks as columns, shaded by the share of its intervals ingested (144 ten-minute intervals, or one
+// for an archive day); a day with a failed interval is drawn red with a heavy outline. Pure and
+// Web-standard.
 import type { DayStatus } from '../../ingest/status.ts';
 import { at, chartFrame, escapeXml } from './svg.ts';
 
 const CELL = 14;
 const STEP = 17;
-const INTERVALS_PER_DAY = 144;
 
 /** The fill of a day: grey when nothing happened, blues by the share done, red when one failed. */
 function fillOf(day: DayStatus): string {
   if (day.failed > 0) return '#b91c1c';
-  const done = (day.ingested + day.empty) / INTERVALS_PER_DAY;
+  const done = day.intervals > 0 ? (day.ingested + day.empty) / day.intervals : 0;
   if (done === 0) return '#d4d4d8';
   if (done < 0.5) return '#93c5fd';
   if (done < 1) return '#3b82f6';
@@ -45,7 +45,7 @@ export function calendarChart(days: readonly DayStatus[]): string {
       body.push(`<text x="${x}" y="${top - 6}">${escapeXml(day.day.slice(0, 7))}</text>`);
     }
     const failed = day.failed > 0;
-    const tip = `${day.day}: ${day.ingested} ingested, ${day.empty} empty, ${day.failed} failed, ${day.running} running, ${day.missing} missing of ${INTERVALS_PER_DAY}`;
+    const tip = `${day.day}: ${day.ingested} ingested, ${day.empty} empty, ${day.failed} failed, ${day.running} running, ${day.missing} missing of ${day.intervals}`;
     body.push(
       `<rect class="mark${failed ? ' failed' : ''}" data-day="${day.day}" x="${at(x)}" y="${at(y)}" width="${CELL}" height="${CELL}" fill="${fillOf(day)}"${failed ? ' stroke="#450a0a" stroke-width="2"' : ''}><title>${escapeXml(tip)}</title></rect>`,
     );
@@ -67,7 +67,7 @@ export function calendarChart(days: readonly DayStatus[]): string {
   return chartFrame({
     id: 'ingest-calendar',
     title: 'Intervals ingested per UTC day',
-    description: `${days.length} days from ${first?.day ?? '-'} to ${days.at(-1)?.day ?? '-'}; ${failed} with a failed interval. Shade: the share of the day's 144 ten-minute intervals done.`,
+    description: `${days.length} days from ${first?.day ?? '-'} to ${days.at(-1)?.day ?? '-'}; ${failed} with a failed interval. Shade: the share of the day's intervals done (144 ten-minute intervals, or one for an archive day).`,
     width,
     height,
     body: body.join(''),
