@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readStatus } from '../../actions/lib/ingest/status.ts';
 import type { IngestReport } from '../../actions/lib/ingest/types.ts';
 import { silentLogger } from '../../actions/lib/util/logger.ts';
 import { ingestWith } from '../../actions/wiring.ts';
@@ -88,6 +89,13 @@ describe('ingesting the real samples from a folder', () => {
       expect(Object.fromEntries(byReason.rows.map((r) => [r.reason, r.n]))).toEqual(
         expected.rejected,
       );
+      // What `freshet status` reports: the objects' own counts, the same.
+      const pool = new pg.Pool({ connectionString: url, max: 1 });
+      try {
+        expect((await readStatus(pool)).rejected).toEqual(expected.rejected);
+      } finally {
+        await pool.end();
+      }
       // Each interval is its own attempt; the two intervals after the duplicate fetch are empty.
       const runs = await client.query<{ status: string; objects: number }>(
         'SELECT status, objects FROM ops.ingest_runs ORDER BY interval_start',

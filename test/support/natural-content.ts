@@ -2,8 +2,9 @@ import type pg from 'pg';
 
 /**
  * A digest of the database's natural content (DESIGN.md: stations by key with name and codes,
- * series by key, data rows, rejected lines by object key and line) — serial ids and
- * `ops.ingest_runs` left out, so two databases compare equal when they hold the same facts.
+ * series by key, data rows, source objects by key with their counts, rejected lines by object key
+ * and line) — serial ids, load times and `ops.ingest_runs` left out, so two databases compare
+ * equal when they hold the same facts.
  */
 export async function naturalContent(client: pg.ClientBase | pg.Pool) {
   const { rows } = await client.query<{ part: string; n: number; digest: string }>(`
@@ -22,6 +23,10 @@ export async function naturalContent(client: pg.ClientBase | pg.Pool) {
       E'\\n' ORDER BY s.lat_key, s.lng_key, t.variable_id, t.averaging_minutes, t.data_origin, t.label, d.datetime), ''))
     FROM toar.data d JOIN toar.timeseries t ON t.id = d.timeseries_id
     JOIN toar.stationmeta_core s ON s.id = t.station_id JOIN ops.source_objects o ON o.id = d.object_id
+    UNION ALL
+    SELECT 'objects', count(*)::integer, md5(coalesce(string_agg(
+      concat_ws('|', key, lines, accepted, rejected, rejected_by_reason), E'\\n' ORDER BY key), ''))
+    FROM ops.source_objects
     UNION ALL
     SELECT 'rejected', count(*)::integer, md5(coalesce(string_agg(
       concat_ws('|', object_key, line, reason, message, raw), E'\\n' ORDER BY object_key, line), ''))

@@ -75800,6 +75800,21 @@ CREATE TRIGGER data_parent_truncate BEFORE TRUNCATE ON ops.source_objects
 `
 );
 
+// actions/lib/toar/migrations/011-object-rejections.ts
+var object_rejections_default = (
+  /* sql */
+  `
+ALTER TABLE ops.source_objects ADD COLUMN rejected_by_reason jsonb NOT NULL DEFAULT '{}';
+UPDATE ops.source_objects o SET rejected_by_reason = r.by_reason
+FROM (
+  SELECT object_key, jsonb_object_agg(reason, n) AS by_reason
+  FROM (SELECT object_key, reason, count(*) AS n FROM ops.rejected_records GROUP BY 1, 2) c
+  GROUP BY object_key
+) r
+WHERE r.object_key = o.key;
+`
+);
+
 // actions/lib/toar/migrations/index.ts
 var MIGRATIONS = [
   { version: 1, name: "toar-schema", sql: toar_schema_default },
@@ -75811,7 +75826,8 @@ var MIGRATIONS = [
   { version: 7, name: "data-by-month", sql: data_by_month_default },
   { version: 8, name: "citus", sql: citus_default },
   { version: 9, name: "rejected-lines", sql: rejected_lines_default },
-  { version: 10, name: "data-parents-guarded", sql: data_parents_guarded_default }
+  { version: 10, name: "data-parents-guarded", sql: data_parents_guarded_default },
+  { version: 11, name: "object-rejections", sql: object_rejections_default }
 ];
 
 // actions/lib/toar/migrate.ts
@@ -76482,20 +76498,23 @@ async function prepareSession(client) {
 var STAGE_OBJECTS = `
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::integer[], $4::integer[], $5::integer[],
-                       $6::timestamptz[], $7::text[], $8::integer[])
-    WITH ORDINALITY AS i (key, fetched_at, lines, accepted, rejected, interval_start, etag,
-                          rules_version, n)
+                       $6::jsonb[], $7::timestamptz[], $8::text[], $9::integer[])
+    WITH ORDINALITY AS i (key, fetched_at, lines, accepted, rejected, rejected_by_reason,
+                          interval_start, etag, rules_version, n)
 ), upserted AS (
-  INSERT INTO ops.source_objects (key, fetched_at, lines, accepted, rejected, etag, rules_version)
-  SELECT key, fetched_at, lines, accepted, rejected, etag, rules_version FROM input
+  INSERT INTO ops.source_objects (key, fetched_at, lines, accepted, rejected, rejected_by_reason,
+                                  etag, rules_version)
+  SELECT key, fetched_at, lines, accepted, rejected, rejected_by_reason, etag, rules_version
+  FROM input
   ORDER BY key COLLATE "C"
   ON CONFLICT (key) DO UPDATE SET loaded_at = now(), fetched_at = excluded.fetched_at,
     lines = excluded.lines, accepted = excluded.accepted, rejected = excluded.rejected,
-    etag = excluded.etag, rules_version = excluded.rules_version
+    rejected_by_reason = excluded.rejected_by_reason, etag = excluded.etag,
+    rules_version = excluded.rules_version
   RETURNING id, key, NOT (xmax = 0) AS loaded_before
 )
 INSERT INTO stage_objects (ord, object_id, key, fetched_at, interval_start, loaded_before)
-SELECT $9::integer + i.n - 1, u.id, i.key, i.fetched_at, i.interval_start, u.loaded_before
+SELECT $10::integer + i.n - 1, u.id, i.key, i.fetched_at, i.interval_start, u.loaded_before
 FROM input i JOIN upserted u ON u.key = i.key COLLATE "C"
 RETURNING ord, loaded_before`;
 var EARLIER = `(excluded.name_source_fetched_at, excluded.name_source_key, excluded.name_source_line)
@@ -76861,6 +76880,7 @@ async function stageObjects(client, batches, firstOrd = 0) {
       batches.map((b5) => b5.lines),
       batches.map((b5) => b5.accepted),
       batches.map((b5) => b5.rejected),
+      batches.map((b5) => JSON.stringify(b5.rejectedByReason)),
       batches.map((b5) => new Date(b5.intervalStart)),
       batches.map((b5) => b5.etag),
       batches.map((b5) => b5.rulesVersion),

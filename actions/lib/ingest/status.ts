@@ -165,8 +165,12 @@ export async function readStatus(pool: pg.Pool): Promise<StatusReport> {
   const last = await pool.query<{ last: Date | null }>(
     `SELECT max(interval_start) AS last FROM ops.ingest_runs WHERE status = 'succeeded'`,
   );
+  // Each object's counts, as its last load made them (migration 011): a row per object, not per
+  // rejected line.
   const rejected = await pool.query<{ reason: string; n: number }>(
-    'SELECT reason, count(*)::integer AS n FROM ops.rejected_records GROUP BY reason ORDER BY n DESC, reason',
+    `SELECT r.reason, sum(r.n::bigint)::float8 AS n
+     FROM ops.source_objects o, jsonb_each_text(o.rejected_by_reason) AS r (reason, n)
+     GROUP BY r.reason HAVING sum(r.n::bigint) > 0 ORDER BY n DESC, r.reason`,
   );
   // Each series' newest row is one backward step of the (timeseries_id, datetime) key's index.
   const series = `

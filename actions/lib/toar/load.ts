@@ -73,20 +73,23 @@ async function prepareSession(client: pg.ClientBase): Promise<Counting> {
 const STAGE_OBJECTS = `
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::integer[], $4::integer[], $5::integer[],
-                       $6::timestamptz[], $7::text[], $8::integer[])
-    WITH ORDINALITY AS i (key, fetched_at, lines, accepted, rejected, interval_start, etag,
-                          rules_version, n)
+                       $6::jsonb[], $7::timestamptz[], $8::text[], $9::integer[])
+    WITH ORDINALITY AS i (key, fetched_at, lines, accepted, rejected, rejected_by_reason,
+                          interval_start, etag, rules_version, n)
 ), upserted AS (
-  INSERT INTO ops.source_objects (key, fetched_at, lines, accepted, rejected, etag, rules_version)
-  SELECT key, fetched_at, lines, accepted, rejected, etag, rules_version FROM input
+  INSERT INTO ops.source_objects (key, fetched_at, lines, accepted, rejected, rejected_by_reason,
+                                  etag, rules_version)
+  SELECT key, fetched_at, lines, accepted, rejected, rejected_by_reason, etag, rules_version
+  FROM input
   ORDER BY key COLLATE "C"
   ON CONFLICT (key) DO UPDATE SET loaded_at = now(), fetched_at = excluded.fetched_at,
     lines = excluded.lines, accepted = excluded.accepted, rejected = excluded.rejected,
-    etag = excluded.etag, rules_version = excluded.rules_version
+    rejected_by_reason = excluded.rejected_by_reason, etag = excluded.etag,
+    rules_version = excluded.rules_version
   RETURNING id, key, NOT (xmax = 0) AS loaded_before
 )
 INSERT INTO stage_objects (ord, object_id, key, fetched_at, interval_start, loaded_before)
-SELECT $9::integer + i.n - 1, u.id, i.key, i.fetched_at, i.interval_start, u.loaded_before
+SELECT $10::integer + i.n - 1, u.id, i.key, i.fetched_at, i.interval_start, u.loaded_before
 FROM input i JOIN upserted u ON u.key = i.key COLLATE "C"
 RETURNING ord, loaded_before`;
 
@@ -629,6 +632,7 @@ async function stageObjects(
       batches.map((b) => b.lines),
       batches.map((b) => b.accepted),
       batches.map((b) => b.rejected),
+      batches.map((b) => JSON.stringify(b.rejectedByReason)),
       batches.map((b) => new Date(b.intervalStart)),
       batches.map((b) => b.etag),
       batches.map((b) => b.rulesVersion),

@@ -36511,6 +36511,21 @@ CREATE TRIGGER data_parent_truncate BEFORE TRUNCATE ON ops.source_objects
 `
 );
 
+// actions/lib/toar/migrations/011-object-rejections.ts
+var object_rejections_default = (
+  /* sql */
+  `
+ALTER TABLE ops.source_objects ADD COLUMN rejected_by_reason jsonb NOT NULL DEFAULT '{}';
+UPDATE ops.source_objects o SET rejected_by_reason = r.by_reason
+FROM (
+  SELECT object_key, jsonb_object_agg(reason, n) AS by_reason
+  FROM (SELECT object_key, reason, count(*) AS n FROM ops.rejected_records GROUP BY 1, 2) c
+  GROUP BY object_key
+) r
+WHERE r.object_key = o.key;
+`
+);
+
 // actions/lib/toar/migrations/index.ts
 var MIGRATIONS = [
   { version: 1, name: "toar-schema", sql: toar_schema_default },
@@ -36522,7 +36537,8 @@ var MIGRATIONS = [
   { version: 7, name: "data-by-month", sql: data_by_month_default },
   { version: 8, name: "citus", sql: citus_default },
   { version: 9, name: "rejected-lines", sql: rejected_lines_default },
-  { version: 10, name: "data-parents-guarded", sql: data_parents_guarded_default }
+  { version: 10, name: "data-parents-guarded", sql: data_parents_guarded_default },
+  { version: 11, name: "object-rejections", sql: object_rejections_default }
 ];
 
 // actions/lib/toar/migrate.ts

@@ -130,3 +130,87 @@ describe('rejected lines stored once per text', () => {
     }
   });
 });
+
+/** Each object's counts by reason: on its ops.source_objects row, and counted from its rejections. */
+async function countsByObject(client: pg.ClientBase) {
+  const kept = await client.query<{ key: string; by_reason: Record<string, number> }>(
+    'SELECT key, rejected_by_reason AS by_reason FROM ops.source_objects ORDER BY key',
+  );
+  const counted = await client.query<{ key: string; by_reason: Record<string, number> | null }>(
+    `SELECT o.key, (SELECT jsonb_object_agg(reason, n) FROM (
+       SELECT reason, count(*)::integer AS n FROM ops.rejected_records r
+       WHERE r.object_key = o.key GROUP BY reason) c) AS by_reason
+     FROM ops.source_objects o ORDER BY o.key`,
+  );
+  return {
+    kept: kept.rows,
+    counted: counted.rows.map((r) => ({ key: r.key, by_reason: r.by_reason ?? {} })),
+  };
+}
+
+describe("an object's rejections by reason, on its ops.source_objects row", () => {
+  it('are what its rejected lines add up to, after a load, a re-load with fewer, and pieces', async () => {
+    const own = await createTestDatabase('object_rejections');
+    const client = await connected(own.url);
+    try {
+      await migrate(client, silentLogger);
+      const mixed = rejecting('m/1', T, ['a', 'b', 'c']);
+      mixed.addRejection({ line: 4, reason: 'bad-json', message: 'not JSON', raw: 'd' });
+      await loadObjects(client, [mixed, rejecting('m/2', T + 600_000, ['a'])]);
+      // The same object again, under rules that reject less of it.
+      await loadObjects(client, [rejecting('m/1', T, ['a'])]);
+      async function* pieces(): AsyncGenerator<ObjectBatch> {
+        yield rejecting('m/3', T, ['x', 'y']);
+        const second = new ObjectBatch('m/3', T, T);
+        second.addRejection({ line: 3, reason: 'bad-json', message: 'm', raw: 'z' });
+        yield second;
+      }
+      await loadObjectPieces(client, { key: 'm/3', fetchedAt: T, intervalStart: T }, pieces());
+      const { kept, counted } = await countsByObject(client);
+      expect(kept).toEqual([
+        { key: 'm/1', by_reason: { 'no-coordinates': 1 } },
+        { key: 'm/2', by_reason: { 'no-coordinates': 1 } },
+        { key: 'm/3', by_reason: { 'bad-json': 1, 'no-coordinates': 2 } },
+      ]);
+      expect(kept).toEqual(counted);
+    } finally {
+      await client.end();
+      await own.drop();
+    }
+  });
+
+  it('are counted from the rejections stored before migration 11', async () => {
+    const own = await createTestDatabase('object_rejections_migration');
+    const client = await connected(own.url);
+    try {
+      await migrate(
+        client,
+        silentLogger,
+        MIGRATIONS.filter((m) => m.version < 11),
+      );
+      // As the loader of that schema left them (it cannot run against this one's queries).
+      await client.query(
+        `INSERT INTO ops.source_objects (key, fetched_at) VALUES ('o/1', $1), ('o/2', $1)`,
+        [new Date(T)],
+      );
+      await client.query(`INSERT INTO ops.rejected_lines (hash, raw) VALUES (sha256('a'), 'a')`);
+      await client.query(
+        `INSERT INTO ops.rejected_records (object_key, line, interval_start, reason, message, raw_hash)
+         VALUES ('o/1', 1, $1, 'no-coordinates', 'no coordinates', sha256('a')),
+                ('o/1', 2, $1, 'no-coordinates', 'no coordinates', sha256('a')),
+                ('o/1', 3, $1, 'bad-json', 'not JSON', sha256('a'))`,
+        [new Date(T)],
+      );
+      await migrate(client, silentLogger);
+      const { kept, counted } = await countsByObject(client);
+      expect(kept).toEqual([
+        { key: 'o/1', by_reason: { 'bad-json': 1, 'no-coordinates': 2 } },
+        { key: 'o/2', by_reason: {} },
+      ]);
+      expect(kept).toEqual(counted);
+    } finally {
+      await client.end();
+      await own.drop();
+    }
+  });
+});

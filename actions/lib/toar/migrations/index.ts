@@ -8,6 +8,7 @@ import dataByMonth from './007-data-by-month.ts';
 import citus from './008-citus.ts';
 import rejectedLines from './009-rejected-lines.ts';
 import dataParentsGuarded from './010-data-parents-guarded.ts';
+import objectRejections from './011-object-rejections.ts';
 
 /** A numbered schema change, applied once, in order. */
 export interface Migration {
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'citus', sql: citus },
   { version: 9, name: 'rejected-lines', sql: rejectedLines },
   { version: 10, name: 'data-parents-guarded', sql: dataParentsGuarded },
+  { version: 11, name: 'object-rejections', sql: objectRejections },
 ];
