@@ -184,6 +184,8 @@ describe('freshet ingest stopped midway', () => {
     } finally {
       await server.stop().catch(() => {});
       await rm(state, { recursive: true, force: true });
+      // As root, the cluster lives outside the folder (see chooseDataDir in embedded.ts).
+      await rm(server.dataDir, { recursive: true, force: true });
     }
   });
 });
