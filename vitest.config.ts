@@ -8,5 +8,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    // The tests that load onnxruntime-node directly: no telemetry from a test machine either (see
+    // actions/onnx-telemetry.ts; the command line and the actions set it themselves).
+    env: { ORT_DISABLE_TELEMETRY: '1' },
   },
 });

@@ -14,6 +14,9 @@ const cache = module.enableCompileCache?.(cacheDir);
 if (cache?.status === module.constants.compileCacheStatus.ENABLED) {
   process.env.NODE_COMPILE_CACHE ??= cacheDir;
 }
+// Before anything can load onnxruntime-node (see onnx-telemetry.ts).
+const { disableOnnxTelemetry } = await import('./onnx-telemetry.ts');
+disableOnnxTelemetry(process.env);
 const { run } = await import('./cli/run.ts');
 
 // Started by the launcher (bin/freshet.js) on an IPC channel: when the channel closes, the launcher

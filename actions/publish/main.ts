@@ -11,6 +11,7 @@ import { modelCard } from '../lib/registry/card.ts';
 import { ALIASES_PATH } from '../lib/registry/github-store.ts';
 import { promotionTitle } from '../lib/registry/promotion-body.ts';
 import { proposePromotion } from '../lib/registry/propose.ts';
+import { disableOnnxTelemetry } from '../onnx-telemetry.ts';
 import { publishWith, type RegistryShellContext, registryStore } from '../registry-wiring.ts';
 import { type PublishActionOptions, parsePublishInputs } from './inputs.ts';
 
@@ -97,6 +98,7 @@ async function publishAndPropose(
 
 /** Runs the action; every failure ends in `core.setFailed`. Exported for tests. */
 export async function run(): Promise<void> {
+  disableOnnxTelemetry(process.env);
   try {
     for (const secret of databaseUrlSecrets(core.getInput('database-url'))) core.setSecret(secret);
     for (const name of ['token', 'pr-token']) {

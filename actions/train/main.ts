@@ -8,6 +8,7 @@ import { databaseUrlSecrets } from '../lib/github/secrets.ts';
 import { renderSkippedSummary, renderTrainSummary } from '../lib/github/train-summary.ts';
 import { readRunPredictions } from '../lib/training/run/run-predictions.ts';
 import type { TrainOutcome } from '../lib/training/run/train-when-due.ts';
+import { disableOnnxTelemetry } from '../onnx-telemetry.ts';
 import { abortOnSignals } from '../signals.ts';
 import { trainWhenDueWith } from '../wiring.ts';
 import { parseTrainInputs, type TrainActionOptions } from './inputs.ts';
@@ -39,6 +40,7 @@ async function summaryOf(
 
 /** Runs the action; every failure ends in `core.setFailed`. Exported for tests. */
 export async function run(): Promise<void> {
+  disableOnnxTelemetry(process.env);
   try {
     const secrets = databaseUrlSecrets(core.getInput('database-url'));
     for (const secret of secrets) core.setSecret(secret);

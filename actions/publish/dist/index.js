@@ -42304,6 +42304,11 @@ async function proposePromotion(store, client, repository, target, options = {})
   return { plan: plan2, pullRequest };
 }
 
+// actions/onnx-telemetry.ts
+function disableOnnxTelemetry(env) {
+  env.ORT_DISABLE_TELEMETRY ??= "1";
+}
+
 // actions/registry-wiring.ts
 init_errors();
 
@@ -44935,6 +44940,7 @@ async function publishAndPropose(options, context) {
   };
 }
 async function run() {
+  disableOnnxTelemetry(process.env);
   try {
     for (const secret of databaseUrlSecrets(getInput("database-url"))) setSecret(secret);
     for (const name of ["token", "pr-token"]) {

@@ -35947,6 +35947,11 @@ async function readRunPredictions(artifactsDir) {
   }
 }
 
+// actions/onnx-telemetry.ts
+function disableOnnxTelemetry(env) {
+  env.ORT_DISABLE_TELEMETRY ??= "1";
+}
+
 // actions/signals.ts
 import { constants as constants3 } from "node:os";
 var CANCELLING = ["SIGINT", "SIGTERM"];
@@ -40367,6 +40372,7 @@ async function summaryOf(outcome, options, secrets) {
   return renderTrainSummary(outcome.result, { trigger: options.trigger, predictions, secrets });
 }
 async function run() {
+  disableOnnxTelemetry(process.env);
   try {
     const secrets = databaseUrlSecrets(getInput("database-url"));
     for (const secret of secrets) setSecret(secret);
