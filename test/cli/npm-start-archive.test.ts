@@ -4,7 +4,7 @@
 // the day as archive days, and publishes one version trained on that data; and
 // `npm start -- --source file://MIRROR --locations 2,3` reads a folder mirror of the archive instead
 // (its layout told from its folders). Small on purpose: the life-cycle itself is npm-start.test.ts's.
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roundHalfAwayFromZero4 } from '../../actions/lib/openaq/station-key.ts';
 import { archiveObjects } from '../../actions/lib/synthetic/index.ts';
 import { createTestDatabase } from '../support/database.ts';
-import { copyRepository, type Ran, run } from '../support/npm-start.ts';
+import { copyRepository, type Ran, removeCopy, run } from '../support/npm-start.ts';
 
 const DAY_MS = 86_400_000;
 /** The warm-up week and the day, as the demo generates them. */
@@ -26,7 +26,7 @@ beforeAll(async () => {
   await copyRepository(copy);
 });
 afterAll(async () => {
-  await rm(copy, { recursive: true, force: true });
+  await removeCopy(copy);
 });
 
 describe('npm start --layout archive', () => {

@@ -2,11 +2,11 @@
 // this working tree, node_modules linked), with nothing configured, `npm start -- --exit --days 2`
 // runs the whole life-cycle on the embedded PostgreSQL and a local S3 API server, and stops.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyRepository, type Ran, run } from '../support/npm-start.ts';
+import { copyRepository, type Ran, removeCopy, run } from '../support/npm-start.ts';
 
 describe('npm start', () => {
   let copy: string;
@@ -17,7 +17,7 @@ describe('npm start', () => {
     started = await run('npm', ['start', '--', '--exit', '--days', '2'], copy, 300_000);
   }, 320_000);
   afterAll(async () => {
-    await rm(copy, { recursive: true, force: true });
+    await removeCopy(copy);
   });
 
   it('runs the whole life-cycle and exits with --exit', () => {

@@ -3,7 +3,7 @@
 // as they are in this working tree, node_modules linked).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, symlink } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,4 +56,15 @@ export async function copyRepository(to: string): Promise<void> {
   }
   // npm ci's result, shared: installing again would take minutes and need the registry.
   await symlink(join(REPO, 'node_modules'), join(to, 'node_modules'), 'dir');
+}
+
+/**
+ * Removes a copy made by {@link copyRepository}, and the embedded PostgreSQL cluster its `npm start`
+ * made: as root, that lives under /var/tmp, outside the copy (see chooseDataDir in embedded.ts).
+ */
+export async function removeCopy(copy: string): Promise<void> {
+  const record = await readFile(join(copy, '.freshet', 'postgres.json'), 'utf8').catch(() => '');
+  const dataDir: unknown = record === '' ? undefined : JSON.parse(record).dataDir;
+  if (typeof dataDir === 'string') await rm(dataDir, { recursive: true, force: true });
+  await rm(copy, { recursive: true, force: true });
 }
