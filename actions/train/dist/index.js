@@ -38131,6 +38131,8 @@ function childEnvironment(options) {
     env.PATH = SANDBOX_PATH.join(delimiter3);
     env.LANG = "C.UTF-8";
     env.TMPDIR = "/tmp";
+    const telemetry = options.base.ORT_DISABLE_TELEMETRY;
+    if (telemetry !== void 0) env.ORT_DISABLE_TELEMETRY = telemetry;
   }
   const path6 = [...options.pathFirst ?? [], ...env.PATH ? [env.PATH] : []];
   if (path6.length > 0) env.PATH = path6.join(delimiter3);

@@ -14,7 +14,9 @@ export interface ChildEnvironmentOptions {
   /**
    * A project of this repository sees all of `base`; another repository's none of it (not even
    * PATH or a proxy: anything of the runner's could hold a credential): only a PATH of the
-   * system's folders, `LANG=C.UTF-8`, `TMPDIR=/tmp` and what `set` gives (HOME, USER, FRESHET_*).
+   * system's folders, `LANG=C.UTF-8`, `TMPDIR=/tmp`, the runner's `ORT_DISABLE_TELEMETRY` (its
+   * owner's choice about ONNX Runtime's reports, no secret; see actions/onnx-telemetry.ts) and what
+   * `set` gives (HOME, USER, FRESHET_*).
    */
   readonly trusted: boolean;
   /** Folders put first on PATH, in order (the runner's Node, a virtual environment's bin). */
@@ -40,6 +42,8 @@ export function childEnvironment(options: ChildEnvironmentOptions): Record<strin
     env.PATH = SANDBOX_PATH.join(delimiter);
     env.LANG = 'C.UTF-8';
     env.TMPDIR = '/tmp';
+    const telemetry = options.base.ORT_DISABLE_TELEMETRY;
+    if (telemetry !== undefined) env.ORT_DISABLE_TELEMETRY = telemetry;
   }
   const path = [...(options.pathFirst ?? []), ...(env.PATH ? [env.PATH] : [])];
   if (path.length > 0) env.PATH = path.join(delimiter);

@@ -105,6 +105,23 @@ describe('childEnvironment', () => {
     });
   });
 
+  it("passes another repository's code the runner's choice about ONNX Runtime's telemetry, only", () => {
+    const untrusted = (ort: string | undefined) =>
+      childEnvironment({
+        base: { ...base, ...(ort === undefined ? {} : { ORT_DISABLE_TELEMETRY: ort }) },
+        trusted: false,
+      });
+    expect(untrusted('1').ORT_DISABLE_TELEMETRY).toBe('1');
+    expect(untrusted('0').ORT_DISABLE_TELEMETRY).toBe('0');
+    expect(untrusted(undefined)).not.toHaveProperty('ORT_DISABLE_TELEMETRY');
+    expect(Object.keys(untrusted('1')).sort()).toEqual([
+      'LANG',
+      'ORT_DISABLE_TELEMETRY',
+      'PATH',
+      'TMPDIR',
+    ]);
+  });
+
   it("gives this repository's code the runner's environment, with the run's variables over it", () => {
     const env = childEnvironment({ base, trusted: true, set: { DATABASE_URL: 'postgres://run' } });
     expect(env).toEqual({ ...base, DATABASE_URL: 'postgres://run' });
