@@ -5,10 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../actions/lib/errors.ts';
-import { finishRun, insertRun } from '../../actions/lib/training/run/run-record.ts';
 import { parsePublishInputs } from '../../actions/publish/inputs.ts';
 import { run } from '../../actions/publish/main.ts';
-import { writeRunFixture } from '../lib/registry/run-fixture.ts';
+import { recordRunFixture } from '../lib/registry/run-fixture.ts';
 import { useMigratedDatabase } from '../support/database.ts';
 import { type GitHubApiServer, startGitHubApiServer } from '../support/github-api-server.ts';
 import { ActionEnvironment } from './action-environment.ts';
@@ -55,14 +54,8 @@ describe('the publish action', () => {
   });
 
   async function recordRun(): Promise<string> {
-    const record = await writeRunFixture(stateDir, {
+    const record = await recordRunFixture(db.pool, stateDir, {
       extra: { 'predictions.csv': 'time,observed,predicted\n2014-01-10T00:00:00Z,30,29\n' },
-    });
-    await insertRun(db.pool, { ...record, deadlineAt: record.startedAt + 3_600_000 });
-    await finishRun(db.pool, record.id, {
-      ...record,
-      status: 'succeeded',
-      finishedAt: record.startedAt + 2000,
     });
     return record.id;
   }

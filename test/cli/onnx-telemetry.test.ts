@@ -7,9 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finishRun, insertRun } from '../../actions/lib/training/run/run-record.ts';
 import { disableOnnxTelemetry } from '../../actions/onnx-telemetry.ts';
-import { writeRunFixture } from '../lib/registry/run-fixture.ts';
+import { recordRunFixture } from '../lib/registry/run-fixture.ts';
 import { useMigratedDatabase } from '../support/database.ts';
 import { freshet } from '../support/freshet-command.ts';
 
@@ -36,13 +35,7 @@ describe('freshet publish making model.onnx', () => {
 
   it('runs onnxruntime with its telemetry off: nothing written under $HOME/.cache', async () => {
     const stateDir = join(work, '.freshet');
-    const record = await writeRunFixture(stateDir, { withOnnx: false });
-    await insertRun(db.pool, { ...record, deadlineAt: record.startedAt + 3_600_000 });
-    await finishRun(db.pool, record.id, {
-      ...record,
-      status: 'succeeded',
-      finishedAt: record.startedAt + 2000,
-    });
+    const record = await recordRunFixture(db.pool, stateDir, { withOnnx: false });
     const published = await freshet(
       ['publish', '--run', record.id, '--json'],
       work,

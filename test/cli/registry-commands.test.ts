@@ -7,10 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../actions/cli/run.ts';
 import { githubStore } from '../../actions/lib/registry/github-store.ts';
 import { localStore } from '../../actions/lib/registry/local-store.ts';
-import { finishRun, insertRun } from '../../actions/lib/training/run/run-record.ts';
 import { silentLogger } from '../../actions/lib/util/logger.ts';
 import { testClient } from '../lib/github/test-client.ts';
-import { writeRunFixture } from '../lib/registry/run-fixture.ts';
+import { recordRunFixture } from '../lib/registry/run-fixture.ts';
 import { sampleDraft } from '../lib/registry/store-contract.ts';
 import { testShell as shellIn } from '../support/cli-shell.ts';
 import { useMigratedDatabase } from '../support/database.ts';
@@ -48,16 +47,10 @@ describe('freshet publish, models and promote (local store)', () => {
   });
 
   it('publishes a recorded run and prints {"name","version","uri"}', async () => {
-    const record = await writeRunFixture(stateDir, {
+    const record = await recordRunFixture(db.pool, stateDir, {
       extra: { 'predictions.csv': 'time,observed,predicted\n2014-01-10T00:00:00Z,30,29\n' },
     });
     runId = record.id;
-    await insertRun(db.pool, { ...record, deadlineAt: record.startedAt + 3_600_000 });
-    await finishRun(db.pool, record.id, {
-      ...record,
-      status: 'succeeded',
-      finishedAt: record.startedAt + 2000,
-    });
     const { shell, last } = testShell(stateDir);
     const argv = ['publish', '--run', runId.slice(0, 8), '--database-url', db.url, '--json'];
     expect(await run(argv, shell)).toBe(0);

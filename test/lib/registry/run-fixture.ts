@@ -5,7 +5,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fitForest, toModelJson, toOnnx } from '../../../actions/lib/training/forest/index.ts';
 import { parseModelJson } from '../../../actions/lib/training/forest/model-format.ts';
-import type { TrainingRunRecord } from '../../../actions/lib/training/run/run-record.ts';
+import {
+  finishRun,
+  insertRun,
+  type Queryable,
+  type TrainingRunRecord,
+} from '../../../actions/lib/training/run/run-record.ts';
 import { knownFunction } from '../training/forest/synthetic.ts';
 
 /** What a fixture run holds besides model.json. */
@@ -90,4 +95,25 @@ export async function writeRunFixture(
     finishedAt: startedAt + 2000,
     durationMs: 2000,
   };
+}
+
+/**
+ * {@link writeRunFixture}, and the run recorded in ops.training_runs as it finished: succeeded,
+ * two seconds after it started.
+ *
+ * @example const record = await recordRunFixture(pool, stateDir, { withOnnx: false });
+ */
+export async function recordRunFixture(
+  db: Queryable,
+  stateDir: string,
+  options: RunFixtureOptions = {},
+): Promise<TrainingRunRecord> {
+  const record = await writeRunFixture(stateDir, options);
+  await insertRun(db, { ...record, deadlineAt: record.startedAt + 3_600_000 });
+  await finishRun(db, record.id, {
+    ...record,
+    status: 'succeeded',
+    finishedAt: record.startedAt + 2000,
+  });
+  return record;
 }
