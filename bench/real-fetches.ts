@@ -134,12 +134,13 @@ export async function realCase(work: string, serverUrl: string, log: (message: s
     stations = ingest.stations;
     peakBytes = Math.max(peakBytes, ingest.peakBytes);
     const ingestRate = parse.records / ingest.seconds;
-    pairs.push({ parseRate: parse.rate, ingestRate, ratio: ingestRate / parse.rate });
+    const ratio = ingestRate / parse.rate;
+    pairs.push({ parseRate: parse.rate, ingestRate, ratio });
     log(
       `real, run ${run} of ${REAL_RUNS}: gunzip + JSON.parse ${Math.round(parse.rate)} records/s; ` +
         `\`freshet ingest\` ${parse.records} records in ${ingest.seconds.toFixed(2)} s ` +
         `(${Math.round(ingestRate)}/s, whole process, peak ${(ingest.peakBytes / 2 ** 20).toFixed(0)} MiB); ` +
-        `ratio ${(ingestRate / parse.rate).toFixed(3)}`,
+        `ratio ${ratio.toFixed(3)}`,
     );
   }
   const median = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor(pairs.length / 2)];

@@ -17,7 +17,7 @@ import type { GroupLoadOptions, GroupOutcome } from './load-group.ts';
  * const formation = new GroupFormation(pool, logger);
  * // as each object joins the group being formed: formation.join(batch, first)
  * const texts = formation.textsOf(group);
- * const loading = loadGroup(pool, items, logger, { texts, ...formation.handOver(onOpened) });
+ * const loading = loadGroup(pool, items, logger, { texts, onOpened, ...formation.handOver() });
  * formation.loadStarted(opened, loading);
  */
 export class GroupFormation {

@@ -1,8 +1,10 @@
 import type pg from 'pg';
+import { DAY_MS } from '../interval/duration.ts';
 import { formatInstant } from '../interval/instant.ts';
+import { INTERVAL_MS } from '../interval/types.ts';
 
-/** Ten-minute intervals in a UTC day of the real-time layout (an archive day is one interval). */
-export const REALTIME_INTERVALS_PER_DAY = 144;
+/** Ten-minute intervals in a UTC day of the real-time layout, 144 (an archive day is one interval). */
+const REALTIME_INTERVALS_PER_DAY = DAY_MS / INTERVAL_MS;
 
 /** One UTC day of the ingest grid (what Airflow's grid view shows, by day). */
 export interface DayStatus {

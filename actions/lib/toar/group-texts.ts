@@ -210,8 +210,8 @@ export function rejectionTexts(
  * The `raw_hash, raw` COPY text of a group's rejected lines, each distinct text once (a fetch
  * repeats most of the previous fetch's rejected lines): one text per object, made as it is copied,
  * holding the texts no earlier object of the group had. A batch whose texts a
- * `RawLineRegistry` holds gives them from there. `seen` holds the hashes of the texts already given
- * (for a group staged object by object, the texts of its earlier objects) and is added to.
+ * `RawLineRegistry` holds gives them from there. `seen` holds the hashes of texts not to give
+ * (those an earlier load committed) and is added to.
  *
  * @example
  * await copyInto(client, 'COPY stage_lines FROM STDIN', distinctRawLines(batches));
