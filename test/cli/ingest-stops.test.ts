@@ -12,6 +12,7 @@ import { startEmbeddedDatabase } from '../../actions/lib/toar/embedded.ts';
 import { silentLogger } from '../../actions/lib/util/logger.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { defined } from '../support/defined.ts';
+import { removeEmbeddedFiles } from '../support/embedded-cleanup.ts';
 import { FRESHET, freshet } from '../support/freshet-command.ts';
 import { childrenOf, isAlive, NODE20, until } from '../support/processes.ts';
 
@@ -183,9 +184,7 @@ describe('freshet ingest stopped midway', () => {
       );
     } finally {
       await server.stop().catch(() => {});
-      await rm(state, { recursive: true, force: true });
-      // As root, the cluster lives outside the folder (see chooseDataDir in embedded.ts).
-      await rm(server.dataDir, { recursive: true, force: true });
+      await removeEmbeddedFiles(server, state);
     }
   });
 });

